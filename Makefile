@@ -1,0 +1,57 @@
+# Regional Tourism Atlas — set-up, demo, tests.
+#   make demo   install what is missing, start PostGIS, load the demo data, serve :8000
+#   make test   the same set-up (no demo data), then the whole test suite
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: demo test setup system-deps venv assets db db-start db-stop migrate demo-data serve lint bench clean
+
+demo: setup demo-data serve
+
+test: setup
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+setup: system-deps venv assets db migrate
+
+system-deps:
+	@scripts/system-deps.sh
+
+venv: $(VENV)/.installed
+$(VENV)/.installed: pyproject.toml
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[dev]'
+	touch $@
+
+assets: node_modules/.package-lock.json
+node_modules/.package-lock.json: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+
+# DATABASE_URL, when set, replaces the project-local cluster.
+db:
+	@if [ -z "$$DATABASE_URL" ]; then $(PY) -m geo.pgcluster start; fi
+
+db-start: db
+
+db-stop:
+	@$(PY) -m geo.pgcluster stop
+
+migrate:
+	$(PY) manage.py migrate --noinput -v0
+
+demo-data:
+	$(PY) manage.py load_demo
+
+serve:
+	@echo "Serving the Regional Tourism Atlas at http://$(HOST):$(PORT)/ (Ctrl-C to stop)"
+	$(PY) manage.py runserver $(HOST):$(PORT)
+
+lint:
+	$(VENV)/bin/ruff check .
+
+clean:
+	rm -rf $(VENV) node_modules var/static

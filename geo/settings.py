@@ -1,0 +1,145 @@
+"""Django settings of the Regional Tourism Atlas.
+
+Everything that differs between a laptop, CI and a server comes from the
+environment: ``DATABASE_URL`` (else the project-local PostGIS cluster),
+``ATLAS_SECRET_KEY``, ``ATLAS_DEBUG``, ``ATLAS_ALLOWED_HOSTS``.
+"""
+
+from pathlib import Path
+import os
+
+import dj_database_url
+from django.utils.translation import gettext_lazy as _
+
+from geo import pgcluster
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+
+DEBUG = os.environ.get("ATLAS_DEBUG", "1") == "1"
+SECRET_KEY = os.environ.get("ATLAS_SECRET_KEY") or (
+    "dev-only-insecure-key" if DEBUG else None
+)
+if not SECRET_KEY:
+    raise RuntimeError("Set ATLAS_SECRET_KEY when ATLAS_DEBUG=0")
+ALLOWED_HOSTS = os.environ.get("ATLAS_ALLOWED_HOSTS", "127.0.0.1,localhost").split(",")
+
+INSTALLED_APPS = [
+    # modeltranslation patches the admin, so it comes before it.
+    "modeltranslation",
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "whitenoise.runserver_nostatic",
+    "django.contrib.staticfiles",
+    "django.contrib.gis",
+    "rest_framework",
+    "rest_framework_gis",
+    "layers",
+    "importers",
+    "routes",
+    "maps",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+]
+
+ROOT_URLCONF = "geo.urls"
+WSGI_APPLICATION = "geo.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+            ],
+        },
+    },
+]
+
+DATABASES = {
+    "default": dj_database_url.parse(
+        os.environ.get("DATABASE_URL") or pgcluster.database_url(), conn_max_age=60
+    )
+}
+# GeoDjango needs the PostGIS backend whatever scheme DATABASE_URL used.
+DATABASES["default"]["ENGINE"] = "django.contrib.gis.db.backends.postgis"
+
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+]
+
+# Content and interface languages: all four are equal, English is the
+# default only because it is the partners' common working language.
+LANGUAGE_CODE = "en"
+LANGUAGES = [
+    ("bg", _("Bulgarian")),
+    ("el", _("Greek")),
+    ("fr", _("French")),
+    ("en", _("English")),
+]
+MODELTRANSLATION_DEFAULT_LANGUAGE = "en"
+MODELTRANSLATION_LANGUAGES = ("bg", "el", "fr", "en")
+# No language is required; a missing translation falls back to English, then
+# to the partners' own languages. layers.i18n holds the same chain for SQL.
+MODELTRANSLATION_FALLBACK_LANGUAGES = {"default": ("en", "bg", "el", "fr")}
+MODELTRANSLATION_AUTO_POPULATE = False
+TIME_ZONE = "UTC"
+USE_I18N = True
+USE_TZ = True
+LOCALE_PATHS = [BASE_DIR / "locale"]
+
+STATIC_URL = "/static/"
+STATIC_ROOT = BASE_DIR / "var" / "static"
+# Third-party front-end assets come from npm (package.json) and are served by
+# the platform itself: pages never load code from a CDN.
+NODE_MODULES = BASE_DIR / "node_modules"
+STATICFILES_DIRS = [
+    ("vendor/leaflet", NODE_MODULES / "leaflet" / "dist"),
+    ("vendor/leaflet.markercluster", NODE_MODULES / "leaflet.markercluster" / "dist"),
+    ("vendor/ol", NODE_MODULES / "ol"),
+]
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {
+        "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
+        if DEBUG
+        else "whitenoise.storage.CompressedStaticFilesStorage"
+    },
+}
+
+REST_FRAMEWORK = {
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
+}
+
+# Debian 12's GDAL 3.6 cannot forbid file and network access while parsing
+# spatial-reference strings (gis.W001). Partner files are read with pyogrio and
+# their CRSs identified with pyproj, never through the system GDAL, so the
+# warning does not apply to untrusted input here.
+SILENCED_SYSTEM_CHECKS = ["gis.W001"]
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "root": {"handlers": ["console"], "level": "WARNING"},
+}

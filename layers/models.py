@@ -1,0 +1,176 @@
+"""Partners, their layers, and the features in them.
+
+All geometries are EPSG:4326 with GiST indexes. Text shown to people (names,
+titles, descriptions) is translated into bg/el/fr/en by modeltranslation, see
+``layers/translation.py``; ``layers/i18n.py`` gives the fallback chain.
+"""
+
+import uuid
+
+from django.contrib.auth.models import Group
+from django.contrib.gis.db import models
+from django.contrib.postgres.fields import ArrayField
+from django.core.exceptions import ValidationError
+from django.core.validators import RegexValidator
+from django.utils.translation import gettext_lazy as _
+
+from geo import fields
+from geo.crs import WGS84
+from layers.vocabulary import Activity, Category, Difficulty, LayerKind, Visibility, Wheelchair
+
+CONTENT_LANGUAGES = (("bg", _("Bulgarian")), ("el", _("Greek")), ("fr", _("French")),
+                     ("en", _("English")))
+
+iso_country = RegexValidator(r"^[A-Z]{2}$", _("Use an ISO 3166-1 alpha-2 code, e.g. BG."))
+
+
+class Partner(models.Model):
+    """A partner territory and the organisation that maintains its data."""
+
+    slug = models.SlugField(unique=True)
+    name = models.CharField(_("name"), max_length=200, blank=True)
+    country = models.CharField(_("country"), max_length=2, validators=[iso_country],
+                               help_text=_("ISO 3166-1 alpha-2"))
+    boundary = models.MultiPolygonField(_("boundary"), srid=WGS84)
+    languages = ArrayField(
+        models.CharField(max_length=2, choices=CONTENT_LANGUAGES),
+        verbose_name=_("content languages"),
+        help_text=_("The partner's content languages, its main language first."),
+    )
+    website = models.URLField(blank=True)
+    editors = models.OneToOneField(
+        Group, null=True, blank=True, on_delete=models.SET_NULL, related_name="partner",
+        help_text=_("Members of this group edit this partner's layers and features."),
+    )
+
+    class Meta:
+        ordering = ["slug"]
+
+    def __str__(self) -> str:
+        return self.name or self.slug
+
+    @property
+    def main_language(self) -> str:
+        return self.languages[0] if self.languages else "en"
+
+
+class Layer(models.Model):
+    """A set of features of one kind that one partner publishes together."""
+
+    slug = models.SlugField(unique=True)
+    partner = models.ForeignKey(Partner, on_delete=models.PROTECT, related_name="layers")
+    kind = models.CharField(max_length=20, choices=LayerKind.choices)
+    title = models.CharField(_("title"), max_length=200, blank=True)
+    description = models.TextField(_("description"), blank=True)
+    licence = models.CharField(_("licence"), max_length=100, blank=True,
+                               help_text=_("An SPDX identifier where one exists, e.g. CC-BY-4.0."))
+    source = models.CharField(_("source"), max_length=500, blank=True,
+                              help_text=_("Who made the data and how; shown as attribution."))
+    visibility = models.CharField(max_length=10, choices=Visibility.choices,
+                                  default=Visibility.PUBLIC)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["partner__slug", "slug"]
+
+    def __str__(self) -> str:
+        return self.title or self.slug
+
+
+class Feature(models.Model):
+    """Fields every published feature has."""
+
+    uid = models.UUIDField(_("public id"), default=uuid.uuid4, unique=True, editable=False,
+                           help_text=_("Stable public identifier; survives re-imports."))
+    source_id = models.CharField(
+        _("source id"), max_length=255, blank=True,
+        help_text=_("Identifier in the partner's source file; re-imports match on it."),
+    )
+    name = models.CharField(_("name"), max_length=300, blank=True)
+    description = models.TextField(_("description"), blank=True)
+    properties = models.JSONField(
+        default=dict, blank=True,
+        help_text=_("Source attributes the model has no field for, by their original names."),
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        abstract = True
+
+    def __str__(self) -> str:
+        return self.name or self.source_id or str(self.uid)
+
+    def clean(self) -> None:
+        super().clean()
+        names = [getattr(self, f"name_{code}", "") for code, _label in CONTENT_LANGUAGES]
+        if not any(names):
+            raise ValidationError(_("Give a name in at least one language."))
+
+
+class Attraction(Feature):
+    layer = models.ForeignKey(Layer, on_delete=models.CASCADE, related_name="attractions")
+    category = models.CharField(_("category"), max_length=32, choices=Category.choices)
+    location = models.PointField(_("location"), srid=WGS84)
+    footprint = models.MultiPolygonField(_("footprint"), srid=WGS84, null=True, blank=True)
+    address = models.CharField(_("address"), max_length=300, blank=True)
+    website = models.URLField(_("website"), max_length=500, blank=True)
+    phone = models.CharField(_("phone"), max_length=50, blank=True)
+    opening_hours = models.CharField(_("opening hours"), max_length=255, blank=True,
+                                     help_text=_("OpenStreetMap syntax, e.g. Tu-Su 09:00-17:00"))
+    wheelchair = models.CharField(_("wheelchair access"), max_length=10, blank=True,
+                                  choices=Wheelchair.choices)
+    fee = models.BooleanField(_("fee"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["layer", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["layer", "source_id"], name="attraction_source_id",
+                                    condition=~models.Q(source_id="")),
+        ]
+        indexes = [models.Index(fields=["category"])]
+
+
+class Trail(Feature):
+    """A line people follow. Metrics are generated columns computed by PostGIS."""
+
+    layer = models.ForeignKey(Layer, on_delete=models.CASCADE, related_name="trails")
+    activity = models.CharField(_("activity"), max_length=32, choices=Activity.choices,
+                                default=Activity.HIKING)
+    difficulty = models.CharField(_("difficulty"), max_length=16, blank=True,
+                                  choices=Difficulty.choices)
+    geom = fields.MultiLineStringAnyZField(_("geometry"), srid=WGS84)
+    length_m = models.GeneratedField(
+        expression=fields.length_m(), output_field=models.FloatField(), db_persist=True,
+        verbose_name=_("length (m)"))
+    ascent_m = models.GeneratedField(
+        expression=fields.elevation_metric("ascent"), output_field=models.FloatField(),
+        db_persist=True, verbose_name=_("ascent (m)"))
+    descent_m = models.GeneratedField(
+        expression=fields.elevation_metric("descent"), output_field=models.FloatField(),
+        db_persist=True, verbose_name=_("descent (m)"))
+    min_elevation_m = models.GeneratedField(
+        expression=fields.elevation_metric("min_elevation"), output_field=models.FloatField(),
+        db_persist=True, verbose_name=_("lowest point (m)"))
+    max_elevation_m = models.GeneratedField(
+        expression=fields.elevation_metric("max_elevation"), output_field=models.FloatField(),
+        db_persist=True, verbose_name=_("highest point (m)"))
+    duration_min = models.GeneratedField(
+        expression=fields.duration_min(), output_field=models.IntegerField(), db_persist=True,
+        verbose_name=_("estimated duration (min)"))
+    is_loop = models.GeneratedField(
+        expression=fields.is_loop(), output_field=models.BooleanField(), db_persist=True,
+        verbose_name=_("loop"))
+
+    class Meta:
+        ordering = ["layer", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["layer", "source_id"], name="trail_source_id",
+                                    condition=~models.Q(source_id="")),
+        ]
+        indexes = [models.Index(fields=["activity"])]
+
+    @property
+    def has_elevation(self) -> bool:
+        return self.ascent_m is not None

@@ -1,0 +1,105 @@
+"""Controlled vocabularies of the platform.
+
+Attraction categories follow OpenStreetMap's tourism / historic / natural /
+leisure tags so that a layer exchanged with OSM-based tools keeps its meaning:
+each category records the OSM key and value it stands for.
+"""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Category(models.TextChoices):
+    # tourism=*
+    MUSEUM = "museum", _("Museum")
+    GALLERY = "gallery", _("Gallery")
+    ATTRACTION = "attraction", _("Attraction")
+    VIEWPOINT = "viewpoint", _("Viewpoint")
+    ARTWORK = "artwork", _("Artwork")
+    THEME_PARK = "theme_park", _("Theme park")
+    ZOO = "zoo", _("Zoo")
+    PICNIC_SITE = "picnic_site", _("Picnic site")
+    CAMP_SITE = "camp_site", _("Camp site")
+    ALPINE_HUT = "alpine_hut", _("Mountain hut")
+    INFORMATION = "information", _("Tourist information")
+    # historic=*
+    ARCHAEOLOGICAL_SITE = "archaeological_site", _("Archaeological site")
+    CASTLE = "castle", _("Castle")
+    MONUMENT = "monument", _("Monument")
+    MEMORIAL = "memorial", _("Memorial")
+    RUINS = "ruins", _("Ruins")
+    MONASTERY = "monastery", _("Monastery")
+    CHURCH = "church", _("Historic church")
+    TOMB = "tomb", _("Tomb")
+    FORT = "fort", _("Fort")
+    CITY_GATE = "city_gate", _("City gate")
+    MANOR = "manor", _("Manor")
+    BRIDGE = "bridge", _("Historic bridge")
+    # natural=*
+    PEAK = "peak", _("Peak")
+    CAVE_ENTRANCE = "cave_entrance", _("Cave")
+    WATERFALL = "waterfall", _("Waterfall")
+    SPRING = "spring", _("Spring")
+    ROCK = "rock", _("Rock formation")
+    GORGE = "gorge", _("Gorge")
+    HOT_SPRING = "hot_spring", _("Hot spring")
+    VALLEY = "valley", _("Valley")
+    # leisure=*
+    PARK = "park", _("Park")
+    NATURE_RESERVE = "nature_reserve", _("Nature reserve")
+    GARDEN = "garden", _("Garden")
+    # craft=winery: wine tourism is one of the partners' themes.
+    WINERY = "winery", _("Winery")
+
+
+OSM_TAG: dict[str, tuple[str, str]] = {
+    **{c: ("tourism", c) for c in (
+        "museum", "gallery", "attraction", "viewpoint", "artwork", "theme_park", "zoo",
+        "picnic_site", "camp_site", "alpine_hut", "information")},
+    **{c: ("historic", c) for c in (
+        "archaeological_site", "castle", "monument", "memorial", "ruins", "monastery",
+        "church", "tomb", "fort", "city_gate", "manor", "bridge")},
+    **{c: ("natural", c) for c in (
+        "peak", "cave_entrance", "waterfall", "spring", "rock", "gorge", "hot_spring",
+        "valley")},
+    **{c: ("leisure", c) for c in ("park", "nature_reserve", "garden")},
+    "winery": ("craft", "winery"),
+}
+"""Category -> (OSM key, OSM value)."""
+
+
+class Activity(models.TextChoices):
+    WALKING = "walking", _("Walking")
+    HIKING = "hiking", _("Hiking")
+    RUNNING = "running", _("Trail running")
+    CYCLING = "cycling", _("Cycling")
+    MOUNTAIN_BIKING = "mountain_biking", _("Mountain biking")
+    HORSE_RIDING = "horse_riding", _("Horse riding")
+    CROSS_COUNTRY_SKIING = "cross_country_skiing", _("Cross-country skiing")
+    SNOWSHOEING = "snowshoeing", _("Snowshoeing")
+
+
+class Difficulty(models.TextChoices):
+    EASY = "easy", _("Easy")
+    MODERATE = "moderate", _("Moderate")
+    HARD = "hard", _("Hard")
+    VERY_HARD = "very_hard", _("Very hard")
+
+
+class Wheelchair(models.TextChoices):
+    # OSM's wheelchair=* values.
+    YES = "yes", _("Yes")
+    LIMITED = "limited", _("Limited")
+    NO = "no", _("No")
+    DESIGNATED = "designated", _("Designated")
+
+
+class LayerKind(models.TextChoices):
+    ATTRACTIONS = "attractions", _("Attractions")
+    TRAILS = "trails", _("Trails")
+
+
+class Visibility(models.TextChoices):
+    PUBLIC = "public", _("Public")
+    PARTNERS = "partners", _("Partners only")
+    PRIVATE = "private", _("Private to the partner")
