@@ -110,6 +110,8 @@ LOCALE_PATHS = [BASE_DIR / "locale"]
 
 STATIC_URL = "/static/"
 STATIC_ROOT = BASE_DIR / "var" / "static"
+# WhiteNoise warns about a missing root before the first collectstatic.
+STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 # Third-party front-end assets come from npm (package.json) and are served by
 # the platform itself: pages never load code from a CDN.
 NODE_MODULES = BASE_DIR / "node_modules"
@@ -126,6 +128,8 @@ STORAGES = {
         else "whitenoise.storage.CompressedStaticFilesStorage"
     },
 }
+
+FORMS_URLFIELD_ASSUME_HTTPS = True  # Django 6 behaviour: a bare example.org means https
 
 REST_FRAMEWORK = {
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],

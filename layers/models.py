@@ -171,6 +171,17 @@ class Trail(Feature):
         ]
         indexes = [models.Index(fields=["activity"])]
 
+    def save(self, *args, **kwargs) -> None:
+        adding = self._state.adding
+        super().save(*args, **kwargs)
+        # INSERT returns generated columns; UPDATE does not, so re-read them.
+        if not adding:
+            self.refresh_from_db(fields=TRAIL_METRICS)
+
     @property
     def has_elevation(self) -> bool:
         return self.ascent_m is not None
+
+
+TRAIL_METRICS = ("length_m", "ascent_m", "descent_m", "min_elevation_m", "max_elevation_m",
+                 "duration_min", "is_loop")

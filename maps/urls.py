@@ -1,1 +1,7 @@
-urlpatterns = []
+from django.urls import path
+
+from maps import views
+
+urlpatterns = [
+    path("", views.explorer, name="explorer"),
+]

@@ -1,0 +1,148 @@
+"""Admin with map widgets, scoped so a partner's editors see only their partner.
+
+Superusers see everything. Anyone else sees, and may change, only rows whose
+partner's editors group they belong to; the foreign-key choices offered to
+them are narrowed the same way, so they cannot move a feature to another
+partner's layer either.
+"""
+
+from __future__ import annotations
+
+from django.contrib import admin
+from django.contrib.gis.admin import GISModelAdmin
+from django.contrib.gis.forms.widgets import OSMWidget
+from django.db.models import QuerySet
+from modeltranslation.admin import TranslationAdmin
+
+from layers.models import Attraction, Layer, Partner, Trail
+from layers.services import partner_editors_group_ensure
+from layers.vocabulary import LayerKind
+
+
+class AtlasMapWidget(OSMWidget):
+    """Django's OpenLayers widget with OpenLayers served by the platform (npm), not a CDN."""
+
+    class Media:
+        extend = False
+        css = {"all": ("vendor/ol/ol.css", "gis/css/ol3.css")}
+        js = ("vendor/ol/dist/ol.js", "gis/js/OLMapWidget.js")
+
+
+def editable_partners(user) -> QuerySet[Partner]:
+    """Partners whose data ``user`` may edit."""
+    if user.is_superuser:
+        return Partner.objects.all()
+    return Partner.objects.filter(editors__user=user)
+
+
+class PartnerScopedAdmin(TranslationAdmin, GISModelAdmin):
+    gis_widget = AtlasMapWidget
+    partner_path = "partner"
+    layer_kind: str | None = None
+
+    def get_queryset(self, request):
+        qs = super().get_queryset(request)
+        if request.user.is_superuser:
+            return qs
+        return qs.filter(**{f"{self.partner_path}__in": editable_partners(request.user)})
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "partner":
+            kwargs["queryset"] = editable_partners(request.user)
+        elif db_field.name == "layer":
+            layers = Layer.objects.filter(partner__in=editable_partners(request.user))
+            if self.layer_kind:
+                layers = layers.filter(kind=self.layer_kind)
+            kwargs["queryset"] = layers
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def _owns(self, request, obj) -> bool:
+        if obj is None or request.user.is_superuser:
+            return True
+        partner = obj
+        for step in self.partner_path.split("__"):
+            partner = getattr(partner, step)
+        return editable_partners(request.user).filter(pk=partner.pk).exists()
+
+    def has_view_permission(self, request, obj=None):
+        return super().has_view_permission(request, obj) and self._owns(request, obj)
+
+    def has_change_permission(self, request, obj=None):
+        return super().has_change_permission(request, obj) and self._owns(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return super().has_delete_permission(request, obj) and self._owns(request, obj)
+
+
+@admin.register(Partner)
+class PartnerAdmin(PartnerScopedAdmin):
+    partner_path = "pk"
+    list_display = ("slug", "name", "country", "languages")
+    search_fields = ("slug", "name_bg", "name_el", "name_fr", "name_en")
+    readonly_fields = ("editors",)
+
+    def _owns(self, request, obj) -> bool:
+        return obj is None or request.user.is_superuser or (
+            editable_partners(request.user).filter(pk=obj.pk).exists())
+
+    def get_queryset(self, request):
+        qs = Partner.objects.all()
+        if request.user.is_superuser:
+            return qs
+        return qs.filter(pk__in=editable_partners(request.user))
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        partner_editors_group_ensure(partner=obj)
+
+
+@admin.register(Layer)
+class LayerAdmin(PartnerScopedAdmin):
+    list_display = ("slug", "title", "partner", "kind", "visibility", "updated_at")
+    list_filter = ("partner", "kind", "visibility")
+    search_fields = ("slug", "title_bg", "title_el", "title_fr", "title_en")
+    prepopulated_fields = {"slug": ("title_en",)}
+
+
+class FeatureAdmin(PartnerScopedAdmin):
+    partner_path = "layer__partner"
+    search_fields = ("name_bg", "name_el", "name_fr", "name_en", "source_id")
+    readonly_fields = ("uid", "created_at", "updated_at")
+    list_select_related = ("layer__partner",)
+
+    @admin.display(description="partner", ordering="layer__partner__slug")
+    def partner(self, obj) -> str:
+        return obj.layer.partner.slug
+
+
+@admin.register(Attraction)
+class AttractionAdmin(FeatureAdmin):
+    layer_kind = LayerKind.ATTRACTIONS
+    list_display = ("name", "category", "partner", "layer", "updated_at")
+    list_filter = ("layer__partner", "category", "layer")
+
+
+@admin.register(Trail)
+class TrailAdmin(FeatureAdmin):
+    layer_kind = LayerKind.TRAILS
+    list_display = ("name", "activity", "difficulty", "length_km", "partner", "layer")
+    list_filter = ("layer__partner", "activity", "difficulty", "layer")
+    readonly_fields = (*FeatureAdmin.readonly_fields, "length_m", "ascent_m", "descent_m",
+                       "min_elevation_m", "max_elevation_m", "duration_min", "is_loop")
+
+    @admin.display(description="length (km)", ordering="length_m")
+    def length_km(self, obj) -> str:
+        return f"{obj.length_m / 1000:.1f}" if obj.length_m is not None else "–"
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change, **kwargs)
+        form.clean_geom = _keep_elevation_when_unchanged
+        return form
+
+
+def _keep_elevation_when_unchanged(form):
+    """The map widget edits in 2D: an untouched line keeps its stored Z."""
+    geom = form.cleaned_data.get("geom")
+    if form.instance.pk and "geom" not in form.changed_data:
+        return form.instance.geom
+    return geom
