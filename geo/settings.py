@@ -129,8 +129,6 @@ STORAGES = {
     },
 }
 
-FORMS_URLFIELD_ASSUME_HTTPS = True  # Django 6 behaviour: a bare example.org means https
-
 REST_FRAMEWORK = {
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
 }

@@ -11,6 +11,7 @@ from __future__ import annotations
 from django.contrib import admin
 from django.contrib.gis.admin import GISModelAdmin
 from django.contrib.gis.forms.widgets import OSMWidget
+from django.db import models
 from django.db.models import QuerySet
 from modeltranslation.admin import TranslationAdmin
 
@@ -37,6 +38,8 @@ def editable_partners(user) -> QuerySet[Partner]:
 
 class PartnerScopedAdmin(TranslationAdmin, GISModelAdmin):
     gis_widget = AtlasMapWidget
+    # Django 6's behaviour today: a bare "example.org" means https.
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     partner_path = "partner"
     layer_kind: str | None = None
 

@@ -120,6 +120,7 @@
               m.feature = f;
               m.bindPopup(function () { return popupContent(f.properties, labels, partnerNames); });
               m.bindTooltip(f.properties.name || "", { direction: "top" });
+              m.on("popupopen", function () { m.closeTooltip(); });
               markers.push(m);
             } else {
               trails.addData(f);

@@ -1,0 +1,24 @@
+# The web app on Debian 12, as on a developer's machine; PostGIS runs in its own container.
+FROM python:3.11-slim-bookworm
+
+RUN apt-get update \
+ && apt-get install -y --no-install-recommends libgdal32 libgeos-c1v5 libproj25 npm \
+ && rm -rf /var/lib/apt/lists/*
+
+WORKDIR /app
+COPY pyproject.toml README.md package.json package-lock.json ./
+COPY geo geo
+COPY layers layers
+COPY importers importers
+COPY routes routes
+COPY maps maps
+COPY fixtures fixtures
+COPY manage.py ./
+RUN pip install --no-cache-dir . && npm ci --no-audit --no-fund --loglevel=error
+
+ENV ATLAS_DEBUG=0 \
+    ATLAS_ALLOWED_HOSTS=localhost,127.0.0.1
+RUN ATLAS_SECRET_KEY=collectstatic-only python manage.py collectstatic --noinput -v0
+
+EXPOSE 8000
+CMD ["sh", "-c", "python manage.py migrate --noinput && python manage.py load_demo && gunicorn geo.wsgi --bind 0.0.0.0:8000 --workers 3"]

@@ -1,0 +1,40 @@
+"""docker-compose.yml describes the same platform: PostGIS plus the web app."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+import yaml
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _compose_command() -> list[str] | None:
+    if shutil.which("docker") and subprocess.run(
+            ["docker", "compose", "version"], capture_output=True).returncode == 0:
+        return ["docker", "compose"]
+    if shutil.which("docker-compose"):
+        return ["docker-compose"]
+    return None
+
+
+def test_compose_config_is_valid():
+    compose = _compose_command()
+    if compose is None:
+        pytest.skip("neither `docker compose` nor `docker-compose` is installed "
+                    "(make test installs Debian's docker-compose)")
+    result = subprocess.run([*compose, "config", "-q"], cwd=ROOT, capture_output=True,
+                            text=True)
+    assert result.returncode == 0, result.stderr
+
+
+def test_compose_runs_the_web_app_against_a_postgis_container():
+    config = yaml.safe_load((ROOT / "docker-compose.yml").read_text())
+    assert config["services"]["db"]["image"].startswith("postgis/postgis:15")
+    web = config["services"]["web"]
+    assert web["environment"]["DATABASE_URL"].startswith("postgis://")
+    assert "@db:5432/" in web["environment"]["DATABASE_URL"]
+    assert web["depends_on"]["db"]["condition"] == "service_healthy"
