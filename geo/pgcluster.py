@@ -159,10 +159,18 @@ def init() -> None:
 
 def start() -> None:
     init()
-    data, run_dir, log = _paths()
+    data, _, log = _paths()
     if not is_running():
-        _run(_as_server_user([str(_bindir() / "pg_ctl"), "-D", str(data), "-l", str(log),
-                              "-w", "-t", "60", "start"]), stdout=subprocess.DEVNULL)
+        try:
+            _run(_as_server_user([str(_bindir() / "pg_ctl"), "-D", str(data), "-l", str(log),
+                                  "-w", "-t", "60", "start"]), stdout=subprocess.DEVNULL)
+        except subprocess.CalledProcessError:
+            tail = log.read_text(errors="replace").splitlines()[-5:] if log.exists() else []
+            raise ClusterError(
+                f"the PostgreSQL server in {data} did not start. If port {PORT} is taken by "
+                "another server, set ATLAS_PGPORT to a free port. Server log:\n  "
+                + "\n  ".join(tail)
+            ) from None
     for _ in range(50):
         try:
             _psql("SELECT 1")

@@ -5,8 +5,8 @@ environment: ``DATABASE_URL`` (else the project-local PostGIS cluster),
 ``ATLAS_SECRET_KEY``, ``ATLAS_DEBUG``, ``ATLAS_ALLOWED_HOSTS``.
 """
 
-from pathlib import Path
 import os
+from pathlib import Path
 
 import dj_database_url
 from django.utils.translation import gettext_lazy as _
