@@ -96,3 +96,20 @@ def test_demo_gpx_files_are_valid_gpx_1_1(shared_data):
     for path in files:
         doc = etree.parse(str(path))
         assert schema.validate(doc), (path.name, schema.error_log.last_error)
+
+
+def test_regional_layer_puts_every_demo_feature_inside_its_partner(loaded, client):
+    import json
+
+    from shapely.geometry import shape
+
+    boundaries = {p.slug: shape(json.loads(p.boundary.geojson)) for p in Partner.objects.all()}
+    fc = json.loads(client.get("/api/regional-layer/", {"lang": "bg"}).content)
+    assert len(fc["features"]) == Attraction.objects.count() + Trail.objects.count()
+    for feature in fc["features"]:
+        partner = feature["properties"]["partner"]
+        # lon/lat order: swapped coordinates would land far outside (e.g. in Africa).
+        assert boundaries[partner].covers(shape(feature["geometry"])), feature["properties"]
+    bulgarian = [f["properties"]["name"] for f in fc["features"]
+                 if f["properties"]["partner"] in ("stara-zagora", "sliven")]
+    assert all(CYRILLIC.search(name) for name in bulgarian)
