@@ -1,7 +1,18 @@
-"""Coordinate reference systems used by the platform.
+"""Coordinate reference systems: the platform's constants and the CRS toolkit.
 
-The only place with bare EPSG numbers: everything else names them.
+The only place with bare EPSG numbers. Partners' ``.prj`` text is untrusted:
+it is parsed by pyproj (PROJ), never handed to the system GDAL.
 """
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+
+import numpy as np
+import shapely
+from pyproj import CRS, Transformer
+from pyproj.exceptions import CRSError
 
 WGS84 = 4326
 """Storage CRS of every geometry (lon/lat degrees)."""
@@ -11,5 +22,90 @@ LAEA_EUROPE = 3035
 """Equal-area CRS covering all four partners: areas and analysis buffers."""
 
 GREEK_GRID = 2100
+"""GGRS87 / Greek Grid: Greek partner data; needs a datum shift to WGS 84."""
 LAMBERT_93 = 2154
+"""RGF93 / Lambert-93: French partner data."""
 BGS2005_CCS = 7801
+"""BGS2005 / CCS2005: Bulgarian partner data."""
+
+# CRSs partners' data come in, tried in this order when a file does not say.
+PARTNER_CRS_CANDIDATES = (
+    WGS84, BGS2005_CCS, GREEK_GRID, LAMBERT_93, 4258, 32634, 32635, 32631, 27572, 2154,
+    LAEA_EUROPE, WEB_MERCATOR,
+)
+
+
+class CrsError(ValueError):
+    pass
+
+
+@dataclass(frozen=True)
+class Identified:
+    crs: CRS
+    epsg: int | None
+    name: str
+
+    @property
+    def label(self) -> str:
+        return f"EPSG:{self.epsg} ({self.name})" if self.epsg else self.name
+
+
+def identify(text_or_code: str) -> Identified:
+    """Parse WKT (ESRI's included), PROJ strings, URNs or ``EPSG:n``; name the EPSG code."""
+    try:
+        crs = CRS.from_user_input(text_or_code.strip())
+    except CRSError as exc:
+        raise CrsError(f"not a coordinate reference system PROJ can read: {exc}") from None
+    epsg = crs.to_epsg(min_confidence=70)
+    if epsg is not None:
+        crs = CRS.from_epsg(epsg)  # the registry's definition, with its datum shift
+    return Identified(crs=crs, epsg=epsg, name=crs.name)
+
+
+@lru_cache(maxsize=64)
+def _transformer(src_wkt: str) -> Transformer:
+    # always_xy: lon/lat and easting/northing order whatever the CRS's axis order.
+    return Transformer.from_crs(CRS.from_wkt(src_wkt), CRS.from_epsg(WGS84), always_xy=True)
+
+
+def transformer_to_wgs84(crs: CRS) -> Transformer:
+    """PROJ's best available transformation to WGS 84, datum shift included."""
+    return _transformer(crs.to_wkt())
+
+
+def to_wgs84(geoms: np.ndarray, crs: CRS) -> np.ndarray:
+    """Shapely geometries from ``crs`` to EPSG:4326, keeping Z unchanged."""
+    if crs.to_epsg() == WGS84:
+        return geoms
+    transformer = transformer_to_wgs84(crs)
+
+    def project(coords: np.ndarray) -> np.ndarray:
+        x, y = transformer.transform(coords[:, 0], coords[:, 1])
+        out = coords.copy()
+        out[:, 0], out[:, 1] = x, y
+        return out
+
+    return shapely.transform(geoms, project, include_z=True)
+
+
+def suggest(bounds: tuple[float, float, float, float], territory) -> list[Identified]:
+    """CRSs that would put data with these ``bounds`` inside ``territory`` (shapely, lon/lat).
+
+    Used when a file does not say its CRS: the partner's territory tells which
+    of the usual CRSs make sense.
+    """
+    minx, miny, maxx, maxy = bounds
+    if not all(np.isfinite(bounds)):
+        return []
+    corners = np.array([[minx, miny], [maxx, maxy], [(minx + maxx) / 2, (miny + maxy) / 2]])
+    found = []
+    for code in PARTNER_CRS_CANDIDATES:
+        crs = CRS.from_epsg(code)
+        try:
+            x, y = transformer_to_wgs84(crs).transform(corners[:, 0], corners[:, 1])
+        except Exception:  # noqa: BLE001 - PROJ raises various errors out of its domain
+            continue
+        points = shapely.points(np.column_stack([x, y]))
+        if np.all(np.isfinite(x)) and territory.buffer(0.2).contains(points).all():
+            found.append(Identified(crs=crs, epsg=code, name=crs.name))
+    return list({i.epsg: i for i in found}.values())

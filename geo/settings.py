@@ -129,6 +129,13 @@ STORAGES = {
     },
 }
 
+# Imports: files over these limits are refused before any work starts.
+ATLAS_IMPORT_MAX_FILE_BYTES = int(os.environ.get("ATLAS_IMPORT_MAX_FILE_BYTES", 512 * 2**20))
+ATLAS_IMPORT_MAX_UNPACKED_BYTES = int(
+    os.environ.get("ATLAS_IMPORT_MAX_UNPACKED_BYTES", 2 * 2**30))
+ATLAS_IMPORT_MAX_COMPRESSION_RATIO = 200.0
+ATLAS_IMPORT_MAX_ARCHIVE_ENTRIES = 2000
+
 REST_FRAMEWORK = {
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
 }

@@ -68,6 +68,10 @@ class Layer(models.Model):
                               help_text=_("Who made the data and how; shown as attribution."))
     visibility = models.CharField(max_length=10, choices=Visibility.choices,
                                   default=Visibility.PUBLIC)
+    import_settings = models.JSONField(
+        default=dict, blank=True,
+        help_text=_("Attribute mapping and id field remembered from the last import."),
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -92,6 +96,11 @@ class Feature(models.Model):
     properties = models.JSONField(
         default=dict, blank=True,
         help_text=_("Source attributes the model has no field for, by their original names."),
+    )
+    retired_at = models.DateTimeField(
+        _("retired"), null=True, blank=True,
+        help_text=_("Set when a synchronising import no longer found the feature; retired "
+                    "features are not published."),
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)

@@ -50,7 +50,7 @@ def regional_layer_geojson(*, lang: str, bbox: BBox | None = None) -> str:
         FROM layers_attraction a
         JOIN layers_layer l ON l.id = a.layer_id
         JOIN layers_partner p ON p.id = l.partner_id
-        WHERE l.visibility = '{Visibility.PUBLIC}' {a_where}
+        WHERE l.visibility = '{Visibility.PUBLIC}' AND a.retired_at IS NULL {a_where}
         UNION ALL
         SELECT json_build_object(
             'type', 'Feature', 'id', t.uid,
@@ -66,7 +66,7 @@ def regional_layer_geojson(*, lang: str, bbox: BBox | None = None) -> str:
         FROM layers_trail t
         JOIN layers_layer l ON l.id = t.layer_id
         JOIN layers_partner p ON p.id = l.partner_id
-        WHERE l.visibility = '{Visibility.PUBLIC}' {t_where}
+        WHERE l.visibility = '{Visibility.PUBLIC}' AND t.retired_at IS NULL {t_where}
         ORDER BY kind_order, row_id
     """
     return _feature_collection(features, params)

@@ -1,0 +1,241 @@
+"""Which code page a shapefile's DBF text is in, and why we think so.
+
+Partners' desktop GIS write Windows code pages and often say nothing about
+it: Bulgarian shapefiles in cp1251 without a ``.cpg``, Greek ones in cp1253
+with a language-driver byte of 0x57 ("ANSI": whatever the writer's Windows
+used). We honour what the files say, check it against the bytes, and fall
+back to reading the bytes: UTF-8 is recognised by its validity, the single-byte
+code pages by how coherent the decoded words are (one script per word, letters
+rather than symbols, plausible letters for the languages written in it).
+"""
+
+from __future__ import annotations
+
+import codecs
+import re
+import struct
+import unicodedata
+from dataclasses import dataclass
+from pathlib import Path
+
+# Candidates for detection, in the order ties are broken when nothing else decides.
+DETECTABLE = ("cp1251", "cp1253", "cp1252", "cp1250")
+
+# DBF language-driver ids (byte 29) that name one code page. 0x00 (none) and
+# 0x57 ("ANSI": the system code page of whoever wrote the file) say nothing.
+LDID_CODEPAGES: dict[int, str] = {
+    0x01: "cp437", 0x02: "cp850", 0x03: "cp1252", 0x1B: "cp437", 0x26: "cp866",
+    0x64: "cp852", 0x65: "cp866", 0x66: "cp865", 0x67: "cp861", 0x6A: "cp737",
+    0x6B: "cp857", 0x78: "cp950", 0x79: "cp949", 0x7A: "cp936", 0x7B: "cp932",
+    0x7C: "cp874", 0x7D: "cp1255", 0x7E: "cp1256", 0x86: "cp737", 0x87: "cp852",
+    0x88: "cp857", 0xC8: "cp1250", 0xC9: "cp1251", 0xCA: "cp1254", 0xCB: "cp1253",
+    0xCC: "cp1257",
+}
+
+# Letters that are common in the languages each code page is used for; a
+# decoding that yields many of them is more likely right than one that yields
+# the rarer letters sharing their byte values.
+BULGARIAN = "абвгдежзийклмнопрстуфхцчшщъьюя"
+GREEK = "αβγδεζηθικλμνξοπρστυφχψωςάέήίόύώϊϋΐΰ"
+# The most frequent letters of Bulgarian and Greek text: one code page's
+# letters read in the other come out as the rarer ones.
+COMMON = {
+    "cp1251": set("оаеитнрсвлкдпм" + "оаеитнрсвлкдпм".upper()),
+    "cp1253": set("αοιετσνηυρπκμλάόίέ" + "αοιετσνηυρπκμλ".upper()),
+}
+TYPICAL = {
+    "cp1251": set(BULGARIAN + BULGARIAN.upper()),
+    "cp1253": set(GREEK + GREEK.upper()),
+    "cp1252": set("àâäçèéêëîïôöùûüÿœæñáíóúãõßÀÂÄÇÈÉÊËÎÏÔÖÙÛÜŸŒÆÑÁÍÓÚ"),
+    "cp1250": set("áäčďéěíĺľňóôöŕřšťúůýžąćęłńśźżőűăâîșțÁÄČĎÉĚÍĹĽŇÓÔÖŔŘŠŤÚŮÝŽĄĆĘŁŃŚŹŻŐŰ"),
+}
+SCRIPT_OF = {"cp1251": "CYRILLIC", "cp1253": "GREEK", "cp1252": "LATIN", "cp1250": "LATIN"}
+LANGUAGE_CODEPAGE = {"bg": "cp1251", "el": "cp1253", "fr": "cp1252"}
+HARMLESS = set("„“”‘’«»–—…°№€§©®·•×±µ¬ ")
+
+CPG_PATTERN = re.compile(
+    r"^(?:ansi\s*|windows[-_ ]?|cp[-_ ]?|ms[-_ ]?|code\s*page\s*)?(\d{3,5})$", re.IGNORECASE)
+
+
+class EncodingError(ValueError):
+    pass
+
+
+@dataclass(frozen=True)
+class EncodingChoice:
+    encoding: str  # a Python codec name, e.g. "cp1251" or "utf-8"
+    reason: str
+
+
+def normalise_codec(name: str) -> str:
+    """A Python codec name for ``name``, or EncodingError."""
+    try:
+        return codecs.lookup(name.strip()).name.replace("_", "-")
+    except LookupError:
+        raise EncodingError(f"unknown encoding {name!r}") from None
+
+
+def parse_cpg(text: str) -> str | None:
+    """The codec a ``.cpg`` names: ``1251``, ``CP1251``, ``ANSI 1251``, ``windows-1251``…"""
+    value = text.strip().strip("\x00").strip()
+    if not value:
+        return None
+    match = CPG_PATTERN.match(value)
+    if match:
+        number = match.group(1)
+        if number == "65001":
+            return "utf-8"
+        if number in ("28591", "88591"):
+            return "latin-1"
+        value = f"cp{number}"
+    elif value.lower().replace("_", "-") in ("8859-1", "iso8859-1", "iso-8859-1", "latin1"):
+        value = "latin-1"
+    try:
+        return normalise_codec(value)
+    except EncodingError:
+        return None
+
+
+def dbf_text_sample(dbf: Path, max_records: int = 20_000) -> tuple[int, list[bytes]]:
+    """The language-driver byte and the raw non-blank character values of a DBF."""
+    with dbf.open("rb") as fh:
+        header = fh.read(32)
+        if len(header) < 32:
+            raise EncodingError(f"{dbf.name}: truncated DBF header")
+        n_records, header_len, record_len = struct.unpack("<IHH", header[4:12])
+        ldid = header[29]
+        fields: list[tuple[int, int]] = []  # (offset in record, length) of C fields
+        offset = 1  # deletion flag
+        while fh.tell() < header_len - 1:
+            desc = fh.read(32)
+            if len(desc) < 32 or desc[0] == 0x0D:
+                break
+            ftype, flen = chr(desc[11]), desc[16]
+            if ftype == "C":
+                fields.append((offset, flen))
+            offset += flen
+        if not fields or record_len == 0:
+            return ldid, []
+        fh.seek(header_len)
+        values: list[bytes] = []
+        for _ in range(min(n_records, max_records)):
+            record = fh.read(record_len)
+            if len(record) < record_len:
+                break
+            for start, length in fields:
+                raw = record[start:start + length].rstrip(b" \x00")
+                if raw and any(b >= 0x80 for b in raw):
+                    values.append(raw)
+    return ldid, values
+
+
+# Letters Bulgarian does not use (or hardly: Ь); Greek letters with diaeresis.
+RARE = {"cp1251": set("ЫЭЁЬыэё"), "cp1253": set("ΰϊϋΐΪΫ")}
+# Greek words end in a vowel, ς, ν or ρ (loanwords aside).
+GREEK_FINALS = set("αεηιουωςνράέήίόύώΑΕΗΙΟΥΩΣΝΡΆΈΉΊΌΎΏ")
+
+
+def _score(text: str, codec: str) -> float:
+    """How plausible ``text`` is as the decoding in ``codec``: higher is better.
+
+    Mojibake gives itself away: symbols inside words, words mixing scripts,
+    capitals in the middle of lower-case words (Greek read as cp1251), words
+    made almost only of accented letters (Cyrillic read as cp1252), Greek
+    final sigma in the middle of a word (Cyrillic read as cp1253).
+    """
+    home = SCRIPT_OF.get(codec)
+    typical, rare = TYPICAL.get(codec, set()), RARE.get(codec, set())
+    common = COMMON.get(codec, set())
+    score = 0.0
+    for word in re.split(r"[\s\d.,;:()\[\]/\\\-_'\"!?]+", text):
+        letters = [ch for ch in word if ch.isalpha()]
+        if not letters or all(ord(ch) < 0x80 for ch in letters):
+            continue
+        scripts = set()
+        for i, ch in enumerate(word):
+            if ord(ch) < 0x80 or ch in HARMLESS:
+                if ch.isalpha():
+                    scripts.add("LATIN")
+                continue
+            if not ch.isalpha():
+                score -= 3
+                continue
+            script = unicodedata.name(ch, "?").split(" ")[0]
+            scripts.add(script)
+            score += (script == home) + (ch in typical) + (ch in common) - 3 * (ch in rare)
+            if ch == "ς" and i < len(word) - 1:
+                score -= 2
+        score -= 4 * (len(scripts) - 1)
+        if home == "GREEK" and len(letters) >= 3 and letters[-1] not in GREEK_FINALS:
+            score -= 2
+        if len(letters) >= 2 and not word.isupper() and any(
+                ch.isupper() for ch in letters[1:]):
+            score -= 2
+        accented = sum(ord(ch) >= 0x80 for ch in letters)
+        if home == "LATIN" and len(letters) >= 3 and accented / len(letters) >= 0.8:
+            score -= 3 * accented
+    return score
+
+
+def detect(values: list[bytes], prefer: str | None = None) -> tuple[str, str]:
+    """The most plausible codec for ``values`` and a sentence saying why."""
+    joined = b"\n".join(values)
+    if not joined:
+        return "utf-8", "the text is plain ASCII"
+    try:
+        joined.decode("utf-8")
+        return "utf-8", "the text is valid UTF-8"
+    except UnicodeDecodeError:
+        pass
+    scores: dict[str, float] = {}
+    for codec in DETECTABLE:
+        try:
+            text = joined.decode(codec)
+        except UnicodeDecodeError:
+            continue
+        scores[codec] = _score(text, codec)
+    order = {c: i for i, c in enumerate(DETECTABLE)}
+    best = max(scores, key=lambda c: (scores[c], c == prefer, -order[c]))
+    script = SCRIPT_OF[best].capitalize()
+    return best, f"the bytes read as {script} text in {best}"
+
+
+def choose_dbf_encoding(
+    *, dbf: Path, cpg: Path | None, explicit: str | None = None,
+    prefer_language: str | None = None,
+) -> EncodingChoice:
+    """The encoding to read ``dbf`` with, honouring ``explicit``, the ``.cpg`` and the LDID."""
+    if explicit:
+        return EncodingChoice(normalise_codec(explicit), "given with --encoding")
+    ldid, values = dbf_text_sample(dbf)
+    prefer = LANGUAGE_CODEPAGE.get(prefer_language or "")
+    detected, why = detect(values, prefer)
+    declared: tuple[str, str] | None = None
+    notes: list[str] = []
+    if cpg is not None:
+        raw = cpg.read_bytes()[:200].decode("ascii", errors="replace")
+        codec = parse_cpg(raw)
+        if codec:
+            declared = (codec, f"the .cpg file says {raw.strip()!r}")
+        else:
+            notes.append(f"the .cpg file's {raw.strip()!r} names no known encoding")
+    if declared is None and ldid in LDID_CODEPAGES:
+        declared = (LDID_CODEPAGES[ldid], f"the DBF language driver byte 0x{ldid:02X} says "
+                                          f"{LDID_CODEPAGES[ldid]}")
+    if not values:
+        if declared:
+            return EncodingChoice(declared[0], declared[1] + " (the text is plain ASCII)")
+        return EncodingChoice("utf-8", "the text is plain ASCII")
+    if declared:
+        codec, said = declared
+        try:
+            text = b"\n".join(values).decode(codec)
+        except UnicodeDecodeError:
+            return EncodingChoice(detected, f"{said}, but the text is not valid {codec}; {why}")
+        if codec != detected and detected != "utf-8" and (
+                _score(b"\n".join(values).decode(detected), detected) > _score(text, codec) + 2):
+            return EncodingChoice(detected, f"{said}, but {why}")
+        return EncodingChoice(codec, said)
+    prefix = "; ".join(notes + ([] if ldid in (0, 0x57) else [f"unknown LDID 0x{ldid:02X}"]))
+    reason = f"no .cpg and no code page in the DBF header; {why}"
+    return EncodingChoice(detected, f"{prefix}; {reason}" if prefix else reason)

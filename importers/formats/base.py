@@ -1,0 +1,126 @@
+"""What every format reader gives the pipeline, and what it takes."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import math
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, ClassVar, Protocol
+
+import numpy as np
+import pyogrio
+import shapely
+from pyogrio.errors import DataLayerError, DataSourceError
+
+from geo.crs import Identified
+from importers.encoding import EncodingChoice
+from importers.exceptions import Refused
+
+
+@dataclass(frozen=True)
+class ReadOptions:
+    encoding: str | None = None  # explicit --encoding
+    srs: Identified | None = None  # explicit --srs
+    prefer_language: str | None = None  # the partner's main language: a tie-breaker
+    source_layer: str | None = None  # which layer or .shp of a multi-layer source
+    keep_duplicate_routes: bool = False  # GPX: a route that retraces a track stays a trail
+
+
+@dataclass
+class SourceData:
+    """One source layer, in its own CRS, columns as the file has them."""
+
+    label: str  # what messages call it: "parks.zip/parks.shp", "walk.gpx"
+    layer: str  # the source layer's name
+    geometries: np.ndarray  # shapely geometries (None where the file has none)
+    columns: dict[str, list[Any]]  # attribute values by their original names
+    crs: Identified | None = None
+    crs_reason: str = ""
+    encoding: EncodingChoice | None = None
+    notes: list[str] = field(default_factory=list)
+    first_row: int = 1  # row numbers in messages are 1-based positions in the layer
+
+    def __len__(self) -> int:
+        return len(self.geometries)
+
+
+class Format(Protocol):
+    name: ClassVar[str]
+    suffixes: ClassVar[frozenset[str]]
+
+    def read(self, path: Path, options: ReadOptions) -> list[SourceData]: ...
+
+
+def python_value(value: Any) -> Any:
+    """A JSON-ready Python value for one attribute value read by GDAL."""
+    if value is None:
+        return None
+    if isinstance(value, np.generic):
+        value = value.item()
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    if isinstance(value, (dt.datetime, dt.date, dt.time)):
+        return value.isoformat()
+    if isinstance(value, bytes):
+        return value.hex()
+    return value
+
+
+def column_values(array: np.ndarray, ogr_subtype: str | None = None) -> list[Any]:
+    if np.issubdtype(array.dtype, np.datetime64):
+        return [None if np.isnat(v) else np.datetime_as_string(v, unit="auto")
+                for v in array]
+    values = [python_value(v) for v in array.tolist()]
+    if ogr_subtype == "OFSTJSON":
+        values = [_json_or_text(v) for v in values]
+    return values
+
+
+def _json_or_text(value: Any) -> Any:
+    if isinstance(value, str):
+        try:
+            return json.loads(value)
+        except ValueError:
+            return value
+    return value
+
+
+def drop_m(geoms: np.ndarray) -> tuple[np.ndarray, int]:
+    """Geometries without M values (kept Z), and how many had M."""
+    present = np.array([g is not None for g in geoms], dtype=bool)
+    has_m = np.zeros(len(geoms), dtype=bool)
+    has_m[present] = shapely.has_m(geoms[present])
+    if not has_m.any():
+        return geoms, 0
+    out = geoms.copy()
+    for i in np.flatnonzero(has_m):
+        g = geoms[i]
+        out[i] = (shapely.from_wkb(shapely.to_wkb(g, output_dimension=3)) if g.has_z
+                  else shapely.force_2d(g))
+    return out, int(has_m.sum())
+
+
+def read_with_gdal(path: Path, label: str, *, layer: str | int | None = None,
+                   encoding: str | None = None, **kwargs) -> tuple[dict, np.ndarray, dict]:
+    """Read a GDAL-readable layer: (meta, geometries, columns). Errors become Refused."""
+    try:
+        meta, _fids, wkb, fields = pyogrio.raw.read(
+            path, layer=layer, encoding=encoding, datetime_as_string=True, **kwargs)
+    except (DataSourceError, DataLayerError) as exc:
+        raise Refused(f"{label}: GDAL cannot read it: {exc}") from None
+    except Exception as exc:  # noqa: BLE001 - GDAL's read errors (truncated files…)
+        raise Refused(f"{label}: reading failed, the file looks damaged or truncated: "
+                      f"{exc}") from None
+    if wkb is None:
+        geoms = np.full(len(fields[0]) if fields else 0, None, dtype=object)
+    else:
+        try:
+            geoms = shapely.from_wkb(wkb, on_invalid="ignore")
+        except shapely.errors.GEOSException as exc:
+            raise Refused(f"{label}: unreadable geometry: {exc}") from None
+    subtypes = meta.get("ogr_subtypes") or [None] * len(meta["fields"])
+    columns = {name: column_values(values, sub)
+               for name, values, sub in zip(meta["fields"], fields, subtypes, strict=True)}
+    return meta, geoms, columns

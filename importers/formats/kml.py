@@ -1,0 +1,46 @@
+"""KML and KMZ (zipped KML): every folder's placemarks."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pyogrio
+
+from geo.crs import WGS84, identify
+from importers.encoding import EncodingChoice
+from importers.exceptions import Refused
+from importers.formats.base import ReadOptions, SourceData, read_with_gdal
+from importers.safety import check_xml
+
+
+class KML:
+    name = "KML"
+    suffixes = frozenset({".kml", ".kmz"})
+    members = frozenset({".kml"})
+
+    def read(self, path: Path, options: ReadOptions, label: str | None = None) -> list[SourceData]:
+        """``path`` is a .kml file (a KMZ has been unpacked by the pipeline)."""
+        label = label or path.name
+        check_xml(path.read_bytes(), label)
+        try:
+            layers = [name for name, _geom in pyogrio.list_layers(path)]
+        except Exception as exc:  # noqa: BLE001 - GDAL's open errors
+            raise Refused(f"{label}: GDAL cannot read it as KML: {exc}") from None
+        if options.source_layer:
+            if options.source_layer not in layers:
+                raise Refused(f"{label}: no folder {options.source_layer!r}; it has "
+                              + ", ".join(repr(n) for n in layers))
+            layers = [options.source_layer]
+        sources = []
+        for name in layers:
+            _meta, geoms, columns = read_with_gdal(path, f"{label}/{name}", layer=name)
+            if len(geoms) == 0:
+                continue
+            sources.append(SourceData(
+                label=f"{label}/{name}", layer=name, geometries=np.asarray(geoms, dtype=object),
+                columns=columns, crs=identify(f"EPSG:{WGS84}"),
+                crs_reason="KML coordinates are WGS 84 by definition",
+                encoding=EncodingChoice("utf-8", "KML is XML: its declaration says the encoding"),
+            ))
+        return sources

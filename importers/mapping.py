@@ -1,0 +1,200 @@
+"""From a file's attribute columns to the platform's fields.
+
+Column names are matched after folding case and accents, in the four partner
+languages and the usual GIS spellings (``NAME``, ``Име``, ``ΟΝΟΜΑ``, ``nom``,
+``name_bg``, ``name:fr``, ``DESCRIPTIO``…). A name column that names no
+language holds the partner's main content language. Values of controlled
+fields (category, activity, difficulty, wheelchair) are matched the same way.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from typing import Any
+
+from layers.i18n import LANGUAGE_CODES
+from layers.vocabulary import Activity, Category, Difficulty, LayerKind, Wheelchair
+
+
+def fold(text: str) -> str:
+    """Lower-case, accents stripped, separators as ``_``: ``Περιγραφή`` -> ``περιγραφη``."""
+    decomposed = unicodedata.normalize("NFD", str(text).strip().lower())
+    plain = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    return re.sub(r"[\s\-:./]+", "_", plain).strip("_")
+
+
+TRANSLATED = ("name", "description")
+
+COLUMN_SYNONYMS: dict[str, set[str]] = {
+    "name": {"name", "nom", "ime", "име", "naimenovanie", "наименование", "название", "onoma",
+             "ονομα", "title", "titre", "label", "libelle", "заглавие", "τιτλος", "nazvanie"},
+    "description": {"description", "descriptio", "descriptif", "descr", "desc", "описание",
+                    "opisanie", "περιγραφη", "perigrafi", "comment", "cmt", "notes", "remarks"},
+    "category": {"category", "categorie", "categ", "type", "kind", "категория", "вид", "тип",
+                 "κατηγορια", "ειδος", "tourism", "historic", "natural", "leisure", "fclass"},
+    "website": {"website", "url", "web", "site", "site_web", "siteweb", "link", "href",
+                "уебсайт", "сайт", "ιστοσελιδα", "contact_website"},
+    "phone": {"phone", "tel", "telephone", "telefon", "телефон", "τηλεφωνο", "tilefono",
+              "contact_phone"},
+    "opening_hours": {"opening_hours", "opening_ho", "hours", "horaires", "работно_време",
+                      "ωραριο"},
+    "address": {"address", "adresse", "addr", "адрес", "διευθυνση", "addr_full"},
+    "wheelchair": {"wheelchair", "acces_pmr", "pmr", "accessible"},
+    "fee": {"fee", "payant", "entrance_fee", "такса", "εισιτηριο"},
+    "activity": {"activity", "activite", "sport", "type", "вид", "δραστηριοτητα", "pratique"},
+    "difficulty": {"difficulty", "difficulte", "difficult", "level", "niveau", "трудност",
+                   "δυσκολια", "sac_scale"},
+}
+
+FIELDS_BY_KIND: dict[str, tuple[str, ...]] = {
+    LayerKind.ATTRACTIONS: ("category", "website", "phone", "opening_hours", "address",
+                            "wheelchair", "fee"),
+    LayerKind.TRAILS: ("activity", "difficulty"),
+}
+
+
+def target_fields(kind: str) -> list[str]:
+    translated = [f"{base}_{code}" for base in TRANSLATED for code in LANGUAGE_CODES]
+    return translated + list(FIELDS_BY_KIND[kind])
+
+
+def auto_mapping(columns: list[str], kind: str, main_language: str) -> dict[str, str]:
+    """Field -> column for the columns whose names say what they hold."""
+    wanted = set(target_fields(kind))
+    mapping: dict[str, str] = {}
+    folded = {col: fold(col) for col in columns}
+    # Language-suffixed columns first: name_bg, NAME_EN, nom_fr, name:el, en_name.
+    for col, f in folded.items():
+        for base in TRANSLATED:
+            for code in LANGUAGE_CODES:
+                if any(f in {f"{syn}_{code}", f"{code}_{syn}"}
+                       for syn in COLUMN_SYNONYMS[base]):
+                    mapping.setdefault(f"{base}_{code}", col)
+    for base in (*TRANSLATED, *FIELDS_BY_KIND[kind]):
+        for col, f in folded.items():
+            if f in COLUMN_SYNONYMS[base] and col not in mapping.values():
+                field = f"{base}_{main_language}" if base in TRANSLATED else base
+                if field in wanted:
+                    mapping.setdefault(field, col)
+                break
+    return mapping
+
+
+# Values of controlled fields in the partners' languages and common tagging.
+CATEGORY_SYNONYMS: dict[str, set[str]] = {
+    "museum": {"musee", "музей", "μουσειο", "mouseio"},
+    "gallery": {"galerie", "art_gallery", "галерия", "πινακοθηκη", "γκαλερι"},
+    "church": {"eglise", "chapelle", "chapel", "cathedral", "cathedrale", "църква", "храм",
+               "катедрала", "параклис", "εκκλησια", "ναος", "παρεκκλησι", "place_of_worship"},
+    "monastery": {"monastere", "abbaye", "abbey", "манастир", "μονη", "μοναστηρι"},
+    "castle": {"chateau", "замък", "κάστρο", "castello"},
+    "fort": {"fortress", "forteresse", "citadelle", "крепост", "φρουριο"},
+    "viewpoint": {"belvedere", "point_de_vue", "panorama", "панорама", "θεα", "σημειο_θεας"},
+    "waterfall": {"cascade", "водопад", "καταρρακτης"},
+    "peak": {"summit", "sommet", "mountain", "връх", "κορυφη"},
+    "cave_entrance": {"cave", "grotte", "пещера", "σπηλαιο"},
+    "park": {"parc", "парк", "παρκο"},
+    "archaeological_site": {"archaeology", "archeology", "site_archeologique",
+                            "археологически_обект", "αρχαιολογικος_χωρος"},
+    "monument": {"паметник", "μνημειο"},
+    "memorial": {"мемориал", "μνημειο_πεσοντων"},
+    "ruins": {"ruines", "руини", "ερειπια"},
+    "spring": {"source", "fontaine", "извор", "чешма", "πηγη"},
+    "winery": {"wine", "domaine", "cave_viticole", "винарна", "винарска_изба", "οινοποιειο"},
+    "nature_reserve": {"reserve", "reserve_naturelle", "резерват", "защитена_територия",
+                       "καταφυγιο", "προστατευομενη_περιοχη"},
+    "camp_site": {"camping", "къмпинг", "καμπινγκ"},
+    "alpine_hut": {"refuge", "хижа", "ορειβατικο_καταφυγιο"},
+    "information": {"office_de_tourisme", "tourist_information",
+                    "туристически_информационен_център"},
+}
+ACTIVITY_SYNONYMS: dict[str, set[str]] = {
+    "hiking": {"hike", "randonnee", "rando", "pedestre", "foot", "trekking", "пешеходен",
+               "туризъм", "πεζοπορια", "ορειβασια"},
+    "walking": {"walk", "promenade", "balade", "разходка", "περιπατος"},
+    "running": {"run", "trail_running", "course", "trail", "бягане", "τρεξιμο"},
+    "cycling": {"bike", "bicycle", "velo", "cyclisme", "road_cycling", "колоездене",
+                "велосипед", "ποδηλατο", "ποδηλασια"},
+    "mountain_biking": {"mtb", "vtt", "mountain_bike", "планинско_колоездене",
+                        "ορεινη_ποδηλασια"},
+    "horse_riding": {"horse", "equestre", "equitation", "cheval", "конна_езда", "ιππασια"},
+}
+DIFFICULTY_SYNONYMS: dict[str, set[str]] = {
+    "easy": {"facile", "tres_facile", "лесен", "лесна", "ευκολη", "ευκολο", "1", "t1", "hiking"},
+    "moderate": {"medium", "moyen", "moyenne", "intermediate", "среден", "средна", "μετρια",
+                 "μετριο", "2", "t2", "t3", "mountain_hiking"},
+    "hard": {"difficult", "difficile", "труден", "трудна", "δυσκολη", "δυσκολο", "3", "t4",
+             "demanding_mountain_hiking"},
+    "very_hard": {"very_difficult", "tres_difficile", "много_труден", "πολυ_δυσκολη", "4",
+                  "t5", "t6", "alpine_hiking", "demanding_alpine_hiking"},
+}
+WHEELCHAIR_SYNONYMS: dict[str, set[str]] = {
+    "yes": {"true", "1", "oui", "да", "ναι", "y"},
+    "no": {"false", "0", "non", "не", "οχι", "n"},
+    "limited": {"partial", "partiel", "partly", "частично", "μερικως"},
+    "designated": set(),
+}
+TRUE_WORDS = {"yes", "true", "1", "oui", "да", "ναι", "y", "t", "payant", "paying"}
+FALSE_WORDS = {"no", "false", "0", "non", "не", "οχι", "n", "f", "gratuit", "free",
+               "безплатно", "δωρεαν"}
+
+
+def _controlled(value: Any, choices, synonyms: dict[str, set[str]]) -> str | None:
+    if value is None or value == "":
+        return None
+    f = fold(value)
+    valid = {c.value for c in choices}
+    if f in valid:
+        return f
+    for target, words in synonyms.items():
+        if f in words:
+            return target
+    return None
+
+
+def category_value(value: Any) -> str | None:
+    return _controlled(value, Category, CATEGORY_SYNONYMS)
+
+
+def activity_value(value: Any) -> str | None:
+    return _controlled(value, Activity, ACTIVITY_SYNONYMS)
+
+
+def difficulty_value(value: Any) -> str | None:
+    return _controlled(value, Difficulty, DIFFICULTY_SYNONYMS)
+
+
+def wheelchair_value(value: Any) -> str | None:
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    return _controlled(value, Wheelchair, WHEELCHAIR_SYNONYMS)
+
+
+def fee_value(value: Any) -> bool | None:
+    if isinstance(value, bool) or value is None:
+        return value
+    f = fold(value)
+    if f in TRUE_WORDS:
+        return True
+    if f in FALSE_WORDS:
+        return False
+    raise ValueError(f"{value!r} is not yes or no")
+
+
+URL_RE = re.compile(r"^(https?://)?([\w-]+\.)+[\w-]{2,}(/\S*)?$", re.IGNORECASE)
+
+
+def website_value(value: Any) -> str:
+    text = str(value).strip()
+    if not URL_RE.match(text):
+        raise ValueError(f"{text!r} is not a web address")
+    return text if re.match(r"^https?://", text, re.IGNORECASE) else f"https://{text}"
+
+
+def text_value(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return str(value).strip()

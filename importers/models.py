@@ -1,0 +1,69 @@
+"""Import runs: what was imported, how, by whom, and what it changed (for undo)."""
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from layers.models import Layer
+
+
+class ImportRun(models.Model):
+    class Status(models.TextChoices):
+        SUCCEEDED = "succeeded", _("Succeeded")
+        FAILED = "failed", _("Failed")
+        UNDONE = "undone", _("Undone")
+
+    layer = models.ForeignKey(Layer, null=True, blank=True, on_delete=models.SET_NULL,
+                              related_name="import_runs")
+    layer_slug = models.SlugField(help_text=_("Kept when a failed import created no layer."))
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                             on_delete=models.SET_NULL)
+    status = models.CharField(max_length=12, choices=Status.choices)
+    started_at = models.DateTimeField()
+    duration_s = models.FloatField(null=True)
+    file_name = models.CharField(max_length=500)
+    sha256 = models.CharField(max_length=64)
+    file_size = models.BigIntegerField()
+    format = models.CharField(max_length=40, blank=True)
+    encoding = models.CharField(max_length=40, blank=True)
+    encoding_reason = models.TextField(blank=True)
+    crs = models.CharField(max_length=200, blank=True)
+    crs_reason = models.TextField(blank=True)
+    options = models.JSONField(default=dict, blank=True)
+    mapping = models.JSONField(default=dict, blank=True,
+                               help_text=_("Model field -> source column used."))
+    counts = models.JSONField(default=dict, blank=True,
+                              help_text=_("read, created, updated, unchanged, skipped, retired"))
+    issues = models.JSONField(default=list, blank=True,
+                              help_text=_("Per-row report: file, layer, row, field, reason."))
+    notes = models.JSONField(default=list, blank=True)
+    error = models.TextField(blank=True)
+    layer_settings_before = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        ordering = ["-started_at", "-id"]
+        indexes = [models.Index(fields=["layer", "-started_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.file_name} → {self.layer_slug} ({self.status})"
+
+
+class RunChange(models.Model):
+    """One feature an import created, updated or retired, with its row as it was before."""
+
+    class Action(models.TextChoices):
+        CREATED = "created"
+        UPDATED = "updated"
+        RETIRED = "retired"
+
+    run = models.ForeignKey(ImportRun, on_delete=models.CASCADE, related_name="changes")
+    model = models.CharField(max_length=20)  # "attraction" / "trail"
+    feature_id = models.BigIntegerField()
+    action = models.CharField(max_length=10, choices=Action.choices)
+    before = models.JSONField(null=True, help_text=_("The row before the run (to_jsonb)."))
+
+    class Meta:
+        indexes = [models.Index(fields=["run", "action"])]
+
+    def __str__(self) -> str:
+        return f"{self.action} {self.model} {self.feature_id}"

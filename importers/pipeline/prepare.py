@@ -1,0 +1,69 @@
+"""A working copy of the partner's file that the readers (and GDAL) may write beside."""
+
+from __future__ import annotations
+
+import hashlib
+import shutil
+from pathlib import Path
+
+from importers.exceptions import Refused
+from importers.formats.shapefile import MEMBERS as SHAPEFILE_MEMBERS
+from importers.formats.shapefile import find_shapefiles
+from importers.registry import FORMATS, format_for
+from importers.safety import Limits, check_size, unpack_zip
+
+IMPORTABLE = frozenset(SHAPEFILE_MEMBERS | {s for f in FORMATS for s in f.suffixes} - {".zip"})
+
+
+def sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as fh:
+        while chunk := fh.read(1 << 20):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def working_copy(source: Path, workdir: Path, limits: Limits,
+                 source_layer: str | None = None) -> tuple[Path, str, object]:
+    """(file to read, label for messages, format) inside ``workdir``."""
+    check_size(source, limits)
+    fmt = format_for(source)
+    suffix = source.suffix.lower()
+    if suffix in (".zip", ".kmz"):
+        unpacked = unpack_zip(source, workdir, limits, IMPORTABLE)
+        if suffix == ".kmz":
+            kmls = [p for p in unpacked if p.suffix.lower() == ".kml"]
+            if not kmls:
+                raise Refused(f"{source.name}: a KMZ without a .kml document inside")
+            doc = next((p for p in kmls if p.name.lower() == "doc.kml"), kmls[0])
+            return doc, f"{source.name}/{doc.relative_to(workdir)}", fmt
+        shps = find_shapefiles(workdir)
+        if not shps:
+            others = [p for p in unpacked if p.suffix.lower() in IMPORTABLE - SHAPEFILE_MEMBERS]
+            if len(others) == 1:
+                inner = others[0]
+                return inner, f"{source.name}/{inner.relative_to(workdir)}", format_for(inner)
+            raise Refused(f"{source.name}: the archive holds no shapefile (.shp) "
+                          "and no single GPX, GeoJSON or KML file")
+        if source_layer:
+            shps = [p for p in shps if p.stem == source_layer or p.name == source_layer]
+            if not shps:
+                raise Refused(f"{source.name}: no shapefile named {source_layer!r} inside")
+        if len(shps) > 1:
+            names = ", ".join(str(p.relative_to(workdir)) for p in shps)
+            raise Refused(f"{source.name}: the archive holds several shapefiles ({names}); "
+                          "choose one with --source-layer NAME")
+        shp = shps[0]
+        return shp, f"{source.name}/{shp.relative_to(workdir)}", fmt
+    if suffix == ".shp":
+        copied = False
+        for member in source.parent.iterdir():
+            if member.stem == source.stem and member.suffix.lower() in SHAPEFILE_MEMBERS:
+                shutil.copy2(member, workdir / member.name)
+                copied = True
+        if not copied:
+            raise Refused(f"{source.name}: cannot read the file")
+        return workdir / source.name, source.name, fmt
+    target = workdir / source.name
+    shutil.copy2(source, target)
+    return target, source.name, fmt

@@ -1,0 +1,265 @@
+"""One import, start to end, and its undo."""
+
+from __future__ import annotations
+
+import json
+import tempfile
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import shapely
+from django.db import transaction
+from django.utils import timezone
+from shapely.geometry import shape
+
+from geo.crs import Identified, suggest
+from importers import mapping as m
+from importers.exceptions import Refused, RowErrors
+from importers.formats.base import ReadOptions, SourceData
+from importers.models import ImportRun
+from importers.pipeline import writer
+from importers.pipeline.normalise import Issue, Rows, choose_id_field, normalise
+from importers.pipeline.prepare import sha256, working_copy
+from importers.safety import Limits
+from layers.models import Layer, Partner
+from layers.vocabulary import LayerKind
+
+Progress = Callable[[str], None]
+
+
+@dataclass
+class ImportRequest:
+    path: Path
+    partner: Partner
+    layer_slug: str
+    kind: str
+    file_name: str | None = None  # the name the user gave the file (uploads)
+    encoding: str | None = None
+    srs: Identified | None = None
+    field_map: dict[str, str] = field(default_factory=dict)  # explicit field -> column
+    id_field: str | None = None
+    source_layer: str | None = None
+    dry_run: bool = False
+    skip_invalid: bool = False
+    sync: bool = False
+    keep_duplicate_routes: bool = False
+    user: Any = None
+
+
+@dataclass
+class ImportResult:
+    format: str
+    label: str
+    encoding: str
+    encoding_reason: str
+    crs: str
+    crs_reason: str
+    mapping: dict[str, str]
+    id_field: str | None
+    counts: dict[str, int]
+    issues: list[Issue]
+    notes: list[str]
+    preview: list[dict[str, Any]]
+    run: ImportRun | None = None
+    rows: Rows | None = field(default=None, repr=False)
+
+    @property
+    def skipped(self) -> list[Issue]:
+        return [i for i in self.issues if i.severity == "error"]
+
+
+def _preview(rows: Rows, n: int = 5) -> list[dict[str, Any]]:
+    out = []
+    for i in range(min(n, len(rows))):
+        geom = rows.geoms[i]
+        wkt = shapely.to_wkt(geom, rounding_precision=6, trim=True)
+        out.append({"row": rows.rows[i], "source_id": rows.source_ids[i],
+                    **{k: v for k, v in rows.values[i].items() if v not in (None, "")},
+                    "geometry": wkt if len(wkt) <= 120 else wkt[:117] + "...",
+                    "properties": rows.properties[i]})
+    return out
+
+
+def _resolve_crs(source: SourceData, partner: Partner) -> None:
+    if source.crs is not None:
+        return
+    present = [g for g in source.geometries if g is not None and not g.is_empty]
+    bounds = tuple(shapely.total_bounds(present)) if present else (float("nan"),) * 4
+    territory = shape(json.loads(partner.boundary.geojson))
+    hints = suggest(bounds, territory)
+    hint = ("; these would place the data inside " + (partner.name or partner.slug) + ": "
+            + ", ".join(h.label for h in hints[:4])) if hints else (
+        "; none of the usual CRSs places it inside " + (partner.name or partner.slug))
+    raise Refused(f"{source.label}: the file does not say its coordinate reference system "
+                  f"(no .prj); give it with --srs EPSG:n{hint}")
+
+
+def _ensure_layer(request: ImportRequest) -> Layer:
+    layer = Layer.objects.filter(slug=request.layer_slug).select_for_update().first()
+    if layer is None:
+        layer, _ = Layer.objects.get_or_create(
+            slug=request.layer_slug,
+            defaults={"partner": request.partner, "kind": request.kind,
+                      "title_en": request.layer_slug.replace("-", " ").capitalize()})
+        layer = Layer.objects.select_for_update().get(pk=layer.pk)
+    if layer.partner_id != request.partner.pk:
+        raise Refused(f"layer {layer.slug!r} belongs to partner {layer.partner.slug!r}, "
+                      f"not {request.partner.slug!r}")
+    if layer.kind != request.kind:
+        raise Refused(f"layer {layer.slug!r} holds {layer.kind}, not {request.kind}")
+    return layer
+
+
+def run_import(request: ImportRequest, progress: Progress | None = None) -> ImportResult:
+    """Import ``request.path``; on any error nothing is written (see ImportRun for the log)."""
+    say = progress or (lambda _msg: None)
+    started = timezone.now()
+    t0 = time.perf_counter()
+    file_name = request.file_name or request.path.name
+    run_info: dict[str, Any] = {
+        "layer_slug": request.layer_slug, "user": request.user, "started_at": started,
+        "file_name": file_name, "sha256": sha256(request.path),
+        "file_size": request.path.stat().st_size,
+        "options": {"kind": request.kind, "encoding": request.encoding,
+                    "srs": request.srs.label if request.srs else None,
+                    "map": request.field_map, "id_field": request.id_field,
+                    "skip_invalid": request.skip_invalid, "sync": request.sync,
+                    "source_layer": request.source_layer,
+                    "keep_duplicate_routes": request.keep_duplicate_routes},
+    }
+    try:
+        result = _run(request, say)
+    except (Refused, RowErrors) as exc:
+        if not request.dry_run:
+            ImportRun.objects.create(
+                **run_info, status=ImportRun.Status.FAILED, error=str(exc),
+                duration_s=time.perf_counter() - t0,
+                issues=[i.as_dict() for i in getattr(exc, "issues", [])],
+                layer=Layer.objects.filter(slug=request.layer_slug).first())
+        raise
+    if request.dry_run:
+        return result
+    say("writing")
+    with transaction.atomic():
+        layer_existed = Layer.objects.filter(slug=request.layer_slug).exists()
+        layer = _ensure_layer(request)
+        run_info["options"]["layer_created"] = not layer_existed
+        run = ImportRun.objects.create(
+            **run_info, layer=layer, status=ImportRun.Status.SUCCEEDED, format=result.format,
+            encoding=result.encoding, encoding_reason=result.encoding_reason, crs=result.crs,
+            crs_reason=result.crs_reason, mapping=result.mapping,
+            notes=result.notes, issues=[i.as_dict() for i in result.issues],
+            layer_settings_before=layer.import_settings)
+        counts = writer.write(rows=result.rows, layer_id=layer.pk, run_id=run.pk,
+                              carried_fields=set(result.mapping), sync=request.sync)
+        result.counts.update(counts)
+        run.counts = result.counts
+        run.duration_s = time.perf_counter() - t0
+        run.save(update_fields=["counts", "duration_s"])
+        layer.import_settings = {"mapping": result.mapping, "id_field": result.id_field}
+        layer.save(update_fields=["import_settings", "updated_at"])
+    result.run = run
+    return result
+
+
+def _run(request: ImportRequest, say: Progress) -> ImportResult:
+    limits = Limits.from_settings()
+    kind = LayerKind(request.kind)
+    existing = Layer.objects.filter(slug=request.layer_slug).first()
+    saved = existing.import_settings if existing else {}
+    main_language = request.partner.main_language
+    with tempfile.TemporaryDirectory(prefix="atlas-import-") as tmp:
+        say("reading")
+        path, label, fmt = working_copy(request.path, Path(tmp), limits, request.source_layer)
+        label = label if request.file_name is None else label.replace(
+            request.path.name, request.file_name, 1)
+        options = ReadOptions(encoding=request.encoding, srs=request.srs,
+                              prefer_language=main_language, source_layer=request.source_layer,
+                              keep_duplicate_routes=request.keep_duplicate_routes)
+        sources = fmt.read(path, options, label=label)
+    if not sources or all(len(s) == 0 for s in sources):
+        raise Refused(f"{label}: the file holds no features")
+    issues: list[Issue] = []
+    notes: list[str] = [n for s in sources for n in s.notes]
+    say("normalising")
+    all_rows: Rows | None = None
+    field_map: dict[str, str] = {}
+    id_field = None
+    for source in sources:
+        _resolve_crs(source, request.partner)
+        columns = list(source.columns)
+        field_map = _field_map(request, saved, columns, kind, main_language, label)
+        id_field = choose_id_field(source.columns,
+                                   request.id_field or saved.get("id_field"))
+        if id_field and id_field not in source.columns:
+            raise Refused(f"{label}: no column {id_field!r} for the id; it has "
+                          + ", ".join(repr(c) for c in columns))
+        rows = normalise(source, kind=kind, field_map=field_map, id_field=id_field,
+                         issues=issues, notes=notes)
+        all_rows = rows if all_rows is None else _concat(all_rows, rows)
+    assert all_rows is not None
+    errors = [i for i in issues if i.severity == "error"]
+    if errors and not request.skip_invalid:
+        raise RowErrors(errors)
+    if len(all_rows) == 0:
+        raise Refused(f"{label}: no feature can be imported as {kind}"
+                      + (f" ({notes[-1]})" if notes else ""))
+    first = sources[0]
+    result = ImportResult(
+        format=fmt.name, label=label,
+        encoding=first.encoding.encoding if first.encoding else "",
+        encoding_reason=first.encoding.reason if first.encoding else "",
+        crs=first.crs.label, crs_reason=first.crs_reason, mapping=field_map, id_field=id_field,
+        counts={"read": sum(len(s) for s in sources), "skipped": len(errors)},
+        issues=issues, notes=notes, preview=_preview(all_rows))
+    result.rows = all_rows
+    return result
+
+
+def _field_map(request: ImportRequest, saved: dict, columns: list[str], kind: str,
+               main_language: str, label: str) -> dict[str, str]:
+    explicit = request.field_map or saved.get("mapping") or {}
+    allowed = set(m.target_fields(kind))
+    for fld, col in request.field_map.items():
+        if fld not in allowed:
+            raise Refused(f"--map {fld}={col}: {fld!r} is not a field of {kind}; use one of "
+                          + ", ".join(sorted(allowed)))
+        if col not in columns:
+            raise Refused(f"--map {fld}={col}: {label} has no column {col!r}; it has "
+                          + ", ".join(repr(c) for c in columns))
+    mapping = m.auto_mapping(columns, kind, main_language)
+    taken = {col for fld, col in explicit.items() if col in columns}
+    mapping = {f: c for f, c in mapping.items() if c not in taken}
+    mapping.update({f: c for f, c in explicit.items() if c in columns})
+    return mapping
+
+
+def _concat(a: Rows, b: Rows) -> Rows:
+    for name in ("source_ids", "rows", "labels", "geoms", "values", "properties"):
+        getattr(a, name).extend(getattr(b, name))
+    return a
+
+
+@transaction.atomic
+def undo_last_import(*, layer: Layer) -> ImportRun:
+    """Undo the layer's latest successful run: the layer is as it was before it."""
+    Layer.objects.select_for_update().get(pk=layer.pk)
+    # Runs after the latest succeeded one are all undone already, so undoing
+    # it returns the layer to its state before it (undo can be repeated).
+    run = layer.import_runs.filter(status=ImportRun.Status.SUCCEEDED).first()
+    if run is None:
+        raise Refused(f"layer {layer.slug!r} has no import left to undo")
+    writer.undo(run_id=run.pk, kind=layer.kind)
+    run.status = ImportRun.Status.UNDONE
+    run.save(update_fields=["status"])
+    if run.options.get("layer_created") and not layer.import_runs.filter(
+            status=ImportRun.Status.SUCCEEDED).exists() and not (
+            layer.attractions.exists() or layer.trails.exists()):
+        layer.delete()  # the run created the layer: before it, there was none
+    else:
+        layer.import_settings = run.layer_settings_before
+        layer.save(update_fields=["import_settings"])
+    return run

@@ -1,0 +1,29 @@
+"""The formats the platform imports: one class per format, listed here.
+
+Adding a format is one module in importers/formats/ and one line below.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from importers.exceptions import Refused
+from importers.formats.geojson import GeoJSON
+from importers.formats.gpx import GPX
+from importers.formats.kml import KML
+from importers.formats.shapefile import Shapefile
+
+FORMATS = (Shapefile(), GPX(), GeoJSON(), KML())
+
+
+def format_for(path: Path):
+    """The format reading ``path``, by its name and, for zips, by what is inside."""
+    suffix = path.suffix.lower()
+    if suffix == ".zip":
+        return FORMATS[0]
+    for fmt in FORMATS:
+        if suffix in fmt.suffixes:
+            return fmt
+    known = ", ".join(sorted({s for f in FORMATS for s in f.suffixes}))
+    raise Refused(f"{path.name}: unknown file type {suffix or '(no extension)'!r}; "
+                  f"the importers read {known}")
