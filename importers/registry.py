@@ -24,6 +24,9 @@ def format_for(path: Path):
     for fmt in FORMATS:
         if suffix in fmt.suffixes:
             return fmt
+    if suffix in (".dbf", ".shx", ".prj", ".cpg"):
+        raise Refused(f"{path.name}: a {suffix} file is one part of a shapefile; import the .shp "
+                      "(with its .shx, .dbf and .prj beside it) or a .zip of all of them")
     known = ", ".join(sorted({s for f in FORMATS for s in f.suffixes}))
     raise Refused(f"{path.name}: unknown file type {suffix or '(no extension)'!r}; "
                   f"the importers read {known}")

@@ -109,10 +109,11 @@ class GPX:
             if why and all_points:
                 notes.append(f"track {i} ({trk.name or 'unnamed'}): {why}; stored without "
                              "elevation")
-            geom = (shapely.MultiLineString([_coords(seg, with_ele) for seg in segments])
-                    if segments else None)
-            if geom is not None:
-                tracks.append(geom)
+            if not segments:
+                notes.append(f"track {i} ({trk.name or 'unnamed'}) has no points: left out")
+                continue
+            geom = shapely.MultiLineString([_coords(seg, with_ele) for seg in segments])
+            tracks.append(geom)
             times = [p.time for p in all_points if p.time]
             geoms.append(geom)
             rows.append({**_common(trk), "gpx_type": "track",
@@ -122,8 +123,8 @@ class GPX:
         for i, rte in enumerate(gpx.routes, 1):
             points = rte.points
             if len(points) < 2:
-                geoms.append(None)
-                rows.append({**_common(rte), "gpx_type": "route"})
+                notes.append(f"route {i} ({rte.name or 'unnamed'}) has fewer than two points: "
+                             "left out")
                 continue
             with_ele, _ = _elevation_usable(points)
             line = shapely.LineString(_coords(points, with_ele))

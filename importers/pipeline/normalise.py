@@ -111,8 +111,9 @@ def normalise(source: SourceData, *, kind: str, field_map: dict[str, str],
     if len(idx):
         bounds[idx] = shapely.bounds(projected[idx].astype(object))
     finite = np.isfinite(bounds).all(axis=1)
-    in_range = finite & (np.abs(bounds[:, [1, 3]]) <= 90).all(axis=1) & (
-        np.abs(bounds[:, [0, 2]]) <= 180).all(axis=1)
+    # A hair of tolerance: datum shifts move ±180° edges by a few nanodegrees.
+    in_range = finite & (np.abs(bounds[:, [1, 3]]) <= 90 + 1e-6).all(axis=1) & (
+        np.abs(bounds[:, [0, 2]]) <= 180 + 1e-6).all(axis=1)
     for i in idx[~in_range[idx]]:
         where = ("coordinates are not numbers (NaN or infinite)" if not finite[i] else
                  f"coordinates out of range after conversion to WGS 84 "

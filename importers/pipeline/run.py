@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import shapely
 from django.db import transaction
 from django.utils import timezone
@@ -90,9 +91,13 @@ def _resolve_crs(source: SourceData, partner: Partner) -> None:
     bounds = tuple(shapely.total_bounds(present)) if present else (float("nan"),) * 4
     territory = shape(json.loads(partner.boundary.geojson))
     hints = suggest(bounds, territory)
-    hint = ("; these would place the data inside " + (partner.name or partner.slug) + ": "
+    where = partner.name or partner.slug
+    extent = ("; its coordinates span x {:.6g}..{:.6g}, y {:.6g}..{:.6g}".format(*bounds)
+              if present else "")
+    hint = (f"; these would place the data inside {where}: "
             + ", ".join(h.label for h in hints[:4])) if hints else (
-        "; none of the usual CRSs places it inside " + (partner.name or partner.slug))
+        f"; none of the usual CRSs places it inside {where}")
+    hint = extent + hint
     raise Refused(f"{source.label}: the file does not say its coordinate reference system "
                   f"(no .prj); give it with --srs EPSG:n{hint}")
 
@@ -201,6 +206,11 @@ def _run(request: ImportRequest, say: Progress) -> ImportResult:
                          issues=issues, notes=notes)
         all_rows = rows if all_rows is None else _concat(all_rows, rows)
     assert all_rows is not None
+    outside = _outside_territory(all_rows, request.partner)
+    if outside:
+        notes.append(f"{outside} of {len(all_rows)} features lie outside the territory of "
+                     f"{request.partner.name or request.partner.slug}: check the CRS and that "
+                     "this is the right partner")
     errors = [i for i in issues if i.severity == "error"]
     if errors and not request.skip_invalid:
         raise RowErrors(errors)
@@ -235,6 +245,16 @@ def _field_map(request: ImportRequest, saved: dict, columns: list[str], kind: st
     mapping = {f: c for f, c in mapping.items() if c not in taken}
     mapping.update({f: c for f, c in explicit.items() if c in columns})
     return mapping
+
+
+def _outside_territory(rows: Rows, partner: Partner) -> int:
+    if not rows.geoms:
+        return 0
+    # ~2 km of slack (in degrees) for features drawn on the border.
+    territory = shape(json.loads(partner.boundary.geojson)).buffer(0.02)
+    shapely.prepare(territory)
+    inside = shapely.intersects(territory, np.asarray(rows.geoms, dtype=object))
+    return int((~inside).sum())
 
 
 def _concat(a: Rows, b: Rows) -> Rows:
