@@ -85,11 +85,7 @@ def parse_cpg(text: str) -> str | None:
         number = match.group(1)
         if number == "65001":
             return "utf-8"
-        if number in ("28591", "88591"):
-            return "latin-1"
-        value = f"cp{number}"
-    elif value.lower().replace("_", "-") in ("8859-1", "iso8859-1", "iso-8859-1", "latin1"):
-        value = "latin-1"
+        value = "latin-1" if number in ("28591", "88591") else f"cp{number}"
     try:
         return normalise_codec(value)
     except EncodingError:
