@@ -109,7 +109,8 @@ def read_with_gdal(path: Path, label: str, *, layer: str | int | None = None,
         meta, _fids, wkb, fields = pyogrio.raw.read(
             path, layer=layer, encoding=encoding, datetime_as_string=True, **kwargs)
     except (DataSourceError, DataLayerError) as exc:
-        raise Refused(f"{label}: GDAL cannot read it: {exc}") from None
+        raise Refused(f"{label}: GDAL cannot read it, the file looks damaged or incomplete "
+                      f"({exc})") from None
     except Exception as exc:  # noqa: BLE001 - GDAL's read errors (truncated files…)
         raise Refused(f"{label}: reading failed, the file looks damaged or truncated: "
                       f"{exc}") from None

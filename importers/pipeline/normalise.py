@@ -37,6 +37,9 @@ class Issue:
     reason: str
     severity: str = "error"  # error (row rejected) | repaired | warning
 
+    def __post_init__(self) -> None:
+        self.row = int(self.row)  # numpy indices must not reach JSON
+
     def as_dict(self) -> dict:
         return self.__dict__.copy()
 

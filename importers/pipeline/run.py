@@ -92,7 +92,8 @@ def _resolve_crs(source: SourceData, partner: Partner) -> None:
     territory = shape(json.loads(partner.boundary.geojson))
     hints = suggest(bounds, territory)
     where = partner.name or partner.slug
-    extent = ("; its coordinates span x {:.6g}..{:.6g}, y {:.6g}..{:.6g}".format(*bounds)
+    minx, miny, maxx, maxy = bounds
+    extent = (f"; its coordinates span x {minx:.6g}..{maxx:.6g}, y {miny:.6g}..{maxy:.6g}"
               if present else "")
     hint = (f"; these would place the data inside {where}: "
             + ", ".join(h.label for h in hints[:4])) if hints else (
@@ -186,7 +187,8 @@ def _run(request: ImportRequest, say: Progress) -> ImportResult:
                               keep_duplicate_routes=request.keep_duplicate_routes)
         sources = fmt.read(path, options, label=label)
     if not sources or all(len(s) == 0 for s in sources):
-        raise Refused(f"{label}: the file holds no features")
+        why = "; ".join(n for s in sources for n in s.notes)
+        raise Refused(f"{label}: the file holds no features" + (f" ({why})" if why else ""))
     issues: list[Issue] = []
     notes: list[str] = [n for s in sources for n in s.notes]
     say("normalising")
