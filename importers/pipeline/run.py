@@ -268,7 +268,8 @@ def _concat(a: Rows, b: Rows) -> Rows:
 @transaction.atomic
 def undo_last_import(*, layer: Layer) -> ImportRun:
     """Undo the layer's latest successful run: the layer is as it was before it."""
-    Layer.objects.select_for_update().get(pk=layer.pk)
+    if not Layer.objects.select_for_update().filter(pk=layer.pk).exists():
+        raise Refused(f"layer {layer.slug!r} no longer exists: there is no import left to undo")
     # Runs after the latest succeeded one are all undone already, so undoing
     # it returns the layer to its state before it (undo can be repeated).
     run = layer.import_runs.filter(status=ImportRun.Status.SUCCEEDED).first()

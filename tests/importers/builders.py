@@ -23,9 +23,11 @@ def write_shapefile(
     """A shapefile in ``epsg`` (no .prj when None), text in ``encoding``."""
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / f"{name}.shp"
-    fields = {k: np.array(v, dtype=object) for k, v in columns.items()}
+    fields = {k: np.array(v) if all(isinstance(x, (int, float)) for x in v)
+              else np.array(v, dtype=object) for k, v in columns.items()}
     wkb = shapely.to_wkb(np.array(geoms, dtype=object))
-    geometry_type = geoms[0].geom_type if geoms else "Point"
+    first = next((g for g in geoms if g is not None), None)
+    geometry_type = (first.geom_type + (" Z" if first.has_z else "")) if first else "Point"
     pyogrio.raw.write(path, wkb, list(fields.values()), fields=list(fields),
                       geometry_type=geometry_type, driver="ESRI Shapefile", encoding=encoding,
                       crs=f"EPSG:{epsg or 4326}")
