@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import struct
 from pathlib import Path
 
 import numpy as np
@@ -27,6 +28,34 @@ def find_shapefiles(folder: Path) -> list[Path]:
     return sorted(p for p in folder.rglob("*") if p.suffix.lower() == ".shp" and p.is_file())
 
 
+def check_integrity(shp: Path, dbf: Path | None, label: str) -> list[str]:
+    """Refuse a .shp or .dbf shorter than its own header says; note junk after the end."""
+    notes = []
+    with shp.open("rb") as fh:
+        header = fh.read(100)
+    if len(header) < 100 or struct.unpack(">i", header[:4])[0] != 9994:
+        raise Refused(f"{label}: not a shapefile (the .shp header is missing or wrong)")
+    declared = struct.unpack(">i", header[24:28])[0] * 2
+    actual = shp.stat().st_size
+    if actual < declared:
+        raise Refused(f"{label}: the .shp is truncated: its header says {declared:,} bytes, "
+                      f"the file has {actual:,}. Export or copy it again.")
+    if actual > declared:
+        notes.append(f"{actual - declared:,} bytes after the end the .shp header declares "
+                     "were ignored")
+    if dbf is not None:
+        with dbf.open("rb") as fh:
+            head = fh.read(32)
+        if len(head) < 32:
+            raise Refused(f"{label}: the .dbf is truncated (no complete header)")
+        n_records, header_len, record_len = struct.unpack("<IHH", head[4:12])
+        expected = header_len + n_records * record_len
+        if dbf.stat().st_size < expected:
+            raise Refused(f"{label}: the .dbf is truncated: {n_records:,} records need "
+                          f"{expected:,} bytes, the file has {dbf.stat().st_size:,}")
+    return notes
+
+
 class Shapefile:
     name = "ESRI Shapefile"
     suffixes = frozenset({".shp", ".zip"})
@@ -42,6 +71,7 @@ class Shapefile:
             pyogrio.set_gdal_config_options({"SHAPE_RESTORE_SHX": True})
             notes.append("the .shx index was missing and has been rebuilt from the .shp")
         dbf, cpg, prj = (sibling(path, s) for s in (".dbf", ".cpg", ".prj"))
+        notes += check_integrity(path, dbf, label)
         encoding = None
         if dbf is not None:
             try:
