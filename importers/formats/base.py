@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import math
+import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, ClassVar, Protocol
@@ -103,11 +104,19 @@ def drop_m(geoms: np.ndarray) -> tuple[np.ndarray, int]:
 
 
 def read_with_gdal(path: Path, label: str, *, layer: str | int | None = None,
-                   encoding: str | None = None, **kwargs) -> tuple[dict, np.ndarray, dict]:
-    """Read a GDAL-readable layer: (meta, geometries, columns). Errors become Refused."""
+                   encoding: str | None = None, notes: list[str] | None = None,
+                   **kwargs) -> tuple[dict, np.ndarray, dict]:
+    """Read a GDAL-readable layer: (meta, geometries, columns). Errors become Refused.
+
+    What GDAL warns about while reading goes into ``notes`` (the import report).
+    """
     try:
-        meta, _fids, wkb, fields = pyogrio.raw.read(
-            path, layer=layer, encoding=encoding, datetime_as_string=True, **kwargs)
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            meta, _fids, wkb, fields = pyogrio.raw.read(
+                path, layer=layer, encoding=encoding, datetime_as_string=True, **kwargs)
+        if notes is not None:
+            notes.extend(dict.fromkeys(f"GDAL: {w.message}" for w in caught))
     except (DataSourceError, DataLayerError) as exc:
         raise Refused(f"{label}: GDAL cannot read it, the file looks damaged or incomplete "
                       f"({exc})") from None

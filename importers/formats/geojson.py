@@ -36,7 +36,8 @@ class GeoJSON:
 
     def read(self, path: Path, options: ReadOptions, label: str | None = None) -> list[SourceData]:
         label = label or path.name
-        _meta, geoms, columns = read_with_gdal(path, label)
+        notes: list[str] = []
+        _meta, geoms, columns = read_with_gdal(path, label, notes=notes)
         if options.srs is not None:
             crs, reason = options.srs, "given with --srs"
         else:
@@ -50,5 +51,5 @@ class GeoJSON:
         return [SourceData(
             label=label, layer=path.stem, geometries=np.asarray(geoms, dtype=object),
             columns=columns, crs=crs, crs_reason=reason,
-            encoding=EncodingChoice("utf-8", "GeoJSON is UTF-8 (RFC 7946)"),
+            encoding=EncodingChoice("utf-8", "GeoJSON is UTF-8 (RFC 7946)"), notes=notes,
         )]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import warnings
 from pathlib import Path
 
 import numpy as np
@@ -24,7 +25,10 @@ class KML:
         label = label or path.name
         check_xml(path.read_bytes(), label)
         try:
-            layers = [name for name, _geom in pyogrio.list_layers(path)]
+            with warnings.catch_warnings():
+                # The same warnings come again, and are reported, when the layers are read.
+                warnings.simplefilter("ignore")
+                layers = [name for name, _geom in pyogrio.list_layers(path)]
         except Exception as exc:  # noqa: BLE001 - GDAL's open errors
             raise Refused(f"{label}: GDAL cannot read it as KML: {exc}") from None
         if options.source_layer:
@@ -34,7 +38,9 @@ class KML:
             layers = [options.source_layer]
         sources = []
         for name in layers:
-            _meta, geoms, columns = read_with_gdal(path, f"{label}/{name}", layer=name)
+            notes: list[str] = []
+            _meta, geoms, columns = read_with_gdal(path, f"{label}/{name}", layer=name,
+                                                   notes=notes)
             if len(geoms) == 0:
                 continue
             sources.append(SourceData(
@@ -42,5 +48,6 @@ class KML:
                 columns=columns, crs=identify(f"EPSG:{WGS84}"),
                 crs_reason="KML coordinates are WGS 84 by definition",
                 encoding=EncodingChoice("utf-8", "KML is XML: its declaration says the encoding"),
+                notes=notes,
             ))
         return sources

@@ -83,7 +83,7 @@ class Shapefile:
             notes.append("there is no .dbf: the features have no attributes")
         try:
             meta, geoms, columns = read_with_gdal(
-                path, label, encoding=encoding.encoding if encoding else None)
+                path, label, encoding=encoding.encoding if encoding else None, notes=notes)
         finally:
             pyogrio.set_gdal_config_options({"SHAPE_RESTORE_SHX": None})
         if dbf is None:
