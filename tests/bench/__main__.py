@@ -1,0 +1,42 @@
+"""Benchmarks: ``make bench`` (``python -m tests.bench [NAME…]``).
+
+Each benchmark prints its result as a ratio to a baseline measured in the same
+run on the same machine and data, with sizes and medians. Benchmarks are not
+tests: they assert nothing; the targets are in the issues and in the output.
+
+They run against a database of their own (``atlas_bench`` in the local
+cluster, or ``BENCH_DATABASE_URL``), created and migrated here.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+
+
+def main(argv: list[str]) -> int:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "geo.settings")
+    if "BENCH_DATABASE_URL" in os.environ:
+        os.environ["DATABASE_URL"] = os.environ["BENCH_DATABASE_URL"]
+    elif not os.environ.get("DATABASE_URL"):
+        os.environ["ATLAS_DB_NAME"] = "atlas_bench"
+        from geo import pgcluster
+
+        pgcluster.DB_NAME = "atlas_bench"
+        pgcluster.start()
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+
+    call_command("migrate", verbosity=0)
+    from tests.bench import imports
+
+    wanted = set(argv) or {"imports"}
+    if "imports" in wanted:
+        imports.run()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
