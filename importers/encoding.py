@@ -16,6 +16,7 @@ import re
 import struct
 import unicodedata
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 # Candidates for detection, in the order ties are broken when nothing else decides.
@@ -92,8 +93,11 @@ def parse_cpg(text: str) -> str | None:
         return None
 
 
-def dbf_text_sample(dbf: Path, max_records: int = 20_000) -> tuple[int, list[bytes]]:
-    """The language-driver byte and the raw non-blank character values of a DBF."""
+SAMPLE_BYTES = 32 * 1024  # distinct non-ASCII text enough to tell the code pages apart
+
+
+def dbf_text_sample(dbf: Path, max_records: int = 100_000) -> tuple[int, list[bytes]]:
+    """The language-driver byte and distinct raw non-ASCII character values of a DBF."""
     with dbf.open("rb") as fh:
         header = fh.read(32)
         if len(header) < 32:
@@ -113,19 +117,26 @@ def dbf_text_sample(dbf: Path, max_records: int = 20_000) -> tuple[int, list[byt
         if not fields or record_len == 0:
             return ldid, []
         fh.seek(header_len)
-        values: list[bytes] = []
+        values: dict[bytes, None] = {}
+        size = 0
         for _ in range(min(n_records, max_records)):
             record = fh.read(record_len)
-            if len(record) < record_len:
+            if len(record) < record_len or size >= SAMPLE_BYTES:
                 break
             for start, length in fields:
                 raw = record[start:start + length].rstrip(b" \x00")
-                if raw and any(b >= 0x80 for b in raw):
-                    values.append(raw)
-    return ldid, values
+                if raw and not raw.isascii() and raw not in values:
+                    values[raw] = None
+                    size += len(raw)
+    return ldid, list(values)
 
 
 # Letters Bulgarian does not use (or hardly: Ь); Greek letters with diaeresis.
+@lru_cache(maxsize=4096)
+def _script(ch: str) -> str:
+    return unicodedata.name(ch, "?").split(" ")[0]
+
+
 RARE = {"cp1251": set("ЫЭЁЬыэё"), "cp1253": set("ΰϊϋΐΪΫ")}
 # Greek words end in a vowel, ς, ν or ρ (loanwords aside).
 GREEK_FINALS = set("αεηιουωςνράέήίόύώΑΕΗΙΟΥΩΣΝΡΆΈΉΊΌΎΏ")
@@ -156,7 +167,7 @@ def _score(text: str, codec: str) -> float:
             if not ch.isalpha():
                 score -= 3
                 continue
-            script = unicodedata.name(ch, "?").split(" ")[0]
+            script = _script(ch)
             scripts.add(script)
             score += (script == home) + (ch in typical) + (ch in common) - 3 * (ch in rare)
             if ch == "ς" and i < len(word) - 1:

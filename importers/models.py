@@ -1,6 +1,7 @@
 """Import runs: what was imported, how, by whom, and what it changed (for undo)."""
 
 from django.conf import settings
+from django.contrib.postgres.fields import ArrayField
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -39,6 +40,8 @@ class ImportRun(models.Model):
     notes = models.JSONField(default=list, blank=True)
     error = models.TextField(blank=True)
     layer_settings_before = models.JSONField(default=dict, blank=True)
+    created_ids = ArrayField(models.BigIntegerField(), default=list, blank=True,
+                             help_text=_("Features this run created (undo deletes them)."))
 
     class Meta:
         ordering = ["-started_at", "-id"]
@@ -49,10 +52,9 @@ class ImportRun(models.Model):
 
 
 class RunChange(models.Model):
-    """One feature an import created, updated or retired, with its row as it was before."""
+    """One feature an import updated or retired, with its row as it was before."""
 
     class Action(models.TextChoices):
-        CREATED = "created"
         UPDATED = "updated"
         RETIRED = "retired"
 

@@ -69,14 +69,24 @@ def python_value(value: Any) -> Any:
     return value
 
 
-def column_values(array: np.ndarray, ogr_subtype: str | None = None) -> list[Any]:
+def column_values(array: np.ndarray, ogr_subtype: str | None = None) -> np.ndarray:
+    """A column as GDAL read it, JSON-ready: numbers stay numpy arrays (NaN is missing)."""
     if np.issubdtype(array.dtype, np.datetime64):
-        return [None if np.isnat(v) else np.datetime_as_string(v, unit="auto")
-                for v in array]
-    values = [python_value(v) for v in array.tolist()]
+        return np.array([None if np.isnat(v) else np.datetime_as_string(v, unit="auto")
+                         for v in array], dtype=object)
+    if array.dtype.kind in "iub":
+        return array
+    if array.dtype.kind == "f":
+        if np.isfinite(array).all():
+            return array
+        out = array.astype(object)
+        out[~np.isfinite(array)] = None
+        return out
     if ogr_subtype == "OFSTJSON":
-        values = [_json_or_text(v) for v in values]
-    return values
+        return np.array([_json_or_text(python_value(v)) for v in array.tolist()], dtype=object)
+    if any(isinstance(v, (bytes, np.generic)) for v in array[:100].tolist()):
+        return np.array([python_value(v) for v in array.tolist()], dtype=object)
+    return array
 
 
 def _json_or_text(value: Any) -> Any:

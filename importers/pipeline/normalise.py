@@ -1,12 +1,16 @@
 """From what a file holds to rows the platform stores: CRS, geometry, attributes, ids.
 
-Geometry work is vectorised with shapely/pyproj over the whole layer; only
-attribute mapping walks the rows, because every row's values differ.
+Everything works on whole columns: geometry with shapely/pyproj over arrays,
+attribute values through a table of the column's distinct values (a layer of
+100,000 rows has a few hundred distinct categories). Nothing walks the rows in
+Python but the hash of a geometry where there is no id column.
 """
 
 from __future__ import annotations
 
 import hashlib
+from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -26,46 +30,87 @@ ACCEPTED_TYPES = {
 }
 ID_CANDIDATES = ("source_id", "id", "fid", "gid", "objectid", "object_id", "uid", "uuid",
                  "code", "ref", "identifier")
+SHOWN_ROWS = 20  # rows named in one aggregated warning
 
 
 @dataclass
 class Issue:
     file: str
     layer: str
-    row: int
+    row: int | str  # a row number, or a short list of them for aggregated warnings
     field: str
     reason: str
     severity: str = "error"  # error (row rejected) | repaired | warning
 
     def __post_init__(self) -> None:
-        self.row = int(self.row)  # numpy indices must not reach JSON
+        if not isinstance(self.row, str):
+            self.row = int(self.row)  # numpy indices must not reach JSON
 
     def as_dict(self) -> dict:
         return self.__dict__.copy()
 
     def __str__(self) -> str:
-        return f"{self.file}, layer {self.layer}, row {self.row}, {self.field}: {self.reason}"
+        rows = f"rows {self.row}" if isinstance(self.row, str) else f"row {self.row}"
+        return f"{self.file}, layer {self.layer}, {rows}, {self.field}: {self.reason}"
 
 
 @dataclass
 class Rows:
-    """Normalised rows of one kind, ready to write (columns of equal length)."""
+    """Normalised rows of one kind, column by column, ready to write."""
 
     kind: str
-    source_ids: list[str] = field(default_factory=list)
-    rows: list[int] = field(default_factory=list)  # source row numbers
-    labels: list[str] = field(default_factory=list)  # source label per row
-    geoms: list = field(default_factory=list)  # EPSG:4326 shapely geometries
-    values: list[dict[str, Any]] = field(default_factory=list)  # field -> value
-    properties: list[dict[str, Any]] = field(default_factory=list)
+    label: str = ""
+    rows: np.ndarray = field(default_factory=lambda: np.empty(0, dtype=np.int64))
+    source_ids: np.ndarray = field(default_factory=lambda: np.empty(0, dtype=object))
+    geoms: np.ndarray = field(default_factory=lambda: np.empty(0, dtype=object))
+    fields: dict[str, np.ndarray] = field(default_factory=dict)  # model field -> values
+    props: dict[str, np.ndarray] = field(default_factory=dict)  # unmapped column -> values
+    # Original values of mapped columns that were not understood (None elsewhere):
+    # they join the properties of their rows.
+    unknown: dict[str, np.ndarray] = field(default_factory=dict)
 
     def __len__(self) -> int:
         return len(self.source_ids)
 
+    def values(self, i: int) -> dict[str, Any]:
+        return {f: v[i] for f, v in self.fields.items()}
 
-def _hash_id(geom, extra: str) -> str:
-    wkb = shapely.to_wkb(shapely.set_precision(geom, 1e-7), output_dimension=2)
-    return "h" + hashlib.sha1(wkb + extra.encode()).hexdigest()[:16]
+    def properties(self, i: int) -> dict[str, Any]:
+        out = {c: v[i] for c, v in self.props.items()}
+        out.update({c: v[i] for c, v in self.unknown.items() if v[i] is not None})
+        return out
+
+
+def _object_array(values) -> np.ndarray:
+    values = list(values)
+    out = np.empty(len(values), dtype=object)
+    out[:] = values
+    return out
+
+
+def map_distinct(values: np.ndarray, fn: Callable[[Any], Any]) -> np.ndarray:
+    """``fn`` over ``values``, computed once per distinct value."""
+    table: dict = {}
+    out = np.empty(len(values), dtype=object)
+    for i, v in enumerate(values.tolist()):
+        try:
+            out[i] = table[v]
+        except KeyError:
+            out[i] = table[v] = fn(v)
+        except TypeError:  # unhashable (JSON lists, dicts)
+            out[i] = fn(v)
+    return out
+
+
+def _rows_text(rows: np.ndarray) -> str:
+    shown = ", ".join(str(int(r)) for r in rows[:SHOWN_ROWS])
+    return shown + (f" … ({len(rows):,} rows)" if len(rows) > SHOWN_ROWS else "")
+
+
+def _hash_ids(geoms: np.ndarray, kind: str) -> np.ndarray:
+    wkb = shapely.to_wkb(shapely.set_precision(geoms, 1e-7), output_dimension=2)
+    salt = kind.encode()
+    return _object_array("h" + hashlib.sha1(w + salt).hexdigest()[:16] for w in wkb)
 
 
 def choose_id_field(columns: dict[str, list], explicit: str | None) -> str | None:
@@ -83,30 +128,31 @@ def choose_id_field(columns: dict[str, list], explicit: str | None) -> str | Non
 def normalise(source: SourceData, *, kind: str, field_map: dict[str, str],
               id_field: str | None, issues: list[Issue], notes: list[str]) -> Rows:
     label, layer = source.label, source.layer
-    n = len(source)
+    first = source.first_row
+
+    def issue(row, fld, reason, severity="error"):
+        issues.append(Issue(label, layer, row, fld, reason, severity))
+
     geoms, with_m = drop_m(source.geometries)
     if with_m:
         notes.append(f"{label}: M (measure) values dropped from {with_m} geometries")
+    n = len(geoms)
     present = np.array([g is not None for g in geoms], dtype=bool)
     empty = ~present
     empty[present] = shapely.is_empty(geoms[present].astype(object))
     type_ids = np.full(n, -1)
     type_ids[~empty] = shapely.get_type_id(geoms[~empty].astype(object))
-
-    first = source.first_row
     for i in np.flatnonzero(empty):
-        issues.append(Issue(label, layer, first + i, "geometry", "no geometry (null or empty)"))
+        issue(first + i, "geometry", "no geometry (null or empty)")
 
-    accepted = ACCEPTED_TYPES[kind]
-    wrong_kind = (~empty) & ~np.isin(type_ids, list(accepted))
+    wrong_kind = (~empty) & ~np.isin(type_ids, list(ACCEPTED_TYPES[kind]))
     if wrong_kind.any():
         kinds = sorted({geoms[i].geom_type for i in np.flatnonzero(wrong_kind)})
         other = "trails" if kind == LayerKind.ATTRACTIONS else "attractions"
         notes.append(f"{label}: {int(wrong_kind.sum())} feature(s) of type {', '.join(kinds)} "
                      f"are not {kind} and were left out (import the file into a layer of "
                      f"kind {other} to get them)")
-    keep = (~empty) & ~wrong_kind
-    idx = np.flatnonzero(keep)
+    idx = np.flatnonzero((~empty) & ~wrong_kind)
     projected = np.empty(n, dtype=object)
     projected[idx] = to_wgs84(geoms[idx].astype(object), source.crs.crs)
 
@@ -118,151 +164,183 @@ def normalise(source: SourceData, *, kind: str, field_map: dict[str, str],
     in_range = finite & (np.abs(bounds[:, [1, 3]]) <= 90 + 1e-6).all(axis=1) & (
         np.abs(bounds[:, [0, 2]]) <= 180 + 1e-6).all(axis=1)
     for i in idx[~in_range[idx]]:
-        where = ("coordinates are not numbers (NaN or infinite)" if not finite[i] else
-                 f"coordinates out of range after conversion to WGS 84 "
-                 f"(lon {bounds[i, 0]:.4g}..{bounds[i, 2]:.4g}, lat {bounds[i, 1]:.4g}.."
-                 f"{bounds[i, 3]:.4g}): is the CRS right?")
-        issues.append(Issue(label, layer, first + i, "geometry", where))
+        issue(first + i, "geometry",
+              "coordinates are not numbers (NaN or infinite)" if not finite[i] else
+              f"coordinates out of range after conversion to WGS 84 (lon {bounds[i, 0]:.4g}.."
+              f"{bounds[i, 2]:.4g}, lat {bounds[i, 1]:.4g}..{bounds[i, 3]:.4g}): is the CRS "
+              "right?")
     idx = idx[in_range[idx]]
 
-    out = Rows(kind=kind)
-    columns = source.columns
-    mapped_cols = set(field_map.values()) | ({id_field} if id_field else set())
-    seen_ids: dict[str, int] = {}
-    for i in idx:
-        row = first + int(i)
-        geom = projected[i]
-        parts = [geom]
-        if kind == LayerKind.ATTRACTIONS:
-            geom, parts, ok = _attraction_geometry(geom, type_ids[i], label, layer, row, issues)
-            if not ok:
+    if kind == LayerKind.ATTRACTIONS:
+        take, part_no, out_geoms = _attraction_geometries(projected, type_ids, idx, first, issue)
+    else:
+        take, part_no, out_geoms = _trail_geometries(projected, idx, first, issue)
+
+    rows = Rows(kind=kind, label=label, rows=first + take, geoms=out_geoms)
+    columns = {col: vals if isinstance(vals, np.ndarray) else _object_array(vals)
+               for col, vals in source.columns.items()}
+    mapped = set(field_map.values()) | ({id_field} if id_field else set())
+    rows.props = {col: vals[take] for col, vals in columns.items() if col not in mapped}
+    _map_fields(rows, columns, take, field_map, kind, label, layer, issues)
+
+    # Identity: the id column, else a stable hash of the geometry; multipoints split
+    # into one feature per point get a suffix.
+    if id_field:
+        ids = map_distinct(columns[id_field][take], m.text_value)
+        missing = ids == ""
+        for r in rows.rows[missing]:
+            issue(r, id_field, "no id value")
+    else:
+        ids = _hash_ids(out_geoms, kind)
+        missing = np.zeros(len(take), dtype=bool)
+    multi = part_no > 0
+    if multi.any():
+        ids[multi] = [f"{s}-{p}" for s, p in zip(ids[multi], part_no[multi], strict=True)]
+    keep = ~missing
+    uniq, counts = np.unique(ids[keep].astype(str), return_counts=True)
+    if (counts > 1).any():
+        flat = np.flatnonzero(keep)  # positions in ids of the kept rows
+        positions = defaultdict(list)
+        for pos, sid in enumerate(ids[flat]):
+            positions[sid].append(flat[pos])
+        for sid in uniq[counts > 1].tolist():
+            where = positions[sid]
+            if id_field:
+                for at in where[1:]:
+                    issue(rows.rows[at], id_field,
+                          f"id {sid!r} is also on row {rows.rows[where[0]]}")
+                    keep[at] = False
+            else:  # identical geometries without ids: number them in file order
+                for k, at in enumerate(where[1:], 2):
+                    ids[at] = f"{sid}~{k}"
+    rows.source_ids = ids
+    return _select(rows, keep)
+
+
+def _select(rows: Rows, keep: np.ndarray) -> Rows:
+    if keep.all():
+        return rows
+    rows.rows, rows.source_ids, rows.geoms = rows.rows[keep], rows.source_ids[keep], \
+        rows.geoms[keep]
+    rows.fields = {k: v[keep] for k, v in rows.fields.items()}
+    rows.props = {k: v[keep] for k, v in rows.props.items()}
+    rows.unknown = {k: v[keep] for k, v in rows.unknown.items()}
+    return rows
+
+
+def _attraction_geometries(projected, type_ids, idx, first, issue):
+    """(source index per output row, part number or 0, geometries): points and footprints."""
+    types = type_ids[idx]
+    points = idx[types == POINT]
+    multipoints = idx[types == MULTIPOINT]
+    polygons = idx[(types == POLYGON) | (types == MULTIPOLYGON)]
+    take = [points]
+    parts_no = [np.zeros(len(points), dtype=np.int64)]
+    geoms = [shapely.force_2d(projected[points].astype(object))]
+    if len(multipoints):
+        parts, owner = shapely.get_parts(projected[multipoints].astype(object),
+                                         return_index=True)
+        take.append(multipoints[owner])
+        _, start = np.unique(owner, return_index=True)
+        numbers = np.arange(len(owner)) - np.repeat(start, np.diff(np.append(start,
+                                                                             len(owner))))
+        single = np.bincount(owner)[owner] == 1
+        parts_no.append(np.where(single, 0, numbers + 1))
+        geoms.append(shapely.force_2d(parts))
+    if len(polygons):
+        polys = shapely.force_2d(projected[polygons].astype(object))
+        valid = shapely.is_valid(polys)
+        ok = np.ones(len(polys), dtype=bool)
+        for k in np.flatnonzero(~valid):
+            reason = shapely.is_valid_reason(polys[k])
+            pieces = [p for p in shapely.get_parts(shapely.make_valid(polys[k]))
+                      if p.geom_type in ("Polygon", "MultiPolygon")]
+            if not pieces:
+                issue(first + polygons[k], "geometry",
+                      f"invalid polygon ({reason}) that cannot be repaired")
+                ok[k] = False
                 continue
-        else:
-            geom = _trail_geometry(geom, label, layer, row, issues)
-            if geom is None:
-                continue
-            parts = [geom]
-        values, props = _attributes(columns, int(i), field_map, mapped_cols, kind, label, layer,
-                                    row, issues)
-        if id_field:
-            base_id = m.text_value(columns[id_field][i]) if id_field in columns else ""
-            if not base_id:
-                issues.append(Issue(label, layer, row, id_field, "no id value"))
-                continue
-        else:
-            base_id = _hash_id(geom, kind)
-        for n_part, part in enumerate(parts, 1):
-            sid = base_id if len(parts) == 1 else f"{base_id}-{n_part}"
-            if sid in seen_ids:
-                if id_field:
-                    issues.append(Issue(label, layer, row, id_field,
-                                        f"id {sid!r} is also on row {seen_ids[sid]}"))
-                    continue
-                k = 2
-                while f"{sid}~{k}" in seen_ids:
-                    k += 1
-                sid = f"{sid}~{k}"
-            seen_ids[sid] = row
-            out.source_ids.append(sid)
-            out.rows.append(row)
-            out.labels.append(label)
-            out.geoms.append(part if kind == LayerKind.ATTRACTIONS else geom)
-            out.values.append(values)
-            out.properties.append(props)
-    return out
+            polys[k] = shapely.MultiPolygon([q for p in pieces for q in shapely.get_parts(p)])
+            issue(first + polygons[k], "geometry",
+                  f"invalid polygon ({reason}) repaired with make_valid", "repaired")
+        single = shapely.get_type_id(polys) == POLYGON
+        polys[single] = shapely.multipolygons(polys[single], indices=np.arange(single.sum()))
+        take.append(polygons[ok])
+        parts_no.append(np.zeros(int(ok.sum()), dtype=np.int64))
+        geoms.append(polys[ok])
+    take_all = np.concatenate(take)
+    order = np.argsort(take_all, kind="stable")  # back to file order
+    return (take_all[order], np.concatenate(parts_no)[order],
+            np.concatenate(geoms).astype(object)[order])
 
 
-def _attraction_geometry(geom, type_id, label, layer, row, issues):
-    """(geometry, parts, ok): a point or a valid (multi)polygon footprint; multipoints split."""
-    if type_id in (POINT, MULTIPOINT):
-        parts = list(shapely.get_parts(shapely.force_2d(geom)))
-        return geom, parts, True
-    geom = shapely.force_2d(geom)
-    if not geom.is_valid:
-        reason = shapely.is_valid_reason(geom)
-        repaired = shapely.make_valid(geom)
-        polys = [p for p in shapely.get_parts(repaired) if p.geom_type in ("Polygon",
-                                                                           "MultiPolygon")]
-        if not polys:
-            issues.append(Issue(label, layer, row, "geometry",
-                                f"invalid polygon ({reason}) that cannot be repaired"))
-            return geom, [], False
-        geom = shapely.MultiPolygon([q for p in polys for q in shapely.get_parts(p)])
-        issues.append(Issue(label, layer, row, "geometry",
-                            f"invalid polygon ({reason}) repaired with make_valid",
-                            severity="repaired"))
-    if geom.geom_type == "Polygon":
-        geom = shapely.MultiPolygon([geom])
-    return geom, [geom], True
+def _trail_geometries(projected, idx, first, issue):
+    lines = projected[idx].astype(object)
+    single = shapely.get_type_id(lines) != MULTILINESTRING
+    lines[single] = shapely.multilinestrings(lines[single], indices=np.arange(single.sum()))
+    ok = np.ones(len(lines), dtype=bool)
+    zero = shapely.length(lines) == 0
+    for k in np.flatnonzero(zero):
+        issue(first + idx[k], "geometry", "a line of zero length")
+        ok[k] = False
+    parts_n = shapely.get_num_geometries(lines)
+    for k in np.flatnonzero(ok & (parts_n > 1)):
+        parts = [p for p in shapely.get_parts(lines[k]) if p.length > 0]
+        if len(parts) < parts_n[k]:
+            lines[k] = shapely.MultiLineString(parts)
+            issue(first + idx[k], "geometry", "zero-length parts left out", "repaired")
+    return idx[ok], np.zeros(int(ok.sum()), dtype=np.int64), lines[ok]
 
 
-def _trail_geometry(geom, label, layer, row, issues):
-    if geom.geom_type in ("LineString", "LinearRing"):
-        geom = shapely.MultiLineString([geom.coords])
-    parts = [p for p in shapely.get_parts(geom) if len(p.coords) >= 2 and p.length > 0]
-    if not parts:
-        issues.append(Issue(label, layer, row, "geometry", "a line of zero length"))
-        return None
-    if len(parts) < len(shapely.get_parts(geom)):
-        issues.append(Issue(label, layer, row, "geometry",
-                            "zero-length parts left out", severity="repaired"))
-        geom = shapely.MultiLineString(parts)
-    return geom
-
-
-CONVERTERS = {
-    "category": (m.category_value, "attraction"),
+CONTROLLED = {
+    "category": (m.category_value, Category.ATTRACTION.value),
     "activity": (m.activity_value, Activity.HIKING.value),
     "difficulty": (m.difficulty_value, ""),
     "wheelchair": (m.wheelchair_value, ""),
+    "fee": (m.fee_value, None),
+    "website": (m.website_value, ""),
 }
 
 
-def _attributes(columns, i, field_map, mapped_cols, kind, label, layer, row, issues):
-    values: dict[str, Any] = {}
-    props: dict[str, Any] = {col: vals[i] for col, vals in columns.items()
-                             if col not in mapped_cols}
-    for fld, col in field_map.items():
-        raw = columns[col][i]
-        if fld in CONVERTERS:
-            convert, default = CONVERTERS[fld]
-            value = convert(raw)
-            if value is None:
-                if raw not in (None, ""):
-                    issues.append(Issue(label, layer, row, col,
-                                        f"{raw!r} is not a known {fld}; stored as "
-                                        f"{default or 'empty'}, original kept in properties",
-                                        severity="warning"))
-                    props[col] = raw
-                value = default
-            values[fld] = value
-        elif fld == "fee":
-            try:
-                values[fld] = m.fee_value(raw)
-            except ValueError as exc:
-                issues.append(Issue(label, layer, row, col, f"{exc}; left empty",
-                                    severity="warning"))
-                props[col] = raw
-                values[fld] = None
-        elif fld == "website":
-            if raw in (None, ""):
-                values[fld] = ""
-                continue
-            try:
-                values[fld] = m.website_value(raw)
-            except ValueError as exc:
-                issues.append(Issue(label, layer, row, col, f"{exc}; kept in properties",
-                                    severity="warning"))
-                props[col] = raw
-                values[fld] = ""
-        else:
-            values[fld] = m.text_value(raw)
-    if kind == LayerKind.ATTRACTIONS:
-        values.setdefault("category", Category.ATTRACTION.value)
-    else:
-        values.setdefault("activity", Activity.HIKING.value)
-    if not any(values.get(f"name_{code}") for code in LANGUAGE_CODES):
-        issues.append(Issue(label, layer, row, "name", "no name in any language",
-                            severity="warning"))
-    return values, props
+def _understood(fn):
+    def convert(value):
+        if value is None or value == "":
+            return None, True
+        try:
+            result = fn(value)
+        except ValueError:
+            return None, False
+        return result, result is not None
+    return convert
 
+
+def _map_fields(rows: Rows, columns, take, field_map, kind, label, layer, issues) -> None:
+    for fld, col in field_map.items():
+        raw = columns[col][take]
+        if fld not in CONTROLLED:
+            rows.fields[fld] = map_distinct(raw, m.text_value)
+            continue
+        fn, default = CONTROLLED[fld]
+        pairs = map_distinct(raw, _understood(fn))
+        values = _object_array(default if v is None else v for v, _ in pairs)
+        bad = np.array([not ok for _, ok in pairs], dtype=bool)
+        rows.fields[fld] = values
+        if bad.any():
+            rows.unknown[col] = _object_array(np.where(bad, raw, None))
+            for value in dict.fromkeys(raw[bad].tolist()):
+                where = rows.rows[bad & (raw == value)]
+                issues.append(Issue(label, layer, _rows_text(where), col,
+                                    f"{value!r} is not a known {fld}; stored as "
+                                    f"{default or 'empty'}, the original kept in properties",
+                                    "warning"))
+    default_field = "category" if kind == LayerKind.ATTRACTIONS else "activity"
+    if default_field not in rows.fields:
+        rows.fields[default_field] = np.full(len(take), CONTROLLED[default_field][1],
+                                             dtype=object)
+    names = [rows.fields[f"name_{c}"] for c in LANGUAGE_CODES if f"name_{c}" in rows.fields]
+    unnamed = np.ones(len(take), dtype=bool)
+    for values in names:
+        unnamed &= values == ""
+    if unnamed.any():
+        issues.append(Issue(label, layer, _rows_text(rows.rows[unnamed]), "name",
+                            "no name in any language", "warning"))

@@ -75,12 +75,11 @@ class ImportResult:
 def _preview(rows: Rows, n: int = 5) -> list[dict[str, Any]]:
     out = []
     for i in range(min(n, len(rows))):
-        geom = rows.geoms[i]
-        wkt = shapely.to_wkt(geom, rounding_precision=6, trim=True)
-        out.append({"row": rows.rows[i], "source_id": rows.source_ids[i],
-                    **{k: v for k, v in rows.values[i].items() if v not in (None, "")},
+        wkt = shapely.to_wkt(rows.geoms[i], rounding_precision=6, trim=True)
+        out.append({"row": int(rows.rows[i]), "source_id": rows.source_ids[i],
+                    **{k: v for k, v in rows.values(i).items() if v not in (None, "")},
                     "geometry": wkt if len(wkt) <= 120 else wkt[:117] + "...",
-                    "properties": rows.properties[i]})
+                    "properties": rows.properties(i)})
     return out
 
 
@@ -160,7 +159,7 @@ def run_import(request: ImportRequest, progress: Progress | None = None) -> Impo
             notes=result.notes, issues=[i.as_dict() for i in result.issues],
             layer_settings_before=layer.import_settings)
         counts = writer.write(rows=result.rows, layer_id=layer.pk, run_id=run.pk,
-                              carried_fields=set(result.mapping), sync=request.sync)
+                              sync=request.sync)
         result.counts.update(counts)
         run.counts = result.counts
         run.duration_s = time.perf_counter() - t0
@@ -250,19 +249,31 @@ def _field_map(request: ImportRequest, saved: dict, columns: list[str], kind: st
 
 
 def _outside_territory(rows: Rows, partner: Partner) -> int:
-    if not rows.geoms:
+    if not len(rows):
         return 0
     # ~2 km of slack (in degrees) for features drawn on the border.
     territory = shape(json.loads(partner.boundary.geojson)).buffer(0.02)
     shapely.prepare(territory)
-    inside = shapely.intersects(territory, np.asarray(rows.geoms, dtype=object))
-    return int((~inside).sum())
+    return int((~shapely.intersects(territory, rows.geoms)).sum())
 
 
 def _concat(a: Rows, b: Rows) -> Rows:
-    for name in ("source_ids", "rows", "labels", "geoms", "values", "properties"):
-        getattr(a, name).extend(getattr(b, name))
-    return a
+    """One Rows from two sources of the same file (KML folders)."""
+    def join(x: dict, y: dict, n_x: int, n_y: int, blank=lambda key: None) -> dict:
+        out = {}
+        for key in dict.fromkeys([*x, *y]):
+            left = x.get(key, np.full(n_x, blank(key), dtype=object))
+            right = y.get(key, np.full(n_y, blank(key), dtype=object))
+            out[key] = np.concatenate([left.astype(object), right.astype(object)])
+        return out
+
+    return Rows(kind=a.kind, label=a.label, rows=np.concatenate([a.rows, b.rows]),
+                source_ids=np.concatenate([a.source_ids, b.source_ids]),
+                geoms=np.concatenate([a.geoms, b.geoms]),
+                fields=join(a.fields, b.fields, len(a), len(b),
+                            blank=lambda key: None if key == "fee" else ""),
+                props=join(a.props, b.props, len(a), len(b)),
+                unknown=join(a.unknown, b.unknown, len(a), len(b)))
 
 
 @transaction.atomic

@@ -1,8 +1,12 @@
 """Writing normalised rows: COPY into a staging table, then upsert in SQL.
 
-Every change is logged in importers_runchange with the row as it was before,
-so that undo restores the layer exactly. Fields the file does not carry are
-not touched on update: what editors changed on the platform survives.
+Python hands PostgreSQL columns as they are; PostgreSQL builds the rows: the
+``properties`` JSON from the unmapped columns, the base ``name``/``description``
+from the translations, a point on the surface of each footprint. Updated and
+retired rows are logged in importers_runchange with the row as it was before,
+created ones in the run's ``created_ids``, so undo restores the layer exactly.
+Fields the file does not carry are not touched on update: what editors changed
+on the platform survives.
 """
 
 from __future__ import annotations
@@ -25,16 +29,13 @@ MODELS = {LayerKind.ATTRACTIONS: Attraction, LayerKind.TRAILS: Trail}
 MODEL_NAMES = {Attraction: "attraction", Trail: "trail"}
 NEVER_COPIED = {"id", "uid", "layer", "source_id", "created_at", "updated_at", "retired_at",
                 "properties"}
+JSONB_ARGS = 50  # pairs per jsonb_build_object call (PostgreSQL takes at most 100 arguments)
 
 
 def writable_columns(model) -> list[tuple[str, object]]:
     """(column, field) of every column an import may fill, in a fixed order."""
-    cols = []
-    for f in model._meta.concrete_fields:
-        if f.name in NEVER_COPIED or isinstance(f, GeneratedField):
-            continue
-        cols.append((f.column, f))
-    return cols
+    return [(f.column, f) for f in model._meta.concrete_fields
+            if f.name not in NEVER_COPIED and not isinstance(f, GeneratedField)]
 
 
 def geometry_columns(model) -> list[str]:
@@ -45,137 +46,207 @@ def _q(col: str) -> str:
     return connection.ops.quote_name(col)
 
 
-def _ewkb_hex(geoms: list) -> list[str | None]:
-    if not geoms:
-        return []
-    arr = shapely.set_srid(np.asarray(geoms, dtype=object), WGS84)
-    return list(shapely.to_wkb(arr, hex=True, include_srid=True))
+def _ewkb_hex(geoms: np.ndarray) -> np.ndarray:
+    out = np.full(len(geoms), None, dtype=object)
+    present = np.array([g is not None for g in geoms], dtype=bool)
+    if present.any():
+        arr = shapely.set_srid(geoms[present].astype(object), WGS84)
+        out[present] = shapely.to_wkb(arr, hex=True, include_srid=True)
+    return out
 
 
-def _staging_rows(rows: Rows, model, carried: set[str]) -> tuple[list[str], list[tuple]]:
-    """Column names and tuples for COPY; columns the file does not carry get defaults."""
-    cols = writable_columns(model)
-    names = [c for c, _ in cols]
-    geoms = _ewkb_hex(rows.geoms)
-    footprints = [None] * len(rows)
-    points = geoms
-    if model is Attraction:
-        polys = [i for i, g in enumerate(rows.geoms) if g.geom_type == "MultiPolygon"]
-        footprints = [None] * len(rows)
-        if polys:
-            fp_hex = _ewkb_hex([rows.geoms[i] for i in polys])
-            surface = _ewkb_hex(list(shapely.point_on_surface(
-                np.asarray([rows.geoms[i] for i in polys], dtype=object))))
-            points = list(geoms)
-            for k, i in enumerate(polys):
-                footprints[i], points[i] = fp_hex[k], surface[k]
-    out = []
-    for i in range(len(rows)):
-        values = rows.values[i]
-        record = []
-        for col, f in cols:
-            if col == "location":
-                record.append(points[i])
-            elif col == "footprint":
-                record.append(footprints[i])
-            elif col == "geom":
-                record.append(geoms[i])
-            elif col in ("name", "description"):
-                chain = [values.get(f"{col}_{code}") for code in fallback_chain("en")]
-                record.append(next((v for v in chain if v), ""))
-            elif col in values:
-                record.append(values[col])
-            elif f.null:
-                record.append(None)
-            else:
-                record.append("" if f.get_internal_type() in ("CharField", "TextField") else None)
-        out.append((rows.source_ids[i], *record, json.dumps(rows.properties[i], ensure_ascii=False,
-                                                            default=str)))
-    return ["source_id", *names, "properties"], out
+def _sql_type(values: np.ndarray) -> tuple[str, np.ndarray]:
+    """A PostgreSQL type for a property column, and its values ready for COPY."""
+    if values.dtype.kind in "iu":
+        return "bigint", values
+    if values.dtype.kind == "f":
+        return "double precision", np.where(np.isfinite(values), values, None)
+    if values.dtype.kind == "b":
+        return "boolean", values
+    kinds = {type(v) for v in values.tolist() if v is not None}
+    if kinds <= {str}:
+        return "text", values
+    if kinds <= {bool}:
+        return "boolean", values
+    if kinds <= {int}:
+        return "bigint", values
+    if kinds <= {int, float}:
+        return "double precision", values
+    dumped = np.array([None if v is None else json.dumps(v, ensure_ascii=False, default=str)
+                       for v in values.tolist()], dtype=object)
+    return "jsonb", dumped
 
 
-def _carried_columns(model, carried_fields: set[str]) -> list[str]:
-    """Columns an update may overwrite: geometry, and what the file maps."""
-    cols = []
-    for col, _f in writable_columns(model):
-        base = col
-        if col in ("location", "footprint", "geom"):
-            cols.append(col)
-        elif col in ("name", "description"):
-            if any(f"{col}_{code}" in carried_fields for code in LANGUAGE_CODES):
-                cols.append(col)
-        elif base in carried_fields:
-            cols.append(col)
-    return cols
+def _jsonb_object(pairs: list[tuple[str, str]]) -> str:
+    """SQL building a jsonb object from (key literal placeholder, column) pairs."""
+    if not pairs:
+        return "'{}'::jsonb"
+    chunks = [pairs[i:i + JSONB_ARGS] for i in range(0, len(pairs), JSONB_ARGS)]
+    return " || ".join(
+        "jsonb_build_object(" + ", ".join(f"{k}, s.{_q(c)}" for k, c in chunk) + ")"
+        for chunk in chunks)
 
 
-def write(*, rows: Rows, layer_id: int, run_id: int, carried_fields: set[str],
-          sync: bool) -> dict[str, int]:
-    """Upsert ``rows`` into the layer; returns created / updated / unchanged / retired."""
-    model = MODELS[rows.kind]
-    table = model._meta.db_table
-    mname = MODEL_NAMES[model]
-    staging_cols, records = _staging_rows(rows, model, carried_fields)
-    update_cols = _carried_columns(model, carried_fields)
-    geo_cols = geometry_columns(model)
+class Staging:
+    """The temporary table of one import and the SQL that reads it as model rows."""
 
-    with connection.cursor() as cur:
+    def __init__(self, rows: Rows, model) -> None:
+        self.rows, self.model = rows, model
+        self.columns: list[tuple[str, str, np.ndarray]] = []  # (name, type, values)
+        self._add("rn", "integer", rows.rows)
+        self._add("source_id", "text", rows.source_ids)
+        geom_cols = geometry_columns(model)
+        ewkb = _ewkb_hex(rows.geoms)
+        if model is Attraction:
+            polygon = np.array([g.geom_type == "MultiPolygon" for g in rows.geoms], dtype=bool)
+            self._add("location", "geometry", np.where(polygon, None, ewkb))
+            self._add("footprint", "geometry", np.where(polygon, ewkb, None))
+        else:
+            self._add(geom_cols[0], "geometry", ewkb)
+        for fld, values in rows.fields.items():
+            self._add(fld, "boolean" if fld == "fee" else "text", values)
+        keys: list[tuple[str, str]] = []
+        for i, (col, values) in enumerate(rows.props.items()):
+            sql_type, ready = _sql_type(values)
+            self._add(f"p{i}", sql_type, ready)
+            keys.append((self._param(col), f"p{i}"))
+        unknown: list[tuple[str, str]] = []
+        for i, (col, values) in enumerate(rows.unknown.items()):
+            self._add(f"u{i}", "text", _to_text(values))
+            unknown.append((self._param(col), f"u{i}"))
+        self.properties_sql = _jsonb_object(keys)
+        if unknown:
+            self.properties_sql += f" || jsonb_strip_nulls({_jsonb_object(unknown)})"
+
+    def _add(self, name: str, sql_type: str, values: np.ndarray) -> None:
+        self.columns.append((name, sql_type, values))
+
+    @staticmethod
+    def _param(key: str) -> str:
+        """A SQL string literal for a JSON key (standard_conforming_strings is on)."""
+        return "'" + key.replace("'", "''") + "'"
+
+    def create_and_copy(self, cur) -> None:
         cur.execute("DROP TABLE IF EXISTS import_staging")
-        cur.execute(
-            f"CREATE TEMP TABLE import_staging ON COMMIT DROP AS "
-            f"SELECT {', '.join(_q(c) for c in staging_cols)} FROM {table} WITH NO DATA")
-        with cur.cursor.copy(
-                f"COPY import_staging ({', '.join(_q(c) for c in staging_cols)}) FROM STDIN"
-        ) as copy:
-            for record in records:
+        cur.execute("CREATE TEMP TABLE import_staging ("
+                    + ", ".join(f"{_q(n)} {t}" for n, t, _ in self.columns)
+                    + ") ON COMMIT DROP")
+        names = ", ".join(_q(n) for n, _, _ in self.columns)
+        lists = [v.tolist() if isinstance(v, np.ndarray) else list(v)
+                 for _, _, v in self.columns]
+        with cur.cursor.copy(f"COPY import_staging ({names}) FROM STDIN") as copy:
+            for record in zip(*lists, strict=True):
                 copy.write_row(record)
         cur.execute("ANALYZE import_staging")
 
-        def differs(new: str) -> str:
-            """SQL: row t differs from the incoming row ``new`` in what the file carries."""
-            incoming = ", ".join(f"{new}.{_q(c)}" for c in update_cols)
-            current = ", ".join(f"t.{_q(c)}" for c in update_cols)
-            return (f"(({current}), t.properties || {new}.properties, t.retired_at IS NOT NULL)"
-                    f" IS DISTINCT FROM (({incoming}), t.properties, false)")
+    def expressions(self) -> dict[str, str]:
+        """Model column -> SQL over staging alias ``s`` for every writable column."""
+        have = {n for n, _, _ in self.columns}
+        out: dict[str, str] = {}
+        for col, f in writable_columns(self.model):
+            if col == "location" and self.model is Attraction:
+                out[col] = "COALESCE(s.location, ST_PointOnSurface(s.footprint))"
+            elif col in ("name", "description"):
+                present = [f"{col}_{c}" for c in fallback_chain("en") if f"{col}_{c}" in have]
+                out[col] = ("COALESCE(" + ", ".join(f"NULLIF(s.{_q(p)}, '')" for p in present)
+                            + ", '')") if present else "''"
+            elif col in have:
+                out[col] = f"s.{_q(col)}"
+            elif f.null:
+                out[col] = "NULL"
+            else:
+                out[col] = "''"
+        # Typed as the table's columns, so rows compare with IS DISTINCT FROM.
+        types = {col: f.db_type(connection) for col, f in writable_columns(self.model)}
+        return {col: f"({e})::{types[col]}" for col, e in out.items()}
 
+    def carried(self) -> list[str]:
+        """Columns an update may overwrite: geometry, and what the file maps."""
+        fields = set(self.rows.fields)
+        cols = []
+        for col, _f in writable_columns(self.model):
+            if col in ("location", "footprint", "geom") or col in fields or (
+                    col in ("name", "description")
+                    and any(f"{col}_{c}" in fields for c in LANGUAGE_CODES)):
+                cols.append(col)
+        return cols
+
+
+def _to_text(values: np.ndarray) -> np.ndarray:
+    return np.array([None if v is None else str(v) for v in values.tolist()], dtype=object)
+
+
+def write(*, rows: Rows, layer_id: int, run_id: int, sync: bool) -> dict[str, int]:
+    """Upsert ``rows`` into the layer; the run records the created ids. Returns counts."""
+    model = MODELS[rows.kind]
+    table = model._meta.db_table
+    staging = Staging(rows, model)
+    exprs = staging.expressions()
+    update_cols = staging.carried()
+    geo_cols = geometry_columns(model)
+    params = {"layer": layer_id, "run": run_id, "model": MODEL_NAMES[model]}
+
+    with connection.cursor() as cur:
+        staging.create_and_copy(cur)
+        cur.execute(
+            "CREATE TEMP VIEW import_ready AS SELECT s.rn, s.source_id, "
+            + ", ".join(f"{e} AS {_q(c)}" for c, e in exprs.items())
+            + f", {staging.properties_sql} AS properties FROM import_staging s")
+
+        incoming = ", ".join(f"r.{_q(c)}" for c in update_cols)
+        current = ", ".join(f"t.{_q(c)}" for c in update_cols)
+        differs = (f"(({current}), t.properties || r.properties, t.retired_at IS NOT NULL) "
+                   f"IS DISTINCT FROM (({incoming}), t.properties, false)")
         before = "to_jsonb(t)" + "".join(
             f" || jsonb_build_object('{c}', encode(ST_AsEWKB(t.{_q(c)}), 'hex'))"
             for c in geo_cols)
-        params = {"layer": layer_id, "run": run_id, "model": mname}
 
-        cur.execute(f"""
-            INSERT INTO importers_runchange (run_id, model, feature_id, action, before)
-            SELECT %(run)s, %(model)s, t.id, 'updated', {before}
-            FROM {table} t JOIN import_staging s ON s.source_id = t.source_id
-            WHERE t.layer_id = %(layer)s AND {differs('s')}
-        """, params)
-
-        insert_cols = [c for c in staging_cols if c != "source_id"]
-        set_clause = ", ".join(
-            [f"{_q(c)} = EXCLUDED.{_q(c)}" for c in update_cols]
-            + ["properties = t.properties || EXCLUDED.properties", "retired_at = NULL",
-               "updated_at = now()"])
-        cur.execute(f"""
-            WITH up AS (
-                INSERT INTO {table} AS t (uid, layer_id, source_id,
-                    {', '.join(_q(c) for c in insert_cols)}, created_at, updated_at)
-                SELECT gen_random_uuid(), %(layer)s, s.source_id,
-                    {', '.join(f's.{_q(c)}' for c in insert_cols)}, now(), now()
-                FROM import_staging s
-                ON CONFLICT (layer_id, source_id) WHERE source_id <> ''
-                DO UPDATE SET {set_clause}
-                WHERE {differs('EXCLUDED')}
-                RETURNING t.id, (xmax = 0) AS created
-            ), logged AS (
+        cur.execute(f"SELECT EXISTS (SELECT 1 FROM {table} WHERE layer_id = %(layer)s)",
+                    params)
+        layer_has_rows = cur.fetchone()[0]
+        updated = 0
+        if layer_has_rows:
+            # Keep the rows that will change, as they are, before changing them.
+            cur.execute(f"""
                 INSERT INTO importers_runchange (run_id, model, feature_id, action, before)
-                SELECT %(run)s, %(model)s, id, 'created', NULL FROM up WHERE created
+                SELECT %(run)s, %(model)s, t.id, 'updated', {before}
+                FROM {table} t JOIN import_ready r ON r.source_id = t.source_id
+                WHERE t.layer_id = %(layer)s AND {differs}
+            """, params)
+            set_clause = ", ".join(
+                [f"{_q(c)} = r.{_q(c)}" for c in update_cols]
+                + ["properties = t.properties || r.properties", "retired_at = NULL",
+                   "updated_at = now()"])
+            cur.execute(f"""
+                UPDATE {table} t SET {set_clause}
+                FROM import_ready r
+                WHERE t.layer_id = %(layer)s AND t.source_id = r.source_id AND {differs}
+            """, params)
+            updated = cur.rowcount
+        cols = list(exprs)
+        new_only = (f"WHERE NOT EXISTS (SELECT 1 FROM {table} t WHERE t.layer_id = %(layer)s "
+                    "AND t.source_id = r.source_id)") if layer_has_rows else ""
+        # The created ids go straight into the run (undo deletes them), not through Python.
+        cur.execute(f"""
+            WITH ins AS (
+                INSERT INTO {table} (uid, layer_id, source_id,
+                                     {', '.join(_q(c) for c in cols)}, properties,
+                                     created_at, updated_at)
+                SELECT gen_random_uuid(), %(layer)s, r.source_id,
+                       {', '.join(f'r.{_q(c)}' for c in cols)}, r.properties, now(), now()
+                FROM import_ready r {new_only}
+                ORDER BY r.rn
+                RETURNING id
             )
-            SELECT count(*) FILTER (WHERE created), count(*) FILTER (WHERE NOT created) FROM up
+            UPDATE importers_importrun
+            SET created_ids = COALESCE((SELECT array_agg(id ORDER BY id) FROM ins), '{{}}')
+            WHERE id = %(run)s
+            RETURNING cardinality(created_ids)
         """, params)
-        created, updated = cur.fetchone()
+        created = cur.fetchone()[0]
 
         retired = 0
-        if sync:
+        if sync and layer_has_rows:
             # Features made on the platform (no source id) were never in any file.
             cur.execute(f"""
                 WITH gone AS (
@@ -191,25 +262,22 @@ def write(*, rows: Rows, layer_id: int, run_id: int, carried_fields: set[str],
                 FROM gone WHERE t.id = gone.id
             """, params)
             retired = cur.rowcount
+        cur.execute("DROP VIEW import_ready")
         cur.execute("DROP TABLE import_staging")
     return {"created": created, "updated": updated,
-            "unchanged": len(records) - created - updated, "retired": retired}
+            "unchanged": len(rows) - created - updated, "retired": retired}
 
 
 def undo(*, run_id: int, kind: str) -> None:
     """Restore the layer's rows as they were before ``run_id``."""
     model = MODELS[kind]
     table = model._meta.db_table
-    mname = MODEL_NAMES[model]
     restore = [c for c, _ in writable_columns(model)] + [
         "source_id", "properties", "retired_at", "created_at", "updated_at", "uid"]
     cols = ", ".join(_q(c) for c in restore)
     with connection.cursor() as cur:
-        cur.execute(f"""
-            DELETE FROM {table} WHERE id IN (
-                SELECT feature_id FROM importers_runchange
-                WHERE run_id = %s AND model = %s AND action = 'created')
-        """, [run_id, mname])
+        cur.execute(f"DELETE FROM {table} WHERE id IN (SELECT unnest(created_ids) "
+                    "FROM importers_importrun WHERE id = %s)", [run_id])
         cur.execute(f"""
             UPDATE {table} t SET ({cols}) = ({', '.join(f'r.{_q(c)}' for c in restore)})
             FROM (
@@ -218,4 +286,4 @@ def undo(*, run_id: int, kind: str) -> None:
                 WHERE run_id = %s AND model = %s AND action IN ('updated', 'retired')
             ) r
             WHERE t.id = r.id
-        """, [run_id, mname])
+        """, [run_id, MODEL_NAMES[model]])
