@@ -108,6 +108,40 @@ def unpack_zip(archive: Path, dest: Path, limits: Limits,
         return paths
 
 
+PROLOG_LIMIT = 1 << 20
+
+
+def check_xml_prolog(path: Path, name: str) -> None:
+    """Refuse XML with a document type declaration, reading only what precedes the root.
+
+    A DTD (where entities are declared) can only stand before the root element,
+    so large files need not be parsed twice to be checked.
+    """
+    with path.open("rb") as fh:
+        head = fh.read(PROLOG_LIMIT)
+    if head.startswith((b"\xff\xfe", b"\xfe\xff")):
+        text = head.decode("utf-16", errors="replace")
+    else:
+        text = head.decode("utf-8", errors="replace")
+    i = 0
+    while True:
+        start = text.find("<", i)
+        if start < 0:
+            if len(head) == PROLOG_LIMIT:
+                raise Refused(f"{name}: no root element in the first MiB")
+            return
+        if text.startswith("<?", start):
+            i = text.find("?>", start) + 2
+        elif text.startswith("<!--", start):
+            i = text.find("-->", start) + 3
+        elif text.startswith("<!", start):
+            raise Refused(f"{name}: XML with a DTD or entity declarations is refused")
+        else:
+            return  # the root element: nothing after it can declare entities
+        if i < 2:
+            raise Refused(f"{name}: not well-formed XML (an unclosed declaration or comment)")
+
+
 def check_xml(data: bytes, name: str) -> None:
     """Refuse XML with a DTD, entity declarations or external references."""
     try:

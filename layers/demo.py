@@ -10,12 +10,13 @@ import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import gpxpy
 from django.conf import settings
-from django.contrib.gis.geos import GEOSGeometry, LineString, MultiLineString, MultiPolygon, Point
+from django.contrib.gis.geos import GEOSGeometry, MultiLineString, MultiPolygon, Point
 from django.db import transaction
 
 from geo.crs import WGS84
+from importers.formats.base import ReadOptions
+from importers.formats.gpx import GPX
 from layers import services
 from layers.i18n import LANGUAGE_CODES
 from layers.models import Attraction, Layer, Partner, Trail
@@ -50,19 +51,13 @@ def _multipolygon(geometry: dict) -> MultiPolygon:
 
 
 def gpx_multilinestring(path: Path) -> MultiLineString:
-    """The GPX file's tracks as one MultiLineString, with elevation where every point has it."""
-    with path.open(encoding="utf-8") as fh:
-        gpx = gpxpy.parse(fh)
-    segments = [seg.points for trk in gpx.tracks for seg in trk.segments if len(seg.points) > 1]
-    with_z = all(p.elevation is not None for seg in segments for p in seg)
-    lines = [
-        LineString([(p.longitude, p.latitude, p.elevation) if with_z
-                    else (p.longitude, p.latitude) for p in seg], srid=WGS84)
-        for seg in segments
-    ]
-    if not lines:
+    """The GPX file's first track, read by the importers' GPX reader, as a GEOS geometry."""
+    source = GPX().read(path, ReadOptions())[0]
+    tracks = [g for g, kind in zip(source.geometries, source.columns["gpx_type"], strict=True)
+              if kind == "track"]
+    if not tracks:
         raise ValueError(f"{path}: no track with two or more points")
-    return MultiLineString(*lines, srid=WGS84)
+    return GEOSGeometry(tracks[0].wkb_hex, srid=WGS84)
 
 
 def _partner_layer(partner: Partner, kind: LayerKind) -> Layer:

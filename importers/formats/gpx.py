@@ -1,66 +1,73 @@
 """GPX 1.0 and 1.1: tracks (all their segments), routes and waypoints.
 
-Devices and apps write both a route and the track recorded along it; such a
-route is dropped unless asked for, so one way does not become two trails.
+The file is streamed (lxml iterparse, entities never resolved, no network):
+a GPX of a few hundred thousand points is read in a fraction of a second and
+without holding its XML tree in memory. Devices and apps write both a route
+and the track recorded along it; such a route is dropped unless asked for, so
+one way does not become two trails.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
 
-import gpxpy
-import gpxpy.gpx
 import numpy as np
 import shapely
 import shapely.ops
+from lxml import etree
 from pyproj import Geod
 
 from geo.crs import WGS84, identify
 from importers.encoding import EncodingChoice
 from importers.exceptions import Refused
 from importers.formats.base import ReadOptions, SourceData
-from importers.safety import check_xml
+from importers.safety import check_xml_prolog
 
 GEOD = Geod(ellps="WGS84")
 DUPLICATE_ROUTE_TOLERANCE_M = 150.0
+TEXT_FIELDS = ("name", "desc", "cmt", "src", "type", "sym", "number")
 
 
-def _coords(points, with_ele: bool) -> list[tuple]:
-    if with_ele:
-        return [(p.longitude, p.latitude, float(p.elevation)) for p in points]
-    return [(p.longitude, p.latitude) for p in points]
+def _local(tag) -> str:
+    return tag.rpartition("}")[2] if isinstance(tag, str) else ""
 
 
-def _elevation_usable(points) -> tuple[bool, str | None]:
+class _Points:
+    """Coordinates of one segment or route as they stream in."""
+
+    __slots__ = ("eles", "first_time", "last_time", "xs", "ys")
+
+    def __init__(self) -> None:
+        self.xs: list[float] = []
+        self.ys: list[float] = []
+        self.eles: list[float | None] = []
+        self.first_time: str | None = None
+        self.last_time: str | None = None
+
+
+def _elevation_usable(eles: list[float | None]) -> tuple[bool, str | None]:
     """Whether every point has a real elevation (all-zero elevations are a device's blank)."""
-    eles = [p.elevation for p in points]
-    if not eles or any(e is None for e in eles):
-        missing = sum(e is None for e in eles)
-        return False, (f"{missing} of {len(eles)} points have no elevation" if eles and missing
-                       < len(eles) else None)
-    if all(e == 0 for e in eles):
+    missing = sum(e is None for e in eles)
+    if missing:
+        return False, (f"{missing} of {len(eles)} points have no elevation"
+                       if missing < len(eles) else None)
+    if eles and all(e == 0 for e in eles):
         return False, "every elevation is 0"
     return True, None
 
 
-def _common(obj) -> dict:
-    links = getattr(obj, "link", None) or None
-    if not links and getattr(obj, "links", None):
-        links = obj.links[0].href
-    return {
-        "name": obj.name, "desc": obj.description, "cmt": getattr(obj, "comment", None),
-        "type": getattr(obj, "type", None), "src": getattr(obj, "source", None),
-        "link": links, "number": getattr(obj, "number", None),
-    }
+def _line(points: _Points, with_ele: bool) -> np.ndarray:
+    if with_ele:
+        return np.column_stack([points.xs, points.ys, np.asarray(points.eles, dtype=float)])
+    return np.column_stack([points.xs, points.ys])
 
 
-def _max_vertex_distance_m(route: shapely.LineString, track: shapely.MultiLineString) -> float:
+def _max_vertex_distance_m(route, track) -> float:
     """How far (m) the route's farthest vertex lies from the track."""
     worst = 0.0
     for x, y in shapely.get_coordinates(route):
         nearest = shapely.ops.nearest_points(track, shapely.Point(x, y))[0]
-        _, _, dist = GEOD.inv(x, y, nearest.x, nearest.y)
-        worst = max(worst, dist)
+        worst = max(worst, GEOD.inv(x, y, nearest.x, nearest.y)[2])
     return worst
 
 
@@ -77,70 +84,100 @@ class GPX:
 
     def read(self, path: Path, options: ReadOptions, label: str | None = None) -> list[SourceData]:
         label = label or path.name
-        data = path.read_bytes()
-        if data.startswith(b"\xef\xbb\xbf"):
-            data = data[3:]
-        check_xml(data, label)
-        try:
-            gpx = gpxpy.parse(data.decode("utf-8", errors="strict"))
-        except UnicodeDecodeError:
-            gpx = gpxpy.parse(data)  # gpxpy honours the XML declaration's encoding
-        except gpxpy.gpx.GPXException as exc:
-            raise Refused(f"{label}: not a GPX file gpxpy can read: {exc}") from None
-        rows: list[dict] = []
-        geoms: list = []
+        check_xml_prolog(path, label)
         notes: list[str] = []
+        waypoints: list[tuple[shapely.Point, dict]] = []
+        tracks: list[tuple[list[_Points], dict, int]] = []
+        routes: list[tuple[_Points, dict, int]] = []
+        segment: _Points | None = None
+        segments: list[_Points] = []
+        route: _Points | None = None
+        try:
+            for event, el in etree.iterparse(
+                    str(path), events=("start", "end"), resolve_entities=False,
+                    no_network=True, load_dtd=False, huge_tree=False, remove_comments=True):
+                local = _local(el.tag)
+                if event == "start":
+                    if local == "trkseg":
+                        segment = _Points()
+                    elif local == "trk":
+                        segments = []
+                    elif local == "rte":
+                        route = _Points()
+                    continue
+                if local in ("trkpt", "rtept", "wpt"):
+                    x, y, ele, time, fields = self._point(el, label, local == "wpt")
+                    target = segment if local == "trkpt" else route
+                    if local == "wpt":
+                        geom = shapely.Point(x, y, ele) if ele is not None else shapely.Point(x, y)
+                        waypoints.append((geom, {**fields, "gpx_type": "waypoint",
+                                                 "time": time}))
+                    elif target is not None:
+                        target.xs.append(x)
+                        target.ys.append(y)
+                        target.eles.append(ele)
+                        if time:
+                            target.first_time = target.first_time or time
+                            target.last_time = time
+                    el.clear(keep_tail=True)
+                elif local == "trkseg":
+                    if segment is not None:
+                        segments.append(segment)
+                    segment = None
+                    el.clear(keep_tail=True)
+                elif local == "trk":
+                    tracks.append((segments, self._fields(el), len(tracks) + 1))
+                    el.clear(keep_tail=True)
+                elif local == "rte":
+                    routes.append((route, self._fields(el), len(routes) + 1))
+                    route = None
+                    el.clear(keep_tail=True)
+        except etree.XMLSyntaxError as exc:
+            raise Refused(f"{label}: not well-formed XML: {exc}") from None
 
-        for wpt in gpx.waypoints:
-            with_ele = wpt.elevation is not None
-            geoms.append(shapely.Point(*_coords([wpt], with_ele)[0]))
-            rows.append({**_common(wpt), "gpx_type": "waypoint", "sym": wpt.symbol,
-                         "time": wpt.time.isoformat() if wpt.time else None})
-
-        tracks: list[shapely.MultiLineString] = []
-        for i, trk in enumerate(gpx.tracks, 1):
-            segments = [seg.points for seg in trk.segments if len(seg.points) >= 2]
-            empty = len(trk.segments) - len(segments)
-            if empty:
-                notes.append(f"track {i} ({trk.name or 'unnamed'}): {empty} empty or one-point "
-                             "segment(s) left out")
-            all_points = [p for seg in segments for p in seg]
-            with_ele, why = _elevation_usable(all_points)
-            if why and all_points:
-                notes.append(f"track {i} ({trk.name or 'unnamed'}): {why}; stored without "
-                             "elevation")
-            if not segments:
-                notes.append(f"track {i} ({trk.name or 'unnamed'}) has no points: left out")
-                continue
-            geom = shapely.MultiLineString([_coords(seg, with_ele) for seg in segments])
-            tracks.append(geom)
-            times = [p.time for p in all_points if p.time]
+        geoms: list = []
+        rows: list[dict] = []
+        for geom, fields in waypoints:
             geoms.append(geom)
-            rows.append({**_common(trk), "gpx_type": "track",
-                         "time_start": min(times).isoformat() if times else None,
-                         "time_end": max(times).isoformat() if times else None})
-
-        for i, rte in enumerate(gpx.routes, 1):
-            points = rte.points
-            if len(points) < 2:
-                notes.append(f"route {i} ({rte.name or 'unnamed'}) has fewer than two points: "
-                             "left out")
+            rows.append(fields)
+        track_lines: list = []
+        for segs, fields, i in tracks:
+            name = fields.get("name") or "unnamed"
+            usable = [s for s in segs if len(s.xs) >= 2]
+            if len(usable) < len(segs):
+                notes.append(f"track {i} ({name}): {len(segs) - len(usable)} empty or one-point "
+                             "segment(s) left out")
+            if not usable:
+                notes.append(f"track {i} ({name}) has no points: left out")
                 continue
-            with_ele, _ = _elevation_usable(points)
-            line = shapely.LineString(_coords(points, with_ele))
-            if tracks and not options.keep_duplicate_routes:
+            with_ele, why = _elevation_usable([e for s in usable for e in s.eles])
+            if why:
+                notes.append(f"track {i} ({name}): {why}; stored without elevation")
+            geom = shapely.MultiLineString([_line(s, with_ele) for s in usable])
+            track_lines.append(shapely.force_2d(geom))
+            geoms.append(geom)
+            rows.append({**fields, "gpx_type": "track",
+                         "time_start": next((s.first_time for s in usable if s.first_time), None),
+                         "time_end": next((s.last_time for s in reversed(usable)
+                                           if s.last_time), None)})
+        for points, fields, i in routes:
+            name = fields.get("name") or "unnamed"
+            if points is None or len(points.xs) < 2:
+                notes.append(f"route {i} ({name}) has fewer than two points: left out")
+                continue
+            with_ele, _ = _elevation_usable(points.eles)
+            line = shapely.LineString(_line(points, with_ele))
+            if track_lines and not options.keep_duplicate_routes:
                 flat = shapely.force_2d(line)
-                near = [t for t in tracks
-                        if _max_vertex_distance_m(flat, shapely.force_2d(t))
-                        <= DUPLICATE_ROUTE_TOLERANCE_M]
-                if near:
+                if any(_max_vertex_distance_m(flat, t) <= DUPLICATE_ROUTE_TOLERANCE_M
+                       for t in track_lines):
                     notes.append(
-                        f"route {i} ({rte.name or 'unnamed'}) follows a track of the same file "
-                        f"within {DUPLICATE_ROUTE_TOLERANCE_M:.0f} m: not imported twice "
+                        f"route {i} ({name}) follows a track of the same file within "
+                        f"{DUPLICATE_ROUTE_TOLERANCE_M:.0f} m: not imported twice "
                         "(--keep-duplicate-routes keeps it)")
                     continue
-            geoms.append(shapely.MultiLineString([line.coords]))
-            rows.append({**_common(rte), "gpx_type": "route"})
+            geoms.append(shapely.MultiLineString([line]))
+            rows.append({**fields, "gpx_type": "route"})
 
         columns: dict[str, list] = {}
         for key in dict.fromkeys(k for row in rows for k in row):
@@ -148,9 +185,41 @@ class GPX:
             if any(v is not None and v != "" for v in values):
                 columns[key] = values
         return [SourceData(
-            label=label, layer=path.stem, geometries=_object_array(geoms),
-            columns=columns, crs=identify(f"EPSG:{WGS84}"),
-            crs_reason="GPX coordinates are WGS 84 by definition",
+            label=label, layer=path.stem, geometries=_object_array(geoms), columns=columns,
+            crs=identify(f"EPSG:{WGS84}"), crs_reason="GPX coordinates are WGS 84 by definition",
             encoding=EncodingChoice("utf-8", "GPX is XML: its declaration says the encoding"),
             notes=notes,
         )]
+
+    @staticmethod
+    def _fields(el) -> dict:
+        """Text of the direct children that describe a waypoint, route or track."""
+        out: dict = {}
+        for child in el:
+            local = _local(child.tag)
+            if local in TEXT_FIELDS and child.text and child.text.strip():
+                out[local] = child.text.strip()
+            elif local == "link":  # GPX 1.1: <link href="…">
+                out.setdefault("link", child.get("href"))
+            elif local == "url" and child.text:  # GPX 1.0
+                out.setdefault("link", child.text.strip())
+        return out
+
+    def _point(self, el, label: str, with_fields: bool):
+        try:
+            lat, lon = float(el.get("lat")), float(el.get("lon"))
+        except (TypeError, ValueError):
+            raise Refused(f"{label}: line {el.sourceline}: a point whose lat/lon "
+                          f"({el.get('lat')!r}, {el.get('lon')!r}) are not numbers") from None
+        ele = time = None
+        for child in el:
+            local = _local(child.tag)
+            if local == "ele" and child.text and child.text.strip():
+                try:
+                    ele = float(child.text)
+                except ValueError:
+                    raise Refused(f"{label}: line {child.sourceline}: elevation "
+                                  f"{child.text.strip()!r} is not a number") from None
+            elif local == "time" and child.text:
+                time = child.text.strip()
+        return lon, lat, ele, time, (self._fields(el) if with_fields else {})

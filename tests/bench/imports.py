@@ -126,7 +126,7 @@ def _save_per_feature(shp: Path, n: int, partner) -> float:
     """The naive way: read with pyogrio, one ORM save() per feature (reference only)."""
     layer = services.layer_upsert(slug="bench-naive", partner=partner,
                                   defaults={"kind": "attractions"})
-    meta, _, wkb, fields = pyogrio.raw.read(shp, encoding="cp1253", max_features=n)
+    _meta, _, wkb, fields = pyogrio.raw.read(shp, encoding="cp1253", max_features=n)
     t = Transformer.from_crs(2100, 4326, always_xy=True)
     t0 = time.perf_counter()
     for g, name, kind in zip(shapely.from_wkb(wkb), fields[1], fields[2], strict=True):
