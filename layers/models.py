@@ -10,6 +10,7 @@ import uuid
 from django.contrib.auth.models import Group
 from django.contrib.gis.db import models
 from django.contrib.postgres.fields import ArrayField
+from django.contrib.postgres.indexes import GistIndex
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.utils.translation import gettext_lazy as _
@@ -122,7 +123,10 @@ class Attraction(Feature):
     layer = models.ForeignKey(Layer, on_delete=models.CASCADE, related_name="attractions")
     category = models.CharField(_("category"), max_length=32, choices=Category.choices)
     location = models.PointField(_("location"), srid=WGS84)
-    footprint = models.MultiPolygonField(_("footprint"), srid=WGS84, null=True, blank=True)
+    # Most attractions are points: a partial index skips the empty footprints
+    # (a plain GiST index would index every NULL and slow bulk imports down).
+    footprint = models.MultiPolygonField(_("footprint"), srid=WGS84, null=True, blank=True,
+                                         spatial_index=False)
     address = models.CharField(_("address"), max_length=300, blank=True)
     website = models.URLField(_("website"), max_length=500, blank=True)
     phone = models.CharField(_("phone"), max_length=50, blank=True)
@@ -138,7 +142,11 @@ class Attraction(Feature):
             models.UniqueConstraint(fields=["layer", "source_id"], name="attraction_source_id",
                                     condition=~models.Q(source_id="")),
         ]
-        indexes = [models.Index(fields=["category"])]
+        indexes = [
+            models.Index(fields=["category"]),
+            GistIndex(fields=["footprint"], name="attraction_footprint_gist",
+                      condition=models.Q(footprint__isnull=False)),
+        ]
 
 
 class Trail(Feature):

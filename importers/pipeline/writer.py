@@ -137,7 +137,6 @@ class Staging:
         with cur.cursor.copy(f"COPY import_staging ({names}) FROM STDIN") as copy:
             for record in zip(*lists, strict=True):
                 copy.write_row(record)
-        cur.execute("ANALYZE import_staging")
 
     def expressions(self) -> dict[str, str]:
         """Model column -> SQL over staging alias ``s`` for every writable column."""
@@ -204,6 +203,8 @@ def write(*, rows: Rows, layer_id: int, run_id: int, sync: bool) -> dict[str, in
         cur.execute(f"SELECT EXISTS (SELECT 1 FROM {table} WHERE layer_id = %(layer)s)",
                     params)
         layer_has_rows = cur.fetchone()[0]
+        if layer_has_rows:
+            cur.execute("ANALYZE import_staging")  # the joins below need its statistics
         updated = 0
         if layer_has_rows:
             # Keep the rows that will change, as they are, before changing them.

@@ -120,6 +120,10 @@ def _drop_ogr_table() -> None:
 
 def _clear_layer(slug: str) -> None:
     Layer.objects.filter(slug=slug).delete()
+    # Every run starts from a clean table, as a database with autovacuum would be.
+    with connection.cursor() as cur:
+        cur.execute("VACUUM FULL ANALYZE layers_attraction")
+        cur.execute("VACUUM FULL ANALYZE layers_trail")
 
 
 def _save_per_feature(shp: Path, n: int, partner) -> float:
