@@ -35,6 +35,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.gis",
     "rest_framework",
+    "rest_framework.authtoken",
     "rest_framework_gis",
     "layers",
     "importers",
@@ -134,11 +135,19 @@ ATLAS_IMPORT_MAX_FILE_BYTES = int(os.environ.get("ATLAS_IMPORT_MAX_FILE_BYTES", 
 ATLAS_IMPORT_MAX_UNPACKED_BYTES = int(
     os.environ.get("ATLAS_IMPORT_MAX_UNPACKED_BYTES", 2 * 2**30))
 ATLAS_IMPORT_MAX_COMPRESSION_RATIO = 200.0
+ATLAS_UPLOAD_DIR = os.environ.get("ATLAS_UPLOAD_DIR", str(BASE_DIR / "var" / "uploads"))
+# Uploads stream to temporary files, never held in memory whole.
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 2**20
 ATLAS_IMPORT_MAX_ARCHIVE_ENTRIES = 2000
 
 REST_FRAMEWORK = {
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "rest_framework.authentication.TokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
 }
+LOGIN_URL = "/admin/login/"
 
 # Debian 12's GDAL 3.6 cannot forbid file and network access while parsing
 # spatial-reference strings (gis.W001). Partner files are read with pyogrio and

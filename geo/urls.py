@@ -4,5 +4,7 @@ from django.urls import include, path
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/", include("layers.urls")),
+    path("api/imports/", include("importers.api_urls")),
+    path("import/", include("importers.urls")),
     path("", include("maps.urls")),
 ]

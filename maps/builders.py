@@ -37,3 +37,29 @@ def regional_explorer(*, lang: str) -> AtlasMap:
         lang=lang, labels=labels,
     ).add_to(fmap)
     return fmap
+
+
+PREVIEW_FEATURES = 500
+
+
+def import_preview(*, features: dict) -> AtlasMap:
+    """A small map of the first features of an import preview (at most PREVIEW_FEATURES).
+
+    These are not in the database yet, so they cannot come from the API: the
+    sample is part of the page, bounded in size.
+    """
+    fmap = AtlasMap(location=REGION_CENTRE, zoom_start=5, tiles=None, control_scale=True,
+                    height="320px")
+    folium.TileLayer(tiles="https://tile.openstreetmap.org/{z}/{x}/{y}.png",
+                     attr=OSM_ATTRIBUTION, name="OpenStreetMap", max_zoom=19,
+                     control=False).add_to(fmap)
+    if features["features"]:
+        layer = folium.GeoJson(
+            features, name="preview",
+            style_function=lambda _f: {"color": "#a93226", "weight": 3},
+            marker=folium.CircleMarker(radius=6, color="#fff", weight=2, fill=True,
+                                       fill_color="#a93226", fill_opacity=0.9),
+            tooltip=folium.GeoJsonTooltip(fields=["label"], labels=False),
+        ).add_to(fmap)
+        fmap.fit_bounds(layer.get_bounds())
+    return fmap

@@ -1,0 +1,112 @@
+"""Imports through the API, for scripts: token authentication (``manage.py drf_create_token``).
+
+POST /api/imports/ (multipart: file, partner, layer, kind, and the options of
+import_layer) imports, or previews with ``dry_run=true``; GET /api/imports/{id}/
+reads a run's report; POST /api/imports/{id}/undo/ undoes the layer's latest run.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.shortcuts import get_object_or_404
+from rest_framework import status
+from rest_framework.exceptions import NotFound
+from rest_framework.parsers import FormParser, MultiPartParser
+from rest_framework.permissions import IsAuthenticated
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from importers import services
+from importers.exceptions import Refused, RowErrors
+from importers.forms import UploadForm
+from importers.models import ImportRun
+from importers.pipeline import ImportResult, run_import, undo_last_import
+from layers.admin import editable_partners
+
+
+def run_report(run: ImportRun) -> dict:
+    return {
+        "id": run.pk, "status": run.status, "layer": run.layer_slug,
+        "file_name": run.file_name, "sha256": run.sha256, "started_at": run.started_at,
+        "duration_s": run.duration_s, "format": run.format,
+        "encoding": {"name": run.encoding, "reason": run.encoding_reason},
+        "crs": {"name": run.crs, "reason": run.crs_reason}, "mapping": run.mapping,
+        "counts": run.counts, "issues": run.issues, "notes": run.notes, "error": run.error,
+        "user": run.user.get_username() if run.user else None,
+    }
+
+
+def _dry_run_report(result: ImportResult) -> dict:
+    return {
+        "dry_run": True, "format": result.format, "file": result.label,
+        "encoding": {"name": result.encoding, "reason": result.encoding_reason},
+        "crs": {"name": result.crs, "reason": result.crs_reason}, "mapping": result.mapping,
+        "id_field": result.id_field, "features": len(result.rows),
+        "issues": [i.as_dict() for i in result.issues], "notes": result.notes,
+        "preview": [{k: (v.item() if hasattr(v, "item") else v) for k, v in row.items()
+                     if k != "properties"} for row in result.preview],
+    }
+
+
+class ImportCreate(APIView):
+    permission_classes = [IsAuthenticated]
+    parser_classes = [MultiPartParser, FormParser]
+
+    def post(self, request):
+        length = int(request.META.get("CONTENT_LENGTH") or 0)
+        if length > settings.ATLAS_IMPORT_MAX_FILE_BYTES + 1_000_000:
+            return Response({"error": "file: larger than the upload limit"},
+                            status=status.HTTP_413_REQUEST_ENTITY_TOO_LARGE)
+        partners = editable_partners(request.user)
+        form = UploadForm(request.data, request.FILES, partners=partners)
+        if not form.is_valid():
+            if "partner" in form.errors and "partner" in request.data:
+                return Response({"error": "partner: you are not an editor of this partner"},
+                                status=status.HTTP_403_FORBIDDEN)
+            return Response({"error": "; ".join(f"{k}: {' '.join(v)}"
+                                                for k, v in form.errors.items()),
+                             "fields": form.errors}, status=status.HTTP_400_BAD_REQUEST)
+        dry_run = str(request.data.get("dry_run", "")).lower() in ("1", "true", "yes")
+        token, path = services.upload_store(upload=form.cleaned_data["file"])
+        try:
+            req = services.import_request_build(path=path, partner=form.cleaned_data["partner"],
+                                                data=form.cleaned_data, user=request.user,
+                                                dry_run=dry_run)
+            result = run_import(req)
+        except (Refused, RowErrors) as exc:
+            return Response({"error": str(exc),
+                             "issues": [i.as_dict() for i in getattr(exc, "issues", [])]},
+                            status=status.HTTP_400_BAD_REQUEST)
+        finally:
+            services.upload_discard(token=token)
+        if dry_run:
+            return Response(_dry_run_report(result))
+        return Response(run_report(result.run), status=status.HTTP_201_CREATED)
+
+
+def _run_for(request, pk: int) -> ImportRun:
+    run = get_object_or_404(ImportRun, pk=pk)
+    if not request.user.is_superuser and not editable_partners(request.user).filter(
+            layers__slug=run.layer_slug).exists():
+        raise NotFound
+    return run
+
+
+class ImportDetail(APIView):
+    permission_classes = [IsAuthenticated]
+
+    def get(self, request, pk: int):
+        return Response(run_report(_run_for(request, pk)))
+
+
+class ImportUndo(APIView):
+    permission_classes = [IsAuthenticated]
+
+    def post(self, request, pk: int):
+        run = _run_for(request, pk)
+        latest = (run.layer.import_runs.filter(status=ImportRun.Status.SUCCEEDED).first()
+                  if run.layer else None)
+        if latest is None or latest.pk != run.pk:
+            return Response({"error": "only the layer's latest import can be undone"},
+                            status=status.HTTP_409_CONFLICT)
+        return Response(run_report(undo_last_import(layer=run.layer)))

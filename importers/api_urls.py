@@ -1,0 +1,9 @@
+from django.urls import path
+
+from importers import api
+
+urlpatterns = [
+    path("", api.ImportCreate.as_view(), name="import-create"),
+    path("<int:pk>/", api.ImportDetail.as_view(), name="import-detail"),
+    path("<int:pk>/undo/", api.ImportUndo.as_view(), name="import-undo"),
+]

@@ -1,0 +1,74 @@
+"""The upload form: the same choices as `manage.py import_layer`."""
+
+from __future__ import annotations
+
+from django import forms
+from django.conf import settings
+from django.utils.translation import gettext_lazy as _
+
+from geo.crs import CrsError, identify
+from layers.models import Partner
+from layers.vocabulary import LayerKind
+
+
+def parse_field_map(text: str) -> dict[str, str]:
+    """``name_bg=IME`` lines (or comma-separated) into {field: column}."""
+    mapping = {}
+    for item in text.replace(",", "\n").splitlines():
+        item = item.strip()
+        if not item:
+            continue
+        field, sep, column = item.partition("=")
+        if not sep or not field.strip() or not column.strip():
+            raise forms.ValidationError(
+                _("Write FIELD=COLUMN, e.g. name_bg=IME (got %(item)r)"), params={"item": item})
+        mapping[field.strip()] = column.strip()
+    return mapping
+
+
+class UploadForm(forms.Form):
+    file = forms.FileField(
+        label=_("File"),
+        help_text=_("A zipped or loose shapefile (.zip, .shp), GPX, GeoJSON, KML or KMZ."))
+    partner = forms.ModelChoiceField(queryset=Partner.objects.none(), label=_("Partner"))
+    layer = forms.SlugField(label=_("Layer"),
+                            help_text=_("An existing layer's slug, or a new one to create."))
+    kind = forms.ChoiceField(choices=LayerKind.choices, label=_("Kind of features"))
+    encoding = forms.CharField(required=False, label=_("Text encoding"),
+                               help_text=_("Only if detection gets it wrong, e.g. cp1251."))
+    srs = forms.CharField(required=False, label=_("Coordinate reference system"),
+                          help_text=_("Only for files without a .prj, e.g. EPSG:2100."))
+    id_field = forms.CharField(required=False, label=_("Id column"))
+    field_map = forms.CharField(required=False, label=_("Attribute mapping"),
+                                widget=forms.Textarea(attrs={"rows": 3}),
+                                help_text=_("One FIELD=COLUMN per line, e.g. name_en=NAME_EN."))
+    skip_invalid = forms.BooleanField(required=False, label=_("Skip invalid rows"))
+    sync = forms.BooleanField(required=False,
+                              label=_("Retire features the file no longer has"))
+
+    def __init__(self, *args, partners=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if partners is not None:
+            self.fields["partner"].queryset = partners
+            if len(partners) == 1:  # an editor of one partner has nothing to choose
+                self.fields["partner"].initial = partners[0].pk
+                self.fields["partner"].empty_label = None
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if upload.size > settings.ATLAS_IMPORT_MAX_FILE_BYTES:
+            raise forms.ValidationError(_("The file is larger than the limit of %(mib)s MiB."),
+                                        params={"mib": settings.ATLAS_IMPORT_MAX_FILE_BYTES >> 20})
+        return upload
+
+    def clean_srs(self):
+        text = self.cleaned_data["srs"].strip()
+        if not text:
+            return None
+        try:
+            return identify(text)
+        except CrsError as exc:
+            raise forms.ValidationError(str(exc)) from None
+
+    def clean_field_map(self):
+        return parse_field_map(self.cleaned_data["field_map"])

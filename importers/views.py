@@ -1,0 +1,150 @@
+"""The upload page: upload → preview (a dry run, with a small map) → confirm → report."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import shapely
+from django.conf import settings
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from geo.crs import identify
+from importers import services
+from importers.exceptions import Refused, RowErrors
+from importers.forms import UploadForm
+from importers.models import ImportRun
+from importers.pipeline import ImportResult, run_import, undo_last_import
+from layers.admin import editable_partners
+from layers.models import Layer, Partner
+from maps.builders import PREVIEW_FEATURES, import_preview
+
+SESSION_KEY = "atlas_pending_imports"
+
+
+def _too_large(request: HttpRequest) -> bool:
+    # Refused from the header, before Django reads a byte of the body.
+    length = int(request.META.get("CONTENT_LENGTH") or 0)
+    return length > settings.ATLAS_IMPORT_MAX_FILE_BYTES + 1_000_000
+
+
+def _preview_features(result: ImportResult) -> dict:
+    rows = result.rows
+    n = min(PREVIEW_FEATURES, len(rows)) if rows is not None else 0
+    features = []
+    for i in range(n):
+        values = rows.values(i)
+        label = next((values[f"name_{c}"] for c in ("bg", "el", "fr", "en")
+                      if values.get(f"name_{c}")), f"#{rows.rows[i]}")
+        features.append({"type": "Feature", "properties": {"label": label},
+                         "geometry": json.loads(shapely.to_geojson(shapely.force_2d(
+                             rows.geoms[i])))})
+    return {"type": "FeatureCollection", "features": features}
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def upload(request: HttpRequest) -> HttpResponse:
+    partners = editable_partners(request.user)
+    if not partners.exists():
+        raise PermissionDenied(_("You are not an editor of any partner."))
+    if request.method == "POST" and _too_large(request):
+        return HttpResponse(_("The file is larger than the upload limit."), status=413)
+    form = UploadForm(request.POST or None, request.FILES or None, partners=partners)
+    layers = Layer.objects.filter(partner__in=partners).order_by("slug")
+    if request.method == "POST" and form.is_valid():
+        token, path = services.upload_store(upload=form.cleaned_data["file"])
+        data = {k: v for k, v in form.cleaned_data.items() if k not in ("file", "partner")}
+        data["srs"] = data["srs"].label if data["srs"] else ""
+        pending = request.session.get(SESSION_KEY, {})
+        pending[token] = {"path": str(path), "partner": form.cleaned_data["partner"].pk,
+                          "data": data}
+        request.session[SESSION_KEY] = pending
+        return redirect("importers:preview", token=token)
+    return render(request, "importers/upload.html", {"form": form, "layers": layers})
+
+
+def _pending(request: HttpRequest, token: str) -> tuple[dict, Partner, dict]:
+    entry = request.session.get(SESSION_KEY, {}).get(token)
+    if entry is None:
+        raise PermissionDenied(_("This upload is not yours or has expired; upload it again."))
+    partner = get_object_or_404(editable_partners(request.user), pk=entry["partner"])
+    data = dict(entry["data"])
+    data["srs"] = identify(data["srs"]) if data.get("srs") else None
+    return entry, partner, data
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def preview(request: HttpRequest, token: str) -> HttpResponse:
+    entry, partner, data = _pending(request, token)
+    path = Path(entry["path"])
+    if request.method == "POST":
+        if "cancel" in request.POST:
+            services.upload_discard(token=token)
+            request.session[SESSION_KEY].pop(token, None)
+            request.session.modified = True
+            return redirect("importers:upload")
+        req = services.import_request_build(path=path, partner=partner, data=data,
+                                            user=request.user, dry_run=False)
+        try:
+            result = run_import(req)
+        except (Refused, RowErrors) as exc:
+            return render(request, "importers/preview.html", {
+                "partner": partner, "data": data, "error": str(exc),
+                "issues": getattr(exc, "issues", []), "token": token})
+        services.upload_discard(token=token)
+        request.session[SESSION_KEY].pop(token, None)
+        request.session.modified = True
+        return redirect("importers:report", pk=result.run.pk)
+    req = services.import_request_build(path=path, partner=partner, data=data,
+                                        user=request.user, dry_run=True)
+    context = {"partner": partner, "data": data, "token": token, "file_name": path.name}
+    try:
+        result = run_import(req)
+    except (Refused, RowErrors) as exc:
+        context.update(error=str(exc), issues=getattr(exc, "issues", []))
+        return render(request, "importers/preview.html", context)
+    root = import_preview(features=_preview_features(result)).get_root()
+    root.render()
+    context.update(result=result, columns=_preview_columns(result),
+                   map_head=root.header.render(), map_body=root.html.render(),
+                   map_script=root.script.render())
+    return render(request, "importers/preview.html", context)
+
+
+def _preview_columns(result: ImportResult) -> list[str]:
+    keys: list[str] = []
+    for row in result.preview:
+        for key in row:
+            if key not in keys and key != "properties":
+                keys.append(key)
+    return keys
+
+
+@login_required
+def report(request: HttpRequest, pk: int) -> HttpResponse:
+    run = get_object_or_404(ImportRun, pk=pk)
+    if not request.user.is_superuser and not editable_partners(request.user).filter(
+            layers__slug=run.layer_slug).exists():
+        raise PermissionDenied
+    latest = (run.layer.import_runs.filter(status=ImportRun.Status.SUCCEEDED).first()
+              if run.layer else None)
+    return render(request, "importers/report.html",
+                  {"run": run, "can_undo": latest is not None and latest.pk == run.pk})
+
+
+@login_required
+@require_POST
+def undo(request: HttpRequest, pk: int) -> HttpResponse:
+    run = get_object_or_404(ImportRun, pk=pk, status=ImportRun.Status.SUCCEEDED)
+    if run.layer is None or not editable_partners(request.user).filter(
+            pk=run.layer.partner_id).exists():
+        raise PermissionDenied
+    undone = undo_last_import(layer=run.layer)
+    return redirect("importers:report", pk=undone.pk)

@@ -1,0 +1,147 @@
+"""The upload page and the import API, as a partner's editor uses them."""
+
+from __future__ import annotations
+
+import io
+import zipfile
+
+import pytest
+import shapely
+from django.contrib.auth.models import User
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import override_settings
+from rest_framework.authtoken.models import Token
+
+from importers.models import ImportRun
+from layers.models import Attraction, Layer
+from tests.importers.builders import write_shapefile
+
+pytestmark = pytest.mark.django_db
+
+NAMES = ["Античен форум", "Неолитни жилища", "Зоопарк"]
+
+
+@pytest.fixture
+def editor(partners):
+    user = User.objects.create_user("ivana", password="pw")
+    user.groups.add(partners["stara-zagora"].editors)
+    return user
+
+
+@pytest.fixture
+def zipped(tmp_path):
+    shp = write_shapefile(tmp_path / "src", "sites",
+                          [shapely.Point(25.62 + i / 100, 42.42) for i in range(3)],
+                          {"IME": NAMES, "ID": [1, 2, 3]}, epsg=4326, encoding="cp1251",
+                          keep_cpg=False)
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w") as zf:
+        for member in shp.parent.iterdir():
+            zf.write(member, f"sites/{member.name}")
+    return buf.getvalue()
+
+
+def _form(partner, data: bytes, **extra):
+    return {"file": SimpleUploadedFile("sites.zip", data, "application/zip"),
+            "partner": partner.pk, "layer": "sz-sites", "kind": "attractions", **extra}
+
+
+def test_signed_out_users_are_sent_to_sign_in(client):
+    response = client.get("/import/")
+    assert response.status_code == 302 and "/admin/login/" in response["Location"]
+
+
+def test_users_who_edit_no_partner_are_refused(client, partners):
+    client.force_login(User.objects.create_user("nobody", password="pw"))
+    assert client.get("/import/").status_code == 403
+
+
+def test_upload_preview_confirm_report(client, editor, partners, zipped):
+    client.force_login(editor)
+    page = client.get("/import/").content.decode()
+    assert 'name="file"' in page and "Stara Zagora" in page and "Larissa" not in page
+
+    response = client.post("/import/", _form(partners["stara-zagora"], zipped))
+    assert response.status_code == 302
+    preview_url = response["Location"]
+    preview = client.get(preview_url).content.decode()
+    assert "cp1251" in preview and "EPSG:4326" in preview
+    assert "name_bg ← IME" in preview
+    assert "Античен форум" in preview  # sample rows
+    assert "/static/vendor/leaflet/leaflet.js" in preview  # the small map, served locally
+    assert not Attraction.objects.exists()  # nothing written by the preview
+
+    response = client.post(preview_url, {"confirm": "1"})
+    assert response.status_code == 302
+    run = ImportRun.objects.get()
+    assert response["Location"] == f"/import/runs/{run.pk}/"
+    assert sorted(Attraction.objects.values_list("name_bg", flat=True)) == sorted(NAMES)
+    assert run.user == editor
+    report = client.get(response["Location"]).content.decode()
+    assert "Undo this import" in report and run.sha256 in report
+
+    client.post(f"/import/runs/{run.pk}/undo/")
+    assert not Attraction.objects.exists()
+    run.refresh_from_db()
+    assert run.status == "undone"
+
+
+def test_an_editor_cannot_import_into_another_partner(client, editor, partners, zipped):
+    client.force_login(editor)
+    response = client.post("/import/", _form(partners["larissa"], zipped))
+    assert response.status_code == 200  # the form again, with an error
+    assert "Select a valid choice" in response.content.decode()
+    assert not Layer.objects.exists()
+
+
+def test_a_refused_file_shows_the_reason_and_writes_nothing(client, editor, partners):
+    client.force_login(editor)
+    response = client.post("/import/", _form(partners["stara-zagora"], b"not a zip at all"))
+    page = client.get(response["Location"]).content.decode()
+    assert "This file cannot be imported." in page and "not a zip archive" in page
+    assert not Attraction.objects.exists()
+
+
+@override_settings(ATLAS_IMPORT_MAX_FILE_BYTES=1000)
+def test_oversized_uploads_are_refused_from_their_length(client, editor, partners):
+    client.force_login(editor)
+    big = b"x" * 2_000_000
+    response = client.post("/import/", _form(partners["stara-zagora"], big))
+    assert response.status_code == 413
+
+
+def test_api_imports_with_a_token(client, editor, partners, zipped):
+    token = Token.objects.create(user=editor)
+    auth = {"HTTP_AUTHORIZATION": f"Token {token.key}"}
+    dry = client.post("/api/imports/", _form(partners["stara-zagora"], zipped, dry_run="true"),
+                      **auth)
+    assert dry.status_code == 200, dry.content
+    body = dry.json()
+    assert body["dry_run"] is True and body["features"] == 3
+    assert body["encoding"]["name"] == "cp1251" and body["preview"][0]["name_bg"] == NAMES[0]
+    assert not Attraction.objects.exists()
+
+    done = client.post("/api/imports/", _form(partners["stara-zagora"], zipped), **auth)
+    assert done.status_code == 201, done.content
+    run = done.json()
+    assert run["counts"]["created"] == 3 and run["user"] == "ivana"
+    assert client.get(f"/api/imports/{run['id']}/", **auth).json()["status"] == "succeeded"
+    undone = client.post(f"/api/imports/{run['id']}/undo/", **auth)
+    assert undone.json()["status"] == "undone" and not Attraction.objects.exists()
+
+
+def test_api_refusals_are_400_with_the_reason(client, editor, partners):
+    token = Token.objects.create(user=editor)
+    response = client.post("/api/imports/", _form(partners["stara-zagora"], b"junk"),
+                           HTTP_AUTHORIZATION=f"Token {token.key}")
+    assert response.status_code == 400
+    assert "not a zip archive" in response.json()["error"]
+
+
+def test_api_needs_a_token_and_a_partner_of_ones_own(client, editor, partners, zipped):
+    assert client.post("/api/imports/", _form(partners["stara-zagora"], zipped)
+                       ).status_code == 401
+    token = Token.objects.create(user=editor)
+    response = client.post("/api/imports/", _form(partners["larissa"], zipped),
+                           HTTP_AUTHORIZATION=f"Token {token.key}")
+    assert response.status_code == 403
