@@ -53,5 +53,9 @@ serve:
 lint:
 	$(VENV)/bin/ruff check .
 
+# Benchmarks print ratios to baselines measured in the same run; they assert nothing.
+bench: setup
+	$(PY) -m tests.bench
+
 clean:
 	rm -rf $(VENV) node_modules var/static
