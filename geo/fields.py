@@ -1,7 +1,7 @@
-"""Geometry model fields and SQL expressions shared by the apps."""
+"""Geometry model fields shared by the apps."""
 
 from django.contrib.gis.db import models
-from django.db.models import BooleanField, F, FloatField, Func, IntegerField
+from django.db.models import FloatField, Func
 
 
 class MultiLineStringAnyZField(models.MultiLineStringField):
@@ -21,29 +21,9 @@ class MultiLineStringAnyZField(models.MultiLineStringField):
 
 
 class GeomMetric(Func):
-    """One of the ``atlas_*`` SQL functions of layers/migrations/0001 applied to a geometry."""
+    """An ``atlas_*`` SQL function of a geometry (layers/migrations/0001 uses it)."""
 
     output_field = FloatField()
 
     def __init__(self, function: str, *expressions, **extra):
         super().__init__(*expressions, function=function, **extra)
-
-
-def length_m(geom: str = "geom") -> Func:
-    """Length on the WGS 84 spheroid, metres."""
-    return GeomMetric("atlas_length_m", F(geom))
-
-
-def elevation_metric(which: str, geom: str = "geom") -> Func:
-    """ascent / descent / min / max elevation (m) from Z; NULL without Z."""
-    return GeomMetric(f"atlas_{which}_m", F(geom))
-
-
-def duration_min(activity: str = "activity", geom: str = "geom") -> Func:
-    """Estimated moving time in minutes for the activity."""
-    return Func(F(activity), F(geom), function="atlas_duration_min", output_field=IntegerField())
-
-
-def is_loop(geom: str = "geom") -> Func:
-    """Whether the line ends where it starts (see atlas_is_loop)."""
-    return Func(F(geom), function="atlas_is_loop", output_field=BooleanField())

@@ -150,7 +150,7 @@ class Attraction(Feature):
 
 
 class Trail(Feature):
-    """A line people follow. Metrics are generated columns computed by PostGIS."""
+    """A line people follow. Its metrics are computed by PostGIS, see trail_metrics."""
 
     layer = models.ForeignKey(Layer, on_delete=models.CASCADE, related_name="trails")
     activity = models.CharField(_("activity"), max_length=32, choices=Activity.choices,
@@ -158,27 +158,16 @@ class Trail(Feature):
     difficulty = models.CharField(_("difficulty"), max_length=16, blank=True,
                                   choices=Difficulty.choices)
     geom = fields.MultiLineStringAnyZField(_("geometry"), srid=WGS84)
-    length_m = models.GeneratedField(
-        expression=fields.length_m(), output_field=models.FloatField(), db_persist=True,
-        verbose_name=_("length (m)"))
-    ascent_m = models.GeneratedField(
-        expression=fields.elevation_metric("ascent"), output_field=models.FloatField(),
-        db_persist=True, verbose_name=_("ascent (m)"))
-    descent_m = models.GeneratedField(
-        expression=fields.elevation_metric("descent"), output_field=models.FloatField(),
-        db_persist=True, verbose_name=_("descent (m)"))
-    min_elevation_m = models.GeneratedField(
-        expression=fields.elevation_metric("min_elevation"), output_field=models.FloatField(),
-        db_persist=True, verbose_name=_("lowest point (m)"))
-    max_elevation_m = models.GeneratedField(
-        expression=fields.elevation_metric("max_elevation"), output_field=models.FloatField(),
-        db_persist=True, verbose_name=_("highest point (m)"))
-    duration_min = models.GeneratedField(
-        expression=fields.duration_min(), output_field=models.IntegerField(), db_persist=True,
-        verbose_name=_("estimated duration (min)"))
-    is_loop = models.GeneratedField(
-        expression=fields.is_loop(), output_field=models.BooleanField(), db_persist=True,
-        verbose_name=_("loop"))
+    # Computed by PostgreSQL (trigger trail_metrics, layers/migrations/0004) whenever the
+    # geometry or the activity is written, by any path: never typed by hand.
+    length_m = models.FloatField(_("length (m)"), null=True, editable=False)
+    ascent_m = models.FloatField(_("ascent (m)"), null=True, editable=False)
+    descent_m = models.FloatField(_("descent (m)"), null=True, editable=False)
+    min_elevation_m = models.FloatField(_("lowest point (m)"), null=True, editable=False)
+    max_elevation_m = models.FloatField(_("highest point (m)"), null=True, editable=False)
+    duration_min = models.IntegerField(_("estimated duration (min)"), null=True,
+                                       editable=False)
+    is_loop = models.BooleanField(_("loop"), null=True, editable=False)
 
     class Meta:
         ordering = ["layer", "id"]
@@ -189,11 +178,9 @@ class Trail(Feature):
         indexes = [models.Index(fields=["activity"])]
 
     def save(self, *args, **kwargs) -> None:
-        adding = self._state.adding
         super().save(*args, **kwargs)
-        # INSERT returns generated columns; UPDATE does not, so re-read them.
-        if not adding:
-            self.refresh_from_db(fields=TRAIL_METRICS)
+        # The trigger computed the metrics in the row just written: read them back.
+        self.refresh_from_db(fields=TRAIL_METRICS)
 
     @property
     def has_elevation(self) -> bool:

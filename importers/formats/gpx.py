@@ -26,6 +26,7 @@ from importers.safety import check_xml_prolog
 GEOD = Geod(ellps="WGS84")
 DUPLICATE_ROUTE_TOLERANCE_M = 150.0
 TEXT_FIELDS = ("name", "desc", "cmt", "src", "type", "sym", "number")
+STREAMED = tuple(f"{{*}}{tag}" for tag in ("wpt", "trk", "rte"))
 
 
 def _local(tag) -> str:
@@ -33,32 +34,78 @@ def _local(tag) -> str:
 
 
 class _Points:
-    """Coordinates of one segment or route as they stream in."""
+    """Coordinates of one segment or route: arrays, as XPath pulled them out in C."""
 
-    __slots__ = ("eles", "first_time", "last_time", "xs", "ys")
+    __slots__ = ("eles", "first_time", "last_time", "missing_ele", "xs", "ys")
 
-    def __init__(self) -> None:
-        self.xs: list[float] = []
-        self.ys: list[float] = []
-        self.eles: list[float | None] = []
-        self.first_time: str | None = None
-        self.last_time: str | None = None
+    def __init__(self, xs: np.ndarray, ys: np.ndarray, eles: np.ndarray | None,
+                 missing_ele: int, first_time: str | None, last_time: str | None) -> None:
+        self.xs, self.ys, self.eles = xs, ys, eles
+        self.missing_ele = missing_ele
+        self.first_time, self.last_time = first_time, last_time
 
 
-def _elevation_usable(eles: list[float | None]) -> tuple[bool, str | None]:
+class _PointReader:
+    """Compiled XPath for the points of one namespace (GPX 1.0, 1.1 or none)."""
+
+    def __init__(self, ns: str) -> None:
+        p = "g:" if ns else ""
+        opts = {"namespaces": {"g": ns}} if ns else {}
+
+        def xp(expr: str) -> etree.XPath:
+            # Plain strings: lxml's "smart" strings keep a reference to their element each.
+            return etree.XPath(expr.replace("P:", p), smart_strings=False, **opts)
+
+        self.by_tag = {}
+        for tag in ("trkpt", "rtept"):
+            self.by_tag[tag] = (
+                xp(f"P:{tag}/@lon"), xp(f"P:{tag}/@lat"), xp(f"P:{tag}/P:ele/text()"),
+                xp(f"count(P:{tag})"),
+                xp(f"(P:{tag}/P:time/text())[1]"), xp(f"(P:{tag}/P:time/text())[last()]"))
+        self.segments = xp("P:trkseg")
+
+    def points(self, parent, tag: str, label: str) -> _Points:
+        lon, lat, ele, count, first, last = self.by_tag[tag]
+        try:
+            xs = np.array(lon(parent), dtype=float)
+            ys = np.array(lat(parent), dtype=float)
+            if len(xs) != len(ys) or len(xs) != int(count(parent)):
+                raise ValueError
+        except ValueError:
+            for point in parent:  # find the culprit, for the message
+                if _local(point.tag) == tag:
+                    GPX._point(point, label, False)
+            raise Refused(f"{label}: line {parent.sourceline}: unreadable points") from None
+        n = len(xs)
+        texts = [t.strip() for t in ele(parent)]
+        missing = n - sum(1 for t in texts if t)
+        eles = None
+        if missing == 0 and n:
+            try:
+                eles = np.array(texts, dtype=float)
+            except ValueError:
+                raise Refused(f"{label}: line {parent.sourceline}: an elevation that is not a "
+                              "number") from None
+        first_time, last_time = first(parent), last(parent)
+        return _Points(xs, ys, eles, missing, str(first_time[0]).strip() if first_time else None,
+                       str(last_time[0]).strip() if last_time else None)
+
+
+def _elevation_usable(parts: list[_Points]) -> tuple[bool, str | None]:
     """Whether every point has a real elevation (all-zero elevations are a device's blank)."""
-    missing = sum(e is None for e in eles)
+    total = sum(len(p.xs) for p in parts)
+    missing = sum(p.missing_ele for p in parts)
     if missing:
-        return False, (f"{missing} of {len(eles)} points have no elevation"
-                       if missing < len(eles) else None)
-    if eles and all(e == 0 for e in eles):
+        return False, (f"{missing} of {total} points have no elevation"
+                       if missing < total else None)
+    if total and all(not p.eles.any() for p in parts):
         return False, "every elevation is 0"
     return True, None
 
 
 def _line(points: _Points, with_ele: bool) -> np.ndarray:
     if with_ele:
-        return np.column_stack([points.xs, points.ys, np.asarray(points.eles, dtype=float)])
+        return np.column_stack([points.xs, points.ys, points.eles])
     return np.column_stack([points.xs, points.ys])
 
 
@@ -89,49 +136,28 @@ class GPX:
         waypoints: list[tuple[shapely.Point, dict]] = []
         tracks: list[tuple[list[_Points], dict, int]] = []
         routes: list[tuple[_Points, dict, int]] = []
-        segment: _Points | None = None
-        segments: list[_Points] = []
-        route: _Points | None = None
+        reader: _PointReader | None = None
         try:
-            for event, el in etree.iterparse(
-                    str(path), events=("start", "end"), resolve_entities=False,
+            # One event per waypoint, route and track: their points are pulled out
+            # by XPath in C, and each is cleared once read.
+            for _event, el in etree.iterparse(
+                    str(path), events=("end",), tag=STREAMED, resolve_entities=False,
                     no_network=True, load_dtd=False, huge_tree=False, remove_comments=True):
-                local = _local(el.tag)
-                if event == "start":
-                    if local == "trkseg":
-                        segment = _Points()
-                    elif local == "trk":
-                        segments = []
-                    elif local == "rte":
-                        route = _Points()
-                    continue
-                if local in ("trkpt", "rtept", "wpt"):
-                    x, y, ele, time, fields = self._point(el, label, local == "wpt")
-                    target = segment if local == "trkpt" else route
-                    if local == "wpt":
-                        geom = shapely.Point(x, y, ele) if ele is not None else shapely.Point(x, y)
-                        waypoints.append((geom, {**fields, "gpx_type": "waypoint",
-                                                 "time": time}))
-                    elif target is not None:
-                        target.xs.append(x)
-                        target.ys.append(y)
-                        target.eles.append(ele)
-                        if time:
-                            target.first_time = target.first_time or time
-                            target.last_time = time
-                    el.clear(keep_tail=True)
-                elif local == "trkseg":
-                    if segment is not None:
-                        segments.append(segment)
-                    segment = None
-                    el.clear(keep_tail=True)
+                tag = el.tag
+                local = _local(tag)
+                if reader is None:
+                    reader = _PointReader(tag[1:tag.index("}")] if tag.startswith("{") else "")
+                if local == "wpt":
+                    x, y, ele, time, fields = self._point(el, label, True)
+                    geom = shapely.Point(x, y, ele) if ele is not None else shapely.Point(x, y)
+                    waypoints.append((geom, {**fields, "gpx_type": "waypoint", "time": time}))
                 elif local == "trk":
-                    tracks.append((segments, self._fields(el), len(tracks) + 1))
-                    el.clear(keep_tail=True)
+                    segs = [reader.points(seg, "trkpt", label) for seg in reader.segments(el)]
+                    tracks.append((segs, self._fields(el), len(tracks) + 1))
                 elif local == "rte":
-                    routes.append((route, self._fields(el), len(routes) + 1))
-                    route = None
-                    el.clear(keep_tail=True)
+                    routes.append((reader.points(el, "rtept", label), self._fields(el),
+                                   len(routes) + 1))
+                el.clear(keep_tail=True)
         except etree.XMLSyntaxError as exc:
             raise Refused(f"{label}: not well-formed XML: {exc}") from None
 
@@ -150,7 +176,7 @@ class GPX:
             if not usable:
                 notes.append(f"track {i} ({name}) has no points: left out")
                 continue
-            with_ele, why = _elevation_usable([e for s in usable for e in s.eles])
+            with_ele, why = _elevation_usable(usable)
             if why:
                 notes.append(f"track {i} ({name}): {why}; stored without elevation")
             geom = shapely.MultiLineString([_line(s, with_ele) for s in usable])
@@ -165,7 +191,7 @@ class GPX:
             if points is None or len(points.xs) < 2:
                 notes.append(f"route {i} ({name}) has fewer than two points: left out")
                 continue
-            with_ele, _ = _elevation_usable(points.eles)
+            with_ele, _ = _elevation_usable([points])
             line = shapely.LineString(_line(points, with_ele))
             if track_lines and not options.keep_duplicate_routes:
                 flat = shapely.force_2d(line)
@@ -205,7 +231,8 @@ class GPX:
                 out.setdefault("link", child.text.strip())
         return out
 
-    def _point(self, el, label: str, with_fields: bool):
+    @staticmethod
+    def _point(el, label: str, with_fields: bool):
         try:
             lat, lon = float(el.get("lat")), float(el.get("lon"))
         except (TypeError, ValueError):
@@ -222,4 +249,4 @@ class GPX:
                                   f"{child.text.strip()!r} is not a number") from None
             elif local == "time" and child.text:
                 time = child.text.strip()
-        return lon, lat, ele, time, (self._fields(el) if with_fields else {})
+        return lon, lat, ele, time, (GPX._fields(el) if with_fields else {})

@@ -214,16 +214,18 @@ def write(*, rows: Rows, layer_id: int, run_id: int, sync: bool) -> dict[str, in
                 FROM {table} t JOIN import_ready r ON r.source_id = t.source_id
                 WHERE t.layer_id = %(layer)s AND {differs}
             """, params)
-            set_clause = ", ".join(
-                [f"{_q(c)} = r.{_q(c)}" for c in update_cols]
-                + ["properties = t.properties || r.properties", "retired_at = NULL",
-                   "updated_at = now()"])
-            cur.execute(f"""
-                UPDATE {table} t SET {set_clause}
-                FROM import_ready r
-                WHERE t.layer_id = %(layer)s AND t.source_id = r.source_id AND {differs}
-            """, params)
-            updated = cur.rowcount
+            if cur.rowcount:  # an unchanged file changes nothing, and costs no update
+                set_clause = ", ".join(
+                    [f"{_q(c)} = r.{_q(c)}" for c in update_cols]
+                    + ["properties = t.properties || r.properties", "retired_at = NULL",
+                       "updated_at = now()"])
+                cur.execute(f"""
+                    UPDATE {table} t SET {set_clause}
+                    FROM import_ready r, importers_runchange c
+                    WHERE c.run_id = %(run)s AND c.action = 'updated' AND t.id = c.feature_id
+                      AND t.layer_id = %(layer)s AND t.source_id = r.source_id
+                """, params)
+                updated = cur.rowcount
         cols = list(exprs)
         new_only = (f"WHERE NOT EXISTS (SELECT 1 FROM {table} t WHERE t.layer_id = %(layer)s "
                     "AND t.source_id = r.source_id)") if layer_has_rows else ""
@@ -236,7 +238,6 @@ def write(*, rows: Rows, layer_id: int, run_id: int, sync: bool) -> dict[str, in
                 SELECT gen_random_uuid(), %(layer)s, r.source_id,
                        {', '.join(f'r.{_q(c)}' for c in cols)}, r.properties, now(), now()
                 FROM import_ready r {new_only}
-                ORDER BY r.rn
                 RETURNING id
             )
             UPDATE importers_importrun
