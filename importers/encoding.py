@@ -93,7 +93,7 @@ def parse_cpg(text: str) -> str | None:
         return None
 
 
-SAMPLE_BYTES = 32 * 1024  # distinct non-ASCII text enough to tell the code pages apart
+SAMPLE_BYTES = 16 * 1024  # distinct non-ASCII text enough to tell the code pages apart
 
 
 def dbf_text_sample(dbf: Path, max_records: int = 100_000) -> tuple[int, list[bytes]]:

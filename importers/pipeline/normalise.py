@@ -102,6 +102,13 @@ def map_distinct(values: np.ndarray, fn: Callable[[Any], Any]) -> np.ndarray:
     return out
 
 
+def _texts(values: np.ndarray) -> np.ndarray:
+    """Text values of a column: mostly distinct strings (names), so no table of them."""
+    text_value = m.text_value
+    return _object_array(v.strip() if v.__class__ is str else text_value(v)
+                         for v in values.tolist())
+
+
 def _rows_text(rows: np.ndarray) -> str:
     shown = ", ".join(str(int(r)) for r in rows[:SHOWN_ROWS])
     return shown + (f" … ({len(rows):,} rows)" if len(rows) > SHOWN_ROWS else "")
@@ -119,8 +126,13 @@ def choose_id_field(columns: dict[str, list], explicit: str | None) -> str | Non
         return explicit
     for col in columns:
         if m.fold(col) in ID_CANDIDATES:
-            values = [v for v in columns[col] if v not in (None, "")]
-            if len(values) == len(columns[col]) and len(set(map(str, values))) == len(values):
+            values = np.asarray(columns[col])
+            if values.dtype.kind in "iu":
+                if len(np.unique(values)) == len(values):
+                    return col
+                continue
+            texts = {str(v) for v in values.tolist() if v not in (None, "")}
+            if len(texts) == len(values):
                 return col
     return None
 
@@ -186,7 +198,7 @@ def normalise(source: SourceData, *, kind: str, field_map: dict[str, str],
     # Identity: the id column, else a stable hash of the geometry; multipoints split
     # into one feature per point get a suffix.
     if id_field:
-        ids = map_distinct(columns[id_field][take], m.text_value)
+        ids = _texts(columns[id_field][take])
         missing = ids == ""
         for r in rows.rows[missing]:
             issue(r, id_field, "no id value")
@@ -236,7 +248,8 @@ def _attraction_geometries(projected, type_ids, idx, first, issue):
     polygons = idx[(types == POLYGON) | (types == MULTIPOLYGON)]
     take = [points]
     parts_no = [np.zeros(len(points), dtype=np.int64)]
-    geoms = [shapely.force_2d(projected[points].astype(object))]
+    point_geoms = projected[points].astype(object)
+    geoms = [shapely.force_2d(point_geoms) if shapely.has_z(point_geoms).any() else point_geoms]
     if len(multipoints):
         parts, owner = shapely.get_parts(projected[multipoints].astype(object),
                                          return_index=True)
@@ -318,7 +331,7 @@ def _map_fields(rows: Rows, columns, take, field_map, kind, label, layer, issues
     for fld, col in field_map.items():
         raw = columns[col][take]
         if fld not in CONTROLLED:
-            rows.fields[fld] = map_distinct(raw, m.text_value)
+            rows.fields[fld] = _texts(raw)
             continue
         fn, default = CONTROLLED[fld]
         pairs = map_distinct(raw, _understood(fn))
