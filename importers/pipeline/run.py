@@ -29,6 +29,8 @@ from layers.models import Layer, Partner
 from layers.vocabulary import LayerKind
 
 Progress = Callable[[str], None]
+"""Told each stage as it starts: reading, normalising N features, writing N features."""
+STAGES = ("reading", "normalising", "writing")
 
 
 @dataclass
@@ -147,7 +149,7 @@ def run_import(request: ImportRequest, progress: Progress | None = None) -> Impo
         raise
     if request.dry_run:
         return result
-    say("writing")
+    say(f"writing {len(result.rows):,} features")
     with transaction.atomic():
         layer_existed = Layer.objects.filter(slug=request.layer_slug).exists()
         layer = _ensure_layer(request)
@@ -190,7 +192,7 @@ def _run(request: ImportRequest, say: Progress) -> ImportResult:
         raise Refused(f"{label}: the file holds no features" + (f" ({why})" if why else ""))
     issues: list[Issue] = []
     notes: list[str] = [n for s in sources for n in s.notes]
-    say("normalising")
+    say(f"normalising {sum(len(s) for s in sources):,} features")
     all_rows: Rows | None = None
     field_map: dict[str, str] = {}
     id_field = None

@@ -11,6 +11,7 @@ from django.core.management.base import BaseCommand, CommandError
 from geo.crs import CrsError, identify
 from importers.exceptions import Refused, RowErrors
 from importers.pipeline import ImportRequest, ImportResult, run_import
+from importers.pipeline.run import STAGES
 from layers.models import Partner
 from layers.vocabulary import LayerKind
 
@@ -72,9 +73,12 @@ class Command(BaseCommand):
 
         def progress(stage: str) -> None:
             if opts["verbosity"] >= 1:
+                step = next(i for i, s in enumerate(STAGES, 1) if stage.startswith(s))
+                bar = "#" * (step * 8) + "-" * ((len(STAGES) - step) * 8)
                 elapsed = time.perf_counter() - started
                 end = "\r" if tty else "\n"
-                sys.stderr.write(f"[{elapsed:6.1f}s] {stage}…{' ' * 20}{end}")
+                sys.stderr.write(f"[{bar}] {step}/{len(STAGES)} {stage}… {elapsed:.1f} s"
+                                 f"{' ' * 10}{end}")
 
         try:
             result = run_import(request, progress=progress)
