@@ -37,6 +37,8 @@ INSTALLED_APPS = [
     "rest_framework",
     "rest_framework.authtoken",
     "rest_framework_gis",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
     "layers",
     "importers",
     "routes",
@@ -142,12 +144,24 @@ ATLAS_IMPORT_MAX_ARCHIVE_ENTRIES = 2000
 
 REST_FRAMEWORK = {
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "EXCEPTION_HANDLER": "layers.api.exception_handler",
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "rest_framework.authentication.TokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
 }
 LOGIN_URL = "/admin/login/"
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Regional Tourism Atlas API",
+    "DESCRIPTION": "Attractions, trails and layers of Stara Zagora, Sliven, Larissa and the "
+                   "Drôme as GeoJSON (RFC 7946, WGS 84 lon/lat), and imports.",
+    "VERSION": "1",
+    # Swagger UI and ReDoc from the drf-spectacular-sidecar package: served locally.
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+}
 
 # Debian 12's GDAL 3.6 cannot forbid file and network access while parsing
 # spatial-reference strings (gis.W001). Partner files are read with pyogrio and

@@ -1,28 +1,38 @@
-"""GeoJSON endpoints. Bodies are built by PostGIS; these views only validate input."""
+"""The GeoJSON API. Bodies are built by PostGIS; these views validate input and page.
+
+Every list is an RFC 7946 FeatureCollection with foreign members: ``numberMatched``,
+``numberReturned``, ``links`` (next/prev) and ``next``/``prev`` URLs.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from functools import wraps
+import json
+import logging
 
-from django.http import HttpRequest, HttpResponse, JsonResponse
-from django.views.decorators.http import require_GET
+from django.db import DatabaseError
+from django.http import Http404, HttpRequest, HttpResponse
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework.response import Response
+from rest_framework.views import APIView
+from rest_framework.views import exception_handler as drf_exception_handler
 
 from layers import selectors
 from layers.exceptions import BadParameter
-from layers.params import parse_bbox, parse_lang
+from layers.params import MAX_LIMIT, parse_filters, parse_lang, parse_page
 
 GEOJSON = "application/geo+json"
+log = logging.getLogger(__name__)
 
 
-def _bad_parameters_are_400(view: Callable) -> Callable:
-    @wraps(view)
-    def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
-        try:
-            return view(request, *args, **kwargs)
-        except BadParameter as exc:
-            return JsonResponse({"error": str(exc), "parameter": exc.param}, status=400)
-    return wrapper
+def exception_handler(exc, context):
+    """Bad parameters are the client's 400; database errors never reach a client."""
+    if isinstance(exc, BadParameter):
+        return Response({"error": str(exc), "parameter": exc.param}, status=400)
+    if isinstance(exc, DatabaseError):
+        log.exception("database error in %s", context.get("view"))
+        return Response({"error": "internal error; it has been logged"}, status=500)
+    return drf_exception_handler(exc, context)
 
 
 def _geojson(body: str, lang: str) -> HttpResponse:
@@ -32,18 +42,105 @@ def _geojson(body: str, lang: str) -> HttpResponse:
     return response
 
 
-@require_GET
-@_bad_parameters_are_400
-def regional_layer(request: HttpRequest) -> HttpResponse:
-    """``GET /api/regional-layer/?lang=&bbox=``: every public feature of every partner."""
-    lang = parse_lang(request)
-    bbox = parse_bbox(request.GET.get("bbox"))
-    return _geojson(selectors.regional_layer_geojson(lang=lang, bbox=bbox), lang)
+def _link(request: HttpRequest, offset: int) -> str:
+    query = request.GET.copy()
+    query["offset"] = str(offset)
+    return request.build_absolute_uri(request.path + "?" + query.urlencode())
 
 
-@require_GET
-@_bad_parameters_are_400
-def partners(request: HttpRequest) -> HttpResponse:
-    """``GET /api/partners/?lang=``: the partners with their boundaries."""
-    lang = parse_lang(request)
-    return _geojson(selectors.partners_geojson(lang=lang), lang)
+LANG = OpenApiParameter("lang", str, enum=["bg", "el", "fr", "en"],
+                        description="Language of name and description (else Accept-Language, "
+                                    "else English), with a fallback chain.")
+FILTERS = [
+    LANG,
+    OpenApiParameter("bbox", str, description="minlon,minlat,maxlon,maxlat (WGS 84)"),
+    OpenApiParameter("near", str, description="lon,lat: features within `radius`, nearest "
+                                              "first, with distance_m"),
+    OpenApiParameter("radius", float, description="metres, with near (default 5000)"),
+    OpenApiParameter("partner", str, description="partner slug(s), comma-separated"),
+    OpenApiParameter("layer", str, description="layer slug(s), comma-separated"),
+    OpenApiParameter("updated_since", OpenApiTypes.DATETIME),
+    OpenApiParameter("q", str, description="text in any language or script: Latin finds "
+                                           "Cyrillic and Greek and back"),
+    OpenApiParameter("limit", int, description=f"page size, 1 to {MAX_LIMIT} (default 100)"),
+    OpenApiParameter("offset", int),
+]
+CATEGORY = OpenApiParameter("category", str, description="attraction categories, "
+                                                         "comma-separated")
+ACTIVITY = OpenApiParameter("activity", str, description="trail activities, comma-separated")
+DIFFICULTY = OpenApiParameter("difficulty", str, description="trail difficulties")
+
+
+class FeatureList(APIView):
+    kinds: list[str] = []
+
+    def get(self, request):
+        lang = parse_lang(request)
+        filters = parse_filters(request)
+        limit, offset = parse_page(request)
+        features, total, returned = selectors.features_page(
+            kinds=self.kinds, filters=filters, lang=lang, limit=limit, offset=offset)
+        nxt = _link(request, offset + limit) if offset + returned < total else None
+        prev = _link(request, max(0, offset - limit)) if offset > 0 else None
+        links = [{"rel": "self", "type": GEOJSON, "href": request.build_absolute_uri()}]
+        links += [{"rel": rel, "type": GEOJSON, "href": href}
+                  for rel, href in (("next", nxt), ("prev", prev)) if href]
+        head = json.dumps({"type": "FeatureCollection", "numberMatched": total,
+                           "numberReturned": returned, "next": nxt, "prev": prev,
+                           "links": links})
+        return _geojson(head[:-1] + ', "features": ' + features + "}", lang)
+
+
+@extend_schema(parameters=[*FILTERS, CATEGORY, ACTIVITY, DIFFICULTY],
+               responses={(200, GEOJSON): OpenApiTypes.OBJECT},
+               summary="Every public feature of every partner (attractions and trails)")
+class RegionalLayer(FeatureList):
+    kinds = ["attraction", "trail"]
+
+
+@extend_schema(parameters=[*FILTERS, CATEGORY], responses={(200, GEOJSON): OpenApiTypes.OBJECT},
+               summary="Public attractions")
+class Attractions(FeatureList):
+    kinds = ["attraction"]
+
+
+@extend_schema(parameters=[*FILTERS, ACTIVITY, DIFFICULTY],
+               responses={(200, GEOJSON): OpenApiTypes.OBJECT}, summary="Public trails")
+class Trails(FeatureList):
+    kinds = ["trail"]
+
+
+class FeatureDetail(APIView):
+    kind = ""
+
+    @extend_schema(parameters=[LANG], responses={(200, GEOJSON): OpenApiTypes.OBJECT})
+    def get(self, request, uid):
+        lang = parse_lang(request)
+        body = selectors.feature_detail(kind=self.kind, uid=str(uid), lang=lang)
+        if body is None:
+            raise Http404
+        return _geojson(body, lang)
+
+
+class AttractionDetail(FeatureDetail):
+    kind = "attraction"
+
+
+class TrailDetail(FeatureDetail):
+    kind = "trail"
+
+
+class Layers(APIView):
+    @extend_schema(parameters=[LANG], responses={200: OpenApiTypes.OBJECT},
+                   summary="Public layers with feature count and extent")
+    def get(self, request):
+        lang = parse_lang(request)
+        return Response(selectors.layers_list(lang=lang))
+
+
+class Partners(APIView):
+    @extend_schema(parameters=[LANG], responses={(200, GEOJSON): OpenApiTypes.OBJECT},
+                   summary="The partners with their boundaries")
+    def get(self, request):
+        lang = parse_lang(request)
+        return _geojson(selectors.partners_geojson(lang=lang), lang)

@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
 
+from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.translation import get_language_from_request
 
 from layers.exceptions import BadParameter
 from layers.i18n import LANGUAGE_CODES
+from layers.vocabulary import Activity, Category, Difficulty
 
 BBox = tuple[float, float, float, float]
 
@@ -43,3 +47,91 @@ def parse_bbox(raw: str | None) -> BBox | None:
     if minx > maxx or miny > maxy:
         raise BadParameter("bbox", "the minimum must not exceed the maximum")
     return minx, miny, maxx, maxy
+
+
+DEFAULT_LIMIT = 100
+MAX_LIMIT = 10_000
+MAX_RADIUS_M = 200_000
+
+
+@dataclass
+class FeatureFilters:
+    """What the feature endpoints filter on; every value already validated."""
+
+    bbox: BBox | None = None
+    near: tuple[float, float] | None = None
+    radius_m: float | None = None
+    partner: list[str] = field(default_factory=list)
+    layer: list[str] = field(default_factory=list)
+    category: list[str] = field(default_factory=list)
+    activity: list[str] = field(default_factory=list)
+    difficulty: list[str] = field(default_factory=list)
+    updated_since: datetime | None = None
+    q: str | None = None
+
+
+def _choices(request, name: str, allowed: set[str] | None = None) -> list[str]:
+    raw = request.GET.get(name, "")
+    values = [v.strip() for v in raw.split(",") if v.strip()]
+    if allowed is not None:
+        unknown = [v for v in values if v not in allowed]
+        if unknown:
+            raise BadParameter(name, f"unknown value(s) {', '.join(map(repr, unknown))}; use "
+                               + ", ".join(sorted(allowed)))
+    return values
+
+
+def _number(request, name: str, *, low: float, high: float, default=None, integer=False):
+    raw = request.GET.get(name)
+    if raw is None or raw == "":
+        return default
+    try:
+        value = int(raw) if integer else float(raw)
+    except ValueError:
+        raise BadParameter(name, f"{raw!r} is not {'a whole number' if integer else 'a number'}"
+                           ) from None
+    if not (low <= value <= high) or (not integer and not math.isfinite(value)):
+        raise BadParameter(name, f"{raw} is out of range ({low:g} to {high:g})")
+    return value
+
+
+def parse_page(request) -> tuple[int, int]:
+    """``limit`` (1..MAX_LIMIT, default DEFAULT_LIMIT) and ``offset``."""
+    limit = _number(request, "limit", low=1, high=MAX_LIMIT, default=DEFAULT_LIMIT, integer=True)
+    offset = _number(request, "offset", low=0, high=10**9, default=0, integer=True)
+    return limit, offset
+
+
+def parse_filters(request) -> FeatureFilters:
+    f = FeatureFilters(bbox=parse_bbox(request.GET.get("bbox")))
+    near = request.GET.get("near")
+    if near:
+        parts = near.split(",")
+        try:
+            lon, lat = (float(p) for p in parts)
+        except ValueError:
+            raise BadParameter("near", "expected lon,lat in WGS 84 degrees") from None
+        if not (-180 <= lon <= 180 and -90 <= lat <= 90):
+            raise BadParameter("near", "longitude must lie in [-180, 180], latitude in [-90, 90]")
+        f.near = (lon, lat)
+        f.radius_m = _number(request, "radius", low=1, high=MAX_RADIUS_M, default=5000)
+    elif request.GET.get("radius"):
+        raise BadParameter("radius", "goes with near=lon,lat")
+    f.partner = _choices(request, "partner")
+    f.layer = _choices(request, "layer")
+    f.category = _choices(request, "category", {c.value for c in Category})
+    f.activity = _choices(request, "activity", {a.value for a in Activity})
+    f.difficulty = _choices(request, "difficulty", {d.value for d in Difficulty})
+    since = request.GET.get("updated_since")
+    if since:
+        parsed = parse_datetime(since) or (parse_date(since) and datetime.combine(
+            parse_date(since), datetime.min.time()))
+        if not parsed:
+            raise BadParameter("updated_since", f"{since!r} is not an ISO 8601 date or time")
+        f.updated_since = parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
+    q = request.GET.get("q", "").strip()
+    if q:
+        if len(q) > 200:
+            raise BadParameter("q", "at most 200 characters")
+        f.q = q
+    return f

@@ -1,15 +1,20 @@
-"""Read queries. Large GeoJSON is built by PostgreSQL itself (json_agg), not in Python."""
+"""Read queries. GeoJSON is built by PostgreSQL itself (json_agg), not in Python."""
 
 from __future__ import annotations
+
+import json
+import math
+from dataclasses import dataclass
 
 from django.db import connection
 
 from geo.crs import WGS84
-from layers.i18n import fallback_chain
-from layers.params import BBox
+from layers.i18n import LANGUAGE_CODES, fallback_chain
+from layers.params import BBox, FeatureFilters
 from layers.vocabulary import Visibility
 
 COORD_DECIMALS = 6  # about 0.1 m: finer than any partner's source data
+METRES_PER_DEGREE = 111_320.0
 
 
 def translated(alias: str, field: str, lang: str) -> str:
@@ -21,67 +26,200 @@ def translated(alias: str, field: str, lang: str) -> str:
     return f"COALESCE({cols})"
 
 
-def _feature_collection(sql_features: str, params: list) -> str:
-    sql = (
-        "SELECT json_build_object('type', 'FeatureCollection', 'features', "
-        f"COALESCE(json_agg(f.feature), '[]'::json))::text FROM ({sql_features}) AS f"
-    )
+def _all_translations(alias: str, field: str) -> str:
+    return "json_build_object(" + ", ".join(
+        f"'{code}', NULLIF({alias}.{field}_{code}, '')" for code in LANGUAGE_CODES) + ")"
+
+
+@dataclass(frozen=True)
+class Kind:
+    name: str  # "attraction" / "trail"
+    table: str
+    geom: str
+    order: int
+    own_filters: tuple[str, ...]  # filters only this kind has
+    extra_properties: str  # SQL json_build_object pairs of kind-specific properties
+
+
+KINDS = {
+    "attraction": Kind(
+        "attraction", "layers_attraction", "location", 0, ("category",),
+        "'category', x.category"),
+    "trail": Kind(
+        "trail", "layers_trail", "geom", 1, ("activity", "difficulty"),
+        "'activity', x.activity, 'difficulty', NULLIF(x.difficulty, ''), "
+        "'length_m', round(x.length_m::numeric, 1), 'ascent_m', round(x.ascent_m::numeric, 1), "
+        "'descent_m', round(x.descent_m::numeric, 1), 'duration_min', x.duration_min, "
+        "'is_loop', x.is_loop"),
+}
+OWN_FILTERS = ("category", "activity", "difficulty")
+
+
+def _kind_query(kind: Kind, f: FeatureFilters, lang: str, params: list) -> str | None:
+    """SELECT of one kind's matching features, or None if a filter rules the kind out."""
+    for name in OWN_FILTERS:
+        if getattr(f, name) and name not in kind.own_filters:
+            return None  # e.g. ?activity=hiking: attractions have no activity
+    where = [f"l.visibility = '{Visibility.PUBLIC}'", "x.retired_at IS NULL"]
+    g = f"x.{kind.geom}"
+    distance = "NULL::float8"
+    if f.bbox:
+        where.append(f"{g} && ST_MakeEnvelope(%s, %s, %s, %s, {WGS84})")
+        params.extend(f.bbox)
+    if f.near:
+        lon, lat = f.near
+        point = f"ST_SetSRID(ST_MakePoint({lon!r}, {lat!r}), {WGS84})"
+        # A bounding-box test on the GiST index first, then the exact distance on the
+        # spheroid. The box is generous: a degree of longitude shrinks with latitude.
+        reach = f.radius_m / METRES_PER_DEGREE / max(0.1, abs(math.cos(math.radians(lat))))
+        where.append(f"{g} && ST_Expand({point}, %s)")
+        where.append(f"ST_DWithin(geography({g}), geography({point}), %s)")
+        params.extend([reach, f.radius_m])
+        distance = f"ST_Distance(geography({g}), geography({point}))"
+    for name, column in (("partner", "p.slug"), ("layer", "l.slug"), ("category", "x.category"),
+                         ("activity", "x.activity"), ("difficulty", "x.difficulty")):
+        values = getattr(f, name)
+        if values:
+            where.append(f"{column} = ANY(%s)")
+            params.append(values)
+    if f.updated_since:
+        where.append("x.updated_at >= %s")
+        params.append(f.updated_since)
+    if f.q:
+        for word in f.q.split():
+            where.append("x.search LIKE '%%' || atlas_latin(%s) || '%%'")
+            params.append(word)
+    near_prop = f", 'distance_m', round(({distance})::numeric, 1)" if f.near else ""
+    return f"""
+        SELECT json_build_object(
+            'type', 'Feature', 'id', x.uid,
+            'geometry', ST_AsGeoJSON({g}, {COORD_DECIMALS})::json,
+            'properties', json_build_object(
+                'kind', '{kind.name}', 'partner', p.slug, 'layer', l.slug,
+                'name', {translated('x', 'name', lang)},
+                'description', {translated('x', 'description', lang)},
+                'names', {_all_translations('x', 'name')},
+                {kind.extra_properties},
+                'updated_at', x.updated_at{near_prop})
+        ) AS feature, {kind.order} AS kind_order, x.id AS row_id, {distance} AS distance
+        FROM {kind.table} x
+        JOIN layers_layer l ON l.id = x.layer_id
+        JOIN layers_partner p ON p.id = l.partner_id
+        WHERE {' AND '.join(where)}
+    """
+
+
+def features_page(*, kinds: list[str], filters: FeatureFilters, lang: str, limit: int,
+                  offset: int) -> tuple[str, int, int]:
+    """One page of features as a JSON array text, the number matched and returned."""
+    params: list = []
+    parts = [q for k in kinds if (q := _kind_query(KINDS[k], filters, lang, params))]
+    if not parts:
+        return "[]", 0, 0
+    order = "distance, kind_order, row_id" if filters.near else "kind_order, row_id"
+    sql = f"""
+        WITH matched AS ({' UNION ALL '.join(parts)}),
+        page AS (SELECT feature, count(*) OVER () AS total FROM matched
+                 ORDER BY {order} LIMIT %s OFFSET %s)
+        SELECT COALESCE(json_agg(feature)::text, '[]'), max(total), count(*) FROM page
+    """
     with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        return cursor.fetchone()[0]
+        cursor.execute(sql, [*params, limit, offset])
+        features, total, returned = cursor.fetchone()
+    if total is None:  # past the last page: count what there is
+        with connection.cursor() as cursor:
+            cursor.execute(f"SELECT count(*) FROM ({' UNION ALL '.join(parts)}) m", params)
+            total = cursor.fetchone()[0]
+    return features, total, returned
+
+
+def feature_detail(*, kind: str, uid: str, lang: str) -> str | None:
+    """One public feature with every field, as a GeoJSON Feature text."""
+    k = KINDS[kind]
+    extra = ("'address', x.address, 'website', NULLIF(x.website, ''), "
+             "'phone', NULLIF(x.phone, ''), 'opening_hours', NULLIF(x.opening_hours, ''), "
+             "'wheelchair', NULLIF(x.wheelchair, ''), 'fee', x.fee, "
+             "'footprint', ST_AsGeoJSON(ST_ForcePolygonCCW(x.footprint), 6)::json, "
+             if kind == "attraction" else "'min_elevation_m', x.min_elevation_m, "
+             "'max_elevation_m', x.max_elevation_m, ")
+    sql = f"""
+        SELECT json_build_object(
+            'type', 'Feature', 'id', x.uid,
+            'geometry', ST_AsGeoJSON(x.{k.geom}, {COORD_DECIMALS})::json,
+            'properties', json_build_object(
+                'kind', '{k.name}', 'partner', p.slug, 'layer', l.slug,
+                'name', {translated('x', 'name', lang)},
+                'description', {translated('x', 'description', lang)},
+                'names', {_all_translations('x', 'name')},
+                'descriptions', {_all_translations('x', 'description')},
+                {k.extra_properties}, {extra}
+                'source_id', NULLIF(x.source_id, ''), 'properties', x.properties,
+                'created_at', x.created_at, 'updated_at', x.updated_at,
+                'licence', l.licence, 'source', l.source))::text
+        FROM {k.table} x
+        JOIN layers_layer l ON l.id = x.layer_id
+        JOIN layers_partner p ON p.id = l.partner_id
+        WHERE x.uid = %s AND l.visibility = '{Visibility.PUBLIC}' AND x.retired_at IS NULL
+    """
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [uid])
+        row = cursor.fetchone()
+    return row[0] if row else None
 
 
 def regional_layer_geojson(*, lang: str, bbox: BBox | None = None) -> str:
     """All public attractions and trails of all partners as an RFC 7946 FeatureCollection."""
-    env = f"ST_MakeEnvelope(%s, %s, %s, %s, {WGS84})"
-    params: list = []
-    a_where = t_where = ""
-    if bbox:
-        a_where, t_where = f"AND a.location && {env}", f"AND t.geom && {env}"
-        params = [*bbox, *bbox]
-    features = f"""
+    features, _total, _n = features_page(kinds=["attraction", "trail"],
+                                         filters=FeatureFilters(bbox=bbox), lang=lang,
+                                         limit=10**9, offset=0)
+    return '{"type": "FeatureCollection", "features": ' + features + "}"
+
+
+def layers_list(*, lang: str) -> list[dict]:
+    """Public layers with their feature count and extent (lon/lat)."""
+    sql = f"""
         SELECT json_build_object(
-            'type', 'Feature', 'id', a.uid,
-            'geometry', ST_AsGeoJSON(a.location, {COORD_DECIMALS})::json,
-            'properties', json_build_object(
-                'kind', 'attraction', 'partner', p.slug, 'layer', l.slug,
-                'name', {translated('a', 'name', lang)}, 'category', a.category)
-        ) AS feature, 0 AS kind_order, a.id AS row_id
-        FROM layers_attraction a
-        JOIN layers_layer l ON l.id = a.layer_id
+            'slug', l.slug, 'kind', l.kind, 'partner', p.slug,
+            'title', {translated('l', 'title', lang)},
+            'description', {translated('l', 'description', lang)},
+            'licence', l.licence, 'source', l.source, 'updated_at', l.updated_at,
+            'feature_count', COALESCE(a.n, 0) + COALESCE(t.n, 0),
+            'extent', (SELECT CASE WHEN e IS NULL THEN NULL ELSE json_build_array(
+                           round(ST_XMin(e)::numeric, 6), round(ST_YMin(e)::numeric, 6),
+                           round(ST_XMax(e)::numeric, 6), round(ST_YMax(e)::numeric, 6))
+                       END FROM (SELECT ST_Extent(g) AS e FROM (
+                           SELECT location AS g FROM layers_attraction
+                           WHERE layer_id = l.id AND retired_at IS NULL
+                           UNION ALL SELECT geom FROM layers_trail
+                           WHERE layer_id = l.id AND retired_at IS NULL) u) ext))
+        FROM layers_layer l
         JOIN layers_partner p ON p.id = l.partner_id
-        WHERE l.visibility = '{Visibility.PUBLIC}' AND a.retired_at IS NULL {a_where}
-        UNION ALL
-        SELECT json_build_object(
-            'type', 'Feature', 'id', t.uid,
-            'geometry', ST_AsGeoJSON(t.geom, {COORD_DECIMALS})::json,
-            'properties', json_build_object(
-                'kind', 'trail', 'partner', p.slug, 'layer', l.slug,
-                'name', {translated('t', 'name', lang)}, 'activity', t.activity,
-                'difficulty', NULLIF(t.difficulty, ''),
-                'length_m', round(t.length_m::numeric, 1),
-                'ascent_m', round(t.ascent_m::numeric, 1),
-                'duration_min', t.duration_min)
-        ), 1, t.id
-        FROM layers_trail t
-        JOIN layers_layer l ON l.id = t.layer_id
-        JOIN layers_partner p ON p.id = l.partner_id
-        WHERE l.visibility = '{Visibility.PUBLIC}' AND t.retired_at IS NULL {t_where}
-        ORDER BY kind_order, row_id
+        LEFT JOIN (SELECT layer_id, count(*) n FROM layers_attraction
+                   WHERE retired_at IS NULL GROUP BY layer_id) a ON a.layer_id = l.id
+        LEFT JOIN (SELECT layer_id, count(*) n FROM layers_trail
+                   WHERE retired_at IS NULL GROUP BY layer_id) t ON t.layer_id = l.id
+        WHERE l.visibility = '{Visibility.PUBLIC}'
+        ORDER BY p.slug, l.slug
     """
-    return _feature_collection(features, params)
+    with connection.cursor() as cursor:
+        cursor.execute(sql)
+        return [json.loads(r[0]) if isinstance(r[0], str) else r[0] for r in cursor.fetchall()]
 
 
 def partners_geojson(*, lang: str) -> str:
     """The partners and their boundaries as an RFC 7946 FeatureCollection."""
-    features = f"""
-        SELECT json_build_object(
+    sql = f"""
+        SELECT json_build_object('type', 'FeatureCollection', 'features',
+                                 COALESCE(json_agg(f.feature ORDER BY f.slug), '[]'::json))::text
+        FROM (SELECT p.slug, json_build_object(
             'type', 'Feature', 'id', p.slug,
             'geometry', ST_AsGeoJSON(ST_ForcePolygonCCW(p.boundary), 5)::json,
             'properties', json_build_object(
                 'slug', p.slug, 'name', {translated('p', 'name', lang)},
+                'names', {_all_translations('p', 'name')},
                 'country', p.country, 'languages', p.languages)
-        ) AS feature
-        FROM layers_partner p ORDER BY p.slug
+        ) AS feature FROM layers_partner p) AS f
     """
-    return _feature_collection(features, [])
+    with connection.cursor() as cursor:
+        cursor.execute(sql)
+        return cursor.fetchone()[0]

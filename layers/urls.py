@@ -1,8 +1,16 @@
 from django.urls import path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from layers import api
 
 urlpatterns = [
-    path("regional-layer/", api.regional_layer, name="regional-layer"),
-    path("partners/", api.partners, name="partners"),
+    path("regional-layer/", api.RegionalLayer.as_view(), name="regional-layer"),
+    path("attractions/", api.Attractions.as_view(), name="attractions"),
+    path("attractions/<uuid:uid>/", api.AttractionDetail.as_view(), name="attraction-detail"),
+    path("trails/", api.Trails.as_view(), name="trails"),
+    path("trails/<uuid:uid>/", api.TrailDetail.as_view(), name="trail-detail"),
+    path("layers/", api.Layers.as_view(), name="layers"),
+    path("partners/", api.Partners.as_view(), name="partners"),
+    path("schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
 ]

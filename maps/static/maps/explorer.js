@@ -97,7 +97,7 @@
       var want = clampBounds(view.pad(0.5));
       if (pending) pending.abort();
       pending = new AbortController();
-      var url = options.featuresUrl + "?lang=" + encodeURIComponent(options.lang)
+      var url = options.featuresUrl + "?limit=10000&lang=" + encodeURIComponent(options.lang)
         + "&bbox=" + bboxParam(want);
       fetch(url, { signal: pending.signal })
         .then(function (r) {
