@@ -6,5 +6,6 @@ urlpatterns = [
     path("api/", include("layers.urls")),
     path("api/imports/", include("importers.api_urls")),
     path("import/", include("importers.urls")),
+    path("ogc/", include("layers.ogc_urls")),
     path("", include("maps.urls")),
 ]

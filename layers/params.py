@@ -28,8 +28,8 @@ def parse_lang(request) -> str:
     return lang
 
 
-def parse_bbox(raw: str | None) -> BBox | None:
-    """``minlon,minlat,maxlon,maxlat`` in WGS 84 degrees."""
+def parse_bbox(raw: str | None, *, geographic: bool = True) -> BBox | None:
+    """``minlon,minlat,maxlon,maxlat`` in WGS 84 degrees (else four numbers of another CRS)."""
     if raw is None or raw == "":
         return None
     parts = raw.split(",")
@@ -41,8 +41,8 @@ def parse_bbox(raw: str | None) -> BBox | None:
         raise BadParameter("bbox", f"not a number in {raw!r}") from None
     if not all(math.isfinite(v) for v in (minx, miny, maxx, maxy)):
         raise BadParameter("bbox", "coordinates must be finite numbers")
-    if not (-180 <= minx <= 180 and -180 <= maxx <= 180 and -90 <= miny <= 90
-            and -90 <= maxy <= 90):
+    if geographic and not (-180 <= minx <= 180 and -180 <= maxx <= 180 and -90 <= miny <= 90
+                           and -90 <= maxy <= 90):
         raise BadParameter("bbox", "longitudes must lie in [-180, 180], latitudes in [-90, 90]")
     if minx > maxx or miny > maxy:
         raise BadParameter("bbox", "the minimum must not exceed the maximum")
@@ -67,7 +67,9 @@ class FeatureFilters:
     activity: list[str] = field(default_factory=list)
     difficulty: list[str] = field(default_factory=list)
     updated_since: datetime | None = None
+    updated_before: datetime | None = None  # inclusive
     q: str | None = None
+    uid: str | None = None
 
 
 def _choices(request, name: str, allowed: set[str] | None = None) -> list[str]:

@@ -55,7 +55,31 @@ KINDS = {
 OWN_FILTERS = ("category", "activity", "difficulty")
 
 
-def _kind_query(kind: Kind, f: FeatureFilters, lang: str, params: list) -> str | None:
+@dataclass(frozen=True)
+class Output:
+    """How features are written: CRS of the coordinates, and flat or nested properties.
+
+    OGC API clients (GDAL, QGIS) want one attribute a column: ``flat`` gives
+    name_bg … name_en instead of a ``names`` object.
+    """
+
+    srid: int = WGS84
+    flip: bool = False  # swap to the CRS's own axis order (e.g. lat/lon for EPSG:4326)
+    flat: bool = False
+
+    def geometry(self, g: str) -> str:
+        expr = g if self.srid == WGS84 else f"ST_Transform({g}, {int(self.srid)})"
+        if self.flip:
+            expr = f"ST_FlipCoordinates({expr})"
+        decimals = COORD_DECIMALS if self.srid == WGS84 else 2  # degrees or metres
+        return f"ST_AsGeoJSON({expr}, {decimals})::json"
+
+
+RFC7946 = Output()
+
+
+def _kind_query(kind: Kind, f: FeatureFilters, lang: str, params: list,
+                out: Output = RFC7946) -> str | None:
     """SELECT of one kind's matching features, or None if a filter rules the kind out."""
     for name in OWN_FILTERS:
         if getattr(f, name) and name not in kind.own_filters:
@@ -85,20 +109,28 @@ def _kind_query(kind: Kind, f: FeatureFilters, lang: str, params: list) -> str |
     if f.updated_since:
         where.append("x.updated_at >= %s")
         params.append(f.updated_since)
+    if f.updated_before:
+        where.append("x.updated_at <= %s")
+        params.append(f.updated_before)
+    if f.uid:
+        where.append("x.uid = %s")
+        params.append(f.uid)
     if f.q:
         for word in f.q.split():
             where.append("x.search LIKE '%%' || atlas_latin(%s) || '%%'")
             params.append(word)
     near_prop = f", 'distance_m', round(({distance})::numeric, 1)" if f.near else ""
+    names = (", ".join(f"'name_{c}', NULLIF(x.name_{c}, '')" for c in LANGUAGE_CODES)
+             if out.flat else f"'names', {_all_translations('x', 'name')}")
     return f"""
         SELECT json_build_object(
             'type', 'Feature', 'id', x.uid,
-            'geometry', ST_AsGeoJSON({g}, {COORD_DECIMALS})::json,
+            'geometry', {out.geometry(g)},
             'properties', json_build_object(
                 'kind', '{kind.name}', 'partner', p.slug, 'layer', l.slug,
                 'name', {translated('x', 'name', lang)},
                 'description', {translated('x', 'description', lang)},
-                'names', {_all_translations('x', 'name')},
+                {names},
                 {kind.extra_properties},
                 'updated_at', x.updated_at{near_prop})
         ) AS feature, {kind.order} AS kind_order, x.id AS row_id, {distance} AS distance
@@ -110,13 +142,16 @@ def _kind_query(kind: Kind, f: FeatureFilters, lang: str, params: list) -> str |
 
 
 def features_page(*, kinds: list[str], filters: FeatureFilters, lang: str, limit: int,
-                  offset: int) -> tuple[str, int, int]:
+                  offset: int, out: Output = RFC7946) -> tuple[str, int, int]:
     """One page of features as a JSON array text, the number matched and returned."""
     params: list = []
-    parts = [q for k in kinds if (q := _kind_query(KINDS[k], filters, lang, params))]
+    parts = [q for k in kinds if (q := _kind_query(KINDS[k], filters, lang, params, out))]
     if not parts:
         return "[]", 0, 0
-    order = "distance, kind_order, row_id" if filters.near else "kind_order, row_id"
+    # Kinds interleave (an attraction, a trail, …) so that any page, the first
+    # above all, shows every kind's properties: GDAL takes a layer's fields from it.
+    order = ("distance, kind_order, row_id" if filters.near else
+             "row_number() OVER (PARTITION BY kind_order ORDER BY row_id), kind_order")
     sql = f"""
         WITH matched AS ({' UNION ALL '.join(parts)}),
         page AS (SELECT feature, count(*) OVER () AS total FROM matched
@@ -223,3 +258,34 @@ def partners_geojson(*, lang: str) -> str:
     with connection.cursor() as cursor:
         cursor.execute(sql)
         return cursor.fetchone()[0]
+
+
+def extent(*, kinds: list[str], layer: str | None = None) -> list[float] | None:
+    """[minlon, minlat, maxlon, maxlat] of the public features of these kinds (and layer)."""
+    parts, params = [], []
+    for k in kinds:
+        kind = KINDS[k]
+        cond = "AND l.slug = %s" if layer else ""
+        parts.append(f"""SELECT x.{kind.geom} AS g FROM {kind.table} x
+            JOIN layers_layer l ON l.id = x.layer_id
+            WHERE l.visibility = '{Visibility.PUBLIC}' AND x.retired_at IS NULL {cond}""")
+        if layer:
+            params.append(layer)
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT ST_XMin(e), ST_YMin(e), ST_XMax(e), ST_YMax(e) FROM "
+                       f"(SELECT ST_Extent(g) AS e FROM ({' UNION ALL '.join(parts)}) u) x",
+                       params)
+        row = cursor.fetchone()
+    return [round(v, 6) for v in row] if row and row[0] is not None else None
+
+
+def bbox_to_wgs84(bbox: BBox, srid: int, flipped: bool) -> BBox:
+    """A bbox given in another CRS (OGC ``bbox-crs``) as lon/lat, by PostGIS."""
+    a, b, c, d = bbox
+    if flipped:  # the CRS's axis order: (y, x)
+        a, b, c, d = b, a, d, c
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT ST_XMin(e), ST_YMin(e), ST_XMax(e), ST_YMax(e) FROM (SELECT "
+                       "ST_Transform(ST_MakeEnvelope(%s, %s, %s, %s, %s), %s) AS e) t",
+                       [a, b, c, d, srid, WGS84])
+        return tuple(cursor.fetchone())

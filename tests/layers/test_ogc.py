@@ -1,0 +1,143 @@
+"""OGC API – Features at /ogc/, checked by hand and by GDAL's own OAPIF driver."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+
+import pyogrio
+import pytest
+from pyproj import Transformer
+
+from layers.models import Attraction, Trail
+from layers.vocabulary import LayerKind
+from tests.factories import make_attraction, make_layer, make_partner, make_trail
+
+
+def _world():
+    sz = make_partner("stara-zagora", bbox=(25.3, 42.2, 26.0, 42.7))
+    lar = make_partner("larissa", bbox=(22.0, 39.2, 23.0, 40.1), country="GR",
+                       languages=["el", "en"])
+    for i in range(12):
+        make_attraction(make_layer(sz), 25.60 + i / 100, 42.42, name_bg=f"Обект {i}",
+                        name_en=f"Site {i}", category="museum" if i % 2 else "monument")
+    make_attraction(make_layer(lar), 22.4153, 39.6403, name_el="Αρχαίο Θέατρο Λάρισας",
+                    name_en="", category="archaeological_site")
+    make_trail(make_layer(sz, kind=LayerKind.TRAILS),
+               [(25.60, 42.43, 200.0), (25.62, 42.45, 260.0)], name_bg="Към Аязмото",
+               activity="walking")
+
+
+@pytest.fixture
+def world(db):
+    _world()
+
+
+def test_landing_page_and_conformance(client, world):
+    landing = client.get("/ogc/").json()
+    rels = {link["rel"] for link in landing["links"]}
+    assert {"self", "service-desc", "conformance", "data"} <= rels
+    conforms = client.get("/ogc/conformance").json()["conformsTo"]
+    assert "http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/core" in conforms
+    assert "http://www.opengis.net/spec/ogcapi-features-2/1.0/conf/crs" in conforms
+    api = client.get("/ogc/api").json()
+    assert api["openapi"].startswith("3.0")
+    assert "/collections/{collectionId}/items" in api["paths"]
+
+
+def test_collections_per_layer_kind_and_region(client, world):
+    body = client.get("/ogc/collections").json()
+    collections = {c["id"]: c for c in body["collections"]}
+    assert {"regional-layer", "all-attractions", "all-trails", "stara-zagora-attractions",
+            "stara-zagora-trails", "larissa-attractions"} <= set(collections)
+    sz = collections["stara-zagora-attractions"]
+    assert sz["numberOfFeatures"] == 12
+    assert sz["extent"]["spatial"]["bbox"][0] == pytest.approx([25.60, 42.42, 25.71, 42.42])
+    assert "http://www.opengis.net/def/crs/EPSG/0/2100" in sz["crs"]
+    assert client.get("/ogc/collections/nope").status_code == 404
+
+
+def test_items_page_with_counts_and_next_links(client, world):
+    page = client.get("/ogc/collections/stara-zagora-attractions/items", {"limit": 5}).json()
+    assert page["numberMatched"] == 12 and page["numberReturned"] == 5
+    seen = [f["id"] for f in page["features"]]
+    while nxt := next((link["href"] for link in page["links"] if link["rel"] == "next"), None):
+        page = client.get(nxt).json()
+        seen += [f["id"] for f in page["features"]]
+    assert len(seen) == len(set(seen)) == 12
+    props = page["features"][0]["properties"]
+    assert props["name_bg"].startswith("Обект") and "names" not in props  # flat columns
+
+
+def test_items_filters_bbox_datetime_and_properties(client, world):
+    def count(**params):
+        return client.get("/ogc/collections/regional-layer/items", params).json()[
+            "numberMatched"]
+
+    assert count() == 14
+    assert count(bbox="22,39,23,40") == 1
+    assert count(category="museum") == 6
+    assert count(partner="larissa") == 1
+    assert count(datetime="2000-01-01T00:00:00Z/..") == 14
+    assert count(datetime="../2000-01-01T00:00:00Z") == 0
+    assert client.get("/ogc/collections/regional-layer/items",
+                      {"datetime": "someday"}).status_code == 400
+
+
+def test_items_in_other_crs_with_the_right_axis_order(client, world):
+    theatre = (22.4153, 39.6403)
+    url = "/ogc/collections/larissa-attractions/items"
+    greek = client.get(url, {"crs": "http://www.opengis.net/def/crs/EPSG/0/2100"})
+    assert greek["Content-Crs"] == "<http://www.opengis.net/def/crs/EPSG/0/2100>"
+    x, y = greek.json()["features"][0]["geometry"]["coordinates"]
+    expected = Transformer.from_crs(4326, 2100, always_xy=True).transform(*theatre)
+    assert (x, y) == pytest.approx(expected, abs=0.05)
+    latlon = client.get(url, {"crs": "http://www.opengis.net/def/crs/EPSG/0/4326"}).json()
+    assert latlon["features"][0]["geometry"]["coordinates"] == pytest.approx(theatre[::-1])
+    crs84 = client.get(url).json()
+    assert crs84["features"][0]["geometry"]["coordinates"] == pytest.approx(theatre)
+    mercator_box = Transformer.from_crs(4326, 3857, always_xy=True)
+    (x0, y0), (x1, y1) = (mercator_box.transform(22, 39), mercator_box.transform(23, 40))
+    assert client.get("/ogc/collections/regional-layer/items", {
+        "bbox": f"{x0},{y0},{x1},{y1}",
+        "bbox-crs": "http://www.opengis.net/def/crs/EPSG/0/3857"}).json()["numberMatched"] == 1
+    bad = client.get(url, {"crs": "http://www.opengis.net/def/crs/EPSG/0/32633"})
+    assert bad.status_code == 400 and "crs" in bad.json()["description"]
+
+
+def test_single_item(client, world):
+    a = Attraction.objects.filter(name_bg="Обект 3").get()
+    feature = client.get(f"/ogc/collections/all-attractions/items/{a.uid}").json()
+    assert feature["id"] == str(a.uid) and feature["properties"]["name_en"] == "Site 3"
+    t = Trail.objects.get()
+    assert client.get(f"/ogc/collections/all-attractions/items/{t.uid}").status_code == 404
+    assert client.get("/ogc/collections/all-attractions/items/not-a-uuid").status_code == 404
+
+
+GDAL_TOOLS = shutil.which("ogrinfo") and shutil.which("ogr2ogr")
+
+
+@pytest.mark.skipif(not GDAL_TOOLS, reason="GDAL's command line tools are missing "
+                    "(make test installs Debian's gdal-bin)")
+@pytest.mark.django_db(transaction=True)
+def test_gdal_lists_and_copies_every_collection(live_server, tmp_path):
+    _world()
+    url = f"OAPIF:{live_server.url}/ogc/"
+    listing = subprocess.run(["ogrinfo", "-ro", "-q", url], capture_output=True, text=True,
+                             timeout=120)
+    assert listing.returncode == 0, listing.stderr
+    for cid in ("regional-layer", "all-trails", "stara-zagora-attractions"):
+        assert cid in listing.stdout
+    out = tmp_path / "copy.gpkg"
+    copied = subprocess.run(["ogr2ogr", "-f", "GPKG", str(out), url, "-nlt", "GEOMETRY"],
+                            capture_output=True, text=True, timeout=300)
+    assert copied.returncode == 0, copied.stderr
+    counts = {name: pyogrio.read_info(out, layer=name)["features"]
+              for name, _ in pyogrio.list_layers(out)}
+    assert counts["regional-layer"] == 14 and counts["all-attractions"] == 13
+    assert counts["stara-zagora-attractions"] == 12 and counts["all-trails"] == 1
+    _meta, _fids, _geom, fields = pyogrio.raw.read(out, layer="regional-layer",
+                                                   columns=["name_bg", "name_el", "activity"])
+    assert "Към Аязмото" in fields[0].tolist()
+    assert "Αρχαίο Θέατρο Λάρισας" in fields[1].tolist()
+    assert "walking" in fields[2].tolist()
