@@ -175,6 +175,8 @@ def wheelchair_value(value: Any) -> str | None:
 def fee_value(value: Any) -> bool | None:
     if isinstance(value, bool) or value is None:
         return value
+    if isinstance(value, (int, float)) and value in (0, 1):  # GDAL's booleans
+        return bool(value)
     f = fold(value)
     if f in TRUE_WORDS:
         return True

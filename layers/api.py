@@ -19,7 +19,10 @@ from rest_framework.views import exception_handler as drf_exception_handler
 
 from layers import selectors
 from layers.exceptions import BadParameter
+from layers.exports import FORMATS, export
+from layers.models import Layer
 from layers.params import MAX_LIMIT, parse_filters, parse_lang, parse_page
+from layers.vocabulary import LayerKind, Visibility
 
 GEOJSON = "application/geo+json"
 log = logging.getLogger(__name__)
@@ -144,3 +147,45 @@ class Partners(APIView):
     def get(self, request):
         lang = parse_lang(request)
         return _geojson(selectors.partners_geojson(lang=lang), lang)
+
+
+def _export_response(request, *, kinds: list[str], filters, stem: str, with_partner: bool):
+    fmt = request.GET.get("format", "geojson")
+    if fmt not in FORMATS:
+        raise BadParameter("format", f"unknown format {fmt!r}; use one of "
+                           + ", ".join(FORMATS))
+    body, content_type, filename = export(kinds=kinds, filters=filters, fmt=fmt, stem=stem,
+                                          with_partner=with_partner)
+    response = HttpResponse(body, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+EXPORT_FORMAT = OpenApiParameter("format", str,
+                                 enum=["geojson", "gpx", "kml", "shp", "gpkg", "csv"])
+
+
+class LayerExport(APIView):
+    @extend_schema(parameters=[EXPORT_FORMAT, *FILTERS[1:8]],
+                   responses={200: OpenApiTypes.BINARY},
+                   summary="Download a public layer as GeoJSON, GPX, KML, Shapefile, "
+                           "GeoPackage or CSV")
+    def get(self, request, slug: str):
+        layer = Layer.objects.filter(slug=slug, visibility=Visibility.PUBLIC).first()
+        if layer is None:
+            raise Http404
+        filters = parse_filters(request)
+        filters.layer = [slug]
+        kind = "attraction" if layer.kind == LayerKind.ATTRACTIONS else "trail"
+        return _export_response(request, kinds=[kind], filters=filters, stem=slug,
+                                with_partner=False)
+
+
+class RegionalLayerExport(APIView):
+    @extend_schema(parameters=[EXPORT_FORMAT, *FILTERS[1:8], CATEGORY, ACTIVITY, DIFFICULTY],
+                   responses={200: OpenApiTypes.BINARY},
+                   summary="Download the regional layer")
+    def get(self, request):
+        return _export_response(request, kinds=["attraction", "trail"],
+                                filters=parse_filters(request), stem="regional-layer",
+                                with_partner=True)

@@ -78,12 +78,14 @@ class Output:
 RFC7946 = Output()
 
 
-def _kind_query(kind: Kind, f: FeatureFilters, lang: str, params: list,
-                out: Output = RFC7946) -> str | None:
-    """SELECT of one kind's matching features, or None if a filter rules the kind out."""
+def conditions(kind: Kind, f: FeatureFilters, params: list) -> tuple[str, str] | None:
+    """(WHERE clause, distance SQL) over ``x`` (the kind's table), ``l`` and ``p``.
+
+    None when a filter rules the kind out (``?activity=`` and attractions).
+    """
     for name in OWN_FILTERS:
         if getattr(f, name) and name not in kind.own_filters:
-            return None  # e.g. ?activity=hiking: attractions have no activity
+            return None
     where = [f"l.visibility = '{Visibility.PUBLIC}'", "x.retired_at IS NULL"]
     g = f"x.{kind.geom}"
     distance = "NULL::float8"
@@ -119,6 +121,17 @@ def _kind_query(kind: Kind, f: FeatureFilters, lang: str, params: list,
         for word in f.q.split():
             where.append("x.search LIKE '%%' || atlas_latin(%s) || '%%'")
             params.append(word)
+    return " AND ".join(where), distance
+
+
+def _kind_query(kind: Kind, f: FeatureFilters, lang: str, params: list,
+                out: Output = RFC7946) -> str | None:
+    """SELECT of one kind's matching features, or None if a filter rules the kind out."""
+    found = conditions(kind, f, params)
+    if found is None:
+        return None
+    where, distance = found
+    g = f"x.{kind.geom}"
     near_prop = f", 'distance_m', round(({distance})::numeric, 1)" if f.near else ""
     names = (", ".join(f"'name_{c}', NULLIF(x.name_{c}, '')" for c in LANGUAGE_CODES)
              if out.flat else f"'names', {_all_translations('x', 'name')}")
@@ -137,7 +150,7 @@ def _kind_query(kind: Kind, f: FeatureFilters, lang: str, params: list,
         FROM {kind.table} x
         JOIN layers_layer l ON l.id = x.layer_id
         JOIN layers_partner p ON p.id = l.partner_id
-        WHERE {' AND '.join(where)}
+        WHERE {where}
     """
 
 

@@ -5,6 +5,9 @@ from layers import api
 
 urlpatterns = [
     path("regional-layer/", api.RegionalLayer.as_view(), name="regional-layer"),
+    path("regional-layer/export/", api.RegionalLayerExport.as_view(),
+         name="regional-layer-export"),
+    path("layers/<slug:slug>/export/", api.LayerExport.as_view(), name="layer-export"),
     path("attractions/", api.Attractions.as_view(), name="attractions"),
     path("attractions/<uuid:uid>/", api.AttractionDetail.as_view(), name="attraction-detail"),
     path("trails/", api.Trails.as_view(), name="trails"),

@@ -56,6 +56,22 @@ def check_integrity(shp: Path, dbf: Path | None, label: str) -> list[str]:
     return notes
 
 
+def _exported_field_names(shp: Path) -> dict[str, str]:
+    """Short -> full field names from the FIELDS.txt our exports put beside shapefiles."""
+    listing = next((p for p in shp.parent.iterdir() if p.name.lower() == "fields.txt"), None)
+    if listing is None:
+        return {}
+    names: dict[str, str] = {}
+    current = None
+    for line in listing.read_text(encoding="utf-8", errors="replace").splitlines():
+        if line.endswith(".shp:"):
+            current = line[:-5]
+        elif current == shp.stem and line.startswith("  ") and line.strip():
+            short, _, full = line.strip().partition(" ")
+            names[short] = full.strip()
+    return names
+
+
 class Shapefile:
     name = "ESRI Shapefile"
     suffixes = frozenset({".shp", ".zip"})
@@ -88,6 +104,10 @@ class Shapefile:
             pyogrio.set_gdal_config_options({"SHAPE_RESTORE_SHX": None})
         if dbf is None:
             columns = {}
+        full_names = _exported_field_names(path)
+        if full_names:
+            columns = {full_names.get(k, k): v for k, v in columns.items()}
+            notes.append("field names restored from the export's FIELDS.txt")
         geom_type = (meta.get("geometry_type") or "").upper()
         if "TIN" in geom_type or "POLYHEDRAL" in geom_type or any(
                 g is not None and g.geom_type == "GeometryCollection" for g in geoms[:100]):

@@ -124,16 +124,18 @@ def choose_id_field(columns: dict[str, list], explicit: str | None) -> str | Non
     """The column whose values identify features across imports."""
     if explicit:
         return explicit
-    for col in columns:
-        if m.fold(col) in ID_CANDIDATES:
-            values = np.asarray(columns[col])
-            if values.dtype.kind in "iu":
-                if len(np.unique(values)) == len(values):
-                    return col
-                continue
-            texts = {str(v) for v in values.tolist() if v not in (None, "")}
-            if len(texts) == len(values):
+    # In the candidates' order of preference: our own exports carry source_id.
+    ranked = sorted((c for c in columns if m.fold(c) in ID_CANDIDATES),
+                    key=lambda c: ID_CANDIDATES.index(m.fold(c)))
+    for col in ranked:
+        values = np.asarray(columns[col])
+        if values.dtype.kind in "iu":
+            if len(np.unique(values)) == len(values):
                 return col
+            continue
+        texts = {str(v) for v in values.tolist() if v not in (None, "")}
+        if len(texts) == len(values):
+            return col
     return None
 
 

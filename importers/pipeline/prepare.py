@@ -13,6 +13,8 @@ from importers.registry import FORMATS, format_for
 from importers.safety import Limits, check_size, unpack_zip
 
 IMPORTABLE = frozenset(SHAPEFILE_MEMBERS | {s for f in FORMATS for s in f.suffixes} - {".zip"})
+# FIELDS.txt of our own shapefile exports: the full names of shortened fields.
+UNPACKED = IMPORTABLE | {".txt"}
 
 
 def sha256(path: Path) -> str:
@@ -30,7 +32,7 @@ def working_copy(source: Path, workdir: Path, limits: Limits,
     fmt = format_for(source)
     suffix = source.suffix.lower()
     if suffix in (".zip", ".kmz"):
-        unpacked = unpack_zip(source, workdir, limits, IMPORTABLE)
+        unpacked = unpack_zip(source, workdir, limits, UNPACKED)
         if suffix == ".kmz":
             kmls = [p for p in unpacked if p.suffix.lower() == ".kml"]
             if not kmls:

@@ -114,7 +114,9 @@ class Staging:
         for i, (col, values) in enumerate(rows.unknown.items()):
             self._add(f"u{i}", "text", _to_text(values))
             unknown.append((self._param(col), f"u{i}"))
-        self.properties_sql = _jsonb_object(keys)
+        # Attributes without a value are not kept: GeoJSON features that lack a
+        # property and shapefile rows with an empty field mean the same.
+        self.properties_sql = f"jsonb_strip_nulls({_jsonb_object(keys)})"
         if unknown:
             self.properties_sql += f" || jsonb_strip_nulls({_jsonb_object(unknown)})"
 
@@ -149,6 +151,9 @@ class Staging:
                 present = [f"{col}_{c}" for c in fallback_chain("en") if f"{col}_{c}" in have]
                 out[col] = ("COALESCE(" + ", ".join(f"NULLIF(s.{_q(p)}, '')" for p in present)
                             + ", '')") if present else "''"
+            elif col in have and f.null and f.get_internal_type() in ("CharField", "TextField"):
+                # Translations left empty are NULL, as the platform stores them.
+                out[col] = f"NULLIF(s.{_q(col)}, '')"
             elif col in have:
                 out[col] = f"s.{_q(col)}"
             elif f.null:
@@ -193,7 +198,12 @@ def write(*, rows: Rows, layer_id: int, run_id: int, sync: bool) -> dict[str, in
             + f", {staging.properties_sql} AS properties FROM import_staging s")
 
         incoming = ", ".join(f"r.{_q(c)}" for c in update_cols)
-        current = ", ".join(f"t.{_q(c)}" for c in update_cols)
+        # An empty translation and a missing one (NULL) are the same: no change.
+        nullable_text = {c for c, f in writable_columns(model) if f.null
+                         and f.get_internal_type() in ("CharField", "TextField")}
+        types = {c: f.db_type(connection) for c, f in writable_columns(model)}
+        current = ", ".join(f"NULLIF(t.{_q(c)}, '')::{types[c]}" if c in nullable_text
+                            else f"t.{_q(c)}" for c in update_cols)
         differs = (f"(({current}), t.properties || r.properties, t.retired_at IS NOT NULL) "
                    f"IS DISTINCT FROM (({incoming}), t.properties, false)")
         before = "to_jsonb(t)" + "".join(

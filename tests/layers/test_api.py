@@ -143,7 +143,7 @@ def test_layers_list_counts_and_extent(client, world):
 
 
 def test_openapi_schema_and_local_docs(client):
-    schema = client.get("/api/schema/", {"format": "json"}).json()
+    schema = client.get("/api/schema/", HTTP_ACCEPT="application/vnd.oai.openapi+json").json()
     assert "/api/regional-layer/" in schema["paths"]
     params = {p["name"] for p in schema["paths"]["/api/attractions/"]["get"]["parameters"]}
     assert {"bbox", "near", "radius", "q", "lang", "limit", "category"} <= params
