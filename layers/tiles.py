@@ -1,0 +1,123 @@
+"""Mapbox vector tiles built by PostGIS (ST_AsMVT), and their TileJSON.
+
+/tiles/{collection}/{z}/{x}/{y}.mvt has a layer per kind ("attractions",
+"trails") with properties in the requested language. Tiles are never stale:
+their ETag is made of the collection's data version (latest change and count),
+so a client revalidates and gets the new tile right after an import or an edit.
+"""
+
+from __future__ import annotations
+
+import hashlib
+
+from django.db import connection
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.urls import reverse
+from django.views.decorators.http import require_GET
+
+from geo.crs import WEB_MERCATOR, WGS84
+from layers.exceptions import BadParameter
+from layers.ogc import _collection
+from layers.params import FeatureFilters, parse_lang
+from layers.selectors import KINDS, conditions, extent, translated
+
+MVT = "application/vnd.mapbox-vector-tile"
+EXTENT, BUFFER, MAX_ZOOM = 4096, 64, 20
+TILE_FIELDS = {
+    "attraction": {"id": "String", "partner": "String", "layer": "String", "name": "String",
+                   "category": "String"},
+    "trail": {"id": "String", "partner": "String", "layer": "String", "name": "String",
+              "activity": "String", "difficulty": "String", "length_m": "Number"},
+}
+
+
+def _kind_tile(kind_name: str, layer: str | None, lang: str, z: int, x: int,
+               y: int) -> tuple[str, list] | None:
+    """The SQL (and its parameters) of one kind's layer of the tile."""
+    kind = KINDS[kind_name]
+    params: list = []
+    found = conditions(kind, FeatureFilters(layer=[layer] if layer else []), params)
+    if found is None:
+        return None
+    where, _ = found
+    extra = ("x.category" if kind_name == "attraction" else
+             "x.activity, NULLIF(x.difficulty, '') AS difficulty, round(x.length_m) AS length_m")
+    return f"""
+        SELECT ST_AsMVT(t.*, '{kind_name}s', {EXTENT}, 'geom') FROM (
+            SELECT ST_AsMVTGeom(ST_Transform(ST_Force2D(x.{kind.geom}), {WEB_MERCATOR}),
+                                ST_TileEnvelope({z}, {x}, {y}), {EXTENT}, {BUFFER}, true) AS geom,
+                   x.uid::text AS id, p.slug AS partner, l.slug AS layer,
+                   {translated('x', 'name', lang)} AS name, {extra}
+            FROM {kind.table} x
+            JOIN layers_layer l ON l.id = x.layer_id
+            JOIN layers_partner p ON p.id = l.partner_id
+            WHERE x.{kind.geom} && ST_Transform(ST_TileEnvelope({z}, {x}, {y},
+                                                margin => {BUFFER / EXTENT}), {WGS84})
+              AND {where}
+        ) AS t WHERE t.geom IS NOT NULL
+    """, params
+
+
+def data_version(kinds: tuple[str, ...], layer: str | None) -> str:
+    """Changes whenever a feature of the collection is added, changed, retired or removed."""
+    parts, params = [], []
+    for name in kinds:
+        kind = KINDS[name]
+        cond = "WHERE l.slug = %s" if layer else ""
+        parts.append(f"SELECT max(x.updated_at) AS changed, count(*) AS n FROM {kind.table} x "
+                     f"JOIN layers_layer l ON l.id = x.layer_id {cond}")
+        if layer:
+            params.append(layer)
+    with connection.cursor() as cur:
+        cur.execute("SELECT string_agg(concat(changed, '/', n), ';') FROM ("
+                    + " UNION ALL ".join(parts) + ") v", params)
+        features = cur.fetchone()[0]
+        cur.execute("SELECT max(updated_at) FROM layers_layer")
+        layers = cur.fetchone()[0]
+    return hashlib.sha1(f"{features}|{layers}".encode()).hexdigest()[:16]
+
+
+@require_GET
+def tile(request: HttpRequest, cid: str, z: int, x: int, y: int) -> HttpResponse:
+    try:
+        lang = parse_lang(request)
+    except BadParameter as exc:
+        return JsonResponse({"error": str(exc), "parameter": exc.param}, status=400)
+    if z > MAX_ZOOM or not (0 <= x < 2**z and 0 <= y < 2**z):
+        raise Http404("no such tile")
+    c = _collection(cid, lang)
+    etag = f'"{data_version(c.kinds, c.layer)}-{lang}"'
+    if request.headers.get("If-None-Match") == etag:
+        response = HttpResponse(status=304)
+    else:
+        body = b""
+        with connection.cursor() as cur:
+            for k in c.kinds:
+                found = _kind_tile(k, c.layer, lang, z, x, y)
+                if found is None:
+                    continue
+                # A tile's layers are protobuf messages: concatenated, they make one tile.
+                cur.execute(*found)
+                chunk = cur.fetchone()[0]
+                body += bytes(chunk) if chunk else b""
+        response = HttpResponse(body, content_type=MVT)
+    response["ETag"] = etag
+    response["Cache-Control"] = "no-cache"  # keep it, but ask whether it changed
+    response["Vary"] = "Accept-Language"
+    return response
+
+
+@require_GET
+def tilejson(request: HttpRequest, cid: str) -> HttpResponse:
+    lang = parse_lang(request)
+    c = _collection(cid, lang)
+    version = data_version(c.kinds, c.layer)
+    template = request.build_absolute_uri(
+        reverse("tile", args=[cid, 0, 0, 0])).replace("/0/0/0.mvt", "/{z}/{x}/{y}.mvt")
+    return JsonResponse({
+        "tilejson": "3.0.0", "name": c.title, "description": c.description,
+        "tiles": [f"{template}?lang={lang}&v={version}"], "minzoom": 0, "maxzoom": MAX_ZOOM,
+        "bounds": extent(kinds=list(c.kinds), layer=c.layer) or [-180, -85, 180, 85],
+        "attribution": "Regional Tourism Atlas partners",
+        "vector_layers": [{"id": f"{k}s", "fields": TILE_FIELDS[k]} for k in c.kinds],
+    })

@@ -1,0 +1,85 @@
+"""Vector tiles from ST_AsMVT: GDAL reads them, and an edit is never hidden by a cache."""
+
+from __future__ import annotations
+
+import math
+
+import pyogrio
+import pytest
+
+from layers.models import Attraction
+from layers.vocabulary import LayerKind
+from tests.factories import make_attraction, make_layer, make_partner, make_trail
+
+pytestmark = pytest.mark.django_db
+Z = 12
+
+
+def _tile_of(lon: float, lat: float, z: int = Z) -> tuple[int, int]:
+    n = 2**z
+    x = int((lon + 180) / 360 * n)
+    y = int((1 - math.asinh(math.tan(math.radians(lat))) / math.pi) / 2 * n)
+    return x, y
+
+
+@pytest.fixture
+def world():
+    sz = make_partner("stara-zagora", bbox=(25.3, 42.2, 26.0, 42.7))
+    forum = make_attraction(make_layer(sz), 25.6264, 42.4271, name_bg="Античен форум",
+                            name_en="Antique Forum", category="archaeological_site")
+    make_attraction(make_layer(sz), 25.6109, 42.4246, name_bg="Неолитни жилища",
+                    category="museum")
+    make_trail(make_layer(sz, kind=LayerKind.TRAILS),
+               [(25.61, 42.42, 200.0), (25.63, 42.43, 260.0)], name_bg="Към Аязмото",
+               activity="walking")
+    return forum
+
+
+def _read_tile(content: bytes, tmp_path, x: int, y: int) -> dict[str, list]:
+    path = tmp_path / str(Z) / str(x) / f"{y}.pbf"  # GDAL georeferences z/x/y paths
+    path.parent.mkdir(parents=True)
+    path.write_bytes(content)
+    out = {}
+    for name, _geom in pyogrio.list_layers(path):
+        _meta, _fids, _g, fields = pyogrio.raw.read(path, layer=name, columns=["name"])
+        out[name] = fields[0].tolist()
+    return out
+
+
+def test_gdal_reads_the_tile_with_names_in_the_language_asked(client, world, tmp_path):
+    x, y = _tile_of(25.62, 42.425)
+    response = client.get(f"/tiles/regional-layer/{Z}/{x}/{y}.mvt", {"lang": "bg"})
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/vnd.mapbox-vector-tile"
+    layers = _read_tile(response.content, tmp_path, x, y)
+    assert sorted(layers["attractions"]) == ["Античен форум", "Неолитни жилища"]
+    assert layers["trails"] == ["Към Аязмото"]
+
+
+def test_an_edit_changes_the_etag_and_the_tile(client, world, tmp_path):
+    x, y = _tile_of(25.62, 42.425)
+    url = f"/tiles/all-attractions/{Z}/{x}/{y}.mvt"
+    first = client.get(url, {"lang": "en"})
+    etag = first["ETag"]
+    assert client.get(url, {"lang": "en"}, HTTP_IF_NONE_MATCH=etag).status_code == 304
+    Attraction.objects.filter(pk=world.pk).update(name_en="Forum of Augusta Traiana")
+    world.refresh_from_db()
+    world.save()  # bumps updated_at, as the admin and importers do
+    second = client.get(url, {"lang": "en"}, HTTP_IF_NONE_MATCH=etag)
+    assert second.status_code == 200 and second["ETag"] != etag
+    assert "Forum of Augusta Traiana" in _read_tile(second.content, tmp_path, x, y)[
+        "attractions"]
+
+
+def test_tilejson_describes_the_tiles(client, world):
+    doc = client.get("/tiles/regional-layer.json", {"lang": "el"}).json()
+    assert doc["tilejson"] == "3.0.0"
+    assert doc["tiles"][0].endswith(".mvt?lang=el&v=" + doc["tiles"][0].split("v=")[1])
+    assert "{z}/{x}/{y}.mvt" in doc["tiles"][0]
+    assert [v["id"] for v in doc["vector_layers"]] == ["attractions", "trails"]
+    assert doc["bounds"] == pytest.approx([25.61, 42.42, 25.63, 42.4271])
+
+
+def test_tiles_outside_the_grid_are_404(client, world):
+    assert client.get("/tiles/regional-layer/3/9/1.mvt").status_code == 404
+    assert client.get("/tiles/nope/3/1/1.mvt").status_code == 404
