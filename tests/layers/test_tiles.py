@@ -77,7 +77,7 @@ def test_tilejson_describes_the_tiles(client, world):
     assert doc["tiles"][0].endswith(".mvt?lang=el&v=" + doc["tiles"][0].split("v=")[1])
     assert "{z}/{x}/{y}.mvt" in doc["tiles"][0]
     assert [v["id"] for v in doc["vector_layers"]] == ["attractions", "trails"]
-    assert doc["bounds"] == pytest.approx([25.61, 42.42, 25.63, 42.43])  # the trail reaches farthest
+    assert doc["bounds"] == pytest.approx([25.61, 42.42, 25.63, 42.43])  # the trail sets it
 
 
 def test_tiles_outside_the_grid_are_404(client, world):
