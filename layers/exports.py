@@ -142,9 +142,9 @@ def to_gpx(parts: list[Rows]) -> bytes:
            'http://www.topografix.com/GPX/1/1/gpx.xsd">']
 
     def extensions(part: Rows, i: int) -> str:
-        items = "".join(f"<atlas:field name={quoteattr(k)}>{escape(str(_json_value(v[i])))}"
-                        "</atlas:field>" for k, v in part.columns.items()
-                        if v[i] not in (None, ""))
+        items = "".join(f"<atlas:field name={quoteattr(k)}>"
+                        f"{escape(json.dumps(v[i], ensure_ascii=False))}</atlas:field>"
+                        for k, v in part.columns.items() if v[i] not in (None, ""))
         return f"<extensions>{items}</extensions>" if items else ""
 
     waypoints = [p for p in parts if p.kind == "attraction"]

@@ -9,6 +9,7 @@ one way does not become two trails.
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import numpy as np
@@ -27,6 +28,17 @@ GEOD = Geod(ellps="WGS84")
 DUPLICATE_ROUTE_TOLERANCE_M = 150.0
 TEXT_FIELDS = ("name", "desc", "cmt", "src", "type", "sym", "number")
 STREAMED = tuple(f"{{*}}{tag}" for tag in ("wpt", "trk", "rte"))
+
+
+ATLAS_FIELD = "{https://atlas.example/gpx/1}field"
+EXPORTED = "\0exported"  # marks attributes that come from the platform's own export
+
+
+def _described(fields: dict, **gpx) -> dict:
+    """A row's attributes: the exported ones as they were, else GPX's own plus ``gpx``."""
+    if fields.pop(EXPORTED, False):
+        return fields
+    return {**fields, **gpx}
 
 
 def _local(tag) -> str:
@@ -150,7 +162,7 @@ class GPX:
                 if local == "wpt":
                     x, y, ele, time, fields = self._point(el, label, True)
                     geom = shapely.Point(x, y, ele) if ele is not None else shapely.Point(x, y)
-                    waypoints.append((geom, {**fields, "gpx_type": "waypoint", "time": time}))
+                    waypoints.append((geom, _described(fields, gpx_type="waypoint", time=time)))
                 elif local == "trk":
                     segs = [reader.points(seg, "trkpt", label) for seg in reader.segments(el)]
                     tracks.append((segs, self._fields(el), len(tracks) + 1))
@@ -182,10 +194,10 @@ class GPX:
             geom = shapely.MultiLineString([_line(s, with_ele) for s in usable])
             track_lines.append(shapely.force_2d(geom))
             geoms.append(geom)
-            rows.append({**fields, "gpx_type": "track",
-                         "time_start": next((s.first_time for s in usable if s.first_time), None),
-                         "time_end": next((s.last_time for s in reversed(usable)
-                                           if s.last_time), None)})
+            rows.append(_described(
+                fields, gpx_type="track",
+                time_start=next((s.first_time for s in usable if s.first_time), None),
+                time_end=next((s.last_time for s in reversed(usable) if s.last_time), None)))
         for points, fields, i in routes:
             name = fields.get("name") or "unnamed"
             if points is None or len(points.xs) < 2:
@@ -203,7 +215,7 @@ class GPX:
                         "(--keep-duplicate-routes keeps it)")
                     continue
             geoms.append(shapely.MultiLineString([line]))
-            rows.append({**fields, "gpx_type": "route"})
+            rows.append(_described(fields, gpx_type="route"))
 
         columns: dict[str, list] = {}
         for key in dict.fromkeys(k for row in rows for k in row):
@@ -219,8 +231,14 @@ class GPX:
 
     @staticmethod
     def _fields(el) -> dict:
-        """Text of the direct children that describe a waypoint, route or track."""
+        """Text of the direct children that describe a waypoint, route or track.
+
+        A file exported by the platform carries every attribute in an extension
+        (``atlas:field``, JSON values): those are read instead, so the export
+        imports back exactly.
+        """
         out: dict = {}
+        exported: dict = {}
         for child in el:
             local = _local(child.tag)
             if local in TEXT_FIELDS and child.text and child.text.strip():
@@ -229,7 +247,14 @@ class GPX:
                 out.setdefault("link", child.get("href"))
             elif local == "url" and child.text:  # GPX 1.0
                 out.setdefault("link", child.text.strip())
-        return out
+            elif local == "extensions":
+                for field in child:
+                    if field.tag == ATLAS_FIELD and field.get("name"):
+                        try:
+                            exported[field.get("name")] = json.loads(field.text or "null")
+                        except ValueError:
+                            exported[field.get("name")] = field.text
+        return {**exported, EXPORTED: True} if exported else out
 
     @staticmethod
     def _point(el, label: str, with_fields: bool):

@@ -14,6 +14,25 @@ from importers.exceptions import Refused
 from importers.formats.base import ReadOptions, SourceData, read_with_gdal
 from importers.safety import check_xml
 
+# Fields GDAL's KML drivers add for KML's own elements; kept only when they say something.
+HOUSEKEEPING = {"id": None, "timestamp": None, "begin": None, "end": None,
+                "altitudeMode": None, "tessellate": -1, "extrude": 0, "visibility": -1,
+                "drawOrder": None, "icon": None, "snippet": None}
+
+
+def _without_kml_housekeeping(columns: dict) -> dict:
+    out = {}
+    for name, values in columns.items():
+        default = HOUSEKEEPING.get(name, ...)
+        if default is not ... and all(v is None or v == default for v in list(values)):
+            continue
+        out[name] = values
+    # The platform's own exports carry name_* in ExtendedData: the <name> is a copy.
+    if any(k.startswith("name_") for k in out):
+        out.pop("Name", None)
+        out.pop("description", None)
+    return out
+
 
 class KML:
     name = "KML"
@@ -43,6 +62,7 @@ class KML:
                                                    notes=notes)
             if len(geoms) == 0:
                 continue
+            columns = _without_kml_housekeeping(columns)
             sources.append(SourceData(
                 label=f"{label}/{name}", layer=name, geometries=np.asarray(geoms, dtype=object),
                 columns=columns, crs=identify(f"EPSG:{WGS84}"),

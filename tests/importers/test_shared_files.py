@@ -60,7 +60,7 @@ CASES = [
     ('gpx/togeojson/bad.gpx', 'attractions', None, ('refused', "line 5: a point whose lat/lon ('undefined'")),
     ('gpx/togeojson/bad.kml', 'attractions', None, ('rows', 'row 1, geometry: invalid polygon (Too few points in geometry')),
     ('gpx/togeojson/blue_hills.gpx', 'attractions', None, ('ok', 46, {'name_fr': 'LOOKOUT'})),
-    ('gpx/togeojson/cdata.kml', 'attractions', None, ('ok', 1, {'extrude': 0})),
+    ('gpx/togeojson/cdata.kml', 'attractions', None, ('ok', 1, {'description_fr': 'Here is some text'})),
     ('gpx/togeojson/empty_ele.gpx', 'trails', None, ('rows', 'row 1, geometry: a line of zero length')),
     ('gpx/togeojson/empty_trk.gpx', 'attractions', None, ('refused', 'the file holds no features (track 1 (unnamed)')),
     ('gpx/togeojson/extended_data.kml', 'attractions', None, ('ok', 1, {'name_fr': 'Extended data placemark'})),
@@ -84,10 +84,10 @@ CASES = [
     ('gpx/togeojson/networklink.kml', 'attractions', None, ('refused', 'the file holds no features')),
     ('gpx/togeojson/nogeomplacemark.kml', 'attractions', None, ('rows', 'row 1, geometry: no geometry (null or empty)')),
     ('gpx/togeojson/non_gx_multitrack.kml', 'attractions', None, ('rows', 'row 2, geometry: no geometry (null or empty)')),
-    ('gpx/togeojson/noname.kml', 'trails', None, ('ok', 1, {'extrude': 0})),
+    ('gpx/togeojson/noname.kml', 'trails', None, ('ok', 1, {})),
     ('gpx/togeojson/north_core.gpx', 'trails', None, ('ok', 10, {'type': 'NC'})),
     ('gpx/togeojson/null_geometry.kml', 'attractions', None, ('rows', 'row 1, geometry: no geometry (null or empty)')),
-    ('gpx/togeojson/opacity_override.kml', 'trails', None, ('ok', 1, {'extrude': 0})),
+    ('gpx/togeojson/opacity_override.kml', 'trails', None, ('ok', 1, {})),
     ('gpx/togeojson/opencpn.gpx', 'trails', None, ('ok', 1, {'name_fr': 'Around Orcas'})),
     ('gpx/togeojson/osm.gpx', 'trails', None, ('rows', 'row 1, geometry: a line of zero length')),
     ('gpx/togeojson/point.kml', 'attractions', None, ('ok', 1, {'name_fr': 'Simple placemark'})),
@@ -216,7 +216,8 @@ def test_real_file(copy_shared, partners, relative, kind, srs, expected):
         assert stored.count() == count == result.counts["created"]
         first = stored.first()
         for key, value in sample.items():
-            actual = getattr(first, key) if key.startswith("name_") else first.properties[key]
+            actual = (getattr(first, key) if key.startswith(("name_", "description_"))
+                      else first.properties[key])
             assert actual == value
         return
     error = Refused if outcome == "refused" else RowErrors
