@@ -150,3 +150,20 @@ def test_openapi_schema_and_local_docs(client):
     docs = client.get("/api/docs/").content.decode()
     assert "swagger-ui" in docs and "/static/drf_spectacular_sidecar/" in docs
     assert "cdn.jsdelivr" not in docs and "unpkg" not in docs
+
+
+def test_a_database_error_never_reaches_the_client(client, world, monkeypatch):
+    from django.db import connection
+
+    from layers import selectors
+
+    def broken(**_kwargs):
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1 / 0")  # a real error, raised by PostgreSQL
+
+    monkeypatch.setattr(selectors, "features_page", broken)
+    response = client.get("/api/regional-layer/")
+    assert response.status_code == 500
+    body = response.content.decode()
+    assert "division by zero" not in body and "SELECT" not in body
+    assert response.json() == {"error": "internal error; it has been logged"}
