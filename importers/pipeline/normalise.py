@@ -195,6 +195,7 @@ def normalise(source: SourceData, *, kind: str, field_map: dict[str, str],
                for col, vals in source.columns.items()}
     mapped = set(field_map.values()) | ({id_field} if id_field else set())
     rows.props = {col: vals[take] for col, vals in columns.items() if col not in mapped}
+    _unfold_properties(rows)
     _map_fields(rows, columns, take, field_map, kind, label, layer, issues)
 
     # Identity: the id column, else a stable hash of the geometry; multipoints split
@@ -229,6 +230,18 @@ def normalise(source: SourceData, *, kind: str, field_map: dict[str, str],
                     ids[at] = f"{sid}~{k}"
     rows.source_ids = ids
     return _select(rows, keep)
+
+
+def _unfold_properties(rows: Rows) -> None:
+    """A ``properties`` column of objects (our GeoJSON exports) becomes its own columns."""
+    nested = rows.props.get("properties")
+    if nested is None or not all(v is None or isinstance(v, dict) for v in nested.tolist()):
+        return
+    del rows.props["properties"]
+    keys = dict.fromkeys(k for v in nested.tolist() if v for k in v)
+    for key in keys:
+        if key not in rows.props:
+            rows.props[key] = _object_array((v or {}).get(key) for v in nested.tolist())
 
 
 def _select(rows: Rows, keep: np.ndarray) -> Rows:

@@ -30,11 +30,13 @@ def main(argv: list[str]) -> int:
     from django.core.management import call_command
 
     call_command("migrate", verbosity=0)
-    from tests.bench import imports
+    from tests.bench import api, imports
 
-    wanted = set(argv) or {"imports"}
+    wanted = set(argv) or {"imports", "api"}
     if "imports" in wanted:
         imports.run()
+    if "api" in wanted:
+        api.run()
     return 0
 
 

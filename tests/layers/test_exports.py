@@ -47,7 +47,8 @@ def test_geojson_export(client, world):
     body = json.loads(_get(client, "/api/layers/stara-zagora-attractions/export/",
                            "geojson").content)
     props = {f["properties"]["source_id"]: f["properties"] for f in body["features"]}
-    assert props["forum"]["name_bg"] == "Античен форум" and props["forum"]["VISITORS"] == 1200
+    assert props["forum"]["name_bg"] == "Античен форум"
+    assert props["forum"]["properties"] == {"VISITORS": 1200, "ОТВОРЕНО": "да"}
     assert "crs" not in body
 
 
