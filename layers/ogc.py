@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.dateparse import parse_datetime
 from django.views.decorators.http import require_GET
 from pyproj import CRS
@@ -20,8 +20,9 @@ from pyproj import CRS
 from geo.crs import BGS2005_CCS, GREEK_GRID, LAEA_EUROPE, LAMBERT_93, WEB_MERCATOR, WGS84
 from layers import selectors
 from layers.exceptions import BadParameter
+from layers.models import Layer
 from layers.params import FeatureFilters, parse_bbox, parse_lang
-from layers.vocabulary import Activity, Category, Difficulty, LayerKind
+from layers.vocabulary import Activity, Category, Difficulty, LayerKind, Visibility
 
 CRS84 = "http://www.opengis.net/def/crs/OGC/1.3/CRS84"
 EPSG = "http://www.opengis.net/def/crs/EPSG/0/{}"
@@ -47,28 +48,38 @@ class Collection:
     layer: str | None = None
 
 
+FIXED = {c.id: c for c in (
+    Collection("regional-layer", "Regional layer",
+               "Every public attraction and trail of the four partners", ("attraction", "trail")),
+    Collection("all-attractions", "All attractions", "The public attractions of every partner",
+               ("attraction",)),
+    Collection("all-trails", "All trails", "The public trails of every partner", ("trail",)),
+)}
+
+
 def _collections(lang: str) -> list[Collection]:
-    out = [
-        Collection("regional-layer", "Regional layer",
-                   "Every public attraction and trail of the four partners",
-                   ("attraction", "trail")),
-        Collection("all-attractions", "All attractions",
-                   "The public attractions of every partner", ("attraction",)),
-        Collection("all-trails", "All trails", "The public trails of every partner",
-                   ("trail",)),
-    ]
-    for layer in selectors.layers_list(lang=lang):
-        kind = "attraction" if layer["kind"] == LayerKind.ATTRACTIONS else "trail"
-        out.append(Collection(layer["slug"], layer["title"] or layer["slug"],
-                              layer["description"] or "", (kind,), layer=layer["slug"]))
+    out = list(FIXED.values())
+    for layer in Layer.objects.filter(visibility=Visibility.PUBLIC).order_by(
+            "partner__slug", "slug"):
+        out.append(_layer_collection(layer, lang))
     return out
 
 
+def _layer_collection(layer: Layer, lang: str) -> Collection:
+    kind = "attraction" if layer.kind == LayerKind.ATTRACTIONS else "trail"
+    with translation.override(lang):
+        return Collection(layer.slug, layer.title or layer.slug, layer.description or "",
+                          (kind,), layer=layer.slug)
+
+
 def _collection(cid: str, lang: str) -> Collection:
-    for c in _collections(lang):
-        if c.id == cid:
-            return c
-    raise Http404(f"no collection {cid!r}")
+    """One collection, found without counting anything (tiles ask on every request)."""
+    if cid in FIXED:
+        return FIXED[cid]
+    layer = Layer.objects.filter(slug=cid, visibility=Visibility.PUBLIC).first()
+    if layer is None:
+        raise Http404(f"no collection {cid!r}")
+    return _layer_collection(layer, lang)
 
 
 def _url(request: HttpRequest, name: str, *args, query: str = "") -> str:

@@ -30,13 +30,15 @@ def main(argv: list[str]) -> int:
     from django.core.management import call_command
 
     call_command("migrate", verbosity=0)
-    from tests.bench import api, imports
+    from tests.bench import api, imports, tiles
 
-    wanted = set(argv) or {"imports", "api"}
+    wanted = set(argv) or {"imports", "api", "tiles"}
     if "imports" in wanted:
         imports.run()
     if "api" in wanted:
         api.run()
+    if "tiles" in wanted:
+        tiles.run()
     return 0
 
 

@@ -15,6 +15,7 @@ import subprocess
 import sys
 import time
 import urllib.request
+from contextlib import contextmanager
 from pathlib import Path
 
 from django.conf import settings
@@ -77,8 +78,9 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-def run() -> None:
-    layer = _make_layer()
+@contextmanager
+def gunicorn():
+    """The platform served by gunicorn against the benchmark database: its base URL."""
     db = settings.DATABASES["default"]
     url = f"postgis://{db['USER']}@{db['HOST']}:{db['PORT']}/{db['NAME']}"
     port = _free_port()
@@ -89,18 +91,25 @@ def run() -> None:
                                     "ATLAS_SECRET_KEY": "bench"},
         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
-        endpoint = f"http://127.0.0.1:{port}/api/layers/{SLUG}/export/?format=geojson"
         for _ in range(100):
             try:
                 urllib.request.urlopen(f"http://127.0.0.1:{port}/api/layers/", timeout=5)
                 break
             except OSError:
                 time.sleep(0.2)
-        size = len(urllib.request.urlopen(endpoint, timeout=300).read())
-        ours = _median(lambda: urllib.request.urlopen(endpoint, timeout=300).read())
+        yield f"http://127.0.0.1:{port}"
     finally:
         server.terminate()
         server.wait()
+
+
+def run() -> None:
+    layer = _make_layer()
+    db = settings.DATABASES["default"]
+    with gunicorn() as base:
+        endpoint = f"{base}/api/layers/{SLUG}/export/?format=geojson"
+        size = len(urllib.request.urlopen(endpoint, timeout=300).read())
+        ours = _median(lambda: urllib.request.urlopen(endpoint, timeout=300).read())
 
     # The same rows and columns as our export, through psql instead of our API.
     rows_sql, params = geojson_sql(kinds=["attraction"], filters=FeatureFilters(layer=[SLUG]),
