@@ -10,6 +10,7 @@ packages=(
   python3-venv                            # Debian's python3 lacks venv/ensurepip without it
   chromium fonts-dejavu-core              # browser tests (Cyrillic and Greek glyphs)
   libxml2-utils                           # xmllint: schema checks of GPX exports
+  wrk                                     # make bench: HTTP load on the API
 )
 # Front-end assets come from the npm registry: any npm will do.
 command -v npm >/dev/null 2>&1 || packages+=(npm)

@@ -30,15 +30,17 @@ def main(argv: list[str]) -> int:
     from django.core.management import call_command
 
     call_command("migrate", verbosity=0)
-    from tests.bench import api, imports, tiles
+    from tests.bench import api, bbox, imports, tiles
 
-    wanted = set(argv) or {"imports", "api", "tiles"}
+    wanted = set(argv) or {"imports", "api", "tiles", "bbox"}
     if "imports" in wanted:
         imports.run()
     if "api" in wanted:
         api.run()
     if "tiles" in wanted:
         tiles.run()
+    if "bbox" in wanted:
+        bbox.run()
     return 0
 
 

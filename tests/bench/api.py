@@ -79,14 +79,15 @@ def _free_port() -> int:
 
 
 @contextmanager
-def gunicorn():
+def gunicorn(workers: int = 2, threads: int = 1):
     """The platform served by gunicorn against the benchmark database: its base URL."""
     db = settings.DATABASES["default"]
     url = f"postgis://{db['USER']}@{db['HOST']}:{db['PORT']}/{db['NAME']}"
     port = _free_port()
     server = subprocess.Popen(
         [str(Path(sys.executable).parent / "gunicorn"), "geo.wsgi", "--bind",
-         f"127.0.0.1:{port}", "--workers", "2", "--timeout", "300"],
+         f"127.0.0.1:{port}", "--workers", str(workers), "--threads", str(threads),
+         "--timeout", "300"],
         cwd=settings.BASE_DIR, env={**os.environ, "DATABASE_URL": url, "ATLAS_DEBUG": "0",
                                     "ATLAS_SECRET_KEY": "bench"},
         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
