@@ -42,12 +42,13 @@ class AttractionSerializer(GeoFeatureModelSerializer):
                   "properties")
 
 
-def _make_layer() -> Layer:
+def _make_layer(slug: str = SLUG, n: int = N) -> Layer:
+    """A public layer of ``n`` random attractions around Larissa, made in SQL."""
     partner = services.partner_upsert(slug="larissa", defaults={
         "name_en": "Larissa", "country": "GR", "languages": ["el", "en"],
         "boundary": MultiPolygon(Polygon.from_bbox((21.6, 39.1, 23.1, 40.2)), srid=4326)})
-    Layer.objects.filter(slug=SLUG).delete()
-    layer = services.layer_upsert(slug=SLUG, partner=partner,
+    Layer.objects.filter(slug=slug).delete()
+    layer = services.layer_upsert(slug=slug, partner=partner,
                                   defaults={"kind": "attractions", "visibility": "public"})
     with connection.cursor() as cur:
         cur.execute("""
@@ -58,7 +59,7 @@ def _make_layer() -> Layer:
                    (ARRAY['museum','church','ruins','spring'])[1 + g %% 4],
                    ST_SetSRID(ST_MakePoint(21.8 + random(), 39.3 + random() * 0.7), 4326),
                    '', '', '', '', '', jsonb_build_object('VISITORS', g %% 5000), now(), now()
-            FROM generate_series(1, %s) g""", [layer.pk, N])
+            FROM generate_series(1, %s) g""", [layer.pk, n])
         cur.execute("VACUUM ANALYZE layers_attraction")
     return layer
 

@@ -10,12 +10,10 @@ import re
 import shutil
 import subprocess
 
-from django.contrib.gis.geos import MultiPolygon, Polygon
 from django.db import connection
 
-from layers import services
 from layers.models import Layer
-from tests.bench.api import gunicorn
+from tests.bench.api import _make_layer, gunicorn
 
 N = 1_000_000
 SLUG = "bench-bbox"
@@ -25,30 +23,11 @@ WORKERS = 4
 THREADS = 4
 
 
-def _make_layer() -> None:
-    partner = services.partner_upsert(slug="larissa", defaults={
-        "name_en": "Larissa", "country": "GR", "languages": ["el", "en"],
-        "boundary": MultiPolygon(Polygon.from_bbox((21.6, 39.1, 23.1, 40.2)), srid=4326)})
-    Layer.objects.filter(slug=SLUG).delete()
-    layer = services.layer_upsert(slug=SLUG, partner=partner,
-                                  defaults={"kind": "attractions", "visibility": "public"})
-    with connection.cursor() as cur:
-        cur.execute("""
-            INSERT INTO layers_attraction (uid, layer_id, source_id, name, name_el, description,
-                category, location, address, website, phone, opening_hours, wheelchair,
-                properties, created_at, updated_at)
-            SELECT gen_random_uuid(), %s, g::text, 'Θέση ' || g, 'Θέση ' || g, '', 'museum',
-                   ST_SetSRID(ST_MakePoint(21.8 + random(), 39.3 + random() * 0.7), 4326),
-                   '', '', '', '', '', '{}', now(), now()
-            FROM generate_series(1, %s) g""", [layer.pk, N])
-        cur.execute("VACUUM ANALYZE layers_attraction")
-
-
 def run() -> None:
     if not shutil.which("wrk"):
         print("\nbbox benchmark skipped: wrk is not installed (apt-get install wrk)")
         return
-    _make_layer()
+    _make_layer(SLUG, N)
     with gunicorn(workers=WORKERS, threads=THREADS) as base:
         url = f"{base}/api/attractions/?bbox={BBOX}&limit=1000&lang=el"
         import urllib.request, json  # noqa: E401, I001 - a one-off look at the page size
