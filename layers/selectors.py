@@ -125,8 +125,12 @@ def conditions(kind: Kind, f: FeatureFilters, params: list) -> tuple[str, str] |
 
 
 def _kind_query(kind: Kind, f: FeatureFilters, lang: str, params: list,
-                out: Output = RFC7946) -> str | None:
-    """SELECT of one kind's matching features, or None if a filter rules the kind out."""
+                out: Output = RFC7946) -> tuple[str, str] | None:
+    """One kind's (matching ids SQL, feature-building SQL), or None if a filter rules it out.
+
+    The ids query selects and orders; the features are built only for the rows of
+    the page (``pg``: kind_order, row_id, distance, ord), not for every match.
+    """
     start = len(params)
     found = conditions(kind, f, params)
     if found is None:
@@ -139,12 +143,20 @@ def _kind_query(kind: Kind, f: FeatureFilters, lang: str, params: list,
         source = (f"(SELECT * FROM {kind.table} WHERE {kind.geom} && "
                   f"ST_MakeEnvelope(%s, %s, %s, %s, {WGS84}) OFFSET 0) x")
         params[start:start] = list(f.bbox)
+    ids = f"""
+        SELECT {kind.order} AS kind_order, x.id AS row_id, {distance} AS distance,
+               row_number() OVER (ORDER BY x.id) AS kind_rank
+        FROM {source}
+        JOIN layers_layer l ON l.id = x.layer_id
+        JOIN layers_partner p ON p.id = l.partner_id
+        WHERE {where}
+    """
     g = f"x.{kind.geom}"
-    near_prop = f", 'distance_m', round(({distance})::numeric, 1)" if f.near else ""
+    near_prop = ", 'distance_m', round(pg.distance::numeric, 1)" if f.near else ""
     names = (", ".join(f"'name_{c}', NULLIF(x.name_{c}, '')" for c in LANGUAGE_CODES)
              if out.flat else f"'names', {_all_translations('x', 'name')}")
-    return f"""
-        SELECT json_build_object(
+    build = f"""
+        SELECT pg.ord, json_build_object(
             'type', 'Feature', 'id', x.uid,
             'geometry', {out.geometry(g)},
             'properties', json_build_object(
@@ -154,12 +166,14 @@ def _kind_query(kind: Kind, f: FeatureFilters, lang: str, params: list,
                 {names},
                 {kind.extra_properties},
                 'updated_at', x.updated_at{near_prop})
-        ) AS feature, {kind.order} AS kind_order, x.id AS row_id, {distance} AS distance
-        FROM {source}
+        ) AS feature
+        FROM page pg
+        JOIN {kind.table} x ON x.id = pg.row_id
         JOIN layers_layer l ON l.id = x.layer_id
         JOIN layers_partner p ON p.id = l.partner_id
-        WHERE {where}
+        WHERE pg.kind_order = {kind.order}
     """
+    return ids, build
 
 
 def features_page(*, kinds: list[str], filters: FeatureFilters, lang: str, limit: int,
@@ -171,20 +185,24 @@ def features_page(*, kinds: list[str], filters: FeatureFilters, lang: str, limit
         return "[]", 0, 0
     # Kinds interleave (an attraction, a trail, …) so that any page, the first
     # above all, shows every kind's properties: GDAL takes a layer's fields from it.
-    order = ("distance, kind_order, row_id" if filters.near else
-             "row_number() OVER (PARTITION BY kind_order ORDER BY row_id), kind_order")
+    order = "distance, kind_order, row_id" if filters.near else "kind_rank, kind_order"
     sql = f"""
-        WITH matched AS ({' UNION ALL '.join(parts)}),
-        page AS (SELECT feature, count(*) OVER () AS total FROM matched
-                 ORDER BY {order} LIMIT %s OFFSET %s)
-        SELECT COALESCE(json_agg(feature)::text, '[]'), max(total), count(*) FROM page
+        WITH matched AS ({' UNION ALL '.join(ids for ids, _ in parts)}),
+        page AS MATERIALIZED (
+            SELECT kind_order, row_id, distance, count(*) OVER () AS total,
+                   row_number() OVER (ORDER BY {order}) AS ord
+            FROM matched ORDER BY {order} LIMIT %s OFFSET %s),
+        features AS ({' UNION ALL '.join(build for _, build in parts)})
+        SELECT COALESCE((SELECT json_agg(feature ORDER BY ord) FROM features)::text, '[]'),
+               (SELECT max(total) FROM page), (SELECT count(*) FROM page)
     """
     with connection.cursor() as cursor:
         cursor.execute(sql, [*params, limit, offset])
         features, total, returned = cursor.fetchone()
     if total is None:  # past the last page: count what there is
         with connection.cursor() as cursor:
-            cursor.execute(f"SELECT count(*) FROM ({' UNION ALL '.join(parts)}) m", params)
+            cursor.execute(f"SELECT count(*) FROM ({' UNION ALL '.join(i for i, _ in parts)}) m",
+                           params)
             total = cursor.fetchone()[0]
     return features, total, returned
 
