@@ -7,7 +7,6 @@ reads a run's report; POST /api/imports/{id}/undo/ undoes the layer's latest run
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.shortcuts import get_object_or_404
 from rest_framework import status
 from rest_framework.exceptions import NotFound
@@ -53,8 +52,7 @@ class ImportCreate(APIView):
     parser_classes = [MultiPartParser, FormParser]
 
     def post(self, request):
-        length = int(request.META.get("CONTENT_LENGTH") or 0)
-        if length > settings.ATLAS_IMPORT_MAX_FILE_BYTES + 1_000_000:
+        if services.upload_too_large(request):
             return Response({"error": "file: larger than the upload limit"},
                             status=status.HTTP_413_REQUEST_ENTITY_TOO_LARGE)
         partners = editable_partners(request.user)

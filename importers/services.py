@@ -13,6 +13,12 @@ from importers.pipeline import ImportRequest
 from layers.models import Partner
 
 
+def upload_too_large(request) -> bool:
+    """Whether the request body is over the import limit, by its header, before reading it."""
+    length = int(request.META.get("CONTENT_LENGTH") or 0)
+    return length > settings.ATLAS_IMPORT_MAX_FILE_BYTES + 1_000_000  # + the form's fields
+
+
 def pending_dir() -> Path:
     return Path(settings.ATLAS_UPLOAD_DIR)
 

@@ -6,7 +6,6 @@ import json
 from pathlib import Path
 
 import shapely
-from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
@@ -25,12 +24,6 @@ from layers.models import Layer, Partner
 from maps.builders import PREVIEW_FEATURES, import_preview
 
 SESSION_KEY = "atlas_pending_imports"
-
-
-def _too_large(request: HttpRequest) -> bool:
-    # Refused from the header, before Django reads a byte of the body.
-    length = int(request.META.get("CONTENT_LENGTH") or 0)
-    return length > settings.ATLAS_IMPORT_MAX_FILE_BYTES + 1_000_000
 
 
 def _preview_features(result: ImportResult) -> dict:
@@ -53,7 +46,7 @@ def upload(request: HttpRequest) -> HttpResponse:
     partners = editable_partners(request.user)
     if not partners.exists():
         raise PermissionDenied(_("You are not an editor of any partner."))
-    if request.method == "POST" and _too_large(request):
+    if request.method == "POST" and services.upload_too_large(request):
         return HttpResponse(_("The file is larger than the upload limit."), status=413)
     form = UploadForm(request.POST or None, request.FILES or None, partners=partners)
     layers = Layer.objects.filter(partner__in=partners).order_by("slug")

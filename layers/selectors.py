@@ -241,14 +241,6 @@ def feature_detail(*, kind: str, uid: str, lang: str) -> str | None:
     return row[0] if row else None
 
 
-def regional_layer_geojson(*, lang: str, bbox: BBox | None = None) -> str:
-    """All public attractions and trails of all partners as an RFC 7946 FeatureCollection."""
-    features, _total, _n = features_page(kinds=["attraction", "trail"],
-                                         filters=FeatureFilters(bbox=bbox), lang=lang,
-                                         limit=10**9, offset=0)
-    return '{"type": "FeatureCollection", "features": ' + features + "}"
-
-
 def layers_list(*, lang: str) -> list[dict]:
     """Public layers with their feature count and extent (lon/lat)."""
     sql = f"""

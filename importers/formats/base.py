@@ -98,6 +98,14 @@ def _json_or_text(value: Any) -> Any:
     return value
 
 
+def object_array(items) -> np.ndarray:
+    """A 1-D object array of ``items`` (np.array() would unpack geometries and sequences)."""
+    items = list(items)
+    out = np.empty(len(items), dtype=object)
+    out[:] = items
+    return out
+
+
 def drop_m(geoms: np.ndarray) -> tuple[np.ndarray, int]:
     """Geometries without M values (kept Z), and how many had M."""
     present = np.array([g is not None for g in geoms], dtype=bool)

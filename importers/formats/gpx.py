@@ -21,7 +21,7 @@ from pyproj import Geod
 from geo.crs import WGS84, identify
 from importers.encoding import EncodingChoice
 from importers.exceptions import Refused
-from importers.formats.base import ReadOptions, SourceData
+from importers.formats.base import ReadOptions, SourceData, object_array
 from importers.safety import check_xml_prolog
 
 GEOD = Geod(ellps="WGS84")
@@ -130,13 +130,6 @@ def _max_vertex_distance_m(route, track) -> float:
     return worst
 
 
-def _object_array(items: list) -> np.ndarray:
-    # np.array() would try to unpack shapely geometries; fill a 1-D array instead.
-    out = np.empty(len(items), dtype=object)
-    out[:] = items
-    return out
-
-
 class GPX:
     name = "GPX"
     suffixes = frozenset({".gpx"})
@@ -223,7 +216,7 @@ class GPX:
             if any(v is not None and v != "" for v in values):
                 columns[key] = values
         return [SourceData(
-            label=label, layer=path.stem, geometries=_object_array(geoms), columns=columns,
+            label=label, layer=path.stem, geometries=object_array(geoms), columns=columns,
             crs=identify(f"EPSG:{WGS84}"), crs_reason="GPX coordinates are WGS 84 by definition",
             encoding=EncodingChoice("utf-8", "GPX is XML: its declaration says the encoding"),
             notes=notes,

@@ -19,7 +19,7 @@ import shapely
 
 from geo.crs import to_wgs84
 from importers import mapping as m
-from importers.formats.base import SourceData, drop_m
+from importers.formats.base import SourceData, drop_m, object_array
 from layers.i18n import LANGUAGE_CODES
 from layers.vocabulary import Activity, Category, LayerKind
 
@@ -81,13 +81,6 @@ class Rows:
         return out
 
 
-def _object_array(values) -> np.ndarray:
-    values = list(values)
-    out = np.empty(len(values), dtype=object)
-    out[:] = values
-    return out
-
-
 def map_distinct(values: np.ndarray, fn: Callable[[Any], Any]) -> np.ndarray:
     """``fn`` over ``values``, computed once per distinct value."""
     table: dict = {}
@@ -105,7 +98,7 @@ def map_distinct(values: np.ndarray, fn: Callable[[Any], Any]) -> np.ndarray:
 def _texts(values: np.ndarray) -> np.ndarray:
     """Text values of a column: mostly distinct strings (names), so no table of them."""
     text_value = m.text_value
-    return _object_array(v.strip() if v.__class__ is str else text_value(v)
+    return object_array(v.strip() if v.__class__ is str else text_value(v)
                          for v in values.tolist())
 
 
@@ -117,7 +110,7 @@ def _rows_text(rows: np.ndarray) -> str:
 def _hash_ids(geoms: np.ndarray, kind: str) -> np.ndarray:
     wkb = shapely.to_wkb(shapely.set_precision(geoms, 1e-7), output_dimension=2)
     salt = kind.encode()
-    return _object_array("h" + hashlib.sha1(w + salt).hexdigest()[:16] for w in wkb)
+    return object_array("h" + hashlib.sha1(w + salt).hexdigest()[:16] for w in wkb)
 
 
 def choose_id_field(columns: dict[str, list], explicit: str | None) -> str | None:
@@ -191,7 +184,7 @@ def normalise(source: SourceData, *, kind: str, field_map: dict[str, str],
         take, part_no, out_geoms = _trail_geometries(projected, idx, first, issue)
 
     rows = Rows(kind=kind, label=label, rows=first + take, geoms=out_geoms)
-    columns = {col: vals if isinstance(vals, np.ndarray) else _object_array(vals)
+    columns = {col: vals if isinstance(vals, np.ndarray) else object_array(vals)
                for col, vals in source.columns.items()}
     mapped = set(field_map.values()) | ({id_field} if id_field else set())
     rows.props = {col: vals[take] for col, vals in columns.items() if col not in mapped}
@@ -241,7 +234,7 @@ def _unfold_properties(rows: Rows) -> None:
     keys = dict.fromkeys(k for v in nested.tolist() if v for k in v)
     for key in keys:
         if key not in rows.props:
-            rows.props[key] = _object_array((v or {}).get(key) for v in nested.tolist())
+            rows.props[key] = object_array((v or {}).get(key) for v in nested.tolist())
 
 
 def _select(rows: Rows, keep: np.ndarray) -> Rows:
@@ -350,11 +343,11 @@ def _map_fields(rows: Rows, columns, take, field_map, kind, label, layer, issues
             continue
         fn, default = CONTROLLED[fld]
         pairs = map_distinct(raw, _understood(fn))
-        values = _object_array(default if v is None else v for v, _ in pairs)
+        values = object_array(default if v is None else v for v, _ in pairs)
         bad = np.array([not ok for _, ok in pairs], dtype=bool)
         rows.fields[fld] = values
         if bad.any():
-            rows.unknown[col] = _object_array(np.where(bad, raw, None))
+            rows.unknown[col] = object_array(np.where(bad, raw, None))
             for value in dict.fromkeys(raw[bad].tolist()):
                 where = rows.rows[bad & (raw == value)]
                 issues.append(Issue(label, layer, _rows_text(where), col,
