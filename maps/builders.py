@@ -3,39 +3,97 @@
 from __future__ import annotations
 
 import folium
+from django.templatetags.static import static
 from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-from layers.vocabulary import Activity, Category
+from layers.vocabulary import Activity, Category, Difficulty
 from maps.elements import AtlasMap, RegionalFeatures
 
+BASEMAP_URL = "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
 OSM_ATTRIBUTION = (
     '&copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a> contributors'
 )
 # Centre of the four partners (Drôme to eastern Bulgaria) until their boundaries load.
 REGION_CENTRE = (43.3, 14.5)
+NO_UID = "00000000-0000-0000-0000-000000000000"
 
 
-def regional_explorer(*, lang: str) -> AtlasMap:
-    """The regional map: partners' boundaries, attractions and trails, in ``lang``."""
+def _basemap(fmap: folium.Map) -> None:
+    folium.TileLayer(tiles=BASEMAP_URL, attr=OSM_ATTRIBUTION, name="OpenStreetMap",
+                     max_zoom=19, control=False).add_to(fmap)
+
+
+def explorer_labels() -> dict:
+    """Every word the explorer's script shows, in the active language."""
+    return {
+        "categories": {c.value: str(c.label) for c in Category},
+        "activities": {a.value: str(a.label) for a in Activity},
+        "difficulties": {d.value: str(d.label) for d in Difficulty},
+        "ui": {
+            "layers": _("Layers"), "show": _("Show"), "partners": _("Partners"),
+            "partner": _("Partner territory"), "boundaries": _("Partner boundaries"),
+            "attractions": _("Attractions"), "trails": _("Trails"), "routes": _("Routes"),
+            "route": _("Route"), "legend": _("Legend"), "colourBy": _("Colour trails by"),
+            "activity": _("Activity"), "difficulty": _("Difficulty"),
+            "unknown": _("Not rated"), "details": _("Details"), "search": _("Search"),
+            "searchPlaceholder": _("Places, trails, routes…"),
+            "noResults": _("Nothing found"), "locate": _("Show my location"),
+            "locateFailed": _("Your location is not available."),
+            "youAreHere": _("You are here"),
+            # %(count)s is a number already formatted for the language.
+            "dense": _("%(count)s features here: zoom in to see them"),
+        },
+    }
+
+
+def explorer_map(*, lang: str, embed: bool = False, partner: str | None = None,
+                 layer: str | None = None, extent: list[float] | None = None,
+                 sync_url: bool = True) -> AtlasMap:
+    """The regional map in ``lang``: partners' boundaries, attractions, trails and routes.
+
+    Features come from the API as the map moves (maps/static/maps/explorer.js);
+    ``partner`` and ``layer`` restrict them (embeds, the layer preview) and
+    ``extent`` (lon/lat) is the first view when the URL gives none.
+    """
     with translation.override(lang):
-        labels = {
-            "categories": {c.value: str(c.label) for c in Category},
-            "activities": {a.value: str(a.label) for a in Activity},
-            "ui": {"partners": _("Partners"), "attractions": _("Attractions"),
-                   "trails": _("Trails")},
-        }
-    fmap = AtlasMap(location=REGION_CENTRE, zoom_start=5, tiles=None, control_scale=True,
+        labels = explorer_labels()
+    fmap = AtlasMap(location=REGION_CENTRE, zoom_start=5, tiles=None, control_scale=False,
                     prefer_canvas=False)
-    folium.TileLayer(
-        tiles="https://tile.openstreetmap.org/{z}/{x}/{y}.png",
-        attr=OSM_ATTRIBUTION, name="OpenStreetMap", max_zoom=19, control=False,
+    _basemap(fmap)
+    RegionalFeatures(options={
+        "partnersUrl": reverse("partners"),
+        "featuresUrl": reverse("regional-layer"),
+        "detailUrls": {"attraction": reverse("attraction-page", args=[NO_UID]),
+                       "trail": reverse("trail-page", args=[NO_UID])},
+        "iconBase": static("vendor/maki/"),
+        "lang": lang,
+        "labels": labels,
+        "embed": embed,
+        "syncUrl": sync_url,
+        "filters": {"partner": partner, "layer": layer},
+        "extent": extent,
+    }).add_to(fmap)
+    return fmap
+
+
+def feature_map(*, feature: dict) -> AtlasMap:
+    """A small map of one feature (a detail page): the feature itself is the page's data."""
+    fmap = AtlasMap(location=REGION_CENTRE, zoom_start=5, tiles=None, height="320px")
+    _basemap(fmap)
+    layer = folium.GeoJson(
+        feature, name="feature",
+        style_function=lambda _f: {"color": "#a04000", "weight": 5},
+        marker=folium.CircleMarker(radius=9, color="#fff", weight=3, fill=True,
+                                   fill_color="#a04000", fill_opacity=0.95),
     ).add_to(fmap)
-    RegionalFeatures(
-        partners_url=reverse("partners"), features_url=reverse("regional-layer"),
-        lang=lang, labels=labels,
-    ).add_to(fmap)
+    if feature["geometry"]["type"] == "Point":
+        lon, lat = feature["geometry"]["coordinates"][:2]
+        fmap.location = [lat, lon]
+        fmap.options["zoom"] = 14
+    else:
+        fmap.fit_bounds(layer.get_bounds())
     return fmap
 
 
@@ -50,9 +108,7 @@ def import_preview(*, features: dict) -> AtlasMap:
     """
     fmap = AtlasMap(location=REGION_CENTRE, zoom_start=5, tiles=None, control_scale=True,
                     height="320px")
-    folium.TileLayer(tiles="https://tile.openstreetmap.org/{z}/{x}/{y}.png",
-                     attr=OSM_ATTRIBUTION, name="OpenStreetMap", max_zoom=19,
-                     control=False).add_to(fmap)
+    _basemap(fmap)
     if features["features"]:
         layer = folium.GeoJson(
             features, name="preview",

@@ -12,14 +12,51 @@ import json
 import folium
 from branca.element import MacroElement
 from django.templatetags.static import static
-from jinja2 import Template
+from folium.template import Template
 
 
 class AtlasMap(folium.Map):
-    """A folium map with local assets only."""
+    """A folium map with local assets only, inside a page that sets its own viewport.
+
+    folium's own header forbids pinch-zoom on phones (``user-scalable=no``) and
+    stretches html/body over the window; our pages have a header and must let
+    people zoom, so the map keeps only the size rules of its own element.
+    """
 
     default_js = [("leaflet", "vendor/leaflet/leaflet.js")]
     default_css = [("leaflet_css", "vendor/leaflet/leaflet.css")]
+
+    _template = Template("""
+        {% macro header(this, kwargs) %}
+            <style>
+                #{{ this.get_name() }} {
+                    position: {{this.position}};
+                    width: {{this.width[0]}}{{this.width[1]}};
+                    height: {{this.height[0]}}{{this.height[1]}};
+                    left: {{this.left[0]}}{{this.left[1]}};
+                    top: {{this.top[0]}}{{this.top[1]}};
+                }
+            </style>
+        {% endmacro %}
+
+        {% macro html(this, kwargs) %}
+            <div class="folium-map" id={{ this.get_name()|tojson }} ></div>
+        {% endmacro %}
+
+        {% macro script(this, kwargs) %}
+            var {{ this.get_name() }} = L.map(
+                {{ this.get_name()|tojson }},
+                {
+                    center: {{ this.location|tojson }},
+                    crs: L.CRS.{{ this.crs }},
+                    ...{{this.options|tojavascript}}
+                }
+            );
+            {%- if this.control_scale %}
+            L.control.scale().addTo({{ this.get_name() }});
+            {%- endif %}
+        {% endmacro %}
+    """)
 
     def __init__(self, *args, **kwargs):
         # Static URLs are resolved per instance: STATIC_URL may change (tests, whitenoise).
@@ -29,7 +66,10 @@ class AtlasMap(folium.Map):
 
 
 class RegionalFeatures(MacroElement):
-    """Partners' boundaries and the regional layer, fetched from the API as the map moves."""
+    """Partners' boundaries and the regional layer, fetched from the API as the map moves.
+
+    ``options`` go to ``AtlasExplorer.attach`` (maps/static/maps/explorer.js) as JSON.
+    """
 
     _template = Template("""
         {% macro script(this, kwargs) %}
@@ -37,24 +77,20 @@ class RegionalFeatures(MacroElement):
         {% endmacro %}
     """)
 
-    def __init__(self, *, partners_url: str, features_url: str, lang: str, labels: dict):
+    def __init__(self, *, options: dict):
         super().__init__()
         self._name = "RegionalFeatures"
-        self.options_json = json.dumps({
-            "partnersUrl": partners_url,
-            "featuresUrl": features_url,
-            "lang": lang,
-            "labels": labels,
-        }, ensure_ascii=False)
+        # "</" would end the inline script early if a label ever contained it.
+        self.options_json = json.dumps(options, ensure_ascii=False).replace("</", "<\\/")
 
     def render(self, **kwargs):
         figure = self.get_root()
-        figure.header.add_child(folium.elements.CssLink(
-            static("vendor/leaflet.markercluster/MarkerCluster.css")), name="mc_css")
-        figure.header.add_child(folium.elements.CssLink(
-            static("vendor/leaflet.markercluster/MarkerCluster.Default.css")), name="mcd_css")
-        figure.header.add_child(folium.elements.JavascriptLink(
-            static("vendor/leaflet.markercluster/leaflet.markercluster.js")), name="mc_js")
-        figure.header.add_child(folium.elements.JavascriptLink(
-            static("maps/explorer.js")), name="atlas_explorer_js")
+        for name, path in (
+                ("mc_css", "vendor/leaflet.markercluster/MarkerCluster.css"),
+                ("mcd_css", "vendor/leaflet.markercluster/MarkerCluster.Default.css"),
+                ("atlas_explorer_css", "maps/explorer.css")):
+            figure.header.add_child(folium.elements.CssLink(static(path)), name=name)
+        for name, path in (("mc_js", "vendor/leaflet.markercluster/leaflet.markercluster.js"),
+                           ("atlas_explorer_js", "maps/explorer.js")):
+            figure.header.add_child(folium.elements.JavascriptLink(static(path)), name=name)
         super().render(**kwargs)

@@ -1,23 +1,139 @@
-"""HTML pages. Maps are built by maps.builders; data arrives from the API."""
+"""HTML pages. Maps are built by maps.builders; bulk data arrives from the API."""
 
 from __future__ import annotations
 
-from django.http import HttpRequest, HttpResponse
+import json
+
+import folium
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils import translation
+from django.utils.translation import gettext as _
+from django.views.decorators.clickjacking import xframe_options_exempt
 from django.views.decorators.http import require_GET
 
-from layers.exceptions import BadParameter
-from layers.params import parse_lang
-from maps.builders import regional_explorer
+from importers.models import ImportRun
+from layers import selectors
+from layers.models import Layer
+from layers.vocabulary import Activity, Category, Difficulty, LayerKind, Visibility, Wheelchair
+from maps.builders import explorer_map, feature_map
+
+EXPORT_FORMATS = (("geojson", "GeoJSON"), ("gpx", "GPX"), ("kml", "KML"),
+                  ("shp", "Shapefile (zip)"), ("gpkg", "GeoPackage"), ("csv", "CSV (WKT)"))
+
+
+def map_parts(fmap: folium.Map) -> dict[str, str]:
+    """A folium map cut into what a page template places: head, body and script."""
+    root = fmap.get_root()
+    root.render()
+    return {"map_head": root.header.render(), "map_body": root.html.render(),
+            "map_script": root.script.render()}
+
+
+def _lang() -> str:
+    # LocaleMiddleware and geo.middleware.LanguageFromQuery have chosen it already.
+    return translation.get_language() or "en"
+
+
+def _partner_param(request: HttpRequest) -> str | None:
+    raw = request.GET.get("partner", "")
+    slugs = [s for s in raw.split(",") if s.strip()]
+    return ",".join(slugs) or None
 
 
 @require_GET
 def explorer(request: HttpRequest) -> HttpResponse:
-    try:
-        lang = parse_lang(request)
-    except BadParameter:
-        lang = "en"
-    fmap = regional_explorer(lang=lang)
-    fmap.get_root().title = "Regional Tourism Atlas"
-    html = fmap.get_root().render()
-    html = html.replace("<html>", f'<html lang="{lang}">', 1)
-    return HttpResponse(html)
+    fmap = explorer_map(lang=_lang(), partner=_partner_param(request))
+    return render(request, "maps/explorer.html", map_parts(fmap))
+
+
+@require_GET
+@xframe_options_exempt  # partners put this page in an iframe on their own sites
+def embed(request: HttpRequest) -> HttpResponse:
+    partner = _partner_param(request)
+    fmap = explorer_map(lang=_lang(), embed=True, partner=partner)
+    full = reverse("explorer") + (f"?partner={partner}" if partner else "")
+    return render(request, "maps/embed.html", {**map_parts(fmap), "full_url": full})
+
+
+@require_GET
+def layer_list(request: HttpRequest) -> HttpResponse:
+    layers = selectors.layers_list(lang=_lang())
+    return render(request, "maps/layer_list.html", {"layers": layers})
+
+
+@require_GET
+def layer_preview(request: HttpRequest, slug: str) -> HttpResponse:
+    layer = (Layer.objects.select_related("partner")
+             .filter(slug=slug, visibility=Visibility.PUBLIC).first())
+    if layer is None:
+        raise Http404("no public layer with this name")
+    lang = _lang()
+    facts = next((x for x in selectors.layers_list(lang=lang) if x["slug"] == slug), {})
+    fmap = explorer_map(lang=lang, layer=slug, partner=layer.partner.slug,
+                        extent=facts.get("extent"), sync_url=False)
+    kind = "attraction" if layer.kind == LayerKind.ATTRACTIONS else "trail"
+    api = request.build_absolute_uri
+    urls = {
+        "rest": api(reverse("attractions" if kind == "attraction" else "trails"))
+        + f"?layer={slug}",
+        "ogc": api(reverse("ogc-landing")),
+        "ogc_items": api(reverse("ogc-items", args=[slug])),
+        "tiles": api(reverse("tile", args=[slug, 0, 0, 0])).replace(
+            "/0/0/0.mvt", "/{z}/{x}/{y}.mvt"),
+        "tilejson": api(reverse("tilejson", args=[slug])),
+    }
+    downloads = [(label, reverse("layer-export", args=[slug]) + f"?format={fmt}")
+                 for fmt, label in EXPORT_FORMATS]
+    runs = ImportRun.objects.filter(layer=layer).order_by("-started_at", "-id")[:50]
+    table = {
+        "featuresUrl": reverse("attractions" if kind == "attraction" else "trails"),
+        "layer": slug, "kind": kind, "lang": lang, "pageSize": 25,
+        "labels": {"categories": dict(Category.choices), "activities": dict(Activity.choices),
+                   "difficulties": dict(Difficulty.choices),
+                   # %(first)s–%(last)s of %(total)s: numbers formatted for the language.
+                   "range": _("%(first)s–%(last)s of %(total)s"),
+                   "showOnMap": _("Show on the map:")},
+        "detailUrl": reverse(f"{kind}-page", args=["00000000-0000-0000-0000-000000000000"]),
+    }
+    return render(request, "maps/layer_preview.html", {
+        **map_parts(fmap), "layer": layer, "facts": facts, "kind": kind, "urls": urls,
+        "downloads": downloads, "runs": runs, "table_options": _plain(table),
+    })
+
+
+def _plain(data: dict) -> dict:
+    # Lazy translation strings become text in the active language.
+    return json.loads(json.dumps(data, default=str))
+
+
+def _feature_page(request: HttpRequest, kind: str, uid) -> HttpResponse:
+    body = selectors.feature_detail(kind=kind, uid=str(uid), lang=_lang())
+    if body is None:
+        raise Http404("no such feature")
+    feature = json.loads(body)
+    props = feature["properties"]
+    layer = Layer.objects.select_related("partner").get(slug=props["layer"])
+    labels = {
+        "category": dict(Category.choices).get(props.get("category"), props.get("category")),
+        "activity": dict(Activity.choices).get(props.get("activity"), props.get("activity")),
+        "difficulty": dict(Difficulty.choices).get(props.get("difficulty") or ""),
+        "wheelchair": dict(Wheelchair.choices).get(props.get("wheelchair") or ""),
+    }
+    shape = {"type": "Feature", "geometry": feature["geometry"], "properties": {}}
+    return render(request, "maps/feature.html", {
+        **map_parts(feature_map(feature=shape)), "feature": feature, "p": props,
+        "kind": kind, "layer": layer, "labels": labels,
+        "api_url": reverse(f"{kind}-detail", args=[uid]),
+    })
+
+
+@require_GET
+def attraction_page(request: HttpRequest, uid) -> HttpResponse:
+    return _feature_page(request, "attraction", uid)
+
+
+@require_GET
+def trail_page(request: HttpRequest, uid) -> HttpResponse:
+    return _feature_page(request, "trail", uid)
