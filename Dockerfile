@@ -2,7 +2,7 @@
 FROM python:3.11-slim-bookworm
 
 RUN apt-get update \
- && apt-get install -y --no-install-recommends libgdal32 libgeos-c1v5 libproj25 npm \
+ && apt-get install -y --no-install-recommends libgdal32 libgeos-c1v5 libproj25 npm gettext \
  && rm -rf /var/lib/apt/lists/*
 
 WORKDIR /app
@@ -13,8 +13,10 @@ COPY importers importers
 COPY routes routes
 COPY maps maps
 COPY fixtures fixtures
+COPY locale locale
 COPY manage.py ./
-RUN pip install --no-cache-dir . && npm ci --no-audit --no-fund --loglevel=error
+RUN pip install --no-cache-dir . && npm ci --no-audit --no-fund --loglevel=error \
+ && for po in locale/*/LC_MESSAGES/*.po; do msgfmt --check-format -o "${po%.po}.mo" "$po"; done
 
 ENV ATLAS_DEBUG=0 \
     ATLAS_ALLOWED_HOSTS=localhost,127.0.0.1

@@ -8,14 +8,14 @@ PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: demo test setup system-deps venv assets db db-start db-stop migrate demo-data serve lint bench clean
+.PHONY: demo test setup system-deps venv assets messages db db-start db-stop migrate demo-data serve lint bench clean
 
 demo: setup demo-data serve
 
 test: setup
 	$(PY) -m pytest $(PYTEST_ARGS)
 
-setup: system-deps venv assets db migrate
+setup: system-deps venv assets messages db migrate
 
 system-deps:
 	@scripts/system-deps.sh
@@ -30,6 +30,13 @@ $(VENV)/.installed: pyproject.toml
 assets: node_modules/.package-lock.json
 node_modules/.package-lock.json: package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
+
+# Interface translations: the .po files are the source (edited by people, in git);
+# the .mo files Django reads are compiled from them here by Debian's gettext (msgfmt).
+MO_FILES := $(patsubst %.po,%.mo,$(wildcard locale/*/LC_MESSAGES/*.po))
+messages: $(MO_FILES)
+locale/%.mo: locale/%.po
+	msgfmt --check-format -o $@ $<
 
 # DATABASE_URL, when set, replaces the project-local cluster.
 db:
@@ -58,4 +65,4 @@ bench: setup
 	$(PY) -m tests.bench
 
 clean:
-	rm -rf $(VENV) node_modules var/static
+	rm -rf $(VENV) node_modules var/static $(MO_FILES)

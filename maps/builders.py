@@ -42,6 +42,7 @@ def explorer_labels() -> dict:
             "noResults": _("Nothing found"), "locate": _("Show my location"),
             "locateFailed": _("Your location is not available."),
             "youAreHere": _("You are here"),
+            "openAtlas": _("Regional Tourism Atlas"),
             # %(count)s is a number already formatted for the language.
             "dense": _("%(count)s features here: zoom in to see them"),
         },
@@ -50,7 +51,7 @@ def explorer_labels() -> dict:
 
 def explorer_map(*, lang: str, embed: bool = False, partner: str | None = None,
                  layer: str | None = None, extent: list[float] | None = None,
-                 sync_url: bool = True) -> AtlasMap:
+                 sync_url: bool = True, full_url: str | None = None) -> AtlasMap:
     """The regional map in ``lang``: partners' boundaries, attractions, trails and routes.
 
     Features come from the API as the map moves (maps/static/maps/explorer.js);
@@ -71,6 +72,7 @@ def explorer_map(*, lang: str, embed: bool = False, partner: str | None = None,
         "lang": lang,
         "labels": labels,
         "embed": embed,
+        "fullUrl": full_url,
         "syncUrl": sync_url,
         "filters": {"partner": partner, "layer": layer},
         "extent": extent,

@@ -7,6 +7,7 @@ import json
 import folium
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.templatetags.static import static
 from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
@@ -52,9 +53,10 @@ def explorer(request: HttpRequest) -> HttpResponse:
 @xframe_options_exempt  # partners put this page in an iframe on their own sites
 def embed(request: HttpRequest) -> HttpResponse:
     partner = _partner_param(request)
-    fmap = explorer_map(lang=_lang(), embed=True, partner=partner)
-    full = reverse("explorer") + (f"?partner={partner}" if partner else "")
-    return render(request, "maps/embed.html", {**map_parts(fmap), "full_url": full})
+    full = request.build_absolute_uri(reverse("explorer")) + (
+        f"?partner={partner}" if partner else "")
+    fmap = explorer_map(lang=_lang(), embed=True, partner=partner, full_url=full)
+    return render(request, "maps/embed.html", map_parts(fmap))
 
 
 @require_GET
@@ -95,6 +97,7 @@ def layer_preview(request: HttpRequest, slug: str) -> HttpResponse:
                    # %(first)s–%(last)s of %(total)s: numbers formatted for the language.
                    "range": _("%(first)s–%(last)s of %(total)s"),
                    "showOnMap": _("Show on the map:")},
+        "markerIcon": static("vendor/maki/marker.svg"),
         "detailUrl": reverse(f"{kind}-page", args=["00000000-0000-0000-0000-000000000000"]),
     }
     return render(request, "maps/layer_preview.html", {

@@ -128,6 +128,8 @@
     var lines = L.featureGroup().addTo(map);
     var denseLayer = L.layerGroup().addTo(map);
 
+    function roomy() { return container.clientWidth > 700 && container.clientHeight > 560; }
+
     function partnerShown(slug) {
       return state.partners === null || state.partners.indexOf(slug) >= 0;
     }
@@ -418,8 +420,8 @@
           body.hidden = !body.hidden;
           toggle.setAttribute("aria-expanded", String(!body.hidden));
         });
-        // Open on wide screens; on a phone the panel would hide the map.
-        if (global.innerWidth > 700) {
+        // Open on a large map; on a phone or a small map the panel would hide the map.
+        if (roomy()) {
           body.hidden = false; toggle.setAttribute("aria-expanded", "true");
         }
         var kinds = el("fieldset", {});
@@ -463,7 +465,7 @@
         toggle.setAttribute("aria-expanded", "false");
         toggle.setAttribute("aria-controls", "atlas-legend-body");
         var body = el("div", { className: "atlas-panel-body", id: "atlas-legend-body" });
-        body.hidden = global.innerWidth <= 700;
+        body.hidden = !roomy();
         toggle.setAttribute("aria-expanded", String(!body.hidden));
         toggle.addEventListener("click", function () {
           body.hidden = !body.hidden;
@@ -689,6 +691,10 @@
     }
 
     L.control.scale({ imperial: false }).addTo(map);
+    if (options.embed && options.fullUrl) {
+      map.attributionControl.addAttribution('<a href="' + escapeAttr(options.fullUrl)
+        + '" target="_blank" rel="noopener">' + escapeAttr(ui.openAtlas) + "</a>");
+    }
     if (options.search !== false) new SearchControl().addTo(map);
     var locate = new LocateControl().addTo(map);
     var layersControl = new LayersControl().addTo(map);
@@ -718,7 +724,7 @@
                                                       animate: false });
       } else if (boundaries.getLayers().length) {
         // Room for the panels, so no partner starts hidden under one.
-        var wide = global.innerWidth > 700;
+        var wide = roomy();
         map.fitBounds(boundaries.getBounds(), {
           paddingTopLeft: wide ? [60, 20] : [10, 60], paddingBottomRight: wide ? [240, 20] : [10, 10],
           animate: false

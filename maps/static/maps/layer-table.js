@@ -41,8 +41,12 @@
     var b = document.createElement("button");
     b.type = "button";
     b.className = "secondary small";
-    b.textContent = "⌖";
-    b.title = b.ariaLabel = (options.labels.showOnMap || "") + " " + (p.name || "");
+    var img = document.createElement("img");
+    img.src = options.markerIcon;
+    img.alt = options.labels.showOnMap + " " + (p.name || "");
+    img.width = img.height = 15;
+    b.appendChild(img);
+    b.title = img.alt;
     b.addEventListener("click", function () {
       if (window.atlasExplorer) {
         window.atlasExplorer.focus(f);
