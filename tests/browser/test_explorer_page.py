@@ -2,70 +2,369 @@
 
 from __future__ import annotations
 
+import json
+import re
+from urllib.parse import parse_qs, urlsplit
+
 import pytest
+from django.db import connection
 
 from layers.vocabulary import LayerKind
-from tests.browser.conftest import BASEMAP_HOSTS
+from tests.browser.conftest import (
+    BASEMAP_HOSTS,
+    PHONE,
+    PLATFORM_HOSTS,
+    feature_requests,
+    screenshot,
+)
 from tests.factories import make_attraction, make_layer, make_partner, make_trail
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
+# Zoom 9 over both Bulgarian partners: every test feature apart, none clustered.
+OVERVIEW = "map=9/42.55/25.95"
+MARKERS = ".leaflet-marker-pane .atlas-marker"
+
 
 @pytest.fixture
-def stara_zagora():
+def region():
     sz = make_partner("stara-zagora", bbox=(25.3, 42.2, 26.0, 42.7), name_bg="Стара Загора",
-                      name_en="Stara Zagora")
-    make_attraction(make_layer(sz), 25.6257, 42.4258, name_bg="Античен форум „Августа Траяна“",
-                    name_en="Augusta Traiana forum", category="archaeological_site")
-    make_attraction(make_layer(sz), 25.75, 42.60, name_bg="Паметник", name_en="Monument",
-                    category="monument")
+                      name_el="Στάρα Ζαγκόρα", name_fr="Stara Zagora", name_en="Stara Zagora")
+    sliven = make_partner("sliven", bbox=(26.0, 42.5, 26.6, 42.9), name_bg="Сливен",
+                          name_en="Sliven")
+    sights = make_layer(sz)
+    make_attraction(sights, 25.6257, 42.4258, name_bg="Античен форум „Августа Траяна“",
+                    name_en="Augusta Traiana forum", name_fr="Forum d’Augusta Traiana",
+                    description_bg="Руини на римския форум в центъра на града.",
+                    description_en="Remains of the Roman forum in the centre of the town.",
+                    category="archaeological_site")
+    make_attraction(sights, 25.75, 42.60, name_bg="Регионален исторически музей",
+                    name_en="Stara Zagora Regional History Museum", category="museum")
+    make_attraction(make_layer(sliven), 26.32, 42.68, name_bg="Сините камъни",
+                    name_en="Blue Rocks", category="rock")
     make_trail(make_layer(sz, kind=LayerKind.TRAILS),
                [(25.40, 42.30, 200.0), (25.45, 42.35, 260.0), (25.50, 42.40, 330.0)],
-               name_bg="Пътека", name_en="Path", activity="hiking")
-    return sz
+               name_bg="Пътека", name_en="Path", activity="hiking", difficulty="hard")
+    make_trail(make_layer(sliven, kind=LayerKind.TRAILS),
+               [(26.10, 42.60), (26.20, 42.65), (26.30, 42.70)],
+               name_en="Cycle way", activity="cycling", difficulty="easy")
+    return sz, sliven
 
 
-def _open(page, live_server, query: str = "") -> None:
-    page.goto(f"{live_server.url}/{query}")
-    page.wait_for_selector("path.atlas-attraction", timeout=15_000)
+def _open(page, live_server, query: str = OVERVIEW, ready: str = MARKERS) -> None:
+    page.goto(f"{live_server.url}/?{query}")
+    page.wait_for_selector("[data-ready=true]", timeout=15_000)
+    if ready:
+        page.wait_for_selector(ready, timeout=5_000)
 
 
-def test_markers_and_trails_appear(page, live_server, stara_zagora):
-    _open(page, live_server, "?lang=bg")
-    assert page.locator("path.atlas-attraction").count() == 2
-    assert page.locator("path.atlas-trail").count() == 1
-    assert page.get_attribute(".folium-map", "data-features-loaded") == "3"
+def _marker(page, name: str):
+    return page.locator(f"{MARKERS}[title='{name}']")
+
+
+def test_markers_trails_and_boundaries_appear(page, live_server, region):
+    _open(page, live_server, f"lang=en&{OVERVIEW}")
+    assert page.locator(MARKERS).count() == 3
+    assert page.locator("path.atlas-trail").count() == 2
+    assert page.locator("path.atlas-boundary").count() == 2
+    assert _marker(page, "Blue Rocks").count() == 1
+    assert page.get_attribute(".folium-map", "data-features-loaded") == "5"
     assert page.console_errors == []
+    screenshot(page, "test-explorer-desktop")
 
 
-def test_clicking_a_marker_opens_a_popup_with_the_bulgarian_name(page, live_server,
-                                                                  stara_zagora):
-    _open(page, live_server, "?lang=bg")
-    page.evaluate("""() => {
-        // Centre the forum so the click below lands on it, whatever the window size.
-        window.atlasMap.setView([42.4258, 25.6257], 12, {animate: false});
-    }""")
-    marker = page.locator("path.atlas-attraction >> visible=true").first
-    marker.wait_for(timeout=5_000)
-    marker.click()
+def test_each_category_has_its_icon_with_its_name_as_alt_text(page, live_server, region):
+    _open(page, live_server, f"lang=fr&{OVERVIEW}")
+    icon = _marker(page, "Forum d’Augusta Traiana").locator("img")
+    assert icon.get_attribute("alt") == "Site archéologique"
+    assert icon.get_attribute("src").endswith("/vendor/maki/historic.svg")
+    assert _marker(page, "Blue Rocks").locator("img").get_attribute("alt") == \
+        "Formation rocheuse"
+    missing = page.eval_on_selector_all("img", "els => els.filter(e => !e.hasAttribute('alt'))"
+                                               ".map(e => e.src)")
+    assert missing == []
+
+
+def test_clicking_a_marker_opens_a_popup_in_bulgarian_with_a_link_to_the_details(
+        page, live_server, region):
+    _open(page, live_server, f"lang=bg&{OVERVIEW}")
+    _marker(page, "Античен форум „Августа Траяна“").click()
+    popup = page.locator(".leaflet-popup-content .atlas-popup")
+    popup.wait_for(timeout=5_000)
+    assert popup.locator(".atlas-popup-name").inner_text() == "Античен форум „Августа Траяна“"
+    assert popup.locator(".atlas-popup-kind").inner_text() == "Археологически обект"
+    assert popup.locator(".atlas-popup-description").inner_text() == \
+        "Руини на римския форум в центъра на града."
+    assert popup.locator(".atlas-popup-partner").inner_text() == "Стара Загора"
+    screenshot(page, "test-explorer-popup-bg")
+    popup.locator("a", has_text="Подробности").click()
+    page.wait_for_selector("h1")
+    assert page.locator("h1").inner_text() == "Античен форум „Августа Траяна“"
+    assert page.locator("html").get_attribute("lang") == "bg"
+
+
+def test_popup_falls_back_to_english_when_the_language_has_no_name(page, live_server,
+                                                                    region):
+    _open(page, live_server, f"lang=el&{OVERVIEW}")
+    _marker(page, "Blue Rocks").click()
+    popup = page.locator(".atlas-popup")
+    popup.wait_for(timeout=5_000)
+    assert popup.locator(".atlas-popup-name").inner_text() == "Blue Rocks"
+    assert popup.locator(".atlas-popup-kind").inner_text() == "Βραχώδης σχηματισμός"
+
+
+def test_the_interface_speaks_the_chosen_language(page, live_server, region):
+    _open(page, live_server, f"lang=el&{OVERVIEW}")
+    assert page.locator("html").get_attribute("lang") == "el"
+    assert page.locator("header .brand").inner_text() == "Περιφερειακός Τουριστικός Άτλαντας"
+    assert page.locator(".atlas-layers .atlas-panel-toggle").inner_text().startswith("Επίπεδα")
+    assert page.locator("label[for=atlas-kind-trail]").inner_text() == "Μονοπάτια"
+    assert page.locator("label[for=atlas-partner-stara-zagora]").inner_text() == \
+        "Στάρα Ζαγκόρα"
+
+
+def test_layer_toggles_hide_and_show_kinds_and_partners(page, live_server, region):
+    _open(page, live_server, f"lang=en&{OVERVIEW}")
+    page.uncheck("#atlas-kind-trail")
+    assert page.locator("path.atlas-trail").count() == 0
+    assert "kinds=boundary%2Cattraction%2Croute" in page.url
+    page.check("#atlas-kind-trail")
+    assert page.locator("path.atlas-trail").count() == 2
+
+    page.uncheck("#atlas-partner-sliven")
+    assert page.locator(MARKERS).count() == 2
+    assert _marker(page, "Blue Rocks").count() == 0
+    assert page.locator("path.atlas-trail").count() == 1
+    assert page.locator("path.atlas-boundary-sliven").count() == 0
+    assert parse_qs(urlsplit(page.url).query)["partners"] == ["stara-zagora"]
+    page.check("#atlas-partner-sliven")
+    assert _marker(page, "Blue Rocks").count() == 1
+
+    page.uncheck("#atlas-kind-attraction")
+    assert page.locator(MARKERS).count() == 0
+    page.uncheck("#atlas-kind-boundary")
+    assert page.locator("path.atlas-boundary").count() == 0
+
+
+def test_trails_are_coloured_by_activity_or_difficulty_as_the_legend_says(page, live_server,
+                                                                          region):
+    _open(page, live_server, f"lang=en&{OVERVIEW}")
+
+    def colours():
+        return sorted(page.eval_on_selector_all("path.atlas-trail",
+                                                "els => els.map(e => e.getAttribute('stroke'))"))
+
+    def legend(name):
+        return page.eval_on_selector(
+            f".atlas-legend-lines li[data-value={name}] .atlas-legend-line",
+            "e => getComputedStyle(e).backgroundColor")
+
+    by_activity = colours()
+    assert len(set(by_activity)) == 2
+    assert legend("hiking") == "rgb(160, 64, 0)"  # #a04000
+    assert "#a04000" in by_activity
+    page.select_option("#atlas-colour-by", "difficulty")
+    assert sorted(colours()) == sorted(["#cb4335", "#27ae60"])  # hard, easy
+    assert legend("hard") == "rgb(203, 67, 53)"
+    assert "colour=difficulty" in page.url
+
+
+@pytest.mark.parametrize("text", ["Стара", "Stara"])
+def test_search_finds_stara_zagora_in_either_script(page, live_server, region, text):
+    _open(page, live_server, f"lang=en&{OVERVIEW}")
+    page.fill("#atlas-search-input", text)
+    page.wait_for_selector(".atlas-result", timeout=5_000)
+    names = page.locator(".atlas-result-name").all_inner_texts()
+    assert "Stara Zagora" in names  # the partner territory
+    assert "Stara Zagora Regional History Museum" in names
+    assert "Blue Rocks" not in names
+    page.locator(".atlas-result", has_text="Regional History Museum").click()
     popup = page.locator(".leaflet-popup-content .atlas-popup-name")
     popup.wait_for(timeout=5_000)
-    assert popup.inner_text() == "Античен форум „Августа Траяна“"
-    page.screenshot(path="test-results/explorer-popup-bg.png")
+    assert popup.inner_text() == "Stara Zagora Regional History Museum"
 
 
-def test_popup_follows_the_chosen_language(page, live_server, stara_zagora):
-    _open(page, live_server, "?lang=en")
-    page.evaluate("() => window.atlasMap.setView([42.4258, 25.6257], 14, {animate: false})")
-    marker = page.locator("path.atlas-attraction >> visible=true").first
-    marker.wait_for(timeout=5_000)
-    marker.click()
-    assert page.locator(".atlas-popup-name").inner_text() == "Augusta Traiana forum"
+def test_search_result_for_a_partner_shows_its_territory(page, live_server, region):
+    _open(page, live_server, f"lang=bg&{OVERVIEW}")
+    page.fill("#atlas-search-input", "Sliven")
+    page.locator(".atlas-result", has_text="Сливен").first.click()
+    page.wait_for_function("() => window.atlasMap.getZoom() >= 9")
+    centre = page.evaluate("() => window.atlasMap.getCenter()")
+    assert abs(centre["lat"] - 42.7) < 0.1 and abs(centre["lng"] - 26.3) < 0.1
 
 
-def test_the_page_uses_no_host_but_the_platform_and_the_basemap(page, live_server,
-                                                                stara_zagora):
-    _open(page, live_server)
-    page.wait_for_timeout(500)
-    assert page.requested_hosts <= {"127.0.0.1", "localhost", *BASEMAP_HOSTS}
-    assert page.requested_hosts & {"127.0.0.1", "localhost"}
+def test_the_view_is_kept_in_the_url_and_a_shared_link_shows_it(page, new_page, live_server,
+                                                                 region):
+    _open(page, live_server, f"lang=fr&{OVERVIEW}")
+    page.evaluate("() => window.atlasMap.setView([42.6, 26.3], 11, {animate: false})")
+    page.uncheck("#atlas-kind-trail")
+    page.select_option("#atlas-colour-by", "difficulty")
+    shared = page.url
+    query = parse_qs(urlsplit(shared).query)
+    assert query["map"] == ["11/42.6000/26.3000"]
+    assert query["lang"] == ["fr"]
+
+    other = new_page()
+    other.goto(shared)
+    other.wait_for_selector("[data-ready=true]", timeout=15_000)
+    assert other.evaluate("() => window.atlasMap.getZoom()") == 11
+    centre = other.evaluate("() => window.atlasMap.getCenter()")
+    assert abs(centre["lat"] - 42.6) < 1e-3 and abs(centre["lng"] - 26.3) < 1e-3
+    assert not other.is_checked("#atlas-kind-trail")
+    assert other.input_value("#atlas-colour-by") == "difficulty"
+    assert other.locator("html").get_attribute("lang") == "fr"
+
+
+def test_the_language_switcher_keeps_the_view(page, live_server, region):
+    _open(page, live_server, f"lang=en&{OVERVIEW}")
+    page.evaluate("() => window.atlasMap.setView([42.43, 25.63], 12, {animate: false})")
+    page.click("nav.languages a[hreflang=bg]")
+    page.wait_for_selector("[data-ready=true]", timeout=15_000)
+    assert page.locator("html").get_attribute("lang") == "bg"
+    assert parse_qs(urlsplit(page.url).query)["map"] == ["12/42.4300/25.6300"]
+    assert page.locator("nav.languages a[aria-current]").inner_text() == "Български"
+
+
+def test_routes_from_the_regional_layer_are_drawn_as_lines(page, live_server, region):
+    """Routes arrive in the regional layer as kind "route" (the routes app adds them)."""
+    route = {"type": "Feature", "id": "4e1c2b9a-0000-4000-8000-000000000001",
+             "geometry": {"type": "MultiLineString",
+                          "coordinates": [[[25.55, 42.45], [25.7, 42.5], [25.9, 42.55]]]},
+             "properties": {"kind": "route", "name": "Thracian kings", "slug": "thracian-kings",
+                            "url": "/routes/thracian-kings/", "partner": "stara-zagora"}}
+
+    def add_route(r):
+        response = r.fetch()
+        body = response.json()
+        bbox = parse_qs(urlsplit(r.request.url).query).get("bbox", [""])[0]
+        if bbox:
+            w, s, e, n = map(float, bbox.split(","))
+            if w < 25.9 and e > 25.55 and s < 42.55 and n > 42.45:
+                body["features"].append(route)
+                body["numberMatched"] += 1
+                body["numberReturned"] += 1
+        r.fulfill(response=response, body=json.dumps(body))
+
+    page.route(re.compile(r".*/api/regional-layer/\?.*"), add_route)
+    _open(page, live_server, f"lang=en&{OVERVIEW}", ready="path.atlas-route")
+    assert page.locator("path.atlas-route").count() == 1
+    assert page.locator("path.atlas-route").get_attribute("stroke-dasharray") == "10 6"
+    page.uncheck("#atlas-kind-route")
+    assert page.locator("path.atlas-route").count() == 0
+    page.check("#atlas-kind-route")
+    page.evaluate("""() => window.atlasExplorer.registry.get(
+        "4e1c2b9a-0000-4000-8000-000000000001").layer.openPopup()""")
+    popup = page.locator(".atlas-popup")
+    assert popup.locator(".atlas-popup-name").inner_text() == "Thracian kings"
+    assert popup.locator(".atlas-popup-kind").inner_text() == "Route"
+    assert popup.locator("a").get_attribute("href") == "/routes/thracian-kings/"
+
+
+def test_panning_fetches_only_what_is_new(page, live_server, region):
+    _open(page, live_server, "lang=en&map=12/42.43/25.63", ready="")
+    page.wait_for_load_state("networkidle")
+    first = feature_requests(page)
+    assert first
+    page.evaluate("() => window.atlasMap.panBy([900, 0], {animate: false})")
+    page.wait_for_load_state("networkidle")
+    page.wait_for_timeout(300)
+    after_pan = feature_requests(page)[len(first):]
+    assert after_pan, "panning a screen east asks for the cells that came into view"
+    assert not set(after_pan) & set(first), "no cell is asked for twice"
+    page.evaluate("() => window.atlasMap.panBy([-900, 0], {animate: false})")
+    page.wait_for_load_state("networkidle")
+    page.wait_for_timeout(300)
+    assert len(feature_requests(page)) == len(first) + len(after_pan), \
+        "panning back asks for nothing"
+    # Zooming in asks for nothing either: the coarser cells came complete.
+    page.evaluate("() => window.atlasMap.setZoom(14, {animate: false})")
+    page.wait_for_load_state("networkidle")
+    page.wait_for_timeout(300)
+    assert len(feature_requests(page)) == len(first) + len(after_pan)
+
+
+def test_a_dense_area_is_a_counted_bubble_until_zoomed_in(page, live_server, region):
+    sz, _sliven = region
+    layer = make_layer(sz, slug="dense")
+    with connection.cursor() as cur:
+        # 2,100 points on a 0.6° × 0.4° grid, all in one cell of zoom 7: more than a cell holds.
+        cur.execute("""
+            INSERT INTO layers_attraction (uid, layer_id, source_id, name, name_en, description,
+                category, location, address, website, phone, opening_hours, wheelchair,
+                properties, created_at, updated_at)
+            SELECT gen_random_uuid(), %s, g::text, '', 'Site ' || g, '', 'museum',
+                   ST_SetSRID(ST_MakePoint(25.35 + (g %% 60) * 0.01, 42.25 + (g / 60) * 0.0114),
+                              4326), '', '', '', '', '', '{}'::jsonb, now(), now()
+            FROM generate_series(0, 2099) g""", [layer.pk])
+    _open(page, live_server, "lang=en&map=9/42.45/25.6", ready=".atlas-dense")
+    bubble = page.locator(".atlas-dense").first
+    count = int(bubble.inner_text().replace(",", ""))
+    assert count >= 2100
+    assert "features here: zoom in to see them" in bubble.get_attribute("title")
+    assert page.locator(MARKERS).count() < 10
+    bubble.click()
+    page.wait_for_function("() => window.atlasMap.getZoom() >= 11")
+    page.evaluate("() => window.atlasMap.setView([42.45, 25.6], 14, {animate: false})")
+    page.wait_for_selector(f"{MARKERS}[title^='Site ']", timeout=10_000)
+    assert page.locator(".atlas-dense").count() == 0
+
+
+def test_locate_me_shows_where_you_are(new_page, live_server, region):
+    page = new_page(geolocation={"latitude": 42.43, "longitude": 25.63},
+                    permissions=["geolocation"])
+    _open(page, live_server, f"lang=en&{OVERVIEW}")
+    page.click(".atlas-locate-button")
+    page.wait_for_selector("path.atlas-here", timeout=10_000)
+    centre = page.evaluate("() => window.atlasMap.getCenter()")
+    assert abs(centre["lat"] - 42.43) < 0.01 and abs(centre["lng"] - 25.63) < 0.01
+
+
+def test_controls_and_markers_are_reachable_by_keyboard(page, live_server, region):
+    _open(page, live_server, f"lang=en&{OVERVIEW}")
+    wanted = {"atlas-search-input", "atlas-kind-trail", "atlas-partner-sliven",
+              "atlas-colour-by", "Blue Rocks"}
+    reached = set()
+    for _ in range(80):
+        page.keyboard.press("Tab")
+        reached.add(page.evaluate("""() => {
+            const e = document.activeElement;
+            return e.id || e.getAttribute('title') || e.className || e.tagName;
+        }"""))
+        if wanted <= reached:
+            break
+    assert wanted <= reached, "the controls and the markers are in the tab order"
+    while page.evaluate("() => document.activeElement.getAttribute('title')") != "Blue Rocks":
+        page.keyboard.press("Shift+Tab")
+    page.keyboard.press("Enter")
+    page.locator(".atlas-popup-name").wait_for(timeout=5_000)
+    assert page.locator(".atlas-popup-name").inner_text() == "Blue Rocks"
+
+
+def test_the_explorer_is_usable_on_a_phone(new_page, live_server, region):
+    page = new_page(PHONE, is_mobile=True, has_touch=True)
+    _open(page, live_server, f"lang=bg&{OVERVIEW}")
+    assert page.evaluate("() => document.documentElement.scrollWidth") <= PHONE["width"]
+    box = page.locator(".folium-map").bounding_box()
+    assert box["width"] == PHONE["width"] and box["height"] > 600
+    # The panels start folded so the map shows; a tap opens them.
+    assert page.locator("#atlas-layers-body").is_hidden()
+    search = page.locator("#atlas-search-input").bounding_box()
+    assert search["x"] >= 0 and search["x"] + search["width"] <= PHONE["width"]
+    screenshot(page, "test-explorer-phone")
+    page.tap(".atlas-layers .atlas-panel-toggle")
+    assert page.locator("#atlas-layers-body").is_visible()
+    page.tap("label[for=atlas-kind-trail]")
+    assert page.locator("path.atlas-trail").count() == 0
+
+
+def test_the_page_uses_no_host_but_the_platform_and_the_basemap(page, live_server, region):
+    _open(page, live_server, f"lang=en&{OVERVIEW}")
+    page.fill("#atlas-search-input", "Stara")
+    page.wait_for_selector(".atlas-result", timeout=5_000)
+    _marker(page, "Blue Rocks").click()
+    page.locator(".atlas-popup-link").click()
+    page.wait_for_selector("h1")
+    page.wait_for_load_state("networkidle")
+    assert page.requested_hosts <= PLATFORM_HOSTS | BASEMAP_HOSTS
+    assert page.requested_hosts & PLATFORM_HOSTS
+    assert page.requested_hosts & BASEMAP_HOSTS, "the basemap is drawn"

@@ -326,8 +326,14 @@
         icon: L.divIcon({ className: "marker-cluster marker-cluster-large atlas-dense",
                           html: "<div><span>" + count + "</span></div>", iconSize: [48, 48] })
       });
-      marker.on("click", function () { map.fitBounds(bounds); });
       marker.cellZoom = +key.split("/")[0];
+      // Four zoom levels in, the grid is two levels finer than the dense cell: its
+      // sixteen children come one by one, each likely small enough to come complete.
+      function zoomIn() {
+        map.setView(at, Math.min(map.getMaxZoom(), marker.cellZoom + 4));
+      }
+      marker.on("click", zoomIn);
+      marker.on("keypress", function (e) { if (e.originalEvent.key === "Enter") zoomIn(); });
       bubbles.set(key, marker);
       showBubbles();
     }
