@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.clickjacking import xframe_options_exempt
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from importers.models import ImportRun
 from layers import selectors
@@ -43,13 +43,13 @@ def _partner_param(request: HttpRequest) -> str | None:
     return ",".join(slugs) or None
 
 
-@require_GET
+@require_safe
 def explorer(request: HttpRequest) -> HttpResponse:
     fmap = explorer_map(lang=_lang(), partner=_partner_param(request))
     return render(request, "maps/explorer.html", map_parts(fmap))
 
 
-@require_GET
+@require_safe
 @xframe_options_exempt  # partners put this page in an iframe on their own sites
 def embed(request: HttpRequest) -> HttpResponse:
     partner = _partner_param(request)
@@ -59,13 +59,13 @@ def embed(request: HttpRequest) -> HttpResponse:
     return render(request, "maps/embed.html", map_parts(fmap))
 
 
-@require_GET
+@require_safe
 def layer_list(request: HttpRequest) -> HttpResponse:
     layers = selectors.layers_list(lang=_lang())
     return render(request, "maps/layer_list.html", {"layers": layers})
 
 
-@require_GET
+@require_safe
 def layer_preview(request: HttpRequest, slug: str) -> HttpResponse:
     layer = (Layer.objects.select_related("partner")
              .filter(slug=slug, visibility=Visibility.PUBLIC).first())
@@ -132,11 +132,11 @@ def _feature_page(request: HttpRequest, kind: str, uid) -> HttpResponse:
     })
 
 
-@require_GET
+@require_safe
 def attraction_page(request: HttpRequest, uid) -> HttpResponse:
     return _feature_page(request, "attraction", uid)
 
 
-@require_GET
+@require_safe
 def trail_page(request: HttpRequest, uid) -> HttpResponse:
     return _feature_page(request, "trail", uid)
