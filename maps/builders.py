@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import folium
+from django.contrib.gis.db.models import Extent
 from django.templatetags.static import static
 from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
 
+from layers.models import Partner
 from layers.vocabulary import Activity, Category, Difficulty
 from maps.elements import AtlasMap, RegionalFeatures
 
@@ -49,6 +51,15 @@ def explorer_labels() -> dict:
     }
 
 
+def partners_extent(partner: str | None = None) -> list[float] | None:
+    """[minlon, minlat, maxlon, maxlat] of the partners' boundaries (those named, else all)."""
+    partners = Partner.objects.all()
+    if partner:
+        partners = partners.filter(slug__in=partner.split(","))
+    box = partners.aggregate(e=Extent("boundary"))["e"]
+    return [round(v, 5) for v in box] if box else None
+
+
 def explorer_map(*, lang: str, embed: bool = False, partner: str | None = None,
                  layer: str | None = None, extent: list[float] | None = None,
                  sync_url: bool = True, full_url: str | None = None) -> AtlasMap:
@@ -60,8 +71,9 @@ def explorer_map(*, lang: str, embed: bool = False, partner: str | None = None,
     """
     with translation.override(lang):
         labels = explorer_labels()
+    # Half zoom levels: the four partners, from the Drôme to Sliven, fill the first view.
     fmap = AtlasMap(location=REGION_CENTRE, zoom_start=5, tiles=None, control_scale=False,
-                    prefer_canvas=False)
+                    prefer_canvas=False, zoom_snap=0.5)
     _basemap(fmap)
     RegionalFeatures(options={
         "partnersUrl": reverse("partners"),
@@ -76,6 +88,7 @@ def explorer_map(*, lang: str, embed: bool = False, partner: str | None = None,
         "syncUrl": sync_url,
         "filters": {"partner": partner, "layer": layer},
         "extent": extent,
+        "partnersExtent": partners_extent(partner),
     }).add_to(fmap)
     return fmap
 

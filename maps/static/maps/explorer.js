@@ -15,6 +15,7 @@
   "use strict";
 
   var CELL_LIMIT = 2000;
+  var PROBE_LIMIT = 64;
   var MAX_CELL_ZOOM = 14;
   var PARTNER_COLOURS = {
     "stara-zagora": "#b03a2e", "sliven": "#1f618d", "larissa": "#1e8449", "drome": "#7d3c98"
@@ -95,7 +96,7 @@
   function readState(defaults) {
     var q = new URLSearchParams(global.location.search);
     var state = { view: null, kinds: {}, partners: null, colour: q.get("colour") || "activity" };
-    var m = /^(\d{1,2})\/(-?[\d.]+)\/(-?[\d.]+)$/.exec(q.get("map") || "");
+    var m = /^(\d{1,2}(?:\.5)?)\/(-?[\d.]+)\/(-?[\d.]+)$/.exec(q.get("map") || "");
     if (m) state.view = { zoom: +m[1], center: [+m[2], +m[3]] };
     var kinds = q.get("kinds");
     KINDS.forEach(function (k) {
@@ -295,7 +296,12 @@
       cells.set(key, "loading");
       var bbox = [b.getWest(), b.getSouth(), b.getEast(), b.getNorth()]
         .map(function (v) { return v.toFixed(6); }).join(",");
-      return getJSON(query({ bbox: bbox, limit: CELL_LIMIT })).then(function (fc) {
+      // A small first page says how many the cell holds: a dense cell costs no more
+      // than that, a sparse one is often complete with it.
+      return getJSON(query({ bbox: bbox, limit: PROBE_LIMIT })).then(function (fc) {
+        if (fc.numberMatched <= fc.numberReturned || fc.numberMatched > CELL_LIMIT) return fc;
+        return getJSON(query({ bbox: bbox, limit: CELL_LIMIT }));
+      }).then(function (fc) {
         if (fc.numberMatched > fc.numberReturned) {
           cells.set(key, "dense");
           makeBubble(key, b, fc);
@@ -369,7 +375,8 @@
       var q = new URLSearchParams(global.location.search);
       var c = map.getCenter(), z = map.getZoom();
       var digits = Math.max(2, Math.ceil(Math.log(Math.pow(2, z)) / Math.LN10));
-      q.set("map", Math.round(z) + "/" + c.lat.toFixed(digits) + "/" + c.lng.toFixed(digits));
+      q.set("map", Math.round(z * 2) / 2 + "/" + c.lat.toFixed(digits) + "/"
+        + c.lng.toFixed(digits));
       q.set("lang", options.lang);
       var kinds = KINDS.filter(function (k) { return state.kinds[k]; });
       if (kinds.length === KINDS.length) q.delete("kinds"); else q.set("kinds", kinds.join(","));
@@ -519,8 +526,9 @@
         Object.keys(CATEGORY_ICONS).forEach(function (c) {
           var li = el("li", {});
           var mark = el("span", { className: "atlas-marker atlas-family-" + CATEGORY_ICONS[c][1] });
+          // Lazy: inside the closed list, the icons load only when someone opens it.
           mark.appendChild(el("img", { src: options.iconBase + CATEGORY_ICONS[c][0] + ".svg",
-                                       alt: "", width: "15", height: "15" }));
+                                       alt: "", width: "15", height: "15", loading: "lazy" }));
           li.appendChild(mark);
           li.appendChild(document.createTextNode(labels.categories[c] || c));
           ul.appendChild(li);
@@ -708,8 +716,24 @@
 
     // --- start ---
 
+    // The first view: the URL's, else the layer's extent, else the partners' (both given
+    // by the page), so features are asked for at once, alongside the boundaries.
+    function extentBounds(e) { return L.latLngBounds([e[1], e[0]], [e[3], e[2]]); }
+    if (state.view) {
+      map.setView(state.view.center, state.view.zoom, { animate: false });
+    } else if (options.extent || options.partnersExtent) {
+      var wide = roomy();
+      map.fitBounds(extentBounds(options.extent || options.partnersExtent), {
+        paddingTopLeft: wide ? [60, 20] : [10, 60], paddingBottomRight: wide ? [240, 20] : [10, 10],
+        maxZoom: 15, animate: false
+      });
+    }
+    map.on("moveend", function () { load(); writeState(); });
+    map.on("zoomend", showBubbles);
+    writeState();
+
     var partnersUrl = options.partnersUrl + "?lang=" + encodeURIComponent(options.lang);
-    getJSON(partnersUrl).then(function (fc) {
+    var partnersLoaded = getJSON(partnersUrl).then(function (fc) {
       fc.features.forEach(function (f) {
         var slug = f.properties.slug;
         if (base.partner && base.partner.split(",").indexOf(slug) < 0) return;
@@ -722,25 +746,8 @@
         layersControl.addPartner(slug, f.properties.name);
       });
       applyVisibility();
-      if (state.view) {
-        map.setView(state.view.center, state.view.zoom, { animate: false });
-      } else if (options.extent) {
-        var e = options.extent;
-        map.fitBounds([[e[1], e[0]], [e[3], e[2]]], { padding: [20, 20], maxZoom: 15,
-                                                      animate: false });
-      } else if (boundaries.getLayers().length) {
-        // Room for the panels, so no partner starts hidden under one.
-        var wide = roomy();
-        map.fitBounds(boundaries.getBounds(), {
-          paddingTopLeft: wide ? [60, 20] : [10, 60], paddingBottomRight: wide ? [240, 20] : [10, 10],
-          animate: false
-        });
-      }
-      map.on("moveend", function () { load(); writeState(); });
-      map.on("zoomend", showBubbles);
-      writeState();
-      return load();
-    }).then(function () {
+    });
+    Promise.all([partnersLoaded, load()]).then(function () {
       container.setAttribute("data-ready", "true");
     }).catch(function (err) { console.error("Atlas: could not start", err); });
 

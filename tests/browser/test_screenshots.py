@@ -1,0 +1,64 @@
+"""Screenshots of each page with the demo data, at desktop and phone sizes.
+
+They land in test-results/screenshots/; the README shows copies of them (docs/).
+Each also checks that the page shows what it should, so a broken page fails here.
+"""
+
+from __future__ import annotations
+
+import pytest
+from django.core.management import call_command
+
+from tests.browser.conftest import BASEMAP_HOSTS, DESKTOP, PHONE, PLATFORM_HOSTS, screenshot
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+SIZES = {"desktop": DESKTOP, "phone": PHONE}
+
+
+@pytest.fixture
+def demo():
+    call_command("load_demo", verbosity=0)
+
+
+def _size(new_page, size: str):
+    phone = size == "phone"
+    return new_page(SIZES[size], is_mobile=phone, has_touch=phone)
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_screenshots_of_the_explorer(new_page, live_server, demo, size):
+    page = _size(new_page, size)
+    page.goto(f"{live_server.url}/?lang=bg")
+    page.wait_for_selector("[data-ready=true] .leaflet-marker-pane .marker-cluster",
+                           timeout=15_000)
+    assert page.locator("path.atlas-boundary").count() == 4
+    screenshot(page, f"explorer-{size}")
+    # Closer in, on Stara Zagora, with a popup open.
+    page.goto(f"{live_server.url}/?lang=bg&map=13/42.435/25.625")
+    page.wait_for_selector("[data-ready=true] .leaflet-marker-pane .atlas-marker",
+                           timeout=15_000)
+    page.fill("#atlas-search-input", "Августа Траяна")
+    page.locator(".atlas-result").first.click()
+    page.locator(".atlas-popup").wait_for(timeout=5_000)
+    assert page.locator(".atlas-popup-name").inner_text() == "Античен форум „Августа Траяна“"
+    screenshot(page, f"explorer-popup-{size}")
+    assert page.requested_hosts <= PLATFORM_HOSTS | BASEMAP_HOSTS
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_screenshots_of_the_layer_preview(new_page, live_server, demo, size):
+    page = _size(new_page, size)
+    page.goto(f"{live_server.url}/layers/stara-zagora-trails/?lang=fr")
+    page.wait_for_selector("#layer-table tbody tr td a", timeout=15_000)
+    page.wait_for_selector(".layer-map [data-ready=true] path.atlas-trail", timeout=15_000)
+    assert page.locator("#layer-table tbody tr").count() >= 2
+    page.screenshot(path=str(screenshot(page, f"layer-preview-{size}")), full_page=True)
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_screenshots_of_the_embed(new_page, live_server, demo, size):
+    page = _size(new_page, size)
+    page.goto(f"{live_server.url}/embed/?partner=sliven&lang=el")
+    page.wait_for_selector("[data-ready=true] .leaflet-marker-pane > *", timeout=15_000)
+    assert page.locator("path.atlas-boundary").count() == 1
+    screenshot(page, f"embed-{size}")
