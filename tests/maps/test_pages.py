@@ -119,7 +119,7 @@ def test_the_import_pages_are_translated(client, sliven):
 def _po_entries(path: Path) -> list[tuple[str, str]]:
     """(msgid, msgstr) pairs of a .po file, continuation lines joined."""
     entries, key, current = [], None, {}
-    for line in path.read_text(encoding="utf-8").splitlines() + [""]:
+    for line in [*path.read_text(encoding="utf-8").splitlines(), ""]:
         m = re.match(r'^(msgid|msgstr) "(.*)"$', line)
         if m:
             if m.group(1) == "msgid" and "msgstr" in current:
