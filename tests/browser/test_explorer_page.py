@@ -260,26 +260,29 @@ def test_routes_from_the_regional_layer_are_drawn_as_lines(page, live_server, re
     assert popup.locator("a").get_attribute("href") == "/routes/thracian-kings/"
 
 
+def _settle(page) -> None:
+    """Until the explorer has drawn every cell it asked for (it counts them: data-pending)."""
+    page.wait_for_timeout(100)
+    page.wait_for_selector(".folium-map[data-pending='0']", state="attached", timeout=10_000)
+
+
 def test_panning_fetches_only_what_is_new(page, live_server, region):
     _open(page, live_server, "lang=en&map=12/42.43/25.63", ready="")
-    page.wait_for_load_state("networkidle")
+    _settle(page)
     first = feature_requests(page)
     assert first
     page.evaluate("() => window.atlasMap.panBy([900, 0], {animate: false})")
-    page.wait_for_load_state("networkidle")
-    page.wait_for_timeout(300)
+    _settle(page)
     after_pan = feature_requests(page)[len(first):]
     assert after_pan, "panning a screen east asks for the cells that came into view"
     assert not set(after_pan) & set(first), "no cell is asked for twice"
     page.evaluate("() => window.atlasMap.panBy([-900, 0], {animate: false})")
-    page.wait_for_load_state("networkidle")
-    page.wait_for_timeout(300)
+    _settle(page)
     assert len(feature_requests(page)) == len(first) + len(after_pan), \
         "panning back asks for nothing"
     # Zooming in asks for nothing either: the coarser cells came complete.
     page.evaluate("() => window.atlasMap.setZoom(14, {animate: false})")
-    page.wait_for_load_state("networkidle")
-    page.wait_for_timeout(300)
+    _settle(page)
     assert len(feature_requests(page)) == len(first) + len(after_pan)
 
 

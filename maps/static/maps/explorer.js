@@ -16,6 +16,7 @@
 
   var CELL_LIMIT = 2000;
   var PROBE_LIMIT = 64;
+  var PROBE_BELOW_ZOOM = 11;  // cells of zoom 11 are about 20 km wide
   var MAX_CELL_ZOOM = 14;
   var PARTNER_COLOURS = {
     "stara-zagora": "#b03a2e", "sliven": "#1f618d", "larissa": "#1e8449", "drome": "#7d3c98"
@@ -282,13 +283,20 @@
       return options.featuresUrl + "?" + q.toString();
     }
 
+    var pending = 0;
+    function busy(delta) {
+      pending += delta;
+      container.setAttribute("data-pending", String(pending));
+    }
+
     function getJSON(url) {
       requests += 1;
       container.setAttribute("data-requests", String(requests));
+      busy(1);
       return fetch(url).then(function (r) {
         if (!r.ok) throw new Error("HTTP " + r.status + " for " + url);
         return r.json();
-      });
+      }).finally(function () { busy(-1); });
     }
 
     function loadCell(z, x, y) {
@@ -296,9 +304,12 @@
       cells.set(key, "loading");
       var bbox = [b.getWest(), b.getSouth(), b.getEast(), b.getNorth()]
         .map(function (v) { return v.toFixed(6); }).join(",");
-      // A small first page says how many the cell holds: a dense cell costs no more
-      // than that, a sparse one is often complete with it.
-      return getJSON(query({ bbox: bbox, limit: PROBE_LIMIT })).then(function (fc) {
+      // A small first page says how many a large cell holds: a dense cell costs no more
+      // than that, a sparse one is often complete with it. Small cells are rarely dense:
+      // they are asked for whole at once.
+      var first = z < PROBE_BELOW_ZOOM ? PROBE_LIMIT : CELL_LIMIT;
+      busy(1);  // the cell, until its features are drawn
+      return getJSON(query({ bbox: bbox, limit: first })).then(function (fc) {
         if (fc.numberMatched <= fc.numberReturned || fc.numberMatched > CELL_LIMIT) return fc;
         return getJSON(query({ bbox: bbox, limit: CELL_LIMIT }));
       }).then(function (fc) {
@@ -313,7 +324,7 @@
       }).catch(function (err) {
         cells.delete(key);
         console.error("Atlas: could not load features", err);
-      });
+      }).finally(function () { busy(-1); });
     }
 
     function makeBubble(key, bounds, fc) {
