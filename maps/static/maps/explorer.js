@@ -224,7 +224,8 @@
       }
       // Popups open below the search box and the buttons at the top, never under them.
       layer.bindPopup(function () { return popupContent(f); }, {
-        maxWidth: 280, autoPanPaddingTopLeft: L.point(10, 175), autoPanPaddingBottomRight: L.point(10, 40)
+        maxWidth: 280, autoPanPaddingTopLeft: L.point(10, 175),
+        autoPanPaddingBottomRight: L.point(10, 40)
       });
       var rec = { id: f.id, kind: p.kind, partner: p.partner, layer: layer, feature: f,
                   shown: false };
