@@ -5,6 +5,7 @@ from layers import tiles
 
 urlpatterns = [
     path("admin/", admin.site.urls),
+    path("api/routes/", include("routes.urls")),
     path("api/", include("layers.urls")),
     path("api/imports/", include("importers.api_urls")),
     path("import/", include("importers.urls")),

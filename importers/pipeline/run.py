@@ -25,6 +25,7 @@ from importers.pipeline import writer
 from importers.pipeline.normalise import Issue, Rows, choose_id_field, normalise
 from importers.pipeline.prepare import sha256, working_copy
 from importers.safety import Limits
+from importers.signals import layer_written
 from layers.models import Layer, Partner
 from layers.vocabulary import LayerKind
 
@@ -163,6 +164,7 @@ def run_import(request: ImportRequest, progress: Progress | None = None) -> Impo
         counts = writer.write(rows=result.rows, layer_id=layer.pk, run_id=run.pk,
                               sync=request.sync)
         result.counts.update(counts)
+        layer_written.send(sender=run_import, layer=layer)
         run.counts = result.counts
         run.duration_s = time.perf_counter() - t0
         run.save(update_fields=["counts", "duration_s"])
@@ -289,6 +291,7 @@ def undo_last_import(*, layer: Layer) -> ImportRun:
     if run is None:
         raise Refused(f"layer {layer.slug!r} has no import left to undo")
     writer.undo(run_id=run.pk, kind=layer.kind)
+    layer_written.send(sender=undo_last_import, layer=layer)
     run.status = ImportRun.Status.UNDONE
     run.save(update_fields=["status"])
     if run.options.get("layer_created") and not layer.import_runs.filter(
