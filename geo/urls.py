@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.urls import include, path
 
 from layers import tiles
+from routes import views as route_views
 
 urlpatterns = [
     path("admin/", admin.site.urls),
@@ -12,5 +13,6 @@ urlpatterns = [
     path("ogc/", include("layers.ogc_urls")),
     path("tiles/<str:cid>.json", tiles.tilejson, name="tilejson"),
     path("tiles/<str:cid>/<int:z>/<int:x>/<int:y>.mvt", tiles.tile, name="tile"),
+    path("routes/<slug:slug>/edit/", route_views.editor, name="route-editor"),
     path("", include("maps.urls")),
 ]
