@@ -146,7 +146,7 @@ class RoutePreview(APIView):
 
     permission_classes = [IsPartnerEditor]
 
-    @extend_schema(request=COMPOSITION, responses={200: OpenApiTypes.OBJECT},
+    @extend_schema(request={"application/json": COMPOSITION}, responses={200: OpenApiTypes.OBJECT},
                    summary="Preview a composition: stops (attraction ids) and leg modes")
     def post(self, request):
         lang = parse_lang(request)
@@ -171,7 +171,7 @@ class RouteComposition(APIView):
 
     permission_classes = [IsPartnerEditor]
 
-    @extend_schema(request=COMPOSITION, responses={200: OpenApiTypes.OBJECT},
+    @extend_schema(request={"application/json": COMPOSITION}, responses={200: OpenApiTypes.OBJECT},
                    summary="Replace a route's stops and legs (partner editors)")
     def put(self, request, slug: str):
         route = PilotRoute.objects.filter(slug=slug).first()

@@ -12,14 +12,14 @@ from layers.models import Attraction, Partner
 from layers.services import partner_editors_group_ensure
 from routes.demo import load_demo_routes
 from routes.models import PilotRoute
-from tests.browser.conftest import BASEMAP_HOSTS, browser, page  # noqa: F401  (fixtures)
+from tests.browser.conftest import BASEMAP_HOSTS
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 SLUG = "foret-de-saou-and-the-trois-becs"
 
 
 @pytest.fixture
-def editor_page(page, live_server):  # noqa: F811
+def editor_page(page, live_server):
     load_demo(DEMO_DIR)
     load_demo_routes(DEMO_DIR)
     user = User.objects.create_user("claire", password="x")
@@ -34,11 +34,11 @@ def editor_page(page, live_server):  # noqa: F811
     return page
 
 
-def stop_names(page) -> list[str]:  # noqa: F811
+def stop_names(page) -> list[str]:
     return page.locator("#route-stops li.stop .name").all_inner_texts()
 
 
-def click_attraction(page, attraction: Attraction) -> None:  # noqa: F811
+def click_attraction(page, attraction: Attraction) -> None:
     """Click the attraction's marker where Leaflet drew it, then 'Add as stop'."""
     x, y = page.evaluate("""([lat, lon]) => {
         const map = Object.keys(window).filter(k => k.startsWith("map_"))
