@@ -12,7 +12,8 @@ checked by hand and are the same in all three countries:
   more than the threshold.
 - **Slopes** (for walking and cycling times and the steepest grade) are taken on
   the profile resampled every ``STEP_M`` (25 m) and averaged over
-  ``SLOPE_WINDOW_M`` (100 m), so one noisy point does not make a wall.
+  ``SLOPE_WINDOW_M`` (100 m), so one noisy point does not make a wall; beyond 100 %
+  a slope is timed as 100 % (``MAX_SLOPE``).
 - **Walking** time follows Tobler's hiking function,
   ``speed = 6 · exp(-3.5 · |slope + 0.05|)`` km/h (5.0 km/h on the flat, fastest on
   a gentle descent).
@@ -43,6 +44,8 @@ ELEVATION_THRESHOLD_M = 3.0
 STEP_M = 25.0
 SLOPE_WINDOW_M = 100.0
 GRADE_WINDOW_M = 200.0
+MAX_SLOPE = 1.0
+"""Steeper than 100 % over 100 m is a scramble or an elevation error: timed as 100 %."""
 CYCLIST_W = 75.0
 CYCLIST_MASS_KG = 90.0  # rider, bike and luggage
 ROLLING_RESISTANCE = 0.007  # touring tyres on mixed surfaces
@@ -105,7 +108,7 @@ def slopes(dist: np.ndarray, z: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     hi = np.clip(mid + half, 0, at[-1])
     rise = np.interp(hi, at, ele) - np.interp(lo, at, ele)
     run = np.maximum(hi - lo, 1e-9)
-    return np.diff(at), rise / run
+    return np.diff(at), np.clip(rise / run, -MAX_SLOPE, MAX_SLOPE)
 
 
 def tobler_kmh(slope: np.ndarray | float) -> np.ndarray:

@@ -61,9 +61,9 @@ def _network_lines(partner_ids: list[int], a: tuple[float, float],
               AND t.retired_at IS NULL
               AND t.geom && ST_MakeEnvelope(%s, %s, %s, %s, {WGS84})),
         noded AS (SELECT (ST_Dump(ST_Node(ST_Collect(g)))).geom AS seg FROM lines)
-        SELECT ST_AsBinary(n.seg), src.id, src.ndims
+        SELECT ST_AsBinary(n.seg), src.id, src.ndims, ST_AsBinary(src.g)
         FROM noded n CROSS JOIN LATERAL (
-            SELECT id, ndims FROM lines
+            SELECT id, ndims, g FROM lines
             ORDER BY ST_Distance(lines.g, ST_LineInterpolatePoint(ST_Force2D(n.seg), 0.5))
             LIMIT 1) src
         WHERE ST_NPoints(n.seg) >= 2
@@ -72,13 +72,31 @@ def _network_lines(partner_ids: list[int], a: tuple[float, float],
         cursor.execute(sql, [partner_ids, *box])
         rows = cursor.fetchall()
     out = []
-    for wkb, trail_id, ndims in rows:
+    for wkb, trail_id, ndims, source_wkb in rows:
         coords = shapely.get_coordinates(shapely.from_wkb(bytes(wkb)), include_z=True)
         if ndims < 3:  # ST_Force3D's zeros are not elevations
             coords[:, 2] = np.nan
+        else:
+            _own_elevations(coords, shapely.get_coordinates(
+                shapely.from_wkb(bytes(source_wkb)), include_z=True))
         if len(coords) >= 2:
             out.append((coords, trail_id))
     return out
+
+
+def _own_elevations(coords: np.ndarray, source: np.ndarray) -> None:
+    """Give each vertex of a noded piece the elevation of its own trail.
+
+    Where two trails cross, GEOS gives the new node the mean of both trails' Z (and 0
+    stands for "none" on a trail without elevation): the node's Z is taken again from
+    the trail the piece belongs to, interpolated along it.
+    """
+    known = {_key(c): c[2] for c in source}
+    for i, c in enumerate(coords):
+        z = known.get(_key(c))
+        if z is None:
+            z = _project(source, (c[0], c[1]))[3][2]
+        coords[i, 2] = z
 
 
 def _key(xy) -> tuple[float, float]:

@@ -115,3 +115,11 @@ def test_profile_shows_a_gap_where_a_leg_has_no_elevation():
     rows = metrics.profile(legs)
     assert rows[0][:2] == [0.0, 100.0] and rows[4][:2] == [1000.0, 140.0]
     assert rows[-1][0] == pytest.approx(3000, abs=0.1) and rows[-1][1] is None
+
+
+def test_an_elevation_error_does_not_make_a_leg_last_for_ever():
+    xy = line_north(1000, 200)
+    z = np.full(len(xy), 200.0)
+    z[100] = 2200.0  # one point 2 km up: a DEM spike
+    leg = metrics.leg_metrics(Mode.WALK, np.column_stack([xy, z]))
+    assert math.isfinite(leg.duration_min) and leg.duration_min < 12 * 60

@@ -105,3 +105,24 @@ def test_a_leg_can_follow_part_of_a_trail_either_way(world, start, end):
                                              pytest.approx(down, abs=0.5))
     first = leg.geom.coords[0]
     assert first[2] == pytest.approx(100 + start / 20, abs=0.01)
+
+
+def test_a_trail_without_elevation_crossing_one_with_it_invents_no_elevation(world):
+    from tests.routes.conftest import trail
+
+    trails = world["trails"]["T1"].layer
+    # 2D, crossing T1 between two of its vertices (GEOS would give the node Z = mean).
+    trail(trails, [(1550, -500), (1550, 500)])
+    from tests.factories import make_attraction
+    from tests.routes.conftest import at
+
+    east = make_attraction(world["places"], *at(2000, 0), name_en="East end")
+    route = make_route(world["partner"])
+    route = route_compose(route=route, stops=[StopSpec(world["stops"]["s1"]),
+                                              StopSpec(east)], modes=["walk"])
+    leg = route.legs.get()
+    assert leg.source == LegSource.ROUTED and leg.geom.hasz
+    # T1 climbs steadily from 100 m to 200 m: the crossing must not pull it to 0 m.
+    assert min(c[2] for c in leg.geom.coords) == pytest.approx(100, abs=0.01)
+    assert route.ascent_m == pytest.approx(100, abs=0.5) and route.descent_m == 0
+    assert route.moving_min < 60  # 2 km on a gentle slope
