@@ -40,7 +40,26 @@ QUAD_SEGS = 16
 """Segments per quarter circle of a disc polygon."""
 DISC_FACTOR = 1 / math.cos(math.pi / (4 * QUAD_SEGS))
 """Radius of the polygon's corners over R: its edges then touch the circle of radius R."""
-GAP_DECIMALS = 5  # about 1 m: gap outlines are drawn from polygons of R-sized circles
+OUTLINE_DECIMALS = 6  # about 0.1 m, as the rest of the API
+
+
+def _lonlat(sql: str, within: str) -> str:
+    """SQL: the EPSG:3035 polygon(s) ``sql`` in lon/lat, inside the lon/lat polygon
+    ``within``, valid, rounded to OUTLINE_DECIMALS.
+
+    An edge straight in EPSG:3035 bows by metres in lon/lat over tens of km: clipped
+    again, a gap stays inside the territory as a client draws it. A polygon valid in
+    EPSG:3035 may also pinch into a self-intersection once transformed (where a gap
+    touches the territory's edge at a point): it is repaired, then rounded by GEOS so
+    that the rounding leaves it valid.
+    """
+    return (f"ST_ReducePrecision(ST_CollectionExtract(ST_Intersection(ST_MakeValid("
+            f"ST_Transform({sql}, {WGS84})), {within}), 3), 1e-{OUTLINE_DECIMALS})")
+
+
+def _geojson(sql: str) -> str:
+    """SQL: GeoJSON of the lon/lat polygon(s) ``sql``, right-hand rule (RFC 7946)."""
+    return f"ST_AsGeoJSON(ST_ForcePolygonCCW({sql}), {OUTLINE_DECIMALS})::json"
 
 
 @dataclass
@@ -180,8 +199,7 @@ def area_statistics(query: CoverageQuery, lang: str, *,
     area = _area_cte(query, lang, params)
     attractions = _attraction_filter("x", query, params)
     trails = _trail_filter("t")
-    shape = (f"ST_AsGeoJSON(ST_ForcePolygonCCW(a.g), {GAP_DECIMALS})::json"
-             if geometry else "NULL::json")
+    shape = _geojson("a.g") if geometry else "NULL::json"
     sql = f"""
     WITH {area},
     counted AS (
@@ -294,20 +312,21 @@ def coverage_gaps(query: CoverageQuery, lang: str, *, geometry: bool = False,
     params: list = []
     area = _area_cte(query, lang, params)
     sites = _sites_cte(query, params)
-    shape = (f"ST_AsGeoJSON(ST_ForcePolygonCCW(ST_Transform(g.g, {WGS84})), "
-             f"{GAP_DECIMALS})::json" if geometry else "NULL::json")
+    shape = _geojson("g.outline") if geometry else "NULL::json"
+    # The reach is the partner's boundary less the gaps as published: the two share the
+    # territory exactly, in the coordinates a client gets.
+    reach_shape = _geojson(
+        "ST_ReducePrecision(ST_CollectionExtract(COALESCE(ST_Difference(p.boundary, ("
+        "SELECT ST_Union(g.outline) FROM gap g WHERE g.partner_id = p.id)), p.boundary), 3),"
+        f" 1e-{OUTLINE_DECIMALS})")
     within = f"""
     UNION ALL
-    SELECT 'reach', t.partner, NULL, NULL, NULL, NULL,
-           ST_AsGeoJSON(ST_ForcePolygonCCW(ST_Transform(ST_CollectionExtract(COALESCE(
-               ST_Difference(t.g, (SELECT ST_Collect(g.g) FROM gap g
-                                   WHERE g.partner_id = t.partner_id)), t.g), 3),
-               {WGS84})), {GAP_DECIMALS})::json
-    FROM territory t""" if reach else ""
+    SELECT 'reach', p.slug, NULL, NULL, NULL, NULL, {reach_shape}
+    FROM layers_partner p JOIN territory t ON t.partner_id = p.id""" if reach else ""
     sql = f"""
     WITH {area},
     territory AS MATERIALIZED (
-        SELECT a.partner_id, a.key AS partner, a.g_laea AS g,
+        SELECT a.partner_id, a.key AS partner, a.g_laea AS g, a.g AS boundary,
                -- Everything within R of the territory, as a lon/lat box for the indexes.
                ST_Transform(ST_Segmentize(ST_Expand(ST_Envelope(a.g_laea), %(r)s), %(r)s),
                             {WGS84}) AS reach
@@ -343,7 +362,7 @@ def coverage_gaps(query: CoverageQuery, lang: str, *, geometry: bool = False,
     ),
     {_routes_cte(query)},
     gap_region AS MATERIALIZED (
-        SELECT t.partner_id, t.partner, CASE
+        SELECT t.partner_id, t.partner, t.boundary, CASE
             WHEN NOT EXISTS (SELECT 1 FROM site s WHERE s.partner_id = t.partner_id) THEN t.g
             WHEN o.g IS NULL THEN NULL
             ELSE ST_Intersection(t.g, ST_Difference(o.g, r.g)) END AS g
@@ -353,6 +372,8 @@ def coverage_gaps(query: CoverageQuery, lang: str, *, geometry: bool = False,
     ),
     gap AS MATERIALIZED (
         SELECT r.partner_id, r.partner, d.geom AS g, ST_Area(d.geom) AS area,
+               {_lonlat("d.geom", "r.boundary") if geometry or reach else "NULL::geometry"}
+                   AS outline,
                row_number() OVER (PARTITION BY r.partner ORDER BY ST_Area(d.geom) DESC,
                                   ST_XMin(d.geom), ST_YMin(d.geom)) AS rank
         FROM gap_region r

@@ -6,6 +6,7 @@ from layers import tiles
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/routes/", include("routes.urls")),
+    path("", include("coverage.urls")),
     path("api/", include("layers.urls")),
     path("api/imports/", include("importers.api_urls")),
     path("import/", include("importers.urls")),
