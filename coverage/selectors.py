@@ -40,6 +40,18 @@ QUAD_SEGS = 16
 """Segments per quarter circle of a disc polygon."""
 DISC_FACTOR = 1 / math.cos(math.pi / (4 * QUAD_SEGS))
 """Radius of the polygon's corners over R: its edges then touch the circle of radius R."""
+SLIVER_SHARE = 0.02
+
+
+def smallest_gap_m2(radius_m: float) -> float:
+    """Smallest gap (m²) worth a planner's attention: (R/50)², 1 ha for R = 5 km.
+
+    Smaller parts are slivers where two circles, or a circle and the territory's edge,
+    nearly meet: not places. They are left out of the gaps and their areas.
+    """
+    return (radius_m * SLIVER_SHARE) ** 2
+
+
 OUTLINE_DECIMALS = 6  # about 0.1 m, as the rest of the API
 
 
@@ -380,7 +392,7 @@ def coverage_gaps(query: CoverageQuery, lang: str, *, geometry: bool = False,
         LEFT JOIN route_reach rr ON rr.partner_id = r.partner_id
         CROSS JOIN LATERAL ST_Dump(ST_CollectionExtract(
             CASE WHEN rr.g IS NULL THEN r.g ELSE ST_Difference(r.g, rr.g) END, 3)) d
-        WHERE ST_Area(d.geom) > 0
+        WHERE ST_Area(d.geom) >= %(sliver)s
     )
     SELECT 'gap', g.partner, g.rank, g.area / 1e6,
            ST_AsGeoJSON(ST_Transform(ST_PointOnSurface(g.g), {WGS84}), 6)::json,
@@ -400,7 +412,8 @@ def coverage_gaps(query: CoverageQuery, lang: str, *, geometry: bool = False,
     """
     with connection.cursor() as cursor:
         cursor.execute(_named(sql, params), {
-            **_positional(params), "r": query.radius_m, "disc": query.radius_m * DISC_FACTOR})
+            **_positional(params), "r": query.radius_m, "disc": query.radius_m * DISC_FACTOR,
+            "sliver": smallest_gap_m2(query.radius_m)})
         rows = cursor.fetchall()
     result = Gaps(gaps=[], gap_km2={}, reach={})
     for kind, key, rank, km2, centre, touches, outline in rows:

@@ -7,7 +7,7 @@ import shapely
 
 from coverage.params import CoverageQuery
 from coverage.selectors import DISC_FACTOR, analyse, coverage_gaps
-from tests.coverage.conftest import (
+from tests.coverage.world import (
     EAST,
     GEOD,
     KM,

@@ -13,7 +13,7 @@ from coverage.params import CoverageQuery
 from coverage.selectors import analyse
 from layers.demo import DEMO_DIR, load_demo
 from routes.demo import load_demo_routes
-from tests.coverage.conftest import TERRITORY, lonlat
+from tests.coverage.world import TERRITORY, lonlat
 
 pytestmark = pytest.mark.django_db
 
