@@ -328,12 +328,19 @@ def extent(*, kinds: list[str], layer: str | None = None) -> list[float] | None:
     parts, params = [], []
     for k in kinds:
         kind = KINDS[k]
+        if not kind.layered:
+            if not layer:
+                parts.append(f"SELECT ST_Force2D(x.{kind.geom}) AS g FROM {kind.table} x "
+                             "WHERE x.status = 'published'")
+            continue
         cond = "AND l.slug = %s" if layer else ""
-        parts.append(f"""SELECT x.{kind.geom} AS g FROM {kind.table} x
+        parts.append(f"""SELECT ST_Force2D(x.{kind.geom}) AS g FROM {kind.table} x
             JOIN layers_layer l ON l.id = x.layer_id
             WHERE l.visibility = '{Visibility.PUBLIC}' AND x.retired_at IS NULL {cond}""")
         if layer:
             params.append(layer)
+    if not parts:
+        return None
     with connection.cursor() as cursor:
         cursor.execute(f"SELECT ST_XMin(e), ST_YMin(e), ST_XMax(e), ST_YMax(e) FROM "
                        f"(SELECT ST_Extent(g) AS e FROM ({' UNION ALL '.join(parts)}) u) x",

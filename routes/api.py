@@ -6,16 +6,20 @@ from __future__ import annotations
 import json
 import uuid
 
+from django.db import transaction
+from django.db.models import Q
 from django.http import Http404, HttpResponse, JsonResponse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.views import APIView
 
+from layers.admin import editable_partners
 from layers.api import GEOJSON, LANG, _geojson, _link
 from layers.exceptions import BadParameter
-from layers.models import Attraction
+from layers.models import Attraction, Partner
 from layers.params import _number, parse_lang, parse_page
+from layers.vocabulary import Visibility
 from routes import exports, selectors, services
 from routes.models import PilotRoute
 from routes.params import parse_route_filters
@@ -109,39 +113,109 @@ class RouteExport(APIView):
         return response
 
 
+def _composition(request) -> tuple[list[services.StopSpec], list[str]]:
+    data = request.data if isinstance(request.data, dict) else {}
+    stops = _stop_specs(data.get("stops"), request.user)
+    modes = data.get("modes")
+    if not isinstance(modes, list) or len(modes) != len(stops) - 1:
+        raise BadParameter("modes", f"give one mode per leg: {len(stops) - 1} for "
+                           f"{len(stops)} stops")
+    for i, mode in enumerate(modes):
+        if mode not in Mode.values:
+            raise BadParameter("modes", f"leg {i + 1}: unknown mode {mode!r}; use one of "
+                               + ", ".join(Mode.values))
+    return stops, modes
+
+
+class IsPartnerEditor(IsAuthenticated):
+    message = "Only partner editors compose routes."
+
+    def has_permission(self, request, view) -> bool:
+        return super().has_permission(request, view) and \
+            editable_partners(request.user).exists()
+
+
+COMPOSITION = {"type": "object", "properties": {
+    "stops": {"type": "array", "items": {"type": "object", "properties": {
+        "id": {"type": "string", "format": "uuid"}, "suggested_min": {"type": "integer"}}}},
+    "modes": {"type": "array", "items": {"type": "string", "enum": list(Mode.values)}}}}
+
+
 class RoutePreview(APIView):
     """Metrics of a composition before it is saved (for editors)."""
 
-    permission_classes = [IsAuthenticated]
+    permission_classes = [IsPartnerEditor]
 
-    @extend_schema(request=OpenApiTypes.OBJECT, responses={200: OpenApiTypes.OBJECT},
+    @extend_schema(request={"application/json": COMPOSITION}, responses={200: OpenApiTypes.OBJECT},
                    summary="Preview a composition: stops (attraction ids) and leg modes")
     def post(self, request):
-        data = request.data if isinstance(request.data, dict) else {}
         lang = parse_lang(request)
-        stops = _stop_specs(data.get("stops"))
-        modes = data.get("modes") or []
-        if not isinstance(modes, list) or len(modes) != max(len(stops) - 1, 0):
-            raise BadParameter("modes", f"give one mode per leg: {max(len(stops) - 1, 0)} "
-                               "for these stops")
-        for i, mode in enumerate(modes):
-            if mode not in Mode.values:
-                raise BadParameter("modes", f"leg {i + 1}: unknown mode {mode!r}; use one of "
-                                   + ", ".join(Mode.values))
-        partner_ids = sorted({s.attraction.layer.partner_id for s in stops})
-        result, geom = services.route_preview(stops=stops, modes=modes, partner_ids=partner_ids)
+        stops, modes = _composition(request)
+        data = request.data if isinstance(request.data, dict) else {}
+        partners = _partner_ids(data.get("partners"), stops)
+        result, geom = services.route_preview(stops=stops, modes=modes, partner_ids=partners)
         return JsonResponse(preview_body(result, geom, lang))
 
 
-def _stop_specs(raw) -> list[services.StopSpec]:
+def _partner_ids(slugs, stops: list[services.StopSpec]) -> list[int]:
+    """The partners whose trails legs may follow: those named, else the stops' partners."""
+    if slugs:
+        if not isinstance(slugs, list):
+            raise BadParameter("partners", "a list of partner slugs")
+        return list(Partner.objects.filter(slug__in=slugs).values_list("id", flat=True))
+    return sorted({s.attraction.layer.partner_id for s in stops})
+
+
+class RouteComposition(APIView):
+    """Save a route's stops and leg modes; legs are routed and metrics computed."""
+
+    permission_classes = [IsPartnerEditor]
+
+    @extend_schema(request={"application/json": COMPOSITION}, responses={200: OpenApiTypes.OBJECT},
+                   summary="Replace a route's stops and legs (partner editors)")
+    def put(self, request, slug: str):
+        route = PilotRoute.objects.filter(slug=slug).first()
+        if route is None:
+            raise Http404
+        if not route.partners.filter(pk__in=editable_partners(request.user)).exists():
+            return JsonResponse({"error": "you do not edit any of this route's partners"},
+                                status=403)
+        lang = parse_lang(request)
+        stops, modes = _composition(request)
+        with transaction.atomic():
+            route = services.route_compose(route=route, stops=stops, modes=modes)
+        return JsonResponse(saved_body(route, lang))
+
+
+def saved_body(route: PilotRoute, lang: str) -> dict:
+    """What the editor shows after saving: the same keys as a preview."""
+    legs = list(route.legs.order_by("order"))
+    return {
+        "slug": route.slug, "status": route.status, "saved": True,
+        "geometry": json.loads(route.geom.geojson) if route.geom else None,
+        "length_m": _round(route.length_m), "ascent_m": _round(route.ascent_m),
+        "descent_m": _round(route.descent_m), "moving_min": route.moving_min,
+        "stops_min": route.stops_min, "duration_min": route.duration_min,
+        "duration_by_mode": route.duration_by_mode, "difficulty": route.difficulty,
+        "difficulty_reason": selectors.difficulty_reason(route.difficulty_basis, lang),
+        "legs": [{"order": leg.order, "mode": leg.mode, "source": leg.source,
+                  "length_m": _round(leg.length_m), "duration_min": _round(leg.duration_min)}
+                 for leg in legs],
+    }
+
+
+def _stop_specs(raw, user) -> list[services.StopSpec]:
     if not isinstance(raw, list) or len(raw) < 2:
         raise BadParameter("stops", "give at least two stops: attraction ids in order")
     specs = []
     for i, item in enumerate(raw, start=1):
         uid = item.get("id") if isinstance(item, dict) else item
         minutes = item.get("suggested_min", 30) if isinstance(item, dict) else 30
-        attraction = Attraction.objects.select_related("layer").filter(uid=str(uid)).first() \
-            if _is_uuid(uid) else None
+        # Public attractions, and the editor's own partners' unpublished ones.
+        visible = Attraction.objects.select_related("layer").filter(
+            Q(layer__visibility=Visibility.PUBLIC) | Q(layer__partner__in=editable_partners(user)),
+            retired_at__isnull=True)
+        attraction = visible.filter(uid=str(uid)).first() if _is_uuid(uid) else None
         if attraction is None:
             raise BadParameter("stops", f"stop {i}: no attraction with id {uid!r}")
         if not isinstance(minutes, int) or not 0 <= minutes <= 24 * 60:

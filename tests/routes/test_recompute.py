@@ -72,3 +72,25 @@ def test_metrics_cannot_be_set_in_the_admin_form():
 
     for name in ("length_m", "ascent_m", "duration_min", "difficulty"):
         assert name in PilotRouteAdmin.readonly_fields
+
+
+def test_undoing_an_import_whose_attraction_became_a_stop_is_refused_clearly(world, tmp_path):
+    import json
+
+    from importers.exceptions import Refused
+    from importers.pipeline import ImportRequest, run_import, undo_last_import
+    from layers.models import Attraction, Layer
+
+    path = tmp_path / "new.geojson"
+    path.write_text(json.dumps({"type": "FeatureCollection", "features": [
+        {"type": "Feature", "properties": {"name": "Watermill", "id": "m1"},
+         "geometry": {"type": "Point", "coordinates": [25.61, 42.41]}}]}))
+    run_import(ImportRequest(path=path, partner=world["partner"], layer_slug="sz-mills",
+                             kind="attractions"))
+    mill = Attraction.objects.get(layer__slug="sz-mills")
+    route = make_route(world["partner"])
+    route_compose(route=route, stops=[StopSpec(world["stops"]["s1"]), StopSpec(mill)],
+                  modes=["car"])
+    with pytest.raises(Refused, match="stops of pilot routes"):
+        undo_last_import(layer=Layer.objects.get(slug="sz-mills"))
+    assert Attraction.objects.filter(pk=mill.pk).exists()

@@ -86,3 +86,22 @@ def test_mixed_route_sums_its_legs_and_its_stop_times(world):
     # Only the walking leg had elevation: its climb is the route's.
     assert route.ascent_m == pytest.approx(legs[0].ascent_m)
     assert not route.geom.hasz  # one leg without Z: the route line is 2D
+
+
+@pytest.mark.parametrize("start, end", [(500, 1500), (1500, 500)])
+def test_a_leg_can_follow_part_of_a_trail_either_way(world, start, end):
+    from routes.models import RouteLeg
+    from routes.services import route_recompute
+
+    route = make_route(world["partner"])
+    RouteLeg.objects.create(route=route, order=1, mode="walk", source=LegSource.TRAIL,
+                            trail=world["trails"]["T1"], trail_start_m=start, trail_end_m=end)
+    route = route_recompute(route=route)
+    leg = route.legs.get()
+    assert leg.length_m == pytest.approx(polyline_length([(500, 0), (1500, 0)]), abs=1.0)
+    # T1 climbs 5 m per 100 m eastwards: 50 m up one way, 50 m down the other.
+    up, down = (50, 0) if start < end else (0, 50)
+    assert (leg.ascent_m, leg.descent_m) == (pytest.approx(up, abs=0.5),
+                                             pytest.approx(down, abs=0.5))
+    first = leg.geom.coords[0]
+    assert first[2] == pytest.approx(100 + start / 20, abs=0.01)
