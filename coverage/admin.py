@@ -1,4 +1,9 @@
-"""Sub-area layers in the admin, scoped to the partners a user edits (as layers are)."""
+"""Sub-area layers in the admin: a partner's editors mark their own partner's layers.
+
+Editors groups hold the layers app's permissions only (``layers.services``); marking a
+layer as sub-areas is part of looking after the partner's layers, so it is allowed to
+whoever edits the partner, as layers are, without a permission of its own.
+"""
 
 from __future__ import annotations
 
@@ -30,3 +35,27 @@ class AreaLayerAdmin(admin.ModelAdmin):
             kwargs["queryset"] = Layer.objects.filter(
                 kind=LayerKind.ATTRACTIONS, partner__in=editable_partners(request.user))
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def _edits(self, request, obj: AreaLayer | None = None) -> bool:
+        user = request.user
+        if not (user.is_active and user.is_staff):
+            return False
+        partners = editable_partners(user)
+        if obj is None:
+            return partners.exists()
+        return partners.filter(pk=obj.layer.partner_id).exists()
+
+    def has_module_permission(self, request) -> bool:
+        return self._edits(request)
+
+    def has_view_permission(self, request, obj=None) -> bool:
+        return self._edits(request, obj)
+
+    def has_add_permission(self, request) -> bool:
+        return self._edits(request)
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return self._edits(request, obj)
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return self._edits(request, obj)

@@ -103,7 +103,8 @@ class CoverageSerializer(serializers.Serializer):
     categories = serializers.ListField(child=serializers.DictField())
 
 
-GAPS_IN_SUMMARY = 10
+GAPS_LISTED = 10
+"""The largest gaps of each partner in the statistics; every gap is in the GeoJSON."""
 
 
 def area_dict(a: AreaStats) -> dict:
@@ -132,7 +133,7 @@ def coverage_dict(c: Coverage) -> dict:
         "sub_areas": [area_dict(a) for a in c.sub_areas],
         "gaps": [{"partner": g.partner, "rank": g.rank, "area_km2": round_to(g.area_km2, 3),
                   "centre": list(g.centre), "touches": g.touches}
-                 for g in c.gaps if g.rank <= GAPS_IN_SUMMARY],
+                 for g in c.gaps if g.rank <= GAPS_LISTED],
         "categories": [{"category": cat, "label": str(Category(cat).label),
                         "by_partner": {a.key: a.by_category.get(cat, 0) for a in c.partners}}
                        for cat in c.categories],

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from coverage import selectors
+from coverage.api import GAPS_LISTED
 from coverage.builders import map_parts, planner_map
 from coverage.params import (
     DEFAULT_RADIUS_KM,
@@ -31,8 +32,6 @@ from layers.vocabulary import OSM_TAG, Category
 MEASURES = ("density", "trails", "reach")
 """What the choropleth colours: attractions per 100 km², trail km per 100 km², reach."""
 CATEGORY_GROUPS = ("tourism", "historic", "natural", "leisure", "craft")
-GAPS_LISTED = 10
-"""The largest gaps of each partner listed; all of them are on the map and in the CSV."""
 
 
 def _lang(request: HttpRequest) -> str:
