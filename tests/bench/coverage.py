@@ -1,7 +1,8 @@
 """Coverage benchmark (issue: Coverage): the full analysis of the four partners.
 
-Data: the demo partners' territories, their demo data and routes, and 10,000 attractions
-and 500 trails made here, in two shapes: *towns* (30 towns a partner, 0.3 to 2 km
+Data: the demo partners' territories, their demo data and routes, sub-areas (a grid of
+20 km squares over each territory), and 10,000 attractions and 500 trails made here, in
+two shapes: *towns* (30 towns a partner, 0.3 to 2 km
 across, 1 % of the attractions alone in between; trails leave the towns), where a
 planner looks for gaps; and *spread* (every attraction alone, anywhere), where nearly
 everything is within reach. Ours: ``coverage.selectors.analyse`` (statistics, gaps,
@@ -18,6 +19,7 @@ import time
 
 from django.db import connection
 
+from coverage.models import AreaLayer
 from coverage.params import CoverageQuery
 from coverage.selectors import analyse, coverage_gaps
 from geo.crs import LAEA_EUROPE, WGS84
@@ -30,6 +32,7 @@ from routes.demo import load_demo_routes
 N_ATTRACTIONS = 10_000
 N_TRAILS = 500
 TOWNS_PER_PARTNER = 30
+SUB_AREA_KM = 20  # the side of the squares standing for municipalities
 SHAPES = {"towns": 0.01, "spread": 1.0}
 """Share of the attractions alone, outside towns (peaks, springs, monasteries …)."""
 REPEAT = 3
@@ -47,6 +50,10 @@ def _make_data(isolated_share: float) -> None:
         for kind in (LayerKind.ATTRACTIONS, LayerKind.TRAILS):
             services.layer_upsert(slug=f"{PREFIX}{partner.slug}-{kind}", partner=partner,
                                   defaults={"kind": kind, "visibility": Visibility.PUBLIC})
+        areas = services.layer_upsert(
+            slug=f"{PREFIX}{partner.slug}-areas", partner=partner,
+            defaults={"kind": LayerKind.ATTRACTIONS, "visibility": Visibility.PARTNERS})
+        AreaLayer.objects.create(layer=areas)
     per_partner = N_ATTRACTIONS // 4
     in_towns = int(per_partner * (1 - isolated_share))
     with connection.cursor() as cur:
@@ -73,7 +80,8 @@ def _make_data(isolated_share: float) -> None:
             JOIN bench_town t ON t.n = 1 + g %% %s
             JOIN layers_layer l ON l.partner_id = t.partner_id AND l.kind = 'attractions'
                  AND l.slug LIKE %s""",
-                    [CATEGORIES, len(CATEGORIES), in_towns, TOWNS_PER_PARTNER, PREFIX + "%"])
+                    [CATEGORIES, len(CATEGORIES), in_towns, TOWNS_PER_PARTNER,
+                     PREFIX + "%-attractions"])
         cur.execute("""
             INSERT INTO layers_attraction (uid, layer_id, source_id, name, name_en, description,
                 category, location, address, website, phone, opening_hours, wheelchair,
@@ -85,7 +93,8 @@ def _make_data(isolated_share: float) -> None:
             JOIN layers_layer l ON l.partner_id = p.id AND l.kind = 'attractions'
                  AND l.slug LIKE %s
             CROSS JOIN LATERAL ST_Dump(ST_GeneratePoints(p.boundary, %s, 11)) d""",
-                    [CATEGORIES, len(CATEGORIES), PREFIX + "%", per_partner - in_towns])
+                    [CATEGORIES, len(CATEGORIES), PREFIX + "%-attractions",
+                     per_partner - in_towns])
         # Trails: walks of 12 to 30 steps of 500 m leaving a town, turning gently.
         cur.execute(f"""
             INSERT INTO layers_trail (uid, layer_id, source_id, name, name_en, description,
@@ -107,8 +116,24 @@ def _make_data(isolated_share: float) -> None:
                    AND t.partner_id = (SELECT id FROM layers_partner
                                        ORDER BY id OFFSET g %% 4 LIMIT 1)) w
             JOIN layers_layer l ON l.partner_id = w.partner_id AND l.kind = 'trails'
-                 AND l.slug LIKE %s""", [N_TRAILS, TOWNS_PER_PARTNER, PREFIX + "%"])
+                 AND l.slug LIKE %s""", [N_TRAILS, TOWNS_PER_PARTNER, PREFIX + "%-trails"])
         cur.execute("DROP TABLE bench_town")
+        # Sub-areas: each territory cut by a grid of SUB_AREA_KM squares, as municipalities.
+        cur.execute(f"""
+            INSERT INTO layers_attraction (uid, layer_id, source_id, name, name_en, description,
+                category, location, footprint, address, website, phone, opening_hours,
+                wheelchair, properties, created_at, updated_at)
+            SELECT gen_random_uuid(), l.id, c.i || ',' || c.j, 'Area', 'Area ' || c.i || ','
+                   || c.j, '', 'attraction', ST_PointOnSurface(f.g), f.g,
+                   '', '', '', '', '', '{{}}', now(), now()
+            FROM layers_partner p
+            JOIN layers_layer l ON l.partner_id = p.id AND l.slug = %s || p.slug || '-areas'
+            CROSS JOIN LATERAL ST_SquareGrid(%s, ST_Transform(p.boundary, {LAEA_EUROPE})) c
+            CROSS JOIN LATERAL (SELECT ST_Multi(ST_CollectionExtract(ST_Transform(
+                ST_Intersection(c.geom, ST_Transform(p.boundary, {LAEA_EUROPE})), {WGS84}), 3))
+                AS g) f
+            WHERE ST_Intersects(c.geom, ST_Transform(p.boundary, {LAEA_EUROPE}))
+              AND NOT ST_IsEmpty(f.g)""", [PREFIX, SUB_AREA_KM * 1000])
         cur.execute("ANALYZE layers_attraction; ANALYZE layers_trail")
 
 
@@ -178,8 +203,9 @@ def run() -> None:
         ours_km2 = sum(g.area_km2 for g in found.gaps)
         naive_km2 = sum(area for _slug, _n, area in naive_gaps)
         within = ", ".join(f"{a.key} {a.covered_share:.1%}" for a in result.partners)
-        print(f"  {shape}: {n_attractions:,} attractions, {n_trails:,} trails; within reach: "
-              f"{within}")
+        print(f"  {shape}: {n_attractions - len(result.sub_areas):,} attractions, {n_trails:,} "
+              f"trails, {len(result.sub_areas)} sub-areas (as attractions with a footprint); "
+              f"within reach: {within}")
         print(f"    full analysis (statistics, gaps, comparison)  {full:6.3f} s"
               f"   (target ≤ 2 s)")
         print(f"    gaps: ours (open Voronoi cells)               {ours:6.3f} s"
