@@ -31,7 +31,10 @@ from layers.vocabulary import OSM_TAG, Category
 
 MEASURES = ("density", "trails", "reach")
 """What the choropleth colours: attractions per 100 km², trail km per 100 km², reach."""
-CATEGORY_GROUPS = ("tourism", "historic", "natural", "leisure", "craft")
+def _category_groups() -> dict[str, str]:
+    """The vocabulary's OSM keys as headings, in the active language."""
+    return {"tourism": _("Places to visit"), "historic": _("Heritage"),
+            "natural": _("Nature"), "leisure": _("Parks and gardens"), "craft": _("Crafts")}
 
 
 def _lang(request: HttpRequest) -> str:
@@ -67,13 +70,11 @@ def _partner_names(lang: str) -> list[tuple[str, str]]:
 def _labels() -> dict:
     """Every word the planner's script shows, in the active language."""
     return {
-        "categories": {c.value: str(c.label) for c in Category},
         "measures": {"density": _("Attractions per 100 km²"),
                      "trails": _("Trail km per 100 km²"),
                      "reach": _("Share within reach")},
-        "legend": _("Legend"), "gaps": _("Gaps beyond reach"),
-        "reach": _("Within reach"), "noData": _("No area"),
-        "gap": _("Gap"), "touches": _("touches"), "area": _("Area"),
+        "legend": _("Legend"), "gaps": _("Gaps beyond reach"), "reach": _("Within reach"),
+        "gap": _("Gap"), "touches": _("touches"),
         "loading": _("Updating…"), "failed": _("The analysis could not be loaded."),
         "layers": {"areas": _("Areas by measure"), "reach": _("Within reach"),
                    "gaps": _("Gaps")},
@@ -137,9 +138,10 @@ def _page_context(request: HttpRequest, *, interactive: bool) -> dict:
         "query": {**query.as_params(), "lang": lang}, "labels": _labels(),
         "interactive": interactive,
     }
-    groups = {g: [] for g in CATEGORY_GROUPS}
+    headings = _category_groups()
+    groups: dict[str, list] = {heading: [] for heading in headings.values()}
     for c in Category:
-        groups[OSM_TAG[c.value][0]].append((c.value, c.label))
+        groups[headings[OSM_TAG[c.value][0]]].append((c.value, c.label))
     return {
         **map_parts(planner_map(options=options, interactive=interactive)),
         **_tables_context(query, lang, measure),
