@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "layers",
     "importers",
     "routes",
+    "coverage",
     "maps",
 ]
 

@@ -30,9 +30,9 @@ def main(argv: list[str]) -> int:
     from django.core.management import call_command
 
     call_command("migrate", verbosity=0)
-    from tests.bench import api, bbox, imports, tiles
+    from tests.bench import api, bbox, coverage, imports, tiles
 
-    wanted = set(argv) or {"imports", "api", "tiles", "bbox"}
+    wanted = set(argv) or {"imports", "api", "tiles", "bbox", "coverage"}
     if "imports" in wanted:
         imports.run()
     if "api" in wanted:
@@ -41,6 +41,8 @@ def main(argv: list[str]) -> int:
         tiles.run()
     if "bbox" in wanted:
         bbox.run()
+    if "coverage" in wanted:
+        coverage.run()
     return 0
 
 
