@@ -20,6 +20,13 @@ class MultiLineStringAnyZField(models.MultiLineStringField):
         return "geometry"
 
 
+class LineStringAnyZField(models.LineStringField):
+    """A LineString with Z when known: a bare ``geometry`` column, as above."""
+
+    def db_type(self, connection) -> str:
+        return "geometry"
+
+
 class GeomMetric(Func):
     """An ``atlas_*`` SQL function of a geometry (layers/migrations/0001 uses it)."""
 

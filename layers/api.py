@@ -96,9 +96,10 @@ class FeatureList(APIView):
 
 @extend_schema(parameters=[*FILTERS, CATEGORY, ACTIVITY, DIFFICULTY],
                responses={(200, GEOJSON): OpenApiTypes.OBJECT},
-               summary="Every public feature of every partner (attractions and trails)")
+               summary="Every public feature of every partner: attractions, trails and "
+                       "published pilot routes")
 class RegionalLayer(FeatureList):
-    kinds = ["attraction", "trail"]
+    kinds = ["attraction", "trail", "route"]
 
 
 @extend_schema(parameters=[*FILTERS, CATEGORY], responses={(200, GEOJSON): OpenApiTypes.OBJECT},

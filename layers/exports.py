@@ -240,18 +240,47 @@ def _kml_geometry(g) -> str:
     raise ValueError(kind)
 
 
+def _kml_type(values: list) -> str:
+    """The KML SimpleField type that keeps every value of a column as it is."""
+    present = [v for v in values if v is not None and v != ""]
+    if present and all(isinstance(v, bool) for v in present):
+        return "bool"
+    if present and all(isinstance(v, int) and not isinstance(v, bool) for v in present):
+        return "int"
+    if present and all(isinstance(v, (int, float)) and not isinstance(v, bool)
+                       for v in present):
+        return "double"
+    return "string"
+
+
+def _kml_text(value, kml_type: str) -> str:
+    if kml_type == "bool":
+        return "1" if value else "0"
+    return escape(str(_json_value(value)))
+
+
 def to_kml(parts: list[Rows]) -> bytes:
+    """KML 2.2 with a typed <Schema> per kind: each attribute keeps its exact name (any
+    script) and its type (<SimpleData> of a declared <SimpleField>), so the importers
+    read back what was written."""
     out = ['<?xml version="1.0" encoding="UTF-8"?>',
            '<kml xmlns="http://www.opengis.net/kml/2.2"><Document>']
+    types = {part.kind: {k: _kml_type(v) for k, v in part.columns.items()} for part in parts}
     for part in parts:
+        out.append(f'<Schema name="{part.kind}s" id="{part.kind}s">' + "".join(
+            f"<SimpleField name={quoteattr(k)} type=\"{t}\"/>"
+            for k, t in types[part.kind].items()) + "</Schema>")
+    for part in parts:
+        kinds = types[part.kind]
         out.append(f"<Folder><name>{part.kind}s</name>")
         for i, g in enumerate(part.geoms):
-            data = "".join(f"<Data name={quoteattr(k)}><value>{escape(str(_json_value(v[i])))}"
-                           "</value></Data>" for k, v in part.columns.items()
+            data = "".join(f"<SimpleData name={quoteattr(k)}>{_kml_text(v[i], kinds[k])}"
+                           "</SimpleData>" for k, v in part.columns.items()
                            if v[i] not in (None, ""))
             out.append("<Placemark>" + (f"<name>{escape(_name(part, i))}</name>"
                                         if _name(part, i) else "")
-                       + f"<ExtendedData>{data}</ExtendedData>{_kml_geometry(g)}</Placemark>")
+                       + f'<ExtendedData><SchemaData schemaUrl="#{part.kind}s">{data}'
+                       f"</SchemaData></ExtendedData>{_kml_geometry(g)}</Placemark>")
         out.append("</Folder>")
     out.append("</Document></kml>")
     return "\n".join(out).encode()

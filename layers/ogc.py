@@ -50,10 +50,13 @@ class Collection:
 
 FIXED = {c.id: c for c in (
     Collection("regional-layer", "Regional layer",
-               "Every public attraction and trail of the four partners", ("attraction", "trail")),
+               "Every public attraction and trail of the four partners, and the published "
+               "pilot routes", ("attraction", "trail", "route")),
     Collection("all-attractions", "All attractions", "The public attractions of every partner",
                ("attraction",)),
     Collection("all-trails", "All trails", "The public trails of every partner", ("trail",)),
+    Collection("all-routes", "Pilot routes", "The published pilot routes of every partner",
+               ("route",)),
 )}
 
 
@@ -168,6 +171,9 @@ KIND_FIELDS = {
     "trail": {"activity": "string", "difficulty": "string", "length_m": "number",
               "ascent_m": "number", "descent_m": "number", "duration_min": "integer",
               "is_loop": "boolean"},
+    "route": {"slug": "string", "themes": "array", "transport_modes": "array",
+              "difficulty": "string", "length_m": "number", "ascent_m": "number",
+              "duration_min": "integer", "duration_days": "integer", "url": "string"},
 }
 
 
@@ -178,7 +184,8 @@ def schema(request: HttpRequest, cid: str) -> HttpResponse:
     fields = dict(COMMON_FIELDS)
     for kind in c.kinds:
         fields.update(KIND_FIELDS[kind])
-    props = {name: {"type": t} for name, t in fields.items()}
+    props = {name: {"type": t, "items": {"type": "string"}} if t == "array" else {"type": t}
+             for name, t in fields.items()}
     props["updated_at"] = {"type": "string", "format": "date-time"}
     return _json({
         "$schema": "https://json-schema.org/draft/2019-09/schema",

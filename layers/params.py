@@ -130,7 +130,12 @@ def parse_filters(request) -> FeatureFilters:
             parse_date(since), datetime.min.time()))
         if not parsed:
             raise BadParameter("updated_since", f"{since!r} is not an ISO 8601 date or time")
-        f.updated_since = parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
+        try:
+            # In UTC: PostgreSQL refuses offsets beyond ±15:59 that Python accepts.
+            f.updated_since = (parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
+                               ).astimezone(UTC)
+        except OverflowError:
+            raise BadParameter("updated_since", f"{since!r} is out of range") from None
     q = request.GET.get("q", "").strip()
     if q:
         if len(q) > 200:

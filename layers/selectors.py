@@ -39,6 +39,22 @@ class Kind:
     order: int
     own_filters: tuple[str, ...]  # filters only this kind has
     extra_properties: str  # SQL json_build_object pairs of kind-specific properties
+    # Attractions and trails belong to a layer (``l``) of a partner (``p``); pilot
+    # routes belong to no layer and to one or more partners.
+    layered: bool = True
+    name_field: str = "name"
+    description_field: str = "description"
+
+    def joins(self) -> str:
+        if not self.layered:
+            return ""
+        return ("JOIN layers_layer l ON l.id = x.layer_id "
+                "JOIN layers_partner p ON p.id = l.partner_id")
+
+    def partner_sql(self) -> str:
+        return "p.slug" if self.layered else (
+            "(SELECT min(p.slug) FROM routes_pilotroute_partners rp JOIN layers_partner p "
+            "ON p.id = rp.partner_id WHERE rp.pilotroute_id = x.id)")
 
 
 KINDS = {
@@ -51,6 +67,14 @@ KINDS = {
         "'length_m', round(x.length_m::numeric, 1), 'ascent_m', round(x.ascent_m::numeric, 1), "
         "'descent_m', round(x.descent_m::numeric, 1), 'duration_min', x.duration_min, "
         "'is_loop', x.is_loop"),
+    # Published pilot routes (routes/): in the regional layer beside what they visit.
+    "route": Kind(
+        "route", "routes_pilotroute", "geom", 2, ("difficulty",),
+        "'slug', x.slug, 'themes', x.themes, 'transport_modes', x.transport_modes, "
+        "'difficulty', NULLIF(x.difficulty, ''), 'length_m', round(x.length_m::numeric), "
+        "'ascent_m', round(x.ascent_m::numeric), 'duration_min', x.duration_min, "
+        "'duration_days', x.duration_days, 'url', '/routes/' || x.slug || '/'",
+        layered=False, name_field="title", description_field="summary"),
 }
 OWN_FILTERS = ("category", "activity", "difficulty")
 
@@ -86,7 +110,12 @@ def conditions(kind: Kind, f: FeatureFilters, params: list) -> tuple[str, str] |
     for name in OWN_FILTERS:
         if getattr(f, name) and name not in kind.own_filters:
             return None
-    where = [f"l.visibility = '{Visibility.PUBLIC}'", "x.retired_at IS NULL"]
+    if kind.layered:
+        where = [f"l.visibility = '{Visibility.PUBLIC}'", "x.retired_at IS NULL"]
+    elif f.layer:
+        return None  # routes are in no layer
+    else:
+        where = ["x.status = 'published'"]
     g = f"x.{kind.geom}"
     distance = "NULL::float8"
     if f.bbox:
@@ -102,10 +131,15 @@ def conditions(kind: Kind, f: FeatureFilters, params: list) -> tuple[str, str] |
         where.append(f"ST_DWithin(geography({g}), geography({point}), %s)")
         params.extend([reach, f.radius_m])
         distance = f"ST_Distance(geography({g}), geography({point}))"
+    if f.partner and not kind.layered:
+        where.append("EXISTS (SELECT 1 FROM routes_pilotroute_partners rp JOIN layers_partner p "
+                     "ON p.id = rp.partner_id WHERE rp.pilotroute_id = x.id "
+                     "AND p.slug = ANY(%s))")
+        params.append(f.partner)
     for name, column in (("partner", "p.slug"), ("layer", "l.slug"), ("category", "x.category"),
                          ("activity", "x.activity"), ("difficulty", "x.difficulty")):
         values = getattr(f, name)
-        if values:
+        if values and (kind.layered or name not in ("partner", "layer")):
             where.append(f"{column} = ANY(%s)")
             params.append(values)
     if f.updated_since:
@@ -146,31 +180,29 @@ def _kind_query(kind: Kind, f: FeatureFilters, lang: str, params: list,
     ids = f"""
         SELECT {kind.order} AS kind_order, x.id AS row_id, {distance} AS distance,
                row_number() OVER (ORDER BY x.id) AS kind_rank
-        FROM {source}
-        JOIN layers_layer l ON l.id = x.layer_id
-        JOIN layers_partner p ON p.id = l.partner_id
+        FROM {source} {kind.joins()}
         WHERE {where}
     """
     g = f"x.{kind.geom}"
     near_prop = ", 'distance_m', round(pg.distance::numeric, 1)" if f.near else ""
-    names = (", ".join(f"'name_{c}', NULLIF(x.name_{c}, '')" for c in LANGUAGE_CODES)
-             if out.flat else f"'names', {_all_translations('x', 'name')}")
+    nf = kind.name_field
+    names = (", ".join(f"'name_{c}', NULLIF(x.{nf}_{c}, '')" for c in LANGUAGE_CODES)
+             if out.flat else f"'names', {_all_translations('x', nf)}")
     build = f"""
         SELECT pg.ord, json_build_object(
             'type', 'Feature', 'id', x.uid,
             'geometry', {out.geometry(g)},
             'properties', json_build_object(
-                'kind', '{kind.name}', 'partner', p.slug, 'layer', l.slug,
-                'name', {translated('x', 'name', lang)},
-                'description', {translated('x', 'description', lang)},
+                'kind', '{kind.name}', 'partner', {kind.partner_sql()},
+                'layer', {"l.slug" if kind.layered else "NULL"},
+                'name', {translated('x', kind.name_field, lang)},
+                'description', {translated('x', kind.description_field, lang)},
                 {names},
                 {kind.extra_properties},
                 'updated_at', x.updated_at{near_prop})
         ) AS feature
         FROM page pg
-        JOIN {kind.table} x ON x.id = pg.row_id
-        JOIN layers_layer l ON l.id = x.layer_id
-        JOIN layers_partner p ON p.id = l.partner_id
+        JOIN {kind.table} x ON x.id = pg.row_id {kind.joins()}
         WHERE pg.kind_order = {kind.order}
     """
     return ids, build
@@ -296,12 +328,19 @@ def extent(*, kinds: list[str], layer: str | None = None) -> list[float] | None:
     parts, params = [], []
     for k in kinds:
         kind = KINDS[k]
+        if not kind.layered:
+            if not layer:
+                parts.append(f"SELECT ST_Force2D(x.{kind.geom}) AS g FROM {kind.table} x "
+                             "WHERE x.status = 'published'")
+            continue
         cond = "AND l.slug = %s" if layer else ""
-        parts.append(f"""SELECT x.{kind.geom} AS g FROM {kind.table} x
+        parts.append(f"""SELECT ST_Force2D(x.{kind.geom}) AS g FROM {kind.table} x
             JOIN layers_layer l ON l.id = x.layer_id
             WHERE l.visibility = '{Visibility.PUBLIC}' AND x.retired_at IS NULL {cond}""")
         if layer:
             params.append(layer)
+    if not parts:
+        return None
     with connection.cursor() as cursor:
         cursor.execute(f"SELECT ST_XMin(e), ST_YMin(e), ST_XMax(e), ST_YMax(e) FROM "
                        f"(SELECT ST_Extent(g) AS e FROM ({' UNION ALL '.join(parts)}) u) x",

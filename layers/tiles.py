@@ -29,6 +29,8 @@ TILE_FIELDS = {
                    "category": "String"},
     "trail": {"id": "String", "partner": "String", "layer": "String", "name": "String",
               "activity": "String", "difficulty": "String", "length_m": "Number"},
+    "route": {"id": "String", "partner": "String", "name": "String", "slug": "String",
+              "difficulty": "String", "length_m": "Number"},
 }
 
 
@@ -41,17 +43,20 @@ def _kind_tile(kind_name: str, layer: str | None, lang: str, z: int, x: int,
     if found is None:
         return None
     where, _ = found
-    extra = ("x.category" if kind_name == "attraction" else
-             "x.activity, NULLIF(x.difficulty, '') AS difficulty, round(x.length_m) AS length_m")
+    extra = {
+        "attraction": "x.category",
+        "trail": "x.activity, NULLIF(x.difficulty, '') AS difficulty, "
+                 "round(x.length_m) AS length_m",
+        "route": "x.slug, NULLIF(x.difficulty, '') AS difficulty, round(x.length_m) AS length_m",
+    }[kind_name]
+    layer_column = ", l.slug AS layer" if kind.layered else ""
     return f"""
         SELECT ST_AsMVT(t.*, '{kind_name}s', {EXTENT}, 'geom') FROM (
             SELECT ST_AsMVTGeom(ST_Transform(ST_Force2D(x.{kind.geom}), {WEB_MERCATOR}),
                                 ST_TileEnvelope({z}, {x}, {y}), {EXTENT}, {BUFFER}, true) AS geom,
-                   x.uid::text AS id, p.slug AS partner, l.slug AS layer,
-                   {translated('x', 'name', lang)} AS name, {extra}
-            FROM {kind.table} x
-            JOIN layers_layer l ON l.id = x.layer_id
-            JOIN layers_partner p ON p.id = l.partner_id
+                   x.uid::text AS id, {kind.partner_sql()} AS partner{layer_column},
+                   {translated('x', kind.name_field, lang)} AS name, {extra}
+            FROM {kind.table} x {kind.joins()}
             WHERE x.{kind.geom} && ST_Transform(ST_TileEnvelope({z}, {x}, {y},
                                                 margin => {BUFFER / EXTENT}), {WGS84})
               AND {where}

@@ -7,11 +7,12 @@ from pathlib import Path
 
 import numpy as np
 import pyogrio
+from lxml import etree
 
 from geo.crs import WGS84, identify
 from importers.encoding import EncodingChoice
 from importers.exceptions import Refused
-from importers.formats.base import ReadOptions, SourceData, read_with_gdal
+from importers.formats.base import ReadOptions, SourceData, object_array, read_with_gdal
 from importers.safety import check_xml
 
 # Fields GDAL's KML drivers add for KML's own elements; kept only when they say something.
@@ -34,6 +35,62 @@ def _without_kml_housekeeping(columns: dict) -> dict:
     return out
 
 
+def _typed(text: str | None, kml_type: str | None):
+    """A <SimpleData> value as its <SimpleField> type says (text when it does not parse)."""
+    if text is None:
+        return None
+    try:
+        if kml_type in ("int", "uint", "short", "ushort"):
+            return int(text)
+        if kml_type in ("float", "double"):
+            return float(text)
+    except ValueError:
+        return text
+    if kml_type == "bool":
+        return {"1": True, "true": True, "0": False, "false": False}.get(text.strip(), text)
+    return text
+
+
+def extended_data(data: bytes) -> dict[str | None, list[dict]]:
+    """Each placemark's <ExtendedData>, by the name of the folder holding it, in order.
+
+    GDAL's KML driver reads these as text and renames fields whose names are not
+    plain ASCII; read here, names stay exact (Cyrillic, Greek…) and <SimpleData>
+    keeps the type its <Schema> declares. ``data`` has passed ``check_xml``.
+    """
+    parser = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=True)
+    root = etree.fromstring(data, parser)
+    schemas: dict[str, dict[str, str]] = {}
+    for schema in root.iter("{*}Schema"):
+        fields = {f.get("name"): f.get("type") for f in schema.iter("{*}SimpleField")}
+        for key in (schema.get("id"), schema.get("name")):
+            if key:
+                schemas[key] = fields
+    groups: dict[str | None, list[dict]] = {}
+    for placemark in root.iter("{*}Placemark"):
+        folder = next((a for a in placemark.iterancestors("{*}Folder")), None)
+        name = folder.findtext("{*}name") if folder is not None else None
+        values: dict = {}
+        for extended in placemark.findall("{*}ExtendedData"):
+            for item in extended.findall("{*}Data"):
+                values[item.get("name")] = item.findtext("{*}value")
+            for schema_data in extended.findall("{*}SchemaData"):
+                types = schemas.get((schema_data.get("schemaUrl") or "").lstrip("#"), {})
+                for item in schema_data.findall("{*}SimpleData"):
+                    values[item.get("name")] = _typed(item.text, types.get(item.get("name")))
+        groups.setdefault(name, []).append(values)
+    return groups
+
+
+def _exact_columns(columns: dict, placemarks: list[dict]) -> dict:
+    """GDAL's KML's own fields, then each ExtendedData field with its exact name and type."""
+    names = list(dict.fromkeys(k for p in placemarks for k in p if k))
+    out = {k: v for k, v in columns.items() if k in HOUSEKEEPING or k in ("Name", "description")}
+    for name in names:
+        out[name] = object_array(p.get(name) for p in placemarks)
+    return out
+
+
 class KML:
     name = "KML"
     suffixes = frozenset({".kml", ".kmz"})
@@ -42,7 +99,8 @@ class KML:
     def read(self, path: Path, options: ReadOptions, label: str | None = None) -> list[SourceData]:
         """``path`` is a .kml file (a KMZ has been unpacked by the pipeline)."""
         label = label or path.name
-        check_xml(path.read_bytes(), label)
+        data = path.read_bytes()
+        check_xml(data, label)
         try:
             with warnings.catch_warnings():
                 # The same warnings come again, and are reported, when the layers are read.
@@ -55,6 +113,7 @@ class KML:
                 raise Refused(f"{label}: no folder {options.source_layer!r}; it has "
                               + ", ".join(repr(n) for n in layers))
             layers = [options.source_layer]
+        groups = extended_data(data)
         sources = []
         for name in layers:
             notes: list[str] = []
@@ -62,6 +121,10 @@ class KML:
                                                    notes=notes)
             if len(geoms) == 0:
                 continue
+            # GDAL names a layer after its folder, or the document when there is none.
+            placemarks = groups.get(name, groups.get(None) if len(groups) == 1 else None)
+            if placemarks is not None and len(placemarks) == len(geoms) and any(placemarks):
+                columns = _exact_columns(columns, placemarks)
             columns = _without_kml_housekeeping(columns)
             sources.append(SourceData(
                 label=f"{label}/{name}", layer=name, geometries=np.asarray(geoms, dtype=object),

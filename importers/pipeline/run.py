@@ -12,7 +12,7 @@ from typing import Any
 
 import numpy as np
 import shapely
-from django.db import transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from shapely.geometry import shape
 
@@ -25,6 +25,7 @@ from importers.pipeline import writer
 from importers.pipeline.normalise import Issue, Rows, choose_id_field, normalise
 from importers.pipeline.prepare import sha256, working_copy
 from importers.safety import Limits
+from importers.signals import layer_written
 from layers.models import Layer, Partner
 from layers.vocabulary import LayerKind
 
@@ -163,6 +164,7 @@ def run_import(request: ImportRequest, progress: Progress | None = None) -> Impo
         counts = writer.write(rows=result.rows, layer_id=layer.pk, run_id=run.pk,
                               sync=request.sync)
         result.counts.update(counts)
+        layer_written.send(sender=run_import, layer=layer)
         run.counts = result.counts
         run.duration_s = time.perf_counter() - t0
         run.save(update_fields=["counts", "duration_s"])
@@ -288,7 +290,19 @@ def undo_last_import(*, layer: Layer) -> ImportRun:
     run = layer.import_runs.filter(status=ImportRun.Status.SUCCEEDED).first()
     if run is None:
         raise Refused(f"layer {layer.slug!r} has no import left to undo")
-    writer.undo(run_id=run.pk, kind=layer.kind)
+    try:
+        # Checked now rather than at commit, so that the refusal can say what blocks it.
+        with transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+            writer.undo(run_id=run.pk, kind=layer.kind)
+    except IntegrityError as exc:
+        table = getattr(getattr(exc.__cause__, "diag", None), "table_name", None) or "another table"
+        raise Refused(
+            f"layer {layer.slug!r}: import run {run.pk} cannot be undone: features it created "
+            f"are now used in {table}"
+            + (" (stops of pilot routes: take them out of those routes first)"
+               if table == "routes_routestop" else "")) from None
+    layer_written.send(sender=undo_last_import, layer=layer)
     run.status = ImportRun.Status.UNDONE
     run.save(update_fields=["status"])
     if run.options.get("layer_created") and not layer.import_runs.filter(

@@ -30,9 +30,9 @@ def main(argv: list[str]) -> int:
     from django.core.management import call_command
 
     call_command("migrate", verbosity=0)
-    from tests.bench import api, bbox, imports, maps, tiles
+    from tests.bench import api, bbox, coverage, imports, maps, tiles
 
-    wanted = set(argv) or {"imports", "api", "tiles", "bbox", "maps"}
+    wanted = set(argv) or {"imports", "api", "tiles", "bbox", "coverage", "maps"}
     if "imports" in wanted:
         imports.run()
     if "api" in wanted:
@@ -41,6 +41,8 @@ def main(argv: list[str]) -> int:
         tiles.run()
     if "bbox" in wanted:
         bbox.run()
+    if "coverage" in wanted:
+        coverage.run()
     if "maps" in wanted:
         maps.run()
     return 0

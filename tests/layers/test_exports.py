@@ -127,8 +127,7 @@ def test_exports_honour_the_filters(client, world):
     ("shp", "stara-zagora-trails", "zip"),
     ("gpx", "stara-zagora-attractions", "gpx"),
     ("gpx", "stara-zagora-trails", "gpx"),
-    # KML attractions with numeric or non-Latin-named attributes do not come back
-    # typed (KML data is text, GDAL renames the names): see the closing note.
+    ("kml", "stara-zagora-attractions", "kml"),
     ("kml", "stara-zagora-trails", "kml"),
 ])
 def test_export_then_import_changes_nothing(client, world, tmp_path, fmt, layer, suffix):

@@ -1,0 +1,48 @@
+"""Which layers divide a partner's territory into sub-areas for the coverage analysis.
+
+Sub-areas (municipalities, communes) arrive like any other polygon layer: imported as
+attractions, each polygon becomes an attraction with a ``footprint``. Marking the layer
+here makes the analysis treat its polygons as sub-areas instead of as attractions.
+"""
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from layers.models import Layer
+from layers.vocabulary import LayerKind
+
+
+class AreaLayer(models.Model):
+    """A layer whose polygons are sub-areas of its partner's territory."""
+
+    layer = models.OneToOneField(
+        Layer, on_delete=models.CASCADE, related_name="area_role", verbose_name=_("layer"),
+        limit_choices_to={"kind": LayerKind.ATTRACTIONS},
+        help_text=_("An attractions layer of polygons (municipalities, communes …) imported "
+                    "for the partner. Its features are analysed as sub-areas, by name, and "
+                    "no longer count as attractions. Their names and outlines are shown in "
+                    "the coverage analysis whatever the layer's visibility."))
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("sub-area layer")
+        verbose_name_plural = _("sub-area layers")
+
+    def __str__(self) -> str:
+        return str(self.layer)
+
+    def clean(self) -> None:
+        super().clean()
+        if not self.layer_id:
+            return
+        if self.layer.kind != LayerKind.ATTRACTIONS:
+            raise ValidationError({"layer": _("Sub-areas are polygons: choose an attractions "
+                                              "layer.")})
+        # Two layers of sub-areas for one partner would mix levels (communes and
+        # municipalities) in one table; one level at a time keeps the tables readable.
+        others = AreaLayer.objects.filter(layer__partner_id=self.layer.partner_id).exclude(
+            pk=self.pk)
+        if others.exists():
+            raise ValidationError({"layer": _("This partner already has a sub-area layer: "
+                                              "%(layer)s.") % {"layer": others.first()}})

@@ -1,0 +1,225 @@
+"""Reach and gaps, the fast way.
+
+A point of a territory is within reach when a *site* (an attraction, a trailhead) lies
+within R of it, or a published route passes within R of it. The naive way buffers every
+site, unions the buffers and takes them from the territory: with thousands of
+overlapping discs, the union is nearly all the work.
+
+Here each territory's sites are cut into Voronoi cells first (one GEOS call, n log n):
+every point of a cell is nearest to the cell's own site, so in that cell what its site
+does not reach, no site reaches. A cell no wider than R lies inside its site's disc
+wherever the site is: where sites are dense, most cells are done with at once. Only the
+other, *open*, cells can hold a gap, and there only the discs of their own sites count:
+the gaps are the open cells less the discs of the sites inside them, a few hundred
+discs instead of every one, clipped to the territory. Routes are few, long lines: their
+buffers are taken away at the end.
+
+Discs are polygons drawn *around* the circle of radius R (their edges touch it), so a
+reported gap is always a real one; a disc overshoots its circle by at most
+R·(1/cos(π/4q) − 1) with q = QUAD_SEGS: 24 m for R = 5 km, as much as PostGIS's own
+buffers fall short of it. Gaps under (R/50)² are slivers and left out
+(``smallest_gap_m2``).
+"""
+
+from __future__ import annotations
+
+import math
+
+from django.db import connection
+
+from coverage.params import CoverageQuery
+from coverage.selectors.results import Gap, Gaps
+from coverage.selectors.sql import (
+    OUTLINE_DECIMALS,
+    area_cte,
+    attraction_filter,
+    geojson,
+    loads,
+    lonlat,
+    named,
+    trail_filter,
+)
+from geo.crs import LAEA_EUROPE, WGS84
+from routes.vocabulary import RouteStatus
+
+QUAD_SEGS = 8
+"""Segments per quarter circle of a disc polygon (PostGIS's default)."""
+DISC_FACTOR = 1 / math.cos(math.pi / (4 * QUAD_SEGS))
+"""Radius of a disc polygon's corners over R: its edges then touch the circle of radius R."""
+SLIVER_SHARE = 0.02
+
+
+def smallest_gap_m2(radius_m: float) -> float:
+    """Smallest gap (m²) worth a planner's attention: (R/50)², 1 ha for R = 5 km.
+
+    Smaller parts are slivers where two circles, or a circle and the territory's edge,
+    nearly meet: not places. They are left out of the gaps and their areas.
+    """
+    return (radius_m * SLIVER_SHARE) ** 2
+
+
+def _sites_cte(query: CoverageQuery, params: list) -> str:
+    """SQL: ``site`` (partner_id, g): per territory, the points that cover what is near
+    them, as one MultiPoint in EPSG:3035 (transformed in one call, not point by point)."""
+    parts = []
+    if "attractions" in query.kinds:
+        parts.append(f"""
+            SELECT x.location AS p FROM layers_attraction x
+            WHERE x.location && t.reach AND {attraction_filter("x", query, params)}""")
+    if "trails" in query.kinds:
+        # A trailhead is where a trail starts or ends: the first point of its first part
+        # and the last point of its last part.
+        parts.append(f"""
+            SELECT ST_Force2D(e.p) AS p FROM layers_trail tr
+            CROSS JOIN LATERAL (VALUES (ST_StartPoint(ST_GeometryN(tr.geom, 1))),
+                (ST_EndPoint(ST_GeometryN(tr.geom, ST_NumGeometries(tr.geom))))) AS e(p)
+            WHERE tr.geom && t.reach AND {trail_filter("tr")}""")
+    if not parts:
+        return "site AS (SELECT NULL::bigint AS partner_id, NULL::geometry AS g WHERE FALSE)"
+    return f"""
+    site AS MATERIALIZED (
+        SELECT t.partner_id, ST_Transform(u.g, {LAEA_EUROPE}) AS g
+        FROM territory t CROSS JOIN LATERAL (
+            SELECT ST_Collect(p) AS g FROM ({" UNION ALL ".join(parts)}) s) u
+        WHERE u.g IS NOT NULL
+    )"""
+
+
+def _routes_cte(query: CoverageQuery) -> str:
+    """SQL: ``route_reach`` (partner_id, g): what lies within R of a published route."""
+    if "routes" not in query.kinds:
+        return ("route_reach AS (SELECT NULL::bigint AS partner_id, NULL::geometry AS g "
+                "WHERE FALSE)")
+    # Simplified by R/1000 first: the buffer moves by no more, and costs far less.
+    return f"""
+    route_reach AS MATERIALIZED (
+        SELECT t.partner_id, ST_Union(ST_Buffer(ST_Simplify(
+                   ST_Transform(ST_Force2D(r.geom), {LAEA_EUROPE}), %(r)s / 1000), %(r)s,
+                   'quad_segs={QUAD_SEGS}')) AS g
+        FROM territory t
+        JOIN routes_pilotroute r ON r.geom && t.reach AND r.status = '{RouteStatus.PUBLISHED}'
+        GROUP BY t.partner_id
+    )"""
+
+
+def coverage_gaps(query: CoverageQuery, lang: str, *, geometry: bool = False,
+                  reach: bool = False) -> Gaps:
+    """The gaps of each analysed territory, largest first, and the gap km² of each area.
+
+    ``geometry`` adds the gaps' outlines, ``reach`` each territory's part within reach
+    (both GeoJSON, lon/lat, polygons counter-clockwise).
+    """
+    params: list = []
+    area = area_cte(query, lang, params)
+    sites = _sites_cte(query, params)
+    shape = geojson("g.outline") if geometry else "NULL::json"
+    # The reach is the partner's boundary less the gaps as published: the two share the
+    # territory exactly, in the coordinates a client gets.
+    reach_shape = geojson(
+        "ST_ReducePrecision(ST_CollectionExtract(COALESCE(ST_Difference(p.boundary, ("
+        "SELECT ST_Union(g.outline) FROM gap g WHERE g.partner_id = p.id)), p.boundary), 3),"
+        f" 1e-{OUTLINE_DECIMALS})")
+    within = f"""
+    UNION ALL
+    SELECT 'reach', p.slug, NULL, NULL, NULL, NULL, {reach_shape}
+    FROM layers_partner p JOIN territory t ON t.partner_id = p.id""" if reach else ""
+    sql = f"""
+    WITH {area},
+    territory AS MATERIALIZED (
+        SELECT a.partner_id, a.key AS partner, a.g_laea AS g, a.g AS boundary,
+               -- Everything within R of the territory, as a lon/lat box for the indexes.
+               ST_Transform(ST_Segmentize(ST_Expand(ST_Envelope(a.g_laea), %(r)s), %(r)s),
+                            {WGS84}) AS reach
+        FROM area_laea a WHERE a.level = 'partner'
+    ),
+    {sites},
+    diagram AS MATERIALIZED (
+        SELECT s.partner_id, s.g AS sites, CASE
+            -- GEOS draws no cell around a lone site: its cell is everything.
+            WHEN ST_XMin(s.g) = ST_XMax(s.g) AND ST_YMin(s.g) = ST_YMax(s.g)
+                THEN ST_Envelope(ST_Collect(t.g, s.g))
+            ELSE ST_VoronoiPolygons(s.g, 0, t.g) END AS cells
+        FROM site s JOIN territory t USING (partner_id)
+    ),
+    open_cell AS MATERIALIZED (
+        -- A cell no wider than R lies in its site's disc wherever the site is in it:
+        -- only the other, open, cells can hold a gap, and only those on the territory.
+        -- The tests go from the cheapest (the bounding box) to the dearest.
+        SELECT d.partner_id, ST_Collect(c.geom) AS cells
+        FROM diagram d JOIN territory t USING (partner_id)
+        CROSS JOIN LATERAL (SELECT geom, box2d(geom) AS b FROM ST_Dump(d.cells)) c
+        WHERE (ST_XMax(c.b) - ST_XMin(c.b)) ^ 2 + (ST_YMax(c.b) - ST_YMin(c.b)) ^ 2
+              > (%(r)s) ^ 2
+          AND ST_MaxDistance(c.geom, c.geom) > %(r)s AND ST_Intersects(c.geom, t.g)
+        GROUP BY d.partner_id
+    ),
+    open_region AS MATERIALIZED (
+        -- Cells share their edges exactly: a zero buffer merges them, faster than an
+        -- overlay union does.
+        SELECT partner_id, ST_Buffer(cells, 0) AS g FROM open_cell
+    ),
+    open_reach AS MATERIALIZED (
+        -- The sites of the open cells are the sites inside them. In its own cell a site
+        -- is the nearest: there, what no open site reaches, no site reaches.
+        SELECT o.partner_id, ST_Union(ST_Buffer(p.geom, %(disc)s,
+                                                'quad_segs={QUAD_SEGS}')) AS g
+        FROM open_cell o JOIN diagram d USING (partner_id)
+        CROSS JOIN LATERAL ST_Dump(ST_Intersection(d.sites, o.cells)) p
+        GROUP BY o.partner_id
+    ),
+    {_routes_cte(query)},
+    gap_region AS MATERIALIZED (
+        SELECT t.partner_id, t.partner, t.boundary, CASE
+            WHEN NOT EXISTS (SELECT 1 FROM site s WHERE s.partner_id = t.partner_id) THEN t.g
+            WHEN o.g IS NULL THEN NULL
+            ELSE ST_Intersection(t.g, ST_Difference(o.g, r.g)) END AS g
+        FROM territory t
+        LEFT JOIN open_region o USING (partner_id)
+        LEFT JOIN open_reach r USING (partner_id)
+    ),
+    gap AS MATERIALIZED (
+        SELECT r.partner_id, r.partner, d.geom AS g, ST_Area(d.geom) AS area,
+               {lonlat("d.geom", "r.boundary") if geometry or reach else "NULL::geometry"}
+                   AS outline,
+               row_number() OVER (PARTITION BY r.partner ORDER BY ST_Area(d.geom) DESC,
+                                  ST_XMin(d.geom), ST_YMin(d.geom)) AS rank
+        FROM gap_region r
+        LEFT JOIN route_reach rr ON rr.partner_id = r.partner_id
+        CROSS JOIN LATERAL ST_Dump(ST_CollectionExtract(
+            CASE WHEN rr.g IS NULL THEN r.g ELSE ST_Difference(r.g, rr.g) END, 3)) d
+        WHERE ST_Area(d.geom) >= %(sliver)s
+    )
+    SELECT 'gap', g.partner, g.rank, g.area / 1e6,
+           ST_AsGeoJSON(ST_Transform(ST_PointOnSurface(g.g), {WGS84}), 6)::json,
+           COALESCE((SELECT json_agg(json_build_object('key', s.key, 'name', s.name)
+                                     ORDER BY s.name, s.key)
+                     FROM area_laea s WHERE s.level = 'sub_area'
+                     AND s.partner_id = g.partner_id AND ST_Intersects(s.g_laea, g.g)),
+                    '[]'), {shape}
+    FROM gap g
+    UNION ALL
+    SELECT 'area', a.key, NULL, (
+        SELECT COALESCE(sum(CASE WHEN a.level = 'partner' THEN g.area
+                                 ELSE ST_Area(ST_Intersection(g.g, a.g_laea)) END), 0) / 1e6
+        FROM gap g WHERE g.partner_id = a.partner_id AND g.g && a.g_laea), NULL, NULL, NULL
+    FROM area_laea a{within}
+    ORDER BY 1, 2, 3
+    """
+    text, values = named(sql, params)
+    with connection.cursor() as cursor:
+        cursor.execute(text, {**values, "r": query.radius_m,
+                              "disc": query.radius_m * DISC_FACTOR,
+                              "sliver": smallest_gap_m2(query.radius_m)})
+        rows = cursor.fetchall()
+    result = Gaps(gaps=[], gap_km2={}, reach={})
+    for kind, key, rank, km2, centre, touches, outline in rows:
+        if kind == "area":
+            result.gap_km2[key] = km2
+        elif kind == "reach":
+            result.reach[key] = loads(outline)
+        else:
+            point = loads(centre)["coordinates"]
+            result.gaps.append(Gap(
+                partner=key, rank=rank, area_km2=km2, centre=(point[0], point[1]),
+                touches=loads(touches), geometry=loads(outline) if outline else None))
+    return result

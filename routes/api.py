@@ -1,0 +1,251 @@
+"""The pilot routes API: list (GeoJSON), detail, elevation profile, downloads, and the
+editors' composition preview."""
+
+from __future__ import annotations
+
+import json
+import uuid
+
+from django.db import transaction
+from django.db.models import Q
+from django.http import Http404, HttpResponse, JsonResponse
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework.permissions import IsAuthenticated
+from rest_framework.views import APIView
+
+from layers.admin import editable_partners
+from layers.api import GEOJSON, LANG, _geojson, _link
+from layers.exceptions import BadParameter
+from layers.models import Attraction, Partner
+from layers.params import _number, parse_lang, parse_page
+from layers.vocabulary import Visibility
+from routes import exports, selectors, services
+from routes.models import PilotRoute
+from routes.params import parse_route_filters
+from routes.vocabulary import PUBLIC_STATUSES, Mode
+
+ROUTE_FILTERS = [
+    LANG,
+    OpenApiParameter("theme", str, description="themes, comma-separated"),
+    OpenApiParameter("partner", str, description="partner slug(s), comma-separated"),
+    OpenApiParameter("season", str, description="months 1-12 or spring/summer/autumn/winter"),
+    OpenApiParameter("days", str, description="duration in days, e.g. 1 or 1,2"),
+    OpenApiParameter("max_hours", float, description="at most this total time (hours)"),
+    OpenApiParameter("difficulty", str, description="easy, moderate, hard, very_hard"),
+    OpenApiParameter("mode", str, description="routes using any of these modes"),
+    OpenApiParameter("status", str, description="pilot and/or published (default both)"),
+    OpenApiParameter("bbox", str, description="minlon,minlat,maxlon,maxlat (WGS 84)"),
+    OpenApiParameter("near", str, description="lon,lat: routes passing within `radius`"),
+    OpenApiParameter("radius", float, description="metres, with near (default 5000)"),
+    OpenApiParameter("q", str, description="title or summary in any language or script"),
+    OpenApiParameter("limit", int), OpenApiParameter("offset", int),
+]
+
+
+class Routes(APIView):
+    @extend_schema(parameters=ROUTE_FILTERS, responses={(200, GEOJSON): OpenApiTypes.OBJECT},
+                   summary="Public pilot routes (pilot and published)")
+    def get(self, request):
+        lang = parse_lang(request)
+        filters = parse_route_filters(request)
+        limit, offset = parse_page(request)
+        features, total = selectors.routes_page(filters=filters, lang=lang, limit=limit,
+                                                offset=offset, request=request)
+        nxt = _link(request, offset + limit) if offset + len(features) < total else None
+        prev = _link(request, max(0, offset - limit)) if offset > 0 else None
+        body = {"type": "FeatureCollection", "numberMatched": total,
+                "numberReturned": len(features), "next": nxt, "prev": prev,
+                "features": features}
+        return _geojson(json.dumps(body, ensure_ascii=False), lang)
+
+
+def _along(request) -> float:
+    return _number(request, "along", low=0, high=selectors.ALONG_MAX_M,
+                   default=selectors.ALONG_DEFAULT_M)
+
+
+class RouteDetail(APIView):
+    @extend_schema(parameters=[LANG, OpenApiParameter(
+        "along", float, description="attractions within this many metres of the route "
+                                    f"(default {selectors.ALONG_DEFAULT_M:g})")],
+        responses={(200, GEOJSON): OpenApiTypes.OBJECT},
+        summary="A route with stops, legs, metrics and attractions along the way")
+    def get(self, request, slug: str):
+        lang = parse_lang(request)
+        detail = selectors.route_detail(slug=slug, lang=lang, along_m=_along(request),
+                                        request=request)
+        if detail is None:
+            raise Http404
+        return _geojson(json.dumps(detail, ensure_ascii=False), lang)
+
+
+class RouteProfile(APIView):
+    @extend_schema(responses={200: OpenApiTypes.OBJECT},
+                   summary="Elevation profile: distance along the route vs elevation")
+    def get(self, request, slug: str):
+        profile = selectors.route_profile(slug=slug)
+        if profile is None:
+            raise Http404
+        return JsonResponse(profile)
+
+
+class RouteExport(APIView):
+    @extend_schema(parameters=[LANG, OpenApiParameter("format", str,
+                                                      enum=list(exports.EXPORT_FORMATS))],
+                   responses={200: OpenApiTypes.BINARY},
+                   summary="Download a route as GPX 1.1, KML or GeoJSON")
+    def get(self, request, slug: str):
+        fmt = request.GET.get("format", "gpx")
+        if fmt not in exports.EXPORT_FORMATS:
+            raise BadParameter("format", f"unknown format {fmt!r}; use one of "
+                               + ", ".join(exports.EXPORT_FORMATS))
+        lang = parse_lang(request)
+        route = PilotRoute.objects.filter(slug=slug, status__in=PUBLIC_STATUSES).first()
+        detail = route and selectors.route_detail(slug=slug, lang=lang, request=request)
+        if detail is None:
+            raise Http404
+        page = request.build_absolute_uri(f"/routes/{slug}/")
+        body = exports.export(detail, route.pk, fmt, page)
+        content_type, ext = exports.EXPORT_FORMATS[fmt]
+        response = HttpResponse(body, content_type=content_type)
+        response["Content-Disposition"] = f'attachment; filename="{slug}.{ext}"'
+        return response
+
+
+def _composition(request) -> tuple[list[services.StopSpec], list[str]]:
+    data = request.data if isinstance(request.data, dict) else {}
+    stops = _stop_specs(data.get("stops"), request.user)
+    modes = data.get("modes")
+    if not isinstance(modes, list) or len(modes) != len(stops) - 1:
+        raise BadParameter("modes", f"give one mode per leg: {len(stops) - 1} for "
+                           f"{len(stops)} stops")
+    for i, mode in enumerate(modes):
+        if mode not in Mode.values:
+            raise BadParameter("modes", f"leg {i + 1}: unknown mode {mode!r}; use one of "
+                               + ", ".join(Mode.values))
+    return stops, modes
+
+
+class IsPartnerEditor(IsAuthenticated):
+    message = "Only partner editors compose routes."
+
+    def has_permission(self, request, view) -> bool:
+        return super().has_permission(request, view) and \
+            editable_partners(request.user).exists()
+
+
+COMPOSITION = {"type": "object", "properties": {
+    "stops": {"type": "array", "items": {"type": "object", "properties": {
+        "id": {"type": "string", "format": "uuid"}, "suggested_min": {"type": "integer"}}}},
+    "modes": {"type": "array", "items": {"type": "string", "enum": list(Mode.values)}}}}
+
+
+class RoutePreview(APIView):
+    """Metrics of a composition before it is saved (for editors)."""
+
+    permission_classes = [IsPartnerEditor]
+
+    @extend_schema(request={"application/json": COMPOSITION}, responses={200: OpenApiTypes.OBJECT},
+                   summary="Preview a composition: stops (attraction ids) and leg modes")
+    def post(self, request):
+        lang = parse_lang(request)
+        stops, modes = _composition(request)
+        data = request.data if isinstance(request.data, dict) else {}
+        partners = _partner_ids(data.get("partners"), stops)
+        result, geom = services.route_preview(stops=stops, modes=modes, partner_ids=partners)
+        return JsonResponse(preview_body(result, geom, lang))
+
+
+def _partner_ids(slugs, stops: list[services.StopSpec]) -> list[int]:
+    """The partners whose trails legs may follow: those named, else the stops' partners."""
+    if slugs:
+        if not isinstance(slugs, list):
+            raise BadParameter("partners", "a list of partner slugs")
+        return list(Partner.objects.filter(slug__in=slugs).values_list("id", flat=True))
+    return sorted({s.attraction.layer.partner_id for s in stops})
+
+
+class RouteComposition(APIView):
+    """Save a route's stops and leg modes; legs are routed and metrics computed."""
+
+    permission_classes = [IsPartnerEditor]
+
+    @extend_schema(request={"application/json": COMPOSITION}, responses={200: OpenApiTypes.OBJECT},
+                   summary="Replace a route's stops and legs (partner editors)")
+    def put(self, request, slug: str):
+        route = PilotRoute.objects.filter(slug=slug).first()
+        if route is None:
+            raise Http404
+        if not route.partners.filter(pk__in=editable_partners(request.user)).exists():
+            return JsonResponse({"error": "you do not edit any of this route's partners"},
+                                status=403)
+        lang = parse_lang(request)
+        stops, modes = _composition(request)
+        with transaction.atomic():
+            route = services.route_compose(route=route, stops=stops, modes=modes)
+        return JsonResponse(saved_body(route, lang))
+
+
+def saved_body(route: PilotRoute, lang: str) -> dict:
+    """What the editor shows after saving: the same keys as a preview."""
+    legs = list(route.legs.order_by("order"))
+    return {
+        "slug": route.slug, "status": route.status, "saved": True,
+        "geometry": json.loads(route.geom.geojson) if route.geom else None,
+        "length_m": _round(route.length_m), "ascent_m": _round(route.ascent_m),
+        "descent_m": _round(route.descent_m), "moving_min": route.moving_min,
+        "stops_min": route.stops_min, "duration_min": route.duration_min,
+        "duration_by_mode": route.duration_by_mode, "difficulty": route.difficulty,
+        "difficulty_reason": selectors.difficulty_reason(route.difficulty_basis, lang),
+        "legs": [{"order": leg.order, "mode": leg.mode, "source": leg.source,
+                  "length_m": _round(leg.length_m), "duration_min": _round(leg.duration_min)}
+                 for leg in legs],
+    }
+
+
+def _stop_specs(raw, user) -> list[services.StopSpec]:
+    if not isinstance(raw, list) or len(raw) < 2:
+        raise BadParameter("stops", "give at least two stops: attraction ids in order")
+    specs = []
+    for i, item in enumerate(raw, start=1):
+        uid = item.get("id") if isinstance(item, dict) else item
+        minutes = item.get("suggested_min", 30) if isinstance(item, dict) else 30
+        # Public attractions, and the editor's own partners' unpublished ones.
+        visible = Attraction.objects.select_related("layer").filter(
+            Q(layer__visibility=Visibility.PUBLIC) | Q(layer__partner__in=editable_partners(user)),
+            retired_at__isnull=True)
+        attraction = visible.filter(uid=str(uid)).first() if _is_uuid(uid) else None
+        if attraction is None:
+            raise BadParameter("stops", f"stop {i}: no attraction with id {uid!r}")
+        if not isinstance(minutes, int) or not 0 <= minutes <= 24 * 60:
+            raise BadParameter("stops", f"stop {i}: suggested_min must be 0 to 1440 minutes")
+        specs.append(services.StopSpec(attraction, minutes))
+    return specs
+
+
+def _is_uuid(value) -> bool:
+    try:
+        uuid.UUID(str(value))
+    except ValueError:
+        return False
+    return True
+
+
+def preview_body(result: services.Computed, geom, lang: str) -> dict:
+    return {
+        "geometry": json.loads(geom.geojson) if geom is not None else None,
+        "length_m": round(result.length_m), "ascent_m": _round(result.ascent_m),
+        "descent_m": _round(result.descent_m), "moving_min": round(result.moving_min),
+        "stops_min": result.stops_min, "duration_min": result.duration_min,
+        "duration_by_mode": result.duration_by_mode,
+        "difficulty": result.difficulty.level,
+        "difficulty_reason": selectors.difficulty_reason(result.difficulty.as_dict(), lang),
+        "legs": [{"order": i, "mode": plan.mode, "source": plan.source,
+                  "length_m": round(m.length_m), "duration_min": round(m.duration_min)}
+                 for i, (plan, m) in enumerate(result.legs, start=1)],
+    }
+
+
+def _round(v):
+    return None if v is None else round(v)

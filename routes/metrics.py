@@ -1,0 +1,244 @@
+"""How a route's length, climb, duration and difficulty are computed.
+
+Everything here is a pure function of coordinates, so that the numbers can be
+checked by hand and are the same in all three countries:
+
+- **Length** is geodesic, on the WGS 84 ellipsoid (``pyproj.Geod``), the same as
+  PostGIS ``geography``.
+- **Ascent and descent** use a hysteresis of ``ELEVATION_THRESHOLD_M`` (3 m), the
+  same as the trails' PostGIS trigger: an elevation change counts only once it
+  exceeds the threshold from the last counted point, so GPS and DEM noise whose
+  swing stays under 3 m adds no climb, and a real climb is never undercounted by
+  more than the threshold.
+- **Slopes** (for walking and cycling times and the steepest grade) are taken on
+  the profile resampled every ``STEP_M`` (25 m) and averaged over
+  ``SLOPE_WINDOW_M`` (100 m), so one noisy point does not make a wall; beyond 100 %
+  a slope is timed as 100 % (``MAX_SLOPE``).
+- **Walking** time follows Tobler's hiking function,
+  ``speed = 6 · exp(-3.5 · |slope + 0.05|)`` km/h (5.0 km/h on the flat, fastest on
+  a gentle descent).
+- **Cycling** time follows a power balance for a leisure cyclist: ``CYCLIST_W``
+  (75 W) against rolling resistance, gravity and air drag, with the speed capped
+  at ``MAX_BIKE_KMH`` downhill and never below ``MIN_BIKE_KMH`` (pushing).
+- **Car, bus, train** legs take their length at the mode's average speed
+  (``vocabulary.MOTOR_SPEED_KMH``).
+- **Difficulty** is one scale for walking and cycling, from the effort in
+  *effort-kilometres* (the Swiss Alpine Club's Leistungskilometer): walking km +
+  cycling km / 4 + ascent / 100 m. Under 10 is easy, under 20 moderate, under 32
+  hard, beyond that very hard. A steepest sustained grade (over ``GRADE_WINDOW_M``,
+  200 m) of 15 % or more makes a route at least moderate, 25 % at least hard.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+
+import numpy as np
+from pyproj import Geod
+
+from routes.vocabulary import MOTOR_SPEED_KMH, Mode
+
+GEOD = Geod(ellps="WGS84")
+ELEVATION_THRESHOLD_M = 3.0
+STEP_M = 25.0
+SLOPE_WINDOW_M = 100.0
+GRADE_WINDOW_M = 200.0
+MAX_SLOPE = 1.0
+"""Steeper than 100 % over 100 m is a scramble or an elevation error: timed as 100 %."""
+CYCLIST_W = 75.0
+CYCLIST_MASS_KG = 90.0  # rider, bike and luggage
+ROLLING_RESISTANCE = 0.007  # touring tyres on mixed surfaces
+DRAG_AREA_M2 = 0.6  # upright rider (CdA)
+AIR_DENSITY = 1.2
+G = 9.81
+MAX_BIKE_KMH = 35.0
+MIN_BIKE_KMH = 5.0
+BIKE_EFFORT_FACTOR = 4.0
+EFFORT_LEVELS = ((10.0, "easy"), (20.0, "moderate"), (32.0, "hard"))
+GRADE_LEVELS = ((25.0, "hard"), (15.0, "moderate"))
+LEVEL_ORDER = ("easy", "moderate", "hard", "very_hard")
+
+
+def cumulative_distance(coords: np.ndarray) -> np.ndarray:
+    """Distance along a line of (lon, lat[, z]) rows, in metres from its first point."""
+    coords = np.asarray(coords, dtype=float)
+    if len(coords) < 2:
+        return np.zeros(len(coords))
+    _, _, steps = GEOD.inv(coords[:-1, 0], coords[:-1, 1], coords[1:, 0], coords[1:, 1])
+    return np.concatenate([[0.0], np.cumsum(steps)])
+
+
+def climb(z: np.ndarray, threshold: float = ELEVATION_THRESHOLD_M) -> tuple[float, float]:
+    """(ascent, descent) in metres of an elevation series, with the hysteresis threshold."""
+    ascent = descent = 0.0
+    ref = None
+    for value in np.asarray(z, dtype=float):
+        if ref is None:
+            ref = value
+        elif value - ref > threshold:
+            ascent += value - ref
+            ref = value
+        elif ref - value > threshold:
+            descent += ref - value
+            ref = value
+    return ascent, descent
+
+
+def resample(dist: np.ndarray, z: np.ndarray, step: float = STEP_M) -> tuple[np.ndarray,
+                                                                          np.ndarray]:
+    """The profile at every ``step`` metres (and at its end), linearly interpolated."""
+    total = float(dist[-1]) if len(dist) else 0.0
+    if total <= 0:
+        return np.array([0.0]), np.asarray(z[:1], dtype=float)
+    at = np.arange(0.0, total, step)
+    at = np.append(at, total)
+    return at, np.interp(at, dist, z)
+
+
+def slopes(dist: np.ndarray, z: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(step lengths, slope of each step) on the resampled profile, slopes averaged over
+    ``SLOPE_WINDOW_M`` centred on the step."""
+    at, ele = resample(dist, z)
+    if len(at) < 2:
+        return np.zeros(0), np.zeros(0)
+    half = SLOPE_WINDOW_M / 2
+    mid = (at[:-1] + at[1:]) / 2
+    lo = np.clip(mid - half, 0, at[-1])
+    hi = np.clip(mid + half, 0, at[-1])
+    rise = np.interp(hi, at, ele) - np.interp(lo, at, ele)
+    run = np.maximum(hi - lo, 1e-9)
+    return np.diff(at), np.clip(rise / run, -MAX_SLOPE, MAX_SLOPE)
+
+
+def tobler_kmh(slope: np.ndarray | float) -> np.ndarray:
+    """Tobler's hiking function: walking speed (km/h) on a slope (rise over run)."""
+    return 6.0 * np.exp(-3.5 * np.abs(np.asarray(slope) + 0.05))
+
+
+def bike_kmh(slope: np.ndarray | float) -> np.ndarray:
+    """Leisure cycling speed (km/h) on a slope, from the power balance
+    ``P = v·m·g·(sin θ + Crr·cos θ) + ½·ρ·CdA·v³``, solved by Newton's method."""
+    s = np.atleast_1d(np.asarray(slope, dtype=float))
+    theta = np.arctan(s)
+    resist = CYCLIST_MASS_KG * G * (np.sin(theta) + ROLLING_RESISTANCE * np.cos(theta))
+    drag = 0.5 * AIR_DENSITY * DRAG_AREA_M2
+    v = np.full_like(s, 8.0)  # m/s; the cubic is monotonic beyond its root, Newton converges
+    for _ in range(50):
+        f = resist * v + drag * v**3 - CYCLIST_W
+        df = resist + 3 * drag * v**2
+        v = np.maximum(v - f / np.where(df > 0, df, 1.0), 0.1)
+    return np.clip(v * 3.6, MIN_BIKE_KMH, MAX_BIKE_KMH)
+
+
+def steepest_grade(dist: np.ndarray, z: np.ndarray, window: float = GRADE_WINDOW_M) -> float:
+    """The steepest average grade (percent, up or down) over any ``window`` metres."""
+    at, ele = resample(dist, z)
+    if at[-1] < window:
+        return abs(ele[-1] - ele[0]) / at[-1] * 100 if at[-1] > 0 else 0.0
+    ends = np.interp(at + window, at, ele)
+    inside = at + window <= at[-1]
+    return float(np.max(np.abs(ends[inside] - ele[inside])) / window * 100)
+
+
+@dataclass
+class LegMetrics:
+    mode: str
+    length_m: float
+    duration_min: float
+    ascent_m: float | None = None
+    descent_m: float | None = None
+    min_elevation_m: float | None = None
+    max_elevation_m: float | None = None
+    steepest_grade_pct: float | None = None
+    distance: np.ndarray = field(default_factory=lambda: np.zeros(0), repr=False)
+
+
+def leg_metrics(mode: str, coords: np.ndarray) -> LegMetrics:
+    """Length, climb and duration of one leg: (lon, lat[, z]) rows travelled by ``mode``."""
+    coords = np.asarray(coords, dtype=float)
+    dist = cumulative_distance(coords)
+    length = float(dist[-1]) if len(dist) else 0.0
+    has_z = coords.shape[1] >= 3 and bool(np.all(np.isfinite(coords[:, 2])))
+    out = LegMetrics(mode=mode, length_m=length, duration_min=0.0, distance=dist)
+    if has_z and len(coords) >= 2:
+        z = coords[:, 2]
+        out.ascent_m, out.descent_m = climb(z)
+        out.min_elevation_m, out.max_elevation_m = float(z.min()), float(z.max())
+        out.steepest_grade_pct = steepest_grade(dist, z)
+    if mode in MOTOR_SPEED_KMH:
+        out.duration_min = length / 1000 / MOTOR_SPEED_KMH[Mode(mode)] * 60
+    elif has_z and length > 0:
+        steps, slope = slopes(dist, coords[:, 2])
+        speed = tobler_kmh(slope) if mode == Mode.WALK else bike_kmh(slope)
+        out.duration_min = float(np.sum(steps / 1000 / speed) * 60)
+    else:  # no elevation: the flat speed of the model
+        flat = float(tobler_kmh(0.0)) if mode == Mode.WALK else float(bike_kmh(0.0)[0])
+        out.duration_min = length / 1000 / flat * 60
+    return out
+
+
+@dataclass
+class Difficulty:
+    level: str
+    effort_km: float
+    active_length_m: float
+    ascent_m: float
+    steepest_grade_pct: float | None
+    decided_by: str  # "effort", "grade" or "none" (no walking or cycling)
+
+    def as_dict(self) -> dict:
+        return {"level": self.level, "effort_km": round(self.effort_km, 1),
+                "active_length_m": round(self.active_length_m), "ascent_m": round(self.ascent_m),
+                "steepest_grade_pct": None if self.steepest_grade_pct is None
+                else round(self.steepest_grade_pct, 1), "decided_by": self.decided_by}
+
+
+def difficulty(legs: list[LegMetrics]) -> Difficulty:
+    """One transparent scale over the walking and cycling legs (see the module docstring)."""
+    walk = sum(leg.length_m for leg in legs if leg.mode == Mode.WALK)
+    bike = sum(leg.length_m for leg in legs if leg.mode == Mode.BIKE)
+    active = [leg for leg in legs if leg.mode in (Mode.WALK, Mode.BIKE)]
+    ascent = sum(leg.ascent_m or 0.0 for leg in active)
+    grades = [leg.steepest_grade_pct for leg in active if leg.steepest_grade_pct is not None]
+    grade = max(grades) if grades else None
+    if not active:
+        return Difficulty("easy", 0.0, 0.0, 0.0, None, "none")
+    effort = walk / 1000 + bike / 1000 / BIKE_EFFORT_FACTOR + ascent / 100
+    level = next((name for limit, name in EFFORT_LEVELS if effort < limit), "very_hard")
+    decided_by = "effort"
+    if grade is not None:
+        floor = next((name for limit, name in GRADE_LEVELS if grade >= limit), "easy")
+        if LEVEL_ORDER.index(floor) > LEVEL_ORDER.index(level):
+            level, decided_by = floor, "grade"
+    return Difficulty(level, effort, walk + bike, ascent, grade, decided_by)
+
+
+def profile(legs: list[tuple[np.ndarray, LegMetrics]], max_points: int = 1000) -> list[list]:
+    """[distance_m, elevation_m or None, lon, lat] along the whole route, legs in order.
+
+    Legs without elevation appear with ``None`` so that a chart shows a gap, not a
+    made-up flat line. Long profiles are thinned evenly to ``max_points``.
+    """
+    rows: list[list] = []
+    offset = 0.0
+    for coords, m in legs:
+        has_z = coords.shape[1] >= 3 and bool(np.all(np.isfinite(coords[:, 2])))
+        for i, (d, c) in enumerate(zip(m.distance, coords, strict=True)):
+            if rows and i == 0 and abs(rows[-1][0] - offset) < 1e-6 and \
+                    rows[-1][1] is not None and has_z:
+                continue  # the joint of two legs with elevation: one point
+            rows.append([offset + float(d), float(c[2]) if has_z else None,
+                         float(c[0]), float(c[1])])
+        offset += m.length_m
+    if len(rows) > max_points:
+        keep = np.unique(np.linspace(0, len(rows) - 1, max_points).round().astype(int))
+        rows = [rows[i] for i in keep]
+    return [[round(d, 1), None if z is None else round(z, 1), round(x, 6), round(y, 6)]
+            for d, z, x, y in rows]
+
+
+def format_minutes(minutes: float) -> str:
+    """'3 h 05' style duration (language-neutral)."""
+    total = math.floor(minutes + 0.5)
+    return f"{total // 60} h {total % 60:02d}" if total >= 60 else f"{total} min"

@@ -1,0 +1,120 @@
+"""Alternative-tourism pilot routes: an ordered list of stops joined by legs.
+
+A route's geometry and metrics are computed (``routes.services.route_recompute``)
+from its legs whenever its stops or legs change, and whenever a trail that one of
+its legs follows changes: they are never typed by hand.
+"""
+
+import uuid
+
+from django.contrib.gis.db import models
+from django.contrib.postgres.fields import ArrayField
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.utils.translation import gettext_lazy as _
+
+from geo import fields
+from geo.crs import WGS84
+from layers.models import Attraction, Partner, Trail
+from layers.vocabulary import Difficulty
+from routes.vocabulary import LegSource, Mode, RouteStatus, Theme
+
+
+class PilotRoute(models.Model):
+    uid = models.UUIDField(_("public id"), default=uuid.uuid4, unique=True, editable=False)
+    slug = models.SlugField(unique=True)
+    title = models.CharField(_("title"), max_length=200, blank=True)
+    summary = models.CharField(_("summary"), max_length=500, blank=True)
+    description = models.TextField(_("description"), blank=True)
+    themes = ArrayField(models.CharField(max_length=32, choices=Theme.choices),
+                        verbose_name=_("themes"), default=list, blank=True)
+    partners = models.ManyToManyField(Partner, related_name="routes",
+                                      verbose_name=_("partners"))
+    status = models.CharField(_("status"), max_length=10, choices=RouteStatus.choices,
+                              default=RouteStatus.DRAFT)
+    months = ArrayField(
+        models.PositiveSmallIntegerField(validators=[MinValueValidator(1),
+                                                     MaxValueValidator(12)]),
+        verbose_name=_("season (months)"), default=list, blank=True,
+        help_text=_("Months in which the route is recommended, 1 = January; empty = all year."))
+    duration_days = models.PositiveSmallIntegerField(
+        _("duration (days)"), default=1, validators=[MinValueValidator(1)])
+
+    # Computed from the legs (routes.services.route_recompute).
+    geom = fields.MultiLineStringAnyZField(_("geometry"), srid=WGS84, null=True, editable=False)
+    transport_modes = ArrayField(models.CharField(max_length=8, choices=Mode.choices),
+                                 default=list, editable=False)
+    length_m = models.FloatField(_("length (m)"), null=True, editable=False)
+    ascent_m = models.FloatField(_("ascent (m)"), null=True, editable=False)
+    descent_m = models.FloatField(_("descent (m)"), null=True, editable=False)
+    min_elevation_m = models.FloatField(_("lowest point (m)"), null=True, editable=False)
+    max_elevation_m = models.FloatField(_("highest point (m)"), null=True, editable=False)
+    steepest_grade_pct = models.FloatField(_("steepest sustained grade (%)"), null=True,
+                                           editable=False)
+    moving_min = models.IntegerField(_("time on the move (min)"), null=True, editable=False)
+    stops_min = models.IntegerField(_("time at the stops (min)"), null=True, editable=False)
+    duration_min = models.IntegerField(_("total time (min)"), null=True, editable=False)
+    duration_by_mode = models.JSONField(default=dict, editable=False)
+    difficulty = models.CharField(_("difficulty"), max_length=16, choices=Difficulty.choices,
+                                  blank=True, editable=False)
+    difficulty_basis = models.JSONField(default=dict, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["slug"]
+        verbose_name = _("pilot route")
+
+    def __str__(self) -> str:
+        return self.title or self.slug
+
+
+class RouteStop(models.Model):
+    route = models.ForeignKey(PilotRoute, on_delete=models.CASCADE, related_name="stops")
+    order = models.PositiveSmallIntegerField(_("order"))
+    attraction = models.ForeignKey(Attraction, on_delete=models.PROTECT,
+                                   related_name="route_stops", verbose_name=_("attraction"))
+    suggested_min = models.PositiveSmallIntegerField(_("suggested time (min)"), default=30)
+    note = models.TextField(_("note"), blank=True)
+
+    class Meta:
+        ordering = ["route", "order"]
+        constraints = [models.UniqueConstraint(fields=["route", "order"], name="stop_order")]
+
+    def __str__(self) -> str:
+        return f"{self.order}. {self.attraction}"
+
+
+class RouteLeg(models.Model):
+    """The way from stop ``order`` to stop ``order + 1``.
+
+    It follows a trail (or the part of it between ``trail_start_m`` and
+    ``trail_end_m``), a drawn geometry, or, when composed, the trail network; where
+    there is no trail it is a straight line and says so.
+    """
+
+    route = models.ForeignKey(PilotRoute, on_delete=models.CASCADE, related_name="legs")
+    order = models.PositiveSmallIntegerField(_("order"))
+    mode = models.CharField(_("mode"), max_length=8, choices=Mode.choices, default=Mode.WALK)
+    source = models.CharField(_("source"), max_length=10, choices=LegSource.choices,
+                              default=LegSource.STRAIGHT)
+    trail = models.ForeignKey(Trail, null=True, blank=True, on_delete=models.SET_NULL,
+                              related_name="route_legs", verbose_name=_("trail"))
+    trail_start_m = models.FloatField(_("from (m along the trail)"), null=True, blank=True)
+    trail_end_m = models.FloatField(_("to (m along the trail)"), null=True, blank=True,
+                                    help_text=_("Smaller than 'from' to walk the trail "
+                                                "backwards; empty for its ends."))
+    drawn = fields.LineStringAnyZField(_("drawn geometry"), srid=WGS84, null=True, blank=True)
+    # The geometry actually travelled (from the trail, the network or the drawing),
+    # kept so that the route stands on its own; refreshed with the route.
+    geom = fields.LineStringAnyZField(_("geometry"), srid=WGS84, null=True, editable=False)
+    length_m = models.FloatField(null=True, editable=False)
+    duration_min = models.FloatField(null=True, editable=False)
+    ascent_m = models.FloatField(null=True, editable=False)
+    descent_m = models.FloatField(null=True, editable=False)
+
+    class Meta:
+        ordering = ["route", "order"]
+        constraints = [models.UniqueConstraint(fields=["route", "order"], name="leg_order")]
+
+    def __str__(self) -> str:
+        return f"{self.order}. {self.get_mode_display()}"

@@ -1,0 +1,59 @@
+"""Query parameters of the route endpoints."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from layers.exceptions import BadParameter
+from layers.params import BBox, _choices, _number, parse_filters
+from layers.vocabulary import Difficulty
+from routes.vocabulary import SEASON_MONTHS, Mode, RouteStatus, Theme
+
+
+@dataclass
+class RouteFilters:
+    bbox: BBox | None = None
+    near: tuple[float, float] | None = None
+    radius_m: float | None = None
+    partner: list[str] = field(default_factory=list)
+    theme: list[str] = field(default_factory=list)
+    months: list[int] = field(default_factory=list)
+    days: list[int] = field(default_factory=list)
+    max_hours: float | None = None
+    difficulty: list[str] = field(default_factory=list)
+    mode: list[str] = field(default_factory=list)
+    status: list[str] = field(default_factory=list)
+    q: str | None = None
+
+
+def _season(request) -> list[int]:
+    """``season=`` months (1-12) and/or season names, comma-separated."""
+    months: list[int] = []
+    for value in _choices(request, "season"):
+        if value in SEASON_MONTHS:
+            months.extend(SEASON_MONTHS[value])
+        elif value.isdigit() and 1 <= int(value) <= 12:
+            months.append(int(value))
+        else:
+            raise BadParameter("season", f"{value!r} is neither a month (1-12) nor one of "
+                               + ", ".join(SEASON_MONTHS))
+    return sorted(set(months))
+
+
+def parse_route_filters(request) -> RouteFilters:
+    common = parse_filters(request)  # bbox, near/radius, partner, q, and their errors
+    f = RouteFilters(bbox=common.bbox, near=common.near, radius_m=common.radius_m,
+                     partner=common.partner, q=common.q)
+    f.theme = _choices(request, "theme", {t.value for t in Theme})
+    f.months = _season(request)
+    days = _choices(request, "days")
+    try:
+        f.days = [int(d) for d in days]
+    except ValueError:
+        raise BadParameter("days", "expected whole numbers of days, e.g. 1 or 1,2") from None
+    f.max_hours = _number(request, "max_hours", low=0.1, high=24 * 30)
+    f.difficulty = _choices(request, "difficulty", {d.value for d in Difficulty})
+    f.mode = _choices(request, "mode", {m.value for m in Mode})
+    f.status = _choices(request, "status", {RouteStatus.PILOT.value,
+                                            RouteStatus.PUBLISHED.value})
+    return f

@@ -1,0 +1,287 @@
+"""Read queries of pilot routes: lists, detail, attractions along the way, profile."""
+
+from __future__ import annotations
+
+import json
+import math
+
+import numpy as np
+import shapely
+from django.db import connection
+from django.urls import reverse
+from django.utils import formats, translation
+from django.utils.translation import gettext as _
+
+from geo.crs import WGS84
+from layers.selectors import COORD_DECIMALS, METRES_PER_DEGREE, _all_translations, translated
+from layers.vocabulary import Difficulty, Visibility
+from routes import metrics
+from routes.params import RouteFilters
+from routes.vocabulary import PUBLIC_STATUSES
+
+ALONG_DEFAULT_M = 500.0
+ALONG_MAX_M = 5000.0
+
+
+def difficulty_reason(basis: dict, lang: str) -> str:
+    """Why the route has its difficulty, in ``lang``: 'hard: 1,150 m of ascent over 18 km'."""
+    if not basis:
+        return ""
+    with translation.override(lang):
+        level = str(Difficulty(basis["level"]).label).lower()
+
+        def num(value: float, digits: int = 0) -> str:
+            return formats.number_format(value, digits, use_l10n=True, force_grouping=True)
+
+        km = basis["active_length_m"] / 1000
+        effort = _("%(ascent)s m of ascent over %(length)s km") % {
+            "ascent": num(basis["ascent_m"]), "length": num(km, 1 if km < 10 else 0)}
+        if basis["decided_by"] == "none":
+            return _("%(level)s: no walking or cycling legs") % {"level": level}
+        if basis["decided_by"] == "grade":
+            return _("%(level)s: a sustained grade of %(grade)s %% over 200 m; %(effort)s") % {
+                "level": level, "grade": num(basis["steepest_grade_pct"]), "effort": effort}
+        return f"{level}: {effort}"
+
+
+def _where(f: RouteFilters, params: list) -> str:
+    where = ["r.status = ANY(%s)"]
+    params.append(f.status or [str(s) for s in PUBLIC_STATUSES])
+    if f.bbox:
+        where.append(f"r.geom && ST_MakeEnvelope(%s, %s, %s, %s, {WGS84})")
+        params.extend(f.bbox)
+    if f.near:
+        lon, lat = f.near
+        point = f"ST_SetSRID(ST_MakePoint({lon!r}, {lat!r}), {WGS84})"
+        reach = f.radius_m / METRES_PER_DEGREE / max(0.1, abs(math.cos(math.radians(lat))))
+        where.append(f"r.geom && ST_Expand({point}, %s)")
+        where.append(f"ST_DWithin(geography(ST_Force2D(r.geom)), geography({point}), %s)")
+        params.extend([reach, f.radius_m])
+    if f.partner:
+        where.append("EXISTS (SELECT 1 FROM routes_pilotroute_partners rp JOIN layers_partner "
+                     "p ON p.id = rp.partner_id WHERE rp.pilotroute_id = r.id "
+                     "AND p.slug = ANY(%s))")
+        params.append(f.partner)
+    for name, column in (("theme", "r.themes"), ("mode", "r.transport_modes")):
+        if getattr(f, name):
+            where.append(f"{column} && %s::varchar[]")
+            params.append(getattr(f, name))
+    if f.months:
+        # An empty season means all year.
+        where.append("(r.months = '{}' OR r.months && %s::smallint[])")
+        params.append(f.months)
+    if f.days:
+        where.append("r.duration_days = ANY(%s)")
+        params.append(f.days)
+    if f.max_hours is not None:
+        where.append("r.duration_min <= %s")
+        params.append(f.max_hours * 60)
+    if f.difficulty:
+        where.append("r.difficulty = ANY(%s)")
+        params.append(f.difficulty)
+    if f.q:
+        for word in f.q.split():
+            where.append("r.search LIKE '%%' || atlas_latin(%s) || '%%'")
+            params.append(word)
+    return " AND ".join(where)
+
+
+def _distance(f: RouteFilters) -> str:
+    if not f.near:
+        return "NULL::float8"
+    lon, lat = f.near
+    return (f"ST_Distance(geography(ST_Force2D(r.geom)), "
+            f"geography(ST_SetSRID(ST_MakePoint({lon!r}, {lat!r}), {WGS84})))")
+
+
+def _properties_sql(lang: str) -> str:
+    return f"""json_build_object(
+        'kind', 'route', 'slug', r.slug, 'status', r.status,
+        'name', {translated('r', 'title', lang)},
+        'summary', {translated('r', 'summary', lang)},
+        'names', {_all_translations('r', 'title')},
+        'themes', r.themes, 'months', r.months, 'duration_days', r.duration_days,
+        'transport_modes', r.transport_modes,
+        'partners', (SELECT json_agg(p.slug ORDER BY p.slug) FROM routes_pilotroute_partners rp
+                     JOIN layers_partner p ON p.id = rp.partner_id
+                     WHERE rp.pilotroute_id = r.id),
+        'length_m', round(r.length_m::numeric), 'ascent_m', round(r.ascent_m::numeric),
+        'descent_m', round(r.descent_m::numeric),
+        'min_elevation_m', round(r.min_elevation_m::numeric),
+        'max_elevation_m', round(r.max_elevation_m::numeric),
+        'steepest_grade_pct', round(r.steepest_grade_pct::numeric, 1),
+        'moving_min', r.moving_min, 'stops_min', r.stops_min, 'duration_min', r.duration_min,
+        'duration_by_mode', r.duration_by_mode,
+        'difficulty', NULLIF(r.difficulty, ''), 'difficulty_basis', r.difficulty_basis,
+        'stop_count', (SELECT count(*) FROM routes_routestop s WHERE s.route_id = r.id),
+        'updated_at', r.updated_at)"""
+
+
+def _decorate(props: dict, lang: str, request=None) -> dict:
+    props["difficulty_reason"] = difficulty_reason(props.pop("difficulty_basis", {}), lang)
+    slug = props["slug"]
+    links = {"self": reverse("route-detail", args=[slug]),
+             "profile": reverse("route-profile", args=[slug]),
+             "gpx": reverse("route-export", args=[slug]) + "?format=gpx",
+             "kml": reverse("route-export", args=[slug]) + "?format=kml",
+             "geojson": reverse("route-export", args=[slug]) + "?format=geojson"}
+    if request is not None:
+        links = {k: request.build_absolute_uri(v) for k, v in links.items()}
+    props["links"] = links
+    return props
+
+
+def routes_page(*, filters: RouteFilters, lang: str, limit: int, offset: int,
+                request=None) -> tuple[list[dict], int]:
+    """One page of public routes as GeoJSON Feature dicts, and the number matched."""
+    params: list = []
+    where = _where(filters, params)
+    order = "distance, r.slug" if filters.near else "r.slug"
+    near = (" || jsonb_build_object('distance_m', round(m.distance::numeric, 1))"
+            if filters.near else "")
+    sql = f"""
+        WITH m AS (SELECT r.id, {_distance(filters)} AS distance, count(*) OVER () AS total
+                   FROM routes_pilotroute r WHERE {where}
+                   ORDER BY {order} LIMIT %s OFFSET %s)
+        SELECT json_build_object(
+            'type', 'Feature', 'id', r.uid,
+            'geometry', ST_AsGeoJSON(ST_Force2D(r.geom), {COORD_DECIMALS})::json,
+            'properties', {_properties_sql(lang)}::jsonb{near})::text, m.total
+        FROM m JOIN routes_pilotroute r ON r.id = m.id
+        ORDER BY {"m.distance, r.slug" if filters.near else "r.slug"}
+    """
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*params, limit, offset])
+        rows = cursor.fetchall()
+        if rows:
+            total = rows[0][1]
+        else:
+            cursor.execute(f"SELECT count(*) FROM routes_pilotroute r WHERE {where}", params)
+            total = cursor.fetchone()[0]
+    features = []
+    for text, _total in rows:
+        feature = json.loads(text)
+        _decorate(feature["properties"], lang, request)
+        features.append(feature)
+    return features, total
+
+
+def route_detail(*, slug: str, lang: str, along_m: float = ALONG_DEFAULT_M,
+                 request=None) -> dict | None:
+    """A public route with its stops, legs, metrics and the attractions along the way."""
+    statuses = [str(s) for s in PUBLIC_STATUSES]
+    sql = f"""
+        SELECT r.id, json_build_object(
+            'type', 'Feature', 'id', r.uid,
+            'geometry', ST_AsGeoJSON(r.geom, {COORD_DECIMALS})::json,
+            'properties', {_properties_sql(lang)}::jsonb || jsonb_build_object(
+                'description', {translated('r', 'description', lang)},
+                'summaries', {_all_translations('r', 'summary')},
+                'descriptions', {_all_translations('r', 'description')}))::text
+        FROM routes_pilotroute r WHERE r.slug = %s AND r.status = ANY(%s)
+    """
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [slug, statuses])
+        row = cursor.fetchone()
+        if row is None:
+            return None
+        route_id, text = row
+        feature = json.loads(text)
+        props = _decorate(feature["properties"], lang, request)
+        cursor.execute(f"""
+            SELECT json_agg(json_build_object(
+                'order', s.order, 'id', a.uid, 'kind', 'attraction',
+                'name', {translated('a', 'name', lang)}, 'category', a.category,
+                'partner', p.slug,
+                'location', json_build_array(round(ST_X(a.location)::numeric, 6),
+                                             round(ST_Y(a.location)::numeric, 6)),
+                'suggested_min', s.suggested_min,
+                'note', {translated('s', 'note', lang)}) ORDER BY s.order)::text
+            FROM routes_routestop s JOIN layers_attraction a ON a.id = s.attraction_id
+            JOIN layers_layer l ON l.id = a.layer_id JOIN layers_partner p ON p.id = l.partner_id
+            WHERE s.route_id = %s""", [route_id])
+        props["stops"] = json.loads(cursor.fetchone()[0] or "[]")
+        cursor.execute(f"""
+            SELECT json_agg(json_build_object(
+                'order', g.order, 'mode', g.mode, 'source', g.source,
+                'from_stop', g.order, 'to_stop', g.order + 1,
+                'trail', CASE WHEN t.id IS NULL THEN NULL ELSE json_build_object(
+                    'id', t.uid, 'name', {translated('t', 'name', lang)}) END,
+                'length_m', round(g.length_m::numeric), 'duration_min', round(g.duration_min),
+                'ascent_m', round(g.ascent_m::numeric), 'descent_m', round(g.descent_m::numeric),
+                'has_elevation', ST_NDims(g.geom) = 3) ORDER BY g.order)::text
+            FROM routes_routeleg g LEFT JOIN layers_trail t ON t.id = g.trail_id
+            WHERE g.route_id = %s""", [route_id])
+        props["legs"] = json.loads(cursor.fetchone()[0] or "[]")
+    props["along_the_way"] = along_the_way(route_id=route_id, within_m=along_m, lang=lang)
+    props["along_within_m"] = along_m
+    return feature
+
+
+def along_the_way(*, route_id: int, within_m: float, lang: str) -> list[dict]:
+    """Public attractions within ``within_m`` metres of the route line, in the order one
+    meets them along it, each with its distance from the line and its detour (there and
+    back). The route's own stops are included and flagged."""
+    sql = f"""
+        WITH legs AS (
+            SELECT g.order, ST_Force2D(g.geom) AS g2, g.length_m,
+                   COALESCE(sum(g.length_m) OVER (ORDER BY g.order ROWS BETWEEN UNBOUNDED
+                            PRECEDING AND 1 PRECEDING), 0) AS offset_m
+            FROM routes_routeleg g WHERE g.route_id = %s AND g.geom IS NOT NULL),
+        route AS (SELECT ST_Collect(g2) AS g FROM legs)
+        SELECT a.uid, {translated('a', 'name', lang)}, a.category, p.slug,
+               ST_X(a.location), ST_Y(a.location), best.dist, best.pos,
+               EXISTS (SELECT 1 FROM routes_routestop s WHERE s.route_id = %s
+                       AND s.attraction_id = a.id)
+        FROM route, layers_attraction a
+        JOIN layers_layer l ON l.id = a.layer_id JOIN layers_partner p ON p.id = l.partner_id
+        CROSS JOIN LATERAL (
+            SELECT ST_Distance(geography(legs.g2), geography(a.location)) AS dist,
+                   legs.offset_m + ST_LineLocatePoint(legs.g2, a.location) * legs.length_m
+                   AS pos
+            FROM legs ORDER BY ST_Distance(geography(legs.g2), geography(a.location))
+            LIMIT 1) best
+        WHERE l.visibility = '{Visibility.PUBLIC}' AND a.retired_at IS NULL
+          AND a.location && ST_Expand(route.g, %s)
+          AND ST_DWithin(geography(route.g), geography(a.location), %s)
+        ORDER BY best.pos, best.dist
+    """
+    # Degrees to cover within_m anywhere in the partners' latitudes (< 46°N): generous.
+    reach = within_m / METRES_PER_DEGREE / math.cos(math.radians(60))
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [route_id, route_id, reach, within_m])
+        rows = cursor.fetchall()
+    return [{"id": str(uid), "name": name, "category": category, "partner": partner,
+             "location": [round(x, 6), round(y, 6)], "distance_m": round(dist, 1),
+             "detour_m": round(2 * dist, 1), "position_m": round(pos, 1), "is_stop": is_stop}
+            for uid, name, category, partner, x, y, dist, pos, is_stop in rows]
+
+
+def route_legs_coords(route_id: int) -> list[tuple[str, np.ndarray]]:
+    """Each leg's (mode, coordinates (lon, lat[, z])), in order."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT mode, ST_AsBinary(geom), ST_NDims(geom) FROM routes_routeleg "
+                       "WHERE route_id = %s AND geom IS NOT NULL ORDER BY \"order\"", [route_id])
+        return [(mode, shapely.get_coordinates(shapely.from_wkb(bytes(wkb)),
+                                               include_z=ndims == 3))
+                for mode, wkb, ndims in cursor.fetchall()]
+
+
+def route_profile(*, slug: str) -> dict | None:
+    """The elevation profile of a public route: [distance_m, elevation_m, lon, lat] rows."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT id, length_m, ascent_m, descent_m, min_elevation_m, "
+                       "max_elevation_m FROM routes_pilotroute WHERE slug = %s "
+                       "AND status = ANY(%s)", [slug, [str(s) for s in PUBLIC_STATUSES]])
+        row = cursor.fetchone()
+    if row is None:
+        return None
+    route_id, length, ascent, descent, lo, hi = row
+    legs = [(coords, metrics.leg_metrics(mode, coords))
+            for mode, coords in route_legs_coords(route_id)]
+    return {"slug": slug, "columns": ["distance_m", "elevation_m", "lon", "lat"],
+            "points": metrics.profile(legs), "length_m": round(length or 0),
+            "ascent_m": None if ascent is None else round(ascent),
+            "descent_m": None if descent is None else round(descent),
+            "min_elevation_m": lo, "max_elevation_m": hi,
+            "elevation_threshold_m": metrics.ELEVATION_THRESHOLD_M}

@@ -1,0 +1,253 @@
+"""Writes of pilot routes: composing them and recomputing what is computed.
+
+``route_recompute`` runs whenever a route's stops or legs change (signals in
+``routes/signals.py`` collect the routes touched in a transaction and recompute
+each once, at commit) and when a trail its legs follow changes.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+import shapely
+from django.contrib.gis.geos import GEOSGeometry, LineString, MultiLineString
+from django.db import connection, transaction
+
+from geo.crs import WGS84
+from layers.models import Attraction, Trail
+from routes import metrics, network
+from routes.models import PilotRoute, RouteLeg, RouteStop
+from routes.vocabulary import ACTIVE_MODES, MOTOR_SPEED_KMH, LegSource, Mode
+
+ROAD_CIRCUITY = 1.3
+"""A straight car, bus or train leg is timed as 1.3 times its length: the average
+ratio of road to straight-line distance on regional networks (Ballou et al., 2002).
+Its drawn length stays the straight line, and the leg says it is straight."""
+
+
+@dataclass
+class LegPlan:
+    """What a leg is made of before it is computed."""
+
+    mode: str
+    source: str
+    coords: np.ndarray  # (lon, lat[, z]) rows
+    trail_ids: list[int] = field(default_factory=list)
+    access_m: tuple[float, float] | None = None
+
+
+@dataclass
+class Computed:
+    legs: list[tuple[LegPlan, metrics.LegMetrics]]
+    length_m: float
+    ascent_m: float | None
+    descent_m: float | None
+    min_elevation_m: float | None
+    max_elevation_m: float | None
+    steepest_grade_pct: float | None
+    moving_min: float
+    stops_min: int
+    duration_by_mode: dict[str, int]
+    difficulty: metrics.Difficulty
+    modes: list[str]
+
+    @property
+    def duration_min(self) -> int:
+        return round(self.moving_min + self.stops_min)
+
+
+def _coords(geom) -> np.ndarray:
+    g = shapely.from_wkb(bytes(geom.wkb))
+    return shapely.get_coordinates(g, include_z=geom.hasz)
+
+
+def _substring(coords: np.ndarray, start_m: float | None, end_m: float | None) -> np.ndarray:
+    """The part of a line between two distances along it; backwards if end < start."""
+    dist = metrics.cumulative_distance(coords)
+    total = dist[-1]
+    a = 0.0 if start_m is None else min(max(start_m, 0.0), total)
+    b = total if end_m is None else min(max(end_m, 0.0), total)
+    lo, hi = min(a, b), max(a, b)
+    inside = (dist > lo) & (dist < hi)
+    cols = [np.interp([lo, hi], dist, coords[:, k]) for k in range(coords.shape[1])]
+    first, last = np.array([c[0] for c in cols]), np.array([c[1] for c in cols])
+    part = np.vstack([first, coords[inside], last])
+    return part[::-1] if b < a else part
+
+
+def trail_coords(trail: Trail) -> np.ndarray:
+    """A trail's parts joined in order into one line (lon, lat[, z])."""
+    parts = [_coords(line) for line in trail.geom]
+    out = [parts[0]]
+    for p in parts[1:]:
+        out.append(p[1:] if np.allclose(p[0][:2], out[-1][-1][:2]) else p)
+    return np.vstack(out)
+
+
+def compute(plans: list[LegPlan], stops_min: int) -> Computed:
+    """Every metric of a route from its legs (pure: writes nothing)."""
+    done = []
+    for plan in plans:
+        m = metrics.leg_metrics(plan.mode, plan.coords)
+        if plan.source == LegSource.STRAIGHT and plan.mode in MOTOR_SPEED_KMH:
+            m.duration_min *= ROAD_CIRCUITY
+        done.append((plan, m))
+    ms = [m for _p, m in done]
+    with_z = [m for m in ms if m.ascent_m is not None]
+    by_mode: dict[str, float] = {}
+    for m in ms:
+        by_mode[m.mode] = by_mode.get(m.mode, 0.0) + m.duration_min
+    grades = [m.steepest_grade_pct for m in ms
+              if m.steepest_grade_pct is not None and m.mode in ACTIVE_MODES]
+    return Computed(
+        legs=done,
+        length_m=sum(m.length_m for m in ms),
+        ascent_m=sum(m.ascent_m for m in with_z) if with_z else None,
+        descent_m=sum(m.descent_m for m in with_z) if with_z else None,
+        min_elevation_m=min(m.min_elevation_m for m in with_z) if with_z else None,
+        max_elevation_m=max(m.max_elevation_m for m in with_z) if with_z else None,
+        steepest_grade_pct=max(grades) if grades else None,
+        moving_min=sum(m.duration_min for m in ms),
+        stops_min=stops_min,
+        duration_by_mode={k: round(v) for k, v in by_mode.items()},
+        difficulty=metrics.difficulty(ms),
+        modes=list(dict.fromkeys(m.mode for m in ms)),
+    )
+
+
+def _point(attraction: Attraction) -> tuple[float, float]:
+    return (attraction.location.x, attraction.location.y)
+
+
+def plan_leg(*, mode: str, a: Attraction, b: Attraction, partner_ids: list[int]) -> LegPlan:
+    """A new leg from stop ``a`` to stop ``b``: along the trails for walking and cycling
+    when the network joins them, else a straight line."""
+    if mode in ACTIVE_MODES and partner_ids:
+        path = network.shortest_path(partner_ids=partner_ids, start=_point(a), end=_point(b))
+        if path is not None:
+            return LegPlan(mode, LegSource.ROUTED, path.coords, path.trail_ids, path.access_m)
+    return LegPlan(mode, LegSource.STRAIGHT, np.array([_point(a), _point(b)]))
+
+
+def _leg_plan(leg: RouteLeg, stops: dict[int, RouteStop], partner_ids: list[int]) -> LegPlan:
+    a, b = stops.get(leg.order), stops.get(leg.order + 1)
+    if leg.source == LegSource.TRAIL and leg.trail is not None:
+        coords = _substring(trail_coords(leg.trail), leg.trail_start_m, leg.trail_end_m)
+        return LegPlan(leg.mode, leg.source, coords, [leg.trail_id])
+    if leg.source == LegSource.DRAWN and leg.drawn is not None:
+        return LegPlan(leg.mode, leg.source, _coords(leg.drawn))
+    if leg.source == LegSource.ROUTED and a and b:
+        # If the network no longer joins them, the plan is straight and says so.
+        return plan_leg(mode=leg.mode, a=a.attraction, b=b.attraction, partner_ids=partner_ids)
+    if leg.source in (LegSource.TRAIL, LegSource.DRAWN) and leg.geom is not None:
+        # Its trail was deleted or its drawing cleared: keep the way last travelled.
+        return LegPlan(leg.mode, leg.source, _coords(leg.geom))
+    if a and b:
+        return LegPlan(leg.mode, LegSource.STRAIGHT,
+                       np.array([_point(a.attraction), _point(b.attraction)]))
+    raise ValueError(f"leg {leg.order} of {leg.route.slug}: no stops {leg.order} and "
+                     f"{leg.order + 1} to join, and no trail or drawing")
+
+
+def _line(coords: np.ndarray) -> LineString:
+    return GEOSGeometry(shapely.to_wkb(shapely.linestrings(coords)).hex(), srid=WGS84)
+
+
+@transaction.atomic
+def route_recompute(*, route: PilotRoute) -> PilotRoute:
+    """Rebuild the route's legs' geometries, its geometry and every metric."""
+    route = PilotRoute.objects.select_for_update().get(pk=route.pk)
+    stops = {s.order: s for s in route.stops.select_related("attraction")}
+    partner_ids = list(route.partners.values_list("id", flat=True))
+    legs = list(route.legs.select_related("trail", "route"))
+    plans = [_leg_plan(leg, stops, partner_ids) for leg in legs]
+    result = compute(plans, sum(s.suggested_min for s in stops.values()))
+    for leg, (plan, m) in zip(legs, result.legs, strict=True):
+        # queryset.update: no signals, so recomputing does not trigger itself.
+        RouteLeg.objects.filter(pk=leg.pk).update(
+            geom=_line(plan.coords), source=plan.source, length_m=m.length_m,
+            duration_min=m.duration_min, ascent_m=m.ascent_m, descent_m=m.descent_m,
+            trail=plan.trail_ids[0] if plan.trail_ids and plan.source != LegSource.DRAWN
+            else leg.trail_id)
+    lines = [_line(p.coords) for p, _m in result.legs]
+    if lines:
+        if not all(line.hasz for line in lines):
+            lines = [_line(p.coords[:, :2]) for p, _m in result.legs]
+        geom = MultiLineString(*lines, srid=WGS84)
+    else:
+        geom = None
+    fields = dict(
+        geom=geom, transport_modes=result.modes, length_m=result.length_m,
+        ascent_m=result.ascent_m, descent_m=result.descent_m,
+        min_elevation_m=result.min_elevation_m, max_elevation_m=result.max_elevation_m,
+        steepest_grade_pct=result.steepest_grade_pct, moving_min=round(result.moving_min),
+        stops_min=result.stops_min, duration_min=result.duration_min,
+        duration_by_mode=result.duration_by_mode, difficulty=result.difficulty.level,
+        difficulty_basis=result.difficulty.as_dict())
+    PilotRoute.objects.filter(pk=route.pk).update(**fields)
+    from routes.signals import done  # signals imports this module
+
+    done(route.pk)
+    route.refresh_from_db()
+    return route
+
+
+@dataclass
+class StopSpec:
+    attraction: Attraction
+    suggested_min: int = 30
+    notes: dict[str, str] = field(default_factory=dict)  # lang -> note
+
+
+@transaction.atomic
+def route_compose(*, route: PilotRoute, stops: list[StopSpec], modes: list[str]) -> PilotRoute:
+    """Replace the route's stops and legs: ``modes[i]`` is the leg from stop i to i+1."""
+    if len(modes) != max(len(stops) - 1, 0):
+        raise ValueError(f"{len(stops)} stops need {max(len(stops) - 1, 0)} leg modes, "
+                         f"got {len(modes)}")
+    for mode in modes:
+        Mode(mode)  # ValueError on an unknown mode
+    RouteLeg.objects.filter(route=route).delete()
+    RouteStop.objects.filter(route=route).delete()
+    for i, spec in enumerate(stops, start=1):
+        RouteStop.objects.create(route=route, order=i, attraction=spec.attraction,
+                                 suggested_min=spec.suggested_min,
+                                 **{f"note_{lang}": text for lang, text in spec.notes.items()})
+    for i, mode in enumerate(modes, start=1):
+        RouteLeg.objects.create(route=route, order=i, mode=mode, source=LegSource.ROUTED
+                                if mode in ACTIVE_MODES else LegSource.STRAIGHT)
+    return route_recompute(route=route)
+
+
+def route_preview(*, stops: list[StopSpec], modes: list[str],
+                  partner_ids: list[int]) -> tuple[Computed, MultiLineString | None]:
+    """The metrics and geometry a composition would have, without saving anything."""
+    if len(modes) != max(len(stops) - 1, 0):
+        raise ValueError(f"{len(stops)} stops need {max(len(stops) - 1, 0)} leg modes, "
+                         f"got {len(modes)}")
+    plans = [plan_leg(mode=Mode(mode), a=a.attraction, b=b.attraction, partner_ids=partner_ids)
+             for mode, a, b in zip(modes, stops[:-1], stops[1:], strict=True)]
+    result = compute(plans, sum(s.suggested_min for s in stops))
+    lines = [_line(p.coords[:, :2]) for p in plans]
+    return result, MultiLineString(*lines, srid=WGS84) if lines else None
+
+
+def routes_following(trail_ids: list[int]) -> list[int]:
+    """Routes with a leg on one of these trails, or routed along the network near them."""
+    if not trail_ids:
+        return []
+    with connection.cursor() as cursor:
+        cursor.execute("""
+            SELECT DISTINCT leg.route_id FROM routes_routeleg leg
+            WHERE leg.trail_id = ANY(%s)
+               OR (leg.source = %s AND EXISTS (
+                   SELECT 1 FROM layers_trail t WHERE t.id = ANY(%s)
+                   AND t.geom && ST_Expand(leg.geom, 0.05)))""",
+                       [trail_ids, LegSource.ROUTED, trail_ids])
+        return [r[0] for r in cursor.fetchall()]
+
+
+def routes_refresh(route_ids: list[int]) -> None:
+    for route in PilotRoute.objects.filter(pk__in=route_ids):
+        route_recompute(route=route)

@@ -1,0 +1,174 @@
+/* Route pages: the list's map, and a route's map with numbered stops, attractions along the
+   way and an elevation profile linked to the map (hovering the chart marks the place). */
+(function () {
+  "use strict";
+  var SVG = "http://www.w3.org/2000/svg";
+
+  function svg(tag, attrs) {
+    var node = document.createElementNS(SVG, tag);
+    Object.keys(attrs).forEach(function (k) { node.setAttribute(k, attrs[k]); });
+    return node;
+  }
+
+  function getJSON(url) {
+    return fetch(url, { credentials: "same-origin" }).then(function (r) {
+      if (!r.ok) throw new Error(url + ": " + r.status);
+      return r.json();
+    });
+  }
+
+  function stopIcon(n) {
+    return L.divIcon({ className: "", html: '<span class="stop-number">' + n + "</span>",
+      iconSize: [28, 28], iconAnchor: [14, 14] });
+  }
+
+  function list(map, o) {
+    var group = L.featureGroup().addTo(map);
+    getJSON(o.routesUrl).then(function (fc) {
+      fc.features.forEach(function (f) {
+        var line = L.geoJSON(f, { style: { color: "#a93226", weight: 4, opacity: 0.85 } });
+        var link = document.createElement("a");
+        link.href = "/routes/" + f.properties.slug + "/";
+        link.textContent = f.properties.name;
+        line.bindPopup(link);
+        line.bindTooltip(f.properties.name, { sticky: true });
+        var card = document.querySelector('.route-card[data-slug="' + f.properties.slug + '"]');
+        line.on("mouseover", function () { if (card) card.classList.add("hover"); });
+        line.on("mouseout", function () { if (card) card.classList.remove("hover"); });
+        if (card) {
+          card.addEventListener("mouseenter", function () {
+            line.setStyle({ color: "#1f618d", weight: 7 });
+          });
+          card.addEventListener("mouseleave", function () {
+            line.setStyle({ color: "#a93226", weight: 4 });
+          });
+        }
+        line.addTo(group);
+        // The start, so that short routes are visible on the whole region's map.
+        var first = f.geometry.coordinates[0][0];
+        L.circleMarker([first[1], first[0]], { radius: 6, color: "#fff", weight: 2,
+          fillColor: "#a93226", fillOpacity: 1, className: "atlas-route-start" })
+          .bindTooltip(f.properties.name).on("click", function () {
+            window.location.href = link.href;
+          }).addTo(group);
+      });
+      if (group.getLayers().length) map.fitBounds(group.getBounds(), { padding: [20, 20] });
+      map.getContainer().setAttribute("data-routes-loaded", String(fc.features.length));
+    });
+  }
+
+  function detail(map, o) {
+    var marker = L.circleMarker([0, 0], { radius: 8, color: "#fff", weight: 3,
+      fillColor: "#1f618d", fillOpacity: 1, interactive: false });
+    getJSON(o.detailUrl).then(function (f) {
+      var line = L.geoJSON(f, { style: { color: "#a93226", weight: 5, opacity: 0.9 } })
+        .addTo(map);
+      map.fitBounds(line.getBounds(), { padding: [25, 25] });
+      var along = L.layerGroup().addTo(map);
+      f.properties.along_the_way.forEach(function (a) {
+        if (a.is_stop) return;
+        L.circleMarker([a.location[1], a.location[0]], { radius: 6, color: "#fff", weight: 2,
+          fillColor: "#1f4e79", fillOpacity: 0.9, className: "atlas-along" })
+          .bindTooltip(a.name).addTo(along);
+      });
+      f.properties.stops.forEach(function (s) {
+        var label = document.createElement("span");
+        label.textContent = s.order + ". " + s.name;
+        L.marker([s.location[1], s.location[0]], { icon: stopIcon(s.order),
+          title: label.textContent, alt: label.textContent })
+          .bindPopup(label).addTo(map);
+      });
+      map.getContainer().setAttribute("data-route-loaded", "1");
+    });
+    getJSON(o.profileUrl).then(function (p) { profile(map, marker, p, o.labels); });
+  }
+
+  function profile(map, marker, p, labels) {
+    var box = document.getElementById("route-profile-chart");
+    if (!box) return;
+    var pts = p.points;
+    var withZ = pts.filter(function (r) { return r[1] !== null; });
+    if (!withZ.length) {
+      box.textContent = labels.noElevation;
+      return;
+    }
+    var W = 800, H = 180, left = 48, right = 24, top = 10, bottom = 26;
+    var maxD = pts[pts.length - 1][0] || 1;
+    var zs = withZ.map(function (r) { return r[1]; });
+    var zmin = Math.min.apply(null, zs), zmax = Math.max.apply(null, zs);
+    var pad = Math.max(10, (zmax - zmin) * 0.1);
+    zmin -= pad; zmax += pad;
+    function x(d) { return left + (W - left - right) * d / maxD; }
+    function y(z) { return top + (H - top - bottom) * (1 - (z - zmin) / (zmax - zmin)); }
+    var chart = svg("svg", { viewBox: "0 0 " + W + " " + H, preserveAspectRatio: "none" });
+    // One path per run of points with elevation: legs without it leave a gap.
+    var runs = [], run = [];
+    pts.forEach(function (r) {
+      if (r[1] === null) { if (run.length) runs.push(run); run = []; } else { run.push(r); }
+    });
+    if (run.length) runs.push(run);
+    runs.forEach(function (seg) {
+      var d = seg.map(function (r, i) { return (i ? "L" : "M") + x(r[0]).toFixed(1) + "," +
+        y(r[1]).toFixed(1); }).join("");
+      var area = d + "L" + x(seg[seg.length - 1][0]).toFixed(1) + "," + (H - bottom) +
+        "L" + x(seg[0][0]).toFixed(1) + "," + (H - bottom) + "Z";
+      chart.appendChild(svg("path", { d: area, fill: "#a9322622", stroke: "none" }));
+      chart.appendChild(svg("path", { d: d, fill: "none", stroke: "#a93226",
+        "stroke-width": 2, "class": "profile-line" }));
+    });
+    chart.appendChild(svg("line", { x1: left, x2: W - right, y1: H - bottom, y2: H - bottom,
+      stroke: "#888" }));
+    [zmin + pad, zmax - pad].forEach(function (z) {
+      var t = svg("text", { x: left - 4, y: y(z) + 4, "text-anchor": "end", "font-size": 11,
+        fill: "#555" });
+      t.textContent = Math.round(z) + " m";
+      chart.appendChild(t);
+    });
+    var steps = 5;
+    for (var i = 0; i <= steps; i++) {
+      var dd = maxD * i / steps;
+      var t = svg("text", { x: x(dd), y: H - 8, "text-anchor": "middle", "font-size": 11,
+        fill: "#555" });
+      t.textContent = (dd / 1000).toFixed(1) + " km";
+      chart.appendChild(t);
+    }
+    var cursor = svg("line", { y1: top, y2: H - bottom, stroke: "#1f618d", "stroke-width": 1.5,
+      visibility: "hidden" });
+    chart.appendChild(cursor);
+    var readout = document.createElement("div");
+    readout.className = "readout";
+    readout.setAttribute("aria-live", "polite");
+    box.innerHTML = "";
+    box.appendChild(chart);
+    box.appendChild(readout);
+
+    function nearest(d) {
+      var lo = 0, hi = pts.length - 1;
+      while (hi - lo > 1) { var mid = (lo + hi) >> 1; if (pts[mid][0] < d) lo = mid; else hi = mid; }
+      return (d - pts[lo][0] < pts[hi][0] - d) ? pts[lo] : pts[hi];
+    }
+    function at(clientX) {
+      var rect = chart.getBoundingClientRect();
+      var vx = (clientX - rect.left) / rect.width * W;
+      var d = Math.max(0, Math.min(maxD, (vx - left) / (W - left - right) * maxD));
+      var r = nearest(d);
+      cursor.setAttribute("x1", x(r[0])); cursor.setAttribute("x2", x(r[0]));
+      cursor.setAttribute("visibility", "visible");
+      marker.setLatLng([r[3], r[2]]);
+      if (!map.hasLayer(marker)) marker.addTo(map);
+      readout.textContent = labels.distance + " " + (r[0] / 1000).toFixed(2) + " km · " +
+        labels.elevation + " " + (r[1] === null ? "–" : Math.round(r[1]) + " m");
+      box.setAttribute("data-position", r[3].toFixed(6) + "," + r[2].toFixed(6));
+    }
+    chart.addEventListener("mousemove", function (e) { at(e.clientX); });
+    chart.addEventListener("touchmove", function (e) { at(e.touches[0].clientX); },
+      { passive: true });
+    chart.addEventListener("mouseleave", function () {
+      cursor.setAttribute("visibility", "hidden");
+      map.removeLayer(marker);
+    });
+    box.setAttribute("data-points", String(pts.length));
+  }
+
+  window.AtlasRoutePage = { list: list, detail: detail };
+})();

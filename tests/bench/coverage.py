@@ -1,0 +1,218 @@
+"""Coverage benchmark (issue: Coverage): the full analysis of the four partners.
+
+Data: the demo partners' territories, their demo data and routes, sub-areas (a grid of
+20 km squares over each territory), and 10,000 attractions and 500 trails made here, in
+two shapes: *towns* (30 towns a partner, 0.3 to 2 km
+across, 1 % of the attractions alone in between; trails leave the towns), where a
+planner looks for gaps; and *spread* (every attraction alone, anywhere), where nearly
+everything is within reach. Ours: ``coverage.selectors.analyse`` (statistics, gaps,
+comparison), and its gaps step alone. Baseline, on the same sites: the naive
+``ST_Union`` of every buffer, then ``ST_Difference`` with each territory, in one
+process, and as PostgreSQL runs it by default (its ``ST_Union`` may use parallel
+workers). Targets: the full analysis ≤ 2 s; our gaps ≥ 5× faster than the baseline.
+"""
+
+from __future__ import annotations
+
+import statistics
+import time
+
+from django.db import connection
+
+from coverage.models import AreaLayer
+from coverage.params import CoverageQuery
+from coverage.selectors import analyse, coverage_gaps
+from geo.crs import LAEA_EUROPE, WGS84
+from layers import services
+from layers.demo import DEMO_DIR, load_demo
+from layers.models import Layer, Partner
+from layers.vocabulary import LayerKind, Visibility
+from routes.demo import load_demo_routes
+
+N_ATTRACTIONS = 10_000
+N_TRAILS = 500
+TOWNS_PER_PARTNER = 30
+SUB_AREA_KM = 20  # the side of the squares standing for municipalities
+SHAPES = {"towns": 0.01, "spread": 1.0}
+"""Share of the attractions alone, outside towns (peaks, springs, monasteries …)."""
+REPEAT = 3
+PREFIX = "bench-coverage-"
+CATEGORIES = ["museum", "church", "monastery", "ruins", "spring", "viewpoint", "bridge",
+              "peak", "castle", "winery", "waterfall", "monument"]
+
+
+def _make_data(isolated_share: float) -> None:
+    # The demo routes are recomputed as their trails load: without ours around.
+    Layer.objects.filter(slug__startswith=PREFIX).delete()
+    load_demo(DEMO_DIR)
+    load_demo_routes(DEMO_DIR)
+    for partner in Partner.objects.all():
+        for kind in (LayerKind.ATTRACTIONS, LayerKind.TRAILS):
+            services.layer_upsert(slug=f"{PREFIX}{partner.slug}-{kind}", partner=partner,
+                                  defaults={"kind": kind, "visibility": Visibility.PUBLIC})
+        areas = services.layer_upsert(
+            slug=f"{PREFIX}{partner.slug}-areas", partner=partner,
+            defaults={"kind": LayerKind.ATTRACTIONS, "visibility": Visibility.PARTNERS})
+        AreaLayer.objects.create(layer=areas)
+    per_partner = N_ATTRACTIONS // 4
+    in_towns = int(per_partner * (1 - isolated_share))
+    with connection.cursor() as cur:
+        cur.execute("SELECT setseed(0.2026)")
+        # Towns: centres inside each territory, each with its own spread (0.3 to 2 km).
+        cur.execute(f"""
+            CREATE TEMP TABLE bench_town AS
+            SELECT p.id AS partner_id, row_number() OVER (PARTITION BY p.id) AS n,
+                   d.geom AS centre, 300 + 1700 * random() ^ 2 AS spread
+            FROM layers_partner p, ST_Dump(ST_GeneratePoints(
+                ST_Transform(p.boundary, {LAEA_EUROPE}), %s, 7)) d""", [TOWNS_PER_PARTNER])
+        cur.execute(f"""
+            INSERT INTO layers_attraction (uid, layer_id, source_id, name, name_en, description,
+                category, location, address, website, phone, opening_hours, wheelchair,
+                properties, created_at, updated_at)
+            SELECT gen_random_uuid(), l.id, 't' || g, 'Site ' || g, 'Site ' || g, '',
+                   (%s::text[])[1 + g %% %s],
+                   ST_Transform(ST_Translate(t.centre,
+                       t.spread * sqrt(-2 * ln(1 - random())) * cos(2 * pi() * random()),
+                       t.spread * sqrt(-2 * ln(1 - random())) * sin(2 * pi() * random())),
+                       {WGS84}),
+                   '', '', '', '', '', '{{}}', now(), now()
+            FROM generate_series(1, %s) g
+            JOIN bench_town t ON t.n = 1 + g %% %s
+            JOIN layers_layer l ON l.partner_id = t.partner_id AND l.kind = 'attractions'
+                 AND l.slug LIKE %s""",
+                    [CATEGORIES, len(CATEGORIES), in_towns, TOWNS_PER_PARTNER,
+                     PREFIX + "%-attractions"])
+        cur.execute("""
+            INSERT INTO layers_attraction (uid, layer_id, source_id, name, name_en, description,
+                category, location, address, website, phone, opening_hours, wheelchair,
+                properties, created_at, updated_at)
+            SELECT gen_random_uuid(), l.id, 'i' || d.path[1], 'Site', 'Site', '',
+                   (%s::text[])[1 + d.path[1] %% %s], d.geom,
+                   '', '', '', '', '', '{}', now(), now()
+            FROM layers_partner p
+            JOIN layers_layer l ON l.partner_id = p.id AND l.kind = 'attractions'
+                 AND l.slug LIKE %s
+            CROSS JOIN LATERAL ST_Dump(ST_GeneratePoints(p.boundary, %s, 11)) d""",
+                    [CATEGORIES, len(CATEGORIES), PREFIX + "%-attractions",
+                     per_partner - in_towns])
+        # Trails: walks of 12 to 30 steps of 500 m leaving a town, turning gently.
+        cur.execute(f"""
+            INSERT INTO layers_trail (uid, layer_id, source_id, name, name_en, description,
+                activity, difficulty, geom, properties, created_at, updated_at)
+            SELECT gen_random_uuid(), l.id, 'w' || w.g, 'Trail', 'Trail', '', 'hiking', '',
+                   ST_Multi(ST_Transform(w.line, {WGS84})), '{{}}', now(), now()
+            FROM (
+                SELECT g, t.partner_id, (
+                    SELECT ST_MakeLine(ST_Translate(t.centre, x, y) ORDER BY i) FROM (
+                        SELECT i, sum(500 * cos(a)) OVER (ORDER BY i) AS x,
+                                  sum(500 * sin(a)) OVER (ORDER BY i) AS y
+                        FROM (SELECT i, heading + sum(0.6 * (random() - 0.5))
+                                         OVER (ORDER BY i) AS a
+                              FROM generate_series(1, steps) i) turns) walk) AS line
+                FROM generate_series(1, %s) g
+                CROSS JOIN LATERAL (SELECT 2 * pi() * random() AS heading,
+                                           12 + (random() * 18)::int AS steps) r
+                JOIN bench_town t ON t.n = 1 + (g * 7) %% %s
+                   AND t.partner_id = (SELECT id FROM layers_partner
+                                       ORDER BY id OFFSET g %% 4 LIMIT 1)) w
+            JOIN layers_layer l ON l.partner_id = w.partner_id AND l.kind = 'trails'
+                 AND l.slug LIKE %s""", [N_TRAILS, TOWNS_PER_PARTNER, PREFIX + "%-trails"])
+        cur.execute("DROP TABLE bench_town")
+        # Sub-areas: each territory cut by a grid of SUB_AREA_KM squares, as municipalities.
+        cur.execute(f"""
+            INSERT INTO layers_attraction (uid, layer_id, source_id, name, name_en, description,
+                category, location, footprint, address, website, phone, opening_hours,
+                wheelchair, properties, created_at, updated_at)
+            SELECT gen_random_uuid(), l.id, c.i || ',' || c.j, 'Area', 'Area ' || c.i || ','
+                   || c.j, '', 'attraction', ST_PointOnSurface(f.g), f.g,
+                   '', '', '', '', '', '{{}}', now(), now()
+            FROM layers_partner p
+            JOIN layers_layer l ON l.partner_id = p.id AND l.slug = %s || p.slug || '-areas'
+            CROSS JOIN LATERAL ST_SquareGrid(%s, ST_Transform(p.boundary, {LAEA_EUROPE})) c
+            CROSS JOIN LATERAL (SELECT ST_Multi(ST_CollectionExtract(ST_Transform(
+                ST_Intersection(c.geom, ST_Transform(p.boundary, {LAEA_EUROPE})), {WGS84}), 3))
+                AS g) f
+            WHERE ST_Intersects(c.geom, ST_Transform(p.boundary, {LAEA_EUROPE}))
+              AND NOT ST_IsEmpty(f.g)""", [PREFIX, SUB_AREA_KM * 1000])
+        cur.execute("ANALYZE layers_attraction; ANALYZE layers_trail")
+
+
+NAIVE = f"""
+    WITH territory AS (
+        SELECT p.id, p.slug, ST_Transform(p.boundary, {LAEA_EUROPE}) AS g FROM layers_partner p
+    ),
+    reach AS (
+        SELECT ST_Buffer(ST_Transform(x.location, {LAEA_EUROPE}), %(r)s) AS g
+        FROM layers_attraction x JOIN layers_layer l ON l.id = x.layer_id
+        WHERE l.visibility = 'public' AND x.retired_at IS NULL
+        UNION ALL
+        SELECT ST_Buffer(ST_Transform(ST_Force2D(e.p), {LAEA_EUROPE}), %(r)s)
+        FROM layers_trail tr JOIN layers_layer l ON l.id = tr.layer_id
+        CROSS JOIN LATERAL (VALUES (ST_StartPoint(ST_GeometryN(tr.geom, 1))),
+            (ST_EndPoint(ST_GeometryN(tr.geom, ST_NumGeometries(tr.geom))))) e(p)
+        WHERE l.visibility = 'public' AND tr.retired_at IS NULL
+        UNION ALL
+        SELECT ST_Buffer(ST_Transform(ST_Force2D(r.geom), {LAEA_EUROPE}), %(r)s)
+        FROM routes_pilotroute r WHERE r.status = 'published' AND r.geom IS NOT NULL
+    ),
+    covered AS (SELECT ST_Union(g) AS g FROM reach)
+    SELECT t.slug, d.path[1], ST_Area(d.geom) / 1e6
+    FROM territory t, covered c, ST_Dump(ST_Difference(t.g, c.g)) d
+    ORDER BY t.slug, 3 DESC
+"""
+
+
+def _naive(radius_m: float, *, workers: bool = True) -> list[tuple]:
+    with connection.cursor() as cur:
+        if not workers:
+            cur.execute("SET max_parallel_workers_per_gather = 0")
+        try:
+            cur.execute(NAIVE, {"r": radius_m})
+            return cur.fetchall()
+        finally:
+            cur.execute("RESET max_parallel_workers_per_gather")
+
+
+def _median(fn) -> tuple[float, object]:
+    times, result = [], None
+    for _ in range(REPEAT):
+        t0 = time.perf_counter()
+        result = fn()
+        times.append(time.perf_counter() - t0)
+    return statistics.median(times), result
+
+
+def _counts() -> tuple[int, int]:
+    with connection.cursor() as cur:
+        cur.execute("SELECT (SELECT count(*) FROM layers_attraction), "
+                    "(SELECT count(*) FROM layers_trail)")
+        return cur.fetchone()
+
+
+def run() -> None:
+    query = CoverageQuery()
+    print(f"\nCoverage: the 4 partners, R = {query.radius_km:g} km, medians of {REPEAT}")
+    for shape, isolated_share in SHAPES.items():
+        _make_data(isolated_share)
+        n_attractions, n_trails = _counts()
+        analyse(query, "en")  # warm up: PROJ and the plan caches of this connection
+        full, result = _median(lambda: analyse(query, "en"))
+        ours, found = _median(lambda: coverage_gaps(query, "en"))
+        serial, naive_gaps = _median(lambda: _naive(query.radius_m, workers=False))
+        parallel, _gaps = _median(lambda: _naive(query.radius_m))
+        ours_km2 = sum(g.area_km2 for g in found.gaps)
+        naive_km2 = sum(area for _slug, _n, area in naive_gaps)
+        within = ", ".join(f"{a.key} {a.covered_share:.1%}" for a in result.partners)
+        print(f"  {shape}: {n_attractions - len(result.sub_areas):,} attractions, {n_trails:,} "
+              f"trails, {len(result.sub_areas)} sub-areas (as attractions with a footprint); "
+              f"within reach: {within}")
+        print(f"    full analysis (statistics, gaps, comparison)  {full:6.3f} s"
+              f"   (target ≤ 2 s)")
+        print(f"    gaps: ours (open Voronoi cells)               {ours:6.3f} s"
+              f"   {len(found.gaps)} gaps, {ours_km2:,.1f} km²")
+        print(f"    gaps: naive union of buffers, one process      {serial:6.3f} s"
+              f"   {len(naive_gaps)} gaps, {naive_km2:,.1f} km²   ratio {serial / ours:4.1f}×"
+              f" (target ≥ 5×)")
+        print(f"    gaps: naive, parallel workers allowed          {parallel:6.3f} s"
+              f"   ratio {parallel / ours:4.1f}×")
+    Layer.objects.filter(slug__startswith=PREFIX).delete()

@@ -1,0 +1,87 @@
+"""Route list, route page and route embed in a real Chromium, on the demo routes."""
+
+from __future__ import annotations
+
+import pytest
+from lxml import etree
+
+from layers.demo import DEMO_DIR, load_demo
+from routes.demo import load_demo_routes
+from tests.browser.conftest import BASEMAP_HOSTS
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+SLUG = "valley-of-the-thracian-kings-and-shipka"
+
+
+@pytest.fixture
+def demo():
+    load_demo(DEMO_DIR)
+    load_demo_routes(DEMO_DIR)
+
+
+def test_the_list_shows_every_route_on_the_map_and_filters(page, live_server, demo):
+    page.goto(f"{live_server.url}/routes/?lang=en")
+    page.wait_for_selector(".folium-map[data-routes-loaded='6']")
+    assert page.locator(".route-card").count() == 6
+    assert page.locator("path.atlas-route-start").count() == 6
+    page.select_option("#f-partner", "larissa")
+    page.get_by_role("button", name="Show routes").click()
+    page.wait_for_selector(".folium-map[data-routes-loaded='1']")
+    assert page.locator(".route-card h2").all_inner_texts() == [
+        "The Vale of Tempi along the Pineios"]
+    assert page.requested_hosts <= {"127.0.0.1", "localhost"} | BASEMAP_HOSTS
+    assert page.console_errors == []
+
+
+def test_the_route_page_links_the_profile_to_the_map(page, live_server, demo):
+    page.goto(f"{live_server.url}/routes/{SLUG}/")
+    page.wait_for_selector(".folium-map[data-route-loaded='1']")
+    page.wait_for_selector("#route-profile-chart svg path.profile-line")
+    # Six numbered stops on the map, in order.
+    titles = [page.locator(".leaflet-marker-icon").nth(i).get_attribute("title")
+              for i in range(page.locator(".leaflet-marker-icon").count())]
+    assert titles[0] == "1. Thracian Tomb of Kazanlak" and len(titles) == 6
+    # Hover the chart at three quarters of its width: a marker appears on the map there.
+    box = page.locator("#route-profile-chart svg").bounding_box()
+    page.mouse.move(box["x"] + box["width"] * 0.75, box["y"] + box["height"] / 2)
+    position = page.get_attribute("#route-profile-chart", "data-position")
+    lat, lon = (float(v) for v in position.split(","))
+    assert 42.6 < lat < 42.8 and 25.3 < lon < 25.45  # on the Shipka walk, not at 0,0
+    assert page.locator(".leaflet-overlay-pane path[fill='#1f618d']").count() == 1
+    assert "km" in page.locator(".readout").inner_text()
+    page.mouse.move(box["x"] - 50, box["y"] - 50)
+    assert page.locator(".leaflet-overlay-pane path[fill='#1f618d']").count() == 0
+    assert page.requested_hosts <= {"127.0.0.1", "localhost"} | BASEMAP_HOSTS
+    assert page.console_errors == []
+
+
+def test_the_gpx_download_is_valid_gpx_1_1(page, live_server, demo, shared_data):
+    page.goto(f"{live_server.url}/routes/{SLUG}/")
+    with page.expect_download() as info:
+        page.get_by_role("link", name="Download GPX").click()
+    download = info.value
+    assert download.suggested_filename == f"{SLUG}.gpx"
+    schema = etree.XMLSchema(etree.parse(str(shared_data / "schemas" / "gpx-1.1.xsd")))
+    assert schema.validate(etree.parse(download.path())), schema.error_log
+
+
+def test_the_embed_has_no_site_chrome_and_may_be_framed(page, live_server, demo):
+    response = page.goto(f"{live_server.url}/embed/routes/{SLUG}/?lang=bg")
+    assert "x-frame-options" not in response.headers
+    page.wait_for_selector(".folium-map[data-route-loaded='1']")
+    assert page.locator("header.site").count() == 0
+    assert page.locator("h1").inner_text() == "Долината на тракийските царе и проход Шипка"
+    assert page.requested_hosts <= {"127.0.0.1", "localhost"} | BASEMAP_HOSTS
+
+
+def test_the_route_page_fits_a_phone(browser, live_server, demo):
+    context = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True,
+                                  has_touch=True)
+    page = context.new_page()
+    page.route("https://tile.openstreetmap.org/**", lambda r: r.abort())
+    page.goto(f"{live_server.url}/routes/{SLUG}/")
+    page.wait_for_selector(".folium-map[data-route-loaded='1']")
+    assert page.evaluate("document.scrollingElement.scrollWidth") <= 390
+    map_box = page.locator(".route-map").bounding_box()
+    assert map_box["width"] > 300 and map_box["height"] > 300
+    context.close()
