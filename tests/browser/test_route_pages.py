@@ -42,6 +42,8 @@ def test_the_route_page_links_the_profile_to_the_map(page, live_server, demo):
               for i in range(page.locator(".leaflet-marker-icon").count())]
     assert titles[0] == "1. Thracian Tomb of Kazanlak" and len(titles) == 6
     # Hover the chart at three quarters of its width: a marker appears on the map there.
+    # (Scrolled into view first: below the header and the map it may start off screen.)
+    page.locator("#route-profile-chart svg").scroll_into_view_if_needed()
     box = page.locator("#route-profile-chart svg").bounding_box()
     page.mouse.move(box["x"] + box["width"] * 0.75, box["y"] + box["height"] / 2)
     position = page.get_attribute("#route-profile-chart", "data-position")
