@@ -41,7 +41,7 @@ def difficulty_reason(basis: dict, lang: str) -> str:
         if basis["decided_by"] == "grade":
             return _("%(level)s: a sustained grade of %(grade)s %% over 200 m; %(effort)s") % {
                 "level": level, "grade": num(basis["steepest_grade_pct"]), "effort": effort}
-        return f"{level}: {effort}"
+        return _("%(level)s: %(effort)s") % {"level": level, "effort": effort}
 
 
 def _where(f: RouteFilters, params: list) -> str:
