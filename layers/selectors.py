@@ -11,6 +11,7 @@ from django.db import connection
 from geo.crs import WGS84
 from layers.i18n import LANGUAGE_CODES, fallback_chain
 from layers.params import BBox, FeatureFilters
+from layers.search import q_condition
 from layers.vocabulary import Visibility
 
 COORD_DECIMALS = 6  # about 0.1 m: finer than any partner's source data
@@ -153,8 +154,8 @@ def conditions(kind: Kind, f: FeatureFilters, params: list) -> tuple[str, str] |
         params.append(f.uid)
     if f.q:
         for word in f.q.split():
-            where.append("x.search LIKE '%%' || atlas_latin(%s) || '%%'")
-            params.append(word)
+            where.append(q_condition("x.search"))
+            params.extend([word, word])
     return " AND ".join(where), distance
 
 

@@ -13,6 +13,7 @@ from django.utils import formats, translation
 from django.utils.translation import gettext as _
 
 from geo.crs import WGS84
+from layers.search import q_condition
 from layers.selectors import COORD_DECIMALS, METRES_PER_DEGREE, _all_translations, translated
 from layers.vocabulary import Difficulty, Visibility
 from routes import metrics
@@ -81,8 +82,8 @@ def _where(f: RouteFilters, params: list) -> str:
         params.append(f.difficulty)
     if f.q:
         for word in f.q.split():
-            where.append("r.search LIKE '%%' || atlas_latin(%s) || '%%'")
-            params.append(word)
+            where.append(q_condition("r.search"))
+            params.extend([word, word])
     return " AND ".join(where)
 
 

@@ -20,9 +20,11 @@ from django.db import connection
 from django.db.models import GeneratedField
 
 from geo.crs import WGS84
+from importers.formats.base import object_array
 from importers.pipeline.normalise import Rows
 from layers.i18n import LANGUAGE_CODES, fallback_chain
 from layers.models import Attraction, Trail
+from layers.search import SEARCH_COLUMNS, fold_rows
 from layers.vocabulary import LayerKind
 
 MODELS = {LayerKind.ATTRACTIONS: Attraction, LayerKind.TRAILS: Trail}
@@ -105,6 +107,7 @@ class Staging:
             self._add(geom_cols[0], "geometry", ewkb)
         for fld, values in rows.fields.items():
             self._add(fld, "boolean" if fld == "fee" else "text", values)
+        self._add("search", "text", _search_text(rows, model))
         keys: list[tuple[str, str]] = []
         for i, (col, values) in enumerate(rows.props.items()):
             sql_type, ready = _sql_type(values)
@@ -176,6 +179,21 @@ class Staging:
         return cols
 
 
+def _search_text(rows: Rows, model) -> np.ndarray:
+    """The ``search`` column of new rows, folded in Python as PostgreSQL would fold it.
+
+    From the translations as they will be stored: names cut to their column's
+    length, as the cast in ``Staging.expressions`` cuts them.
+    """
+    columns = {}
+    for col in SEARCH_COLUMNS:
+        if col in rows.fields:
+            limit = model._meta.get_field(col).max_length
+            values = rows.fields[col].tolist()
+            columns[col] = [v[:limit] if v else v for v in values] if limit else values
+    return object_array(fold_rows(columns, len(rows)))
+
+
 def _to_text(values: np.ndarray) -> np.ndarray:
     return np.array([None if v is None else str(v) for v in values.tolist()], dtype=object)
 
@@ -195,7 +213,7 @@ def write(*, rows: Rows, layer_id: int, run_id: int, sync: bool) -> dict[str, in
         cur.execute(
             "CREATE TEMP VIEW import_ready AS SELECT s.rn, s.source_id, "
             + ", ".join(f"{e} AS {_q(c)}" for c, e in exprs.items())
-            + f", {staging.properties_sql} AS properties FROM import_staging s")
+            + f", {staging.properties_sql} AS properties, s.search FROM import_staging s")
 
         incoming = ", ".join(f"r.{_q(c)}" for c in update_cols)
         # An empty translation and a missing one (NULL) are the same: no change.
@@ -243,10 +261,11 @@ def write(*, rows: Rows, layer_id: int, run_id: int, sync: bool) -> dict[str, in
         cur.execute(f"""
             WITH ins AS (
                 INSERT INTO {table} (uid, layer_id, source_id,
-                                     {', '.join(_q(c) for c in cols)}, properties,
+                                     {', '.join(_q(c) for c in cols)}, properties, search,
                                      created_at, updated_at)
                 SELECT gen_random_uuid(), %(layer)s, r.source_id,
-                       {', '.join(f'r.{_q(c)}' for c in cols)}, r.properties, now(), now()
+                       {', '.join(f'r.{_q(c)}' for c in cols)}, r.properties, r.search,
+                       now(), now()
                 FROM import_ready r {new_only}
                 RETURNING id
             )
