@@ -32,6 +32,26 @@ def _all_translations(alias: str, field: str) -> str:
         f"'{code}', NULLIF({alias}.{field}_{code}, '')" for code in LANGUAGE_CODES) + ")"
 
 
+def json_members(pairs) -> str:
+    """SQL text of JSON object members ``"key":value`` from (key, SQL value) pairs.
+
+    Features are built as text: json_build_object makes a json value of every
+    nested object and re-reads ST_AsGeoJSON's text as json, which doubled the
+    cost of a page of 1,000 features. ``to_json`` renders each value exactly
+    as json_build_object does. A value given as ``(sql, True)`` is JSON text already.
+    """
+    out = []
+    for key, value in pairs:
+        expr, is_json = value if isinstance(value, tuple) else (value, False)
+        rendered = expr if is_json else f"to_json({expr})::text"
+        out.append(f"'{json.dumps(key)}:' || COALESCE({rendered}, 'null')")
+    return " || ',' || ".join(out)
+
+
+def json_object_text(pairs) -> str:
+    return f"'{{' || {json_members(pairs)} || '}}'" if pairs else "'{}'"
+
+
 @dataclass(frozen=True)
 class Kind:
     name: str  # "attraction" / "trail"
@@ -39,7 +59,7 @@ class Kind:
     geom: str
     order: int
     own_filters: tuple[str, ...]  # filters only this kind has
-    extra_properties: str  # SQL json_build_object pairs of kind-specific properties
+    extra_properties: tuple[tuple[str, str], ...]  # kind-specific (key, SQL value over x)
     # Attractions and trails belong to a layer (``l``) of a partner (``p``); pilot
     # routes belong to no layer and to one or more partners.
     layered: bool = True
@@ -52,6 +72,14 @@ class Kind:
         return ("JOIN layers_layer l ON l.id = x.layer_id "
                 "JOIN layers_partner p ON p.id = l.partner_id")
 
+    def owners(self) -> str:
+        """Columns naming the partner and layer of ``x`` (see ``joins``)."""
+        return ", p.slug AS partner_slug, l.slug AS layer_slug" if self.layered else ""
+
+    def extra_arguments(self) -> str:
+        """The extra properties as json_build_object arguments."""
+        return ", ".join(f"'{key}', {expr}" for key, expr in self.extra_properties)
+
     def partner_sql(self) -> str:
         return "p.slug" if self.layered else (
             "(SELECT min(p.slug) FROM routes_pilotroute_partners rp JOIN layers_partner p "
@@ -61,20 +89,21 @@ class Kind:
 KINDS = {
     "attraction": Kind(
         "attraction", "layers_attraction", "location", 0, ("category",),
-        "'category', x.category"),
+        (("category", "x.category"),)),
     "trail": Kind(
         "trail", "layers_trail", "geom", 1, ("activity", "difficulty"),
-        "'activity', x.activity, 'difficulty', NULLIF(x.difficulty, ''), "
-        "'length_m', round(x.length_m::numeric, 1), 'ascent_m', round(x.ascent_m::numeric, 1), "
-        "'descent_m', round(x.descent_m::numeric, 1), 'duration_min', x.duration_min, "
-        "'is_loop', x.is_loop"),
+        (("activity", "x.activity"), ("difficulty", "NULLIF(x.difficulty, '')"),
+         ("length_m", "round(x.length_m::numeric, 1)"),
+         ("ascent_m", "round(x.ascent_m::numeric, 1)"),
+         ("descent_m", "round(x.descent_m::numeric, 1)"), ("duration_min", "x.duration_min"),
+         ("is_loop", "x.is_loop"))),
     # Published pilot routes (routes/): in the regional layer beside what they visit.
     "route": Kind(
         "route", "routes_pilotroute", "geom", 2, ("difficulty",),
-        "'slug', x.slug, 'themes', x.themes, 'transport_modes', x.transport_modes, "
-        "'difficulty', NULLIF(x.difficulty, ''), 'length_m', round(x.length_m::numeric), "
-        "'ascent_m', round(x.ascent_m::numeric), 'duration_min', x.duration_min, "
-        "'duration_days', x.duration_days, 'url', '/routes/' || x.slug || '/'",
+        (("slug", "x.slug"), ("themes", "x.themes"), ("transport_modes", "x.transport_modes"),
+         ("difficulty", "NULLIF(x.difficulty, '')"), ("length_m", "round(x.length_m::numeric)"),
+         ("ascent_m", "round(x.ascent_m::numeric)"), ("duration_min", "x.duration_min"),
+         ("duration_days", "x.duration_days"), ("url", "'/routes/' || x.slug || '/'")),
         layered=False, name_field="title", description_field="summary"),
 }
 OWN_FILTERS = ("category", "activity", "difficulty")
@@ -97,14 +126,14 @@ class Output:
         if self.flip:
             expr = f"ST_FlipCoordinates({expr})"
         decimals = COORD_DECIMALS if self.srid == WGS84 else 2  # degrees or metres
-        return f"ST_AsGeoJSON({expr}, {decimals})::json"
+        return f"ST_AsGeoJSON({expr}, {decimals})"
 
 
 RFC7946 = Output()
 
 
 def conditions(kind: Kind, f: FeatureFilters, params: list) -> tuple[str, str] | None:
-    """(WHERE clause, distance SQL) over ``x`` (the kind's table), ``l`` and ``p``.
+    """(WHERE clause, distance SQL) over ``x`` (the kind's table).
 
     None when a filter rules the kind out (``?activity=`` and attractions).
     """
@@ -112,7 +141,16 @@ def conditions(kind: Kind, f: FeatureFilters, params: list) -> tuple[str, str] |
         if getattr(f, name) and name not in kind.own_filters:
             return None
     if kind.layered:
-        where = [f"l.visibility = '{Visibility.PUBLIC}'", "x.retired_at IS NULL"]
+        # The layers are chosen first, once (a handful of rows), so the planner
+        # filters the features by an array instead of joining the layers to them.
+        chosen = [f"l.visibility = '{Visibility.PUBLIC}'"]
+        for name, column in (("partner", "p.slug"), ("layer", "l.slug")):
+            if getattr(f, name):
+                chosen.append(f"{column} = ANY(%s)")
+                params.append(getattr(f, name))
+        where = ["x.layer_id = ANY(ARRAY(SELECT l.id FROM layers_layer l JOIN layers_partner p "
+                 f"ON p.id = l.partner_id WHERE {' AND '.join(chosen)}))",
+                 "x.retired_at IS NULL"]
     elif f.layer:
         return None  # routes are in no layer
     else:
@@ -137,12 +175,10 @@ def conditions(kind: Kind, f: FeatureFilters, params: list) -> tuple[str, str] |
                      "ON p.id = rp.partner_id WHERE rp.pilotroute_id = x.id "
                      "AND p.slug = ANY(%s))")
         params.append(f.partner)
-    for name, column in (("partner", "p.slug"), ("layer", "l.slug"), ("category", "x.category"),
-                         ("activity", "x.activity"), ("difficulty", "x.difficulty")):
-        values = getattr(f, name)
-        if values and (kind.layered or name not in ("partner", "layer")):
-            where.append(f"{column} = ANY(%s)")
-            params.append(values)
+    for name in OWN_FILTERS:
+        if getattr(f, name):
+            where.append(f"x.{name} = ANY(%s)")
+            params.append(getattr(f, name))
     if f.updated_since:
         where.append("x.updated_at >= %s")
         params.append(f.updated_since)
@@ -159,13 +195,35 @@ def conditions(kind: Kind, f: FeatureFilters, params: list) -> tuple[str, str] |
     return " AND ".join(where), distance
 
 
-def _kind_query(kind: Kind, f: FeatureFilters, lang: str, params: list,
-                out: Output = RFC7946) -> tuple[str, str] | None:
-    """One kind's (matching ids SQL, feature-building SQL), or None if a filter rules it out.
+def _json_literal(value) -> tuple[str, bool]:
+    """A constant as JSON text in SQL (for json_members)."""
+    return "'" + json.dumps(value, ensure_ascii=False).replace("'", "''") + "'", True
 
-    The ids query selects and orders; the features are built only for the rows of
-    the page (``pg``: kind_order, row_id, distance, ord), not for every match.
-    """
+
+def _feature_sql(kind: Kind, lang: str, out: Output, near: bool) -> str:
+    """SQL text of one GeoJSON Feature over ``x``: a row of the kind's table with
+    ``partner_slug`` and ``layer_slug`` (layered kinds) and ``distance``."""
+    nf = kind.name_field
+    translations = [(code, f"NULLIF(x.{nf}_{code}, '')") for code in LANGUAGE_CODES]
+    names = ([(f"name_{code}", expr) for code, expr in translations] if out.flat
+             else [("names", (json_object_text(translations), True))])
+    properties = [
+        ("kind", _json_literal(kind.name)),
+        ("partner", "x.partner_slug" if kind.layered else kind.partner_sql()),
+        ("layer", "x.layer_slug" if kind.layered else "NULL::text"),
+        ("name", translated("x", kind.name_field, lang)),
+        ("description", translated("x", kind.description_field, lang)),
+        *names, *kind.extra_properties, ("updated_at", "x.updated_at"),
+        *([("distance_m", "round(x.distance::numeric, 1)")] if near else []),
+    ]
+    return ("""'{"type":"Feature","id":"' || x.uid || '","geometry":' || """
+            f"COALESCE({out.geometry(f'x.{kind.geom}')}, 'null') || "
+            f"""',"properties":' || {json_object_text(properties)} || '}}'""")
+
+
+def _kind_query(kind: Kind, f: FeatureFilters, params: list) -> str | None:
+    """One kind's matching rows (every column, with ``kind_order``, ``kind_rank`` and
+    ``distance``), or None if a filter rules the kind out."""
     start = len(params)
     found = conditions(kind, f, params)
     if found is None:
@@ -178,64 +236,71 @@ def _kind_query(kind: Kind, f: FeatureFilters, lang: str, params: list,
         source = (f"(SELECT * FROM {kind.table} WHERE {kind.geom} && "
                   f"ST_MakeEnvelope(%s, %s, %s, %s, {WGS84}) OFFSET 0) x")
         params[start:start] = list(f.bbox)
-    ids = f"""
-        SELECT {kind.order} AS kind_order, x.id AS row_id, {distance} AS distance,
+    return f"""
+        SELECT {kind.order} AS kind_order, x.*, {distance} AS distance,
                row_number() OVER (ORDER BY x.id) AS kind_rank
-        FROM {source} {kind.joins()}
+        FROM {source}
         WHERE {where}
     """
-    g = f"x.{kind.geom}"
-    near_prop = ", 'distance_m', round(pg.distance::numeric, 1)" if f.near else ""
-    nf = kind.name_field
-    names = (", ".join(f"'name_{c}', NULLIF(x.{nf}_{c}, '')" for c in LANGUAGE_CODES)
-             if out.flat else f"'names', {_all_translations('x', nf)}")
-    build = f"""
-        SELECT pg.ord, json_build_object(
-            'type', 'Feature', 'id', x.uid,
-            'geometry', {out.geometry(g)},
-            'properties', json_build_object(
-                'kind', '{kind.name}', 'partner', {kind.partner_sql()},
-                'layer', {"l.slug" if kind.layered else "NULL"},
-                'name', {translated('x', kind.name_field, lang)},
-                'description', {translated('x', kind.description_field, lang)},
-                {names},
-                {kind.extra_properties},
-                'updated_at', x.updated_at{near_prop})
-        ) AS feature
-        FROM page pg
-        JOIN {kind.table} x ON x.id = pg.row_id {kind.joins()}
-        WHERE pg.kind_order = {kind.order}
-    """
-    return ids, build
 
 
 def features_page(*, kinds: list[str], filters: FeatureFilters, lang: str, limit: int,
                   offset: int, out: Output = RFC7946) -> tuple[str, int, int]:
-    """One page of features as a JSON array text, the number matched and returned."""
-    params: list = []
-    parts = [q for k in kinds if (q := _kind_query(KINDS[k], filters, lang, params, out))]
-    if not parts:
-        return "[]", 0, 0
-    # Kinds interleave (an attraction, a trail, …) so that any page, the first
-    # above all, shows every kind's properties: GDAL takes a layer's fields from it.
-    order = "distance, kind_order, row_id" if filters.near else "kind_rank, kind_order"
-    sql = f"""
-        WITH matched AS ({' UNION ALL '.join(ids for ids, _ in parts)}),
-        page AS MATERIALIZED (
-            SELECT kind_order, row_id, distance, count(*) OVER () AS total,
-                   row_number() OVER (ORDER BY {order}) AS ord
-            FROM matched ORDER BY {order} LIMIT %s OFFSET %s),
-        features AS ({' UNION ALL '.join(build for _, build in parts)})
-        SELECT COALESCE((SELECT json_agg(feature ORDER BY ord) FROM features)::text, '[]'),
-               (SELECT max(total) FROM page), (SELECT count(*) FROM page)
+    """One page of features as a JSON array text, the number matched and returned.
+
+    Features are built only for the rows of the page, not for every match.
     """
+    params: list = []
+    found = [(KINDS[k], q) for k in kinds if (q := _kind_query(KINDS[k], filters, params))]
+    if not found:
+        return "[]", 0, 0
+    near = bool(filters.near)
+    if len(found) == 1:
+        # One kind: its matching rows are sorted with every column they need, and
+        # the page built from them straight away.
+        kind, matched = found[0]
+        order = "distance, id" if near else "id"
+        sql = f"""
+            SELECT '[' || COALESCE(string_agg({_feature_sql(kind, lang, out, near)}, ','
+                                              ORDER BY x.ord), '') || ']',
+                   max(x.total), count(*)
+            FROM (SELECT x.*{kind.owners()}
+                  FROM (SELECT m.*, count(*) OVER () AS total,
+                               row_number() OVER (ORDER BY {order}) AS ord
+                        FROM ({matched}) m ORDER BY {order} LIMIT %s OFFSET %s) x
+                  {kind.joins()}) x
+        """
+    else:
+        # Kinds interleave (an attraction, a trail, …) so that any page, the first
+        # above all, shows every kind's properties: GDAL takes a layer's fields from it.
+        order = "distance, kind_order, row_id" if near else "kind_rank, kind_order"
+        builds = [f"""
+            SELECT pg.ord, {_feature_sql(kind, lang, out, near)} AS feature
+            FROM page pg
+            JOIN LATERAL (SELECT x.*{kind.owners()}, pg.distance
+                          FROM {kind.table} x {kind.joins()} WHERE x.id = pg.row_id) x ON true
+            WHERE pg.kind_order = {kind.order}
+        """ for kind, _ in found]
+        ids = [f"SELECT kind_order, id AS row_id, distance, kind_rank FROM ({matched}) m"
+               for _, matched in found]
+        sql = f"""
+            WITH matched AS ({' UNION ALL '.join(ids)}),
+            page AS MATERIALIZED (
+                SELECT kind_order, row_id, distance, count(*) OVER () AS total,
+                       row_number() OVER (ORDER BY {order}) AS ord
+                FROM matched ORDER BY {order} LIMIT %s OFFSET %s),
+            features AS ({' UNION ALL '.join(builds)})
+            SELECT '[' || COALESCE((SELECT string_agg(feature, ',' ORDER BY ord)
+                                    FROM features), '') || ']',
+                   (SELECT max(total) FROM page), (SELECT count(*) FROM page)
+        """
     with connection.cursor() as cursor:
         cursor.execute(sql, [*params, limit, offset])
         features, total, returned = cursor.fetchone()
     if total is None:  # past the last page: count what there is
         with connection.cursor() as cursor:
-            cursor.execute(f"SELECT count(*) FROM ({' UNION ALL '.join(i for i, _ in parts)}) m",
-                           params)
+            rows = " UNION ALL ".join(f"SELECT id FROM ({q}) m" for _, q in found)
+            cursor.execute(f"SELECT count(*) FROM ({rows}) u", params)
             total = cursor.fetchone()[0]
     return features, total, returned
 
@@ -259,7 +324,7 @@ def feature_detail(*, kind: str, uid: str, lang: str) -> str | None:
                 'description', {translated('x', 'description', lang)},
                 'names', {_all_translations('x', 'name')},
                 'descriptions', {_all_translations('x', 'description')},
-                {k.extra_properties}, {extra}
+                {k.extra_arguments()}, {extra}
                 'source_id', NULLIF(x.source_id, ''), 'properties', x.properties,
                 'created_at', x.created_at, 'updated_at', x.updated_at,
                 'licence', l.licence, 'source', l.source))::text
