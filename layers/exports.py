@@ -19,7 +19,6 @@ from pathlib import Path
 from xml.sax.saxutils import escape, quoteattr
 
 import numpy as np
-import pyogrio.raw
 import shapely
 from django.db import connection
 
@@ -337,6 +336,8 @@ def _write_ogr(path: Path, layer: str, part: Rows, geoms: np.ndarray, driver: st
                          if kinds <= {"MultiPolygon"} else geometry_type)
         if geometry_type == "MultiLineString Z" and not all(g.has_z for g in geoms):
             geometry_type = "MultiLineString"
+    import pyogrio.raw  # its own GDAL, some 30 MB: loaded by the exports that write with it
+
     pyogrio.raw.write(path, shapely.to_wkb(geoms), arrays, fields=names, layer=layer,
                       driver=driver, geometry_type=geometry_type, crs="EPSG:4326",
                       encoding="UTF-8" if driver == "ESRI Shapefile" else None, append=append,

@@ -13,8 +13,8 @@ from __future__ import annotations
 
 import itertools
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-import networkx as nx
 import numpy as np
 import shapely
 from django.db import connection
@@ -22,6 +22,9 @@ from django.db import connection
 from geo.crs import WGS84
 from layers.vocabulary import Visibility
 from routes.metrics import GEOD, cumulative_distance
+
+if TYPE_CHECKING:
+    import networkx as nx
 
 ACCESS_M = 1500.0
 """How far a stop may lie from a trail and still be joined to it (metres)."""
@@ -132,6 +135,10 @@ def shortest_path(*, partner_ids: list[int], start: tuple[float, float],
     """The shortest way along the partners' public trails from ``start`` to ``end``
     (lon, lat), or None when either stop is too far from a trail or the trails do not
     connect them."""
+    # networkx (some 11 MB) is loaded by the first route that needs it, not by every
+    # process that loads the routes app (web workers, imports).
+    import networkx as nx
+
     lines = _network_lines(partner_ids, start, end)
     if not lines:
         return None

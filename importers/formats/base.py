@@ -11,9 +11,7 @@ from pathlib import Path
 from typing import Any, ClassVar, Protocol
 
 import numpy as np
-import pyogrio
 import shapely
-from pyogrio.errors import DataLayerError, DataSourceError
 
 from geo.crs import Identified
 from importers.encoding import EncodingChoice
@@ -128,6 +126,11 @@ def read_with_gdal(path: Path, label: str, *, layer: str | int | None = None,
 
     What GDAL warns about while reading goes into ``notes`` (the import report).
     """
+    # pyogrio brings a GDAL of its own, some 30 MB resident once loaded: only the
+    # formats read through it load it (GPX is parsed by lxml).
+    import pyogrio.raw
+    from pyogrio.errors import DataLayerError, DataSourceError
+
     try:
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always")

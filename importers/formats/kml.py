@@ -6,7 +6,6 @@ import warnings
 from pathlib import Path
 
 import numpy as np
-import pyogrio
 from lxml import etree
 
 from geo.crs import WGS84, identify
@@ -101,6 +100,8 @@ class KML:
         label = label or path.name
         data = path.read_bytes()
         check_xml(data, label)
+        import pyogrio  # loaded only by the formats that read through GDAL (see base)
+
         try:
             with warnings.catch_warnings():
                 # The same warnings come again, and are reported, when the layers are read.

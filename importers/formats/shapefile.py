@@ -6,7 +6,6 @@ import struct
 from pathlib import Path
 
 import numpy as np
-import pyogrio
 
 from geo.crs import CrsError, identify
 from importers.encoding import EncodingError, choose_dbf_encoding
@@ -79,6 +78,8 @@ class Shapefile:
 
     def read(self, path: Path, options: ReadOptions, label: str | None = None) -> list[SourceData]:
         """``path`` is a .shp in a working folder the pipeline owns (GDAL may write there)."""
+        import pyogrio  # loaded only by the formats that read through GDAL (see base)
+
         label = label or path.name
         notes: list[str] = []
         if sibling(path, ".shx") is None:

@@ -19,6 +19,9 @@ from layers.vocabulary import LayerKind
 class Command(BaseCommand):
     help = ("Import a shapefile (.shp or .zip), GPX, GeoJSON or KML/KMZ file into a partner's "
             "layer. One transaction: on any error nothing is written.")
+    # No system checks: they import every URL configuration, view and map builder of
+    # the web site (some 20 MB), none of which an import uses. `manage.py check` runs them.
+    requires_system_checks: list[str] = []
 
     def add_arguments(self, parser):
         parser.add_argument("file", type=Path)
