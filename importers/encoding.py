@@ -15,6 +15,7 @@ import codecs
 import re
 import struct
 import unicodedata
+from collections import Counter
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -142,6 +143,9 @@ RARE = {"cp1251": set("ЫЭЁЬыэё"), "cp1253": set("ΰϊϋΐΪΫ")}
 GREEK_FINALS = set("αεηιουωςνράέήίόύώΑΕΗΙΟΥΩΣΝΡΆΈΉΊΌΎΏ")
 
 
+WORD_SPLIT = re.compile(r"[\s\d.,;:()\[\]/\\\-_'\"!?]+")
+
+
 def _score(text: str, codec: str) -> float:
     """How plausible ``text`` is as the decoding in ``codec``: higher is better.
 
@@ -150,37 +154,42 @@ def _score(text: str, codec: str) -> float:
     made almost only of accented letters (Cyrillic read as cp1252), Greek
     final sigma in the middle of a word (Cyrillic read as cp1253).
     """
+    # A sum over words: each distinct word is scored once (names repeat words).
+    return sum(n * _word_score(word, codec)
+               for word, n in Counter(WORD_SPLIT.split(text)).items())
+
+
+def _word_score(word: str, codec: str) -> float:
     home = SCRIPT_OF.get(codec)
     typical, rare = TYPICAL.get(codec, set()), RARE.get(codec, set())
     common = COMMON.get(codec, set())
     score = 0.0
-    for word in re.split(r"[\s\d.,;:()\[\]/\\\-_'\"!?]+", text):
-        letters = [ch for ch in word if ch.isalpha()]
-        if not letters or all(ord(ch) < 0x80 for ch in letters):
+    letters = [ch for ch in word if ch.isalpha()]
+    if not letters or all(ord(ch) < 0x80 for ch in letters):
+        return score
+    scripts = set()
+    for i, ch in enumerate(word):
+        if ord(ch) < 0x80 or ch in HARMLESS:
+            if ch.isalpha():
+                scripts.add("LATIN")
             continue
-        scripts = set()
-        for i, ch in enumerate(word):
-            if ord(ch) < 0x80 or ch in HARMLESS:
-                if ch.isalpha():
-                    scripts.add("LATIN")
-                continue
-            if not ch.isalpha():
-                score -= 3
-                continue
-            script = _script(ch)
-            scripts.add(script)
-            score += (script == home) + (ch in typical) + (ch in common) - 3 * (ch in rare)
-            if ch == "ς" and i < len(word) - 1:
-                score -= 2
-        score -= 4 * (len(scripts) - 1)
-        if home == "GREEK" and len(letters) >= 3 and letters[-1] not in GREEK_FINALS:
+        if not ch.isalpha():
+            score -= 3
+            continue
+        script = _script(ch)
+        scripts.add(script)
+        score += (script == home) + (ch in typical) + (ch in common) - 3 * (ch in rare)
+        if ch == "ς" and i < len(word) - 1:
             score -= 2
-        if len(letters) >= 2 and not word.isupper() and any(
-                ch.isupper() for ch in letters[1:]):
-            score -= 2
-        accented = sum(ord(ch) >= 0x80 for ch in letters)
-        if home == "LATIN" and len(letters) >= 3 and accented / len(letters) >= 0.8:
-            score -= 3 * accented
+    score -= 4 * (len(scripts) - 1)
+    if home == "GREEK" and len(letters) >= 3 and letters[-1] not in GREEK_FINALS:
+        score -= 2
+    if len(letters) >= 2 and not word.isupper() and any(
+            ch.isupper() for ch in letters[1:]):
+        score -= 2
+    accented = sum(ord(ch) >= 0x80 for ch in letters)
+    if home == "LATIN" and len(letters) >= 3 and accented / len(letters) >= 0.8:
+        score -= 3 * accented
     return score
 
 
