@@ -38,7 +38,7 @@ def exception_handler(exc, context):
     return drf_exception_handler(exc, context)
 
 
-def _geojson(body: str, lang: str) -> HttpResponse:
+def _geojson(body: str | bytes, lang: str) -> HttpResponse:
     response = HttpResponse(body, content_type=GEOJSON)
     response["Content-Language"] = lang
     response["Vary"] = "Accept-Language"
@@ -91,7 +91,7 @@ class FeatureList(APIView):
         head = json.dumps({"type": "FeatureCollection", "numberMatched": total,
                            "numberReturned": returned, "next": nxt, "prev": prev,
                            "links": links})
-        return _geojson(head[:-1] + ', "features": ' + features + "}", lang)
+        return _geojson(b"".join((head[:-1].encode(), b', "features": ', features, b"}")), lang)
 
 
 @extend_schema(parameters=[*FILTERS, CATEGORY, ACTIVITY, DIFFICULTY],

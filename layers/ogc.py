@@ -303,7 +303,7 @@ def items(request: HttpRequest, cid: str) -> HttpResponse:
     head = json.dumps({"type": "FeatureCollection", "numberMatched": total,
                        "numberReturned": returned, "links": links,
                        "timeStamp": _now()})
-    response = HttpResponse(head[:-1] + ', "features": ' + features + "}",
+    response = HttpResponse(b"".join((head[:-1].encode(), b', "features": ', features, b"}")),
                             content_type=GEOJSON)
     response["Content-Crs"] = f"<{crs_uri or CRS84}>"
     return response
