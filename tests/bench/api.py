@@ -79,6 +79,15 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
+class Server(str):
+    """A base URL that also knows the process id of the server behind it."""
+
+    def __new__(cls, url: str, pid: int) -> Server:
+        self = super().__new__(cls, url)
+        self.pid = pid
+        return self
+
+
 @contextmanager
 def gunicorn(workers: int = 2, threads: int = 1):
     """The platform served by gunicorn against the benchmark database: its base URL."""
@@ -99,7 +108,7 @@ def gunicorn(workers: int = 2, threads: int = 1):
                 break
             except OSError:
                 time.sleep(0.2)
-        yield f"http://127.0.0.1:{port}"
+        yield Server(f"http://127.0.0.1:{port}", server.pid)
     finally:
         server.terminate()
         server.wait()
