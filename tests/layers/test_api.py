@@ -175,3 +175,23 @@ def test_updated_since_with_an_offset_postgresql_would_refuse(client, world):
     assert response.status_code == 200 and len(response.json()["features"]) == 4
     response = client.get("/api/attractions/", {"updated_since": "0001-01-01T00:00:00+20:49"})
     assert response.status_code == 400 and response.json()["parameter"] == "updated_since"
+
+
+def test_a_page_and_a_feature_page_say_the_same(client, world):
+    """A list and a feature's own page agree on every property both show, whatever the
+    text holds (quotes, backslashes, control characters, other scripts) and the kind."""
+    forum = world["forum"]
+    forum.description_en = 'The "forum" of Augusta Traiana \\ 2nd c.\n\tRoman'
+    forum.name_fr = ""
+    forum.save()
+    trail = world["trail"]
+    for kind, feature in (("attractions", forum), ("trails", trail)):
+        listed = next(f for f in client.get(f"/api/{kind}/", {"lang": "fr"}).json()["features"]
+                      if f["id"] == str(feature.uid))
+        detail = client.get(f"/api/{kind}/{feature.uid}/", {"lang": "fr"}).json()
+        assert listed["geometry"] == detail["geometry"]
+        shared = listed["properties"].keys() & detail["properties"].keys()
+        assert {"name", "description", "names", "updated_at", "partner", "layer"} <= shared
+        assert {k: listed["properties"][k] for k in shared} == {
+            k: detail["properties"][k] for k in shared}
+    assert listed["properties"]["length_m"] > 0 and listed["properties"]["is_loop"] is False
