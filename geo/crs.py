@@ -82,12 +82,10 @@ def to_wgs84(geoms: np.ndarray, crs: CRS) -> np.ndarray:
         # Points are made anew from their coordinates: a tenth of the time of
         # shapely.transform, which copies each geometry to set its coordinates.
         xyz = shapely.get_coordinates(geoms, include_z=True)
-        x, y = transformer.transform(xyz[:, 0], xyz[:, 1])
         has_z = shapely.has_z(geoms)
-        if has_z.all():
-            return shapely.points(x, y, xyz[:, 2])
-        if not has_z.any():
-            return shapely.points(x, y)
+        if len(xyz) == len(geoms) and (has_z.all() or not has_z.any()):  # none empty
+            x, y = transformer.transform(xyz[:, 0], xyz[:, 1])
+            return shapely.points(x, y, xyz[:, 2]) if has_z.all() else shapely.points(x, y)
 
     def project(coords: np.ndarray) -> np.ndarray:
         x, y = transformer.transform(coords[:, 0], coords[:, 1])
