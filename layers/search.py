@@ -93,11 +93,11 @@ def fold_rows(columns: Mapping[str, Sequence[str | None]], n: int) -> list[str]:
 
 
 def q_condition(column: str) -> str:
-    """SQL true when the folded text ``column`` has a word starting with the word ``%s``.
+    """SQL true when every word of the text ``%s`` starts a word of the folded ``column``.
 
-    The word is folded by PostgreSQL and cut into lexemes as the index cuts the
-    text (``to_tsvector('simple', …)``); a word with no letters or digits in it
-    ("-", "„") rules nothing out.
+    The text is folded by PostgreSQL and cut into words as the index cuts
+    ``column`` (``to_tsvector('simple', …)``), all in one query of the index; a
+    word with no letters or digits in it ("-", "„") rules nothing out.
     """
     return (f"(atlas_prefix_query(%s) IS NULL OR to_tsvector('simple', {column}) "
             "@@ atlas_prefix_query(%s))")

@@ -190,9 +190,8 @@ def conditions(kind: Kind, f: FeatureFilters, params: list) -> tuple[str, str] |
         where.append("x.uid = %s")
         params.append(f.uid)
     if f.q:
-        for word in f.q.split():
-            where.append(q_condition("x.search"))
-            params.extend([word, word])
+        where.append(q_condition("x.search"))
+        params.extend([f.q, f.q])
     return " AND ".join(where), distance
 
 

@@ -81,9 +81,8 @@ def _where(f: RouteFilters, params: list) -> str:
         where.append("r.difficulty = ANY(%s)")
         params.append(f.difficulty)
     if f.q:
-        for word in f.q.split():
-            where.append(q_condition("r.search"))
-            params.extend([word, word])
+        where.append(q_condition("r.search"))
+        params.extend([f.q, f.q])
     return " AND ".join(where)
 
 

@@ -33,13 +33,14 @@ BEGIN
 END
 $$;
 
--- One word of a query as a prefix query over the words to_tsvector cuts it into
--- ("saint-vallier" -> saint-vallier:* & saint:* & vallier:*); NULL when it has none.
-CREATE OR REPLACE FUNCTION atlas_prefix_query(word text) RETURNS tsquery
+-- ?q= as a query of word prefixes, every one required, over the words to_tsvector cuts
+-- it into ("stara zag" -> stara:* & zag:*, "saint-vallier" -> saint-vallier:* & saint:*
+-- & vallier:*); NULL when it has none.
+CREATE OR REPLACE FUNCTION atlas_prefix_query(words text) RETURNS tsquery
 LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE AS $$
   SELECT string_agg('''' || replace(replace(lexeme, '\', '\\'), '''', '''''') || ''':*',
                     ' & ')::tsquery
-  FROM unnest(to_tsvector('simple', atlas_latin(word)))
+  FROM unnest(to_tsvector('simple', atlas_latin(words)))
 $$;
 """
 for table, prefix in (("layers_attraction", "attraction"), ("layers_trail", "trail")):
