@@ -147,9 +147,8 @@ def coverage_gaps(query: CoverageQuery, lang: str, *, geometry: bool = False,
         -- The tests go from the cheapest (the bounding box) to the dearest.
         SELECT d.partner_id, ST_Collect(c.geom) AS cells
         FROM diagram d JOIN territory t USING (partner_id)
-        CROSS JOIN LATERAL (SELECT geom, box2d(geom) AS b FROM ST_Dump(d.cells)) c
-        WHERE (ST_XMax(c.b) - ST_XMin(c.b)) ^ 2 + (ST_YMax(c.b) - ST_YMin(c.b)) ^ 2
-              > (%(r)s) ^ 2
+        CROSS JOIN LATERAL ST_Dump(d.cells) c
+        WHERE ST_Length(ST_BoundingDiagonal(c.geom)) > %(r)s
           AND ST_MaxDistance(c.geom, c.geom) > %(r)s AND ST_Intersects(c.geom, t.g)
         GROUP BY d.partner_id
     ),
@@ -159,12 +158,15 @@ def coverage_gaps(query: CoverageQuery, lang: str, *, geometry: bool = False,
         SELECT partner_id, ST_Buffer(cells, 0) AS g FROM open_cell
     ),
     open_reach AS MATERIALIZED (
-        -- The sites of the open cells are the sites inside them. In its own cell a site
-        -- is the nearest: there, what no open site reaches, no site reaches.
-        SELECT o.partner_id, ST_Union(ST_Buffer(p.geom, %(disc)s,
-                                                'quad_segs={QUAD_SEGS}')) AS g
-        FROM open_cell o JOIN diagram d USING (partner_id)
-        CROSS JOIN LATERAL ST_Dump(ST_Intersection(d.sites, o.cells)) p
+        -- The sites of the open cells are the sites inside them (found in the merged
+        -- region: GEOS would merge the loose cells again). In its own cell a site is the
+        -- nearest: there, what no open site reaches, no site reaches. Every disc is the
+        -- same polygon moved to its site, a tenth of the cost of drawing it again.
+        SELECT o.partner_id, ST_Union(ST_Translate(disc.g, ST_X(p.geom), ST_Y(p.geom))) AS g
+        FROM open_region o JOIN diagram d USING (partner_id)
+        CROSS JOIN LATERAL ST_Dump(ST_Intersection(d.sites, o.g)) p
+        CROSS JOIN (SELECT ST_Buffer(ST_SetSRID(ST_MakePoint(0, 0), {LAEA_EUROPE}),
+                                     %(disc)s, 'quad_segs={QUAD_SEGS}') AS g) disc
         GROUP BY o.partner_id
     ),
     {_routes_cte(query)},
