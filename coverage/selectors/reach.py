@@ -5,14 +5,14 @@ within R of it, or a published route passes within R of it. The naive way buffer
 site, unions the buffers and takes them from the territory: with thousands of
 overlapping discs, the union is nearly all the work.
 
-Here each territory's sites are cut into Voronoi cells first (one GEOS call, n log n):
-every point of a cell is nearest to the cell's own site, so in that cell what its site
-does not reach, no site reaches. A cell no wider than R lies inside its site's disc
-wherever the site is: where sites are dense, most cells are done with at once. Only the
-other, *open*, cells can hold a gap, and there only the discs of their own sites count:
-the gaps are the open cells less the discs of the sites inside them, a few hundred
-discs instead of every one, clipped to the territory. Routes are few, long lines: their
-buffers are taken away at the end.
+Here the sites are cut into Voronoi cells first (one GEOS call, n log n, one diagram for
+all the territories analysed, each site in it once): every point of a cell is nearest to
+the cell's own site, so in that cell what its site does not reach, no site reaches. A
+cell no wider than R lies inside its site's disc wherever the site is: where sites are
+dense, most cells are done with at once. Only the other, *open*, cells can hold a gap,
+and there only the discs of their own sites count: the gaps are the open cells less the
+discs of the sites inside them, a few hundred discs instead of every one, clipped to the
+territory. Routes are few, long lines: their buffers are taken away at the end.
 
 Discs are polygons drawn *around* the circle of radius R (their edges touch it), so a
 reported gap is always a real one; a disc overshoots its circle by at most
@@ -59,29 +59,33 @@ def smallest_gap_m2(radius_m: float) -> float:
 
 
 def _sites_cte(query: CoverageQuery, params: list) -> str:
-    """SQL: ``site`` (partner_id, g): per territory, the points that cover what is near
-    them, as one MultiPoint in EPSG:3035 (transformed in one call, not point by point)."""
+    """SQL: ``site`` (g): the points that cover what is near them, every one within reach
+    of an analysed territory and each once, as one MultiPoint in EPSG:3035 (transformed in
+    one call, not point by point); NULL when there are none."""
     parts = []
+    # A site near two territories (neighbours share a border) is read in both boxes: it
+    # goes into the diagram once.
     if "attractions" in query.kinds:
         parts.append(f"""
-            SELECT x.location AS p FROM layers_attraction x
-            WHERE x.location && t.reach AND {attraction_filter("x", query, params)}""")
+            SELECT DISTINCT ON (x.id) x.location AS p
+            FROM territory t JOIN layers_attraction x ON x.location && t.reach
+            WHERE {attraction_filter("x", query, params)}""")
     if "trails" in query.kinds:
         # A trailhead is where a trail starts or ends: the first point of its first part
         # and the last point of its last part.
         parts.append(f"""
-            SELECT ST_Force2D(e.p) AS p FROM layers_trail tr
+            SELECT ST_Force2D(e.p) AS p FROM (
+                SELECT DISTINCT ON (tr.id) tr.geom
+                FROM territory t JOIN layers_trail tr ON tr.geom && t.reach
+                WHERE {trail_filter("tr")}) tr
             CROSS JOIN LATERAL (VALUES (ST_StartPoint(ST_GeometryN(tr.geom, 1))),
-                (ST_EndPoint(ST_GeometryN(tr.geom, ST_NumGeometries(tr.geom))))) AS e(p)
-            WHERE tr.geom && t.reach AND {trail_filter("tr")}""")
+                (ST_EndPoint(ST_GeometryN(tr.geom, ST_NumGeometries(tr.geom))))) AS e(p)""")
     if not parts:
-        return "site AS (SELECT NULL::bigint AS partner_id, NULL::geometry AS g WHERE FALSE)"
+        return "site AS (SELECT NULL::geometry AS g)"
     return f"""
     site AS MATERIALIZED (
-        SELECT t.partner_id, ST_Transform(u.g, {LAEA_EUROPE}) AS g
-        FROM territory t CROSS JOIN LATERAL (
-            SELECT ST_Collect(p) AS g FROM ({" UNION ALL ".join(parts)}) s) u
-        WHERE u.g IS NOT NULL
+        SELECT ST_Transform(ST_Collect(p), {LAEA_EUROPE}) AS g
+        FROM ({" UNION ALL ".join(parts)}) s
     )"""
 
 
@@ -134,28 +138,31 @@ def coverage_gaps(query: CoverageQuery, lang: str, *, geometry: bool = False,
     ),
     {sites},
     diagram AS MATERIALIZED (
-        SELECT s.partner_id, s.g AS sites, CASE
+        -- One diagram for every analysed territory: a site's cell is the same whichever
+        -- territory it reaches into, and neighbours share the sites along their border.
+        SELECT s.g AS sites, CASE
+            WHEN s.g IS NULL THEN NULL
             -- GEOS draws no cell around a lone site: its cell is everything.
             WHEN ST_XMin(s.g) = ST_XMax(s.g) AND ST_YMin(s.g) = ST_YMax(s.g)
-                THEN ST_Envelope(ST_Collect(t.g, s.g))
-            ELSE ST_VoronoiPolygons(s.g, 0, t.g) END AS cells
-        FROM site s JOIN territory t USING (partner_id)
+                THEN ST_Envelope(ST_Collect(s.g, (SELECT ST_Collect(g) FROM territory)))
+            ELSE ST_VoronoiPolygons(s.g, 0, (SELECT ST_Collect(g) FROM territory)) END
+            AS cells
+        FROM site s
     ),
-    open_cell AS MATERIALIZED (
+    wide_cell AS MATERIALIZED (
         -- A cell no wider than R lies in its site's disc wherever the site is in it:
-        -- only the other, open, cells can hold a gap, and only those on the territory.
-        -- The tests go from the cheapest (the bounding box) to the dearest.
-        SELECT d.partner_id, ST_Collect(c.geom) AS cells
-        FROM diagram d JOIN territory t USING (partner_id)
-        CROSS JOIN LATERAL ST_Dump(d.cells) c
+        -- only the other, open, cells can hold a gap. The tests go from the cheapest
+        -- (the bounding box) to the dearest.
+        SELECT c.geom FROM diagram d CROSS JOIN LATERAL ST_Dump(d.cells) c
         WHERE ST_Length(ST_BoundingDiagonal(c.geom)) > %(r)s
-          AND ST_MaxDistance(c.geom, c.geom) > %(r)s AND ST_Intersects(c.geom, t.g)
-        GROUP BY d.partner_id
+          AND ST_MaxDistance(c.geom, c.geom) > %(r)s
     ),
     open_region AS MATERIALIZED (
-        -- Cells share their edges exactly: a zero buffer merges them, faster than an
-        -- overlay union does.
-        SELECT partner_id, ST_Buffer(cells, 0) AS g FROM open_cell
+        -- Each territory's open cells. Cells share their edges exactly: a zero buffer
+        -- merges them, faster than an overlay union does.
+        SELECT t.partner_id, ST_Buffer(ST_Collect(c.geom), 0) AS g
+        FROM territory t JOIN wide_cell c ON ST_Intersects(c.geom, t.g)
+        GROUP BY t.partner_id
     ),
     open_reach AS MATERIALIZED (
         -- The sites of the open cells are the sites inside them (found in the merged
@@ -163,7 +170,7 @@ def coverage_gaps(query: CoverageQuery, lang: str, *, geometry: bool = False,
         -- nearest: there, what no open site reaches, no site reaches. Every disc is the
         -- same polygon moved to its site, a tenth of the cost of drawing it again.
         SELECT o.partner_id, ST_Union(ST_Translate(disc.g, ST_X(p.geom), ST_Y(p.geom))) AS g
-        FROM open_region o JOIN diagram d USING (partner_id)
+        FROM open_region o CROSS JOIN diagram d
         CROSS JOIN LATERAL ST_Dump(ST_Intersection(d.sites, o.g)) p
         CROSS JOIN (SELECT ST_Buffer(ST_SetSRID(ST_MakePoint(0, 0), {LAEA_EUROPE}),
                                      %(disc)s, 'quad_segs={QUAD_SEGS}') AS g) disc
@@ -172,8 +179,9 @@ def coverage_gaps(query: CoverageQuery, lang: str, *, geometry: bool = False,
     {_routes_cte(query)},
     gap_region AS MATERIALIZED (
         SELECT t.partner_id, t.partner, t.boundary, CASE
-            WHEN NOT EXISTS (SELECT 1 FROM site s WHERE s.partner_id = t.partner_id) THEN t.g
+            WHEN (SELECT sites FROM diagram) IS NULL THEN t.g
             WHEN o.g IS NULL THEN NULL
+            WHEN r.g IS NULL THEN ST_Intersection(t.g, o.g)
             ELSE ST_Intersection(t.g, ST_Difference(o.g, r.g)) END AS g
         FROM territory t
         LEFT JOIN open_region o USING (partner_id)
