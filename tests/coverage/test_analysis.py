@@ -129,6 +129,8 @@ def test_kinds_choose_what_covers(world, kinds, sites, route):
     got = partner(analyse(CoverageQuery(radius_km=R_KM, kinds=kinds), "en"))
     assert got.gap_km2 == pytest.approx(reference.area / 1e6,
                                         abs=tolerance_km2(reference, R_KM))
+    # Whatever covers, discs or a route's band, no gap is made up.
+    assert got.gap_km2 <= reference.area / 1e6 + 1e-6
 
 
 def test_categories_choose_which_attractions_count(world):
