@@ -5,14 +5,14 @@ within R of it, or a published route passes within R of it. The naive way buffer
 site, unions the buffers and takes them from the territory: with thousands of
 overlapping discs, the union is nearly all the work.
 
-Here each territory's sites are cut into Voronoi cells first (one GEOS call, n log n):
-every point of a cell is nearest to the cell's own site, so in that cell what its site
-does not reach, no site reaches. A cell no wider than R lies inside its site's disc
-wherever the site is: where sites are dense, most cells are done with at once. Only the
-other, *open*, cells can hold a gap, and there only the discs of their own sites count:
-the gaps are the open cells less the discs of the sites inside them, a few hundred
-discs instead of every one, clipped to the territory. Routes are few, long lines: their
-buffers are taken away at the end.
+Here the sites are cut into Voronoi cells first (one GEOS call, n log n, one diagram for
+all the territories analysed, each site in it once): every point of a cell is nearest to
+the cell's own site, so in that cell what its site does not reach, no site reaches. A
+cell no wider than R lies inside its site's disc wherever the site is: where sites are
+dense, most cells are done with at once. Only the other, *open*, cells can hold a gap,
+and there only the discs of their own sites count: the gaps are the open cells less the
+discs of the sites inside them, a few hundred discs instead of every one, clipped to the
+territory. Routes are few, long lines: their buffers are taken away at the end.
 
 Discs are polygons drawn *around* the circle of radius R (their edges touch it), so a
 reported gap is always a real one; a disc overshoots its circle by at most
@@ -46,7 +46,16 @@ QUAD_SEGS = 8
 """Segments per quarter circle of a disc polygon (PostGIS's default)."""
 DISC_FACTOR = 1 / math.cos(math.pi / (4 * QUAD_SEGS))
 """Radius of a disc polygon's corners over R: its edges then touch the circle of radius R."""
+ROUTE_QUAD_SEGS = 32
+"""Segments per quarter circle of a route band's rounded bends and ends."""
 SLIVER_SHARE = 0.02
+
+
+def route_band_m(radius_m: float) -> float:
+    """Half the width (m) of the band drawn along a route's line, simplified by R/1000:
+    wide enough to hold every point within R of the line as it is, and at most
+    R/1000 + 0.03 % R wider (6.5 m for R = 5 km)."""
+    return radius_m * 1.001 / math.cos(math.pi / (4 * ROUTE_QUAD_SEGS))
 
 
 def smallest_gap_m2(radius_m: float) -> float:
@@ -59,29 +68,33 @@ def smallest_gap_m2(radius_m: float) -> float:
 
 
 def _sites_cte(query: CoverageQuery, params: list) -> str:
-    """SQL: ``site`` (partner_id, g): per territory, the points that cover what is near
-    them, as one MultiPoint in EPSG:3035 (transformed in one call, not point by point)."""
+    """SQL: ``site`` (g): the points that cover what is near them, every one within reach
+    of an analysed territory and each once, as one MultiPoint in EPSG:3035 (transformed in
+    one call, not point by point); NULL when there are none."""
     parts = []
+    # A site near two territories (neighbours share a border) is read in both boxes: it
+    # goes into the diagram once.
     if "attractions" in query.kinds:
         parts.append(f"""
-            SELECT x.location AS p FROM layers_attraction x
-            WHERE x.location && t.reach AND {attraction_filter("x", query, params)}""")
+            SELECT DISTINCT ON (x.id) x.location AS p
+            FROM territory t JOIN layers_attraction x ON x.location && t.reach
+            WHERE {attraction_filter("x", query, params)}""")
     if "trails" in query.kinds:
         # A trailhead is where a trail starts or ends: the first point of its first part
         # and the last point of its last part.
         parts.append(f"""
-            SELECT ST_Force2D(e.p) AS p FROM layers_trail tr
+            SELECT ST_Force2D(e.p) AS p FROM (
+                SELECT DISTINCT ON (tr.id) tr.geom
+                FROM territory t JOIN layers_trail tr ON tr.geom && t.reach
+                WHERE {trail_filter("tr")}) tr
             CROSS JOIN LATERAL (VALUES (ST_StartPoint(ST_GeometryN(tr.geom, 1))),
-                (ST_EndPoint(ST_GeometryN(tr.geom, ST_NumGeometries(tr.geom))))) AS e(p)
-            WHERE tr.geom && t.reach AND {trail_filter("tr")}""")
+                (ST_EndPoint(ST_GeometryN(tr.geom, ST_NumGeometries(tr.geom))))) AS e(p)""")
     if not parts:
-        return "site AS (SELECT NULL::bigint AS partner_id, NULL::geometry AS g WHERE FALSE)"
+        return "site AS (SELECT NULL::geometry AS g)"
     return f"""
     site AS MATERIALIZED (
-        SELECT t.partner_id, ST_Transform(u.g, {LAEA_EUROPE}) AS g
-        FROM territory t CROSS JOIN LATERAL (
-            SELECT ST_Collect(p) AS g FROM ({" UNION ALL ".join(parts)}) s) u
-        WHERE u.g IS NOT NULL
+        SELECT ST_Transform(ST_Collect(p), {LAEA_EUROPE}) AS g
+        FROM ({" UNION ALL ".join(parts)}) s
     )"""
 
 
@@ -90,12 +103,15 @@ def _routes_cte(query: CoverageQuery) -> str:
     if "routes" not in query.kinds:
         return ("route_reach AS (SELECT NULL::bigint AS partner_id, NULL::geometry AS g "
                 "WHERE FALSE)")
-    # Simplified by R/1000 first: the buffer moves by no more, and costs far less.
+    # Simplified by R/1000 first: it costs far less, and the line moves by no more, so a
+    # band R/1000 wider still holds the true one. Its bends are rounded by polygons drawn
+    # around the circle, as the discs are, so that no gap is made up next to a route
+    # either; finer ones than the discs', as they would widen the whole band, not a bend.
     return f"""
     route_reach AS MATERIALIZED (
         SELECT t.partner_id, ST_Union(ST_Buffer(ST_Simplify(
-                   ST_Transform(ST_Force2D(r.geom), {LAEA_EUROPE}), %(r)s / 1000), %(r)s,
-                   'quad_segs={QUAD_SEGS}')) AS g
+                   ST_Transform(ST_Force2D(r.geom), {LAEA_EUROPE}), %(r)s / 1000),
+                   %(band)s, 'quad_segs={ROUTE_QUAD_SEGS}')) AS g
         FROM territory t
         JOIN routes_pilotroute r ON r.geom && t.reach AND r.status = '{RouteStatus.PUBLISHED}'
         GROUP BY t.partner_id
@@ -110,7 +126,7 @@ def coverage_gaps(query: CoverageQuery, lang: str, *, geometry: bool = False,
     (both GeoJSON, lon/lat, polygons counter-clockwise).
     """
     params: list = []
-    area = area_cte(query, lang, params)
+    area = area_cte(query, lang, params, lonlat=False)
     sites = _sites_cte(query, params)
     shape = geojson("g.outline") if geometry else "NULL::json"
     # The reach is the partner's boundary less the gaps as published: the two share the
@@ -134,44 +150,50 @@ def coverage_gaps(query: CoverageQuery, lang: str, *, geometry: bool = False,
     ),
     {sites},
     diagram AS MATERIALIZED (
-        SELECT s.partner_id, s.g AS sites, CASE
+        -- One diagram for every analysed territory: a site's cell is the same whichever
+        -- territory it reaches into, and neighbours share the sites along their border.
+        SELECT s.g AS sites, CASE
+            WHEN s.g IS NULL THEN NULL
             -- GEOS draws no cell around a lone site: its cell is everything.
             WHEN ST_XMin(s.g) = ST_XMax(s.g) AND ST_YMin(s.g) = ST_YMax(s.g)
-                THEN ST_Envelope(ST_Collect(t.g, s.g))
-            ELSE ST_VoronoiPolygons(s.g, 0, t.g) END AS cells
-        FROM site s JOIN territory t USING (partner_id)
+                THEN ST_Envelope(ST_Collect(s.g, (SELECT ST_Collect(g) FROM territory)))
+            ELSE ST_VoronoiPolygons(s.g, 0, (SELECT ST_Collect(g) FROM territory)) END
+            AS cells
+        FROM site s
     ),
-    open_cell AS MATERIALIZED (
+    wide_cell AS MATERIALIZED (
         -- A cell no wider than R lies in its site's disc wherever the site is in it:
-        -- only the other, open, cells can hold a gap, and only those on the territory.
-        -- The tests go from the cheapest (the bounding box) to the dearest.
-        SELECT d.partner_id, ST_Collect(c.geom) AS cells
-        FROM diagram d JOIN territory t USING (partner_id)
-        CROSS JOIN LATERAL (SELECT geom, box2d(geom) AS b FROM ST_Dump(d.cells)) c
-        WHERE (ST_XMax(c.b) - ST_XMin(c.b)) ^ 2 + (ST_YMax(c.b) - ST_YMin(c.b)) ^ 2
-              > (%(r)s) ^ 2
-          AND ST_MaxDistance(c.geom, c.geom) > %(r)s AND ST_Intersects(c.geom, t.g)
-        GROUP BY d.partner_id
+        -- only the other, open, cells can hold a gap. The tests go from the cheapest
+        -- (the bounding box) to the dearest.
+        SELECT c.geom FROM diagram d CROSS JOIN LATERAL ST_Dump(d.cells) c
+        WHERE ST_Length(ST_BoundingDiagonal(c.geom)) > %(r)s
+          AND ST_MaxDistance(c.geom, c.geom) > %(r)s
     ),
     open_region AS MATERIALIZED (
-        -- Cells share their edges exactly: a zero buffer merges them, faster than an
-        -- overlay union does.
-        SELECT partner_id, ST_Buffer(cells, 0) AS g FROM open_cell
+        -- Each territory's open cells. Cells share their edges exactly: a zero buffer
+        -- merges them, faster than an overlay union does.
+        SELECT t.partner_id, ST_Buffer(ST_Collect(c.geom), 0) AS g
+        FROM territory t JOIN wide_cell c ON ST_Intersects(c.geom, t.g)
+        GROUP BY t.partner_id
     ),
     open_reach AS MATERIALIZED (
-        -- The sites of the open cells are the sites inside them. In its own cell a site
-        -- is the nearest: there, what no open site reaches, no site reaches.
-        SELECT o.partner_id, ST_Union(ST_Buffer(p.geom, %(disc)s,
-                                                'quad_segs={QUAD_SEGS}')) AS g
-        FROM open_cell o JOIN diagram d USING (partner_id)
-        CROSS JOIN LATERAL ST_Dump(ST_Intersection(d.sites, o.cells)) p
+        -- The sites of the open cells are the sites inside them (found in the merged
+        -- region: GEOS would merge the loose cells again). In its own cell a site is the
+        -- nearest: there, what no open site reaches, no site reaches. Every disc is the
+        -- same polygon moved to its site, a tenth of the cost of drawing it again.
+        SELECT o.partner_id, ST_Union(ST_Translate(disc.g, ST_X(p.geom), ST_Y(p.geom))) AS g
+        FROM open_region o CROSS JOIN diagram d
+        CROSS JOIN LATERAL ST_Dump(ST_Intersection(d.sites, o.g)) p
+        CROSS JOIN (SELECT ST_Buffer(ST_SetSRID(ST_MakePoint(0, 0), {LAEA_EUROPE}),
+                                     %(disc)s, 'quad_segs={QUAD_SEGS}') AS g) disc
         GROUP BY o.partner_id
     ),
     {_routes_cte(query)},
     gap_region AS MATERIALIZED (
         SELECT t.partner_id, t.partner, t.boundary, CASE
-            WHEN NOT EXISTS (SELECT 1 FROM site s WHERE s.partner_id = t.partner_id) THEN t.g
+            WHEN (SELECT sites FROM diagram) IS NULL THEN t.g
             WHEN o.g IS NULL THEN NULL
+            WHEN r.g IS NULL THEN ST_Intersection(t.g, o.g)
             ELSE ST_Intersection(t.g, ST_Difference(o.g, r.g)) END AS g
         FROM territory t
         LEFT JOIN open_region o USING (partner_id)
@@ -209,6 +231,7 @@ def coverage_gaps(query: CoverageQuery, lang: str, *, geometry: bool = False,
     with connection.cursor() as cursor:
         cursor.execute(text, {**values, "r": query.radius_m,
                               "disc": query.radius_m * DISC_FACTOR,
+                              "band": route_band_m(query.radius_m),
                               "sliver": smallest_gap_m2(query.radius_m)})
         rows = cursor.fetchall()
     result = Gaps(gaps=[], gap_km2={}, reach={})

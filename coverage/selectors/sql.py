@@ -44,14 +44,17 @@ def partners_filter(query: CoverageQuery, params: list, alias: str = "p") -> str
     return f"{alias}.slug = ANY(%s)"
 
 
-def area_cte(query: CoverageQuery, lang: str, params: list) -> str:
+def area_cte(query: CoverageQuery, lang: str, params: list, *, lonlat: bool = True) -> str:
     """SQL: ``area_laea`` (level, key, partner_id, partner, name, g in lon/lat, g_laea).
 
     The partners' territories, and the sub-areas of those with a sub-area layer
-    (``coverage.models``) clipped to the territory.
+    (``coverage.models``) clipped to the territory. Without ``lonlat`` a sub-area's ``g``
+    is NULL: the gaps are drawn in EPSG:3035 only, and clipping is dear.
     """
     partners = partners_filter(query, params)
     partners_again = partners_filter(query, params)
+    sub_area_g = ("ST_Multi(ST_CollectionExtract(ST_Intersection(a.footprint, p.boundary), 3))"
+                  if lonlat else "NULL::geometry")
     return f"""
     area AS MATERIALIZED (
         SELECT 'partner' AS level, p.slug AS key, p.id AS partner_id, p.slug AS partner,
@@ -62,7 +65,7 @@ def area_cte(query: CoverageQuery, lang: str, params: list) -> str:
         -- Clipped in both CRSs: lon/lat to find what lies inside, EPSG:3035 for areas,
         -- where the territory's and the gaps' edges are drawn.
         SELECT 'sub_area', a.uid::text, p.id, p.slug, {translated('a', 'name', lang)},
-               ST_Multi(ST_CollectionExtract(ST_Intersection(a.footprint, p.boundary), 3)),
+               {sub_area_g},
                ST_Multi(ST_CollectionExtract(ST_Intersection(
                    ST_Transform(a.footprint, {LAEA_EUROPE}),
                    ST_Transform(p.boundary, {LAEA_EUROPE})), 3))
@@ -74,7 +77,7 @@ def area_cte(query: CoverageQuery, lang: str, params: list) -> str:
           AND a.footprint && p.boundary AND {partners_again}
     ),
     area_laea AS MATERIALIZED (
-        SELECT * FROM area WHERE NOT ST_IsEmpty(g) AND NOT ST_IsEmpty(g_laea)
+        SELECT * FROM area WHERE NOT ST_IsEmpty(g_laea){" AND NOT ST_IsEmpty(g)" if lonlat else ""}
     )"""
 
 

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import pytest
 import shapely
+from django.contrib.gis.geos import GEOSGeometry
 
 from coverage.params import CoverageQuery
 from coverage.selectors import DISC_FACTOR, analyse, coverage_gaps
+from geo.crs import WGS84
 from tests.coverage.world import (
     EAST,
     GEOD,
@@ -18,8 +20,11 @@ from tests.coverage.world import (
     WEST,
     geodesic_km,
     lonlat,
+    place,
+    polygon_wkt,
     shape_laea,
 )
+from tests.factories import make_layer, make_partner
 
 pytestmark = pytest.mark.django_db
 
@@ -124,6 +129,8 @@ def test_kinds_choose_what_covers(world, kinds, sites, route):
     got = partner(analyse(CoverageQuery(radius_km=R_KM, kinds=kinds), "en"))
     assert got.gap_km2 == pytest.approx(reference.area / 1e6,
                                         abs=tolerance_km2(reference, R_KM))
+    # Whatever covers, discs or a route's band, no gap is made up.
+    assert got.gap_km2 <= reference.area / 1e6 + 1e-6
 
 
 def test_categories_choose_which_attractions_count(world):
@@ -184,3 +191,25 @@ def test_sub_areas_have_their_own_counts_reach_and_gaps(world, sub_areas):
         expected = reference_part(reference, gap)
         assert [s["name"] for s in gap.touches] == [
             n for n, s in (("Запад", west), ("Изток", east)) if expected.intersects(s)]
+
+
+def test_neighbours_have_their_own_gaps_and_share_the_sites_along_their_border(world):
+    # Eastland borders Testland along x = 30 km: the sites near that border (the
+    # attraction over it, the trail crossing it) reach into both.
+    east = [(30, 0), (44, 0), (44, 12), (30, 12)]
+    eastland = make_partner("eastland", country="BG", name_en="Eastland")
+    eastland.boundary = GEOSGeometry(polygon_wkt(east), srid=WGS84)
+    eastland.save()
+    place(make_layer(eastland), "Old bridge", (40, 8), category="bridge")
+    world.sites_km["E1"] = (40, 8)
+
+    result = analyse(CoverageQuery(radius_km=R_KM), "en")
+    for slug, territory in (("testland", TERRITORY), ("eastland", east)):
+        reference = world.reference(R_KM, territory=territory)
+        got = partner(result, slug)
+        assert reference.area > 0, slug
+        assert got.gap_km2 == pytest.approx(reference.area / 1e6,
+                                            abs=tolerance_km2(reference, R_KM)), slug
+        assert got.gap_km2 <= reference.area / 1e6 + 1e-6, slug
+        gaps = [g for g in result.gaps if g.partner == slug]
+        assert len(gaps) == len(parts(reference)), slug

@@ -80,7 +80,7 @@ class World:
     route_km: list[tuple[float, float]]  # the published route's line
 
     def reference(self, radius_km: float, *, sites: list[str] | None = None,
-                  route: bool = True) -> shapely.Geometry:
+                  route: bool = True, territory=TERRITORY) -> shapely.Geometry:
         """The gaps, by shapely: the territory less every disc (and the route's band),
         without the slivers under (R/50)² the analysis leaves out by design."""
         r = radius_km * KM
@@ -90,7 +90,7 @@ class World:
         if route:
             reach.append(shape_laea(self.route_km, "line").buffer(
                 r, quad_segs=CIRCLE_SEGMENTS))
-        gaps = shape_laea(TERRITORY).difference(shapely.union_all(reach))
+        gaps = shape_laea(territory).difference(shapely.union_all(reach))
         return shapely.MultiPolygon([g for g in getattr(gaps, "geoms", [gaps])
                                      if g.area >= (r / 50) ** 2])
 
