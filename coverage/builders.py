@@ -13,10 +13,9 @@ import folium
 from branca.element import MacroElement
 from folium.template import Template
 
-from maps.builders import OSM_ATTRIBUTION, REGION_CENTRE
+from maps.builders import REGION_CENTRE, add_basemap
 from maps.elements import AtlasMap
-
-BASEMAP_URL = "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
+from maps.elements import map_parts as shared_map_parts
 
 
 class PlannerLayers(MacroElement):
@@ -39,14 +38,12 @@ def planner_map(*, options: dict, interactive: bool = True) -> AtlasMap:
     """The planner's map; ``interactive=False`` for the printed report (no zoom controls)."""
     fmap = AtlasMap(location=REGION_CENTRE, zoom_start=5, tiles=None, control_scale=True,
                     zoom_control=interactive, prefer_canvas=False)
-    folium.TileLayer(tiles=BASEMAP_URL, attr=OSM_ATTRIBUTION, name="OpenStreetMap",
-                     max_zoom=19, control=False).add_to(fmap)
+    add_basemap(fmap)
     PlannerLayers(options=options).add_to(fmap)
     return fmap
 
 
 def map_parts(fmap: folium.Map) -> dict[str, str]:
     """The map's element and script for a page template; the page links the assets."""
-    root = fmap.get_root()
-    root.render()
-    return {"map_body": root.html.render(), "map_script": root.script.render()}
+    parts = shared_map_parts(fmap)
+    return {"map_body": parts["map_body"], "map_script": parts["map_script"]}

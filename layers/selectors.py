@@ -133,6 +133,28 @@ class Output:
 RFC7946 = Output()
 
 
+def near_conditions(g: str, near: tuple[float, float], radius_m: float,
+                    params: list) -> tuple[list[str], str]:
+    """(WHERE parts, distance SQL) for geometries ``g`` within ``radius_m`` metres of
+    ``near`` (lon, lat): a bounding-box test on the GiST index first, then the exact
+    distance on the spheroid. The box is generous: a degree of longitude shrinks with
+    latitude."""
+    lon, lat = near
+    point = f"ST_SetSRID(ST_MakePoint({lon!r}, {lat!r}), {WGS84})"
+    reach = radius_m / METRES_PER_DEGREE / max(0.1, abs(math.cos(math.radians(lat))))
+    params.extend([reach, radius_m])
+    return ([f"{g} && ST_Expand({point}, %s)",
+             f"ST_DWithin(geography({g}), geography({point}), %s)"],
+            f"ST_Distance(geography({g}), geography({point}))")
+
+
+def route_partner_condition(alias: str) -> str:
+    """SQL true when pilot route ``alias`` belongs to one of the partners ``%s`` (slugs)."""
+    return ("EXISTS (SELECT 1 FROM routes_pilotroute_partners rp JOIN layers_partner p "
+            f"ON p.id = rp.partner_id WHERE rp.pilotroute_id = {alias}.id "
+            "AND p.slug = ANY(%s))")
+
+
 def conditions(kind: Kind, f: FeatureFilters, params: list) -> tuple[str, str] | None:
     """(WHERE clause, distance SQL) over ``x`` (the kind's table).
 
@@ -162,19 +184,10 @@ def conditions(kind: Kind, f: FeatureFilters, params: list) -> tuple[str, str] |
         where.append(f"{g} && ST_MakeEnvelope(%s, %s, %s, %s, {WGS84})")
         params.extend(f.bbox)
     if f.near:
-        lon, lat = f.near
-        point = f"ST_SetSRID(ST_MakePoint({lon!r}, {lat!r}), {WGS84})"
-        # A bounding-box test on the GiST index first, then the exact distance on the
-        # spheroid. The box is generous: a degree of longitude shrinks with latitude.
-        reach = f.radius_m / METRES_PER_DEGREE / max(0.1, abs(math.cos(math.radians(lat))))
-        where.append(f"{g} && ST_Expand({point}, %s)")
-        where.append(f"ST_DWithin(geography({g}), geography({point}), %s)")
-        params.extend([reach, f.radius_m])
-        distance = f"ST_Distance(geography({g}), geography({point}))"
+        near, distance = near_conditions(g, f.near, f.radius_m, params)
+        where.extend(near)
     if f.partner and not kind.layered:
-        where.append("EXISTS (SELECT 1 FROM routes_pilotroute_partners rp JOIN layers_partner p "
-                     "ON p.id = rp.partner_id WHERE rp.pilotroute_id = x.id "
-                     "AND p.slug = ANY(%s))")
+        where.append(route_partner_condition("x"))
         params.append(f.partner)
     for name in OWN_FILTERS:
         if getattr(f, name):

@@ -22,7 +22,8 @@ REGION_CENTRE = (43.3, 14.5)
 NO_UID = "00000000-0000-0000-0000-000000000000"
 
 
-def _basemap(fmap: folium.Map) -> None:
+def add_basemap(fmap: folium.Map) -> None:
+    """The OpenStreetMap tiles, the only outside resource a page uses."""
     folium.TileLayer(tiles=BASEMAP_URL, attr=OSM_ATTRIBUTION, name="OpenStreetMap",
                      max_zoom=19, control=False).add_to(fmap)
 
@@ -74,7 +75,7 @@ def explorer_map(*, lang: str, embed: bool = False, partner: str | None = None,
     # Half zoom levels: the four partners, from the Drôme to Sliven, fill the first view.
     fmap = AtlasMap(location=REGION_CENTRE, zoom_start=5, tiles=None, control_scale=False,
                     prefer_canvas=False, zoom_snap=0.5)
-    _basemap(fmap)
+    add_basemap(fmap)
     RegionalFeatures(options={
         "partnersUrl": reverse("partners"),
         "featuresUrl": reverse("regional-layer"),
@@ -96,7 +97,7 @@ def explorer_map(*, lang: str, embed: bool = False, partner: str | None = None,
 def feature_map(*, feature: dict) -> AtlasMap:
     """A small map of one feature (a detail page): the feature itself is the page's data."""
     fmap = AtlasMap(location=REGION_CENTRE, zoom_start=5, tiles=None, height="320px")
-    _basemap(fmap)
+    add_basemap(fmap)
     layer = folium.GeoJson(
         feature, name="feature",
         style_function=lambda _f: {"color": "#a04000", "weight": 5},
@@ -123,7 +124,7 @@ def import_preview(*, features: dict) -> AtlasMap:
     """
     fmap = AtlasMap(location=REGION_CENTRE, zoom_start=5, tiles=None, control_scale=True,
                     height="320px")
-    _basemap(fmap)
+    add_basemap(fmap)
     if features["features"]:
         layer = folium.GeoJson(
             features, name="preview",

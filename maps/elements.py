@@ -94,3 +94,37 @@ class RegionalFeatures(MacroElement):
                            ("atlas_explorer_js", "maps/explorer.js")):
             figure.header.add_child(folium.elements.JavascriptLink(static(path)), name=name)
         super().render(**kwargs)
+
+
+class PageScript(MacroElement):
+    """Calls ``call(map, options)`` from a page's own script ``js`` once the map exists.
+
+    ``options`` travel as JSON inside an inline script, with "</" escaped so that no
+    text from the database (a name, a label) can end the script early.
+    """
+
+    _template = Template("""
+        {% macro script(this, kwargs) %}
+        {{ this.call }}({{ this._parent.get_name() }}, {{ this.options_json }});
+        {% endmacro %}
+    """)
+
+    def __init__(self, *, js: str, call: str, options: dict):
+        super().__init__()
+        self._name = "PageScript"
+        self.js = js
+        self.call = call
+        self.options_json = json.dumps(options, ensure_ascii=False).replace("</", "<\\/")
+
+    def render(self, **kwargs):
+        self.get_root().header.add_child(folium.elements.JavascriptLink(static(self.js)),
+                                         name=self.js)
+        super().render(**kwargs)
+
+
+def map_parts(fmap: folium.Map) -> dict[str, str]:
+    """A folium map cut into what a page template places: head, body and script."""
+    root = fmap.get_root()
+    root.render()
+    return {"map_head": root.header.render(), "map_body": root.html.render(),
+            "map_script": root.script.render()}

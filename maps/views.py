@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 
-import folium
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.templatetags.static import static
@@ -19,17 +18,10 @@ from layers import selectors
 from layers.models import Layer
 from layers.vocabulary import Activity, Category, Difficulty, LayerKind, Visibility, Wheelchair
 from maps.builders import explorer_map, feature_map
+from maps.elements import map_parts
 
 EXPORT_FORMATS = (("geojson", "GeoJSON"), ("gpx", "GPX"), ("kml", "KML"),
                   ("shp", "Shapefile (zip)"), ("gpkg", "GeoPackage"), ("csv", "CSV (WKT)"))
-
-
-def map_parts(fmap: folium.Map) -> dict[str, str]:
-    """A folium map cut into what a page template places: head, body and script."""
-    root = fmap.get_root()
-    root.render()
-    return {"map_head": root.header.render(), "map_body": root.html.render(),
-            "map_script": root.script.render()}
 
 
 def _lang() -> str:

@@ -102,7 +102,8 @@ class RouteExport(APIView):
                                + ", ".join(exports.EXPORT_FORMATS))
         lang = parse_lang(request)
         route = PilotRoute.objects.filter(slug=slug, status__in=PUBLIC_STATUSES).first()
-        detail = route and selectors.route_detail(slug=slug, lang=lang, request=request)
+        detail = route and selectors.route_detail(slug=slug, lang=lang, along_m=None,
+                                                  request=request)
         if detail is None:
             raise Http404
         page = request.build_absolute_uri(f"/routes/{slug}/")

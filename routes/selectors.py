@@ -14,7 +14,14 @@ from django.utils.translation import gettext as _
 
 from geo.crs import WGS84
 from layers.search import q_condition
-from layers.selectors import COORD_DECIMALS, METRES_PER_DEGREE, _all_translations, translated
+from layers.selectors import (
+    COORD_DECIMALS,
+    METRES_PER_DEGREE,
+    _all_translations,
+    near_conditions,
+    route_partner_condition,
+    translated,
+)
 from layers.vocabulary import Difficulty, Visibility
 from routes import metrics
 from routes.params import RouteFilters
@@ -45,23 +52,19 @@ def difficulty_reason(basis: dict, lang: str) -> str:
         return _("%(level)s: %(effort)s") % {"level": level, "effort": effort}
 
 
-def _where(f: RouteFilters, params: list) -> str:
+def _where(f: RouteFilters, params: list) -> tuple[str, str]:
+    """(WHERE clause over routes ``r``, distance SQL) of the filters."""
     where = ["r.status = ANY(%s)"]
     params.append(f.status or [str(s) for s in PUBLIC_STATUSES])
     if f.bbox:
         where.append(f"r.geom && ST_MakeEnvelope(%s, %s, %s, %s, {WGS84})")
         params.extend(f.bbox)
+    distance = "NULL::float8"
     if f.near:
-        lon, lat = f.near
-        point = f"ST_SetSRID(ST_MakePoint({lon!r}, {lat!r}), {WGS84})"
-        reach = f.radius_m / METRES_PER_DEGREE / max(0.1, abs(math.cos(math.radians(lat))))
-        where.append(f"r.geom && ST_Expand({point}, %s)")
-        where.append(f"ST_DWithin(geography(ST_Force2D(r.geom)), geography({point}), %s)")
-        params.extend([reach, f.radius_m])
+        near, distance = near_conditions("r.geom", f.near, f.radius_m, params)
+        where.extend(near)
     if f.partner:
-        where.append("EXISTS (SELECT 1 FROM routes_pilotroute_partners rp JOIN layers_partner "
-                     "p ON p.id = rp.partner_id WHERE rp.pilotroute_id = r.id "
-                     "AND p.slug = ANY(%s))")
+        where.append(route_partner_condition("r"))
         params.append(f.partner)
     for name, column in (("theme", "r.themes"), ("mode", "r.transport_modes")):
         if getattr(f, name):
@@ -83,15 +86,7 @@ def _where(f: RouteFilters, params: list) -> str:
     if f.q:
         where.append(q_condition("r.search"))
         params.extend([f.q, f.q])
-    return " AND ".join(where)
-
-
-def _distance(f: RouteFilters) -> str:
-    if not f.near:
-        return "NULL::float8"
-    lon, lat = f.near
-    return (f"ST_Distance(geography(ST_Force2D(r.geom)), "
-            f"geography(ST_SetSRID(ST_MakePoint({lon!r}, {lat!r}), {WGS84})))")
+    return " AND ".join(where), distance
 
 
 def _properties_sql(lang: str) -> str:
@@ -135,12 +130,12 @@ def routes_page(*, filters: RouteFilters, lang: str, limit: int, offset: int,
                 request=None) -> tuple[list[dict], int]:
     """One page of public routes as GeoJSON Feature dicts, and the number matched."""
     params: list = []
-    where = _where(filters, params)
+    where, distance = _where(filters, params)
     order = "distance, r.slug" if filters.near else "r.slug"
     near = (" || jsonb_build_object('distance_m', round(m.distance::numeric, 1))"
             if filters.near else "")
     sql = f"""
-        WITH m AS (SELECT r.id, {_distance(filters)} AS distance, count(*) OVER () AS total
+        WITH m AS (SELECT r.id, {distance} AS distance, count(*) OVER () AS total
                    FROM routes_pilotroute r WHERE {where}
                    ORDER BY {order} LIMIT %s OFFSET %s)
         SELECT json_build_object(
@@ -166,7 +161,7 @@ def routes_page(*, filters: RouteFilters, lang: str, limit: int, offset: int,
     return features, total
 
 
-def route_detail(*, slug: str, lang: str, along_m: float = ALONG_DEFAULT_M,
+def route_detail(*, slug: str, lang: str, along_m: float | None = ALONG_DEFAULT_M,
                  request=None) -> dict | None:
     """A public route with its stops, legs, metrics and the attractions along the way."""
     statuses = [str(s) for s in PUBLIC_STATUSES]
@@ -213,8 +208,10 @@ def route_detail(*, slug: str, lang: str, along_m: float = ALONG_DEFAULT_M,
             FROM routes_routeleg g LEFT JOIN layers_trail t ON t.id = g.trail_id
             WHERE g.route_id = %s""", [route_id])
         props["legs"] = json.loads(cursor.fetchone()[0] or "[]")
-    props["along_the_way"] = along_the_way(route_id=route_id, within_m=along_m, lang=lang)
-    props["along_within_m"] = along_m
+    if along_m is not None:  # None: not wanted (downloads)
+        props["along_the_way"] = along_the_way(route_id=route_id, within_m=along_m,
+                                               lang=lang)
+        props["along_within_m"] = along_m
     return feature
 
 

@@ -2,56 +2,29 @@
 
 from __future__ import annotations
 
-import json
-
-import folium
-from branca.element import MacroElement
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
-from django.templatetags.static import static
 from django.urls import reverse
-from django.utils import translation
 from django.utils.dates import MONTHS
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.clickjacking import xframe_options_exempt
 from django.views.decorators.http import require_GET
-from jinja2 import Template
 
 from layers.admin import editable_partners
 from layers.exceptions import BadParameter
 from layers.i18n import LANGUAGE_CODES
 from layers.models import Partner
 from layers.vocabulary import Difficulty
-from maps.builders import OSM_ATTRIBUTION, REGION_CENTRE
-from maps.elements import AtlasMap
+from maps.builders import REGION_CENTRE, add_basemap
+from maps.elements import AtlasMap, PageScript, map_parts
 from routes import selectors
 from routes.metrics import format_minutes
 from routes.models import PilotRoute
 from routes.params import parse_route_filters
-from routes.vocabulary import SEASON_MONTHS, Mode, Season, Theme
-
-
-class RouteEditor(MacroElement):
-    """Attractions to pick from, the stops, modes, preview and save (routes/editor.js)."""
-
-    _template = Template("""
-        {% macro script(this, kwargs) %}
-        AtlasRouteEditor.attach({{ this._parent.get_name() }}, {{ this.options_json }});
-        {% endmacro %}
-    """)
-
-    def __init__(self, options: dict):
-        super().__init__()
-        self._name = "RouteEditor"
-        self.options_json = json.dumps(options, ensure_ascii=False)
-
-    def render(self, **kwargs):
-        self.get_root().header.add_child(folium.elements.JavascriptLink(
-            static("routes/editor.js")), name="route_editor_js")
-        super().render(**kwargs)
+from routes.vocabulary import Mode, Season, Theme
 
 
 @login_required
@@ -59,17 +32,13 @@ def editor(request: HttpRequest, slug: str) -> HttpResponse:
     route = get_object_or_404(PilotRoute, slug=slug)
     if not route.partners.filter(pk__in=editable_partners(request.user)).exists():
         raise PermissionDenied("You do not edit any of this route's partners.")
-    lang = _lang(request)
+    lang = _lang()
     partners = list(route.partners.values_list("slug", flat=True))
     stops = [{"id": str(s.attraction.uid), "name": str(s.attraction),
               "suggested_min": s.suggested_min}
              for s in route.stops.select_related("attraction").order_by("order")]
-    fmap = AtlasMap(location=REGION_CENTRE, zoom_start=6, tiles=None, control_scale=True,
-                    height="100%")
-    folium.TileLayer(tiles="https://tile.openstreetmap.org/{z}/{x}/{y}.png",
-                     attr=OSM_ATTRIBUTION, name="OpenStreetMap", max_zoom=19,
-                     control=False).add_to(fmap)
-    RouteEditor({
+    fmap = _map(zoom_start=6)
+    PageScript(js="routes/editor.js", call="AtlasRouteEditor.attach", options={
         "lang": lang,
         "attractionsUrl": reverse("attractions") + f"?limit=10000&lang={lang}&partner="
         + ",".join(partners),
@@ -79,7 +48,7 @@ def editor(request: HttpRequest, slug: str) -> HttpResponse:
         "partners": partners,
         "stops": stops,
         "modes": list(route.legs.order_by("order").values_list("mode", flat=True)),
-        "modeLabels": {m.value: str(m.label) for m in Mode},
+        "modeLabels": _mode_labels(),
         "labels": {
             "add": _("Add as stop"), "remove": _("Remove"), "up": _("Move up"),
             "down": _("Move down"), "minutes": _("minutes here"),
@@ -90,55 +59,20 @@ def editor(request: HttpRequest, slug: str) -> HttpResponse:
             "trail": _("on a trail"), "drawn": _("drawn"), "error": _("Could not compute: "),
         },
     }).add_to(fmap)
-    root = fmap.get_root()
-    root.render()
-    return render(request, "routes/editor.html", {
-        "route": route, "map_head": root.header.render(), "map_body": root.html.render(),
-        "map_script": root.script.render()})
+    return render(request, "routes/editor.html", {"route": route, **map_parts(fmap)})
 
 
-def _lang(request: HttpRequest | None = None) -> str:
-    """``?lang=`` when it names one of ours (a shared link keeps its language), else the
-    language LocaleMiddleware chose; activated for the page's own text too."""
-    asked = request.GET.get("lang") if request is not None else None
-    lang = asked if asked in LANGUAGE_CODES else get_language()
-    lang = lang if lang in LANGUAGE_CODES else "en"
-    translation.activate(lang)
-    return lang
+def _lang() -> str:
+    # geo.middleware.LanguageFromQuery has applied ?lang= (a shared link keeps its language).
+    lang = get_language()
+    return lang if lang in LANGUAGE_CODES else "en"
 
 
-def _tiles(fmap: AtlasMap) -> None:
-    folium.TileLayer(tiles="https://tile.openstreetmap.org/{z}/{x}/{y}.png",
-                     attr=OSM_ATTRIBUTION, name="OpenStreetMap", max_zoom=19,
-                     control=False).add_to(fmap)
-
-
-class RoutePageScript(MacroElement):
-    """Loads the route(s) from the API onto the map (routes/route-page.js)."""
-
-    _template = Template("""
-        {% macro script(this, kwargs) %}
-        AtlasRoutePage.{{ this.entry }}({{ this._parent.get_name() }}, {{ this.options_json }});
-        {% endmacro %}
-    """)
-
-    def __init__(self, entry: str, options: dict):
-        super().__init__()
-        self._name = "RoutePageScript"
-        self.entry = entry
-        self.options_json = json.dumps(options, ensure_ascii=False)
-
-    def render(self, **kwargs):
-        self.get_root().header.add_child(folium.elements.JavascriptLink(
-            static("routes/route-page.js")), name="route_page_js")
-        super().render(**kwargs)
-
-
-def _map_parts(fmap: AtlasMap) -> dict:
-    root = fmap.get_root()
-    root.render()
-    return {"map_head": root.header.render(), "map_body": root.html.render(),
-            "map_script": root.script.render()}
+def _map(*, zoom_start: int) -> AtlasMap:
+    fmap = AtlasMap(location=REGION_CENTRE, zoom_start=zoom_start, tiles=None,
+                    control_scale=True, height="100%")
+    add_basemap(fmap)
+    return fmap
 
 
 def _mode_labels() -> dict:
@@ -147,7 +81,7 @@ def _mode_labels() -> dict:
 
 @require_GET
 def route_list(request: HttpRequest) -> HttpResponse:
-    lang = _lang(request)
+    lang = _lang()
     try:
         filters = parse_route_filters(request)
     except BadParameter as exc:
@@ -156,20 +90,17 @@ def route_list(request: HttpRequest) -> HttpResponse:
     query = request.GET.copy()
     query["lang"] = lang
     query["limit"] = "200"
-    fmap = AtlasMap(location=REGION_CENTRE, zoom_start=5, tiles=None, control_scale=True,
-                    height="100%")
-    _tiles(fmap)
-    RoutePageScript("list", {"routesUrl": reverse("routes") + "?" + query.urlencode()}
-                    ).add_to(fmap)
+    fmap = _map(zoom_start=5)
+    PageScript(js="routes/route-page.js", call="AtlasRoutePage.list",
+               options={"routesUrl": reverse("routes") + "?" + query.urlencode()}).add_to(fmap)
     partners = Partner.objects.all()
     return render(request, "routes/list.html", {
         "routes": [_display(f["properties"]) for f in features], "total": total,
         "themes": Theme.choices, "difficulties": Difficulty.choices, "seasons": Season.choices,
         "partners": [(p.slug, str(p)) for p in partners], "modes": _mode_labels(),
-        "theme_labels": dict(Theme.choices), "difficulty_labels": dict(Difficulty.choices),
         "selected": {k: request.GET.get(k, "") for k in
                      ("theme", "partner", "difficulty", "season", "days", "q")},
-        **_map_parts(fmap)})
+        **map_parts(fmap)})
 
 
 def _display(p: dict) -> dict:
@@ -189,15 +120,13 @@ def _month_names(months: list[int]) -> list[str]:
 
 
 def _route_page(request: HttpRequest, slug: str, *, embed: bool) -> HttpResponse:
-    lang = _lang(request)
+    lang = _lang()
     detail = selectors.route_detail(slug=slug, lang=lang)
     if detail is None:
         raise Http404
     p = detail["properties"]
-    fmap = AtlasMap(location=REGION_CENTRE, zoom_start=6, tiles=None, control_scale=True,
-                    height="100%")
-    _tiles(fmap)
-    RoutePageScript("detail", {
+    fmap = _map(zoom_start=6)
+    PageScript(js="routes/route-page.js", call="AtlasRoutePage.detail", options={
         "detailUrl": reverse("route-detail", args=[slug]) + f"?lang={lang}",
         "profileUrl": reverse("route-profile", args=[slug]),
         "labels": {"distance": _("Distance"), "elevation": _("Elevation"),
@@ -207,9 +136,8 @@ def _route_page(request: HttpRequest, slug: str, *, embed: bool) -> HttpResponse
     }).add_to(fmap)
     return render(request, "routes/detail.html", {
         "route": _display(p), "embed": embed, "modes": _mode_labels(),
-        "theme_labels": dict(Theme.choices), "difficulty_labels": dict(Difficulty.choices),
-        "months": _month_names(p["months"]), "all_year": not p["months"],
-        "season_months": SEASON_MONTHS, **_map_parts(fmap)})
+        "theme_labels": dict(Theme.choices),
+        "months": _month_names(p["months"]), "all_year": not p["months"], **map_parts(fmap)})
 
 
 @require_GET
