@@ -149,6 +149,9 @@ ATLAS_IMPORT_MAX_UNPACKED_BYTES = int(
     os.environ.get("ATLAS_IMPORT_MAX_UNPACKED_BYTES", 2 * 2**30))
 ATLAS_IMPORT_MAX_COMPRESSION_RATIO = 200.0
 ATLAS_UPLOAD_DIR = os.environ.get("ATLAS_UPLOAD_DIR", str(BASE_DIR / "var" / "uploads"))
+# An upload waits this long for its confirmation; then the next upload (or
+# `manage.py purge_uploads`, from cron) deletes it.
+ATLAS_UPLOAD_TTL_HOURS = float(os.environ.get("ATLAS_UPLOAD_TTL_HOURS", 24))
 # Uploads stream to temporary files, never held in memory whole.
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 2**20
 ATLAS_IMPORT_MAX_ARCHIVE_ENTRIES = 2000

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import shutil
+import time
 import uuid
+from datetime import timedelta
 from pathlib import Path
 
 from django.conf import settings
@@ -23,8 +25,33 @@ def pending_dir() -> Path:
     return Path(settings.ATLAS_UPLOAD_DIR)
 
 
+def upload_purge(*, older_than: timedelta | None = None) -> list[str]:
+    """Delete the uploads nobody confirmed or cancelled within ``older_than`` (by
+    default ATLAS_UPLOAD_TTL_HOURS); their tokens, oldest first."""
+    if older_than is None:
+        older_than = timedelta(hours=settings.ATLAS_UPLOAD_TTL_HOURS)
+    limit = time.time() - older_than.total_seconds()
+    try:
+        folders = [f for f in pending_dir().iterdir() if _is_token(f.name) and f.is_dir()]
+    except FileNotFoundError:
+        return []
+    stale = sorted((f.stat().st_mtime, f) for f in folders if f.stat().st_mtime < limit)
+    for _mtime, folder in stale:
+        shutil.rmtree(folder, ignore_errors=True)
+    return [folder.name for _mtime, folder in stale]
+
+
+def _is_token(name: str) -> bool:
+    return len(name) == 32 and all(c in "0123456789abcdef" for c in name)
+
+
 def upload_store(*, upload: UploadedFile) -> tuple[str, Path]:
-    """Keep an uploaded file until it is imported: (token, path)."""
+    """Keep an uploaded file until it is imported: (token, path).
+
+    The uploads left waiting longer than their time are purged first, so that a
+    forgotten preview does not keep its file for ever.
+    """
+    upload_purge()
     token = uuid.uuid4().hex
     folder = pending_dir() / token
     folder.mkdir(parents=True)
@@ -38,7 +65,7 @@ def upload_store(*, upload: UploadedFile) -> tuple[str, Path]:
 
 
 def upload_discard(*, token: str) -> None:
-    if len(token) == 32 and token.isalnum():
+    if _is_token(token):
         shutil.rmtree(pending_dir() / token, ignore_errors=True)
 
 

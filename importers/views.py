@@ -6,6 +6,7 @@ import json
 from pathlib import Path
 
 import shapely
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
@@ -77,6 +78,17 @@ def _pending(request: HttpRequest, token: str) -> tuple[dict, Partner, dict]:
 def preview(request: HttpRequest, token: str) -> HttpResponse:
     entry, partner, data = _pending(request, token)
     path = Path(entry["path"])
+    if not path.exists():
+        # Purged after ATLAS_UPLOAD_TTL_HOURS without a confirmation.
+        request.session[SESSION_KEY].pop(token, None)
+        request.session.modified = True
+        partners = editable_partners(request.user)
+        return render(request, "importers/upload.html", {
+            "form": UploadForm(partners=partners),
+            "layers": Layer.objects.filter(partner__in=partners).order_by("slug"),
+            "error": _("This upload waited more than %(hours)s hours for a confirmation and "
+                       "its file was deleted; upload it again.")
+            % {"hours": f"{settings.ATLAS_UPLOAD_TTL_HOURS:g}"}}, status=410)
     if request.method == "POST":
         if "cancel" in request.POST:
             services.upload_discard(token=token)

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import io
+import os
+import time
 import zipfile
 
 import pytest
 import shapely
 from django.contrib.auth.models import User
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management import call_command
 from django.test import override_settings
 from rest_framework.authtoken.models import Token
 
@@ -145,3 +148,46 @@ def test_api_needs_a_token_and_a_partner_of_ones_own(client, editor, partners, z
     response = client.post("/api/imports/", _form(partners["larissa"], zipped),
                            HTTP_AUTHORIZATION=f"Token {token.key}")
     assert response.status_code == 403
+
+
+def _age(folder, hours: float) -> None:
+    then = time.time() - hours * 3600
+    os.utime(folder, (then, then))
+
+
+def test_uploads_left_unconfirmed_are_purged(client, editor, partners, zipped, tmp_path):
+    """A preview the editor walked away from loses its file after ATLAS_UPLOAD_TTL_HOURS:
+    the next upload purges it, and coming back to it says what happened."""
+    client.force_login(editor)
+    with override_settings(ATLAS_UPLOAD_DIR=str(tmp_path / "uploads"),
+                           ATLAS_UPLOAD_TTL_HOURS=24):
+        first = client.post("/import/", _form(partners["stara-zagora"], zipped))["Location"]
+        stale = tmp_path / "uploads" / first.rstrip("/").split("/")[-1]
+        assert stale.is_dir()
+        _age(stale, 25)
+        second = client.post("/import/", _form(partners["stara-zagora"], zipped))["Location"]
+        fresh = tmp_path / "uploads" / second.rstrip("/").split("/")[-1]
+        assert not stale.exists() and fresh.is_dir()
+
+        response = client.get(first)
+        assert response.status_code == 410
+        assert "waited more than 24 hours" in response.content.decode()
+        assert 'name="file"' in response.content.decode()  # the form, to upload it again
+        assert client.get(second).status_code == 200  # the other one still waits
+        assert not Attraction.objects.exists()
+
+
+def test_purge_uploads_command_deletes_only_old_uploads(tmp_path):
+    uploads = tmp_path / "uploads"
+    old, young = uploads / ("a" * 32), uploads / ("b" * 32)
+    keep = uploads / "not-an-upload"
+    for folder in (old, young, keep):
+        folder.mkdir(parents=True)
+        (folder / "f.zip").write_bytes(b"x")
+    _age(old, 30)
+    _age(keep, 300)
+    out = io.StringIO()
+    with override_settings(ATLAS_UPLOAD_DIR=str(uploads)):
+        call_command("purge_uploads", "--hours", "24", stdout=out)
+    assert "1 upload(s)" in out.getvalue()
+    assert not old.exists() and young.exists() and keep.exists()
