@@ -24,7 +24,7 @@ from folium.plugins import MarkerCluster
 
 from layers.models import Layer
 from layers.vocabulary import LayerKind
-from maps.builders import REGION_CENTRE, _basemap
+from maps.builders import REGION_CENTRE, add_basemap
 from maps.elements import AtlasMap
 from tests.bench.api import _make_layer, gunicorn
 
@@ -111,7 +111,7 @@ def _baseline_html(base: str) -> str:
     partners = json.loads(urllib.request.urlopen(f"{base}/api/partners/?lang=en").read())
     with override_settings(STATIC_URL=f"{base}/static/"):
         fmap = AtlasMap(location=REGION_CENTRE, zoom_start=5, tiles=None)
-        _basemap(fmap)
+        add_basemap(fmap)
         folium.GeoJson(partners, style_function=lambda _f: {
             "color": "#1e8449", "weight": 2, "fillOpacity": 0.03,
             "className": "atlas-boundary"}).add_to(fmap)
