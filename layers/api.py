@@ -136,7 +136,11 @@ class TrailDetail(FeatureDetail):
 
 class Layers(APIView):
     @extend_schema(parameters=[LANG], responses={200: OpenApiTypes.OBJECT},
-                   summary="Public layers with feature count and extent")
+                   summary="Public layers with feature count and extent",
+                   description="`reference` is true for a layer of areas (a partner's "
+                               "municipalities or communes, marked as sub-areas for the "
+                               "coverage analysis): its features are left out of the "
+                               "attractions and the regional layer unless `layer=` names it.")
     def get(self, request):
         lang = parse_lang(request)
         return Response(selectors.layers_list(lang=lang))

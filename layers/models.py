@@ -69,6 +69,12 @@ class Layer(models.Model):
                               help_text=_("Who made the data and how; shown as attribution."))
     visibility = models.CharField(max_length=10, choices=Visibility.choices,
                                   default=Visibility.PUBLIC)
+    reference = models.BooleanField(
+        _("reference layer"), default=False,
+        help_text=_("Areas or other reference data (municipalities, communes …) rather than "
+                    "things to visit: shown and downloadable as a layer of its own, but not "
+                    "among the attractions of the regional layer, the map or the routes. "
+                    "Marking a layer as sub-areas for the coverage analysis sets it."))
     import_settings = models.JSONField(
         default=dict, blank=True,
         help_text=_("Attribute mapping and id field remembered from the last import."),

@@ -167,6 +167,10 @@ def conditions(kind: Kind, f: FeatureFilters, params: list) -> tuple[str, str] |
         # The layers are chosen first, once (a handful of rows), so the planner
         # filters the features by an array instead of joining the layers to them.
         chosen = [f"l.visibility = '{Visibility.PUBLIC}'"]
+        if not f.layer:
+            # A reference layer (sub-areas) is not among the things to visit; asked for by
+            # name, it is a layer like any other.
+            chosen.append("NOT l.reference")
         for name, column in (("partner", "p.slug"), ("layer", "l.slug")):
             if getattr(f, name):
                 chosen.append(f"{column} = ANY(%s)")
@@ -368,7 +372,7 @@ def layers_list(*, lang: str) -> list[dict]:
     """Public layers with their feature count and extent (lon/lat)."""
     sql = f"""
         SELECT json_build_object(
-            'slug', l.slug, 'kind', l.kind, 'partner', p.slug,
+            'slug', l.slug, 'kind', l.kind, 'partner', p.slug, 'reference', l.reference,
             'title', {translated('l', 'title', lang)},
             'description', {translated('l', 'description', lang)},
             'licence', l.licence, 'source', l.source, 'updated_at', l.updated_at,

@@ -238,8 +238,8 @@ def along_the_way(*, route_id: int, within_m: float, lang: str) -> list[dict]:
                    AS pos
             FROM legs ORDER BY ST_Distance(geography(legs.g2), geography(a.location))
             LIMIT 1) best
-        WHERE l.visibility = '{Visibility.PUBLIC}' AND a.retired_at IS NULL
-          AND a.location && ST_Expand(route.g, %s)
+        WHERE l.visibility = '{Visibility.PUBLIC}' AND NOT l.reference
+          AND a.retired_at IS NULL AND a.location && ST_Expand(route.g, %s)
           AND ST_DWithin(geography(route.g), geography(a.location), %s)
         ORDER BY best.pos, best.dist
     """

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import pytest
 from django.contrib.auth.models import User
+from django.contrib.gis.geos import MultiPolygon, Polygon
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from coverage.models import AreaLayer
 from layers.vocabulary import LayerKind
-from tests.factories import make_layer, make_partner
+from tests.factories import make_attraction, make_layer, make_partner
 
 pytestmark = pytest.mark.django_db
 
@@ -63,3 +64,38 @@ def test_someone_editing_no_partner_does_not_see_sub_area_layers(client, partner
     stranger = User.objects.create_user("nobody", password="pw", is_staff=True)
     client.force_login(stranger)
     assert client.get(reverse("admin:coverage_arealayer_changelist")).status_code == 403
+
+
+def _names(client, url: str) -> set[str]:
+    response = client.get(url)
+    assert response.status_code == 200, response.content
+    return {f["properties"]["name"] for f in response.json()["features"]}
+
+
+def test_sub_areas_are_not_shown_as_attractions(client, partners):
+    """A municipality is not a place to visit: once its layer is marked as sub-areas, its
+    polygons leave the attractions of the API, the regional layer and OGC API's
+    all-attractions, yet the layer itself stays public and complete when asked for by name."""
+    areas = make_layer(partners["sz"], slug="sz-municipalities")
+    make_attraction(areas, 25.4, 42.6, name_en="Kazanlak municipality", category="other",
+                    footprint=MultiPolygon(Polygon.from_bbox((25.3, 42.5, 25.5, 42.7)),
+                                           srid=4326))
+    sites = make_layer(partners["sz"], slug="sz-sites")
+    make_attraction(sites, 25.62, 42.42, name_en="Roman forum")
+    both = {"Kazanlak municipality", "Roman forum"}
+    assert _names(client, "/api/attractions/?lang=en") == both
+
+    marked = AreaLayer.objects.create(layer=areas)
+    assert _names(client, "/api/attractions/?lang=en") == {"Roman forum"}
+    assert _names(client, "/api/regional-layer/?lang=en&partner=stara-zagora") == {
+        "Roman forum"}
+    assert _names(client, "/ogc/collections/all-attractions/items?f=json") == {"Roman forum"}
+    assert _names(client, "/api/attractions/?lang=en&layer=sz-municipalities") == {
+        "Kazanlak municipality"}
+    assert _names(client, "/ogc/collections/sz-municipalities/items?f=json") == {
+        "Kazanlak municipality"}
+    listed = {x["slug"]: x["reference"] for x in client.get("/api/layers/").json()}
+    assert listed == {"sz-municipalities": True, "sz-sites": False}
+
+    marked.delete()
+    assert _names(client, "/api/attractions/?lang=en") == both
