@@ -17,7 +17,7 @@ from layers.search import q_condition
 from layers.selectors import (
     COORD_DECIMALS,
     METRES_PER_DEGREE,
-    _all_translations,
+    all_translations,
     near_conditions,
     route_partner_condition,
     translated,
@@ -94,7 +94,7 @@ def _properties_sql(lang: str) -> str:
         'kind', 'route', 'slug', r.slug, 'status', r.status,
         'name', {translated('r', 'title', lang)},
         'summary', {translated('r', 'summary', lang)},
-        'names', {_all_translations('r', 'title')},
+        'names', {all_translations('r', 'title')},
         'themes', r.themes, 'months', r.months, 'duration_days', r.duration_days,
         'transport_modes', r.transport_modes,
         'partners', (SELECT json_agg(p.slug ORDER BY p.slug) FROM routes_pilotroute_partners rp
@@ -171,8 +171,8 @@ def route_detail(*, slug: str, lang: str, along_m: float | None = ALONG_DEFAULT_
             'geometry', ST_AsGeoJSON(r.geom, {COORD_DECIMALS})::json,
             'properties', {_properties_sql(lang)}::jsonb || jsonb_build_object(
                 'description', {translated('r', 'description', lang)},
-                'summaries', {_all_translations('r', 'summary')},
-                'descriptions', {_all_translations('r', 'description')}))::text
+                'summaries', {all_translations('r', 'summary')},
+                'descriptions', {all_translations('r', 'description')}))::text
         FROM routes_pilotroute r WHERE r.slug = %s AND r.status = ANY(%s)
     """
     with connection.cursor() as cursor:

@@ -1,0 +1,124 @@
+"""Shapefile (zipped), GeoPackage and CSV of the exported rows, written by GDAL (pyogrio)."""
+
+from __future__ import annotations
+
+import csv
+import io
+import tempfile
+import zipfile
+from pathlib import Path
+
+import numpy as np
+import shapely
+
+from layers.exports.rows import Rows, json_value
+
+
+def _cut(text: str, limit: int) -> str:
+    """``text`` cut to at most ``limit`` bytes of UTF-8, whole characters only."""
+    return text.encode()[:limit].decode(errors="ignore")
+
+
+def short_names(names: list[str]) -> dict[str, str]:
+    """Field names of at most 10 bytes (dBASE), unique, the same for the same input."""
+    out: dict[str, str] = {}
+    taken: set[str] = set()
+    for name in names:
+        base = _cut("".join(ch if ch.isalnum() or ch == "_" else "_" for ch in name), 10)
+        base = base or "field"
+        candidate, n = base, 1
+        while candidate.lower() in taken:
+            suffix = f"_{n}"
+            candidate, n = _cut(base, 10 - len(suffix)) + suffix, n + 1
+        taken.add(candidate.lower())
+        out[name] = candidate
+    return out
+
+
+def _arrays(part: Rows, keep: np.ndarray | None = None) -> tuple[list[str], list[np.ndarray]]:
+    names, arrays = [], []
+    for k, values in part.columns.items():
+        vals = [json_value(v) for v in values]
+        if keep is not None:
+            vals = [v for v, ok in zip(vals, keep, strict=True) if ok]
+        kinds = {type(v) for v in vals if v is not None}
+        if kinds and kinds <= {int} and None not in vals:
+            arr = np.array(vals, dtype=np.int64)
+        elif kinds and kinds <= {int, float}:  # a number column; missing values are NaN
+            arr = np.array([np.nan if v is None else v for v in vals], dtype=float)
+        else:
+            arr = np.array([None if v is None else str(v) for v in vals], dtype=object)
+        names.append(k)
+        arrays.append(arr)
+    return names, arrays
+
+
+def _write_ogr(path: Path, layer: str, part: Rows, geoms: np.ndarray, driver: str,
+               field_names: dict[str, str] | None = None, keep=None, append=False) -> None:
+    names, arrays = _arrays(part, keep)
+    if field_names:
+        names = [field_names[n] for n in names]
+    geometry_type = {"attraction": "Unknown", "trail": "MultiLineString Z"}[part.kind]
+    if driver == "ESRI Shapefile":
+        kinds = {g.geom_type for g in geoms}
+        geometry_type = ("Point" if kinds <= {"Point"} else "MultiPolygon"
+                         if kinds <= {"MultiPolygon"} else geometry_type)
+        if geometry_type == "MultiLineString Z" and not all(g.has_z for g in geoms):
+            geometry_type = "MultiLineString"
+    import pyogrio.raw  # its own GDAL, some 30 MB: loaded by the exports that write with it
+
+    pyogrio.raw.write(path, shapely.to_wkb(geoms), arrays, fields=names, layer=layer,
+                      driver=driver, geometry_type=geometry_type, crs="EPSG:4326",
+                      encoding="UTF-8" if driver == "ESRI Shapefile" else None, append=append,
+                      promote_to_multi=False)
+
+
+def to_shapefile_zip(parts: list[Rows], stem: str) -> bytes:
+    """One shapefile per kind of geometry, with .prj, a UTF-8 .cpg and the field names."""
+    buf = io.BytesIO()
+    with tempfile.TemporaryDirectory() as tmp, zipfile.ZipFile(buf, "w",
+                                                               zipfile.ZIP_DEFLATED) as zf:
+        folder = Path(tmp)
+        lines = ["Field names in these shapefiles are cut to 10 characters (dBASE). "
+                 "Full names:", ""]
+        for part in parts:
+            groups = {"trail": [("trails", np.ones(len(part), dtype=bool))]}.get(part.kind)
+            if part.kind == "attraction":
+                is_area = np.array([g.geom_type == "MultiPolygon" for g in part.geoms],
+                                   dtype=bool)
+                groups = [("attractions", ~is_area), ("attraction_areas", is_area)]
+            for name, keep in groups:
+                if not keep.any():
+                    continue
+                mapping = short_names(list(part.columns))
+                path = folder / f"{stem}_{name}.shp"
+                _write_ogr(path, path.stem, part, part.geoms[keep], "ESRI Shapefile",
+                           field_names=mapping, keep=keep)
+                lines.append(f"{path.stem}.shp:")
+                lines += [f"  {short:10s} {full}" for full, short in mapping.items()]
+                lines.append("")
+                for member in sorted(folder.glob(f"{path.stem}.*")):
+                    zf.write(member, member.name)
+        zf.writestr("FIELDS.txt", "\n".join(lines))
+    return buf.getvalue()
+
+
+def to_geopackage(parts: list[Rows]) -> bytes:
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "export.gpkg"
+        for k, part in enumerate(parts):
+            _write_ogr(path, f"{part.kind}s", part, part.geoms, "GPKG", append=k > 0)
+        return path.read_bytes() if path.exists() else b""
+
+
+def to_csv(parts: list[Rows]) -> bytes:
+    buf = io.StringIO()
+    fields = list(dict.fromkeys(["kind", *(k for p in parts for k in p.columns), "wkt"]))
+    writer = csv.DictWriter(buf, fieldnames=fields, lineterminator="\n")
+    writer.writeheader()
+    for part in parts:
+        wkts = shapely.to_wkt(part.geoms, rounding_precision=7, trim=True)
+        for i in range(len(part)):
+            row = {k: json_value(v[i]) for k, v in part.columns.items()}
+            writer.writerow({**row, "kind": part.kind, "wkt": wkts[i]})
+    return buf.getvalue().encode()

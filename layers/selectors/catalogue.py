@@ -1,0 +1,121 @@
+"""One feature with every field; the layers, the partners, and extents."""
+
+from __future__ import annotations
+
+import json
+
+from django.db import connection
+
+from layers.selectors.kinds import KINDS
+from layers.selectors.sql import COORD_DECIMALS, all_translations, translated
+from layers.vocabulary import Visibility
+
+
+def feature_detail(*, kind: str, uid: str, lang: str) -> str | None:
+    """One public feature with every field, as a GeoJSON Feature text."""
+    k = KINDS[kind]
+    extra = ("'address', x.address, 'website', NULLIF(x.website, ''), "
+             "'phone', NULLIF(x.phone, ''), 'opening_hours', NULLIF(x.opening_hours, ''), "
+             "'wheelchair', NULLIF(x.wheelchair, ''), 'fee', x.fee, "
+             "'footprint', ST_AsGeoJSON(ST_ForcePolygonCCW(x.footprint), 6)::json, "
+             if kind == "attraction" else "'min_elevation_m', x.min_elevation_m, "
+             "'max_elevation_m', x.max_elevation_m, ")
+    sql = f"""
+        SELECT json_build_object(
+            'type', 'Feature', 'id', x.uid,
+            'geometry', ST_AsGeoJSON(x.{k.geom}, {COORD_DECIMALS})::json,
+            'properties', json_build_object(
+                'kind', '{k.name}', 'partner', p.slug, 'layer', l.slug,
+                'name', {translated('x', 'name', lang)},
+                'description', {translated('x', 'description', lang)},
+                'names', {all_translations('x', 'name')},
+                'descriptions', {all_translations('x', 'description')},
+                {k.extra_arguments()}, {extra}
+                'source_id', NULLIF(x.source_id, ''), 'properties', x.properties,
+                'created_at', x.created_at, 'updated_at', x.updated_at,
+                'licence', l.licence, 'source', l.source))::text
+        FROM {k.table} x
+        JOIN layers_layer l ON l.id = x.layer_id
+        JOIN layers_partner p ON p.id = l.partner_id
+        WHERE x.uid = %s AND l.visibility = '{Visibility.PUBLIC}' AND x.retired_at IS NULL
+    """
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [uid])
+        row = cursor.fetchone()
+    return row[0] if row else None
+
+
+def layers_list(*, lang: str) -> list[dict]:
+    """Public layers with their feature count and extent (lon/lat)."""
+    sql = f"""
+        SELECT json_build_object(
+            'slug', l.slug, 'kind', l.kind, 'partner', p.slug, 'reference', l.reference,
+            'title', {translated('l', 'title', lang)},
+            'description', {translated('l', 'description', lang)},
+            'licence', l.licence, 'source', l.source, 'updated_at', l.updated_at,
+            'feature_count', COALESCE(a.n, 0) + COALESCE(t.n, 0),
+            'extent', (SELECT CASE WHEN e IS NULL THEN NULL ELSE json_build_array(
+                           round(ST_XMin(e)::numeric, 6), round(ST_YMin(e)::numeric, 6),
+                           round(ST_XMax(e)::numeric, 6), round(ST_YMax(e)::numeric, 6))
+                       END FROM (SELECT ST_Extent(g) AS e FROM (
+                           SELECT location AS g FROM layers_attraction
+                           WHERE layer_id = l.id AND retired_at IS NULL
+                           UNION ALL SELECT geom FROM layers_trail
+                           WHERE layer_id = l.id AND retired_at IS NULL) u) ext))
+        FROM layers_layer l
+        JOIN layers_partner p ON p.id = l.partner_id
+        LEFT JOIN (SELECT layer_id, count(*) n FROM layers_attraction
+                   WHERE retired_at IS NULL GROUP BY layer_id) a ON a.layer_id = l.id
+        LEFT JOIN (SELECT layer_id, count(*) n FROM layers_trail
+                   WHERE retired_at IS NULL GROUP BY layer_id) t ON t.layer_id = l.id
+        WHERE l.visibility = '{Visibility.PUBLIC}'
+        ORDER BY p.slug, l.slug
+    """
+    with connection.cursor() as cursor:
+        cursor.execute(sql)
+        return [json.loads(r[0]) if isinstance(r[0], str) else r[0] for r in cursor.fetchall()]
+
+
+def partners_geojson(*, lang: str) -> str:
+    """The partners and their boundaries as an RFC 7946 FeatureCollection."""
+    sql = f"""
+        SELECT json_build_object('type', 'FeatureCollection', 'features',
+                                 COALESCE(json_agg(f.feature ORDER BY f.slug), '[]'::json))::text
+        FROM (SELECT p.slug, json_build_object(
+            'type', 'Feature', 'id', p.slug,
+            'geometry', ST_AsGeoJSON(ST_ForcePolygonCCW(p.boundary), 5)::json,
+            'properties', json_build_object(
+                'slug', p.slug, 'name', {translated('p', 'name', lang)},
+                'names', {all_translations('p', 'name')},
+                'country', p.country, 'languages', p.languages)
+        ) AS feature FROM layers_partner p) AS f
+    """
+    with connection.cursor() as cursor:
+        cursor.execute(sql)
+        return cursor.fetchone()[0]
+
+
+def extent(*, kinds: list[str], layer: str | None = None) -> list[float] | None:
+    """[minlon, minlat, maxlon, maxlat] of the public features of these kinds (and layer)."""
+    parts, params = [], []
+    for k in kinds:
+        kind = KINDS[k]
+        if not kind.layered:
+            if not layer:
+                parts.append(f"SELECT ST_Force2D(x.{kind.geom}) AS g FROM {kind.table} x "
+                             "WHERE x.status = 'published'")
+            continue
+        cond = "AND l.slug = %s" if layer else ""
+        parts.append(f"""SELECT ST_Force2D(x.{kind.geom}) AS g FROM {kind.table} x
+            JOIN layers_layer l ON l.id = x.layer_id
+            WHERE l.visibility = '{Visibility.PUBLIC}' AND x.retired_at IS NULL {cond}""")
+        if layer:
+            params.append(layer)
+    if not parts:
+        return None
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT ST_XMin(e), ST_YMin(e), ST_XMax(e), ST_YMax(e) FROM "
+                       f"(SELECT ST_Extent(g) AS e FROM ({' UNION ALL '.join(parts)}) u) x",
+                       params)
+        row = cursor.fetchone()
+    return [round(v, 6) for v in row] if row and row[0] is not None else None
