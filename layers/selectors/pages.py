@@ -41,8 +41,8 @@ def _feature_sql(kind: Kind, lang: str, out: Output, near: bool) -> str:
 
 
 def _kind_query(kind: Kind, f: FeatureFilters, params: list) -> str | None:
-    """One kind's matching rows (every column, with ``kind_order``, ``kind_rank`` and
-    ``distance``), or None if a filter rules the kind out."""
+    """One kind's matching rows (``id`` and ``distance``), or None if a filter rules the
+    kind out."""
     start = len(params)
     found = conditions(kind, f, params)
     if found is None:
@@ -56,8 +56,7 @@ def _kind_query(kind: Kind, f: FeatureFilters, params: list) -> str | None:
                   f"ST_MakeEnvelope(%s, %s, %s, %s, {WGS84}) OFFSET 0) x")
         params[start:start] = list(f.bbox)
     return f"""
-        SELECT {kind.order} AS kind_order, x.*, {distance} AS distance,
-               row_number() OVER (ORDER BY x.id) AS kind_rank
+        SELECT x.id, {distance} AS distance
         FROM {source}
         WHERE {where}
     """
@@ -83,54 +82,52 @@ def features_page(*, kinds: list[str], filters: FeatureFilters, lang: str, limit
     if not found:
         return b"[]", 0, 0
     near = bool(filters.near)
+    # Each kind's matches are kept as ids only (and distances), counted, and cut to the
+    # page before any feature is read again and built: a map's cell of 36,000 attractions
+    # asked for its first 64 (and their number) no longer sorts 36,000 whole rows twice.
+    kept = [f"m{kind.order} AS MATERIALIZED (SELECT id, distance FROM ({matched}) m)"
+            for kind, matched in found]
+    total_sql = " + ".join(f"(SELECT count(*) FROM m{kind.order})" for kind, _ in found)
     if len(found) == 1:
-        # One kind: its matching rows are sorted with every column they need, and
-        # the page built from them straight away.
-        kind, matched = found[0]
+        kind, _ = found[0]
         order = "distance, id" if near else "id"
-        sql = f"""
-            SELECT '[' || COALESCE(string_agg({_feature_sql(kind, lang, out, near)}, ','
-                                              ORDER BY x.ord), '') || ']',
-                   max(x.total), count(*)
-            FROM (SELECT x.*{kind.owners()}
-                  FROM (SELECT m.*, count(*) OVER () AS total,
-                               row_number() OVER (ORDER BY {order}) AS ord
-                        FROM ({matched}) m ORDER BY {order} LIMIT %s OFFSET %s) x
-                  {kind.joins()}) x
-        """
+        page = f"""
+            SELECT {kind.order} AS kind_order, id AS row_id, distance,
+                   row_number() OVER (ORDER BY {order}) AS ord
+            FROM (SELECT * FROM m{kind.order} ORDER BY {order} LIMIT %s OFFSET %s) t"""
+        page_params = [limit, offset]
     else:
         # Kinds interleave (an attraction, a trail, …) so that any page, the first
         # above all, shows every kind's properties: GDAL takes a layer's fields from it.
+        # A page ends within the first offset + limit of every kind, in its own order.
         order = "distance, kind_order, row_id" if near else "kind_rank, kind_order"
-        builds = [f"""
-            SELECT pg.ord, {_feature_sql(kind, lang, out, near)} AS feature
-            FROM page pg
-            JOIN LATERAL (SELECT x.*{kind.owners()}, pg.distance
-                          FROM {kind.table} x {kind.joins()} WHERE x.id = pg.row_id) x ON true
-            WHERE pg.kind_order = {kind.order}
-        """ for kind, _ in found]
-        ids = [f"SELECT kind_order, id AS row_id, distance, kind_rank FROM ({matched}) m"
-               for _, matched in found]
-        sql = f"""
-            WITH matched AS ({' UNION ALL '.join(ids)}),
-            page AS MATERIALIZED (
-                SELECT kind_order, row_id, distance, count(*) OVER () AS total,
-                       row_number() OVER (ORDER BY {order}) AS ord
-                FROM matched ORDER BY {order} LIMIT %s OFFSET %s),
-            features AS ({' UNION ALL '.join(builds)})
-            SELECT '[' || COALESCE((SELECT string_agg(feature, ',' ORDER BY ord)
-                                    FROM features), '') || ']',
-                   (SELECT max(total) FROM page), (SELECT count(*) FROM page)
-        """
+        own = "distance, id" if near else "id"
+        ranked = " UNION ALL ".join(f"""
+            SELECT {kind.order} AS kind_order, id AS row_id, distance,
+                   row_number() OVER (ORDER BY id) AS kind_rank
+            FROM (SELECT * FROM m{kind.order} ORDER BY {own} LIMIT %s) t"""
+                                    for kind, _ in found)
+        page = f"""
+            SELECT kind_order, row_id, distance, row_number() OVER (ORDER BY {order}) AS ord
+            FROM ({ranked}) r ORDER BY {order} LIMIT %s OFFSET %s"""
+        page_params = [offset + limit] * len(found) + [limit, offset]
+    builds = [f"""
+        SELECT pg.ord, {_feature_sql(kind, lang, out, near)} AS feature
+        FROM page pg
+        JOIN LATERAL (SELECT x.*{kind.owners()}, pg.distance
+                      FROM {kind.table} x {kind.joins()} WHERE x.id = pg.row_id) x ON true
+        WHERE pg.kind_order = {kind.order}
+    """ for kind, _ in found]
+    sql = f"""
+        WITH {', '.join(kept)},
+        page AS MATERIALIZED ({page}),
+        features AS ({' UNION ALL '.join(builds)})
+        SELECT '[' || COALESCE((SELECT string_agg(feature, ',' ORDER BY ord)
+                                FROM features), '') || ']',
+               {total_sql}, (SELECT count(*) FROM page)
+    """
     with connection.cursor() as cursor:
         cursor.cursor.adapters.register_loader("text", _Utf8)
-        cursor.execute(sql, [*params, limit, offset])
+        cursor.execute(sql, [*params, *page_params])
         features, total, returned = cursor.fetchone()
-    if total is None and offset == 0:
-        total = 0
-    elif total is None:  # past the last page: count what there is
-        with connection.cursor() as cursor:
-            rows = " UNION ALL ".join(f"SELECT id FROM ({q}) m" for _, q in found)
-            cursor.execute(f"SELECT count(*) FROM ({rows}) u", params)
-            total = cursor.fetchone()[0]
     return features, total, returned
