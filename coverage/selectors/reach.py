@@ -126,7 +126,7 @@ def coverage_gaps(query: CoverageQuery, lang: str, *, geometry: bool = False,
     (both GeoJSON, lon/lat, polygons counter-clockwise).
     """
     params: list = []
-    area = area_cte(query, lang, params, lonlat=False)
+    area = area_cte(query, lang, params, lonlat=False, clip=False)
     sites = _sites_cte(query, params)
     shape = geojson("g.outline") if geometry else "NULL::json"
     # The reach is the partner's boundary less the gaps as published: the two share the

@@ -44,17 +44,24 @@ def partners_filter(query: CoverageQuery, params: list, alias: str = "p") -> str
     return f"{alias}.slug = ANY(%s)"
 
 
-def area_cte(query: CoverageQuery, lang: str, params: list, *, lonlat: bool = True) -> str:
+def area_cte(query: CoverageQuery, lang: str, params: list, *, lonlat: bool = True,
+             clip: bool = True) -> str:
     """SQL: ``area_laea`` (level, key, partner_id, partner, name, g in lon/lat, g_laea).
 
     The partners' territories, and the sub-areas of those with a sub-area layer
     (``coverage.models``) clipped to the territory. Without ``lonlat`` a sub-area's ``g``
-    is NULL: the gaps are drawn in EPSG:3035 only, and clipping is dear.
+    is NULL: the gaps are drawn in EPSG:3035 only, and clipping is dear. Without
+    ``clip`` its ``g_laea`` is the whole polygon, for what lies inside the territory
+    anyway (the gaps): it meets that as the clipped one would.
     """
     partners = partners_filter(query, params)
     partners_again = partners_filter(query, params)
     sub_area_g = ("ST_Multi(ST_CollectionExtract(ST_Intersection(a.footprint, p.boundary), 3))"
                   if lonlat else "NULL::geometry")
+    sub_area_laea = (f"""ST_Multi(ST_CollectionExtract(ST_Intersection(
+                   ST_Transform(a.footprint, {LAEA_EUROPE}),
+                   ST_Transform(p.boundary, {LAEA_EUROPE})), 3))""" if clip
+                     else f"ST_Transform(a.footprint, {LAEA_EUROPE})")
     return f"""
     area AS MATERIALIZED (
         SELECT 'partner' AS level, p.slug AS key, p.id AS partner_id, p.slug AS partner,
@@ -66,9 +73,7 @@ def area_cte(query: CoverageQuery, lang: str, params: list, *, lonlat: bool = Tr
         -- where the territory's and the gaps' edges are drawn.
         SELECT 'sub_area', a.uid::text, p.id, p.slug, {translated('a', 'name', lang)},
                {sub_area_g},
-               ST_Multi(ST_CollectionExtract(ST_Intersection(
-                   ST_Transform(a.footprint, {LAEA_EUROPE}),
-                   ST_Transform(p.boundary, {LAEA_EUROPE})), 3))
+               {sub_area_laea}
         FROM coverage_arealayer al
         JOIN layers_layer l ON l.id = al.layer_id
         JOIN layers_partner p ON p.id = l.partner_id
