@@ -1,0 +1,136 @@
+"""Pages of features as GeoJSON text, built by PostgreSQL for the rows of the page only."""
+
+from __future__ import annotations
+
+import json
+
+from django.db import connection
+from psycopg.adapt import Loader
+
+from geo.crs import WGS84
+from layers.i18n import LANGUAGE_CODES
+from layers.params import FeatureFilters
+from layers.selectors.kinds import KINDS, RFC7946, Kind, Output, conditions
+from layers.selectors.sql import json_object_text, translated
+
+
+def _json_literal(value) -> tuple[str, bool]:
+    """A constant as JSON text in SQL (for json_members)."""
+    return "'" + json.dumps(value, ensure_ascii=False).replace("'", "''") + "'", True
+
+
+def _feature_sql(kind: Kind, lang: str, out: Output, near: bool) -> str:
+    """SQL text of one GeoJSON Feature over ``x``: a row of the kind's table with
+    ``partner_slug`` and ``layer_slug`` (layered kinds) and ``distance``."""
+    nf = kind.name_field
+    translations = [(code, f"NULLIF(x.{nf}_{code}, '')") for code in LANGUAGE_CODES]
+    names = ([(f"name_{code}", expr) for code, expr in translations] if out.flat
+             else [("names", (json_object_text(translations), True))])
+    properties = [
+        ("kind", _json_literal(kind.name)),
+        ("partner", "x.partner_slug" if kind.layered else kind.partner_sql()),
+        ("layer", "x.layer_slug" if kind.layered else "NULL::text"),
+        ("name", translated("x", kind.name_field, lang)),
+        ("description", translated("x", kind.description_field, lang)),
+        *names, *kind.extra_properties, ("updated_at", "x.updated_at"),
+        *([("distance_m", "round(x.distance::numeric, 1)")] if near else []),
+    ]
+    return ("""'{"type":"Feature","id":"' || x.uid || '","geometry":' || """
+            f"COALESCE({out.geometry(f'x.{kind.geom}')}, 'null') || "
+            f"""',"properties":' || {json_object_text(properties)} || '}}'""")
+
+
+def _kind_query(kind: Kind, f: FeatureFilters, params: list) -> str | None:
+    """One kind's matching rows (every column, with ``kind_order``, ``kind_rank`` and
+    ``distance``), or None if a filter rules the kind out."""
+    start = len(params)
+    found = conditions(kind, f, params)
+    if found is None:
+        return None
+    where, distance = found
+    source = f"{kind.table} x"
+    if f.bbox:
+        # The box first, on its GiST index: joined to layers straight away, the planner
+        # tends to walk the whole layer by its layer_id index instead.
+        source = (f"(SELECT * FROM {kind.table} WHERE {kind.geom} && "
+                  f"ST_MakeEnvelope(%s, %s, %s, %s, {WGS84}) OFFSET 0) x")
+        params[start:start] = list(f.bbox)
+    return f"""
+        SELECT {kind.order} AS kind_order, x.*, {distance} AS distance,
+               row_number() OVER (ORDER BY x.id) AS kind_rank
+        FROM {source}
+        WHERE {where}
+    """
+
+
+class _Utf8(Loader):
+    """Text as PostgreSQL sent it (UTF-8 bytes): a page goes to the client unchanged."""
+
+    def load(self, data) -> bytes:
+        return bytes(data)
+
+
+def features_page(*, kinds: list[str], filters: FeatureFilters, lang: str, limit: int,
+                  offset: int, out: Output = RFC7946) -> tuple[bytes, int, int]:
+    """One page of features as a JSON array (UTF-8), the number matched and returned.
+
+    Features are built only for the rows of the page, not for every match. The
+    array is not decoded into a Python string: a page of 1,000 features is some
+    400 kB, which decoding and encoding again cost as much as the rest of the view.
+    """
+    params: list = []
+    found = [(KINDS[k], q) for k in kinds if (q := _kind_query(KINDS[k], filters, params))]
+    if not found:
+        return b"[]", 0, 0
+    near = bool(filters.near)
+    if len(found) == 1:
+        # One kind: its matching rows are sorted with every column they need, and
+        # the page built from them straight away.
+        kind, matched = found[0]
+        order = "distance, id" if near else "id"
+        sql = f"""
+            SELECT '[' || COALESCE(string_agg({_feature_sql(kind, lang, out, near)}, ','
+                                              ORDER BY x.ord), '') || ']',
+                   max(x.total), count(*)
+            FROM (SELECT x.*{kind.owners()}
+                  FROM (SELECT m.*, count(*) OVER () AS total,
+                               row_number() OVER (ORDER BY {order}) AS ord
+                        FROM ({matched}) m ORDER BY {order} LIMIT %s OFFSET %s) x
+                  {kind.joins()}) x
+        """
+    else:
+        # Kinds interleave (an attraction, a trail, …) so that any page, the first
+        # above all, shows every kind's properties: GDAL takes a layer's fields from it.
+        order = "distance, kind_order, row_id" if near else "kind_rank, kind_order"
+        builds = [f"""
+            SELECT pg.ord, {_feature_sql(kind, lang, out, near)} AS feature
+            FROM page pg
+            JOIN LATERAL (SELECT x.*{kind.owners()}, pg.distance
+                          FROM {kind.table} x {kind.joins()} WHERE x.id = pg.row_id) x ON true
+            WHERE pg.kind_order = {kind.order}
+        """ for kind, _ in found]
+        ids = [f"SELECT kind_order, id AS row_id, distance, kind_rank FROM ({matched}) m"
+               for _, matched in found]
+        sql = f"""
+            WITH matched AS ({' UNION ALL '.join(ids)}),
+            page AS MATERIALIZED (
+                SELECT kind_order, row_id, distance, count(*) OVER () AS total,
+                       row_number() OVER (ORDER BY {order}) AS ord
+                FROM matched ORDER BY {order} LIMIT %s OFFSET %s),
+            features AS ({' UNION ALL '.join(builds)})
+            SELECT '[' || COALESCE((SELECT string_agg(feature, ',' ORDER BY ord)
+                                    FROM features), '') || ']',
+                   (SELECT max(total) FROM page), (SELECT count(*) FROM page)
+        """
+    with connection.cursor() as cursor:
+        cursor.cursor.adapters.register_loader("text", _Utf8)
+        cursor.execute(sql, [*params, limit, offset])
+        features, total, returned = cursor.fetchone()
+    if total is None and offset == 0:
+        total = 0
+    elif total is None:  # past the last page: count what there is
+        with connection.cursor() as cursor:
+            rows = " UNION ALL ".join(f"SELECT id FROM ({q}) m" for _, q in found)
+            cursor.execute(f"SELECT count(*) FROM ({rows}) u", params)
+            total = cursor.fetchone()[0]
+    return features, total, returned
