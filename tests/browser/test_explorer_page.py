@@ -383,7 +383,7 @@ def test_controls_and_markers_are_reachable_by_keyboard(page, live_server, regio
         page.keyboard.press("Tab")
         reached.add(page.evaluate("""() => {
             const e = document.activeElement;
-            return e.id || e.getAttribute('title') || e.className || e.tagName;
+            return e.id || e.getAttribute('title') || e.getAttribute('class') || e.tagName;
         }"""))
         if wanted <= reached:
             break
@@ -393,6 +393,50 @@ def test_controls_and_markers_are_reachable_by_keyboard(page, live_server, regio
     page.keyboard.press("Enter")
     page.locator(".atlas-popup-name").wait_for(timeout=5_000)
     assert page.locator(".atlas-popup-name").inner_text() == "Blue Rocks"
+
+
+def _tab_to(page, label: str, tries: int = 80) -> None:
+    for _ in range(tries):
+        page.keyboard.press("Tab")
+        if page.evaluate("() => document.activeElement.getAttribute('aria-label')") == label:
+            return
+    raise AssertionError(f"{label!r} is not in the tab order")
+
+
+def test_trails_in_view_are_reachable_by_keyboard_and_enter_opens_their_popup(
+        page, live_server, region):
+    _open(page, live_server, f"lang=en&{OVERVIEW}")
+    _tab_to(page, "Cycle way")
+    focused = page.evaluate("""() => { const e = document.activeElement;
+        return [e.tagName, e.getAttribute('role'), e.getAttribute('class')]; }""")
+    assert focused[0] == "path" and focused[1] == "button" and "atlas-trail" in focused[2]
+    page.keyboard.press("Enter")
+    popup = page.locator(".leaflet-popup-content .atlas-popup")
+    popup.wait_for(timeout=5_000)
+    assert popup.locator(".atlas-popup-name").inner_text() == "Cycle way"
+    assert popup.locator(".atlas-popup-kind").inner_text() == "Cycling · Easy"
+    # The popup takes the focus, so its link is the next thing Enter follows; Escape
+    # closes it and gives the focus back to the trail.
+    assert page.evaluate("() => document.activeElement.className") == "atlas-popup-link"
+    page.keyboard.press("Escape")
+    popup.wait_for(state="detached", timeout=5_000)
+    assert page.evaluate("() => document.activeElement.getAttribute('aria-label')") == \
+        "Cycle way"
+    page.keyboard.press(" ")
+    popup.wait_for(timeout=5_000)
+    assert popup.locator(".atlas-popup-name").inner_text() == "Cycle way"
+
+
+def test_only_the_lines_in_view_are_in_the_tab_order(page, live_server, region):
+    _open(page, live_server, f"lang=en&{OVERVIEW}")
+    tabindex = "p => document.querySelector(`path[aria-label='${p}']`).getAttribute('tabindex')"
+    assert page.evaluate(tabindex, "Path") == "0"
+    assert page.evaluate(tabindex, "Cycle way") == "0"
+    # Around Stara Zagora's trail only: Sliven's is drawn but out of view.
+    page.evaluate("() => window.atlasMap.setView([42.35, 25.45], 11, {animate: false})")
+    _settle(page)
+    assert page.evaluate(tabindex, "Path") == "0"
+    assert page.evaluate(tabindex, "Cycle way") is None
 
 
 def test_the_explorer_is_usable_on_a_phone(new_page, live_server, region):

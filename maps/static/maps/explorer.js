@@ -221,6 +221,10 @@
         });
       } else {
         layer = L.geoJSON(f, { style: function () { return lineStyle(p); } });
+        layer.eachLayer(function (part) {
+          // Leaflet draws a new <path> each time a line is added to the map.
+          part.on("add", function () { keyboardLine(part, layer, p); });
+        });
       }
       // Popups open below the search box and the buttons at the top, never under them.
       layer.bindPopup(function () { return popupContent(f); }, {
@@ -232,6 +236,74 @@
       registry.set(f.id, rec);
       return rec;
     }
+
+    // --- keyboard ---
+
+    // Trails and routes are SVG paths: those in view are in the tab order (the rest
+    // are not, so that Tab does not walk a whole region's lines), named for screen
+    // readers, and Enter or Space opens the popup a click opens.
+    function keyboardLine(part, group, p) {
+      var path = part.getElement();
+      if (!path) return;
+      path.setAttribute("role", "button");
+      path.setAttribute("aria-label", p.name || kindLabel(p));
+      path.atlasOpen = function () {
+        // Where the line comes nearest the middle of the view, so the popup is in view.
+        var centre = map.latLngToLayerPoint(map.getCenter());
+        var near = part.closestLayerPoint(centre);
+        group.openPopup(near ? map.layerPointToLatLng(near) : map.getCenter());
+      };
+      lineFocusable(part, map.getBounds());
+    }
+
+    function lineFocusable(part, view) {
+      var path = part.getElement();
+      if (!path) return;
+      if (view.intersects(part.getBounds())) path.setAttribute("tabindex", "0");
+      else path.removeAttribute("tabindex");
+    }
+
+    function linesInView() {
+      var view = map.getBounds();
+      lines.eachLayer(function (group) {
+        group.eachLayer(function (part) { lineFocusable(part, view); });
+      });
+    }
+
+    // A popup opened from the keyboard takes the focus (its link, else its close button),
+    // Escape closes it, and the focus goes back to the feature it belongs to.
+    var keyboardOpener = null;
+    container.addEventListener("keydown", function (e) {
+      var t = e.target;
+      if (e.key !== "Enter" && e.key !== " ") return;
+      // Forgotten if no popup follows (a bubble's Enter zooms instead).
+      setTimeout(function () { keyboardOpener = null; }, 300);
+      if (t.atlasOpen) {
+        e.preventDefault();
+        keyboardOpener = t;
+        t.atlasOpen();
+      } else if (t.classList && t.classList.contains("leaflet-marker-icon")) {
+        keyboardOpener = t;
+        if (e.key === " ") { e.preventDefault(); t.click(); }  // Leaflet answers Enter only
+      }
+    });
+    map.on("popupopen", function (e) {
+      var opener = keyboardOpener, box = e.popup.getElement();
+      keyboardOpener = null;
+      if (!opener || !box) return;
+      var target = box.querySelector(".atlas-popup-link")
+        || box.querySelector(".leaflet-popup-close-button");
+      if (target) target.focus({ preventScroll: true });
+      box.addEventListener("keydown", function (k) {
+        if (k.key === "Escape") { k.preventDefault(); map.closePopup(e.popup); }
+      });
+      e.popup.once("remove", function () {
+        var now = document.activeElement;
+        if (opener.isConnected && (!now || now === document.body || box.contains(now))) {
+          opener.focus({ preventScroll: true });
+        }
+      });
+    });
 
     function show(recs) {
       var markers = [];
@@ -791,7 +863,7 @@
         maxZoom: 15, animate: false
       });
     }
-    map.on("moveend", function () { load(); writeState(); });
+    map.on("moveend", function () { load(); linesInView(); writeState(); });
     map.on("zoomend", showBubbles);
     writeState();
 
