@@ -112,6 +112,18 @@ def _stored(value: Value) -> Value:
     return str(value)
 
 
+# Words for codes that messages name: the kinds of layer and the fields of a feature.
+WORDS = {"attractions": _("attractions"), "trails": _("trails"), "category": _("category"),
+         "activity": _("activity"), "difficulty": _("difficulty"),
+         "wheelchair": _("wheelchair access"), "fee": _("fee"), "website": _("website")}
+
+
+def word(code: str) -> Message | str:
+    """A kind or field as words in the reader's language; other codes as they are."""
+    code = str(code)
+    return Message(WORDS[code]) if code in WORDS else code
+
+
 SEVERITIES = {"error": _("error"), "repaired": _("repaired"), "warning": _("warning")}
 
 

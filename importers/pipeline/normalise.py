@@ -21,7 +21,7 @@ from django.utils.translation import gettext_noop as _
 from geo.crs import to_wgs84
 from importers import mapping as m
 from importers.formats.base import SourceData, drop_m, object_array
-from importers.messages import Message, severity_label
+from importers.messages import Message, severity_label, word
 from layers.i18n import LANGUAGE_CODES
 from layers.vocabulary import Activity, Category, LayerKind
 
@@ -387,11 +387,11 @@ def _map_fields(rows: Rows, columns, take, field_map, kind, label, layer, issues
                 where = rows.rows[bad & (raw == value)]
                 stored = (Message(_("%(value)s is not a known %(field)s; stored as %(default)s, "
                                     "the original kept in properties"), value=repr(value),
-                                  field=fld, default=default)
+                                  field=word(fld), default=default)
                           if default else
                           Message(_("%(value)s is not a known %(field)s; left empty, the "
                                     "original kept in properties"), value=repr(value),
-                                  field=fld))
+                                  field=word(fld)))
                 issues.append(Issue(label, layer, _rows_text(where), col, stored, "warning"))
     default_field = "category" if kind == LayerKind.ATTRACTIONS else "activity"
     if default_field not in rows.fields:

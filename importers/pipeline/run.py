@@ -21,7 +21,7 @@ from geo.crs import Identified, suggest
 from importers import mapping as m
 from importers.exceptions import Refused, RowErrors
 from importers.formats.base import ReadOptions, SourceData
-from importers.messages import Message
+from importers.messages import Message, word
 from importers.models import ImportRun
 from importers.pipeline import writer
 from importers.pipeline.normalise import Issue, Rows, choose_id_field, normalise
@@ -123,7 +123,8 @@ def _ensure_layer(request: ImportRequest) -> Layer:
                               owner=repr(layer.partner.slug), partner=repr(request.partner.slug)))
     if layer.kind != request.kind:
         raise Refused(Message(_("layer %(layer)s holds %(held)s, not %(kind)s"),
-                              layer=repr(layer.slug), held=layer.kind, kind=request.kind))
+                              layer=repr(layer.slug), held=word(layer.kind),
+                              kind=word(request.kind)))
     return layer
 
 
@@ -244,9 +245,9 @@ def _run(request: ImportRequest, say: Progress) -> ImportResult:
         raise RowErrors(errors)
     if len(all_rows) == 0:
         raise Refused(Message(_("%(file)s: no feature can be imported as %(kind)s (%(why)s)"),
-                              file=label, kind=str(kind), why=notes[-1]) if notes else
+                              file=label, kind=word(kind), why=notes[-1]) if notes else
                       Message(_("%(file)s: no feature can be imported as %(kind)s"),
-                              file=label, kind=str(kind)))
+                              file=label, kind=word(kind)))
     first = sources[0]
     result = ImportResult(
         format=fmt.name, label=label,
@@ -267,7 +268,7 @@ def _field_map(request: ImportRequest, saved: dict, columns: list[str], kind: st
         if fld not in allowed:
             raise Refused(Message(_("--map %(mapping)s: %(field)s is not a field of %(kind)s; "
                                     "use one of %(fields)s"), mapping=f"{fld}={col}",
-                                  field=repr(fld), kind=str(kind),
+                                  field=repr(fld), kind=word(kind),
                                   fields=", ".join(sorted(allowed))))
         if col not in columns:
             raise Refused(Message(_("--map %(mapping)s: %(file)s has no column %(column)s; it "
