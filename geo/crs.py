@@ -36,7 +36,11 @@ PARTNER_CRS_CANDIDATES = (
 
 
 class CrsError(ValueError):
-    pass
+    """Text PROJ cannot read as a CRS; ``detail`` is PROJ's own explanation."""
+
+    def __init__(self, message: str, detail: str = ""):
+        super().__init__(message)
+        self.detail = detail
 
 
 @dataclass(frozen=True)
@@ -55,7 +59,8 @@ def identify(text_or_code: str) -> Identified:
     try:
         crs = CRS.from_user_input(text_or_code.strip())
     except CRSError as exc:
-        raise CrsError(f"not a coordinate reference system PROJ can read: {exc}") from None
+        raise CrsError(f"not a coordinate reference system PROJ can read: {exc}",
+                       detail=str(exc)) from None
     epsg = crs.to_epsg(min_confidence=70)
     if epsg is not None:
         crs = CRS.from_epsg(epsg)  # the registry's definition, with its datum shift

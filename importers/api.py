@@ -8,6 +8,7 @@ reads a run's report; POST /api/imports/{id}/undo/ undoes the layer's latest run
 from __future__ import annotations
 
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
 from rest_framework import status
 from rest_framework.exceptions import NotFound
 from rest_framework.parsers import FormParser, MultiPartParser
@@ -24,24 +25,29 @@ from layers.admin import editable_partners
 
 
 def run_report(run: ImportRun) -> dict:
+    """A run as the API gives it: reasons, notes and issues in the request's language."""
+    texts = run.translated()
+    issues = [{k: v for k, v in issue.items() if k not in ("message", "severity_label")}
+              for issue in texts["issues"]]
     return {
         "id": run.pk, "status": run.status, "layer": run.layer_slug,
         "file_name": run.file_name, "sha256": run.sha256, "started_at": run.started_at,
         "duration_s": run.duration_s, "format": run.format,
-        "encoding": {"name": run.encoding, "reason": run.encoding_reason},
-        "crs": {"name": run.crs, "reason": run.crs_reason}, "mapping": run.mapping,
-        "counts": run.counts, "issues": run.issues, "notes": run.notes, "error": run.error,
-        "user": run.user.get_username() if run.user else None,
+        "encoding": {"name": run.encoding, "reason": texts["encoding_reason"]},
+        "crs": {"name": run.crs, "reason": texts["crs_reason"]}, "mapping": run.mapping,
+        "counts": run.counts, "issues": issues, "notes": texts["notes"],
+        "error": texts["error"], "user": run.user.get_username() if run.user else None,
     }
 
 
 def _dry_run_report(result: ImportResult) -> dict:
+    reason = result.encoding_reason
     return {
         "dry_run": True, "format": result.format, "file": result.label,
-        "encoding": {"name": result.encoding, "reason": result.encoding_reason},
-        "crs": {"name": result.crs, "reason": result.crs_reason}, "mapping": result.mapping,
-        "id_field": result.id_field, "features": len(result.rows),
-        "issues": [i.as_dict() for i in result.issues], "notes": result.notes,
+        "encoding": {"name": result.encoding, "reason": str(reason) if reason else ""},
+        "crs": {"name": result.crs, "reason": str(result.crs_reason)},
+        "mapping": result.mapping, "id_field": result.id_field, "features": len(result.rows),
+        "issues": [i.shown() for i in result.issues], "notes": [str(n) for n in result.notes],
         "preview": [{k: (v.item() if hasattr(v, "item") else v) for k, v in row.items()
                      if k != "properties"} for row in result.preview],
     }
@@ -53,13 +59,13 @@ class ImportCreate(APIView):
 
     def post(self, request):
         if services.upload_too_large(request):
-            return Response({"error": "file: larger than the upload limit"},
+            return Response({"error": _("file: larger than the upload limit")},
                             status=status.HTTP_413_REQUEST_ENTITY_TOO_LARGE)
         partners = editable_partners(request.user)
         form = UploadForm(request.data, request.FILES, partners=partners)
         if not form.is_valid():
             if "partner" in form.errors and "partner" in request.data:
-                return Response({"error": "partner: you are not an editor of this partner"},
+                return Response({"error": _("partner: you are not an editor of this partner")},
                                 status=status.HTTP_403_FORBIDDEN)
             return Response({"error": "; ".join(f"{k}: {' '.join(v)}"
                                                 for k, v in form.errors.items()),
@@ -73,7 +79,7 @@ class ImportCreate(APIView):
             result = run_import(req)
         except (Refused, RowErrors) as exc:
             return Response({"error": str(exc),
-                             "issues": [i.as_dict() for i in getattr(exc, "issues", [])]},
+                             "issues": [i.shown() for i in getattr(exc, "issues", [])]},
                             status=status.HTTP_400_BAD_REQUEST)
         finally:
             services.upload_discard(token=token)
@@ -105,6 +111,6 @@ class ImportUndo(APIView):
         latest = (run.layer.import_runs.filter(status=ImportRun.Status.SUCCEEDED).first()
                   if run.layer else None)
         if latest is None or latest.pk != run.pk:
-            return Response({"error": "only the layer's latest import can be undone"},
+            return Response({"error": _("only the layer's latest import can be undone")},
                             status=status.HTTP_409_CONFLICT)
         return Response(run_report(undo_last_import(layer=run.layer)))

@@ -20,6 +20,10 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
+from django.utils.translation import gettext_noop as _
+
+from importers.messages import Message
+
 # Candidates for detection, in the order ties are broken when nothing else decides.
 DETECTABLE = ("cp1251", "cp1253", "cp1252", "cp1250")
 
@@ -60,13 +64,18 @@ CPG_PATTERN = re.compile(
 
 
 class EncodingError(ValueError):
-    pass
+    def __init__(self, message: Message):
+        self.message = message
+        super().__init__(message)
+
+    def __str__(self) -> str:
+        return str(self.message)
 
 
 @dataclass(frozen=True)
 class EncodingChoice:
     encoding: str  # a Python codec name, e.g. "cp1251" or "utf-8"
-    reason: str
+    reason: Message
 
 
 def normalise_codec(name: str) -> str:
@@ -74,7 +83,7 @@ def normalise_codec(name: str) -> str:
     try:
         return codecs.lookup(name.strip()).name.replace("_", "-")
     except LookupError:
-        raise EncodingError(f"unknown encoding {name!r}") from None
+        raise EncodingError(Message(_("unknown encoding %(name)s"), name=repr(name))) from None
 
 
 def parse_cpg(text: str) -> str | None:
@@ -102,7 +111,7 @@ def dbf_text_sample(dbf: Path, max_records: int = 100_000) -> tuple[int, list[by
     with dbf.open("rb") as fh:
         header = fh.read(32)
         if len(header) < 32:
-            raise EncodingError(f"{dbf.name}: truncated DBF header")
+            raise EncodingError(Message(_("%(file)s: truncated DBF header"), file=dbf.name))
         n_records, header_len, record_len = struct.unpack("<IHH", header[4:12])
         ldid = header[29]
         fields: list[tuple[int, int]] = []  # (offset in record, length) of C fields
@@ -120,7 +129,7 @@ def dbf_text_sample(dbf: Path, max_records: int = 100_000) -> tuple[int, list[by
         fh.seek(header_len)
         values: dict[bytes, None] = {}
         size = 0
-        for _ in range(min(n_records, max_records)):
+        for _record in range(min(n_records, max_records)):
             record = fh.read(record_len)
             if len(record) < record_len or size >= SAMPLE_BYTES:
                 break
@@ -193,14 +202,20 @@ def _word_score(word: str, codec: str) -> float:
     return score
 
 
-def detect(values: list[bytes], prefer: str | None = None) -> tuple[str, str]:
+# The scripts detection tells apart, as the reasons name them.
+SCRIPT_WORDS = {"CYRILLIC": _("the bytes read as Cyrillic text in %(codec)s"),
+                "GREEK": _("the bytes read as Greek text in %(codec)s"),
+                "LATIN": _("the bytes read as Latin text in %(codec)s")}
+
+
+def detect(values: list[bytes], prefer: str | None = None) -> tuple[str, Message]:
     """The most plausible codec for ``values`` and a sentence saying why."""
     joined = b"\n".join(values)
     if not joined:
-        return "utf-8", "the text is plain ASCII"
+        return "utf-8", Message(_("the text is plain ASCII"))
     try:
         joined.decode("utf-8")
-        return "utf-8", "the text is valid UTF-8"
+        return "utf-8", Message(_("the text is valid UTF-8"))
     except UnicodeDecodeError:
         pass
     scores: dict[str, float] = {}
@@ -212,8 +227,7 @@ def detect(values: list[bytes], prefer: str | None = None) -> tuple[str, str]:
         scores[codec] = _score(text, codec)
     order = {c: i for i, c in enumerate(DETECTABLE)}
     best = max(scores, key=lambda c: (scores[c], c == prefer, -order[c]))
-    script = SCRIPT_OF[best].capitalize()
-    return best, f"the bytes read as {script} text in {best}"
+    return best, Message(SCRIPT_WORDS[SCRIPT_OF[best]], codec=best)
 
 
 def choose_dbf_encoding(
@@ -222,36 +236,43 @@ def choose_dbf_encoding(
 ) -> EncodingChoice:
     """The encoding to read ``dbf`` with, honouring ``explicit``, the ``.cpg`` and the LDID."""
     if explicit:
-        return EncodingChoice(normalise_codec(explicit), "given with --encoding")
+        return EncodingChoice(normalise_codec(explicit), Message(_("given with --encoding")))
     ldid, values = dbf_text_sample(dbf)
     prefer = LANGUAGE_CODEPAGE.get(prefer_language or "")
     detected, why = detect(values, prefer)
-    declared: tuple[str, str] | None = None
-    notes: list[str] = []
+    declared: tuple[str, Message] | None = None
+    notes: list[Message] = []
     if cpg is not None:
         raw = cpg.read_bytes()[:200].decode("ascii", errors="replace")
         codec = parse_cpg(raw)
         if codec:
-            declared = (codec, f"the .cpg file says {raw.strip()!r}")
+            declared = (codec, Message(_("the .cpg file says %(cpg)s"), cpg=repr(raw.strip())))
         else:
-            notes.append(f"the .cpg file's {raw.strip()!r} names no known encoding")
+            notes.append(Message(_("the .cpg file's %(cpg)s names no known encoding"),
+                                 cpg=repr(raw.strip())))
     if declared is None and ldid in LDID_CODEPAGES:
-        declared = (LDID_CODEPAGES[ldid], f"the DBF language driver byte 0x{ldid:02X} says "
-                                          f"{LDID_CODEPAGES[ldid]}")
+        declared = (LDID_CODEPAGES[ldid],
+                    Message(_("the DBF language driver byte %(byte)s says %(codec)s"),
+                            byte=f"0x{ldid:02X}", codec=LDID_CODEPAGES[ldid]))
     if not values:
         if declared:
-            return EncodingChoice(declared[0], declared[1] + " (the text is plain ASCII)")
-        return EncodingChoice("utf-8", "the text is plain ASCII")
+            return EncodingChoice(declared[0], Message(_("%(said)s (the text is plain ASCII)"),
+                                                       said=declared[1]))
+        return EncodingChoice("utf-8", Message(_("the text is plain ASCII")))
     if declared:
         codec, said = declared
         try:
             text = b"\n".join(values).decode(codec)
         except UnicodeDecodeError:
-            return EncodingChoice(detected, f"{said}, but the text is not valid {codec}; {why}")
+            return EncodingChoice(detected, Message(
+                _("%(said)s, but the text is not valid %(codec)s; %(why)s"), said=said,
+                codec=codec, why=why))
         if codec != detected and detected != "utf-8" and (
                 _score(b"\n".join(values).decode(detected), detected) > _score(text, codec) + 2):
-            return EncodingChoice(detected, f"{said}, but {why}")
+            return EncodingChoice(detected, Message(_("%(said)s, but %(why)s"), said=said,
+                                                    why=why))
         return EncodingChoice(codec, said)
-    prefix = "; ".join(notes + ([] if ldid in (0, 0x57) else [f"unknown LDID 0x{ldid:02X}"]))
-    reason = f"no .cpg and no code page in the DBF header; {why}"
-    return EncodingChoice(detected, f"{prefix}; {reason}" if prefix else reason)
+    if ldid not in (0, 0x57):
+        notes.append(Message(_("unknown LDID %(byte)s"), byte=f"0x{ldid:02X}"))
+    reason = Message(_("no .cpg and no code page in the DBF header; %(why)s"), why=why)
+    return EncodingChoice(detected, Message.join([*notes, reason]))

@@ -7,6 +7,7 @@ from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from geo.crs import CrsError, identify
+from importers.messages import crs_problem
 from layers.models import Partner
 from layers.vocabulary import LayerKind
 
@@ -68,7 +69,7 @@ class UploadForm(forms.Form):
         try:
             return identify(text)
         except CrsError as exc:
-            raise forms.ValidationError(str(exc)) from None
+            raise forms.ValidationError(str(crs_problem(exc))) from None
 
     def clean_field_map(self):
         return parse_field_map(self.cleaned_data["field_map"])

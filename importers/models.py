@@ -5,6 +5,7 @@ from django.contrib.postgres.fields import ArrayField
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from importers.messages import severity_label, shown
 from layers.models import Layer
 
 
@@ -39,6 +40,11 @@ class ImportRun(models.Model):
                               help_text=_("Per-row report: file, layer, row, field, reason."))
     notes = models.JSONField(default=list, blank=True)
     error = models.TextField(blank=True)
+    messages = models.JSONField(
+        default=dict, blank=True,
+        help_text=_("encoding_reason, crs_reason, error and notes as message ids with their "
+                    "values, to show them in the reader's language (the text fields keep them "
+                    "in English)."))
     layer_settings_before = models.JSONField(default=dict, blank=True)
     created_ids = ArrayField(models.BigIntegerField(), default=list, blank=True,
                              help_text=_("Features this run created (undo deletes them)."))
@@ -49,6 +55,24 @@ class ImportRun(models.Model):
 
     def __str__(self) -> str:
         return f"{self.file_name} → {self.layer_slug} ({self.status})"
+
+    def translated(self) -> dict:
+        """The run's reasons, error, notes and issues in the active language.
+
+        Runs from before messages were kept show their English text.
+        """
+        kept = self.messages or {}
+        notes = kept.get("notes") or []
+        return {
+            "encoding_reason": shown(kept.get("encoding_reason"), self.encoding_reason),
+            "crs_reason": shown(kept.get("crs_reason"), self.crs_reason),
+            "error": shown(kept.get("error"), self.error) if self.error else "",
+            "notes": [shown(notes[i] if i < len(notes) else None, note)
+                      for i, note in enumerate(self.notes)],
+            "issues": [{**issue, "reason": shown(issue.get("message"), issue.get("reason", "")),
+                        "severity_label": severity_label(issue.get("severity", ""))}
+                       for issue in self.issues],
+        }
 
 
 class RunChange(models.Model):

@@ -16,8 +16,10 @@ from pathlib import Path, PurePosixPath
 from defusedxml import DefusedXmlException
 from defusedxml.ElementTree import fromstring as defused_fromstring
 from django.conf import settings
+from django.utils.translation import gettext_noop as _
 
 from importers.exceptions import Refused
+from importers.messages import Message
 
 
 @dataclass(frozen=True)
@@ -37,17 +39,18 @@ class Limits:
         )
 
 
-def _mib(n: float) -> str:
-    return f"{n / 2**20:,.1f} MiB"
+def _mib(n: float) -> float:
+    return n / 2**20
 
 
 def check_size(path: Path, limits: Limits) -> None:
     size = path.stat().st_size
     if size > limits.max_file_bytes:
-        raise Refused(f"{path.name}: the file is {_mib(size)}; the limit is "
-                      f"{_mib(limits.max_file_bytes)}")
+        raise Refused(Message(_("%(file)s: the file is %(size)s MiB; the limit is %(limit)s "
+                                "MiB"), file=path.name, size=_mib(size),
+                              limit=_mib(limits.max_file_bytes)))
     if size == 0:
-        raise Refused(f"{path.name}: the file is empty")
+        raise Refused(Message(_("%(file)s: the file is empty"), file=path.name))
 
 
 def unpack_zip(archive: Path, dest: Path, limits: Limits,
@@ -63,35 +66,41 @@ def unpack_zip(archive: Path, dest: Path, limits: Limits,
     try:
         zf = zipfile.ZipFile(archive)
     except zipfile.BadZipFile:
-        raise Refused(f"{archive.name}: not a zip archive, or a truncated one") from None
+        raise Refused(Message(_("%(file)s: not a zip archive, or a truncated one"),
+                              file=archive.name)) from None
     with zf:
         infos = zf.infolist()
         if len(infos) > limits.max_entries:
-            raise Refused(f"{archive.name}: {len(infos)} entries; at most "
-                          f"{limits.max_entries} are accepted")
+            raise Refused(Message(_("%(file)s: %(count)s entries; at most %(limit)s are "
+                                    "accepted"), file=archive.name, count=len(infos),
+                                  limit=limits.max_entries))
         total = 0
         chosen = []
         for info in infos:
             name = info.filename
             pure = PurePosixPath(name.replace("\\", "/"))
             if pure.is_absolute() or ".." in pure.parts or (pure.parts and ":" in pure.parts[0]):
-                raise Refused(f"{archive.name}: entry {name!r} points outside the archive")
+                raise Refused(Message(_("%(file)s: entry %(entry)s points outside the archive"),
+                                      file=archive.name, entry=repr(name)))
             mode = info.external_attr >> 16
             if stat.S_ISLNK(mode):
-                raise Refused(f"{archive.name}: entry {name!r} is a symbolic link")
+                raise Refused(Message(_("%(file)s: entry %(entry)s is a symbolic link"),
+                                      file=archive.name, entry=repr(name)))
             if info.is_dir():
                 continue
             total += info.file_size
             ratio = info.file_size / info.compress_size if info.compress_size else 0
             if ratio > limits.max_ratio:
-                raise Refused(
-                    f"{archive.name}: entry {name!r} inflates {ratio:,.0f}-fold (limit "
-                    f"{limits.max_ratio:,.0f}): refused as a possible zip bomb")
+                raise Refused(Message(
+                    _("%(file)s: entry %(entry)s inflates %(ratio)s-fold (limit %(limit)s): "
+                      "refused as a possible zip bomb"), file=archive.name, entry=repr(name),
+                    ratio=round(ratio), limit=round(limits.max_ratio)))
             if pure.suffix.lower() in allowed_suffixes and not pure.name.startswith("._"):
                 chosen.append((info, pure))
         if total > limits.max_unpacked_bytes:
-            raise Refused(f"{archive.name}: unpacks to {_mib(total)}; the limit is "
-                          f"{_mib(limits.max_unpacked_bytes)}")
+            raise Refused(Message(_("%(file)s: unpacks to %(size)s MiB; the limit is %(limit)s "
+                                    "MiB"), file=archive.name, size=_mib(total),
+                                  limit=_mib(limits.max_unpacked_bytes)))
         written = 0
         paths = []
         for info, pure in chosen:
@@ -101,8 +110,9 @@ def unpack_zip(archive: Path, dest: Path, limits: Limits,
                 while chunk := src.read(1 << 20):
                     written += len(chunk)
                     if written > limits.max_unpacked_bytes:
-                        raise Refused(f"{archive.name}: unpacks to more than "
-                                      f"{_mib(limits.max_unpacked_bytes)}")
+                        raise Refused(Message(_("%(file)s: unpacks to more than %(limit)s MiB"),
+                                              file=archive.name,
+                                              limit=_mib(limits.max_unpacked_bytes)))
                     out.write(chunk)
             paths.append(target)
         return paths
@@ -128,18 +138,21 @@ def check_xml_prolog(path: Path, name: str) -> None:
         start = text.find("<", i)
         if start < 0:
             if len(head) == PROLOG_LIMIT:
-                raise Refused(f"{name}: no root element in the first MiB")
+                raise Refused(Message(_("%(file)s: no root element in the first MiB"),
+                                      file=name))
             return
         if text.startswith("<?", start):
             i = text.find("?>", start) + 2
         elif text.startswith("<!--", start):
             i = text.find("-->", start) + 3
         elif text.startswith("<!", start):
-            raise Refused(f"{name}: XML with a DTD or entity declarations is refused")
+            raise Refused(Message(_("%(file)s: XML with a DTD or entity declarations is refused"),
+                                  file=name))
         else:
             return  # the root element: nothing after it can declare entities
         if i < 2:
-            raise Refused(f"{name}: not well-formed XML (an unclosed declaration or comment)")
+            raise Refused(Message(_("%(file)s: not well-formed XML (an unclosed declaration or "
+                                    "comment)"), file=name))
 
 
 def check_xml(data: bytes, name: str) -> None:
@@ -147,7 +160,8 @@ def check_xml(data: bytes, name: str) -> None:
     try:
         defused_fromstring(data, forbid_dtd=True, forbid_entities=True, forbid_external=True)
     except DefusedXmlException as exc:
-        raise Refused(f"{name}: XML with a DTD or entity declarations is refused "
-                      f"({type(exc).__name__})") from None
+        raise Refused(Message(_("%(file)s: XML with a DTD or entity declarations is refused "
+                                "(%(error)s)"), file=name, error=type(exc).__name__)) from None
     except Exception as exc:  # noqa: BLE001 - any parse error is the file's fault
-        raise Refused(f"{name}: not well-formed XML: {exc}") from None
+        raise Refused(Message(_("%(file)s: not well-formed XML: %(error)s"), file=name,
+                              error=str(exc))) from None

@@ -22,6 +22,7 @@ from importers.models import ImportRun
 from importers.pipeline import ImportResult, run_import, undo_last_import
 from layers.admin import editable_partners
 from layers.models import Layer, Partner
+from layers.vocabulary import LayerKind
 from maps.builders import PREVIEW_FEATURES, import_preview
 
 SESSION_KEY = "atlas_pending_imports"
@@ -70,6 +71,7 @@ def _pending(request: HttpRequest, token: str) -> tuple[dict, Partner, dict]:
     partner = get_object_or_404(editable_partners(request.user), pk=entry["partner"])
     data = dict(entry["data"])
     data["srs"] = identify(data["srs"]) if data.get("srs") else None
+    data["kind_label"] = LayerKind(data["kind"]).label
     return entry, partner, data
 
 
@@ -141,7 +143,8 @@ def report(request: HttpRequest, pk: int) -> HttpResponse:
     latest = (run.layer.import_runs.filter(status=ImportRun.Status.SUCCEEDED).first()
               if run.layer else None)
     return render(request, "importers/report.html",
-                  {"run": run, "can_undo": latest is not None and latest.pk == run.pk})
+                  {"run": run, "texts": run.translated(),
+                   "can_undo": latest is not None and latest.pk == run.pk})
 
 
 @login_required

@@ -21,7 +21,7 @@ from layers import selectors
 from layers.exceptions import BadParameter
 from layers.exports import FORMATS, export
 from layers.models import Layer
-from layers.params import MAX_LIMIT, parse_filters, parse_lang, parse_page
+from layers.params import MAX_LIMIT, parse_filters, parse_kinds, parse_lang, parse_page
 from layers.vocabulary import LayerKind, Visibility
 
 GEOJSON = "application/geo+json"
@@ -77,12 +77,16 @@ DIFFICULTY = OpenApiParameter("difficulty", str, description="trail difficulties
 class FeatureList(APIView):
     kinds: list[str] = []
 
+    def chosen_kinds(self, request) -> list[str]:
+        return self.kinds
+
     def get(self, request):
         lang = parse_lang(request)
         filters = parse_filters(request)
         limit, offset = parse_page(request)
         features, total, returned = selectors.features_page(
-            kinds=self.kinds, filters=filters, lang=lang, limit=limit, offset=offset)
+            kinds=self.chosen_kinds(request), filters=filters, lang=lang, limit=limit,
+            offset=offset)
         nxt = _link(request, offset + limit) if offset + returned < total else None
         prev = _link(request, max(0, offset - limit)) if offset > 0 else None
         links = [{"rel": "self", "type": GEOJSON, "href": request.build_absolute_uri()}]
@@ -94,12 +98,20 @@ class FeatureList(APIView):
         return _geojson(b"".join((head[:-1].encode(), b', "features": ', features, b"}")), lang)
 
 
-@extend_schema(parameters=[*FILTERS, CATEGORY, ACTIVITY, DIFFICULTY],
+KIND = OpenApiParameter("kind", str, description="attraction, trail, route: the kinds "
+                                                 "wanted, comma-separated (all when absent)")
+
+
+@extend_schema(parameters=[*FILTERS, KIND, CATEGORY, ACTIVITY, DIFFICULTY],
                responses={(200, GEOJSON): OpenApiTypes.OBJECT},
                summary="Every public feature of every partner: attractions, trails and "
                        "published pilot routes")
 class RegionalLayer(FeatureList):
     kinds = ["attraction", "trail", "route"]
+
+    def chosen_kinds(self, request) -> list[str]:
+        # The explorer counts a dense area for the kinds its layer panel shows.
+        return parse_kinds(request, self.kinds)
 
 
 @extend_schema(parameters=[*FILTERS, CATEGORY], responses={(200, GEOJSON): OpenApiTypes.OBJECT},

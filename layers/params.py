@@ -97,6 +97,12 @@ def _number(request, name: str, *, low: float, high: float, default=None, intege
     return value
 
 
+def parse_kinds(request, offered: list[str]) -> list[str]:
+    """The kinds ``?kind=`` keeps of those an endpoint ``offered`` (all when absent)."""
+    chosen = _choices(request, "kind", set(offered))
+    return [k for k in offered if k in chosen] if chosen else offered
+
+
 def parse_page(request) -> tuple[int, int]:
     """``limit`` (1..MAX_LIMIT, default DEFAULT_LIMIT) and ``offset``."""
     limit = _number(request, "limit", low=1, high=MAX_LIMIT, default=DEFAULT_LIMIT, integer=True)

@@ -23,3 +23,18 @@ def shared_data() -> Path:
     if not SHARED_DATA.is_dir():
         pytest.skip(f"real test data not found at {SHARED_DATA} (../shared beside the checkout)")
     return SHARED_DATA
+
+
+@pytest.fixture(autouse=True)
+def _english_outside_requests():
+    """Every test starts in the site's default language.
+
+    A request through the test client leaves the language it activated (``?lang=bg``)
+    active in the thread, as a server's worker thread keeps it until its next request;
+    a test that then calls the importers directly would read their messages in Bulgarian.
+    """
+    from django.utils import translation
+
+    translation.activate("en")
+    yield
+    translation.deactivate()

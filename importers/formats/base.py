@@ -12,10 +12,12 @@ from typing import Any, ClassVar, Protocol
 
 import numpy as np
 import shapely
+from django.utils.translation import gettext_noop as _
 
 from geo.crs import Identified
 from importers.encoding import EncodingChoice
 from importers.exceptions import Refused
+from importers.messages import Message
 
 
 @dataclass(frozen=True)
@@ -36,9 +38,9 @@ class SourceData:
     geometries: np.ndarray  # shapely geometries (None where the file has none)
     columns: dict[str, list[Any]]  # attribute values by their original names
     crs: Identified | None = None
-    crs_reason: str = ""
+    crs_reason: Message | None = None
     encoding: EncodingChoice | None = None
-    notes: list[str] = field(default_factory=list)
+    notes: list[Message] = field(default_factory=list)
     first_row: int = 1  # row numbers in messages are 1-based positions in the layer
 
     def __len__(self) -> int:
@@ -120,7 +122,7 @@ def drop_m(geoms: np.ndarray) -> tuple[np.ndarray, int]:
 
 
 def read_with_gdal(path: Path, label: str, *, layer: str | int | None = None,
-                   encoding: str | None = None, notes: list[str] | None = None,
+                   encoding: str | None = None, notes: list[Message] | None = None,
                    **kwargs) -> tuple[dict, np.ndarray, dict]:
     """Read a GDAL-readable layer: (meta, geometries, columns). Errors become Refused.
 
@@ -137,20 +139,23 @@ def read_with_gdal(path: Path, label: str, *, layer: str | int | None = None,
             meta, _fids, wkb, fields = pyogrio.raw.read(
                 path, layer=layer, encoding=encoding, datetime_as_string=True, **kwargs)
         if notes is not None:
-            notes.extend(dict.fromkeys(f"GDAL: {w.message}" for w in caught))
+            # GDAL's own words: in English, whatever the reader's language.
+            notes.extend(Message(_("GDAL: %(warning)s"), warning=text)
+                         for text in dict.fromkeys(str(w.message) for w in caught))
     except (DataSourceError, DataLayerError) as exc:
-        raise Refused(f"{label}: GDAL cannot read it, the file looks damaged or incomplete "
-                      f"({exc})") from None
+        raise Refused(Message(_("%(file)s: GDAL cannot read it, the file looks damaged or "
+                                "incomplete (%(error)s)"), file=label, error=str(exc))) from None
     except Exception as exc:  # noqa: BLE001 - GDAL's read errors (truncated files…)
-        raise Refused(f"{label}: reading failed, the file looks damaged or truncated: "
-                      f"{exc}") from None
+        raise Refused(Message(_("%(file)s: reading failed, the file looks damaged or "
+                                "truncated: %(error)s"), file=label, error=str(exc))) from None
     if wkb is None:
         geoms = np.full(len(fields[0]) if fields else 0, None, dtype=object)
     else:
         try:
             geoms = shapely.from_wkb(wkb, on_invalid="ignore")
         except shapely.errors.GEOSException as exc:
-            raise Refused(f"{label}: unreadable geometry: {exc}") from None
+            raise Refused(Message(_("%(file)s: unreadable geometry: %(error)s"), file=label,
+                                  error=str(exc))) from None
     subtypes = meta.get("ogr_subtypes") or [None] * len(meta["fields"])
     columns = {name: column_values(values, sub)
                for name, values, sub in zip(meta["fields"], fields, subtypes, strict=True)}

@@ -6,11 +6,13 @@ import json
 from pathlib import Path
 
 import numpy as np
+from django.utils.translation import gettext_noop as _
 
 from geo.crs import WGS84, CrsError, identify
 from importers.encoding import EncodingChoice
 from importers.exceptions import Refused
 from importers.formats.base import ReadOptions, SourceData, read_with_gdal
+from importers.messages import Message, crs_problem
 
 
 def _crs_member(path: Path) -> str | None:
@@ -23,7 +25,7 @@ def _crs_member(path: Path) -> str | None:
     decoder = json.JSONDecoder()
     start = head.find("{", key)
     try:
-        member, _ = decoder.raw_decode(head, start)
+        member, _end = decoder.raw_decode(head, start)
     except ValueError:
         return None
     props = member.get("properties", {}) if isinstance(member, dict) else {}
@@ -36,20 +38,23 @@ class GeoJSON:
 
     def read(self, path: Path, options: ReadOptions, label: str | None = None) -> list[SourceData]:
         label = label or path.name
-        notes: list[str] = []
+        notes: list[Message] = []
         _meta, geoms, columns = read_with_gdal(path, label, notes=notes)
         if options.srs is not None:
-            crs, reason = options.srs, "given with --srs"
+            crs, reason = options.srs, Message(_("given with --srs"))
         else:
             named = _crs_member(path)
             try:
                 crs = identify(named) if named else identify(f"EPSG:{WGS84}")
             except CrsError as exc:
-                raise Refused(f"{label}: the crs member {named!r} cannot be read: {exc}") from None
-            reason = (f"from the file's crs member {named!r}" if named
-                      else "RFC 7946: GeoJSON is WGS 84 longitude/latitude")
+                raise Refused(Message(_("%(file)s: the crs member %(crs)s cannot be read: "
+                                        "%(problem)s"), file=label, crs=repr(named),
+                                      problem=crs_problem(exc))) from None
+            reason = (Message(_("from the file's crs member %(crs)s"), crs=repr(named)) if named
+                      else Message(_("RFC 7946: GeoJSON is WGS 84 longitude/latitude")))
         return [SourceData(
             label=label, layer=path.stem, geometries=np.asarray(geoms, dtype=object),
             columns=columns, crs=crs, crs_reason=reason,
-            encoding=EncodingChoice("utf-8", "GeoJSON is UTF-8 (RFC 7946)"), notes=notes,
+            encoding=EncodingChoice("utf-8", Message(_("GeoJSON is UTF-8 (RFC 7946)"))),
+            notes=notes,
         )]

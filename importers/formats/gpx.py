@@ -15,6 +15,7 @@ from pathlib import Path
 import numpy as np
 import shapely
 import shapely.ops
+from django.utils.translation import gettext_noop as _
 from lxml import etree
 from pyproj import Geod
 
@@ -22,6 +23,7 @@ from geo.crs import WGS84, identify
 from importers.encoding import EncodingChoice
 from importers.exceptions import Refused
 from importers.formats.base import ReadOptions, SourceData, object_array
+from importers.messages import Message
 from importers.safety import check_xml_prolog
 
 GEOD = Geod(ellps="WGS84")
@@ -87,7 +89,8 @@ class _PointReader:
             for point in parent:  # find the culprit, for the message
                 if _local(point.tag) == tag:
                     GPX._point(point, label, False)
-            raise Refused(f"{label}: line {parent.sourceline}: unreadable points") from None
+            raise Refused(Message(_("%(file)s: line %(line)s: unreadable points"), file=label,
+                                  line=str(parent.sourceline))) from None
         n = len(xs)
         texts = [t.strip() for t in ele(parent)]
         missing = n - sum(1 for t in texts if t)
@@ -96,22 +99,23 @@ class _PointReader:
             try:
                 eles = np.array(texts, dtype=float)
             except ValueError:
-                raise Refused(f"{label}: line {parent.sourceline}: an elevation that is not a "
-                              "number") from None
+                raise Refused(Message(_("%(file)s: line %(line)s: an elevation that is not a "
+                                        "number"), file=label,
+                                      line=str(parent.sourceline))) from None
         first_time, last_time = first(parent), last(parent)
         return _Points(xs, ys, eles, missing, str(first_time[0]).strip() if first_time else None,
                        str(last_time[0]).strip() if last_time else None)
 
 
-def _elevation_usable(parts: list[_Points]) -> tuple[bool, str | None]:
+def _elevation_usable(parts: list[_Points]) -> tuple[bool, Message | None]:
     """Whether every point has a real elevation (all-zero elevations are a device's blank)."""
     total = sum(len(p.xs) for p in parts)
     missing = sum(p.missing_ele for p in parts)
     if missing:
-        return False, (f"{missing} of {total} points have no elevation"
-                       if missing < total else None)
+        return False, (Message(_("%(count)s of %(total)s points have no elevation"),
+                               count=missing, total=total) if missing < total else None)
     if total and all(not p.eles.any() for p in parts):
-        return False, "every elevation is 0"
+        return False, Message(_("every elevation is 0"))
     return True, None
 
 
@@ -130,6 +134,13 @@ def _max_vertex_distance_m(route, track) -> float:
     return worst
 
 
+def _named(template: str, number: int, fields: dict) -> Message:
+    """"track 2 (Ridge walk)": a track or route by its place in the file and its name."""
+    name = fields.get("name")
+    return Message(template, number=str(number),
+                   name=name if name else Message(_("unnamed")))
+
+
 class GPX:
     name = "GPX"
     suffixes = frozenset({".gpx"})
@@ -137,7 +148,7 @@ class GPX:
     def read(self, path: Path, options: ReadOptions, label: str | None = None) -> list[SourceData]:
         label = label or path.name
         check_xml_prolog(path, label)
-        notes: list[str] = []
+        notes: list[Message] = []
         waypoints: list[tuple[shapely.Point, dict]] = []
         tracks: list[tuple[list[_Points], dict, int]] = []
         routes: list[tuple[_Points, dict, int]] = []
@@ -164,7 +175,8 @@ class GPX:
                                    len(routes) + 1))
                 el.clear(keep_tail=True)
         except etree.XMLSyntaxError as exc:
-            raise Refused(f"{label}: not well-formed XML: {exc}") from None
+            raise Refused(Message(_("%(file)s: not well-formed XML: %(error)s"), file=label,
+                                  error=str(exc))) from None
 
         geoms: list = []
         rows: list[dict] = []
@@ -173,17 +185,18 @@ class GPX:
             rows.append(fields)
         track_lines: list = []
         for segs, fields, i in tracks:
-            name = fields.get("name") or "unnamed"
+            track = _named(_("track %(number)s (%(name)s)"), i, fields)
             usable = [s for s in segs if len(s.xs) >= 2]
             if len(usable) < len(segs):
-                notes.append(f"track {i} ({name}): {len(segs) - len(usable)} empty or one-point "
-                             "segment(s) left out")
+                notes.append(Message(_("%(track)s: %(count)s empty or one-point segment(s) left "
+                                       "out"), track=track, count=len(segs) - len(usable)))
             if not usable:
-                notes.append(f"track {i} ({name}) has no points: left out")
+                notes.append(Message(_("%(track)s has no points: left out"), track=track))
                 continue
             with_ele, why = _elevation_usable(usable)
             if why:
-                notes.append(f"track {i} ({name}): {why}; stored without elevation")
+                notes.append(Message(_("%(track)s: %(why)s; stored without elevation"),
+                                     track=track, why=why))
             geom = shapely.MultiLineString([_line(s, with_ele) for s in usable])
             track_lines.append(shapely.force_2d(geom))
             geoms.append(geom)
@@ -192,20 +205,21 @@ class GPX:
                 time_start=next((s.first_time for s in usable if s.first_time), None),
                 time_end=next((s.last_time for s in reversed(usable) if s.last_time), None)))
         for points, fields, i in routes:
-            name = fields.get("name") or "unnamed"
+            route = _named(_("route %(number)s (%(name)s)"), i, fields)
             if points is None or len(points.xs) < 2:
-                notes.append(f"route {i} ({name}) has fewer than two points: left out")
+                notes.append(Message(_("%(route)s has fewer than two points: left out"),
+                                     route=route))
                 continue
-            with_ele, _ = _elevation_usable([points])
+            with_ele, _why = _elevation_usable([points])
             line = shapely.LineString(_line(points, with_ele))
             if track_lines and not options.keep_duplicate_routes:
                 flat = shapely.force_2d(line)
                 if any(_max_vertex_distance_m(flat, t) <= DUPLICATE_ROUTE_TOLERANCE_M
                        for t in track_lines):
-                    notes.append(
-                        f"route {i} ({name}) follows a track of the same file within "
-                        f"{DUPLICATE_ROUTE_TOLERANCE_M:.0f} m: not imported twice "
-                        "(--keep-duplicate-routes keeps it)")
+                    notes.append(Message(
+                        _("%(route)s follows a track of the same file within %(metres)s m: not "
+                          "imported twice (--keep-duplicate-routes keeps it)"),
+                        route=route, metres=round(DUPLICATE_ROUTE_TOLERANCE_M)))
                     continue
             geoms.append(shapely.MultiLineString([line]))
             rows.append(_described(fields, gpx_type="route"))
@@ -217,8 +231,10 @@ class GPX:
                 columns[key] = values
         return [SourceData(
             label=label, layer=path.stem, geometries=object_array(geoms), columns=columns,
-            crs=identify(f"EPSG:{WGS84}"), crs_reason="GPX coordinates are WGS 84 by definition",
-            encoding=EncodingChoice("utf-8", "GPX is XML: its declaration says the encoding"),
+            crs=identify(f"EPSG:{WGS84}"),
+            crs_reason=Message(_("GPX coordinates are WGS 84 by definition")),
+            encoding=EncodingChoice("utf-8", Message(
+                _("GPX is XML: its declaration says the encoding"))),
             notes=notes,
         )]
 
@@ -254,8 +270,10 @@ class GPX:
         try:
             lat, lon = float(el.get("lat")), float(el.get("lon"))
         except (TypeError, ValueError):
-            raise Refused(f"{label}: line {el.sourceline}: a point whose lat/lon "
-                          f"({el.get('lat')!r}, {el.get('lon')!r}) are not numbers") from None
+            raise Refused(Message(_("%(file)s: line %(line)s: a point whose lat/lon (%(lat)s, "
+                                    "%(lon)s) are not numbers"), file=label,
+                                  line=str(el.sourceline), lat=repr(el.get("lat")),
+                                  lon=repr(el.get("lon")))) from None
         ele = time = None
         for child in el:
             local = _local(child.tag)
@@ -263,8 +281,10 @@ class GPX:
                 try:
                     ele = float(child.text)
                 except ValueError:
-                    raise Refused(f"{label}: line {child.sourceline}: elevation "
-                                  f"{child.text.strip()!r} is not a number") from None
+                    raise Refused(Message(_("%(file)s: line %(line)s: elevation %(value)s is not "
+                                            "a number"), file=label,
+                                          line=str(child.sourceline),
+                                          value=repr(child.text.strip()))) from None
             elif local == "time" and child.text:
                 time = child.text.strip()
         return lon, lat, ele, time, (GPX._fields(el) if with_fields else {})

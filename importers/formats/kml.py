@@ -6,12 +6,14 @@ import warnings
 from pathlib import Path
 
 import numpy as np
+from django.utils.translation import gettext_noop as _
 from lxml import etree
 
 from geo.crs import WGS84, identify
 from importers.encoding import EncodingChoice
 from importers.exceptions import Refused
 from importers.formats.base import ReadOptions, SourceData, object_array, read_with_gdal
+from importers.messages import Message
 from importers.safety import check_xml
 
 # Fields GDAL's KML drivers add for KML's own elements; kept only when they say something.
@@ -108,16 +110,18 @@ class KML:
                 warnings.simplefilter("ignore")
                 layers = [name for name, _geom in pyogrio.list_layers(path)]
         except Exception as exc:  # noqa: BLE001 - GDAL's open errors
-            raise Refused(f"{label}: GDAL cannot read it as KML: {exc}") from None
+            raise Refused(Message(_("%(file)s: GDAL cannot read it as KML: %(error)s"),
+                                  file=label, error=str(exc))) from None
         if options.source_layer:
             if options.source_layer not in layers:
-                raise Refused(f"{label}: no folder {options.source_layer!r}; it has "
-                              + ", ".join(repr(n) for n in layers))
+                raise Refused(Message(_("%(file)s: no folder %(folder)s; it has %(folders)s"),
+                                      file=label, folder=repr(options.source_layer),
+                                      folders=", ".join(repr(n) for n in layers)))
             layers = [options.source_layer]
         groups = extended_data(data)
         sources = []
         for name in layers:
-            notes: list[str] = []
+            notes: list[Message] = []
             _meta, geoms, columns = read_with_gdal(path, f"{label}/{name}", layer=name,
                                                    notes=notes)
             if len(geoms) == 0:
@@ -130,8 +134,9 @@ class KML:
             sources.append(SourceData(
                 label=f"{label}/{name}", layer=name, geometries=np.asarray(geoms, dtype=object),
                 columns=columns, crs=identify(f"EPSG:{WGS84}"),
-                crs_reason="KML coordinates are WGS 84 by definition",
-                encoding=EncodingChoice("utf-8", "KML is XML: its declaration says the encoding"),
+                crs_reason=Message(_("KML coordinates are WGS 84 by definition")),
+                encoding=EncodingChoice("utf-8", Message(
+                    _("KML is XML: its declaration says the encoding"))),
                 notes=notes,
             ))
         return sources

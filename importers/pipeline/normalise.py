@@ -16,10 +16,12 @@ from typing import Any
 
 import numpy as np
 import shapely
+from django.utils.translation import gettext_noop as _
 
 from geo.crs import to_wgs84
 from importers import mapping as m
 from importers.formats.base import SourceData, drop_m, object_array
+from importers.messages import Message, severity_label, word
 from layers.i18n import LANGUAGE_CODES
 from layers.vocabulary import Activity, Category, LayerKind
 
@@ -39,7 +41,7 @@ class Issue:
     layer: str
     row: int | str  # a row number, or a short list of them for aggregated warnings
     field: str
-    reason: str
+    reason: Message
     severity: str = "error"  # error (row rejected) | repaired | warning
 
     def __post_init__(self) -> None:
@@ -47,11 +49,33 @@ class Issue:
             self.row = int(self.row)  # numpy indices must not reach JSON
 
     def as_dict(self) -> dict:
-        return self.__dict__.copy()
+        """As import runs keep it: the reason in English, and as a message to translate."""
+        return {"file": self.file, "layer": self.layer, "row": self.row, "field": self.field,
+                "reason": self.reason.english, "severity": self.severity,
+                "message": self.reason.as_json()}
+
+    def shown(self) -> dict:
+        """For a reader (the API): the reason in the active language."""
+        return {"file": self.file, "layer": self.layer, "row": self.row, "field": self.field,
+                "reason": str(self.reason), "severity": self.severity}
+
+    @property
+    def severity_label(self) -> str:
+        return severity_label(self.severity)
+
+    @property
+    def message(self) -> Message:
+        """Where and what: file, layer, row (or rows), field and reason."""
+        where = {"file": self.file, "layer": self.layer, "row": self.row,
+                 "field": self.field, "reason": self.reason}
+        if isinstance(self.row, str):
+            return Message(_("%(file)s, layer %(layer)s, rows %(row)s, %(field)s: %(reason)s"),
+                           **where)
+        return Message(_("%(file)s, layer %(layer)s, row %(row)s, %(field)s: %(reason)s"),
+                       **where)
 
     def __str__(self) -> str:
-        rows = f"rows {self.row}" if isinstance(self.row, str) else f"row {self.row}"
-        return f"{self.file}, layer {self.layer}, {rows}, {self.field}: {self.reason}"
+        return str(self.message)
 
 
 @dataclass
@@ -103,8 +127,9 @@ def _texts(values: np.ndarray) -> np.ndarray:
 
 
 def _rows_text(rows: np.ndarray) -> str:
+    # No words: the same text in every language ("1, 2, … 20 … (+5)").
     shown = ", ".join(str(int(r)) for r in rows[:SHOWN_ROWS])
-    return shown + (f" … ({len(rows):,} rows)" if len(rows) > SHOWN_ROWS else "")
+    return shown + (f" … (+{len(rows) - SHOWN_ROWS})" if len(rows) > SHOWN_ROWS else "")
 
 
 def _hash_ids(geoms: np.ndarray, kind: str) -> np.ndarray:
@@ -142,7 +167,8 @@ def normalise(source: SourceData, *, kind: str, field_map: dict[str, str],
 
     geoms, with_m = drop_m(source.geometries)
     if with_m:
-        notes.append(f"{label}: M (measure) values dropped from {with_m} geometries")
+        notes.append(Message(_("%(file)s: M (measure) values dropped from %(count)s "
+                               "geometries"), file=label, count=with_m))
     n = len(geoms)
     present = np.array([g is not None for g in geoms], dtype=bool)
     empty = ~present
@@ -150,15 +176,19 @@ def normalise(source: SourceData, *, kind: str, field_map: dict[str, str],
     type_ids = np.full(n, -1)
     type_ids[~empty] = shapely.get_type_id(geoms[~empty].astype(object))
     for i in np.flatnonzero(empty):
-        issue(first + i, "geometry", "no geometry (null or empty)")
+        issue(first + i, "geometry", Message(_("no geometry (null or empty)")))
 
     wrong_kind = (~empty) & ~np.isin(type_ids, list(ACCEPTED_TYPES[kind]))
     if wrong_kind.any():
         kinds = sorted({geoms[i].geom_type for i in np.flatnonzero(wrong_kind)})
-        other = "trails" if kind == LayerKind.ATTRACTIONS else "attractions"
-        notes.append(f"{label}: {int(wrong_kind.sum())} feature(s) of type {', '.join(kinds)} "
-                     f"are not {kind} and were left out (import the file into a layer of "
-                     f"kind {other} to get them)")
+        template = (_("%(file)s: %(count)s feature(s) of type %(types)s are not attractions "
+                      "and were left out (import the file into a layer of kind trails to get "
+                      "them)") if kind == LayerKind.ATTRACTIONS else
+                    _("%(file)s: %(count)s feature(s) of type %(types)s are not trails and "
+                      "were left out (import the file into a layer of kind attractions to get "
+                      "them)"))
+        notes.append(Message(template, file=label, count=int(wrong_kind.sum()),
+                             types=", ".join(kinds)))
     idx = np.flatnonzero((~empty) & ~wrong_kind)
     projected = np.empty(n, dtype=object)
     projected[idx] = to_wgs84(geoms[idx].astype(object), source.crs.crs)
@@ -172,10 +202,11 @@ def normalise(source: SourceData, *, kind: str, field_map: dict[str, str],
         np.abs(bounds[:, [0, 2]]) <= 180 + 1e-6).all(axis=1)
     for i in idx[~in_range[idx]]:
         issue(first + i, "geometry",
-              "coordinates are not numbers (NaN or infinite)" if not finite[i] else
-              f"coordinates out of range after conversion to WGS 84 (lon {bounds[i, 0]:.4g}.."
-              f"{bounds[i, 2]:.4g}, lat {bounds[i, 1]:.4g}..{bounds[i, 3]:.4g}): is the CRS "
-              "right?")
+              Message(_("coordinates are not numbers (NaN or infinite)")) if not finite[i] else
+              Message(_("coordinates out of range after conversion to WGS 84 (lon %(lon)s, "
+                        "lat %(lat)s): is the CRS right?"),
+                      lon=f"{bounds[i, 0]:.4g}..{bounds[i, 2]:.4g}",
+                      lat=f"{bounds[i, 1]:.4g}..{bounds[i, 3]:.4g}"))
     idx = idx[in_range[idx]]
 
     if kind == LayerKind.ATTRACTIONS:
@@ -197,7 +228,7 @@ def normalise(source: SourceData, *, kind: str, field_map: dict[str, str],
         ids = _texts(columns[id_field][take])
         missing = ids == ""
         for r in rows.rows[missing]:
-            issue(r, id_field, "no id value")
+            issue(r, id_field, Message(_("no id value")))
     else:
         ids = _hash_ids(out_geoms, kind)
         missing = np.zeros(len(take), dtype=bool)
@@ -216,7 +247,8 @@ def normalise(source: SourceData, *, kind: str, field_map: dict[str, str],
             if id_field:
                 for at in where[1:]:
                     issue(rows.rows[at], id_field,
-                          f"id {sid!r} is also on row {rows.rows[where[0]]}")
+                          Message(_("id %(id)s is also on row %(row)s"), id=repr(sid),
+                                  row=str(rows.rows[where[0]])))
                     keep[at] = False
             else:  # identical geometries without ids: number them in file order
                 for k, at in enumerate(where[1:], 2):
@@ -262,7 +294,7 @@ def _attraction_geometries(projected, type_ids, idx, first, issue):
         parts, owner = shapely.get_parts(projected[multipoints].astype(object),
                                          return_index=True)
         take.append(multipoints[owner])
-        _, start = np.unique(owner, return_index=True)
+        _values, start = np.unique(owner, return_index=True)
         numbers = np.arange(len(owner)) - np.repeat(start, np.diff(np.append(start,
                                                                              len(owner))))
         single = np.bincount(owner)[owner] == 1
@@ -278,12 +310,14 @@ def _attraction_geometries(projected, type_ids, idx, first, issue):
                       if p.geom_type in ("Polygon", "MultiPolygon")]
             if not pieces:
                 issue(first + polygons[k], "geometry",
-                      f"invalid polygon ({reason}) that cannot be repaired")
+                      Message(_("invalid polygon (%(problem)s) that cannot be repaired"),
+                              problem=reason))
                 ok[k] = False
                 continue
             polys[k] = shapely.MultiPolygon([q for p in pieces for q in shapely.get_parts(p)])
             issue(first + polygons[k], "geometry",
-                  f"invalid polygon ({reason}) repaired with make_valid", "repaired")
+                  Message(_("invalid polygon (%(problem)s) repaired with make_valid"),
+                          problem=reason), "repaired")
         single = shapely.get_type_id(polys) == POLYGON
         polys[single] = shapely.multipolygons(polys[single], indices=np.arange(single.sum()))
         take.append(polygons[ok])
@@ -302,14 +336,15 @@ def _trail_geometries(projected, idx, first, issue):
     ok = np.ones(len(lines), dtype=bool)
     zero = shapely.length(lines) == 0
     for k in np.flatnonzero(zero):
-        issue(first + idx[k], "geometry", "a line of zero length")
+        issue(first + idx[k], "geometry", Message(_("a line of zero length")))
         ok[k] = False
     parts_n = shapely.get_num_geometries(lines)
     for k in np.flatnonzero(ok & (parts_n > 1)):
         parts = [p for p in shapely.get_parts(lines[k]) if p.length > 0]
         if len(parts) < parts_n[k]:
             lines[k] = shapely.MultiLineString(parts)
-            issue(first + idx[k], "geometry", "zero-length parts left out", "repaired")
+            issue(first + idx[k], "geometry", Message(_("zero-length parts left out")),
+                  "repaired")
     return idx[ok], np.zeros(int(ok.sum()), dtype=np.int64), lines[ok]
 
 
@@ -343,17 +378,21 @@ def _map_fields(rows: Rows, columns, take, field_map, kind, label, layer, issues
             continue
         fn, default = CONTROLLED[fld]
         pairs = map_distinct(raw, _understood(fn))
-        values = object_array(default if v is None else v for v, _ in pairs)
-        bad = np.array([not ok for _, ok in pairs], dtype=bool)
+        values = object_array(default if v is None else v for v, _ok in pairs)
+        bad = np.array([not ok for _v, ok in pairs], dtype=bool)
         rows.fields[fld] = values
         if bad.any():
             rows.unknown[col] = object_array(np.where(bad, raw, None))
             for value in dict.fromkeys(raw[bad].tolist()):
                 where = rows.rows[bad & (raw == value)]
-                issues.append(Issue(label, layer, _rows_text(where), col,
-                                    f"{value!r} is not a known {fld}; stored as "
-                                    f"{default or 'empty'}, the original kept in properties",
-                                    "warning"))
+                stored = (Message(_("%(value)s is not a known %(field)s; stored as %(default)s, "
+                                    "the original kept in properties"), value=repr(value),
+                                  field=word(fld), default=default)
+                          if default else
+                          Message(_("%(value)s is not a known %(field)s; left empty, the "
+                                    "original kept in properties"), value=repr(value),
+                                  field=word(fld)))
+                issues.append(Issue(label, layer, _rows_text(where), col, stored, "warning"))
     default_field = "category" if kind == LayerKind.ATTRACTIONS else "activity"
     if default_field not in rows.fields:
         rows.fields[default_field] = np.full(len(take), CONTROLLED[default_field][1],
@@ -364,4 +403,4 @@ def _map_fields(rows: Rows, columns, take, field_map, kind, label, layer, issues
         unnamed &= values == ""
     if unnamed.any():
         issues.append(Issue(label, layer, _rows_text(rows.rows[unnamed]), "name",
-                            "no name in any language", "warning"))
+                            Message(_("no name in any language")), "warning"))

@@ -6,9 +6,12 @@ import hashlib
 import shutil
 from pathlib import Path
 
+from django.utils.translation import gettext_noop as _
+
 from importers.exceptions import Refused
 from importers.formats.shapefile import MEMBERS as SHAPEFILE_MEMBERS
 from importers.formats.shapefile import find_shapefiles
+from importers.messages import Message
 from importers.registry import FORMATS, format_for
 from importers.safety import Limits, check_size, unpack_zip
 
@@ -36,7 +39,8 @@ def working_copy(source: Path, workdir: Path, limits: Limits,
         if suffix == ".kmz":
             kmls = [p for p in unpacked if p.suffix.lower() == ".kml"]
             if not kmls:
-                raise Refused(f"{source.name}: a KMZ without a .kml document inside")
+                raise Refused(Message(_("%(file)s: a KMZ without a .kml document inside"),
+                                      file=source.name))
             doc = next((p for p in kmls if p.name.lower() == "doc.kml"), kmls[0])
             return doc, f"{source.name}/{doc.relative_to(workdir)}", fmt
         shps = find_shapefiles(workdir)
@@ -45,16 +49,18 @@ def working_copy(source: Path, workdir: Path, limits: Limits,
             if len(others) == 1:
                 inner = others[0]
                 return inner, f"{source.name}/{inner.relative_to(workdir)}", format_for(inner)
-            raise Refused(f"{source.name}: the archive holds no shapefile (.shp) "
-                          "and no single GPX, GeoJSON or KML file")
+            raise Refused(Message(_("%(file)s: the archive holds no shapefile (.shp) and no "
+                                    "single GPX, GeoJSON or KML file"), file=source.name))
         if source_layer:
             shps = [p for p in shps if p.stem == source_layer or p.name == source_layer]
             if not shps:
-                raise Refused(f"{source.name}: no shapefile named {source_layer!r} inside")
+                raise Refused(Message(_("%(file)s: no shapefile named %(name)s inside"),
+                                      file=source.name, name=repr(source_layer)))
         if len(shps) > 1:
             names = ", ".join(str(p.relative_to(workdir)) for p in shps)
-            raise Refused(f"{source.name}: the archive holds several shapefiles ({names}); "
-                          "choose one with --source-layer NAME")
+            raise Refused(Message(_("%(file)s: the archive holds several shapefiles (%(names)s); "
+                                    "choose one with --source-layer NAME"), file=source.name,
+                                  names=names))
         shp = shps[0]
         return shp, f"{source.name}/{shp.relative_to(workdir)}", fmt
     if suffix == ".shp":
@@ -64,7 +70,7 @@ def working_copy(source: Path, workdir: Path, limits: Limits,
                 shutil.copy2(member, workdir / member.name)
                 copied = True
         if not copied:
-            raise Refused(f"{source.name}: cannot read the file")
+            raise Refused(Message(_("%(file)s: cannot read the file"), file=source.name))
         return workdir / source.name, source.name, fmt
     target = workdir / source.name
     shutil.copy2(source, target)

@@ -14,12 +14,14 @@ import numpy as np
 import shapely
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
+from django.utils.translation import gettext_noop as _
 from shapely.geometry import shape
 
 from geo.crs import Identified, suggest
 from importers import mapping as m
 from importers.exceptions import Refused, RowErrors
 from importers.formats.base import ReadOptions, SourceData
+from importers.messages import Message, word
 from importers.models import ImportRun
 from importers.pipeline import writer
 from importers.pipeline.normalise import Issue, Rows, choose_id_field, normalise
@@ -58,14 +60,14 @@ class ImportResult:
     format: str
     label: str
     encoding: str
-    encoding_reason: str
+    encoding_reason: Message | None
     crs: str
-    crs_reason: str
+    crs_reason: Message
     mapping: dict[str, str]
     id_field: str | None
     counts: dict[str, int]
     issues: list[Issue]
-    notes: list[str]
+    notes: list[Message]
     preview: list[dict[str, Any]]
     run: ImportRun | None = None
     rows: Rows | None = field(default=None, repr=False)
@@ -95,29 +97,34 @@ def _resolve_crs(source: SourceData, partner: Partner) -> None:
     hints = suggest(bounds, territory)
     where = partner.name or partner.slug
     minx, miny, maxx, maxy = bounds
-    extent = (f"; its coordinates span x {minx:.6g}..{maxx:.6g}, y {miny:.6g}..{maxy:.6g}"
-              if present else "")
-    hint = (f"; these would place the data inside {where}: "
-            + ", ".join(h.label for h in hints[:4])) if hints else (
-        f"; none of the usual CRSs places it inside {where}")
-    hint = extent + hint
-    raise Refused(f"{source.label}: the file does not say its coordinate reference system "
-                  f"(no .prj); give it with --srs EPSG:n{hint}")
+    details = [Message(_("its coordinates span x %(x)s, y %(y)s"),
+                       x=f"{minx:.6g}..{maxx:.6g}", y=f"{miny:.6g}..{maxy:.6g}")
+               ] if present else []
+    details.append(
+        Message(_("these would place the data inside %(territory)s: %(crs)s"), territory=where,
+                crs=", ".join(h.label for h in hints[:4])) if hints else
+        Message(_("none of the usual CRSs places it inside %(territory)s"), territory=where))
+    raise Refused(Message(_("%(file)s: the file does not say its coordinate reference system "
+                            "(no .prj); give it with --srs EPSG:n; %(details)s"),
+                          file=source.label, details=Message.join(details)))
 
 
 def _ensure_layer(request: ImportRequest) -> Layer:
     layer = Layer.objects.filter(slug=request.layer_slug).select_for_update().first()
     if layer is None:
-        layer, _ = Layer.objects.get_or_create(
+        layer, _created = Layer.objects.get_or_create(
             slug=request.layer_slug,
             defaults={"partner": request.partner, "kind": request.kind,
                       "title_en": request.layer_slug.replace("-", " ").capitalize()})
         layer = Layer.objects.select_for_update().get(pk=layer.pk)
     if layer.partner_id != request.partner.pk:
-        raise Refused(f"layer {layer.slug!r} belongs to partner {layer.partner.slug!r}, "
-                      f"not {request.partner.slug!r}")
+        raise Refused(Message(_("layer %(layer)s belongs to partner %(owner)s, not "
+                                "%(partner)s"), layer=repr(layer.slug),
+                              owner=repr(layer.partner.slug), partner=repr(request.partner.slug)))
     if layer.kind != request.kind:
-        raise Refused(f"layer {layer.slug!r} holds {layer.kind}, not {request.kind}")
+        raise Refused(Message(_("layer %(layer)s holds %(held)s, not %(kind)s"),
+                              layer=repr(layer.slug), held=word(layer.kind),
+                              kind=word(request.kind)))
     return layer
 
 
@@ -143,7 +150,8 @@ def run_import(request: ImportRequest, progress: Progress | None = None) -> Impo
     except (Refused, RowErrors) as exc:
         if not request.dry_run:
             ImportRun.objects.create(
-                **run_info, status=ImportRun.Status.FAILED, error=str(exc),
+                **run_info, status=ImportRun.Status.FAILED, error=exc.message.english,
+                messages={"error": exc.message.as_json()},
                 duration_s=time.perf_counter() - t0,
                 issues=[i.as_dict() for i in getattr(exc, "issues", [])],
                 layer=Layer.objects.filter(slug=request.layer_slug).first())
@@ -157,9 +165,8 @@ def run_import(request: ImportRequest, progress: Progress | None = None) -> Impo
         run_info["options"]["layer_created"] = not layer_existed
         run = ImportRun.objects.create(
             **run_info, layer=layer, status=ImportRun.Status.SUCCEEDED, format=result.format,
-            encoding=result.encoding, encoding_reason=result.encoding_reason, crs=result.crs,
-            crs_reason=result.crs_reason, mapping=result.mapping,
-            notes=result.notes, issues=[i.as_dict() for i in result.issues],
+            encoding=result.encoding, crs=result.crs, mapping=result.mapping,
+            issues=[i.as_dict() for i in result.issues], **_kept_messages(result),
             layer_settings_before=layer.import_settings)
         counts = writer.write(rows=result.rows, layer_id=layer.pk, run_id=run.pk,
                               sync=request.sync)
@@ -172,6 +179,19 @@ def run_import(request: ImportRequest, progress: Progress | None = None) -> Impo
         layer.save(update_fields=["import_settings", "updated_at"])
     result.run = run
     return result
+
+
+def _kept_messages(result: ImportResult) -> dict[str, Any]:
+    """The reasons and notes as English text, and as messages to show in other languages."""
+    reason = result.encoding_reason
+    return {
+        "encoding_reason": reason.english if reason else "",
+        "crs_reason": result.crs_reason.english,
+        "notes": [n.english for n in result.notes],
+        "messages": {"encoding_reason": reason.as_json() if reason else None,
+                     "crs_reason": result.crs_reason.as_json(),
+                     "notes": [n.as_json() for n in result.notes]},
+    }
 
 
 def _run(request: ImportRequest, say: Progress) -> ImportResult:
@@ -190,10 +210,12 @@ def _run(request: ImportRequest, say: Progress) -> ImportResult:
                               keep_duplicate_routes=request.keep_duplicate_routes)
         sources = fmt.read(path, options, label=label)
     if not sources or all(len(s) == 0 for s in sources):
-        why = "; ".join(n for s in sources for n in s.notes)
-        raise Refused(f"{label}: the file holds no features" + (f" ({why})" if why else ""))
+        why = [n for s in sources for n in s.notes]
+        raise Refused(Message(_("%(file)s: the file holds no features (%(why)s)"), file=label,
+                              why=Message.join(why)) if why else
+                      Message(_("%(file)s: the file holds no features"), file=label))
     issues: list[Issue] = []
-    notes: list[str] = [n for s in sources for n in s.notes]
+    notes: list[Message] = [n for s in sources for n in s.notes]
     say(f"normalising {sum(len(s) for s in sources):,} features")
     all_rows: Rows | None = None
     field_map: dict[str, str] = {}
@@ -205,28 +227,32 @@ def _run(request: ImportRequest, say: Progress) -> ImportResult:
         id_field = choose_id_field(source.columns,
                                    request.id_field or saved.get("id_field"))
         if id_field and id_field not in source.columns:
-            raise Refused(f"{label}: no column {id_field!r} for the id; it has "
-                          + ", ".join(repr(c) for c in columns))
+            raise Refused(Message(_("%(file)s: no column %(column)s for the id; it has "
+                                    "%(columns)s"), file=label, column=repr(id_field),
+                                  columns=", ".join(repr(c) for c in columns)))
         rows = normalise(source, kind=kind, field_map=field_map, id_field=id_field,
                          issues=issues, notes=notes)
         all_rows = rows if all_rows is None else _concat(all_rows, rows)
     assert all_rows is not None
     outside = _outside_territory(all_rows, request.partner)
     if outside:
-        notes.append(f"{outside} of {len(all_rows)} features lie outside the territory of "
-                     f"{request.partner.name or request.partner.slug}: check the CRS and that "
-                     "this is the right partner")
+        notes.append(Message(_("%(count)s of %(total)s features lie outside the territory of "
+                               "%(partner)s: check the CRS and that this is the right partner"),
+                             count=outside, total=len(all_rows),
+                             partner=request.partner.name or request.partner.slug))
     errors = [i for i in issues if i.severity == "error"]
     if errors and not request.skip_invalid:
         raise RowErrors(errors)
     if len(all_rows) == 0:
-        raise Refused(f"{label}: no feature can be imported as {kind}"
-                      + (f" ({notes[-1]})" if notes else ""))
+        raise Refused(Message(_("%(file)s: no feature can be imported as %(kind)s (%(why)s)"),
+                              file=label, kind=word(kind), why=notes[-1]) if notes else
+                      Message(_("%(file)s: no feature can be imported as %(kind)s"),
+                              file=label, kind=word(kind)))
     first = sources[0]
     result = ImportResult(
         format=fmt.name, label=label,
         encoding=first.encoding.encoding if first.encoding else "",
-        encoding_reason=first.encoding.reason if first.encoding else "",
+        encoding_reason=first.encoding.reason if first.encoding else None,
         crs=first.crs.label, crs_reason=first.crs_reason, mapping=field_map, id_field=id_field,
         counts={"read": sum(len(s) for s in sources), "skipped": len(errors)},
         issues=issues, notes=notes, preview=_preview(all_rows))
@@ -240,11 +266,14 @@ def _field_map(request: ImportRequest, saved: dict, columns: list[str], kind: st
     allowed = set(m.target_fields(kind))
     for fld, col in request.field_map.items():
         if fld not in allowed:
-            raise Refused(f"--map {fld}={col}: {fld!r} is not a field of {kind}; use one of "
-                          + ", ".join(sorted(allowed)))
+            raise Refused(Message(_("--map %(mapping)s: %(field)s is not a field of %(kind)s; "
+                                    "use one of %(fields)s"), mapping=f"{fld}={col}",
+                                  field=repr(fld), kind=word(kind),
+                                  fields=", ".join(sorted(allowed))))
         if col not in columns:
-            raise Refused(f"--map {fld}={col}: {label} has no column {col!r}; it has "
-                          + ", ".join(repr(c) for c in columns))
+            raise Refused(Message(_("--map %(mapping)s: %(file)s has no column %(column)s; it "
+                                    "has %(columns)s"), mapping=f"{fld}={col}", file=label,
+                                  column=repr(col), columns=", ".join(repr(c) for c in columns)))
     mapping = m.auto_mapping(columns, kind, main_language)
     taken = {col for fld, col in explicit.items() if col in columns}
     mapping = {f: c for f, c in mapping.items() if c not in taken}
@@ -284,24 +313,31 @@ def _concat(a: Rows, b: Rows) -> Rows:
 def undo_last_import(*, layer: Layer) -> ImportRun:
     """Undo the layer's latest successful run: the layer is as it was before it."""
     if not Layer.objects.select_for_update().filter(pk=layer.pk).exists():
-        raise Refused(f"layer {layer.slug!r} no longer exists: there is no import left to undo")
+        raise Refused(Message(_("layer %(layer)s no longer exists: there is no import left to "
+                                "undo"), layer=repr(layer.slug)))
     # Runs after the latest succeeded one are all undone already, so undoing
     # it returns the layer to its state before it (undo can be repeated).
     run = layer.import_runs.filter(status=ImportRun.Status.SUCCEEDED).first()
     if run is None:
-        raise Refused(f"layer {layer.slug!r} has no import left to undo")
+        raise Refused(Message(_("layer %(layer)s has no import left to undo"),
+                              layer=repr(layer.slug)))
     try:
         # Checked now rather than at commit, so that the refusal can say what blocks it.
         with transaction.atomic(), connection.cursor() as cursor:
             cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
             writer.undo(run_id=run.pk, kind=layer.kind)
     except IntegrityError as exc:
-        table = getattr(getattr(exc.__cause__, "diag", None), "table_name", None) or "another table"
+        table = getattr(getattr(exc.__cause__, "diag", None), "table_name", None)
+        where = {"layer": repr(layer.slug), "run": str(run.pk)}
         raise Refused(
-            f"layer {layer.slug!r}: import run {run.pk} cannot be undone: features it created "
-            f"are now used in {table}"
-            + (" (stops of pilot routes: take them out of those routes first)"
-               if table == "routes_routestop" else "")) from None
+            Message(_("layer %(layer)s: import run %(run)s cannot be undone: features it "
+                      "created are now used in %(table)s (stops of pilot routes: take them out "
+                      "of those routes first)"), table=table, **where)
+            if table == "routes_routestop" else
+            Message(_("layer %(layer)s: import run %(run)s cannot be undone: features it "
+                      "created are now used in %(table)s"), table=table, **where) if table else
+            Message(_("layer %(layer)s: import run %(run)s cannot be undone: features it "
+                      "created are now used in another table"), **where)) from None
     layer_written.send(sender=undo_last_import, layer=layer)
     run.status = ImportRun.Status.UNDONE
     run.save(update_fields=["status"])

@@ -289,19 +289,28 @@ def test_panning_fetches_only_what_is_new(page, live_server, region):
     assert len(feature_requests(page)) == len(first) + len(after_pan)
 
 
-def test_a_dense_area_is_a_counted_bubble_until_zoomed_in(page, live_server, region):
-    sz, _sliven = region
-    layer = make_layer(sz, slug="dense")
+def _many_museums(layer, n: int, west: float, south: float) -> None:
+    """``n`` museums on a grid of 0.01° × 0.0114° from (west, south), 60 to a row."""
     with connection.cursor() as cur:
-        # 2,100 points on a 0.6° × 0.4° grid, all in one cell of zoom 7: more than a cell holds.
         cur.execute("""
             INSERT INTO layers_attraction (uid, layer_id, source_id, name, name_en, description,
                 category, location, address, website, phone, opening_hours, wheelchair,
                 properties, created_at, updated_at)
             SELECT gen_random_uuid(), %s, g::text, '', 'Site ' || g, '', 'museum',
-                   ST_SetSRID(ST_MakePoint(25.35 + (g %% 60) * 0.01, 42.25 + (g / 60) * 0.0114),
+                   ST_SetSRID(ST_MakePoint(%s + (g %% 60) * 0.01, %s + (g / 60) * 0.0114),
                               4326), '', '', '', '', '', '{}'::jsonb, now(), now()
-            FROM generate_series(0, 2099) g""", [layer.pk])
+            FROM generate_series(0, %s - 1) g""", [layer.pk, west, south, n])
+
+
+def _bubbles(page) -> list[int]:
+    _settle(page)
+    return [int(t.replace(",", "")) for t in page.locator(".atlas-dense").all_inner_texts()]
+
+
+def test_a_dense_area_is_a_counted_bubble_until_zoomed_in(page, live_server, region):
+    sz, _sliven = region
+    # 2,100 points on a 0.6° × 0.4° grid, all in one cell of zoom 7: more than a cell holds.
+    _many_museums(make_layer(sz, slug="dense"), 2100, 25.35, 42.25)
     _open(page, live_server, "lang=en&map=9/42.45/25.6", ready=".atlas-dense")
     bubble = page.locator(".atlas-dense").first
     count = int(bubble.inner_text().replace(",", ""))
@@ -313,6 +322,46 @@ def test_a_dense_area_is_a_counted_bubble_until_zoomed_in(page, live_server, reg
     page.evaluate("() => window.atlasMap.setView([42.45, 25.6], 14, {animate: false})")
     page.wait_for_selector(f"{MARKERS}[title^='Site ']", timeout=10_000)
     assert page.locator(".atlas-dense").count() == 0
+
+
+def test_a_bubble_counts_only_the_partners_and_kinds_switched_on(page, live_server, region):
+    sz, sliven = region
+    _many_museums(make_layer(sz, slug="sz-dense"), 2100, 25.35, 42.25)
+    _many_museums(make_layer(sliven, slug="sliven-dense"), 300, 26.1, 42.6)
+    # One cell of zoom 7 (25.3°–28.1° E, 41.0°–43.1° N) holds them all, with the region's
+    # 3 attractions and 2 trails: 2,405 features, 2,103 of them Stara Zagora's.
+    _open(page, live_server, "lang=en&map=9/42.45/25.6", ready=".atlas-dense")
+    assert _bubbles(page) == [2405]
+    both_at = page.locator(".atlas-dense").bounding_box()
+
+    page.uncheck("#atlas-partner-sliven")
+    assert _bubbles(page) == [2103]
+    assert page.locator(".atlas-dense").get_attribute("title") == \
+        "2,103 features here: zoom in to see them"
+    page.uncheck("#atlas-kind-attraction")
+    assert _bubbles(page) == [1]  # Stara Zagora's trail
+    page.check("#atlas-kind-attraction")
+    page.check("#atlas-partner-sliven")
+    page.uncheck("#atlas-partner-stara-zagora")
+    assert _bubbles(page) == [302]  # Sliven's 301 attractions and its trail
+    # The bubble sits among what it counts: Sliven lies east of Stara Zagora.
+    assert page.locator(".atlas-dense").bounding_box()["x"] > both_at["x"] + 50
+
+    page.uncheck("#atlas-kind-attraction")
+    page.uncheck("#atlas-kind-trail")
+    page.uncheck("#atlas-kind-route")
+    assert _bubbles(page) == []
+    for box in ("#atlas-kind-attraction", "#atlas-kind-trail", "#atlas-kind-route",
+                "#atlas-partner-stara-zagora"):
+        page.check(box)
+    assert _bubbles(page) == [2405]
+    # Counts are asked for once per choice: switching back asks for nothing new.
+    asked = len(feature_requests(page))
+    page.uncheck("#atlas-partner-sliven")
+    page.check("#atlas-partner-sliven")
+    page.uncheck("#atlas-partner-sliven")
+    assert _bubbles(page) == [2103]
+    assert len(feature_requests(page)) == asked
 
 
 def test_locate_me_shows_where_you_are(new_page, live_server, region):
@@ -334,7 +383,7 @@ def test_controls_and_markers_are_reachable_by_keyboard(page, live_server, regio
         page.keyboard.press("Tab")
         reached.add(page.evaluate("""() => {
             const e = document.activeElement;
-            return e.id || e.getAttribute('title') || e.className || e.tagName;
+            return e.id || e.getAttribute('title') || e.getAttribute('class') || e.tagName;
         }"""))
         if wanted <= reached:
             break
@@ -344,6 +393,50 @@ def test_controls_and_markers_are_reachable_by_keyboard(page, live_server, regio
     page.keyboard.press("Enter")
     page.locator(".atlas-popup-name").wait_for(timeout=5_000)
     assert page.locator(".atlas-popup-name").inner_text() == "Blue Rocks"
+
+
+def _tab_to(page, label: str, tries: int = 80) -> None:
+    for _ in range(tries):
+        page.keyboard.press("Tab")
+        if page.evaluate("() => document.activeElement.getAttribute('aria-label')") == label:
+            return
+    raise AssertionError(f"{label!r} is not in the tab order")
+
+
+def test_trails_in_view_are_reachable_by_keyboard_and_enter_opens_their_popup(
+        page, live_server, region):
+    _open(page, live_server, f"lang=en&{OVERVIEW}")
+    _tab_to(page, "Cycle way")
+    focused = page.evaluate("""() => { const e = document.activeElement;
+        return [e.tagName, e.getAttribute('role'), e.getAttribute('class')]; }""")
+    assert focused[0] == "path" and focused[1] == "button" and "atlas-trail" in focused[2]
+    page.keyboard.press("Enter")
+    popup = page.locator(".leaflet-popup-content .atlas-popup")
+    popup.wait_for(timeout=5_000)
+    assert popup.locator(".atlas-popup-name").inner_text() == "Cycle way"
+    assert popup.locator(".atlas-popup-kind").inner_text() == "Cycling · Easy"
+    # The popup takes the focus, so its link is the next thing Enter follows; Escape
+    # closes it and gives the focus back to the trail.
+    assert page.evaluate("() => document.activeElement.className") == "atlas-popup-link"
+    page.keyboard.press("Escape")
+    popup.wait_for(state="detached", timeout=5_000)
+    assert page.evaluate("() => document.activeElement.getAttribute('aria-label')") == \
+        "Cycle way"
+    page.keyboard.press(" ")
+    popup.wait_for(timeout=5_000)
+    assert popup.locator(".atlas-popup-name").inner_text() == "Cycle way"
+
+
+def test_only_the_lines_in_view_are_in_the_tab_order(page, live_server, region):
+    _open(page, live_server, f"lang=en&{OVERVIEW}")
+    tabindex = "p => document.querySelector(`path[aria-label='${p}']`).getAttribute('tabindex')"
+    assert page.evaluate(tabindex, "Path") == "0"
+    assert page.evaluate(tabindex, "Cycle way") == "0"
+    # Around Stara Zagora's trail only: Sliven's is drawn but out of view.
+    page.evaluate("() => window.atlasMap.setView([42.35, 25.45], 11, {animate: false})")
+    _settle(page)
+    assert page.evaluate(tabindex, "Path") == "0"
+    assert page.evaluate(tabindex, "Cycle way") is None
 
 
 def test_the_explorer_is_usable_on_a_phone(new_page, live_server, region):

@@ -87,3 +87,46 @@ def test_the_route_page_fits_a_phone(browser, live_server, demo):
     map_box = page.locator(".route-map").bounding_box()
     assert map_box["width"] > 300 and map_box["height"] > 300
     context.close()
+
+
+def _focused(page) -> dict:
+    return page.evaluate("""() => { const e = document.activeElement;
+        return {tag: e.tagName, name: e.getAttribute('aria-label') || e.textContent.trim(),
+                role: e.getAttribute('role')}; }""")
+
+
+def test_each_route_on_the_list_map_is_one_named_link_for_the_keyboard(page, live_server,
+                                                                        demo):
+    page.goto(f"{live_server.url}/routes/?lang=en")
+    page.wait_for_selector(".folium-map[data-routes-loaded='6']")
+    page.focus("#f-season")
+    stops = []
+    for _ in range(40):
+        page.keyboard.press("Tab")
+        focused = _focused(page)
+        if focused["tag"] == "path":
+            stops.append(focused)
+        if focused["name"] == "Zoom in":
+            break
+    # Six starts, each named after its route; the lines (the same routes) are not stops.
+    assert len(stops) == 6 and all(s["role"] == "link" and s["name"] for s in stops)
+    page.keyboard.press("Shift+Tab")
+    page.keyboard.press("Shift+Tab")
+    name = _focused(page)["name"]
+    page.keyboard.press("Enter")
+    page.wait_for_selector("h1")
+    page.wait_for_url("**/routes/*/")
+    assert page.locator("h1").inner_text() == name
+
+
+def test_the_attractions_along_a_route_are_named_for_screen_readers(page, live_server, demo):
+    # Beside its stops, this route passes the Dimitar Dobrovich Art Gallery.
+    page.goto(f"{live_server.url}/routes/sliven-tuida-and-the-blue-rocks/?lang=en")
+    page.wait_for_selector(".folium-map[data-route-loaded='1']")
+    unnamed = page.eval_on_selector_all(
+        ".leaflet-container path", "els => els.filter(e => (e.tabIndex >= 0 || "
+        "e.getAttribute('aria-describedby') !== null || e.matches('.atlas-along')) "
+        "&& !e.getAttribute('aria-label')).length")
+    assert unnamed == 0
+    assert page.locator("path.atlas-along").get_attribute("aria-label") == \
+        "Dimitar Dobrovich Art Gallery"

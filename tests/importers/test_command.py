@@ -5,11 +5,14 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+from io import StringIO
 from pathlib import Path
 
 import pytest
 import shapely
+from django.core.management import call_command
 from django.db import connection
+from django.utils import translation
 
 from layers.models import Attraction
 from tests.importers.builders import write_shapefile
@@ -95,3 +98,15 @@ def test_unknown_partner_and_bad_map_are_explained(partners, sites):
     done = manage("import_layer", str(sites), "--partner", "drome", "--layer", "l",
                   "--kind", "attractions", "--map", "name_fr")
     assert done.returncode != 0 and "write FIELD=COLUMN" in done.stderr
+
+
+def test_the_command_line_speaks_english_whatever_language_is_active(partners, sites):
+    out = StringIO()
+    with translation.override("fr"):  # as a web process serving a French page would have it
+        call_command("import_layer", str(sites), partner="drome", layer="drome-sites",
+                     kind="attractions", dry_run=True, stdout=out, verbosity=0)
+    text = out.getvalue()
+    assert "CRS       EPSG:4326 (WGS 84) (from the .prj file)" in text
+    assert "encoding  cp1252 (no .cpg and no code page in the DBF header; the bytes read as " \
+           "Latin text in cp1252)" in text
+    assert "d’après" not in text

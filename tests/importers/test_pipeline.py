@@ -219,7 +219,7 @@ def test_invalid_polygon_is_repaired_and_reported(tmp_path, partners):
     path = write_shapefile(tmp_path, "park", [bowtie], {"IME": ["Аязмото"]}, epsg=4326)
     result = _import(path, partners["stara-zagora"])
     repaired = [i for i in result.issues if i.severity == "repaired"]
-    assert len(repaired) == 1 and "Self-intersection" in repaired[0].reason
+    assert len(repaired) == 1 and "Self-intersection" in str(repaired[0].reason)
     park = Attraction.objects.get()
     assert park.footprint.valid and park.footprint.num_geom == 2
     assert park.footprint.contains(park.location)
@@ -275,8 +275,9 @@ def test_a_route_and_the_track_along_it_make_one_trail(tmp_path, partners):
     path.write_text(ROUTE_AND_TRACK, encoding="utf-8")
     result = _import(path, partners["stara-zagora"], layer_slug="sz-trails", kind="trails")
     assert result.counts["created"] == 1
-    assert any("route 1" in n and "not imported twice" in n for n in result.notes)
-    assert any("1 feature(s) of type Point" in n for n in result.notes)
+    notes = [str(n) for n in result.notes]
+    assert any("route 1" in n and "not imported twice" in n for n in notes)
+    assert any("1 feature(s) of type Point" in n for n in notes)
     trail = Trail.objects.get()
     assert trail.name_bg == "Към Бедечка (записан)"
     assert trail.geom.num_geom == 2 and trail.max_elevation_m == 380
@@ -306,7 +307,7 @@ def test_geojson_with_an_old_crs_member(tmp_path, partners):
     path = tmp_path / "theatre.geojson"
     path.write_text(json.dumps(doc, ensure_ascii=False), encoding="utf-8")
     result = _import(path, partners["larissa"], layer_slug="lar")
-    assert result.crs.startswith("EPSG:2100") and "crs member" in result.crs_reason
+    assert result.crs.startswith("EPSG:2100") and "crs member" in str(result.crs_reason)
     a = Attraction.objects.get()
     assert (a.location.x, a.location.y) == pytest.approx((22.41526, 39.64032), abs=1e-6)
     assert a.name_el == "Αρχαίο Θέατρο" and a.source_id == "7"
@@ -349,7 +350,7 @@ def test_a_layer_of_another_partner_or_kind_is_refused(tmp_path, partners):
 
 def test_features_far_outside_the_partner_are_reported(tmp_path, partners):
     result = _import(_sites_shp(tmp_path, SITES), partners["drome"], layer_slug="wrong")
-    assert any("3 of 3 features lie outside" in n for n in result.notes)
+    assert any("3 of 3 features lie outside" in str(n) for n in result.notes)
 
 
 def test_imported_features_appear_in_the_regional_layer(tmp_path, client, partners):

@@ -13,6 +13,7 @@ from django.contrib.auth.models import User
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.test import override_settings
+from django.utils import translation
 from rest_framework.authtoken.models import Token
 
 from importers.models import ImportRun
@@ -191,3 +192,104 @@ def test_purge_uploads_command_deletes_only_old_uploads(tmp_path):
         call_command("purge_uploads", "--hours", "24", stdout=out)
     assert "1 upload(s)" in out.getvalue()
     assert not old.exists() and young.exists() and keep.exists()
+
+
+# --- in the reader's language ----------------------------------------------------------
+
+def _zip_of(shp) -> bytes:
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w") as zf:
+        for member in shp.parent.iterdir():
+            zf.write(member, member.name)
+    return buf.getvalue()
+
+
+@pytest.fixture
+def untidy(tmp_path):
+    """A cp1251 shapefile without .cpg: one row without a name, one unknown category."""
+    shp = write_shapefile(tmp_path / "untidy", "sites",
+                          [shapely.Point(25.62 + i / 100, 42.42) for i in range(3)],
+                          {"IME": ["Античен форум", "", "Зоопарк"], "VID": ["museum", "zoo",
+                                                                            "xyz"],
+                           "ID": [1, 2, 3]}, epsg=4326, encoding="cp1251", keep_cpg=False)
+    return _zip_of(shp)
+
+
+def test_the_preview_gives_its_reasons_in_bulgarian(client, editor, partners, untidy):
+    client.force_login(editor)
+    response = client.post("/import/?lang=bg", _form(partners["stara-zagora"], untidy))
+    page = client.get(response["Location"]).content.decode()  # the language is remembered
+    assert ("cp1251 — няма .cpg и заглавната част на DBF не посочва кодова таблица; "
+            "байтовете се четат като текст на кирилица в cp1251") in page
+    assert "EPSG:4326 (WGS 84) — от файла .prj" in page
+    assert "предупреждение: sites.zip/sites.shp, слой sites, редове 2, name: няма име на нито " \
+           "един език" in page
+    assert "не е позната стойност за „категория“" in page
+    assert "the bytes read as" not in page and "no name in any language" not in page
+
+
+def test_a_report_is_read_in_the_readers_language_not_the_importers(client, editor, partners,
+                                                                   untidy):
+    client.force_login(editor)
+    preview = client.post("/import/?lang=fr", _form(partners["stara-zagora"], untidy))
+    client.post(preview["Location"], {"confirm": "1"})
+    run = ImportRun.objects.get()
+    # Kept in English for the command line and the admin, with the messages beside.
+    assert run.crs_reason == "from the .prj file"
+    assert {i["field"]: i["reason"] for i in run.issues}["name"] == "no name in any language"
+
+    report = client.get(f"/import/runs/{run.pk}/?lang=el").content.decode()
+    assert "EPSG:4326 (WGS 84) — από το αρχείο .prj" in report
+    assert ("δεν υπάρχει .cpg ούτε κωδικοσελίδα στην κεφαλίδα του DBF· τα byte διαβάζονται "
+            "ως κυριλλικό κείμενο σε cp1251") in report
+    assert "<td>προειδοποίηση</td>" in report
+    assert "χωρίς όνομα σε καμία γλώσσα" in report
+    assert "δεν είναι γνωστή τιμή για «κατηγορία»" in report
+    assert "Αναίρεση αυτής της εισαγωγής" in report
+
+
+def test_a_refusal_without_prj_is_explained_in_greek(client, editor, partners, tmp_path):
+    shp = write_shapefile(tmp_path / "noprj", "noprj", [shapely.Point(25.62, 42.42)],
+                          {"IME": ["Форум"]}, epsg=None)
+    client.force_login(editor)
+    response = client.post("/import/", _form(partners["stara-zagora"], _zip_of(shp)))
+    page = client.get(response["Location"] + "?lang=el").content.decode()
+    assert "Αυτό το αρχείο δεν μπορεί να εισαχθεί." in page
+    assert ("sites.zip/noprj.shp: το αρχείο δεν δηλώνει το σύστημα συντεταγμένων του (δεν "
+            "υπάρχει .prj)· δώστε το με --srs EPSG:n· οι συντεταγμένες του εκτείνονται σε "
+            "x 25.62..25.62, y 42.42..42.42· αυτά τα συστήματα θα τοποθετούσαν τα δεδομένα "
+            "μέσα στην περιοχή") in page
+    assert "EPSG:4326 (WGS 84)" in page
+
+
+def test_api_refusals_and_reports_speak_the_language_asked_for(client, editor, partners,
+                                                               untidy):
+    token = Token.objects.create(user=editor)
+    auth = {"HTTP_AUTHORIZATION": f"Token {token.key}"}
+    junk = client.post("/api/imports/", _form(partners["stara-zagora"], b"junk"),
+                       HTTP_ACCEPT_LANGUAGE="fr", **auth)
+    assert junk.status_code == 400
+    assert junk.json()["error"] == \
+        "sites.zip : ce n’est pas une archive zip, ou elle est tronquée"
+
+    done = client.post("/api/imports/", _form(partners["stara-zagora"], untidy), **auth).json()
+    assert done["crs"]["reason"] == "from the .prj file"  # no language asked for: English
+    report = client.get(f"/api/imports/{done['id']}/", {"lang": "bg"}, **auth).json()
+    assert report["crs"]["reason"] == "от файла .prj"
+    unnamed = next(i for i in report["issues"] if i["field"] == "name")
+    assert unnamed["reason"] == "няма име на нито един език"
+    assert unnamed["severity"] == "warning"  # a code, for scripts
+
+
+def test_runs_from_before_messages_were_kept_show_their_english_text(partners):
+    run = ImportRun.objects.create(
+        layer_slug="old", status="failed", started_at="2026-01-01T00:00Z", file_name="old.zip",
+        sha256="0" * 64, file_size=1, encoding_reason="", crs_reason="",
+        error="old.zip: not a zip archive, or a truncated one",
+        issues=[{"file": "old.shp", "layer": "old", "row": 2, "field": "geometry",
+                 "reason": "no geometry (null or empty)", "severity": "error"}])
+    with translation.override("bg"):
+        texts = run.translated()
+    assert texts["error"] == "old.zip: not a zip archive, or a truncated one"
+    assert texts["issues"][0]["reason"] == "no geometry (null or empty)"
+    assert texts["issues"][0]["severity_label"] == "грешка"

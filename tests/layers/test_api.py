@@ -58,7 +58,7 @@ def test_pages_have_totals_and_links(client, world):
                                                              "radius"),
     ({"radius": 100}, "radius"), ({"category": "castle,spaceport"}, "category"),
     ({"activity": "flying"}, "activity"), ({"updated_since": "yesterday"}, "updated_since"),
-    ({"lang": "de"}, "lang"), ({"bbox": "1,2"}, "bbox"),
+    ({"lang": "de"}, "lang"), ({"bbox": "1,2"}, "bbox"), ({"kind": "castle"}, "kind"),
 ])
 def test_bad_parameters_are_400_naming_the_parameter(client, world, params, param):
     response = client.get("/api/regional-layer/", params)
@@ -89,6 +89,16 @@ def test_filters_by_partner_layer_category_and_activity(client, world):
     # Attractions have no activity: the filter leaves only trails.
     assert _names(client.get("/api/regional-layer/", {"activity": "walking"})) == [
         "To Ayazmoto"]
+
+
+def test_the_regional_layer_filters_by_kind_and_counts_only_those(client, world):
+    trails = client.get("/api/regional-layer/", {"kind": "trail", "limit": 1}).json()
+    assert trails["numberMatched"] == 1
+    assert trails["features"][0]["properties"]["name"] == "To Ayazmoto"
+    sz = client.get("/api/regional-layer/", {"kind": "attraction,route", "limit": 1,
+                                             "partner": "stara-zagora"}).json()
+    assert sz["numberMatched"] == 3  # zoo, forum, museum: no trail, no Larissa
+    assert client.get("/api/regional-layer/", {"limit": 1}).json()["numberMatched"] == 5
 
 
 def test_updated_since(client, world):

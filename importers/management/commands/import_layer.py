@@ -7,6 +7,7 @@ import time
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
+from django.utils import translation
 
 from geo.crs import CrsError, identify
 from importers.exceptions import Refused, RowErrors
@@ -45,6 +46,11 @@ class Command(BaseCommand):
                             help="GPX: keep routes that retrace a track of the same file")
 
     def handle(self, *args, **opts):
+        # The command line speaks English, whatever the language of the partner's data.
+        with translation.override("en"):
+            self._handle(**opts)
+
+    def _handle(self, **opts):
         path: Path = opts["file"]
         if not path.exists():
             raise CommandError(f"{path}: no such file")

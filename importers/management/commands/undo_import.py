@@ -1,4 +1,5 @@
 from django.core.management.base import BaseCommand, CommandError
+from django.utils import translation
 
 from importers.exceptions import Refused
 from importers.pipeline import undo_last_import
@@ -12,6 +13,11 @@ class Command(BaseCommand):
         parser.add_argument("--layer", required=True, help="layer slug")
 
     def handle(self, *args, **opts):
+        # The command line speaks English, whatever the language of the partner's data.
+        with translation.override("en"):
+            self._handle(**opts)
+
+    def _handle(self, **opts):
         try:
             layer = Layer.objects.get(slug=opts["layer"])
         except Layer.DoesNotExist:

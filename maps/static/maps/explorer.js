@@ -221,6 +221,10 @@
         });
       } else {
         layer = L.geoJSON(f, { style: function () { return lineStyle(p); } });
+        layer.eachLayer(function (part) {
+          // Leaflet draws a new <path> each time a line is added to the map.
+          part.on("add", function () { keyboardLine(part, layer, p); });
+        });
       }
       // Popups open below the search box and the buttons at the top, never under them.
       layer.bindPopup(function () { return popupContent(f); }, {
@@ -232,6 +236,74 @@
       registry.set(f.id, rec);
       return rec;
     }
+
+    // --- keyboard ---
+
+    // Trails and routes are SVG paths: those in view are in the tab order (the rest
+    // are not, so that Tab does not walk a whole region's lines), named for screen
+    // readers, and Enter or Space opens the popup a click opens.
+    function keyboardLine(part, group, p) {
+      var path = part.getElement();
+      if (!path) return;
+      path.setAttribute("role", "button");
+      path.setAttribute("aria-label", p.name || kindLabel(p));
+      path.atlasOpen = function () {
+        // Where the line comes nearest the middle of the view, so the popup is in view.
+        var centre = map.latLngToLayerPoint(map.getCenter());
+        var near = part.closestLayerPoint(centre);
+        group.openPopup(near ? map.layerPointToLatLng(near) : map.getCenter());
+      };
+      lineFocusable(part, map.getBounds());
+    }
+
+    function lineFocusable(part, view) {
+      var path = part.getElement();
+      if (!path) return;
+      if (view.intersects(part.getBounds())) path.setAttribute("tabindex", "0");
+      else path.removeAttribute("tabindex");
+    }
+
+    function linesInView() {
+      var view = map.getBounds();
+      lines.eachLayer(function (group) {
+        group.eachLayer(function (part) { lineFocusable(part, view); });
+      });
+    }
+
+    // A popup opened from the keyboard takes the focus (its link, else its close button),
+    // Escape closes it, and the focus goes back to the feature it belongs to.
+    var keyboardOpener = null;
+    container.addEventListener("keydown", function (e) {
+      var t = e.target;
+      if (e.key !== "Enter" && e.key !== " ") return;
+      // Forgotten if no popup follows (a bubble's Enter zooms instead).
+      setTimeout(function () { keyboardOpener = null; }, 300);
+      if (t.atlasOpen) {
+        e.preventDefault();
+        keyboardOpener = t;
+        t.atlasOpen();
+      } else if (t.classList && t.classList.contains("leaflet-marker-icon")) {
+        keyboardOpener = t;
+        if (e.key === " ") { e.preventDefault(); t.click(); }  // Leaflet answers Enter only
+      }
+    });
+    map.on("popupopen", function (e) {
+      var opener = keyboardOpener, box = e.popup.getElement();
+      keyboardOpener = null;
+      if (!opener || !box) return;
+      var target = box.querySelector(".atlas-popup-link")
+        || box.querySelector(".leaflet-popup-close-button");
+      if (target) target.focus({ preventScroll: true });
+      box.addEventListener("keydown", function (k) {
+        if (k.key === "Escape") { k.preventDefault(); map.closePopup(e.popup); }
+      });
+      e.popup.once("remove", function () {
+        var now = document.activeElement;
+        if (opener.isConnected && (!now || now === document.body || box.contains(now))) {
+          opener.focus({ preventScroll: true });
+        }
+      });
+    });
 
     function show(recs) {
       var markers = [];
@@ -319,7 +391,7 @@
       }).then(function (fc) {
         if (fc.numberMatched > fc.numberReturned) {
           cells.set(key, "dense");
-          makeBubble(key, b, fc);
+          makeBubble(key, b, bbox, fc);
         } else {
           cells.set(key, "done");
           show(fc.features.map(addFeature));
@@ -331,27 +403,29 @@
       }).finally(function () { busy(-1); });
     }
 
-    function makeBubble(key, bounds, fc) {
-      // Placed at the middle of the sample the cell returned, not of the cell itself.
+    // Where a sample of features lies: the middle of its points, else of the cell.
+    function sampleCentre(fc, bounds) {
       var lat = 0, lon = 0, n = 0;
       fc.features.forEach(function (f) {
         if (f.geometry && f.geometry.type === "Point") {
           lon += f.geometry.coordinates[0]; lat += f.geometry.coordinates[1]; n++;
         }
       });
-      var at = n ? L.latLng(lat / n, lon / n) : bounds.getCenter();
-      var count = fc.numberMatched.toLocaleString(options.lang);
-      var title = fmt(ui.dense, { count: count });
-      var marker = L.marker(at, {
-        keyboard: true, title: title,
-        icon: L.divIcon({ className: "marker-cluster marker-cluster-large atlas-dense",
-                          html: "<div><span>" + count + "</span></div>", iconSize: [48, 48] })
-      });
+      return n ? L.latLng(lat / n, lon / n) : bounds.getCenter();
+    }
+
+    function makeBubble(key, bounds, bbox, fc) {
+      var marker = L.marker(sampleCentre(fc, bounds), { keyboard: true });
       marker.cellZoom = +key.split("/")[0];
+      marker.bbox = bbox;
+      marker.cellBounds = bounds;
+      // What the bubble shows for each choice of the layer panel ("" = everything):
+      // {count, at}, or "loading" while the API counts it.
+      marker.counts = { "": { count: fc.numberMatched, at: marker.getLatLng() } };
       // Four zoom levels in, the grid is two levels finer than the dense cell: its
       // sixteen children come one by one, each likely small enough to come complete.
       function zoomIn() {
-        map.setView(at, Math.min(map.getMaxZoom(), marker.cellZoom + 4));
+        map.setView(marker.getLatLng(), Math.min(map.getMaxZoom(), marker.cellZoom + 4));
       }
       marker.on("click", zoomIn);
       marker.on("keypress", function (e) { if (e.originalEvent.key === "Enter") zoomIn(); });
@@ -359,11 +433,57 @@
       showBubbles();
     }
 
+    // The API's filters for what the layer panel shows: null when it shows every kind
+    // of feature of every partner, so that a bubble's first count serves.
+    function bubbleFilter() {
+      var kinds = ["attraction", "trail", "route"].filter(function (k) { return state.kinds[k]; });
+      if (kinds.length === 3 && state.partners === null) return null;
+      var f = {};
+      if (kinds.length < 3) f.kind = kinds.join(",");
+      if (state.partners !== null) f.partner = state.partners.slice().sort().join(",");
+      return f;
+    }
+
+    function drawBubble(m, count, at) {
+      var text = count.toLocaleString(options.lang);
+      var title = fmt(ui.dense, { count: text });
+      m.setLatLng(at);
+      m.setIcon(L.divIcon({ className: "marker-cluster marker-cluster-large atlas-dense",
+                            html: "<div><span>" + text + "</span></div>", iconSize: [48, 48] }));
+      m.options.title = title;
+      if (m.getElement()) m.getElement().title = title;
+    }
+
+    // A bubble counts only the kinds and partners switched on: the count for another
+    // choice is asked for once (a first page of the cell with the same filters).
+    function countBubble(m, filter, fkey) {
+      m.counts[fkey] = "loading";
+      var q = { bbox: m.bbox, limit: PROBE_LIMIT };
+      Object.keys(filter).forEach(function (k) { q[k] = filter[k]; });
+      getJSON(query(q)).then(function (fc) {
+        m.counts[fkey] = { count: fc.numberMatched, at: sampleCentre(fc, m.cellBounds) };
+        showBubbles();
+      }).catch(function (err) {
+        delete m.counts[fkey];
+        console.error("Atlas: could not count features", err);
+      });
+    }
+
     function showBubbles() {
       var z = cellZoom();
-      var any = state.kinds.attraction || state.kinds.trail || state.kinds.route;
+      var filter = bubbleFilter();
+      var none = !(state.kinds.attraction || state.kinds.trail || state.kinds.route)
+        || (state.partners !== null && state.partners.length === 0);
+      var fkey = filter ? new URLSearchParams(filter).toString() : "";
       bubbles.forEach(function (m) {
-        var want = any && m.cellZoom === z;
+        var want = !none && m.cellZoom === z;
+        var known = want ? m.counts[fkey] : null;
+        if (want && known === undefined) countBubble(m, filter, fkey);
+        want = want && known && known !== "loading" && known.count > 0;
+        if (want && m.shownFor !== fkey) {
+          drawBubble(m, known.count, known.at);
+          m.shownFor = fkey;
+        }
         if (want && !denseLayer.hasLayer(m)) denseLayer.addLayer(m);
         if (!want && denseLayer.hasLayer(m)) denseLayer.removeLayer(m);
       });
@@ -743,7 +863,7 @@
         maxZoom: 15, animate: false
       });
     }
-    map.on("moveend", function () { load(); writeState(); });
+    map.on("moveend", function () { load(); linesInView(); writeState(); });
     map.on("zoomend", showBubbles);
     writeState();
 

@@ -22,6 +22,17 @@
       iconSize: [28, 28], iconAnchor: [14, 14] });
   }
 
+  // Leaflet 1.9 puts every path with a tooltip in the tab order (the tooltip opens on
+  // focus): such a path needs a name, or a screen reader meets an empty stop.
+  function nameWhenDrawn(layer, name, role) {
+    layer.on("add", function () {
+      var el = layer.getElement();
+      if (!el) return;
+      el.setAttribute("aria-label", name);
+      el.setAttribute("role", role);
+    });
+  }
+
   function list(map, o) {
     var group = L.featureGroup().addTo(map);
     getJSON(o.routesUrl).then(function (fc) {
@@ -43,14 +54,32 @@
             line.setStyle({ color: "#a93226", weight: 4 });
           });
         }
+        // Keyboards reach each route once, by its start (below): the line leaves the tab
+        // order, as the list beside the map links every route too.
+        line.eachLayer(function (part) {
+          part.on("add", function () {
+            var el = part.getElement();
+            if (el) el.setAttribute("tabindex", "-1");
+          });
+        });
         line.addTo(group);
-        // The start, so that short routes are visible on the whole region's map.
+        // The start, so that short routes are visible on the whole region's map; a link
+        // to the route's page for the mouse and the keyboard alike.
         var first = f.geometry.coordinates[0][0];
-        L.circleMarker([first[1], first[0]], { radius: 6, color: "#fff", weight: 2,
+        var start = L.circleMarker([first[1], first[0]], { radius: 6, color: "#fff", weight: 2,
           fillColor: "#a93226", fillOpacity: 1, className: "atlas-route-start" })
           .bindTooltip(f.properties.name).on("click", function () {
             window.location.href = link.href;
-          }).addTo(group);
+          });
+        nameWhenDrawn(start, f.properties.name, "link");
+        start.on("add", function () {
+          var el = start.getElement();
+          el.setAttribute("tabindex", "0");
+          el.addEventListener("keydown", function (e) {
+            if (e.key === "Enter") window.location.href = link.href;
+          });
+        });
+        start.addTo(group);
       });
       if (group.getLayers().length) map.fitBounds(group.getBounds(), { padding: [20, 20] });
       map.getContainer().setAttribute("data-routes-loaded", String(fc.features.length));
@@ -67,9 +96,11 @@
       var along = L.layerGroup().addTo(map);
       f.properties.along_the_way.forEach(function (a) {
         if (a.is_stop) return;
-        L.circleMarker([a.location[1], a.location[0]], { radius: 6, color: "#fff", weight: 2,
-          fillColor: "#1f4e79", fillOpacity: 0.9, className: "atlas-along" })
-          .bindTooltip(a.name).addTo(along);
+        var near = L.circleMarker([a.location[1], a.location[0]], { radius: 6, color: "#fff",
+          weight: 2, fillColor: "#1f4e79", fillOpacity: 0.9, className: "atlas-along" })
+          .bindTooltip(a.name);
+        nameWhenDrawn(near, a.name, "img");
+        near.addTo(along);
       });
       f.properties.stops.forEach(function (s) {
         var label = document.createElement("span");
