@@ -395,6 +395,31 @@ def test_controls_and_markers_are_reachable_by_keyboard(page, live_server, regio
     assert page.locator(".atlas-popup-name").inner_text() == "Blue Rocks"
 
 
+def test_the_map_controls_come_before_the_features_in_the_tab_order(page, live_server, region):
+    """Search and the layer panel are reached first, not after every marker and line."""
+    _open(page, live_server, f"lang=en&{OVERVIEW}")
+    order = []
+    for _ in range(80):
+        page.keyboard.press("Tab")
+        order.append(page.evaluate("""() => {
+            const e = document.activeElement;
+            return e.id || e.getAttribute('title') || e.getAttribute('aria-label') || ''; }"""))
+        if "Blue Rocks" in order and "atlas-search-input" in order:
+            break
+    assert order.index("atlas-search-input") < order.index("Blue Rocks")
+    assert order.index("atlas-kind-trail") < order.index("Blue Rocks")
+
+
+def test_a_cluster_says_how_many_features_it_holds(page, live_server, region):
+    """Zoomed out, the sights cluster: a screen reader hears words, not a bare "3"."""
+    _open(page, live_server, "lang=en&map=6/42.55/25.95", ready=".marker-cluster")
+    cluster = page.locator(".leaflet-marker-pane .marker-cluster").first
+    count = cluster.locator("[aria-hidden=true]").inner_text()
+    assert count in {"2", "3"}
+    assert cluster.locator(".atlas-sr").inner_text() == \
+        f"{count} features here: zoom in to see them"
+
+
 def _tab_to(page, label: str, tries: int = 80) -> None:
     for _ in range(tries):
         page.keyboard.press("Tab")

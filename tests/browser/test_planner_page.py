@@ -135,3 +135,20 @@ def test_the_report_prints_the_map_and_the_tables(page, live_server, world):
 def test_the_planner_uses_no_host_but_the_platform_and_the_basemap(page, live_server, world):
     _open(page, live_server, "/planner/")
     assert page.requested_hosts <= {"127.0.0.1", "localhost", *BASEMAP_HOSTS}
+
+
+def test_on_a_phone_the_planner_fits_and_its_map_areas_are_named(page, live_server, world,
+                                                                  sub_areas):
+    """At 390×844 the page does not scroll sideways (the map's layer control once widened
+    it to 442 px), and every area and gap the keyboard reaches on the map says what it is."""
+    page.set_viewport_size({"width": 390, "height": 844})
+    _open(page, live_server, "/planner/?partner=testland&lang=en")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    # Chromium lets the keyboard reach a path Leaflet listens to for focus (its tooltip
+    # opens then): every interactive one.
+    names = page.evaluate("""() => Array.from(document.querySelectorAll(
+        '.planner-map .leaflet-overlay-pane path.leaflet-interactive'))
+        .map(p => p.getAttribute('aria-label'))""")
+    assert names and all(names), names
+    assert any(n.startswith("Gap 1, ") and "km²" in n for n in names), names
+    assert any("Attractions per 100 km²" in n for n in names), names

@@ -83,6 +83,11 @@
       document.body.insertAdjacentHTML("beforeend", HATCH);
     }
     var container = map.getContainer();
+    // Leaflet puts its controls after the map's panes: Tab would pass every area and gap
+    // before the zoom buttons and the layer panel. First in the page, they come first; on
+    // screen they stay where they are.
+    var controlBox = container.querySelector(".leaflet-control-container");
+    if (controlBox) container.insertBefore(controlBox, container.firstChild);
     var form = document.getElementById("planner-form");
     var tables = document.getElementById("planner-tables");
     var status = document.getElementById("planner-status");
@@ -105,10 +110,27 @@
                className: "planner-area" };
     }
 
+    // Leaflet 1.9 puts a path with a tooltip in the tab order (the tooltip opens on
+    // focus): the path is named with its tooltip's text, or a screen reader meets an
+    // empty stop.
+    function named(layer, tip) {
+      layer.on("add", function () {
+        var path = layer.getElement();
+        if (!path) return;
+        var lines = Array.prototype.map.call(tip().childNodes, function (n) {
+          return n.textContent;
+        });
+        path.setAttribute("aria-label", lines.join(", "));
+        path.setAttribute("role", "img");
+      });
+    }
+
     var areas = L.geoJSON(null, {
       style: areaStyle,
       onEachFeature: function (f, layer) {
-        layer.bindTooltip(function () { return areaTooltip(f.properties); }, { sticky: true });
+        var tip = function () { return areaTooltip(f.properties); };
+        layer.bindTooltip(tip, { sticky: true });
+        named(layer, tip);
       }
     }).addTo(map);
     // The reach is the territory less its gaps: shown on demand, off at first.
@@ -116,14 +138,18 @@
     var gaps = L.geoJSON(null, {
       style: GAP_STYLE,
       onEachFeature: function (f, layer) {
-        layer.bindTooltip(function () { return gapTooltip(f.properties); }, { sticky: true });
+        var tip = function () { return gapTooltip(f.properties); };
+        layer.bindTooltip(tip, { sticky: true });
+        named(layer, tip);
       }
     }).addTo(map);
     var overlays = {};
     overlays[labels.layers.areas] = areas;
     overlays[labels.layers.reach] = reach;
     overlays[labels.layers.gaps] = gaps;
-    L.control.layers(null, overlays, { collapsed: false, position: "topright" }).addTo(map);
+    // Open beside a wide map; on a phone folded into its button, or it hides the map.
+    L.control.layers(null, overlays, { collapsed: container.clientWidth < 600,
+                                       position: "topright" }).addTo(map);
 
     var legend = L.control({ position: "bottomright" });
     legend.onAdd = function () {

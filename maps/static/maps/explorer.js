@@ -125,7 +125,19 @@
 
     var boundaries = L.featureGroup().addTo(map);
     var cluster = L.markerClusterGroup({
-      showCoverageOnHover: false, maxClusterRadius: 50, chunkedLoading: true
+      showCoverageOnHover: false, maxClusterRadius: 50, chunkedLoading: true,
+      // markercluster's own icon, with words a screen reader can say: the number alone,
+      // read out as "16", says nothing.
+      iconCreateFunction: function (c) {
+        var n = c.getChildCount();
+        var count = n.toLocaleString(options.lang);
+        var size = n < 10 ? "small" : n < 100 ? "medium" : "large";
+        return L.divIcon({
+          html: '<div><span aria-hidden="true">' + count + '</span><span class="atlas-sr">'
+            + escapeAttr(fmt(ui.dense, { count: count })) + "</span></div>",
+          className: "marker-cluster marker-cluster-" + size, iconSize: L.point(40, 40)
+        });
+      }
     }).addTo(map);
     var lines = L.featureGroup().addTo(map);
     var denseLayer = L.layerGroup().addTo(map);
@@ -848,6 +860,11 @@
     var locate = new LocateControl().addTo(map);
     var layersControl = new LayersControl().addTo(map);
     new LegendControl().addTo(map);
+    // Leaflet puts its controls after the map's panes: Tab would pass every marker and
+    // line before reaching the search or the layer panel. Placed first in the page, they
+    // come first; on screen they stay where they are (positioned, above the panes).
+    var controls = container.querySelector(".leaflet-control-container");
+    if (controls) container.insertBefore(controls, container.firstChild);
 
     // --- start ---
 
