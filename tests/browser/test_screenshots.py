@@ -62,3 +62,33 @@ def test_screenshots_of_the_embed(new_page, live_server, demo, size):
     page.wait_for_selector("[data-ready=true] .leaflet-marker-pane > *", timeout=15_000)
     assert page.locator("path.atlas-boundary").count() == 1
     screenshot(page, f"embed-{size}")
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_screenshots_of_the_route_list(new_page, live_server, demo, size):
+    page = _size(new_page, size)
+    page.goto(f"{live_server.url}/routes/?lang=fr")
+    page.wait_for_selector(".folium-map[data-routes-loaded='6']", timeout=15_000)
+    assert page.locator(".route-card").count() == 6
+    screenshot(page, f"route-list-{size}")
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_screenshots_of_a_route_page(new_page, live_server, demo, size):
+    page = _size(new_page, size)
+    page.goto(f"{live_server.url}/routes/valley-of-the-thracian-kings-and-shipka/?lang=en")
+    page.wait_for_selector(".folium-map[data-route-loaded='1']", timeout=15_000)
+    page.wait_for_selector("#route-profile-chart svg path.profile-line", timeout=15_000)
+    screenshot(page, f"route-page-{size}")
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_screenshots_of_the_planner(new_page, live_server, demo, size):
+    page = _size(new_page, size)
+    page.goto(f"{live_server.url}/planner/?partner=sliven&lang=el")
+    page.wait_for_selector(".folium-map[data-state=ready] path.planner-gap", timeout=30_000)
+    assert page.evaluate("document.documentElement.scrollWidth") <= SIZES[size]["width"]
+    # The map zooms to the partner once the gaps are drawn: wait until it has.
+    page.wait_for_function("() => !document.querySelector('.leaflet-zoom-anim')")
+    page.wait_for_timeout(300)
+    screenshot(page, f"planner-{size}")
