@@ -63,6 +63,10 @@ def _kind_query(kind: Kind, f: FeatureFilters, params: list, *,
     """
 
 
+WHOLE_ROWS_FROM = 256
+"""Pages of one kind this long or longer sort whole rows (see ``features_page``)."""
+
+
 class _Utf8(Loader):
     """Text as PostgreSQL sent it (UTF-8 bytes): a page goes to the client unchanged."""
 
@@ -79,7 +83,9 @@ def features_page(*, kinds: list[str], filters: FeatureFilters, lang: str, limit
     400 kB, which decoding and encoding again cost as much as the rest of the view.
     """
     params: list = []
-    whole = len(kinds) == 1
+    # A page that is most of what matches is cheapest read once, whole rows sorted; a
+    # small page of many matches (a map's first 64 of a cell) is cheapest cut from ids.
+    whole = len(kinds) == 1 and limit >= WHOLE_ROWS_FROM
     found = [(KINDS[k], q) for k in kinds
              if (q := _kind_query(KINDS[k], filters, params, whole=whole))]
     if not found:
