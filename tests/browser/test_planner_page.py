@@ -150,5 +150,5 @@ def test_on_a_phone_the_planner_fits_and_its_map_areas_are_named(page, live_serv
         '.planner-map .leaflet-overlay-pane path.leaflet-interactive'))
         .map(p => p.getAttribute('aria-label'))""")
     assert names and all(names), names
-    assert any(n.startswith("Gap 1, ") and "km²" in n for n in names), names
+    assert any(n.startswith("Gap 1 · Testland, ") and "km²" in n for n in names), names
     assert any("Attractions per 100 km²" in n for n in names), names

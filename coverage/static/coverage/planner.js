@@ -172,9 +172,18 @@
       return box;
     }
 
+    // Each partner's gaps are numbered from 1: the partner's name tells them apart.
+    function partnerName(slug) {
+      var hit = (lastAreas ? lastAreas.features : []).filter(function (f) {
+        return f.properties.level === "partner" && f.properties.key === slug;
+      })[0];
+      return hit ? hit.properties.name : slug;
+    }
+
     function gapTooltip(p) {
       var box = el("div", "planner-tip");
-      box.appendChild(el("strong", null, labels.gap + " " + p.rank));
+      box.appendChild(el("strong", null, labels.gap + " " + p.rank + " · " +
+                                         partnerName(p.partner)));
       box.appendChild(el("div", null, number.format(p.area_km2) + " km²"));
       if (p.touches && p.touches.length) {
         box.appendChild(el("div", null, labels.touches + ": " +
