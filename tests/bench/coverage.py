@@ -67,31 +67,37 @@ def _make_data(isolated_share: float) -> None:
     per_partner = N_ATTRACTIONS // 4
     in_towns = int(per_partner * (1 - isolated_share))
     with connection.cursor() as cur:
+        # The same data every run: random() is drawn in one fixed order (partners by id,
+        # rows by number, no parallel workers), before any join can reorder the rows.
+        # (Joined first, the same seed once gave 60, 68 or 71 gaps.)
+        cur.execute("SET max_parallel_workers_per_gather = 0")
         cur.execute("SELECT setseed(0.2026)")
         # Towns: centres inside each territory, each with its own spread (0.3 to 2 km).
         cur.execute(f"""
             CREATE TEMP TABLE bench_town AS
-            SELECT p.id AS partner_id, row_number() OVER (PARTITION BY p.id) AS n,
-                   d.geom AS centre, 300 + 1700 * random() ^ 2 AS spread
-            FROM layers_partner p, ST_Dump(ST_GeneratePoints(
-                ST_Transform(p.boundary, {LAEA_EUROPE}), %s, 7)) d""", [TOWNS_PER_PARTNER])
+            SELECT partner_id, n, centre, 300 + 1700 * random() ^ 2 AS spread
+            FROM (SELECT p.id AS partner_id, d.path[1] AS n, d.geom AS centre
+                  FROM layers_partner p, ST_Dump(ST_GeneratePoints(
+                      ST_Transform(p.boundary, {LAEA_EUROPE}), %s, 7)) d
+                  ORDER BY p.id, d.path[1] OFFSET 0) t""", [TOWNS_PER_PARTNER])
+        cur.execute("""
+            CREATE TEMP TABLE bench_draw AS
+            SELECT g, sqrt(-2 * ln(1 - random())) AS r1, 2 * pi() * random() AS a1
+            FROM generate_series(1, %s) g ORDER BY g""", [in_towns])
         cur.execute(f"""
             INSERT INTO layers_attraction (uid, layer_id, source_id, name, name_en, description,
                 category, location, address, website, phone, opening_hours, wheelchair,
                 properties, created_at, updated_at)
-            SELECT gen_random_uuid(), l.id, 't' || g, 'Site ' || g, 'Site ' || g, '',
-                   (%s::text[])[1 + g %% %s],
-                   ST_Transform(ST_Translate(t.centre,
-                       t.spread * sqrt(-2 * ln(1 - random())) * cos(2 * pi() * random()),
-                       t.spread * sqrt(-2 * ln(1 - random())) * sin(2 * pi() * random())),
-                       {WGS84}),
+            SELECT gen_random_uuid(), l.id, 't' || b.g, 'Site ' || b.g, 'Site ' || b.g, '',
+                   (%s::text[])[1 + b.g %% %s],
+                   ST_Transform(ST_Translate(t.centre, t.spread * b.r1 * cos(b.a1),
+                                             t.spread * b.r1 * sin(b.a1)), {WGS84}),
                    '', '', '', '', '', '{{}}', now(), now()
-            FROM generate_series(1, %s) g
-            JOIN bench_town t ON t.n = 1 + g %% %s
+            FROM bench_draw b
+            JOIN bench_town t ON t.n = 1 + b.g %% %s
             JOIN layers_layer l ON l.partner_id = t.partner_id AND l.kind = 'attractions'
                  AND l.slug LIKE %s""",
-                    [CATEGORIES, len(CATEGORIES), in_towns, TOWNS_PER_PARTNER,
-                     PREFIX + "%-attractions"])
+                    [CATEGORIES, len(CATEGORIES), TOWNS_PER_PARTNER, PREFIX + "%-attractions"])
         cur.execute("""
             INSERT INTO layers_attraction (uid, layer_id, source_id, name, name_en, description,
                 category, location, address, website, phone, opening_hours, wheelchair,
@@ -106,27 +112,35 @@ def _make_data(isolated_share: float) -> None:
                     [CATEGORIES, len(CATEGORIES), PREFIX + "%-attractions",
                      per_partner - in_towns])
         # Trails: walks of 12 to 30 steps of 500 m leaving a town, turning gently.
+        cur.execute("""
+            CREATE TEMP TABLE bench_head AS
+            SELECT g, 2 * pi() * random() AS heading, 12 + (random() * 18)::int AS steps
+            FROM generate_series(1, %s) g""", [N_TRAILS])
+        cur.execute("""
+            CREATE TEMP TABLE bench_walk AS
+            SELECT h.g, t.partner_id, t.centre, h.heading, h.steps
+            FROM bench_head h
+            JOIN bench_town t ON t.n = 1 + (h.g * 7) %% %s
+               AND t.partner_id = (SELECT id FROM layers_partner
+                                   ORDER BY id OFFSET h.g %% 4 LIMIT 1)
+            ORDER BY h.g""", [TOWNS_PER_PARTNER])
         cur.execute(f"""
             INSERT INTO layers_trail (uid, layer_id, source_id, name, name_en, description,
                 activity, difficulty, geom, properties, created_at, updated_at)
             SELECT gen_random_uuid(), l.id, 'w' || w.g, 'Trail', 'Trail', '', 'hiking', '',
                    ST_Multi(ST_Transform(w.line, {WGS84})), '{{}}', now(), now()
             FROM (
-                SELECT g, t.partner_id, (
-                    SELECT ST_MakeLine(ST_Translate(t.centre, x, y) ORDER BY i) FROM (
+                SELECT w.g, w.partner_id, (
+                    SELECT ST_MakeLine(ST_Translate(w.centre, x, y) ORDER BY i) FROM (
                         SELECT i, sum(500 * cos(a)) OVER (ORDER BY i) AS x,
                                   sum(500 * sin(a)) OVER (ORDER BY i) AS y
-                        FROM (SELECT i, heading + sum(0.6 * (random() - 0.5))
+                        FROM (SELECT i, w.heading + sum(0.6 * (random() - 0.5))
                                          OVER (ORDER BY i) AS a
-                              FROM generate_series(1, steps) i) turns) walk) AS line
-                FROM generate_series(1, %s) g
-                CROSS JOIN LATERAL (SELECT 2 * pi() * random() AS heading,
-                                           12 + (random() * 18)::int AS steps) r
-                JOIN bench_town t ON t.n = 1 + (g * 7) %% %s
-                   AND t.partner_id = (SELECT id FROM layers_partner
-                                       ORDER BY id OFFSET g %% 4 LIMIT 1)) w
+                              FROM generate_series(1, w.steps) i) turns) walk) AS line
+                FROM bench_walk w OFFSET 0) w
             JOIN layers_layer l ON l.partner_id = w.partner_id AND l.kind = 'trails'
-                 AND l.slug LIKE %s""", [N_TRAILS, TOWNS_PER_PARTNER, PREFIX + "%-trails"])
+                 AND l.slug LIKE %s""", [PREFIX + "%-trails"])
+        cur.execute("DROP TABLE bench_head, bench_walk, bench_draw")
         cur.execute("DROP TABLE bench_town")
         # Sub-areas: each territory cut by a grid of SUB_AREA_KM squares, as municipalities.
         cur.execute(f"""
@@ -144,6 +158,7 @@ def _make_data(isolated_share: float) -> None:
                 AS g) f
             WHERE ST_Intersects(c.geom, ST_Transform(p.boundary, {LAEA_EUROPE}))
               AND NOT ST_IsEmpty(f.g)""", [PREFIX, SUB_AREA_KM * 1000])
+        cur.execute("RESET max_parallel_workers_per_gather")
         cur.execute("ANALYZE layers_attraction; ANALYZE layers_trail")
 
 
