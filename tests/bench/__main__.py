@@ -15,16 +15,16 @@ import sys
 
 
 def _clear_leftovers() -> None:
-    """Every benchmark deletes its data when it ends, but one that was interrupted leaves
-    it behind, and the explorer or a bbox page would then measure more data than it says
-    (1,150,000 attractions instead of 50,000, once). The benchmark database is its own:
-    it starts empty of layers and routes."""
+    """A benchmark that was interrupted leaves its data behind (and the coverage one keeps
+    the demo data it measures with), and the explorer or a bbox page would then measure
+    more data than it says (1,150,000 attractions instead of 50,000, once). The benchmark
+    database is its own: it starts empty of layers and routes."""
     from layers.models import Layer
     from routes.models import PilotRoute
 
     left = list(Layer.objects.values_list("slug", flat=True))
     if left:
-        print(f"Deleting layers left by an interrupted run: {', '.join(sorted(left))}")
+        print(f"Deleting the layers an earlier run left: {', '.join(sorted(left))}")
     PilotRoute.objects.all().delete()
     Layer.objects.all().delete()
 
