@@ -42,7 +42,7 @@ INSTALLED_APPS = [
     "layers",
     "importers",
     "routes",
-    "coverage",
+    "planner",  # label "coverage": the planners' coverage analysis
     "maps",
 ]
 

@@ -7,7 +7,7 @@ from routes import views as route_views
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/routes/", include("routes.urls")),
-    path("", include("coverage.urls")),
+    path("", include("planner.urls")),
     path("api/", include("layers.urls")),
     path("api/imports/", include("importers.api_urls")),
     path("import/", include("importers.urls")),

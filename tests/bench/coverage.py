@@ -29,14 +29,14 @@ from collections.abc import Callable
 
 from django.db import connection
 
-from coverage.models import AreaLayer
-from coverage.params import CoverageQuery
-from coverage.selectors import DISC_FACTOR, QUAD_SEGS, analyse, coverage_gaps
 from geo.crs import LAEA_EUROPE, WGS84
 from layers import services
 from layers.demo import DEMO_DIR, load_demo
 from layers.models import Layer, Partner
 from layers.vocabulary import LayerKind, Visibility
+from planner.models import AreaLayer
+from planner.params import CoverageQuery
+from planner.selectors import DISC_FACTOR, QUAD_SEGS, analyse, coverage_gaps
 from routes.demo import load_demo_routes
 
 N_ATTRACTIONS = 10_000

@@ -6,8 +6,8 @@ import re
 
 import pytest
 
-from coverage.params import CoverageQuery
-from coverage.selectors import analyse
+from planner.params import CoverageQuery
+from planner.selectors import analyse
 from tests.browser.conftest import BASEMAP_HOSTS
 from tests.coverage.world import make_sub_areas, make_world
 from tests.factories import make_attraction, make_layer, make_partner
@@ -48,7 +48,7 @@ def _cell(page, table: str, row: str, column: int = 1) -> str:
 def _percent(share: float) -> str:
     from django.utils import translation
 
-    from coverage.templatetags.coverage_tags import percent
+    from planner.templatetags.coverage_tags import percent
 
     with translation.override("en"):
         return percent(share)

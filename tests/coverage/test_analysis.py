@@ -6,9 +6,9 @@ import pytest
 import shapely
 from django.contrib.gis.geos import GEOSGeometry
 
-from coverage.params import CoverageQuery
-from coverage.selectors import DISC_FACTOR, analyse, coverage_gaps
 from geo.crs import WGS84
+from planner.params import CoverageQuery
+from planner.selectors import DISC_FACTOR, analyse, coverage_gaps
 from tests.coverage.world import (
     EAST,
     GEOD,

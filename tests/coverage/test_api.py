@@ -9,9 +9,9 @@ import pytest
 import shapely
 from shapely.geometry import shape
 
-from coverage.params import CoverageQuery
-from coverage.selectors import analyse
 from layers.demo import DEMO_DIR, load_demo
+from planner.params import CoverageQuery
+from planner.selectors import analyse
 from routes.demo import load_demo_routes
 from tests.coverage.world import TERRITORY, lonlat
 

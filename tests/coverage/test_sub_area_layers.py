@@ -8,8 +8,8 @@ from django.contrib.gis.geos import MultiPolygon, Polygon
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
-from coverage.models import AreaLayer
 from layers.vocabulary import LayerKind
+from planner.models import AreaLayer
 from tests.factories import make_attraction, make_layer, make_partner
 
 pytestmark = pytest.mark.django_db

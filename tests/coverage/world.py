@@ -25,10 +25,10 @@ from django.contrib.gis.geos import GEOSGeometry, LineString, MultiLineString
 from django.utils import timezone
 from pyproj import Geod, Transformer
 
-from coverage.models import AreaLayer
 from geo.crs import LAEA_EUROPE, WGS84
 from layers.models import Attraction, Trail
 from layers.vocabulary import LayerKind, Visibility
+from planner.models import AreaLayer
 from routes.services import StopSpec, route_compose
 from routes.vocabulary import RouteStatus
 from tests.factories import make_attraction, make_layer, make_partner

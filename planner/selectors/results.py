@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from coverage.params import CoverageQuery
+from planner.params import CoverageQuery
 
 
 def _per_100(value: float, area_km2: float) -> float:

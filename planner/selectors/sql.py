@@ -8,10 +8,10 @@ from __future__ import annotations
 
 import json
 
-from coverage.params import CoverageQuery
 from geo.crs import LAEA_EUROPE, WGS84
 from layers.selectors import translated
 from layers.vocabulary import Visibility
+from planner.params import CoverageQuery
 
 OUTLINE_DECIMALS = 6  # about 0.1 m, as the rest of the API
 

@@ -18,8 +18,12 @@ from rest_framework import serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from coverage import selectors
-from coverage.params import (
+from layers.api import GEOJSON, LANG
+from layers.exceptions import BadParameter
+from layers.params import parse_lang
+from layers.vocabulary import Category
+from planner import selectors
+from planner.params import (
     DEFAULT_RADIUS_KM,
     KINDS,
     MAX_RADIUS_KM,
@@ -29,11 +33,7 @@ from coverage.params import (
     parse_query,
     parse_table,
 )
-from coverage.selectors import AreaStats, Coverage
-from layers.api import GEOJSON, LANG
-from layers.exceptions import BadParameter
-from layers.params import parse_lang
-from layers.vocabulary import Category
+from planner.selectors import AreaStats, Coverage
 
 QUESTION = [
     LANG,

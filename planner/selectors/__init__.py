@@ -14,10 +14,10 @@ and not part of a sub-area layer.
 
 from __future__ import annotations
 
-from coverage.params import CoverageQuery
-from coverage.selectors.reach import DISC_FACTOR, QUAD_SEGS, coverage_gaps, smallest_gap_m2
-from coverage.selectors.results import AreaStats, Coverage, Gap, Gaps
-from coverage.selectors.statistics import area_statistics, category_counts, missing_categories
+from planner.params import CoverageQuery
+from planner.selectors.reach import DISC_FACTOR, QUAD_SEGS, coverage_gaps, smallest_gap_m2
+from planner.selectors.results import AreaStats, Coverage, Gap, Gaps
+from planner.selectors.statistics import area_statistics, category_counts, missing_categories
 
 __all__ = ["DISC_FACTOR", "QUAD_SEGS", "AreaStats", "Coverage", "Gap", "Gaps", "analyse",
            "area_statistics", "category_counts", "coverage_gaps", "missing_categories",

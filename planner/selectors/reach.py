@@ -27,9 +27,10 @@ import math
 
 from django.db import connection
 
-from coverage.params import CoverageQuery
-from coverage.selectors.results import Gap, Gaps
-from coverage.selectors.sql import (
+from geo.crs import LAEA_EUROPE, WGS84
+from planner.params import CoverageQuery
+from planner.selectors.results import Gap, Gaps
+from planner.selectors.sql import (
     OUTLINE_DECIMALS,
     area_cte,
     attraction_filter,
@@ -39,7 +40,6 @@ from coverage.selectors.sql import (
     named,
     trail_filter,
 )
-from geo.crs import LAEA_EUROPE, WGS84
 from routes.vocabulary import RouteStatus
 
 QUAD_SEGS = 8

@@ -12,10 +12,15 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
-from coverage import selectors
-from coverage.api import GAPS_LISTED
-from coverage.builders import map_parts, planner_map
-from coverage.params import (
+from layers.exceptions import BadParameter
+from layers.i18n import fallback_chain
+from layers.models import Partner
+from layers.params import parse_lang
+from layers.vocabulary import OSM_TAG, Category
+from planner import selectors
+from planner.api import GAPS_LISTED
+from planner.builders import map_parts, planner_map
+from planner.params import (
     DEFAULT_RADIUS_KM,
     KINDS,
     MAX_RADIUS_KM,
@@ -23,11 +28,6 @@ from coverage.params import (
     CoverageQuery,
     parse_query,
 )
-from layers.exceptions import BadParameter
-from layers.i18n import fallback_chain
-from layers.models import Partner
-from layers.params import parse_lang
-from layers.vocabulary import OSM_TAG, Category
 
 MEASURES = ("density", "trails", "reach")
 """What the choropleth colours: attractions per 100 km², trail km per 100 km², reach."""

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from coverage import api, views
+from planner import api, views
 
 urlpatterns = [
     path("api/coverage/", api.CoverageStatistics.as_view(), name="coverage"),

@@ -4,8 +4,8 @@ attractions a visitor sees (``layers.models.Layer.reference``)."""
 from django.db.models.signals import post_delete, post_save, pre_save
 from django.dispatch import receiver
 
-from coverage.models import AreaLayer
 from layers.models import Layer
+from planner.models import AreaLayer
 
 
 @receiver(pre_save, sender=AreaLayer)

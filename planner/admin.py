@@ -9,10 +9,10 @@ from __future__ import annotations
 
 from django.contrib import admin
 
-from coverage.models import AreaLayer
 from layers.admin import editable_partners
 from layers.models import Layer
 from layers.vocabulary import LayerKind
+from planner.models import AreaLayer
 
 
 @admin.register(AreaLayer)

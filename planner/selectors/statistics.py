@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from django.db import connection
 
-from coverage.params import CoverageQuery
-from coverage.selectors.results import AreaStats
-from coverage.selectors.sql import (
+from planner.params import CoverageQuery
+from planner.selectors.results import AreaStats
+from planner.selectors.sql import (
     area_cte,
     attraction_filter,
     geojson,

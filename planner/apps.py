@@ -1,0 +1,13 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class CoverageConfig(AppConfig):
+    # The package is not called ``coverage``: that name is coverage.py's, which it would
+    # hide from the test tools. The label stays, and with it the tables and migrations.
+    name = "planner"
+    label = "coverage"
+    verbose_name = _("Coverage analysis")
+
+    def ready(self) -> None:
+        from planner import signals  # noqa: F401  (connects the receivers)
