@@ -35,7 +35,7 @@ def upload_purge(*, older_than: timedelta | None = None) -> list[str]:
         folders = [f for f in pending_dir().iterdir() if _is_token(f.name) and f.is_dir()]
     except FileNotFoundError:
         return []
-    stale = sorted((f.stat().st_mtime, f) for f in folders if f.stat().st_mtime < limit)
+    stale = sorted((mtime, f) for f in folders if (mtime := f.stat().st_mtime) < limit)
     for _mtime, folder in stale:
         shutil.rmtree(folder, ignore_errors=True)
     return [folder.name for _mtime, folder in stale]

@@ -131,7 +131,7 @@ def features_page(*, kinds: list[str], filters: FeatureFilters, lang: str, limit
                           FROM {kind.table} x {kind.joins()} WHERE x.id = pg.row_id) x ON true
             WHERE pg.kind_order = {kind.order}
         """ for kind, _ in found]
-        total = " + ".join(f"(SELECT count(*) FROM m{kind.order})" for kind, _ in found)
+        counts = " + ".join(f"(SELECT count(*) FROM m{kind.order})" for kind, _ in found)
         sql = f"""
             WITH {', '.join(kept)},
             page AS MATERIALIZED (
@@ -141,7 +141,7 @@ def features_page(*, kinds: list[str], filters: FeatureFilters, lang: str, limit
             features AS ({' UNION ALL '.join(builds)})
             SELECT '[' || COALESCE((SELECT string_agg(feature, ',' ORDER BY ord)
                                     FROM features), '') || ']',
-                   {total}, (SELECT count(*) FROM page)
+                   {counts}, (SELECT count(*) FROM page)
         """
         page_params = [offset + limit] * len(found) + [limit, offset]
     with connection.cursor() as cursor:

@@ -17,12 +17,13 @@ OUTLINE_DECIMALS = 6  # about 0.1 m, as the rest of the API
 
 
 def public_layers() -> str:
-    """SQL: the array of the public layers whose features count (sub-area layers do not).
+    """SQL: the array of the public layers whose features count: not reference layers,
+    which sub-area layers are (``planner.signals``).
 
     An array, worked out once per query: a subquery would be probed for every feature.
     """
     return f"""ARRAY(SELECT l.id FROM layers_layer l WHERE l.visibility = '{Visibility.PUBLIC}'
-                AND NOT EXISTS (SELECT 1 FROM coverage_arealayer al WHERE al.layer_id = l.id))"""
+                AND NOT l.reference)"""
 
 
 def attraction_filter(alias: str, query: CoverageQuery, params: list) -> str:

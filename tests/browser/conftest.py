@@ -10,6 +10,8 @@ from urllib.parse import urlsplit
 
 import pytest
 
+from tests.browser.explorer import region  # noqa: F401  (the explorer tests' fixture)
+
 # Playwright's sync API runs an event loop in the test thread; the ORM calls
 # the tests make to set up data are ordinary blocking calls, which is fine.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")

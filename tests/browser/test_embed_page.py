@@ -8,12 +8,12 @@ from http.server import BaseHTTPRequestHandler, HTTPServer
 import pytest
 
 from tests.browser.conftest import BASEMAP_HOSTS, PHONE, PLATFORM_HOSTS, screenshot
-from tests.browser.test_explorer_page import MARKERS, region  # noqa: F401 (fixture)
+from tests.browser.explorer import MARKERS
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def test_the_embed_shows_the_map_without_the_site_chrome(page, live_server, region):  # noqa: F811
+def test_the_embed_shows_the_map_without_the_site_chrome(page, live_server, region):
     page.goto(f"{live_server.url}/embed/?lang=en&map=9/42.55/25.95")
     page.wait_for_selector(f"[data-ready=true] {MARKERS}", timeout=15_000)
     assert page.locator("header.site").count() == 0
@@ -28,7 +28,7 @@ def test_the_embed_shows_the_map_without_the_site_chrome(page, live_server, regi
 
 
 def test_the_embed_filtered_by_partner_shows_only_that_partner(page, live_server,
-                                                               region):  # noqa: F811
+                                                               region):
     page.goto(f"{live_server.url}/embed/?partner=sliven&lang=bg")
     page.wait_for_selector(f"[data-ready=true] {MARKERS}", timeout=15_000)
     page.wait_for_load_state("networkidle")
@@ -79,7 +79,7 @@ def partner_site():
 
 
 def test_a_partner_site_can_frame_the_embed(page, live_server, partner_site,
-                                             region):  # noqa: F811
+                                             region):
     page.goto(partner_site(
         f"{live_server.url}/embed/?partner=stara-zagora&lang=fr&map=9/42.5/25.7"))
     frame = page.frame_locator("iframe")
@@ -92,7 +92,7 @@ def test_a_partner_site_can_frame_the_embed(page, live_server, partner_site,
     assert link.get_attribute("target") == "_blank"
 
 
-def test_the_embed_is_usable_on_a_phone(new_page, live_server, region):  # noqa: F811
+def test_the_embed_is_usable_on_a_phone(new_page, live_server, region):
     page = new_page(PHONE, is_mobile=True, has_touch=True)
     page.goto(f"{live_server.url}/embed/?partner=stara-zagora&lang=el")
     page.wait_for_selector(f"[data-ready=true] {MARKERS}", timeout=15_000)

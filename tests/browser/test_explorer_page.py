@@ -7,9 +7,7 @@ import re
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
-from django.db import connection
 
-from layers.vocabulary import LayerKind
 from tests.browser.conftest import (
     BASEMAP_HOSTS,
     PHONE,
@@ -17,68 +15,37 @@ from tests.browser.conftest import (
     feature_requests,
     screenshot,
 )
-from tests.factories import make_attraction, make_layer, make_partner, make_trail
+from tests.browser.explorer import (
+    MARKERS,
+    OVERVIEW,
+    find_marker,
+    open_explorer,
+    settle,
+)
+from tests.factories import (
+    make_layer,
+    make_museum_grid,
+)
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-# Zoom 9 over both Bulgarian partners: every test feature apart, none clustered.
-OVERVIEW = "map=9/42.55/25.95"
-MARKERS = ".leaflet-marker-pane .atlas-marker"
-
-
-@pytest.fixture
-def region():
-    sz = make_partner("stara-zagora", bbox=(25.3, 42.2, 26.0, 42.7), name_bg="Стара Загора",
-                      name_el="Στάρα Ζαγκόρα", name_fr="Stara Zagora", name_en="Stara Zagora")
-    sliven = make_partner("sliven", bbox=(26.0, 42.5, 26.6, 42.9), name_bg="Сливен",
-                          name_en="Sliven")
-    sights = make_layer(sz)
-    make_attraction(sights, 25.6257, 42.4258, name_bg="Античен форум „Августа Траяна“",
-                    name_en="Augusta Traiana forum", name_fr="Forum d’Augusta Traiana",
-                    description_bg="Руини на римския форум в центъра на града.",
-                    description_en="Remains of the Roman forum in the centre of the town.",
-                    category="archaeological_site")
-    make_attraction(sights, 25.75, 42.60, name_bg="Регионален исторически музей",
-                    name_en="Stara Zagora Regional History Museum", category="museum")
-    make_attraction(make_layer(sliven), 26.32, 42.68, name_bg="Сините камъни",
-                    name_en="Blue Rocks", category="rock")
-    make_trail(make_layer(sz, kind=LayerKind.TRAILS),
-               [(25.40, 42.30, 200.0), (25.45, 42.35, 260.0), (25.50, 42.40, 330.0)],
-               name_bg="Пътека", name_en="Path", activity="hiking", difficulty="hard")
-    make_trail(make_layer(sliven, kind=LayerKind.TRAILS),
-               [(26.10, 42.60), (26.20, 42.65), (26.30, 42.70)],
-               name_en="Cycle way", activity="cycling", difficulty="easy")
-    return sz, sliven
-
-
-def _open(page, live_server, query: str = OVERVIEW, ready: str = MARKERS) -> None:
-    page.goto(f"{live_server.url}/?{query}")
-    page.wait_for_selector("[data-ready=true]", timeout=15_000)
-    if ready:
-        page.wait_for_selector(ready, timeout=5_000)
-
-
-def _marker(page, name: str):
-    return page.locator(f"{MARKERS}[title='{name}']")
-
-
 def test_markers_trails_and_boundaries_appear(page, live_server, region):
-    _open(page, live_server, f"lang=en&{OVERVIEW}")
+    open_explorer(page, live_server, f"lang=en&{OVERVIEW}")
     assert page.locator(MARKERS).count() == 3
     assert page.locator("path.atlas-trail").count() == 2
     assert page.locator("path.atlas-boundary").count() == 2
-    assert _marker(page, "Blue Rocks").count() == 1
+    assert find_marker(page, "Blue Rocks").count() == 1
     assert page.get_attribute(".folium-map", "data-features-loaded") == "5"
     assert page.console_errors == []
     screenshot(page, "test-explorer-desktop")
 
 
 def test_each_category_has_its_icon_with_its_name_as_alt_text(page, live_server, region):
-    _open(page, live_server, f"lang=fr&{OVERVIEW}")
-    icon = _marker(page, "Forum d’Augusta Traiana").locator("img")
+    open_explorer(page, live_server, f"lang=fr&{OVERVIEW}")
+    icon = find_marker(page, "Forum d’Augusta Traiana").locator("img")
     assert icon.get_attribute("alt") == "Site archéologique"
     assert icon.get_attribute("src").endswith("/vendor/maki/historic.svg")
-    assert _marker(page, "Blue Rocks").locator("img").get_attribute("alt") == \
+    assert find_marker(page, "Blue Rocks").locator("img").get_attribute("alt") == \
         "Formation rocheuse"
     missing = page.eval_on_selector_all("img", "els => els.filter(e => !e.hasAttribute('alt'))"
                                                ".map(e => e.src)")
@@ -87,8 +54,8 @@ def test_each_category_has_its_icon_with_its_name_as_alt_text(page, live_server,
 
 def test_clicking_a_marker_opens_a_popup_in_bulgarian_with_a_link_to_the_details(
         page, live_server, region):
-    _open(page, live_server, f"lang=bg&{OVERVIEW}")
-    _marker(page, "Античен форум „Августа Траяна“").click()
+    open_explorer(page, live_server, f"lang=bg&{OVERVIEW}")
+    find_marker(page, "Античен форум „Августа Траяна“").click()
     popup = page.locator(".leaflet-popup-content .atlas-popup")
     popup.wait_for(timeout=5_000)
     assert popup.locator(".atlas-popup-name").inner_text() == "Античен форум „Августа Траяна“"
@@ -105,8 +72,8 @@ def test_clicking_a_marker_opens_a_popup_in_bulgarian_with_a_link_to_the_details
 
 def test_popup_falls_back_to_english_when_the_language_has_no_name(page, live_server,
                                                                     region):
-    _open(page, live_server, f"lang=el&{OVERVIEW}")
-    _marker(page, "Blue Rocks").click()
+    open_explorer(page, live_server, f"lang=el&{OVERVIEW}")
+    find_marker(page, "Blue Rocks").click()
     popup = page.locator(".atlas-popup")
     popup.wait_for(timeout=5_000)
     assert popup.locator(".atlas-popup-name").inner_text() == "Blue Rocks"
@@ -114,7 +81,7 @@ def test_popup_falls_back_to_english_when_the_language_has_no_name(page, live_se
 
 
 def test_the_interface_speaks_the_chosen_language(page, live_server, region):
-    _open(page, live_server, f"lang=el&{OVERVIEW}")
+    open_explorer(page, live_server, f"lang=el&{OVERVIEW}")
     assert page.locator("html").get_attribute("lang") == "el"
     assert page.locator("header .brand").inner_text() == "Περιφερειακός Τουριστικός Άτλαντας"
     assert page.locator(".atlas-layers .atlas-panel-toggle").inner_text().startswith("Επίπεδα")
@@ -124,7 +91,7 @@ def test_the_interface_speaks_the_chosen_language(page, live_server, region):
 
 
 def test_layer_toggles_hide_and_show_kinds_and_partners(page, live_server, region):
-    _open(page, live_server, f"lang=en&{OVERVIEW}")
+    open_explorer(page, live_server, f"lang=en&{OVERVIEW}")
     page.uncheck("#atlas-kind-trail")
     assert page.locator("path.atlas-trail").count() == 0
     assert "kinds=boundary%2Cattraction%2Croute" in page.url
@@ -133,12 +100,12 @@ def test_layer_toggles_hide_and_show_kinds_and_partners(page, live_server, regio
 
     page.uncheck("#atlas-partner-sliven")
     assert page.locator(MARKERS).count() == 2
-    assert _marker(page, "Blue Rocks").count() == 0
+    assert find_marker(page, "Blue Rocks").count() == 0
     assert page.locator("path.atlas-trail").count() == 1
     assert page.locator("path.atlas-boundary-sliven").count() == 0
     assert parse_qs(urlsplit(page.url).query)["partners"] == ["stara-zagora"]
     page.check("#atlas-partner-sliven")
-    assert _marker(page, "Blue Rocks").count() == 1
+    assert find_marker(page, "Blue Rocks").count() == 1
 
     page.uncheck("#atlas-kind-attraction")
     assert page.locator(MARKERS).count() == 0
@@ -148,7 +115,7 @@ def test_layer_toggles_hide_and_show_kinds_and_partners(page, live_server, regio
 
 def test_trails_are_coloured_by_activity_or_difficulty_as_the_legend_says(page, live_server,
                                                                           region):
-    _open(page, live_server, f"lang=en&{OVERVIEW}")
+    open_explorer(page, live_server, f"lang=en&{OVERVIEW}")
 
     def colours():
         return sorted(page.eval_on_selector_all("path.atlas-trail",
@@ -171,7 +138,7 @@ def test_trails_are_coloured_by_activity_or_difficulty_as_the_legend_says(page, 
 
 @pytest.mark.parametrize("text", ["Стара", "Stara"])
 def test_search_finds_stara_zagora_in_either_script(page, live_server, region, text):
-    _open(page, live_server, f"lang=en&{OVERVIEW}")
+    open_explorer(page, live_server, f"lang=en&{OVERVIEW}")
     page.fill("#atlas-search-input", text)
     page.wait_for_selector(".atlas-result", timeout=5_000)
     names = page.locator(".atlas-result-name").all_inner_texts()
@@ -185,7 +152,7 @@ def test_search_finds_stara_zagora_in_either_script(page, live_server, region, t
 
 
 def test_search_result_for_a_partner_shows_its_territory(page, live_server, region):
-    _open(page, live_server, f"lang=bg&{OVERVIEW}")
+    open_explorer(page, live_server, f"lang=bg&{OVERVIEW}")
     page.fill("#atlas-search-input", "Sliven")
     page.locator(".atlas-result", has_text="Сливен").first.click()
     # Waited for, not read once: under load the zoom can report its end before the
@@ -198,7 +165,7 @@ def test_search_result_for_a_partner_shows_its_territory(page, live_server, regi
 
 def test_the_view_is_kept_in_the_url_and_a_shared_link_shows_it(page, new_page, live_server,
                                                                  region):
-    _open(page, live_server, f"lang=fr&{OVERVIEW}")
+    open_explorer(page, live_server, f"lang=fr&{OVERVIEW}")
     page.evaluate("() => window.atlasMap.setView([42.6, 26.3], 11, {animate: false})")
     page.uncheck("#atlas-kind-trail")
     page.select_option("#atlas-colour-by", "difficulty")
@@ -219,7 +186,7 @@ def test_the_view_is_kept_in_the_url_and_a_shared_link_shows_it(page, new_page, 
 
 
 def test_the_language_switcher_keeps_the_view(page, live_server, region):
-    _open(page, live_server, f"lang=en&{OVERVIEW}")
+    open_explorer(page, live_server, f"lang=en&{OVERVIEW}")
     page.evaluate("() => window.atlasMap.setView([42.43, 25.63], 12, {animate: false})")
     page.click("nav.languages a[hreflang=bg]")
     page.wait_for_selector("[data-ready=true]", timeout=15_000)
@@ -249,7 +216,7 @@ def test_routes_from_the_regional_layer_are_drawn_as_lines(page, live_server, re
         r.fulfill(response=response, body=json.dumps(body))
 
     page.route(re.compile(r".*/api/regional-layer/\?.*"), add_route)
-    _open(page, live_server, f"lang=en&{OVERVIEW}", ready="path.atlas-route")
+    open_explorer(page, live_server, f"lang=en&{OVERVIEW}", ready="path.atlas-route")
     assert page.locator("path.atlas-route").count() == 1
     assert page.locator("path.atlas-route").get_attribute("stroke-dasharray") == "10 6"
     page.uncheck("#atlas-kind-route")
@@ -263,55 +230,36 @@ def test_routes_from_the_regional_layer_are_drawn_as_lines(page, live_server, re
     assert popup.locator("a").get_attribute("href") == "/routes/thracian-kings/"
 
 
-def _settle(page) -> None:
-    """Until the explorer has drawn every cell it asked for (it counts them: data-pending)."""
-    page.wait_for_timeout(100)
-    page.wait_for_selector(".folium-map[data-pending='0']", state="attached", timeout=10_000)
-
-
 def test_panning_fetches_only_what_is_new(page, live_server, region):
-    _open(page, live_server, "lang=en&map=12/42.43/25.63", ready="")
-    _settle(page)
+    open_explorer(page, live_server, "lang=en&map=12/42.43/25.63", ready="")
+    settle(page)
     first = feature_requests(page)
     assert first
     page.evaluate("() => window.atlasMap.panBy([900, 0], {animate: false})")
-    _settle(page)
+    settle(page)
     after_pan = feature_requests(page)[len(first):]
     assert after_pan, "panning a screen east asks for the cells that came into view"
     assert not set(after_pan) & set(first), "no cell is asked for twice"
     page.evaluate("() => window.atlasMap.panBy([-900, 0], {animate: false})")
-    _settle(page)
+    settle(page)
     assert len(feature_requests(page)) == len(first) + len(after_pan), \
         "panning back asks for nothing"
     # Zooming in asks for nothing either: the coarser cells came complete.
     page.evaluate("() => window.atlasMap.setZoom(14, {animate: false})")
-    _settle(page)
+    settle(page)
     assert len(feature_requests(page)) == len(first) + len(after_pan)
 
 
-def _many_museums(layer, n: int, west: float, south: float) -> None:
-    """``n`` museums on a grid of 0.01° × 0.0114° from (west, south), 60 to a row."""
-    with connection.cursor() as cur:
-        cur.execute("""
-            INSERT INTO layers_attraction (uid, layer_id, source_id, name, name_en, description,
-                category, location, address, website, phone, opening_hours, wheelchair,
-                properties, created_at, updated_at)
-            SELECT gen_random_uuid(), %s, g::text, '', 'Site ' || g, '', 'museum',
-                   ST_SetSRID(ST_MakePoint(%s + (g %% 60) * 0.01, %s + (g / 60) * 0.0114),
-                              4326), '', '', '', '', '', '{}'::jsonb, now(), now()
-            FROM generate_series(0, %s - 1) g""", [layer.pk, west, south, n])
-
-
 def _bubbles(page) -> list[int]:
-    _settle(page)
+    settle(page)
     return [int(t.replace(",", "")) for t in page.locator(".atlas-dense").all_inner_texts()]
 
 
 def test_a_dense_area_is_a_counted_bubble_until_zoomed_in(page, live_server, region):
     sz, _sliven = region
     # 2,100 points on a 0.6° × 0.4° grid, all in one cell of zoom 7: more than a cell holds.
-    _many_museums(make_layer(sz, slug="dense"), 2100, 25.35, 42.25)
-    _open(page, live_server, "lang=en&map=9/42.45/25.6", ready=".atlas-dense")
+    make_museum_grid(make_layer(sz, slug="dense"), 2100, 25.35, 42.25)
+    open_explorer(page, live_server, "lang=en&map=9/42.45/25.6", ready=".atlas-dense")
     bubble = page.locator(".atlas-dense").first
     count = int(bubble.inner_text().replace(",", ""))
     assert count >= 2100
@@ -326,11 +274,11 @@ def test_a_dense_area_is_a_counted_bubble_until_zoomed_in(page, live_server, reg
 
 def test_a_bubble_counts_only_the_partners_and_kinds_switched_on(page, live_server, region):
     sz, sliven = region
-    _many_museums(make_layer(sz, slug="sz-dense"), 2100, 25.35, 42.25)
-    _many_museums(make_layer(sliven, slug="sliven-dense"), 300, 26.1, 42.6)
+    make_museum_grid(make_layer(sz, slug="sz-dense"), 2100, 25.35, 42.25)
+    make_museum_grid(make_layer(sliven, slug="sliven-dense"), 300, 26.1, 42.6)
     # One cell of zoom 7 (25.3°–28.1° E, 41.0°–43.1° N) holds them all, with the region's
     # 3 attractions and 2 trails: 2,405 features, 2,103 of them Stara Zagora's.
-    _open(page, live_server, "lang=en&map=9/42.45/25.6", ready=".atlas-dense")
+    open_explorer(page, live_server, "lang=en&map=9/42.45/25.6", ready=".atlas-dense")
     assert _bubbles(page) == [2405]
     both_at = page.locator(".atlas-dense").bounding_box()
 
@@ -367,106 +315,16 @@ def test_a_bubble_counts_only_the_partners_and_kinds_switched_on(page, live_serv
 def test_locate_me_shows_where_you_are(new_page, live_server, region):
     page = new_page(geolocation={"latitude": 42.43, "longitude": 25.63},
                     permissions=["geolocation"])
-    _open(page, live_server, f"lang=en&{OVERVIEW}")
+    open_explorer(page, live_server, f"lang=en&{OVERVIEW}")
     page.click(".atlas-locate-button")
     page.wait_for_selector("path.atlas-here", timeout=10_000)
     centre = page.evaluate("() => window.atlasMap.getCenter()")
     assert abs(centre["lat"] - 42.43) < 0.01 and abs(centre["lng"] - 25.63) < 0.01
 
 
-def test_controls_and_markers_are_reachable_by_keyboard(page, live_server, region):
-    _open(page, live_server, f"lang=en&{OVERVIEW}")
-    wanted = {"atlas-search-input", "atlas-kind-trail", "atlas-partner-sliven",
-              "atlas-colour-by", "Blue Rocks"}
-    reached = set()
-    for _ in range(80):
-        page.keyboard.press("Tab")
-        reached.add(page.evaluate("""() => {
-            const e = document.activeElement;
-            return e.id || e.getAttribute('title') || e.getAttribute('class') || e.tagName;
-        }"""))
-        if wanted <= reached:
-            break
-    assert wanted <= reached, "the controls and the markers are in the tab order"
-    while page.evaluate("() => document.activeElement.getAttribute('title')") != "Blue Rocks":
-        page.keyboard.press("Shift+Tab")
-    page.keyboard.press("Enter")
-    page.locator(".atlas-popup-name").wait_for(timeout=5_000)
-    assert page.locator(".atlas-popup-name").inner_text() == "Blue Rocks"
-
-
-def test_the_map_controls_come_before_the_features_in_the_tab_order(page, live_server, region):
-    """Search and the layer panel are reached first, not after every marker and line."""
-    _open(page, live_server, f"lang=en&{OVERVIEW}")
-    order = []
-    for _ in range(80):
-        page.keyboard.press("Tab")
-        order.append(page.evaluate("""() => {
-            const e = document.activeElement;
-            return e.id || e.getAttribute('title') || e.getAttribute('aria-label') || ''; }"""))
-        if "Blue Rocks" in order and "atlas-search-input" in order:
-            break
-    assert order.index("atlas-search-input") < order.index("Blue Rocks")
-    assert order.index("atlas-kind-trail") < order.index("Blue Rocks")
-
-
-def test_a_cluster_says_how_many_features_it_holds(page, live_server, region):
-    """Zoomed out, the sights cluster: a screen reader hears words, not a bare "3"."""
-    _open(page, live_server, "lang=en&map=6/42.55/25.95", ready=".marker-cluster")
-    cluster = page.locator(".leaflet-marker-pane .marker-cluster").first
-    count = cluster.locator("[aria-hidden=true]").inner_text()
-    assert count in {"2", "3"}
-    assert cluster.locator(".atlas-sr").inner_text() == \
-        f"{count} features here: zoom in to see them"
-
-
-def _tab_to(page, label: str, tries: int = 80) -> None:
-    for _ in range(tries):
-        page.keyboard.press("Tab")
-        if page.evaluate("() => document.activeElement.getAttribute('aria-label')") == label:
-            return
-    raise AssertionError(f"{label!r} is not in the tab order")
-
-
-def test_trails_in_view_are_reachable_by_keyboard_and_enter_opens_their_popup(
-        page, live_server, region):
-    _open(page, live_server, f"lang=en&{OVERVIEW}")
-    _tab_to(page, "Cycle way")
-    focused = page.evaluate("""() => { const e = document.activeElement;
-        return [e.tagName, e.getAttribute('role'), e.getAttribute('class')]; }""")
-    assert focused[0] == "path" and focused[1] == "button" and "atlas-trail" in focused[2]
-    page.keyboard.press("Enter")
-    popup = page.locator(".leaflet-popup-content .atlas-popup")
-    popup.wait_for(timeout=5_000)
-    assert popup.locator(".atlas-popup-name").inner_text() == "Cycle way"
-    assert popup.locator(".atlas-popup-kind").inner_text() == "Cycling · Easy"
-    # The popup takes the focus, so its link is the next thing Enter follows; Escape
-    # closes it and gives the focus back to the trail.
-    assert page.evaluate("() => document.activeElement.className") == "atlas-popup-link"
-    page.keyboard.press("Escape")
-    popup.wait_for(state="detached", timeout=5_000)
-    assert page.evaluate("() => document.activeElement.getAttribute('aria-label')") == \
-        "Cycle way"
-    page.keyboard.press(" ")
-    popup.wait_for(timeout=5_000)
-    assert popup.locator(".atlas-popup-name").inner_text() == "Cycle way"
-
-
-def test_only_the_lines_in_view_are_in_the_tab_order(page, live_server, region):
-    _open(page, live_server, f"lang=en&{OVERVIEW}")
-    tabindex = "p => document.querySelector(`path[aria-label='${p}']`).getAttribute('tabindex')"
-    assert page.evaluate(tabindex, "Path") == "0"
-    assert page.evaluate(tabindex, "Cycle way") == "0"
-    # Around Stara Zagora's trail only: Sliven's is drawn but out of view.
-    page.evaluate("() => window.atlasMap.setView([42.35, 25.45], 11, {animate: false})")
-    _settle(page)
-    assert page.evaluate(tabindex, "Path") == "0"
-    assert page.evaluate(tabindex, "Cycle way") is None
-
-
 def test_the_explorer_is_usable_on_a_phone(new_page, live_server, region):
     page = new_page(PHONE, is_mobile=True, has_touch=True)
-    _open(page, live_server, f"lang=bg&{OVERVIEW}")
+    open_explorer(page, live_server, f"lang=bg&{OVERVIEW}")
     assert page.evaluate("() => document.documentElement.scrollWidth") <= PHONE["width"]
     box = page.locator(".folium-map").bounding_box()
     assert box["width"] == PHONE["width"] and box["height"] > 600
@@ -482,10 +340,10 @@ def test_the_explorer_is_usable_on_a_phone(new_page, live_server, region):
 
 
 def test_the_page_uses_no_host_but_the_platform_and_the_basemap(page, live_server, region):
-    _open(page, live_server, f"lang=en&{OVERVIEW}")
+    open_explorer(page, live_server, f"lang=en&{OVERVIEW}")
     page.fill("#atlas-search-input", "Stara")
     page.wait_for_selector(".atlas-result", timeout=5_000)
-    _marker(page, "Blue Rocks").click()
+    find_marker(page, "Blue Rocks").click()
     page.locator(".atlas-popup-link").click()
     page.wait_for_selector("h1")
     page.wait_for_load_state("networkidle")

@@ -8,10 +8,15 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 from django.contrib.auth.models import User
-from django.db import connection
 
 from layers.vocabulary import LayerKind, Visibility
-from tests.factories import make_attraction, make_layer, make_partner, make_trail
+from tests.factories import (
+    make_attraction,
+    make_layer,
+    make_museum_grid,
+    make_partner,
+    make_trail,
+)
 
 pytestmark = pytest.mark.django_db
 LOCALE = Path(settings.BASE_DIR) / "locale"
@@ -28,21 +33,9 @@ def sliven():
     return partner
 
 
-def _bulk_attractions(layer, n: int) -> None:
-    with connection.cursor() as cur:
-        cur.execute("""
-            INSERT INTO layers_attraction (uid, layer_id, source_id, name, name_en, description,
-                category, location, address, website, phone, opening_hours, wheelchair,
-                properties, created_at, updated_at)
-            SELECT gen_random_uuid(), %s, g::text, '', 'Site ' || g, '', 'museum',
-                   ST_SetSRID(ST_MakePoint(26.0 + random() * 0.6, 42.5 + random() * 0.4), 4326),
-                   '', '', '', '', '', '{}'::jsonb, now(), now()
-            FROM generate_series(1, %s) g""", [layer.pk, n])
-
-
 def test_the_explorer_page_does_not_grow_with_the_data(client, sliven):
     before = client.get("/?lang=en").content
-    _bulk_attractions(make_layer(sliven, slug="many"), 5000)
+    make_museum_grid(make_layer(sliven, slug="many"), 5000, 26.0, 42.5)
     after = client.get("/?lang=en").content
     assert len(after) == len(before) < 300 * 1024
     assert b"Site 17" not in after and b"Blue Rocks" not in after
