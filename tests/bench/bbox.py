@@ -4,6 +4,11 @@
 (target: p95 ≤ 50 ms), with the server settings used. Every request asks for
 another window (a wrk Lua script picks among 500 windows of ~1,000 points each
 over the whole layer), so no cache of a repeated answer can make the number.
+
+Beside it, the floor of any server that builds its pages in PostgreSQL: ``pgbench``
+with as many connections, running the issue's in-database baseline
+(``json_agg(ST_AsGeoJSON(...))``) for the same windows, with the total a page
+carries — no HTTP, no Python.
 """
 
 from __future__ import annotations
@@ -79,6 +84,51 @@ def _cpu_seconds(pids) -> dict[int, float]:
     return out
 
 
+# The same windows as the wrk script draws, in the same SQL as the in-database
+# baseline of the GeoJSON benchmark: the page's first 1,000 rows and their total.
+PGBENCH = """
+\\set x random(0, 1000000)
+\\set y random(0, 1000000)
+SELECT (SELECT count(*) FROM layers_attraction a
+        WHERE a.layer_id = %(layer)d AND a.location && w.env),
+       (SELECT json_agg(ST_AsGeoJSON(t.*)::json) FROM (
+            SELECT a.id, a.name_el AS name, a.category, a.location FROM layers_attraction a
+            WHERE a.layer_id = %(layer)d AND a.location && w.env ORDER BY a.id LIMIT 1000) t)
+FROM (SELECT ST_MakeEnvelope(x, y, x + %(dx)f, y + %(dy)f, 4326) AS env
+      FROM (SELECT %(x0)f + :x / 1e6 * %(w)f AS x, %(y0)f + :y / 1e6 * %(h)f AS y) c) w;
+"""
+
+
+def _percentile(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(q * len(ordered)))]
+
+
+def _database_floor(folder: Path, layer_id: int) -> str:
+    """pgbench at the same concurrency on the page's SQL alone: what PostgreSQL allows."""
+    x0, y0, x1, y1 = EXTENT
+    dx, dy = WINDOW
+    script = folder / "page.sql"
+    script.write_text(PGBENCH % {"layer": layer_id, "x0": x0, "y0": y0, "w": x1 - x0 - dx,
+                                 "h": y1 - y0 - dy, "dx": dx, "dy": dy})
+    db = connection.settings_dict
+    env = {**os.environ, "PGPASSWORD": db.get("PASSWORD") or ""}
+    logs = folder / "pgbench-log"
+    out = subprocess.run(
+        ["pgbench", "-n", "-h", db["HOST"] or "127.0.0.1", "-p", str(db["PORT"] or 5432),
+         "-U", db["USER"], "-c", str(CONNECTIONS), "-j", "2", "-T", DURATION.rstrip("s"),
+         "-f", str(script), "-l", "--log-prefix", str(logs), db["NAME"]],
+        capture_output=True, text=True, env=env, cwd=folder)
+    if out.returncode != 0:
+        return f"pgbench failed: {out.stderr.strip()[-300:]}"
+    # Per-transaction log lines: client, transaction, latency in µs, ...
+    latencies = [int(line.split()[2]) / 1000 for log in folder.glob("pgbench-log*")
+                 for line in log.read_text().splitlines()]
+    tps = re.search(r"tps = (\S+)", out.stdout).group(1)
+    return (f"{float(tps):.0f} pages/s; latency p50 {_percentile(latencies, 0.5):.1f} ms, "
+            f"p95 {_percentile(latencies, 0.95):.1f} ms, p99 {_percentile(latencies, 0.99):.1f} ms")
+
+
 def _server_pids(gunicorn_pid: int) -> list[int]:
     """The gunicorn workers and the PostgreSQL backends serving the benchmark database."""
     children = Path(f"/proc/{gunicorn_pid}/task/{gunicorn_pid}/children")
@@ -93,7 +143,7 @@ def run() -> None:
     if not shutil.which("wrk"):
         print("\nbbox benchmark skipped: wrk is not installed (apt-get install wrk)")
         return
-    _make_layer(SLUG, N)
+    layer = _make_layer(SLUG, N)
     with tempfile.TemporaryDirectory(prefix="atlas-bench-") as tmp, \
             gunicorn(workers=WORKERS, threads=THREADS) as base:
         script = _script(Path(tmp))
@@ -131,6 +181,10 @@ def run() -> None:
     print(f"  CPU per request: {server:.1f} ms server (gunicorn + PostgreSQL) + {client:.1f} ms "
           f"wrk; {cores} idle cores would serve at most {capacity:.0f} req/s, a mean latency "
           f"of at least {CONNECTIONS / capacity * 1000:.0f} ms at {CONNECTIONS} connections")
+    with tempfile.TemporaryDirectory(prefix="atlas-bench-") as tmp:
+        floor = _database_floor(Path(tmp), layer.pk)
+    print(f"  the database alone (pgbench -c {CONNECTIONS} -j 2, the same windows, count and "
+          f"json_agg(ST_AsGeoJSON(...)) of the first 1,000 rows, no HTTP): {floor}")
     Layer.objects.filter(slug=SLUG).delete()
     with connection.cursor() as cur:
         cur.execute("VACUUM ANALYZE layers_attraction")
