@@ -6,6 +6,7 @@ environment: ``DATABASE_URL`` (else the project-local PostGIS cluster),
 """
 
 import os
+import sys
 from pathlib import Path
 
 import dj_database_url
@@ -85,6 +86,11 @@ DATABASES = {
 }
 # A new connection loads PROJ's definitions on its first transform (50-100 ms): kept for
 # ten minutes, and checked before reuse, a connection pays that once, not every minute.
+# Not under runserver (make demo): it serves each browser connection on a thread of its
+# own, and every idle keep-alive thread would hold a database connection for ten
+# minutes; a browsing session ran the cluster out of connections.
+if sys.argv[1:2] == ["runserver"]:
+    DATABASES["default"]["CONN_MAX_AGE"] = 0
 # GeoDjango needs the PostGIS backend whatever scheme DATABASE_URL used.
 DATABASES["default"]["ENGINE"] = "django.contrib.gis.db.backends.postgis"
 # PostgreSQL's JIT compiles any query the planner prices high, and spatial functions
