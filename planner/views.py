@@ -76,6 +76,10 @@ def _labels() -> dict:
         "legend": _("Legend"), "gaps": _("Gaps beyond reach"), "reach": _("Within reach"),
         "gap": _("Gap"), "touches": _("touches"),
         "loading": _("Updating…"), "failed": _("The analysis could not be loaded."),
+        "stale": _("The map and tables still show the previous analysis."),
+        # Filled in by the script with the field's label and its limits.
+        "outOfRange": _("“%(field)s” must be between %(min)s and %(max)s."),
+        "all": _("all"),
         "layers": {"areas": _("Areas by measure"), "reach": _("Within reach"),
                    "gaps": _("Gaps")},
     }

@@ -152,3 +152,48 @@ def test_on_a_phone_the_planner_fits_and_its_map_areas_are_named(page, live_serv
     assert names and all(names), names
     assert any(n.startswith("Gap 1 · Testland, ") and "km²" in n for n in names), names
     assert any("Attractions per 100 km²" in n for n in names), names
+
+
+def test_a_reach_out_of_range_is_named_in_the_page_language(page, live_server, world):
+    """The API names its parameter (radius_km) in English; the planner names the field
+    it sees, in its own words and numbers, and says the results shown are the old ones."""
+    _open(page, live_server, "/planner/?radius_km=4&lang=bg")
+    query = page.get_attribute(".folium-map", "data-query")
+    page.fill("#planner-radius", "0")
+    page.locator("#planner-radius").dispatch_event("change")
+    page.wait_for_selector(".folium-map[data-state=failed]", timeout=10_000)
+    status = page.locator("#planner-status").inner_text()
+    assert "„Обхват (km)“" in status and "0,1" in status and "50" in status, status
+    assert "предишния анализ" in status and "radius_km" not in status, status
+    assert page.get_attribute("#planner-tables", "data-stale") == "true"
+    assert page.get_attribute(".folium-map", "data-query") == query  # nothing asked
+    page.fill("#planner-radius", "6")
+    page.locator("#planner-radius").dispatch_event("change")
+    page.wait_for_selector(".folium-map[data-state=ready]", timeout=20_000)
+    assert page.get_attribute("#planner-tables", "data-stale") is None
+    assert page.locator("#planner-status").inner_text() == ""
+
+
+def test_the_category_count_says_all_again_when_none_is_ticked(page, live_server, world):
+    _open(page, live_server, "/planner/?lang=en")
+    count = page.locator("#planner-category-count")
+    assert count.inner_text() == "(all)"
+    page.locator("details.categories summary").click()
+    museum = page.locator("input[name=categories][value=museum]")
+    museum.check()
+    assert count.inner_text() == "(1)"
+    museum.uncheck()
+    assert count.inner_text() == "(all)"
+
+
+def test_on_a_phone_showing_a_gap_brings_the_map_into_view(page, live_server, world):
+    """On a phone the tables come below the map: "Show on the map" scrolls back to it."""
+    page.set_viewport_size({"width": 390, "height": 844})
+    _open(page, live_server, "/planner/?partner=testland&radius_km=4&lang=en")
+    button = page.locator("#gaps button.show-gap").first
+    button.scroll_into_view_if_needed()
+    assert page.locator(".planner-map .folium-map").bounding_box()["y"] < 0
+    button.click()
+    page.wait_for_timeout(300)
+    box = page.locator(".planner-map .folium-map").bounding_box()
+    assert box["y"] >= -1 and box["y"] + box["height"] <= 844 + 1, box

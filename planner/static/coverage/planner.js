@@ -252,7 +252,41 @@
       });
     }
 
+    // What the planner typed is checked here, in the page's language, before asking: the
+    // API's refusal names its parameter (radius_km), not the field the planner sees.
+    function invalidField() {
+      // The range only: the step (0.5) is the spinner's, any reach in range is fine.
+      var field = form && Array.prototype.find.call(form.querySelectorAll("input[type=number]"),
+        function (input) {
+          var v = input.validity;
+          return v.rangeUnderflow || v.rangeOverflow || v.valueMissing || v.badInput;
+        });
+      if (!field) return null;
+      var label = form.querySelector("label[for='" + field.id + "']");
+      var number = new Intl.NumberFormat(options.lang);
+      return labels.outOfRange
+        .replace("%(field)s", label ? label.textContent : field.name)
+        .replace("%(min)s", number.format(Number(field.min)))
+        .replace("%(max)s", number.format(Number(field.max)));
+    }
+
+    function failed(message) {
+      container.setAttribute("data-state", "failed");
+      if (tables) {
+        tables.setAttribute("aria-busy", "false");
+        tables.setAttribute("data-stale", "true");
+      }
+      if (status) status.textContent = message + " " + labels.stale;
+    }
+
     function load(fit) {
+      var invalid = invalidField();
+      if (invalid) {
+        if (pending) pending.abort();
+        pending = null;
+        failed(invalid);
+        return;
+      }
       var query = form ? queryFromForm(form) : new URLSearchParams(options.query);
       query.set("lang", options.lang);
       var q = query.toString();
@@ -290,7 +324,10 @@
         container.setAttribute("data-gaps", String(gaps.getLayers().length));
         container.setAttribute("data-query", q);
         container.setAttribute("data-state", "ready");
-        if (tables) tables.setAttribute("aria-busy", "false");
+        if (tables) {
+          tables.setAttribute("aria-busy", "false");
+          tables.removeAttribute("data-stale");
+        }
         if (status) status.textContent = "";
         if (form) {
           var page = options.plannerUrl + "?" + withMeasure.toString();
@@ -299,9 +336,7 @@
         }
       }).catch(function (err) {
         if (err.name === "AbortError") return;
-        container.setAttribute("data-state", "failed");
-        if (tables) tables.setAttribute("aria-busy", "false");
-        if (status) status.textContent = labels.failed + " " + err.message;
+        failed(labels.failed);
       });
     }
 
@@ -324,7 +359,7 @@
         if (event.target.name === "categories") {
           var ticked = form.querySelectorAll("input[name=categories]:checked").length;
           var count = document.getElementById("planner-category-count");
-          if (count) count.textContent = ticked ? "(" + ticked + ")" : "";
+          if (count) count.textContent = "(" + (ticked || labels.all) + ")";
         }
         // Typing a radius fires one change; ticking several boxes fires several.
         clearTimeout(timer);
@@ -344,6 +379,11 @@
           if (layer.feature.id === id) {
             map.fitBounds(layer.getBounds(), { padding: [30, 30], maxZoom: 12 });
             layer.openTooltip(layer.getBounds().getCenter());
+            // On a phone the tables come below the map: bring the map back into view.
+            var box = container.getBoundingClientRect();
+            if (box.top < 0 || box.bottom > global.innerHeight) {
+              container.scrollIntoView({ block: "start" });
+            }
           }
         });
       });
