@@ -109,6 +109,8 @@ AUTH_PASSWORD_VALIDATORS = [
 # Content and interface languages: all four are equal, English is the
 # default only because it is the partners' common working language.
 LANGUAGE_CODE = "en"
+# Formats Django lacks for our languages (geo/formats/<lang>/formats.py).
+FORMAT_MODULE_PATH = ["geo.formats"]
 LANGUAGES = [
     ("bg", _("Bulgarian")),
     ("el", _("Greek")),
