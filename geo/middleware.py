@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from django.conf import settings
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.utils import translation
 
 from layers.i18n import LANGUAGE_CODES
@@ -36,3 +36,29 @@ class LanguageFromQuery:
                                 max_age=settings.LANGUAGE_COOKIE_AGE,
                                 samesite=settings.LANGUAGE_COOKIE_SAMESITE)
         return response
+
+
+class RefuseNulInQuery:
+    """A NUL character in any query parameter of the API, OGC API or tiles is a 400.
+
+    PostgreSQL text cannot hold NUL: a value reaching a query raised a DataError (500),
+    and every parameter of every endpoint would otherwise need its own check. OGC API
+    clients get the OGC exception shape, the others the API's ``error``/``parameter``.
+    """
+
+    PREFIXES = ("/api/", "/ogc/", "/tiles/")
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if request.path.startswith(self.PREFIXES):
+            for name, values in request.GET.lists():
+                if "\0" in name or any("\0" in v for v in values):
+                    shown = name.replace("\0", "\\0")
+                    message = f"{shown}: contains a NUL character"
+                    if request.path.startswith("/ogc/"):
+                        return JsonResponse({"code": "InvalidParameterValue",
+                                             "description": message}, status=400)
+                    return JsonResponse({"error": message, "parameter": shown}, status=400)
+        return self.get_response(request)

@@ -20,3 +20,20 @@ urlpatterns = [
     path("embed/routes/<slug:slug>/", route_views.route_embed, name="route-embed"),
     path("", include("maps.urls")),
 ]
+
+
+def _not_found(request, exception):
+    """Under /ogc/, /tiles/ and /api/ an unknown path is answered in JSON, as every
+    other error of those endpoints; pages get Django's own."""
+    from django.http import JsonResponse
+    from django.views.defaults import page_not_found
+
+    if request.path.startswith("/ogc/"):
+        return JsonResponse({"code": "NotFound", "description": f"no {request.path}"},
+                            status=404)
+    if request.path.startswith(("/tiles/", "/api/")):
+        return JsonResponse({"error": f"no {request.path}"}, status=404)
+    return page_not_found(request, exception)
+
+
+handler404 = _not_found

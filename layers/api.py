@@ -21,7 +21,14 @@ from layers import selectors
 from layers.exceptions import BadParameter
 from layers.exports import FORMATS, export
 from layers.models import Layer
-from layers.params import MAX_LIMIT, parse_filters, parse_kinds, parse_lang, parse_page
+from layers.params import (
+    MAX_LIMIT,
+    parse_filters,
+    parse_kinds,
+    parse_lang,
+    parse_page,
+    single,
+)
 from layers.vocabulary import LayerKind, Visibility
 
 GEOJSON = "application/geo+json"
@@ -167,7 +174,7 @@ class Partners(APIView):
 
 
 def _export_response(request, *, kinds: list[str], filters, stem: str, with_partner: bool):
-    fmt = request.GET.get("format", "geojson")
+    fmt = single(request, "format") or "geojson"
     if fmt not in FORMATS:
         raise BadParameter("format", f"unknown format {fmt!r}; use one of "
                            + ", ".join(FORMATS))
@@ -199,10 +206,14 @@ class LayerExport(APIView):
 
 
 class RegionalLayerExport(APIView):
-    @extend_schema(parameters=[EXPORT_FORMAT, *FILTERS[1:8], CATEGORY, ACTIVITY, DIFFICULTY],
+    @extend_schema(parameters=[EXPORT_FORMAT, *FILTERS[1:8], KIND, CATEGORY, ACTIVITY,
+                               DIFFICULTY],
                    responses={200: OpenApiTypes.BINARY},
-                   summary="Download the regional layer")
+                   summary="Download the regional layer: the features the regional layer "
+                           "lists for the same filters")
     def get(self, request):
-        return _export_response(request, kinds=["attraction", "trail"],
-                                filters=parse_filters(request), stem="regional-layer",
-                                with_partner=True)
+        # The same parsing as the list's, so that a download holds what the map showed.
+        filters = parse_filters(request)
+        kinds = parse_kinds(request, RegionalLayer.kinds)
+        return _export_response(request, kinds=kinds, filters=filters,
+                                stem="regional-layer", with_partner=True)

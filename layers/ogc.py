@@ -8,12 +8,14 @@ API's, with flat properties (one attribute a column, as GDAL and QGIS expect).
 from __future__ import annotations
 
 import json
+import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
+from functools import wraps
 
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.urls import reverse
 from django.utils import timezone, translation
-from django.utils.dateparse import parse_datetime
 from django.views.decorators.http import require_GET
 from pyproj import CRS
 
@@ -21,7 +23,15 @@ from geo.crs import BGS2005_CCS, GREEK_GRID, LAEA_EUROPE, LAMBERT_93, WEB_MERCAT
 from layers import selectors
 from layers.exceptions import BadParameter
 from layers.models import Layer
-from layers.params import FeatureFilters, parse_bbox, parse_lang
+from layers.params import (
+    FeatureFilters,
+    parse_bbox,
+    parse_lang,
+    parse_when,
+    partner_slugs,
+    public_layer_slugs,
+    single,
+)
 from layers.vocabulary import Activity, Category, Difficulty, LayerKind, Visibility
 
 CRS84 = "http://www.opengis.net/def/crs/OGC/1.3/CRS84"
@@ -98,6 +108,25 @@ def _bad(exc: BadParameter) -> JsonResponse:
     return JsonResponse({"code": "InvalidParameterValue", "description": str(exc)}, status=400)
 
 
+def _not_found(exc: Http404) -> JsonResponse:
+    return JsonResponse({"code": "NotFound", "description": str(exc) or "not found"},
+                        status=404)
+
+
+def ogc_errors(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """A bad parameter or a missing collection or item as an OGC exception (JSON with
+    ``code`` and ``description``), not Django's HTML page: OGC API clients read the JSON."""
+    @wraps(view)
+    def wrapped(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        try:
+            return view(request, *args, **kwargs)
+        except BadParameter as exc:
+            return _bad(exc)
+        except Http404 as exc:
+            return _not_found(exc)
+    return wrapped
+
+
 def _srid(uri: str | None, param: str) -> int:
     if not uri or uri == CRS84:
         return WGS84
@@ -118,6 +147,7 @@ def _flip(srid: int, uri: str | None) -> bool:
 
 
 @require_GET
+@ogc_errors
 def landing(request: HttpRequest) -> HttpResponse:
     return _json({
         "title": "Regional Tourism Atlas",
@@ -136,6 +166,7 @@ def landing(request: HttpRequest) -> HttpResponse:
 
 
 @require_GET
+@ogc_errors
 def conformance(request: HttpRequest) -> HttpResponse:
     return _json({"conformsTo": CONFORMANCE}, request)
 
@@ -178,6 +209,7 @@ KIND_FIELDS = {
 
 
 @require_GET
+@ogc_errors
 def schema(request: HttpRequest, cid: str) -> HttpResponse:
     """JSON Schema of a collection's features: every property, whatever the first page has."""
     c = _collection(cid, parse_lang(request))
@@ -195,6 +227,7 @@ def schema(request: HttpRequest, cid: str) -> HttpResponse:
 
 
 @require_GET
+@ogc_errors
 def collections(request: HttpRequest) -> HttpResponse:
     lang = parse_lang(request)
     return _json({
@@ -206,6 +239,7 @@ def collections(request: HttpRequest) -> HttpResponse:
 
 
 @require_GET
+@ogc_errors
 def collection(request: HttpRequest, cid: str) -> HttpResponse:
     lang = parse_lang(request)
     return _json(_describe(request, _collection(cid, lang), lang), request)
@@ -221,10 +255,7 @@ def _datetime(raw: str | None) -> tuple:
     def one(text: str):
         if text in ("", ".."):
             return None
-        value = parse_datetime(text)
-        if value is None:
-            raise BadParameter("datetime", f"{text!r} is not an RFC 3339 date-time")
-        return value
+        return parse_when(text, "datetime")
 
     if len(parts) == 1:
         value = one(parts[0])
@@ -232,35 +263,43 @@ def _datetime(raw: str | None) -> tuple:
     return one(parts[0]), one(parts[1])
 
 
-def _items_filters(request: HttpRequest, c: Collection) -> FeatureFilters:
+def _items_filters(request: HttpRequest, c: Collection) -> FeatureFilters | None:
+    """The filters of an items request; None when they rule out the whole collection
+    (``layer=`` naming other layers than a layer collection's own)."""
     f = FeatureFilters()
-    bbox_uri = request.GET.get("bbox-crs")
+    bbox_uri = single(request, "bbox-crs")
     bbox_srid = _srid(bbox_uri, "bbox-crs")
     flipped = _flip(bbox_srid, bbox_uri)
-    bbox = parse_bbox(request.GET.get("bbox"), geographic=bbox_srid == WGS84)
+    bbox = parse_bbox(single(request, "bbox"), geographic=bbox_srid == WGS84, heights=True)
     if bbox and (bbox_srid != WGS84 or flipped):
         # The min/max pairs of a flipped CRS stay minimum/maximum after the swap.
         bbox = selectors.bbox_to_wgs84(bbox, bbox_srid, flipped)
     f.bbox = bbox
-    f.updated_since, f.updated_before = _datetime(request.GET.get("datetime"))
+    f.updated_since, f.updated_before = _datetime(single(request, "datetime"))
     allowed = {"category": {c.value for c in Category}, "activity": {a.value for a in Activity},
                "difficulty": {d.value for d in Difficulty}}
     for name in PROPERTY_FILTERS:
-        raw = request.GET.get(name)
+        raw = single(request, name)
         if raw:
             values = [v for v in raw.split(",") if v]
-            bad = [v for v in values if name in allowed and v not in allowed[name]]
+            if name == "partner":
+                allowed[name] = partner_slugs()
+            elif name == "layer":
+                allowed[name] = public_layer_slugs()
+            bad = [v for v in values if v not in allowed[name]]
             if bad:
-                raise BadParameter(name, f"unknown value(s) {bad}")
+                raise BadParameter(name, f"unknown value(s) {', '.join(map(repr, bad))}")
             setattr(f, name, values)
     if c.layer:
-        f.layer = [c.layer] if not f.layer or c.layer in f.layer else ["\0none"]
+        if f.layer and c.layer not in f.layer:
+            return None
+        f.layer = [c.layer]
     return f
 
 
 def _page(request: HttpRequest) -> tuple[int, int]:
     def number(name, default, high):
-        raw = request.GET.get(name)
+        raw = single(request, name)
         if raw in (None, ""):
             return default
         try:
@@ -275,19 +314,21 @@ def _page(request: HttpRequest) -> tuple[int, int]:
 
 
 @require_GET
+@ogc_errors
 def items(request: HttpRequest, cid: str) -> HttpResponse:
     lang = parse_lang(request)
     c = _collection(cid, lang)
-    try:
-        crs_uri = request.GET.get("crs")
-        srid = _srid(crs_uri, "crs")
-        filters = _items_filters(request, c)
-        limit, offset = _page(request)
-    except BadParameter as exc:
-        return _bad(exc)
+    crs_uri = single(request, "crs")
+    srid = _srid(crs_uri, "crs")
+    filters = _items_filters(request, c)
+    limit, offset = _page(request)
     out = selectors.Output(srid=srid, flip=_flip(srid, crs_uri), flat=True)
-    features, total, returned = selectors.features_page(
-        kinds=list(c.kinds), filters=filters, lang=lang, limit=limit, offset=offset, out=out)
+    if filters is None:
+        features, total, returned = b"[]", 0, 0
+    else:
+        features, total, returned = selectors.features_page(
+            kinds=list(c.kinds), filters=filters, lang=lang, limit=limit, offset=offset,
+            out=out)
     query = request.GET.copy()
     links = [{"rel": "self", "type": GEOJSON, "href": request.build_absolute_uri()},
              {"rel": "collection", "type": "application/json",
@@ -310,21 +351,20 @@ def items(request: HttpRequest, cid: str) -> HttpResponse:
 
 
 @require_GET
+@ogc_errors
 def item(request: HttpRequest, cid: str, fid: str) -> HttpResponse:
     lang = parse_lang(request)
     c = _collection(cid, lang)
+    crs_uri = single(request, "crs")
+    srid = _srid(crs_uri, "crs")
     try:
-        crs_uri = request.GET.get("crs")
-        srid = _srid(crs_uri, "crs")
-    except BadParameter as exc:
-        return _bad(exc)
-    filters = FeatureFilters(layer=[c.layer] if c.layer else [], uid=fid)
+        uid = str(uuid.UUID(fid))
+    except ValueError:
+        raise Http404(f"no feature {fid!r} in {cid!r}: feature ids are UUIDs") from None
+    filters = FeatureFilters(layer=[c.layer] if c.layer else [], uid=uid)
     out = selectors.Output(srid=srid, flip=_flip(srid, crs_uri), flat=True)
-    try:
-        features, _total, returned = selectors.features_page(
-            kinds=list(c.kinds), filters=filters, lang=lang, limit=1, offset=0, out=out)
-    except Exception as exc:
-        raise Http404 from exc
+    features, _total, returned = selectors.features_page(
+        kinds=list(c.kinds), filters=filters, lang=lang, limit=1, offset=0, out=out)
     if not returned:
         raise Http404(f"no feature {fid!r} in {cid!r}")
     feature = json.loads(features)[0]
@@ -342,11 +382,13 @@ def _now() -> str:
 
 
 @require_GET
+@ogc_errors
 def openapi(request: HttpRequest) -> HttpResponse:
     """The OpenAPI 3.0 description of this OGC API."""
     param = {
-        "bbox": {"name": "bbox", "in": "query", "schema": {"type": "array", "minItems": 4,
-                 "maxItems": 4, "items": {"type": "number"}}, "style": "form",
+        "bbox": {"name": "bbox", "in": "query", "schema": {
+                 "type": "array", "minItems": 4, "maxItems": 6,
+                 "items": {"type": "number"}}, "style": "form",
                  "explode": False},
         "limit": {"name": "limit", "in": "query", "schema": {
             "type": "integer", "minimum": 1, "maximum": MAX_LIMIT, "default": DEFAULT_LIMIT}},

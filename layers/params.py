@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import math
+import re
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, time
 
 from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.translation import get_language_from_request
@@ -16,9 +17,25 @@ from layers.vocabulary import Activity, Category, Difficulty
 BBox = tuple[float, float, float, float]
 
 
+def single(request, name: str) -> str | None:
+    """The one value of parameter ``name`` (None when absent).
+
+    Given twice (``bbox=…&bbox=…``), a request would silently get the last one: lists
+    are written comma-separated, so a repeated parameter is a client's mistake.
+    """
+    values = request.GET.getlist(name)
+    if len(values) > 1:
+        raise BadParameter(name, "given more than once; give it once (a list is "
+                           "comma-separated: a,b)")
+    value = values[0] if values else None
+    if value is not None and "\0" in value:
+        raise BadParameter(name, "contains a NUL character")
+    return value
+
+
 def parse_lang(request) -> str:
     """``?lang=`` if given (must be one of ours), else Accept-Language, else English."""
-    lang = request.GET.get("lang")
+    lang = single(request, "lang")
     if lang is None:
         guess = get_language_from_request(request)
         return guess if guess in LANGUAGE_CODES else "en"
@@ -28,19 +45,31 @@ def parse_lang(request) -> str:
     return lang
 
 
-def parse_bbox(raw: str | None, *, geographic: bool = True) -> BBox | None:
-    """``minlon,minlat,maxlon,maxlat`` in WGS 84 degrees (else four numbers of another CRS)."""
+def parse_bbox(raw: str | None, *, geographic: bool = True,
+               heights: bool = False) -> BBox | None:
+    """``minlon,minlat,maxlon,maxlat`` in WGS 84 degrees (else four numbers of another CRS).
+
+    With ``heights`` (OGC API – Features Core), six numbers are taken too:
+    ``minlon,minlat,minheight,maxlon,maxlat,maxheight``. Features have no heights to
+    filter on but their vertices' own, so the box filters on its 2-D part.
+    """
     if raw is None or raw == "":
         return None
     parts = raw.split(",")
-    if len(parts) != 4:
-        raise BadParameter("bbox", "expected four numbers: minlon,minlat,maxlon,maxlat")
+    if len(parts) != 4 and not (heights and len(parts) == 6):
+        raise BadParameter("bbox", "expected four numbers: minlon,minlat,maxlon,maxlat"
+                           + (" (or six, with the heights third and sixth)" if heights else ""))
     try:
-        minx, miny, maxx, maxy = (float(p) for p in parts)
+        values = [float(p) for p in parts]
     except ValueError:
         raise BadParameter("bbox", f"not a number in {raw!r}") from None
-    if not all(math.isfinite(v) for v in (minx, miny, maxx, maxy)):
+    if not all(math.isfinite(v) for v in values):
         raise BadParameter("bbox", "coordinates must be finite numbers")
+    if len(values) == 6:
+        if values[2] > values[5]:
+            raise BadParameter("bbox", "the minimum height must not exceed the maximum")
+        values = [values[0], values[1], values[3], values[4]]
+    minx, miny, maxx, maxy = values
     if geographic and not (-180 <= minx <= 180 and -180 <= maxx <= 180 and -90 <= miny <= 90
                            and -90 <= maxy <= 90):
         raise BadParameter("bbox", "longitudes must lie in [-180, 180], latitudes in [-90, 90]")
@@ -72,19 +101,68 @@ class FeatureFilters:
     uid: str | None = None
 
 
-def _choices(request, name: str, allowed: set[str] | None = None) -> list[str]:
-    raw = request.GET.get(name, "")
+def _choices(request, name: str, allowed: set[str] | None = None, *,
+             listed_at: str | None = None) -> list[str]:
+    """The comma-separated values of ``name``, each one of ``allowed`` (when given).
+
+    ``listed_at`` points to where the allowed values are listed, for lists too long to
+    repeat in a message (the layers).
+    """
+    raw = single(request, name) or ""
     values = [v.strip() for v in raw.split(",") if v.strip()]
     if allowed is not None:
         unknown = [v for v in values if v not in allowed]
         if unknown:
-            raise BadParameter(name, f"unknown value(s) {', '.join(map(repr, unknown))}; use "
-                               + ", ".join(sorted(allowed)))
+            use = (f"see {listed_at}" if listed_at
+                   else "use " + ", ".join(sorted(allowed)))
+            raise BadParameter(name, f"unknown value(s) {', '.join(map(repr, unknown))}; "
+                               + use)
     return values
 
 
+def partner_slugs() -> set[str]:
+    from layers.models import Partner  # params are parsed before the apps' models load
+
+    return set(Partner.objects.values_list("slug", flat=True))
+
+
+def public_layer_slugs() -> set[str]:
+    """Layers a client may name: a private layer is as unknown as a misspelt one."""
+    from layers.models import Layer
+    from layers.vocabulary import Visibility
+
+    return set(Layer.objects.filter(visibility=Visibility.PUBLIC)
+               .values_list("slug", flat=True))
+
+
+# "+02:00" typed into a URL arrives as " 02:00": a + in a query string means a space.
+_UNENCODED_OFFSET = re.compile(r"\d \d{2}(:?\d{2})?$")
+
+
+def parse_when(raw: str, name: str) -> datetime:
+    """An ISO 8601 date or date-time as an aware datetime in UTC (a date: its midnight UTC;
+    no offset: UTC)."""
+    try:
+        parsed = parse_datetime(raw)
+        if parsed is None:
+            day = parse_date(raw)
+            parsed = datetime.combine(day, time.min) if day else None
+    except ValueError as exc:  # the shape of a date, but no such day or hour
+        raise BadParameter(name, f"{raw!r} is not a valid date or time: {exc}") from None
+    if parsed is None:
+        hint = (" (a + in a URL stands for a space: write the offset's + as %2B, "
+                "e.g. 2026-01-01T10:00%2B02:00)" if _UNENCODED_OFFSET.search(raw) else
+                ", e.g. 2026-01-01 or 2026-01-01T10:00:00Z")
+        raise BadParameter(name, f"{raw!r} is not an ISO 8601 date or time{hint}")
+    try:
+        # In UTC: PostgreSQL refuses offsets beyond ±15:59 that Python accepts.
+        return (parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)).astimezone(UTC)
+    except OverflowError:
+        raise BadParameter(name, f"{raw!r} is out of range") from None
+
+
 def _number(request, name: str, *, low: float, high: float, default=None, integer=False):
-    raw = request.GET.get(name)
+    raw = single(request, name)
     if raw is None or raw == "":
         return default
     try:
@@ -111,8 +189,8 @@ def parse_page(request) -> tuple[int, int]:
 
 
 def parse_filters(request) -> FeatureFilters:
-    f = FeatureFilters(bbox=parse_bbox(request.GET.get("bbox")))
-    near = request.GET.get("near")
+    f = FeatureFilters(bbox=parse_bbox(single(request, "bbox")))
+    near = single(request, "near")
     if near:
         parts = near.split(",")
         try:
@@ -123,26 +201,17 @@ def parse_filters(request) -> FeatureFilters:
             raise BadParameter("near", "longitude must lie in [-180, 180], latitude in [-90, 90]")
         f.near = (lon, lat)
         f.radius_m = _number(request, "radius", low=1, high=MAX_RADIUS_M, default=5000)
-    elif request.GET.get("radius"):
+    elif single(request, "radius"):
         raise BadParameter("radius", "goes with near=lon,lat")
-    f.partner = _choices(request, "partner")
-    f.layer = _choices(request, "layer")
+    f.partner = _choices(request, "partner", partner_slugs())
+    f.layer = _choices(request, "layer", public_layer_slugs(), listed_at="/api/layers/")
     f.category = _choices(request, "category", {c.value for c in Category})
     f.activity = _choices(request, "activity", {a.value for a in Activity})
     f.difficulty = _choices(request, "difficulty", {d.value for d in Difficulty})
-    since = request.GET.get("updated_since")
+    since = single(request, "updated_since")
     if since:
-        parsed = parse_datetime(since) or (parse_date(since) and datetime.combine(
-            parse_date(since), datetime.min.time()))
-        if not parsed:
-            raise BadParameter("updated_since", f"{since!r} is not an ISO 8601 date or time")
-        try:
-            # In UTC: PostgreSQL refuses offsets beyond ±15:59 that Python accepts.
-            f.updated_since = (parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
-                               ).astimezone(UTC)
-        except OverflowError:
-            raise BadParameter("updated_since", f"{since!r} is out of range") from None
-    q = request.GET.get("q", "").strip()
+        f.updated_since = parse_when(since, "updated_since")
+    q = (single(request, "q") or "").strip()
     if q:
         if len(q) > 200:
             raise BadParameter("q", "at most 200 characters")

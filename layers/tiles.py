@@ -10,6 +10,8 @@ an import or an edit.
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable
+from functools import wraps
 
 from django.db import connection
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
@@ -64,6 +66,20 @@ def _kind_tile(kind_name: str, layer: str | None, lang: str, z: int, x: int,
     """, params
 
 
+def json_errors(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """Errors as the API's JSON (``error``, and ``parameter`` for a bad one), not Django's
+    HTML pages: a map library fetching tiles reads neither."""
+    @wraps(view)
+    def wrapped(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        try:
+            return view(request, *args, **kwargs)
+        except BadParameter as exc:
+            return JsonResponse({"error": str(exc), "parameter": exc.param}, status=400)
+        except Http404 as exc:
+            return JsonResponse({"error": str(exc) or "not found"}, status=404)
+    return wrapped
+
+
 def data_version(kinds: tuple[str, ...]) -> str:
     """Changes whenever a feature of these kinds, or any layer, is written (migration 0006)."""
     tables = [KINDS[k].table for k in kinds] + ["layers_layer"]
@@ -74,13 +90,11 @@ def data_version(kinds: tuple[str, ...]) -> str:
 
 
 @require_GET
+@json_errors
 def tile(request: HttpRequest, cid: str, z: int, x: int, y: int) -> HttpResponse:
-    try:
-        lang = parse_lang(request)
-    except BadParameter as exc:
-        return JsonResponse({"error": str(exc), "parameter": exc.param}, status=400)
+    lang = parse_lang(request)
     if z > MAX_ZOOM or not (0 <= x < 2**z and 0 <= y < 2**z):
-        raise Http404("no such tile")
+        raise Http404(f"no tile {z}/{x}/{y}: zoom 0 to {MAX_ZOOM}, x and y 0 to 2^zoom - 1")
     c = _collection(cid, lang)
     etag = f'"{data_version(c.kinds)}-{lang}"'
     if request.headers.get("If-None-Match") == etag:
@@ -104,6 +118,7 @@ def tile(request: HttpRequest, cid: str, z: int, x: int, y: int) -> HttpResponse
 
 
 @require_GET
+@json_errors
 def tilejson(request: HttpRequest, cid: str) -> HttpResponse:
     lang = parse_lang(request)
     c = _collection(cid, lang)

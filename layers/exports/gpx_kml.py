@@ -37,13 +37,16 @@ def to_gpx(parts: list[Rows]) -> bytes:
            'http://www.topografix.com/GPX/1/1/gpx.xsd">']
 
     def extensions(part: Rows, i: int) -> str:
-        items = "".join(f"<atlas:field name={quoteattr(k)}>"
-                        f"{escape(json.dumps(v[i], ensure_ascii=False))}</atlas:field>"
-                        for k, v in part.columns.items() if v[i] not in (None, ""))
+        # The public id in an element of its own: an import reads the atlas:field
+        # attributes only, so the file still imports back unchanged.
+        items = (f"<atlas:id>{escape(part.ids[i])}</atlas:id>" if part.ids else "") + "".join(
+            f"<atlas:field name={quoteattr(k)}>"
+            f"{escape(json.dumps(v[i], ensure_ascii=False))}</atlas:field>"
+            for k, v in part.columns.items() if v[i] not in (None, ""))
         return f"<extensions>{items}</extensions>" if items else ""
 
     waypoints = [p for p in parts if p.kind == "attraction"]
-    tracks = [p for p in parts if p.kind == "trail"]
+    tracks = [p for p in parts if p.kind in ("trail", "route")]
     for part in waypoints:
         for i, g in enumerate(part.points):
             out.append(f'<wpt lat="{g.y:.7f}" lon="{g.x:.7f}">'
@@ -62,8 +65,9 @@ def to_gpx(parts: list[Rows]) -> bytes:
                     + (f"<ele>{c[2]:.2f}</ele>" if len(c) > 2 else "") + "</trkpt>"
                     for c in line)
                 segs.append(f"<trkseg>{pts}</trkseg>")
+            kind = part.columns["activity" if part.kind == "trail" else "transport_modes"][i]
             out.append("<trk>" + _gpx_text("name", _name(part, i))
-                       + _gpx_text("type", part.columns["activity"][i])
+                       + _gpx_text("type", kind)
                        + extensions(part, i) + "".join(segs) + "</trk>")
     out.append("</gpx>")
     return "\n".join(out).encode()

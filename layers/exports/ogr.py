@@ -35,9 +35,14 @@ def short_names(names: list[str]) -> dict[str, str]:
     return out
 
 
-def _arrays(part: Rows, keep: np.ndarray | None = None) -> tuple[list[str], list[np.ndarray]]:
+DBF_TEXT_BYTES = 254  # the longest text a dBASE field holds
+
+
+def _arrays(part: Rows, keep: np.ndarray | None = None,
+            with_id: bool = False) -> tuple[list[str], list[np.ndarray]]:
+    columns = {"id": part.ids, **part.columns} if with_id else part.columns
     names, arrays = [], []
-    for k, values in part.columns.items():
+    for k, values in columns.items():
         vals = [json_value(v) for v in values]
         if keep is not None:
             vals = [v for v, ok in zip(vals, keep, strict=True) if ok]
@@ -53,36 +58,59 @@ def _arrays(part: Rows, keep: np.ndarray | None = None) -> tuple[list[str], list
     return names, arrays
 
 
+def _geometry_type(kind: str, geoms: np.ndarray) -> str:
+    """The layer's declared geometry type: the one type all its geometries share (with Z
+    when all have it), else Unknown. Readers (QGIS, ogrinfo) show a layer declared
+    GEOMETRY as of no particular type."""
+    types = {g.geom_type for g in geoms}
+    if len(types) != 1:
+        return {"attraction": "Unknown"}.get(kind, "MultiLineString Z")
+    (only,) = types
+    return only + (" Z" if all(g.has_z for g in geoms) else "")
+
+
 def _write_ogr(path: Path, layer: str, part: Rows, geoms: np.ndarray, driver: str,
-               field_names: dict[str, str] | None = None, keep=None, append=False) -> None:
-    names, arrays = _arrays(part, keep)
+               field_names: dict[str, str] | None = None, keep=None, append=False,
+               with_id: bool = True) -> None:
+    names, arrays = _arrays(part, keep, with_id=with_id)
     if field_names:
         names = [field_names[n] for n in names]
-    geometry_type = {"attraction": "Unknown", "trail": "MultiLineString Z"}[part.kind]
-    if driver == "ESRI Shapefile":
-        kinds = {g.geom_type for g in geoms}
-        geometry_type = ("Point" if kinds <= {"Point"} else "MultiPolygon"
-                         if kinds <= {"MultiPolygon"} else geometry_type)
-        if geometry_type == "MultiLineString Z" and not all(g.has_z for g in geoms):
-            geometry_type = "MultiLineString"
     import pyogrio.raw  # its own GDAL, some 30 MB: loaded by the exports that write with it
 
     pyogrio.raw.write(path, shapely.to_wkb(geoms), arrays, fields=names, layer=layer,
-                      driver=driver, geometry_type=geometry_type, crs="EPSG:4326",
+                      driver=driver, geometry_type=_geometry_type(part.kind, geoms),
+                      crs="EPSG:4326",
                       encoding="UTF-8" if driver == "ESRI Shapefile" else None, append=append,
                       promote_to_multi=False)
 
 
+def _cut_texts(part: Rows, keep: np.ndarray) -> dict[str, int]:
+    """Column -> how many of the kept features have a text longer than a dBASE field."""
+    out = {}
+    for name, values in part.columns.items():
+        n = sum(1 for v, ok in zip(values, keep, strict=True)
+                if ok and isinstance(json_value(v), str)
+                and len(json_value(v).encode()) > DBF_TEXT_BYTES)
+        if n:
+            out[name] = n
+    return out
+
+
 def to_shapefile_zip(parts: list[Rows], stem: str) -> bytes:
-    """One shapefile per kind of geometry, with .prj, a UTF-8 .cpg and the field names."""
+    """One shapefile per kind of geometry, with .prj, a UTF-8 .cpg and the field names.
+
+    FIELDS.txt maps the 10-character names to the full ones, and says which texts were
+    cut to the 254 bytes a dBASE field holds: nothing else in the files tells.
+    """
     buf = io.BytesIO()
     with tempfile.TemporaryDirectory() as tmp, zipfile.ZipFile(buf, "w",
                                                                zipfile.ZIP_DEFLATED) as zf:
         folder = Path(tmp)
         lines = ["Field names in these shapefiles are cut to 10 characters (dBASE). "
                  "Full names:", ""]
+        cut_lines = []
         for part in parts:
-            groups = {"trail": [("trails", np.ones(len(part), dtype=bool))]}.get(part.kind)
+            groups = [(f"{part.kind}s", np.ones(len(part), dtype=bool))]
             if part.kind == "attraction":
                 is_area = np.array([g.geom_type == "MultiPolygon" for g in part.geoms],
                                    dtype=bool)
@@ -92,13 +120,22 @@ def to_shapefile_zip(parts: list[Rows], stem: str) -> bytes:
                     continue
                 mapping = short_names(list(part.columns))
                 path = folder / f"{stem}_{name}.shp"
+                # A layer's shapefile has no public id column (see Rows.ids): an import
+                # would take it for an attribute, and the file import back changed.
                 _write_ogr(path, path.stem, part, part.geoms[keep], "ESRI Shapefile",
-                           field_names=mapping, keep=keep)
+                           field_names=mapping, keep=keep, with_id=False)
                 lines.append(f"{path.stem}.shp:")
                 lines += [f"  {short:10s} {full}" for full, short in mapping.items()]
                 lines.append("")
+                cut_lines += [f"  {path.stem}.shp: {mapping[col]} ({col}) of {n} of "
+                              f"{int(keep.sum())} features"
+                              for col, n in _cut_texts(part, keep).items()]
                 for member in sorted(folder.glob(f"{path.stem}.*")):
                     zf.write(member, member.name)
+        if cut_lines:
+            lines += [f"Texts longer than {DBF_TEXT_BYTES} bytes are cut to {DBF_TEXT_BYTES} "
+                      "bytes (the most a dBASE field holds) in:", *cut_lines, "",
+                      "The GeoJSON and GeoPackage exports keep them whole.", ""]
         zf.writestr("FIELDS.txt", "\n".join(lines))
     return buf.getvalue()
 
@@ -106,19 +143,25 @@ def to_shapefile_zip(parts: list[Rows], stem: str) -> bytes:
 def to_geopackage(parts: list[Rows]) -> bytes:
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "export.gpkg"
-        for k, part in enumerate(parts):
+        # A layer per kind that has features (an empty file still has its first layer).
+        written = [p for p in parts if len(p)] or parts[:1]
+        for k, part in enumerate(written):
             _write_ogr(path, f"{part.kind}s", part, part.geoms, "GPKG", append=k > 0)
         return path.read_bytes() if path.exists() else b""
 
 
 def to_csv(parts: list[Rows]) -> bytes:
+    """CSV with the geometry as WKT, in UTF-8 with a byte order mark: without it Excel
+    reads the file in the machine's code page and garbles Greek and Cyrillic (the
+    coverage CSV has one too)."""
     buf = io.StringIO()
-    fields = list(dict.fromkeys(["kind", *(k for p in parts for k in p.columns), "wkt"]))
+    fields = list(dict.fromkeys(["kind", "id", *(k for p in parts for k in p.columns),
+                                 "wkt"]))
     writer = csv.DictWriter(buf, fieldnames=fields, lineterminator="\n")
     writer.writeheader()
     for part in parts:
         wkts = shapely.to_wkt(part.geoms, rounding_precision=7, trim=True)
         for i in range(len(part)):
             row = {k: json_value(v[i]) for k, v in part.columns.items()}
-            writer.writerow({**row, "kind": part.kind, "wkt": wkts[i]})
-    return buf.getvalue().encode()
+            writer.writerow({**row, "kind": part.kind, "id": part.ids[i], "wkt": wkts[i]})
+    return buf.getvalue().encode("utf-8-sig")

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import shapely
@@ -11,7 +11,7 @@ from django.db import connection
 
 from layers.i18n import LANGUAGE_CODES
 from layers.params import FeatureFilters
-from layers.selectors import KINDS, conditions
+from layers.selectors import KINDS, Kind, conditions
 
 FORMATS = {
     "geojson": ("application/geo+json", "geojson"),
@@ -29,6 +29,53 @@ TRANSLATED = tuple(f"{base}_{code}" for base in ("name", "description")
                    for code in LANGUAGE_CODES)
 
 
+@dataclass(frozen=True)
+class Column:
+    name: str
+    sql: str  # over ``x``, the kind's table
+    type: str  # PostgreSQL type of the value, for the other kinds' NULLs in one GeoJSON
+
+
+def own_columns(name: str) -> list[Column]:
+    """The exported columns that only kind ``name`` has, in the order they are written.
+
+    A pilot route has no source file: its stable name (slug), its themes and modes as
+    comma-separated words, and its computed length (m) and duration (days) go out.
+    """
+    if name == "route":
+        return [Column("slug", "x.slug", "text"),
+                Column("difficulty", "NULLIF(x.difficulty, '')", "text"),
+                Column("themes", "NULLIF(array_to_string(x.themes, ','), '')", "text"),
+                Column("transport_modes",
+                       "NULLIF(array_to_string(x.transport_modes, ','), '')", "text"),
+                Column("length_m", "round(x.length_m)::integer", "integer"),
+                Column("duration_days", "x.duration_days::integer", "integer")]
+    out = [Column(f, f"NULLIF(x.{f}::text, '')", "text") for f in TEXT_FIELDS[name]]
+    if name == "attraction":
+        out.append(Column("fee", "x.fee", "boolean"))
+    return out
+
+
+def _translated(kind: Kind) -> list[Column]:
+    # A route's title and summary are what the API shows as its name and description.
+    source = {"name": kind.name_field, "description": kind.description_field}
+    return [Column(f"{base}_{code}", f"NULLIF(x.{source[base]}_{code}, '')", "text")
+            for base in ("name", "description") for code in LANGUAGE_CODES]
+
+
+def _common(kind: Kind) -> dict[str, str]:
+    """SQL of the columns every kind has: ids, owners, own properties and geometries."""
+    if kind.layered:
+        return {"source_id": "COALESCE(NULLIF(x.source_id, ''), x.uid::text)",
+                "partner": "p.slug", "layer": "l.slug",
+                "properties": "NULLIF(x.properties, '{}'::jsonb)",
+                "geom": "COALESCE(x.footprint, x.location)" if kind.name == "attraction"
+                else "x.geom",
+                "point": "x.location" if kind.name == "attraction" else "x.geom"}
+    return {"source_id": "x.slug", "partner": kind.partner_sql(), "layer": "NULL::text",
+            "properties": "NULL::jsonb", "geom": "x.geom", "point": "x.geom"}
+
+
 @dataclass
 class Rows:
     """One kind's exported features, column by column."""
@@ -36,7 +83,13 @@ class Rows:
     kind: str
     columns: dict[str, list]  # field -> values (None for missing)
     geoms: np.ndarray  # shapely, EPSG:4326; attractions: footprint if any, else location
-    points: np.ndarray  # attractions' locations (GPX waypoints); lines for trails
+    points: np.ndarray  # attractions' locations (GPX waypoints); lines for trails, routes
+    # The public ids (UUIDs, the API's ``id``). The regional layer's rows also have them
+    # as their ``id`` column. A layer's rows do not: importing its export into the layer
+    # again would take an ``id`` column (GeoJSON's Feature id too, which GDAL reads as
+    # one) for a new attribute of every feature. Formats with a place an import does not
+    # read (GPX's atlas:id, CSV and GeoPackage, which are not imported) carry them always.
+    ids: list[str] = field(default_factory=list)
 
     def __len__(self) -> int:
         return len(self.geoms)
@@ -51,17 +104,14 @@ def rows(*, kinds: list[str], filters: FeatureFilters, with_partner: bool) -> li
         if found is None:
             continue
         where, _distance = found
-        fields = [*TRANSLATED, *TEXT_FIELDS[name]] + (["fee"] if name == "attraction" else [])
-        geom = ("COALESCE(x.footprint, x.location)" if name == "attraction" else "x.geom")
-        point = "x.location" if name == "attraction" else "x.geom"
+        fields = [*_translated(kind), *own_columns(name)]
+        common = _common(kind)
         sql = f"""
-            SELECT COALESCE(NULLIF(x.source_id, ''), x.uid::text), p.slug, l.slug,
-                   {', '.join(f'NULLIF(x.{f}::text, {chr(39) * 2})' if f != 'fee' else 'x.fee'
-                              for f in fields)},
-                   x.properties::text, ST_AsBinary({geom}), ST_AsBinary({point})
-            FROM {kind.table} x
-            JOIN layers_layer l ON l.id = x.layer_id
-            JOIN layers_partner p ON p.id = l.partner_id
+            SELECT {common['source_id']}, x.uid::text, {common['partner']}, {common['layer']},
+                   {', '.join(c.sql for c in fields)},
+                   {common['properties']}::text, ST_AsBinary({common['geom']}),
+                   ST_AsBinary({common['point']})
+            FROM {kind.table} x {kind.joins()}
             WHERE {where}
             ORDER BY x.id
         """
@@ -70,11 +120,12 @@ def rows(*, kinds: list[str], filters: FeatureFilters, with_partner: bool) -> li
             records = cur.fetchall()
         cols: dict[str, list] = {"source_id": [r[0] for r in records]}
         if with_partner:
-            cols["partner"] = [r[1] for r in records]
-            cols["layer"] = [r[2] for r in records]
-        for i, f in enumerate(fields, 3):
-            cols[f] = [r[i] for r in records]
-        props = [json.loads(r[-3]) for r in records]
+            cols["id"] = [r[1] for r in records]
+            cols["partner"] = [r[2] for r in records]
+            cols["layer"] = [r[3] for r in records]
+        for i, f in enumerate(fields, 4):
+            cols[f.name] = [r[i] for r in records]
+        props = [json.loads(r[-3]) if r[-3] else {} for r in records]
         for key in dict.fromkeys(k for p in props for k in p):
             if key not in cols:
                 cols[key] = [p.get(key) for p in props]
@@ -82,7 +133,8 @@ def rows(*, kinds: list[str], filters: FeatureFilters, with_partner: bool) -> li
                         shapely.from_wkb([bytes(r[-2]) for r in records]) if records
                         else np.empty(0, dtype=object),
                         shapely.from_wkb([bytes(r[-1]) for r in records]) if records
-                        else np.empty(0, dtype=object)))
+                        else np.empty(0, dtype=object),
+                        ids=[r[1] for r in records]))
     return out
 
 
@@ -91,13 +143,18 @@ def json_value(v):
 
 
 def geojson_sql(*, kinds: list[str], filters: FeatureFilters,
-                with_partner: bool) -> tuple[str, list] | None:
-    """SQL of the GeoJSON export: PostGIS turns each row into a Feature (ST_AsGeoJSON).
+                with_partner: bool) -> tuple[str, list, list[str]] | None:
+    """SQL of the GeoJSON export's rows, their parameters and the names of the properties:
+    each row has ``id`` (the public id), the properties and ``geom``.
 
     The feature's own attributes travel as one ``properties`` object, which the
-    importers unfold again.
+    importers unfold again. The regional layer's features also say their ``kind``,
+    after the fields an import maps (an attractions import takes a column named
+    kind for the category when it comes first).
     """
-    fields = [*TRANSLATED, *dict.fromkeys(f for k in kinds for f in TEXT_FIELDS[k])]
+    own = {c.name: c for k in kinds for c in own_columns(k)}
+    names = ["source_id", *(["partner", "layer"] if with_partner else []), *TRANSLATED,
+             *own, *(["kind"] if with_partner else []), "properties"]
     selects, params = [], []
     for name in kinds:
         kind = KINDS[name]
@@ -105,41 +162,47 @@ def geojson_sql(*, kinds: list[str], filters: FeatureFilters,
         if found is None:
             continue
         where, _ = found
-        own = {*TRANSLATED, *TEXT_FIELDS[name]}
-        cols = [f"NULLIF(x.{f}::text, '') AS {f}" if f in own else f"NULL::text AS {f}"
-                for f in fields]
-        if "attraction" in kinds:
-            cols.append("x.fee" if name == "attraction" else "NULL::boolean AS fee")
-        if with_partner:
-            cols[:0] = ["p.slug AS partner", "l.slug AS layer"]
-        geom = "COALESCE(x.footprint, x.location)" if name == "attraction" else "x.geom"
+        common = _common(kind)
+        mine = {c.name: c.sql for c in [*_translated(kind), *own_columns(name)]}
+        values = {"source_id": common["source_id"], "partner": common["partner"],
+                  "layer": common["layer"], "kind": f"'{name}'::text",
+                  "properties": common["properties"], **mine}
+        cols = [f"{values[n]} AS {n}" if n in values else f"NULL::{own[n].type} AS {n}"
+                for n in names]
         selects.append(f"""
-            SELECT {kind.order} AS kind_order, x.id AS row_id,
-                   COALESCE(NULLIF(x.source_id, ''), x.uid::text) AS source_id,
-                   {', '.join(cols)}, NULLIF(x.properties, '{{}}'::jsonb) AS properties,
-                   {geom} AS geom
-            FROM {kind.table} x
-            JOIN layers_layer l ON l.id = x.layer_id
-            JOIN layers_partner p ON p.id = l.partner_id
+            SELECT {kind.order} AS kind_order, x.id AS row_id, x.uid::text AS id,
+                   {', '.join(cols)}, {common['geom']} AS geom
+            FROM {kind.table} x {kind.joins()}
             WHERE {where}""")
     if not selects:
         return None
-    names = ["source_id", *(["partner", "layer"] if with_partner else []), *fields,
-             *(["fee"] if "attraction" in kinds else []), "properties", "geom"]
-    sql = (f"SELECT {', '.join(names)} FROM ({' UNION ALL '.join(selects)}) u "
+    sql = (f"SELECT id, {', '.join(names)}, geom FROM ({' UNION ALL '.join(selects)}) u "
            "ORDER BY kind_order, row_id")
-    return sql, params
+    return sql, params, names
 
 
 def geojson_document(*, kinds: list[str], filters: FeatureFilters, with_partner: bool) -> bytes:
-    """The GeoJSON export, built by PostgreSQL in one statement (the 50,000-feature path)."""
+    """The GeoJSON export, built by PostgreSQL in one statement (the 50,000-feature path).
+
+    In the regional layer each Feature's ``id`` is the feature's public id, as in the API
+    (see ``Rows.ids`` for a layer's).
+    """
     found = geojson_sql(kinds=kinds, filters=filters, with_partner=with_partner)
     if found is None:
         return b'{"type": "FeatureCollection", "features": []}'
-    sql, params = found
+    sql, params, names = found
+    properties = ", ".join(f"u.{n}" for n in names)
+    # GDAL reads a Feature's string id as an "id" attribute (see Rows.ids).
     with connection.cursor() as cur:
         # Bytes straight from the server: a large document is not decoded and re-encoded.
-        cur.execute("SELECT convert_to(json_build_object('type', 'FeatureCollection', "
-                    "'features', COALESCE(json_agg(ST_AsGeoJSON(t.*, 'geom', 7)::json), "
-                    f"'[]'::json))::text, 'UTF8') FROM ({sql}) t", params)
+        # ST_AsGeoJSON(record) writes no Feature id before PostGIS 3.5: the Feature is
+        # built here, its properties a row of every column but the id and the geometry.
+        cur.execute(f"""
+            SELECT convert_to(json_build_object('type', 'FeatureCollection', 'features',
+                COALESCE(json_agg(json_build_object(
+                    'type', 'Feature', {"'id', u.id," if with_partner else ""}
+                    'geometry', ST_AsGeoJSON(u.geom, 7)::json,
+                    'properties', to_json(pr)) ORDER BY u.ord), '[]'::json))::text, 'UTF8')
+            FROM (SELECT t.*, row_number() OVER () AS ord FROM ({sql}) t) u
+            CROSS JOIN LATERAL (SELECT {properties}) pr""", params)
         return bytes(cur.fetchone()[0])

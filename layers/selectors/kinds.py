@@ -89,7 +89,10 @@ class Output:
         if self.flip:
             expr = f"ST_FlipCoordinates({expr})"
         decimals = COORD_DECIMALS if self.srid == WGS84 else 2  # degrees or metres
-        return f"ST_AsGeoJSON({expr}, {decimals})"
+        # Options 0: no "crs" member inside the geometry, which PostGIS adds by default
+        # for any SRID but 4326. GeoJSON has no such member; the OGC API says the CRS
+        # in the Content-Crs header.
+        return f"ST_AsGeoJSON({expr}, {decimals}, 0)"
 
 
 RFC7946 = Output()

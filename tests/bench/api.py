@@ -123,8 +123,9 @@ def run() -> None:
         ours = _median(lambda: urllib.request.urlopen(endpoint, timeout=300).read())
 
     # The same rows and columns as our export, through psql instead of our API.
-    rows_sql, params = geojson_sql(kinds=["attraction"], filters=FeatureFilters(layer=[SLUG]),
-                                   with_partner=False)
+    rows_sql, params, _names = geojson_sql(kinds=["attraction"],
+                                           filters=FeatureFilters(layer=[SLUG]),
+                                           with_partner=False)
     with connection.cursor() as cur:
         rows_sql = cur.mogrify(rows_sql, params) if hasattr(cur, "mogrify") else rows_sql
     sql = ("SELECT json_build_object('type', 'FeatureCollection', 'features', "

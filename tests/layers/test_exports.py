@@ -104,7 +104,7 @@ def test_geopackage_and_kml_open_in_gdal(client, world, tmp_path):
 
 
 def test_csv_has_wkt_geometry(client, world):
-    text = _get(client, "/api/regional-layer/export/", "csv").content.decode()
+    text = _get(client, "/api/regional-layer/export/", "csv").content.decode("utf-8-sig")
     rows = list(csv.DictReader(io.StringIO(text)))
     trail = next(r for r in rows if r["kind"] == "trail")
     geom = shapely.from_wkt(trail["wkt"])
@@ -137,3 +137,179 @@ def test_export_then_import_changes_nothing(client, world, tmp_path, fmt, layer,
     result = run_import(ImportRequest(path=path, partner=world, layer_slug=layer, kind=kind))
     assert result.counts["created"] == 0 and result.counts["updated"] == 0
     assert result.counts["unchanged"] == (1 if kind == "trails" else 2)
+
+
+# --- the regional export holds what the regional layer lists -------------------------
+
+@pytest.fixture
+def region(world):
+    """``world`` plus Larissa's theatre and a published pilot route (and a draft one)."""
+    from routes.models import PilotRoute
+    from routes.services import StopSpec, route_compose
+
+    lar = make_partner("larissa", bbox=(22.0, 39.2, 23.0, 40.1), country="GR",
+                       languages=["el", "en"])
+    theatre = make_attraction(make_layer(lar), 22.4153, 39.6403, source_id="theatre",
+                              name_el="Αρχαίο Θέατρο Λάρισας", category="archaeological_site")
+    museum = make_attraction(make_layer(lar), 22.4190, 39.6380, source_id="diachronic",
+                             name_el="Διαχρονικό Μουσείο", category="museum")
+    for slug, status in (("larissa-walk", "published"), ("larissa-draft", "draft")):
+        route = PilotRoute.objects.create(slug=slug, title_el="Περίπατος", title_en="A walk",
+                                          summary_en="Theatre to museum", status=status)
+        route.partners.add(lar)
+        route_compose(route=route, stops=[StopSpec(theatre), StopSpec(museum)], modes=["car"])
+    return world
+
+
+def _write(path, doc) -> str:
+    path.write_bytes(etree.tostring(doc))
+    return str(path)
+
+
+def _values(source, name: str, layer: str | None = None) -> list:
+    """Column ``name`` of a file as GDAL reads it."""
+    _meta, _fids, _geoms, fields = pyogrio.raw.read(source, layer=layer, columns=[name],
+                                                    read_geometry=False)
+    return fields[0].tolist()
+
+
+def _listed(client, **params) -> list[str]:
+    body = client.get("/api/regional-layer/", {"limit": 1000, **params}).json()
+    return sorted(f["id"] for f in body["features"])
+
+
+@pytest.mark.parametrize("params", [{}, {"kind": "route"}, {"kind": "trail"},
+                                    {"kind": "attraction,route"}, {"partner": "larissa"},
+                                    {"partner": "larissa", "kind": "route"},
+                                    {"category": "museum"}, {"difficulty": "easy"},
+                                    {"q": "Аязмо"}, {"bbox": "22,39,23,40"}])
+def test_regional_geojson_export_has_the_features_the_list_has(client, region, params):
+    body = json.loads(_get(client, "/api/regional-layer/export/", "geojson", **params).content)
+    assert sorted(f["id"] for f in body["features"]) == _listed(client, **params)
+    listed_kinds = {f["properties"]["kind"] for f in client.get(
+        "/api/regional-layer/", {"limit": 1000, **params}).json()["features"]}
+    assert {f["properties"]["kind"] for f in body["features"]} == listed_kinds
+
+
+def test_regional_export_of_routes_in_every_format(client, region, tmp_path):
+    route_id = _listed(client, kind="route")
+    assert len(route_id) == 1  # the draft is not listed
+    csv_rows = list(csv.DictReader(io.StringIO(_get(
+        client, "/api/regional-layer/export/", "csv", kind="route").content.decode("utf-8-sig"))))
+    assert [(r["kind"], r["id"], r["source_id"], r["partner"], r["name_en"]) for r in csv_rows
+            ] == [("route", route_id[0], "larissa-walk", "larissa", "A walk")]
+    assert shapely.from_wkt(csv_rows[0]["wkt"]).geom_type == "MultiLineString"
+    gpx = etree.fromstring(_get(client, "/api/regional-layer/export/", "gpx",
+                                kind="route").content)
+    ns = {"g": "http://www.topografix.com/GPX/1/1", "a": "https://atlas.example/gpx/1"}
+    assert [t.findtext("g:name", namespaces=ns) for t in gpx.findall("g:trk", ns)] == [
+        "Περίπατος"]
+    assert not gpx.findall("g:wpt", ns)
+    kml = etree.fromstring(_get(client, "/api/regional-layer/export/", "kml",
+                                kind="route").content)
+    # GDAL's LIBKML driver keeps "id" for the Placemark's own (XML ID) attribute; the
+    # platform's KML reader and Google Earth show the SimpleData.
+    assert [e.text for e in kml.iterfind(".//{*}SimpleData[@name='id']")] == route_id
+    assert pyogrio.read_info(_write(tmp_path / "routes.kml", kml), layer="routes")[
+        "features"] == 1
+    for fmt, suffix, layer in (("gpkg", "gpkg", "routes"),
+                               ("shp", "zip", "regional-layer_routes")):
+        path = tmp_path / f"routes.{suffix}"
+        path.write_bytes(_get(client, "/api/regional-layer/export/", fmt, kind="route").content)
+        source = f"/vsizip/{path}/{layer}.shp" if fmt == "shp" else path
+        assert _values(source, "id", None if fmt == "shp" else layer) == route_id, fmt
+        assert set(pyogrio.list_layers(path)[:, 0]) == ({layer} if fmt != "shp" else {
+            "regional-layer_routes"}), fmt
+
+
+@pytest.mark.parametrize("fmt", ["geojson", "gpx", "kml", "shp", "gpkg", "csv"])
+@pytest.mark.parametrize(("param", "value"), [
+    ("kind", "nope"), ("partner", "nope"), ("layer", "nope"), ("category", "nope"),
+    ("bbox", "1,2,3"), ("updated_since", "2026-02-30"), ("q", "x" * 201)])
+def test_regional_export_refuses_bad_parameters(client, region, fmt, param, value):
+    response = client.get("/api/regional-layer/export/", {"format": fmt, param: value})
+    assert response.status_code == 400
+    assert response.json()["parameter"] == param
+
+
+def test_layer_export_features_keep_counts_with_larissa(client, region):
+    exported = json.loads(_get(client, "/api/regional-layer/export/", "geojson",
+                               partner="larissa").content)["features"]
+    assert len(exported) == len(_listed(client, partner="larissa")) == 3
+
+
+# --- what every format carries -------------------------------------------------------
+
+def test_csv_exports_start_with_a_utf8_byte_order_mark(client, world):
+    for url in ("/api/layers/stara-zagora-attractions/export/", "/api/regional-layer/export/"):
+        body = _get(client, url, "csv").content
+        assert body.startswith(b"\xef\xbb\xbfkind,id,source_id,")
+        assert "Античен форум" in body.decode("utf-8-sig")
+
+
+def test_geopackage_declares_each_layers_real_geometry_type(client, world, tmp_path):
+    import subprocess
+
+    gpkg = tmp_path / "export.gpkg"
+    gpkg.write_bytes(_get(client, "/api/regional-layer/export/", "gpkg").content)
+    info = subprocess.run(["ogrinfo", "-so", "-al", str(gpkg)], capture_output=True,
+                          text=True, check=True).stdout
+    declared = dict(zip([line.split(": ", 1)[1] for line in info.splitlines()
+                         if line.startswith("Layer name:")],
+                        [line.split(": ", 1)[1] for line in info.splitlines()
+                         if line.startswith("Geometry:")], strict=True))
+    assert declared == {"attractions": "Point", "trails": "3D Multi Line String"}
+
+
+def test_exports_carry_the_public_id(client, world, tmp_path):
+    api_ids = {f["properties"]["name"]: f["id"] for f in client.get(
+        "/api/regional-layer/", {"lang": "bg"}).json()["features"]}
+    forum = api_ids["Античен форум"]
+    geojson = json.loads(_get(client, "/api/regional-layer/export/", "geojson").content)
+    assert forum in [f["id"] for f in geojson["features"]]
+    for url in ("/api/layers/stara-zagora-attractions/export/", "/api/regional-layer/export/"):
+        gpx = etree.fromstring(_get(client, url, "gpx").content)
+        assert forum in [e.text for e in gpx.iter("{https://atlas.example/gpx/1}id")]
+        gpkg = tmp_path / "export.gpkg"
+        gpkg.write_bytes(_get(client, url, "gpkg").content)
+        assert forum in _values(gpkg, "id", "attractions")
+        text = _get(client, url, "csv").content.decode("utf-8-sig")
+        assert forum in [r["id"] for r in csv.DictReader(io.StringIO(text))]
+    archive = tmp_path / "regional.zip"
+    archive.write_bytes(_get(client, "/api/regional-layer/export/", "shp").content)
+    assert forum in _values(f"/vsizip/{archive}/regional-layer_attractions.shp", "id")
+    kml = tmp_path / "regional.kml"
+    kml.write_bytes(_get(client, "/api/regional-layer/export/", "kml").content)
+    assert forum.encode() in kml.read_bytes()
+
+
+def test_shapefile_fields_txt_says_which_texts_were_cut(client, world, tmp_path):
+    from layers.models import Attraction
+
+    long_bg = "Римският форум на Августа Траяна. " * 12  # ~ 700 bytes of Cyrillic
+    Attraction.objects.filter(source_id="forum").update(description_bg=long_bg,
+                                                        description_en="x" * 300)
+    Attraction.objects.filter(source_id="neolithic").update(description_bg=long_bg)
+    archive = tmp_path / "layer.zip"
+    archive.write_bytes(_get(client, "/api/layers/stara-zagora-attractions/export/",
+                             "shp").content)
+    with zipfile.ZipFile(archive) as zf:
+        fields_txt = zf.read("FIELDS.txt").decode()
+    assert ("stara-zagora-attractions_attractions.shp: descriptio (description_bg) of 2 of 2 "
+            "features") in fields_txt
+    assert "description_en) of 1 of 2 features" in fields_txt
+    assert "cut to 254 bytes" in fields_txt and "GeoJSON and GeoPackage" in fields_txt
+    cut = _values(f"/vsizip/{archive}/stara-zagora-attractions_attractions.shp", "descriptio")
+    assert all(len(v.encode()) <= 254 for v in cut)
+    gpkg = tmp_path / "layer.gpkg"
+    gpkg.write_bytes(_get(client, "/api/layers/stara-zagora-attractions/export/",
+                          "gpkg").content)
+    assert set(_values(gpkg, "description_bg")) == {long_bg}
+
+
+def test_fields_txt_of_short_texts_mentions_no_cut(client, world, tmp_path):
+    archive = tmp_path / "layer.zip"
+    archive.write_bytes(_get(client, "/api/layers/stara-zagora-attractions/export/",
+                             "shp").content)
+    with zipfile.ZipFile(archive) as zf:
+        assert "254" not in zf.read("FIELDS.txt").decode()

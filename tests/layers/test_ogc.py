@@ -114,6 +114,57 @@ def test_single_item(client, world):
     assert client.get("/ogc/collections/all-attractions/items/not-a-uuid").status_code == 404
 
 
+def test_a_bbox_of_six_numbers_filters_on_its_two_dimensional_part(client, world):
+    url = "/ogc/collections/regional-layer/items"
+    six = client.get(url, {"bbox": "22,39,0,23,40,10"})
+    assert six.status_code == 200
+    assert six.json()["numberMatched"] == 1
+    assert six.json()["features"][0]["properties"]["name_el"] == "Αρχαίο Θέατρο Λάρισας"
+    # The heights are the 3rd and 6th numbers: none of them is a longitude.
+    assert client.get(url, {"bbox": "25.5,42.3,-100,26.0,42.5,5000"}).json()[
+        "numberMatched"] == 13
+    for bad in ("22,39,10,23,40,0", "22,39,23,40,0", "22,39,0,23,40,10,1"):
+        response = client.get(url, {"bbox": bad})
+        assert response.status_code == 400, bad
+        assert response.json()["code"] == "InvalidParameterValue"
+
+
+def test_geometries_in_another_crs_have_no_crs_member(client, world):
+    greek = "http://www.opengis.net/def/crs/EPSG/0/2100"
+    page = client.get("/ogc/collections/regional-layer/items", {"crs": greek})
+    assert page["Content-Crs"] == f"<{greek}>"
+    geometries = [f["geometry"] for f in page.json()["features"]]
+    assert len(geometries) == 14
+    assert all(set(g) == {"type", "coordinates"} for g in geometries)
+    a = Attraction.objects.filter(name_bg="Обект 3").get()
+    one = client.get(f"/ogc/collections/all-attractions/items/{a.uid}", {"crs": greek})
+    assert set(one.json()["geometry"]) == {"type", "coordinates"}
+
+
+@pytest.mark.parametrize("url", [
+    "/ogc/collections/nope", "/ogc/collections/nope/items", "/ogc/collections/nope/schema",
+    "/ogc/collections/all-attractions/items/not-a-uuid",
+    "/ogc/collections/all-attractions/items/00000000-0000-0000-0000-000000000000",
+    "/ogc/no-such-thing"])
+def test_not_found_under_ogc_is_an_ogc_exception_in_json(client, world, url):
+    response = client.get(url)
+    assert response.status_code == 404
+    assert response["Content-Type"] == "application/json"
+    body = response.json()
+    assert body["code"] == "NotFound" and body["description"]
+
+
+@pytest.mark.parametrize("url", ["/tiles/regional-layer/3/8/0.mvt",
+                                 "/tiles/regional-layer/21/0/0.mvt",
+                                 "/tiles/regional-layer/2/0/-1.mvt",
+                                 "/tiles/nope/0/0/0.mvt", "/tiles/nope.json"])
+def test_not_found_under_tiles_is_json(client, world, url):
+    response = client.get(url)
+    assert response.status_code == 404
+    assert response["Content-Type"] == "application/json"
+    assert response.json()["error"]
+
+
 GDAL_TOOLS = shutil.which("ogrinfo") and shutil.which("ogr2ogr")
 
 
