@@ -53,6 +53,7 @@ def _point(lon, lat):
 
 # 1. A shapefile round trip does not cut long descriptions.
 
+@pytest.mark.filterwarnings("ignore:Value .* has been truncated:RuntimeWarning")
 @pytest.mark.parametrize("encoding", ["UTF-8", "cp1251"])
 def test_a_shapefile_round_trip_keeps_descriptions_longer_than_a_dbf_field(
         tmp_path, partners, encoding):
