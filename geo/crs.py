@@ -101,24 +101,49 @@ def to_wgs84(geoms: np.ndarray, crs: CRS) -> np.ndarray:
     return shapely.transform(geoms, project, include_z=True)
 
 
-def suggest(bounds: tuple[float, float, float, float], territory) -> list[Identified]:
-    """CRSs that would put data with these ``bounds`` inside ``territory`` (shapely, lon/lat).
+SUGGEST_MIN_SHARE = 0.9
+"""Share of a file's sample points a CRS must place inside the territory to be suggested."""
+SUGGEST_SAMPLE = 2000
+
+
+def sample_points(geoms: np.ndarray) -> np.ndarray:
+    """(x, y) of a point on each of up to SUGGEST_SAMPLE geometries, spread over the file."""
+    present = geoms[~shapely.is_missing(geoms)]
+    present = present[~shapely.is_empty(present)]
+    if len(present) > SUGGEST_SAMPLE:
+        present = present[np.linspace(0, len(present) - 1, SUGGEST_SAMPLE).astype(int)]
+    if not len(present):
+        return np.empty((0, 2))
+    # A point on each feature, not its extent: the extent of a territory's own
+    # municipalities is a box whose corners lie outside the territory.
+    return shapely.get_coordinates(shapely.point_on_surface(shapely.force_2d(present)))
+
+
+def suggest(points: np.ndarray, territory,
+            min_share: float = SUGGEST_MIN_SHARE) -> list[Identified]:
+    """CRSs that would put most of ``points`` ((x, y) in the unknown CRS, see
+    ``sample_points``) inside ``territory`` (shapely, lon/lat).
 
     Used when a file does not say its CRS: the partner's territory tells which
-    of the usual CRSs make sense.
+    of the usual CRSs make sense. A share rather than all of them, as a file
+    may hold a feature or two beyond the border.
     """
-    minx, miny, maxx, maxy = bounds
-    if not all(np.isfinite(bounds)):
+    points = np.asarray(points, dtype=float).reshape(-1, 2)
+    points = points[np.isfinite(points).all(axis=1)]
+    if not len(points):
         return []
-    corners = np.array([[minx, miny], [maxx, maxy], [(minx + maxx) / 2, (miny + maxy) / 2]])
+    area = territory.buffer(0.2)
+    shapely.prepare(area)
     found = []
     for code in PARTNER_CRS_CANDIDATES:
         crs = CRS.from_epsg(code)
         try:
-            x, y = transformer_to_wgs84(crs).transform(corners[:, 0], corners[:, 1])
+            x, y = transformer_to_wgs84(crs).transform(points[:, 0], points[:, 1])
         except Exception:  # noqa: BLE001 - PROJ raises various errors out of its domain
             continue
-        points = shapely.points(np.column_stack([x, y]))
-        if np.all(np.isfinite(x)) and territory.buffer(0.2).contains(points).all():
+        ok = np.isfinite(x) & np.isfinite(y)
+        inside = np.zeros(len(points), dtype=bool)
+        inside[ok] = shapely.contains_xy(area, x[ok], y[ok])
+        if inside.mean() >= min_share:
             found.append(Identified(crs=crs, epsg=code, name=crs.name))
     return list({i.epsg: i for i in found}.values())

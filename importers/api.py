@@ -47,6 +47,7 @@ def _dry_run_report(result: ImportResult) -> dict:
         "encoding": {"name": result.encoding, "reason": str(reason) if reason else ""},
         "crs": {"name": result.crs, "reason": str(result.crs_reason)},
         "mapping": result.mapping, "id_field": result.id_field, "features": len(result.rows),
+        "counts": result.counts,
         "issues": [i.shown() for i in result.issues], "notes": [str(n) for n in result.notes],
         "preview": [{k: (v.item() if hasattr(v, "item") else v) for k, v in row.items()
                      if k != "properties"} for row in result.preview],

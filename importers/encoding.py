@@ -230,15 +230,99 @@ def detect(values: list[bytes], prefer: str | None = None) -> tuple[str, Message
     return best, Message(SCRIPT_WORDS[SCRIPT_OF[best]], codec=best)
 
 
+def codec_for(name: str) -> str:
+    """A Python codec for a name given by hand: every spelling a ``.cpg`` may use
+    (``ANSI 1251``, ``1251``, ``windows-1251``…) and Python's own names."""
+    codec = parse_cpg(name)
+    if codec is None:
+        raise EncodingError(Message(_("unknown encoding %(name)s"), name=repr(name)))
+    return codec
+
+
+def not_in_encoding(values: list[bytes], codec: str, error: UnicodeDecodeError,
+                    said: Message, prefer: str | None = None) -> Message:
+    """Why text that ``codec`` cannot decode was refused, naming the encoding it looks like.
+
+    ``said``: why ``codec`` was expected ("given with --encoding").
+    """
+    detected, why = detect(values, prefer) if values else ("", None)
+    bad = error.object[error.start:error.start + 1].hex().upper()
+    head = Message(_("the text is not %(codec)s (%(said)s): byte 0x%(byte)s cannot be read "
+                     "in it"), codec=codec, said=said, byte=bad)
+    if not detected or detected == codec:
+        return head
+    return Message(_("%(problem)s; it looks like %(detected)s (%(why)s): use --encoding "
+                     "%(detected)s"), problem=head, detected=detected, why=why)
+
+
+NON_ASCII_WORD = re.compile(rb'[^\s"\\,:{}\[\]<>]*[\x80-\xff][^\s"\\,:{}\[\]<>]*')
+
+
+def text_file_sample(path: Path, limit: int = SAMPLE_BYTES) -> list[bytes]:
+    """Distinct words with non-ASCII bytes of a text file (JSON, XML), for ``detect``."""
+    values: dict[bytes, None] = {}
+    size = 0
+    with path.open("rb") as fh:
+        while size < limit and (chunk := fh.read(1 << 20)):
+            for word in NON_ASCII_WORD.findall(chunk):
+                if word not in values:
+                    values[word] = None
+                    size += len(word)
+    return list(values)
+
+
+def transcode_to_utf8(path: Path, codec: str) -> None:
+    """Rewrite ``path`` in UTF-8 from ``codec``, a chunk at a time; UnicodeDecodeError
+    when the bytes are not ``codec``."""
+    decoder = codecs.getincrementaldecoder(codec)()
+    target = path.with_name(path.name + ".utf8")
+    with path.open("rb") as src, target.open("w", encoding="utf-8", newline="") as out:
+        while chunk := src.read(1 << 20):
+            out.write(decoder.decode(chunk))
+        out.write(decoder.decode(b"", final=True))
+    target.replace(path)
+
+
+XML_DECLARATION = re.compile(
+    rb"""^(?:\xef\xbb\xbf)?\s*<\?xml\b[^>]*?\bencoding\s*=\s*["']([A-Za-z0-9._:-]+)["']""")
+
+
+def xml_encoding(path: Path, kind: str) -> EncodingChoice:
+    """The encoding an XML file (GPX, KML: ``kind``) is in, by its BOM or declaration."""
+    with path.open("rb") as fh:
+        head = fh.read(1024)
+    if head.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return EncodingChoice("utf-16", Message(_("%(kind)s is XML: its byte order mark says "
+                                                  "UTF-16"), kind=kind))
+    match = XML_DECLARATION.match(head)
+    if match is None:
+        return EncodingChoice("utf-8", Message(_("%(kind)s is XML and its declaration names no "
+                                                 "encoding: UTF-8"), kind=kind))
+    declared = match.group(1).decode("ascii")
+    try:
+        codec = normalise_codec(declared)
+    except EncodingError:
+        raise EncodingError(Message(_("its XML declaration names the encoding %(name)s, which "
+                                      "is not known"), name=repr(declared))) from None
+    return EncodingChoice(codec, Message(_("%(kind)s is XML: its declaration says %(name)s"),
+                                         kind=kind, name=declared))
+
+
 def choose_dbf_encoding(
     *, dbf: Path, cpg: Path | None, explicit: str | None = None,
     prefer_language: str | None = None,
 ) -> EncodingChoice:
     """The encoding to read ``dbf`` with, honouring ``explicit``, the ``.cpg`` and the LDID."""
-    if explicit:
-        return EncodingChoice(normalise_codec(explicit), Message(_("given with --encoding")))
     ldid, values = dbf_text_sample(dbf)
     prefer = LANGUAGE_CODEPAGE.get(prefer_language or "")
+    if explicit:
+        codec = codec_for(explicit)
+        try:
+            b"\n".join(values).decode(codec)
+        except UnicodeDecodeError as exc:
+            raise EncodingError(not_in_encoding(
+                values, codec, exc, Message(_("given with --encoding")), prefer)) from None
+        return EncodingChoice(codec, Message(_("given with --encoding")))
     detected, why = detect(values, prefer)
     declared: tuple[str, Message] | None = None
     notes: list[Message] = []

@@ -109,11 +109,16 @@ def feature_map(*, feature: dict) -> AtlasMap:
         fmap.location = [lat, lon]
         fmap.options["zoom"] = 14
     else:
-        fmap.fit_bounds(layer.get_bounds())
+        # Leaflet fits the features' coordinates to the frame's very edge, where half a
+        # marker (or a line's width) falls outside it: keep a margin of a marker and more.
+        fmap.fit_bounds(layer.get_bounds(), padding=(PREVIEW_PADDING_PX, PREVIEW_PADDING_PX),
+                        max_zoom=PREVIEW_MAX_ZOOM)
     return fmap
 
 
 PREVIEW_FEATURES = 500
+PREVIEW_PADDING_PX = 24  # margin around the fitted features: a marker is 16 px across
+PREVIEW_MAX_ZOOM = 16  # one point alone is shown with its surroundings, not at zoom 18
 
 
 def import_preview(*, features: dict) -> AtlasMap:
@@ -133,5 +138,8 @@ def import_preview(*, features: dict) -> AtlasMap:
                                        fill_color="#a93226", fill_opacity=0.9),
             tooltip=folium.GeoJsonTooltip(fields=["label"], labels=False),
         ).add_to(fmap)
-        fmap.fit_bounds(layer.get_bounds())
+        # Leaflet fits the features' coordinates to the frame's very edge, where half a
+        # marker (or a line's width) falls outside it: keep a margin of a marker and more.
+        fmap.fit_bounds(layer.get_bounds(), padding=(PREVIEW_PADDING_PX, PREVIEW_PADDING_PX),
+                        max_zoom=PREVIEW_MAX_ZOOM)
     return fmap

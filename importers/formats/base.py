@@ -15,7 +15,7 @@ import shapely
 from django.utils.translation import gettext_noop as _
 
 from geo.crs import Identified
-from importers.encoding import EncodingChoice
+from importers.encoding import EncodingChoice, not_in_encoding, text_file_sample
 from importers.exceptions import Refused
 from importers.messages import Message
 
@@ -42,6 +42,9 @@ class SourceData:
     encoding: EncodingChoice | None = None
     notes: list[Message] = field(default_factory=list)
     first_row: int = 1  # row numbers in messages are 1-based positions in the layer
+    # Without a CRS: the refusal's template (%(file)s, %(details)s), when not a missing .prj.
+    no_crs: str | None = None
+    text_limit: int | None = None  # bytes a text value can hold (254 in a DBF)
 
     def __len__(self) -> int:
         return len(self.geometries)
@@ -121,12 +124,21 @@ def drop_m(geoms: np.ndarray) -> tuple[np.ndarray, int]:
     return out, int(has_m.sum())
 
 
+def gdal_error(exc: Exception, path: Path, label: str) -> str:
+    """GDAL's message with the working copy's path (a temporary folder) named as the user
+    named the file."""
+    return str(exc).replace(str(path), label).replace(str(path.parent) + "/", "")
+
+
 def read_with_gdal(path: Path, label: str, *, layer: str | int | None = None,
                    encoding: str | None = None, notes: list[Message] | None = None,
+                   encoding_said: Message | None = None, text_file: Path | None = None,
                    **kwargs) -> tuple[dict, np.ndarray, dict]:
     """Read a GDAL-readable layer: (meta, geometries, columns). Errors become Refused.
 
     What GDAL warns about while reading goes into ``notes`` (the import report).
+    Text that is not in ``encoding`` (UTF-8 when None; ``encoding_said`` says why that
+    one) is refused naming the encoding the bytes of ``text_file`` (``path``) look like.
     """
     # pyogrio brings a GDAL of its own, some 30 MB resident once loaded: only the
     # formats read through it load it (GPX is parsed by lxml).
@@ -142,12 +154,19 @@ def read_with_gdal(path: Path, label: str, *, layer: str | int | None = None,
             # GDAL's own words: in English, whatever the reader's language.
             notes.extend(Message(_("GDAL: %(warning)s"), warning=text)
                          for text in dict.fromkeys(str(w.message) for w in caught))
+    except UnicodeDecodeError as exc:
+        codec = encoding or "utf-8"
+        said = encoding_said or Message(_("GDAL's default"))
+        raise Refused(Message(_("%(file)s: %(problem)s"), file=label, problem=not_in_encoding(
+            text_file_sample(text_file or path), codec, exc, said))) from None
     except (DataSourceError, DataLayerError) as exc:
         raise Refused(Message(_("%(file)s: GDAL cannot read it, the file looks damaged or "
-                                "incomplete (%(error)s)"), file=label, error=str(exc))) from None
+                                "incomplete (%(error)s)"), file=label,
+                              error=gdal_error(exc, path, label))) from None
     except Exception as exc:  # noqa: BLE001 - GDAL's read errors (truncated files…)
         raise Refused(Message(_("%(file)s: reading failed, the file looks damaged or "
-                                "truncated: %(error)s"), file=label, error=str(exc))) from None
+                                "truncated: %(error)s"), file=label,
+                              error=gdal_error(exc, path, label))) from None
     if wkb is None:
         geoms = np.full(len(fields[0]) if fields else 0, None, dtype=object)
     else:

@@ -20,7 +20,7 @@ from lxml import etree
 from pyproj import Geod
 
 from geo.crs import WGS84, identify
-from importers.encoding import EncodingChoice
+from importers.encoding import EncodingError, xml_encoding
 from importers.exceptions import Refused
 from importers.formats.base import ReadOptions, SourceData, object_array
 from importers.messages import Message
@@ -148,6 +148,12 @@ class GPX:
     def read(self, path: Path, options: ReadOptions, label: str | None = None) -> list[SourceData]:
         label = label or path.name
         check_xml_prolog(path, label)
+        try:
+            # lxml (libxml2) reads the declared encoding itself; the report names it.
+            encoding = xml_encoding(path, "GPX")
+        except EncodingError as exc:
+            raise Refused(Message(_("%(file)s: %(problem)s"), file=label,
+                                  problem=exc.message)) from None
         notes: list[Message] = []
         waypoints: list[tuple[shapely.Point, dict]] = []
         tracks: list[tuple[list[_Points], dict, int]] = []
@@ -233,9 +239,7 @@ class GPX:
             label=label, layer=path.stem, geometries=object_array(geoms), columns=columns,
             crs=identify(f"EPSG:{WGS84}"),
             crs_reason=Message(_("GPX coordinates are WGS 84 by definition")),
-            encoding=EncodingChoice("utf-8", Message(
-                _("GPX is XML: its declaration says the encoding"))),
-            notes=notes,
+            encoding=encoding, notes=notes,
         )]
 
     @staticmethod

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import warnings
 from pathlib import Path
 
@@ -10,9 +11,9 @@ from django.utils.translation import gettext_noop as _
 from lxml import etree
 
 from geo.crs import WGS84, identify
-from importers.encoding import EncodingChoice
+from importers.encoding import EncodingChoice, EncodingError, xml_encoding
 from importers.exceptions import Refused
-from importers.formats.base import ReadOptions, SourceData, object_array, read_with_gdal
+from importers.formats.base import ReadOptions, SourceData, gdal_error, object_array, read_with_gdal
 from importers.messages import Message
 from importers.safety import check_xml
 
@@ -92,6 +93,32 @@ def _exact_columns(columns: dict, placemarks: list[dict]) -> dict:
     return out
 
 
+DECLARED_ENCODING = re.compile(r"""(<\?xml\b[^>]*?\bencoding\s*=\s*)(["'])[^"']*\2""")
+# What GDAL's KML parser (expat) reads itself; other encodings are rewritten in UTF-8.
+EXPAT_ENCODINGS = {"utf-8", "ascii", "utf-16", "latin-1", "iso8859-1"}
+
+
+def _in_utf8(path: Path, label: str) -> EncodingChoice:
+    """The encoding the KML declares; the working copy rewritten in UTF-8 when expat
+    cannot read that one (ISO-8859-7, windows-1251…). The XML checks read the rewrite."""
+    try:
+        encoding = xml_encoding(path, "KML")
+    except EncodingError as exc:
+        raise Refused(Message(_("%(file)s: %(problem)s"), file=label,
+                              problem=exc.message)) from None
+    if encoding.encoding in EXPAT_ENCODINGS:
+        return encoding
+    try:
+        text = path.read_bytes().decode(encoding.encoding)
+    except UnicodeDecodeError as exc:
+        raise Refused(Message(_("%(file)s: the text is not %(codec)s (%(said)s): byte "
+                                "0x%(byte)s cannot be read in it"), file=label,
+                              codec=encoding.encoding, said=encoding.reason,
+                              byte=exc.object[exc.start:exc.start + 1].hex().upper())) from None
+    path.write_bytes(DECLARED_ENCODING.sub(r"\1\2UTF-8\2", text, count=1).encode("utf-8"))
+    return encoding
+
+
 class KML:
     name = "KML"
     suffixes = frozenset({".kml", ".kmz"})
@@ -100,6 +127,7 @@ class KML:
     def read(self, path: Path, options: ReadOptions, label: str | None = None) -> list[SourceData]:
         """``path`` is a .kml file (a KMZ has been unpacked by the pipeline)."""
         label = label or path.name
+        encoding = _in_utf8(path, label)
         data = path.read_bytes()
         check_xml(data, label)
         import pyogrio  # loaded only by the formats that read through GDAL (see base)
@@ -111,7 +139,7 @@ class KML:
                 layers = [name for name, _geom in pyogrio.list_layers(path)]
         except Exception as exc:  # noqa: BLE001 - GDAL's open errors
             raise Refused(Message(_("%(file)s: GDAL cannot read it as KML: %(error)s"),
-                                  file=label, error=str(exc))) from None
+                                  file=label, error=gdal_error(exc, path, label))) from None
         if options.source_layer:
             if options.source_layer not in layers:
                 raise Refused(Message(_("%(file)s: no folder %(folder)s; it has %(folders)s"),
@@ -135,8 +163,6 @@ class KML:
                 label=f"{label}/{name}", layer=name, geometries=np.asarray(geoms, dtype=object),
                 columns=columns, crs=identify(f"EPSG:{WGS84}"),
                 crs_reason=Message(_("KML coordinates are WGS 84 by definition")),
-                encoding=EncodingChoice("utf-8", Message(
-                    _("KML is XML: its declaration says the encoding"))),
-                notes=notes,
+                encoding=encoding, notes=notes,
             ))
         return sources

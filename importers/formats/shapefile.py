@@ -15,6 +15,7 @@ from importers.formats.base import ReadOptions, SourceData, read_with_gdal
 from importers.messages import Message, crs_problem
 
 MEMBERS = frozenset({".shp", ".shx", ".dbf", ".prj", ".cpg", ".qpj"})
+DBF_TEXT_LIMIT = 254  # bytes in a DBF character field: longer text is cut when written
 
 
 def sibling(shp: Path, suffix: str) -> Path | None:
@@ -109,7 +110,8 @@ class Shapefile:
             notes.append(Message(_("there is no .dbf: the features have no attributes")))
         try:
             meta, geoms, columns = read_with_gdal(
-                path, label, encoding=encoding.encoding if encoding else None, notes=notes)
+                path, label, encoding=encoding.encoding if encoding else None, notes=notes,
+                encoding_said=encoding.reason if encoding else None, text_file=dbf)
         finally:
             pyogrio.set_gdal_config_options({"SHAPE_RESTORE_SHX": None})
         if dbf is None:
@@ -141,4 +143,4 @@ class Shapefile:
             crs_reason = Message(_("from the .prj file"))
         return [SourceData(label=label, layer=path.stem, geometries=np.asarray(geoms, dtype=object),
                            columns=columns, crs=crs, crs_reason=crs_reason, encoding=encoding,
-                           notes=notes)]
+                           notes=notes, text_limit=DBF_TEXT_LIMIT if dbf is not None else None)]

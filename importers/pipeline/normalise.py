@@ -92,6 +92,7 @@ class Rows:
     # Original values of mapped columns that were not understood (None elsewhere):
     # they join the properties of their rows.
     unknown: dict[str, np.ndarray] = field(default_factory=dict)
+    left_out: int = 0  # features read but of the other kind (points for trails…)
 
     def __len__(self) -> int:
         return len(self.source_ids)
@@ -214,7 +215,8 @@ def normalise(source: SourceData, *, kind: str, field_map: dict[str, str],
     else:
         take, part_no, out_geoms = _trail_geometries(projected, idx, first, issue)
 
-    rows = Rows(kind=kind, label=label, rows=first + take, geoms=out_geoms)
+    rows = Rows(kind=kind, label=label, rows=first + take, geoms=out_geoms,
+                left_out=int(wrong_kind.sum()))
     columns = {col: vals if isinstance(vals, np.ndarray) else object_array(vals)
                for col, vals in source.columns.items()}
     mapped = set(field_map.values()) | ({id_field} if id_field else set())

@@ -17,7 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_noop as _
 from shapely.geometry import shape
 
-from geo.crs import Identified, suggest
+from geo.crs import Identified, sample_points, suggest
 from importers import mapping as m
 from importers.exceptions import Refused, RowErrors
 from importers.formats.base import ReadOptions, SourceData
@@ -71,6 +71,8 @@ class ImportResult:
     preview: list[dict[str, Any]]
     run: ImportRun | None = None
     rows: Rows | None = field(default=None, repr=False)
+    # A DBF cuts text at this many bytes (in ``encoding``): what looks cut is not an edit.
+    text_limit: int | None = None
 
     @property
     def skipped(self) -> list[Issue]:
@@ -92,20 +94,21 @@ def _resolve_crs(source: SourceData, partner: Partner) -> None:
     if source.crs is not None:
         return
     present = [g for g in source.geometries if g is not None and not g.is_empty]
-    bounds = tuple(shapely.total_bounds(present)) if present else (float("nan"),) * 4
     territory = shape(json.loads(partner.boundary.geojson))
-    hints = suggest(bounds, territory)
+    hints = suggest(sample_points(np.asarray(source.geometries, dtype=object)), territory)
     where = partner.name or partner.slug
-    minx, miny, maxx, maxy = bounds
-    details = [Message(_("its coordinates span x %(x)s, y %(y)s"),
-                       x=f"{minx:.6g}..{maxx:.6g}", y=f"{miny:.6g}..{maxy:.6g}")
-               ] if present else []
+    details = []
+    if present:
+        minx, miny, maxx, maxy = shapely.total_bounds(present)
+        details.append(Message(_("its coordinates span x %(x)s, y %(y)s"),
+                               x=f"{minx:.6g}..{maxx:.6g}", y=f"{miny:.6g}..{maxy:.6g}"))
     details.append(
         Message(_("these would place the data inside %(territory)s: %(crs)s"), territory=where,
                 crs=", ".join(h.label for h in hints[:4])) if hints else
         Message(_("none of the usual CRSs places it inside %(territory)s"), territory=where))
-    raise Refused(Message(_("%(file)s: the file does not say its coordinate reference system "
-                            "(no .prj); give it with --srs EPSG:n; %(details)s"),
+    raise Refused(Message(source.no_crs or _("%(file)s: the file does not say its coordinate "
+                                             "reference system (no .prj); give it with --srs "
+                                             "EPSG:n; %(details)s"),
                           file=source.label, details=Message.join(details)))
 
 
@@ -117,6 +120,15 @@ def _ensure_layer(request: ImportRequest) -> Layer:
             defaults={"partner": request.partner, "kind": request.kind,
                       "title_en": request.layer_slug.replace("-", " ").capitalize()})
         layer = Layer.objects.select_for_update().get(pk=layer.pk)
+    _check_layer(request, layer)
+    return layer
+
+
+def _check_layer(request: ImportRequest, layer: Layer | None) -> None:
+    """Refuse a layer of another partner or of the other kind (before reading, and again
+    under the lock)."""
+    if layer is None:
+        return
     if layer.partner_id != request.partner.pk:
         raise Refused(Message(_("layer %(layer)s belongs to partner %(owner)s, not "
                                 "%(partner)s"), layer=repr(layer.slug),
@@ -125,7 +137,6 @@ def _ensure_layer(request: ImportRequest) -> Layer:
         raise Refused(Message(_("layer %(layer)s holds %(held)s, not %(kind)s"),
                               layer=repr(layer.slug), held=word(layer.kind),
                               kind=word(request.kind)))
-    return layer
 
 
 def run_import(request: ImportRequest, progress: Progress | None = None) -> ImportResult:
@@ -156,29 +167,69 @@ def run_import(request: ImportRequest, progress: Progress | None = None) -> Impo
                 issues=[i.as_dict() for i in getattr(exc, "issues", [])],
                 layer=Layer.objects.filter(slug=request.layer_slug).first())
         raise
-    if request.dry_run:
-        return result
     say(f"writing {len(result.rows):,} features")
+    # A dry run writes too, and rolls back: its counts are the ones the import would give.
     with transaction.atomic():
         layer_existed = Layer.objects.filter(slug=request.layer_slug).exists()
         layer = _ensure_layer(request)
+        previous_id_field = layer.import_settings.get("id_field") if layer_existed else None
         run_info["options"]["layer_created"] = not layer_existed
         run = ImportRun.objects.create(
             **run_info, layer=layer, status=ImportRun.Status.SUCCEEDED, format=result.format,
             encoding=result.encoding, crs=result.crs, mapping=result.mapping,
             issues=[i.as_dict() for i in result.issues], **_kept_messages(result),
             layer_settings_before=layer.import_settings)
-        counts = writer.write(rows=result.rows, layer_id=layer.pk, run_id=run.pk,
-                              sync=request.sync)
-        result.counts.update(counts)
+        outcome = writer.write(
+            rows=result.rows, layer_id=layer.pk, run_id=run.pk, sync=request.sync,
+            text_limit=(result.text_limit, result.encoding) if result.text_limit else None)
+        result.counts.update(outcome.counts)
+        result.notes.extend(_write_notes(outcome, result, layer, previous_id_field))
+        result.preview = _preview(result.rows)
+        if request.dry_run:
+            transaction.set_rollback(True)
+            return result
         layer_written.send(sender=run_import, layer=layer)
         run.counts = result.counts
         run.duration_s = time.perf_counter() - t0
-        run.save(update_fields=["counts", "duration_s"])
+        messages = _kept_messages(result)
+        run.notes, run.messages = messages["notes"], messages["messages"]
+        run.save(update_fields=["counts", "duration_s", "notes", "messages"])
         layer.import_settings = {"mapping": result.mapping, "id_field": result.id_field}
         layer.save(update_fields=["import_settings", "updated_at"])
     result.run = run
     return result
+
+
+def _write_notes(outcome: writer.Outcome, result: ImportResult, layer: Layer,
+                 previous_id_field: str | None) -> list[Message]:
+    """What only writing tells: texts the DBF cut, ids that match nothing in the layer."""
+    notes = []
+    if outcome.kept_cut_texts:
+        notes.append(Message(
+            _("%(file)s: %(count)s text value(s) are the layer's stored text cut at the "
+              "shapefile's limit of %(limit)s bytes: the full stored text was kept, and "
+              "features that differ only by that count as unchanged"),
+            file=result.label, count=outcome.kept_cut_texts, limit=result.text_limit))
+    if outcome.unmatched_existing:
+        where = {"file": result.label, "count": len(result.rows), "layer": repr(layer.slug),
+                 "existing": outcome.unmatched_existing,
+                 "id": result.id_field or Message(_("a hash of the geometry"))}
+        head = Message(_("%(file)s: none of its %(count)s feature ids (%(id)s) matches one of "
+                         "the %(existing)s features layer %(layer)s has: every feature is "
+                         "created again beside them"), **where)
+        if previous_id_field == result.id_field:
+            advice = Message(_("is this the right layer? --sync would retire the features "
+                               "the file does not have"))
+        elif previous_id_field:
+            advice = Message(_("the layer was imported with --id-field %(previous)s: import "
+                               "with it again, or use --sync to retire the features the file "
+                               "does not have"), previous=previous_id_field)
+        else:
+            advice = Message(_("the layer's features were identified by a hash of their "
+                               "geometry: import without --id-field, or use --sync to retire "
+                               "the features the file does not have"))
+        notes.append(Message(_("warning: %(what)s; %(advice)s"), what=head, advice=advice))
+    return notes
 
 
 def _kept_messages(result: ImportResult) -> dict[str, Any]:
@@ -197,7 +248,8 @@ def _kept_messages(result: ImportResult) -> dict[str, Any]:
 def _run(request: ImportRequest, say: Progress) -> ImportResult:
     limits = Limits.from_settings()
     kind = LayerKind(request.kind)
-    existing = Layer.objects.filter(slug=request.layer_slug).first()
+    existing = Layer.objects.filter(slug=request.layer_slug).select_related("partner").first()
+    _check_layer(request, existing)
     saved = existing.import_settings if existing else {}
     main_language = request.partner.main_language
     with tempfile.TemporaryDirectory(prefix="atlas-import-") as tmp:
@@ -254,8 +306,13 @@ def _run(request: ImportRequest, say: Progress) -> ImportResult:
         encoding=first.encoding.encoding if first.encoding else "",
         encoding_reason=first.encoding.reason if first.encoding else None,
         crs=first.crs.label, crs_reason=first.crs_reason, mapping=field_map, id_field=id_field,
-        counts={"read": sum(len(s) for s in sources), "skipped": len(errors)},
-        issues=issues, notes=notes, preview=_preview(all_rows))
+        # Every feature read is counted once: stored (created, updated, unchanged),
+        # skipped for an error, or left out as the other kind of feature.
+        counts={"read": sum(len(s) for s in sources),
+                "skipped": len({(i.file, i.row) for i in errors}),
+                "left_out": all_rows.left_out},
+        issues=issues, notes=notes, preview=_preview(all_rows),
+        text_limit=first.text_limit)
     result.rows = all_rows
     return result
 
@@ -306,7 +363,8 @@ def _concat(a: Rows, b: Rows) -> Rows:
                 fields=join(a.fields, b.fields, len(a), len(b),
                             blank=lambda key: None if key == "fee" else ""),
                 props=join(a.props, b.props, len(a), len(b)),
-                unknown=join(a.unknown, b.unknown, len(a), len(b)))
+                unknown=join(a.unknown, b.unknown, len(a), len(b)),
+                left_out=a.left_out + b.left_out)
 
 
 @transaction.atomic

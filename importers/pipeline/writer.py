@@ -12,6 +12,7 @@ on the platform survives.
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass
 
 import numpy as np
 import shapely
@@ -214,10 +215,76 @@ def _to_text(values: np.ndarray) -> np.ndarray:
     return np.array([None if v is None else str(v) for v in values.tolist()], dtype=object)
 
 
-def write(*, rows: Rows, layer_id: int, run_id: int, sync: bool) -> dict[str, int]:
-    """Upsert ``rows`` into the layer; the run records the created ids. Returns counts."""
+@dataclass
+class Outcome:
+    counts: dict[str, int]  # created, updated, unchanged, retired
+    kept_cut_texts: int = 0  # incoming texts that were the stored text cut (see restore_cut_texts)
+    # Features (with a source id) the layer had when no incoming id matched any: else 0.
+    unmatched_existing: int = 0
+
+
+def _cut(text: str, limit: int, encoding: str) -> str:
+    """``text`` as a DBF field of ``limit`` bytes in ``encoding`` holds it, read back."""
+    # Writers cut at a byte; a character left incomplete is dropped when read.
+    raw = text.encode(encoding, errors="replace")[:limit]
+    return raw.decode(encoding, errors="ignore").strip()
+
+
+def restore_cut_texts(rows: Rows, model, layer_id: int, limit: int, encoding: str) -> int:
+    """Put back the stored text where the incoming one is exactly that text cut at ``limit``.
+
+    A layer exported as a shapefile and imported back would otherwise replace every
+    description longer than a DBF field with its first 254 bytes. One query for the
+    candidate rows (texts about as long as the limit), not one per row.
+    """
+    text_fields = {f.column for f in model._meta.concrete_fields
+                   if f.get_internal_type() in ("CharField", "TextField")}
+    columns = {("field", c): v for c, v in rows.fields.items() if c in text_fields}
+    columns.update({("prop", c): v for c, v in rows.props.items() if v.dtype == object})
+    # A character takes at most 4 bytes: shorter texts cannot fill the field.
+    shortest = limit // 4
+    candidates: dict[tuple[str, str], list[int]] = {}
+    for key, values in columns.items():
+        at = [i for i, v in enumerate(values.tolist())
+              if v.__class__ is str and len(v) >= shortest
+              and len(v.encode(encoding, errors="replace")) <= limit
+              and len(v.encode(encoding, errors="replace")) > limit - 16]
+        if at:
+            candidates[key] = at
+    if not candidates:
+        return 0
+    keys = list(candidates)
+    ids = sorted({rows.source_ids[i] for at in candidates.values() for i in at})
+    select = ", ".join(f"t.{_q(c)}" if kind == "field" else "t.properties ->> %s"
+                       for kind, c in keys)
+    params = [c for kind, c in keys if kind == "prop"]
+    table = model._meta.db_table
+    with connection.cursor() as cur:
+        cur.execute(f"SELECT t.source_id, {select} FROM {table} t "
+                    "WHERE t.layer_id = %s AND t.source_id = ANY(%s)", [*params, layer_id, ids])
+        stored = {r[0]: r[1:] for r in cur.fetchall()}
+    kept = 0
+    for k, key in enumerate(keys):
+        values = columns[key]
+        for i in candidates[key]:
+            before = stored.get(rows.source_ids[i], (None,) * len(keys))[k]
+            incoming = values[i]
+            if (isinstance(before, str) and before.strip() != incoming.strip()
+                    and _cut(before, limit, encoding) == incoming.strip()):
+                values[i] = before
+                kept += 1
+    return kept
+
+
+def write(*, rows: Rows, layer_id: int, run_id: int, sync: bool,
+          text_limit: tuple[int, str] | None = None) -> Outcome:
+    """Upsert ``rows`` into the layer; the run records the created ids.
+
+    ``text_limit``: (bytes, encoding) of a format that cuts long text (DBF).
+    """
     model = MODELS[rows.kind]
     table = model._meta.db_table
+    kept_cut = restore_cut_texts(rows, model, layer_id, *text_limit) if text_limit else 0
     staging = Staging(rows, model)
     exprs = staging.expressions()
     update_cols = staging.carried()
@@ -247,8 +314,20 @@ def write(*, rows: Rows, layer_id: int, run_id: int, sync: bool) -> dict[str, in
         cur.execute(f"SELECT EXISTS (SELECT 1 FROM {table} WHERE layer_id = %(layer)s)",
                     params)
         layer_has_rows = cur.fetchone()[0]
+        unmatched = 0
         if layer_has_rows:
             cur.execute("ANALYZE import_staging")  # the joins below need its statistics
+            # A file none of whose ids the layer knows (another --id-field than last
+            # time?) would duplicate the whole layer: say so.
+            cur.execute(f"""
+                SELECT CASE WHEN EXISTS (SELECT 1 FROM {table} t JOIN import_staging s
+                                         ON s.source_id = t.source_id
+                                         WHERE t.layer_id = %(layer)s)
+                            THEN 0
+                            ELSE (SELECT count(*) FROM {table} t WHERE t.layer_id = %(layer)s
+                                  AND t.retired_at IS NULL AND t.source_id <> '') END
+            """, params)
+            unmatched = cur.fetchone()[0]
         updated = 0
         if layer_has_rows:
             # Keep the rows that will change, as they are, before changing them.
@@ -311,8 +390,9 @@ def write(*, rows: Rows, layer_id: int, run_id: int, sync: bool) -> dict[str, in
             retired = cur.rowcount
         cur.execute("DROP VIEW import_ready")
         cur.execute("DROP TABLE import_staging")
-    return {"created": created, "updated": updated,
-            "unchanged": len(rows) - created - updated, "retired": retired}
+    return Outcome(counts={"created": created, "updated": updated,
+                           "unchanged": len(rows) - created - updated, "retired": retired},
+                   kept_cut_texts=kept_cut, unmatched_existing=unmatched)
 
 
 def undo(*, run_id: int, kind: str) -> None:

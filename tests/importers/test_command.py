@@ -60,7 +60,7 @@ def test_import_prints_a_summary_table_and_undo_reverts(partners, sites):
     assert done.returncode == 0, done.stderr
     lines = done.stdout.splitlines()
     header = next(i for i, line in enumerate(lines) if "created" in line and "unchanged" in line)
-    assert lines[header + 1].split() == ["6", "6", "0", "0", "0", "0"]
+    assert lines[header + 1].split() == ["6", "6", "0", "0", "0", "0", "0"]
     assert Attraction.objects.count() == 6
     undone = manage("undo_import", "--layer", "drome-sites")
     assert undone.returncode == 0 and "6 created features removed" in undone.stdout

@@ -98,9 +98,10 @@ def test_a_right_cpg_is_honoured(tmp_path):
 
 def test_explicit_encoding_wins(tmp_path):
     shp = _points(tmp_path, "bg", BULGARIAN, encoding="cp1251", keep_cpg=True)
+    # Any encoding that can read the bytes wins, however odd the text it gives.
     choice = choose_dbf_encoding(dbf=shp.with_suffix(".dbf"), cpg=shp.with_suffix(".cpg"),
-                                 explicit="cp1253")
-    assert choice.encoding == "cp1253" and "--encoding" in str(choice.reason)
+                                 explicit="cp1252")
+    assert choice.encoding == "cp1252" and "--encoding" in str(choice.reason)
 
 
 @pytest.mark.django_db

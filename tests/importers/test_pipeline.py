@@ -53,7 +53,7 @@ def _layer_rows(slug: str) -> list[dict]:
 def test_first_import_creates_and_reports(tmp_path, partners):
     result = _import(_sites_shp(tmp_path, SITES), partners["stara-zagora"])
     assert result.counts == {"read": 3, "skipped": 0, "created": 3, "updated": 0,
-                             "unchanged": 0, "retired": 0}
+                             "unchanged": 0, "retired": 0, "left_out": 0}
     assert result.id_field == "ID"
     assert result.mapping == {"name_bg": "IME"}
     run = result.run

@@ -293,3 +293,20 @@ def test_runs_from_before_messages_were_kept_show_their_english_text(partners):
     assert texts["error"] == "old.zip: not a zip archive, or a truncated one"
     assert texts["issues"][0]["reason"] == "no geometry (null or empty)"
     assert texts["issues"][0]["severity_label"] == "грешка"
+
+
+def test_the_preview_counts_and_refuses_as_the_import_would(client, editor, partners, zipped):
+    """The web preview is a dry run: the counts of the real import, and its refusals."""
+    client.force_login(editor)
+    client.post(client.post("/import/", _form(partners["stara-zagora"], zipped))["Location"],
+                {"confirm": "1"})
+    again = client.get(client.post("/import/", _form(partners["stara-zagora"], zipped))
+                       ["Location"]).content.decode()
+    assert "What the import would do" in again
+    # read 3, created 0, updated 0, unchanged 3, skipped 0, left out 0, retired 0
+    assert "<td>3</td><td>0</td><td>0</td><td>3</td><td>0</td><td>0</td><td>0</td>" in again
+    trails = client.get(client.post("/import/", _form(
+        partners["stara-zagora"], zipped, kind="trails"))["Location"]).content.decode()
+    assert "This file cannot be imported." in trails
+    assert "holds attractions, not trails" in trails
+    assert ImportRun.objects.count() == 1

@@ -7,6 +7,7 @@ import time
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
+from django.db import DatabaseError, connection
 from django.utils import translation
 
 from geo.crs import CrsError, identify
@@ -48,7 +49,13 @@ class Command(BaseCommand):
     def handle(self, *args, **opts):
         # The command line speaks English, whatever the language of the partner's data.
         with translation.override("en"):
-            self._handle(**opts)
+            try:
+                self._handle(**opts)
+            except DatabaseError as exc:
+                # A server that is down or refuses us is not a bug to show a traceback for.
+                if connection.connection is not None and connection.is_usable():
+                    raise
+                raise CommandError(_database_unreachable(exc)) from None
 
     def _handle(self, **opts):
         path: Path = opts["file"]
@@ -122,17 +129,29 @@ class Command(BaseCommand):
             w(f"          … and {len(shown) - 50} more")
         for issue in result.skipped:
             w(f"skipped   {issue}")
+        c = result.counts
+        w("")
+        w(f"  {'read':>10} {'created':>8} {'updated':>8} {'unchanged':>10} {'skipped':>8} "
+          f"{'left out':>9} {'retired':>8}")
+        w(f"  {c.get('read', 0):>10} {c.get('created', 0):>8} {c.get('updated', 0):>8} "
+          f"{c.get('unchanged', 0):>10} {c.get('skipped', 0):>8} {c.get('left_out', 0):>9} "
+          f"{c.get('retired', 0):>8}")
         if dry_run:
             w("\nThe first rows as they would be stored:")
             for row in result.preview:
                 w(f"  {row}")
-            w(self.style.WARNING("\nDry run: nothing was written."))
+            w(self.style.WARNING("\nDry run: nothing was written. The counts are those the "
+                                 "import would give."))
             return
-        c = result.counts
-        w("")
-        w(f"  {'read':>10} {'created':>8} {'updated':>8} {'unchanged':>10} {'skipped':>8} "
-          f"{'retired':>8}")
-        w(f"  {c.get('read', 0):>10} {c.get('created', 0):>8} {c.get('updated', 0):>8} "
-          f"{c.get('unchanged', 0):>10} {c.get('skipped', 0):>8} {c.get('retired', 0):>8}")
         w(self.style.SUCCESS(f"Imported into layer {result.run.layer_slug!r} "
                              f"(run {result.run.pk}, {result.run.duration_s:.2f} s)."))
+
+
+def _database_unreachable(exc: Exception) -> str:
+    """One line saying which database could not be reached, and PostgreSQL's reason."""
+    s = connection.settings_dict
+    where = f"{s.get('HOST') or 'local socket'}:{s.get('PORT') or 5432}/{s.get('NAME')}"
+    reason = next((line.strip() for line in str(exc).splitlines() if line.strip()),
+                  type(exc).__name__)
+    return (f"cannot reach the database {where} ({reason}); start it (make setup, or "
+            "python -m geo.pgcluster start) or check DATABASE_URL")
