@@ -875,8 +875,10 @@
       map.setView(state.view.center, state.view.zoom, { animate: false });
     } else if (options.extent || options.partnersExtent) {
       var wide = roomy();
+      // The extent is the boundaries'; clusters of 40 px sit on features near them, so
+      // each edge keeps more than half a cluster, or a partner's cluster is cut in half.
       map.fitBounds(extentBounds(options.extent || options.partnersExtent), {
-        paddingTopLeft: wide ? [60, 20] : [10, 60], paddingBottomRight: wide ? [240, 20] : [10, 10],
+        paddingTopLeft: wide ? [60, 30] : [30, 60], paddingBottomRight: wide ? [240, 30] : [30, 30],
         maxZoom: 15, animate: false
       });
     }
