@@ -139,6 +139,8 @@
         });
       }
     }).addTo(map);
+    // markercluster moves markers in and out of clusters after a zoom, with a transition.
+    cluster.on("animationend", function () { markersInView(); });
     var lines = L.featureGroup().addTo(map);
     var denseLayer = L.layerGroup().addTo(map);
 
@@ -281,6 +283,35 @@
         group.eachLayer(function (part) { lineFocusable(part, view); });
       });
     }
+
+    // Markers, clusters and bubbles likewise: markercluster draws a screen's worth beyond
+    // each edge, and Leaflet makes every one a tab stop. Focusing one out of view would
+    // make the browser scroll the map's container and Leaflet pan to it, so that Tab
+    // walked the view away; only icons wholly inside the view are tab stops. Leaflet sets
+    // tabindex again whenever it redraws an icon (markercluster does on every count
+    // change), so the marker pane is watched, not only the map's moves.
+    var markerPane = map.getPane("markerPane");
+    function iconFocusable(icon) {
+      if (!icon.classList.contains("leaflet-marker-icon")) return;
+      var size = map.getSize();
+      // Where Leaflet puts it, not where a transition shows it now.
+      var at = map.layerPointToContainerPoint(L.DomUtil.getPosition(icon));
+      var left = at.x + (parseFloat(icon.style.marginLeft) || 0);
+      var top = at.y + (parseFloat(icon.style.marginTop) || 0);
+      var inside = left >= 0 && top >= 0 && left + icon.offsetWidth <= size.x
+        && top + icon.offsetHeight <= size.y;
+      if (inside && icon.getAttribute("tabindex") !== "0") icon.setAttribute("tabindex", "0");
+      if (!inside && icon.hasAttribute("tabindex")) icon.removeAttribute("tabindex");
+    }
+    function markersInView() {
+      Array.prototype.forEach.call(markerPane.children, iconFocusable);
+    }
+    new MutationObserver(function (changes) {
+      changes.forEach(function (c) {
+        if (c.type === "attributes") iconFocusable(c.target);
+        else Array.prototype.forEach.call(c.addedNodes, iconFocusable);
+      });
+    }).observe(markerPane, { childList: true, attributes: true, attributeFilter: ["tabindex"] });
 
     // A popup opened from the keyboard takes the focus (its link, else its close button),
     // Escape closes it, and the focus goes back to the feature it belongs to.
@@ -882,7 +913,7 @@
         maxZoom: 15, animate: false
       });
     }
-    map.on("moveend", function () { load(); linesInView(); writeState(); });
+    map.on("moveend", function () { load(); linesInView(); markersInView(); writeState(); });
     map.on("zoomend", showBubbles);
     writeState();
 
