@@ -7,6 +7,8 @@ from django.contrib.gis.db.models import Extent
 from django.templatetags.static import static
 from django.urls import reverse
 from django.utils import translation
+from django.utils.html import escape
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
 from layers.models import Partner
@@ -14,17 +16,21 @@ from layers.vocabulary import Activity, Category, Difficulty
 from maps.elements import AtlasMap, RegionalFeatures
 
 BASEMAP_URL = "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
-OSM_ATTRIBUTION = (
-    '&copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a> contributors'
-)
+OSM_LINK = '<a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a>'
 # Centre of the four partners (Drôme to eastern Bulgaria) until their boundaries load.
 REGION_CENTRE = (43.3, 14.5)
 NO_UID = "00000000-0000-0000-0000-000000000000"
 
 
+def osm_attribution() -> str:
+    """The credit OpenStreetMap asks for, in the active language (HTML)."""
+    # %(osm)s is the link "OpenStreetMap".
+    return escape(_("© %(osm)s contributors")) % {"osm": mark_safe(OSM_LINK)}
+
+
 def add_basemap(fmap: folium.Map) -> None:
     """The OpenStreetMap tiles, the only outside resource a page uses."""
-    folium.TileLayer(tiles=BASEMAP_URL, attr=OSM_ATTRIBUTION, name="OpenStreetMap",
+    folium.TileLayer(tiles=BASEMAP_URL, attr=osm_attribution(), name="OpenStreetMap",
                      max_zoom=19, control=False).add_to(fmap)
 
 
@@ -72,10 +78,10 @@ def explorer_map(*, lang: str, embed: bool = False, partner: str | None = None,
     """
     with translation.override(lang):
         labels = explorer_labels()
-    # Half zoom levels: the four partners, from the Drôme to Sliven, fill the first view.
-    fmap = AtlasMap(location=REGION_CENTRE, zoom_start=5, tiles=None, control_scale=False,
-                    prefer_canvas=False, zoom_snap=0.5)
-    add_basemap(fmap)
+        # Half zoom levels: the four partners, from the Drôme to Sliven, fill the first view.
+        fmap = AtlasMap(location=REGION_CENTRE, zoom_start=5, tiles=None, control_scale=False,
+                        prefer_canvas=False, zoom_snap=0.5)
+        add_basemap(fmap)
     RegionalFeatures(options={
         "partnersUrl": reverse("partners"),
         "featuresUrl": reverse("regional-layer"),

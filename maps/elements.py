@@ -12,6 +12,7 @@ import json
 import folium
 from branca.element import MacroElement
 from django.templatetags.static import static
+from django.utils.translation import gettext as _
 from folium.template import Template
 
 
@@ -49,9 +50,30 @@ class AtlasMap(folium.Map):
                 {
                     center: {{ this.location|tojson }},
                     crs: L.CRS.{{ this.crs }},
-                    ...{{this.options|tojavascript}}
+                    ...{{this.options|tojavascript}},
+                    zoomControl: false
                 }
             );
+            (function (map, words) {
+                {%- if this.atlas_zoom_control %}
+                L.control.zoom({ position: {{ this.atlas_zoom_control|tojson }},
+                                 zoomInTitle: words.zoomIn,
+                                 zoomOutTitle: words.zoomOut }).addTo(map);
+                {%- endif %}
+                // The prefix, not the link drawn from it: each attribution added redraws it.
+                var credits = map.attributionControl;
+                if (credits && typeof credits.options.prefix === "string") {
+                    var prefix = document.createElement("span");
+                    prefix.innerHTML = credits.options.prefix;
+                    var link = prefix.querySelector("a");
+                    if (link) { link.title = words.leaflet; credits.setPrefix(prefix.innerHTML); }
+                }
+                map.on("popupopen", function (e) {
+                    var close = e.popup.getElement().querySelector(".leaflet-popup-close-button");
+                    if (close) close.setAttribute("aria-label", words.closePopup);
+                });
+                map.atlasWords = words;
+            })({{ this.get_name() }}, {{ this.words_json }});
             {%- if this.control_scale %}
             L.control.scale().addTo({{ this.get_name() }});
             {%- endif %}
@@ -63,6 +85,21 @@ class AtlasMap(folium.Map):
         self.default_js = [(name, static(path)) for name, path in type(self).default_js]
         self.default_css = [(name, static(path)) for name, path in type(self).default_css]
         super().__init__(*args, **kwargs)
+        # Leaflet's controls say English words of their own: the zoom control is made here
+        # with the page's words instead of Leaflet's, at the place folium would put it.
+        zoom = kwargs.get("zoom_control", True)
+        self.atlas_zoom_control = zoom if isinstance(zoom, str) else ("topleft" if zoom else "")
+        self.words_json = json.dumps(leaflet_words(), ensure_ascii=False).replace("</", "<\\/")
+
+
+def leaflet_words() -> dict[str, str]:
+    """What Leaflet's own controls say, in the active language (``map.atlasWords`` in JS)."""
+    return {
+        "zoomIn": _("Zoom in"), "zoomOut": _("Zoom out"), "layers": _("Layers"),
+        "closePopup": _("Close popup"),
+        # The title of the "Leaflet" link in the attribution.
+        "leaflet": _("A JavaScript library for interactive maps"),
+    }
 
 
 class RegionalFeatures(MacroElement):

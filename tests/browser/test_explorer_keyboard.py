@@ -5,10 +5,12 @@ from __future__ import annotations
 import pytest
 
 from tests.browser.explorer import (
+    MARKERS,
     OVERVIEW,
     open_explorer,
     settle,
 )
+from tests.factories import make_attraction, make_layer
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -101,3 +103,61 @@ def test_only_the_lines_in_view_are_in_the_tab_order(page, live_server, region):
     settle(page)
     assert page.evaluate(tabindex, "Path") == "0"
     assert page.evaluate(tabindex, "Cycle way") is None
+
+
+def test_tab_reaches_only_the_markers_in_view_and_never_moves_the_map(
+        page, live_server, region):
+    """Markers just beyond the edges are drawn (markercluster keeps a screen around the
+    view) but are not tab stops: focusing one would scroll the map and pan it away."""
+    sz, _sliven = region
+    sights = make_layer(sz, slug="around")
+    # At zoom 12 the 1280×800 view spans about 0.44° × 0.19° around 42.43, 25.63; the page
+    # asks for the cells of zoom 10 around it (25.31°–26.02° E, 42.29°–42.81° N).
+    for name, lon, lat in (("East of the view", 25.98, 42.43), ("West of the view", 25.33, 42.43),
+                           ("North of the view", 25.63, 42.60),
+                           ("South of the view", 25.63, 42.31),
+                           ("Corner of the view", 25.81, 42.36)):
+        make_attraction(sights, lon, lat, name_en=name, category="monument")
+    open_explorer(page, live_server, "lang=en&map=12/42.4300/25.6300")
+    settle(page)
+    page.wait_for_timeout(300)
+    drawn = page.eval_on_selector_all(MARKERS, "els => els.map(e => e.title)")
+    assert {"East of the view", "West of the view", "North of the view",
+            "South of the view"} <= set(drawn), "markercluster draws markers beyond the view"
+    page.evaluate("""() => { window.scrolled = [];
+        document.querySelector('.folium-map').addEventListener('scroll', e =>
+            window.scrolled.push([e.target.scrollLeft, e.target.scrollTop])); }""")
+    centre = page.evaluate("() => window.atlasMap.getCenter()")
+    reached = []
+    for _ in range(60):
+        page.keyboard.press("Tab")
+        focused = page.evaluate("""() => { const e = document.activeElement;
+            const m = document.querySelector('.folium-map').getBoundingClientRect();
+            const r = e.getBoundingClientRect();
+            return {marker: e.classList.contains('leaflet-marker-icon'), title: e.title,
+                    inside: r.left >= m.left && r.top >= m.top && r.right <= m.right
+                            && r.bottom <= m.bottom}; }""")
+        if focused["marker"]:
+            reached.append(focused["title"])
+            assert focused["inside"], f"{focused['title']!r} is focused outside the view"
+    assert "Augusta Traiana forum" in reached, "the marker in view is a tab stop"
+    assert "Corner of the view" in reached
+    assert not {"East of the view", "West of the view", "North of the view",
+                "South of the view"} & set(reached)
+    assert page.evaluate("() => window.scrolled") == []
+    assert page.evaluate("() => window.atlasMap.getCenter()") == centre
+
+
+def test_markers_that_come_into_view_become_tab_stops(page, live_server, region):
+    open_explorer(page, live_server, "lang=en&map=12/42.4300/25.6300")
+    settle(page)
+    tabindex = ("t => document.querySelector(`.atlas-marker[title='${t}']`)"
+                "?.getAttribute('tabindex')")
+    assert page.evaluate(tabindex, "Augusta Traiana forum") == "0"
+    # The forum (25.63° E) is then 0.32° west of the centre: drawn, but out of view.
+    page.evaluate("() => window.atlasMap.setView([42.43, 25.95], 12, {animate: false})")
+    settle(page)
+    assert page.evaluate(tabindex, "Augusta Traiana forum") is None
+    page.evaluate("() => window.atlasMap.setView([42.43, 25.63], 12, {animate: false})")
+    settle(page)
+    assert page.evaluate(tabindex, "Augusta Traiana forum") == "0"

@@ -7,6 +7,7 @@ import re
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
+from django.core.management import call_command
 
 from tests.browser.conftest import (
     BASEMAP_HOSTS,
@@ -23,6 +24,7 @@ from tests.browser.explorer import (
     settle,
 )
 from tests.factories import (
+    make_attraction,
     make_layer,
     make_museum_grid,
 )
@@ -350,3 +352,121 @@ def test_the_page_uses_no_host_but_the_platform_and_the_basemap(page, live_serve
     assert page.requested_hosts <= PLATFORM_HOSTS | BASEMAP_HOSTS
     assert page.requested_hosts & PLATFORM_HOSTS
     assert page.requested_hosts & BASEMAP_HOSTS, "the basemap is drawn"
+
+
+# Relative luminance and contrast ratio as WCAG 2 defines them.
+CONTRAST = """(el) => {
+    const rgb = s => s.match(/[\\d.]+/g).slice(0, 3).map(Number);
+    const lum = c => {
+        const [r, g, b] = c.map(v => { v /= 255;
+            return v <= 0.03928 ? v / 12.92 : Math.pow((v + 0.055) / 1.055, 2.4); });
+        return 0.2126 * r + 0.7152 * g + 0.0722 * b; };
+    let bg = el, colour = 'rgba(0, 0, 0, 0)';
+    while (bg && (colour = getComputedStyle(bg).backgroundColor).endsWith(', 0)')) {
+        bg = bg.parentElement; }
+    const a = lum(rgb(getComputedStyle(el).color)), b = lum(rgb(colour));
+    return (Math.max(a, b) + 0.05) / (Math.min(a, b) + 0.05);
+}"""
+
+
+@pytest.mark.parametrize(("lang", "text", "size"), [
+    ("en", "Stara", "desktop"), ("bg", "Стара", "desktop"), ("fr", "Stara", "phone"),
+    ("el", "Стара", "phone")])
+def test_search_results_names_can_be_read(new_page, live_server, region, lang, text, size):
+    page = new_page(PHONE, is_mobile=True, has_touch=True) if size == "phone" else new_page()
+    open_explorer(page, live_server, f"lang={lang}&{OVERVIEW}")
+    page.fill("#atlas-search-input", text)
+    page.wait_for_selector(".atlas-result-name", timeout=5_000)
+    for name in page.locator(".atlas-result-name").all():
+        assert name.evaluate(CONTRAST) >= 4.5, "a result's name contrasts with its background"
+    for kind in page.locator(".atlas-result-kind").all():
+        assert kind.evaluate(CONTRAST) >= 4.5
+
+
+def test_search_results_sit_above_the_legend(page, live_server, region):
+    """Ten results run down past the top of the open legend: none of them is hidden."""
+    sz, _sliven = region
+    sights = make_layer(sz, slug="more-sights")
+    for i in range(9):
+        make_attraction(sights, 25.5 + i / 100, 42.35, name_en=f"Stara Zagora sight {i}",
+                        category="monument")
+    open_explorer(page, live_server, f"lang=en&{OVERVIEW}")
+    assert page.locator("#atlas-legend-body").is_visible()
+    page.fill("#atlas-search-input", "Stara")
+    page.wait_for_function(
+        "() => document.querySelectorAll('.atlas-result').length >= 10", timeout=5_000)
+    legend = page.locator(".atlas-legend").bounding_box()
+    results = page.locator(".atlas-result").all()
+    assert results[-1].bounding_box()["y"] > legend["y"], "the list reaches the legend"
+    for result in results:
+        result.scroll_into_view_if_needed()
+        on_top = result.evaluate("""b => { const r = b.getBoundingClientRect();
+            const hit = document.elementFromPoint(r.x + r.width / 2, r.y + r.height / 2);
+            return b.contains(hit); }""")
+        assert on_top, f"{result.inner_text()!r} is covered"
+    page.locator(".atlas-result", has_text="sight 8").click()
+    page.locator(".atlas-popup-name", has_text="Stara Zagora sight 8").wait_for(timeout=5_000)
+
+
+# The placeholder's text against the room the field gives it.
+PLACEHOLDER_FITS = """(i) => {
+    const s = getComputedStyle(i), ctx = document.createElement('canvas').getContext('2d');
+    ctx.font = s.font;
+    const room = i.clientWidth - parseFloat(s.paddingLeft) - parseFloat(s.paddingRight);
+    return [ctx.measureText(i.placeholder).width, room];
+}"""
+
+
+@pytest.mark.parametrize("lang", ["bg", "el", "fr", "en"])
+@pytest.mark.parametrize("size", ["desktop", "phone"])
+def test_the_search_placeholder_is_not_cut_off(new_page, live_server, region, lang, size):
+    page = new_page(PHONE, is_mobile=True, has_touch=True) if size == "phone" else new_page()
+    open_explorer(page, live_server, f"lang={lang}&{OVERVIEW}")
+    text, room = page.locator("#atlas-search-input").evaluate(PLACEHOLDER_FITS)
+    assert text <= room, f"the placeholder needs {text:.0f} px, the field gives {room:.0f}"
+    search = page.locator(".atlas-search").bounding_box()
+    assert search["x"] >= 0 and search["x"] + search["width"] <= page.viewport_size["width"]
+    assert page.evaluate("() => document.documentElement.scrollWidth") <= \
+        page.viewport_size["width"]
+
+
+def test_the_icon_legend_is_reachable_on_a_phone(new_page, live_server, region):
+    page = new_page(PHONE, is_mobile=True, has_touch=True)
+    open_explorer(page, live_server, f"lang=fr&{OVERVIEW}")
+    page.tap(".atlas-legend .atlas-panel-toggle")
+    summary = page.locator(".atlas-legend-icons summary")
+    assert summary.is_visible()
+    assert summary.inner_text() == "Sites à visiter"
+    summary.tap()
+    museum = page.locator(".atlas-legend-icons li", has_text="Musée")
+    assert museum.is_visible()
+    assert museum.locator("img").get_attribute("src").endswith("/vendor/maki/museum.svg")
+    box = page.locator(".atlas-legend").bounding_box()
+    assert box["x"] >= 0 and box["x"] + box["width"] <= PHONE["width"]
+
+
+@pytest.mark.parametrize("size", ["phone", "desktop"])
+def test_the_first_view_shows_every_partner_whole(new_page, live_server, size):
+    """The demo's four partners: their boundaries and clusters all inside the first view.
+
+    A cluster (40 px) sits on features that may lie at the edge of their boundary, so each
+    boundary keeps half a cluster from the edges of the map, and every icon is inside.
+    """
+    call_command("load_demo", verbosity=0)
+    page = new_page(PHONE, is_mobile=True, has_touch=True) if size == "phone" else new_page()
+    page.goto(f"{live_server.url}/?lang=fr")
+    page.wait_for_selector("[data-ready=true] .leaflet-marker-pane .marker-cluster",
+                           timeout=15_000)
+    settle(page)
+    page.wait_for_timeout(400)  # markercluster draws its clusters after the data arrives
+    view = page.locator(".folium-map").bounding_box()
+    assert page.locator("path.atlas-boundary").count() == 4
+    shapes = [(s, 20) for s in page.locator("path.atlas-boundary").all()]
+    shapes += [(s, 0) for s in page.locator(".leaflet-marker-pane .leaflet-marker-icon").all()]
+    for shape, margin in shapes:
+        box = shape.bounding_box()
+        label = shape.get_attribute("class")
+        assert box["x"] - view["x"] >= margin, label
+        assert box["y"] - view["y"] >= margin, label
+        assert view["x"] + view["width"] - box["x"] - box["width"] >= margin, label
+        assert view["y"] + view["height"] - box["y"] - box["height"] >= margin, label

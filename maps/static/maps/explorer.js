@@ -139,6 +139,8 @@
         });
       }
     }).addTo(map);
+    // markercluster moves markers in and out of clusters after a zoom, with a transition.
+    cluster.on("animationend", function () { markersInView(); });
     var lines = L.featureGroup().addTo(map);
     var denseLayer = L.layerGroup().addTo(map);
 
@@ -281,6 +283,35 @@
         group.eachLayer(function (part) { lineFocusable(part, view); });
       });
     }
+
+    // Markers, clusters and bubbles likewise: markercluster draws a screen's worth beyond
+    // each edge, and Leaflet makes every one a tab stop. Focusing one out of view would
+    // make the browser scroll the map's container and Leaflet pan to it, so that Tab
+    // walked the view away; only icons wholly inside the view are tab stops. Leaflet sets
+    // tabindex again whenever it redraws an icon (markercluster does on every count
+    // change), so the marker pane is watched, not only the map's moves.
+    var markerPane = map.getPane("markerPane");
+    function iconFocusable(icon) {
+      if (!icon.classList.contains("leaflet-marker-icon")) return;
+      var size = map.getSize();
+      // Where Leaflet puts it, not where a transition shows it now.
+      var at = map.layerPointToContainerPoint(L.DomUtil.getPosition(icon));
+      var left = at.x + (parseFloat(icon.style.marginLeft) || 0);
+      var top = at.y + (parseFloat(icon.style.marginTop) || 0);
+      var inside = left >= 0 && top >= 0 && left + icon.offsetWidth <= size.x
+        && top + icon.offsetHeight <= size.y;
+      if (inside && icon.getAttribute("tabindex") !== "0") icon.setAttribute("tabindex", "0");
+      if (!inside && icon.hasAttribute("tabindex")) icon.removeAttribute("tabindex");
+    }
+    function markersInView() {
+      Array.prototype.forEach.call(markerPane.children, iconFocusable);
+    }
+    new MutationObserver(function (changes) {
+      changes.forEach(function (c) {
+        if (c.type === "attributes") iconFocusable(c.target);
+        else Array.prototype.forEach.call(c.addedNodes, iconFocusable);
+      });
+    }).observe(markerPane, { childList: true, attributes: true, attributeFilter: ["tabindex"] });
 
     // A popup opened from the keyboard takes the focus (its link, else its close button),
     // Escape closes it, and the focus goes back to the feature it belongs to.
@@ -875,12 +906,14 @@
       map.setView(state.view.center, state.view.zoom, { animate: false });
     } else if (options.extent || options.partnersExtent) {
       var wide = roomy();
+      // The extent is the boundaries'; clusters of 40 px sit on features near them, so
+      // each edge keeps more than half a cluster, or a partner's cluster is cut in half.
       map.fitBounds(extentBounds(options.extent || options.partnersExtent), {
-        paddingTopLeft: wide ? [60, 20] : [10, 60], paddingBottomRight: wide ? [240, 20] : [10, 10],
+        paddingTopLeft: wide ? [60, 30] : [30, 60], paddingBottomRight: wide ? [240, 30] : [30, 30],
         maxZoom: 15, animate: false
       });
     }
-    map.on("moveend", function () { load(); linesInView(); writeState(); });
+    map.on("moveend", function () { load(); linesInView(); markersInView(); writeState(); });
     map.on("zoomend", showBubbles);
     writeState();
 

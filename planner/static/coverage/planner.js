@@ -148,8 +148,15 @@
     overlays[labels.layers.reach] = reach;
     overlays[labels.layers.gaps] = gaps;
     // Open beside a wide map; on a phone folded into its button, or it hides the map.
-    L.control.layers(null, overlays, { collapsed: container.clientWidth < 600,
-                                       position: "topright" }).addTo(map);
+    var layersControl = L.control.layers(null, overlays, {
+      collapsed: container.clientWidth < 600, position: "topright" }).addTo(map);
+    // Leaflet names its folded button "Layers" in English whatever the page's language;
+    // the map carries the words for Leaflet's controls (maps/elements.py).
+    var layersToggle = layersControl.getContainer().querySelector(".leaflet-control-layers-toggle");
+    if (layersToggle && map.atlasWords) {
+      layersToggle.title = map.atlasWords.layers;
+      layersToggle.setAttribute("aria-label", map.atlasWords.layers);
+    }
 
     var legend = L.control({ position: "bottomright" });
     legend.onAdd = function () {
