@@ -7,7 +7,7 @@ from lxml import etree
 
 from layers.demo import DEMO_DIR, load_demo
 from routes.demo import load_demo_routes
-from tests.browser.conftest import BASEMAP_HOSTS
+from tests.browser.conftest import BASEMAP_HOSTS, DESKTOP, PHONE
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 SLUG = "valley-of-the-thracian-kings-and-shipka"
@@ -130,3 +130,29 @@ def test_the_attractions_along_a_route_are_named_for_screen_readers(page, live_s
     assert unnamed == 0
     assert page.locator("path.atlas-along").get_attribute("aria-label") == \
         "Dimitar Dobrovich Art Gallery"
+
+
+def _overflow(page) -> dict:
+    """How far the page and the facts column reach past the viewport's right edge, in px."""
+    return page.evaluate("""() => {
+        const w = document.documentElement.clientWidth;
+        const right = Math.max(...[...document.querySelectorAll('.route-facts, .route-facts *')]
+            .map(e => e.getBoundingClientRect().right));
+        return {page: document.scrollingElement.scrollWidth - w, facts: Math.ceil(right - w)};
+    }""")
+
+
+@pytest.mark.parametrize("lang", ["bg", "el", "fr", "en"])
+def test_the_route_page_and_its_embed_fit_the_screen_in_every_language(new_page, live_server,
+                                                                       demo, lang):
+    # The Tuida route's facts are the longest: its time's breakdown and its difficulty's
+    # reason are long sentences in Greek, and once pushed the page sideways.
+    slug = "sliven-tuida-and-the-blue-rocks"
+    for viewport in (DESKTOP, PHONE):
+        page = new_page(viewport)
+        for path in (f"/routes/{slug}/", f"/embed/routes/{slug}/"):
+            page.goto(f"{live_server.url}{path}?lang={lang}")
+            page.wait_for_selector(".folium-map[data-route-loaded='1']")
+            overflow = _overflow(page)
+            assert overflow["page"] <= 0 and overflow["facts"] <= 0, (lang, viewport, path,
+                                                                      overflow)
