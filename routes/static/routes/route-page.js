@@ -164,7 +164,7 @@
       chart.appendChild(t);
     }
     var cursor = svg("line", { y1: top, y2: H - bottom, stroke: "#1f618d", "stroke-width": 1.5,
-      visibility: "hidden" });
+      visibility: "hidden", "class": "profile-cursor" });
     chart.appendChild(cursor);
     var readout = document.createElement("div");
     readout.className = "readout";
@@ -173,16 +173,22 @@
     box.appendChild(chart);
     box.appendChild(readout);
 
-    function nearest(d) {
+    // The place at distance d, between the two rows around it: a leg without elevation
+    // may be one straight line of kilometres with a row at each end only, and snapping to
+    // the nearer row would jump the cursor and the map's dot back to a stop.
+    function placeAt(d) {
       var lo = 0, hi = pts.length - 1;
       while (hi - lo > 1) { var mid = (lo + hi) >> 1; if (pts[mid][0] < d) lo = mid; else hi = mid; }
-      return (d - pts[lo][0] < pts[hi][0] - d) ? pts[lo] : pts[hi];
+      var a = pts[lo], b = pts[hi];
+      var f = b[0] > a[0] ? Math.max(0, Math.min(1, (d - a[0]) / (b[0] - a[0]))) : 1;
+      function mix(i) { return a[i] + (b[i] - a[i]) * f; }
+      // An altitude only where both rows have one: between them the leg has none.
+      return [d, (a[1] === null || b[1] === null) ? null : mix(1), mix(2), mix(3)];
     }
     function at(clientX) {
       var rect = chart.getBoundingClientRect();
       var vx = (clientX - rect.left) / rect.width * W;
-      var d = Math.max(0, Math.min(maxD, (vx - left) / (W - left - right) * maxD));
-      var r = nearest(d);
+      var r = placeAt(Math.max(0, Math.min(maxD, (vx - left) / (W - left - right) * maxD)));
       cursor.setAttribute("x1", x(r[0])); cursor.setAttribute("x2", x(r[0]));
       cursor.setAttribute("visibility", "visible");
       marker.setLatLng([r[3], r[2]]);
