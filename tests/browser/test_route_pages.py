@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from lxml import etree
 
@@ -191,3 +193,17 @@ def test_the_profile_follows_the_pointer_over_a_leg_without_elevation(page, live
     cursor = page.locator("#route-profile-chart line.profile-cursor")
     assert cursor.get_attribute("visibility") == "visible"
     assert float(cursor.get_attribute("x1")) == pytest.approx(expected_x, abs=2)
+
+
+@pytest.mark.parametrize("lang", ["fr", "bg", "el"])
+def test_the_profile_writes_numbers_as_the_page_does(page, live_server, demo, lang):
+    page.goto(f"{live_server.url}/routes/sliven-tuida-and-the-blue-rocks/?lang={lang}")
+    page.wait_for_selector("#route-profile-chart svg path.profile-line")
+    assert "6,4 km" in page.locator("[data-metric='length']").inner_text()
+    km_labels = [t for t in page.eval_on_selector_all(
+        "#route-profile-chart svg text", "ts => ts.map(t => t.textContent)") if t.endswith("km")]
+    assert len(km_labels) == 6 and km_labels[0] == "0,0 km"
+    assert all(re.fullmatch(r"\d+,\d km", t) for t in km_labels), km_labels
+    _hover_profile_at(page, 4880)
+    readout = page.locator(".readout").inner_text()
+    assert re.search(r" 4,88 km · .+ \d{3} m$", readout), readout

@@ -123,6 +123,15 @@
       box.textContent = labels.noElevation;
       return;
     }
+    // Numbers as the rest of the page writes them ("6,4 km" in bg, el and fr).
+    var formats = {};
+    function num(digits) {
+      if (!formats[digits]) {
+        formats[digits] = new Intl.NumberFormat(document.documentElement.lang || "en",
+          { minimumFractionDigits: digits, maximumFractionDigits: digits });
+      }
+      return formats[digits];
+    }
     var W = 800, H = 180, left = 48, right = 24, top = 10, bottom = 26;
     var maxD = pts[pts.length - 1][0] || 1;
     var zs = withZ.map(function (r) { return r[1]; });
@@ -152,7 +161,7 @@
     [zmin + pad, zmax - pad].forEach(function (z) {
       var t = svg("text", { x: left - 4, y: y(z) + 4, "text-anchor": "end", "font-size": 11,
         fill: "#555" });
-      t.textContent = Math.round(z) + " m";
+      t.textContent = num(0).format(Math.round(z)) + " m";
       chart.appendChild(t);
     });
     var steps = 5;
@@ -160,7 +169,7 @@
       var dd = maxD * i / steps;
       var t = svg("text", { x: x(dd), y: H - 8, "text-anchor": "middle", "font-size": 11,
         fill: "#555" });
-      t.textContent = (dd / 1000).toFixed(1) + " km";
+      t.textContent = num(1).format(dd / 1000) + " km";
       chart.appendChild(t);
     }
     var cursor = svg("line", { y1: top, y2: H - bottom, stroke: "#1f618d", "stroke-width": 1.5,
@@ -193,8 +202,8 @@
       cursor.setAttribute("visibility", "visible");
       marker.setLatLng([r[3], r[2]]);
       if (!map.hasLayer(marker)) marker.addTo(map);
-      readout.textContent = labels.distance + " " + (r[0] / 1000).toFixed(2) + " km · " +
-        labels.elevation + " " + (r[1] === null ? "–" : Math.round(r[1]) + " m");
+      readout.textContent = labels.distance + " " + num(2).format(r[0] / 1000) + " km · " +
+        labels.elevation + " " + (r[1] === null ? "–" : num(0).format(Math.round(r[1])) + " m");
       box.setAttribute("data-position", r[3].toFixed(6) + "," + r[2].toFixed(6));
     }
     chart.addEventListener("mousemove", function (e) { at(e.clientX); });
