@@ -168,3 +168,17 @@ def test_durations_are_written_in_the_page_language(lang, short, long):
         assert duration_text(65 if lang != "el" else 125) == long
     with translation.override("el"):
         assert duration_text(1) == "1 λεπτό" and duration_text(65) == "1 ώρα 05 λεπτά"
+
+
+@pytest.mark.parametrize(("lang", "ogc", "tiles"), [
+    ("bg", "QGIS: Добавяне на слой WFS / OGC API – Features",
+     "QGIS: Векторни плочки → Нова обща връзка"),
+    ("el", "QGIS: Προσθήκη επιπέδου WFS / OGC API – Features",
+     "QGIS: Διανυσματικά πλακίδια → Νέα γενική σύνδεση"),
+    ("fr", "QGIS : Ajouter une couche WFS / OGC API – Features",
+     "QGIS : Tuiles vectorielles → Nouvelle connexion générique")], ids=["bg", "el", "fr"])
+def test_the_layer_page_tells_where_qgis_connects_in_the_page_language(client, sliven, lang,
+                                                                       ogc, tiles):
+    html = client.get(f"/layers/sliven-attractions/?lang={lang}").content.decode()
+    assert ogc in html and tiles in html
+    assert "Add WFS" not in html and "New Generic Connection" not in html
