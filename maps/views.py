@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.clickjacking import xframe_options_exempt
 from django.views.decorators.http import require_safe
 
+from geo.units import duration_text
 from importers.models import ImportRun
 from layers import selectors
 from layers.models import Layer
@@ -116,6 +117,11 @@ def _feature_page(request: HttpRequest, kind: str, uid) -> HttpResponse:
         "difficulty": dict(Difficulty.choices).get(props.get("difficulty") or ""),
         "wheelchair": dict(Wheelchair.choices).get(props.get("wheelchair") or ""),
     }
+    # Lengths and durations written as on the route pages ("4,2 km", "1 h 14").
+    if props.get("length_m") is not None:
+        props["length_km"] = props["length_m"] / 1000
+    if props.get("duration_min"):
+        props["duration_text"] = duration_text(props["duration_min"])
     shape = {"type": "Feature", "geometry": feature["geometry"], "properties": {}}
     return render(request, "maps/feature.html", {
         **map_parts(feature_map(feature=shape)), "feature": feature, "p": props,

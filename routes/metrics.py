@@ -31,7 +31,6 @@ checked by hand and are the same in all three countries:
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -237,8 +236,3 @@ def profile(legs: list[tuple[np.ndarray, LegMetrics]], max_points: int = 1000) -
     return [[round(d, 1), None if z is None else round(z, 1), round(x, 6), round(y, 6)]
             for d, z, x, y in rows]
 
-
-def format_minutes(minutes: float) -> str:
-    """'3 h 05' style duration (language-neutral)."""
-    total = math.floor(minutes + 0.5)
-    return f"{total // 60} h {total % 60:02d}" if total >= 60 else f"{total} min"

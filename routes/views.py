@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.clickjacking import xframe_options_exempt
 from django.views.decorators.http import require_GET
 
+from geo.units import duration_text
 from layers.admin import editable_partners
 from layers.exceptions import BadParameter
 from layers.i18n import LANGUAGE_CODES
@@ -21,7 +22,6 @@ from layers.vocabulary import Difficulty
 from maps.builders import REGION_CENTRE, add_basemap
 from maps.elements import AtlasMap, PageScript, map_parts
 from routes import selectors
-from routes.metrics import format_minutes
 from routes.models import PilotRoute
 from routes.params import parse_route_filters
 from routes.vocabulary import Mode, Season, Theme
@@ -106,10 +106,10 @@ def route_list(request: HttpRequest) -> HttpResponse:
 def _display(p: dict) -> dict:
     """Numbers as people read them on a page."""
     p["length_km"] = (p["length_m"] or 0) / 1000
-    p["duration_text"] = format_minutes(p["duration_min"] or 0)
+    p["duration_text"] = duration_text(p["duration_min"] or 0)
     for leg in p.get("legs", []):
         leg["length_km"] = (leg["length_m"] or 0) / 1000
-        leg["duration_text"] = format_minutes(leg["duration_min"] or 0)
+        leg["duration_text"] = duration_text(leg["duration_min"] or 0)
     for a in p.get("along_the_way", []):
         a["position_km"] = a["position_m"] / 1000
     return p

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from lxml import etree
 
 from layers.demo import DEMO_DIR, load_demo
 from routes.demo import load_demo_routes
-from tests.browser.conftest import BASEMAP_HOSTS
+from tests.browser.conftest import BASEMAP_HOSTS, DESKTOP, PHONE
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 SLUG = "valley-of-the-thracian-kings-and-shipka"
@@ -130,3 +132,78 @@ def test_the_attractions_along_a_route_are_named_for_screen_readers(page, live_s
     assert unnamed == 0
     assert page.locator("path.atlas-along").get_attribute("aria-label") == \
         "Dimitar Dobrovich Art Gallery"
+
+
+def _overflow(page) -> dict:
+    """How far the page and the facts column reach past the viewport's right edge, in px."""
+    return page.evaluate("""() => {
+        const w = document.documentElement.clientWidth;
+        const right = Math.max(...[...document.querySelectorAll('.route-facts, .route-facts *')]
+            .map(e => e.getBoundingClientRect().right));
+        return {page: document.scrollingElement.scrollWidth - w, facts: Math.ceil(right - w)};
+    }""")
+
+
+@pytest.mark.parametrize("lang", ["bg", "el", "fr", "en"])
+def test_the_route_page_and_its_embed_fit_the_screen_in_every_language(new_page, live_server,
+                                                                       demo, lang):
+    # The Tuida route's facts are the longest: its time's breakdown and its difficulty's
+    # reason are long sentences in Greek, and once pushed the page sideways.
+    slug = "sliven-tuida-and-the-blue-rocks"
+    for viewport in (DESKTOP, PHONE):
+        page = new_page(viewport)
+        for path in (f"/routes/{slug}/", f"/embed/routes/{slug}/"):
+            page.goto(f"{live_server.url}{path}?lang={lang}")
+            page.wait_for_selector(".folium-map[data-route-loaded='1']")
+            overflow = _overflow(page)
+            assert overflow["page"] <= 0 and overflow["facts"] <= 0, (lang, viewport, path,
+                                                                      overflow)
+
+
+def _hover_profile_at(page, metres: float) -> float:
+    """Moves the mouse over the profile chart where it draws ``metres`` along the route;
+    returns the x of that place in the chart's viewBox."""
+    # The chart's geometry (route-page.js): a viewBox 800 wide, 48 left and 24 right of
+    # the plot, stretched to the box's width.
+    length = page.evaluate("fetch(location.pathname.replace(/^\\/(embed\\/)?routes\\//, "
+                           "'/api/routes/') + 'profile/').then(r => r.json())"
+                           ".then(p => p.points[p.points.length - 1][0])")
+    svg = page.locator("#route-profile-chart svg")
+    svg.scroll_into_view_if_needed()
+    box = svg.bounding_box()
+    x = box["x"] + box["width"] * (48 + 728 * metres / length) / 800
+    page.mouse.move(x, box["y"] + box["height"] / 2)
+    return 48 + 728 * metres / length
+
+
+def test_the_profile_follows_the_pointer_over_a_leg_without_elevation(page, live_server,
+                                                                       demo):
+    # The Tuida route's first leg is a straight line of 2.5 km with no elevation: two
+    # profile rows, at 0 and 2.5 km, both without altitude.
+    page.goto(f"{live_server.url}/routes/sliven-tuida-and-the-blue-rocks/?lang=en")
+    page.wait_for_selector(".folium-map[data-route-loaded='1']")
+    page.wait_for_selector("#route-profile-chart svg path.profile-line")
+    expected_x = _hover_profile_at(page, 1300)
+    assert page.locator(".readout").inner_text() == "Distance 1.30 km · Elevation –"
+    lat, lon = (float(v) for v in
+                page.get_attribute("#route-profile-chart", "data-position").split(","))
+    # Halfway along the leg from stop 1 (42.67858, 26.31181) to stop 2 (42.69337,
+    # 26.33473), not on either stop.
+    assert lat == pytest.approx(42.6863, abs=0.001) and lon == pytest.approx(26.3237, abs=0.001)
+    cursor = page.locator("#route-profile-chart line.profile-cursor")
+    assert cursor.get_attribute("visibility") == "visible"
+    assert float(cursor.get_attribute("x1")) == pytest.approx(expected_x, abs=2)
+
+
+@pytest.mark.parametrize("lang", ["fr", "bg", "el"])
+def test_the_profile_writes_numbers_as_the_page_does(page, live_server, demo, lang):
+    page.goto(f"{live_server.url}/routes/sliven-tuida-and-the-blue-rocks/?lang={lang}")
+    page.wait_for_selector("#route-profile-chart svg path.profile-line")
+    assert "6,4 km" in page.locator("[data-metric='length']").inner_text()
+    km_labels = [t for t in page.eval_on_selector_all(
+        "#route-profile-chart svg text", "ts => ts.map(t => t.textContent)") if t.endswith("km")]
+    assert len(km_labels) == 6 and km_labels[0] == "0,0 km"
+    assert all(re.fullmatch(r"\d+,\d km", t) for t in km_labels), km_labels
+    _hover_profile_at(page, 4880)
+    readout = page.locator(".readout").inner_text()
+    assert re.search(r" 4,88 km · .+ \d{3} m$", readout), readout

@@ -8,7 +8,9 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 from django.contrib.auth.models import User
+from django.utils import translation
 
+from geo.units import duration_text
 from layers.vocabulary import LayerKind, Visibility
 from tests.factories import (
     make_attraction,
@@ -138,3 +140,45 @@ def test_every_interface_text_is_translated_with_its_placeholders(lang):
             sorted(re.findall(r"%\(\w+\)[sdr]", msgstr)), msgid
     script = {"bg": "[а-я]", "el": "[α-ω]", "fr": "[a-zé]"}[lang]
     assert sum(bool(re.search(script, s, re.I)) for _, s in entries) > 0.9 * len(entries)
+
+
+@pytest.mark.parametrize(("lang", "decimal", "hours"), [
+    ("bg", ",", "{h} ч {m:02d} мин"), ("el", ",", "{h} {hours} {m:02d} λεπτά"),
+    ("fr", ",", "{h} h {m:02d}"), ("en", ".", "{h} h {m:02d}")])
+def test_a_trail_page_writes_length_and_duration_as_the_route_pages(client, sliven, lang,
+                                                                     decimal, hours):
+    trail = sliven.layers.get(kind=LayerKind.TRAILS).trails.get()
+    # The Ridge is about 9.8 km long, a walk of over an hour.
+    assert trail.length_m > 1000 and trail.duration_min >= 60
+    html = client.get(f"/trails/{trail.uid}/?lang={lang}").content.decode()
+    km = f"{trail.length_m / 1000:.1f}".replace(".", decimal)
+    assert f"<dd>{km} km</dd>" in html
+    assert f"{trail.length_m:.0f} m" not in html
+    h, m = divmod(trail.duration_min, 60)
+    expected = hours.format(h=h, m=m, hours="ώρα" if h == 1 else "ώρες")
+    assert f"<dd>{expected}</dd>" in html
+
+
+@pytest.mark.parametrize(("lang", "short", "long"), [
+    ("bg", "45 мин", "1 ч 05 мин"), ("el", "45 λεπτά", "2 ώρες 05 λεπτά"),
+    ("fr", "45 min", "1 h 05"), ("en", "45 min", "1 h 05")])
+def test_durations_are_written_in_the_page_language(lang, short, long):
+    with translation.override(lang):
+        assert duration_text(44.6) == short
+        assert duration_text(65 if lang != "el" else 125) == long
+    with translation.override("el"):
+        assert duration_text(1) == "1 λεπτό" and duration_text(65) == "1 ώρα 05 λεπτά"
+
+
+@pytest.mark.parametrize(("lang", "ogc", "tiles"), [
+    ("bg", "QGIS: Добавяне на слой WFS / OGC API – Features",
+     "QGIS: Векторни плочки → Нова обща връзка"),
+    ("el", "QGIS: Προσθήκη επιπέδου WFS / OGC API – Features",
+     "QGIS: Διανυσματικά πλακίδια → Νέα γενική σύνδεση"),
+    ("fr", "QGIS : Ajouter une couche WFS / OGC API – Features",
+     "QGIS : Tuiles vectorielles → Nouvelle connexion générique")], ids=["bg", "el", "fr"])
+def test_the_layer_page_tells_where_qgis_connects_in_the_page_language(client, sliven, lang,
+                                                                       ogc, tiles):
+    html = client.get(f"/layers/sliven-attractions/?lang={lang}").content.decode()
+    assert ogc in html and tiles in html
+    assert "Add WFS" not in html and "New Generic Connection" not in html

@@ -123,6 +123,15 @@
       box.textContent = labels.noElevation;
       return;
     }
+    // Numbers as the rest of the page writes them ("6,4 km" in bg, el and fr).
+    var formats = {};
+    function num(digits) {
+      if (!formats[digits]) {
+        formats[digits] = new Intl.NumberFormat(document.documentElement.lang || "en",
+          { minimumFractionDigits: digits, maximumFractionDigits: digits });
+      }
+      return formats[digits];
+    }
     var W = 800, H = 180, left = 48, right = 24, top = 10, bottom = 26;
     var maxD = pts[pts.length - 1][0] || 1;
     var zs = withZ.map(function (r) { return r[1]; });
@@ -152,7 +161,7 @@
     [zmin + pad, zmax - pad].forEach(function (z) {
       var t = svg("text", { x: left - 4, y: y(z) + 4, "text-anchor": "end", "font-size": 11,
         fill: "#555" });
-      t.textContent = Math.round(z) + " m";
+      t.textContent = num(0).format(Math.round(z)) + " m";
       chart.appendChild(t);
     });
     var steps = 5;
@@ -160,11 +169,11 @@
       var dd = maxD * i / steps;
       var t = svg("text", { x: x(dd), y: H - 8, "text-anchor": "middle", "font-size": 11,
         fill: "#555" });
-      t.textContent = (dd / 1000).toFixed(1) + " km";
+      t.textContent = num(1).format(dd / 1000) + " km";
       chart.appendChild(t);
     }
     var cursor = svg("line", { y1: top, y2: H - bottom, stroke: "#1f618d", "stroke-width": 1.5,
-      visibility: "hidden" });
+      visibility: "hidden", "class": "profile-cursor" });
     chart.appendChild(cursor);
     var readout = document.createElement("div");
     readout.className = "readout";
@@ -173,22 +182,28 @@
     box.appendChild(chart);
     box.appendChild(readout);
 
-    function nearest(d) {
+    // The place at distance d, between the two rows around it: a leg without elevation
+    // may be one straight line of kilometres with a row at each end only, and snapping to
+    // the nearer row would jump the cursor and the map's dot back to a stop.
+    function placeAt(d) {
       var lo = 0, hi = pts.length - 1;
       while (hi - lo > 1) { var mid = (lo + hi) >> 1; if (pts[mid][0] < d) lo = mid; else hi = mid; }
-      return (d - pts[lo][0] < pts[hi][0] - d) ? pts[lo] : pts[hi];
+      var a = pts[lo], b = pts[hi];
+      var f = b[0] > a[0] ? Math.max(0, Math.min(1, (d - a[0]) / (b[0] - a[0]))) : 1;
+      function mix(i) { return a[i] + (b[i] - a[i]) * f; }
+      // An altitude only where both rows have one: between them the leg has none.
+      return [d, (a[1] === null || b[1] === null) ? null : mix(1), mix(2), mix(3)];
     }
     function at(clientX) {
       var rect = chart.getBoundingClientRect();
       var vx = (clientX - rect.left) / rect.width * W;
-      var d = Math.max(0, Math.min(maxD, (vx - left) / (W - left - right) * maxD));
-      var r = nearest(d);
+      var r = placeAt(Math.max(0, Math.min(maxD, (vx - left) / (W - left - right) * maxD)));
       cursor.setAttribute("x1", x(r[0])); cursor.setAttribute("x2", x(r[0]));
       cursor.setAttribute("visibility", "visible");
       marker.setLatLng([r[3], r[2]]);
       if (!map.hasLayer(marker)) marker.addTo(map);
-      readout.textContent = labels.distance + " " + (r[0] / 1000).toFixed(2) + " km · " +
-        labels.elevation + " " + (r[1] === null ? "–" : Math.round(r[1]) + " m");
+      readout.textContent = labels.distance + " " + num(2).format(r[0] / 1000) + " km · " +
+        labels.elevation + " " + (r[1] === null ? "–" : num(0).format(Math.round(r[1])) + " m");
       box.setAttribute("data-position", r[3].toFixed(6) + "," + r[2].toFixed(6));
     }
     chart.addEventListener("mousemove", function (e) { at(e.clientX); });
