@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, time
 
@@ -101,16 +102,21 @@ class FeatureFilters:
     uid: str | None = None
 
 
-def _choices(request, name: str, allowed: set[str] | None = None, *,
+def _choices(request, name: str,
+             allowed: set[str] | Callable[[], set[str]] | None = None, *,
              listed_at: str | None = None) -> list[str]:
     """The comma-separated values of ``name``, each one of ``allowed`` (when given).
 
-    ``listed_at`` points to where the allowed values are listed, for lists too long to
-    repeat in a message (the layers).
+    ``allowed`` may be a function, called only when the parameter has values: the
+    partners and layers are read from the database, which a request without them
+    should not pay for. ``listed_at`` points to where the allowed values are listed, for
+    lists too long to repeat in a message (the layers).
     """
     raw = single(request, name) or ""
     values = [v.strip() for v in raw.split(",") if v.strip()]
-    if allowed is not None:
+    if values and callable(allowed):
+        allowed = allowed()
+    if values and allowed is not None:
         unknown = [v for v in values if v not in allowed]
         if unknown:
             use = (f"see {listed_at}" if listed_at
@@ -203,8 +209,8 @@ def parse_filters(request) -> FeatureFilters:
         f.radius_m = _number(request, "radius", low=1, high=MAX_RADIUS_M, default=5000)
     elif single(request, "radius"):
         raise BadParameter("radius", "goes with near=lon,lat")
-    f.partner = _choices(request, "partner", partner_slugs())
-    f.layer = _choices(request, "layer", public_layer_slugs(), listed_at="/api/layers/")
+    f.partner = _choices(request, "partner", partner_slugs)
+    f.layer = _choices(request, "layer", public_layer_slugs, listed_at="/api/layers/")
     f.category = _choices(request, "category", {c.value for c in Category})
     f.activity = _choices(request, "activity", {a.value for a in Activity})
     f.difficulty = _choices(request, "difficulty", {d.value for d in Difficulty})

@@ -6,8 +6,7 @@ from dataclasses import dataclass
 from types import SimpleNamespace
 
 from layers.exceptions import BadParameter
-from layers.models import Partner
-from layers.params import _choices, _number
+from layers.params import _choices, _number, partner_slugs
 from layers.vocabulary import Category
 
 KINDS = ("attractions", "trails", "routes")
@@ -64,8 +63,7 @@ def parse_query(request) -> CoverageQuery:
     Lists are comma-separated or repeated (``kinds=attractions&kinds=trails``).
     """
     request = _joined(request)
-    known = set(Partner.objects.values_list("slug", flat=True))
-    partners = _choices(request, "partner", known)
+    partners = _choices(request, "partner", partner_slugs)
     radius = _number(request, "radius_km", low=MIN_RADIUS_KM, high=MAX_RADIUS_KM,
                      default=DEFAULT_RADIUS_KM)
     categories = _choices(request, "categories", {c.value for c in Category})

@@ -311,7 +311,9 @@ def _run(request: ImportRequest, say: Progress) -> ImportResult:
         counts={"read": sum(len(s) for s in sources),
                 "skipped": len({(i.file, i.row) for i in errors}),
                 "left_out": all_rows.left_out},
-        issues=issues, notes=notes, preview=_preview(all_rows),
+        # The sample rows are taken after writing (run_import): a text the DBF cut may
+        # be put back there.
+        issues=issues, notes=notes, preview=[],
         text_limit=first.text_limit)
     result.rows = all_rows
     return result

@@ -247,8 +247,7 @@ def restore_cut_texts(rows: Rows, model, layer_id: int, limit: int, encoding: st
     for key, values in columns.items():
         at = [i for i, v in enumerate(values.tolist())
               if v.__class__ is str and len(v) >= shortest
-              and len(v.encode(encoding, errors="replace")) <= limit
-              and len(v.encode(encoding, errors="replace")) > limit - 16]
+              and limit - 16 < len(v.encode(encoding, errors="replace")) <= limit]
         if at:
             candidates[key] = at
     if not candidates:
