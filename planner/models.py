@@ -3,12 +3,16 @@
 Sub-areas (municipalities, communes) arrive like any other polygon layer: imported as
 attractions, each polygon becomes an attraction with a ``footprint``. Marking the layer
 here makes the analysis treat its polygons as sub-areas instead of as attractions.
+
+The Voronoi diagram of the sites is kept here too, as the analysis's index of who is
+nearest where.
 """
 
+from django.contrib.gis.db import models
 from django.core.exceptions import ValidationError
-from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from geo.crs import LAEA_EUROPE, WGS84
 from layers.models import Layer
 from layers.vocabulary import LayerKind
 
@@ -46,3 +50,32 @@ class AreaLayer(models.Model):
         if others.exists():
             raise ValidationError({"layer": _("This partner already has a sub-area layer: "
                                               "%(layer)s.") % {"layer": others.first()}})
+
+
+class SiteDiagram(models.Model):
+    """The Voronoi diagram of every site the default analysis counts, kept as data.
+
+    A site is a public, current attraction of any category, or a trail's end
+    (``planner.selectors.sql``). Every point of a site's cell is nearer to it than to any
+    other site: the gaps can lie only in cells reaching farther than R from their site,
+    whatever R is (``planner.selectors.reach``). One row, drawn again when the data it was
+    drawn from has changed (``planner.services.site_diagram_update``).
+    """
+
+    versions = models.JSONField(default=dict, help_text="atlas_data_version when drawn")
+    extent = models.PolygonField(srid=WGS84, help_text="the lon/lat box the cells cover")
+    sites = models.PositiveIntegerField(default=0)
+    drawn_at = models.DateTimeField(auto_now=True)
+
+
+class SiteCell(models.Model):
+    """A site of the diagram and its cell, in EPSG:3035 metres.
+
+    The analysis reads the cells that reach farther than R, a few hundred of ten
+    thousand, by ``reach_m``; a spatial index would cost the drawing more than it saves.
+    """
+
+    site = models.PointField(srid=LAEA_EUROPE, spatial_index=False)
+    cell = models.PolygonField(srid=LAEA_EUROPE, spatial_index=False)
+    reach_m = models.FloatField(db_index=True,
+                                help_text="how far (m) the cell reaches from its site")

@@ -28,6 +28,7 @@ import math
 from django.db import connection
 
 from geo.crs import LAEA_EUROPE, WGS84
+from planner import services
 from planner.params import CoverageQuery
 from planner.selectors.results import Gap, Gaps
 from planner.selectors.sql import (
@@ -49,6 +50,8 @@ DISC_FACTOR = 1 / math.cos(math.pi / (4 * QUAD_SEGS))
 ROUTE_QUAD_SEGS = 32
 """Segments per quarter circle of a route band's rounded bends and ends."""
 SLIVER_SHARE = 0.02
+SEAM_M = 0.001
+"""How far (m) the pieces of the gaps are grown to be merged, and shrunk back."""
 
 
 def route_band_m(radius_m: float) -> float:
@@ -118,16 +121,116 @@ def _routes_cte(query: CoverageQuery) -> str:
     )"""
 
 
+DISC = f"""(SELECT ST_Buffer(ST_SetSRID(ST_MakePoint(0, 0), {LAEA_EUROPE}), %(disc)s,
+                              'quad_segs={QUAD_SEGS}') AS g) disc"""
+"""SQL: the disc around the origin. Every disc is this polygon moved to its site, a tenth
+of the cost of drawing it again."""
+
+KEPT_BEYOND = f"""
+    open_cell AS MATERIALIZED (
+        -- The cells of the kept diagram that reach farther than R from their site, and
+        -- into the territory. Every point of a cell is nearest to the cell's site: the
+        -- other cells lie in their site's disc.
+        SELECT t.partner_id, c.site,
+               -- Cut to the territory's box: the cells at the edge of the diagram reach
+               -- to the end of the map, and the smaller pieces merge faster.
+               ST_ClipByBox2D(c.cell, ST_Expand(ST_Envelope(t.g), 1)) AS cell
+        FROM territory t
+        JOIN (SELECT cell, site FROM coverage_sitecell WHERE reach_m > %(r)s OFFSET 0) c
+          ON c.cell && t.g AND ST_Intersects(c.cell, t.g)
+    ),
+    beyond AS MATERIALIZED (
+        -- In an open cell, what its own site does not reach, no site reaches: each
+        -- cell less one disc, then the pieces merged. Two pieces meet along their cells'
+        -- common edge, but each ends it where its own disc cuts it, a point on the edge
+        -- only to the last bit: an overlay union leaves them apart. Buffered together by
+        -- a millimetre they merge, faster than by an overlay union; a second buffer takes
+        -- the millimetre back.
+        SELECT o.partner_id, ST_Buffer(ST_Buffer(ST_Collect(ST_Difference(
+                   o.cell, ST_Translate(disc.g, ST_X(o.site), ST_Y(o.site)))),
+                   {SEAM_M}, 'join=mitre'), -{SEAM_M}, 'join=mitre') AS g
+        FROM open_cell o CROSS JOIN {DISC}
+        GROUP BY o.partner_id
+    )"""
+"""SQL: ``beyond`` (partner_id, g): what no site reaches, in the cells of the kept
+diagram that meet each territory."""
+
+
+def uses_kept_diagram(query: CoverageQuery) -> bool:
+    """Whether the kept diagram holds exactly the query's sites: every category, and both
+    attractions and trailheads."""
+    return not query.categories and {"attractions", "trails"} <= set(query.kinds)
+
+
+def _drawn_beyond_sql(query: CoverageQuery, params: list) -> str:
+    """SQL: ``beyond`` (partner_id, g), what no site reaches in the open cells that meet
+    each territory, from a diagram drawn for this query's sites: some categories, or
+    attractions or trailheads alone.
+
+    GEOS 3.11 does not say which cell is whose: a cell is taken as open when it is wider
+    than R (every cell reaching farther than R from its site is, and some others), and the
+    sites of the open cells are the sites inside their merged region.
+    """
+    return f"""{_sites_cte(query, params)},
+    diagram AS MATERIALIZED (
+        -- One diagram for every analysed territory: a site's cell is the same whichever
+        -- territory it reaches into, and neighbours share the sites along their border.
+        SELECT s.g AS sites, CASE
+            WHEN s.g IS NULL THEN NULL
+            -- GEOS draws no cell around a lone site: its cell is everything.
+            WHEN ST_XMin(s.g) = ST_XMax(s.g) AND ST_YMin(s.g) = ST_YMax(s.g)
+                THEN ST_Envelope(ST_Collect(s.g, (SELECT ST_Collect(g) FROM territory)))
+            ELSE ST_VoronoiPolygons(s.g, 0, (SELECT ST_Collect(g) FROM territory)) END
+            AS cells
+        FROM site s
+    ),
+    wide_cell AS MATERIALIZED (
+        -- The tests go from the cheapest (the bounding box) to the dearest.
+        SELECT c.geom FROM diagram d CROSS JOIN LATERAL ST_Dump(d.cells) c
+        WHERE ST_Length(ST_BoundingDiagonal(c.geom)) > %(r)s
+          AND ST_MaxDistance(c.geom, c.geom) > %(r)s
+    ),
+    open_region AS MATERIALIZED (
+        SELECT t.partner_id, ST_Buffer(ST_Collect(c.geom), 0) AS g
+        FROM territory t JOIN wide_cell c ON ST_Intersects(c.geom, t.g)
+        GROUP BY t.partner_id
+    ),
+    open_reach AS MATERIALIZED (
+        -- Found in the merged region, as GEOS would merge the loose cells again. In its
+        -- own cell a site is the nearest: there, what no open site reaches, no site
+        -- reaches.
+        SELECT o.partner_id, ST_Union(ST_Translate(disc.g, ST_X(p.geom), ST_Y(p.geom))) AS g
+        FROM open_region o CROSS JOIN diagram d
+        CROSS JOIN LATERAL ST_Dump(ST_Intersection(d.sites, o.g)) p
+        CROSS JOIN {DISC}
+        GROUP BY o.partner_id
+    ),
+    beyond AS MATERIALIZED (
+        SELECT o.partner_id, CASE WHEN r.g IS NULL THEN o.g ELSE ST_Difference(o.g, r.g) END
+                   AS g
+        FROM open_region o LEFT JOIN open_reach r USING (partner_id)
+    )"""
+
+
 def coverage_gaps(query: CoverageQuery, lang: str, *, geometry: bool = False,
-                  reach: bool = False) -> Gaps:
+                  reach: bool = False, kept: bool | None = None) -> Gaps:
     """The gaps of each analysed territory, largest first, and the gap km² of each area.
 
     ``geometry`` adds the gaps' outlines, ``reach`` each territory's part within reach
-    (both GeoJSON, lon/lat, polygons counter-clockwise).
+    (both GeoJSON, lon/lat, polygons counter-clockwise). ``kept`` chooses the kept
+    diagram of the sites (``planner.services``) or one drawn for this query; by default
+    the kept one whenever the query counts every site it holds.
     """
     params: list = []
     area = area_cte(query, lang, params, lonlat=False, clip=False)
-    sites = _sites_cte(query, params)
+    if kept is None:
+        kept = uses_kept_diagram(query)
+    if kept:
+        no_sites = "FALSE" if services.site_diagram_update().sites else "TRUE"
+        beyond_sql = KEPT_BEYOND
+    else:
+        no_sites = "(SELECT sites FROM diagram) IS NULL"
+        beyond_sql = _drawn_beyond_sql(query, params)
     shape = geojson("g.outline") if geometry else "NULL::json"
     # The reach is the partner's boundary less the gaps as published: the two share the
     # territory exactly, in the coordinates a client gets.
@@ -148,56 +251,14 @@ def coverage_gaps(query: CoverageQuery, lang: str, *, geometry: bool = False,
                             {WGS84}) AS reach
         FROM area_laea a WHERE a.level = 'partner'
     ),
-    {sites},
-    diagram AS MATERIALIZED (
-        -- One diagram for every analysed territory: a site's cell is the same whichever
-        -- territory it reaches into, and neighbours share the sites along their border.
-        SELECT s.g AS sites, CASE
-            WHEN s.g IS NULL THEN NULL
-            -- GEOS draws no cell around a lone site: its cell is everything.
-            WHEN ST_XMin(s.g) = ST_XMax(s.g) AND ST_YMin(s.g) = ST_YMax(s.g)
-                THEN ST_Envelope(ST_Collect(s.g, (SELECT ST_Collect(g) FROM territory)))
-            ELSE ST_VoronoiPolygons(s.g, 0, (SELECT ST_Collect(g) FROM territory)) END
-            AS cells
-        FROM site s
-    ),
-    wide_cell AS MATERIALIZED (
-        -- A cell no wider than R lies in its site's disc wherever the site is in it:
-        -- only the other, open, cells can hold a gap. The tests go from the cheapest
-        -- (the bounding box) to the dearest.
-        SELECT c.geom FROM diagram d CROSS JOIN LATERAL ST_Dump(d.cells) c
-        WHERE ST_Length(ST_BoundingDiagonal(c.geom)) > %(r)s
-          AND ST_MaxDistance(c.geom, c.geom) > %(r)s
-    ),
-    open_region AS MATERIALIZED (
-        -- Each territory's open cells. Cells share their edges exactly: a zero buffer
-        -- merges them, faster than an overlay union does.
-        SELECT t.partner_id, ST_Buffer(ST_Collect(c.geom), 0) AS g
-        FROM territory t JOIN wide_cell c ON ST_Intersects(c.geom, t.g)
-        GROUP BY t.partner_id
-    ),
-    open_reach AS MATERIALIZED (
-        -- The sites of the open cells are the sites inside them (found in the merged
-        -- region: GEOS would merge the loose cells again). In its own cell a site is the
-        -- nearest: there, what no open site reaches, no site reaches. Every disc is the
-        -- same polygon moved to its site, a tenth of the cost of drawing it again.
-        SELECT o.partner_id, ST_Union(ST_Translate(disc.g, ST_X(p.geom), ST_Y(p.geom))) AS g
-        FROM open_region o CROSS JOIN diagram d
-        CROSS JOIN LATERAL ST_Dump(ST_Intersection(d.sites, o.g)) p
-        CROSS JOIN (SELECT ST_Buffer(ST_SetSRID(ST_MakePoint(0, 0), {LAEA_EUROPE}),
-                                     %(disc)s, 'quad_segs={QUAD_SEGS}') AS g) disc
-        GROUP BY o.partner_id
-    ),
+    {beyond_sql},
     {_routes_cte(query)},
     gap_region AS MATERIALIZED (
         SELECT t.partner_id, t.partner, t.boundary, CASE
-            WHEN (SELECT sites FROM diagram) IS NULL THEN t.g
-            WHEN o.g IS NULL THEN NULL
-            WHEN r.g IS NULL THEN ST_Intersection(t.g, o.g)
-            ELSE ST_Intersection(t.g, ST_Difference(o.g, r.g)) END AS g
-        FROM territory t
-        LEFT JOIN open_region o USING (partner_id)
-        LEFT JOIN open_reach r USING (partner_id)
+            WHEN {no_sites} THEN t.g
+            WHEN b.g IS NULL THEN NULL
+            ELSE ST_Intersection(t.g, b.g) END AS g
+        FROM territory t LEFT JOIN beyond b USING (partner_id)
     ),
     gap AS MATERIALIZED (
         SELECT r.partner_id, r.partner, d.geom AS g, ST_Area(d.geom) AS area,

@@ -8,11 +8,10 @@ from django.contrib.gis.geos import GEOSGeometry
 
 from geo.crs import WGS84
 from planner.params import CoverageQuery
-from planner.selectors import DISC_FACTOR, analyse, coverage_gaps
+from planner.selectors import analyse, coverage_gaps
 from tests.coverage.world import (
     EAST,
     GEOD,
-    KM,
     T1,
     T2,
     TERRITORY,
@@ -20,31 +19,18 @@ from tests.coverage.world import (
     WEST,
     geodesic_km,
     lonlat,
+    partner,
+    parts,
     place,
     polygon_wkt,
     shape_laea,
+    tolerance_km2,
 )
 from tests.factories import make_layer, make_partner
 
 pytestmark = pytest.mark.django_db
 
 R_KM = 4.0
-
-
-def parts(geom) -> list:
-    return [g for g in getattr(geom, "geoms", [geom]) if not g.is_empty]
-
-
-def tolerance_km2(reference, radius_km: float) -> float:
-    """How far our gaps may be from the round circles': our discs are polygons drawn
-    around the circle, reaching at most R·(1/cos(π/64) − 1) beyond it, along the
-    gaps' outline; a route's band is drawn from its line simplified by R/1000."""
-    band_m = radius_km * KM * (DISC_FACTOR - 1 + 0.001) + 0.01
-    return reference.length * band_m / 1e6 + 1e-4
-
-
-def partner(result, slug="testland"):
-    return next(a for a in result.partners if a.key == slug)
 
 
 def reference_part(reference, gap):

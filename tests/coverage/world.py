@@ -29,6 +29,7 @@ from geo.crs import LAEA_EUROPE, WGS84
 from layers.models import Attraction, Trail
 from layers.vocabulary import LayerKind, Visibility
 from planner.models import AreaLayer
+from planner.selectors import DISC_FACTOR
 from routes.services import StopSpec, route_compose
 from routes.vocabulary import RouteStatus
 from tests.factories import make_attraction, make_layer, make_partner
@@ -93,6 +94,22 @@ class World:
         gaps = shape_laea(territory).difference(shapely.union_all(reach))
         return shapely.MultiPolygon([g for g in getattr(gaps, "geoms", [gaps])
                                      if g.area >= (r / 50) ** 2])
+
+
+def parts(geom) -> list:
+    return [g for g in getattr(geom, "geoms", [geom]) if not g.is_empty]
+
+
+def tolerance_km2(reference, radius_km: float) -> float:
+    """How far our gaps may be from the round circles': our discs are polygons drawn
+    around the circle, reaching at most R·(1/cos(π/64) − 1) beyond it, along the
+    gaps' outline; a route's band is drawn from its line simplified by R/1000."""
+    band_m = radius_km * KM * (DISC_FACTOR - 1 + 0.001) + 0.01
+    return reference.length * band_m / 1e6 + 1e-4
+
+
+def partner(result, slug="testland"):
+    return next(a for a in result.partners if a.key == slug)
 
 
 def place(layer, name: str, xy_km, **kw) -> Attraction:
