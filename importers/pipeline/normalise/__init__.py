@@ -4,15 +4,17 @@ Everything works on whole columns: geometry with shapely/pyproj over arrays,
 attribute values through a table of the column's distinct values (a layer of
 100,000 rows has a few hundred distinct categories). Nothing walks the rows in
 Python but the hash of a geometry where there is no id column.
+
+- ``rows``: the normalised rows, column by column, and the issues found on the way;
+- ``geometry``: the geometry types each kind of layer takes; points, footprints and lines;
+- ``attributes``: columns to model fields, the controlled values and what is not understood;
+- ``normalise`` puts them together and gives every feature its id.
 """
 
 from __future__ import annotations
 
 import hashlib
 from collections import defaultdict
-from collections.abc import Callable
-from dataclasses import dataclass, field
-from typing import Any
 
 import numpy as np
 import shapely
@@ -21,116 +23,20 @@ from django.utils.translation import gettext_noop as _
 from geo.crs import to_wgs84
 from importers import mapping as m
 from importers.formats.base import SourceData, drop_m, object_array
-from importers.messages import Message, severity_label, word
-from layers.i18n import LANGUAGE_CODES
-from layers.vocabulary import Activity, Category, LayerKind
+from importers.messages import Message
+from importers.pipeline.normalise.attributes import _map_fields, _texts, _unfold_properties
+from importers.pipeline.normalise.geometry import (
+    ACCEPTED_TYPES,
+    _attraction_geometries,
+    _trail_geometries,
+)
+from importers.pipeline.normalise.rows import Issue, Rows
+from layers.vocabulary import LayerKind
 
-POINT, LINESTRING, LINEARRING, POLYGON, MULTIPOINT, MULTILINESTRING, MULTIPOLYGON = range(7)
-ACCEPTED_TYPES = {
-    LayerKind.ATTRACTIONS: {POINT, POLYGON, MULTIPOINT, MULTIPOLYGON},
-    LayerKind.TRAILS: {LINESTRING, LINEARRING, MULTILINESTRING},
-}
+__all__ = ["Issue", "Rows", "choose_id_field", "normalise"]
+
 ID_CANDIDATES = ("source_id", "id", "fid", "gid", "objectid", "object_id", "uid", "uuid",
                  "code", "ref", "identifier")
-SHOWN_ROWS = 20  # rows named in one aggregated warning
-
-
-@dataclass
-class Issue:
-    file: str
-    layer: str
-    row: int | str  # a row number, or a short list of them for aggregated warnings
-    field: str
-    reason: Message
-    severity: str = "error"  # error (row rejected) | repaired | warning
-
-    def __post_init__(self) -> None:
-        if not isinstance(self.row, str):
-            self.row = int(self.row)  # numpy indices must not reach JSON
-
-    def as_dict(self) -> dict:
-        """As import runs keep it: the reason in English, and as a message to translate."""
-        return {"file": self.file, "layer": self.layer, "row": self.row, "field": self.field,
-                "reason": self.reason.english, "severity": self.severity,
-                "message": self.reason.as_json()}
-
-    def shown(self) -> dict:
-        """For a reader (the API): the reason in the active language."""
-        return {"file": self.file, "layer": self.layer, "row": self.row, "field": self.field,
-                "reason": str(self.reason), "severity": self.severity}
-
-    @property
-    def severity_label(self) -> str:
-        return severity_label(self.severity)
-
-    @property
-    def message(self) -> Message:
-        """Where and what: file, layer, row (or rows), field and reason."""
-        where = {"file": self.file, "layer": self.layer, "row": self.row,
-                 "field": self.field, "reason": self.reason}
-        if isinstance(self.row, str):
-            return Message(_("%(file)s, layer %(layer)s, rows %(row)s, %(field)s: %(reason)s"),
-                           **where)
-        return Message(_("%(file)s, layer %(layer)s, row %(row)s, %(field)s: %(reason)s"),
-                       **where)
-
-    def __str__(self) -> str:
-        return str(self.message)
-
-
-@dataclass
-class Rows:
-    """Normalised rows of one kind, column by column, ready to write."""
-
-    kind: str
-    label: str = ""
-    rows: np.ndarray = field(default_factory=lambda: np.empty(0, dtype=np.int64))
-    source_ids: np.ndarray = field(default_factory=lambda: np.empty(0, dtype=object))
-    geoms: np.ndarray = field(default_factory=lambda: np.empty(0, dtype=object))
-    fields: dict[str, np.ndarray] = field(default_factory=dict)  # model field -> values
-    props: dict[str, np.ndarray] = field(default_factory=dict)  # unmapped column -> values
-    # Original values of mapped columns that were not understood (None elsewhere):
-    # they join the properties of their rows.
-    unknown: dict[str, np.ndarray] = field(default_factory=dict)
-    left_out: int = 0  # features read but of the other kind (points for trails…)
-
-    def __len__(self) -> int:
-        return len(self.source_ids)
-
-    def values(self, i: int) -> dict[str, Any]:
-        return {f: v[i] for f, v in self.fields.items()}
-
-    def properties(self, i: int) -> dict[str, Any]:
-        out = {c: v[i] for c, v in self.props.items()}
-        out.update({c: v[i] for c, v in self.unknown.items() if v[i] is not None})
-        return out
-
-
-def map_distinct(values: np.ndarray, fn: Callable[[Any], Any]) -> np.ndarray:
-    """``fn`` over ``values``, computed once per distinct value."""
-    table: dict = {}
-    out = np.empty(len(values), dtype=object)
-    for i, v in enumerate(values.tolist()):
-        try:
-            out[i] = table[v]
-        except KeyError:
-            out[i] = table[v] = fn(v)
-        except TypeError:  # unhashable (JSON lists, dicts)
-            out[i] = fn(v)
-    return out
-
-
-def _texts(values: np.ndarray) -> np.ndarray:
-    """Text values of a column: mostly distinct strings (names), so no table of them."""
-    text_value = m.text_value
-    return object_array(v.strip() if v.__class__ is str else text_value(v)
-                         for v in values.tolist())
-
-
-def _rows_text(rows: np.ndarray) -> str:
-    # No words: the same text in every language ("1, 2, … 20 … (+5)").
-    shown = ", ".join(str(int(r)) for r in rows[:SHOWN_ROWS])
-    return shown + (f" … (+{len(rows) - SHOWN_ROWS})" if len(rows) > SHOWN_ROWS else "")
 
 
 def _hash_ids(geoms: np.ndarray, kind: str) -> np.ndarray:
@@ -259,18 +165,6 @@ def normalise(source: SourceData, *, kind: str, field_map: dict[str, str],
     return _select(rows, keep)
 
 
-def _unfold_properties(rows: Rows) -> None:
-    """A ``properties`` column of objects (our GeoJSON exports) becomes its own columns."""
-    nested = rows.props.get("properties")
-    if nested is None or not all(v is None or isinstance(v, dict) for v in nested.tolist()):
-        return
-    del rows.props["properties"]
-    keys = dict.fromkeys(k for v in nested.tolist() if v for k in v)
-    for key in keys:
-        if key not in rows.props:
-            rows.props[key] = object_array((v or {}).get(key) for v in nested.tolist())
-
-
 def _select(rows: Rows, keep: np.ndarray) -> Rows:
     if keep.all():
         return rows
@@ -280,129 +174,3 @@ def _select(rows: Rows, keep: np.ndarray) -> Rows:
     rows.props = {k: v[keep] for k, v in rows.props.items()}
     rows.unknown = {k: v[keep] for k, v in rows.unknown.items()}
     return rows
-
-
-def _attraction_geometries(projected, type_ids, idx, first, issue):
-    """(source index per output row, part number or 0, geometries): points and footprints."""
-    types = type_ids[idx]
-    points = idx[types == POINT]
-    multipoints = idx[types == MULTIPOINT]
-    polygons = idx[(types == POLYGON) | (types == MULTIPOLYGON)]
-    take = [points]
-    parts_no = [np.zeros(len(points), dtype=np.int64)]
-    point_geoms = projected[points].astype(object)
-    geoms = [shapely.force_2d(point_geoms) if shapely.has_z(point_geoms).any() else point_geoms]
-    if len(multipoints):
-        parts, owner = shapely.get_parts(projected[multipoints].astype(object),
-                                         return_index=True)
-        take.append(multipoints[owner])
-        _values, start = np.unique(owner, return_index=True)
-        numbers = np.arange(len(owner)) - np.repeat(start, np.diff(np.append(start,
-                                                                             len(owner))))
-        single = np.bincount(owner)[owner] == 1
-        parts_no.append(np.where(single, 0, numbers + 1))
-        geoms.append(shapely.force_2d(parts))
-    if len(polygons):
-        polys = shapely.force_2d(projected[polygons].astype(object))
-        valid = shapely.is_valid(polys)
-        ok = np.ones(len(polys), dtype=bool)
-        for k in np.flatnonzero(~valid):
-            reason = shapely.is_valid_reason(polys[k])
-            pieces = [p for p in shapely.get_parts(shapely.make_valid(polys[k]))
-                      if p.geom_type in ("Polygon", "MultiPolygon")]
-            if not pieces:
-                issue(first + polygons[k], "geometry",
-                      Message(_("invalid polygon (%(problem)s) that cannot be repaired"),
-                              problem=reason))
-                ok[k] = False
-                continue
-            polys[k] = shapely.MultiPolygon([q for p in pieces for q in shapely.get_parts(p)])
-            issue(first + polygons[k], "geometry",
-                  Message(_("invalid polygon (%(problem)s) repaired with make_valid"),
-                          problem=reason), "repaired")
-        single = shapely.get_type_id(polys) == POLYGON
-        polys[single] = shapely.multipolygons(polys[single], indices=np.arange(single.sum()))
-        take.append(polygons[ok])
-        parts_no.append(np.zeros(int(ok.sum()), dtype=np.int64))
-        geoms.append(polys[ok])
-    take_all = np.concatenate(take)
-    order = np.argsort(take_all, kind="stable")  # back to file order
-    return (take_all[order], np.concatenate(parts_no)[order],
-            np.concatenate(geoms).astype(object)[order])
-
-
-def _trail_geometries(projected, idx, first, issue):
-    lines = projected[idx].astype(object)
-    single = shapely.get_type_id(lines) != MULTILINESTRING
-    lines[single] = shapely.multilinestrings(lines[single], indices=np.arange(single.sum()))
-    ok = np.ones(len(lines), dtype=bool)
-    zero = shapely.length(lines) == 0
-    for k in np.flatnonzero(zero):
-        issue(first + idx[k], "geometry", Message(_("a line of zero length")))
-        ok[k] = False
-    parts_n = shapely.get_num_geometries(lines)
-    for k in np.flatnonzero(ok & (parts_n > 1)):
-        parts = [p for p in shapely.get_parts(lines[k]) if p.length > 0]
-        if len(parts) < parts_n[k]:
-            lines[k] = shapely.MultiLineString(parts)
-            issue(first + idx[k], "geometry", Message(_("zero-length parts left out")),
-                  "repaired")
-    return idx[ok], np.zeros(int(ok.sum()), dtype=np.int64), lines[ok]
-
-
-CONTROLLED = {
-    "category": (m.category_value, Category.ATTRACTION.value),
-    "activity": (m.activity_value, Activity.HIKING.value),
-    "difficulty": (m.difficulty_value, ""),
-    "wheelchair": (m.wheelchair_value, ""),
-    "fee": (m.fee_value, None),
-    "website": (m.website_value, ""),
-}
-
-
-def _understood(fn):
-    def convert(value):
-        if value is None or value == "":
-            return None, True
-        try:
-            result = fn(value)
-        except ValueError:
-            return None, False
-        return result, result is not None
-    return convert
-
-
-def _map_fields(rows: Rows, columns, take, field_map, kind, label, layer, issues) -> None:
-    for fld, col in field_map.items():
-        raw = columns[col][take]
-        if fld not in CONTROLLED:
-            rows.fields[fld] = _texts(raw)
-            continue
-        fn, default = CONTROLLED[fld]
-        pairs = map_distinct(raw, _understood(fn))
-        values = object_array(default if v is None else v for v, _ok in pairs)
-        bad = np.array([not ok for _v, ok in pairs], dtype=bool)
-        rows.fields[fld] = values
-        if bad.any():
-            rows.unknown[col] = object_array(np.where(bad, raw, None))
-            for value in dict.fromkeys(raw[bad].tolist()):
-                where = rows.rows[bad & (raw == value)]
-                stored = (Message(_("%(value)s is not a known %(field)s; stored as %(default)s, "
-                                    "the original kept in properties"), value=repr(value),
-                                  field=word(fld), default=default)
-                          if default else
-                          Message(_("%(value)s is not a known %(field)s; left empty, the "
-                                    "original kept in properties"), value=repr(value),
-                                  field=word(fld)))
-                issues.append(Issue(label, layer, _rows_text(where), col, stored, "warning"))
-    default_field = "category" if kind == LayerKind.ATTRACTIONS else "activity"
-    if default_field not in rows.fields:
-        rows.fields[default_field] = np.full(len(take), CONTROLLED[default_field][1],
-                                             dtype=object)
-    names = [rows.fields[f"name_{c}"] for c in LANGUAGE_CODES if f"name_{c}" in rows.fields]
-    unnamed = np.ones(len(take), dtype=bool)
-    for values in names:
-        unnamed &= values == ""
-    if unnamed.any():
-        issues.append(Issue(label, layer, _rows_text(rows.rows[unnamed]), "name",
-                            Message(_("no name in any language")), "warning"))
