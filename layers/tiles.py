@@ -20,7 +20,7 @@ from django.views.decorators.http import require_GET
 
 from geo.crs import WEB_MERCATOR, WGS84
 from layers.exceptions import BadParameter
-from layers.ogc import _collection
+from layers.ogc.catalogue import _collection
 from layers.params import FeatureFilters, parse_lang
 from layers.selectors import KINDS, conditions, extent, translated
 

@@ -1,0 +1,161 @@
+"""One import, start to end, and its undo.
+
+- ``request``: what an import is asked to do, and what it gives back;
+- ``read``: the file read, normalised and checked whole, before anything is written;
+- ``undo``: a layer as it was before its latest import;
+- ``run_import`` reads, then writes in one transaction and keeps the run's record.
+"""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+import shapely
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext_noop as _
+
+from importers.exceptions import Refused, RowErrors
+from importers.messages import Message
+from importers.models import ImportRun
+from importers.pipeline import writer
+from importers.pipeline.normalise import Rows
+from importers.pipeline.prepare import sha256
+from importers.pipeline.run.read import _check_layer, _run
+from importers.pipeline.run.request import STAGES, ImportRequest, ImportResult, Progress
+from importers.pipeline.run.undo import undo_last_import
+from importers.signals import layer_written
+from layers.models import Layer
+
+__all__ = ["STAGES", "ImportRequest", "ImportResult", "Progress", "run_import",
+           "undo_last_import"]
+
+
+def _preview(rows: Rows, n: int = 5) -> list[dict[str, Any]]:
+    out = []
+    for i in range(min(n, len(rows))):
+        wkt = shapely.to_wkt(rows.geoms[i], rounding_precision=6, trim=True)
+        out.append({"row": int(rows.rows[i]), "source_id": rows.source_ids[i],
+                    **{k: v for k, v in rows.values(i).items() if v not in (None, "")},
+                    "geometry": wkt if len(wkt) <= 120 else wkt[:117] + "...",
+                    "properties": rows.properties(i)})
+    return out
+
+
+def _ensure_layer(request: ImportRequest) -> Layer:
+    layer = Layer.objects.filter(slug=request.layer_slug).select_for_update().first()
+    if layer is None:
+        layer, _created = Layer.objects.get_or_create(
+            slug=request.layer_slug,
+            defaults={"partner": request.partner, "kind": request.kind,
+                      "title_en": request.layer_slug.replace("-", " ").capitalize()})
+        layer = Layer.objects.select_for_update().get(pk=layer.pk)
+    _check_layer(request, layer)
+    return layer
+
+
+def run_import(request: ImportRequest, progress: Progress | None = None) -> ImportResult:
+    """Import ``request.path``; on any error nothing is written (see ImportRun for the log)."""
+    say = progress or (lambda _msg: None)
+    started = timezone.now()
+    t0 = time.perf_counter()
+    file_name = request.file_name or request.path.name
+    run_info: dict[str, Any] = {
+        "layer_slug": request.layer_slug, "user": request.user, "started_at": started,
+        "file_name": file_name, "sha256": sha256(request.path),
+        "file_size": request.path.stat().st_size,
+        "options": {"kind": request.kind, "encoding": request.encoding,
+                    "srs": request.srs.label if request.srs else None,
+                    "map": request.field_map, "id_field": request.id_field,
+                    "skip_invalid": request.skip_invalid, "sync": request.sync,
+                    "source_layer": request.source_layer,
+                    "keep_duplicate_routes": request.keep_duplicate_routes},
+    }
+    try:
+        result = _run(request, say)
+    except (Refused, RowErrors) as exc:
+        if not request.dry_run:
+            ImportRun.objects.create(
+                **run_info, status=ImportRun.Status.FAILED, error=exc.message.english,
+                messages={"error": exc.message.as_json()},
+                duration_s=time.perf_counter() - t0,
+                issues=[i.as_dict() for i in getattr(exc, "issues", [])],
+                layer=Layer.objects.filter(slug=request.layer_slug).first())
+        raise
+    say(f"writing {len(result.rows):,} features")
+    # A dry run writes too, and rolls back: its counts are the ones the import would give.
+    with transaction.atomic():
+        layer_existed = Layer.objects.filter(slug=request.layer_slug).exists()
+        layer = _ensure_layer(request)
+        previous_id_field = layer.import_settings.get("id_field") if layer_existed else None
+        run_info["options"]["layer_created"] = not layer_existed
+        run = ImportRun.objects.create(
+            **run_info, layer=layer, status=ImportRun.Status.SUCCEEDED, format=result.format,
+            encoding=result.encoding, crs=result.crs, mapping=result.mapping,
+            issues=[i.as_dict() for i in result.issues], **_kept_messages(result),
+            layer_settings_before=layer.import_settings)
+        outcome = writer.write(
+            rows=result.rows, layer_id=layer.pk, run_id=run.pk, sync=request.sync,
+            text_limit=(result.text_limit, result.encoding) if result.text_limit else None)
+        result.counts.update(outcome.counts)
+        result.notes.extend(_write_notes(outcome, result, layer, previous_id_field))
+        result.preview = _preview(result.rows)
+        if request.dry_run:
+            transaction.set_rollback(True)
+            return result
+        layer_written.send(sender=run_import, layer=layer)
+        run.counts = result.counts
+        run.duration_s = time.perf_counter() - t0
+        messages = _kept_messages(result)
+        run.notes, run.messages = messages["notes"], messages["messages"]
+        run.save(update_fields=["counts", "duration_s", "notes", "messages"])
+        layer.import_settings = {"mapping": result.mapping, "id_field": result.id_field}
+        layer.save(update_fields=["import_settings", "updated_at"])
+    result.run = run
+    return result
+
+
+def _write_notes(outcome: writer.Outcome, result: ImportResult, layer: Layer,
+                 previous_id_field: str | None) -> list[Message]:
+    """What only writing tells: texts the DBF cut, ids that match nothing in the layer."""
+    notes = []
+    if outcome.kept_cut_texts:
+        notes.append(Message(
+            _("%(file)s: %(count)s text value(s) are the layer's stored text cut at the "
+              "shapefile's limit of %(limit)s bytes: the full stored text was kept, and "
+              "features that differ only by that count as unchanged"),
+            file=result.label, count=outcome.kept_cut_texts, limit=result.text_limit))
+    if outcome.unmatched_existing:
+        where = {"file": result.label, "count": len(result.rows), "layer": repr(layer.slug),
+                 "existing": outcome.unmatched_existing,
+                 "id": result.id_field or Message(_("a hash of the geometry"))}
+        head = Message(_("%(file)s: none of its %(count)s feature ids (%(id)s) matches one of "
+                         "the %(existing)s features layer %(layer)s has: every feature is "
+                         "created again beside them"), **where)
+        if previous_id_field == result.id_field:
+            advice = Message(_("is this the right layer? --sync would retire the features "
+                               "the file does not have"))
+        elif previous_id_field:
+            advice = Message(_("the layer was imported with --id-field %(previous)s: import "
+                               "with it again, or use --sync to retire the features the file "
+                               "does not have"), previous=previous_id_field)
+        else:
+            advice = Message(_("the layer's features were identified by a hash of their "
+                               "geometry: import without --id-field, or use --sync to retire "
+                               "the features the file does not have"))
+        notes.append(Message(_("warning: %(what)s; %(advice)s"), what=head, advice=advice))
+    return notes
+
+
+def _kept_messages(result: ImportResult) -> dict[str, Any]:
+    """The reasons and notes as English text, and as messages to show in other languages."""
+    reason = result.encoding_reason
+    return {
+        "encoding_reason": reason.english if reason else "",
+        "crs_reason": result.crs_reason.english,
+        "notes": [n.english for n in result.notes],
+        "messages": {"encoding_reason": reason.as_json() if reason else None,
+                     "crs_reason": result.crs_reason.as_json(),
+                     "notes": [n.as_json() for n in result.notes]},
+    }

@@ -1,0 +1,187 @@
+"""Everything an import does before it writes: read the file, find its CRS and its
+field mapping, normalise each of its sources and check the whole of it, so that a
+refused file writes nothing."""
+
+from __future__ import annotations
+
+import json
+import tempfile
+from pathlib import Path
+
+import numpy as np
+import shapely
+from django.utils.translation import gettext_noop as _
+from shapely.geometry import shape
+
+from geo.crs import sample_points, suggest
+from importers import mapping as m
+from importers.exceptions import Refused, RowErrors
+from importers.formats.base import ReadOptions, SourceData
+from importers.messages import Message, word
+from importers.pipeline.normalise import Issue, Rows, choose_id_field, normalise
+from importers.pipeline.prepare import working_copy
+from importers.pipeline.run.request import ImportRequest, ImportResult, Progress
+from importers.safety import Limits
+from layers.models import Layer, Partner
+from layers.vocabulary import LayerKind
+
+
+def _resolve_crs(source: SourceData, partner: Partner) -> None:
+    if source.crs is not None:
+        return
+    present = [g for g in source.geometries if g is not None and not g.is_empty]
+    territory = shape(json.loads(partner.boundary.geojson))
+    hints = suggest(sample_points(np.asarray(source.geometries, dtype=object)), territory)
+    where = partner.name or partner.slug
+    details = []
+    if present:
+        minx, miny, maxx, maxy = shapely.total_bounds(present)
+        details.append(Message(_("its coordinates span x %(x)s, y %(y)s"),
+                               x=f"{minx:.6g}..{maxx:.6g}", y=f"{miny:.6g}..{maxy:.6g}"))
+    details.append(
+        Message(_("these would place the data inside %(territory)s: %(crs)s"), territory=where,
+                crs=", ".join(h.label for h in hints[:4])) if hints else
+        Message(_("none of the usual CRSs places it inside %(territory)s"), territory=where))
+    raise Refused(Message(source.no_crs or _("%(file)s: the file does not say its coordinate "
+                                             "reference system (no .prj); give it with --srs "
+                                             "EPSG:n; %(details)s"),
+                          file=source.label, details=Message.join(details)))
+
+
+def _check_layer(request: ImportRequest, layer: Layer | None) -> None:
+    """Refuse a layer of another partner or of the other kind (before reading, and again
+    under the lock)."""
+    if layer is None:
+        return
+    if layer.partner_id != request.partner.pk:
+        raise Refused(Message(_("layer %(layer)s belongs to partner %(owner)s, not "
+                                "%(partner)s"), layer=repr(layer.slug),
+                              owner=repr(layer.partner.slug), partner=repr(request.partner.slug)))
+    if layer.kind != request.kind:
+        raise Refused(Message(_("layer %(layer)s holds %(held)s, not %(kind)s"),
+                              layer=repr(layer.slug), held=word(layer.kind),
+                              kind=word(request.kind)))
+
+
+def _run(request: ImportRequest, say: Progress) -> ImportResult:
+    limits = Limits.from_settings()
+    kind = LayerKind(request.kind)
+    existing = Layer.objects.filter(slug=request.layer_slug).select_related("partner").first()
+    _check_layer(request, existing)
+    saved = existing.import_settings if existing else {}
+    main_language = request.partner.main_language
+    with tempfile.TemporaryDirectory(prefix="atlas-import-") as tmp:
+        say("reading")
+        path, label, fmt = working_copy(request.path, Path(tmp), limits, request.source_layer)
+        label = label if request.file_name is None else label.replace(
+            request.path.name, request.file_name, 1)
+        options = ReadOptions(encoding=request.encoding, srs=request.srs,
+                              prefer_language=main_language, source_layer=request.source_layer,
+                              keep_duplicate_routes=request.keep_duplicate_routes)
+        sources = fmt.read(path, options, label=label)
+    if not sources or all(len(s) == 0 for s in sources):
+        why = [n for s in sources for n in s.notes]
+        raise Refused(Message(_("%(file)s: the file holds no features (%(why)s)"), file=label,
+                              why=Message.join(why)) if why else
+                      Message(_("%(file)s: the file holds no features"), file=label))
+    issues: list[Issue] = []
+    notes: list[Message] = [n for s in sources for n in s.notes]
+    say(f"normalising {sum(len(s) for s in sources):,} features")
+    all_rows: Rows | None = None
+    field_map: dict[str, str] = {}
+    id_field = None
+    for source in sources:
+        _resolve_crs(source, request.partner)
+        columns = list(source.columns)
+        field_map = _field_map(request, saved, columns, kind, main_language, label)
+        id_field = choose_id_field(source.columns,
+                                   request.id_field or saved.get("id_field"))
+        if id_field and id_field not in source.columns:
+            raise Refused(Message(_("%(file)s: no column %(column)s for the id; it has "
+                                    "%(columns)s"), file=label, column=repr(id_field),
+                                  columns=", ".join(repr(c) for c in columns)))
+        rows = normalise(source, kind=kind, field_map=field_map, id_field=id_field,
+                         issues=issues, notes=notes)
+        all_rows = rows if all_rows is None else _concat(all_rows, rows)
+    assert all_rows is not None
+    outside = _outside_territory(all_rows, request.partner)
+    if outside:
+        notes.append(Message(_("%(count)s of %(total)s features lie outside the territory of "
+                               "%(partner)s: check the CRS and that this is the right partner"),
+                             count=outside, total=len(all_rows),
+                             partner=request.partner.name or request.partner.slug))
+    errors = [i for i in issues if i.severity == "error"]
+    if errors and not request.skip_invalid:
+        raise RowErrors(errors)
+    if len(all_rows) == 0:
+        raise Refused(Message(_("%(file)s: no feature can be imported as %(kind)s (%(why)s)"),
+                              file=label, kind=word(kind), why=notes[-1]) if notes else
+                      Message(_("%(file)s: no feature can be imported as %(kind)s"),
+                              file=label, kind=word(kind)))
+    first = sources[0]
+    result = ImportResult(
+        format=fmt.name, label=label,
+        encoding=first.encoding.encoding if first.encoding else "",
+        encoding_reason=first.encoding.reason if first.encoding else None,
+        crs=first.crs.label, crs_reason=first.crs_reason, mapping=field_map, id_field=id_field,
+        # Every feature read is counted once: stored (created, updated, unchanged),
+        # skipped for an error, or left out as the other kind of feature.
+        counts={"read": sum(len(s) for s in sources),
+                "skipped": len({(i.file, i.row) for i in errors}),
+                "left_out": all_rows.left_out},
+        # The sample rows are taken after writing (run_import): a text the DBF cut may
+        # be put back there.
+        issues=issues, notes=notes, preview=[],
+        text_limit=first.text_limit)
+    result.rows = all_rows
+    return result
+
+
+def _field_map(request: ImportRequest, saved: dict, columns: list[str], kind: str,
+               main_language: str, label: str) -> dict[str, str]:
+    explicit = request.field_map or saved.get("mapping") or {}
+    allowed = set(m.target_fields(kind))
+    for fld, col in request.field_map.items():
+        if fld not in allowed:
+            raise Refused(Message(_("--map %(mapping)s: %(field)s is not a field of %(kind)s; "
+                                    "use one of %(fields)s"), mapping=f"{fld}={col}",
+                                  field=repr(fld), kind=word(kind),
+                                  fields=", ".join(sorted(allowed))))
+        if col not in columns:
+            raise Refused(Message(_("--map %(mapping)s: %(file)s has no column %(column)s; it "
+                                    "has %(columns)s"), mapping=f"{fld}={col}", file=label,
+                                  column=repr(col), columns=", ".join(repr(c) for c in columns)))
+    mapping = m.auto_mapping(columns, kind, main_language)
+    taken = {col for fld, col in explicit.items() if col in columns}
+    mapping = {f: c for f, c in mapping.items() if c not in taken}
+    mapping.update({f: c for f, c in explicit.items() if c in columns})
+    return mapping
+
+
+def _outside_territory(rows: Rows, partner: Partner) -> int:
+    if not len(rows):
+        return 0
+    # ~2 km of slack (in degrees) for features drawn on the border.
+    territory = shape(json.loads(partner.boundary.geojson)).buffer(0.02)
+    shapely.prepare(territory)
+    return int((~shapely.intersects(territory, rows.geoms)).sum())
+
+
+def _concat(a: Rows, b: Rows) -> Rows:
+    """One Rows from two sources of the same file (KML folders)."""
+    def join(x: dict, y: dict, n_x: int, n_y: int, blank=lambda key: None) -> dict:
+        out = {}
+        for key in dict.fromkeys([*x, *y]):
+            left = x.get(key, np.full(n_x, blank(key), dtype=object))
+            right = y.get(key, np.full(n_y, blank(key), dtype=object))
+            out[key] = np.concatenate([left.astype(object), right.astype(object)])
+        return out
+
+    return Rows(kind=a.kind, label=a.label, rows=np.concatenate([a.rows, b.rows]),
+                source_ids=np.concatenate([a.source_ids, b.source_ids]),
+                geoms=np.concatenate([a.geoms, b.geoms]),
+                fields=join(a.fields, b.fields, len(a), len(b),
+                            blank=lambda key: None if key == "fee" else ""),
+                props=join(a.props, b.props, len(a), len(b)),
+                unknown=join(a.unknown, b.unknown, len(a), len(b)),
+                left_out=a.left_out + b.left_out)

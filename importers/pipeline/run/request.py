@@ -1,0 +1,61 @@
+"""What an import is asked to do, and what it gives back."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from geo.crs import Identified
+from importers.messages import Message
+from importers.models import ImportRun
+from importers.pipeline.normalise import Issue, Rows
+from layers.models import Partner
+
+Progress = Callable[[str], None]
+"""Told each stage as it starts: reading, normalising N features, writing N features."""
+STAGES = ("reading", "normalising", "writing")
+
+
+@dataclass
+class ImportRequest:
+    path: Path
+    partner: Partner
+    layer_slug: str
+    kind: str
+    file_name: str | None = None  # the name the user gave the file (uploads)
+    encoding: str | None = None
+    srs: Identified | None = None
+    field_map: dict[str, str] = field(default_factory=dict)  # explicit field -> column
+    id_field: str | None = None
+    source_layer: str | None = None
+    dry_run: bool = False
+    skip_invalid: bool = False
+    sync: bool = False
+    keep_duplicate_routes: bool = False
+    user: Any = None
+
+
+@dataclass
+class ImportResult:
+    format: str
+    label: str
+    encoding: str
+    encoding_reason: Message | None
+    crs: str
+    crs_reason: Message
+    mapping: dict[str, str]
+    id_field: str | None
+    counts: dict[str, int]
+    issues: list[Issue]
+    notes: list[Message]
+    preview: list[dict[str, Any]]
+    run: ImportRun | None = None
+    rows: Rows | None = field(default=None, repr=False)
+    # A DBF cuts text at this many bytes (in ``encoding``): what looks cut is not an edit.
+    text_limit: int | None = None
+
+    @property
+    def skipped(self) -> list[Issue]:
+        return [i for i in self.issues if i.severity == "error"]

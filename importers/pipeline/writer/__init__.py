@@ -1,0 +1,181 @@
+"""Writing normalised rows: COPY into a staging table, then upsert in SQL.
+
+Python hands PostgreSQL columns as they are; PostgreSQL builds the rows: the
+``properties`` JSON from the unmapped columns, the base ``name``/``description``
+from the translations, a point on the surface of each footprint. Updated and
+retired rows are logged in importers_runchange with the row as it was before,
+created ones in the run's ``created_ids``, so undo restores the layer exactly.
+Fields the file does not carry are not touched on update: what editors changed
+on the platform survives.
+
+- ``staging``: the temporary table the rows are copied into, and the SQL that reads it
+  as model rows;
+- ``cut_texts``: texts a DBF cut short, put back as the layer stores them;
+- ``write`` upserts and logs what it changes; ``undo`` puts it back.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db import connection
+
+from importers.pipeline.normalise import Rows
+from importers.pipeline.writer.cut_texts import restore_cut_texts
+from importers.pipeline.writer.staging import Staging, _q, geometry_columns, writable_columns
+from layers.models import Attraction, Trail
+from layers.vocabulary import LayerKind
+
+__all__ = ["MODELS", "MODEL_NAMES", "Outcome", "Staging", "geometry_columns",
+           "restore_cut_texts", "undo", "writable_columns", "write"]
+
+MODELS = {LayerKind.ATTRACTIONS: Attraction, LayerKind.TRAILS: Trail}
+MODEL_NAMES = {Attraction: "attraction", Trail: "trail"}
+
+
+@dataclass
+class Outcome:
+    counts: dict[str, int]  # created, updated, unchanged, retired
+    kept_cut_texts: int = 0  # incoming texts that were the stored text cut (see restore_cut_texts)
+    # Features (with a source id) the layer had when no incoming id matched any: else 0.
+    unmatched_existing: int = 0
+
+
+def write(*, rows: Rows, layer_id: int, run_id: int, sync: bool,
+          text_limit: tuple[int, str] | None = None) -> Outcome:
+    """Upsert ``rows`` into the layer; the run records the created ids.
+
+    ``text_limit``: (bytes, encoding) of a format that cuts long text (DBF).
+    """
+    model = MODELS[rows.kind]
+    table = model._meta.db_table
+    kept_cut = restore_cut_texts(rows, model, layer_id, *text_limit) if text_limit else 0
+    staging = Staging(rows, model)
+    exprs = staging.expressions()
+    update_cols = staging.carried()
+    geo_cols = geometry_columns(model)
+    params = {"layer": layer_id, "run": run_id, "model": MODEL_NAMES[model]}
+
+    with connection.cursor() as cur:
+        staging.create_and_copy(cur)
+        cur.execute(
+            "CREATE TEMP VIEW import_ready AS SELECT s.rn, s.source_id, "
+            + ", ".join(f"{e} AS {_q(c)}" for c, e in exprs.items())
+            + f", {staging.properties_sql} AS properties, s.search FROM import_staging s")
+
+        incoming = ", ".join(f"r.{_q(c)}" for c in update_cols)
+        # An empty translation and a missing one (NULL) are the same: no change.
+        nullable_text = {c for c, f in writable_columns(model) if f.null
+                         and f.get_internal_type() in ("CharField", "TextField")}
+        types = {c: f.db_type(connection) for c, f in writable_columns(model)}
+        current = ", ".join(f"NULLIF(t.{_q(c)}, '')::{types[c]}" if c in nullable_text
+                            else f"t.{_q(c)}" for c in update_cols)
+        differs = (f"(({current}), t.properties || r.properties, t.retired_at IS NOT NULL) "
+                   f"IS DISTINCT FROM (({incoming}), t.properties, false)")
+        before = "to_jsonb(t)" + "".join(
+            f" || jsonb_build_object('{c}', encode(ST_AsEWKB(t.{_q(c)}), 'hex'))"
+            for c in geo_cols)
+
+        cur.execute(f"SELECT EXISTS (SELECT 1 FROM {table} WHERE layer_id = %(layer)s)",
+                    params)
+        layer_has_rows = cur.fetchone()[0]
+        unmatched = 0
+        if layer_has_rows:
+            cur.execute("ANALYZE import_staging")  # the joins below need its statistics
+            # A file none of whose ids the layer knows (another --id-field than last
+            # time?) would duplicate the whole layer: say so.
+            cur.execute(f"""
+                SELECT CASE WHEN EXISTS (SELECT 1 FROM {table} t JOIN import_staging s
+                                         ON s.source_id = t.source_id
+                                         WHERE t.layer_id = %(layer)s)
+                            THEN 0
+                            ELSE (SELECT count(*) FROM {table} t WHERE t.layer_id = %(layer)s
+                                  AND t.retired_at IS NULL AND t.source_id <> '') END
+            """, params)
+            unmatched = cur.fetchone()[0]
+        updated = 0
+        if layer_has_rows:
+            # Keep the rows that will change, as they are, before changing them.
+            cur.execute(f"""
+                INSERT INTO importers_runchange (run_id, model, feature_id, action, before)
+                SELECT %(run)s, %(model)s, t.id, 'updated', {before}
+                FROM {table} t JOIN import_ready r ON r.source_id = t.source_id
+                WHERE t.layer_id = %(layer)s AND {differs}
+            """, params)
+            if cur.rowcount:  # an unchanged file changes nothing, and costs no update
+                set_clause = ", ".join(
+                    [f"{_q(c)} = r.{_q(c)}" for c in update_cols]
+                    + ["properties = t.properties || r.properties", "retired_at = NULL",
+                       "updated_at = now()"])
+                cur.execute(f"""
+                    UPDATE {table} t SET {set_clause}
+                    FROM import_ready r, importers_runchange c
+                    WHERE c.run_id = %(run)s AND c.action = 'updated' AND t.id = c.feature_id
+                      AND t.layer_id = %(layer)s AND t.source_id = r.source_id
+                """, params)
+                updated = cur.rowcount
+        cols = list(exprs)
+        new_only = (f"WHERE NOT EXISTS (SELECT 1 FROM {table} t WHERE t.layer_id = %(layer)s "
+                    "AND t.source_id = r.source_id)") if layer_has_rows else ""
+        # The created ids go straight into the run (undo deletes them), not through Python.
+        cur.execute(f"""
+            WITH ins AS (
+                INSERT INTO {table} (uid, layer_id, source_id,
+                                     {', '.join(_q(c) for c in cols)}, properties, search,
+                                     created_at, updated_at)
+                SELECT gen_random_uuid(), %(layer)s, r.source_id,
+                       {', '.join(f'r.{_q(c)}' for c in cols)}, r.properties, r.search,
+                       now(), now()
+                FROM import_ready r {new_only}
+                RETURNING id
+            )
+            UPDATE importers_importrun
+            SET created_ids = COALESCE((SELECT array_agg(id ORDER BY id) FROM ins), '{{}}')
+            WHERE id = %(run)s
+            RETURNING cardinality(created_ids)
+        """, params)
+        created = cur.fetchone()[0]
+
+        retired = 0
+        if sync and layer_has_rows:
+            # Features made on the platform (no source id) were never in any file.
+            cur.execute(f"""
+                WITH gone AS (
+                    SELECT t.id, {before} AS before FROM {table} t
+                    WHERE t.layer_id = %(layer)s AND t.retired_at IS NULL AND t.source_id <> ''
+                      AND NOT EXISTS (SELECT 1 FROM import_staging s
+                                      WHERE s.source_id = t.source_id)
+                ), logged AS (
+                    INSERT INTO importers_runchange (run_id, model, feature_id, action, before)
+                    SELECT %(run)s, %(model)s, id, 'retired', before FROM gone
+                )
+                UPDATE {table} t SET retired_at = now(), updated_at = now()
+                FROM gone WHERE t.id = gone.id
+            """, params)
+            retired = cur.rowcount
+        cur.execute("DROP VIEW import_ready")
+        cur.execute("DROP TABLE import_staging")
+    return Outcome(counts={"created": created, "updated": updated,
+                           "unchanged": len(rows) - created - updated, "retired": retired},
+                   kept_cut_texts=kept_cut, unmatched_existing=unmatched)
+
+
+def undo(*, run_id: int, kind: str) -> None:
+    """Restore the layer's rows as they were before ``run_id``."""
+    model = MODELS[kind]
+    table = model._meta.db_table
+    restore = [c for c, _ in writable_columns(model)] + [
+        "source_id", "properties", "retired_at", "created_at", "updated_at", "uid"]
+    cols = ", ".join(_q(c) for c in restore)
+    with connection.cursor() as cur:
+        cur.execute(f"DELETE FROM {table} WHERE id IN (SELECT unnest(created_ids) "
+                    "FROM importers_importrun WHERE id = %s)", [run_id])
+        cur.execute(f"""
+            UPDATE {table} t SET ({cols}) = ({', '.join(f'r.{_q(c)}' for c in restore)})
+            FROM (
+                SELECT (jsonb_populate_record(NULL::{table}, before)).*
+                FROM importers_runchange
+                WHERE run_id = %s AND model = %s AND action IN ('updated', 'retired')
+            ) r
+            WHERE t.id = r.id
+        """, [run_id, MODEL_NAMES[model]])

@@ -1,0 +1,203 @@
+"""The columns an import may fill, the temporary table of one import (filled by COPY),
+and the SQL that reads that table as rows of the model."""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import shapely
+from django.contrib.gis.db.models import GeometryField
+from django.db import connection
+from django.db.models import GeneratedField
+
+from geo.crs import WGS84
+from importers.formats.base import object_array
+from importers.pipeline.normalise import Rows
+from layers.i18n import LANGUAGE_CODES, fallback_chain
+from layers.models import Attraction
+from layers.search import SEARCH_COLUMNS, fold_rows
+
+NEVER_COPIED = {"id", "uid", "layer", "source_id", "created_at", "updated_at", "retired_at",
+                "properties"}
+JSONB_ARGS = 50  # pairs per jsonb_build_object call (PostgreSQL takes at most 100 arguments)
+
+
+def writable_columns(model) -> list[tuple[str, object]]:
+    """(column, field) of every column an import may fill, in a fixed order."""
+    return [(f.column, f) for f in model._meta.concrete_fields
+            if f.name not in NEVER_COPIED and not isinstance(f, GeneratedField)]
+
+
+def geometry_columns(model) -> list[str]:
+    return [f.column for f in model._meta.concrete_fields if isinstance(f, GeometryField)]
+
+
+def _q(col: str) -> str:
+    return connection.ops.quote_name(col)
+
+
+def _ewkb_hex(geoms: np.ndarray) -> np.ndarray:
+    out = np.full(len(geoms), None, dtype=object)
+    present = ~shapely.is_missing(geoms)
+    if present.any():
+        arr = shapely.set_srid(geoms[present].astype(object), WGS84)
+        out[present] = shapely.to_wkb(arr, hex=True, include_srid=True)
+    return out
+
+
+def _lon_lat(points: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Coordinates of 2-D points (None where there is no point) for COPY as numbers.
+
+    PostgreSQL makes the points (ST_MakePoint) from them: cheaper at both ends than
+    hex EWKB text, and Python's float text reads back as the same double.
+    """
+    lon = np.full(len(points), None, dtype=object)
+    lat = np.full(len(points), None, dtype=object)
+    present = ~shapely.is_missing(points)
+    xy = shapely.get_coordinates(points[present].astype(object))
+    lon[present], lat[present] = xy[:, 0].tolist(), xy[:, 1].tolist()
+    return lon, lat
+
+
+def _sql_type(values: np.ndarray) -> tuple[str, np.ndarray]:
+    """A PostgreSQL type for a property column, and its values ready for COPY."""
+    if values.dtype.kind in "iu":
+        return "bigint", values
+    if values.dtype.kind == "f":
+        return "double precision", np.where(np.isfinite(values), values, None)
+    if values.dtype.kind == "b":
+        return "boolean", values
+    kinds = {type(v) for v in values.tolist() if v is not None}
+    if kinds <= {str}:
+        return "text", values
+    if kinds <= {bool}:
+        return "boolean", values
+    if kinds <= {int}:
+        return "bigint", values
+    if kinds <= {int, float}:
+        return "double precision", values
+    dumped = np.array([None if v is None else json.dumps(v, ensure_ascii=False, default=str)
+                       for v in values.tolist()], dtype=object)
+    return "jsonb", dumped
+
+
+def _jsonb_object(pairs: list[tuple[str, str]]) -> str:
+    """SQL building a jsonb object from (key literal placeholder, column) pairs."""
+    if not pairs:
+        return "'{}'::jsonb"
+    chunks = [pairs[i:i + JSONB_ARGS] for i in range(0, len(pairs), JSONB_ARGS)]
+    return " || ".join(
+        "jsonb_build_object(" + ", ".join(f"{k}, s.{_q(c)}" for k, c in chunk) + ")"
+        for chunk in chunks)
+
+
+class Staging:
+    """The temporary table of one import and the SQL that reads it as model rows."""
+
+    def __init__(self, rows: Rows, model) -> None:
+        self.rows, self.model = rows, model
+        self.columns: list[tuple[str, str, np.ndarray]] = []  # (name, type, values)
+        self._add("rn", "integer", rows.rows)
+        self._add("source_id", "text", rows.source_ids)
+        geom_cols = geometry_columns(model)
+        if model is Attraction:
+            polygon = shapely.get_type_id(rows.geoms) == shapely.GeometryType.MULTIPOLYGON
+            lon, lat = _lon_lat(np.where(polygon, None, rows.geoms))
+            self._add("lon", "double precision", lon)
+            self._add("lat", "double precision", lat)
+            self._add("footprint", "geometry", _ewkb_hex(np.where(polygon, rows.geoms, None)))
+        else:
+            self._add(geom_cols[0], "geometry", _ewkb_hex(rows.geoms))
+        for fld, values in rows.fields.items():
+            self._add(fld, "boolean" if fld == "fee" else "text", values)
+        self._add("search", "text", _search_text(rows, model))
+        keys: list[tuple[str, str]] = []
+        for i, (col, values) in enumerate(rows.props.items()):
+            sql_type, ready = _sql_type(values)
+            self._add(f"p{i}", sql_type, ready)
+            keys.append((self._param(col), f"p{i}"))
+        unknown: list[tuple[str, str]] = []
+        for i, (col, values) in enumerate(rows.unknown.items()):
+            self._add(f"u{i}", "text", _to_text(values))
+            unknown.append((self._param(col), f"u{i}"))
+        # Attributes without a value are not kept: GeoJSON features that lack a
+        # property and shapefile rows with an empty field mean the same.
+        self.properties_sql = f"jsonb_strip_nulls({_jsonb_object(keys)})"
+        if unknown:
+            self.properties_sql += f" || jsonb_strip_nulls({_jsonb_object(unknown)})"
+
+    def _add(self, name: str, sql_type: str, values: np.ndarray) -> None:
+        self.columns.append((name, sql_type, values))
+
+    @staticmethod
+    def _param(key: str) -> str:
+        """A SQL string literal for a JSON key (standard_conforming_strings is on)."""
+        return "'" + key.replace("'", "''") + "'"
+
+    def create_and_copy(self, cur) -> None:
+        cur.execute("DROP TABLE IF EXISTS import_staging")
+        cur.execute("CREATE TEMP TABLE import_staging ("
+                    + ", ".join(f"{_q(n)} {t}" for n, t, _ in self.columns)
+                    + ") ON COMMIT DROP")
+        names = ", ".join(_q(n) for n, _, _ in self.columns)
+        lists = [v.tolist() if isinstance(v, np.ndarray) else list(v)
+                 for _, _, v in self.columns]
+        with cur.cursor.copy(f"COPY import_staging ({names}) FROM STDIN") as copy:
+            for record in zip(*lists, strict=True):
+                copy.write_row(record)
+
+    def expressions(self) -> dict[str, str]:
+        """Model column -> SQL over staging alias ``s`` for every writable column."""
+        have = {n for n, _, _ in self.columns}
+        out: dict[str, str] = {}
+        for col, f in writable_columns(self.model):
+            if col == "location" and self.model is Attraction:
+                out[col] = (f"COALESCE(ST_SetSRID(ST_MakePoint(s.lon, s.lat), {WGS84}), "
+                            "ST_PointOnSurface(s.footprint))")
+            elif col in ("name", "description"):
+                present = [f"{col}_{c}" for c in fallback_chain("en") if f"{col}_{c}" in have]
+                out[col] = ("COALESCE(" + ", ".join(f"NULLIF(s.{_q(p)}, '')" for p in present)
+                            + ", '')") if present else "''"
+            elif col in have and f.null and f.get_internal_type() in ("CharField", "TextField"):
+                # Translations left empty are NULL, as the platform stores them.
+                out[col] = f"NULLIF(s.{_q(col)}, '')"
+            elif col in have:
+                out[col] = f"s.{_q(col)}"
+            elif f.null:
+                out[col] = "NULL"
+            else:
+                out[col] = "''"
+        # Typed as the table's columns, so rows compare with IS DISTINCT FROM.
+        types = {col: f.db_type(connection) for col, f in writable_columns(self.model)}
+        return {col: f"({e})::{types[col]}" for col, e in out.items()}
+
+    def carried(self) -> list[str]:
+        """Columns an update may overwrite: geometry, and what the file maps."""
+        fields = set(self.rows.fields)
+        cols = []
+        for col, _f in writable_columns(self.model):
+            if col in ("location", "footprint", "geom") or col in fields or (
+                    col in ("name", "description")
+                    and any(f"{col}_{c}" in fields for c in LANGUAGE_CODES)):
+                cols.append(col)
+        return cols
+
+
+def _search_text(rows: Rows, model) -> np.ndarray:
+    """The ``search`` column of new rows, folded in Python as PostgreSQL would fold it.
+
+    From the translations as they will be stored: names cut to their column's
+    length, as the cast in ``Staging.expressions`` cuts them.
+    """
+    columns = {}
+    for col in SEARCH_COLUMNS:
+        if col in rows.fields:
+            limit = model._meta.get_field(col).max_length
+            values = rows.fields[col].tolist()
+            columns[col] = [v[:limit] if v else v for v in values] if limit else values
+    return object_array(fold_rows(columns, len(rows)))
+
+
+def _to_text(values: np.ndarray) -> np.ndarray:
+    return np.array([None if v is None else str(v) for v in values.tolist()], dtype=object)

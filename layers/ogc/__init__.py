@@ -1,0 +1,205 @@
+"""OGC API – Features at /ogc/: Part 1 (Core, GeoJSON, OpenAPI 3.0) and Part 2 (CRS).
+
+Collections: one per public layer (its slug), one per kind (``all-attractions``,
+``all-trails``) and the regional layer. Items are built by PostGIS like the REST
+API's, with flat properties (one attribute a column, as GDAL and QGIS expect).
+
+- ``catalogue``: the collections, and how one is found;
+- ``params``: the CRSs offered, and what an items request asks for;
+- ``responses``: JSON with absolute links, and errors as OGC exceptions;
+- ``api_definition``: the OpenAPI 3.0 document;
+- the endpoints themselves are here.
+"""
+
+from __future__ import annotations
+
+import json
+import uuid
+
+from django.http import Http404, HttpRequest, HttpResponse
+from django.utils import timezone
+from django.views.decorators.http import require_GET
+
+from layers import selectors
+from layers.ogc.api_definition import openapi
+from layers.ogc.catalogue import Collection, _collection, _collections
+from layers.ogc.params import CRS84, CRS_URIS, _flip, _items_filters, _page, _srid
+from layers.ogc.responses import GEOJSON, _json, _url, ogc_errors
+from layers.params import FeatureFilters, parse_lang, single
+
+__all__ = ["Collection", "collection", "collections", "conformance", "item", "items",
+           "landing", "ogc_errors", "openapi", "schema"]
+
+CONFORMANCE = [
+    "http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/core",
+    "http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/geojson",
+    "http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/oas30",
+    "http://www.opengis.net/spec/ogcapi-features-2/1.0/conf/crs",
+]
+
+
+@require_GET
+@ogc_errors
+def landing(request: HttpRequest) -> HttpResponse:
+    return _json({
+        "title": "Regional Tourism Atlas",
+        "description": "Tourist attractions and trails of Stara Zagora, Sliven, Larissa and "
+                       "the Drôme, as OGC API – Features.",
+        "links": [
+            {"rel": "self", "type": "application/json", "href": _url(request, "ogc-landing")},
+            {"rel": "service-desc", "type": "application/vnd.oai.openapi+json;version=3.0",
+             "href": _url(request, "ogc-openapi")},
+            {"rel": "service-doc", "type": "text/html", "href": _url(request, "api-docs")},
+            {"rel": "conformance", "type": "application/json",
+             "href": _url(request, "ogc-conformance")},
+            {"rel": "data", "type": "application/json", "href": _url(request, "ogc-collections")},
+        ],
+    }, request)
+
+
+@require_GET
+@ogc_errors
+def conformance(request: HttpRequest) -> HttpResponse:
+    return _json({"conformsTo": CONFORMANCE}, request)
+
+
+def _describe(request: HttpRequest, c: Collection, lang: str) -> dict:
+    _features, total, _n = selectors.features_page(
+        kinds=list(c.kinds), filters=FeatureFilters(layer=[c.layer] if c.layer else []),
+        lang=lang, limit=1, offset=0)
+    extent = selectors.extent(kinds=list(c.kinds), layer=c.layer)
+    return {
+        "id": c.id, "title": c.title, "description": c.description, "itemType": "feature",
+        "crs": CRS_URIS, "storageCrs": CRS84,
+        "extent": {"spatial": {"bbox": [extent or [-180, -90, 180, 90]], "crs": CRS84},
+                   "temporal": {"interval": [[None, None]], "trs":
+                                "http://www.opengis.net/def/uom/ISO-8601/0/Gregorian"}},
+        "numberOfFeatures": total,
+        "links": [
+            {"rel": "self", "type": "application/json",
+             "href": _url(request, "ogc-collection", c.id)},
+            {"rel": "items", "type": GEOJSON, "href": _url(request, "ogc-items", c.id)},
+            # GDAL and QGIS take the layer's fields from here, not from the first page.
+            {"rel": "describedby", "type": "application/schema+json",
+             "href": _url(request, "ogc-schema", c.id)},
+        ],
+    }
+
+
+COMMON_FIELDS = {"kind": "string", "partner": "string", "layer": "string", "name": "string",
+                 "description": "string", "name_bg": "string", "name_el": "string",
+                 "name_fr": "string", "name_en": "string"}
+KIND_FIELDS = {
+    "attraction": {"category": "string"},
+    "trail": {"activity": "string", "difficulty": "string", "length_m": "number",
+              "ascent_m": "number", "descent_m": "number", "duration_min": "integer",
+              "is_loop": "boolean"},
+    "route": {"slug": "string", "themes": "array", "transport_modes": "array",
+              "difficulty": "string", "length_m": "number", "ascent_m": "number",
+              "duration_min": "integer", "duration_days": "integer", "url": "string"},
+}
+
+
+@require_GET
+@ogc_errors
+def schema(request: HttpRequest, cid: str) -> HttpResponse:
+    """JSON Schema of a collection's features: every property, whatever the first page has."""
+    c = _collection(cid, parse_lang(request))
+    fields = dict(COMMON_FIELDS)
+    for kind in c.kinds:
+        fields.update(KIND_FIELDS[kind])
+    props = {name: {"type": t, "items": {"type": "string"}} if t == "array" else {"type": t}
+             for name, t in fields.items()}
+    props["updated_at"] = {"type": "string", "format": "date-time"}
+    return _json({
+        "$schema": "https://json-schema.org/draft/2019-09/schema",
+        "$id": _url(request, "ogc-schema", c.id), "title": c.title, "type": "object",
+        "properties": props,
+    }, request, content_type="application/schema+json")
+
+
+@require_GET
+@ogc_errors
+def collections(request: HttpRequest) -> HttpResponse:
+    lang = parse_lang(request)
+    return _json({
+        "links": [{"rel": "self", "type": "application/json",
+                   "href": _url(request, "ogc-collections")}],
+        "crs": CRS_URIS,
+        "collections": [_describe(request, c, lang) for c in _collections(lang)],
+    }, request)
+
+
+@require_GET
+@ogc_errors
+def collection(request: HttpRequest, cid: str) -> HttpResponse:
+    lang = parse_lang(request)
+    return _json(_describe(request, _collection(cid, lang), lang), request)
+
+
+@require_GET
+@ogc_errors
+def items(request: HttpRequest, cid: str) -> HttpResponse:
+    lang = parse_lang(request)
+    c = _collection(cid, lang)
+    crs_uri = single(request, "crs")
+    srid = _srid(crs_uri, "crs")
+    filters = _items_filters(request, c)
+    limit, offset = _page(request)
+    out = selectors.Output(srid=srid, flip=_flip(srid, crs_uri), flat=True)
+    if filters is None:
+        features, total, returned = b"[]", 0, 0
+    else:
+        features, total, returned = selectors.features_page(
+            kinds=list(c.kinds), filters=filters, lang=lang, limit=limit, offset=offset,
+            out=out)
+    query = request.GET.copy()
+    links = [{"rel": "self", "type": GEOJSON, "href": request.build_absolute_uri()},
+             {"rel": "collection", "type": "application/json",
+              "href": _url(request, "ogc-collection", c.id)}]
+    if offset + returned < total:
+        query["offset"] = str(offset + limit)
+        links.append({"rel": "next", "type": GEOJSON,
+                      "href": _url(request, "ogc-items", c.id, query=query.urlencode())})
+    if offset > 0:
+        query["offset"] = str(max(0, offset - limit))
+        links.append({"rel": "prev", "type": GEOJSON,
+                      "href": _url(request, "ogc-items", c.id, query=query.urlencode())})
+    head = json.dumps({"type": "FeatureCollection", "numberMatched": total,
+                       "numberReturned": returned, "links": links,
+                       "timeStamp": _now()})
+    response = HttpResponse(b"".join((head[:-1].encode(), b', "features": ', features, b"}")),
+                            content_type=GEOJSON)
+    response["Content-Crs"] = f"<{crs_uri or CRS84}>"
+    return response
+
+
+@require_GET
+@ogc_errors
+def item(request: HttpRequest, cid: str, fid: str) -> HttpResponse:
+    lang = parse_lang(request)
+    c = _collection(cid, lang)
+    crs_uri = single(request, "crs")
+    srid = _srid(crs_uri, "crs")
+    try:
+        uid = str(uuid.UUID(fid))
+    except ValueError:
+        raise Http404(f"no feature {fid!r} in {cid!r}: feature ids are UUIDs") from None
+    filters = FeatureFilters(layer=[c.layer] if c.layer else [], uid=uid)
+    out = selectors.Output(srid=srid, flip=_flip(srid, crs_uri), flat=True)
+    features, _total, returned = selectors.features_page(
+        kinds=list(c.kinds), filters=filters, lang=lang, limit=1, offset=0, out=out)
+    if not returned:
+        raise Http404(f"no feature {fid!r} in {cid!r}")
+    feature = json.loads(features)[0]
+    feature["links"] = [
+        {"rel": "self", "type": GEOJSON, "href": request.build_absolute_uri()},
+        {"rel": "collection", "type": "application/json",
+         "href": _url(request, "ogc-collection", c.id)}]
+    response = HttpResponse(json.dumps(feature, ensure_ascii=False), content_type=GEOJSON)
+    response["Content-Crs"] = f"<{crs_uri or CRS84}>"
+    return response
+
+
+def _now() -> str:
+    return timezone.now().isoformat()

@@ -1,0 +1,115 @@
+"""The CRSs offered (Part 2), and what an items request asks for: bbox and its CRS,
+datetime, the property filters, limit and offset."""
+
+from __future__ import annotations
+
+from django.http import HttpRequest
+from pyproj import CRS
+
+from geo.crs import BGS2005_CCS, GREEK_GRID, LAEA_EUROPE, LAMBERT_93, WEB_MERCATOR, WGS84
+from layers import selectors
+from layers.exceptions import BadParameter
+from layers.ogc.catalogue import Collection
+from layers.params import (
+    FeatureFilters,
+    parse_bbox,
+    parse_when,
+    partner_slugs,
+    public_layer_slugs,
+    single,
+)
+from layers.vocabulary import Activity, Category, Difficulty
+
+CRS84 = "http://www.opengis.net/def/crs/OGC/1.3/CRS84"
+EPSG = "http://www.opengis.net/def/crs/EPSG/0/{}"
+SUPPORTED_SRIDS = (WGS84, WEB_MERCATOR, LAEA_EUROPE, GREEK_GRID, LAMBERT_93, BGS2005_CCS)
+CRS_URIS = [CRS84, *(EPSG.format(s) for s in SUPPORTED_SRIDS)]
+DEFAULT_LIMIT, MAX_LIMIT = 100, 10_000
+PROPERTY_FILTERS = ("partner", "layer", "category", "activity", "difficulty")
+
+
+def _srid(uri: str | None, param: str) -> int:
+    if not uri or uri == CRS84:
+        return WGS84
+    if uri in CRS_URIS:
+        return int(uri.rsplit("/", 1)[1])
+    raise BadParameter(param, f"unsupported CRS {uri!r}; use one of {', '.join(CRS_URIS)}")
+
+
+def _flip(srid: int, uri: str | None) -> bool:
+    """Whether coordinates must be swapped into the CRS's own axis order.
+
+    CRS84 is lon/lat; an EPSG URI means the EPSG axis order (lat/lon for 4326,
+    northing/easting for some projected CRSs), as OGC API – Features Part 2 asks.
+    """
+    if not uri or uri == CRS84:
+        return False
+    return CRS.from_epsg(srid).axis_info[0].direction.lower() == "north"
+
+
+def _datetime(raw: str | None) -> tuple:
+    if not raw:
+        return None, None
+    parts = raw.split("/")
+    if len(parts) > 2:
+        raise BadParameter("datetime", "an instant or an interval start/end")
+
+    def one(text: str):
+        if text in ("", ".."):
+            return None
+        return parse_when(text, "datetime")
+
+    if len(parts) == 1:
+        value = one(parts[0])
+        return value, value
+    return one(parts[0]), one(parts[1])
+
+
+def _items_filters(request: HttpRequest, c: Collection) -> FeatureFilters | None:
+    """The filters of an items request; None when they rule out the whole collection
+    (``layer=`` naming other layers than a layer collection's own)."""
+    f = FeatureFilters()
+    bbox_uri = single(request, "bbox-crs")
+    bbox_srid = _srid(bbox_uri, "bbox-crs")
+    flipped = _flip(bbox_srid, bbox_uri)
+    bbox = parse_bbox(single(request, "bbox"), geographic=bbox_srid == WGS84, heights=True)
+    if bbox and (bbox_srid != WGS84 or flipped):
+        # The min/max pairs of a flipped CRS stay minimum/maximum after the swap.
+        bbox = selectors.bbox_to_wgs84(bbox, bbox_srid, flipped)
+    f.bbox = bbox
+    f.updated_since, f.updated_before = _datetime(single(request, "datetime"))
+    allowed = {"category": {c.value for c in Category}, "activity": {a.value for a in Activity},
+               "difficulty": {d.value for d in Difficulty}}
+    for name in PROPERTY_FILTERS:
+        raw = single(request, name)
+        if raw:
+            values = [v for v in raw.split(",") if v]
+            if name == "partner":
+                allowed[name] = partner_slugs()
+            elif name == "layer":
+                allowed[name] = public_layer_slugs()
+            bad = [v for v in values if v not in allowed[name]]
+            if bad:
+                raise BadParameter(name, f"unknown value(s) {', '.join(map(repr, bad))}")
+            setattr(f, name, values)
+    if c.layer:
+        if f.layer and c.layer not in f.layer:
+            return None
+        f.layer = [c.layer]
+    return f
+
+
+def _page(request: HttpRequest) -> tuple[int, int]:
+    def number(name, default, high):
+        raw = single(request, name)
+        if raw in (None, ""):
+            return default
+        try:
+            value = int(raw)
+        except ValueError:
+            raise BadParameter(name, f"{raw!r} is not a whole number") from None
+        if not 0 <= value <= high or (name == "limit" and value == 0):
+            raise BadParameter(name, f"{value} is out of range")
+        return value
+
+    return number("limit", DEFAULT_LIMIT, MAX_LIMIT), number("offset", 0, 10**9)

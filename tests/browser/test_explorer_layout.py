@@ -1,0 +1,71 @@
+"""What fits on the screen, in a real Chromium: the explorer on a phone, and a first
+view that shows every partner whole."""
+
+from __future__ import annotations
+
+import pytest
+from django.core.management import call_command
+
+from tests.browser.conftest import PHONE, screenshot
+from tests.browser.explorer import OVERVIEW, open_explorer, settle
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def test_the_explorer_is_usable_on_a_phone(new_page, live_server, region):
+    page = new_page(PHONE, is_mobile=True, has_touch=True)
+    open_explorer(page, live_server, f"lang=bg&{OVERVIEW}")
+    assert page.evaluate("() => document.documentElement.scrollWidth") <= PHONE["width"]
+    box = page.locator(".folium-map").bounding_box()
+    assert box["width"] == PHONE["width"] and box["height"] > 600
+    # The panels start folded so the map shows; a tap opens them.
+    assert page.locator("#atlas-layers-body").is_hidden()
+    search = page.locator("#atlas-search-input").bounding_box()
+    assert search["x"] >= 0 and search["x"] + search["width"] <= PHONE["width"]
+    screenshot(page, "test-explorer-phone")
+    page.tap(".atlas-layers .atlas-panel-toggle")
+    assert page.locator("#atlas-layers-body").is_visible()
+    page.tap("label[for=atlas-kind-trail]")
+    assert page.locator("path.atlas-trail").count() == 0
+
+
+def test_the_icon_legend_is_reachable_on_a_phone(new_page, live_server, region):
+    page = new_page(PHONE, is_mobile=True, has_touch=True)
+    open_explorer(page, live_server, f"lang=fr&{OVERVIEW}")
+    page.tap(".atlas-legend .atlas-panel-toggle")
+    summary = page.locator(".atlas-legend-icons summary")
+    assert summary.is_visible()
+    assert summary.inner_text() == "Sites à visiter"
+    summary.tap()
+    museum = page.locator(".atlas-legend-icons li", has_text="Musée")
+    assert museum.is_visible()
+    assert museum.locator("img").get_attribute("src").endswith("/vendor/maki/museum.svg")
+    box = page.locator(".atlas-legend").bounding_box()
+    assert box["x"] >= 0 and box["x"] + box["width"] <= PHONE["width"]
+
+
+@pytest.mark.parametrize("size", ["phone", "desktop"])
+def test_the_first_view_shows_every_partner_whole(new_page, live_server, size):
+    """The demo's four partners: their boundaries and clusters all inside the first view.
+
+    A cluster (40 px) sits on features that may lie at the edge of their boundary, so each
+    boundary keeps half a cluster from the edges of the map, and every icon is inside.
+    """
+    call_command("load_demo", verbosity=0)
+    page = new_page(PHONE, is_mobile=True, has_touch=True) if size == "phone" else new_page()
+    page.goto(f"{live_server.url}/?lang=fr")
+    page.wait_for_selector("[data-ready=true] .leaflet-marker-pane .marker-cluster",
+                           timeout=15_000)
+    settle(page)
+    page.wait_for_timeout(400)  # markercluster draws its clusters after the data arrives
+    view = page.locator(".folium-map").bounding_box()
+    assert page.locator("path.atlas-boundary").count() == 4
+    shapes = [(s, 20) for s in page.locator("path.atlas-boundary").all()]
+    shapes += [(s, 0) for s in page.locator(".leaflet-marker-pane .leaflet-marker-icon").all()]
+    for shape, margin in shapes:
+        box = shape.bounding_box()
+        label = shape.get_attribute("class")
+        assert box["x"] - view["x"] >= margin, label
+        assert box["y"] - view["y"] >= margin, label
+        assert view["x"] + view["width"] - box["x"] - box["width"] >= margin, label
+        assert view["y"] + view["height"] - box["y"] - box["height"] >= margin, label
