@@ -12,6 +12,7 @@ COPY layers layers
 COPY importers importers
 COPY routes routes
 COPY maps maps
+COPY planner planner
 COPY fixtures fixtures
 COPY locale locale
 COPY manage.py ./

@@ -38,3 +38,15 @@ def test_compose_runs_the_web_app_against_a_postgis_container():
     assert web["environment"]["DATABASE_URL"].startswith("postgis://")
     assert "@db:5432/" in web["environment"]["DATABASE_URL"]
     assert web["depends_on"]["db"]["condition"] == "service_healthy"
+
+
+def test_the_image_holds_every_app_of_the_project():
+    from django.conf import settings
+
+    copied = {line.split()[1] for line in (ROOT / "Dockerfile").read_text().splitlines()
+              if line.startswith("COPY ") and len(line.split()) == 3}
+    # The project (settings, urls) and every app of it that lives in this repository.
+    local = {name.split(".")[0] for name in [settings.ROOT_URLCONF, *settings.INSTALLED_APPS]
+             if (ROOT / name.split(".")[0]).is_dir()}
+    assert local >= {"geo", "layers", "importers", "routes", "planner", "maps"}
+    assert local - copied == set()
