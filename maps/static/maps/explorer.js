@@ -887,15 +887,44 @@
       map.attributionControl.addAttribution('<a href="' + escapeAttr(options.fullUrl)
         + '" target="_blank" rel="noopener">' + escapeAttr(ui.openAtlas) + "</a>");
     }
-    if (options.search !== false) new SearchControl().addTo(map);
+    var search = options.search !== false ? new SearchControl().addTo(map) : null;
     var locate = new LocateControl().addTo(map);
     var layersControl = new LayersControl().addTo(map);
-    new LegendControl().addTo(map);
+    var legend = new LegendControl().addTo(map);
     // Leaflet puts its controls after the map's panes: Tab would pass every marker and
     // line before reaching the search or the layer panel. Placed first in the page, they
     // come first; on screen they stay where they are (positioned, above the panes).
     var controls = container.querySelector(".leaflet-control-container");
     if (controls) container.insertBefore(controls, container.firstChild);
+
+    // On a narrow map (a phone) the search row takes nearly the map's width, and the layer
+    // panel, opened from the top-right corner beside the zoom buttons, hung over it. There
+    // that corner starts below the search row instead, whatever width the page's language
+    // gives the panel, and the panel's list scrolls before it reaches the folded legend.
+    function layersClearOfSearch() {
+      var panel = layersControl.getContainer(), corner = panel.parentNode;
+      var body = panel.querySelector(".atlas-panel-body");
+      corner.style.top = "";
+      body.style.maxHeight = "";
+      if (!search) return;
+      var frame = container.getBoundingClientRect();
+      var form = search.getContainer();
+      var style = getComputedStyle(panel), margin = parseFloat(style.marginRight) || 0;
+      // As wide as the open panel may grow, not as its folded button.
+      var widest = parseFloat(style.maxWidth) || panel.offsetWidth;
+      if (frame.right - margin - widest >= form.getBoundingClientRect().right + margin) return;
+      // The row of the field and its button, not the list of results below them.
+      var row = Math.max(form.querySelector("input").getBoundingClientRect().bottom,
+                         form.querySelector(".atlas-search-go").getBoundingClientRect().bottom);
+      corner.style.top = Math.ceil(row - frame.top) + "px";
+      var fold = legend.getContainer().querySelector(".atlas-panel-toggle");
+      var floor = frame.bottom - fold.offsetHeight - 3 * margin;
+      var top = panel.querySelector(".atlas-panel-toggle").getBoundingClientRect().bottom;
+      body.style.maxHeight = Math.max(120, Math.min(0.6 * global.innerHeight, floor - top))
+        + "px";
+    }
+    layersClearOfSearch();
+    map.on("resize", layersClearOfSearch);
 
     // --- start ---
 
