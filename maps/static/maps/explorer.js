@@ -931,8 +931,8 @@
       var row = Math.max(form.querySelector("input").getBoundingClientRect().bottom,
                          form.querySelector(".atlas-search-go").getBoundingClientRect().bottom);
       corner.style.top = Math.ceil(row - frame.top) + "px";
-      var fold = legend.getContainer().querySelector(".atlas-panel-toggle");
-      var floor = frame.bottom - fold.offsetHeight - 3 * margin;
+      var legendButton = legend.getContainer().querySelector(".atlas-panel-toggle");
+      var floor = frame.bottom - legendButton.offsetHeight - 3 * margin;
       var top = panel.querySelector(".atlas-panel-toggle").getBoundingClientRect().bottom;
       body.style.maxHeight = Math.max(120, Math.min(0.6 * global.innerHeight, floor - top))
         + "px";
