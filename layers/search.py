@@ -79,6 +79,16 @@ def fold(text: str) -> str:
     return fold_many([text])[0] if text else ""
 
 
+def fold_table() -> dict:
+    """The folding rules as data, for the pages' scripts to fold as ``fold`` does.
+
+    ``replace``: the multi-letter replacements, in order; then each letter of
+    ``from`` becomes the letter of ``to`` at the same place; then runs of one
+    letter are squeezed.
+    """
+    return {"replace": [list(pair) for pair in _REPLACE], "from": _FROM, "to": _TO}
+
+
 def fold_rows(columns: Mapping[str, Sequence[str | None]], n: int) -> list[str]:
     """The ``search`` text of ``n`` features from their translations, column by column.
 

@@ -12,6 +12,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
 from layers.models import Partner
+from layers.search import fold_table
 from layers.vocabulary import Activity, Category, Difficulty
 from maps.elements import AtlasMap, RegionalFeatures
 
@@ -94,6 +95,8 @@ def explorer_map(*, lang: str, embed: bool = False, partner: str | None = None,
         "fullUrl": full_url,
         "syncUrl": sync_url,
         "filters": {"partner": partner, "layer": layer},
+        # The search matches partner names itself, folded as the API folds ?q=.
+        "fold": fold_table(),
         "extent": extent,
         "partnersExtent": partners_extent(partner),
     }).add_to(fmap)

@@ -7,7 +7,7 @@ import pytest
 from django.core.management import call_command
 
 from tests.browser.conftest import PHONE, screenshot
-from tests.browser.explorer import OVERVIEW, open_explorer, settle
+from tests.browser.explorer import MARKERS, OVERVIEW, open_explorer, settle
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -27,6 +27,53 @@ def test_the_explorer_is_usable_on_a_phone(new_page, live_server, region):
     assert page.locator("#atlas-layers-body").is_visible()
     page.tap("label[for=atlas-kind-trail]")
     assert page.locator("path.atlas-trail").count() == 0
+
+
+def _apart(a: dict, b: dict) -> bool:
+    return (a["x"] + a["width"] <= b["x"] or b["x"] + b["width"] <= a["x"]
+            or a["y"] + a["height"] <= b["y"] or b["y"] + b["height"] <= a["y"])
+
+
+# True when a tap at the middle of the element reaches it (nothing lies over it).
+ON_TOP = """e => { const r = e.getBoundingClientRect();
+    const hit = document.elementFromPoint(r.x + r.width / 2, r.y + r.height / 2);
+    return e.contains(hit); }"""
+
+
+@pytest.mark.parametrize("lang", ["bg", "el", "fr", "en"])
+def test_the_open_layer_panel_leaves_the_search_usable_on_a_phone(new_page, live_server,
+                                                                   region, lang):
+    """The panel's labels are as wide as the language makes them; opened, it still hangs
+    beside or below the search, never over it, and both take taps."""
+    page = new_page(PHONE, is_mobile=True, has_touch=True)
+    open_explorer(page, live_server, f"lang={lang}&{OVERVIEW}")
+    page.tap(".atlas-layers .atlas-panel-toggle")
+    assert page.locator("#atlas-layers-body").is_visible()
+    screenshot(page, f"test-explorer-phone-layers-{lang}")
+    view = page.locator(".folium-map").bounding_box()
+    search = page.locator(".atlas-search").bounding_box()
+    panel = page.locator(".atlas-layers").bounding_box()
+    assert _apart(search, panel), f"the layer panel {panel} covers the search {search}"
+    legend = page.locator(".atlas-legend").bounding_box()
+    assert _apart(legend, panel), f"the layer panel {panel} covers the legend {legend}"
+    for box in (search, panel):
+        assert box["x"] >= view["x"] and box["x"] + box["width"] <= view["x"] + view["width"]
+        assert box["y"] >= view["y"] and box["y"] + box["height"] <= view["y"] + view["height"]
+    assert page.locator("#atlas-search-input").evaluate(ON_TOP)
+    assert page.locator("label[for=atlas-partner-stara-zagora]").evaluate(ON_TOP)
+
+    # Both work with the panel open: a partner switched off, then one of its sights found.
+    name = "Сините камъни" if lang == "bg" else "Blue Rocks"  # no Greek or French name
+    page.tap("label[for=atlas-partner-sliven]")
+    assert page.locator(MARKERS).count() == 2
+    page.tap("#atlas-search-input")
+    page.fill("#atlas-search-input", "Blue")
+    result = page.locator(".atlas-result", has_text=name)
+    result.wait_for(timeout=5_000)
+    assert result.evaluate(ON_TOP), "the results show above the open panel"
+    result.tap()
+    page.locator(".atlas-popup-name", has_text=name).wait_for(timeout=5_000)
+    assert page.is_checked("#atlas-partner-sliven")
 
 
 def test_the_icon_legend_is_reachable_on_a_phone(new_page, live_server, region):

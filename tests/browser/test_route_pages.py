@@ -9,7 +9,7 @@ from lxml import etree
 
 from layers.demo import DEMO_DIR, load_demo
 from routes.demo import load_demo_routes
-from tests.browser.conftest import BASEMAP_HOSTS, DESKTOP, PHONE
+from tests.browser.conftest import BASEMAP_HOSTS, DESKTOP, PHONE, screenshot
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 SLUG = "valley-of-the-thracian-kings-and-shipka"
@@ -163,17 +163,19 @@ def test_the_route_page_and_its_embed_fit_the_screen_in_every_language(new_page,
 def _hover_profile_at(page, metres: float) -> float:
     """Moves the mouse over the profile chart where it draws ``metres`` along the route;
     returns the x of that place in the chart's viewBox."""
-    # The chart's geometry (route-page.js): a viewBox 800 wide, 48 left and 24 right of
-    # the plot, stretched to the box's width.
+    # The chart's geometry (route-page.js): a viewBox as wide as the chart, the plot between
+    # the two x of data-plot (the labels' margins).
     length = page.evaluate("fetch(location.pathname.replace(/^\\/(embed\\/)?routes\\//, "
                            "'/api/routes/') + 'profile/').then(r => r.json())"
                            ".then(p => p.points[p.points.length - 1][0])")
     svg = page.locator("#route-profile-chart svg")
     svg.scroll_into_view_if_needed()
     box = svg.bounding_box()
-    x = box["x"] + box["width"] * (48 + 728 * metres / length) / 800
-    page.mouse.move(x, box["y"] + box["height"] / 2)
-    return 48 + 728 * metres / length
+    left, right = map(float, page.get_attribute("#route-profile-chart", "data-plot").split(","))
+    width = float(svg.get_attribute("viewBox").split()[2])
+    at = left + (right - left) * metres / length
+    page.mouse.move(box["x"] + box["width"] * at / width, box["y"] + box["height"] / 2)
+    return at
 
 
 def test_the_profile_follows_the_pointer_over_a_leg_without_elevation(page, live_server,
@@ -202,8 +204,67 @@ def test_the_profile_writes_numbers_as_the_page_does(page, live_server, demo, la
     assert "6,4 km" in page.locator("[data-metric='length']").inner_text()
     km_labels = [t for t in page.eval_on_selector_all(
         "#route-profile-chart svg text", "ts => ts.map(t => t.textContent)") if t.endswith("km")]
-    assert len(km_labels) == 6 and km_labels[0] == "0,0 km"
+    # On a desktop the 6.4 km are marked every 0.5 km: 0,0 km to 6,0 km.
+    assert len(km_labels) == 13 and km_labels[0] == "0,0 km" and km_labels[-1] == "6,0 km"
     assert all(re.fullmatch(r"\d+,\d km", t) for t in km_labels), km_labels
     _hover_profile_at(page, 4880)
     readout = page.locator(".readout").inner_text()
     assert re.search(r" 4,88 km · .+ \d{3} m$", readout), readout
+
+
+# Each label of the profile as the reader sees it: its scale across and down (equal unless
+# the chart is stretched), its height in CSS px, and its box, relative to the chart's.
+PROFILE_LABELS = """svg => {
+    const frame = svg.getBoundingClientRect();
+    return [...svg.querySelectorAll('text')].map(t => {
+        const m = t.getScreenCTM(), r = t.getBoundingClientRect();
+        return {text: t.textContent, across: m.a, down: m.d,
+                px: parseFloat(getComputedStyle(t).fontSize) * m.d,
+                x: r.left - frame.left, y: r.top - frame.top, width: r.width,
+                height: r.height, frame: [frame.width, frame.height]};
+    });
+}"""
+
+
+def _overlap(a: dict, b: dict) -> bool:
+    return not (a["x"] + a["width"] <= b["x"] or b["x"] + b["width"] <= a["x"]
+                or a["y"] + a["height"] <= b["y"] or b["y"] + b["height"] <= a["y"])
+
+
+def _assert_profile_readable(page, where) -> None:
+    svg = page.locator("#route-profile-chart svg")
+    svg.scroll_into_view_if_needed()
+    labels = svg.evaluate(PROFILE_LABELS)
+    km = [label for label in labels if label["text"].endswith(" km")]
+    assert len(km) >= 3 and len(labels) - len(km) >= 1, (where, labels)
+    for label in labels:
+        assert label["across"] == pytest.approx(label["down"], rel=0.02), \
+            (where, label, "stretched")
+        assert label["px"] >= 11, (where, label)
+        width, height = label["frame"]
+        assert label["x"] >= 0 and label["x"] + label["width"] <= width + 0.5, \
+            (where, label, "cut by the chart's edge")
+        assert label["y"] >= 0 and label["y"] + label["height"] <= height + 0.5, (where, label)
+    for i, a in enumerate(labels):
+        for b in labels[i + 1:]:
+            assert not _overlap(a, b), (where, a["text"], b["text"])
+
+
+@pytest.mark.parametrize("lang", ["bg", "en"])
+def test_the_profile_labels_are_readable_on_a_phone_and_a_desktop(new_page, live_server, demo,
+                                                                   lang):
+    """Unstretched text of at least 11 CSS px, inside the chart, no label over another."""
+    for viewport in (PHONE, DESKTOP):
+        phone = viewport == PHONE
+        page = new_page(viewport, is_mobile=phone, has_touch=phone)
+        for slug in ("sliven-tuida-and-the-blue-rocks", SLUG):
+            page.goto(f"{live_server.url}/routes/{slug}/?lang={lang}")
+            page.wait_for_selector("#route-profile-chart svg path.profile-line")
+            _assert_profile_readable(page, (lang, viewport["width"], slug))
+            page.locator(".route-profile").screenshot(
+                path=str(screenshot(page, f"test-route-profile-{viewport['width']}-{lang}")))
+    # A window made narrower (a phone turned, a desktop window resized): drawn again.
+    page.set_viewport_size(PHONE)
+    page.wait_for_function("""() => { const s = document.querySelector('#route-profile-chart svg');
+        return Math.abs(s.viewBox.baseVal.width - s.getBoundingClientRect().width) < 1; }""")
+    _assert_profile_readable(page, (lang, "desktop narrowed to 390", SLUG))

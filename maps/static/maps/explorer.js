@@ -768,22 +768,37 @@
 
     // --- search ---
 
-    // Latin letters for Cyrillic and Greek, so "Stara" finds a partner named "Стара Загора"
-    // here as the API's own search does for features.
-    var TRANSLIT = {
-      "а": "a", "б": "b", "в": "v", "г": "g", "д": "d", "е": "e", "ж": "zh", "з": "z",
-      "и": "i", "й": "y", "к": "k", "л": "l", "м": "m", "н": "n", "о": "o", "п": "p",
-      "р": "r", "с": "s", "т": "t", "у": "u", "ф": "f", "х": "h", "ц": "ts", "ч": "ch",
-      "ш": "sh", "щ": "sht", "ъ": "a", "ь": "y", "ю": "yu", "я": "ya",
-      "α": "a", "β": "v", "γ": "g", "δ": "d", "ε": "e", "ζ": "z", "η": "i", "θ": "th",
-      "ι": "i", "κ": "k", "λ": "l", "μ": "m", "ν": "n", "ξ": "x", "ο": "o", "π": "p",
-      "ρ": "r", "σ": "s", "ς": "s", "τ": "t", "υ": "y", "φ": "f", "χ": "ch", "ψ": "ps",
-      "ω": "o"
-    };
-    function latin(s) {
-      return (s || "").toLowerCase().normalize("NFD").replace(/[\u0300-\u036f]/g, "")
-        .replace(/./g, function (ch) { return TRANSLIT[ch] || ch; })
-        .replace(/(.)\1/g, "$1");
+    // Partner names are matched here (they come once, with the boundaries) as the API's
+    // ?q= matches features (layers/search.py): folded to lower-case Latin by the same
+    // table (so "Стара" finds Stara Zagora and "larisa" Λάρισα), cut into words as
+    // PostgreSQL's to_tsvector cuts them, and each word of the query must start a word of
+    // the name: "zag" finds Stara Zagora, "agora" does not.
+    var FOLD = options.fold, FOLD_TO = {}, folded = Array.from(FOLD.to);
+    Array.from(FOLD.from).forEach(function (ch, i) { FOLD_TO[ch] = folded[i]; });
+    function fold(s) {
+      // As PostgreSQL's lower(): one letter for one (JavaScript makes İ two).
+      var t = String(s || "").replace(/İ/g, "i").toLowerCase();
+      FOLD.replace.forEach(function (r) { t = t.split(r[0]).join(r[1]); });
+      t = Array.from(t, function (ch) { return FOLD_TO[ch] || ch; }).join("");
+      return t.replace(/(.)\1+/gsu, "$1");
+    }
+    // Runs of letters and digits, and a hyphenated run whole as well as its parts
+    // ("saint-vallier": saint-vallier, saint, vallier), as to_tsvector('simple', …).
+    function searchWords(s) {
+      var out = [];
+      fold(s).split(/[^\p{L}\p{N}-]+/u).forEach(function (run) {
+        var parts = run.split("-").filter(Boolean);
+        out.push.apply(out, parts);
+        if (parts.length > 1) out.push(parts.join("-"));
+      });
+      return out;
+    }
+    // Every word of the query starts a word of the text (a query without a letter or
+    // digit, like the API's, rules nothing out).
+    function startsWords(textWords, queryWords) {
+      return queryWords.every(function (w) {
+        return textWords.some(function (t) { return t.lastIndexOf(w, 0) === 0; });
+      });
     }
 
     var SearchControl = L.Control.extend({
@@ -812,10 +827,9 @@
           last = text;
           results.textContent = "";
           if (text.length < 2) return;
-          var words = latin(text).split(/\s+/);
+          var words = searchWords(text);
           var found = Object.keys(partnerInfo).filter(function (slug) {
-            var hay = latin(Object.values(partnerInfo[slug].names).join(" "));
-            return words.every(function (w) { return hay.indexOf(w) >= 0; });
+            return startsWords(partnerInfo[slug].words, words);
           }).map(function (slug) {
             return { partner: slug, name: partnerInfo[slug].name, kind: ui.partner };
           });
@@ -887,15 +901,44 @@
       map.attributionControl.addAttribution('<a href="' + escapeAttr(options.fullUrl)
         + '" target="_blank" rel="noopener">' + escapeAttr(ui.openAtlas) + "</a>");
     }
-    if (options.search !== false) new SearchControl().addTo(map);
+    var search = options.search !== false ? new SearchControl().addTo(map) : null;
     var locate = new LocateControl().addTo(map);
     var layersControl = new LayersControl().addTo(map);
-    new LegendControl().addTo(map);
+    var legend = new LegendControl().addTo(map);
     // Leaflet puts its controls after the map's panes: Tab would pass every marker and
     // line before reaching the search or the layer panel. Placed first in the page, they
     // come first; on screen they stay where they are (positioned, above the panes).
     var controls = container.querySelector(".leaflet-control-container");
     if (controls) container.insertBefore(controls, container.firstChild);
+
+    // On a narrow map (a phone) the search row takes nearly the map's width, and the layer
+    // panel, opened from the top-right corner beside the zoom buttons, hung over it. There
+    // that corner starts below the search row instead, whatever width the page's language
+    // gives the panel, and the panel's list scrolls before it reaches the folded legend.
+    function layersClearOfSearch() {
+      var panel = layersControl.getContainer(), corner = panel.parentNode;
+      var body = panel.querySelector(".atlas-panel-body");
+      corner.style.top = "";
+      body.style.maxHeight = "";
+      if (!search) return;
+      var frame = container.getBoundingClientRect();
+      var form = search.getContainer();
+      var style = getComputedStyle(panel), margin = parseFloat(style.marginRight) || 0;
+      // As wide as the open panel may grow, not as its folded button.
+      var widest = parseFloat(style.maxWidth) || panel.offsetWidth;
+      if (frame.right - margin - widest >= form.getBoundingClientRect().right + margin) return;
+      // The row of the field and its button, not the list of results below them.
+      var row = Math.max(form.querySelector("input").getBoundingClientRect().bottom,
+                         form.querySelector(".atlas-search-go").getBoundingClientRect().bottom);
+      corner.style.top = Math.ceil(row - frame.top) + "px";
+      var legendButton = legend.getContainer().querySelector(".atlas-panel-toggle");
+      var floor = frame.bottom - legendButton.offsetHeight - 3 * margin;
+      var top = panel.querySelector(".atlas-panel-toggle").getBoundingClientRect().bottom;
+      body.style.maxHeight = Math.max(120, Math.min(0.6 * global.innerHeight, floor - top))
+        + "px";
+    }
+    layersClearOfSearch();
+    map.on("resize", layersClearOfSearch);
 
     // --- start ---
 
@@ -927,7 +970,8 @@
                    className: "atlas-boundary atlas-boundary-" + slug },
           interactive: false
         });
-        partnerInfo[slug] = { name: f.properties.name, names: f.properties.names, layer: layer };
+        partnerInfo[slug] = { name: f.properties.name, layer: layer,
+                              words: searchWords(Object.values(f.properties.names).join(" ")) };
         layersControl.addPartner(slug, f.properties.name);
       });
       applyVisibility();
@@ -936,7 +980,8 @@
       container.setAttribute("data-ready", "true");
     }).catch(function (err) { console.error("Atlas: could not start", err); });
 
-    var api = { map: map, focus: focus, load: load, registry: registry, cells: cells };
+    var api = { map: map, focus: focus, load: load, registry: registry, cells: cells,
+                fold: fold, searchWords: searchWords, startsWords: startsWords };
     global.atlasMap = map;
     global.atlasExplorer = api;
     return api;

@@ -132,55 +132,105 @@
       }
       return formats[digits];
     }
-    var W = 800, H = 180, left = 48, right = 24, top = 10, bottom = 26;
     var maxD = pts[pts.length - 1][0] || 1;
     var zs = withZ.map(function (r) { return r[1]; });
-    var zmin = Math.min.apply(null, zs), zmax = Math.max.apply(null, zs);
-    var pad = Math.max(10, (zmax - zmin) * 0.1);
-    zmin -= pad; zmax += pad;
+    var zlow = Math.min.apply(null, zs), zhigh = Math.max.apply(null, zs);
+    var pad = Math.max(10, (zhigh - zlow) * 0.1);
+    var zmin = zlow - pad, zmax = zhigh + pad;
+    // The chart is drawn in CSS pixels at the box's own width (one unit of the viewBox is
+    // one pixel, drawn again when the box changes width): a fixed viewBox stretched to
+    // the box squeezed the text to half its width on a phone and widened it on a desktop.
+    // Its labels' size is the stylesheet's (routes.css), the same at any width.
+    var W, H, left, right, top = 10, bottom = 26, chart, cursor;
     function x(d) { return left + (W - left - right) * d / maxD; }
     function y(z) { return top + (H - top - bottom) * (1 - (z - zmin) / (zmax - zmin)); }
-    var chart = svg("svg", { viewBox: "0 0 " + W + " " + H, preserveAspectRatio: "none" });
-    // One path per run of points with elevation: legs without it leave a gap.
-    var runs = [], run = [];
-    pts.forEach(function (r) {
-      if (r[1] === null) { if (run.length) runs.push(run); run = []; } else { run.push(r); }
-    });
-    if (run.length) runs.push(run);
-    runs.forEach(function (seg) {
-      var d = seg.map(function (r, i) { return (i ? "L" : "M") + x(r[0]).toFixed(1) + "," +
-        y(r[1]).toFixed(1); }).join("");
-      var area = d + "L" + x(seg[seg.length - 1][0]).toFixed(1) + "," + (H - bottom) +
-        "L" + x(seg[0][0]).toFixed(1) + "," + (H - bottom) + "Z";
-      chart.appendChild(svg("path", { d: area, fill: "#a9322622", stroke: "none" }));
-      chart.appendChild(svg("path", { d: d, fill: "none", stroke: "#a93226",
-        "stroke-width": 2, "class": "profile-line" }));
-    });
-    chart.appendChild(svg("line", { x1: left, x2: W - right, y1: H - bottom, y2: H - bottom,
-      stroke: "#888" }));
-    [zmin + pad, zmax - pad].forEach(function (z) {
-      var t = svg("text", { x: left - 4, y: y(z) + 4, "text-anchor": "end", "font-size": 11,
-        fill: "#555" });
-      t.textContent = num(0).format(Math.round(z)) + " m";
+    function label(text, at, baseline, anchor) {
+      var t = svg("text", { x: at, y: baseline, "text-anchor": anchor,
+                            "class": "profile-label" });
+      t.textContent = text;
       chart.appendChild(t);
-    });
-    var steps = 5;
-    for (var i = 0; i <= steps; i++) {
-      var dd = maxD * i / steps;
-      var t = svg("text", { x: x(dd), y: H - 8, "text-anchor": "middle", "font-size": 11,
-        fill: "#555" });
-      t.textContent = num(1).format(dd / 1000) + " km";
-      chart.appendChild(t);
+      return t;
     }
-    var cursor = svg("line", { y1: top, y2: H - bottom, stroke: "#1f618d", "stroke-width": 1.5,
-      visibility: "hidden", "class": "profile-cursor" });
-    chart.appendChild(cursor);
+    function textWidth(text) {
+      var probe = label(text, 0, 0, "start"), wide = probe.getComputedTextLength();
+      chart.removeChild(probe);
+      return wide;
+    }
+    // Distances every 0.1, 0.2, 0.5, 1, 2, 5, 10 … km: the shortest step whose labels
+    // keep a gap between them at this width.
+    function distanceStep(plotWidth) {
+      for (var e = 100; ; e *= 10) {
+        var steps = [e, 2 * e, 5 * e];
+        for (var i = 0; i < steps.length; i++) {
+          var step = steps[i], wide = textWidth(kmText(Math.floor(maxD / step) * step, step));
+          if (plotWidth * step / maxD >= wide + 16 || step >= maxD) return step;
+        }
+      }
+    }
+    function kmText(d, step) { return num(step < 1000 ? 1 : 0).format(d / 1000) + " km"; }
+
     var readout = document.createElement("div");
     readout.className = "readout";
     readout.setAttribute("aria-live", "polite");
     box.innerHTML = "";
-    box.appendChild(chart);
     box.appendChild(readout);
+
+    function draw() {
+      W = Math.max(200, Math.round(box.clientWidth || 800));
+      H = Math.round(box.clientHeight || 180);
+      var old = chart;
+      chart = svg("svg", { viewBox: "0 0 " + W + " " + H, preserveAspectRatio: "none" });
+      if (old) box.replaceChild(chart, old); else box.insertBefore(chart, readout);
+      // The margins the labels need: the elevations' on the left, half the last
+      // distance's on the right (it stands centred on the end of the axis).
+      var heights = [zlow, zhigh].map(function (z) {
+        return num(0).format(Math.round(z)) + " m";
+      });
+      if (heights[1] === heights[0]) heights.pop();
+      left = 8 + Math.max.apply(null, heights.map(textWidth));
+      right = Math.max(12, textWidth(kmText(maxD, 100)) / 2 + 2);
+      var step = distanceStep(W - left - right);
+
+      // One path per run of points with elevation: legs without it leave a gap.
+      var runs = [], run = [];
+      pts.forEach(function (r) {
+        if (r[1] === null) { if (run.length) runs.push(run); run = []; } else { run.push(r); }
+      });
+      if (run.length) runs.push(run);
+      runs.forEach(function (seg) {
+        var d = seg.map(function (r, i) { return (i ? "L" : "M") + x(r[0]).toFixed(1) + "," +
+          y(r[1]).toFixed(1); }).join("");
+        var area = d + "L" + x(seg[seg.length - 1][0]).toFixed(1) + "," + (H - bottom) +
+          "L" + x(seg[0][0]).toFixed(1) + "," + (H - bottom) + "Z";
+        chart.appendChild(svg("path", { d: area, fill: "#a9322622", stroke: "none" }));
+        chart.appendChild(svg("path", { d: d, fill: "none", stroke: "#a93226",
+          "stroke-width": 2, "class": "profile-line" }));
+      });
+      chart.appendChild(svg("line", { x1: left, x2: W - right, y1: H - bottom, y2: H - bottom,
+        stroke: "#888" }));
+      // The lowest and highest points, unless one label would sit on the other.
+      var ys = [y(zlow), y(zhigh)];
+      heights.forEach(function (text, i) {
+        if (i && ys[0] - ys[1] < 14) return;
+        label(text, left - 6, ys[i] + 4, "end");
+      });
+      for (var k = 0; k * step <= maxD; k++) {
+        chart.appendChild(svg("line", { x1: x(k * step), x2: x(k * step), y1: H - bottom,
+          y2: H - bottom + 4, stroke: "#888" }));
+        label(kmText(k * step, step), x(k * step), H - 8, "middle");
+      }
+      cursor = svg("line", { y1: top, y2: H - bottom, stroke: "#1f618d", "stroke-width": 1.5,
+        visibility: "hidden", "class": "profile-cursor" });
+      chart.appendChild(cursor);
+      chart.addEventListener("mousemove", function (e) { at(e.clientX); });
+      chart.addEventListener("touchmove", function (e) { at(e.touches[0].clientX); },
+        { passive: true });
+      chart.addEventListener("mouseleave", function () {
+        cursor.setAttribute("visibility", "hidden");
+        map.removeLayer(marker);
+      });
+      box.setAttribute("data-plot", left.toFixed(1) + "," + (W - right).toFixed(1));
+    }
 
     // The place at distance d, between the two rows around it: a leg without elevation
     // may be one straight line of kilometres with a row at each end only, and snapping to
@@ -206,13 +256,16 @@
         labels.elevation + " " + (r[1] === null ? "–" : num(0).format(Math.round(r[1])) + " m");
       box.setAttribute("data-position", r[3].toFixed(6) + "," + r[2].toFixed(6));
     }
-    chart.addEventListener("mousemove", function (e) { at(e.clientX); });
-    chart.addEventListener("touchmove", function (e) { at(e.touches[0].clientX); },
-      { passive: true });
-    chart.addEventListener("mouseleave", function () {
-      cursor.setAttribute("visibility", "hidden");
-      map.removeLayer(marker);
-    });
+
+    draw();
+    var drawnWidth = box.clientWidth;
+    if (window.ResizeObserver) {
+      new ResizeObserver(function () {
+        if (box.clientWidth === drawnWidth) return;
+        drawnWidth = box.clientWidth;
+        draw();
+      }).observe(box);
+    }
     box.setAttribute("data-points", String(pts.length));
   }
 
