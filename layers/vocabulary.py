@@ -8,6 +8,11 @@ each category records the OSM key and value it stands for.
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+# What every export names a feature's public id (``uid``, the API's ``id``): a column
+# (GeoJSON: the Feature's ``id``, which GDAL reads as that column; GPX: the ``atlas:id``
+# element). The importers recognise it (importers/pipeline/public_ids.py).
+PUBLIC_ID_COLUMN = "id"
+
 
 class Category(models.TextChoices):
     # tourism=*

@@ -45,6 +45,9 @@ class SourceData:
     # Without a CRS: the refusal's template (%(file)s, %(details)s), when not a missing .prj.
     no_crs: str | None = None
     text_limit: int | None = None  # bytes a text value can hold (254 in a DBF)
+    # The platform's public id of each feature (str, or None where it has none), taken out
+    # of ``columns`` when the file carries them (importers/pipeline/public_ids.py).
+    public_ids: np.ndarray | None = None
 
     def __len__(self) -> int:
         return len(self.geometries)

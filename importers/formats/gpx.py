@@ -25,6 +25,7 @@ from importers.exceptions import Refused
 from importers.formats.base import ReadOptions, SourceData, object_array
 from importers.messages import Message
 from importers.safety import check_xml_prolog
+from layers.vocabulary import PUBLIC_ID_COLUMN
 
 GEOD = Geod(ellps="WGS84")
 DUPLICATE_ROUTE_TOLERANCE_M = 150.0
@@ -33,6 +34,7 @@ STREAMED = tuple(f"{{*}}{tag}" for tag in ("wpt", "trk", "rte"))
 
 
 ATLAS_FIELD = "{https://atlas.example/gpx/1}field"
+ATLAS_ID = "{https://atlas.example/gpx/1}id"  # the feature's public id, in our exports
 EXPORTED = "\0exported"  # marks attributes that come from the platform's own export
 
 
@@ -248,10 +250,12 @@ class GPX:
 
         A file exported by the platform carries every attribute in an extension
         (``atlas:field``, JSON values): those are read instead, so the export
-        imports back exactly.
+        imports back exactly. Its ``atlas:id``, the public id, becomes the column the
+        other formats name it (PUBLIC_ID_COLUMN), which the pipeline recognises.
         """
         out: dict = {}
         exported: dict = {}
+        public_id = None
         for child in el:
             local = _local(child.tag)
             if local in TEXT_FIELDS and child.text and child.text.strip():
@@ -267,6 +271,10 @@ class GPX:
                             exported[field.get("name")] = json.loads(field.text or "null")
                         except ValueError:
                             exported[field.get("name")] = field.text
+                    elif field.tag == ATLAS_ID and field.text and field.text.strip():
+                        public_id = field.text.strip()
+        if public_id is not None:
+            (exported or out)[PUBLIC_ID_COLUMN] = public_id
         return {**exported, EXPORTED: True} if exported else out
 
     @staticmethod

@@ -3,8 +3,9 @@ GeoPackage and CSV (WKT).
 
 Each export carries what an import maps back (source_id, name_*, description_*,
 category or activity and difficulty, the other attribute fields, and the
-feature's own properties under their names), so exporting a layer and
-importing the file into it again changes nothing.
+feature's own properties under their names) and each feature's public id (the
+column ``id``, GPX's ``atlas:id``), by which the importer finds the feature again:
+exporting a layer and importing the file into it again changes nothing.
 
 - ``rows``: what is exported, column by column, and the GeoJSON document;
 - ``gpx_kml``: GPX and KML;

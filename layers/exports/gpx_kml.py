@@ -8,6 +8,7 @@ from xml.sax.saxutils import escape, quoteattr
 import shapely
 
 from layers.exports.rows import Rows, json_value
+from layers.vocabulary import PUBLIC_ID_COLUMN
 
 
 def _name(part: Rows, i: int) -> str | None:
@@ -37,12 +38,13 @@ def to_gpx(parts: list[Rows]) -> bytes:
            'http://www.topografix.com/GPX/1/1/gpx.xsd">']
 
     def extensions(part: Rows, i: int) -> str:
-        # The public id in an element of its own: an import reads the atlas:field
-        # attributes only, so the file still imports back unchanged.
+        # The public id in an element of its own (the importer matches features by it),
+        # not again as an atlas:field.
         items = (f"<atlas:id>{escape(part.ids[i])}</atlas:id>" if part.ids else "") + "".join(
             f"<atlas:field name={quoteattr(k)}>"
             f"{escape(json.dumps(v[i], ensure_ascii=False))}</atlas:field>"
-            for k, v in part.columns.items() if v[i] not in (None, ""))
+            for k, v in part.columns.items()
+            if v[i] not in (None, "") and k != PUBLIC_ID_COLUMN)
         return f"<extensions>{items}</extensions>" if items else ""
 
     waypoints = [p for p in parts if p.kind == "attraction"]
@@ -117,7 +119,8 @@ def _kml_text(value, kml_type: str) -> str:
 def to_kml(parts: list[Rows]) -> bytes:
     """KML 2.2 with a typed <Schema> per kind: each attribute keeps its exact name (any
     script) and its type (<SimpleData> of a declared <SimpleField>), so the importers
-    read back what was written."""
+    read back what was written. The public id is the SimpleData ``id`` (a Placemark's
+    own ``id`` attribute must be an XML name, which a UUID starting with a digit is not)."""
     out = ['<?xml version="1.0" encoding="UTF-8"?>',
            '<kml xmlns="http://www.opengis.net/kml/2.2"><Document>']
     types = {part.kind: {k: _kml_type(v) for k, v in part.columns.items()} for part in parts}

@@ -38,11 +38,9 @@ def short_names(names: list[str]) -> dict[str, str]:
 DBF_TEXT_BYTES = 254  # the longest text a dBASE field holds
 
 
-def _arrays(part: Rows, keep: np.ndarray | None = None,
-            with_id: bool = False) -> tuple[list[str], list[np.ndarray]]:
-    columns = {"id": part.ids, **part.columns} if with_id else part.columns
+def _arrays(part: Rows, keep: np.ndarray | None = None) -> tuple[list[str], list[np.ndarray]]:
     names, arrays = [], []
-    for k, values in columns.items():
+    for k, values in part.columns.items():
         vals = [json_value(v) for v in values]
         if keep is not None:
             vals = [v for v, ok in zip(vals, keep, strict=True) if ok]
@@ -70,9 +68,8 @@ def _geometry_type(kind: str, geoms: np.ndarray) -> str:
 
 
 def _write_ogr(path: Path, layer: str, part: Rows, geoms: np.ndarray, driver: str,
-               field_names: dict[str, str] | None = None, keep=None, append=False,
-               with_id: bool = True) -> None:
-    names, arrays = _arrays(part, keep, with_id=with_id)
+               field_names: dict[str, str] | None = None, keep=None, append=False) -> None:
+    names, arrays = _arrays(part, keep)
     if field_names:
         names = [field_names[n] for n in names]
     import pyogrio.raw  # its own GDAL, some 30 MB: loaded by the exports that write with it
@@ -100,7 +97,8 @@ def to_shapefile_zip(parts: list[Rows], stem: str) -> bytes:
     """One shapefile per kind of geometry, with .prj, a UTF-8 .cpg and the field names.
 
     FIELDS.txt maps the 10-character names to the full ones, and says which texts were
-    cut to the 254 bytes a dBASE field holds: nothing else in the files tells.
+    cut to the 254 bytes a dBASE field holds: nothing else in the files tells. The
+    public id is the field ``id`` (36 characters of a UUID fit a dBASE field whole).
     """
     buf = io.BytesIO()
     with tempfile.TemporaryDirectory() as tmp, zipfile.ZipFile(buf, "w",
@@ -120,10 +118,8 @@ def to_shapefile_zip(parts: list[Rows], stem: str) -> bytes:
                     continue
                 mapping = short_names(list(part.columns))
                 path = folder / f"{stem}_{name}.shp"
-                # A layer's shapefile has no public id column (see Rows.ids): an import
-                # would take it for an attribute, and the file import back changed.
                 _write_ogr(path, path.stem, part, part.geoms[keep], "ESRI Shapefile",
-                           field_names=mapping, keep=keep, with_id=False)
+                           field_names=mapping, keep=keep)
                 lines.append(f"{path.stem}.shp:")
                 lines += [f"  {short:10s} {full}" for full, short in mapping.items()]
                 lines.append("")

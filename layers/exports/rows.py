@@ -12,6 +12,7 @@ from django.db import connection
 from layers.i18n import LANGUAGE_CODES
 from layers.params import FeatureFilters
 from layers.selectors import KINDS, Kind, conditions
+from layers.vocabulary import PUBLIC_ID_COLUMN
 
 FORMATS = {
     "geojson": ("application/geo+json", "geojson"),
@@ -84,11 +85,12 @@ class Rows:
     columns: dict[str, list]  # field -> values (None for missing)
     geoms: np.ndarray  # shapely, EPSG:4326; attractions: footprint if any, else location
     points: np.ndarray  # attractions' locations (GPX waypoints); lines for trails, routes
-    # The public ids (UUIDs, the API's ``id``). The regional layer's rows also have them
-    # as their ``id`` column. A layer's rows do not: importing its export into the layer
-    # again would take an ``id`` column (GeoJSON's Feature id too, which GDAL reads as
-    # one) for a new attribute of every feature. Formats with a place an import does not
-    # read (GPX's atlas:id, CSV and GeoPackage, which are not imported) carry them always.
+    # The public ids (UUIDs, the API's ``id``), also the ``id`` column (PUBLIC_ID_COLUMN)
+    # of every export, a layer's and the regional layer's. The importers recognise that
+    # column: they match features by it and never store it as an attribute, so a layer's
+    # export imports back into it unchanged. A feature's own attribute named ``id`` is
+    # not exported beside it in the flat formats (it stays on the platform, and in the
+    # GeoJSON's nested ``properties``).
     ids: list[str] = field(default_factory=list)
 
     def __len__(self) -> int:
@@ -118,9 +120,9 @@ def rows(*, kinds: list[str], filters: FeatureFilters, with_partner: bool) -> li
         with connection.cursor() as cur:
             cur.execute(sql, params)
             records = cur.fetchall()
-        cols: dict[str, list] = {"source_id": [r[0] for r in records]}
+        cols: dict[str, list] = {"source_id": [r[0] for r in records],
+                                 PUBLIC_ID_COLUMN: [r[1] for r in records]}
         if with_partner:
-            cols["id"] = [r[1] for r in records]
             cols["partner"] = [r[2] for r in records]
             cols["layer"] = [r[3] for r in records]
         for i, f in enumerate(fields, 4):
@@ -184,15 +186,15 @@ def geojson_sql(*, kinds: list[str], filters: FeatureFilters,
 def geojson_document(*, kinds: list[str], filters: FeatureFilters, with_partner: bool) -> bytes:
     """The GeoJSON export, built by PostgreSQL in one statement (the 50,000-feature path).
 
-    In the regional layer each Feature's ``id`` is the feature's public id, as in the API
-    (see ``Rows.ids`` for a layer's).
+    Each Feature's ``id`` is the feature's public id, as in the API (see ``Rows.ids``).
     """
     found = geojson_sql(kinds=kinds, filters=filters, with_partner=with_partner)
     if found is None:
         return b'{"type": "FeatureCollection", "features": []}'
     sql, params, names = found
     properties = ", ".join(f"u.{n}" for n in names)
-    # GDAL reads a Feature's string id as an "id" attribute (see Rows.ids).
+    # GDAL reads a Feature's string id as an "id" attribute: the importers take it for
+    # the public id (see Rows.ids).
     with connection.cursor() as cur:
         # Bytes straight from the server: a large document is not decoded and re-encoded.
         # ST_AsGeoJSON(record) writes no Feature id before PostGIS 3.5: the Feature is
@@ -200,7 +202,7 @@ def geojson_document(*, kinds: list[str], filters: FeatureFilters, with_partner:
         cur.execute(f"""
             SELECT convert_to(json_build_object('type', 'FeatureCollection', 'features',
                 COALESCE(json_agg(json_build_object(
-                    'type', 'Feature', {"'id', u.id," if with_partner else ""}
+                    'type', 'Feature', 'id', u.id,
                     'geometry', ST_AsGeoJSON(u.geom, 7)::json,
                     'properties', to_json(pr)) ORDER BY u.ord), '[]'::json))::text, 'UTF8')
             FROM (SELECT t.*, row_number() OVER () AS ord FROM ({sql}) t) u

@@ -110,3 +110,22 @@ def test_the_command_line_speaks_english_whatever_language_is_active(partners, s
     assert "encoding  cp1252 (no .cpg and no code page in the DBF header; the bytes read as " \
            "Latin text in cp1252)" in text
     assert "d’après" not in text
+
+
+def test_a_layers_own_export_imports_back_by_its_public_ids(partners, sites, client, tmp_path):
+    assert manage("import_layer", str(sites), "--partner", "drome", "--layer", "drome-sites",
+                  "--kind", "attractions").returncode == 0
+    export = tmp_path / "drome-sites.zip"
+    export.write_bytes(client.get("/api/layers/drome-sites/export/", {"format": "shp"}).content)
+    done = manage("import_layer", str(export), "--partner", "drome", "--layer", "drome-sites",
+                  "--kind", "attractions")
+    assert done.returncode == 0, done.stderr
+    out = done.stdout
+    assert "id        source_id" in out
+    assert ("note      drome-sites.zip/drome-sites_attractions.shp: column 'id' holds the "
+            "platform's public ids: 6 feature(s) of layer 'drome-sites' matched by them; not "
+            "stored as an attribute") in out
+    lines = out.splitlines()
+    header = next(i for i, line in enumerate(lines) if "created" in line and "unchanged" in line)
+    assert lines[header + 1].split() == ["6", "0", "0", "6", "0", "0", "0"]
+    assert not Attraction.objects.filter(properties__has_key="id").exists()

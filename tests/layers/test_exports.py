@@ -161,8 +161,8 @@ def region(world):
     return world
 
 
-def _write(path, doc) -> str:
-    path.write_bytes(etree.tostring(doc))
+def _write(path, doc, data=None) -> str:
+    path.write_bytes(etree.tostring(doc) if doc is not None else json.dumps(data).encode())
     return str(path)
 
 
@@ -275,12 +275,29 @@ def test_exports_carry_the_public_id(client, world, tmp_path):
         assert forum in _values(gpkg, "id", "attractions")
         text = _get(client, url, "csv").content.decode("utf-8-sig")
         assert forum in [r["id"] for r in csv.DictReader(io.StringIO(text))]
-    archive = tmp_path / "regional.zip"
-    archive.write_bytes(_get(client, "/api/regional-layer/export/", "shp").content)
-    assert forum in _values(f"/vsizip/{archive}/regional-layer_attractions.shp", "id")
-    kml = tmp_path / "regional.kml"
-    kml.write_bytes(_get(client, "/api/regional-layer/export/", "kml").content)
-    assert forum.encode() in kml.read_bytes()
+    for url, stem in (("/api/layers/stara-zagora-attractions/export/",
+                       "stara-zagora-attractions"),
+                      ("/api/regional-layer/export/", "regional-layer")):
+        geojson = json.loads(_get(client, url, "geojson").content)
+        assert forum in [f["id"] for f in geojson["features"]]
+        assert forum in _values(_write(tmp_path / "export.geojson", None, geojson), "id")
+        archive = tmp_path / f"{stem}.zip"
+        archive.write_bytes(_get(client, url, "shp").content)
+        assert forum in _values(f"/vsizip/{archive}/{stem}_attractions.shp", "id")
+        with zipfile.ZipFile(archive) as zf:
+            assert f"  {'id':10s} id" in zf.read("FIELDS.txt").decode().splitlines()
+        kml = etree.fromstring(_get(client, url, "kml").content)
+        assert forum in [e.text for e in kml.iterfind(".//{*}SimpleData[@name='id']")]
+        assert kml.find(".//{*}SimpleField[@name='id']").get("type") == "string"
+
+
+def test_a_gpx_export_carries_the_public_id_once(client, world):
+    gpx = etree.fromstring(_get(client, "/api/layers/stara-zagora-attractions/export/",
+                                "gpx").content)
+    ns = {"a": "https://atlas.example/gpx/1"}
+    for wpt in gpx.iterfind("{*}wpt"):
+        assert len(wpt.findall(".//a:id", ns)) == 1
+        assert not wpt.findall(".//a:field[@name='id']", ns)
 
 
 def test_shapefile_fields_txt_says_which_texts_were_cut(client, world, tmp_path):

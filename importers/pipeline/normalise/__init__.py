@@ -33,7 +33,7 @@ from importers.pipeline.normalise.geometry import (
 from importers.pipeline.normalise.rows import Issue, Rows
 from layers.vocabulary import LayerKind
 
-__all__ = ["Issue", "Rows", "choose_id_field", "normalise"]
+__all__ = ["Issue", "Rows", "choose_id_field", "normalise", "select"]
 
 ID_CANDIDATES = ("source_id", "id", "fid", "gid", "objectid", "object_id", "uid", "uuid",
                  "code", "ref", "identifier")
@@ -122,7 +122,12 @@ def normalise(source: SourceData, *, kind: str, field_map: dict[str, str],
         take, part_no, out_geoms = _trail_geometries(projected, idx, first, issue)
 
     rows = Rows(kind=kind, label=label, rows=first + take, geoms=out_geoms,
-                left_out=int(wrong_kind.sum()))
+                left_out=int(wrong_kind.sum()), source_no=np.zeros(len(take), dtype=np.int64),
+                sources=[(label, layer)])
+    if source.public_ids is not None:
+        # A multipoint split into several attractions is several features: none of them
+        # is the one feature its public id names.
+        rows.public_ids = np.where(part_no > 0, None, source.public_ids[take]).astype(object)
     columns = {col: vals if isinstance(vals, np.ndarray) else object_array(vals)
                for col, vals in source.columns.items()}
     mapped = set(field_map.values()) | ({id_field} if id_field else set())
@@ -162,14 +167,19 @@ def normalise(source: SourceData, *, kind: str, field_map: dict[str, str],
                 for k, at in enumerate(where[1:], 2):
                     ids[at] = f"{sid}~{k}"
     rows.source_ids = ids
-    return _select(rows, keep)
+    return select(rows, keep)
 
 
-def _select(rows: Rows, keep: np.ndarray) -> Rows:
+def select(rows: Rows, keep: np.ndarray) -> Rows:
     if keep.all():
         return rows
     rows.rows, rows.source_ids, rows.geoms = rows.rows[keep], rows.source_ids[keep], \
         rows.geoms[keep]
+    rows.source_no = rows.source_no[keep]
+    if rows.public_ids is not None:
+        rows.public_ids = rows.public_ids[keep]
+    if rows.targets is not None:
+        rows.targets = rows.targets[keep]
     rows.fields = {k: v[keep] for k, v in rows.fields.items()}
     rows.props = {k: v[keep] for k, v in rows.props.items()}
     rows.unknown = {k: v[keep] for k, v in rows.unknown.items()}

@@ -70,6 +70,15 @@ class Rows:
     # they join the properties of their rows.
     unknown: dict[str, np.ndarray] = field(default_factory=dict)
     left_out: int = 0  # features read but of the other kind (points for trails…)
+    # The platform's public id of each row (str or None), when the file carries them and
+    # they are to match features (importers/pipeline/public_ids.py); and, once resolved
+    # under the layer's lock, the stored feature (primary key) each row is matched to.
+    public_ids: np.ndarray | None = None
+    targets: np.ndarray | None = None
+    # Where each row comes from, for messages: an index into ``sources`` (file, layer);
+    # a KML's folders are several sources of one import.
+    source_no: np.ndarray = field(default_factory=lambda: np.empty(0, dtype=np.int64))
+    sources: list[tuple[str, str]] = field(default_factory=list)
 
     def __len__(self) -> int:
         return len(self.source_ids)

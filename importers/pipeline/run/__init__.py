@@ -19,7 +19,7 @@ from django.utils.translation import gettext_noop as _
 from importers.exceptions import Refused, RowErrors
 from importers.messages import Message
 from importers.models import ImportRun
-from importers.pipeline import writer
+from importers.pipeline import public_ids, writer
 from importers.pipeline.normalise import Rows
 from importers.pipeline.prepare import sha256
 from importers.pipeline.run.read import _check_layer, _run
@@ -74,7 +74,10 @@ def run_import(request: ImportRequest, progress: Progress | None = None) -> Impo
     }
     try:
         result = _run(request, say)
+        say(f"writing {len(result.rows):,} features")
+        return _write(request, result, run_info, t0)
     except (Refused, RowErrors) as exc:
+        # The write's transaction, if it began, is rolled back: the failure is kept.
         if not request.dry_run:
             ImportRun.objects.create(
                 **run_info, status=ImportRun.Status.FAILED, error=exc.message.english,
@@ -83,13 +86,37 @@ def run_import(request: ImportRequest, progress: Progress | None = None) -> Impo
                 issues=[i.as_dict() for i in getattr(exc, "issues", [])],
                 layer=Layer.objects.filter(slug=request.layer_slug).first())
         raise
-    say(f"writing {len(result.rows):,} features")
+
+
+def _match_public_ids(request: ImportRequest, result: ImportResult, layer: Layer) -> None:
+    """Match the rows to the layer's features by the platform's public ids the file
+    carries, under the layer's lock; refuse rows two of which would update one feature
+    (unless --skip-invalid)."""
+    found, matched = public_ids.resolve(result.rows, layer=layer,
+                                        column=result.public_id_column,
+                                        id_field=result.id_field)
+    result.issues.extend(found)
+    errors = [i for i in result.issues if i.severity == "error"]
+    if any(i.severity == "error" for i in found) and not request.skip_invalid:
+        raise RowErrors(errors)
+    result.counts["skipped"] = len({(i.file, i.row) for i in errors})
+    result.notes.append(Message(
+        _("%(file)s: column %(column)s holds the platform's public ids: %(count)s feature(s) "
+          "of layer %(layer)s matched by them; not stored as an attribute"),
+        file=result.label, column=repr(result.public_id_column), count=matched,
+        layer=repr(layer.slug)))
+
+
+def _write(request: ImportRequest, result: ImportResult, run_info: dict[str, Any],
+           t0: float) -> ImportResult:
     # A dry run writes too, and rolls back: its counts are the ones the import would give.
     with transaction.atomic():
         layer_existed = Layer.objects.filter(slug=request.layer_slug).exists()
         layer = _ensure_layer(request)
         previous_id_field = layer.import_settings.get("id_field") if layer_existed else None
         run_info["options"]["layer_created"] = not layer_existed
+        if result.rows.public_ids is not None:
+            _match_public_ids(request, result, layer)
         run = ImportRun.objects.create(
             **run_info, layer=layer, status=ImportRun.Status.SUCCEEDED, format=result.format,
             encoding=result.encoding, crs=result.crs, mapping=result.mapping,
@@ -99,7 +126,9 @@ def run_import(request: ImportRequest, progress: Progress | None = None) -> Impo
             rows=result.rows, layer_id=layer.pk, run_id=run.pk, sync=request.sync,
             text_limit=(result.text_limit, result.encoding) if result.text_limit else None)
         result.counts.update(outcome.counts)
-        result.notes.extend(_write_notes(outcome, result, layer, previous_id_field))
+        result.notes.extend(_write_notes(
+            outcome, result, layer,
+            result.id_field if result.public_id_column else previous_id_field))
         result.preview = _preview(result.rows)
         if request.dry_run:
             transaction.set_rollback(True)
@@ -110,7 +139,10 @@ def run_import(request: ImportRequest, progress: Progress | None = None) -> Impo
         messages = _kept_messages(result)
         run.notes, run.messages = messages["notes"], messages["messages"]
         run.save(update_fields=["counts", "duration_s", "notes", "messages"])
-        layer.import_settings = {"mapping": result.mapping, "id_field": result.id_field}
+        if result.public_id_column is None:
+            # Remembered for the partner's next file. An export of the platform names
+            # its columns after the fields, whatever the partner's file named them.
+            layer.import_settings = {"mapping": result.mapping, "id_field": result.id_field}
         layer.save(update_fields=["import_settings", "updated_at"])
     result.run = run
     return result

@@ -18,6 +18,7 @@ from importers import mapping as m
 from importers.exceptions import Refused, RowErrors
 from importers.formats.base import ReadOptions, SourceData
 from importers.messages import Message, word
+from importers.pipeline import public_ids
 from importers.pipeline.normalise import Issue, Rows, choose_id_field, normalise
 from importers.pipeline.prepare import working_copy
 from importers.pipeline.run.request import ImportRequest, ImportResult, Progress
@@ -90,12 +91,27 @@ def _run(request: ImportRequest, say: Progress) -> ImportResult:
     all_rows: Rows | None = None
     field_map: dict[str, str] = {}
     id_field = None
+    public_column = None
     for source in sources:
         _resolve_crs(source, request.partner)
+        # The platform's public ids: never an attribute; they match features unless
+        # --id-field says which column does. An export of the platform names its
+        # columns after the fields, and its source id source_id: the settings the layer
+        # remembers from the partner's files (another id column, a mapping) are not its.
+        found = public_ids.recognise(source, id_field=request.id_field)
+        public_column = public_column or found
+        settings = {} if found else saved
+        if found and request.id_field:
+            notes.append(Message(
+                _("%(file)s: column %(column)s holds the platform's public ids: not stored as "
+                  "an attribute, and not used to match features, as --id-field %(id_field)s "
+                  "was given"), file=source.label, column=repr(found),
+                id_field=request.id_field))
+            source.public_ids = None
         columns = list(source.columns)
-        field_map = _field_map(request, saved, columns, kind, main_language, label)
+        field_map = _field_map(request, settings, columns, kind, main_language, label)
         id_field = choose_id_field(source.columns,
-                                   request.id_field or saved.get("id_field"))
+                                   request.id_field or settings.get("id_field"))
         if id_field and id_field not in source.columns:
             raise Refused(Message(_("%(file)s: no column %(column)s for the id; it has "
                                     "%(columns)s"), file=label, column=repr(id_field),
@@ -132,7 +148,7 @@ def _run(request: ImportRequest, say: Progress) -> ImportResult:
         # The sample rows are taken after writing (run_import): a text the DBF cut may
         # be put back there.
         issues=issues, notes=notes, preview=[],
-        text_limit=first.text_limit)
+        text_limit=first.text_limit, public_id_column=public_column)
     result.rows = all_rows
     return result
 
@@ -177,6 +193,9 @@ def _concat(a: Rows, b: Rows) -> Rows:
             out[key] = np.concatenate([left.astype(object), right.astype(object)])
         return out
 
+    def ids(x: Rows) -> np.ndarray:
+        return x.public_ids if x.public_ids is not None else np.full(len(x), None, dtype=object)
+
     return Rows(kind=a.kind, label=a.label, rows=np.concatenate([a.rows, b.rows]),
                 source_ids=np.concatenate([a.source_ids, b.source_ids]),
                 geoms=np.concatenate([a.geoms, b.geoms]),
@@ -184,4 +203,8 @@ def _concat(a: Rows, b: Rows) -> Rows:
                             blank=lambda key: None if key == "fee" else ""),
                 props=join(a.props, b.props, len(a), len(b)),
                 unknown=join(a.unknown, b.unknown, len(a), len(b)),
-                left_out=a.left_out + b.left_out)
+                left_out=a.left_out + b.left_out,
+                public_ids=None if a.public_ids is None and b.public_ids is None else
+                np.concatenate([ids(a), ids(b)]),
+                source_no=np.concatenate([a.source_no, b.source_no + len(a.sources)]),
+                sources=[*a.sources, *b.sources])

@@ -55,6 +55,9 @@ class ImportResult:
     rows: Rows | None = field(default=None, repr=False)
     # A DBF cuts text at this many bytes (in ``encoding``): what looks cut is not an edit.
     text_limit: int | None = None
+    # The column of the platform's public ids when the file has one (an export of the
+    # platform, see public_ids.py): the layer's remembered settings are not the file's.
+    public_id_column: str | None = None
 
     @property
     def skipped(self) -> list[Issue]:

@@ -8,6 +8,11 @@ created ones in the run's ``created_ids``, so undo restores the layer exactly.
 Fields the file does not carry are not touched on update: what editors changed
 on the platform survives.
 
+Rows are matched to the layer's features by source id; rows the pipeline matched by
+the platform's public id (``Rows.targets``, see public_ids.py) carry the feature's
+primary key, and then every row is matched by key (``fid``), the others' looked up by
+source id first. Only a file with public ids of the layer pays for that lookup.
+
 - ``staging``: the temporary table the rows are copied into, and the SQL that reads it
   as model rows;
 - ``cut_texts``: texts a DBF cut short, put back as the layer stores them;
@@ -56,10 +61,15 @@ def write(*, rows: Rows, layer_id: int, run_id: int, sync: bool,
     geo_cols = geometry_columns(model)
     params = {"layer": layer_id, "run": run_id, "model": MODEL_NAMES[model]}
 
+    # How a staged row (r, or s) finds its feature (t) of the layer.
+    by_key = staging.by_key
+    match = "t.id = {}.fid" if by_key else "t.source_id = {}.source_id"
+
     with connection.cursor() as cur:
         staging.create_and_copy(cur)
         cur.execute(
             "CREATE TEMP VIEW import_ready AS SELECT s.rn, s.source_id, "
+            + ("s.fid, " if by_key else "")
             + ", ".join(f"{e} AS {_q(c)}" for c, e in exprs.items())
             + f", {staging.properties_sql} AS properties, s.search FROM import_staging s")
 
@@ -82,11 +92,16 @@ def write(*, rows: Rows, layer_id: int, run_id: int, sync: bool,
         unmatched = 0
         if layer_has_rows:
             cur.execute("ANALYZE import_staging")  # the joins below need its statistics
+            if by_key:  # the rows without a public id of the layer: by source id
+                cur.execute(f"""
+                    UPDATE import_staging s SET fid = t.id FROM {table} t
+                    WHERE s.fid IS NULL AND t.layer_id = %(layer)s AND t.source_id = s.source_id
+                """, params)
             # A file none of whose ids the layer knows (another --id-field than last
             # time?) would duplicate the whole layer: say so.
             cur.execute(f"""
                 SELECT CASE WHEN EXISTS (SELECT 1 FROM {table} t JOIN import_staging s
-                                         ON s.source_id = t.source_id
+                                         ON {match.format("s")}
                                          WHERE t.layer_id = %(layer)s)
                             THEN 0
                             ELSE (SELECT count(*) FROM {table} t WHERE t.layer_id = %(layer)s
@@ -99,7 +114,7 @@ def write(*, rows: Rows, layer_id: int, run_id: int, sync: bool,
             cur.execute(f"""
                 INSERT INTO importers_runchange (run_id, model, feature_id, action, before)
                 SELECT %(run)s, %(model)s, t.id, 'updated', {before}
-                FROM {table} t JOIN import_ready r ON r.source_id = t.source_id
+                FROM {table} t JOIN import_ready r ON {match.format("r")}
                 WHERE t.layer_id = %(layer)s AND {differs}
             """, params)
             if cur.rowcount:  # an unchanged file changes nothing, and costs no update
@@ -111,12 +126,13 @@ def write(*, rows: Rows, layer_id: int, run_id: int, sync: bool,
                     UPDATE {table} t SET {set_clause}
                     FROM import_ready r, importers_runchange c
                     WHERE c.run_id = %(run)s AND c.action = 'updated' AND t.id = c.feature_id
-                      AND t.layer_id = %(layer)s AND t.source_id = r.source_id
+                      AND t.layer_id = %(layer)s AND {match.format("r")}
                 """, params)
                 updated = cur.rowcount
         cols = list(exprs)
-        new_only = (f"WHERE NOT EXISTS (SELECT 1 FROM {table} t WHERE t.layer_id = %(layer)s "
-                    "AND t.source_id = r.source_id)") if layer_has_rows else ""
+        new_only = ("WHERE r.fid IS NULL" if by_key else
+                    f"WHERE NOT EXISTS (SELECT 1 FROM {table} t WHERE t.layer_id = %(layer)s "
+                    "AND t.source_id = r.source_id)" if layer_has_rows else "")
         # The created ids go straight into the run (undo deletes them), not through Python.
         cur.execute(f"""
             WITH ins AS (
@@ -144,7 +160,7 @@ def write(*, rows: Rows, layer_id: int, run_id: int, sync: bool,
                     SELECT t.id, {before} AS before FROM {table} t
                     WHERE t.layer_id = %(layer)s AND t.retired_at IS NULL AND t.source_id <> ''
                       AND NOT EXISTS (SELECT 1 FROM import_staging s
-                                      WHERE s.source_id = t.source_id)
+                                      WHERE {match.format("s")})
                 ), logged AS (
                     INSERT INTO importers_runchange (run_id, model, feature_id, action, before)
                     SELECT %(run)s, %(model)s, id, 'retired', before FROM gone

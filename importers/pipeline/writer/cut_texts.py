@@ -3,6 +3,7 @@ back brings its long texts back cut, which is not an edit."""
 
 from __future__ import annotations
 
+import numpy as np
 from django.db import connection
 
 from importers.pipeline.normalise import Rows
@@ -39,20 +40,29 @@ def restore_cut_texts(rows: Rows, model, layer_id: int, limit: int, encoding: st
     if not candidates:
         return 0
     keys = list(candidates)
-    ids = sorted({rows.source_ids[i] for at in candidates.values() for i in at})
+    # A row matched by public id is its feature's, whatever source id it has.
+    targets = rows.targets if rows.targets is not None else np.full(len(rows), None)
+    at = sorted({i for found in candidates.values() for i in found})
+    ids = sorted({rows.source_ids[i] for i in at if targets[i] is None})
+    pks = sorted({int(targets[i]) for i in at if targets[i] is not None})
     select = ", ".join(f"t.{_q(c)}" if kind == "field" else "t.properties ->> %s"
                        for kind, c in keys)
     params = [c for kind, c in keys if kind == "prop"]
     table = model._meta.db_table
     with connection.cursor() as cur:
-        cur.execute(f"SELECT t.source_id, {select} FROM {table} t "
-                    "WHERE t.layer_id = %s AND t.source_id = ANY(%s)", [*params, layer_id, ids])
-        stored = {r[0]: r[1:] for r in cur.fetchall()}
+        cur.execute(f"SELECT t.id, t.source_id, {select} FROM {table} t WHERE t.layer_id = %s "
+                    "AND (t.source_id = ANY(%s) OR t.id = ANY(%s))",
+                    [*params, layer_id, ids, pks])
+        found_rows = cur.fetchall()
+    by_source = {r[1]: r[2:] for r in found_rows}
+    by_key = {r[0]: r[2:] for r in found_rows}
     kept = 0
     for k, key in enumerate(keys):
         values = columns[key]
         for i in candidates[key]:
-            before = stored.get(rows.source_ids[i], (None,) * len(keys))[k]
+            stored = (by_source.get(rows.source_ids[i]) if targets[i] is None
+                      else by_key.get(targets[i]))
+            before = (stored or (None,) * len(keys))[k]
             incoming = values[i]
             if (isinstance(before, str) and before.strip() != incoming.strip()
                     and _cut(before, limit, encoding) == incoming.strip()):

@@ -100,6 +100,11 @@ class Staging:
         self.columns: list[tuple[str, str, np.ndarray]] = []  # (name, type, values)
         self._add("rn", "integer", rows.rows)
         self._add("source_id", "text", rows.source_ids)
+        # Rows matched by public id: the feature's key (see the writer's docstring).
+        self.by_key = rows.targets is not None and any(
+            t is not None for t in rows.targets.tolist())
+        if self.by_key:
+            self._add("fid", "bigint", rows.targets)
         geom_cols = geometry_columns(model)
         if model is Attraction:
             polygon = shapely.get_type_id(rows.geoms) == shapely.GeometryType.MULTIPOLYGON
