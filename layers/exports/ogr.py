@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import tempfile
+import warnings
 import zipfile
 from pathlib import Path
 
@@ -74,11 +75,16 @@ def _write_ogr(path: Path, layer: str, part: Rows, geoms: np.ndarray, driver: st
         names = [field_names[n] for n in names]
     import pyogrio.raw  # its own GDAL, some 30 MB: loaded by the exports that write with it
 
-    pyogrio.raw.write(path, shapely.to_wkb(geoms), arrays, fields=names, layer=layer,
-                      driver=driver, geometry_type=_geometry_type(part.kind, geoms),
-                      crs="EPSG:4326",
-                      encoding="UTF-8" if driver == "ESRI Shapefile" else None, append=append,
-                      promote_to_multi=False)
+    with warnings.catch_warnings():
+        # GDAL warns when it cuts a text to a dBASE field's 254 bytes: the export counts
+        # the cuts itself and says so in FIELDS.txt (``_cut_texts``).
+        warnings.filterwarnings("ignore", message=r"Value .* has been truncated",
+                                category=RuntimeWarning)
+        pyogrio.raw.write(path, shapely.to_wkb(geoms), arrays, fields=names, layer=layer,
+                          driver=driver, geometry_type=_geometry_type(part.kind, geoms),
+                          crs="EPSG:4326",
+                          encoding="UTF-8" if driver == "ESRI Shapefile" else None,
+                          append=append, promote_to_multi=False)
 
 
 def _cut_texts(part: Rows, keep: np.ndarray) -> dict[str, int]:
