@@ -75,7 +75,8 @@ class AtlasMap(folium.Map):
                 map.atlasWords = words;
             })({{ this.get_name() }}, {{ this.words_json }});
             {%- if this.control_scale %}
-            L.control.scale().addTo({{ this.get_name() }});
+            {#- Metres and kilometres only: the partners' and their visitors' units. #}
+            L.control.scale({imperial: false}).addTo({{ this.get_name() }});
             {%- endif %}
         {% endmacro %}
     """)

@@ -100,3 +100,26 @@ def test_the_embed_is_usable_on_a_phone(new_page, live_server, region):
     assert page.locator(".folium-map").bounding_box()["height"] == PHONE["height"]
     assert page.locator("#atlas-layers-body").is_hidden()
     screenshot(page, "test-embed-phone")
+
+
+# True when a tap at the middle of the element reaches it (nothing lies over it).
+ON_TOP = """e => { const r = e.getBoundingClientRect();
+    const hit = document.elementFromPoint(r.x + r.width / 2, r.y + r.height / 2);
+    return e.contains(hit); }"""
+
+
+@pytest.mark.parametrize("lang", ["el", "bg"])
+def test_on_a_phone_the_credits_leave_the_legend_button_free(new_page, live_server, region,
+                                                             lang):
+    # In Greek the credits and the way to the full atlas take two lines across the map.
+    page = new_page(PHONE, is_mobile=True, has_touch=True)
+    page.goto(f"{live_server.url}/embed/?lang={lang}")
+    page.wait_for_selector(f"[data-ready=true] {MARKERS}", timeout=15_000)
+    toggle = page.locator(".atlas-legend .atlas-panel-toggle")
+    credits = page.locator(".leaflet-control-attribution").bounding_box()
+    button = toggle.bounding_box()
+    assert button["y"] + button["height"] <= credits["y"], (button, credits)
+    assert toggle.evaluate(ON_TOP)
+    toggle.tap()
+    assert page.locator(".atlas-legend .atlas-panel-body").is_visible()
+    screenshot(page, f"test-embed-phone-legend-{lang}")

@@ -52,6 +52,9 @@ def _assert_controls_speak(page, lang: str) -> None:
     assert "contributors" not in text
     assert attribution.locator("a[href='https://leafletjs.com']").get_attribute("title") == \
         words["leaflet"]
+    # A scale, where a map has one, in metric units only.
+    for line in page.locator(".leaflet-control-scale-line").all_inner_texts():
+        assert line.split()[-1] in ("m", "km"), line
 
 
 @pytest.mark.parametrize("lang", ["bg", "el", "fr"])

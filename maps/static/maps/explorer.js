@@ -932,13 +932,28 @@
                          form.querySelector(".atlas-search-go").getBoundingClientRect().bottom);
       corner.style.top = Math.ceil(row - frame.top) + "px";
       var legendButton = legend.getContainer().querySelector(".atlas-panel-toggle");
-      var floor = frame.bottom - legendButton.offsetHeight - 3 * margin;
+      var floor = legendButton.getBoundingClientRect().top - 2 * margin;
       var top = panel.querySelector(".atlas-panel-toggle").getBoundingClientRect().bottom;
       body.style.maxHeight = Math.max(120, Math.min(0.6 * global.innerHeight, floor - top))
         + "px";
     }
-    layersClearOfSearch();
-    map.on("resize", layersClearOfSearch);
+    // On a narrow map the credits (OpenStreetMap's, and in an embed the way to the full
+    // atlas) wrap across the whole width, over the folded legend: the bottom-left corner
+    // then stands on them.
+    function legendClearOfCredits() {
+      var corner = legend.getContainer().parentNode;
+      corner.style.bottom = "";
+      var credits = map.attributionControl && map.attributionControl.getContainer();
+      if (!credits) return;
+      var c = credits.getBoundingClientRect(), l = corner.getBoundingClientRect();
+      if (c.left < l.right && c.top < l.bottom) {
+        corner.style.bottom = Math.ceil(container.getBoundingClientRect().bottom - c.top)
+          + "px";
+      }
+    }
+    function clearOfEachOther() { legendClearOfCredits(); layersClearOfSearch(); }
+    clearOfEachOther();
+    map.on("resize", clearOfEachOther);
 
     // --- start ---
 
