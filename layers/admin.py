@@ -106,6 +106,16 @@ class LayerAdmin(PartnerScopedAdmin):
     search_fields = ("slug", "title_bg", "title_el", "title_fr", "title_en")
     prepopulated_fields = {"slug": ("title_en",)}
 
+    def get_readonly_fields(self, request, obj=None):
+        fields = super().get_readonly_fields(request, obj)
+        # A sub-area layer is reference data because it holds sub-areas
+        # (coverage.models.AreaLayer): it stops being so when that role is removed there.
+        # Unticked here, its polygons would count as attractions while still analysed as
+        # sub-areas.
+        if obj is not None and hasattr(obj, "area_role"):
+            return (*fields, "reference")
+        return fields
+
 
 class FeatureAdmin(PartnerScopedAdmin):
     partner_path = "layer__partner"
@@ -138,7 +148,7 @@ class TrailAdmin(FeatureAdmin):
         return f"{obj.length_m / 1000:.1f}" if obj.length_m is not None else "–"
 
     def get_form(self, request, obj=None, change=False, **kwargs):
-        form = super().get_form(request, obj, change, **kwargs)
+        form = super().get_form(request, obj, change=change, **kwargs)
         form.clean_geom = _keep_elevation_when_unchanged
         return form
 

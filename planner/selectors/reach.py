@@ -50,8 +50,6 @@ DISC_FACTOR = 1 / math.cos(math.pi / (4 * QUAD_SEGS))
 ROUTE_QUAD_SEGS = 32
 """Segments per quarter circle of a route band's rounded bends and ends."""
 SLIVER_SHARE = 0.02
-SEAM_M = 0.001
-"""How far (m) the pieces of the gaps are grown to be merged, and shrunk back."""
 
 
 def route_band_m(radius_m: float) -> float:
@@ -140,15 +138,14 @@ KEPT_BEYOND = f"""
           ON c.cell && t.g AND ST_Intersects(c.cell, t.g)
     ),
     beyond AS MATERIALIZED (
-        -- In an open cell, what its own site does not reach, no site reaches: each
-        -- cell less one disc, then the pieces merged. Two pieces meet along their cells'
-        -- common edge, but each ends it where its own disc cuts it, a point on the edge
-        -- only to the last bit: an overlay union leaves them apart. Buffered together by
-        -- a millimetre they merge, faster than by an overlay union; a second buffer takes
-        -- the millimetre back.
-        SELECT o.partner_id, ST_Buffer(ST_Buffer(ST_Collect(ST_Difference(
-                   o.cell, ST_Translate(disc.g, ST_X(o.site), ST_Y(o.site)))),
-                   {SEAM_M}, 'join=mitre'), -{SEAM_M}, 'join=mitre') AS g
+        -- In an open cell, what its own site does not reach, no site reaches; what
+        -- another open site reaches is reached. The open cells less their sites' discs:
+        -- cells share their edges exactly, and a zero buffer merges them faster than an
+        -- overlay union. (Each cell less its own disc, the pieces merged, was as fast at
+        -- R = 5 km, and 17 times slower at 0.3 km, where thousands of cells are open.)
+        SELECT o.partner_id,
+               ST_Difference(ST_Buffer(ST_Collect(o.cell), 0), ST_Union(
+                   ST_Translate(disc.g, ST_X(o.site), ST_Y(o.site)))) AS g
         FROM open_cell o CROSS JOIN {DISC}
         GROUP BY o.partner_id
     )"""
@@ -274,10 +271,14 @@ def coverage_gaps(query: CoverageQuery, lang: str, *, geometry: bool = False,
     )
     SELECT 'gap', g.partner, g.rank, g.area / 1e6,
            ST_AsGeoJSON(ST_Transform(ST_PointOnSurface(g.g), {WGS84}), 6)::json,
-           COALESCE((SELECT json_agg(json_build_object('key', s.key, 'name', s.name)
-                                     ORDER BY s.name, s.key)
+           -- A sub-area the gap overlaps, not one it only touches along a border; one
+           -- without a name is named by its key, as in the sub-areas' table.
+           COALESCE((SELECT json_agg(json_build_object('key', s.key,
+                                                       'name', COALESCE(s.name, s.key))
+                                     ORDER BY COALESCE(s.name, s.key), s.key)
                      FROM area_laea s WHERE s.level = 'sub_area'
-                     AND s.partner_id = g.partner_id AND ST_Intersects(s.g_laea, g.g)),
+                     AND s.partner_id = g.partner_id AND s.g_laea && g.g
+                     AND ST_Relate(s.g_laea, g.g, 'T********')),
                     '[]'), {shape}
     FROM gap g
     UNION ALL

@@ -50,7 +50,7 @@ def area_cte(query: CoverageQuery, lang: str, params: list, *, lonlat: bool = Tr
     """SQL: ``area_laea`` (level, key, partner_id, partner, name, g in lon/lat, g_laea).
 
     The partners' territories, and the sub-areas of those with a sub-area layer
-    (``coverage.models``) clipped to the territory. Without ``lonlat`` a sub-area's ``g``
+    (``coverage.models``) that lie in the territory, clipped to it. Without ``lonlat`` a sub-area's ``g``
     is NULL: the gaps are drawn in EPSG:3035 only, and clipping is dear. Without
     ``clip`` its ``g_laea`` is the whole polygon, for what lies inside the territory
     anyway (the gaps): it meets that as the clipped one would.
@@ -81,6 +81,10 @@ def area_cte(query: CoverageQuery, lang: str, params: list, *, lonlat: bool = Tr
         JOIN layers_attraction a ON a.layer_id = l.id
         WHERE a.footprint IS NOT NULL AND a.retired_at IS NULL
           AND a.footprint && p.boundary AND {partners_again}
+          -- The partner's own: a national file of municipalities holds its neighbours too,
+          -- and a generalised border cuts slivers off them. A sub-area is the partner's
+          -- when a point inside it lies in the territory.
+          AND ST_Intersects(ST_PointOnSurface(a.footprint), p.boundary)
     ),
     area_laea AS MATERIALIZED (
         SELECT * FROM area WHERE NOT ST_IsEmpty(g_laea){" AND NOT ST_IsEmpty(g)" if lonlat else ""}

@@ -136,3 +136,15 @@ def test_a_lone_site_covers_its_disc_and_sites_in_one_place_share_a_cell(db):
     place(layer, "Museum shop", (6, 8))
     assert_gaps_match(coverage_gaps(query, "en"), reference, R_KM, "oneland")
     assert site_diagram_update().sites == 1
+
+
+@pytest.mark.parametrize("radius_km", [0.3, 1.0])
+def test_a_small_reach_finds_the_same_gaps_by_both_diagrams(world, radius_km):
+    # Below the sites' spacing nearly every cell is open: the kept path must not fall
+    # behind the drawn one there (it did, merging thousands of holed pieces).
+    query = CoverageQuery(radius_km=radius_km)
+    kept = coverage_gaps(query, "en", kept=True)
+    drawn = coverage_gaps(query, "en", kept=False)
+    assert kept.gap_km2["testland"] == pytest.approx(drawn.gap_km2["testland"], abs=1e-3)
+    assert len(kept.gaps) == len(drawn.gaps) == 1  # the territory with holes
+    assert_gaps_match(kept, world.reference(radius_km), radius_km)
