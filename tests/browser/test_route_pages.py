@@ -268,3 +268,20 @@ def test_the_profile_labels_are_readable_on_a_phone_and_a_desktop(new_page, live
     page.wait_for_function("""() => { const s = document.querySelector('#route-profile-chart svg');
         return Math.abs(s.viewBox.baseVal.width - s.getBoundingClientRect().width) < 1; }""")
     _assert_profile_readable(page, (lang, "desktop narrowed to 390", SLUG))
+
+
+def test_the_profile_readout_leaves_the_line_in_view_on_a_phone(new_page, live_server, demo):
+    page = new_page(PHONE, is_mobile=True, has_touch=True)
+    page.goto(f"{live_server.url}/routes/{SLUG}/?lang=el")
+    page.wait_for_selector("#route-profile-chart svg path.profile-line")
+    length = page.evaluate("fetch('/api/routes/" + SLUG + "/profile/').then(r => r.json())"
+                           ".then(p => p.points[p.points.length - 1][0])")
+    line = page.locator("#route-profile-chart path.profile-line").bounding_box()
+    for share in (0.05, 0.5, 0.95):
+        _hover_profile_at(page, length * share)
+        cursor = page.locator("#route-profile-chart line.profile-cursor").bounding_box()
+        readout = page.locator(".readout").bounding_box()
+        assert readout["width"] > 0
+        # Above the plot: neither the line nor the cursor under it.
+        assert readout["y"] + readout["height"] <= min(line["y"], cursor["y"]), (
+            share, readout, line, cursor)

@@ -141,7 +141,9 @@
     // one pixel, drawn again when the box changes width): a fixed viewBox stretched to
     // the box squeezed the text to half its width on a phone and widened it on a desktop.
     // Its labels' size is the stylesheet's (routes.css), the same at any width.
-    var W, H, left, right, top = 10, bottom = 26, chart, cursor;
+    // The top strip is the readout's (routes.css): over the plot, on a phone it hid the
+    // line where the finger was.
+    var W, H, left, right, top = 30, bottom = 26, chart, cursor;
     function x(d) { return left + (W - left - right) * d / maxD; }
     function y(z) { return top + (H - top - bottom) * (1 - (z - zmin) / (zmax - zmin)); }
     function label(text, at, baseline, anchor) {
