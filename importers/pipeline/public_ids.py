@@ -42,6 +42,8 @@ from layers.vocabulary import PUBLIC_ID_COLUMN
 
 UUID_RE = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$", re.I)
 SOURCE_ID_COLUMN = "source_id"  # what every export names the source id
+REGIONAL_COLUMNS = ("partner", "layer", "kind")
+"""The columns the regional layer's export adds (layers.exports.rows)."""
 
 
 def _public_id(value) -> str | None:
@@ -82,6 +84,11 @@ def recognise(source: SourceData, *, id_field: str | None) -> str | None:
         return None
     source.public_ids = ids
     del source.columns[column]
+    # The regional layer's export also says whose each feature was and of which kind:
+    # imported into one layer, those are the layer's own, not attributes of its features.
+    if {"partner", "layer"} <= set(source.columns):
+        for name in REGIONAL_COLUMNS:
+            source.columns.pop(name, None)
     return column
 
 

@@ -455,3 +455,20 @@ def _edit_gpx(path: Path, uid: str, name: str) -> None:
 
 
 EDITORS = {"geojson": _edit_geojson, "shp": _edit_shp, "kml": _edit_kml, "gpx": _edit_gpx}
+
+
+@pytest.mark.parametrize("fmt", ["geojson", "shp", "kml"])
+def test_the_regional_exports_partner_layer_and_kind_are_not_attributes(
+        client, sz, tmp_path, fmt):
+    response = client.get("/api/regional-layer/export/", {"format": fmt, "kind": "attraction"})
+    assert response.status_code == 200
+    path = tmp_path / f"regional.{ {'shp': 'zip'}.get(fmt, fmt) }"
+    path.write_bytes(response.content)
+    result = _import(path, sz, "sz-regional-copy")
+    assert result.counts["created"] == 3
+    copies = Attraction.objects.filter(layer__slug="sz-regional-copy")
+    assert {c.category for c in copies} == {"archaeological_site", "museum", "park"}
+    for copy in copies:
+        assert not {"partner", "layer", "kind", "id"} & set(copy.properties), copy.properties
+    forum = copies.get(source_id="forum")
+    assert forum.properties == {"VISITORS": 1200, "ОТВОРЕНО": "да"}
