@@ -50,8 +50,8 @@ def area_cte(query: CoverageQuery, lang: str, params: list, *, lonlat: bool = Tr
     """SQL: ``area_laea`` (level, key, partner_id, partner, name, g in lon/lat, g_laea).
 
     The partners' territories, and the sub-areas of those with a sub-area layer
-    (``coverage.models``) that lie in the territory, clipped to it. Without ``lonlat`` a sub-area's ``g``
-    is NULL: the gaps are drawn in EPSG:3035 only, and clipping is dear. Without
+    (``coverage.models``) that lie in the territory, clipped to it. Without ``lonlat`` a
+    sub-area's ``g`` is NULL: the gaps are drawn in EPSG:3035 only, and clipping is dear. Without
     ``clip`` its ``g_laea`` is the whole polygon, for what lies inside the territory
     anyway (the gaps): it meets that as the clipped one would.
     """
