@@ -22,7 +22,7 @@ from django.db import connection, transaction
 
 from geo.crs import LAEA_EUROPE, WGS84
 from planner.params import CoverageQuery
-from planner.selectors.sql import attraction_filter, trail_filter
+from planner.selectors.sql import attraction_filter, trail_filter, trailheads
 
 DRAWN_FROM = ("layers_attraction", "layers_trail", "layers_layer")
 """The tables whose writes change the sites (their places, their layers' visibility)."""
@@ -78,9 +78,7 @@ def _draw(cursor) -> int:
         WITH site AS MATERIALIZED (
             SELECT x.location AS p FROM layers_attraction x WHERE {where_attraction}
             UNION ALL
-            SELECT ST_Force2D(e.p) FROM layers_trail tr
-            CROSS JOIN LATERAL (VALUES (ST_StartPoint(ST_GeometryN(tr.geom, 1))),
-                (ST_EndPoint(ST_GeometryN(tr.geom, ST_NumGeometries(tr.geom))))) AS e(p)
+            SELECT ST_Force2D(e.p) FROM layers_trail tr {trailheads("tr")}
             WHERE {trail_filter("tr")}
         ),
         box AS (

@@ -40,6 +40,7 @@ from planner.selectors.sql import (
     lonlat,
     named,
     trail_filter,
+    trailheads,
 )
 from routes.vocabulary import RouteStatus
 
@@ -81,15 +82,12 @@ def _sites_cte(query: CoverageQuery, params: list) -> str:
             FROM territory t JOIN layers_attraction x ON x.location && t.reach
             WHERE {attraction_filter("x", query, params)}""")
     if "trails" in query.kinds:
-        # A trailhead is where a trail starts or ends: the first point of its first part
-        # and the last point of its last part.
         parts.append(f"""
             SELECT ST_Force2D(e.p) AS p FROM (
                 SELECT DISTINCT ON (tr.id) tr.geom
                 FROM territory t JOIN layers_trail tr ON tr.geom && t.reach
                 WHERE {trail_filter("tr")}) tr
-            CROSS JOIN LATERAL (VALUES (ST_StartPoint(ST_GeometryN(tr.geom, 1))),
-                (ST_EndPoint(ST_GeometryN(tr.geom, ST_NumGeometries(tr.geom))))) AS e(p)""")
+            {trailheads("tr")}""")
     if not parts:
         return "site AS (SELECT NULL::geometry AS g)"
     return f"""

@@ -38,6 +38,15 @@ def trail_filter(alias: str) -> str:
     return f"{alias}.retired_at IS NULL AND {alias}.layer_id = ANY({public_layers()})"
 
 
+def trailheads(alias: str) -> str:
+    """SQL: ``CROSS JOIN LATERAL`` rows ``e(p)``, the trailheads of trail ``alias``: where
+    it starts or ends, the first point of its first part and the last point of its last
+    part (with their Z, if any)."""
+    return f"""CROSS JOIN LATERAL (VALUES (ST_StartPoint(ST_GeometryN({alias}.geom, 1))),
+                (ST_EndPoint(ST_GeometryN({alias}.geom, ST_NumGeometries({alias}.geom)))))
+                AS e(p)"""
+
+
 def partners_filter(query: CoverageQuery, params: list, alias: str = "p") -> str:
     if not query.partners:
         return "TRUE"
