@@ -12,7 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.factories import make_partner
+from layers.vocabulary import LayerKind
+from tests.factories import make_attraction, make_layer, make_partner, make_trail
 
 # Rough rectangles around the four territories: enough for "inside the partner".
 TERRITORIES = {
@@ -42,3 +43,26 @@ def copy_shared(shared_data, tmp_path):
         return target_dir / source.name
 
     return copy
+
+
+@pytest.fixture
+def sz(partners):
+    """Stara Zagora's attractions (one drawn on the platform: no source id) and trails, to
+    export and import back (test_public_ids*.py)."""
+    sz = partners["stara-zagora"]
+    poi = make_layer(sz)
+    make_attraction(poi, 25.6264, 42.4271, source_id="forum", name_bg="Античен форум",
+                    name_en="Antique Forum", category="archaeological_site",
+                    website="https://www.starazagora.bg",
+                    properties={"VISITORS": 1200, "ОТВОРЕНО": "да"})
+    make_attraction(poi, 25.6109, 42.4246, source_id="neolithic", name_bg="Неолитни жилища",
+                    name_en="", category="museum", fee=True)
+    make_attraction(poi, 25.6182, 42.4339, name_bg="Аязмото", name_en="Ayazmoto park",
+                    category="park", description_bg="Парк, нанесен на платформата.")
+    trails = make_layer(sz, kind=LayerKind.TRAILS)
+    make_trail(trails, [(25.60, 42.43, 200.0), (25.62, 42.45, 260.0), (25.63, 42.46, 300.0)],
+               source_id="ayazmo", name_bg="Към Аязмото", activity="walking",
+               difficulty="easy")
+    make_trail(trails, [(25.64, 42.41, 210.0), (25.66, 42.40, 240.0)], name_bg="Към езерото",
+               activity="hiking")
+    return sz
