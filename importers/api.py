@@ -7,7 +7,6 @@ reads a run's report; POST /api/imports/{id}/undo/ undoes the layer's latest run
 
 from __future__ import annotations
 
-from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from rest_framework import status
 from rest_framework.exceptions import NotFound
@@ -21,6 +20,7 @@ from importers.exceptions import Refused, RowErrors
 from importers.forms import UploadForm
 from importers.models import ImportRun
 from importers.pipeline import ImportResult, run_import, undo_last_import
+from importers.selectors import runs_of
 from layers.admin import editable_partners
 
 
@@ -90,9 +90,9 @@ class ImportCreate(APIView):
 
 
 def _run_for(request, pk: int) -> ImportRun:
-    run = get_object_or_404(ImportRun, pk=pk)
-    if not request.user.is_superuser and not editable_partners(request.user).filter(
-            layers__slug=run.layer_slug).exists():
+    # Another partner's run is a 404, as a missing one: a refusal would confirm it exists.
+    run = runs_of(request.user).filter(pk=pk).first()
+    if run is None:
         raise NotFound
     return run
 

@@ -6,7 +6,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from importers.messages import severity_label, shown
-from layers.models import Layer
+from layers.models import Layer, Partner
 
 
 class ImportRun(models.Model):
@@ -17,6 +17,10 @@ class ImportRun(models.Model):
 
     layer = models.ForeignKey(Layer, null=True, blank=True, on_delete=models.SET_NULL,
                               related_name="import_runs")
+    # The run's owner, by id: who may read and undo it. Never the layer's slug, which
+    # another partner can take once the layer is renamed.
+    partner = models.ForeignKey(Partner, null=True, blank=True, on_delete=models.SET_NULL,
+                                related_name="import_runs")
     layer_slug = models.SlugField(help_text=_("Kept when a failed import created no layer."))
     user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
                              on_delete=models.SET_NULL)

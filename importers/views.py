@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import json
 from pathlib import Path
 
@@ -9,7 +10,7 @@ import shapely
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
@@ -20,6 +21,7 @@ from importers.exceptions import Refused, RowErrors
 from importers.forms import UploadForm
 from importers.models import ImportRun
 from importers.pipeline import ImportResult, run_import, undo_last_import
+from importers.selectors import runs_of
 from layers.admin import editable_partners
 from layers.models import Layer, Partner
 from layers.vocabulary import LayerKind
@@ -36,7 +38,8 @@ def _preview_features(result: ImportResult) -> dict:
         values = rows.values(i)
         label = next((values[f"name_{c}"] for c in ("bg", "el", "fr", "en")
                       if values.get(f"name_{c}")), f"#{rows.rows[i]}")
-        features.append({"type": "Feature", "properties": {"label": label},
+        # folium's tooltip puts the value in as HTML: the file's names go in escaped.
+        features.append({"type": "Feature", "properties": {"label": html.escape(label)},
                          "geometry": json.loads(shapely.to_geojson(shapely.force_2d(
                              rows.geoms[i])))})
     return {"type": "FeatureCollection", "features": features}
@@ -136,10 +139,7 @@ def _preview_columns(result: ImportResult) -> list[str]:
 
 @login_required
 def report(request: HttpRequest, pk: int) -> HttpResponse:
-    run = get_object_or_404(ImportRun, pk=pk)
-    if not request.user.is_superuser and not editable_partners(request.user).filter(
-            layers__slug=run.layer_slug).exists():
-        raise PermissionDenied
+    run = get_object_or_404(runs_of(request.user), pk=pk)
     latest = (run.layer.import_runs.filter(status=ImportRun.Status.SUCCEEDED).first()
               if run.layer else None)
     return render(request, "importers/report.html",
@@ -150,9 +150,9 @@ def report(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def undo(request: HttpRequest, pk: int) -> HttpResponse:
-    run = get_object_or_404(ImportRun, pk=pk, status=ImportRun.Status.SUCCEEDED)
+    run = get_object_or_404(runs_of(request.user), pk=pk, status=ImportRun.Status.SUCCEEDED)
     if run.layer is None or not editable_partners(request.user).filter(
             pk=run.layer.partner_id).exists():
-        raise PermissionDenied
+        raise Http404
     undone = undo_last_import(layer=run.layer)
     return redirect("importers:report", pk=undone.pk)

@@ -62,7 +62,8 @@ def run_import(request: ImportRequest, progress: Progress | None = None) -> Impo
     t0 = time.perf_counter()
     file_name = request.file_name or request.path.name
     run_info: dict[str, Any] = {
-        "layer_slug": request.layer_slug, "user": request.user, "started_at": started,
+        "partner": request.partner, "layer_slug": request.layer_slug, "user": request.user,
+        "started_at": started,
         "file_name": file_name, "sha256": sha256(request.path),
         "file_size": request.path.stat().st_size,
         "options": {"kind": request.kind, "encoding": request.encoding,
@@ -84,7 +85,8 @@ def run_import(request: ImportRequest, progress: Progress | None = None) -> Impo
                 messages={"error": exc.message.as_json()},
                 duration_s=time.perf_counter() - t0,
                 issues=[i.as_dict() for i in getattr(exc, "issues", [])],
-                layer=Layer.objects.filter(slug=request.layer_slug).first())
+                layer=Layer.objects.filter(slug=request.layer_slug,
+                                           partner=request.partner).first())
         raise
 
 

@@ -1,0 +1,18 @@
+"""Reads of import runs, scoped to who asks."""
+
+from __future__ import annotations
+
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.db.models import QuerySet
+
+from importers.models import ImportRun
+from layers.admin import editable_partners
+
+
+def runs_of(user: AbstractBaseUser | AnonymousUser) -> QuerySet[ImportRun]:
+    """The runs ``user`` may read and undo: those of the partners they edit, by the run's
+    own partner id (a layer's slug can be taken by another partner after a rename)."""
+    runs = ImportRun.objects.select_related("layer", "partner")
+    if user.is_superuser:
+        return runs
+    return runs.filter(partner__in=editable_partners(user))
