@@ -10,6 +10,7 @@ import sys
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONCE, NONE, SELF
 from django.utils.translation import gettext_lazy as _
 
 from geo import pgcluster
@@ -49,6 +50,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -74,6 +76,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "csp.context_processors.nonce",
             ],
         },
     },
@@ -180,6 +183,26 @@ REST_FRAMEWORK = {
     ],
 }
 LOGIN_URL = "/admin/login/"
+
+# Partners' data reaches every page (names, descriptions): were a text ever taken for
+# markup, no script in it may run. Scripts come from the platform's own files, and the
+# pages' inline starts carry the request's nonce. Styles stay inline-able: Leaflet and
+# folium write style attributes and blocks, and a style cannot run a script.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF, NONCE],
+        "style-src": [SELF, "'unsafe-inline'"],
+        # The basemap's tiles are the only outside resource (DESIGN.md).
+        "img-src": [SELF, "data:", "blob:", "https://tile.openstreetmap.org"],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+    },
+}
+# The CSRF token reaches scripts through the page's form field, never the cookie.
+CSRF_COOKIE_HTTPONLY = True
 SPECTACULAR_SETTINGS = {
     "TITLE": "Regional Tourism Atlas API",
     "DESCRIPTION": "Attractions, trails and layers of Stara Zagora, Sliven, Larissa and the "

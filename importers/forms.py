@@ -32,7 +32,8 @@ class UploadForm(forms.Form):
         label=_("File"),
         help_text=_("A zipped or loose shapefile (.zip, .shp), GPX, GeoJSON, KML or KMZ."))
     partner = forms.ModelChoiceField(queryset=Partner.objects.none(), label=_("Partner"))
-    layer = forms.SlugField(label=_("Layer"),
+    # The page lists the partner's layers in <datalist id="layers">.
+    layer = forms.SlugField(label=_("Layer"), widget=forms.TextInput(attrs={"list": "layers"}),
                             help_text=_("An existing layer's slug, or a new one to create."))
     kind = forms.ChoiceField(choices=LayerKind.choices, label=_("Kind of features"))
     encoding = forms.CharField(required=False, label=_("Text encoding"),

@@ -21,12 +21,15 @@ from layers.vocabulary import LayerKind
 
 
 class AtlasMapWidget(OSMWidget):
-    """Django's OpenLayers widget with OpenLayers served by the platform (npm), not a CDN."""
+    """Django's OpenLayers widget with OpenLayers served by the platform (npm), not a CDN,
+    started by a file of the platform's rather than an inline script (CSP)."""
+
+    template_name = "gis/atlas-map-widget.html"
 
     class Media:
         extend = False
         css = {"all": ("vendor/ol/ol.css", "gis/css/ol3.css")}
-        js = ("vendor/ol/dist/ol.js", "gis/js/OLMapWidget.js")
+        js = ("vendor/ol/dist/ol.js", "gis/js/OLMapWidget.js", "gis/atlas-map-widget.js")
 
 
 def editable_partners(user) -> QuerySet[Partner]:

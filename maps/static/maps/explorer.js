@@ -749,7 +749,7 @@
                              interactive: false }),
         L.circleMarker(e.latlng, { radius: 7, color: "#fff", weight: 3, fillColor: "#1a5276",
                                    fillOpacity: 1, className: "atlas-here" })
-          .bindTooltip(ui.youAreHere)
+          .bindTooltip(el("span", {}, ui.youAreHere))
       ]).addTo(map);
     });
     map.on("locationerror", function () {

@@ -184,7 +184,7 @@
           btn.addEventListener("click", function () { add(f); });
           box.appendChild(btn);
           lyr.bindPopup(box);
-          lyr.bindTooltip(f.properties.name);
+          lyr.bindTooltip(el("span", {}, f.properties.name));
         }
       }).addTo(map);
       if (layer.getBounds().isValid()) map.fitBounds(layer.getBounds(), { padding: [20, 20] });

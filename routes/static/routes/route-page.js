@@ -17,6 +17,13 @@
     });
   }
 
+  // Names are partners' data: Leaflet reads a string as HTML, so they go in as text nodes.
+  function text(s) {
+    var span = document.createElement("span");
+    span.textContent = s;
+    return span;
+  }
+
   function stopIcon(n) {
     return L.divIcon({ className: "", html: '<span class="stop-number">' + n + "</span>",
       iconSize: [28, 28], iconAnchor: [14, 14] });
@@ -42,7 +49,7 @@
         link.href = "/routes/" + f.properties.slug + "/";
         link.textContent = f.properties.name;
         line.bindPopup(link);
-        line.bindTooltip(f.properties.name, { sticky: true });
+        line.bindTooltip(text(f.properties.name), { sticky: true });
         var card = document.querySelector('.route-card[data-slug="' + f.properties.slug + '"]');
         line.on("mouseover", function () { if (card) card.classList.add("hover"); });
         line.on("mouseout", function () { if (card) card.classList.remove("hover"); });
@@ -68,7 +75,7 @@
         var first = f.geometry.coordinates[0][0];
         var start = L.circleMarker([first[1], first[0]], { radius: 6, color: "#fff", weight: 2,
           fillColor: "#a93226", fillOpacity: 1, className: "atlas-route-start" })
-          .bindTooltip(f.properties.name).on("click", function () {
+          .bindTooltip(text(f.properties.name)).on("click", function () {
             window.location.href = link.href;
           });
         nameWhenDrawn(start, f.properties.name, "link");
@@ -98,7 +105,7 @@
         if (a.is_stop) return;
         var near = L.circleMarker([a.location[1], a.location[0]], { radius: 6, color: "#fff",
           weight: 2, fillColor: "#1f4e79", fillOpacity: 0.9, className: "atlas-along" })
-          .bindTooltip(a.name);
+          .bindTooltip(text(a.name));
         nameWhenDrawn(near, a.name, "img");
         near.addTo(along);
       });
