@@ -7,6 +7,7 @@ RUN apt-get update \
 
 WORKDIR /app
 COPY pyproject.toml README.md package.json package-lock.json ./
+COPY config config
 COPY geo geo
 COPY layers layers
 COPY importers importers
@@ -21,7 +22,10 @@ RUN pip install --no-cache-dir . && npm ci --no-audit --no-fund --loglevel=error
 
 ENV ATLAS_DEBUG=0 \
     ATLAS_ALLOWED_HOSTS=localhost,127.0.0.1
-RUN ATLAS_SECRET_KEY=collectstatic-only python manage.py collectstatic --noinput -v0
+RUN ATLAS_SECRET_KEY="$(python -c 'import secrets; print(secrets.token_urlsafe(50))')" \
+    python manage.py collectstatic --noinput -v0
 
 EXPOSE 8000
-CMD ["sh", "-c", "python manage.py migrate --noinput && python manage.py load_demo && gunicorn geo.wsgi --bind 0.0.0.0:8000 --workers 3"]
+# The demo data is a one-off (`docker compose run web python manage.py load_demo`): loaded
+# at every start, it would overwrite the partners' edits.
+CMD ["sh", "-c", "python manage.py migrate --noinput && gunicorn config.wsgi --bind 0.0.0.0:8000 --workers 3"]

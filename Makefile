@@ -8,14 +8,14 @@ PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: demo test setup system-deps venv assets messages db db-start db-stop migrate demo-data serve lint bench clean
+.PHONY: demo test setup system-deps venv assets messages secret-key db db-start db-stop migrate demo-data serve lint bench clean
 
 demo: setup demo-data serve
 
 test: setup
 	$(PY) -m pytest $(PYTEST_ARGS)
 
-setup: system-deps venv assets messages db migrate
+setup: system-deps venv assets messages secret-key db migrate
 
 system-deps:
 	@scripts/system-deps.sh
@@ -37,6 +37,11 @@ MO_FILES := $(patsubst %.po,%.mo,$(wildcard locale/*/LC_MESSAGES/*.po))
 messages: $(MO_FILES)
 locale/%.mo: locale/%.po
 	msgfmt --check-format -o $@ $<
+
+# The checkout's own secret key (config/settings.py reads it unless ATLAS_SECRET_KEY is set).
+secret-key: var/secret-key
+var/secret-key:
+	mkdir -p var && umask 077 && $(PY) -c 'import secrets; print(secrets.token_urlsafe(50))' > $@
 
 # DATABASE_URL, when set, replaces the project-local cluster.
 db:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
 from pathlib import Path
@@ -26,9 +27,14 @@ def test_compose_config_is_valid():
     if compose is None:
         pytest.skip("neither `docker compose` nor `docker-compose` is installed "
                     "(make test installs Debian's docker-compose)")
+    env = {k: v for k, v in os.environ.items() if k != "ATLAS_SECRET_KEY"}
     result = subprocess.run([*compose, "config", "-q"], cwd=ROOT, capture_output=True,
-                            text=True)
+                            text=True, env={**env, "ATLAS_SECRET_KEY": "k" * 50})
     assert result.returncode == 0, result.stderr
+    # No key, no start: there is no default key to fall back on.
+    unset = subprocess.run([*compose, "config", "-q"], cwd=ROOT, capture_output=True,
+                           text=True, env=env)
+    assert unset.returncode != 0 and "ATLAS_SECRET_KEY" in unset.stderr
 
 
 def test_compose_runs_the_web_app_against_a_postgis_container():
@@ -40,6 +46,14 @@ def test_compose_runs_the_web_app_against_a_postgis_container():
     assert web["depends_on"]["db"]["condition"] == "service_healthy"
 
 
+def test_the_image_starts_without_reloading_the_demo():
+    """The demo is a one-off command: loaded at every start it overwrote partners' edits."""
+    start = next(line for line in (ROOT / "Dockerfile").read_text().splitlines()
+                 if line.startswith("CMD "))
+    assert "migrate" in start and "gunicorn config.wsgi" in start
+    assert "load_demo" not in start
+
+
 def test_the_image_holds_every_app_of_the_project():
     from django.conf import settings
 
@@ -48,5 +62,5 @@ def test_the_image_holds_every_app_of_the_project():
     # The project (settings, urls) and every app of it that lives in this repository.
     local = {name.split(".")[0] for name in [settings.ROOT_URLCONF, *settings.INSTALLED_APPS]
              if (ROOT / name.split(".")[0]).is_dir()}
-    assert local >= {"geo", "layers", "importers", "routes", "planner", "maps"}
+    assert local >= {"config", "layers", "importers", "routes", "planner", "maps"}
     assert local - copied == set()

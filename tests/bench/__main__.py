@@ -30,7 +30,7 @@ def _clear_leftovers() -> None:
 
 
 def main(argv: list[str]) -> int:
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "geo.settings")
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
     if "BENCH_DATABASE_URL" in os.environ:
         os.environ["DATABASE_URL"] = os.environ["BENCH_DATABASE_URL"]
     elif not os.environ.get("DATABASE_URL"):

@@ -95,7 +95,7 @@ def gunicorn(workers: int = 2, threads: int = 1):
     url = f"postgis://{db['USER']}@{db['HOST']}:{db['PORT']}/{db['NAME']}"
     port = _free_port()
     server = subprocess.Popen(
-        [str(Path(sys.executable).parent / "gunicorn"), "geo.wsgi", "--bind",
+        [str(Path(sys.executable).parent / "gunicorn"), "config.wsgi", "--bind",
          f"127.0.0.1:{port}", "--workers", str(workers), "--threads", str(threads),
          "--timeout", "300"],
         cwd=settings.BASE_DIR, env={**os.environ, "DATABASE_URL": url, "ATLAS_DEBUG": "0",

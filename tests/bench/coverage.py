@@ -30,16 +30,16 @@ from collections.abc import Callable
 
 from django.db import connection
 
+from fixtures.demo_layers import DEMO_DIR, load_demo
+from fixtures.demo_routes import load_demo_routes
 from geo.crs import LAEA_EUROPE, WGS84
 from layers import services
-from layers.demo import DEMO_DIR, load_demo
 from layers.models import Layer, Partner
 from layers.vocabulary import LayerKind, Visibility
 from planner.models import AreaLayer
 from planner.params import CoverageQuery
 from planner.selectors import analyse, coverage_gaps
 from planner.services import site_diagram_update
-from routes.demo import load_demo_routes
 
 N_ATTRACTIONS = 10_000
 N_TRAILS = 500

@@ -2,10 +2,12 @@
 
 Everything that differs between a laptop, CI and a server comes from the
 environment: ``DATABASE_URL`` (else the project-local PostGIS cluster),
-``ATLAS_SECRET_KEY``, ``ATLAS_DEBUG``, ``ATLAS_ALLOWED_HOSTS``.
+``ATLAS_SECRET_KEY`` (else the checkout's own key in ``var/secret-key``, which
+``make setup`` writes), ``ATLAS_DEBUG`` (off unless ``1``), ``ATLAS_ALLOWED_HOSTS``.
 """
 
 import os
+import secrets
 import sys
 from pathlib import Path
 
@@ -17,12 +19,21 @@ from geo import pgcluster
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
-DEBUG = os.environ.get("ATLAS_DEBUG", "1") == "1"
+DEBUG = os.environ.get("ATLAS_DEBUG", "0") == "1"
+# Keys that have been public (in this repository or its history) sign nothing.
+KNOWN_KEYS = {"dev-only-insecure-key", "change-me-in-production", "collectstatic-only"}
+KEY_FILE = BASE_DIR / "var" / "secret-key"
 SECRET_KEY = os.environ.get("ATLAS_SECRET_KEY") or (
-    "dev-only-insecure-key" if DEBUG else None
-)
-if not SECRET_KEY:
-    raise RuntimeError("Set ATLAS_SECRET_KEY when ATLAS_DEBUG=0")
+    KEY_FILE.read_text().strip() if KEY_FILE.is_file() else "")
+if DEBUG and not SECRET_KEY:
+    # A development process of a checkout without `make setup`: a key of its own,
+    # which signs nothing beyond the process (sessions end when it stops).
+    SECRET_KEY = secrets.token_urlsafe(50)
+if not SECRET_KEY or SECRET_KEY in KNOWN_KEYS or len(SECRET_KEY) < 32:
+    raise RuntimeError(
+        "No usable secret key: set ATLAS_SECRET_KEY to a random string of 32 characters or "
+        "more (python -c 'import secrets; print(secrets.token_urlsafe(50))'); a checkout's "
+        "`make setup` writes one to var/secret-key.")
 ALLOWED_HOSTS = os.environ.get("ATLAS_ALLOWED_HOSTS", "127.0.0.1,localhost").split(",")
 
 INSTALLED_APPS = [
@@ -46,6 +57,7 @@ INSTALLED_APPS = [
     "routes",
     "planner",  # label "coverage": the planners' coverage analysis
     "maps",
+    "fixtures",
 ]
 
 MIDDLEWARE = [
@@ -63,8 +75,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
 
-ROOT_URLCONF = "geo.urls"
-WSGI_APPLICATION = "geo.wsgi.application"
+ROOT_URLCONF = "config.urls"
+WSGI_APPLICATION = "config.wsgi.application"
 
 TEMPLATES = [
     {
@@ -124,7 +136,7 @@ LANGUAGES = [
 MODELTRANSLATION_DEFAULT_LANGUAGE = "en"
 MODELTRANSLATION_LANGUAGES = ("bg", "el", "fr", "en")
 # No language is required; a missing translation falls back to English, then
-# to the partners' own languages. layers.i18n holds the same chain for SQL.
+# to the partners' own languages. geo.i18n holds the same chain for SQL.
 MODELTRANSLATION_FALLBACK_LANGUAGES = {"default": ("en", "bg", "el", "fr")}
 MODELTRANSLATION_AUTO_POPULATE = False
 TIME_ZONE = "UTC"
@@ -149,6 +161,10 @@ STATICFILES_DIRS = [
     # Map icons (CC0) drawn for web cartography: one per attraction category.
     ("vendor/maki", NODE_MODULES / "@mapbox" / "maki" / "icons"),
 ]
+# The development server (`make demo`) serves the files where they lie; a deployment
+# serves those that collectstatic gathered (the Docker image's build).
+WHITENOISE_USE_FINDERS = sys.argv[1:2] == ["runserver"]
+WHITENOISE_AUTOREFRESH = WHITENOISE_USE_FINDERS
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
