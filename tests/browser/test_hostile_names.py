@@ -17,9 +17,9 @@ from django.contrib.auth.models import User
 from django.core.management import call_command
 from django.test import Client
 
-from layers.demo import DEMO_DIR, load_demo
+from fixtures.demo_layers import DEMO_DIR, load_demo
+from fixtures.demo_routes import load_demo_routes
 from layers.models import Attraction, Trail
-from routes.demo import load_demo_routes
 from routes.models import PilotRoute
 from tests.browser.conftest import BASEMAP_HOSTS
 from tests.browser.test_route_editor import click_attraction

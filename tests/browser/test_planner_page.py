@@ -48,7 +48,7 @@ def _cell(page, table: str, row: str, column: int = 1) -> str:
 def _percent(share: float) -> str:
     from django.utils import translation
 
-    from planner.templatetags.coverage_tags import percent
+    from maps.templatetags.planner_tags import percent
 
     with translation.override("en"):
         return percent(share)

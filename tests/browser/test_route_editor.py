@@ -7,10 +7,10 @@ import pytest
 from django.contrib.auth.models import User
 from django.test import Client
 
-from layers.demo import DEMO_DIR, load_demo
+from fixtures.demo_layers import DEMO_DIR, load_demo
+from fixtures.demo_routes import load_demo_routes
 from layers.models import Attraction, Partner
 from layers.services import partner_editors_group_ensure
-from routes.demo import load_demo_routes
 from routes.models import PilotRoute
 from tests.browser.conftest import BASEMAP_HOSTS
 

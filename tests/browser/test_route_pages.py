@@ -7,8 +7,8 @@ import re
 import pytest
 from lxml import etree
 
-from layers.demo import DEMO_DIR, load_demo
-from routes.demo import load_demo_routes
+from fixtures.demo_layers import DEMO_DIR, load_demo
+from fixtures.demo_routes import load_demo_routes
 from tests.browser.conftest import BASEMAP_HOSTS, DESKTOP, PHONE, screenshot
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]

@@ -9,10 +9,10 @@ import pytest
 import shapely
 from shapely.geometry import shape
 
-from layers.demo import DEMO_DIR, load_demo
+from fixtures.demo_layers import DEMO_DIR, load_demo
+from fixtures.demo_routes import load_demo_routes
 from planner.params import CoverageQuery
 from planner.selectors import analyse
-from routes.demo import load_demo_routes
 from tests.coverage.world import TERRITORY, lonlat
 
 pytestmark = pytest.mark.django_db

@@ -8,7 +8,7 @@ import pytest
 from django.db import connection
 from lxml import etree
 
-from layers.demo import DEMO_DIR, load_demo
+from fixtures.demo_layers import DEMO_DIR, load_demo
 from layers.models import Attraction, Partner, Trail
 
 pytestmark = pytest.mark.django_db

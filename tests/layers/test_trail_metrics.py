@@ -8,8 +8,8 @@ import pytest
 from django.contrib.gis.geos import LineString, MultiLineString
 from pyproj import Geod
 
+from fixtures.demo_layers import gpx_multilinestring
 from geo.crs import WGS84
-from layers.demo import gpx_multilinestring
 from layers.models import Trail
 from layers.vocabulary import LayerKind
 from tests.factories import make_layer, make_partner

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from layers.demo import DEMO_DIR, load_demo
-from routes.demo import load_demo_routes
+from fixtures.demo_layers import DEMO_DIR, load_demo
+from fixtures.demo_routes import load_demo_routes
 from routes.models import PilotRoute
 from routes.vocabulary import RouteStatus
 

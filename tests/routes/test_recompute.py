@@ -6,7 +6,7 @@ import pytest
 from django.contrib.gis.geos import LineString, MultiLineString
 
 from geo.crs import WGS84
-from importers.signals import layer_written
+from layers.signals import layer_written
 from routes.models import PilotRoute, RouteStop
 from routes.services import StopSpec, route_compose
 from tests.routes.conftest import line, make_route, polyline_length
