@@ -8,7 +8,7 @@ from django.conf import settings
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.utils import translation
 
-from layers.i18n import LANGUAGE_CODES
+from geo.i18n import LANGUAGE_CODES
 
 
 class LanguageFromQuery:

@@ -13,7 +13,7 @@ import re
 import unicodedata
 from typing import Any
 
-from layers.i18n import LANGUAGE_CODES
+from geo.i18n import LANGUAGE_CODES
 from layers.vocabulary import Activity, Category, Difficulty, LayerKind, Wheelchair
 
 

@@ -2,7 +2,7 @@
 
 All geometries are EPSG:4326 with GiST indexes. Text shown to people (names,
 titles, descriptions) is translated into bg/el/fr/en by modeltranslation, see
-``layers/translation.py``; ``layers/i18n.py`` gives the fallback chain.
+``layers/translation.py``; ``geo/i18n.py`` gives the fallback chain.
 """
 
 import uuid

@@ -11,8 +11,8 @@ from datetime import UTC, datetime, time
 from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.translation import get_language_from_request
 
+from geo.i18n import LANGUAGE_CODES
 from layers.exceptions import BadParameter
-from layers.i18n import LANGUAGE_CODES
 from layers.vocabulary import Activity, Category, Difficulty
 
 BBox = tuple[float, float, float, float]

@@ -1,12 +1,29 @@
-from django.urls import path
+"""Every page's URL: the map, layers and features, routes, the planner and imports."""
 
-from maps import views
+from django.urls import include, path
+
+from maps.pages import explorer, imports, planner, routes
+
+import_patterns = ([
+    path("", imports.upload, name="upload"),
+    path("preview/<str:token>/", imports.preview, name="preview"),
+    path("runs/<int:pk>/", imports.report, name="report"),
+    path("runs/<int:pk>/undo/", imports.undo, name="undo"),
+], "imports")
 
 urlpatterns = [
-    path("", views.explorer, name="explorer"),
-    path("embed/", views.embed, name="embed"),
-    path("layers/", views.layer_list, name="layer-list"),
-    path("layers/<slug:slug>/", views.layer_preview, name="layer-page"),
-    path("attractions/<uuid:uid>/", views.attraction_page, name="attraction-page"),
-    path("trails/<uuid:uid>/", views.trail_page, name="trail-page"),
+    path("", explorer.explorer, name="explorer"),
+    path("embed/", explorer.embed, name="embed"),
+    path("layers/", explorer.layer_list, name="layer-list"),
+    path("layers/<slug:slug>/", explorer.layer_preview, name="layer-page"),
+    path("attractions/<uuid:uid>/", explorer.attraction_page, name="attraction-page"),
+    path("trails/<uuid:uid>/", explorer.trail_page, name="trail-page"),
+    path("routes/", routes.route_list, name="route-list"),
+    path("routes/<slug:slug>/", routes.route_page, name="route-page"),
+    path("routes/<slug:slug>/edit/", routes.editor, name="route-editor"),
+    path("embed/routes/<slug:slug>/", routes.route_embed, name="route-embed"),
+    path("planner/", planner.planner, name="planner"),
+    path("planner/tables/", planner.planner_tables, name="planner-tables"),
+    path("planner/report/", planner.planner_report, name="planner-report"),
+    path("import/", include(import_patterns)),
 ]

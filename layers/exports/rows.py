@@ -9,7 +9,7 @@ import numpy as np
 import shapely
 from django.db import connection
 
-from layers.i18n import LANGUAGE_CODES
+from geo.i18n import LANGUAGE_CODES
 from layers.params import FeatureFilters
 from layers.selectors import KINDS, Kind, conditions
 from layers.vocabulary import PUBLIC_ID_COLUMN

@@ -8,7 +8,7 @@ from django.db import connection
 from psycopg.adapt import Loader
 
 from geo.crs import WGS84
-from layers.i18n import LANGUAGE_CODES
+from geo.i18n import LANGUAGE_CODES
 from layers.params import FeatureFilters
 from layers.selectors.kinds import KINDS, RFC7946, Kind, Output, conditions
 from layers.selectors.sql import json_object_text, translated

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from layers.i18n import LANGUAGE_CODES, fallback_chain
+from geo.i18n import LANGUAGE_CODES, fallback_chain
 
 COORD_DECIMALS = 6  # about 0.1 m: finer than any partner's source data
 METRES_PER_DEGREE = 111_320.0

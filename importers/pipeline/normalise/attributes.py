@@ -10,11 +10,11 @@ from typing import Any
 import numpy as np
 from django.utils.translation import gettext_noop as _
 
+from geo.i18n import LANGUAGE_CODES
 from importers import mapping as m
 from importers.formats.base import object_array
 from importers.messages import Message, word
 from importers.pipeline.normalise.rows import Issue, Rows
-from layers.i18n import LANGUAGE_CODES
 from layers.vocabulary import Activity, Category, LayerKind
 
 SHOWN_ROWS = 20  # rows named in one aggregated warning

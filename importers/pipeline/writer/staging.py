@@ -12,9 +12,9 @@ from django.db import connection
 from django.db.models import GeneratedField
 
 from geo.crs import WGS84
+from geo.i18n import LANGUAGE_CODES, fallback_chain
 from importers.formats.base import object_array
 from importers.pipeline.normalise import Rows
-from layers.i18n import LANGUAGE_CODES, fallback_chain
 from layers.models import Attraction
 from layers.search import SEARCH_COLUMNS, fold_rows
 

@@ -63,8 +63,8 @@ def upload(request: HttpRequest) -> HttpResponse:
         pending[token] = {"path": str(path), "partner": form.cleaned_data["partner"].pk,
                           "data": data}
         request.session[SESSION_KEY] = pending
-        return redirect("importers:preview", token=token)
-    return render(request, "importers/upload.html", {"form": form, "layers": layers})
+        return redirect("imports:preview", token=token)
+    return render(request, "imports/upload.html", {"form": form, "layers": layers})
 
 
 def _pending(request: HttpRequest, token: str) -> tuple[dict, Partner, dict]:
@@ -88,7 +88,7 @@ def preview(request: HttpRequest, token: str) -> HttpResponse:
         request.session[SESSION_KEY].pop(token, None)
         request.session.modified = True
         partners = editable_partners(request.user)
-        return render(request, "importers/upload.html", {
+        return render(request, "imports/upload.html", {
             "form": UploadForm(partners=partners),
             "layers": Layer.objects.filter(partner__in=partners).order_by("slug"),
             "error": _("This upload waited more than %(hours)s hours for a confirmation and "
@@ -99,19 +99,19 @@ def preview(request: HttpRequest, token: str) -> HttpResponse:
             services.upload_discard(token=token)
             request.session[SESSION_KEY].pop(token, None)
             request.session.modified = True
-            return redirect("importers:upload")
+            return redirect("imports:upload")
         req = services.import_request_build(path=path, partner=partner, data=data,
                                             user=request.user, dry_run=False)
         try:
             result = run_import(req)
         except (Refused, RowErrors) as exc:
-            return render(request, "importers/preview.html", {
+            return render(request, "imports/preview.html", {
                 "partner": partner, "data": data, "error": str(exc),
                 "issues": getattr(exc, "issues", []), "token": token})
         services.upload_discard(token=token)
         request.session[SESSION_KEY].pop(token, None)
         request.session.modified = True
-        return redirect("importers:report", pk=result.run.pk)
+        return redirect("imports:report", pk=result.run.pk)
     req = services.import_request_build(path=path, partner=partner, data=data,
                                         user=request.user, dry_run=True)
     context = {"partner": partner, "data": data, "token": token, "file_name": path.name}
@@ -119,13 +119,13 @@ def preview(request: HttpRequest, token: str) -> HttpResponse:
         result = run_import(req)
     except (Refused, RowErrors) as exc:
         context.update(error=str(exc), issues=getattr(exc, "issues", []))
-        return render(request, "importers/preview.html", context)
+        return render(request, "imports/preview.html", context)
     root = import_preview(features=_preview_features(result)).get_root()
     root.render()
     context.update(result=result, columns=_preview_columns(result),
                    map_head=root.header.render(), map_body=root.html.render(),
                    map_script=root.script.render())
-    return render(request, "importers/preview.html", context)
+    return render(request, "imports/preview.html", context)
 
 
 def _preview_columns(result: ImportResult) -> list[str]:
@@ -142,7 +142,7 @@ def report(request: HttpRequest, pk: int) -> HttpResponse:
     run = get_object_or_404(runs_of(request.user), pk=pk)
     latest = (run.layer.import_runs.filter(status=ImportRun.Status.SUCCEEDED).first()
               if run.layer else None)
-    return render(request, "importers/report.html",
+    return render(request, "imports/report.html",
                   {"run": run, "texts": run.translated(),
                    "can_undo": latest is not None and latest.pk == run.pk})
 
@@ -155,4 +155,4 @@ def undo(request: HttpRequest, pk: int) -> HttpResponse:
             pk=run.layer.partner_id).exists():
         raise Http404
     undone = undo_last_import(layer=run.layer)
-    return redirect("importers:report", pk=undone.pk)
+    return redirect("imports:report", pk=undone.pk)

@@ -12,14 +12,13 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
+from geo.i18n import fallback_chain, page_language
 from layers.exceptions import BadParameter
-from layers.i18n import fallback_chain
 from layers.models import Partner
-from layers.params import parse_lang
 from layers.vocabulary import OSM_TAG, Category
+from maps.pages.planner_map import map_parts, planner_map
 from planner import selectors
 from planner.api import GAPS_LISTED
-from planner.builders import map_parts, planner_map
 from planner.params import (
     DEFAULT_RADIUS_KM,
     KINDS,
@@ -35,13 +34,6 @@ def _category_groups() -> dict[str, str]:
     """The vocabulary's OSM keys as headings, in the active language."""
     return {"tourism": _("Places to visit"), "historic": _("Heritage"),
             "natural": _("Nature"), "leisure": _("Parks and gardens"), "craft": _("Crafts")}
-
-
-def _lang(request: HttpRequest) -> str:
-    try:
-        return parse_lang(request)
-    except BadParameter:
-        return "en"
 
 
 def _question(request: HttpRequest) -> tuple[CoverageQuery, str | None]:
@@ -132,7 +124,7 @@ def _tables_context(query: CoverageQuery, lang: str, measure: str) -> dict:
 
 
 def _page_context(request: HttpRequest, *, interactive: bool) -> dict:
-    lang = _lang(request)
+    lang = page_language()
     query, error = _question(request)
     measure = _measure(request)
     options = {
@@ -160,24 +152,24 @@ def _page_context(request: HttpRequest, *, interactive: bool) -> dict:
 @require_GET
 def planner(request: HttpRequest) -> HttpResponse:
     """The planner: parameters, the map, the statistics and the comparison."""
-    with translation.override(_lang(request)):
-        return render(request, "coverage/planner.html", _page_context(request,
+    with translation.override(page_language()):
+        return render(request, "planner/planner.html", _page_context(request,
                                                                       interactive=True))
 
 
 @require_GET
 def planner_tables(request: HttpRequest) -> HttpResponse:
     """The planner's tables alone: the page swaps them in when a parameter changes."""
-    lang = _lang(request)
+    lang = page_language()
     query, error = _question(request)
     with translation.override(lang):
-        return render(request, "coverage/_tables.html", {
+        return render(request, "planner/_tables.html", {
             **_tables_context(query, lang, _measure(request)), "error": error})
 
 
 @require_GET
 def planner_report(request: HttpRequest) -> HttpResponse:
     """The same analysis as a report to print (or save as PDF from the browser)."""
-    with translation.override(_lang(request)):
-        return render(request, "coverage/report.html", _page_context(request,
+    with translation.override(page_language()):
+        return render(request, "planner/report.html", _page_context(request,
                                                                      interactive=False))

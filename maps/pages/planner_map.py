@@ -1,7 +1,7 @@
 """The planner's folium map: the basemap and a script that draws the analysis.
 
 The choropleth, the reach and the gaps come from the coverage API whenever the
-planner changes a parameter (coverage/static/coverage/planner.js); the page
+planner changes a parameter (maps/static/planner/planner.js); the page
 embeds no data.
 """
 

@@ -8,15 +8,14 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils.dates import MONTHS
-from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.clickjacking import xframe_options_exempt
 from django.views.decorators.http import require_GET
 
+from geo.i18n import page_language
 from geo.units import duration_text
 from layers.admin import editable_partners
 from layers.exceptions import BadParameter
-from layers.i18n import LANGUAGE_CODES
 from layers.models import Partner
 from layers.vocabulary import Difficulty
 from maps.builders import REGION_CENTRE, add_basemap
@@ -32,7 +31,7 @@ def editor(request: HttpRequest, slug: str) -> HttpResponse:
     route = get_object_or_404(PilotRoute, slug=slug)
     if not route.partners.filter(pk__in=editable_partners(request.user)).exists():
         raise PermissionDenied("You do not edit any of this route's partners.")
-    lang = _lang()
+    lang = page_language()
     partners = list(route.partners.values_list("slug", flat=True))
     stops = [{"id": str(s.attraction.uid), "name": str(s.attraction),
               "suggested_min": s.suggested_min}
@@ -62,12 +61,6 @@ def editor(request: HttpRequest, slug: str) -> HttpResponse:
     return render(request, "routes/editor.html", {"route": route, **map_parts(fmap)})
 
 
-def _lang() -> str:
-    # geo.middleware.LanguageFromQuery has applied ?lang= (a shared link keeps its language).
-    lang = get_language()
-    return lang if lang in LANGUAGE_CODES else "en"
-
-
 def _map(*, zoom_start: int) -> AtlasMap:
     fmap = AtlasMap(location=REGION_CENTRE, zoom_start=zoom_start, tiles=None,
                     control_scale=True, height="100%")
@@ -81,7 +74,7 @@ def _mode_labels() -> dict:
 
 @require_GET
 def route_list(request: HttpRequest) -> HttpResponse:
-    lang = _lang()
+    lang = page_language()
     try:
         filters = parse_route_filters(request)
     except BadParameter as exc:
@@ -120,7 +113,7 @@ def _month_names(months: list[int]) -> list[str]:
 
 
 def _route_page(request: HttpRequest, slug: str, *, embed: bool) -> HttpResponse:
-    lang = _lang()
+    lang = page_language()
     detail = selectors.route_detail(slug=slug, lang=lang)
     if detail is None:
         raise Http404

@@ -8,11 +8,11 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.templatetags.static import static
 from django.urls import reverse
-from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.clickjacking import xframe_options_exempt
 from django.views.decorators.http import require_safe
 
+from geo.i18n import page_language
 from geo.units import duration_text
 from importers.models import ImportRun
 from layers import selectors
@@ -25,11 +25,6 @@ EXPORT_FORMATS = (("geojson", "GeoJSON"), ("gpx", "GPX"), ("kml", "KML"),
                   ("shp", "Shapefile (zip)"), ("gpkg", "GeoPackage"), ("csv", "CSV (WKT)"))
 
 
-def _lang() -> str:
-    # LocaleMiddleware and geo.middleware.LanguageFromQuery have chosen it already.
-    return translation.get_language() or "en"
-
-
 def _partner_param(request: HttpRequest) -> str | None:
     raw = request.GET.get("partner", "")
     slugs = [s for s in raw.split(",") if s.strip()]
@@ -38,7 +33,7 @@ def _partner_param(request: HttpRequest) -> str | None:
 
 @require_safe
 def explorer(request: HttpRequest) -> HttpResponse:
-    fmap = explorer_map(lang=_lang(), partner=_partner_param(request))
+    fmap = explorer_map(lang=page_language(), partner=_partner_param(request))
     return render(request, "maps/explorer.html", map_parts(fmap))
 
 
@@ -48,13 +43,13 @@ def embed(request: HttpRequest) -> HttpResponse:
     partner = _partner_param(request)
     full = request.build_absolute_uri(reverse("explorer")) + (
         f"?partner={partner}" if partner else "")
-    fmap = explorer_map(lang=_lang(), embed=True, partner=partner, full_url=full)
+    fmap = explorer_map(lang=page_language(), embed=True, partner=partner, full_url=full)
     return render(request, "maps/embed.html", map_parts(fmap))
 
 
 @require_safe
 def layer_list(request: HttpRequest) -> HttpResponse:
-    layers = selectors.layers_list(lang=_lang())
+    layers = selectors.layers_list(lang=page_language())
     return render(request, "maps/layer_list.html", {"layers": layers})
 
 
@@ -64,7 +59,7 @@ def layer_preview(request: HttpRequest, slug: str) -> HttpResponse:
              .filter(slug=slug, visibility=Visibility.PUBLIC).first())
     if layer is None:
         raise Http404("no public layer with this name")
-    lang = _lang()
+    lang = page_language()
     facts = next((x for x in selectors.layers_list(lang=lang) if x["slug"] == slug), {})
     fmap = explorer_map(lang=lang, layer=slug, partner=layer.partner.slug,
                         extent=facts.get("extent"), sync_url=False)
@@ -105,7 +100,7 @@ def _plain(data: dict) -> dict:
 
 
 def _feature_page(request: HttpRequest, kind: str, uid) -> HttpResponse:
-    body = selectors.feature_detail(kind=kind, uid=str(uid), lang=_lang())
+    body = selectors.feature_detail(kind=kind, uid=str(uid), lang=page_language())
     if body is None:
         raise Http404("no such feature")
     feature = json.loads(body)
