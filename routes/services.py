@@ -16,7 +16,7 @@ from django.db import connection, transaction
 
 from geo.crs import WGS84
 from layers.models import Attraction, Trail
-from routes import metrics, network
+from routes import metrics, network, queue
 from routes.models import PilotRoute, RouteLeg, RouteStop
 from routes.vocabulary import ACTIVE_MODES, MOTOR_SPEED_KMH, LegSource, Mode
 
@@ -186,9 +186,7 @@ def route_recompute(*, route: PilotRoute) -> PilotRoute:
         duration_by_mode=result.duration_by_mode, difficulty=result.difficulty.level,
         difficulty_basis=result.difficulty.as_dict())
     PilotRoute.objects.filter(pk=route.pk).update(**fields)
-    from routes.signals import done  # signals imports this module
-
-    done(route.pk)
+    queue.done(route.pk)
     route.refresh_from_db()
     return route
 

@@ -1,75 +1,46 @@
 """Routes are recomputed when what they are made of changes.
 
 Changes to stops, legs and partners of a route, to a trail a leg follows, and to
-any layer written by an import (``importers.signals.layer_written``) mark the
-routes concerned; each is recomputed once, when the transaction commits.
+any layer written by an import (``layers.signals.layer_written``) mark the
+routes concerned (``routes/queue.py``); each is recomputed once, when the transaction
+commits.
 """
 
 from __future__ import annotations
 
-import threading
-
-from django.db import connection, transaction
+from django.db import connection
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.dispatch import receiver
 
-from importers.signals import layer_written
 from layers.models import Attraction, Trail
-from routes import services
+from layers.signals import layer_written
+from routes import queue, services
 from routes.models import PilotRoute, RouteLeg, RouteStop
 from routes.vocabulary import LegSource
 
-_state = threading.local()
-
-
-def _pending() -> set[int]:
-    if not hasattr(_state, "ids"):
-        _state.ids = set()
-    return _state.ids
-
-
-def schedule(route_ids) -> None:
-    """Recompute these routes when the current transaction commits (at once outside one)."""
-    pending = _pending()
-    new = set(route_ids) - pending
-    if not new:
-        return
-    pending.update(new)
-    transaction.on_commit(_flush)
-
-
-def done(route_id: int) -> None:
-    _pending().discard(route_id)
-
-
-def _flush() -> None:
-    pending = _pending()
-    ids = sorted(pending)
-    pending.clear()
-    if ids:
-        services.routes_refresh(ids)
+queue.connect(services.routes_refresh)
 
 
 @receiver([post_save, post_delete], sender=RouteStop)
 @receiver([post_save, post_delete], sender=RouteLeg)
 def _part_changed(sender, instance, **kwargs) -> None:
-    schedule([instance.route_id])
+    queue.schedule([instance.route_id])
 
 
 @receiver(m2m_changed, sender=PilotRoute.partners.through)
 def _partners_changed(sender, instance, action, **kwargs) -> None:
     if action.startswith("post_") and isinstance(instance, PilotRoute):
-        schedule([instance.pk])
+        queue.schedule([instance.pk])
 
 
 @receiver([post_save, post_delete], sender=Trail)
 def _trail_changed(sender, instance, **kwargs) -> None:
-    schedule(services.routes_following([instance.pk]))
+    queue.schedule(services.routes_following([instance.pk]))
 
 
 @receiver(post_save, sender=Attraction)
 def _attraction_changed(sender, instance, **kwargs) -> None:
-    schedule(RouteStop.objects.filter(attraction=instance).values_list("route_id", flat=True))
+    queue.schedule(RouteStop.objects.filter(attraction=instance).values_list("route_id", flat=True))
 
 
 @receiver(layer_written)
@@ -90,4 +61,4 @@ def _layer_written(sender, layer, **kwargs) -> None:
             JOIN layers_layer l ON l.partner_id = rp.partner_id
             WHERE l.id = %s AND l.kind = 'trails' AND leg.source = %s""",
                        [layer.pk, layer.pk, layer.pk, LegSource.ROUTED])
-        schedule(r[0] for r in cursor.fetchall())
+        queue.schedule(r[0] for r in cursor.fetchall())

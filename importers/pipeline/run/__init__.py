@@ -25,8 +25,8 @@ from importers.pipeline.prepare import sha256
 from importers.pipeline.run.read import _check_layer, _run
 from importers.pipeline.run.request import STAGES, ImportRequest, ImportResult, Progress
 from importers.pipeline.run.undo import undo_last_import
-from importers.signals import layer_written
 from layers.models import Layer
+from layers.signals import layer_written
 
 __all__ = ["STAGES", "ImportRequest", "ImportResult", "Progress", "run_import",
            "undo_last_import"]

@@ -10,8 +10,8 @@ from importers.exceptions import Refused
 from importers.messages import Message
 from importers.models import ImportRun
 from importers.pipeline import writer
-from importers.signals import layer_written
 from layers.models import Layer
+from layers.signals import layer_written
 
 
 @transaction.atomic
