@@ -120,7 +120,7 @@ def test_hostile_names_are_text_on_every_page(watched, live_server, hostile):
 
     # The layer page and the attraction's page.
     page.goto(f"{base}/layers/drome-hostile/?lang=en")
-    page.wait_for_selector("#layer-table tbody tr")
+    page.locator("#layer-table tbody tr", has_text="onerror").wait_for()
     assert HOSTILE in page.locator("#layer-table").inner_text()
     page.goto(f"{base}/attractions/{attraction.uid}/?lang=en")
     assert page.locator("h1").inner_text() == HOSTILE

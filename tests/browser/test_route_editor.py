@@ -73,7 +73,7 @@ def test_editor_previews_and_saves_a_new_composition(editor_page):
     assert stop_names(pg)[:2] == ["Roche Courbe", "Pertuis Gorge"]
     pg.get_by_label("1 → 2").select_option("car")
     pg.get_by_role("button", name="Save").click()
-    pg.wait_for_function("document.getElementById('route-message').textContent == 'Saved.'")
+    pg.wait_for_function("() => document.getElementById('route-message').textContent == 'Saved.'")
     route.refresh_from_db()
     stops = list(route.stops.order_by("order").values_list("attraction__source_id", flat=True))
     assert stops == ["roche-courbe", "defile-du-pertuis", "veyou-trois-becs"]
