@@ -73,6 +73,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last, so that it is the first to see an error a view lets escape.
+    "geo.middleware.AtlasErrors",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -192,7 +194,7 @@ REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     # ?format= names an export format (geojson, gpx, shp …), not a DRF renderer.
     "URL_FORMAT_OVERRIDE": None,
-    "EXCEPTION_HANDLER": "layers.api.exception_handler",
+    "EXCEPTION_HANDLER": "geo.errors.drf_exception_handler",
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "rest_framework.authentication.TokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",

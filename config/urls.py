@@ -1,6 +1,9 @@
 from django.contrib import admin
+from django.http import HttpRequest, HttpResponse
 from django.urls import include, path
+from django.views.defaults import page_not_found
 
+from geo.errors import NotFound, error_response, wants_json
 from layers import tiles
 
 urlpatterns = [
@@ -16,17 +19,11 @@ urlpatterns = [
 ]
 
 
-def _not_found(request, exception):
-    """Under /ogc/, /tiles/ and /api/ an unknown path is answered in JSON, as every
-    other error of those endpoints; pages get Django's own."""
-    from django.http import JsonResponse
-    from django.views.defaults import page_not_found
-
-    if request.path.startswith("/ogc/"):
-        return JsonResponse({"code": "NotFound", "description": f"no {request.path}"},
-                            status=404)
-    if request.path.startswith(("/tiles/", "/api/")):
-        return JsonResponse({"error": f"no {request.path}"}, status=404)
+def _not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
+    """An unknown URL: in JSON where clients read JSON (/api/, /ogc/, /tiles/), else the
+    site's page."""
+    if wants_json(request):
+        return error_response(request, NotFound(f"no {request.path}"))
     return page_not_found(request, exception)
 
 

@@ -5,9 +5,10 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from django.conf import settings
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse
 from django.utils import translation
 
+from geo.errors import AtlasError, BadParameter, as_atlas_error, error_response, wants_json
 from geo.i18n import LANGUAGE_CODES
 
 
@@ -56,9 +57,25 @@ class RefuseNulInQuery:
             for name, values in request.GET.lists():
                 if "\0" in name or any("\0" in v for v in values):
                     shown = name.replace("\0", "\\0")
-                    message = f"{shown}: contains a NUL character"
-                    if request.path.startswith("/ogc/"):
-                        return JsonResponse({"code": "InvalidParameterValue",
-                                             "description": message}, status=400)
-                    return JsonResponse({"error": message, "parameter": shown}, status=400)
+                    return error_response(request,
+                                          BadParameter(shown, "contains a NUL character"))
         return self.get_response(request)
+
+
+class AtlasErrors:
+    """Every error a view lets escape, answered by ``geo.errors.error_response``: the
+    family's anywhere, and Django's 404 and 403 where the client reads JSON (a page's
+    404 and 403 are Django's handlers', branded by the site's templates)."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        return self.get_response(request)
+
+    def process_exception(self, request: HttpRequest, exc: Exception) -> HttpResponse | None:
+        if isinstance(exc, AtlasError) or wants_json(request):
+            found = as_atlas_error(exc)
+            if found is not None:
+                return error_response(request, found)
+        return None

@@ -9,14 +9,13 @@ from __future__ import annotations
 
 from django.utils.translation import gettext as _
 from rest_framework import status
-from rest_framework.exceptions import NotFound
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from geo.errors import Conflict, Forbidden, InvalidFields, NotFound, TooLarge
 from importers import services
-from importers.exceptions import Refused, RowErrors
 from importers.forms import UploadForm
 from importers.models import ImportRun
 from importers.pipeline import ImportResult, run_import, undo_last_import
@@ -60,17 +59,13 @@ class ImportCreate(APIView):
 
     def post(self, request):
         if services.upload_too_large(request):
-            return Response({"error": _("file: larger than the upload limit")},
-                            status=status.HTTP_413_REQUEST_ENTITY_TOO_LARGE)
+            raise TooLarge(_("file: larger than the upload limit"))
         partners = editable_partners(request.user)
         form = UploadForm(request.data, request.FILES, partners=partners)
         if not form.is_valid():
             if "partner" in form.errors and "partner" in request.data:
-                return Response({"error": _("partner: you are not an editor of this partner")},
-                                status=status.HTTP_403_FORBIDDEN)
-            return Response({"error": "; ".join(f"{k}: {' '.join(v)}"
-                                                for k, v in form.errors.items()),
-                             "fields": form.errors}, status=status.HTTP_400_BAD_REQUEST)
+                raise Forbidden(_("partner: you are not an editor of this partner"))
+            raise InvalidFields(form.errors)
         dry_run = str(request.data.get("dry_run", "")).lower() in ("1", "true", "yes")
         token, path = services.upload_store(upload=form.cleaned_data["file"])
         try:
@@ -78,10 +73,6 @@ class ImportCreate(APIView):
                                                 data=form.cleaned_data, user=request.user,
                                                 dry_run=dry_run)
             result = run_import(req)
-        except (Refused, RowErrors) as exc:
-            return Response({"error": str(exc),
-                             "issues": [i.shown() for i in getattr(exc, "issues", [])]},
-                            status=status.HTTP_400_BAD_REQUEST)
         finally:
             services.upload_discard(token=token)
         if dry_run:
@@ -93,7 +84,7 @@ def _run_for(request, pk: int) -> ImportRun:
     # Another partner's run is a 404, as a missing one: a refusal would confirm it exists.
     run = runs_of(request.user).filter(pk=pk).first()
     if run is None:
-        raise NotFound
+        raise NotFound("no such import run")
     return run
 
 
@@ -112,6 +103,5 @@ class ImportUndo(APIView):
         latest = (run.layer.import_runs.filter(status=ImportRun.Status.SUCCEEDED).first()
                   if run.layer else None)
         if latest is None or latest.pk != run.pk:
-            return Response({"error": _("only the layer's latest import can be undone")},
-                            status=status.HTTP_409_CONFLICT)
+            raise Conflict(_("only the layer's latest import can be undone"))
         return Response(run_report(undo_last_import(layer=run.layer)))

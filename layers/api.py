@@ -6,57 +6,21 @@ Every list is an RFC 7946 FeatureCollection with foreign members: ``numberMatche
 
 from __future__ import annotations
 
-import json
-import logging
-
-from django.db import DatabaseError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework.response import Response
 from rest_framework.views import APIView
-from rest_framework.views import exception_handler as drf_exception_handler
 
+from geo import geojson
+from geo.errors import BadParameter
+from geo.geojson import GEOJSON, page_link
+from geo.params import parse_lang, parse_page, single
 from layers import selectors
-from layers.exceptions import BadParameter
 from layers.exports import FORMATS, export
 from layers.models import Layer
-from layers.params import (
-    MAX_LIMIT,
-    parse_filters,
-    parse_kinds,
-    parse_lang,
-    parse_page,
-    single,
-)
+from layers.params import DEFAULT_LIMIT, MAX_LIMIT, parse_filters, parse_kinds
 from layers.vocabulary import LayerKind, Visibility
-
-GEOJSON = "application/geo+json"
-log = logging.getLogger(__name__)
-
-
-def exception_handler(exc, context):
-    """Bad parameters are the client's 400; database errors never reach a client."""
-    if isinstance(exc, BadParameter):
-        return Response({"error": str(exc), "parameter": exc.param}, status=400)
-    if isinstance(exc, DatabaseError):
-        log.exception("database error in %s", context.get("view"))
-        return Response({"error": "internal error; it has been logged"}, status=500)
-    return drf_exception_handler(exc, context)
-
-
-def _geojson(body: str | bytes, lang: str) -> HttpResponse:
-    response = HttpResponse(body, content_type=GEOJSON)
-    response["Content-Language"] = lang
-    response["Vary"] = "Accept-Language"
-    return response
-
-
-def _link(request: HttpRequest, offset: int) -> str:
-    query = request.GET.copy()
-    query["offset"] = str(offset)
-    return request.build_absolute_uri(request.path + "?" + query.urlencode())
-
 
 LANG = OpenApiParameter("lang", str, enum=["bg", "el", "fr", "en"],
                         description="Language of name and description (else Accept-Language, "
@@ -88,21 +52,20 @@ class FeatureList(APIView):
         return self.kinds
 
     def get(self, request):
-        lang = parse_lang(request)
-        filters = parse_filters(request)
-        limit, offset = parse_page(request)
+        lang = parse_lang(request.GET)
+        filters = parse_filters(request.GET)
+        limit, offset = parse_page(request.GET, default=DEFAULT_LIMIT, maximum=MAX_LIMIT)
         features, total, returned = selectors.features_page(
             kinds=self.chosen_kinds(request), filters=filters, lang=lang, limit=limit,
             offset=offset)
-        nxt = _link(request, offset + limit) if offset + returned < total else None
-        prev = _link(request, max(0, offset - limit)) if offset > 0 else None
+        nxt = page_link(request, offset + limit) if offset + returned < total else None
+        prev = page_link(request, max(0, offset - limit)) if offset > 0 else None
         links = [{"rel": "self", "type": GEOJSON, "href": request.build_absolute_uri()}]
         links += [{"rel": rel, "type": GEOJSON, "href": href}
                   for rel, href in (("next", nxt), ("prev", prev)) if href]
-        head = json.dumps({"type": "FeatureCollection", "numberMatched": total,
-                           "numberReturned": returned, "next": nxt, "prev": prev,
-                           "links": links})
-        return _geojson(b"".join((head[:-1].encode(), b', "features": ', features, b"}")), lang)
+        return geojson.response(geojson.collection(
+            features, numberMatched=total, numberReturned=returned, next=nxt, prev=prev,
+            links=links), lang=lang)
 
 
 KIND = OpenApiParameter("kind", str, description="attraction, trail, route: the kinds "
@@ -118,7 +81,7 @@ class RegionalLayer(FeatureList):
 
     def chosen_kinds(self, request) -> list[str]:
         # The explorer counts a dense area for the kinds its layer panel shows.
-        return parse_kinds(request, self.kinds)
+        return parse_kinds(request.GET, self.kinds)
 
 
 @extend_schema(parameters=[*FILTERS, CATEGORY], responses={(200, GEOJSON): OpenApiTypes.OBJECT},
@@ -138,11 +101,11 @@ class FeatureDetail(APIView):
 
     @extend_schema(parameters=[LANG], responses={(200, GEOJSON): OpenApiTypes.OBJECT})
     def get(self, request, uid):
-        lang = parse_lang(request)
+        lang = parse_lang(request.GET)
         body = selectors.feature_detail(kind=self.kind, uid=str(uid), lang=lang)
         if body is None:
             raise Http404
-        return _geojson(body, lang)
+        return geojson.response(body, lang=lang)
 
 
 class AttractionDetail(FeatureDetail):
@@ -161,7 +124,7 @@ class Layers(APIView):
                                "coverage analysis): its features are left out of the "
                                "attractions and the regional layer unless `layer=` names it.")
     def get(self, request):
-        lang = parse_lang(request)
+        lang = parse_lang(request.GET)
         return Response(selectors.layers_list(lang=lang))
 
 
@@ -169,12 +132,12 @@ class Partners(APIView):
     @extend_schema(parameters=[LANG], responses={(200, GEOJSON): OpenApiTypes.OBJECT},
                    summary="The partners with their boundaries")
     def get(self, request):
-        lang = parse_lang(request)
-        return _geojson(selectors.partners_geojson(lang=lang), lang)
+        lang = parse_lang(request.GET)
+        return geojson.response(selectors.partners_geojson(lang=lang), lang=lang)
 
 
 def _export_response(request, *, kinds: list[str], filters, stem: str, with_partner: bool):
-    fmt = single(request, "format") or "geojson"
+    fmt = single(request.GET, "format") or "geojson"
     if fmt not in FORMATS:
         raise BadParameter("format", f"unknown format {fmt!r}; use one of "
                            + ", ".join(FORMATS))
@@ -198,7 +161,7 @@ class LayerExport(APIView):
         layer = Layer.objects.filter(slug=slug, visibility=Visibility.PUBLIC).first()
         if layer is None:
             raise Http404
-        filters = parse_filters(request)
+        filters = parse_filters(request.GET)
         filters.layer = [slug]
         kind = "attraction" if layer.kind == LayerKind.ATTRACTIONS else "trail"
         return _export_response(request, kinds=[kind], filters=filters, stem=slug,
@@ -213,7 +176,7 @@ class RegionalLayerExport(APIView):
                            "lists for the same filters")
     def get(self, request):
         # The same parsing as the list's, so that a download holds what the map showed.
-        filters = parse_filters(request)
-        kinds = parse_kinds(request, RegionalLayer.kinds)
+        filters = parse_filters(request.GET)
+        kinds = parse_kinds(request.GET, RegionalLayer.kinds)
         return _export_response(request, kinds=kinds, filters=filters,
                                 stem="regional-layer", with_partner=True)

@@ -10,8 +10,6 @@ an import or an edit.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable
-from functools import wraps
 
 from django.db import connection
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
@@ -19,9 +17,9 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET
 
 from geo.crs import WEB_MERCATOR, WGS84
-from layers.exceptions import BadParameter
-from layers.ogc.catalogue import _collection
-from layers.params import FeatureFilters, parse_lang
+from geo.params import parse_lang
+from layers.ogc.catalogue import find_collection
+from layers.params import FeatureFilters
 from layers.selectors import KINDS, conditions, extent, translated
 
 MVT = "application/vnd.mapbox-vector-tile"
@@ -66,20 +64,6 @@ def _kind_tile(kind_name: str, layer: str | None, lang: str, z: int, x: int,
     """, params
 
 
-def json_errors(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
-    """Errors as the API's JSON (``error``, and ``parameter`` for a bad one), not Django's
-    HTML pages: a map library fetching tiles reads neither."""
-    @wraps(view)
-    def wrapped(request: HttpRequest, *args, **kwargs) -> HttpResponse:
-        try:
-            return view(request, *args, **kwargs)
-        except BadParameter as exc:
-            return JsonResponse({"error": str(exc), "parameter": exc.param}, status=400)
-        except Http404 as exc:
-            return JsonResponse({"error": str(exc) or "not found"}, status=404)
-    return wrapped
-
-
 def data_version(kinds: tuple[str, ...]) -> str:
     """Changes whenever a feature of these kinds, or any layer, is written (migration 0006)."""
     tables = [KINDS[k].table for k in kinds] + ["layers_layer"]
@@ -90,12 +74,11 @@ def data_version(kinds: tuple[str, ...]) -> str:
 
 
 @require_GET
-@json_errors
 def tile(request: HttpRequest, cid: str, z: int, x: int, y: int) -> HttpResponse:
-    lang = parse_lang(request)
+    lang = parse_lang(request.GET)
     if z > MAX_ZOOM or not (0 <= x < 2**z and 0 <= y < 2**z):
         raise Http404(f"no tile {z}/{x}/{y}: zoom 0 to {MAX_ZOOM}, x and y 0 to 2^zoom - 1")
-    c = _collection(cid, lang)
+    c = find_collection(cid, lang)
     etag = f'"{data_version(c.kinds)}-{lang}"'
     if request.headers.get("If-None-Match") == etag:
         response = HttpResponse(status=304)
@@ -118,10 +101,9 @@ def tile(request: HttpRequest, cid: str, z: int, x: int, y: int) -> HttpResponse
 
 
 @require_GET
-@json_errors
 def tilejson(request: HttpRequest, cid: str) -> HttpResponse:
-    lang = parse_lang(request)
-    c = _collection(cid, lang)
+    lang = parse_lang(request.GET)
+    c = find_collection(cid, lang)
     version = data_version(c.kinds)
     template = request.build_absolute_uri(
         reverse("tile", args=[cid, 0, 0, 0])).replace("/0/0/0.mvt", "/{z}/{x}/{y}.mvt")

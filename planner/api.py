@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import csv
 import io
-import json
 
 from django.http import HttpResponse
 from django.utils import translation
@@ -18,9 +17,11 @@ from rest_framework import serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from layers.api import GEOJSON, LANG
-from layers.exceptions import BadParameter
-from layers.params import parse_lang
+from geo import geojson
+from geo.errors import BadParameter
+from geo.geojson import GEOJSON
+from geo.params import parse_lang
+from layers.api import LANG
 from layers.vocabulary import Category
 from planner import selectors
 from planner.params import (
@@ -188,13 +189,6 @@ def csv_response(c: Coverage, table: str) -> HttpResponse:
     return response
 
 
-def _geojson(collection: dict, lang: str) -> HttpResponse:
-    response = HttpResponse(json.dumps(collection, ensure_ascii=False), content_type=GEOJSON)
-    response["Content-Language"] = lang
-    response["Vary"] = "Accept-Language"
-    return response
-
-
 class CoverageStatistics(APIView):
     @extend_schema(
         parameters=[*QUESTION,
@@ -207,12 +201,12 @@ class CoverageStatistics(APIView):
                 "densities per 100 km², trail km, published routes, share within reach, "
                 "largest gaps, missing categories")
     def get(self, request):
-        lang = parse_lang(request)
-        query = parse_query(request)
+        lang = parse_lang(request.GET)
+        query = parse_query(request.GET)
         fmt = request.GET.get("format") or "json"
         if fmt not in ("json", "csv"):
             raise BadParameter("format", f"unknown format {fmt!r}; use json or csv")
-        table = parse_table(request)
+        table = parse_table(request.GET)
         with translation.override(lang):
             result = selectors.analyse(query, lang)
             if fmt == "csv":
@@ -228,14 +222,14 @@ class CoverageAreas(APIView):
                    summary="The analysed areas (partners' territories and sub-areas) with "
                            "their statistics, for choropleths")
     def get(self, request):
-        lang = parse_lang(request)
-        result = selectors.analyse(parse_query(request), lang, geometry=True)
+        lang = parse_lang(request.GET)
+        result = selectors.analyse(parse_query(request.GET), lang, geometry=True)
         features = []
         for a in result.areas:
             properties = area_dict(a)
-            features.append({"type": "Feature", "id": a.key, "geometry": a.geometry,
-                             "properties": properties})
-        return _geojson({"type": "FeatureCollection", "features": features}, lang)
+            features.append(geojson.feature(id=a.key, geometry=a.geometry,
+                                            properties=properties))
+        return geojson.response(geojson.collection(features), lang=lang)
 
 
 REACH = OpenApiParameter("reach", bool, description="true: add one feature per partner, "
@@ -249,17 +243,17 @@ class CoverageGaps(APIView):
         summary="Gaps: the parts of each territory beyond reach, largest first, with their "
                 "area and the sub-areas they touch")
     def get(self, request):
-        lang = parse_lang(request)
-        query: CoverageQuery = parse_query(request)
+        lang = parse_lang(request.GET)
+        query: CoverageQuery = parse_query(request.GET)
         reach = _flag(request, "reach")
         found = selectors.coverage_gaps(query, lang, geometry=True, reach=reach)
-        features = [{
-            "type": "Feature", "id": f"{g.partner}-{g.rank}", "geometry": g.geometry,
-            "properties": {"kind": "gap", "partner": g.partner, "rank": g.rank,
-                           "area_km2": round_to(g.area_km2, 4), "touches": g.touches},
-        } for g in found.gaps]
-        features += [{"type": "Feature", "id": f"{slug}-reach", "geometry": shape,
-                      "properties": {"kind": "reach", "partner": slug}}
+        features = [geojson.feature(
+            id=f"{g.partner}-{g.rank}", geometry=g.geometry,
+            properties={"kind": "gap", "partner": g.partner, "rank": g.rank,
+                        "area_km2": round_to(g.area_km2, 4), "touches": g.touches},
+        ) for g in found.gaps]
+        features += [geojson.feature(id=f"{slug}-reach", geometry=shape,
+                                     properties={"kind": "reach", "partner": slug})
                      for slug, shape in sorted(found.reach.items())]
-        return _geojson({"type": "FeatureCollection", "radius_km": query.radius_km,
-                         "features": features}, lang)
+        return geojson.response(geojson.collection(features, radius_km=query.radius_km),
+                                lang=lang)

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from types import SimpleNamespace
 
-from layers.exceptions import BadParameter
-from layers.params import _choices, _number, partner_slugs
+from django.http import QueryDict
+
+from geo.errors import BadParameter
+from geo.params import Query, choices, number, single
+from layers.params import partner_slugs
 from layers.vocabulary import Category
 
 KINDS = ("attractions", "trails", "routes")
@@ -46,29 +48,29 @@ class CoverageQuery:
 LISTS = ("partner", "categories", "kinds")
 
 
-def _joined(request) -> SimpleNamespace:
-    """The request's parameters with repeated list values (form check boxes) joined by
-    commas, as the API writes them."""
-    query = request.GET.copy()
-    for name in LISTS:
+def _joined(query: Query) -> QueryDict:
+    """The parameters with repeated list values (form check boxes) joined by commas, as
+    the API writes them."""
+    joined = QueryDict(mutable=True)
+    for name in query:
         values = query.getlist(name)
-        if len(values) > 1:
-            query.setlist(name, [",".join(values)])
-    return SimpleNamespace(GET=query)
+        joined.setlist(name, [",".join(values)] if name in LISTS and len(values) > 1
+                       else values)
+    return joined
 
 
-def parse_query(request) -> CoverageQuery:
+def parse_query(query: Query) -> CoverageQuery:
     """``partner``, ``radius_km``, ``categories`` and ``kinds``; BadParameter names a bad one.
 
     Lists are comma-separated or repeated (``kinds=attractions&kinds=trails``).
     """
-    request = _joined(request)
-    partners = _choices(request, "partner", partner_slugs)
-    radius = _number(request, "radius_km", low=MIN_RADIUS_KM, high=MAX_RADIUS_KM,
+    query = _joined(query)
+    partners = choices(query, "partner", partner_slugs)
+    radius = number(query, "radius_km", low=MIN_RADIUS_KM, high=MAX_RADIUS_KM,
                      default=DEFAULT_RADIUS_KM)
-    categories = _choices(request, "categories", {c.value for c in Category})
-    kinds = _choices(request, "kinds", set(KINDS))
-    if "kinds" in request.GET and not kinds:
+    categories = choices(query, "categories", {c.value for c in Category})
+    kinds = choices(query, "kinds", set(KINDS))
+    if "kinds" in query and not kinds:
         raise BadParameter("kinds", "name at least one of " + ", ".join(KINDS))
     return CoverageQuery(
         partners=tuple(sorted(set(partners))),
@@ -79,8 +81,8 @@ def parse_query(request) -> CoverageQuery:
     )
 
 
-def parse_table(request) -> str:
-    table = request.GET.get("table") or TABLES[0]
+def parse_table(query: Query) -> str:
+    table = single(query, "table") or TABLES[0]
     if table not in TABLES:
         raise BadParameter("table", f"unknown table {table!r}; use one of " + ", ".join(TABLES))
     return table

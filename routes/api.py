@@ -14,11 +14,14 @@ from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.views import APIView
 
+from geo import geojson
+from geo.errors import BadParameter, Forbidden
+from geo.geojson import GEOJSON, page_link
+from geo.params import number, parse_lang, parse_page
 from layers.admin import editable_partners
-from layers.api import GEOJSON, LANG, _geojson, _link
-from layers.exceptions import BadParameter
+from layers.api import LANG
 from layers.models import Attraction, Partner
-from layers.params import _number, parse_lang, parse_page
+from layers.params import DEFAULT_LIMIT, MAX_LIMIT
 from layers.vocabulary import Visibility
 from routes import exports, selectors, services
 from routes.models import PilotRoute
@@ -47,21 +50,20 @@ class Routes(APIView):
     @extend_schema(parameters=ROUTE_FILTERS, responses={(200, GEOJSON): OpenApiTypes.OBJECT},
                    summary="Public pilot routes (pilot and published)")
     def get(self, request):
-        lang = parse_lang(request)
-        filters = parse_route_filters(request)
-        limit, offset = parse_page(request)
+        lang = parse_lang(request.GET)
+        filters = parse_route_filters(request.GET)
+        limit, offset = parse_page(request.GET, default=DEFAULT_LIMIT, maximum=MAX_LIMIT)
         features, total = selectors.routes_page(filters=filters, lang=lang, limit=limit,
                                                 offset=offset, request=request)
-        nxt = _link(request, offset + limit) if offset + len(features) < total else None
-        prev = _link(request, max(0, offset - limit)) if offset > 0 else None
-        body = {"type": "FeatureCollection", "numberMatched": total,
-                "numberReturned": len(features), "next": nxt, "prev": prev,
-                "features": features}
-        return _geojson(json.dumps(body, ensure_ascii=False), lang)
+        nxt = page_link(request, offset + limit) if offset + len(features) < total else None
+        prev = page_link(request, max(0, offset - limit)) if offset > 0 else None
+        return geojson.response(geojson.collection(
+            features, numberMatched=total, numberReturned=len(features), next=nxt,
+            prev=prev), lang=lang)
 
 
 def _along(request) -> float:
-    return _number(request, "along", low=0, high=selectors.ALONG_MAX_M,
+    return number(request.GET, "along", low=0, high=selectors.ALONG_MAX_M,
                    default=selectors.ALONG_DEFAULT_M)
 
 
@@ -72,12 +74,12 @@ class RouteDetail(APIView):
         responses={(200, GEOJSON): OpenApiTypes.OBJECT},
         summary="A route with stops, legs, metrics and attractions along the way")
     def get(self, request, slug: str):
-        lang = parse_lang(request)
+        lang = parse_lang(request.GET)
         detail = selectors.route_detail(slug=slug, lang=lang, along_m=_along(request),
                                         request=request)
         if detail is None:
             raise Http404
-        return _geojson(json.dumps(detail, ensure_ascii=False), lang)
+        return geojson.response(json.dumps(detail, ensure_ascii=False), lang=lang)
 
 
 class RouteProfile(APIView):
@@ -100,7 +102,7 @@ class RouteExport(APIView):
         if fmt not in exports.EXPORT_FORMATS:
             raise BadParameter("format", f"unknown format {fmt!r}; use one of "
                                + ", ".join(exports.EXPORT_FORMATS))
-        lang = parse_lang(request)
+        lang = parse_lang(request.GET)
         route = PilotRoute.objects.filter(slug=slug, status__in=PUBLIC_STATUSES).first()
         detail = route and selectors.route_detail(slug=slug, lang=lang, along_m=None,
                                                   request=request)
@@ -150,7 +152,7 @@ class RoutePreview(APIView):
     @extend_schema(request={"application/json": COMPOSITION}, responses={200: OpenApiTypes.OBJECT},
                    summary="Preview a composition: stops (attraction ids) and leg modes")
     def post(self, request):
-        lang = parse_lang(request)
+        lang = parse_lang(request.GET)
         stops, modes = _composition(request)
         data = request.data if isinstance(request.data, dict) else {}
         partners = _partner_ids(data.get("partners"), stops)
@@ -179,9 +181,8 @@ class RouteComposition(APIView):
         if route is None:
             raise Http404
         if not route.partners.filter(pk__in=editable_partners(request.user)).exists():
-            return JsonResponse({"error": "you do not edit any of this route's partners"},
-                                status=403)
-        lang = parse_lang(request)
+            raise Forbidden("you do not edit any of this route's partners")
+        lang = parse_lang(request.GET)
         stops, modes = _composition(request)
         with transaction.atomic():
             route = services.route_compose(route=route, stops=stops, modes=modes)

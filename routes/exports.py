@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import json
 from xml.sax.saxutils import escape, quoteattr
 
 import numpy as np
 
+from geo import geojson
 from routes.selectors import route_legs_coords
 
 GPX_NS = "http://www.topografix.com/GPX/1/1"
@@ -97,15 +97,13 @@ def to_geojson(detail: dict) -> bytes:
     p = dict(detail["properties"])
     stops = p.pop("stops")
     p.pop("along_the_way", None)
-    features = [{"type": "Feature", "id": detail["id"], "geometry": detail["geometry"],
-                 "properties": p}]
+    features = [geojson.feature(id=detail["id"], geometry=detail["geometry"], properties=p)]
     for stop in stops:
-        features.append({"type": "Feature", "id": stop["id"],
-                         "geometry": {"type": "Point", "coordinates": stop["location"]},
-                         "properties": {"kind": "stop", "route": p["slug"],
-                                        **{k: v for k, v in stop.items() if k != "location"}}})
-    return json.dumps({"type": "FeatureCollection", "features": features},
-                      ensure_ascii=False).encode()
+        features.append(geojson.feature(
+            id=stop["id"], geometry={"type": "Point", "coordinates": stop["location"]},
+            properties={"kind": "stop", "route": p["slug"],
+                        **{k: v for k, v in stop.items() if k != "location"}}))
+    return geojson.collection(features)
 
 
 def export(detail: dict, route_id: int, fmt: str, page_url: str) -> bytes:

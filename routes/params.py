@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from layers.exceptions import BadParameter
-from layers.params import BBox, _choices, _number, parse_filters
+from geo.errors import BadParameter
+from geo.params import BBox, Query, choices, number
+from layers.params import parse_filters
 from layers.vocabulary import Difficulty
 from routes.vocabulary import SEASON_MONTHS, Mode, RouteStatus, Theme
 
@@ -26,10 +27,10 @@ class RouteFilters:
     q: str | None = None
 
 
-def _season(request) -> list[int]:
+def _season(query: Query) -> list[int]:
     """``season=`` months (1-12) and/or season names, comma-separated."""
     months: list[int] = []
-    for value in _choices(request, "season"):
+    for value in choices(query, "season"):
         if value in SEASON_MONTHS:
             months.extend(SEASON_MONTHS[value])
         elif value.isdigit() and 1 <= int(value) <= 12:
@@ -40,20 +41,20 @@ def _season(request) -> list[int]:
     return sorted(set(months))
 
 
-def parse_route_filters(request) -> RouteFilters:
-    common = parse_filters(request)  # bbox, near/radius, partner, q, and their errors
+def parse_route_filters(query: Query) -> RouteFilters:
+    common = parse_filters(query)  # bbox, near/radius, partner, q, and their errors
     f = RouteFilters(bbox=common.bbox, near=common.near, radius_m=common.radius_m,
                      partner=common.partner, q=common.q)
-    f.theme = _choices(request, "theme", {t.value for t in Theme})
-    f.months = _season(request)
-    days = _choices(request, "days")
+    f.theme = choices(query, "theme", {t.value for t in Theme})
+    f.months = _season(query)
+    days = choices(query, "days")
     try:
         f.days = [int(d) for d in days]
     except ValueError:
         raise BadParameter("days", "expected whole numbers of days, e.g. 1 or 1,2") from None
-    f.max_hours = _number(request, "max_hours", low=0.1, high=24 * 30)
-    f.difficulty = _choices(request, "difficulty", {d.value for d in Difficulty})
-    f.mode = _choices(request, "mode", {m.value for m in Mode})
-    f.status = _choices(request, "status", {RouteStatus.PILOT.value,
+    f.max_hours = number(query, "max_hours", low=0.1, high=24 * 30)
+    f.difficulty = choices(query, "difficulty", {d.value for d in Difficulty})
+    f.mode = choices(query, "mode", {m.value for m in Mode})
+    f.status = choices(query, "status", {RouteStatus.PILOT.value,
                                             RouteStatus.PUBLISHED.value})
     return f

@@ -20,15 +20,18 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
+from geo import geojson
+from geo.geojson import GEOJSON
+from geo.params import parse_lang, single
 from layers import selectors
 from layers.ogc.api_definition import openapi
-from layers.ogc.catalogue import Collection, _collection, _collections
-from layers.ogc.params import CRS84, CRS_URIS, _flip, _items_filters, _page, _srid
-from layers.ogc.responses import GEOJSON, _json, _url, ogc_errors
-from layers.params import FeatureFilters, parse_lang, single
+from layers.ogc.catalogue import Collection, all_collections, find_collection
+from layers.ogc.params import CRS84, CRS_URIS, crs_srid, flip_axes, items_filters, page
+from layers.ogc.responses import absolute_url, json_response
+from layers.params import FeatureFilters
 
 __all__ = ["Collection", "collection", "collections", "conformance", "item", "items",
-           "landing", "ogc_errors", "openapi", "schema"]
+           "landing", "openapi", "schema"]
 
 CONFORMANCE = [
     "http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/core",
@@ -39,28 +42,28 @@ CONFORMANCE = [
 
 
 @require_GET
-@ogc_errors
 def landing(request: HttpRequest) -> HttpResponse:
-    return _json({
+    return json_response({
         "title": "Regional Tourism Atlas",
         "description": "Tourist attractions and trails of Stara Zagora, Sliven, Larissa and "
                        "the Drôme, as OGC API – Features.",
         "links": [
-            {"rel": "self", "type": "application/json", "href": _url(request, "ogc-landing")},
+            {"rel": "self", "type": "application/json",
+             "href": absolute_url(request, "ogc-landing")},
             {"rel": "service-desc", "type": "application/vnd.oai.openapi+json;version=3.0",
-             "href": _url(request, "ogc-openapi")},
-            {"rel": "service-doc", "type": "text/html", "href": _url(request, "api-docs")},
+             "href": absolute_url(request, "ogc-openapi")},
+            {"rel": "service-doc", "type": "text/html", "href": absolute_url(request, "api-docs")},
             {"rel": "conformance", "type": "application/json",
-             "href": _url(request, "ogc-conformance")},
-            {"rel": "data", "type": "application/json", "href": _url(request, "ogc-collections")},
+             "href": absolute_url(request, "ogc-conformance")},
+            {"rel": "data", "type": "application/json",
+             "href": absolute_url(request, "ogc-collections")},
         ],
     }, request)
 
 
 @require_GET
-@ogc_errors
 def conformance(request: HttpRequest) -> HttpResponse:
-    return _json({"conformsTo": CONFORMANCE}, request)
+    return json_response({"conformsTo": CONFORMANCE}, request)
 
 
 def _describe(request: HttpRequest, c: Collection, lang: str) -> dict:
@@ -77,11 +80,11 @@ def _describe(request: HttpRequest, c: Collection, lang: str) -> dict:
         "numberOfFeatures": total,
         "links": [
             {"rel": "self", "type": "application/json",
-             "href": _url(request, "ogc-collection", c.id)},
-            {"rel": "items", "type": GEOJSON, "href": _url(request, "ogc-items", c.id)},
+             "href": absolute_url(request, "ogc-collection", c.id)},
+            {"rel": "items", "type": GEOJSON, "href": absolute_url(request, "ogc-items", c.id)},
             # GDAL and QGIS take the layer's fields from here, not from the first page.
             {"rel": "describedby", "type": "application/schema+json",
-             "href": _url(request, "ogc-schema", c.id)},
+             "href": absolute_url(request, "ogc-schema", c.id)},
         ],
     }
 
@@ -101,52 +104,48 @@ KIND_FIELDS = {
 
 
 @require_GET
-@ogc_errors
 def schema(request: HttpRequest, cid: str) -> HttpResponse:
     """JSON Schema of a collection's features: every property, whatever the first page has."""
-    c = _collection(cid, parse_lang(request))
+    c = find_collection(cid, parse_lang(request.GET))
     fields = dict(COMMON_FIELDS)
     for kind in c.kinds:
         fields.update(KIND_FIELDS[kind])
     props = {name: {"type": t, "items": {"type": "string"}} if t == "array" else {"type": t}
              for name, t in fields.items()}
     props["updated_at"] = {"type": "string", "format": "date-time"}
-    return _json({
+    return json_response({
         "$schema": "https://json-schema.org/draft/2019-09/schema",
-        "$id": _url(request, "ogc-schema", c.id), "title": c.title, "type": "object",
+        "$id": absolute_url(request, "ogc-schema", c.id), "title": c.title, "type": "object",
         "properties": props,
     }, request, content_type="application/schema+json")
 
 
 @require_GET
-@ogc_errors
 def collections(request: HttpRequest) -> HttpResponse:
-    lang = parse_lang(request)
-    return _json({
+    lang = parse_lang(request.GET)
+    return json_response({
         "links": [{"rel": "self", "type": "application/json",
-                   "href": _url(request, "ogc-collections")}],
+                   "href": absolute_url(request, "ogc-collections")}],
         "crs": CRS_URIS,
-        "collections": [_describe(request, c, lang) for c in _collections(lang)],
+        "collections": [_describe(request, c, lang) for c in all_collections(lang)],
     }, request)
 
 
 @require_GET
-@ogc_errors
 def collection(request: HttpRequest, cid: str) -> HttpResponse:
-    lang = parse_lang(request)
-    return _json(_describe(request, _collection(cid, lang), lang), request)
+    lang = parse_lang(request.GET)
+    return json_response(_describe(request, find_collection(cid, lang), lang), request)
 
 
 @require_GET
-@ogc_errors
 def items(request: HttpRequest, cid: str) -> HttpResponse:
-    lang = parse_lang(request)
-    c = _collection(cid, lang)
-    crs_uri = single(request, "crs")
-    srid = _srid(crs_uri, "crs")
-    filters = _items_filters(request, c)
-    limit, offset = _page(request)
-    out = selectors.Output(srid=srid, flip=_flip(srid, crs_uri), flat=True)
+    lang = parse_lang(request.GET)
+    c = find_collection(cid, lang)
+    crs_uri = single(request.GET, "crs")
+    srid = crs_srid(crs_uri, "crs")
+    filters = items_filters(request.GET, c)
+    limit, offset = page(request.GET)
+    out = selectors.Output(srid=srid, flip=flip_axes(srid, crs_uri), flat=True)
     if filters is None:
         features, total, returned = b"[]", 0, 0
     else:
@@ -156,37 +155,34 @@ def items(request: HttpRequest, cid: str) -> HttpResponse:
     query = request.GET.copy()
     links = [{"rel": "self", "type": GEOJSON, "href": request.build_absolute_uri()},
              {"rel": "collection", "type": "application/json",
-              "href": _url(request, "ogc-collection", c.id)}]
+              "href": absolute_url(request, "ogc-collection", c.id)}]
     if offset + returned < total:
         query["offset"] = str(offset + limit)
         links.append({"rel": "next", "type": GEOJSON,
-                      "href": _url(request, "ogc-items", c.id, query=query.urlencode())})
+                      "href": absolute_url(request, "ogc-items", c.id, query=query.urlencode())})
     if offset > 0:
         query["offset"] = str(max(0, offset - limit))
         links.append({"rel": "prev", "type": GEOJSON,
-                      "href": _url(request, "ogc-items", c.id, query=query.urlencode())})
-    head = json.dumps({"type": "FeatureCollection", "numberMatched": total,
-                       "numberReturned": returned, "links": links,
-                       "timeStamp": _now()})
-    response = HttpResponse(b"".join((head[:-1].encode(), b', "features": ', features, b"}")),
-                            content_type=GEOJSON)
+                      "href": absolute_url(request, "ogc-items", c.id, query=query.urlencode())})
+    response = geojson.response(geojson.collection(
+        features, numberMatched=total, numberReturned=returned, links=links,
+        timeStamp=_now()))
     response["Content-Crs"] = f"<{crs_uri or CRS84}>"
     return response
 
 
 @require_GET
-@ogc_errors
 def item(request: HttpRequest, cid: str, fid: str) -> HttpResponse:
-    lang = parse_lang(request)
-    c = _collection(cid, lang)
-    crs_uri = single(request, "crs")
-    srid = _srid(crs_uri, "crs")
+    lang = parse_lang(request.GET)
+    c = find_collection(cid, lang)
+    crs_uri = single(request.GET, "crs")
+    srid = crs_srid(crs_uri, "crs")
     try:
         uid = str(uuid.UUID(fid))
     except ValueError:
         raise Http404(f"no feature {fid!r} in {cid!r}: feature ids are UUIDs") from None
     filters = FeatureFilters(layer=[c.layer] if c.layer else [], uid=uid)
-    out = selectors.Output(srid=srid, flip=_flip(srid, crs_uri), flat=True)
+    out = selectors.Output(srid=srid, flip=flip_axes(srid, crs_uri), flat=True)
     features, _total, returned = selectors.features_page(
         kinds=list(c.kinds), filters=filters, lang=lang, limit=1, offset=0, out=out)
     if not returned:
@@ -195,7 +191,7 @@ def item(request: HttpRequest, cid: str, fid: str) -> HttpResponse:
     feature["links"] = [
         {"rel": "self", "type": GEOJSON, "href": request.build_absolute_uri()},
         {"rel": "collection", "type": "application/json",
-         "href": _url(request, "ogc-collection", c.id)}]
+         "href": absolute_url(request, "ogc-collection", c.id)}]
     response = HttpResponse(json.dumps(feature, ensure_ascii=False), content_type=GEOJSON)
     response["Content-Crs"] = f"<{crs_uri or CRS84}>"
     return response

@@ -7,11 +7,10 @@ from django.http import HttpRequest, HttpResponse
 from django.views.decorators.http import require_GET
 
 from layers.ogc.params import CRS_URIS, DEFAULT_LIMIT, MAX_LIMIT, PROPERTY_FILTERS
-from layers.ogc.responses import _json, _url, ogc_errors
+from layers.ogc.responses import absolute_url, json_response
 
 
 @require_GET
-@ogc_errors
 def openapi(request: HttpRequest) -> HttpResponse:
     """The OpenAPI 3.0 description of this OGC API."""
     param = {
@@ -36,7 +35,7 @@ def openapi(request: HttpRequest) -> HttpResponse:
     doc = {
         "openapi": "3.0.3",
         "info": {"title": "Regional Tourism Atlas – OGC API Features", "version": "1.0"},
-        "servers": [{"url": _url(request, "ogc-landing").rstrip("/")}],
+        "servers": [{"url": absolute_url(request, "ogc-landing").rstrip("/")}],
         "paths": {
             "/": {"get": {"operationId": "getLandingPage", "responses": ok}},
             "/conformance": {"get": {"operationId": "getConformance", "responses": ok}},
@@ -57,4 +56,4 @@ def openapi(request: HttpRequest) -> HttpResponse:
                 "responses": ok}},
         },
     }
-    return _json(doc, request, content_type="application/vnd.oai.openapi+json;version=3.0")
+    return json_response(doc, request, content_type="application/vnd.oai.openapi+json;version=3.0")

@@ -3,21 +3,14 @@ datetime, the property filters, limit and offset."""
 
 from __future__ import annotations
 
-from django.http import HttpRequest
 from pyproj import CRS
 
 from geo.crs import BGS2005_CCS, GREEK_GRID, LAEA_EUROPE, LAMBERT_93, WEB_MERCATOR, WGS84
+from geo.errors import BadParameter
+from geo.params import Query, choices, parse_bbox, parse_page, parse_when, single
 from layers import selectors
-from layers.exceptions import BadParameter
 from layers.ogc.catalogue import Collection
-from layers.params import (
-    FeatureFilters,
-    parse_bbox,
-    parse_when,
-    partner_slugs,
-    public_layer_slugs,
-    single,
-)
+from layers.params import FeatureFilters, partner_slugs, public_layer_slugs
 from layers.vocabulary import Activity, Category, Difficulty
 
 CRS84 = "http://www.opengis.net/def/crs/OGC/1.3/CRS84"
@@ -28,7 +21,7 @@ DEFAULT_LIMIT, MAX_LIMIT = 100, 10_000
 PROPERTY_FILTERS = ("partner", "layer", "category", "activity", "difficulty")
 
 
-def _srid(uri: str | None, param: str) -> int:
+def crs_srid(uri: str | None, param: str) -> int:
     if not uri or uri == CRS84:
         return WGS84
     if uri in CRS_URIS:
@@ -36,7 +29,7 @@ def _srid(uri: str | None, param: str) -> int:
     raise BadParameter(param, f"unsupported CRS {uri!r}; use one of {', '.join(CRS_URIS)}")
 
 
-def _flip(srid: int, uri: str | None) -> bool:
+def flip_axes(srid: int, uri: str | None) -> bool:
     """Whether coordinates must be swapped into the CRS's own axis order.
 
     CRS84 is lon/lat; an EPSG URI means the EPSG axis order (lat/lon for 4326,
@@ -65,33 +58,24 @@ def _datetime(raw: str | None) -> tuple:
     return one(parts[0]), one(parts[1])
 
 
-def _items_filters(request: HttpRequest, c: Collection) -> FeatureFilters | None:
+def items_filters(query: Query, c: Collection) -> FeatureFilters | None:
     """The filters of an items request; None when they rule out the whole collection
     (``layer=`` naming other layers than a layer collection's own)."""
     f = FeatureFilters()
-    bbox_uri = single(request, "bbox-crs")
-    bbox_srid = _srid(bbox_uri, "bbox-crs")
-    flipped = _flip(bbox_srid, bbox_uri)
-    bbox = parse_bbox(single(request, "bbox"), geographic=bbox_srid == WGS84, heights=True)
+    bbox_uri = single(query, "bbox-crs")
+    bbox_srid = crs_srid(bbox_uri, "bbox-crs")
+    flipped = flip_axes(bbox_srid, bbox_uri)
+    bbox = parse_bbox(single(query, "bbox"), geographic=bbox_srid == WGS84, heights=True)
     if bbox and (bbox_srid != WGS84 or flipped):
         # The min/max pairs of a flipped CRS stay minimum/maximum after the swap.
         bbox = selectors.bbox_to_wgs84(bbox, bbox_srid, flipped)
     f.bbox = bbox
-    f.updated_since, f.updated_before = _datetime(single(request, "datetime"))
+    f.updated_since, f.updated_before = _datetime(single(query, "datetime"))
     allowed = {"category": {c.value for c in Category}, "activity": {a.value for a in Activity},
-               "difficulty": {d.value for d in Difficulty}}
+               "difficulty": {d.value for d in Difficulty}, "partner": partner_slugs,
+               "layer": public_layer_slugs}
     for name in PROPERTY_FILTERS:
-        raw = single(request, name)
-        if raw:
-            values = [v for v in raw.split(",") if v]
-            if name == "partner":
-                allowed[name] = partner_slugs()
-            elif name == "layer":
-                allowed[name] = public_layer_slugs()
-            bad = [v for v in values if v not in allowed[name]]
-            if bad:
-                raise BadParameter(name, f"unknown value(s) {', '.join(map(repr, bad))}")
-            setattr(f, name, values)
+        setattr(f, name, choices(query, name, allowed[name]))
     if c.layer:
         if f.layer and c.layer not in f.layer:
             return None
@@ -99,17 +83,6 @@ def _items_filters(request: HttpRequest, c: Collection) -> FeatureFilters | None
     return f
 
 
-def _page(request: HttpRequest) -> tuple[int, int]:
-    def number(name, default, high):
-        raw = single(request, name)
-        if raw in (None, ""):
-            return default
-        try:
-            value = int(raw)
-        except ValueError:
-            raise BadParameter(name, f"{raw!r} is not a whole number") from None
-        if not 0 <= value <= high or (name == "limit" and value == 0):
-            raise BadParameter(name, f"{value} is out of range")
-        return value
-
-    return number("limit", DEFAULT_LIMIT, MAX_LIMIT), number("offset", 0, 10**9)
+def page(query: Query) -> tuple[int, int]:
+    """``limit`` (1..MAX_LIMIT, default DEFAULT_LIMIT) and ``offset`` of an items request."""
+    return parse_page(query, default=DEFAULT_LIMIT, maximum=MAX_LIMIT)

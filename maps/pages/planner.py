@@ -12,8 +12,8 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
+from geo.errors import BadParameter
 from geo.i18n import fallback_chain, page_language
-from layers.exceptions import BadParameter
 from layers.models import Partner
 from layers.vocabulary import OSM_TAG, Category
 from maps.pages.planner_map import map_parts, planner_map
@@ -39,7 +39,7 @@ def _category_groups() -> dict[str, str]:
 def _question(request: HttpRequest) -> tuple[CoverageQuery, str | None]:
     """The planner's question; a bad parameter falls back to the defaults, with a message."""
     try:
-        return parse_query(request), None
+        return parse_query(request.GET), None
     except BadParameter as exc:
         return CoverageQuery(), str(exc)
 

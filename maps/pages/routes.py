@@ -12,10 +12,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.clickjacking import xframe_options_exempt
 from django.views.decorators.http import require_GET
 
+from geo.errors import BadParameter
 from geo.i18n import page_language
 from geo.units import duration_text
 from layers.admin import editable_partners
-from layers.exceptions import BadParameter
 from layers.models import Partner
 from layers.vocabulary import Difficulty
 from maps.builders import REGION_CENTRE, add_basemap
@@ -76,7 +76,7 @@ def _mode_labels() -> dict:
 def route_list(request: HttpRequest) -> HttpResponse:
     lang = page_language()
     try:
-        filters = parse_route_filters(request)
+        filters = parse_route_filters(request.GET)
     except BadParameter as exc:
         raise Http404(str(exc)) from None
     features, total = selectors.routes_page(filters=filters, lang=lang, limit=200, offset=0)

@@ -22,7 +22,7 @@ from importers.models import ImportRun
 from importers.pipeline import public_ids, writer
 from importers.pipeline.normalise import Rows
 from importers.pipeline.prepare import sha256
-from importers.pipeline.run.read import _check_layer, _run
+from importers.pipeline.run.read import check_layer, read_and_check
 from importers.pipeline.run.request import STAGES, ImportRequest, ImportResult, Progress
 from importers.pipeline.run.undo import undo_last_import
 from layers.models import Layer
@@ -51,7 +51,7 @@ def _ensure_layer(request: ImportRequest) -> Layer:
             defaults={"partner": request.partner, "kind": request.kind,
                       "title_en": request.layer_slug.replace("-", " ").capitalize()})
         layer = Layer.objects.select_for_update().get(pk=layer.pk)
-    _check_layer(request, layer)
+    check_layer(request, layer)
     return layer
 
 
@@ -74,7 +74,7 @@ def run_import(request: ImportRequest, progress: Progress | None = None) -> Impo
                     "keep_duplicate_routes": request.keep_duplicate_routes},
     }
     try:
-        result = _run(request, say)
+        result = read_and_check(request, say)
         say(f"writing {len(result.rows):,} features")
         return _write(request, result, run_info, t0)
     except (Refused, RowErrors) as exc:

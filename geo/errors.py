@@ -1,0 +1,169 @@
+"""The platform's one error family, and the one place that shapes an error for a client.
+
+Code anywhere raises an ``AtlasError`` (or Django's ``Http404``/``PermissionDenied``);
+``error_response`` answers in the shape its client reads, chosen by the path:
+
+- ``/ogc/``: an OGC API exception, ``{"code": ..., "description": ...}``;
+- ``/api/`` and ``/tiles/``: the API's ``{"error": ..., "parameter": ...}``;
+- pages: the site's HTML error page (templates ``400.html``, ``403.html``, ``404.html``,
+  ``503.html``), in the page's language.
+
+``geo.middleware.AtlasErrors`` sends every error a view lets escape here; the REST
+framework's views reach it through ``drf_exception_handler`` (REST_FRAMEWORK's
+EXCEPTION_HANDLER), and unknown URLs through ``config.urls.handler404``.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.db import DatabaseError
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.template import TemplateDoesNotExist
+from django.template.loader import render_to_string
+from rest_framework.response import Response
+from rest_framework.views import exception_handler as rest_exception_handler
+
+log = logging.getLogger(__name__)
+JSON_PREFIXES = ("/api/", "/tiles/")
+OGC_PREFIX = "/ogc/"
+
+
+class AtlasError(Exception):
+    """An answer other than success that the client can act on. ``str()`` is the message
+    in the active language (a message may be a lazy or an importers ``Message``)."""
+
+    status = 400
+    ogc_code = "InvalidParameterValue"
+
+    def __init__(self, message: Any):
+        self.message = message
+        super().__init__(message)
+
+    def __str__(self) -> str:
+        return str(self.message)
+
+    def body(self) -> dict[str, Any]:
+        """What the JSON answer carries besides ``error``."""
+        return {}
+
+
+class BadParameter(AtlasError, ValueError):
+    """A request parameter a client got wrong; the message names it and says why."""
+
+    def __init__(self, param: str, message: str):
+        super().__init__(f"{param}: {message}")
+        self.param = param
+        self.reason = message
+
+    def body(self) -> dict[str, Any]:
+        return {"parameter": self.param}
+
+
+class Refused(AtlasError, ValueError):
+    """The request as a whole cannot be done (a file that cannot be imported, a layer of
+    another kind); the message says why and what to do."""
+
+
+class RowErrors(AtlasError, ValueError):
+    """Some rows of an input are invalid, and nothing was written; ``issues`` lists them
+    (file, row, field, reason)."""
+
+    def __init__(self, message: Any, issues: list):
+        super().__init__(message)
+        self.issues = issues
+
+    def body(self) -> dict[str, Any]:
+        return {"issues": [i.shown() if hasattr(i, "shown") else i for i in self.issues]}
+
+
+class InvalidFields(AtlasError, ValueError):
+    """A form's fields, some invalid: ``fields`` maps each to its messages."""
+
+    def __init__(self, fields: dict[str, list[str]]):
+        super().__init__("; ".join(f"{k}: {' '.join(map(str, v))}" for k, v in fields.items()))
+        self.fields = fields
+
+    def body(self) -> dict[str, Any]:
+        return {"fields": self.fields}
+
+
+class Forbidden(AtlasError):
+    status = 403
+    ogc_code = "Forbidden"
+
+
+class NotFound(AtlasError):
+    status = 404
+    ogc_code = "NotFound"
+
+
+class TooLarge(AtlasError):
+    status = 413
+    ogc_code = "PayloadTooLarge"
+
+
+class Conflict(AtlasError):
+    status = 409
+    ogc_code = "Conflict"
+
+
+class Unavailable(AtlasError):
+    """The database (or another part the answer needs) is down: try again later."""
+
+    status = 503
+    ogc_code = "ServiceUnavailable"
+
+
+def as_atlas_error(exc: Exception) -> AtlasError | None:
+    """Django's own refusals as the family's (None: not an error for a client)."""
+    if isinstance(exc, AtlasError):
+        return exc
+    if isinstance(exc, Http404):
+        return NotFound(str(exc) or "not found")
+    if isinstance(exc, PermissionDenied):
+        return Forbidden(str(exc) or "forbidden")
+    return None
+
+
+def wants_json(request: HttpRequest) -> bool:
+    return request.path.startswith((*JSON_PREFIXES, OGC_PREFIX))
+
+
+def json_body(request: HttpRequest, exc: AtlasError) -> dict[str, Any]:
+    """The error as the JSON its client reads (the OGC API's, or the API's)."""
+    if request.path.startswith(OGC_PREFIX):
+        return {"code": exc.ogc_code, "description": str(exc)}
+    return {"error": str(exc), **exc.body()}
+
+
+def error_response(request: HttpRequest, exc: AtlasError) -> HttpResponse:
+    """One error, in the shape and language its client reads."""
+    if wants_json(request):
+        response: HttpResponse = JsonResponse(json_body(request, exc), status=exc.status)
+    else:
+        try:
+            html = render_to_string(f"{exc.status}.html", {"message": str(exc)},
+                                    request=request)
+        except TemplateDoesNotExist:
+            html = f"<!DOCTYPE html><title>{exc.status}</title><p>{exc.status}</p>"
+        response = HttpResponse(html, status=exc.status)
+    if exc.status == 503:
+        response["Retry-After"] = "30"
+    return response
+
+
+def drf_exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
+    """The REST framework's errors: the family's as everywhere else; a database error is
+    logged and never shown (its text may hold SQL); the framework's own (authentication,
+    parsing, methods) as it shapes them."""
+    found = as_atlas_error(exc)
+    request = context.get("request")
+    if found is not None and request is not None:
+        return Response(json_body(request, found), status=found.status)
+    if isinstance(exc, DatabaseError):
+        log.exception("database error in %s", context.get("view"))
+        return Response({"error": "internal error; it has been logged"}, status=500)
+    return rest_exception_handler(exc, context)
