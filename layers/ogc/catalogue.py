@@ -33,7 +33,7 @@ FIXED = {c.id: c for c in (
 )}
 
 
-def _collections(lang: str) -> list[Collection]:
+def all_collections(lang: str) -> list[Collection]:
     out = list(FIXED.values())
     for layer in Layer.objects.filter(visibility=Visibility.PUBLIC).order_by(
             "partner__slug", "slug"):
@@ -48,7 +48,7 @@ def _layer_collection(layer: Layer, lang: str) -> Collection:
                           (kind,), layer=layer.slug)
 
 
-def _collection(cid: str, lang: str) -> Collection:
+def find_collection(cid: str, lang: str) -> Collection:
     """One collection, found without counting anything (tiles ask on every request)."""
     if cid in FIXED:
         return FIXED[cid]

@@ -24,11 +24,11 @@ from geo.crs import to_wgs84
 from importers import mapping as m
 from importers.formats.base import SourceData, drop_m, object_array
 from importers.messages import Message
-from importers.pipeline.normalise.attributes import _map_fields, _texts, _unfold_properties
+from importers.pipeline.normalise.attributes import map_fields, text_values, unfold_properties
 from importers.pipeline.normalise.geometry import (
     ACCEPTED_TYPES,
-    _attraction_geometries,
-    _trail_geometries,
+    attraction_geometries,
+    trail_geometries,
 )
 from importers.pipeline.normalise.rows import Issue, Rows
 from layers.vocabulary import LayerKind
@@ -117,9 +117,9 @@ def normalise(source: SourceData, *, kind: str, field_map: dict[str, str],
     idx = idx[in_range[idx]]
 
     if kind == LayerKind.ATTRACTIONS:
-        take, part_no, out_geoms = _attraction_geometries(projected, type_ids, idx, first, issue)
+        take, part_no, out_geoms = attraction_geometries(projected, type_ids, idx, first, issue)
     else:
-        take, part_no, out_geoms = _trail_geometries(projected, idx, first, issue)
+        take, part_no, out_geoms = trail_geometries(projected, idx, first, issue)
 
     rows = Rows(kind=kind, label=label, rows=first + take, geoms=out_geoms,
                 left_out=int(wrong_kind.sum()), source_no=np.zeros(len(take), dtype=np.int64),
@@ -132,13 +132,13 @@ def normalise(source: SourceData, *, kind: str, field_map: dict[str, str],
                for col, vals in source.columns.items()}
     mapped = set(field_map.values()) | ({id_field} if id_field else set())
     rows.props = {col: vals[take] for col, vals in columns.items() if col not in mapped}
-    _unfold_properties(rows)
-    _map_fields(rows, columns, take, field_map, kind, label, layer, issues)
+    unfold_properties(rows)
+    map_fields(rows, columns, take, field_map, kind, label, layer, issues)
 
     # Identity: the id column, else a stable hash of the geometry; multipoints split
     # into one feature per point get a suffix.
     if id_field:
-        ids = _texts(columns[id_field][take])
+        ids = text_values(columns[id_field][take])
         missing = ids == ""
         for r in rows.rows[missing]:
             issue(r, id_field, Message(_("no id value")))

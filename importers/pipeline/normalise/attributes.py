@@ -34,7 +34,7 @@ def map_distinct(values: np.ndarray, fn: Callable[[Any], Any]) -> np.ndarray:
     return out
 
 
-def _texts(values: np.ndarray) -> np.ndarray:
+def text_values(values: np.ndarray) -> np.ndarray:
     """Text values of a column: mostly distinct strings (names), so no table of them."""
     text_value = m.text_value
     return object_array(v.strip() if v.__class__ is str else text_value(v)
@@ -47,7 +47,7 @@ def _rows_text(rows: np.ndarray) -> str:
     return shown + (f" … (+{len(rows) - SHOWN_ROWS})" if len(rows) > SHOWN_ROWS else "")
 
 
-def _unfold_properties(rows: Rows) -> None:
+def unfold_properties(rows: Rows) -> None:
     """A ``properties`` column of objects (our GeoJSON exports) becomes its own columns."""
     nested = rows.props.get("properties")
     if nested is None or not all(v is None or isinstance(v, dict) for v in nested.tolist()):
@@ -81,11 +81,11 @@ def _understood(fn):
     return convert
 
 
-def _map_fields(rows: Rows, columns, take, field_map, kind, label, layer, issues) -> None:
+def map_fields(rows: Rows, columns, take, field_map, kind, label, layer, issues) -> None:
     for fld, col in field_map.items():
         raw = columns[col][take]
         if fld not in CONTROLLED:
-            rows.fields[fld] = _texts(raw)
+            rows.fields[fld] = text_values(raw)
             continue
         fn, default = CONTROLLED[fld]
         pairs = map_distinct(raw, _understood(fn))

@@ -18,7 +18,7 @@ ACCEPTED_TYPES = {
 }
 
 
-def _attraction_geometries(projected, type_ids, idx, first, issue):
+def attraction_geometries(projected, type_ids, idx, first, issue):
     """(source index per output row, part number or 0, geometries): points and footprints."""
     types = type_ids[idx]
     points = idx[types == POINT]
@@ -67,7 +67,7 @@ def _attraction_geometries(projected, type_ids, idx, first, issue):
             np.concatenate(geoms).astype(object)[order])
 
 
-def _trail_geometries(projected, idx, first, issue):
+def trail_geometries(projected, idx, first, issue):
     lines = projected[idx].astype(object)
     single = shapely.get_type_id(lines) != MULTILINESTRING
     lines[single] = shapely.multilinestrings(lines[single], indices=np.arange(single.sum()))

@@ -49,7 +49,7 @@ def _resolve_crs(source: SourceData, partner: Partner) -> None:
                           file=source.label, details=Message.join(details)))
 
 
-def _check_layer(request: ImportRequest, layer: Layer | None) -> None:
+def check_layer(request: ImportRequest, layer: Layer | None) -> None:
     """Refuse a layer of another partner or of the other kind (before reading, and again
     under the lock)."""
     if layer is None:
@@ -64,11 +64,11 @@ def _check_layer(request: ImportRequest, layer: Layer | None) -> None:
                               kind=word(request.kind)))
 
 
-def _run(request: ImportRequest, say: Progress) -> ImportResult:
+def read_and_check(request: ImportRequest, say: Progress) -> ImportResult:
     limits = Limits.from_settings()
     kind = LayerKind(request.kind)
     existing = Layer.objects.filter(slug=request.layer_slug).select_related("partner").first()
-    _check_layer(request, existing)
+    check_layer(request, existing)
     saved = existing.import_settings if existing else {}
     main_language = request.partner.main_language
     with tempfile.TemporaryDirectory(prefix="atlas-import-") as tmp:

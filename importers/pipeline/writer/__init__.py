@@ -27,7 +27,12 @@ from django.db import connection
 
 from importers.pipeline.normalise import Rows
 from importers.pipeline.writer.cut_texts import restore_cut_texts
-from importers.pipeline.writer.staging import Staging, _q, geometry_columns, writable_columns
+from importers.pipeline.writer.staging import (
+    Staging,
+    geometry_columns,
+    quote_name,
+    writable_columns,
+)
 from layers.models import Attraction, Trail
 from layers.vocabulary import LayerKind
 
@@ -70,20 +75,20 @@ def write(*, rows: Rows, layer_id: int, run_id: int, sync: bool,
         cur.execute(
             "CREATE TEMP VIEW import_ready AS SELECT s.rn, s.source_id, "
             + ("s.fid, " if by_key else "")
-            + ", ".join(f"{e} AS {_q(c)}" for c, e in exprs.items())
+            + ", ".join(f"{e} AS {quote_name(c)}" for c, e in exprs.items())
             + f", {staging.properties_sql} AS properties, s.search FROM import_staging s")
 
-        incoming = ", ".join(f"r.{_q(c)}" for c in update_cols)
+        incoming = ", ".join(f"r.{quote_name(c)}" for c in update_cols)
         # An empty translation and a missing one (NULL) are the same: no change.
         nullable_text = {c for c, f in writable_columns(model) if f.null
                          and f.get_internal_type() in ("CharField", "TextField")}
         types = {c: f.db_type(connection) for c, f in writable_columns(model)}
-        current = ", ".join(f"NULLIF(t.{_q(c)}, '')::{types[c]}" if c in nullable_text
-                            else f"t.{_q(c)}" for c in update_cols)
+        current = ", ".join(f"NULLIF(t.{quote_name(c)}, '')::{types[c]}" if c in nullable_text
+                            else f"t.{quote_name(c)}" for c in update_cols)
         differs = (f"(({current}), t.properties || r.properties, t.retired_at IS NOT NULL) "
                    f"IS DISTINCT FROM (({incoming}), t.properties, false)")
         before = "to_jsonb(t)" + "".join(
-            f" || jsonb_build_object('{c}', encode(ST_AsEWKB(t.{_q(c)}), 'hex'))"
+            f" || jsonb_build_object('{c}', encode(ST_AsEWKB(t.{quote_name(c)}), 'hex'))"
             for c in geo_cols)
 
         cur.execute(f"SELECT EXISTS (SELECT 1 FROM {table} WHERE layer_id = %(layer)s)",
@@ -119,7 +124,7 @@ def write(*, rows: Rows, layer_id: int, run_id: int, sync: bool,
             """, params)
             if cur.rowcount:  # an unchanged file changes nothing, and costs no update
                 set_clause = ", ".join(
-                    [f"{_q(c)} = r.{_q(c)}" for c in update_cols]
+                    [f"{quote_name(c)} = r.{quote_name(c)}" for c in update_cols]
                     + ["properties = t.properties || r.properties", "retired_at = NULL",
                        "updated_at = now()"])
                 cur.execute(f"""
@@ -137,10 +142,10 @@ def write(*, rows: Rows, layer_id: int, run_id: int, sync: bool,
         cur.execute(f"""
             WITH ins AS (
                 INSERT INTO {table} (uid, layer_id, source_id,
-                                     {', '.join(_q(c) for c in cols)}, properties, search,
+                                     {', '.join(quote_name(c) for c in cols)}, properties, search,
                                      created_at, updated_at)
                 SELECT gen_random_uuid(), %(layer)s, r.source_id,
-                       {', '.join(f'r.{_q(c)}' for c in cols)}, r.properties, r.search,
+                       {', '.join(f'r.{quote_name(c)}' for c in cols)}, r.properties, r.search,
                        now(), now()
                 FROM import_ready r {new_only}
                 RETURNING id
@@ -182,12 +187,12 @@ def undo(*, run_id: int, kind: str) -> None:
     table = model._meta.db_table
     restore = [c for c, _ in writable_columns(model)] + [
         "source_id", "properties", "retired_at", "created_at", "updated_at", "uid"]
-    cols = ", ".join(_q(c) for c in restore)
+    cols = ", ".join(quote_name(c) for c in restore)
     with connection.cursor() as cur:
         cur.execute(f"DELETE FROM {table} WHERE id IN (SELECT unnest(created_ids) "
                     "FROM importers_importrun WHERE id = %s)", [run_id])
         cur.execute(f"""
-            UPDATE {table} t SET ({cols}) = ({', '.join(f'r.{_q(c)}' for c in restore)})
+            UPDATE {table} t SET ({cols}) = ({', '.join(f'r.{quote_name(c)}' for c in restore)})
             FROM (
                 SELECT (jsonb_populate_record(NULL::{table}, before)).*
                 FROM importers_runchange

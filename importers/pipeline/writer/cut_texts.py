@@ -7,7 +7,7 @@ import numpy as np
 from django.db import connection
 
 from importers.pipeline.normalise import Rows
-from importers.pipeline.writer.staging import _q
+from importers.pipeline.writer.staging import quote_name
 
 
 def _cut(text: str, limit: int, encoding: str) -> str:
@@ -45,7 +45,7 @@ def restore_cut_texts(rows: Rows, model, layer_id: int, limit: int, encoding: st
     at = sorted({i for found in candidates.values() for i in found})
     ids = sorted({rows.source_ids[i] for i in at if targets[i] is None})
     pks = sorted({int(targets[i]) for i in at if targets[i] is not None})
-    select = ", ".join(f"t.{_q(c)}" if kind == "field" else "t.properties ->> %s"
+    select = ", ".join(f"t.{quote_name(c)}" if kind == "field" else "t.properties ->> %s"
                        for kind, c in keys)
     params = [c for kind, c in keys if kind == "prop"]
     table = model._meta.db_table

@@ -33,7 +33,7 @@ def geometry_columns(model) -> list[str]:
     return [f.column for f in model._meta.concrete_fields if isinstance(f, GeometryField)]
 
 
-def _q(col: str) -> str:
+def quote_name(col: str) -> str:
     return connection.ops.quote_name(col)
 
 
@@ -88,7 +88,7 @@ def _jsonb_object(pairs: list[tuple[str, str]]) -> str:
         return "'{}'::jsonb"
     chunks = [pairs[i:i + JSONB_ARGS] for i in range(0, len(pairs), JSONB_ARGS)]
     return " || ".join(
-        "jsonb_build_object(" + ", ".join(f"{k}, s.{_q(c)}" for k, c in chunk) + ")"
+        "jsonb_build_object(" + ", ".join(f"{k}, s.{quote_name(c)}" for k, c in chunk) + ")"
         for chunk in chunks)
 
 
@@ -143,9 +143,9 @@ class Staging:
     def create_and_copy(self, cur) -> None:
         cur.execute("DROP TABLE IF EXISTS import_staging")
         cur.execute("CREATE TEMP TABLE import_staging ("
-                    + ", ".join(f"{_q(n)} {t}" for n, t, _ in self.columns)
+                    + ", ".join(f"{quote_name(n)} {t}" for n, t, _ in self.columns)
                     + ") ON COMMIT DROP")
-        names = ", ".join(_q(n) for n, _, _ in self.columns)
+        names = ", ".join(quote_name(n) for n, _, _ in self.columns)
         lists = [v.tolist() if isinstance(v, np.ndarray) else list(v)
                  for _, _, v in self.columns]
         with cur.cursor.copy(f"COPY import_staging ({names}) FROM STDIN") as copy:
@@ -162,13 +162,13 @@ class Staging:
                             "ST_PointOnSurface(s.footprint))")
             elif col in ("name", "description"):
                 present = [f"{col}_{c}" for c in fallback_chain("en") if f"{col}_{c}" in have]
-                out[col] = ("COALESCE(" + ", ".join(f"NULLIF(s.{_q(p)}, '')" for p in present)
-                            + ", '')") if present else "''"
+                nulls = ", ".join(f"NULLIF(s.{quote_name(p)}, '')" for p in present)
+                out[col] = f"COALESCE({nulls}, '')" if present else "''"
             elif col in have and f.null and f.get_internal_type() in ("CharField", "TextField"):
                 # Translations left empty are NULL, as the platform stores them.
-                out[col] = f"NULLIF(s.{_q(col)}, '')"
+                out[col] = f"NULLIF(s.{quote_name(col)}, '')"
             elif col in have:
-                out[col] = f"s.{_q(col)}"
+                out[col] = f"s.{quote_name(col)}"
             elif f.null:
                 out[col] = "NULL"
             else:

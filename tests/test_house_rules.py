@@ -1,0 +1,109 @@
+"""The house rules of docs/architecture.md, read from the code's own imports.
+
+- An app imports only apps below it: geo ← layers ← importers, routes ← planner ← maps,
+  fixtures ← config (importers and routes, side by side, do not import each other).
+- No module imports a private name (``_x``) of another module (of its app or another).
+- No two modules import each other, directly or round a longer loop, even inside a
+  function (an import hidden in a function is still a dependency).
+"""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+FLOORS = {"geo": 0, "layers": 1, "importers": 2, "routes": 2, "planner": 3, "maps": 4,
+          "fixtures": 4, "config": 5}
+
+
+def _modules() -> dict[str, Path]:
+    found = {}
+    for app in FLOORS:
+        for path in (ROOT / app).rglob("*.py"):
+            if "migrations" in path.parts:
+                continue
+            parts = list(path.relative_to(ROOT).with_suffix("").parts)
+            if parts[-1] == "__init__":
+                parts.pop()
+            found[".".join(parts)] = path
+    return found
+
+
+MODULES = _modules()
+
+
+def _imports(module: str, path: Path) -> list[tuple[str, list[str], int]]:
+    """(imported module, names taken from it, line) for every import of the file."""
+    package = module if path.name == "__init__.py" else module.rpartition(".")[0]
+    out = []
+    for node in ast.walk(ast.parse(path.read_text("utf-8"))):
+        if isinstance(node, ast.Import):
+            out += [(alias.name, [], node.lineno) for alias in node.names]
+        elif isinstance(node, ast.ImportFrom):
+            base = node.module or ""
+            if node.level:
+                anchor = package.split(".")[:len(package.split(".")) - node.level + 1]
+                base = ".".join([*anchor, base] if base else anchor)
+            names = [a.name for a in node.names]
+            # ``from pkg import mod`` imports the module pkg.mod when there is one.
+            for name in names:
+                if f"{base}.{name}" in MODULES:
+                    out.append((f"{base}.{name}", [], node.lineno))
+            out.append((base, [n for n in names if f"{base}.{n}" not in MODULES],
+                        node.lineno))
+    return [(m, n, line) for m, n, line in out if m.split(".")[0] in FLOORS]
+
+
+def _known(name: str) -> str | None:
+    """The project module ``name`` is, or is inside (``layers.models.Layer`` → layers.models)."""
+    while name and name not in MODULES:
+        name = name.rpartition(".")[0]
+    return name or None
+
+
+def test_apps_import_only_apps_below_them():
+    upward = []
+    for module, path in MODULES.items():
+        app = module.split(".")[0]
+        for target, _names, line in _imports(module, path):
+            other = target.split(".")[0]
+            if other != app and FLOORS[other] >= FLOORS[app]:
+                upward.append(f"{path.relative_to(ROOT)}:{line} imports {target}")
+    assert upward == []
+
+
+def test_no_private_name_is_imported_from_another_module():
+    private = []
+    for module, path in MODULES.items():
+        for target, names, line in _imports(module, path):
+            hidden = [n for n in names if n.startswith("_")]
+            hidden += [p for p in target.split(".") if p.startswith("_") and p != "__init__"]
+            if hidden:
+                private.append(f"{path.relative_to(ROOT)}:{line} takes {hidden} from {target}")
+    assert private == []
+
+
+def test_no_two_modules_import_each_other():
+    graph = {m: set() for m in MODULES}
+    for module, path in MODULES.items():
+        for target, _names, _line in _imports(module, path):
+            known = _known(target)
+            # A package's __init__ re-exporting its own modules is not a loop of its own.
+            if known and known != module and not known.startswith(module + "."):
+                graph[module].add(known)
+    loops, state = [], {}
+
+    def visit(node: str, trail: list[str]) -> None:
+        state[node] = "open"
+        for nxt in sorted(graph[node]):
+            if state.get(nxt) == "open":
+                loops.append(" -> ".join([*trail[trail.index(nxt):], nxt]))
+            elif nxt not in state:
+                visit(nxt, [*trail, nxt])
+        state[node] = "done"
+
+    for module in sorted(graph):
+        if module not in state:
+            visit(module, [module])
+    assert loops == []
