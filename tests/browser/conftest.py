@@ -94,7 +94,7 @@ def page(new_page) -> Iterator:
 
 
 def screenshot(page, name: str) -> Path:
-    """test-results/screenshots/<name>.png (the README's pictures come from these)."""
+    """test-results/screenshots/<name>.png (the pictures in docs/ come from these)."""
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     path = SCREENSHOTS / f"{name}.png"
     page.screenshot(path=str(path))

@@ -1,6 +1,7 @@
 """Screenshots of each page with the demo data, at desktop and phone sizes.
 
-They land in test-results/screenshots/; the README shows copies of them (docs/).
+They land in test-results/screenshots/; the README and the guides in docs/users/ show
+copies of them (docs/*.png).
 Each also checks that the page shows what it should, so a broken page fails here.
 """
 
