@@ -16,6 +16,7 @@ from django.db.models import QuerySet
 from modeltranslation.admin import TranslationAdmin
 
 from layers.models import Attraction, Layer, Partner, Trail
+from layers.registry import has_reference_role
 from layers.services import partner_editors_group_ensure
 from layers.vocabulary import LayerKind
 
@@ -111,11 +112,10 @@ class LayerAdmin(PartnerScopedAdmin):
 
     def get_readonly_fields(self, request, obj=None):
         fields = super().get_readonly_fields(request, obj)
-        # A sub-area layer is reference data because it holds sub-areas
-        # (coverage.models.AreaLayer): it stops being so when that role is removed there.
-        # Unticked here, its polygons would count as attractions while still analysed as
-        # sub-areas.
-        if obj is not None and hasattr(obj, "area_role"):
+        # A layer that a higher app uses as reference data (the planner's sub-areas) is so
+        # because of that role, and stops being so when the role is removed there.
+        # Unticked here, its polygons would count as attractions while still used so.
+        if obj is not None and has_reference_role(obj):
             return (*fields, "reference")
         return fields
 

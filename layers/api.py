@@ -16,7 +16,7 @@ from geo import geojson
 from geo.errors import BadParameter
 from geo.geojson import GEOJSON, page_link
 from geo.params import parse_lang, parse_page, single
-from layers import selectors
+from layers import registry, selectors
 from layers.exports import FORMATS, export
 from layers.models import Layer
 from layers.params import DEFAULT_LIMIT, MAX_LIMIT, parse_filters, parse_kinds
@@ -68,7 +68,7 @@ class FeatureList(APIView):
             links=links), lang=lang)
 
 
-KIND = OpenApiParameter("kind", str, description="attraction, trail, route: the kinds "
+KIND = OpenApiParameter("kind", str, description="attraction, trail, route …: the kinds "
                                                  "wanted, comma-separated (all when absent)")
 
 
@@ -77,11 +77,11 @@ KIND = OpenApiParameter("kind", str, description="attraction, trail, route: the 
                summary="Every public feature of every partner: attractions, trails and "
                        "published pilot routes")
 class RegionalLayer(FeatureList):
-    kinds = ["attraction", "trail", "route"]
+    """Every kind of the registry (layers/registry.py)."""
 
     def chosen_kinds(self, request) -> list[str]:
         # The explorer counts a dense area for the kinds its layer panel shows.
-        return parse_kinds(request.GET, self.kinds)
+        return parse_kinds(request.GET, registry.names())
 
 
 @extend_schema(parameters=[*FILTERS, CATEGORY], responses={(200, GEOJSON): OpenApiTypes.OBJECT},
@@ -177,6 +177,6 @@ class RegionalLayerExport(APIView):
     def get(self, request):
         # The same parsing as the list's, so that a download holds what the map showed.
         filters = parse_filters(request.GET)
-        kinds = parse_kinds(request.GET, RegionalLayer.kinds)
+        kinds = parse_kinds(request.GET, registry.names())
         return _export_response(request, kinds=kinds, filters=filters,
                                 stem="regional-layer", with_partner=True)

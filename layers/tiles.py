@@ -18,43 +18,40 @@ from django.views.decorators.http import require_GET
 
 from geo.crs import WEB_MERCATOR, WGS84
 from geo.params import parse_lang
+from layers import registry
 from layers.ogc.catalogue import find_collection
 from layers.params import FeatureFilters
-from layers.selectors import KINDS, conditions, extent, translated
+from layers.selectors import conditions, extent, translated
 
 MVT = "application/vnd.mapbox-vector-tile"
 EXTENT, BUFFER, MAX_ZOOM = 4096, 64, 20
-TILE_FIELDS = {
-    "attraction": {"id": "String", "partner": "String", "layer": "String", "name": "String",
-                   "category": "String"},
-    "trail": {"id": "String", "partner": "String", "layer": "String", "name": "String",
-              "activity": "String", "difficulty": "String", "length_m": "Number"},
-    "route": {"id": "String", "partner": "String", "name": "String", "slug": "String",
-              "difficulty": "String", "length_m": "Number"},
-}
+COMMON_TILE_FIELDS = {"id": "String", "partner": "String", "layer": "String",
+                      "name": "String"}
+
+
+def tile_fields(name: str) -> dict[str, str]:
+    """The fields (TileJSON vector_layers) of kind ``name``'s layer of a tile."""
+    kind = registry.kind(name)
+    common = {k: v for k, v in COMMON_TILE_FIELDS.items() if k != "layer" or kind.layered}
+    return {**common, **{key: mvt for key, _sql, mvt in kind.tile_properties}}
 
 
 def _kind_tile(kind_name: str, layer: str | None, lang: str, z: int, x: int,
                y: int) -> tuple[str, list] | None:
     """The SQL (and its parameters) of one kind's layer of the tile."""
-    kind = KINDS[kind_name]
+    kind = registry.kind(kind_name)
     params: list = []
     found = conditions(kind, FeatureFilters(layer=[layer] if layer else []), params)
     if found is None:
         return None
     where, _ = found
-    extra = {
-        "attraction": "x.category",
-        "trail": "x.activity, NULLIF(x.difficulty, '') AS difficulty, "
-                 "round(x.length_m) AS length_m",
-        "route": "x.slug, NULLIF(x.difficulty, '') AS difficulty, round(x.length_m) AS length_m",
-    }[kind_name]
+    extra = ", ".join(f"{sql} AS {key}" for key, sql, _mvt in kind.tile_properties)
     layer_column = ", l.slug AS layer" if kind.layered else ""
     return f"""
         SELECT ST_AsMVT(t.*, '{kind_name}s', {EXTENT}, 'geom') FROM (
             SELECT ST_AsMVTGeom(ST_Transform(ST_Force2D(x.{kind.geom}), {WEB_MERCATOR}),
                                 ST_TileEnvelope({z}, {x}, {y}), {EXTENT}, {BUFFER}, true) AS geom,
-                   x.uid::text AS id, {kind.partner_sql()} AS partner{layer_column},
+                   x.uid::text AS id, {kind.partner_sql} AS partner{layer_column},
                    {translated('x', kind.name_field, lang)} AS name, {extra}
             FROM {kind.table} x {kind.joins()}
             WHERE x.{kind.geom} && ST_Transform(ST_TileEnvelope({z}, {x}, {y},
@@ -66,7 +63,7 @@ def _kind_tile(kind_name: str, layer: str | None, lang: str, z: int, x: int,
 
 def data_version(kinds: tuple[str, ...]) -> str:
     """Changes whenever a feature of these kinds, or any layer, is written (migration 0006)."""
-    tables = [KINDS[k].table for k in kinds] + ["layers_layer"]
+    tables = [registry.kind(k).table for k in kinds] + ["layers_layer"]
     with connection.cursor() as cur:
         cur.execute("SELECT string_agg(name || ':' || version, ',' ORDER BY name) "
                     "FROM atlas_data_version WHERE name = ANY(%s)", [tables])
@@ -112,5 +109,5 @@ def tilejson(request: HttpRequest, cid: str) -> HttpResponse:
         "tiles": [f"{template}?lang={lang}&v={version}"], "minzoom": 0, "maxzoom": MAX_ZOOM,
         "bounds": extent(kinds=list(c.kinds), layer=c.layer) or [-180, -85, 180, 85],
         "attribution": "Regional Tourism Atlas partners",
-        "vector_layers": [{"id": f"{k}s", "fields": TILE_FIELDS[k]} for k in c.kinds],
+        "vector_layers": [{"id": f"{k}s", "fields": tile_fields(k)} for k in c.kinds],
     })

@@ -8,3 +8,6 @@ class RoutesConfig(AppConfig):
 
     def ready(self) -> None:
         from routes import signals  # noqa: F401  (connects the receivers)
+        from routes.feature_kind import register_kind
+
+        register_kind()

@@ -19,11 +19,11 @@ from layers.selectors import (
     METRES_PER_DEGREE,
     all_translations,
     near_conditions,
-    route_partner_condition,
     translated,
 )
 from layers.vocabulary import Difficulty, Visibility
 from routes import metrics
+from routes.feature_kind import partner_condition
 from routes.params import RouteFilters
 from routes.vocabulary import PUBLIC_STATUSES
 
@@ -64,7 +64,7 @@ def _where(f: RouteFilters, params: list) -> tuple[str, str]:
         near, distance = near_conditions("r.geom", f.near, f.radius_m, params)
         where.extend(near)
     if f.partner:
-        where.append(route_partner_condition("r"))
+        where.append(partner_condition("r"))
         params.append(f.partner)
     for name, column in (("theme", "r.themes"), ("mode", "r.transport_modes")):
         if getattr(f, name):

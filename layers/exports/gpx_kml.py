@@ -7,9 +7,16 @@ from xml.sax.saxutils import escape, quoteattr
 
 import shapely
 
+from layers import registry
 from layers.exports.rows import Rows, json_value
 from layers.vocabulary import PUBLIC_ID_COLUMN
 
+
+def _gpx_type(part: Rows, i: int) -> str | None:
+    """What a GPX <type> says of a feature: the column its kind names (a category, an
+    activity, the modes of a route)."""
+    column = registry.kind(part.kind).gpx_type
+    return part.columns[column][i] if column else None
 
 def _name(part: Rows, i: int) -> str | None:
     return next((part.columns[f"name_{c}"][i] for c in ("bg", "el", "fr", "en")
@@ -25,7 +32,8 @@ def _coords(g) -> list[list[tuple]]:
 
 
 def to_gpx(parts: list[Rows]) -> bytes:
-    """GPX 1.1: attractions as waypoints, trails as tracks (one segment per part, with ele).
+    """GPX 1.1: points (attractions) as waypoints, lines (trails, routes) as tracks (one
+    segment per part, with ele).
 
     Every attribute an import maps back travels in a namespaced extension.
     """
@@ -47,8 +55,8 @@ def to_gpx(parts: list[Rows]) -> bytes:
             if v[i] not in (None, "") and k != PUBLIC_ID_COLUMN)
         return f"<extensions>{items}</extensions>" if items else ""
 
-    waypoints = [p for p in parts if p.kind == "attraction"]
-    tracks = [p for p in parts if p.kind in ("trail", "route")]
+    waypoints = [p for p in parts if not registry.kind(p.kind).lines]
+    tracks = [p for p in parts if registry.kind(p.kind).lines]
     for part in waypoints:
         for i, g in enumerate(part.points):
             out.append(f'<wpt lat="{g.y:.7f}" lon="{g.x:.7f}">'
@@ -56,7 +64,7 @@ def to_gpx(parts: list[Rows]) -> bytes:
                        + _gpx_text("desc", next((part.columns[f"description_{c}"][i]
                                                  for c in ("bg", "el", "fr", "en")
                                                  if part.columns[f"description_{c}"][i]), None))
-                       + _gpx_text("type", part.columns["category"][i])
+                       + _gpx_text("type", _gpx_type(part, i))
                        + extensions(part, i) + "</wpt>")
     for part in tracks:
         for i, g in enumerate(part.geoms):
@@ -67,9 +75,8 @@ def to_gpx(parts: list[Rows]) -> bytes:
                     + (f"<ele>{c[2]:.2f}</ele>" if len(c) > 2 else "") + "</trkpt>"
                     for c in line)
                 segs.append(f"<trkseg>{pts}</trkseg>")
-            kind = part.columns["activity" if part.kind == "trail" else "transport_modes"][i]
             out.append("<trk>" + _gpx_text("name", _name(part, i))
-                       + _gpx_text("type", kind)
+                       + _gpx_text("type", _gpx_type(part, i))
                        + extensions(part, i) + "".join(segs) + "</trk>")
     out.append("</gpx>")
     return "\n".join(out).encode()

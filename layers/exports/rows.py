@@ -10,8 +10,10 @@ import shapely
 from django.db import connection
 
 from geo.i18n import LANGUAGE_CODES
+from layers import registry
 from layers.params import FeatureFilters
-from layers.selectors import KINDS, Kind, conditions
+from layers.registry import Column, FeatureKind
+from layers.selectors import conditions
 from layers.vocabulary import PUBLIC_ID_COLUMN
 
 FORMATS = {
@@ -22,59 +24,21 @@ FORMATS = {
     "gpkg": ("application/geopackage+sqlite3", "gpkg"),
     "csv": ("text/csv; charset=utf-8", "csv"),
 }
-TEXT_FIELDS = {
-    "attraction": ("category", "address", "website", "phone", "opening_hours", "wheelchair"),
-    "trail": ("activity", "difficulty"),
-}
 TRANSLATED = tuple(f"{base}_{code}" for base in ("name", "description")
                    for code in LANGUAGE_CODES)
 
 
-@dataclass(frozen=True)
-class Column:
-    name: str
-    sql: str  # over ``x``, the kind's table
-    type: str  # PostgreSQL type of the value, for the other kinds' NULLs in one GeoJSON
-
-
 def own_columns(name: str) -> list[Column]:
-    """The exported columns that only kind ``name`` has, in the order they are written.
-
-    A pilot route has no source file: its stable name (slug), its themes and modes as
-    comma-separated words, and its computed length (m) and duration (days) go out.
-    """
-    if name == "route":
-        return [Column("slug", "x.slug", "text"),
-                Column("difficulty", "NULLIF(x.difficulty, '')", "text"),
-                Column("themes", "NULLIF(array_to_string(x.themes, ','), '')", "text"),
-                Column("transport_modes",
-                       "NULLIF(array_to_string(x.transport_modes, ','), '')", "text"),
-                Column("length_m", "round(x.length_m)::integer", "integer"),
-                Column("duration_days", "x.duration_days::integer", "integer")]
-    out = [Column(f, f"NULLIF(x.{f}::text, '')", "text") for f in TEXT_FIELDS[name]]
-    if name == "attraction":
-        out.append(Column("fee", "x.fee", "boolean"))
-    return out
+    """The exported columns that only kind ``name`` has, in the order they are written."""
+    return list(registry.kind(name).export_columns)
 
 
-def _translated(kind: Kind) -> list[Column]:
-    # A route's title and summary are what the API shows as its name and description.
+def _translated(kind: FeatureKind) -> list[Column]:
+    # A kind's name and description fields (a route's title and summary) are what the
+    # API shows as its name and description.
     source = {"name": kind.name_field, "description": kind.description_field}
     return [Column(f"{base}_{code}", f"NULLIF(x.{source[base]}_{code}, '')", "text")
             for base in ("name", "description") for code in LANGUAGE_CODES]
-
-
-def _common(kind: Kind) -> dict[str, str]:
-    """SQL of the columns every kind has: ids, owners, own properties and geometries."""
-    if kind.layered:
-        return {"source_id": "COALESCE(NULLIF(x.source_id, ''), x.uid::text)",
-                "partner": "p.slug", "layer": "l.slug",
-                "properties": "NULLIF(x.properties, '{}'::jsonb)",
-                "geom": "COALESCE(x.footprint, x.location)" if kind.name == "attraction"
-                else "x.geom",
-                "point": "x.location" if kind.name == "attraction" else "x.geom"}
-    return {"source_id": "x.slug", "partner": kind.partner_sql(), "layer": "NULL::text",
-            "properties": "NULL::jsonb", "geom": "x.geom", "point": "x.geom"}
 
 
 @dataclass
@@ -100,14 +64,14 @@ class Rows:
 def rows(*, kinds: list[str], filters: FeatureFilters, with_partner: bool) -> list[Rows]:
     out = []
     for name in kinds:
-        kind = KINDS[name]
+        kind = registry.kind(name)
         params: list = []
         found = conditions(kind, filters, params)
         if found is None:
             continue
         where, _distance = found
         fields = [*_translated(kind), *own_columns(name)]
-        common = _common(kind)
+        common = kind.sources()
         sql = f"""
             SELECT {common['source_id']}, x.uid::text, {common['partner']}, {common['layer']},
                    {', '.join(c.sql for c in fields)},
@@ -159,12 +123,12 @@ def geojson_sql(*, kinds: list[str], filters: FeatureFilters,
              *own, *(["kind"] if with_partner else []), "properties"]
     selects, params = [], []
     for name in kinds:
-        kind = KINDS[name]
+        kind = registry.kind(name)
         found = conditions(kind, filters, params)
         if found is None:
             continue
         where, _ = found
-        common = _common(kind)
+        common = kind.sources()
         mine = {c.name: c.sql for c in [*_translated(kind), *own_columns(name)]}
         values = {"source_id": common["source_id"], "partner": common["partner"],
                   "layer": common["layer"], "kind": f"'{name}'::text",

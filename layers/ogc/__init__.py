@@ -23,7 +23,7 @@ from django.views.decorators.http import require_GET
 from geo import geojson
 from geo.geojson import GEOJSON
 from geo.params import parse_lang, single
-from layers import selectors
+from layers import registry, selectors
 from layers.ogc.api_definition import openapi
 from layers.ogc.catalogue import Collection, all_collections, find_collection
 from layers.ogc.params import CRS84, CRS_URIS, crs_srid, flip_axes, items_filters, page
@@ -92,16 +92,6 @@ def _describe(request: HttpRequest, c: Collection, lang: str) -> dict:
 COMMON_FIELDS = {"kind": "string", "partner": "string", "layer": "string", "name": "string",
                  "description": "string", "name_bg": "string", "name_el": "string",
                  "name_fr": "string", "name_en": "string"}
-KIND_FIELDS = {
-    "attraction": {"category": "string"},
-    "trail": {"activity": "string", "difficulty": "string", "length_m": "number",
-              "ascent_m": "number", "descent_m": "number", "duration_min": "integer",
-              "is_loop": "boolean"},
-    "route": {"slug": "string", "themes": "array", "transport_modes": "array",
-              "difficulty": "string", "length_m": "number", "ascent_m": "number",
-              "duration_min": "integer", "duration_days": "integer", "url": "string"},
-}
-
 
 @require_GET
 def schema(request: HttpRequest, cid: str) -> HttpResponse:
@@ -109,7 +99,7 @@ def schema(request: HttpRequest, cid: str) -> HttpResponse:
     c = find_collection(cid, parse_lang(request.GET))
     fields = dict(COMMON_FIELDS)
     for kind in c.kinds:
-        fields.update(KIND_FIELDS[kind])
+        fields.update(registry.kind(kind).schema)
     props = {name: {"type": t, "items": {"type": "string"}} if t == "array" else {"type": t}
              for name, t in fields.items()}
     props["updated_at"] = {"type": "string", "format": "date-time"}

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from django.http import Http404
 from django.utils import translation
 
+from layers import registry
 from layers.models import Layer
 from layers.vocabulary import LayerKind, Visibility
 
@@ -21,20 +22,23 @@ class Collection:
     layer: str | None = None
 
 
-FIXED = {c.id: c for c in (
-    Collection("regional-layer", "Regional layer",
-               "Every public attraction and trail of the four partners, and the published "
-               "pilot routes", ("attraction", "trail", "route")),
-    Collection("all-attractions", "All attractions", "The public attractions of every partner",
-               ("attraction",)),
-    Collection("all-trails", "All trails", "The public trails of every partner", ("trail",)),
-    Collection("all-routes", "Pilot routes", "The published pilot routes of every partner",
-               ("route",)),
-)}
+REGIONAL_LAYER = "regional-layer"
+
+
+def fixed_collections() -> dict[str, Collection]:
+    """The regional layer, and one collection of every partner's features per kind (the
+    kinds of layers/registry.py)."""
+    kinds = registry.kinds()
+    out = [Collection(REGIONAL_LAYER, "Regional layer",
+                      "Every public feature of the four partners, of every kind: "
+                      + ", ".join(f"{k.name}s" for k in kinds),
+                      tuple(k.name for k in kinds))]
+    out += [Collection(k.collection, k.title, k.description, (k.name,)) for k in kinds]
+    return {c.id: c for c in out}
 
 
 def all_collections(lang: str) -> list[Collection]:
-    out = list(FIXED.values())
+    out = list(fixed_collections().values())
     for layer in Layer.objects.filter(visibility=Visibility.PUBLIC).order_by(
             "partner__slug", "slug"):
         out.append(_layer_collection(layer, lang))
@@ -50,8 +54,9 @@ def _layer_collection(layer: Layer, lang: str) -> Collection:
 
 def find_collection(cid: str, lang: str) -> Collection:
     """One collection, found without counting anything (tiles ask on every request)."""
-    if cid in FIXED:
-        return FIXED[cid]
+    fixed = fixed_collections()
+    if cid in fixed:
+        return fixed[cid]
     layer = Layer.objects.filter(slug=cid, visibility=Visibility.PUBLIC).first()
     if layer is None:
         raise Http404(f"no collection {cid!r}")

@@ -6,14 +6,14 @@ import json
 
 from django.db import connection
 
-from layers.selectors.kinds import KINDS
+from layers import registry
 from layers.selectors.sql import COORD_DECIMALS, all_translations, translated
 from layers.vocabulary import Visibility
 
 
 def feature_detail(*, kind: str, uid: str, lang: str) -> str | None:
     """One public feature with every field, as a GeoJSON Feature text."""
-    k = KINDS[kind]
+    k = registry.kind(kind)
     extra = ("'address', x.address, 'website', NULLIF(x.website, ''), "
              "'phone', NULLIF(x.phone, ''), 'opening_hours', NULLIF(x.opening_hours, ''), "
              "'wheelchair', NULLIF(x.wheelchair, ''), 'fee', x.fee, "
@@ -99,11 +99,11 @@ def extent(*, kinds: list[str], layer: str | None = None) -> list[float] | None:
     """[minlon, minlat, maxlon, maxlat] of the public features of these kinds (and layer)."""
     parts, params = [], []
     for k in kinds:
-        kind = KINDS[k]
+        kind = registry.kind(k)
         if not kind.layered:
             if not layer:
                 parts.append(f"SELECT ST_Force2D(x.{kind.geom}) AS g FROM {kind.table} x "
-                             "WHERE x.status = 'published'")
+                             f"WHERE {kind.public}")
             continue
         cond = "AND l.slug = %s" if layer else ""
         parts.append(f"""SELECT ST_Force2D(x.{kind.geom}) AS g FROM {kind.table} x

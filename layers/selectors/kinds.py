@@ -1,5 +1,5 @@
-"""The kinds of feature (attractions, trails, pilot routes), how they are written, and
-the WHERE clauses of every filter the API and OGC API take."""
+"""How features are written (CRS, flat or nested properties), and the WHERE clauses of
+every filter the API and OGC API take, for any kind of the registry (layers/registry.py)."""
 
 from __future__ import annotations
 
@@ -10,66 +10,13 @@ from django.db import connection
 
 from geo.crs import WGS84
 from layers.params import BBox, FeatureFilters
+from layers.registry import FeatureKind
 from layers.search import q_condition
 from layers.selectors.sql import COORD_DECIMALS, METRES_PER_DEGREE
 from layers.vocabulary import Visibility
 
-
-@dataclass(frozen=True)
-class Kind:
-    name: str  # "attraction" / "trail"
-    table: str
-    geom: str
-    order: int
-    own_filters: tuple[str, ...]  # filters only this kind has
-    extra_properties: tuple[tuple[str, str], ...]  # kind-specific (key, SQL value over x)
-    # Attractions and trails belong to a layer (``l``) of a partner (``p``); pilot
-    # routes belong to no layer and to one or more partners.
-    layered: bool = True
-    name_field: str = "name"
-    description_field: str = "description"
-
-    def joins(self) -> str:
-        if not self.layered:
-            return ""
-        return ("JOIN layers_layer l ON l.id = x.layer_id "
-                "JOIN layers_partner p ON p.id = l.partner_id")
-
-    def owners(self) -> str:
-        """Columns naming the partner and layer of ``x`` (see ``joins``)."""
-        return ", p.slug AS partner_slug, l.slug AS layer_slug" if self.layered else ""
-
-    def extra_arguments(self) -> str:
-        """The extra properties as json_build_object arguments."""
-        return ", ".join(f"'{key}', {expr}" for key, expr in self.extra_properties)
-
-    def partner_sql(self) -> str:
-        return "p.slug" if self.layered else (
-            "(SELECT min(p.slug) FROM routes_pilotroute_partners rp JOIN layers_partner p "
-            "ON p.id = rp.partner_id WHERE rp.pilotroute_id = x.id)")
-
-
-KINDS = {
-    "attraction": Kind(
-        "attraction", "layers_attraction", "location", 0, ("category",),
-        (("category", "x.category"),)),
-    "trail": Kind(
-        "trail", "layers_trail", "geom", 1, ("activity", "difficulty"),
-        (("activity", "x.activity"), ("difficulty", "NULLIF(x.difficulty, '')"),
-         ("length_m", "round(x.length_m::numeric, 1)"),
-         ("ascent_m", "round(x.ascent_m::numeric, 1)"),
-         ("descent_m", "round(x.descent_m::numeric, 1)"), ("duration_min", "x.duration_min"),
-         ("is_loop", "x.is_loop"))),
-    # Published pilot routes (routes/): in the regional layer beside what they visit.
-    "route": Kind(
-        "route", "routes_pilotroute", "geom", 2, ("difficulty",),
-        (("slug", "x.slug"), ("themes", "x.themes"), ("transport_modes", "x.transport_modes"),
-         ("difficulty", "NULLIF(x.difficulty, '')"), ("length_m", "round(x.length_m::numeric)"),
-         ("ascent_m", "round(x.ascent_m::numeric)"), ("duration_min", "x.duration_min"),
-         ("duration_days", "x.duration_days"), ("url", "'/routes/' || x.slug || '/'")),
-        layered=False, name_field="title", description_field="summary"),
-}
 OWN_FILTERS = ("category", "activity", "difficulty")
+"""The filters (FeatureFilters fields) that only some kinds have (``own_filters``)."""
 
 
 @dataclass(frozen=True)
@@ -113,14 +60,8 @@ def near_conditions(g: str, near: tuple[float, float], radius_m: float,
             f"ST_Distance(geography({g}), geography({point}))")
 
 
-def route_partner_condition(alias: str) -> str:
-    """SQL true when pilot route ``alias`` belongs to one of the partners ``%s`` (slugs)."""
-    return ("EXISTS (SELECT 1 FROM routes_pilotroute_partners rp JOIN layers_partner p "
-            f"ON p.id = rp.partner_id WHERE rp.pilotroute_id = {alias}.id "
-            "AND p.slug = ANY(%s))")
-
-
-def conditions(kind: Kind, f: FeatureFilters, params: list) -> tuple[str, str] | None:
+def conditions(kind: FeatureKind, f: FeatureFilters,
+               params: list) -> tuple[str, str] | None:
     """(WHERE clause, distance SQL) over ``x`` (the kind's table).
 
     None when a filter rules the kind out (``?activity=`` and attractions).
@@ -144,9 +85,9 @@ def conditions(kind: Kind, f: FeatureFilters, params: list) -> tuple[str, str] |
                  f"ON p.id = l.partner_id WHERE {' AND '.join(chosen)}))",
                  "x.retired_at IS NULL"]
     elif f.layer:
-        return None  # routes are in no layer
+        return None  # a kind that is in no layer
     else:
-        where = ["x.status = 'published'"]
+        where = [kind.public]
     g = f"x.{kind.geom}"
     distance = "NULL::float8"
     if f.bbox:
@@ -156,7 +97,7 @@ def conditions(kind: Kind, f: FeatureFilters, params: list) -> tuple[str, str] |
         near, distance = near_conditions(g, f.near, f.radius_m, params)
         where.extend(near)
     if f.partner and not kind.layered:
-        where.append(route_partner_condition("x"))
+        where.append(kind.partner_filter)
         params.append(f.partner)
     for name in OWN_FILTERS:
         if getattr(f, name):

@@ -9,8 +9,10 @@ from psycopg.adapt import Loader
 
 from geo.crs import WGS84
 from geo.i18n import LANGUAGE_CODES
+from layers import registry
 from layers.params import FeatureFilters
-from layers.selectors.kinds import KINDS, RFC7946, Kind, Output, conditions
+from layers.registry import FeatureKind
+from layers.selectors.kinds import RFC7946, Output, conditions
 from layers.selectors.sql import json_object_text, translated
 
 
@@ -19,7 +21,7 @@ def _json_literal(value) -> tuple[str, bool]:
     return "'" + json.dumps(value, ensure_ascii=False).replace("'", "''") + "'", True
 
 
-def _feature_sql(kind: Kind, lang: str, out: Output, near: bool) -> str:
+def _feature_sql(kind: FeatureKind, lang: str, out: Output, near: bool) -> str:
     """SQL text of one GeoJSON Feature over ``x``: a row of the kind's table with
     ``partner_slug`` and ``layer_slug`` (layered kinds) and ``distance``."""
     nf = kind.name_field
@@ -28,11 +30,11 @@ def _feature_sql(kind: Kind, lang: str, out: Output, near: bool) -> str:
              else [("names", (json_object_text(translations), True))])
     properties = [
         ("kind", _json_literal(kind.name)),
-        ("partner", "x.partner_slug" if kind.layered else kind.partner_sql()),
+        ("partner", "x.partner_slug" if kind.layered else kind.partner_sql),
         ("layer", "x.layer_slug" if kind.layered else "NULL::text"),
         ("name", translated("x", kind.name_field, lang)),
         ("description", translated("x", kind.description_field, lang)),
-        *names, *kind.extra_properties, ("updated_at", "x.updated_at"),
+        *names, *kind.properties, ("updated_at", "x.updated_at"),
         *([("distance_m", "round(x.distance::numeric, 1)")] if near else []),
     ]
     return ("""'{"type":"Feature","id":"' || x.uid || '","geometry":' || """
@@ -40,7 +42,7 @@ def _feature_sql(kind: Kind, lang: str, out: Output, near: bool) -> str:
             f"""',"properties":' || {json_object_text(properties)} || '}}'""")
 
 
-def _kind_query(kind: Kind, f: FeatureFilters, params: list, *,
+def _kind_query(kind: FeatureKind, f: FeatureFilters, params: list, *,
                 whole: bool = False) -> str | None:
     """One kind's matching rows, ``id`` and ``distance`` (``whole``: every column and
     ``distance``), or None if a filter rules the kind out."""
@@ -86,8 +88,8 @@ def features_page(*, kinds: list[str], filters: FeatureFilters, lang: str, limit
     # A page that is most of what matches is cheapest read once, whole rows sorted; a
     # small page of many matches (a map's first 64 of a cell) is cheapest cut from ids.
     whole = len(kinds) == 1 and limit >= WHOLE_ROWS_FROM
-    found = [(KINDS[k], q) for k in kinds
-             if (q := _kind_query(KINDS[k], filters, params, whole=whole))]
+    found = [(registry.kind(k), q) for k in kinds
+             if (q := _kind_query(registry.kind(k), filters, params, whole=whole))]
     if not found:
         return b"[]", 0, 0
     near = bool(filters.near)

@@ -11,6 +11,7 @@ from importers.messages import Message
 from importers.models import ImportRun
 from importers.pipeline import writer
 from layers.models import Layer
+from layers.registry import FEATURE_USES
 from layers.signals import layer_written
 
 
@@ -35,10 +36,8 @@ def undo_last_import(*, layer: Layer) -> ImportRun:
         table = getattr(getattr(exc.__cause__, "diag", None), "table_name", None)
         where = {"layer": repr(layer.slug), "run": str(run.pk)}
         raise Refused(
-            Message(_("layer %(layer)s: import run %(run)s cannot be undone: features it "
-                      "created are now used in %(table)s (stops of pilot routes: take them out "
-                      "of those routes first)"), table=table, **where)
-            if table == "routes_routestop" else
+            # A higher app that refers to features says what to do (layers.registry).
+            Message(FEATURE_USES[table], table=table, **where) if table in FEATURE_USES else
             Message(_("layer %(layer)s: import run %(run)s cannot be undone: features it "
                       "created are now used in %(table)s"), table=table, **where) if table else
             Message(_("layer %(layer)s: import run %(run)s cannot be undone: features it "

@@ -1,0 +1,52 @@
+"""Layers' own kinds on the regional layer: attractions and trails (see layers/registry.py).
+
+Registered by ``LayersConfig.ready``.
+"""
+
+from __future__ import annotations
+
+from layers.registry import Column, FeatureKind, register
+
+ATTRACTION_TEXTS = ("category", "address", "website", "phone", "opening_hours", "wheelchair")
+
+ATTRACTION = FeatureKind(
+    name="attraction", table="layers_attraction", geom="location", order=0,
+    collection="all-attractions", title="All attractions",
+    description="The public attractions of every partner",
+    own_filters=("category",),
+    properties=(("category", "x.category"),),
+    schema={"category": "string"},
+    tile_properties=(("category", "x.category", "String"),),
+    export_columns=(*(Column(f, f"NULLIF(x.{f}::text, '')", "text") for f in ATTRACTION_TEXTS),
+                    Column("fee", "x.fee", "boolean")),
+    # A footprint, when the partner drew one, is the attraction's shape; its point stays
+    # where the map shows it (a GPX waypoint).
+    export_sources={"geom": "COALESCE(x.footprint, x.location)", "point": "x.location"},
+    gpx_type="category",
+)
+
+TRAIL = FeatureKind(
+    name="trail", table="layers_trail", geom="geom", order=1,
+    collection="all-trails", title="All trails",
+    description="The public trails of every partner",
+    own_filters=("activity", "difficulty"),
+    properties=(("activity", "x.activity"), ("difficulty", "NULLIF(x.difficulty, '')"),
+                ("length_m", "round(x.length_m::numeric, 1)"),
+                ("ascent_m", "round(x.ascent_m::numeric, 1)"),
+                ("descent_m", "round(x.descent_m::numeric, 1)"),
+                ("duration_min", "x.duration_min"), ("is_loop", "x.is_loop")),
+    schema={"activity": "string", "difficulty": "string", "length_m": "number",
+            "ascent_m": "number", "descent_m": "number", "duration_min": "integer",
+            "is_loop": "boolean"},
+    tile_properties=(("activity", "x.activity", "String"),
+                     ("difficulty", "NULLIF(x.difficulty, '')", "String"),
+                     ("length_m", "round(x.length_m)", "Number")),
+    export_columns=tuple(Column(f, f"NULLIF(x.{f}::text, '')", "text")
+                         for f in ("activity", "difficulty")),
+    lines=True, gpx_type="activity",
+)
+
+
+def register_kinds() -> None:
+    register(ATTRACTION)
+    register(TRAIL)
