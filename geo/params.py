@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from datetime import UTC, datetime, time
 from typing import Protocol
 
@@ -165,3 +165,20 @@ def parse_page(query: Query, *, default: int, maximum: int) -> tuple[int, int]:
     limit = number(query, "limit", low=1, high=maximum, default=default, integer=True)
     offset = number(query, "offset", low=0, high=10**9, default=0, integer=True)
     return int(limit), int(offset)
+
+
+def choice(query: Query, name: str, allowed: Iterable[str], *, default: str) -> str:
+    """The one value of ``name``, one of ``allowed`` (``default`` when absent or empty)."""
+    value = single(query, name) or default
+    options = list(allowed)
+    if value not in options:
+        raise BadParameter(name, f"unknown {name} {value!r}; use one of " + ", ".join(options))
+    return value
+
+
+def flag(query: Query, name: str) -> bool:
+    """``true``/``1`` or ``false``/``0`` (absent: false)."""
+    raw = (single(query, name) or "false").lower()
+    if raw not in ("true", "false", "1", "0"):
+        raise BadParameter(name, f"{raw!r} is neither true nor false")
+    return raw in ("true", "1")

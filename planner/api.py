@@ -18,9 +18,8 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from geo import geojson
-from geo.errors import BadParameter
 from geo.geojson import GEOJSON
-from geo.params import parse_lang
+from geo.params import choice, flag, parse_lang
 from layers.api import LANG
 from layers.vocabulary import Category
 from planner import selectors
@@ -49,13 +48,6 @@ QUESTION = [
                      + " (trailheads of trails, published routes), comma-separated "
                        "(default: all three)"),
 ]
-
-
-def _flag(request, name: str) -> bool:
-    raw = request.GET.get(name, "false").lower()
-    if raw not in ("true", "false", "1", "0", ""):
-        raise BadParameter(name, f"{raw!r} is neither true nor false")
-    return raw in ("true", "1")
 
 
 def round_to(value: float, digits: int) -> float:
@@ -203,9 +195,7 @@ class CoverageStatistics(APIView):
     def get(self, request):
         lang = parse_lang(request.GET)
         query = parse_query(request.GET)
-        fmt = request.GET.get("format") or "json"
-        if fmt not in ("json", "csv"):
-            raise BadParameter("format", f"unknown format {fmt!r}; use json or csv")
+        fmt = choice(request.GET, "format", ("json", "csv"), default="json")
         table = parse_table(request.GET)
         with translation.override(lang):
             result = selectors.analyse(query, lang)
@@ -245,7 +235,7 @@ class CoverageGaps(APIView):
     def get(self, request):
         lang = parse_lang(request.GET)
         query: CoverageQuery = parse_query(request.GET)
-        reach = _flag(request, "reach")
+        reach = flag(request.GET, "reach")
         found = selectors.coverage_gaps(query, lang, geometry=True, reach=reach)
         features = [geojson.feature(
             id=f"{g.partner}-{g.rank}", geometry=g.geometry,

@@ -17,7 +17,7 @@ from rest_framework.views import APIView
 from geo import geojson
 from geo.errors import BadParameter, Forbidden
 from geo.geojson import GEOJSON, page_link
-from geo.params import number, parse_lang, parse_page
+from geo.params import choice, number, parse_lang, parse_page
 from layers.admin import editable_partners
 from layers.api import LANG
 from layers.models import Attraction, Partner
@@ -98,10 +98,7 @@ class RouteExport(APIView):
                    responses={200: OpenApiTypes.BINARY},
                    summary="Download a route as GPX 1.1, KML or GeoJSON")
     def get(self, request, slug: str):
-        fmt = request.GET.get("format", "gpx")
-        if fmt not in exports.EXPORT_FORMATS:
-            raise BadParameter("format", f"unknown format {fmt!r}; use one of "
-                               + ", ".join(exports.EXPORT_FORMATS))
+        fmt = choice(request.GET, "format", exports.EXPORT_FORMATS, default="gpx")
         lang = parse_lang(request.GET)
         route = PilotRoute.objects.filter(slug=slug, status__in=PUBLIC_STATUSES).first()
         detail = route and selectors.route_detail(slug=slug, lang=lang, along_m=None,

@@ -20,6 +20,7 @@ from lxml import etree
 from pyproj import Geod
 
 from geo.crs import WGS84, identify
+from geo.gpxkml import ATLAS_NS
 from importers.encoding import EncodingError, xml_encoding
 from importers.exceptions import Refused
 from importers.formats.base import ReadOptions, SourceData, object_array
@@ -33,8 +34,8 @@ TEXT_FIELDS = ("name", "desc", "cmt", "src", "type", "sym", "number")
 STREAMED = tuple(f"{{*}}{tag}" for tag in ("wpt", "trk", "rte"))
 
 
-ATLAS_FIELD = "{https://atlas.example/gpx/1}field"
-ATLAS_ID = "{https://atlas.example/gpx/1}id"  # the feature's public id, in our exports
+ATLAS_FIELD = f"{{{ATLAS_NS}}}field"
+ATLAS_ID = f"{{{ATLAS_NS}}}id"  # the feature's public id, in our exports
 EXPORTED = "\0exported"  # marks attributes that come from the platform's own export
 
 

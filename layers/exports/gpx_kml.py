@@ -7,6 +7,7 @@ from xml.sax.saxutils import escape, quoteattr
 
 import shapely
 
+from geo import gpxkml
 from layers import registry
 from layers.exports.rows import Rows, json_value
 from layers.vocabulary import PUBLIC_ID_COLUMN
@@ -23,10 +24,6 @@ def _name(part: Rows, i: int) -> str | None:
                  if part.columns[f"name_{c}"][i]), None)
 
 
-def _gpx_text(tag: str, value) -> str:
-    return f"<{tag}>{escape(str(value))}</{tag}>" if value not in (None, "") else ""
-
-
 def _coords(g) -> list[list[tuple]]:
     return [list(p.coords) for p in shapely.get_parts(g)]
 
@@ -37,14 +34,6 @@ def to_gpx(parts: list[Rows]) -> bytes:
 
     Every attribute an import maps back travels in a namespaced extension.
     """
-    out = ['<?xml version="1.0" encoding="UTF-8"?>',
-           '<gpx version="1.1" creator="Regional Tourism Atlas" '
-           'xmlns="http://www.topografix.com/GPX/1/1" '
-           'xmlns:atlas="https://atlas.example/gpx/1" '
-           'xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" '
-           'xsi:schemaLocation="http://www.topografix.com/GPX/1/1 '
-           'http://www.topografix.com/GPX/1/1/gpx.xsd">']
-
     def extensions(part: Rows, i: int) -> str:
         # The public id in an element of its own (the importer matches features by it),
         # not again as an atlas:field.
@@ -55,52 +44,31 @@ def to_gpx(parts: list[Rows]) -> bytes:
             if v[i] not in (None, "") and k != PUBLIC_ID_COLUMN)
         return f"<extensions>{items}</extensions>" if items else ""
 
-    waypoints = [p for p in parts if not registry.kind(p.kind).lines]
-    tracks = [p for p in parts if registry.kind(p.kind).lines]
-    for part in waypoints:
+    out = []
+    for part in (p for p in parts if not registry.kind(p.kind).lines):
         for i, g in enumerate(part.points):
-            out.append(f'<wpt lat="{g.y:.7f}" lon="{g.x:.7f}">'
-                       + _gpx_text("name", _name(part, i))
-                       + _gpx_text("desc", next((part.columns[f"description_{c}"][i]
-                                                 for c in ("bg", "el", "fr", "en")
-                                                 if part.columns[f"description_{c}"][i]), None))
-                       + _gpx_text("type", _gpx_type(part, i))
-                       + extensions(part, i) + "</wpt>")
-    for part in tracks:
+            desc = next((part.columns[f"description_{c}"][i] for c in ("bg", "el", "fr", "en")
+                         if part.columns[f"description_{c}"][i]), None)
+            out.append(gpxkml.gpx_waypoint(g.x, g.y, name=_name(part, i), desc=desc,
+                                           type=_gpx_type(part, i),
+                                           extensions=extensions(part, i)))
+    for part in (p for p in parts if registry.kind(p.kind).lines):
         for i, g in enumerate(part.geoms):
-            segs = []
-            for line in _coords(g):
-                pts = "".join(
-                    f'<trkpt lat="{c[1]:.7f}" lon="{c[0]:.7f}">'
-                    + (f"<ele>{c[2]:.2f}</ele>" if len(c) > 2 else "") + "</trkpt>"
-                    for c in line)
-                segs.append(f"<trkseg>{pts}</trkseg>")
-            out.append("<trk>" + _gpx_text("name", _name(part, i))
-                       + _gpx_text("type", _gpx_type(part, i))
-                       + extensions(part, i) + "".join(segs) + "</trk>")
-    out.append("</gpx>")
-    return "\n".join(out).encode()
+            out.append(gpxkml.gpx_track(_coords(g), name=_name(part, i),
+                                        type=_gpx_type(part, i),
+                                        extensions=extensions(part, i)))
+    return gpxkml.gpx_document(out, namespaces={"atlas": gpxkml.ATLAS_NS})
 
 
 def _kml_geometry(g) -> str:
-    def coords(seq) -> str:
-        return " ".join(",".join(f"{v:.7f}" if k < 2 else f"{v:.2f}" for k, v in enumerate(c))
-                        for c in seq)
-
     kind = g.geom_type
     if kind == "Point":
-        return f"<Point><coordinates>{coords(g.coords)}</coordinates></Point>"
+        return gpxkml.kml_point(g.coords[0])
     if kind == "MultiLineString":
-        return "<MultiGeometry>" + "".join(
-            f"<LineString><coordinates>{coords(p.coords)}</coordinates></LineString>"
-            for p in g.geoms) + "</MultiGeometry>"
+        return gpxkml.kml_lines(p.coords for p in g.geoms)
     if kind == "MultiPolygon":
-        return "<MultiGeometry>" + "".join(
-            "<Polygon><outerBoundaryIs><LinearRing><coordinates>"
-            f"{coords(p.exterior.coords)}</coordinates></LinearRing></outerBoundaryIs>"
-            + "".join("<innerBoundaryIs><LinearRing><coordinates>"
-                      f"{coords(r.coords)}</coordinates></LinearRing></innerBoundaryIs>"
-                      for r in p.interiors) + "</Polygon>" for p in g.geoms) + "</MultiGeometry>"
+        return gpxkml.kml_polygons((p.exterior.coords, [r.coords for r in p.interiors])
+                                   for p in g.geoms)
     raise ValueError(kind)
 
 
@@ -128,8 +96,7 @@ def to_kml(parts: list[Rows]) -> bytes:
     script) and its type (<SimpleData> of a declared <SimpleField>), so the importers
     read back what was written. The public id is the SimpleData ``id`` (a Placemark's
     own ``id`` attribute must be an XML name, which a UUID starting with a digit is not)."""
-    out = ['<?xml version="1.0" encoding="UTF-8"?>',
-           '<kml xmlns="http://www.opengis.net/kml/2.2"><Document>']
+    out = []
     types = {part.kind: {k: _kml_type(v) for k, v in part.columns.items()} for part in parts}
     for part in parts:
         out.append(f'<Schema name="{part.kind}s" id="{part.kind}s">' + "".join(
@@ -142,10 +109,9 @@ def to_kml(parts: list[Rows]) -> bytes:
             data = "".join(f"<SimpleData name={quoteattr(k)}>{_kml_text(v[i], kinds[k])}"
                            "</SimpleData>" for k, v in part.columns.items()
                            if v[i] not in (None, ""))
-            out.append("<Placemark>" + (f"<name>{escape(_name(part, i))}</name>"
-                                        if _name(part, i) else "")
-                       + f'<ExtendedData><SchemaData schemaUrl="#{part.kind}s">{data}'
-                       f"</SchemaData></ExtendedData>{_kml_geometry(g)}</Placemark>")
+            out.append(gpxkml.kml_placemark(
+                _kml_geometry(g), name=_name(part, i),
+                data=f'<ExtendedData><SchemaData schemaUrl="#{part.kind}s">{data}'
+                     "</SchemaData></ExtendedData>"))
         out.append("</Folder>")
-    out.append("</Document></kml>")
-    return "\n".join(out).encode()
+    return gpxkml.kml_document(out)
