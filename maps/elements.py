@@ -106,7 +106,7 @@ def leaflet_words() -> dict[str, str]:
 class RegionalFeatures(MacroElement):
     """Partners' boundaries and the regional layer, fetched from the API as the map moves.
 
-    ``options`` go to ``AtlasExplorer.attach`` (maps/static/maps/explorer.js) as JSON.
+    ``options`` go to ``AtlasExplorer.attach`` (maps/static/maps/explorer/main.js) as JSON.
     """
 
     _template = Template("""
@@ -129,7 +129,7 @@ class RegionalFeatures(MacroElement):
                 ("atlas_explorer_css", "maps/explorer.css")):
             figure.header.add_child(folium.elements.CssLink(static(path)), name=name)
         for name, path in (("mc_js", "vendor/leaflet.markercluster/leaflet.markercluster.js"),
-                           ("atlas_explorer_js", "maps/explorer.js")):
+                           ("atlas_explorer_js", "maps/explorer/main.js")):
             figure.header.add_child(folium.elements.JavascriptLink(static(path)), name=name)
         super().render(**kwargs)
 
