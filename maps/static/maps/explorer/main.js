@@ -35,7 +35,6 @@ import { linesInView, markersInView, watchKeyboard } from "./keyboard.js";
 import { addLocate } from "./locate.js";
 import { addLayersPanel, addLegend, keepPanelsClear } from "./panels.js";
 import { addSearch } from "./search.js";
-import { PARTNER_COLOURS } from "./style.js";
 import { readState, writeState } from "./url-state.js";
 import { escapeAttr, roomy } from "./util.js";
 
@@ -97,7 +96,8 @@ function attach(map, options) {
     fc.features.forEach(function (f) {
       var slug = f.properties.slug, base = atlas.base;
       if (base.partner && base.partner.split(",").indexOf(slug) < 0) return;
-      var colour = PARTNER_COLOURS[slug] || "#555";
+      // The partner's own colour, as its data gives it (Partner.colour).
+      var colour = f.properties.colour;
       atlas.partners[slug] = {
         name: f.properties.name, layer: partnerBoundary(slug, f, colour),
         words: atlas.folding.searchWords(Object.values(f.properties.names).join(" "))

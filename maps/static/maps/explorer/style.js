@@ -1,11 +1,9 @@
-/* How features look: partners' colours, each attraction category's icon, trail colours
- * by activity or difficulty, the routes' dashes. */
+/* How features look: each attraction category's icon, trail colours by activity or
+ * difficulty, the routes' dashes. Partners' colours are not here: they are the
+ * partners' data (Partner.colour, in /api/partners/). */
 
 import { escapeAttr } from "./util.js";
 
-export var PARTNER_COLOURS = {
-  "stara-zagora": "#b03a2e", "sliven": "#1f618d", "larissa": "#1e8449", "drome": "#7d3c98"
-};
 export var ACTIVITY_COLOURS = {
   walking: "#e67e22", hiking: "#a04000", running: "#c0392b", cycling: "#2471a3",
   mountain_biking: "#117864", horse_riding: "#7d6608", cross_country_skiing: "#5b2c6f",
