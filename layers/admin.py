@@ -8,11 +8,14 @@ partner's layer either.
 
 from __future__ import annotations
 
+from django import forms
 from django.contrib import admin
 from django.contrib.gis.admin import GISModelAdmin
 from django.contrib.gis.forms.widgets import OSMWidget
 from django.db import models
 from django.db.models import QuerySet
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TranslationAdmin
 
 from layers.models import Attraction, Layer, Partner, Trail
@@ -31,6 +34,12 @@ class AtlasMapWidget(OSMWidget):
         extend = False
         css = {"all": ("vendor/ol/ol.css", "gis/css/ol3.css")}
         js = ("vendor/ol/dist/ol.js", "gis/js/OLMapWidget.js", "gis/atlas-map-widget.js")
+
+
+class ColourInput(forms.TextInput):
+    """The browser's colour picker, which gives "#rrggbb" as Partner.colour wants it."""
+
+    input_type = "color"
 
 
 def editable_partners(user) -> QuerySet[Partner]:
@@ -84,9 +93,20 @@ class PartnerScopedAdmin(TranslationAdmin, GISModelAdmin):
 @admin.register(Partner)
 class PartnerAdmin(PartnerScopedAdmin):
     partner_path = "pk"
-    list_display = ("slug", "name", "country", "languages")
+    list_display = ("slug", "name", "country", "languages", "colour_swatch")
     search_fields = ("slug", "name_bg", "name_el", "name_fr", "name_en")
     readonly_fields = ("editors",)
+
+    @admin.display(description=_("colour"), ordering="colour")
+    def colour_swatch(self, obj) -> str:
+        return format_html('<span style="display:inline-block;width:1em;height:1em;'
+                           'vertical-align:middle;background:{}"></span> <code>{}</code>',
+                           obj.colour, obj.colour)
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        if db_field.name == "colour":
+            kwargs["widget"] = ColourInput
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
 
     def _owns(self, request, obj) -> bool:
         return obj is None or request.user.is_superuser or (

@@ -130,7 +130,9 @@ class Layers(APIView):
 
 class Partners(APIView):
     @extend_schema(parameters=[LANG], responses={(200, GEOJSON): OpenApiTypes.OBJECT},
-                   summary="The partners with their boundaries")
+                   summary="The partners with their boundaries",
+                   description="Each partner's `colour` (`#rrggbb`) is the one the "
+                               "platform's maps draw its boundary and swatch in.")
     def get(self, request):
         lang = parse_lang(request.GET)
         return geojson.response(selectors.partners_geojson(lang=lang), lang=lang)

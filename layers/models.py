@@ -23,6 +23,11 @@ CONTENT_LANGUAGES = (("bg", _("Bulgarian")), ("el", _("Greek")), ("fr", _("Frenc
                      ("en", _("English")))
 
 iso_country = RegexValidator(r"^[A-Z]{2}$", _("Use an ISO 3166-1 alpha-2 code, e.g. BG."))
+HEX_COLOUR = r"^#[0-9A-Fa-f]{6}$"
+hex_colour = RegexValidator(HEX_COLOUR,
+                            _("Use a colour of six hexadecimal digits after #, e.g. #1f77b4."))
+# A partner's colour until someone chooses one: a grey that no partner's is.
+NEUTRAL_COLOUR = "#555555"
 
 
 class Partner(models.Model):
@@ -39,6 +44,11 @@ class Partner(models.Model):
         help_text=_("The partner's content languages, its main language first."),
     )
     website = models.URLField(blank=True)
+    colour = models.CharField(
+        _("colour"), max_length=7, default=NEUTRAL_COLOUR, validators=[hex_colour],
+        help_text=_("The partner's colour on the maps: its boundary and its swatch in the "
+                    "layers panel, e.g. #1f77b4."),
+    )
     editors = models.OneToOneField(
         Group, null=True, blank=True, on_delete=models.SET_NULL, related_name="partner",
         help_text=_("Members of this group edit this partner's layers and features."),
@@ -46,6 +56,12 @@ class Partner(models.Model):
 
     class Meta:
         ordering = ["slug"]
+        constraints = [
+            # Maps put it in a style: nothing but a colour gets there, whoever writes it.
+            models.CheckConstraint(condition=models.Q(colour__regex=HEX_COLOUR),
+                                   name="partner_colour_hex",
+                                   violation_error_message=hex_colour.message),
+        ]
 
     def __str__(self) -> str:
         return self.name or self.slug

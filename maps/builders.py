@@ -73,7 +73,7 @@ def explorer_map(*, lang: str, embed: bool = False, partner: str | None = None,
                  sync_url: bool = True, full_url: str | None = None) -> AtlasMap:
     """The regional map in ``lang``: partners' boundaries, attractions, trails and routes.
 
-    Features come from the API as the map moves (maps/static/maps/explorer.js);
+    Features come from the API as the map moves (maps/static/maps/explorer/);
     ``partner`` and ``layer`` restrict them (embeds, the layer preview) and
     ``extent`` (lon/lat) is the first view when the URL gives none.
     """

@@ -103,15 +103,29 @@ def leaflet_words() -> dict[str, str]:
     }
 
 
+class ModuleLink(folium.elements.JavascriptLink):
+    """``<script type="module">``: an ES module, run once the page is parsed (deferred).
+
+    Its imports are relative to it, so the module's folder is served as it is.
+    """
+
+    _template = Template('<script type="module" src="{{ this.url }}"></script>')
+
+
 class RegionalFeatures(MacroElement):
     """Partners' boundaries and the regional layer, fetched from the API as the map moves.
 
-    ``options`` go to ``AtlasExplorer.attach`` (maps/static/maps/explorer.js) as JSON.
+    ``options`` go to ``AtlasExplorer.attach`` (maps/static/maps/explorer/main.js) as
+    JSON, with the map folium made. That script is an ES module, which runs only once
+    the page is parsed, after this inline start: the start waits for DOMContentLoaded,
+    which comes after every module script has run.
     """
 
     _template = Template("""
         {% macro script(this, kwargs) %}
-        AtlasExplorer.attach({{ this._parent.get_name() }}, {{ this.options_json }});
+        document.addEventListener("DOMContentLoaded", function () {
+            AtlasExplorer.attach({{ this._parent.get_name() }}, {{ this.options_json }});
+        });
         {% endmacro %}
     """)
 
@@ -128,9 +142,10 @@ class RegionalFeatures(MacroElement):
                 ("mcd_css", "vendor/leaflet.markercluster/MarkerCluster.Default.css"),
                 ("atlas_explorer_css", "maps/explorer.css")):
             figure.header.add_child(folium.elements.CssLink(static(path)), name=name)
-        for name, path in (("mc_js", "vendor/leaflet.markercluster/leaflet.markercluster.js"),
-                           ("atlas_explorer_js", "maps/explorer.js")):
-            figure.header.add_child(folium.elements.JavascriptLink(static(path)), name=name)
+        figure.header.add_child(folium.elements.JavascriptLink(
+            static("vendor/leaflet.markercluster/leaflet.markercluster.js")), name="mc_js")
+        figure.header.add_child(ModuleLink(static("maps/explorer/main.js")),
+                                name="atlas_explorer_js")
         super().render(**kwargs)
 
 

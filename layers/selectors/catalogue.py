@@ -77,7 +77,10 @@ def layers_list(*, lang: str) -> list[dict]:
 
 
 def partners_geojson(*, lang: str) -> str:
-    """The partners and their boundaries as an RFC 7946 FeatureCollection."""
+    """The partners and their boundaries as an RFC 7946 FeatureCollection.
+
+    Each partner's ``colour`` ("#rrggbb") is the one maps draw it in.
+    """
     sql = f"""
         SELECT json_build_object('type', 'FeatureCollection', 'features',
                                  COALESCE(json_agg(f.feature ORDER BY f.slug), '[]'::json))::text
@@ -87,7 +90,7 @@ def partners_geojson(*, lang: str) -> str:
             'properties', json_build_object(
                 'slug', p.slug, 'name', {translated('p', 'name', lang)},
                 'names', {all_translations('p', 'name')},
-                'country', p.country, 'languages', p.languages)
+                'country', p.country, 'languages', p.languages, 'colour', p.colour)
         ) AS feature FROM layers_partner p) AS f
     """
     with connection.cursor() as cursor:

@@ -10,6 +10,7 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
+from layers.models import Partner
 from tests.browser.conftest import BASEMAP_HOSTS, PLATFORM_HOSTS, screenshot
 from tests.browser.explorer import MARKERS, OVERVIEW, find_marker, open_explorer
 
@@ -120,6 +121,22 @@ def test_trails_are_coloured_by_activity_or_difficulty_as_the_legend_says(page, 
     assert sorted(colours()) == sorted(["#cb4335", "#27ae60"])  # hard, easy
     assert legend("hard") == "rgb(203, 67, 53)"
     assert "colour=difficulty" in page.url
+
+
+def test_each_partner_has_its_colour_from_the_data_in_its_swatch_and_boundary(
+        page, live_server, region):
+    def colours(slug):
+        swatch = page.eval_on_selector(f"label[for=atlas-partner-{slug}] .atlas-swatch",
+                                       "e => getComputedStyle(e).borderTopColor")
+        return swatch, page.get_attribute(f"path.atlas-boundary-{slug}", "stroke")
+
+    open_explorer(page, live_server, f"lang=en&{OVERVIEW}")
+    assert colours("sliven") == ("rgb(85, 85, 85)", "#555555")  # the neutral default
+    Partner.objects.filter(slug="sliven").update(colour="#ff8800")
+    page.reload()
+    page.wait_for_selector("[data-ready=true]", timeout=15_000)
+    assert colours("sliven") == ("rgb(255, 136, 0)", "#ff8800")
+    assert colours("stara-zagora") == ("rgb(85, 85, 85)", "#555555")
 
 
 def test_the_view_is_kept_in_the_url_and_a_shared_link_shows_it(page, new_page, live_server,

@@ -30,6 +30,12 @@ def test_four_partners_with_their_languages(loaded):
     assert Partner.objects.get(slug="larissa").name_el == "Λάρισα"
 
 
+def test_each_partner_has_its_colour_from_the_demo_file(loaded):
+    assert dict(Partner.objects.values_list("slug", "colour")) == {
+        "stara-zagora": "#b03a2e", "sliven": "#1f618d", "larissa": "#1e8449",
+        "drome": "#7d3c98"}
+
+
 def test_each_partner_has_a_dozen_attractions_named_in_its_language(loaded):
     for slug, lang in PARTNERS.items():
         attractions = Attraction.objects.filter(layer__partner__slug=slug)

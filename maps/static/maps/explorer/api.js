@@ -1,0 +1,27 @@
+/* Requests to the platform's API. The map's element counts them for the tests and the
+ * benchmarks: data-requests (asked so far) and data-pending (not answered or drawn yet). */
+
+export function busy(atlas, delta) {
+  atlas.pending += delta;
+  atlas.container.setAttribute("data-pending", String(atlas.pending));
+}
+
+export function getJSON(atlas, url) {
+  atlas.requests += 1;
+  atlas.container.setAttribute("data-requests", String(atlas.requests));
+  busy(atlas, 1);
+  return fetch(url).then(function (r) {
+    if (!r.ok) throw new Error("HTTP " + r.status + " for " + url);
+    return r.json();
+  }).finally(function () { busy(atlas, -1); });
+}
+
+// The regional layer's URL for these parameters, within the page's own filters
+// (the partner of an embed, the layer of a layer's page) and in its language.
+export function query(atlas, extra) {
+  var base = atlas.base;
+  var q = new URLSearchParams({ lang: atlas.options.lang });
+  Object.keys(base).forEach(function (k) { if (base[k]) q.set(k, base[k]); });
+  Object.keys(extra).forEach(function (k) { q.set(k, extra[k]); });
+  return atlas.options.featuresUrl + "?" + q.toString();
+}

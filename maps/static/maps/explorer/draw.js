@@ -1,0 +1,138 @@
+/* What is on the map: the Leaflet layers features are drawn in, each feature's marker
+ * or line (made once, kept in atlas.registry by id), partners' boundaries, and which
+ * of them the layer panel's choices show. */
+
+import { showBubbles } from "./bubbles.js";
+import { keyboardLine, markersInView } from "./keyboard.js";
+import { popupContent } from "./popup.js";
+import { iconFor, lineStyle } from "./style.js";
+import { writeState } from "./url-state.js";
+import { escapeAttr, fmt } from "./util.js";
+
+// The groups, in the order they are drawn: boundaries under lines, clusters under bubbles.
+export function addLayers(atlas) {
+  var map = atlas.map, options = atlas.options;
+  atlas.boundaries = L.featureGroup().addTo(map);
+  atlas.cluster = L.markerClusterGroup({
+    showCoverageOnHover: false, maxClusterRadius: 50, chunkedLoading: true,
+    // markercluster's own icon, with words a screen reader can say: the number alone,
+    // read out as "16", says nothing.
+    iconCreateFunction: function (c) {
+      var n = c.getChildCount();
+      var count = n.toLocaleString(options.lang);
+      var size = n < 10 ? "small" : n < 100 ? "medium" : "large";
+      return L.divIcon({
+        html: '<div><span aria-hidden="true">' + count + '</span><span class="atlas-sr">'
+          + escapeAttr(fmt(atlas.ui.dense, { count: count })) + "</span></div>",
+        className: "marker-cluster marker-cluster-" + size, iconSize: L.point(40, 40)
+      });
+    }
+  }).addTo(map);
+  // markercluster moves markers in and out of clusters after a zoom, with a transition.
+  atlas.cluster.on("animationend", function () { markersInView(atlas); });
+  atlas.lines = L.featureGroup().addTo(map);
+  atlas.denseLayer = L.layerGroup().addTo(map);
+}
+
+export function partnerShown(atlas, slug) {
+  var partners = atlas.state.partners;
+  return partners === null || partners.indexOf(slug) >= 0;
+}
+
+function shown(atlas, rec) {
+  return atlas.state.kinds[rec.kind] && partnerShown(atlas, rec.partner);
+}
+
+// A partner's boundary, in the partner's own colour (from its data), not interactive.
+export function partnerBoundary(slug, feature, colour) {
+  return L.geoJSON(feature, {
+    style: { color: colour, weight: 2, fillOpacity: 0.03,
+             className: "atlas-boundary atlas-boundary-" + slug },
+    interactive: false
+  });
+}
+
+// The feature's marker or line with its popup, made once; not yet on the map (show).
+export function addFeature(atlas, f) {
+  if (atlas.registry.has(f.id)) return;
+  var p = f.properties, layer;
+  if (p.kind === "attraction") {
+    var c = f.geometry.coordinates;
+    layer = L.marker([c[1], c[0]], {
+      icon: iconFor(atlas, p), keyboard: true, title: p.name || "", riseOnHover: true
+    });
+  } else {
+    layer = L.geoJSON(f, { style: function () { return lineStyle(atlas, p); } });
+    layer.eachLayer(function (part) {
+      // Leaflet draws a new <path> each time a line is added to the map.
+      part.on("add", function () { keyboardLine(atlas, part, layer, p); });
+    });
+  }
+  // Popups open below the search box and the buttons at the top, never under them.
+  layer.bindPopup(function () { return popupContent(atlas, f); }, {
+    maxWidth: 280, autoPanPaddingTopLeft: L.point(10, 175),
+    autoPanPaddingBottomRight: L.point(10, 40)
+  });
+  var rec = { id: f.id, kind: p.kind, partner: p.partner, layer: layer, feature: f,
+              shown: false };
+  atlas.registry.set(f.id, rec);
+  return rec;
+}
+
+export function show(atlas, recs) {
+  var markers = [];
+  recs.forEach(function (rec) {
+    if (!rec || !shown(atlas, rec)) return;
+    rec.shown = true;
+    if (rec.kind === "attraction") markers.push(rec.layer);
+    else atlas.lines.addLayer(rec.layer);
+  });
+  if (markers.length) atlas.cluster.addLayers(markers);
+}
+
+// After a choice in the layer panel: each feature, boundary and bubble shown or not.
+export function applyVisibility(atlas) {
+  var add = [], remove = [], boundaries = atlas.boundaries;
+  atlas.registry.forEach(function (rec) {
+    var want = shown(atlas, rec);
+    if (want === rec.shown) return;
+    rec.shown = want;
+    if (rec.kind === "attraction") (want ? add : remove).push(rec.layer);
+    else if (want) atlas.lines.addLayer(rec.layer);
+    else atlas.lines.removeLayer(rec.layer);
+  });
+  if (remove.length) atlas.cluster.removeLayers(remove);
+  if (add.length) atlas.cluster.addLayers(add);
+  Object.keys(atlas.partners).forEach(function (slug) {
+    var info = atlas.partners[slug];
+    var want = atlas.state.kinds.boundary && partnerShown(atlas, slug);
+    if (want && !boundaries.hasLayer(info.layer)) boundaries.addLayer(info.layer);
+    if (!want && boundaries.hasLayer(info.layer)) boundaries.removeLayer(info.layer);
+  });
+  showBubbles(atlas);
+  writeState(atlas);
+}
+
+// Shows a feature (from search or a table) and opens its popup.
+export function focus(atlas, f) {
+  var state = atlas.state, map = atlas.map;
+  if (!state.kinds[f.properties.kind]) {
+    state.kinds[f.properties.kind] = true;
+    var box = document.getElementById("atlas-kind-" + f.properties.kind);
+    if (box) box.checked = true;
+  }
+  if (!partnerShown(atlas, f.properties.partner)) {
+    state.partners.push(f.properties.partner);
+    var pbox = document.getElementById("atlas-partner-" + f.properties.partner);
+    if (pbox) pbox.checked = true;
+  }
+  applyVisibility(atlas);
+  var rec = atlas.registry.get(f.id) || addFeature(atlas, f);
+  show(atlas, [rec]);
+  if (rec.kind === "attraction") {
+    atlas.cluster.zoomToShowLayer(rec.layer, function () { rec.layer.openPopup(); });
+  } else {
+    map.fitBounds(rec.layer.getBounds(), { maxZoom: 15 });
+    rec.layer.eachLayer(function (part) { part.openPopup(); });
+  }
+}

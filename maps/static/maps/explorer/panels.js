@@ -1,0 +1,187 @@
+/* The layers panel (kinds and partners shown), the legend (trail colours, attraction
+ * icons), and where they stand on a narrow map so that they hide nothing. */
+
+import { applyVisibility, partnerShown } from "./draw.js";
+import { ACTIVITY_COLOURS, CATEGORY_ICONS, DIFFICULTY_COLOURS, lineStyle } from "./style.js";
+import { writeState } from "./url-state.js";
+import { button, checkbox, el, roomy } from "./util.js";
+
+// A panel's button and the body it folds and unfolds; open at first on a large map.
+function foldingPanel(className, title, bodyId, open) {
+  var box = el("div", { className: "leaflet-bar atlas-panel " + className });
+  L.DomEvent.disableClickPropagation(box);
+  L.DomEvent.disableScrollPropagation(box);
+  var toggle = button(title, "atlas-panel-toggle");
+  toggle.setAttribute("aria-expanded", String(open));
+  toggle.setAttribute("aria-controls", bodyId);
+  var body = el("div", { className: "atlas-panel-body", id: bodyId });
+  body.hidden = !open;
+  toggle.addEventListener("click", function () {
+    body.hidden = !body.hidden;
+    toggle.setAttribute("aria-expanded", String(!body.hidden));
+  });
+  box.appendChild(toggle);
+  box.appendChild(body);
+  return { box: box, body: body };
+}
+
+export function addLayersPanel(atlas) {
+  var state = atlas.state, ui = atlas.ui;
+  var LayersControl = L.Control.extend({
+    options: { position: "topright" },
+    onAdd: function () {
+      // Open on a large map; on a phone or a small map the panel would hide the map.
+      var panel = foldingPanel("atlas-layers", ui.layers, "atlas-layers-body",
+                               roomy(atlas.container));
+      var kinds = el("fieldset", {});
+      kinds.appendChild(el("legend", {}, ui.show));
+      [["boundary", ui.boundaries], ["attraction", ui.attractions], ["trail", ui.trails],
+       ["route", ui.routes]].forEach(function (k) {
+        kinds.appendChild(checkbox("atlas-kind-" + k[0], k[1], state.kinds[k[0]],
+          function (on) { state.kinds[k[0]] = on; applyVisibility(atlas); }));
+      });
+      var partners = el("fieldset", { className: "atlas-partners" });
+      partners.appendChild(el("legend", {}, ui.partners));
+      panel.body.appendChild(kinds);
+      panel.body.appendChild(partners);
+      this.partnersBox = partners;
+      return panel.box;
+    },
+    // A partner's box, with a swatch of its colour (its boundary's on the map).
+    addPartner: function (slug, name, colour) {
+      var sw = el("span", { className: "atlas-swatch", "aria-hidden": "true" });
+      sw.style.borderColor = colour;
+      this.partnersBox.appendChild(checkbox("atlas-partner-" + slug, name,
+        partnerShown(atlas, slug), function (on) {
+          var all = Object.keys(atlas.partners);
+          var current = state.partners === null ? all.slice() : state.partners.slice();
+          current = current.filter(function (s) { return s !== slug; });
+          if (on) current.push(slug);
+          state.partners = current.length === all.length ? null : current;
+          applyVisibility(atlas);
+        }, sw));
+    }
+  });
+  return new LayersControl().addTo(atlas.map);
+}
+
+export function addLegend(atlas) {
+  var state = atlas.state, ui = atlas.ui, labels = atlas.labels, options = atlas.options;
+  var LegendControl = L.Control.extend({
+    options: { position: "bottomleft" },
+    onAdd: function () {
+      var panel = foldingPanel("atlas-legend", ui.legend, "atlas-legend-body",
+                               roomy(atlas.container));
+      var pick = el("label", { "for": "atlas-colour-by" }, ui.colourBy + " ");
+      var select = el("select", { id: "atlas-colour-by" });
+      [["activity", ui.activity], ["difficulty", ui.difficulty]].forEach(function (o) {
+        var opt = el("option", { value: o[0] }, o[1]);
+        if (state.colour === o[0]) opt.selected = true;
+        select.appendChild(opt);
+      });
+      var list = el("ul", { className: "atlas-legend-lines" });
+      function fill() {
+        list.textContent = "";
+        var colours = state.colour === "difficulty" ? DIFFICULTY_COLOURS : ACTIVITY_COLOURS;
+        var names = state.colour === "difficulty" ? labels.difficulties : labels.activities;
+        Object.keys(colours).forEach(function (k) {
+          var li = el("li", { "data-value": k });
+          var line = el("span", { className: "atlas-legend-line", "aria-hidden": "true" });
+          line.style.background = colours[k];
+          li.appendChild(line);
+          li.appendChild(document.createTextNode(k ? names[k] : ui.unknown));
+          list.appendChild(li);
+        });
+        var li = el("li", {});
+        var line = el("span", { className: "atlas-legend-line atlas-legend-route",
+                                "aria-hidden": "true" });
+        li.appendChild(line);
+        li.appendChild(document.createTextNode(ui.routes));
+        list.appendChild(li);
+      }
+      select.addEventListener("change", function () {
+        state.colour = select.value;
+        fill();
+        atlas.lines.eachLayer(function (l) {
+          l.eachLayer(function (part) {
+            part.setStyle(lineStyle(atlas, part.feature.properties));
+          });
+        });
+        writeState(atlas);
+      });
+      fill();
+      var icons = el("details", { className: "atlas-legend-icons" });
+      icons.appendChild(el("summary", {}, ui.attractions));
+      var ul = el("ul", {});
+      Object.keys(CATEGORY_ICONS).forEach(function (c) {
+        var li = el("li", {});
+        var mark = el("span", { className: "atlas-marker atlas-family-" + CATEGORY_ICONS[c][1] });
+        // Lazy: inside the closed list, the icons load only when someone opens it.
+        mark.appendChild(el("img", { src: options.iconBase + CATEGORY_ICONS[c][0] + ".svg",
+                                     alt: "", width: "15", height: "15", loading: "lazy" }));
+        li.appendChild(mark);
+        li.appendChild(document.createTextNode(labels.categories[c] || c));
+        ul.appendChild(li);
+      });
+      icons.appendChild(ul);
+      panel.body.appendChild(pick);
+      panel.body.appendChild(select);
+      panel.body.appendChild(list);
+      panel.body.appendChild(icons);
+      return panel.box;
+    }
+  });
+  return new LegendControl().addTo(atlas.map);
+}
+
+// On a narrow map (a phone) the search row takes nearly the map's width, and the layer
+// panel, opened from the top-right corner beside the zoom buttons, hung over it. There
+// that corner starts below the search row instead, whatever width the page's language
+// gives the panel, and the panel's list scrolls before it reaches the folded legend.
+function layersClearOfSearch(atlas, search, layersControl, legend) {
+  var panel = layersControl.getContainer(), corner = panel.parentNode;
+  var body = panel.querySelector(".atlas-panel-body");
+  corner.style.top = "";
+  body.style.maxHeight = "";
+  if (!search) return;
+  var frame = atlas.container.getBoundingClientRect();
+  var form = search.getContainer();
+  var style = getComputedStyle(panel), margin = parseFloat(style.marginRight) || 0;
+  // As wide as the open panel may grow, not as its folded button.
+  var widest = parseFloat(style.maxWidth) || panel.offsetWidth;
+  if (frame.right - margin - widest >= form.getBoundingClientRect().right + margin) return;
+  // The row of the field and its button, not the list of results below them.
+  var row = Math.max(form.querySelector("input").getBoundingClientRect().bottom,
+                     form.querySelector(".atlas-search-go").getBoundingClientRect().bottom);
+  corner.style.top = Math.ceil(row - frame.top) + "px";
+  var legendButton = legend.getContainer().querySelector(".atlas-panel-toggle");
+  var floor = legendButton.getBoundingClientRect().top - 2 * margin;
+  var top = panel.querySelector(".atlas-panel-toggle").getBoundingClientRect().bottom;
+  body.style.maxHeight = Math.max(120, Math.min(0.6 * window.innerHeight, floor - top))
+    + "px";
+}
+
+// On a narrow map the credits (OpenStreetMap's, and in an embed the way to the full
+// atlas) wrap across the whole width, over the folded legend: the bottom-left corner
+// then stands on them.
+function legendClearOfCredits(atlas, legend) {
+  var map = atlas.map, corner = legend.getContainer().parentNode;
+  corner.style.bottom = "";
+  var credits = map.attributionControl && map.attributionControl.getContainer();
+  if (!credits) return;
+  var c = credits.getBoundingClientRect(), l = corner.getBoundingClientRect();
+  if (c.left < l.right && c.top < l.bottom) {
+    corner.style.bottom = Math.ceil(atlas.container.getBoundingClientRect().bottom - c.top)
+      + "px";
+  }
+}
+
+// Now and whenever the map changes size. search is null on a map without a search box.
+export function keepPanelsClear(atlas, search, layersControl, legend) {
+  function clearOfEachOther() {
+    legendClearOfCredits(atlas, legend);
+    layersClearOfSearch(atlas, search, layersControl, legend);
+  }
+  clearOfEachOther();
+  atlas.map.on("resize", clearOfEachOther);
+}

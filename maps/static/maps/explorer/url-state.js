@@ -1,0 +1,48 @@
+/* The view (centre, zoom, kinds and partners shown, trail colouring, language) lives
+ * in the page's query string, so a link shows what its sender saw. */
+
+var KINDS = ["boundary", "attraction", "trail", "route"];
+
+// The view the URL asks for; kinds default to those the page shows (defaults.kinds).
+export function readState(defaults) {
+  var q = new URLSearchParams(window.location.search);
+  var state = { view: null, kinds: {}, partners: null, colour: q.get("colour") || "activity" };
+  var m = /^(\d{1,2}(?:\.5)?)\/(-?[\d.]+)\/(-?[\d.]+)$/.exec(q.get("map") || "");
+  if (m) state.view = { zoom: +m[1], center: [+m[2], +m[3]] };
+  var kinds = q.get("kinds");
+  KINDS.forEach(function (k) {
+    state.kinds[k] = kinds === null ? defaults.kinds[k] !== false
+      : kinds.split(",").indexOf(k) >= 0;
+  });
+  if (q.get("partners") !== null) {
+    state.partners = q.get("partners").split(",").filter(Boolean);
+  }
+  return state;
+}
+
+function stateQuery(atlas) {
+  var map = atlas.map, state = atlas.state;
+  var q = new URLSearchParams(window.location.search);
+  var c = map.getCenter(), z = map.getZoom();
+  var digits = Math.max(2, Math.ceil(Math.log(Math.pow(2, z)) / Math.LN10));
+  q.set("map", Math.round(z * 2) / 2 + "/" + c.lat.toFixed(digits) + "/"
+    + c.lng.toFixed(digits));
+  q.set("lang", atlas.options.lang);
+  var kinds = KINDS.filter(function (k) { return state.kinds[k]; });
+  if (kinds.length === KINDS.length) q.delete("kinds"); else q.set("kinds", kinds.join(","));
+  if (state.partners === null) q.delete("partners");
+  else q.set("partners", state.partners.join(","));
+  if (state.colour === "activity") q.delete("colour"); else q.set("colour", state.colour);
+  return q;
+}
+
+export function writeState(atlas) {
+  if (!atlas.options.syncUrl) return;
+  var q = stateQuery(atlas);
+  window.history.replaceState(null, "", window.location.pathname + "?" + q.toString());
+  // The language switcher keeps the view: each of its links is this URL in its language.
+  document.querySelectorAll("a[data-lang-switch]").forEach(function (a) {
+    q.set("lang", a.getAttribute("data-lang-switch"));
+    a.href = window.location.pathname + "?" + q.toString();
+  });
+}
