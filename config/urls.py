@@ -1,7 +1,36 @@
+import logging
+from functools import cache
+
 from django.contrib import admin
+from django.contrib.staticfiles import finders
+from django.http import FileResponse, HttpRequest, HttpResponse, JsonResponse
+from django.template import loader
+from django.template.response import TemplateResponse
 from django.urls import include, path
+from django.utils.translation import gettext_lazy as _
+from django.views.decorators.cache import cache_control
+from django.views.decorators.csrf import requires_csrf_token
 
 from layers import tiles
+
+log = logging.getLogger(__name__)
+
+admin.site.site_header = _("Regional Tourism Atlas")
+admin.site.site_title = _("Regional Tourism Atlas")
+admin.site.index_title = _("Administration")
+
+
+@cache
+def _favicon_path() -> str:
+    return finders.find("atlas/favicon.ico")
+
+
+@cache_control(public=True, max_age=24 * 3600)
+def favicon(request: HttpRequest) -> FileResponse:
+    """/favicon.ico, which browsers ask for by themselves (the admin's pages, the API's
+    documentation); the site's pages link it, and its SVG, under /static/."""
+    return FileResponse(open(_favicon_path(), "rb"), content_type="image/x-icon")
+
 
 urlpatterns = [
     path("admin/", admin.site.urls),
@@ -12,22 +41,64 @@ urlpatterns = [
     path("ogc/", include("layers.ogc_urls")),
     path("tiles/<str:cid>.json", tiles.tilejson, name="tilejson"),
     path("tiles/<str:cid>/<int:z>/<int:x>/<int:y>.mvt", tiles.tile, name="tile"),
+    path("favicon.ico", favicon),
     path("", include("maps.urls")),
 ]
 
 
-def _not_found(request, exception):
-    """Under /ogc/, /tiles/ and /api/ an unknown path is answered in JSON, as every
-    other error of those endpoints; pages get Django's own."""
-    from django.http import JsonResponse
-    from django.views.defaults import page_not_found
+# Errors. Under /ogc/, /tiles/ and /api/ an error is answered in JSON, as every other
+# error of those endpoints (OGC API clients get its exception shape, code and
+# description); pages get the site's own page, in the visitor's language, with the header
+# and a way on.
 
+JSON_PREFIXES = ("/api/", "/ogc/", "/tiles/")
+OGC_CODES = {400: "BadRequest", 403: "Forbidden", 404: "NotFound",
+             500: "ServerError"}
+
+
+def _json_error(request: HttpRequest, status: int, message: str) -> JsonResponse:
     if request.path.startswith("/ogc/"):
-        return JsonResponse({"code": "NotFound", "description": f"no {request.path}"},
-                            status=404)
-    if request.path.startswith(("/tiles/", "/api/")):
-        return JsonResponse({"error": f"no {request.path}"}, status=404)
-    return page_not_found(request, exception)
+        return JsonResponse({"code": OGC_CODES[status], "description": message}, status=status)
+    return JsonResponse({"error": message}, status=status)
 
 
-handler404 = _not_found
+@requires_csrf_token
+def bad_request(request: HttpRequest, exception: Exception) -> HttpResponse:
+    if request.path.startswith(JSON_PREFIXES):
+        return _json_error(request, 400, "bad request")
+    return TemplateResponse(request, "400.html", status=400).render()
+
+
+@requires_csrf_token
+def permission_denied(request: HttpRequest, exception: Exception) -> HttpResponse:
+    if request.path.startswith(JSON_PREFIXES):
+        return _json_error(request, 403, str(exception) or "forbidden")
+    # Our views' refusals are sentences for the visitor ("You are not an editor of …").
+    context = {"reason": str(exception)}
+    return TemplateResponse(request, "403.html", context, status=403).render()
+
+
+@requires_csrf_token
+def page_not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
+    if request.path.startswith(JSON_PREFIXES):
+        return _json_error(request, 404, f"no {request.path}")
+    return TemplateResponse(request, "404.html", status=404).render()
+
+
+def server_error(request: HttpRequest) -> HttpResponse:
+    """The 500 page reads nothing from the database, which may be what failed: it is
+    rendered with the request but without the context processors (no user, no session)."""
+    if request.path.startswith(JSON_PREFIXES):
+        return _json_error(request, 500, "internal error; it has been logged")
+    try:
+        body = loader.get_template("500.html").render({"request": request})
+    except Exception:  # the page of last resort must not fail in turn
+        log.exception("the 500 page could not be rendered")
+        body = "<!DOCTYPE html><title>500</title><h1>Server error (500)</h1>"
+    return HttpResponse(body, status=500)
+
+
+handler400 = bad_request
+handler403 = permission_denied
+handler404 = page_not_found
+handler500 = server_error
