@@ -110,6 +110,13 @@ class Conflict(AtlasError):
     ogc_code = "Conflict"
 
 
+class ServerError(AtlasError):
+    """Our fault: logged where it happened, never shown (its text may hold SQL)."""
+
+    status = 500
+    ogc_code = "ServerError"
+
+
 class Unavailable(AtlasError):
     """The database (or another part the answer needs) is down: try again later."""
 
@@ -145,7 +152,7 @@ def error_response(request: HttpRequest, exc: AtlasError) -> HttpResponse:
         response: HttpResponse = JsonResponse(json_body(request, exc), status=exc.status)
     else:
         try:
-            html = render_to_string(f"{exc.status}.html", {"message": str(exc)},
+            html = render_to_string(f"{exc.status}.html", {"reason": str(exc)},
                                     request=request)
         except TemplateDoesNotExist:
             html = f"<!DOCTYPE html><title>{exc.status}</title><p>{exc.status}</p>"

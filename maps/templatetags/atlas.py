@@ -1,18 +1,98 @@
-"""Template helpers of the platform's pages."""
+"""Template helpers of the platform's pages: the site shell's sections and languages.
+
+The shell (atlas/base.html) also frames the 500 page, which Django may render with an
+empty context (no request, no user) while the database is down: every helper here works
+without them and none reads the database unless a signed-in user is in the context.
+"""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from django import template
 from django.conf import settings
+from django.urls import reverse
+from django.utils.functional import Promise
 from django.utils.translation import get_language, get_language_info
+from django.utils.translation import gettext_lazy as _
+
+from layers.admin import editable_partners
 
 register = template.Library()
 
 
+@dataclass(frozen=True)
+class Section:
+    """A part of the site with a link in the header."""
+
+    url_name: str
+    label: Promise
+    # Pages below these paths belong to the section too (its own URL always does).
+    paths: tuple[str, ...] = ()
+    # Who sees the link: everyone, a partner's editors, or those who may use the admin.
+    audience: str = "everyone"
+
+
+SECTIONS = (
+    Section("explorer", _("Map"), ("/attractions/", "/trails/")),
+    Section("route-list", _("Routes"), ("/routes/",)),
+    Section("planner", _("Planner"), ("/planner/",)),
+    Section("layer-list", _("Layers"), ("/layers/",)),
+    Section("api-docs", _("API"), ("/api/",)),
+    Section("imports:upload", _("Import"), ("/import/",), audience="editors"),
+    Section("admin:index", _("Admin"), ("/admin/",), audience="staff"),
+)
+
+
+def _may_see(section: Section, user) -> bool:
+    if section.audience == "everyone":
+        return True
+    if user is None or not user.is_authenticated:
+        return False
+    if section.audience == "staff":
+        return user.is_staff
+    return editable_partners(user).exists()
+
+
+@register.simple_tag(takes_context=True)
+def site_sections(context) -> list[dict]:
+    """The header's links that this visitor may follow, the current section marked."""
+    request = context.get("request")
+    path = request.path if request is not None else None
+    user = context.get("user")
+    links = []
+    for section in SECTIONS:
+        if not _may_see(section, user):
+            continue
+        url = reverse(section.url_name)
+        # aria-current: "page" on the section's own page, "true" on a page within it.
+        current = ("page" if path == url
+                   else "true" if path is not None and path.startswith(section.paths)
+                   else "")
+        links.append({"url": url, "label": section.label, "current": current})
+    return links
+
+
+@register.simple_tag(takes_context=True)
+def after_sign_out(context) -> str:
+    """Where signing out leads: back to this page, unless it is one for signed-in users
+    only (it would ask to sign in again at once); then the map."""
+    request = context.get("request")
+    match = getattr(request, "resolver_match", None)
+    # login_required marks the views it wraps with the attribute Django's
+    # LoginRequiredMiddleware reads.
+    if request is None or match is None or hasattr(match.func, "login_url"):
+        return reverse("explorer")
+    return request.get_full_path()
+
+
 @register.simple_tag(takes_context=True)
 def language_links(context) -> list[dict]:
-    """The interface languages, each with this page's URL in that language."""
-    request = context["request"]
+    """The interface languages, each with this page's URL in that language (none when
+    the page was rendered without its request, as Django renders a 500 page)."""
+    request = context.get("request")
+    if request is None:
+        return []
     current = get_language() or "en"
     links = []
     for code, _name in settings.LANGUAGES:

@@ -47,7 +47,7 @@ def test_the_preview_map_shows_every_feature_whole(page, live_server, tmp_path):
     page.set_input_files("input[name=file]", str(path))
     page.fill("input[name=layer]", "corners")
     page.select_option("select[name=kind]", "attractions")
-    page.click("button[type=submit]")
+    page.click("main button[type=submit]")  # the header has its own: Sign out
     page.wait_for_selector(".preview-map path.leaflet-interactive")
     page.wait_for_timeout(300)  # the fit's animation, if any
     frame = page.locator(".preview-map .folium-map").bounding_box()

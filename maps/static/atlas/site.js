@@ -6,4 +6,32 @@
     var button = e.target.closest ? e.target.closest("[data-print]") : null;
     if (button) window.print();
   });
+
+  // The header's menu on a narrow screen (site.css folds it there): the button opens and
+  // closes it; Escape, or a tap outside the header, closes it.
+  var toggle = document.querySelector("[data-menu-toggle]");
+  if (!toggle) return;
+  var header = toggle.closest("header");
+
+  function setOpen(open) {
+    header.classList.toggle("menu-open", open);
+    toggle.setAttribute("aria-expanded", open ? "true" : "false");
+  }
+
+  toggle.addEventListener("click", function () {
+    setOpen(toggle.getAttribute("aria-expanded") !== "true");
+  });
+  document.addEventListener("keydown", function (e) {
+    if (e.key === "Escape" && toggle.getAttribute("aria-expanded") === "true") {
+      setOpen(false);
+      toggle.focus();
+    }
+  });
+  document.addEventListener("click", function (e) {
+    if (toggle.getAttribute("aria-expanded") === "true" && !header.contains(e.target)) {
+      setOpen(false);
+    }
+  });
+  // Back from another page (the browser's page cache), the menu starts closed.
+  window.addEventListener("pageshow", function () { setOpen(false); });
 })();
