@@ -93,7 +93,7 @@ class PartnerScopedAdmin(TranslationAdmin, GISModelAdmin):
 @admin.register(Partner)
 class PartnerAdmin(PartnerScopedAdmin):
     partner_path = "pk"
-    list_display = ("slug", "name", "country", "languages", "colour_swatch")
+    list_display = ("slug", "name", "territory", "country", "languages", "colour_swatch")
     search_fields = ("slug", "name_bg", "name_el", "name_fr", "name_en")
     readonly_fields = ("editors",)
 
@@ -155,14 +155,16 @@ class FeatureAdmin(PartnerScopedAdmin):
 class AttractionAdmin(FeatureAdmin):
     layer_kind = LayerKind.ATTRACTIONS
     list_display = ("name", "category", "partner", "layer", "updated_at")
-    list_filter = ("layer__partner", "category", "layer")
+    # Only the layers the editor sees: another partner's private layer is not named.
+    list_filter = ("layer__partner", "category", ("layer", admin.RelatedOnlyFieldListFilter))
 
 
 @admin.register(Trail)
 class TrailAdmin(FeatureAdmin):
     layer_kind = LayerKind.TRAILS
     list_display = ("name", "activity", "difficulty", "length_km", "partner", "layer")
-    list_filter = ("layer__partner", "activity", "difficulty", "layer")
+    list_filter = ("layer__partner", "activity", "difficulty",
+                   ("layer", admin.RelatedOnlyFieldListFilter))
     readonly_fields = (*FeatureAdmin.readonly_fields, "length_m", "ascent_m", "descent_m",
                        "min_elevation_m", "max_elevation_m", "duration_min", "is_loop")
 

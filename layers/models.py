@@ -17,7 +17,15 @@ from django.utils.translation import gettext_lazy as _
 
 from geo import fields
 from geo.crs import WGS84
-from layers.vocabulary import Activity, Category, Difficulty, LayerKind, Visibility, Wheelchair
+from layers.vocabulary import (
+    Activity,
+    Category,
+    Difficulty,
+    LayerKind,
+    Territory,
+    Visibility,
+    Wheelchair,
+)
 
 CONTENT_LANGUAGES = (("bg", _("Bulgarian")), ("el", _("Greek")), ("fr", _("French")),
                      ("en", _("English")))
@@ -48,6 +56,11 @@ class Partner(models.Model):
         _("colour"), max_length=7, default=NEUTRAL_COLOUR, validators=[hex_colour],
         help_text=_("The partner's colour on the maps: its boundary and its swatch in the "
                     "layers panel, e.g. #1f77b4."),
+    )
+    territory = models.CharField(
+        _("territory"), max_length=20, choices=Territory.choices, blank=True,
+        help_text=_("The administrative level of the partner's territory: Stara Zagora and "
+                    "Sliven are provinces, Larissa a regional unit, the Drôme a department."),
     )
     editors = models.OneToOneField(
         Group, null=True, blank=True, on_delete=models.SET_NULL, related_name="partner",

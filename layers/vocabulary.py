@@ -14,6 +14,15 @@ from django.utils.translation import gettext_lazy as _
 PUBLIC_ID_COLUMN = "id"
 
 
+class Territory(models.TextChoices):
+    """What kind of area a partner's territory is (its administrative level)."""
+
+    PROVINCE = "province", _("province")
+    REGIONAL_UNIT = "regional_unit", _("regional unit")
+    DEPARTMENT = "department", _("department")
+    MUNICIPALITY = "municipality", _("municipality")
+
+
 class Category(models.TextChoices):
     # tourism=*
     MUSEUM = "museum", _("Museum")

@@ -90,7 +90,8 @@ def partners_geojson(*, lang: str) -> str:
             'properties', json_build_object(
                 'slug', p.slug, 'name', {translated('p', 'name', lang)},
                 'names', {all_translations('p', 'name')},
-                'country', p.country, 'languages', p.languages, 'colour', p.colour)
+                'country', p.country, 'languages', p.languages, 'colour', p.colour,
+                'territory', NULLIF(p.territory, ''))
         ) AS feature FROM layers_partner p) AS f
     """
     with connection.cursor() as cursor:

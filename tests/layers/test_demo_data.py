@@ -6,6 +6,7 @@ import re
 
 import pytest
 from django.db import connection
+from django.utils import translation
 from lxml import etree
 
 from fixtures.demo_layers import DEMO_DIR, load_demo
@@ -34,6 +35,16 @@ def test_each_partner_has_its_colour_from_the_demo_file(loaded):
     assert dict(Partner.objects.values_list("slug", "colour")) == {
         "stara-zagora": "#b03a2e", "sliven": "#1f618d", "larissa": "#1e8449",
         "drome": "#7d3c98"}
+
+
+def test_the_territories_are_provinces_a_regional_unit_and_a_department(loaded, client):
+    expected = {"stara-zagora": "province", "sliven": "province", "larissa": "regional_unit",
+                "drome": "department"}
+    assert dict(Partner.objects.values_list("slug", "territory")) == expected
+    body = client.get("/api/partners/").json()
+    assert {f["id"]: f["properties"]["territory"] for f in body["features"]} == expected
+    with translation.override("bg"):
+        assert Partner.objects.get(slug="sliven").get_territory_display() == "област"
 
 
 def test_each_partner_has_a_dozen_attractions_named_in_its_language(loaded):
