@@ -166,6 +166,9 @@ def drf_exception_handler(exc: Exception, context: dict[str, Any]) -> Response |
     """The REST framework's errors: the family's as everywhere else; a database error is
     logged and never shown (its text may hold SQL); the framework's own (authentication,
     parsing, methods) as it shapes them."""
+    if isinstance(exc, RecursionError):
+        # A JSON body nested thousands deep: Python's parser gives up, the client's fault.
+        exc = BadParameter("body", "nested too deeply")
     found = as_atlas_error(exc)
     request = context.get("request")
     if found is not None and request is not None:

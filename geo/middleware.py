@@ -40,11 +40,13 @@ class LanguageFromQuery:
 
 
 class RefuseNulInQuery:
-    """A NUL character in any query parameter of the API, OGC API or tiles is a 400.
+    """A NUL character in the path, or in any query parameter of the API, OGC API or
+    tiles, is a 400.
 
-    PostgreSQL text cannot hold NUL: a value reaching a query raised a DataError (500),
-    and every parameter of every endpoint would otherwise need its own check. OGC API
-    clients get the OGC exception shape, the others the API's ``error``/``parameter``.
+    PostgreSQL text cannot hold NUL: a value reaching a query raised a DataError (500)
+    — a collection named ``%00``, a slug in a page's path — and every parameter of every
+    endpoint would otherwise need its own check. Each client gets the shape it reads
+    (geo/errors.py).
     """
 
     PREFIXES = ("/api/", "/ogc/", "/tiles/")
@@ -53,6 +55,8 @@ class RefuseNulInQuery:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
+        if "\0" in request.path:
+            return error_response(request, BadParameter("path", "contains a NUL character"))
         if request.path.startswith(self.PREFIXES):
             for name, values in request.GET.lists():
                 if "\0" in name or any("\0" in v for v in values):

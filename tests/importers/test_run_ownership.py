@@ -111,3 +111,40 @@ def test_a_run_is_recorded_with_the_partner_that_made_it(client, partners, tmp_p
     done = _post(client, _auth(ivana), partner=sz, layer="sz-sites",
                  data=_points(tmp_path, "forum", 25.62, 42.42, 1))
     assert ImportRun.objects.get(pk=done.json()["id"]).partner == sz
+
+
+def test_a_refusal_does_not_name_the_owner_of_another_partners_private_layer(
+        client, partners, tmp_path):
+    """D20: Sliven aims at Stara Zagora's private layer; the refusal says the name is taken,
+    not whose it is."""
+    sz, sliven = partners["stara-zagora"], partners["sliven"]
+    Layer.objects.create(slug="sz-private", partner=sz, kind="attractions",
+                         visibility="private", title_en="Private")
+    petar = _member("petar", sliven)
+    refused = _post(client, _auth(petar), partner=sliven, layer="sz-private",
+                    data=_points(tmp_path, "kotel", 26.45, 42.88, 1))
+    assert refused.status_code == 400
+    error = refused.json()["error"]
+    assert "taken" in error and "stara-zagora" not in error
+
+
+def test_the_admins_layer_filter_lists_only_the_editors_layers(client, partners):
+    sz, sliven = partners["stara-zagora"], partners["sliven"]
+    Layer.objects.create(slug="sz-private", partner=sz, kind="attractions",
+                         visibility="private", title_en="Stara Zagora's secret layer")
+    own = Layer.objects.create(slug="sliven-sites", partner=sliven, kind="attractions",
+                               title_en="Sliven sites")
+    from tests.factories import make_attraction
+
+    make_attraction(own, 26.3, 42.7)
+    petar = _member("petar", sliven)
+    petar.is_staff = True
+    petar.save()
+    from django.contrib.auth.models import Permission
+
+    petar.user_permissions.add(*Permission.objects.filter(codename__in=["view_attraction"]))
+    client.force_login(petar)
+    page = client.get("/admin/layers/attraction/")
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert "Sliven sites" in html and "secret layer" not in html

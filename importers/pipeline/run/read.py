@@ -24,7 +24,7 @@ from importers.pipeline.prepare import working_copy
 from importers.pipeline.run.request import ImportRequest, ImportResult, Progress
 from importers.safety import Limits
 from layers.models import Layer, Partner
-from layers.vocabulary import LayerKind
+from layers.vocabulary import LayerKind, Visibility
 
 
 def _resolve_crs(source: SourceData, partner: Partner) -> None:
@@ -55,6 +55,10 @@ def check_layer(request: ImportRequest, layer: Layer | None) -> None:
     if layer is None:
         return
     if layer.partner_id != request.partner.pk:
+        if layer.visibility != Visibility.PUBLIC:
+            # Another partner's unpublished layer: its owner is not ours to tell.
+            raise Refused(Message(_("layer %(layer)s: this name is taken; choose another"),
+                                  layer=repr(layer.slug)))
         raise Refused(Message(_("layer %(layer)s belongs to partner %(owner)s, not "
                                 "%(partner)s"), layer=repr(layer.slug),
                               owner=repr(layer.partner.slug), partner=repr(request.partner.slug)))
