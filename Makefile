@@ -1,6 +1,7 @@
 # Regional Tourism Atlas — set-up, demo, tests.
 #   make demo   install what is missing, start PostGIS, load the demo data, serve :8000
 #   make test   the same set-up (no demo data), then the whole test suite
+#   make lint   ruff, then the type checker (mypy)
 SHELL := /bin/bash
 PYTHON ?= python3
 VENV := .venv
@@ -62,8 +63,10 @@ serve:
 	@echo "Serving the Regional Tourism Atlas at http://$(HOST):$(PORT)/ (Ctrl-C to stop)"
 	$(PY) manage.py runserver $(HOST):$(PORT)
 
-lint:
+# mypy's Django plugin imports the settings, which read the secret key.
+lint: venv secret-key
 	$(VENV)/bin/ruff check .
+	$(VENV)/bin/mypy
 
 # Benchmarks print ratios to baselines measured in the same run; they assert nothing.
 bench: setup

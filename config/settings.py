@@ -10,6 +10,7 @@ import os
 import secrets
 import sys
 from pathlib import Path
+from typing import Literal
 
 import dj_database_url
 from csp.constants import NONCE, NONE, SELF
@@ -151,7 +152,7 @@ USE_TZ = True
 LOCALE_PATHS = [BASE_DIR / "locale"]
 # A year: the language someone chose (?lang= or the switcher) outlives the session.
 LANGUAGE_COOKIE_AGE = 365 * 24 * 3600
-LANGUAGE_COOKIE_SAMESITE = "Lax"
+LANGUAGE_COOKIE_SAMESITE: Literal["Lax"] = "Lax"
 
 STATIC_URL = "/static/"
 STATIC_ROOT = BASE_DIR / "var" / "static"

@@ -3,7 +3,7 @@ from functools import cache
 
 from django.contrib import admin
 from django.contrib.staticfiles import finders
-from django.http import FileResponse, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.template import loader
 from django.template.response import TemplateResponse
 from django.urls import include, path
@@ -22,7 +22,7 @@ admin.site.index_title = _("Administration")
 
 
 @cache
-def _favicon_path() -> str:
+def _favicon_path() -> str | None:
     return finders.find("atlas/favicon.ico")
 
 
@@ -30,7 +30,10 @@ def _favicon_path() -> str:
 def favicon(request: HttpRequest) -> FileResponse:
     """/favicon.ico, which browsers ask for by themselves (the admin's pages, the API's
     documentation); the site's pages link it, and its SVG, under /static/."""
-    return FileResponse(open(_favicon_path(), "rb"), content_type="image/x-icon")
+    found = _favicon_path()
+    if found is None:  # not among the static files: a 404, not open(None)'s 500
+        raise Http404("no favicon")
+    return FileResponse(open(found, "rb"), content_type="image/x-icon")
 
 
 urlpatterns = [

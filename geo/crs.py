@@ -119,7 +119,7 @@ def sample_points(geoms: np.ndarray) -> np.ndarray:
     return shapely.get_coordinates(shapely.point_on_surface(shapely.force_2d(present)))
 
 
-def suggest(points: np.ndarray, territory,
+def suggest(points: np.ndarray, territory: shapely.Geometry,
             min_share: float = SUGGEST_MIN_SHARE) -> list[Identified]:
     """CRSs that would put most of ``points`` ((x, y) in the unknown CRS, see
     ``sample_points``) inside ``territory`` (shapely, lon/lat).

@@ -16,6 +16,7 @@ EXCEPTION_HANDLER), and unknown URLs through ``config.urls.handler404``.
 from __future__ import annotations
 
 import logging
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
@@ -82,7 +83,7 @@ class RowErrors(AtlasError, ValueError):
 class InvalidFields(AtlasError, ValueError):
     """A form's fields, some invalid: ``fields`` maps each to its messages."""
 
-    def __init__(self, fields: dict[str, list[str]]):
+    def __init__(self, fields: Mapping[str, Sequence[object]]) -> None:
         super().__init__("; ".join(f"{k}: {' '.join(map(str, v))}" for k, v in fields.items()))
         self.fields = fields
 
@@ -151,6 +152,7 @@ def error_response(request: HttpRequest, exc: AtlasError) -> HttpResponse:
     if wants_json(request):
         response: HttpResponse = JsonResponse(json_body(request, exc), status=exc.status)
     else:
+        html: str
         try:
             html = render_to_string(f"{exc.status}.html", {"reason": str(exc)},
                                     request=request)

@@ -1,6 +1,9 @@
 """Geometry model fields shared by the apps."""
 
+from typing import Any
+
 from django.contrib.gis.db import models
+from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.models import FloatField, Func
 
 
@@ -16,14 +19,14 @@ class MultiLineStringAnyZField(models.MultiLineStringField):
     ``ST_NDims`` tells whether a row has elevation.
     """
 
-    def db_type(self, connection) -> str:
+    def db_type(self, connection: BaseDatabaseWrapper) -> str:
         return "geometry"
 
 
 class LineStringAnyZField(models.LineStringField):
     """A LineString with Z when known: a bare ``geometry`` column, as above."""
 
-    def db_type(self, connection) -> str:
+    def db_type(self, connection: BaseDatabaseWrapper) -> str:
         return "geometry"
 
 
@@ -32,5 +35,5 @@ class GeomMetric(Func):
 
     output_field = FloatField()
 
-    def __init__(self, function: str, *expressions, **extra):
+    def __init__(self, function: str, *expressions: Any, **extra: Any) -> None:
         super().__init__(*expressions, function=function, **extra)

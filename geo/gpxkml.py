@@ -11,12 +11,14 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from xml.sax.saxutils import escape, quoteattr
 
+import numpy as np
+
 GPX_NS = "http://www.topografix.com/GPX/1/1"
 KML_NS = "http://www.opengis.net/kml/2.2"
 ATLAS_NS = "https://atlas.example/gpx/1"
 """The platform's GPX extensions: a feature's public id and its fields, which the
 importers read back."""
-Coords = Sequence[Sequence[float]]  # (lon, lat) or (lon, lat, ele) each
+Coords = Sequence[Sequence[float]] | np.ndarray  # (lon, lat) or (lon, lat, ele) each
 
 
 def text(tag: str, value: object) -> str:

@@ -12,7 +12,7 @@ import math
 import re
 from collections.abc import Callable, Iterable, Iterator
 from datetime import UTC, datetime, time
-from typing import Protocol
+from typing import Protocol, overload
 
 from django.utils.dateparse import parse_date, parse_datetime
 
@@ -106,15 +106,13 @@ def choices(query: Query, name: str,
     """
     raw = single(query, name) or ""
     values = [v.strip() for v in raw.split(",") if v.strip()]
-    if values and callable(allowed):
-        allowed = allowed()
-    if values and allowed is not None:
-        unknown = [v for v in values if v not in allowed]
-        if unknown:
-            use = (f"see {listed_at}" if listed_at
-                   else "use " + ", ".join(sorted(allowed)))
-            raise BadParameter(name, f"unknown value(s) {', '.join(map(repr, unknown))}; "
-                               + use)
+    if not values or allowed is None:
+        return values
+    known = allowed() if callable(allowed) else allowed
+    unknown = [v for v in values if v not in known]
+    if unknown:
+        use = f"see {listed_at}" if listed_at else "use " + ", ".join(sorted(known))
+        raise BadParameter(name, f"unknown value(s) {', '.join(map(repr, unknown))}; " + use)
     return values
 
 
@@ -144,6 +142,12 @@ def parse_when(raw: str, name: str) -> datetime:
         raise BadParameter(name, f"{raw!r} is out of range") from None
 
 
+@overload
+def number(query: Query, name: str, *, low: float, high: float, default: float,
+           integer: bool = False) -> float: ...
+@overload
+def number(query: Query, name: str, *, low: float, high: float, default: None = None,
+           integer: bool = False) -> float | None: ...
 def number(query: Query, name: str, *, low: float, high: float, default: float | None = None,
            integer: bool = False) -> float | None:
     """The number ``name`` in [low, high] (``integer``: a whole one), else ``default``."""

@@ -20,6 +20,7 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = PROJECT_DIR / "var"
@@ -114,7 +115,7 @@ def _paths() -> tuple[Path, Path, Path]:
     return base / "data", base / "run", base / "server.log"
 
 
-def _run(cmd: list[str], **kw) -> subprocess.CompletedProcess:
+def _run(cmd: list[str], **kw: Any) -> subprocess.CompletedProcess[bytes]:
     return subprocess.run(cmd, check=True, **kw)
 
 

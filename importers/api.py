@@ -7,10 +7,14 @@ reads a run's report; POST /api/imports/{id}/undo/ undoes the layer's latest run
 
 from __future__ import annotations
 
+from typing import Any, cast
+
+from django.http import QueryDict
 from django.utils.translation import gettext as _
 from rest_framework import status
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.permissions import IsAuthenticated
+from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -23,7 +27,7 @@ from importers.selectors import runs_of
 from layers.admin import editable_partners
 
 
-def run_report(run: ImportRun) -> dict:
+def run_report(run: ImportRun) -> dict[str, Any]:
     """A run as the API gives it: reasons, notes and issues in the request's language."""
     texts = run.translated()
     issues = [{k: v for k, v in issue.items() if k not in ("message", "severity_label")}
@@ -39,7 +43,7 @@ def run_report(run: ImportRun) -> dict:
     }
 
 
-def _dry_run_report(result: ImportResult) -> dict:
+def _dry_run_report(result: ImportResult) -> dict[str, Any]:
     reason = result.encoding_reason
     return {
         "dry_run": True, "format": result.format, "file": result.label,
@@ -57,16 +61,17 @@ class ImportCreate(APIView):
     permission_classes = [IsAuthenticated]
     parser_classes = [MultiPartParser, FormParser]
 
-    def post(self, request):
+    def post(self, request: Request) -> Response:
         if services.upload_too_large(request):
             raise TooLarge(_("file: larger than the upload limit"))
         partners = editable_partners(request.user)
-        form = UploadForm(request.data, request.FILES, partners=partners)
+        data = cast(QueryDict, request.data)  # what the parsers above give
+        form = UploadForm(data, request.FILES, partners=partners)
         if not form.is_valid():
-            if "partner" in form.errors and "partner" in request.data:
+            if "partner" in form.errors and "partner" in data:
                 raise Forbidden(_("partner: you are not an editor of this partner"))
             raise InvalidFields(form.errors)
-        dry_run = str(request.data.get("dry_run", "")).lower() in ("1", "true", "yes")
+        dry_run = str(data.get("dry_run", "")).lower() in ("1", "true", "yes")
         token, path = services.upload_store(upload=form.cleaned_data["file"])
         try:
             req = services.import_request_build(path=path, partner=form.cleaned_data["partner"],
@@ -77,10 +82,11 @@ class ImportCreate(APIView):
             services.upload_discard(token=token)
         if dry_run:
             return Response(_dry_run_report(result))
+        assert result.run is not None, "an import that is not a dry run keeps its run"
         return Response(run_report(result.run), status=status.HTTP_201_CREATED)
 
 
-def _run_for(request, pk: int) -> ImportRun:
+def _run_for(request: Request, pk: int) -> ImportRun:
     # Another partner's run is a 404, as a missing one: a refusal would confirm it exists.
     run = runs_of(request.user).filter(pk=pk).first()
     if run is None:
@@ -91,17 +97,18 @@ def _run_for(request, pk: int) -> ImportRun:
 class ImportDetail(APIView):
     permission_classes = [IsAuthenticated]
 
-    def get(self, request, pk: int):
+    def get(self, request: Request, pk: int) -> Response:
         return Response(run_report(_run_for(request, pk)))
 
 
 class ImportUndo(APIView):
     permission_classes = [IsAuthenticated]
 
-    def post(self, request, pk: int):
+    def post(self, request: Request, pk: int) -> Response:
         run = _run_for(request, pk)
-        latest = (run.layer.import_runs.filter(status=ImportRun.Status.SUCCEEDED).first()
-                  if run.layer else None)
-        if latest is None or latest.pk != run.pk:
+        layer = run.layer
+        latest = (layer.import_runs.filter(status=ImportRun.Status.SUCCEEDED).first()
+                  if layer else None)
+        if layer is None or latest is None or latest.pk != run.pk:
             raise Conflict(_("only the layer's latest import can be undone"))
-        return Response(run_report(undo_last_import(layer=run.layer)))
+        return Response(run_report(undo_last_import(layer=layer)))

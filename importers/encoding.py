@@ -328,9 +328,10 @@ def choose_dbf_encoding(
     notes: list[Message] = []
     if cpg is not None:
         raw = cpg.read_bytes()[:200].decode("ascii", errors="replace")
-        codec = parse_cpg(raw)
-        if codec:
-            declared = (codec, Message(_("the .cpg file says %(cpg)s"), cpg=repr(raw.strip())))
+        cpg_codec = parse_cpg(raw)
+        if cpg_codec:
+            declared = (cpg_codec, Message(_("the .cpg file says %(cpg)s"),
+                                           cpg=repr(raw.strip())))
         else:
             notes.append(Message(_("the .cpg file's %(cpg)s names no known encoding"),
                                  cpg=repr(raw.strip())))

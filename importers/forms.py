@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+from typing import Any, cast
+
 from django import forms
 from django.conf import settings
+from django.core.files.uploadedfile import UploadedFile
+from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from geo.crs import CrsError, identify
+from geo.crs import CrsError, Identified, identify
 from importers.messages import crs_problem
 from layers.models import Partner
 from layers.vocabulary import LayerKind
@@ -48,22 +52,24 @@ class UploadForm(forms.Form):
     sync = forms.BooleanField(required=False,
                               label=_("Retire features the file no longer has"))
 
-    def __init__(self, *args, partners=None, **kwargs):
+    def __init__(self, *args: Any, partners: QuerySet[Partner] | None = None,
+                 **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         if partners is not None:
-            self.fields["partner"].queryset = partners
+            partner = cast(forms.ModelChoiceField, self.fields["partner"])
+            partner.queryset = partners
             if len(partners) == 1:  # an editor of one partner has nothing to choose
-                self.fields["partner"].initial = partners[0].pk
-                self.fields["partner"].empty_label = None
+                partner.initial = partners[0].pk
+                partner.empty_label = None
 
-    def clean_file(self):
+    def clean_file(self) -> UploadedFile:
         upload = self.cleaned_data["file"]
         if upload.size > settings.ATLAS_IMPORT_MAX_FILE_BYTES:
             raise forms.ValidationError(_("The file is larger than the limit of %(mib)s MiB."),
                                         params={"mib": settings.ATLAS_IMPORT_MAX_FILE_BYTES >> 20})
         return upload
 
-    def clean_srs(self):
+    def clean_srs(self) -> Identified | None:
         text = self.cleaned_data["srs"].strip()
         if not text:
             return None
@@ -72,5 +78,5 @@ class UploadForm(forms.Form):
         except CrsError as exc:
             raise forms.ValidationError(str(crs_problem(exc))) from None
 
-    def clean_field_map(self):
+    def clean_field_map(self) -> dict[str, str]:
         return parse_field_map(self.cleaned_data["field_map"])

@@ -13,6 +13,8 @@ import re
 import unicodedata
 from typing import Any
 
+from django.db import models
+
 from geo.i18n import LANGUAGE_CODES
 from layers.vocabulary import Activity, Category, Difficulty, LayerKind, Wheelchair
 
@@ -141,7 +143,8 @@ FALSE_WORDS = {"no", "false", "0", "non", "не", "οχι", "n", "f", "gratuit",
                "безплатно", "δωρεαν"}
 
 
-def _controlled(value: Any, choices, synonyms: dict[str, set[str]]) -> str | None:
+def _controlled(value: Any, choices: type[models.TextChoices],
+                synonyms: dict[str, set[str]]) -> str | None:
     if value is None or value == "":
         return None
     f = fold(value)

@@ -70,7 +70,7 @@ class Message:
         return (isinstance(other, Message) and other.msgid == self.msgid
                 and other.params == self.params)
 
-    __hash__ = None  # mutable params
+    __hash__ = None  # type: ignore[assignment]  # unhashable (mutable params); typeshed has no way to say so
 
     def as_json(self) -> dict:
         return {"msgid": self.msgid, "params": {k: _stored(v) for k, v in self.params.items()}}

@@ -10,6 +10,7 @@ from pathlib import Path
 from django.utils.translation import gettext_noop as _
 
 from importers.exceptions import Refused
+from importers.formats.base import Format
 from importers.formats.geojson import GeoJSON
 from importers.formats.gpx import GPX
 from importers.formats.kml import KML
@@ -19,7 +20,7 @@ from importers.messages import Message
 FORMATS = (Shapefile(), GPX(), GeoJSON(), KML())
 
 
-def format_for(path: Path):
+def format_for(path: Path) -> Format:
     """The format reading ``path``, by its name and, for zips, by what is inside."""
     suffix = path.suffix.lower()
     if suffix == ".zip":

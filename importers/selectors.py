@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.contrib.auth.models import AnonymousUser, User
 from django.db.models import QuerySet
 
 from importers.models import ImportRun
 from layers.admin import editable_partners
 
 
-def runs_of(user: AbstractBaseUser | AnonymousUser) -> QuerySet[ImportRun]:
+def runs_of(user: User | AnonymousUser) -> QuerySet[ImportRun]:
     """The runs ``user`` may read and undo: those of the partners they edit, by the run's
     own partner id (a layer's slug can be taken by another partner after a rename)."""
     runs = ImportRun.objects.select_related("layer", "partner")

@@ -7,15 +7,18 @@ import time
 import uuid
 from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
 from django.conf import settings
+from django.contrib.auth.models import AnonymousUser, User
 from django.core.files.uploadedfile import UploadedFile
+from django.http import HttpRequest
 
 from importers.pipeline import ImportRequest
 from layers.models import Partner
 
 
-def upload_too_large(request) -> bool:
+def upload_too_large(request: HttpRequest) -> bool:
     """Whether the request body is over the import limit, by its header, before reading it."""
     length = int(request.META.get("CONTENT_LENGTH") or 0)
     return length > settings.ATLAS_IMPORT_MAX_FILE_BYTES + 1_000_000  # + the form's fields
@@ -56,7 +59,7 @@ def upload_store(*, upload: UploadedFile) -> tuple[str, Path]:
     folder = pending_dir() / token
     folder.mkdir(parents=True)
     # Only the base name, with nothing that could climb out of the folder.
-    name = Path(upload.name).name.replace("..", "_") or "upload"
+    name = Path(upload.name or "").name.replace("..", "_") or "upload"
     path = folder / name
     with path.open("wb") as out:
         for chunk in upload.chunks():
@@ -69,11 +72,11 @@ def upload_discard(*, token: str) -> None:
         shutil.rmtree(pending_dir() / token, ignore_errors=True)
 
 
-def import_request_build(*, path: Path, partner: Partner, data: dict, user,
-                         dry_run: bool) -> ImportRequest:
+def import_request_build(*, path: Path, partner: Partner, data: dict[str, Any],
+                         user: User | AnonymousUser, dry_run: bool) -> ImportRequest:
     return ImportRequest(
         path=path, partner=partner, layer_slug=data["layer"], kind=data["kind"],
         file_name=path.name, encoding=data.get("encoding") or None, srs=data.get("srs"),
         field_map=data.get("field_map") or {}, id_field=data.get("id_field") or None,
         dry_run=dry_run, skip_invalid=bool(data.get("skip_invalid")),
-        sync=bool(data.get("sync")), user=user if getattr(user, "pk", None) else None)
+        sync=bool(data.get("sync")), user=user if isinstance(user, User) and user.pk else None)

@@ -8,12 +8,18 @@ partner's layer either.
 
 from __future__ import annotations
 
+from typing import Any, ClassVar, TypeVar
+
 from django import forms
 from django.contrib import admin
+from django.contrib.auth.models import AnonymousUser, User
 from django.contrib.gis.admin import GISModelAdmin
 from django.contrib.gis.forms.widgets import OSMWidget
+from django.contrib.gis.geos import GEOSGeometry
 from django.db import models
 from django.db.models import QuerySet
+from django.forms import ModelChoiceField
+from django.http import HttpRequest
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TranslationAdmin
@@ -42,27 +48,37 @@ class ColourInput(forms.TextInput):
     input_type = "color"
 
 
-def editable_partners(user) -> QuerySet[Partner]:
-    """Partners whose data ``user`` may edit."""
+def editable_partners(user: User | AnonymousUser) -> QuerySet[Partner]:
+    """Partners whose data ``user`` may edit (none, for an anonymous visitor)."""
+    if isinstance(user, AnonymousUser):
+        return Partner.objects.none()
     if user.is_superuser:
         return Partner.objects.all()
     return Partner.objects.filter(editors__user=user)
 
 
-class PartnerScopedAdmin(TranslationAdmin, GISModelAdmin):
+# The admin classes are generic in their model for the type checker; modeltranslation makes
+# Django's ModelAdmin subscriptable at run time (as django-stubs-ext would).
+_M = TypeVar("_M", bound=models.Model)
+_F = TypeVar("_F", bound=Attraction | Trail)
+
+
+class PartnerScopedAdmin(TranslationAdmin[_M], GISModelAdmin[_M]):
     gis_widget = AtlasMapWidget
     # Django 6's behaviour today: a bare "example.org" means https.
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     partner_path = "partner"
     layer_kind: str | None = None
 
-    def get_queryset(self, request):
+    def get_queryset(self, request: HttpRequest) -> QuerySet[_M]:
         qs = super().get_queryset(request)
         if request.user.is_superuser:
             return qs
         return qs.filter(**{f"{self.partner_path}__in": editable_partners(request.user)})
 
-    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+    def formfield_for_foreignkey(self, db_field: models.ForeignKey[Any, Any],
+                                 request: HttpRequest,
+                                 **kwargs: Any) -> ModelChoiceField[Any] | None:
         if db_field.name == "partner":
             kwargs["queryset"] = editable_partners(request.user)
         elif db_field.name == "layer":
@@ -72,65 +88,68 @@ class PartnerScopedAdmin(TranslationAdmin, GISModelAdmin):
             kwargs["queryset"] = layers
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
-    def _owns(self, request, obj) -> bool:
+    def _owns(self, request: HttpRequest, obj: _M | None) -> bool:
         if obj is None or request.user.is_superuser:
             return True
-        partner = obj
+        partner: Any = obj
         for step in self.partner_path.split("__"):
             partner = getattr(partner, step)
         return editable_partners(request.user).filter(pk=partner.pk).exists()
 
-    def has_view_permission(self, request, obj=None):
+    def has_view_permission(self, request: HttpRequest, obj: _M | None = None) -> bool:
         return super().has_view_permission(request, obj) and self._owns(request, obj)
 
-    def has_change_permission(self, request, obj=None):
+    def has_change_permission(self, request: HttpRequest, obj: _M | None = None) -> bool:
         return super().has_change_permission(request, obj) and self._owns(request, obj)
 
-    def has_delete_permission(self, request, obj=None):
+    def has_delete_permission(self, request: HttpRequest, obj: _M | None = None) -> bool:
         return super().has_delete_permission(request, obj) and self._owns(request, obj)
 
 
 @admin.register(Partner)
-class PartnerAdmin(PartnerScopedAdmin):
+class PartnerAdmin(PartnerScopedAdmin[Partner]):
     partner_path = "pk"
     list_display = ("slug", "name", "territory", "country", "languages", "colour_swatch")
     search_fields = ("slug", "name_bg", "name_el", "name_fr", "name_en")
     readonly_fields = ("editors",)
 
     @admin.display(description=_("colour"), ordering="colour")
-    def colour_swatch(self, obj) -> str:
+    def colour_swatch(self, obj: Partner) -> str:
         return format_html('<span style="display:inline-block;width:1em;height:1em;'
                            'vertical-align:middle;background:{}"></span> <code>{}</code>',
                            obj.colour, obj.colour)
 
-    def formfield_for_dbfield(self, db_field, request, **kwargs):
+    def formfield_for_dbfield(self, db_field: models.Field[Any, Any], request: HttpRequest,
+                              **kwargs: Any) -> forms.Field | None:
         if db_field.name == "colour":
             kwargs["widget"] = ColourInput
         return super().formfield_for_dbfield(db_field, request, **kwargs)
 
-    def _owns(self, request, obj) -> bool:
+    def _owns(self, request: HttpRequest, obj: Partner | None) -> bool:
         return obj is None or request.user.is_superuser or (
             editable_partners(request.user).filter(pk=obj.pk).exists())
 
-    def get_queryset(self, request):
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Partner]:
         qs = Partner.objects.all()
         if request.user.is_superuser:
             return qs
         return qs.filter(pk__in=editable_partners(request.user))
 
-    def save_model(self, request, obj, form, change):
+    def save_model(self, request: HttpRequest, obj: Partner, form: forms.ModelForm[Partner],
+                   change: bool) -> None:
         super().save_model(request, obj, form, change)
         partner_editors_group_ensure(partner=obj)
 
 
 @admin.register(Layer)
-class LayerAdmin(PartnerScopedAdmin):
+class LayerAdmin(PartnerScopedAdmin[Layer]):
     list_display = ("slug", "title", "partner", "kind", "visibility", "updated_at")
     list_filter = ("partner", "kind", "visibility")
     search_fields = ("slug", "title_bg", "title_el", "title_fr", "title_en")
     prepopulated_fields = {"slug": ("title_en",)}
 
-    def get_readonly_fields(self, request, obj=None):
+    def get_readonly_fields(self, request: HttpRequest,
+                            obj: Layer | None = None) -> list[str] | tuple[str, ...]:
         fields = super().get_readonly_fields(request, obj)
         # A layer that a higher app uses as reference data (the planner's sub-areas) is so
         # because of that role, and stops being so when the role is removed there.
@@ -140,27 +159,39 @@ class LayerAdmin(PartnerScopedAdmin):
         return fields
 
 
-class FeatureAdmin(PartnerScopedAdmin):
+class FeatureAdmin(PartnerScopedAdmin[_F]):
     partner_path = "layer__partner"
     search_fields = ("name_bg", "name_el", "name_fr", "name_en", "source_id")
-    readonly_fields = ("uid", "created_at", "updated_at")
+    readonly_fields: ClassVar[tuple[str, ...]] = ("uid", "created_at", "updated_at")
     list_select_related = ("layer__partner",)
 
     @admin.display(description="partner", ordering="layer__partner__slug")
-    def partner(self, obj) -> str:
+    def partner(self, obj: _F) -> str:
         return obj.layer.partner.slug
 
 
 @admin.register(Attraction)
-class AttractionAdmin(FeatureAdmin):
+class AttractionAdmin(FeatureAdmin[Attraction]):
     layer_kind = LayerKind.ATTRACTIONS
     list_display = ("name", "category", "partner", "layer", "updated_at")
     # Only the layers the editor sees: another partner's private layer is not named.
     list_filter = ("layer__partner", "category", ("layer", admin.RelatedOnlyFieldListFilter))
 
 
+class TrailForm(forms.ModelForm):
+    """The base of the trail admin's form (the admin adds the model and its fields)."""
+
+    def clean_geom(self) -> GEOSGeometry | None:
+        """The map widget edits in 2D: an untouched line keeps its stored Z."""
+        geom: GEOSGeometry | None = self.cleaned_data.get("geom")
+        if self.instance.pk and "geom" not in self.changed_data:
+            return self.instance.geom
+        return geom
+
+
 @admin.register(Trail)
-class TrailAdmin(FeatureAdmin):
+class TrailAdmin(FeatureAdmin[Trail]):
+    form = TrailForm
     layer_kind = LayerKind.TRAILS
     list_display = ("name", "activity", "difficulty", "length_km", "partner", "layer")
     list_filter = ("layer__partner", "activity", "difficulty",
@@ -169,18 +200,5 @@ class TrailAdmin(FeatureAdmin):
                        "min_elevation_m", "max_elevation_m", "duration_min", "is_loop")
 
     @admin.display(description="length (km)", ordering="length_m")
-    def length_km(self, obj) -> str:
+    def length_km(self, obj: Trail) -> str:
         return f"{obj.length_m / 1000:.1f}" if obj.length_m is not None else "–"
-
-    def get_form(self, request, obj=None, change=False, **kwargs):
-        form = super().get_form(request, obj, change=change, **kwargs)
-        form.clean_geom = _keep_elevation_when_unchanged
-        return form
-
-
-def _keep_elevation_when_unchanged(form):
-    """The map widget edits in 2D: an untouched line keeps its stored Z."""
-    geom = form.cleaned_data.get("geom")
-    if form.instance.pk and "geom" not in form.changed_data:
-        return form.instance.geom
-    return geom

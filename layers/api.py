@@ -6,9 +6,12 @@ Every list is an RFC 7946 FeatureCollection with foreign members: ``numberMatche
 
 from __future__ import annotations
 
+from uuid import UUID
+
 from django.http import Http404, HttpResponse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -19,7 +22,7 @@ from geo.params import parse_lang, parse_page, single
 from layers import registry, selectors
 from layers.exports import FORMATS, export
 from layers.models import Layer
-from layers.params import DEFAULT_LIMIT, MAX_LIMIT, parse_filters, parse_kinds
+from layers.params import DEFAULT_LIMIT, MAX_LIMIT, FeatureFilters, parse_filters, parse_kinds
 from layers.vocabulary import LayerKind, Visibility
 
 LANG = OpenApiParameter("lang", str, enum=["bg", "el", "fr", "en"],
@@ -48,10 +51,10 @@ DIFFICULTY = OpenApiParameter("difficulty", str, description="trail difficulties
 class FeatureList(APIView):
     kinds: list[str] = []
 
-    def chosen_kinds(self, request) -> list[str]:
+    def chosen_kinds(self, request: Request) -> list[str]:
         return self.kinds
 
-    def get(self, request):
+    def get(self, request: Request) -> HttpResponse:
         lang = parse_lang(request.GET)
         filters = parse_filters(request.GET)
         limit, offset = parse_page(request.GET, default=DEFAULT_LIMIT, maximum=MAX_LIMIT)
@@ -79,7 +82,7 @@ KIND = OpenApiParameter("kind", str, description="attraction, trail, route …: 
 class RegionalLayer(FeatureList):
     """Every kind of the registry (layers/registry.py)."""
 
-    def chosen_kinds(self, request) -> list[str]:
+    def chosen_kinds(self, request: Request) -> list[str]:
         # The explorer counts a dense area for the kinds its layer panel shows.
         return parse_kinds(request.GET, registry.names())
 
@@ -100,7 +103,7 @@ class FeatureDetail(APIView):
     kind = ""
 
     @extend_schema(parameters=[LANG], responses={(200, GEOJSON): OpenApiTypes.OBJECT})
-    def get(self, request, uid):
+    def get(self, request: Request, uid: UUID) -> HttpResponse:
         lang = parse_lang(request.GET)
         body = selectors.feature_detail(kind=self.kind, uid=str(uid), lang=lang)
         if body is None:
@@ -123,7 +126,7 @@ class Layers(APIView):
                                "municipalities or communes, marked as sub-areas for the "
                                "coverage analysis): its features are left out of the "
                                "attractions and the regional layer unless `layer=` names it.")
-    def get(self, request):
+    def get(self, request: Request) -> Response:
         lang = parse_lang(request.GET)
         return Response(selectors.layers_list(lang=lang))
 
@@ -133,12 +136,13 @@ class Partners(APIView):
                    summary="The partners with their boundaries",
                    description="Each partner's `colour` (`#rrggbb`) is the one the "
                                "platform's maps draw its boundary and swatch in.")
-    def get(self, request):
+    def get(self, request: Request) -> HttpResponse:
         lang = parse_lang(request.GET)
         return geojson.response(selectors.partners_geojson(lang=lang), lang=lang)
 
 
-def _export_response(request, *, kinds: list[str], filters, stem: str, with_partner: bool):
+def _export_response(request: Request, *, kinds: list[str], filters: FeatureFilters, stem: str,
+                     with_partner: bool) -> HttpResponse:
     fmt = single(request.GET, "format") or "geojson"
     if fmt not in FORMATS:
         raise BadParameter("format", f"unknown format {fmt!r}; use one of "
@@ -159,7 +163,7 @@ class LayerExport(APIView):
                    responses={200: OpenApiTypes.BINARY},
                    summary="Download a public layer as GeoJSON, GPX, KML, Shapefile, "
                            "GeoPackage or CSV")
-    def get(self, request, slug: str):
+    def get(self, request: Request, slug: str) -> HttpResponse:
         layer = Layer.objects.filter(slug=slug, visibility=Visibility.PUBLIC).first()
         if layer is None:
             raise Http404
@@ -176,7 +180,7 @@ class RegionalLayerExport(APIView):
                    responses={200: OpenApiTypes.BINARY},
                    summary="Download the regional layer: the features the regional layer "
                            "lists for the same filters")
-    def get(self, request):
+    def get(self, request: Request) -> HttpResponse:
         # The same parsing as the list's, so that a download holds what the map showed.
         filters = parse_filters(request.GET)
         kinds = parse_kinds(request.GET, registry.names())

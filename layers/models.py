@@ -6,6 +6,7 @@ titles, descriptions) is translated into bg/el/fr/en by modeltranslation, see
 """
 
 import uuid
+from typing import TYPE_CHECKING, Any
 
 from django.contrib.auth.models import Group
 from django.contrib.gis.db import models
@@ -26,6 +27,11 @@ from layers.vocabulary import (
     Visibility,
     Wheelchair,
 )
+
+if TYPE_CHECKING:
+    # modeltranslation makes each translated model's managers its MultilingualManager; the
+    # type checker's Django plugin finds that class only if it has read its module first.
+    import modeltranslation.manager  # noqa: F401
 
 CONTENT_LANGUAGES = (("bg", _("Bulgarian")), ("el", _("Greek")), ("fr", _("French")),
                      ("en", _("English")))
@@ -212,7 +218,7 @@ class Trail(Feature):
         ]
         indexes = [models.Index(fields=["activity"])]
 
-    def save(self, *args, **kwargs) -> None:
+    def save(self, *args: Any, **kwargs: Any) -> None:
         super().save(*args, **kwargs)
         # The trigger computed the metrics in the row just written: read them back.
         self.refresh_from_db(fields=TRAIL_METRICS)

@@ -12,6 +12,7 @@ from layers.vocabulary import Activity, Category, Difficulty
 DEFAULT_LIMIT = 100
 MAX_LIMIT = 10_000
 MAX_RADIUS_M = 200_000
+DEFAULT_RADIUS_M = 5000.0
 
 
 @dataclass
@@ -20,7 +21,7 @@ class FeatureFilters:
 
     bbox: BBox | None = None
     near: tuple[float, float] | None = None
-    radius_m: float | None = None
+    radius_m: float = DEFAULT_RADIUS_M  # with near
     partner: list[str] = field(default_factory=list)
     layer: list[str] = field(default_factory=list)
     category: list[str] = field(default_factory=list)
@@ -65,7 +66,7 @@ def parse_filters(query: Query) -> FeatureFilters:
         if not (-180 <= lon <= 180 and -90 <= lat <= 90):
             raise BadParameter("near", "longitude must lie in [-180, 180], latitude in [-90, 90]")
         f.near = (lon, lat)
-        f.radius_m = number(query, "radius", low=1, high=MAX_RADIUS_M, default=5000)
+        f.radius_m = number(query, "radius", low=1, high=MAX_RADIUS_M, default=DEFAULT_RADIUS_M)
     elif single(query, "radius"):
         raise BadParameter("radius", "goes with near=lon,lat")
     f.partner = choices(query, "partner", partner_slugs)

@@ -120,7 +120,8 @@ def feature_map(*, feature: dict) -> AtlasMap:
     else:
         # Leaflet fits the features' coordinates to the frame's very edge, where half a
         # marker (or a line's width) falls outside it: keep a margin of a marker and more.
-        fmap.fit_bounds(layer.get_bounds(), padding=(PREVIEW_PADDING_PX, PREVIEW_PADDING_PX),
+        fmap.fit_bounds(layer.get_bounds(),  # type: ignore[arg-type]  # folium: bounds hold None if empty, fit_bounds wants floats
+                        padding=(PREVIEW_PADDING_PX, PREVIEW_PADDING_PX),
                         max_zoom=PREVIEW_MAX_ZOOM)
     return fmap
 
@@ -149,6 +150,7 @@ def import_preview(*, features: dict) -> AtlasMap:
         ).add_to(fmap)
         # Leaflet fits the features' coordinates to the frame's very edge, where half a
         # marker (or a line's width) falls outside it: keep a margin of a marker and more.
-        fmap.fit_bounds(layer.get_bounds(), padding=(PREVIEW_PADDING_PX, PREVIEW_PADDING_PX),
+        fmap.fit_bounds(layer.get_bounds(),  # type: ignore[arg-type]  # folium: bounds hold None if empty, fit_bounds wants floats
+                        padding=(PREVIEW_PADDING_PX, PREVIEW_PADDING_PX),
                         max_zoom=PREVIEW_MAX_ZOOM)
     return fmap

@@ -8,9 +8,10 @@ served under /static/vendor/, plus our own script.
 from __future__ import annotations
 
 import json
+from typing import Any
 
 import folium
-from branca.element import MacroElement
+from branca.element import Element, Figure, MacroElement
 from django.templatetags.static import static
 from django.utils.translation import gettext as _
 from folium.template import Template
@@ -81,7 +82,7 @@ class AtlasMap(folium.Map):
         {% endmacro %}
     """)
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         # Static URLs are resolved per instance: STATIC_URL may change (tests, whitenoise).
         self.default_js = [(name, static(path)) for name, path in type(self).default_js]
         self.default_css = [(name, static(path)) for name, path in type(self).default_css]
@@ -91,6 +92,13 @@ class AtlasMap(folium.Map):
         zoom = kwargs.get("zoom_control", True)
         self.atlas_zoom_control = zoom if isinstance(zoom, str) else ("topleft" if zoom else "")
         self.words_json = json.dumps(leaflet_words(), ensure_ascii=False).replace("</", "<\\/")
+
+
+def page_of(element: Element) -> Figure:
+    """The page (branca's Figure) an element is drawn in: a map's, and its elements'."""
+    root = element.get_root()
+    assert isinstance(root, Figure), f"{element!r} is not in a page"
+    return root
 
 
 def leaflet_words() -> dict[str, str]:
@@ -129,14 +137,14 @@ class RegionalFeatures(MacroElement):
         {% endmacro %}
     """)
 
-    def __init__(self, *, options: dict):
+    def __init__(self, *, options: dict[str, Any]) -> None:
         super().__init__()
         self._name = "RegionalFeatures"
         # "</" would end the inline script early if a label ever contained it.
         self.options_json = json.dumps(options, ensure_ascii=False).replace("</", "<\\/")
 
-    def render(self, **kwargs):
-        figure = self.get_root()
+    def render(self, **kwargs: Any) -> None:  # type: ignore[override]  # branca: Element.render gives str, MacroElement.render None
+        figure = page_of(self)
         for name, path in (
                 ("mc_css", "vendor/leaflet.markercluster/MarkerCluster.css"),
                 ("mcd_css", "vendor/leaflet.markercluster/MarkerCluster.Default.css"),
@@ -162,22 +170,22 @@ class PageScript(MacroElement):
         {% endmacro %}
     """)
 
-    def __init__(self, *, js: str, call: str, options: dict):
+    def __init__(self, *, js: str, call: str, options: dict[str, Any]) -> None:
         super().__init__()
         self._name = "PageScript"
         self.js = js
         self.call = call
         self.options_json = json.dumps(options, ensure_ascii=False).replace("</", "<\\/")
 
-    def render(self, **kwargs):
-        self.get_root().header.add_child(folium.elements.JavascriptLink(static(self.js)),
+    def render(self, **kwargs: Any) -> None:  # type: ignore[override]  # branca: Element.render gives str, MacroElement.render None
+        page_of(self).header.add_child(folium.elements.JavascriptLink(static(self.js)),
                                          name=self.js)
         super().render(**kwargs)
 
 
 def map_parts(fmap: folium.Map) -> dict[str, str]:
     """A folium map cut into what a page template places: head, body and script."""
-    root = fmap.get_root()
+    root = page_of(fmap)
     root.render()
     return {"map_head": root.header.render(), "map_body": root.html.render(),
             "map_script": root.script.render()}

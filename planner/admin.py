@@ -7,7 +7,12 @@ whoever edits the partner, as layers are, without a permission of its own.
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import admin
+from django.db.models import ForeignKey, QuerySet
+from django.forms import ModelChoiceField
+from django.http import HttpRequest
 
 from layers.admin import editable_partners
 from layers.models import Layer
@@ -16,7 +21,7 @@ from planner.models import AreaLayer
 
 
 @admin.register(AreaLayer)
-class AreaLayerAdmin(admin.ModelAdmin):
+class AreaLayerAdmin(admin.ModelAdmin[AreaLayer]):
     list_display = ("layer", "partner", "created_at")
     list_select_related = ("layer__partner",)
 
@@ -24,19 +29,20 @@ class AreaLayerAdmin(admin.ModelAdmin):
     def partner(self, obj: AreaLayer) -> str:
         return obj.layer.partner.slug
 
-    def get_queryset(self, request):
+    def get_queryset(self, request: HttpRequest) -> QuerySet[AreaLayer]:
         qs = super().get_queryset(request)
         if request.user.is_superuser:
             return qs
         return qs.filter(layer__partner__in=editable_partners(request.user))
 
-    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+    def formfield_for_foreignkey(self, db_field: ForeignKey[Any, Any], request: HttpRequest,
+                                 **kwargs: Any) -> ModelChoiceField[Any] | None:
         if db_field.name == "layer":
             kwargs["queryset"] = Layer.objects.filter(
                 kind=LayerKind.ATTRACTIONS, partner__in=editable_partners(request.user))
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
-    def _edits(self, request, obj: AreaLayer | None = None) -> bool:
+    def _edits(self, request: HttpRequest, obj: AreaLayer | None = None) -> bool:
         user = request.user
         if not (user.is_active and user.is_staff):
             return False
@@ -45,17 +51,17 @@ class AreaLayerAdmin(admin.ModelAdmin):
             return partners.exists()
         return partners.filter(pk=obj.layer.partner_id).exists()
 
-    def has_module_permission(self, request) -> bool:
+    def has_module_permission(self, request: HttpRequest) -> bool:
         return self._edits(request)
 
-    def has_view_permission(self, request, obj=None) -> bool:
+    def has_view_permission(self, request: HttpRequest, obj: AreaLayer | None = None) -> bool:
         return self._edits(request, obj)
 
-    def has_add_permission(self, request) -> bool:
+    def has_add_permission(self, request: HttpRequest) -> bool:
         return self._edits(request)
 
-    def has_change_permission(self, request, obj=None) -> bool:
+    def has_change_permission(self, request: HttpRequest, obj: AreaLayer | None = None) -> bool:
         return self._edits(request, obj)
 
-    def has_delete_permission(self, request, obj=None) -> bool:
+    def has_delete_permission(self, request: HttpRequest, obj: AreaLayer | None = None) -> bool:
         return self._edits(request, obj)

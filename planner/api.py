@@ -8,12 +8,14 @@ from __future__ import annotations
 
 import csv
 import io
+from typing import Any
 
 from django.http import HttpResponse
 from django.utils import translation
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import serializers
+from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -133,8 +135,9 @@ def coverage_dict(c: Coverage) -> dict:
     }
 
 
-def csv_rows(c: Coverage, table: str) -> list[list]:
+def csv_rows(c: Coverage, table: str) -> list[list[Any]]:
     """One table of the analysis as rows, a header first."""
+    rows: list[list[Any]]
     if table == "categories":
         slugs = [a.key for a in c.partners]
         rows = [["category", "label", *slugs]]
@@ -192,7 +195,7 @@ class CoverageStatistics(APIView):
         summary="Coverage of each partner (and its sub-areas): attractions by category, "
                 "densities per 100 km², trail km, published routes, share within reach, "
                 "largest gaps, missing categories")
-    def get(self, request):
+    def get(self, request: Request) -> HttpResponse:
         lang = parse_lang(request.GET)
         query = parse_query(request.GET)
         fmt = choice(request.GET, "format", ("json", "csv"), default="json")
@@ -211,7 +214,7 @@ class CoverageAreas(APIView):
     @extend_schema(parameters=QUESTION, responses={(200, GEOJSON): OpenApiTypes.OBJECT},
                    summary="The analysed areas (partners' territories and sub-areas) with "
                            "their statistics, for choropleths")
-    def get(self, request):
+    def get(self, request: Request) -> HttpResponse:
         lang = parse_lang(request.GET)
         result = selectors.analyse(parse_query(request.GET), lang, geometry=True)
         features = []
@@ -232,7 +235,7 @@ class CoverageGaps(APIView):
             OpenApiTypes.OBJECT, description="RFC 7946 FeatureCollection of polygons")},
         summary="Gaps: the parts of each territory beyond reach, largest first, with their "
                 "area and the sub-areas they touch")
-    def get(self, request):
+    def get(self, request: Request) -> HttpResponse:
         lang = parse_lang(request.GET)
         query: CoverageQuery = parse_query(request.GET)
         reach = flag(request.GET, "reach")

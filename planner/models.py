@@ -28,6 +28,9 @@ class AreaLayer(models.Model):
                     "no longer count as attractions. Their names and outlines are shown in "
                     "the coverage analysis whatever the layer's visibility."))
     created_at = models.DateTimeField(auto_now_add=True)
+    # Not a field: the layer a saved row had before, kept by planner.signals from its
+    # pre_save to its post_save.
+    _previous_layer_id: int | None
 
     class Meta:
         verbose_name = _("sub-area layer")

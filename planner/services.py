@@ -19,6 +19,7 @@ from dataclasses import dataclass
 import numpy as np
 import shapely
 from django.db import connection, transaction
+from django.db.backends.utils import CursorWrapper
 
 from geo.crs import LAEA_EUROPE, WGS84
 from planner.params import CoverageQuery
@@ -37,9 +38,9 @@ class SiteDiagramState:
     drawn: bool  # drawn by this call
 
 
-def _state(cursor) -> tuple[int | None, bool]:
+def _state(cursor: CursorWrapper) -> tuple[int, bool]:
     """The kept diagram's number of sites, and whether it is current: drawn from the data
-    as it is now, and covering every partner's territory."""
+    as it is now, and covering every partner's territory (0 and not current: none kept)."""
     cursor.execute("""
         SELECT d.sites,
                d.versions = (SELECT jsonb_object_agg(v.name, v.version)
@@ -47,7 +48,7 @@ def _state(cursor) -> tuple[int | None, bool]:
                AND NOT EXISTS (SELECT 1 FROM layers_partner p WHERE NOT p.boundary @ d.extent)
         FROM coverage_sitediagram d""", [list(DRAWN_FROM)])
     row = cursor.fetchone()
-    return (row[0], bool(row[1])) if row else (None, False)
+    return (row[0], bool(row[1])) if row else (0, False)
 
 
 def site_diagram_update(*, force: bool = False) -> SiteDiagramState:
@@ -65,7 +66,7 @@ def site_diagram_update(*, force: bool = False) -> SiteDiagramState:
             return SiteDiagramState(sites=_draw(cursor), drawn=True)
 
 
-def _draw(cursor) -> int:
+def _draw(cursor: CursorWrapper) -> int:
     # The versions first: a write committed while the sites are read then makes the
     # diagram look stale, and the next analysis draws it again; read after, it would be
     # missed.
@@ -106,7 +107,7 @@ def _draw(cursor) -> int:
     return len(xy)
 
 
-def _write_cells(cursor, xy: np.ndarray, clip: shapely.Geometry) -> None:
+def _write_cells(cursor: CursorWrapper, xy: np.ndarray, clip: shapely.Geometry) -> None:
     """The cells of the sites ``xy`` (EPSG:3035), each with its site and how far it
     reaches from it (its farthest corner: a cell is convex)."""
     cells = shapely.get_parts(shapely.voronoi_polygons(

@@ -5,13 +5,17 @@ from __future__ import annotations
 
 import json
 import uuid
+from typing import Any
 
+from django.contrib.auth.models import AnonymousUser, User
+from django.contrib.gis.geos import MultiLineString
 from django.db import transaction
 from django.db.models import Q
 from django.http import Http404, HttpResponse, JsonResponse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework.permissions import IsAuthenticated
+from rest_framework.request import Request
 from rest_framework.views import APIView
 
 from geo import geojson
@@ -49,7 +53,7 @@ ROUTE_FILTERS = [
 class Routes(APIView):
     @extend_schema(parameters=ROUTE_FILTERS, responses={(200, GEOJSON): OpenApiTypes.OBJECT},
                    summary="Public pilot routes (pilot and published)")
-    def get(self, request):
+    def get(self, request: Request) -> HttpResponse:
         lang = parse_lang(request.GET)
         filters = parse_route_filters(request.GET)
         limit, offset = parse_page(request.GET, default=DEFAULT_LIMIT, maximum=MAX_LIMIT)
@@ -62,7 +66,7 @@ class Routes(APIView):
             prev=prev), lang=lang)
 
 
-def _along(request) -> float:
+def _along(request: Request) -> float:
     return number(request.GET, "along", low=0, high=selectors.ALONG_MAX_M,
                    default=selectors.ALONG_DEFAULT_M)
 
@@ -73,7 +77,7 @@ class RouteDetail(APIView):
                                     f"(default {selectors.ALONG_DEFAULT_M:g})")],
         responses={(200, GEOJSON): OpenApiTypes.OBJECT},
         summary="A route with stops, legs, metrics and attractions along the way")
-    def get(self, request, slug: str):
+    def get(self, request: Request, slug: str) -> HttpResponse:
         lang = parse_lang(request.GET)
         detail = selectors.route_detail(slug=slug, lang=lang, along_m=_along(request),
                                         request=request)
@@ -85,7 +89,7 @@ class RouteDetail(APIView):
 class RouteProfile(APIView):
     @extend_schema(responses={200: OpenApiTypes.OBJECT},
                    summary="Elevation profile: distance along the route vs elevation")
-    def get(self, request, slug: str):
+    def get(self, request: Request, slug: str) -> JsonResponse:
         profile = selectors.route_profile(slug=slug)
         if profile is None:
             raise Http404
@@ -97,13 +101,13 @@ class RouteExport(APIView):
                                                       enum=list(exports.EXPORT_FORMATS))],
                    responses={200: OpenApiTypes.BINARY},
                    summary="Download a route as GPX 1.1, KML or GeoJSON")
-    def get(self, request, slug: str):
+    def get(self, request: Request, slug: str) -> HttpResponse:
         fmt = choice(request.GET, "format", exports.EXPORT_FORMATS, default="gpx")
         lang = parse_lang(request.GET)
         route = PilotRoute.objects.filter(slug=slug, status__in=PUBLIC_STATUSES).first()
-        detail = route and selectors.route_detail(slug=slug, lang=lang, along_m=None,
-                                                  request=request)
-        if detail is None:
+        detail = (selectors.route_detail(slug=slug, lang=lang, along_m=None, request=request)
+                  if route is not None else None)
+        if route is None or detail is None:
             raise Http404
         page = request.build_absolute_uri(f"/routes/{slug}/")
         body = exports.export(detail, route.pk, fmt, page)
@@ -113,7 +117,7 @@ class RouteExport(APIView):
         return response
 
 
-def _composition(request) -> tuple[list[services.StopSpec], list[str]]:
+def _composition(request: Request) -> tuple[list[services.StopSpec], list[str]]:
     data = request.data if isinstance(request.data, dict) else {}
     stops = _stop_specs(data.get("stops"), request.user)
     modes = data.get("modes")
@@ -130,7 +134,7 @@ def _composition(request) -> tuple[list[services.StopSpec], list[str]]:
 class IsPartnerEditor(IsAuthenticated):
     message = "Only partner editors compose routes."
 
-    def has_permission(self, request, view) -> bool:
+    def has_permission(self, request: Request, view: APIView) -> bool:
         return super().has_permission(request, view) and \
             editable_partners(request.user).exists()
 
@@ -148,7 +152,7 @@ class RoutePreview(APIView):
 
     @extend_schema(request={"application/json": COMPOSITION}, responses={200: OpenApiTypes.OBJECT},
                    summary="Preview a composition: stops (attraction ids) and leg modes")
-    def post(self, request):
+    def post(self, request: Request) -> JsonResponse:
         lang = parse_lang(request.GET)
         stops, modes = _composition(request)
         data = request.data if isinstance(request.data, dict) else {}
@@ -157,7 +161,7 @@ class RoutePreview(APIView):
         return JsonResponse(preview_body(result, geom, lang))
 
 
-def _partner_ids(slugs, stops: list[services.StopSpec]) -> list[int]:
+def _partner_ids(slugs: object, stops: list[services.StopSpec]) -> list[int]:
     """The partners whose trails legs may follow: those named, else the stops' partners."""
     if slugs:
         if not isinstance(slugs, list):
@@ -173,7 +177,7 @@ class RouteComposition(APIView):
 
     @extend_schema(request={"application/json": COMPOSITION}, responses={200: OpenApiTypes.OBJECT},
                    summary="Replace a route's stops and legs (partner editors)")
-    def put(self, request, slug: str):
+    def put(self, request: Request, slug: str) -> JsonResponse:
         route = PilotRoute.objects.filter(slug=slug).first()
         if route is None:
             raise Http404
@@ -186,7 +190,7 @@ class RouteComposition(APIView):
         return JsonResponse(saved_body(route, lang))
 
 
-def saved_body(route: PilotRoute, lang: str) -> dict:
+def saved_body(route: PilotRoute, lang: str) -> dict[str, Any]:
     """What the editor shows after saving: the same keys as a preview."""
     legs = list(route.legs.order_by("order"))
     return {
@@ -203,7 +207,7 @@ def saved_body(route: PilotRoute, lang: str) -> dict:
     }
 
 
-def _stop_specs(raw, user) -> list[services.StopSpec]:
+def _stop_specs(raw: object, user: User | AnonymousUser) -> list[services.StopSpec]:
     if not isinstance(raw, list) or len(raw) < 2:
         raise BadParameter("stops", "give at least two stops: attraction ids in order")
     specs = []
@@ -223,7 +227,7 @@ def _stop_specs(raw, user) -> list[services.StopSpec]:
     return specs
 
 
-def _is_uuid(value) -> bool:
+def _is_uuid(value: object) -> bool:
     try:
         uuid.UUID(str(value))
     except ValueError:
@@ -231,7 +235,8 @@ def _is_uuid(value) -> bool:
     return True
 
 
-def preview_body(result: services.Computed, geom, lang: str) -> dict:
+def preview_body(result: services.Computed, geom: MultiLineString | None,
+                 lang: str) -> dict[str, Any]:
     return {
         "geometry": json.loads(geom.geojson) if geom is not None else None,
         "length_m": round(result.length_m), "ascent_m": _round(result.ascent_m),
@@ -246,5 +251,5 @@ def preview_body(result: services.Computed, geom, lang: str) -> dict:
     }
 
 
-def _round(v):
+def _round(v: float | None) -> int | None:
     return None if v is None else round(v)

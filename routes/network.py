@@ -102,7 +102,7 @@ def _own_elevations(coords: np.ndarray, source: np.ndarray) -> None:
         coords[i, 2] = z
 
 
-def _key(xy) -> tuple[float, float]:
+def _key(xy: np.ndarray | tuple[float, ...]) -> tuple[float, float]:
     return (round(float(xy[0]), 7), round(float(xy[1]), 7))
 
 
@@ -172,8 +172,8 @@ def shortest_path(*, partner_ids: list[int], start: tuple[float, float],
             head, tail = _split(first, i, t, at)
             parts = [head, tail, *parts]
         pieces[n] = [(p, trail_id) for p in parts if len(p) >= 2]
-    for parts in pieces.values():
-        for coords, trail_id in parts:
+    for kept in pieces.values():
+        for coords, trail_id in kept:
             add(coords, trail_id)
     _join_dangling_ends(graph)
     source, target = _key(stops["start"][4]), _key(stops["end"][4])
@@ -183,7 +183,8 @@ def shortest_path(*, partner_ids: list[int], start: tuple[float, float],
         nodes = nx.shortest_path(graph, source, target, weight="length")
     except (nx.NetworkXNoPath, nx.NodeNotFound):
         return None
-    chunks, trails = [], []
+    chunks: list[np.ndarray] = []
+    trails: list[int] = []
     for u, v in itertools.pairwise(nodes):
         edge = graph[u][v]
         coords = edge["coords"] if edge["start"] == u else edge["coords"][::-1]
@@ -191,12 +192,12 @@ def shortest_path(*, partner_ids: list[int], start: tuple[float, float],
         if edge["trail"] is not None and edge["trail"] not in trails:
             trails.append(edge["trail"])
     body = np.vstack(chunks)
-    head = _connector(start, body[0])
-    tail = _connector(end, body[-1])
-    if head is not None:
-        body = np.vstack([head, body])
-    if tail is not None:
-        body = np.vstack([body, tail])
+    lead_in = _connector(start, body[0])
+    lead_out = _connector(end, body[-1])
+    if lead_in is not None:
+        body = np.vstack([lead_in, body])
+    if lead_out is not None:
+        body = np.vstack([body, lead_out])
     return Path(body, (stops["start"][0], stops["end"][0]), trails)
 
 
@@ -235,7 +236,7 @@ def _join_dangling_ends(graph: nx.Graph) -> None:
             graph.add_edge(node, best, length=best_d, coords=coords, start=node, trail=None)
 
 
-def _z_of(graph: nx.Graph, node) -> float:
+def _z_of(graph: nx.Graph, node: tuple[float, float]) -> float:
     for _u, _v, data in graph.edges(node, data=True):
         c = data["coords"]
         return float(c[0][2] if data["start"] == node else c[-1][2])

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 
 from geo.errors import BadParameter
 from geo.params import BBox, Query, choices, number
-from layers.params import parse_filters
+from layers.params import DEFAULT_RADIUS_M, parse_filters
 from layers.vocabulary import Difficulty
 from routes.vocabulary import SEASON_MONTHS, Mode, RouteStatus, Theme
 
@@ -15,7 +15,7 @@ from routes.vocabulary import SEASON_MONTHS, Mode, RouteStatus, Theme
 class RouteFilters:
     bbox: BBox | None = None
     near: tuple[float, float] | None = None
-    radius_m: float | None = None
+    radius_m: float = DEFAULT_RADIUS_M  # with near
     partner: list[str] = field(default_factory=list)
     theme: list[str] = field(default_factory=list)
     months: list[int] = field(default_factory=list)

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import json
 import math
+from typing import Any
 
 import numpy as np
 import shapely
 from django.db import connection
+from django.http import HttpRequest
 from django.urls import reverse
 from django.utils import formats, translation
 from django.utils.translation import gettext as _
@@ -112,7 +114,8 @@ def _properties_sql(lang: str) -> str:
         'updated_at', r.updated_at)"""
 
 
-def _decorate(props: dict, lang: str, request=None) -> dict:
+def _decorate(props: dict[str, Any], lang: str,
+              request: HttpRequest | None = None) -> dict[str, Any]:
     props["difficulty_reason"] = difficulty_reason(props.pop("difficulty_basis", {}), lang)
     slug = props["slug"]
     links = {"self": reverse("route-detail", args=[slug]),
@@ -127,7 +130,7 @@ def _decorate(props: dict, lang: str, request=None) -> dict:
 
 
 def routes_page(*, filters: RouteFilters, lang: str, limit: int, offset: int,
-                request=None) -> tuple[list[dict], int]:
+                request: HttpRequest | None = None) -> tuple[list[dict[str, Any]], int]:
     """One page of public routes as GeoJSON Feature dicts, and the number matched."""
     params: list = []
     where, distance = _where(filters, params)
@@ -162,7 +165,7 @@ def routes_page(*, filters: RouteFilters, lang: str, limit: int, offset: int,
 
 
 def route_detail(*, slug: str, lang: str, along_m: float | None = ALONG_DEFAULT_M,
-                 request=None) -> dict | None:
+                 request: HttpRequest | None = None) -> dict[str, Any] | None:
     """A public route with its stops, legs, metrics and the attractions along the way."""
     statuses = [str(s) for s in PUBLIC_STATUSES]
     sql = f"""

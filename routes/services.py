@@ -57,7 +57,7 @@ class Computed:
         return round(self.moving_min + self.stops_min)
 
 
-def _coords(geom) -> np.ndarray:
+def _coords(geom: GEOSGeometry) -> np.ndarray:
     g = shapely.from_wkb(bytes(geom.wkb))
     return shapely.get_coordinates(g, include_z=geom.hasz)
 
@@ -94,7 +94,11 @@ def compute(plans: list[LegPlan], stops_min: int) -> Computed:
             m.duration_min *= ROAD_CIRCUITY
         done.append((plan, m))
     ms = [m for _p, m in done]
-    with_z = [m for m in ms if m.ascent_m is not None]
+    # A leg has its four elevation metrics or none of them (metrics.leg_metrics).
+    ascents = [m.ascent_m for m in ms if m.ascent_m is not None]
+    descents = [m.descent_m for m in ms if m.descent_m is not None]
+    lows = [m.min_elevation_m for m in ms if m.min_elevation_m is not None]
+    highs = [m.max_elevation_m for m in ms if m.max_elevation_m is not None]
     by_mode: dict[str, float] = {}
     for m in ms:
         by_mode[m.mode] = by_mode.get(m.mode, 0.0) + m.duration_min
@@ -103,10 +107,10 @@ def compute(plans: list[LegPlan], stops_min: int) -> Computed:
     return Computed(
         legs=done,
         length_m=sum(m.length_m for m in ms),
-        ascent_m=sum(m.ascent_m for m in with_z) if with_z else None,
-        descent_m=sum(m.descent_m for m in with_z) if with_z else None,
-        min_elevation_m=min(m.min_elevation_m for m in with_z) if with_z else None,
-        max_elevation_m=max(m.max_elevation_m for m in with_z) if with_z else None,
+        ascent_m=sum(ascents) if ascents else None,
+        descent_m=sum(descents) if descents else None,
+        min_elevation_m=min(lows) if lows else None,
+        max_elevation_m=max(highs) if highs else None,
         steepest_grade_pct=max(grades) if grades else None,
         moving_min=sum(m.duration_min for m in ms),
         stops_min=stops_min,
@@ -134,7 +138,7 @@ def _leg_plan(leg: RouteLeg, stops: dict[int, RouteStop], partner_ids: list[int]
     a, b = stops.get(leg.order), stops.get(leg.order + 1)
     if leg.source == LegSource.TRAIL and leg.trail is not None:
         coords = _substring(trail_coords(leg.trail), leg.trail_start_m, leg.trail_end_m)
-        return LegPlan(leg.mode, leg.source, coords, [leg.trail_id])
+        return LegPlan(leg.mode, leg.source, coords, [leg.trail.pk])
     if leg.source == LegSource.DRAWN and leg.drawn is not None:
         return LegPlan(leg.mode, leg.source, _coords(leg.drawn))
     if leg.source == LegSource.ROUTED and a and b:
@@ -151,7 +155,9 @@ def _leg_plan(leg: RouteLeg, stops: dict[int, RouteStop], partner_ids: list[int]
 
 
 def _line(coords: np.ndarray) -> LineString:
-    return GEOSGeometry(shapely.to_wkb(shapely.linestrings(coords)).hex(), srid=WGS84)
+    line = GEOSGeometry(shapely.to_wkb(shapely.linestrings(coords)).hex(), srid=WGS84)
+    assert isinstance(line, LineString)  # GEOSGeometry is made of the class its WKB names
+    return line
 
 
 @transaction.atomic

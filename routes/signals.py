@@ -8,11 +8,14 @@ commits.
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.db import connection
+from django.db.models import Model
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.dispatch import receiver
 
-from layers.models import Attraction, Trail
+from layers.models import Attraction, Layer, Trail
 from layers.signals import layer_written
 from routes import queue, services
 from routes.models import PilotRoute, RouteLeg, RouteStop
@@ -23,28 +26,29 @@ queue.connect(services.routes_refresh)
 
 @receiver([post_save, post_delete], sender=RouteStop)
 @receiver([post_save, post_delete], sender=RouteLeg)
-def _part_changed(sender, instance, **kwargs) -> None:
+def _part_changed(sender: type[RouteStop | RouteLeg], instance: RouteStop | RouteLeg,
+                  **kwargs: Any) -> None:
     queue.schedule([instance.route_id])
 
 
 @receiver(m2m_changed, sender=PilotRoute.partners.through)
-def _partners_changed(sender, instance, action, **kwargs) -> None:
+def _partners_changed(sender: type[Model], instance: Model, action: str, **kwargs: Any) -> None:
     if action.startswith("post_") and isinstance(instance, PilotRoute):
         queue.schedule([instance.pk])
 
 
 @receiver([post_save, post_delete], sender=Trail)
-def _trail_changed(sender, instance, **kwargs) -> None:
+def _trail_changed(sender: type[Trail], instance: Trail, **kwargs: Any) -> None:
     queue.schedule(services.routes_following([instance.pk]))
 
 
 @receiver(post_save, sender=Attraction)
-def _attraction_changed(sender, instance, **kwargs) -> None:
+def _attraction_changed(sender: type[Attraction], instance: Attraction, **kwargs: Any) -> None:
     queue.schedule(RouteStop.objects.filter(attraction=instance).values_list("route_id", flat=True))
 
 
 @receiver(layer_written)
-def _layer_written(sender, layer, **kwargs) -> None:
+def _layer_written(sender: object, layer: Layer, **kwargs: Any) -> None:
     # From the stops and legs (a few hundred) to their features, one lookup each: right
     # after an import the statistics still say the layer is empty, and a join walked
     # the 100,000 rows just written (0.27 s) looking for stops.

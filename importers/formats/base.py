@@ -6,9 +6,10 @@ import datetime as dt
 import json
 import math
 import warnings
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, ClassVar, Protocol
+from typing import Any, Protocol
 
 import numpy as np
 import shapely
@@ -36,7 +37,7 @@ class SourceData:
     label: str  # what messages call it: "parks.zip/parks.shp", "walk.gpx"
     layer: str  # the source layer's name
     geometries: np.ndarray  # shapely geometries (None where the file has none)
-    columns: dict[str, list[Any]]  # attribute values by their original names
+    columns: dict[str, np.ndarray]  # attribute values by their original names
     crs: Identified | None = None
     crs_reason: Message | None = None
     encoding: EncodingChoice | None = None
@@ -54,10 +55,11 @@ class SourceData:
 
 
 class Format(Protocol):
-    name: ClassVar[str]
-    suffixes: ClassVar[frozenset[str]]
+    name: str
+    suffixes: frozenset[str]
 
-    def read(self, path: Path, options: ReadOptions) -> list[SourceData]: ...
+    def read(self, path: Path, options: ReadOptions,
+             label: str | None = None) -> list[SourceData]: ...
 
 
 def python_value(value: Any) -> Any:
@@ -104,11 +106,11 @@ def _json_or_text(value: Any) -> Any:
     return value
 
 
-def object_array(items) -> np.ndarray:
+def object_array(items: Iterable[Any]) -> np.ndarray:
     """A 1-D object array of ``items`` (np.array() would unpack geometries and sequences)."""
-    items = list(items)
-    out = np.empty(len(items), dtype=object)
-    out[:] = items
+    values = list(items)
+    out = np.empty(len(values), dtype=object)
+    out[:] = values
     return out
 
 
@@ -136,7 +138,7 @@ def gdal_error(exc: Exception, path: Path, label: str) -> str:
 def read_with_gdal(path: Path, label: str, *, layer: str | int | None = None,
                    encoding: str | None = None, notes: list[Message] | None = None,
                    encoding_said: Message | None = None, text_file: Path | None = None,
-                   **kwargs) -> tuple[dict, np.ndarray, dict]:
+                   **kwargs: Any) -> tuple[dict[str, Any], np.ndarray, dict[str, np.ndarray]]:
     """Read a GDAL-readable layer: (meta, geometries, columns). Errors become Refused.
 
     What GDAL warns about while reading goes into ``notes`` (the import report).

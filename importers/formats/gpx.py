@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import shapely
@@ -39,14 +40,14 @@ ATLAS_ID = f"{{{ATLAS_NS}}}id"  # the feature's public id, in our exports
 EXPORTED = "\0exported"  # marks attributes that come from the platform's own export
 
 
-def _described(fields: dict, **gpx) -> dict:
+def _described(fields: dict[str, Any], **gpx: Any) -> dict[str, Any]:
     """A row's attributes: the exported ones as they were, else GPX's own plus ``gpx``."""
     if fields.pop(EXPORTED, False):
         return fields
     return {**fields, **gpx}
 
 
-def _local(tag) -> str:
+def _local(tag: object) -> str:
     return tag.rpartition("}")[2] if isinstance(tag, str) else ""
 
 
@@ -73,7 +74,7 @@ class _PointReader:
             # Plain strings: lxml's "smart" strings keep a reference to their element each.
             return etree.XPath(expr.replace("P:", p), smart_strings=False, **opts)
 
-        self.by_tag = {}
+        self.by_tag: dict[str, tuple[etree.XPath, ...]] = {}
         for tag in ("trkpt", "rtept"):
             self.by_tag[tag] = (
                 xp(f"P:{tag}/@lon"), xp(f"P:{tag}/@lat"), xp(f"P:{tag}/P:ele/text()"),
@@ -81,7 +82,7 @@ class _PointReader:
                 xp(f"(P:{tag}/P:time/text())[1]"), xp(f"(P:{tag}/P:time/text())[last()]"))
         self.segments = xp("P:trkseg")
 
-    def points(self, parent, tag: str, label: str) -> _Points:
+    def points(self, parent: etree._Element, tag: str, label: str) -> _Points:
         lon, lat, ele, count, first, last = self.by_tag[tag]
         try:
             xs = np.array(lon(parent), dtype=float)
@@ -117,18 +118,19 @@ def _elevation_usable(parts: list[_Points]) -> tuple[bool, Message | None]:
     if missing:
         return False, (Message(_("%(count)s of %(total)s points have no elevation"),
                                count=missing, total=total) if missing < total else None)
-    if total and all(not p.eles.any() for p in parts):
+    if total and all(p.eles is not None and not p.eles.any() for p in parts):
         return False, Message(_("every elevation is 0"))
     return True, None
 
 
 def _line(points: _Points, with_ele: bool) -> np.ndarray:
     if with_ele:
+        assert points.eles is not None, "with_ele: every point has an elevation"
         return np.column_stack([points.xs, points.ys, points.eles])
     return np.column_stack([points.xs, points.ys])
 
 
-def _max_vertex_distance_m(route, track) -> float:
+def _max_vertex_distance_m(route: shapely.LineString, track: shapely.MultiLineString) -> float:
     """How far (m) the route's farthest vertex lies from the track."""
     worst = 0.0
     for x, y in shapely.get_coordinates(route):
@@ -137,7 +139,7 @@ def _max_vertex_distance_m(route, track) -> float:
     return worst
 
 
-def _named(template: str, number: int, fields: dict) -> Message:
+def _named(template: str, number: int, fields: dict[str, Any]) -> Message:
     """"track 2 (Ridge walk)": a track or route by its place in the file and its name."""
     name = fields.get("name")
     return Message(template, number=str(number),
@@ -158,9 +160,9 @@ class GPX:
             raise Refused(Message(_("%(file)s: %(problem)s"), file=label,
                                   problem=exc.message)) from None
         notes: list[Message] = []
-        waypoints: list[tuple[shapely.Point, dict]] = []
-        tracks: list[tuple[list[_Points], dict, int]] = []
-        routes: list[tuple[_Points, dict, int]] = []
+        waypoints: list[tuple[shapely.Point, dict[str, Any]]] = []
+        tracks: list[tuple[list[_Points], dict[str, Any], int]] = []
+        routes: list[tuple[_Points, dict[str, Any], int]] = []
         reader: _PointReader | None = None
         try:
             # One event per waypoint, route and track: their points are pulled out
@@ -187,12 +189,12 @@ class GPX:
             raise Refused(Message(_("%(file)s: not well-formed XML: %(error)s"), file=label,
                                   error=str(exc))) from None
 
-        geoms: list = []
-        rows: list[dict] = []
+        geoms: list[shapely.Geometry] = []
+        rows: list[dict[str, Any]] = []
         for geom, fields in waypoints:
             geoms.append(geom)
             rows.append(fields)
-        track_lines: list = []
+        track_lines: list[shapely.MultiLineString] = []
         for segs, fields, i in tracks:
             track = _named(_("track %(number)s (%(name)s)"), i, fields)
             usable = [s for s in segs if len(s.xs) >= 2]
@@ -233,11 +235,11 @@ class GPX:
             geoms.append(shapely.MultiLineString([line]))
             rows.append(_described(fields, gpx_type="route"))
 
-        columns: dict[str, list] = {}
+        columns: dict[str, np.ndarray] = {}
         for key in dict.fromkeys(k for row in rows for k in row):
             values = [row.get(key) for row in rows]
             if any(v is not None and v != "" for v in values):
-                columns[key] = values
+                columns[key] = object_array(values)
         return [SourceData(
             label=label, layer=path.stem, geometries=object_array(geoms), columns=columns,
             crs=identify(f"EPSG:{WGS84}"),
@@ -246,7 +248,7 @@ class GPX:
         )]
 
     @staticmethod
-    def _fields(el) -> dict:
+    def _fields(el: etree._Element) -> dict[str, Any]:
         """Text of the direct children that describe a waypoint, route or track.
 
         A file exported by the platform carries every attribute in an extension
@@ -254,8 +256,8 @@ class GPX:
         imports back exactly. Its ``atlas:id``, the public id, becomes the column the
         other formats name it (PUBLIC_ID_COLUMN), which the pipeline recognises.
         """
-        out: dict = {}
-        exported: dict = {}
+        out: dict[str, Any] = {}
+        exported: dict[str, Any] = {}
         public_id = None
         for child in el:
             local = _local(child.tag)
@@ -279,7 +281,8 @@ class GPX:
         return {**exported, EXPORTED: True} if exported else out
 
     @staticmethod
-    def _point(el, label: str, with_fields: bool):
+    def _point(el: etree._Element, label: str, with_fields: bool
+               ) -> tuple[float, float, float | None, str | None, dict[str, Any]]:
         try:
             lat, lon = float(el.get("lat")), float(el.get("lon"))
         except (TypeError, ValueError):

@@ -37,7 +37,7 @@ def _without_kml_housekeeping(columns: dict) -> dict:
     return out
 
 
-def _typed(text: str | None, kml_type: str | None):
+def _typed(text: str | None, kml_type: str | None) -> str | int | float | bool | None:
     """A <SimpleData> value as its <SimpleField> type says (text when it does not parse)."""
     if text is None:
         return None

@@ -9,6 +9,7 @@ from pathlib import Path
 from django.utils.translation import gettext_noop as _
 
 from importers.exceptions import Refused
+from importers.formats.base import Format
 from importers.formats.shapefile import MEMBERS as SHAPEFILE_MEMBERS
 from importers.formats.shapefile import find_shapefiles
 from importers.messages import Message
@@ -29,7 +30,7 @@ def sha256(path: Path) -> str:
 
 
 def working_copy(source: Path, workdir: Path, limits: Limits,
-                 source_layer: str | None = None) -> tuple[Path, str, object]:
+                 source_layer: str | None = None) -> tuple[Path, str, Format]:
     """(file to read, label for messages, format) inside ``workdir``."""
     check_size(source, limits)
     fmt = format_for(source)

@@ -46,7 +46,7 @@ REGIONAL_COLUMNS = ("partner", "layer", "kind")
 """The columns the regional layer's export adds (layers.exports.rows)."""
 
 
-def _public_id(value) -> str | None:
+def _public_id(value: object) -> str | None:
     """The value as a public id (lower-case UUID text), or None when it is not one."""
     if value.__class__ is not str:
         return None
@@ -167,12 +167,12 @@ def resolve(rows: Rows, *, layer: Layer, column: str,
     # public id (the file gave that row another source id): one feature, two rows.
     if taken:
         for i in range(n):
-            first = taken.get(rows.source_ids[i])
-            if keep[i] and targets[i] is None and first is not None:
+            other_row = taken.get(rows.source_ids[i])
+            if keep[i] and targets[i] is None and other_row is not None:
                 issues.append(Issue(*where(i), rows.rows[i], id_field or "geometry", Message(
                     _("source id %(id)s is that of the feature that row %(row)s is matched "
                       "to by its public id"), id=repr(rows.source_ids[i]),
-                    row=str(rows.rows[first]))))
+                    row=str(rows.rows[other_row]))))
                 keep[i] = False
     for (label, source_layer, slug, partner), numbers in other.items():
         issues.append(Issue(label, source_layer, _rows(numbers), column, Message(

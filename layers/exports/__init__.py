@@ -31,7 +31,9 @@ def export(*, kinds: list[str], filters: FeatureFilters, fmt: str, stem: str,
         body = geojson_document(kinds=kinds, filters=filters, with_partner=with_partner)
         return body, content_type, f"{stem}.{ext}"
     parts = rows(kinds=kinds, filters=filters, with_partner=with_partner)
-    writer = {"gpx": to_gpx, "kml": to_kml, "gpkg": to_geopackage,
-              "csv": to_csv}.get(fmt)
-    body = to_shapefile_zip(parts, stem) if fmt == "shp" else writer(parts)
+    if fmt == "shp":
+        body = to_shapefile_zip(parts, stem)
+    else:
+        writer = {"gpx": to_gpx, "kml": to_kml, "gpkg": to_geopackage, "csv": to_csv}[fmt]
+        body = writer(parts)
     return body, content_type, f"{stem}.{ext}"

@@ -24,7 +24,7 @@ def _name(part: Rows, i: int) -> str | None:
                  if part.columns[f"name_{c}"][i]), None)
 
 
-def _coords(g) -> list[list[tuple]]:
+def _coords(g: shapely.Geometry) -> list[list[tuple[float, ...]]]:
     return [list(p.coords) for p in shapely.get_parts(g)]
 
 
@@ -60,7 +60,7 @@ def to_gpx(parts: list[Rows]) -> bytes:
     return gpxkml.gpx_document(out, namespaces={"atlas": gpxkml.ATLAS_NS})
 
 
-def _kml_geometry(g) -> str:
+def _kml_geometry(g: shapely.Geometry) -> str:
     kind = g.geom_type
     if kind == "Point":
         return gpxkml.kml_point(g.coords[0])
@@ -72,7 +72,7 @@ def _kml_geometry(g) -> str:
     raise ValueError(kind)
 
 
-def _kml_type(values: list) -> str:
+def _kml_type(values: list[object]) -> str:
     """The KML SimpleField type that keeps every value of a column as it is."""
     present = [v for v in values if v is not None and v != ""]
     if present and all(isinstance(v, bool) for v in present):
@@ -85,7 +85,7 @@ def _kml_type(values: list) -> str:
     return "string"
 
 
-def _kml_text(value, kml_type: str) -> str:
+def _kml_text(value: object, kml_type: str) -> str:
     if kml_type == "bool":
         return "1" if value else "0"
     return escape(str(json_value(value)))

@@ -69,7 +69,8 @@ def _geometry_type(kind: str, geoms: np.ndarray) -> str:
 
 
 def _write_ogr(path: Path, layer: str, part: Rows, geoms: np.ndarray, driver: str,
-               field_names: dict[str, str] | None = None, keep=None, append=False) -> None:
+               field_names: dict[str, str] | None = None, keep: np.ndarray | None = None,
+               append: bool = False) -> None:
     names, arrays = _arrays(part, keep)
     if field_names:
         names = [field_names[n] for n in names]
@@ -92,8 +93,8 @@ def _cut_texts(part: Rows, keep: np.ndarray) -> dict[str, int]:
     out = {}
     for name, values in part.columns.items():
         n = sum(1 for v, ok in zip(values, keep, strict=True)
-                if ok and isinstance(json_value(v), str)
-                and len(json_value(v).encode()) > DBF_TEXT_BYTES)
+                if ok and isinstance(text := json_value(v), str)
+                and len(text.encode()) > DBF_TEXT_BYTES)
         if n:
             out[name] = n
     return out

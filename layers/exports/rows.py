@@ -104,7 +104,7 @@ def rows(*, kinds: list[str], filters: FeatureFilters, with_partner: bool) -> li
     return out
 
 
-def json_value(v):
+def json_value(v: object) -> str | int | float | bool | None:
     return v if v is None or isinstance(v, (str, int, float, bool)) else json.dumps(v)
 
 
@@ -121,7 +121,8 @@ def geojson_sql(*, kinds: list[str], filters: FeatureFilters,
     own = {c.name: c for k in kinds for c in own_columns(k)}
     names = ["source_id", *(["partner", "layer"] if with_partner else []), *TRANSLATED,
              *own, *(["kind"] if with_partner else []), "properties"]
-    selects, params = [], []
+    selects: list[str] = []
+    params: list[object] = []
     for name in kinds:
         kind = registry.kind(name)
         found = conditions(kind, filters, params)

@@ -3,6 +3,9 @@ datetime, the property filters, limit and offset."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from datetime import datetime
+
 from pyproj import CRS
 
 from geo.crs import BGS2005_CCS, GREEK_GRID, LAEA_EUROPE, LAMBERT_93, WEB_MERCATOR, WGS84
@@ -40,14 +43,14 @@ def flip_axes(srid: int, uri: str | None) -> bool:
     return CRS.from_epsg(srid).axis_info[0].direction.lower() == "north"
 
 
-def _datetime(raw: str | None) -> tuple:
+def _datetime(raw: str | None) -> tuple[datetime | None, datetime | None]:
     if not raw:
         return None, None
     parts = raw.split("/")
     if len(parts) > 2:
         raise BadParameter("datetime", "an instant or an interval start/end")
 
-    def one(text: str):
+    def one(text: str) -> datetime | None:
         if text in ("", ".."):
             return None
         return parse_when(text, "datetime")
@@ -71,9 +74,10 @@ def items_filters(query: Query, c: Collection) -> FeatureFilters | None:
         bbox = selectors.bbox_to_wgs84(bbox, bbox_srid, flipped)
     f.bbox = bbox
     f.updated_since, f.updated_before = _datetime(single(query, "datetime"))
-    allowed = {"category": {c.value for c in Category}, "activity": {a.value for a in Activity},
-               "difficulty": {d.value for d in Difficulty}, "partner": partner_slugs,
-               "layer": public_layer_slugs}
+    allowed: dict[str, set[str] | Callable[[], set[str]]] = {
+        "category": {c.value for c in Category}, "activity": {a.value for a in Activity},
+        "difficulty": {d.value for d in Difficulty}, "partner": partner_slugs,
+        "layer": public_layer_slugs}
     for name in PROPERTY_FILTERS:
         setattr(f, name, choices(query, name, allowed[name]))
     if c.layer:

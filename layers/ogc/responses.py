@@ -9,10 +9,11 @@ from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
 
 
-def absolute_url(request: HttpRequest, name: str, *args, query: str = "") -> str:
+def absolute_url(request: HttpRequest, name: str, *args: str | int, query: str = "") -> str:
     return request.build_absolute_uri(reverse(name, args=args)) + (f"?{query}" if query else "")
 
 
-def json_response(data, request: HttpRequest, status: int = 200, content_type="application/json"):
+def json_response(data: object, request: HttpRequest, status: int = 200,
+                  content_type: str = "application/json") -> HttpResponse:
     return HttpResponse(json.dumps(data, ensure_ascii=False, default=str), status=status,
                         content_type=content_type)

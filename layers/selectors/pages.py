@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 
 from django.db import connection
+from psycopg.abc import Buffer
 from psycopg.adapt import Loader
 
 from geo.crs import WGS84
@@ -16,7 +17,7 @@ from layers.selectors.kinds import RFC7946, Output, conditions
 from layers.selectors.sql import json_object_text, translated
 
 
-def _json_literal(value) -> tuple[str, bool]:
+def _json_literal(value: object) -> tuple[str, bool]:
     """A constant as JSON text in SQL (for json_members)."""
     return "'" + json.dumps(value, ensure_ascii=False).replace("'", "''") + "'", True
 
@@ -72,7 +73,7 @@ WHOLE_ROWS_FROM = 256
 class _Utf8(Loader):
     """Text as PostgreSQL sent it (UTF-8 bytes): a page goes to the client unchanged."""
 
-    def load(self, data) -> bytes:
+    def load(self, data: Buffer) -> bytes:
         return bytes(data)
 
 
@@ -154,9 +155,8 @@ def features_page(*, kinds: list[str], filters: FeatureFilters, lang: str, limit
         total = 0
     elif total is None:  # one kind, past the last page: count what there is
         params = []
-        kind = found[0][0]
-        matched = _kind_query(kind, filters, params)
+        counted = _kind_query(found[0][0], filters, params)
         with connection.cursor() as cursor:
-            cursor.execute(f"SELECT count(*) FROM ({matched}) m", params)
+            cursor.execute(f"SELECT count(*) FROM ({counted}) m", params)
             total = cursor.fetchone()[0]
     return features, total, returned

@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 
 from geo.i18n import LANGUAGE_CODES, fallback_chain
 
 COORD_DECIMALS = 6  # about 0.1 m: finer than any partner's source data
 METRES_PER_DEGREE = 111_320.0
+
+Member = tuple[str, str | tuple[str, bool]]
+"""A JSON member: its key, and the SQL of its value (``(sql, True)``: JSON text already)."""
 
 
 def translated(alias: str, field: str, lang: str) -> str:
@@ -24,7 +28,7 @@ def all_translations(alias: str, field: str) -> str:
         f"'{code}', NULLIF({alias}.{field}_{code}, '')" for code in LANGUAGE_CODES) + ")"
 
 
-def json_members(pairs) -> str:
+def json_members(pairs: Sequence[Member]) -> str:
     """SQL text of JSON object members ``"key":value`` from (key, SQL value) pairs.
 
     Features are built as text: json_build_object makes a json value of every
@@ -40,5 +44,5 @@ def json_members(pairs) -> str:
     return " || ',' || ".join(out)
 
 
-def json_object_text(pairs) -> str:
+def json_object_text(pairs: Sequence[Member]) -> str:
     return f"'{{' || {json_members(pairs)} || '}}'" if pairs else "'{}'"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from uuid import UUID
 
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -99,7 +100,7 @@ def _plain(data: dict) -> dict:
     return json.loads(json.dumps(data, default=str))
 
 
-def _feature_page(request: HttpRequest, kind: str, uid) -> HttpResponse:
+def _feature_page(request: HttpRequest, kind: str, uid: UUID) -> HttpResponse:
     body = selectors.feature_detail(kind=kind, uid=str(uid), lang=page_language())
     if body is None:
         raise Http404("no such feature")
@@ -126,10 +127,10 @@ def _feature_page(request: HttpRequest, kind: str, uid) -> HttpResponse:
 
 
 @require_safe
-def attraction_page(request: HttpRequest, uid) -> HttpResponse:
+def attraction_page(request: HttpRequest, uid: UUID) -> HttpResponse:
     return _feature_page(request, "attraction", uid)
 
 
 @require_safe
-def trail_page(request: HttpRequest, uid) -> HttpResponse:
+def trail_page(request: HttpRequest, uid: UUID) -> HttpResponse:
     return _feature_page(request, "trail", uid)

@@ -26,13 +26,14 @@ from layers.admin import editable_partners
 from layers.models import Layer, Partner
 from layers.vocabulary import LayerKind
 from maps.builders import PREVIEW_FEATURES, import_preview
+from maps.elements import map_parts
 
 SESSION_KEY = "atlas_pending_imports"
 
 
 def _preview_features(result: ImportResult) -> dict:
     rows = result.rows
-    n = min(PREVIEW_FEATURES, len(rows)) if rows is not None else 0
+    n = min(PREVIEW_FEATURES, len(rows))
     features = []
     for i in range(n):
         values = rows.values(i)
@@ -111,6 +112,7 @@ def preview(request: HttpRequest, token: str) -> HttpResponse:
         services.upload_discard(token=token)
         request.session[SESSION_KEY].pop(token, None)
         request.session.modified = True
+        assert result.run is not None, "an import that is not a dry run keeps its run"
         return redirect("imports:report", pk=result.run.pk)
     req = services.import_request_build(path=path, partner=partner, data=data,
                                         user=request.user, dry_run=True)
@@ -120,11 +122,8 @@ def preview(request: HttpRequest, token: str) -> HttpResponse:
     except (Refused, RowErrors) as exc:
         context.update(error=str(exc), issues=getattr(exc, "issues", []))
         return render(request, "imports/preview.html", context)
-    root = import_preview(features=_preview_features(result)).get_root()
-    root.render()
     context.update(result=result, columns=_preview_columns(result),
-                   map_head=root.header.render(), map_body=root.html.render(),
-                   map_script=root.script.render())
+                   **map_parts(import_preview(features=_preview_features(result))))
     return render(request, "imports/preview.html", context)
 
 

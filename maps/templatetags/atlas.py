@@ -8,9 +8,11 @@ without them and none reads the database unless a signed-in user is in the conte
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from django import template
 from django.conf import settings
+from django.contrib.auth.models import AnonymousUser, User
 from django.urls import reverse
 from django.utils.functional import Promise
 from django.utils.translation import get_language, get_language_info
@@ -44,7 +46,7 @@ SECTIONS = (
 )
 
 
-def _may_see(section: Section, user) -> bool:
+def _may_see(section: Section, user: User | AnonymousUser | None) -> bool:
     if section.audience == "everyone":
         return True
     if user is None or not user.is_authenticated:
@@ -55,7 +57,7 @@ def _may_see(section: Section, user) -> bool:
 
 
 @register.simple_tag(takes_context=True)
-def site_sections(context) -> list[dict]:
+def site_sections(context: template.Context) -> list[dict[str, Any]]:
     """The header's links that this visitor may follow, the current section marked."""
     request = context.get("request")
     path = request.path if request is not None else None
@@ -74,7 +76,7 @@ def site_sections(context) -> list[dict]:
 
 
 @register.simple_tag(takes_context=True)
-def after_sign_out(context) -> str:
+def after_sign_out(context: template.Context) -> str:
     """Where signing out leads: back to this page, unless it is one for signed-in users
     only (it would ask to sign in again at once); then the map."""
     request = context.get("request")
@@ -87,7 +89,7 @@ def after_sign_out(context) -> str:
 
 
 @register.simple_tag(takes_context=True)
-def language_links(context) -> list[dict]:
+def language_links(context: template.Context) -> list[dict[str, Any]]:
     """The interface languages, each with this page's URL in that language (none when
     the page was rendered without its request, as Django renders a 500 page)."""
     request = context.get("request")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from django import template
 from django.utils import formats
 
@@ -31,5 +33,5 @@ def category_label(value: str) -> str:
 
 
 @register.filter
-def get_item(mapping: dict, key: str):
+def get_item(mapping: Mapping[str, object], key: str) -> object:
     return mapping.get(key, key)

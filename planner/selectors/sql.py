@@ -7,6 +7,7 @@ and constants of this package, are written into the SQL text.
 from __future__ import annotations
 
 import json
+from typing import Any
 
 from geo.crs import LAEA_EUROPE, WGS84
 from layers.selectors import translated
@@ -119,11 +120,12 @@ def geojson(sql: str) -> str:
     return f"ST_AsGeoJSON(ST_ForcePolygonCCW({sql}), {OUTLINE_DECIMALS})::json"
 
 
-def loads(value):
+def loads(value: object) -> Any:
+    """A JSON column's value: text parsed, a value psycopg already parsed as it is."""
     return json.loads(value) if isinstance(value, str) else value
 
 
-def named(sql: str, params: list) -> tuple[str, dict[str, object]]:
+def named(sql: str, params: list[Any]) -> tuple[str, dict[str, Any]]:
     """``sql`` with its positional %s turned into %(pN)s, and the parameters by name.
 
     The reach query uses R in many places: it travels once, by name, with the rest.

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import sys
 import time
+from argparse import ArgumentParser
 from pathlib import Path
+from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
 from django.db import DatabaseError, connection
@@ -25,7 +27,7 @@ class Command(BaseCommand):
     # the web site (some 20 MB), none of which an import uses. `manage.py check` runs them.
     requires_system_checks: list[str] = []
 
-    def add_arguments(self, parser):
+    def add_arguments(self, parser: ArgumentParser) -> None:
         parser.add_argument("file", type=Path)
         parser.add_argument("--partner", required=True, help="partner slug")
         parser.add_argument("--layer", required=True,
@@ -46,7 +48,7 @@ class Command(BaseCommand):
         parser.add_argument("--keep-duplicate-routes", action="store_true",
                             help="GPX: keep routes that retrace a track of the same file")
 
-    def handle(self, *args, **opts):
+    def handle(self, *args: Any, **opts: Any) -> None:
         # The command line speaks English, whatever the language of the partner's data.
         with translation.override("en"):
             try:
@@ -57,7 +59,7 @@ class Command(BaseCommand):
                     raise
                 raise CommandError(_database_unreachable(exc)) from None
 
-    def _handle(self, **opts):
+    def _handle(self, **opts: Any) -> None:
         path: Path = opts["file"]
         if not path.exists():
             raise CommandError(f"{path}: no such file")
@@ -143,8 +145,10 @@ class Command(BaseCommand):
             w(self.style.WARNING("\nDry run: nothing was written. The counts are those the "
                                  "import would give."))
             return
-        w(self.style.SUCCESS(f"Imported into layer {result.run.layer_slug!r} "
-                             f"(run {result.run.pk}, {result.run.duration_s:.2f} s)."))
+        run = result.run
+        assert run is not None, "an import that is not a dry run keeps its run"
+        w(self.style.SUCCESS(f"Imported into layer {run.layer_slug!r} "
+                             f"(run {run.pk}, {run.duration_s:.2f} s)."))
 
 
 def _database_unreachable(exc: Exception) -> str:

@@ -1,4 +1,6 @@
+from argparse import ArgumentParser
 from datetime import timedelta
+from typing import Any
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
@@ -10,11 +12,11 @@ class Command(BaseCommand):
     help = ("Delete the uploads that waited for a confirmation longer than "
             "ATLAS_UPLOAD_TTL_HOURS (run it from cron; every new upload also does it).")
 
-    def add_arguments(self, parser):
+    def add_arguments(self, parser: ArgumentParser) -> None:
         parser.add_argument("--hours", type=float, default=None,
                             help="wait this long instead of ATLAS_UPLOAD_TTL_HOURS")
 
-    def handle(self, *args, **opts):
+    def handle(self, *args: Any, **opts: Any) -> None:
         hours = settings.ATLAS_UPLOAD_TTL_HOURS if opts["hours"] is None else opts["hours"]
         if hours < 0:
             raise CommandError("--hours must not be negative")

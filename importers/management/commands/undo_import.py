@@ -1,3 +1,6 @@
+from argparse import ArgumentParser
+from typing import Any
+
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import translation
 
@@ -9,15 +12,15 @@ from layers.models import Layer
 class Command(BaseCommand):
     help = "Undo the latest import into a layer: the layer is restored exactly as before it."
 
-    def add_arguments(self, parser):
+    def add_arguments(self, parser: ArgumentParser) -> None:
         parser.add_argument("--layer", required=True, help="layer slug")
 
-    def handle(self, *args, **opts):
+    def handle(self, *args: Any, **opts: Any) -> None:
         # The command line speaks English, whatever the language of the partner's data.
         with translation.override("en"):
             self._handle(**opts)
 
-    def _handle(self, **opts):
+    def _handle(self, **opts: Any) -> None:
         try:
             layer = Layer.objects.get(slug=opts["layer"])
         except Layer.DoesNotExist:

@@ -45,7 +45,7 @@ def _hash_ids(geoms: np.ndarray, kind: str) -> np.ndarray:
     return object_array("h" + hashlib.sha1(w + salt).hexdigest()[:16] for w in wkb)
 
 
-def choose_id_field(columns: dict[str, list], explicit: str | None) -> str | None:
+def choose_id_field(columns: dict[str, np.ndarray], explicit: str | None) -> str | None:
     """The column whose values identify features across imports."""
     if explicit:
         return explicit
@@ -64,12 +64,13 @@ def choose_id_field(columns: dict[str, list], explicit: str | None) -> str | Non
     return None
 
 
-def normalise(source: SourceData, *, kind: str, field_map: dict[str, str],
-              id_field: str | None, issues: list[Issue], notes: list[str]) -> Rows:
+def normalise(source: SourceData, *, kind: LayerKind, field_map: dict[str, str],
+              id_field: str | None, issues: list[Issue], notes: list[Message]) -> Rows:
     label, layer = source.label, source.layer
     first = source.first_row
+    assert source.crs is not None, "the pipeline resolves the CRS (or refuses) first"
 
-    def issue(row, fld, reason, severity="error"):
+    def issue(row: int, fld: str, reason: Message, severity: str = "error") -> None:
         issues.append(Issue(label, layer, row, fld, reason, severity))
 
     geoms, with_m = drop_m(source.geometries)
@@ -83,7 +84,7 @@ def normalise(source: SourceData, *, kind: str, field_map: dict[str, str],
     type_ids = np.full(n, -1)
     type_ids[~empty] = shapely.get_type_id(geoms[~empty].astype(object))
     for i in np.flatnonzero(empty):
-        issue(first + i, "geometry", Message(_("no geometry (null or empty)")))
+        issue(first + int(i), "geometry", Message(_("no geometry (null or empty)")))
 
     wrong_kind = (~empty) & ~np.isin(type_ids, list(ACCEPTED_TYPES[kind]))
     if wrong_kind.any():
@@ -127,7 +128,9 @@ def normalise(source: SourceData, *, kind: str, field_map: dict[str, str],
     if source.public_ids is not None:
         # A multipoint split into several attractions is several features: none of them
         # is the one feature its public id names.
-        rows.public_ids = np.where(part_no > 0, None, source.public_ids[take]).astype(object)
+        public_ids = source.public_ids[take].astype(object)
+        public_ids[part_no > 0] = None
+        rows.public_ids = public_ids
     columns = {col: vals if isinstance(vals, np.ndarray) else object_array(vals)
                for col, vals in source.columns.items()}
     mapped = set(field_map.values()) | ({id_field} if id_field else set())

@@ -69,8 +69,8 @@ CONTROLLED = {
 }
 
 
-def _understood(fn):
-    def convert(value):
+def _understood(fn: Callable[[Any], object]) -> Callable[[Any], tuple[object, bool]]:
+    def convert(value: Any) -> tuple[object, bool]:
         if value is None or value == "":
             return None, True
         try:
@@ -81,7 +81,9 @@ def _understood(fn):
     return convert
 
 
-def map_fields(rows: Rows, columns, take, field_map, kind, label, layer, issues) -> None:
+def map_fields(rows: Rows, columns: dict[str, np.ndarray], take: np.ndarray,
+               field_map: dict[str, str], kind: str, label: str, layer: str,
+               issues: list[Issue]) -> None:
     for fld, col in field_map.items():
         raw = columns[col][take]
         if fld not in CONTROLLED:

@@ -4,6 +4,8 @@ they can be; trails are multilinestrings without zero-length parts."""
 
 from __future__ import annotations
 
+from typing import Protocol
+
 import numpy as np
 import shapely
 from django.utils.translation import gettext_noop as _
@@ -18,7 +20,15 @@ ACCEPTED_TYPES = {
 }
 
 
-def attraction_geometries(projected, type_ids, idx, first, issue):
+class IssueReport(Protocol):
+    """Reports an issue of a row (its number in the file) and field."""
+
+    def __call__(self, row: int, fld: str, reason: Message, severity: str = ...) -> None: ...
+
+
+def attraction_geometries(projected: np.ndarray, type_ids: np.ndarray, idx: np.ndarray,
+                          first: int, issue: IssueReport
+                          ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """(source index per output row, part number or 0, geometries): points and footprints."""
     types = type_ids[idx]
     points = idx[types == POINT]
@@ -67,7 +77,9 @@ def attraction_geometries(projected, type_ids, idx, first, issue):
             np.concatenate(geoms).astype(object)[order])
 
 
-def trail_geometries(projected, idx, first, issue):
+def trail_geometries(projected: np.ndarray, idx: np.ndarray, first: int, issue: IssueReport
+                     ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(source index per output row, part number: 0, geometries): multilinestrings."""
     lines = projected[idx].astype(object)
     single = shapely.get_type_id(lines) != MULTILINESTRING
     lines[single] = shapely.multilinestrings(lines[single], indices=np.arange(single.sum()))

@@ -94,6 +94,7 @@ def _match_public_ids(request: ImportRequest, result: ImportResult, layer: Layer
     """Match the rows to the layer's features by the platform's public ids the file
     carries, under the layer's lock; refuse rows two of which would update one feature
     (unless --skip-invalid)."""
+    assert result.public_id_column is not None, "the rows carry public ids: they have a column"
     found, matched = public_ids.resolve(result.rows, layer=layer,
                                         column=result.public_id_column,
                                         id_field=result.id_field)

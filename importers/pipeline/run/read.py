@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
@@ -139,6 +140,7 @@ def read_and_check(request: ImportRequest, say: Progress) -> ImportResult:
                       Message(_("%(file)s: no feature can be imported as %(kind)s"),
                               file=label, kind=word(kind)))
     first = sources[0]
+    assert first.crs is not None and first.crs_reason is not None, "resolved above, or refused"
     result = ImportResult(
         format=fmt.name, label=label,
         encoding=first.encoding.encoding if first.encoding else "",
@@ -152,8 +154,7 @@ def read_and_check(request: ImportRequest, say: Progress) -> ImportResult:
         # The sample rows are taken after writing (run_import): a text the DBF cut may
         # be put back there.
         issues=issues, notes=notes, preview=[],
-        text_limit=first.text_limit, public_id_column=public_column)
-    result.rows = all_rows
+        rows=all_rows, text_limit=first.text_limit, public_id_column=public_column)
     return result
 
 
@@ -189,7 +190,8 @@ def _outside_territory(rows: Rows, partner: Partner) -> int:
 
 def _concat(a: Rows, b: Rows) -> Rows:
     """One Rows from two sources of the same file (KML folders)."""
-    def join(x: dict, y: dict, n_x: int, n_y: int, blank=lambda key: None) -> dict:
+    def join(x: dict[str, np.ndarray], y: dict[str, np.ndarray], n_x: int, n_y: int,
+             blank: Callable[[str], object] = lambda key: None) -> dict[str, np.ndarray]:
         out = {}
         for key in dict.fromkeys([*x, *y]):
             left = x.get(key, np.full(n_x, blank(key), dtype=object))

@@ -7,6 +7,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from django.contrib.auth.models import User
+
 from geo.crs import Identified
 from importers.messages import Message
 from importers.models import ImportRun
@@ -34,7 +36,7 @@ class ImportRequest:
     skip_invalid: bool = False
     sync: bool = False
     keep_duplicate_routes: bool = False
-    user: Any = None
+    user: User | None = None
 
 
 @dataclass
@@ -51,8 +53,8 @@ class ImportResult:
     issues: list[Issue]
     notes: list[Message]
     preview: list[dict[str, Any]]
-    run: ImportRun | None = None
-    rows: Rows | None = field(default=None, repr=False)
+    rows: Rows = field(repr=False)
+    run: ImportRun | None = None  # None for a dry run
     # A DBF cuts text at this many bytes (in ``encoding``): what looks cut is not an edit.
     text_limit: int | None = None
     # The column of the platform's public ids when the file has one (an export of the

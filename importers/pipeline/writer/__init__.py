@@ -29,6 +29,7 @@ from django.db import connection
 from importers.pipeline.normalise import Rows
 from importers.pipeline.writer.cut_texts import restore_cut_texts
 from importers.pipeline.writer.staging import (
+    FeatureModel,
     Staging,
     geometry_columns,
     quote_name,
@@ -40,8 +41,8 @@ from layers.vocabulary import LayerKind
 __all__ = ["MODELS", "MODEL_NAMES", "Outcome", "Staging", "geometry_columns",
            "restore_cut_texts", "undo", "writable_columns", "write"]
 
-MODELS = {LayerKind.ATTRACTIONS: Attraction, LayerKind.TRAILS: Trail}
-MODEL_NAMES = {Attraction: "attraction", Trail: "trail"}
+MODELS: dict[str, FeatureModel] = {LayerKind.ATTRACTIONS: Attraction, LayerKind.TRAILS: Trail}
+MODEL_NAMES: dict[FeatureModel, str] = {Attraction: "attraction", Trail: "trail"}
 
 
 STALE_ROWS = 1000
@@ -92,7 +93,8 @@ def write(*, rows: Rows, layer_id: int, run_id: int, sync: bool,
     exprs = staging.expressions()
     update_cols = staging.carried()
     geo_cols = geometry_columns(model)
-    params = {"layer": layer_id, "run": run_id, "model": MODEL_NAMES[model]}
+    params: dict[str, int | str] = {"layer": layer_id, "run": run_id,
+                                    "model": MODEL_NAMES[model]}
 
     # How a staged row (r, or s) finds its feature (t) of the layer.
     by_key = staging.by_key

@@ -7,7 +7,7 @@ import numpy as np
 from django.db import connection
 
 from importers.pipeline.normalise import Rows
-from importers.pipeline.writer.staging import quote_name
+from importers.pipeline.writer.staging import FeatureModel, quote_name
 
 
 def _cut(text: str, limit: int, encoding: str) -> str:
@@ -17,7 +17,8 @@ def _cut(text: str, limit: int, encoding: str) -> str:
     return raw.decode(encoding, errors="ignore").strip()
 
 
-def restore_cut_texts(rows: Rows, model, layer_id: int, limit: int, encoding: str) -> int:
+def restore_cut_texts(rows: Rows, model: FeatureModel, layer_id: int, limit: int,
+                      encoding: str) -> int:
     """Put back the stored text where the incoming one is exactly that text cut at ``limit``.
 
     A layer exported as a shapefile and imported back would otherwise replace every

@@ -4,33 +4,41 @@ and the SQL that reads that table as rows of the model."""
 from __future__ import annotations
 
 import json
+from typing import Any
 
 import numpy as np
 import shapely
 from django.contrib.gis.db.models import GeometryField
 from django.db import connection
-from django.db.models import GeneratedField
+from django.db.backends.utils import CursorWrapper
+from django.db.models import Field, GeneratedField
 
 from geo.crs import WGS84
 from geo.i18n import LANGUAGE_CODES, fallback_chain
 from importers.formats.base import object_array
 from importers.pipeline.normalise import Rows
-from layers.models import Attraction
+from layers.models import Attraction, Trail
 from layers.search import SEARCH_COLUMNS, fold_rows
 
 NEVER_COPIED = {"id", "uid", "layer", "source_id", "created_at", "updated_at", "retired_at",
                 "properties"}
 JSONB_ARGS = 50  # pairs per jsonb_build_object call (PostgreSQL takes at most 100 arguments)
 
+FeatureModel = type[Attraction] | type[Trail]
+"""The models an import writes."""
 
-def writable_columns(model) -> list[tuple[str, object]]:
+
+def writable_columns(model: FeatureModel) -> list[tuple[str, Field[Any, Any]]]:
     """(column, field) of every column an import may fill, in a fixed order."""
+    # (A concrete field's column is never None; the test tells the type checker so.)
     return [(f.column, f) for f in model._meta.concrete_fields
-            if f.name not in NEVER_COPIED and not isinstance(f, GeneratedField)]
+            if f.column is not None and f.name not in NEVER_COPIED
+            and not isinstance(f, GeneratedField)]
 
 
-def geometry_columns(model) -> list[str]:
-    return [f.column for f in model._meta.concrete_fields if isinstance(f, GeometryField)]
+def geometry_columns(model: FeatureModel) -> list[str]:
+    return [f.column for f in model._meta.concrete_fields
+            if f.column is not None and isinstance(f, GeometryField)]
 
 
 def quote_name(col: str) -> str:
@@ -65,7 +73,9 @@ def _sql_type(values: np.ndarray) -> tuple[str, np.ndarray]:
     if values.dtype.kind in "iu":
         return "bigint", values
     if values.dtype.kind == "f":
-        return "double precision", np.where(np.isfinite(values), values, None)
+        ready = values.astype(object)
+        ready[~np.isfinite(values)] = None
+        return "double precision", ready
     if values.dtype.kind == "b":
         return "boolean", values
     kinds = {type(v) for v in values.tolist() if v is not None}
@@ -95,23 +105,26 @@ def _jsonb_object(pairs: list[tuple[str, str]]) -> str:
 class Staging:
     """The temporary table of one import and the SQL that reads it as model rows."""
 
-    def __init__(self, rows: Rows, model) -> None:
+    def __init__(self, rows: Rows, model: FeatureModel) -> None:
         self.rows, self.model = rows, model
         self.columns: list[tuple[str, str, np.ndarray]] = []  # (name, type, values)
         self._add("rn", "integer", rows.rows)
         self._add("source_id", "text", rows.source_ids)
         # Rows matched by public id: the feature's key (see the writer's docstring).
-        self.by_key = rows.targets is not None and any(
-            t is not None for t in rows.targets.tolist())
-        if self.by_key:
+        self.by_key = False
+        if rows.targets is not None and any(t is not None for t in rows.targets.tolist()):
+            self.by_key = True
             self._add("fid", "bigint", rows.targets)
         geom_cols = geometry_columns(model)
         if model is Attraction:
             polygon = shapely.get_type_id(rows.geoms) == shapely.GeometryType.MULTIPOLYGON
-            lon, lat = _lon_lat(np.where(polygon, None, rows.geoms))
+            points, footprints = rows.geoms.astype(object), rows.geoms.astype(object)
+            points[polygon] = None
+            footprints[~polygon] = None
+            lon, lat = _lon_lat(points)
             self._add("lon", "double precision", lon)
             self._add("lat", "double precision", lat)
-            self._add("footprint", "geometry", _ewkb_hex(np.where(polygon, rows.geoms, None)))
+            self._add("footprint", "geometry", _ewkb_hex(footprints))
         else:
             self._add(geom_cols[0], "geometry", _ewkb_hex(rows.geoms))
         for fld, values in rows.fields.items():
@@ -140,7 +153,7 @@ class Staging:
         """A SQL string literal for a JSON key (standard_conforming_strings is on)."""
         return "'" + key.replace("'", "''") + "'"
 
-    def create_and_copy(self, cur) -> None:
+    def create_and_copy(self, cur: CursorWrapper) -> None:
         cur.execute("DROP TABLE IF EXISTS import_staging")
         cur.execute("CREATE TEMP TABLE import_staging ("
                     + ", ".join(f"{quote_name(n)} {t}" for n, t, _ in self.columns)
@@ -189,7 +202,7 @@ class Staging:
         return cols
 
 
-def _search_text(rows: Rows, model) -> np.ndarray:
+def _search_text(rows: Rows, model: FeatureModel) -> np.ndarray:
     """The ``search`` column of new rows, folded in Python as PostgreSQL would fold it.
 
     From the translations as they will be stored: names cut to their column's
@@ -198,7 +211,8 @@ def _search_text(rows: Rows, model) -> np.ndarray:
     columns = {}
     for col in SEARCH_COLUMNS:
         if col in rows.fields:
-            limit = model._meta.get_field(col).max_length
+            field = model._meta.get_field(col)
+            limit = field.max_length if isinstance(field, Field) else None
             values = rows.fields[col].tolist()
             columns[col] = [v[:limit] if v else v for v in values] if limit else values
     return object_array(fold_rows(columns, len(rows)))
