@@ -9,15 +9,15 @@ import pytest
 from planner.params import CoverageQuery
 from planner.selectors import analyse
 from tests.browser.conftest import BASEMAP_HOSTS
-from tests.coverage.world import make_sub_areas, make_world
 from tests.factories import make_attraction, make_layer, make_partner
+from tests.planner.world import make_sub_areas, make_world
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 @pytest.fixture
 def world():
-    """The constructed territory of the coverage tests (tests/coverage/world.py)."""
+    """The constructed territory of the coverage tests (tests/planner/world.py)."""
     return make_world()
 
 
