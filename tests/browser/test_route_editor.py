@@ -82,15 +82,3 @@ def test_editor_previews_and_saves_a_new_composition(editor_page):
     assert pg.requested_hosts <= {"127.0.0.1", "localhost"} | BASEMAP_HOSTS
     assert pg.console_errors == []
 
-
-def test_the_editor_is_for_the_routes_partner_editors(client, db):
-    load_demo(DEMO_DIR)
-    load_demo_routes(DEMO_DIR)
-    other = User.objects.create_user("ivan", password="x")
-    other.groups.add(partner_editors_group_ensure(partner=Partner.objects.get(slug="sliven")))
-    assert client.get(f"/routes/{SLUG}/edit/").status_code == 302  # to the sign-in page
-    client.force_login(other)
-    assert client.get(f"/routes/{SLUG}/edit/").status_code == 403
-    response = client.put(f"/api/routes/{SLUG}/composition/", {"stops": [], "modes": []},
-                          content_type="application/json")
-    assert response.status_code == 403
