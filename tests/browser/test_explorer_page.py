@@ -13,7 +13,7 @@ import pytest
 from tests.browser.conftest import BASEMAP_HOSTS, PLATFORM_HOSTS, screenshot
 from tests.browser.explorer import MARKERS, OVERVIEW, find_marker, open_explorer
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+pytestmark = [pytest.mark.browser]
 
 def test_markers_trails_and_boundaries_appear(page, live_server, region):
     open_explorer(page, live_server, f"lang=en&{OVERVIEW}")

@@ -7,8 +7,6 @@ import pytest
 from django.contrib.auth.models import User
 from django.test import Client
 
-from fixtures.demo_layers import DEMO_DIR, load_demo
-from fixtures.demo_routes import load_demo_routes
 from layers.models import Attraction, Partner
 from layers.services import partner_editors_group_ensure
 from routes.models import PilotRoute
@@ -19,9 +17,7 @@ SLUG = "foret-de-saou-and-the-trois-becs"
 
 
 @pytest.fixture
-def editor_page(page, live_server):
-    load_demo(DEMO_DIR)
-    load_demo_routes(DEMO_DIR)
+def editor_page(page, live_server, demo):
     user = User.objects.create_user("claire", password="x")
     user.groups.add(partner_editors_group_ensure(partner=Partner.objects.get(slug="drome")))
     client = Client()
