@@ -1,6 +1,7 @@
 # Regional Tourism Atlas — set-up, demo, tests.
 #   make demo   install what is missing, start PostGIS, load the demo data, serve :8000
-#   make test   the same set-up (no demo data), then the whole test suite
+#   make test   the same set-up (no demo data), then the whole test suite (but the screenshots)
+#   make screenshots   the pictures in docs/*.png, taken in Chromium with the demo data
 SHELL := /bin/bash
 PYTHON ?= python3
 VENV := .venv
@@ -8,12 +9,18 @@ PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: demo test setup system-deps venv assets messages secret-key db db-start db-stop migrate demo-data serve lint bench clean
+.PHONY: demo test screenshots setup system-deps venv assets messages secret-key db db-start db-stop migrate demo-data serve lint bench clean
 
 demo: setup demo-data serve
 
+# Every test but the screenshots (pyproject.toml's addopts deselect those).
 test: setup
 	$(PY) -m pytest $(PYTEST_ARGS)
+
+screenshots: setup
+	rm -rf test-results/screenshots
+	$(PY) -m pytest -m screenshots $(PYTEST_ARGS)
+	cp test-results/screenshots/*.png docs/
 
 setup: system-deps venv assets messages secret-key db migrate
 

@@ -1,7 +1,8 @@
 """Screenshots of each page with the demo data, at desktop and phone sizes.
 
-They land in test-results/screenshots/; the README and the guides in docs/users/ show
-copies of them (docs/*.png).
+They land in test-results/screenshots/. `make screenshots` runs these tests (marked
+`screenshots`: `make test` leaves them out) and copies the pictures to docs/*.png, which
+the README and the guides in docs/users/ show.
 Each also checks that the page shows what it should, so a broken page fails here.
 """
 
@@ -11,7 +12,7 @@ import pytest
 
 from tests.browser.conftest import BASEMAP_HOSTS, DESKTOP, PHONE, PLATFORM_HOSTS, screenshot
 
-pytestmark = [pytest.mark.browser]
+pytestmark = [pytest.mark.browser, pytest.mark.screenshots]
 SIZES = {"desktop": DESKTOP, "phone": PHONE}
 
 
