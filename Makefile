@@ -1,6 +1,8 @@
 # Regional Tourism Atlas — set-up, demo, tests.
 #   make demo   install what is missing, start PostGIS, load the demo data, serve :8000
-#   make test   the same set-up (no demo data), then the whole test suite
+#   make test   the same set-up (no demo data), then the whole test suite (but the screenshots)
+#   make test-fast   the same, without the browser tests, on the test database of the last run
+#   make screenshots   the pictures in docs/*.png, taken in Chromium with the demo data
 #   make lint   ruff, then the type checker (mypy)
 SHELL := /bin/bash
 PYTHON ?= python3
@@ -9,12 +11,23 @@ PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: demo test setup system-deps venv assets messages secret-key db db-start db-stop migrate demo-data serve lint bench clean
+.PHONY: demo test test-fast screenshots setup system-deps venv assets messages secret-key db db-start db-stop migrate demo-data serve lint bench clean
 
 demo: setup demo-data serve
 
+# Every test but the screenshots (pyproject.toml's addopts deselect those).
 test: setup
 	$(PY) -m pytest $(PYTEST_ARGS)
+
+# The inner loop: no browser. The test database is kept from one run to the next
+# (--reuse-db), and made anew when the migrations have changed since (tests/conftest.py).
+test-fast: setup
+	$(PY) -m pytest -m "not browser" --reuse-db $(PYTEST_ARGS)
+
+screenshots: setup
+	rm -rf test-results/screenshots
+	$(PY) -m pytest -m screenshots $(PYTEST_ARGS)
+	cp test-results/screenshots/*.png docs/
 
 setup: system-deps venv assets messages secret-key db migrate
 

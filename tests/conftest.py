@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import hashlib
 import os
 from pathlib import Path
 
 import pytest
 
-SHARED_DATA = Path(__file__).resolve().parent.parent.parent / "shared" / "data"
+ROOT = Path(__file__).resolve().parent.parent
+SHARED_DATA = ROOT.parent / "shared" / "data"
+# The migrations the test database kept by --reuse-db was made with (make test-fast).
+KEPT_DB_MIGRATIONS = ROOT / "var" / "test-db-migrations"
 
 
 def pytest_configure(config):
@@ -15,6 +19,44 @@ def pytest_configure(config):
         from geo import pgcluster
 
         pgcluster.start()
+
+
+def _migrations() -> str:
+    """A digest of every migration, and of the database server they were applied on."""
+    from django.conf import settings
+
+    db = settings.DATABASES["default"]  # before the test database is set up, and after
+    name = db["NAME"].removeprefix("test_")
+    digest = hashlib.sha256(f"{db['HOST']}:{db['PORT']}/{name}".encode())
+    for path in sorted(ROOT.glob("*/migrations/*.py")):
+        digest.update(str(path.relative_to(ROOT)).encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()
+
+
+@pytest.fixture(scope="session")
+def django_db_createdb(request, django_db_createdb, django_db_keepdb) -> bool:
+    """A test database kept by --reuse-db is made anew when a migration has changed.
+
+    Django applies, to a kept database, the migrations it has not recorded yet, but never
+    one that was edited (a trigger's SQL, say) or that another branch has by the same name.
+    """
+    if django_db_keepdb and not django_db_createdb:
+        kept = KEPT_DB_MIGRATIONS.read_text() if KEPT_DB_MIGRATIONS.is_file() else None
+        if kept != _migrations():
+            if kept is not None:
+                with request.config.pluginmanager.get_plugin(
+                        "capturemanager").global_and_fixture_disabled():
+                    print("\nThe migrations changed since the test database was kept: "
+                          "making it anew.", flush=True)
+            return True
+    return django_db_createdb
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_keepdb) -> None:
+    if django_db_keepdb:
+        KEPT_DB_MIGRATIONS.parent.mkdir(exist_ok=True)
+        KEPT_DB_MIGRATIONS.write_text(_migrations())
 
 
 @pytest.fixture

@@ -3,8 +3,6 @@ steps every explorer test takes: open the page, find a marker, wait for the map 
 
 from __future__ import annotations
 
-import pytest
-
 from layers.vocabulary import LayerKind
 from tests.factories import make_attraction, make_layer, make_partner, make_trail
 
@@ -13,7 +11,6 @@ OVERVIEW = "map=9/42.55/25.95"
 MARKERS = ".leaflet-marker-pane .atlas-marker"
 
 
-@pytest.fixture
 def region():
     sz = make_partner("stara-zagora", bbox=(25.3, 42.2, 26.0, 42.7), name_bg="Стара Загора",
                       name_el="Στάρα Ζαγκόρα", name_fr="Stara Zagora", name_en="Stara Zagora")

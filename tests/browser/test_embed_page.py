@@ -10,7 +10,7 @@ import pytest
 from tests.browser.conftest import BASEMAP_HOSTS, PHONE, PLATFORM_HOSTS, screenshot
 from tests.browser.explorer import MARKERS
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+pytestmark = [pytest.mark.browser]
 
 
 def test_the_embed_shows_the_map_without_the_site_chrome(page, live_server, region):

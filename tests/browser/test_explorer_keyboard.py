@@ -12,7 +12,7 @@ from tests.browser.explorer import (
 )
 from tests.factories import make_attraction, make_layer
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+pytestmark = [pytest.mark.browser]
 
 
 def test_controls_and_markers_are_reachable_by_keyboard(page, live_server, region):
@@ -105,6 +105,7 @@ def test_only_the_lines_in_view_are_in_the_tab_order(page, live_server, region):
     assert page.evaluate(tabindex, "Cycle way") is None
 
 
+@pytest.mark.django_db(transaction=True)
 def test_tab_reaches_only_the_markers_in_view_and_never_moves_the_map(
         page, live_server, region):
     """Markers just beyond the edges are drawn (markercluster keeps a screen around the

@@ -4,12 +4,11 @@ view that shows every partner whole."""
 from __future__ import annotations
 
 import pytest
-from django.core.management import call_command
 
 from tests.browser.conftest import PHONE, screenshot
 from tests.browser.explorer import MARKERS, OVERVIEW, open_explorer, settle
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+pytestmark = [pytest.mark.browser]
 
 
 def test_the_explorer_is_usable_on_a_phone(new_page, live_server, region):
@@ -92,13 +91,12 @@ def test_the_icon_legend_is_reachable_on_a_phone(new_page, live_server, region):
 
 
 @pytest.mark.parametrize("size", ["phone", "desktop"])
-def test_the_first_view_shows_every_partner_whole(new_page, live_server, size):
+def test_the_first_view_shows_every_partner_whole(new_page, live_server, demo, size):
     """The demo's four partners: their boundaries and clusters all inside the first view.
 
     A cluster (40 px) sits on features that may lie at the edge of their boundary, so each
     boundary keeps half a cluster from the edges of the map, and every icon is inside.
     """
-    call_command("load_demo", verbosity=0)
     page = new_page(PHONE, is_mobile=True, has_touch=True) if size == "phone" else new_page()
     page.goto(f"{live_server.url}/?lang=fr")
     page.wait_for_selector("[data-ready=true] .leaflet-marker-pane .marker-cluster",

@@ -9,7 +9,7 @@ from tests.browser.conftest import feature_requests
 from tests.browser.explorer import MARKERS, open_explorer, settle
 from tests.factories import make_layer, make_museum_grid
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+pytestmark = [pytest.mark.browser]
 
 
 def test_panning_fetches_only_what_is_new(page, live_server, region):
@@ -37,6 +37,7 @@ def _bubbles(page) -> list[int]:
     return [int(t.replace(",", "")) for t in page.locator(".atlas-dense").all_inner_texts()]
 
 
+@pytest.mark.django_db(transaction=True)
 def test_a_dense_area_is_a_counted_bubble_until_zoomed_in(page, live_server, region):
     sz, _sliven = region
     # 2,100 points on a 0.6° × 0.4° grid, all in one cell of zoom 7: more than a cell holds.
@@ -54,6 +55,7 @@ def test_a_dense_area_is_a_counted_bubble_until_zoomed_in(page, live_server, reg
     assert page.locator(".atlas-dense").count() == 0
 
 
+@pytest.mark.django_db(transaction=True)
 def test_a_bubble_counts_only_the_partners_and_kinds_switched_on(page, live_server, region):
     sz, sliven = region
     make_museum_grid(make_layer(sz, slug="sz-dense"), 2100, 25.35, 42.25)

@@ -14,7 +14,7 @@ from layers.models import Partner
 from tests.browser.conftest import BASEMAP_HOSTS, PLATFORM_HOSTS, screenshot
 from tests.browser.explorer import MARKERS, OVERVIEW, find_marker, open_explorer
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+pytestmark = [pytest.mark.browser]
 
 def test_markers_trails_and_boundaries_appear(page, live_server, region):
     open_explorer(page, live_server, f"lang=en&{OVERVIEW}")

@@ -12,7 +12,7 @@ from tests.browser.explorer import OVERVIEW, open_explorer
 from tests.factories import make_partner
 from tests.layers.test_search import ALPHABETS, SAMPLES
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+pytestmark = [pytest.mark.browser]
 
 PARTNER = "Partner territory"
 
@@ -44,12 +44,14 @@ FOUND = {
 }
 
 
+@pytest.mark.django_db(transaction=True)
 def test_search_finds_partners_from_the_start_of_a_word(page, live_server, four_partners):
     open_explorer(page, live_server, f"lang=en&{OVERVIEW}")
     found = {text: _partners_found(page, text) for text in FOUND}
     assert found == FOUND
 
 
+@pytest.mark.django_db(transaction=True)
 def test_a_partner_inside_a_word_is_not_found_but_the_same_words_start_are(page, live_server,
                                                                          four_partners):
     """"agora" is inside Stara Zagora, and the API finds no feature for it either."""

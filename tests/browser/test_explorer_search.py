@@ -9,7 +9,7 @@ from tests.browser.conftest import PHONE
 from tests.browser.explorer import OVERVIEW, open_explorer
 from tests.factories import make_attraction, make_layer
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+pytestmark = [pytest.mark.browser]
 
 
 @pytest.mark.parametrize("text", ["Стара", "Stara"])
@@ -68,6 +68,7 @@ def test_search_results_names_can_be_read(new_page, live_server, region, lang, t
         assert kind.evaluate(CONTRAST) >= 4.5
 
 
+@pytest.mark.django_db(transaction=True)
 def test_search_results_sit_above_the_legend(page, live_server, region):
     """Ten results run down past the top of the open legend: none of them is hidden."""
     sz, _sliven = region

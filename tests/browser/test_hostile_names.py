@@ -17,8 +17,6 @@ from django.contrib.auth.models import User
 from django.core.management import call_command
 from django.test import Client
 
-from fixtures.demo_layers import DEMO_DIR, load_demo
-from fixtures.demo_routes import load_demo_routes
 from layers.models import Attraction, Trail
 from routes.models import PilotRoute
 from tests.browser.conftest import BASEMAP_HOSTS
@@ -54,9 +52,7 @@ def _hover(page, locator) -> str:
 
 
 @pytest.fixture
-def hostile(tmp_path):
-    load_demo(DEMO_DIR)
-    load_demo_routes(DEMO_DIR)
+def hostile(demo, tmp_path):
     route = PilotRoute.objects.get(slug=ROUTE)
     # Next to the route's line, so that the route page shows it "along the way".
     lon, lat = route.geom.coords[0][len(route.geom.coords[0]) // 2][:2]

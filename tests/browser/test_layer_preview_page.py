@@ -3,20 +3,24 @@
 from __future__ import annotations
 
 import json
+import shutil
+import tempfile
+from pathlib import Path
 
 import pytest
 from django.core.management import call_command
 
 from layers.models import Layer
-from tests.browser.conftest import BASEMAP_HOSTS, PHONE, PLATFORM_HOSTS, screenshot
+from tests.browser.conftest import BASEMAP_HOSTS, PHONE, PLATFORM_HOSTS, screenshot, shared
 from tests.factories import make_partner
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+pytestmark = [pytest.mark.browser]
 
 
-@pytest.fixture
-def imported_layer(tmp_path):
+@shared
+def imported_layer():
     """A layer of 30 springs near Larissa, imported twice through the real pipeline."""
+    tmp_path = Path(tempfile.mkdtemp())
     make_partner("larissa", bbox=(21.6, 39.1, 23.1, 40.2), name_el="Λάρισα", name_en="Larissa",
                  country="GR", languages=["el", "en"])
 
@@ -34,6 +38,7 @@ def imported_layer(tmp_path):
                  kind="attractions", verbosity=0)
     call_command("import_layer", write(30), partner="larissa", layer="larissa-springs",
                  kind="attractions", verbosity=0)
+    shutil.rmtree(tmp_path)
     return Layer.objects.get(slug="larissa-springs")
 
 
@@ -126,6 +131,7 @@ def test_the_preview_is_usable_on_a_phone(new_page, live_server, imported_layer)
     screenshot(page, "test-layer-preview-phone")
 
 
+@pytest.mark.django_db(transaction=True)
 def test_a_private_layer_has_no_preview(page, live_server, imported_layer):
     Layer.objects.filter(pk=imported_layer.pk).update(visibility="private")
     response = page.goto(f"{live_server.url}/layers/larissa-springs/")

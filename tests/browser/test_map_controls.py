@@ -4,11 +4,10 @@ on every map the platform builds."""
 from __future__ import annotations
 
 import pytest
-from django.core.management import call_command
 
 from layers.models import Attraction, Trail
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+pytestmark = [pytest.mark.browser]
 
 ROUTE = "valley-of-the-thracian-kings-and-shipka"
 WORDS = {
@@ -22,11 +21,6 @@ WORDS = {
            "osm": "les contributeurs d’OpenStreetMap", "close": "Fermer la bulle",
            "leaflet": "Une bibliothèque JavaScript de cartes interactives"},
 }
-
-
-@pytest.fixture
-def demo():
-    call_command("load_demo", verbosity=0)
 
 
 def _map_pages() -> list[str]:

@@ -8,16 +8,16 @@ import pytest
 
 from planner.params import CoverageQuery
 from planner.selectors import analyse
-from tests.browser.conftest import BASEMAP_HOSTS
-from tests.coverage.world import make_sub_areas, make_world
+from tests.browser.conftest import BASEMAP_HOSTS, shared
 from tests.factories import make_attraction, make_layer, make_partner
+from tests.planner.world import make_sub_areas, make_world
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+pytestmark = [pytest.mark.browser]
 
 
-@pytest.fixture
+@shared
 def world():
-    """The constructed territory of the coverage tests (tests/coverage/world.py)."""
+    """The constructed territory of the coverage tests (tests/planner/world.py)."""
     return make_world()
 
 
@@ -54,6 +54,7 @@ def _percent(share: float) -> str:
         return percent(share)
 
 
+@pytest.mark.django_db(transaction=True)
 def test_the_map_shows_the_areas_and_the_gaps_and_the_tables_the_numbers(
         page, live_server, world, sub_areas, neighbour):
     _open(page, live_server, "/planner/?partner=testland&radius_km=4&lang=en")
@@ -137,6 +138,7 @@ def test_the_planner_uses_no_host_but_the_platform_and_the_basemap(page, live_se
     assert page.requested_hosts <= {"127.0.0.1", "localhost", *BASEMAP_HOSTS}
 
 
+@pytest.mark.django_db(transaction=True)
 def test_on_a_phone_the_planner_fits_and_its_map_areas_are_named(page, live_server, world,
                                                                   sub_areas):
     """At 390×844 the page does not scroll sideways (the map's layer control once widened

@@ -7,8 +7,6 @@ import pytest
 from django.contrib.auth.models import User
 from django.test import Client
 
-from fixtures.demo_layers import DEMO_DIR, load_demo
-from fixtures.demo_routes import load_demo_routes
 from layers.models import Attraction, Partner
 from layers.services import partner_editors_group_ensure
 from routes.models import PilotRoute
@@ -19,9 +17,7 @@ SLUG = "foret-de-saou-and-the-trois-becs"
 
 
 @pytest.fixture
-def editor_page(page, live_server):
-    load_demo(DEMO_DIR)
-    load_demo_routes(DEMO_DIR)
+def editor_page(page, live_server, demo):
     user = User.objects.create_user("claire", password="x")
     user.groups.add(partner_editors_group_ensure(partner=Partner.objects.get(slug="drome")))
     client = Client()
@@ -82,15 +78,3 @@ def test_editor_previews_and_saves_a_new_composition(editor_page):
     assert pg.requested_hosts <= {"127.0.0.1", "localhost"} | BASEMAP_HOSTS
     assert pg.console_errors == []
 
-
-def test_the_editor_is_for_the_routes_partner_editors(client, db):
-    load_demo(DEMO_DIR)
-    load_demo_routes(DEMO_DIR)
-    other = User.objects.create_user("ivan", password="x")
-    other.groups.add(partner_editors_group_ensure(partner=Partner.objects.get(slug="sliven")))
-    assert client.get(f"/routes/{SLUG}/edit/").status_code == 302  # to the sign-in page
-    client.force_login(other)
-    assert client.get(f"/routes/{SLUG}/edit/").status_code == 403
-    response = client.put(f"/api/routes/{SLUG}/composition/", {"stops": [], "modes": []},
-                          content_type="application/json")
-    assert response.status_code == 403

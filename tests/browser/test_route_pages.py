@@ -7,18 +7,10 @@ import re
 import pytest
 from lxml import etree
 
-from fixtures.demo_layers import DEMO_DIR, load_demo
-from fixtures.demo_routes import load_demo_routes
 from tests.browser.conftest import BASEMAP_HOSTS, DESKTOP, PHONE, screenshot
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+pytestmark = [pytest.mark.browser]
 SLUG = "valley-of-the-thracian-kings-and-shipka"
-
-
-@pytest.fixture
-def demo():
-    load_demo(DEMO_DIR)
-    load_demo_routes(DEMO_DIR)
 
 
 def test_the_list_shows_every_route_on_the_map_and_filters(page, live_server, demo):

@@ -1,24 +1,19 @@
 """Screenshots of each page with the demo data, at desktop and phone sizes.
 
-They land in test-results/screenshots/; the README and the guides in docs/users/ show
-copies of them (docs/*.png).
+They land in test-results/screenshots/. `make screenshots` runs these tests (marked
+`screenshots`: `make test` leaves them out) and copies the pictures to docs/*.png, which
+the README and the guides in docs/users/ show.
 Each also checks that the page shows what it should, so a broken page fails here.
 """
 
 from __future__ import annotations
 
 import pytest
-from django.core.management import call_command
 
 from tests.browser.conftest import BASEMAP_HOSTS, DESKTOP, PHONE, PLATFORM_HOSTS, screenshot
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+pytestmark = [pytest.mark.browser, pytest.mark.screenshots]
 SIZES = {"desktop": DESKTOP, "phone": PHONE}
-
-
-@pytest.fixture
-def demo():
-    call_command("load_demo", verbosity=0)
 
 
 def _size(new_page, size: str):

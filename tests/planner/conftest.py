@@ -1,10 +1,10 @@
-"""The constructed territory of tests/coverage/world.py as fixtures."""
+"""The constructed territory of tests/planner/world.py as fixtures."""
 
 from __future__ import annotations
 
 import pytest
 
-from tests.coverage.world import World, make_sub_areas, make_world
+from tests.planner.world import World, make_sub_areas, make_world
 
 
 @pytest.fixture

@@ -9,7 +9,8 @@ from django.contrib.gis.geos import GEOSGeometry
 from geo.crs import WGS84
 from planner.params import CoverageQuery
 from planner.selectors import analyse, coverage_gaps
-from tests.coverage.world import (
+from tests.factories import make_layer, make_partner
+from tests.planner.world import (
     EAST,
     GEOD,
     T1,
@@ -26,7 +27,6 @@ from tests.coverage.world import (
     shape_laea,
     tolerance_km2,
 )
-from tests.factories import make_layer, make_partner
 
 pytestmark = pytest.mark.django_db
 

@@ -13,7 +13,7 @@ from fixtures.demo_layers import DEMO_DIR, load_demo
 from fixtures.demo_routes import load_demo_routes
 from planner.params import CoverageQuery
 from planner.selectors import analyse
-from tests.coverage.world import TERRITORY, lonlat
+from tests.planner.world import TERRITORY, lonlat
 
 pytestmark = pytest.mark.django_db
 

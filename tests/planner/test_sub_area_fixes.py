@@ -13,8 +13,8 @@ from geo.crs import WGS84
 from planner.models import AreaLayer
 from planner.params import CoverageQuery
 from planner.selectors import analyse
-from tests.coverage.world import EAST, WEST, lonlat, polygon_wkt
 from tests.factories import make_attraction, make_layer
+from tests.planner.world import EAST, WEST, lonlat, polygon_wkt
 
 pytestmark = pytest.mark.django_db
 

@@ -14,7 +14,7 @@ import psycopg
 import pytest
 from django.conf import settings
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 APP = "atlas-runserver-under-test"  # the server's connections, told from any other
 
 

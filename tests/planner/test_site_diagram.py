@@ -16,7 +16,8 @@ from planner.models import AreaLayer, SiteCell
 from planner.params import CoverageQuery
 from planner.selectors import coverage_gaps
 from planner.services import site_diagram_update
-from tests.coverage.world import (
+from tests.factories import make_layer, make_partner
+from tests.planner.world import (
     KM,
     TERRITORY,
     X0,
@@ -27,7 +28,6 @@ from tests.coverage.world import (
     shape_laea,
     tolerance_km2,
 )
-from tests.factories import make_layer, make_partner
 
 pytestmark = pytest.mark.django_db
 
