@@ -123,6 +123,7 @@ def test_trails_are_coloured_by_activity_or_difficulty_as_the_legend_says(page, 
     assert "colour=difficulty" in page.url
 
 
+@pytest.mark.django_db(transaction=True)  # it changes a partner's colour
 def test_each_partner_has_its_colour_from_the_data_in_its_swatch_and_boundary(
         page, live_server, region):
     def colours(slug):
