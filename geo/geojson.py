@@ -27,6 +27,11 @@ def feature(*, id: str | int | None, geometry: dict | None,
     return out
 
 
+def collection_value(features: list[dict[str, Any]], **members: Any) -> dict[str, Any]:
+    """A FeatureCollection as a Python value (for a library that takes one, as folium)."""
+    return {"type": "FeatureCollection", **members, "features": features}
+
+
 def collection(features: list[dict[str, Any]] | bytes, **members: Any) -> bytes:
     """A FeatureCollection as UTF-8 JSON, with foreign members (``numberMatched``,
     ``links`` …) before the features. ``features`` is a list of ``feature()`` values, or

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.clickjacking import xframe_options_exempt
 from django.views.decorators.http import require_safe
 
+from geo import geojson
 from geo.i18n import page_language
 from geo.units import duration_text
 from importers.models import ImportRun
@@ -118,7 +119,7 @@ def _feature_page(request: HttpRequest, kind: str, uid: UUID) -> HttpResponse:
         props["length_km"] = props["length_m"] / 1000
     if props.get("duration_min"):
         props["duration_text"] = duration_text(props["duration_min"])
-    shape = {"type": "Feature", "geometry": feature["geometry"], "properties": {}}
+    shape = geojson.feature(id=None, geometry=feature["geometry"], properties={})
     return render(request, "maps/feature.html", {
         **map_parts(feature_map(feature=shape)), "feature": feature, "p": props,
         "kind": kind, "layer": layer, "labels": labels,

@@ -15,6 +15,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from geo import geojson
 from geo.crs import identify
 from importers import services
 from importers.exceptions import Refused, RowErrors
@@ -40,10 +41,10 @@ def _preview_features(result: ImportResult) -> dict:
         label = next((values[f"name_{c}"] for c in ("bg", "el", "fr", "en")
                       if values.get(f"name_{c}")), f"#{rows.rows[i]}")
         # folium's tooltip puts the value in as HTML: the file's names go in escaped.
-        features.append({"type": "Feature", "properties": {"label": html.escape(label)},
-                         "geometry": json.loads(shapely.to_geojson(shapely.force_2d(
-                             rows.geoms[i])))})
-    return {"type": "FeatureCollection", "features": features}
+        features.append(geojson.feature(
+            id=None, properties={"label": html.escape(label)},
+            geometry=json.loads(shapely.to_geojson(shapely.force_2d(rows.geoms[i])))))
+    return geojson.collection_value(features)
 
 
 @login_required
