@@ -9,6 +9,7 @@ environment: ``DATABASE_URL`` (else the project-local PostGIS cluster),
 import os
 import secrets
 import sys
+from datetime import timedelta
 from pathlib import Path
 from typing import Literal
 
@@ -49,10 +50,11 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.gis",
     "rest_framework",
-    "rest_framework.authtoken",
+    "knox",
     "rest_framework_gis",
     "drf_spectacular",
     "drf_spectacular_sidecar",
+    "accounts",
     "layers",
     "importers",
     "routes",
@@ -201,7 +203,7 @@ REST_FRAMEWORK = {
     "URL_FORMAT_OVERRIDE": None,
     "EXCEPTION_HANDLER": "geo.errors.drf_exception_handler",
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.TokenAuthentication",
+        "accounts.auth.ScopedTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
 }
@@ -248,4 +250,19 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": "WARNING"},
+}
+
+# ---- Throttling and accounts (Trust D7, D16) ----
+# API tokens (django-rest-knox): hashed, expiring, with a scope (accounts/models.py).
+KNOX_TOKEN_MODEL = "accounts.ApiToken"
+# knox's own migrations would make a table for its model even though ours replaces it
+# (they are not written for a swapped model), and that table, unknown to Django, would
+# keep `flush` from emptying the users' table.
+MIGRATION_MODULES = {"knox": None}
+ATLAS_API_TOKEN_DAYS = int(os.environ.get("ATLAS_API_TOKEN_DAYS", "90"))
+ATLAS_API_TOKEN_MAX_DAYS = 365
+REST_KNOX = {
+    "TOKEN_TTL": timedelta(days=ATLAS_API_TOKEN_DAYS),
+    "TOKEN_MODEL": KNOX_TOKEN_MODEL,
+    "AUTH_HEADER_PREFIX": "Token",
 }

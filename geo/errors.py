@@ -25,7 +25,6 @@ from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.template import TemplateDoesNotExist
 from django.template.loader import render_to_string
 from rest_framework.response import Response
-from rest_framework.views import exception_handler as rest_exception_handler
 
 log = logging.getLogger(__name__)
 JSON_PREFIXES = ("/api/", "/tiles/")
@@ -178,4 +177,8 @@ def drf_exception_handler(exc: Exception, context: dict[str, Any]) -> Response |
     if isinstance(exc, DatabaseError):
         log.exception("database error in %s", context.get("view"))
         return Response({"error": "internal error; it has been logged"}, status=500)
+    # Imported here: rest_framework.views reads the authentication classes when it is
+    # imported, and ours answer with this module's errors.
+    from rest_framework.views import exception_handler as rest_exception_handler
+
     return rest_exception_handler(exc, context)

@@ -14,7 +14,6 @@ from django.db.models import Q
 from django.http import Http404, HttpResponse, JsonResponse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
-from rest_framework.permissions import IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.views import APIView
 
@@ -26,6 +25,7 @@ from layers.admin import editable_partners
 from layers.api import LANG
 from layers.models import Attraction, Partner
 from layers.params import DEFAULT_LIMIT, MAX_LIMIT
+from layers.permissions import IsPartnerEditor
 from layers.vocabulary import Visibility
 from routes import exports, selectors, services
 from routes.models import PilotRoute
@@ -129,14 +129,6 @@ def _composition(request: Request) -> tuple[list[services.StopSpec], list[str]]:
             raise BadParameter("modes", f"leg {i + 1}: unknown mode {mode!r}; use one of "
                                + ", ".join(Mode.values))
     return stops, modes
-
-
-class IsPartnerEditor(IsAuthenticated):
-    message = "Only partner editors compose routes."
-
-    def has_permission(self, request: Request, view: APIView) -> bool:
-        return super().has_permission(request, view) and \
-            editable_partners(request.user).exists()
 
 
 COMPOSITION = {"type": "object", "properties": {
