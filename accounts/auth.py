@@ -1,7 +1,10 @@
-"""Token sign-in for the API: django-rest-knox's hashed, expiring tokens, with a scope.
+"""Token sign-in for the API: django-rest-knox's hashed, expiring tokens, with a scope, and
+a limit on failed attempts.
 
 - A token of the read scope reads: any other method is refused (403) whatever the view,
   so a leaked read token can neither import, undo nor compose (Trust D16).
+- An address that sent ``token_failures`` wrong tokens within the window is answered 429
+  without its tokens being looked at, until the window has passed (Trust D7).
 """
 
 from __future__ import annotations
@@ -11,10 +14,12 @@ from typing import Any
 from django.utils.translation import gettext as _
 from knox.auth import TokenAuthentication
 from rest_framework.authentication import get_authorization_header
+from rest_framework.exceptions import AuthenticationFailed
 from rest_framework.permissions import SAFE_METHODS
 from rest_framework.request import Request
 
 from accounts.models import Scope
+from accounts.throttles import FailedTokens
 from geo.errors import Forbidden
 
 
@@ -23,7 +28,13 @@ class ScopedTokenAuthentication(TokenAuthentication):
         header = get_authorization_header(request).split()
         if not header or header[0].lower() != self.authenticate_header(request).encode().lower():
             return None
-        found = super().authenticate(request)
+        failures = FailedTokens()
+        failures.check(request)
+        try:
+            found = super().authenticate(request)
+        except AuthenticationFailed:
+            failures.record(request)
+            raise
         if found is None:
             return None
         user, token = found

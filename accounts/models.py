@@ -29,3 +29,15 @@ class ApiToken(AbstractAuthToken):
     def __str__(self) -> str:
         return f"{self.token_key}… ({self.user}, {self.scope})"
 
+
+class RateCount(models.Model):
+    """How many requests one client made in one scope's current window (accounts.throttles):
+    a row per client and scope, counted up by one atomic statement whichever worker serves
+    the request."""
+
+    key = models.TextField(primary_key=True)
+    window_end = models.DateTimeField()
+    hits = models.PositiveIntegerField()
+
+    def __str__(self) -> str:
+        return f"{self.key}: {self.hits} until {self.window_end:%H:%M:%S}"

@@ -60,6 +60,7 @@ def _dry_run_report(result: ImportResult) -> dict[str, Any]:
 
 class ImportCreate(APIView):
     permission_classes = [IsPartnerEditor]
+    throttle_scope = "imports"  # settings.ATLAS_THROTTLE_RATES
     parser_classes = [MultiPartParser, FormParser]
 
     def post(self, request: Request) -> Response:
@@ -104,6 +105,7 @@ class ImportDetail(APIView):
 
 class ImportUndo(APIView):
     permission_classes = [IsPartnerEditor]
+    throttle_scope = "imports"  # settings.ATLAS_THROTTLE_RATES
 
     def post(self, request: Request, pk: int) -> Response:
         run = _run_for(request, pk)
