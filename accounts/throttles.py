@@ -73,8 +73,10 @@ def hit(key: str, seconds: int) -> tuple[int, float]:
             if random.random() < 0.001:
                 cur.execute("DELETE FROM accounts_ratecount "
                             "WHERE window_end < clock_timestamp() - interval '1 hour'")
-    except DatabaseError:
-        log.warning("rate limit not counted for %s", key, exc_info=True)
+    except DatabaseError as exc:
+        # Not a warning: a database that cannot count cannot serve the request either,
+        # and says so where it fails.
+        log.info("rate limit not counted for %s: %s", key, exc)
         return 0, 0.0
     return hits, left
 
