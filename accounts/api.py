@@ -1,5 +1,6 @@
 """A user's own API tokens: list, make, revoke (GET/POST /api/tokens/,
-DELETE /api/tokens/{key}/). Signed in by the site's session or by a write token."""
+DELETE /api/tokens/{key}/). Signed in by a token (a write token to make or revoke one), the
+site's session, or a username and password (HTTP Basic, counted by the sign-in lockout)."""
 
 from __future__ import annotations
 
@@ -10,12 +11,14 @@ from django.contrib.auth.models import User
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
+from rest_framework.authentication import SessionAuthentication
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts import services
+from accounts.auth import PasswordAuthentication, ScopedTokenAuthentication
 from accounts.models import ApiToken, Scope
 from geo.errors import BadParameter, NotFound
 
@@ -25,7 +28,11 @@ def token_dict(token: ApiToken) -> dict[str, Any]:
             "created": token.created, "expiry": token.expiry}
 
 
+SIGN_INS = [ScopedTokenAuthentication, SessionAuthentication, PasswordAuthentication]
+
+
 class Tokens(APIView):
+    authentication_classes = SIGN_INS
     permission_classes = [IsAuthenticated]
 
     @extend_schema(responses={200: OpenApiTypes.OBJECT}, summary="Your API tokens")
@@ -55,6 +62,7 @@ class Tokens(APIView):
 
 
 class TokenDetail(APIView):
+    authentication_classes = SIGN_INS
     permission_classes = [IsAuthenticated]
 
     @extend_schema(responses={204: None}, summary="Revoke one of your API tokens")

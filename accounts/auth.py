@@ -13,7 +13,7 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 from knox.auth import TokenAuthentication
-from rest_framework.authentication import get_authorization_header
+from rest_framework.authentication import BasicAuthentication, get_authorization_header
 from rest_framework.exceptions import AuthenticationFailed
 from rest_framework.permissions import SAFE_METHODS
 from rest_framework.request import Request
@@ -42,3 +42,16 @@ class ScopedTokenAuthentication(TokenAuthentication):
             raise Forbidden(_("this token may only read: a token with the write scope "
                               "imports, undoes and composes"))
         return user, token
+
+
+class PasswordAuthentication(BasicAuthentication):
+    """A username and password (HTTP Basic), for a user's own tokens only (/api/tokens/):
+    how a script gets its first token. Each attempt is counted by django-axes as the
+    sign-in form's are, so a locked-out pair is answered 429 here too."""
+
+    def authenticate_credentials(self, userid: str, password: str,
+                                 request: Any = None) -> tuple[Any, Any]:
+        # axes marks the request it is given as locked out, and its middleware reads the
+        # mark on Django's request, which the REST framework's wraps.
+        django_request = getattr(request, "_request", request)
+        return super().authenticate_credentials(userid, password, django_request)

@@ -6,6 +6,8 @@ Before the fix, ten wrong passwords and then the right one signed in.
 
 from __future__ import annotations
 
+import base64
+
 import pytest
 from django.conf import settings
 from django.contrib.auth.models import User
@@ -62,3 +64,25 @@ def test_a_right_password_before_the_limit_starts_the_count_again(client, ivana)
              for i in range(settings.AXES_FAILURE_LIMIT - 1)]
     assert codes == [200] * (settings.AXES_FAILURE_LIMIT - 1)
     assert sign_in(client, RIGHT).status_code == 302
+
+
+def basic(password: str, username: str = "ivana") -> dict:
+    pair = base64.b64encode(f"{username}:{password}".encode()).decode()
+    return {"HTTP_AUTHORIZATION": f"Basic {pair}"}
+
+
+def test_a_script_gets_its_first_token_with_a_password_counted_by_the_same_lockout(
+        client, ivana):
+    made = client.post("/api/tokens/", {"scope": "write"}, **basic(RIGHT))
+    assert made.status_code == 201
+    assert client.get("/api/tokens/", HTTP_AUTHORIZATION=f"Token {made.json()['token']}"
+                      ).status_code == 200
+    codes = [client.post("/api/tokens/", **basic(f"wrong {i}")).status_code
+             for i in range(settings.AXES_FAILURE_LIMIT)]
+    assert codes == [401] * (settings.AXES_FAILURE_LIMIT - 1) + [429]
+    locked = client.post("/api/tokens/", {"scope": "write"}, **basic(RIGHT))
+    assert locked.status_code == 429 and int(locked["Retry-After"]) > 60
+    assert "locked" in locked.json()["error"]
+    # The sign-in form is locked for that pair too: one lockout, whatever the door.
+    assert sign_in(client, RIGHT).status_code == 429
+    assert ivana.auth_token_set.count() == 1
