@@ -14,7 +14,7 @@ import shapely
 from django.utils.translation import gettext_noop as _
 from shapely.geometry import shape
 
-from geo.crs import sample_points, suggest
+from geo.crs import outside_count, sample_points, suggest
 from importers import mapping as m
 from importers.exceptions import Refused, RowErrors
 from importers.formats.base import ReadOptions, SourceData
@@ -48,6 +48,31 @@ def _resolve_crs(source: SourceData, partner: Partner) -> None:
                                              "reference system (no .prj); give it with --srs "
                                              "EPSG:n; %(details)s"),
                           file=source.label, details=Message.join(details)))
+
+
+def _check_declared_crs(source: SourceData, partner: Partner) -> None:
+    """Refuse a CRS the file declares that places most of it beyond the partner's territory
+    when another usual CRS places it inside: the file's CRS is then wrong (longitude and
+    latitude under a .prj of the Greek Grid land in the sea off Africa), not the features.
+    A CRS given with --srs is the partner's own choice, and is kept."""
+    assert source.crs is not None
+    points = sample_points(np.asarray(source.geometries, dtype=object))
+    if not len(points):
+        return
+    territory = shape(json.loads(partner.boundary.geojson))
+    outside = outside_count(points, source.crs.crs, territory)
+    if outside * 2 <= len(points):
+        return
+    hints = [h for h in suggest(points, territory) if h.epsg != source.crs.epsg]
+    if not hints:
+        return
+    raise Refused(Message(
+        _("%(file)s: the file says its coordinates are in %(crs)s (%(reason)s), which places "
+          "%(count)s of %(total)s features looked at outside %(territory)s; these would place "
+          "them inside: %(hints)s; correct the file's CRS or give it with --srs EPSG:n"),
+        file=source.label, crs=source.crs.label, reason=source.crs_reason or "",
+        count=outside, total=len(points), territory=partner.name or partner.slug,
+        hints=", ".join(h.label for h in hints[:4])))
 
 
 def check_layer(request: ImportRequest, layer: Layer | None) -> None:
@@ -99,6 +124,8 @@ def read_and_check(request: ImportRequest, say: Progress) -> ImportResult:
     public_column = None
     for source in sources:
         _resolve_crs(source, request.partner)
+        if request.srs is None:
+            _check_declared_crs(source, request.partner)
         # The platform's public ids: never an attribute; they match features unless
         # --id-field says which column does. An export of the platform names its
         # columns after the fields, and its source id source_id: the settings the layer
