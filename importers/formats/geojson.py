@@ -111,7 +111,7 @@ def _has_nul_escape(path: Path) -> bool:
     if path.stat().st_size == 0:
         return False
     with path.open("rb") as fh, mmap.mmap(fh.fileno(), 0, access=mmap.ACCESS_READ) as data:
-        return _NUL_ESCAPE.search(data) is not None  # type: ignore[call-overload]
+        return _NUL_ESCAPE.search(data) is not None
 
 
 def _restore_texts_cut_at_nul(path: Path, label: str, columns: dict[str, np.ndarray],
