@@ -158,6 +158,7 @@ def read_and_check(request: ImportRequest, say: Progress) -> ImportResult:
                                "%(partner)s: check the CRS and that this is the right partner"),
                              count=outside, total=len(all_rows),
                              partner=request.partner.name or request.partner.slug))
+    uninvited = _in_uninviting_territories(all_rows, request.partner)
     errors = [i for i in issues if i.severity == "error"]
     if errors and not request.skip_invalid:
         raise RowErrors(errors)
@@ -181,7 +182,8 @@ def read_and_check(request: ImportRequest, say: Progress) -> ImportResult:
         # The sample rows are taken after writing (run_import): a text the DBF cut may
         # be put back there.
         issues=issues, notes=notes, preview=[],
-        rows=all_rows, text_limit=first.text_limit, public_id_column=public_column)
+        rows=all_rows, text_limit=first.text_limit, public_id_column=public_column,
+        uninvited=uninvited)
     return result
 
 
@@ -213,6 +215,30 @@ def _outside_territory(rows: Rows, partner: Partner) -> int:
     territory = shape(json.loads(partner.boundary.geojson)).buffer(0.02)
     shapely.prepare(territory)
     return int((~shapely.intersects(territory, rows.geoms)).sum())
+
+
+def _in_uninviting_territories(rows: Rows, partner: Partner) -> dict[str, int]:
+    """How many features lie in each other partner's territory (beyond the importing
+    partner's own, with the same slack) whose partner has not welcomed ``partner``'s
+    public features there."""
+    if not len(rows):
+        return {}
+    others = Partner.objects.exclude(pk=partner.pk).exclude(welcomes=partner)
+    if not others.exists():
+        return {}
+    own = shape(json.loads(partner.boundary.geojson)).buffer(0.02)
+    shapely.prepare(own)
+    beyond = rows.geoms[~shapely.intersects(own, rows.geoms)]
+    found = {}
+    for other in others.order_by("slug"):
+        # Inside by a point on each feature: a trail that starts at the border and runs
+        # into the neighbour's territory lies in it; one that only touches it does not.
+        territory = shape(json.loads(other.boundary.geojson)).buffer(-0.02)
+        shapely.prepare(territory)
+        n = int(shapely.contains(territory, shapely.point_on_surface(beyond)).sum())
+        if n:
+            found[other.name or other.slug] = n
+    return found
 
 
 def _concat(a: Rows, b: Rows) -> Rows:
