@@ -17,6 +17,7 @@ from typing import Any
 
 import psycopg
 from django.db import connections
+from psycopg.conninfo import make_conninfo
 
 from operations.exceptions import OperationError
 
@@ -71,8 +72,8 @@ class Target:
         params = {"dbname": self.name, "user": self.user, "password": self.password,
                   "host": self.host, "port": self.port, **self.options}
         try:
-            return psycopg.connect(autocommit=autocommit,
-                                   **{k: v for k, v in params.items() if v})
+            return psycopg.connect(
+                make_conninfo(**{k: v for k, v in params.items() if v}), autocommit=autocommit)
         except psycopg.OperationalError as exc:
             raise OperationError(f"cannot connect to database {self.name}: {exc}") from None
 
@@ -94,9 +95,9 @@ def client_program(name: str, server_version_num: int) -> Path:
             folders.append(Path(on_path).parent)
     for folder in folders:
         program = folder / name
-        if program.is_file() and os.access(program, os.X_OK):
-            if program_major(program) >= major:
-                return program
+        if (program.is_file() and os.access(program, os.X_OK)
+                and program_major(program) >= major):
+            return program
     raise OperationError(
         f"no {name} of PostgreSQL {major} or newer (the server's version) in "
         f"{', '.join(map(str, folders))}: install postgresql-client-{major} or set "
@@ -144,7 +145,7 @@ def server_facts(cur: psycopg.Cursor[Any]) -> dict[str, Any]:
     """PostgreSQL's and PostGIS's versions and the extensions installed (but plpgsql)."""
     row = cur.execute("SHOW server_version").fetchone()
     assert row is not None
-    extensions = dict(cur.execute(  # type: ignore[arg-type]  # rows are (name, version) pairs
+    extensions = dict(cur.execute(
         "SELECT extname, extversion FROM pg_extension WHERE extname <> 'plpgsql' "
         "ORDER BY extname").fetchall())
     postgis = None

@@ -19,6 +19,7 @@ What a backup holds, and what it leaves out on purpose:
 
 from __future__ import annotations
 
+import contextlib
 import importlib.metadata
 import json
 import os
@@ -179,9 +180,9 @@ def backup_restore(*, path: Path, database: str = DEFAULT_DB_ALIAS, force: bool 
         unpacked = archive.archive_unpack(archive=path, into=Path(work),
                                           expected_sha256=expected_sha256)
         manifest = unpacked.manifest
-        notes = list(unpacked.notes)
         say(f"Checked {path}: {len(manifest['members'])} member(s) match the manifest; "
-            + "; ".join(notes))
+            + "; ".join(unpacked.notes))
+        notes: list[str] = []
         _refuse_newer_migrations(manifest)
         media = list(unpacked.media())
         if media and root is None:
@@ -287,10 +288,8 @@ def _restore_database(target: Target, dump: Path, manifest: dict[str, Any], vers
                 if writer.poll() is None:  # psql stopped first: pg_restore is not needed
                     writer.kill()
                 writer.wait()
-                try:
+                with contextlib.suppress(BrokenPipeError):
                     runner.stdin.close()
-                except BrokenPipeError:
-                    pass
                 runner.wait()
         if writer.returncode != 0:
             raise OperationError("pg_restore failed; the database was left as it was: "

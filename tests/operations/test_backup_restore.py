@@ -16,11 +16,13 @@ import pytest
 from django.contrib.auth.models import User
 from django.core.management import CommandError, call_command
 from django.db import connection
+from django.db.migrations.recorder import MigrationRecorder
 from django.test import Client, override_settings
 
 from importers.models import ImportRun
 from layers.models import Partner
 from layers.vocabulary import LayerKind
+from operations.archive import archive_write
 from routes.models import PilotRoute
 from routes.services import StopSpec, route_compose
 from routes.vocabulary import Mode, RouteStatus
@@ -238,3 +240,38 @@ def test_a_database_with_tables_is_refused_without_force_and_replaced_with_it(
     assert sorted(p.name for p in (media / "listings").iterdir()) == ["hut.jpg"]
     aside = [p for p in tmp_path.iterdir() if p.name.startswith("media.replaced-")]
     assert len(aside) == 1 and (aside[0] / "listings" / "new.jpg").is_file()
+
+
+def test_a_backup_of_an_older_version_is_restored_then_migrated(source, fresh_db, tmp_path):
+    media = tmp_path / "media"
+    restore(source["archive"], fresh_db, media)
+    with connected_to(fresh_db):
+        # The platform as it was before the planner kept its diagram of the sites.
+        call_command("migrate", "coverage", "0002", verbosity=0)
+        call_command("backup", output=str(tmp_path / "older.tar"), stdout=StringIO())
+        call_command("migrate", verbosity=0)  # the deployment is upgraded, then restores
+
+    said = restore(tmp_path / "older.tar", fresh_db, media, "--force")
+
+    assert "applying 1 migration(s): coverage.0003_site_diagram" in said
+    with connected_to(fresh_db):
+        assert ("coverage", "0003_site_diagram") in \
+            MigrationRecorder(connection).applied_migrations()
+        assert table_counts() == source["counts"]
+
+
+def test_a_backup_of_a_newer_version_is_refused(source, fresh_db, tmp_path):
+    unpacked = tmp_path / "unpacked"
+    with tarfile.open(source["archive"]) as tar:
+        tar.extractall(unpacked, filter="data")
+    manifest = json.loads((unpacked / "manifest.json").read_text())
+    manifest["migrations"]["layers"].append("0099_from_the_future")
+    newer = tmp_path / "newer.tar"
+    archive_write(output=newer, manifest=manifest, members=[
+        (name, unpacked / name) for name in manifest.pop("members")])
+
+    with pytest.raises(CommandError, match=r"made by a newer version of the platform .*"
+                                           r"layers\.0099_from_the_future"):
+        restore(newer, fresh_db, tmp_path / "media")
+    with connected_to(fresh_db):
+        assert table_counts() == {}
