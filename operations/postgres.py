@@ -178,6 +178,24 @@ def row_counts(cur: psycopg.Cursor[Any], tables: list[str]) -> dict[str, int]:
     return counts
 
 
+def extension_rows(cur: psycopg.Cursor[Any]) -> dict[str, int]:
+    """Rows the dump holds of the extensions' own tables, as ``schema.table``: those the
+    extension marks as its users' (PostGIS's spatial_ref_sys: the SRIDs someone added)."""
+    configs = cur.execute("""
+        SELECT n.nspname, c.relname, x.cond
+        FROM pg_extension e, unnest(e.extconfig, e.extcondition) AS x(cfg, cond)
+        JOIN pg_class c ON c.oid = x.cfg JOIN pg_namespace n ON n.oid = c.relnamespace
+        WHERE c.relkind = 'r' ORDER BY 1, 2""").fetchall()
+    counts = {}
+    for schema, table, condition in configs:
+        # The condition is the extension's own SQL (``WHERE NOT (srid BETWEEN …)``).
+        row = cur.execute(f"SELECT count(*) FROM {quote_ident(schema)}.{quote_ident(table)} "
+                          f"{condition or ''}").fetchone()
+        assert row is not None
+        counts[f"{schema}.{table}"] = int(row[0])
+    return counts
+
+
 def applied_migrations(cur: psycopg.Cursor[Any]) -> dict[str, list[str]]:
     """Django's migrations recorded in the database, by app, in the order applied."""
     found = cur.execute("SELECT to_regclass('django_migrations')").fetchone()
@@ -256,11 +274,20 @@ def counts_check_sql(counts: dict[str, int]) -> str:
             + "END $atlas$;\n")
 
 
-def restore_list(pg_restore: Path, dump: Path) -> str:
-    """The dump's table of contents without its extensions (see ``extensions_sql``)."""
+def restore_list(pg_restore: Path, dump: Path, empty: list[str]) -> str:
+    """The dump's table of contents without its extensions (see ``extensions_sql``) nor
+    the data of the extensions' tables in ``empty`` (``schema.table``), of which it holds
+    no row: writing none still needs a right on spatial_ref_sys that only a superuser has.
+    """
     toc = subprocess.run([str(pg_restore), "-l", str(dump)], capture_output=True, text=True)
     if toc.returncode != 0:
         raise OperationError(f"pg_restore cannot read the dump: {toc.stderr.strip()}")
     extension = re.compile(r"^\d+;\s+\d+\s+\d+\s+(EXTENSION|COMMENT\s+-\s+EXTENSION)\s")
-    return "".join(f";{line}" if extension.match(line) else line
+    no_rows = re.compile(r"^\d+;\s+\d+\s+\d+\s+TABLE DATA (\S+) (\S+) ")
+
+    def left_out(line: str) -> bool:
+        data = no_rows.match(line)
+        return bool(extension.match(line) or (data and ".".join(data.groups()) in empty))
+
+    return "".join(f";{line}" if left_out(line) else line
                    for line in toc.stdout.splitlines(keepends=True))

@@ -129,6 +129,7 @@ def _dump(target: Target, dump: Path, say: Say) -> dict[str, Any]:
             row = cur.execute("SELECT pg_export_snapshot()").fetchone()
             assert row is not None
             server = postgres.server_facts(cur)
+            server["extension_rows"] = postgres.extension_rows(cur)
             migrations = postgres.applied_migrations(cur)
             counts = postgres.row_counts(cur, postgres.user_tables(cur))
             pg_dump = postgres.client_program("pg_dump", server["postgresql_version_num"])
@@ -259,7 +260,8 @@ def _restore_database(target: Target, dump: Path, manifest: dict[str, Any], vers
     psql = postgres.client_program("psql", version)
     with tempfile.TemporaryDirectory(prefix=".atlas-restore-") as work:
         listing = Path(work) / "restore.list"
-        listing.write_text(postgres.restore_list(pg_restore, dump))
+        empty = [t for t, n in manifest["database"].get("extension_rows", {}).items() if n == 0]
+        listing.write_text(postgres.restore_list(pg_restore, dump, empty))
         restore_err, psql_err = Path(work) / "pg_restore.err", Path(work) / "psql.err"
         head = ("SET client_min_messages = warning;\nBEGIN;\n"
                 + postgres.extensions_sql(list(manifest["database"]["extensions"]))

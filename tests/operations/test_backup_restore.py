@@ -55,17 +55,19 @@ def regional_export() -> bytes:
 
 
 @contextmanager
-def connected_to(name: str) -> Iterator[None]:
-    """The platform's connection pointed at another database of the same server, as the
-    commands and views find it in a deployment whose DATABASE_URL names that one."""
-    before = connection.settings_dict["NAME"]
+def connected_to(name: str, user: str | None = None) -> Iterator[None]:
+    """The platform's connection pointed at another database of the same server (as
+    another role), as the commands and views find it in a deployment whose DATABASE_URL
+    names that one."""
+    before = connection.settings_dict["NAME"], connection.settings_dict["USER"]
     connection.close()
     connection.settings_dict["NAME"] = name
+    connection.settings_dict["USER"] = user or before[1]
     try:
         yield
     finally:
         connection.close()
-        connection.settings_dict["NAME"] = before
+        connection.settings_dict["NAME"], connection.settings_dict["USER"] = before
 
 
 def load_source(media: Path, tmp: Path) -> None:
@@ -125,9 +127,10 @@ def fresh_db():
         cur.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
-def restore(archive: Path, database: str, media: Path, *args: str) -> str:
+def restore(archive: Path, database: str, media: Path, *args: str, user: str | None = None
+            ) -> str:
     out = StringIO()
-    with connected_to(database), override_settings(MEDIA_ROOT=str(media)):
+    with connected_to(database, user), override_settings(MEDIA_ROOT=str(media)):
         call_command("restore", str(archive), *args, stdout=out)
     return out.getvalue()
 
@@ -275,3 +278,38 @@ def test_a_backup_of_a_newer_version_is_refused(source, fresh_db, tmp_path):
         restore(newer, fresh_db, tmp_path / "media")
     with connected_to(fresh_db):
         assert table_counts() == {}
+
+
+@pytest.fixture
+def owned_db():
+    """A database owned by a role that is not a superuser, in which an administrator
+    installed PostGIS and pg_trgm: a production server's (Trust D15)."""
+    name, role = f"{connection.settings_dict['NAME']}_restore_owned", "atlas_restore_owner"
+
+    def drop():
+        with connection.cursor() as cur:
+            cur.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+            cur.execute(f'DROP ROLE IF EXISTS "{role}"')
+
+    drop()
+    with connection.cursor() as cur:
+        cur.execute(f'CREATE ROLE "{role}" LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE')
+        cur.execute(f'CREATE DATABASE "{name}" OWNER "{role}"')
+    with connected_to(name), connection.cursor() as cur:
+        cur.execute("CREATE EXTENSION postgis; CREATE EXTENSION pg_trgm")
+    yield name, role
+    connection.close()
+    drop()
+
+
+def test_a_role_without_superuser_rights_restores_into_a_database_made_for_it(
+        source, owned_db, tmp_path):
+    name, role = owned_db
+
+    said = restore(source["archive"], name, tmp_path / "media", user=role)
+
+    assert "the migrations match the code" in said
+    with connected_to(name, role):
+        assert table_counts() == source["counts"]
+        assert hashlib.sha256(regional_export()).digest() == \
+            hashlib.sha256(source["export"]).digest()
