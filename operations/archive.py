@@ -191,8 +191,11 @@ def _manifest(files: dict[str, Path], found: dict[str, tuple[str, int]]) -> dict
                              f"{manifest.get('format_version')}; this platform reads "
                              f"version {FORMAT_VERSION}: restore it with the version that "
                              "made it")
-    if not isinstance(manifest.get("members"), dict):
-        raise OperationError(f"member {MANIFEST} lists no members")
+    shapes = {"created_at": str, "platform": dict, "database": dict, "migrations": dict,
+              "counts": dict, "files": dict, "members": dict}
+    missing = [key for key, kind in shapes.items() if not isinstance(manifest.get(key), kind)]
+    if missing:
+        raise OperationError(f"member {MANIFEST} is damaged: it lacks {', '.join(missing)}")
     return manifest
 
 

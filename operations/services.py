@@ -173,11 +173,9 @@ def backup_restore(*, path: Path, database: str = DEFAULT_DB_ALIAS, force: bool 
     """
     target = Target.of(database)
     root = media_root()
-    if root:
-        root.parent.mkdir(parents=True, exist_ok=True)
     # Beside MEDIA_ROOT when there is one: its files are then moved in place, not copied.
-    with tempfile.TemporaryDirectory(prefix=".atlas-restore-",
-                                     dir=root.parent if root else None) as work:
+    with tempfile.TemporaryDirectory(prefix=".atlas-restore-", dir=root.parent
+                                     if root and root.parent.is_dir() else None) as work:
         unpacked = archive.archive_unpack(archive=path, into=Path(work),
                                           expected_sha256=expected_sha256)
         manifest = unpacked.manifest
@@ -201,7 +199,11 @@ def backup_restore(*, path: Path, database: str = DEFAULT_DB_ALIAS, force: bool 
                                            if tables else ""))
         _restore_database(target, unpacked.dump, manifest, version, wipe=bool(tables))
         if restore_media and root is not None:
-            notes += _swap_media(root, media, Path(work))
+            try:
+                notes += _swap_media(root, media, Path(work))
+            except OSError as exc:
+                raise OperationError(f"the database was restored, but not the uploaded "
+                                     f"files to {root}: {exc}") from None
     connections[database].close()
     migrated = _migrate(database, say)
     return Restored(manifest=manifest, migrated=migrated, notes=notes)
@@ -307,7 +309,7 @@ def _swap_media(root: Path, media: list[tuple[str, Path]], work: Path) -> list[s
     aside, not deleted."""
     stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
     staged = root.with_name(f".{root.name}.restoring-{stamp}")
-    staged.mkdir(parents=True)
+    staged.mkdir(parents=True)  # MEDIA_ROOT's parent too, on a new server
     for rel, path in media:
         dest = staged / rel
         dest.parent.mkdir(parents=True, exist_ok=True)
