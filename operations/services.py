@@ -114,7 +114,7 @@ def backup_create(*, output: Path, database: str = DEFAULT_DB_ALIAS, say: Say = 
                     "secret key": "a credential; a restored platform uses its own",
                     "STATIC_ROOT": "made by collectstatic"}},
         }
-        say(f"Writing {output} ({len(media)} uploaded file(s))")
+        say(f"Writing {output}")
         digest = archive.archive_write(output=output, manifest=manifest, members=members)
     return Backup(path=output, sha256=digest, size=output.stat().st_size, manifest=manifest)
 
