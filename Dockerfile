@@ -3,6 +3,7 @@ FROM python:3.11-slim-bookworm
 
 RUN apt-get update \
  && apt-get install -y --no-install-recommends libgdal32 libgeos-c1v5 libproj25 npm gettext \
+    postgresql-client-15 \
  && rm -rf /var/lib/apt/lists/*
 
 WORKDIR /app
@@ -15,6 +16,7 @@ COPY routes routes
 COPY maps maps
 COPY planner planner
 COPY fixtures fixtures
+COPY operations operations
 COPY locale locale
 COPY manage.py ./
 RUN pip install --no-cache-dir . && npm ci --no-audit --no-fund --loglevel=error \

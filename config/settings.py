@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "planner",  # label "coverage": the planners' coverage analysis
     "maps",
     "fixtures",
+    "operations",  # manage.py backup and restore (docs/backup.md)
 ]
 
 MIDDLEWARE = [

@@ -2,6 +2,7 @@
 
 - An app imports only apps below it: geo ← layers ← importers, routes ← planner ← maps,
   fixtures ← config (importers and routes, side by side, do not import each other).
+- ``operations`` (backup and restore) may import geo and layers; no app imports it.
 - No module imports a private name (``_x``) of another module (of its app or another).
 - No two modules import each other, directly or round a longer loop, even inside a
   function (an import hidden in a function is still a dependency).
@@ -14,7 +15,9 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 FLOORS = {"geo": 0, "layers": 1, "importers": 2, "routes": 2, "planner": 3, "maps": 4,
-          "fixtures": 4, "config": 5}
+          "fixtures": 4, "config": 5, "operations": 2}
+# Apps to one side: they use the floors below them, and no app uses them.
+UNIMPORTED = {"operations"}
 
 
 def _modules() -> dict[str, Path]:
@@ -71,6 +74,17 @@ def test_apps_import_only_apps_below_them():
             if other != app and FLOORS[other] >= FLOORS[app]:
                 upward.append(f"{path.relative_to(ROOT)}:{line} imports {target}")
     assert upward == []
+
+
+def test_no_app_imports_the_operations_app():
+    users = []
+    for module, path in MODULES.items():
+        app = module.split(".")[0]
+        for target, _names, line in _imports(module, path):
+            other = target.split(".")[0]
+            if other in UNIMPORTED and other != app:
+                users.append(f"{path.relative_to(ROOT)}:{line} imports {target}")
+    assert users == []
 
 
 def test_no_private_name_is_imported_from_another_module():
