@@ -31,6 +31,8 @@ def _clear_leftovers() -> None:
 
 def main(argv: list[str]) -> int:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+    # The benchmarks migrate their database and make tables: the owner's work.
+    os.environ.setdefault("ATLAS_DB_ROLE", "owner")
     if "BENCH_DATABASE_URL" in os.environ:
         os.environ["DATABASE_URL"] = os.environ["BENCH_DATABASE_URL"]
     elif not os.environ.get("DATABASE_URL"):
