@@ -1,9 +1,9 @@
 """Django settings of the Regional Tourism Atlas.
 
 Everything that differs between a laptop, CI and a server comes from the
-environment: ``DATABASE_URL`` (else the project-local PostGIS cluster),
-``ATLAS_SECRET_KEY`` (else the checkout's own key in ``var/secret-key``, which
-``make setup`` writes), ``ATLAS_DEBUG`` (off unless ``1``), ``ATLAS_ALLOWED_HOSTS``.
+environment: ``DATABASE_URL`` and ``ATLAS_MIGRATE_DATABASE_URL`` (else the project-local
+PostGIS cluster), ``ATLAS_SECRET_KEY`` (else the checkout's own key in ``var/secret-key``,
+which ``make setup`` writes), ``ATLAS_DEBUG`` (off unless ``1``), ``ATLAS_ALLOWED_HOSTS``.
 """
 
 import os
@@ -97,25 +97,45 @@ TEMPLATES = [
     },
 ]
 
-DATABASES = {
-    "default": dj_database_url.parse(
-        os.environ.get("DATABASE_URL") or pgcluster.database_url(), conn_max_age=600,
-        conn_health_checks=True,
-    )
+# Which role a process connects as (docs/deployment.md). The site: the application's
+# role, which reads and writes rows and nothing else (DATABASE_URL, else the local
+# cluster's atlas_app). `manage.py migrate`, and the test suite, which makes its own
+# database: the role that owns the tables (ATLAS_MIGRATE_DATABASE_URL, else the local
+# cluster's atlas_owner; with DATABASE_URL alone, the one role does both).
+# ATLAS_DB_ROLE=owner|app says it for any other command.
+ATLAS_DB_ROLE = os.environ.get("ATLAS_DB_ROLE") or (
+    "owner" if sys.argv[1:2] == ["migrate"] or "PYTEST_VERSION" in os.environ else "app")
+if ATLAS_DB_ROLE not in ("app", "owner"):
+    raise RuntimeError(f"ATLAS_DB_ROLE is {ATLAS_DB_ROLE!r}: 'app' or 'owner'")
+ATLAS_DATABASE_URLS = {
+    "app": os.environ.get("DATABASE_URL") or pgcluster.database_url(),
+    "owner": os.environ.get("ATLAS_MIGRATE_DATABASE_URL") or os.environ.get("DATABASE_URL")
+    or pgcluster.database_url(owner=True),
 }
-# A new connection loads PROJ's definitions on its first transform (50-100 ms): kept for
-# ten minutes, and checked before reuse, a connection pays that once, not every minute.
-# Not under runserver (make demo): it serves each browser connection on a thread of its
-# own, and every idle keep-alive thread would hold a database connection for ten
-# minutes; a browsing session ran the cluster out of connections.
-if sys.argv[1:2] == ["runserver"]:
-    DATABASES["default"]["CONN_MAX_AGE"] = 0
+DATABASES = {
+    "default": dj_database_url.parse(ATLAS_DATABASE_URLS[ATLAS_DB_ROLE],
+                                     conn_health_checks=True)
+}
+# Each process keeps its database connections in a pool of ATLAS_DB_POOL_SIZE at most, and
+# a request that finds them all busy waits for one (ATLAS_DB_POOL_TIMEOUT seconds, then a
+# 503): runserver (make demo) gives every browser connection a thread of its own, and 64 at
+# once took more connections than the server allows ("too many clients", 500s). Kept
+# open, a connection pays once for what a new one costs: PROJ loads its definitions on a
+# connection's first transform (50-100 ms).
+DATABASES["default"]["CONN_MAX_AGE"] = 0  # the pool keeps them; Django must not as well
+DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {
+    "min_size": 1,
+    "max_size": int(os.environ.get("ATLAS_DB_POOL_SIZE", 4)),
+    "timeout": float(os.environ.get("ATLAS_DB_POOL_TIMEOUT", 10)),
+    # Idle connections beyond min_size close after five minutes.
+    "max_idle": 300,
+}
 # GeoDjango needs the PostGIS backend whatever scheme DATABASE_URL used.
 DATABASES["default"]["ENGINE"] = "django.contrib.gis.db.backends.postgis"
 # PostgreSQL's JIT compiles any query the planner prices high, and spatial functions
 # are priced very high: a 1 ms routing query spent 700 ms compiling. Our queries are
 # short and interactive, so the JIT never pays for itself.
-DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c jit=off"
+DATABASES["default"]["OPTIONS"]["options"] = "-c jit=off"
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
