@@ -3,7 +3,8 @@
 Everything that differs between a laptop, CI and a server comes from the
 environment: ``DATABASE_URL`` and ``ATLAS_MIGRATE_DATABASE_URL`` (else the project-local
 PostGIS cluster), ``ATLAS_SECRET_KEY`` (else the checkout's own key in ``var/secret-key``,
-which ``make setup`` writes), ``ATLAS_DEBUG`` (off unless ``1``), ``ATLAS_ALLOWED_HOSTS``.
+which ``make setup`` writes), ``ATLAS_DEBUG`` (off unless ``1``), ``ATLAS_ALLOWED_HOSTS``,
+``ATLAS_HTTPS``. docs/deployment.md lists them all.
 """
 
 import os
@@ -255,6 +256,9 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # `check --deploy` is the operator's list, and a clean one (tests/config): the API
+    # schema's warnings are the developers', read with `manage.py spectacular --validate`.
+    "ENABLE_DJANGO_DEPLOY_CHECK": False,
 }
 
 # Debian 12's GDAL 3.6 cannot forbid file and network access while parsing
@@ -262,6 +266,27 @@ SPECTACULAR_SETTINGS = {
 # their CRSs identified with pyproj, never through the system GDAL, so the
 # warning does not apply to untrusted input here.
 SILENCED_SYSTEM_CHECKS = ["gis.W001"]
+
+# --- Production safety -----------------------------------------------------------------
+# A deployment is reached by a name of its own (ATLAS_ALLOWED_HOSTS), and then over HTTPS
+# only: HTTP is redirected, HSTS tells browsers never to try HTTP again, and cookies go
+# over HTTPS only. Off where the site is served to this machine alone (127.0.0.1,
+# localhost: make demo, the tests, docker compose as shipped), which has no certificate.
+# ATLAS_HTTPS=1 or 0 says it outright. docs/deployment.md.
+LOCAL_HOSTS = {"127.0.0.1", "localhost", "::1", "[::1]"}
+ATLAS_HTTPS = os.environ.get("ATLAS_HTTPS", "0" if set(ALLOWED_HOSTS) <= LOCAL_HOSTS else "1")
+if ATLAS_HTTPS not in ("0", "1"):
+    raise RuntimeError(f"ATLAS_HTTPS is {ATLAS_HTTPS!r}: '1' (behind HTTPS) or '0'")
+HTTPS = ATLAS_HTTPS == "1"
+# TLS ends at the reverse proxy, which tells the scheme in X-Forwarded-Proto: it must set
+# that header itself, replacing any the client sent.
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if HTTPS else None
+SECURE_SSL_REDIRECT = HTTPS
+# A year, the name's subdomains too, and the preload list may take it (it never does
+# unless the operator submits the name). ATLAS_HSTS_SECONDS=300 while trying it out.
+SECURE_HSTS_SECONDS = int(os.environ.get("ATLAS_HSTS_SECONDS", 365 * 24 * 3600)) if HTTPS else 0
+SECURE_HSTS_INCLUDE_SUBDOMAINS = SECURE_HSTS_PRELOAD = HTTPS
+SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = LANGUAGE_COOKIE_SECURE = HTTPS
 
 LOGGING = {
     "version": 1,

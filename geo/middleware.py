@@ -42,7 +42,8 @@ class LanguageFromQuery:
                 and request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME) != lang):
             response.set_cookie(settings.LANGUAGE_COOKIE_NAME, lang,
                                 max_age=settings.LANGUAGE_COOKIE_AGE,
-                                samesite=settings.LANGUAGE_COOKIE_SAMESITE)
+                                samesite=settings.LANGUAGE_COOKIE_SAMESITE,
+                                secure=settings.LANGUAGE_COOKIE_SECURE)
         return response
 
 
