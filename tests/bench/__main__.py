@@ -44,6 +44,10 @@ def main(argv: list[str]) -> int:
     import django
 
     django.setup()
+    from django.conf import settings
+
+    # The servers, psql and commands the benchmarks start connect as the same role.
+    os.environ["PGPASSWORD"] = settings.DATABASES["default"]["PASSWORD"] or ""
     from django.core.management import call_command
 
     call_command("migrate", verbosity=0)
