@@ -119,7 +119,7 @@ DATABASES = {
 }
 # Each process keeps its database connections in a pool of ATLAS_DB_POOL_SIZE at most, and
 # a request that finds them all busy waits for one (ATLAS_DB_POOL_TIMEOUT seconds, then a
-# 503): runserver (make demo) gives every browser connection a thread of its own, and 64 at
+# 503; so long too when the database is down): runserver (make demo) gives every browser connection a thread of its own, and 64 at
 # once took more connections than the server allows ("too many clients", 500s). Kept
 # open, a connection pays once for what a new one costs: PROJ loads its definitions on a
 # connection's first transform (50-100 ms).
@@ -127,7 +127,7 @@ DATABASES["default"]["CONN_MAX_AGE"] = 0  # the pool keeps them; Django must not
 DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {
     "min_size": 1,
     "max_size": int(os.environ.get("ATLAS_DB_POOL_SIZE", 4)),
-    "timeout": float(os.environ.get("ATLAS_DB_POOL_TIMEOUT", 10)),
+    "timeout": float(os.environ.get("ATLAS_DB_POOL_TIMEOUT", 5)),
     # Idle connections beyond min_size close after five minutes.
     "max_idle": 300,
 }
@@ -293,4 +293,7 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": "WARNING"},
+    # The pool logs every failed attempt to reconnect, several a second while the database
+    # is down: geo.errors logs the refusal once per request, and a command says it in one line.
+    "loggers": {"psycopg.pool": {"level": "ERROR"}},
 }

@@ -36,7 +36,7 @@ from rest_framework.views import exception_handler as rest_exception_handler
 log = logging.getLogger(__name__)
 JSON_PREFIXES = ("/api/", "/tiles/")
 OGC_PREFIX = "/ogc/"
-# Seconds: a restarting database is back in a few; the pool's wait is ten.
+# Seconds: a restarting database is back in a few, an overload over in less.
 RETRY_AFTER = "30"
 
 
