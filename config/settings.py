@@ -119,10 +119,12 @@ DATABASES = {
 }
 # Each process keeps its database connections in a pool of ATLAS_DB_POOL_SIZE at most, and
 # a request that finds them all busy waits for one (ATLAS_DB_POOL_TIMEOUT seconds, then a
-# 503; so long too when the database is down): runserver (make demo) gives every browser connection a thread of its own, and 64 at
-# once took more connections than the server allows ("too many clients", 500s). Kept
-# open, a connection pays once for what a new one costs: PROJ loads its definitions on a
-# connection's first transform (50-100 ms).
+# 503; as long when the database is down). runserver (make demo) gives every browser
+# connection a thread of its own, and 64 at once took more connections than the server
+# allows ("too many clients", 500s). Kept open, a connection pays once for what a new one
+# costs: PROJ loads its definitions on a connection's first transform (50-100 ms).
+# A pooled connection keeps its session's settings from one request to the next: a
+# request changes them with SET LOCAL, inside its transaction, never with SET.
 DATABASES["default"]["CONN_MAX_AGE"] = 0  # the pool keeps them; Django must not as well
 DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {
     "min_size": 1,
