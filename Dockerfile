@@ -3,6 +3,7 @@ FROM python:3.11-slim-bookworm
 
 RUN apt-get update \
  && apt-get install -y --no-install-recommends libgdal32 libgeos-c1v5 libproj25 npm gettext \
+    postgresql-client-15 \
  && rm -rf /var/lib/apt/lists/*
 
 WORKDIR /app
@@ -16,17 +17,21 @@ COPY routes routes
 COPY maps maps
 COPY planner planner
 COPY fixtures fixtures
+COPY operations operations
 COPY locale locale
 COPY manage.py ./
 RUN pip install --no-cache-dir . && npm ci --no-audit --no-fund --loglevel=error \
  && for po in locale/*/LC_MESSAGES/*.po; do msgfmt --check-format -o "${po%.po}.mo" "$po"; done
 
 ENV ATLAS_DEBUG=0 \
-    ATLAS_ALLOWED_HOSTS=localhost,127.0.0.1
+    ATLAS_ALLOWED_HOSTS=localhost,127.0.0.1 \
+    ATLAS_BIND=0.0.0.0:8000
 RUN ATLAS_SECRET_KEY="$(python -c 'import secrets; print(secrets.token_urlsafe(50))')" \
     python manage.py collectstatic --noinput -v0
 
 EXPOSE 8000
 # The demo data is a one-off (`docker compose run web python manage.py load_demo`): loaded
-# at every start, it would overwrite the partners' edits.
-CMD ["sh", "-c", "python manage.py migrate --noinput && gunicorn config.wsgi --bind 0.0.0.0:8000 --workers 3"]
+# at every start, it would overwrite the partners' edits. migrate connects as the owner
+# (ATLAS_MIGRATE_DATABASE_URL), gunicorn's workers as the application (DATABASE_URL);
+# gunicorn's settings (workers recycled, timeouts) are config/gunicorn.conf.py.
+CMD ["sh", "-c", "python manage.py migrate --noinput && exec gunicorn -c config/gunicorn.conf.py config.wsgi"]

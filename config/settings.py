@@ -1,9 +1,10 @@
 """Django settings of the Regional Tourism Atlas.
 
 Everything that differs between a laptop, CI and a server comes from the
-environment: ``DATABASE_URL`` (else the project-local PostGIS cluster),
-``ATLAS_SECRET_KEY`` (else the checkout's own key in ``var/secret-key``, which
-``make setup`` writes), ``ATLAS_DEBUG`` (off unless ``1``), ``ATLAS_ALLOWED_HOSTS``.
+environment: ``DATABASE_URL`` and ``ATLAS_MIGRATE_DATABASE_URL`` (else the project-local
+PostGIS cluster), ``ATLAS_SECRET_KEY`` (else the checkout's own key in ``var/secret-key``,
+which ``make setup`` writes), ``ATLAS_DEBUG`` (off unless ``1``), ``ATLAS_ALLOWED_HOSTS``,
+``ATLAS_HTTPS``. docs/deployment.md lists them all.
 """
 
 import os
@@ -62,6 +63,7 @@ INSTALLED_APPS = [
     "planner",  # label "coverage": the planners' coverage analysis
     "maps",
     "fixtures",
+    "operations",  # manage.py backup and restore (docs/backup.md)
 ]
 
 MIDDLEWARE = [
@@ -103,25 +105,50 @@ TEMPLATES = [
     },
 ]
 
-DATABASES = {
-    "default": dj_database_url.parse(
-        os.environ.get("DATABASE_URL") or pgcluster.database_url(), conn_max_age=600,
-        conn_health_checks=True,
-    )
+# Which role a process connects as (docs/deployment.md). The site: the application's
+# role, which reads and writes rows and nothing else (DATABASE_URL, else the local
+# cluster's atlas_app). `manage.py migrate`, and the test suite, which makes its own
+# database: the role that owns the tables (ATLAS_MIGRATE_DATABASE_URL, else the local
+# cluster's atlas_owner; with DATABASE_URL alone, the one role does both); so do `backup`
+# and `restore`, which makes the tables again as their owner (docs/backup.md).
+# ATLAS_DB_ROLE=owner|app says it for any other command.
+OWNER_COMMANDS = ("migrate", "backup", "restore")
+ATLAS_DB_ROLE = os.environ.get("ATLAS_DB_ROLE") or (
+    "owner" if sys.argv[1:2] and sys.argv[1] in OWNER_COMMANDS
+    or "PYTEST_VERSION" in os.environ else "app")
+if ATLAS_DB_ROLE not in ("app", "owner"):
+    raise RuntimeError(f"ATLAS_DB_ROLE is {ATLAS_DB_ROLE!r}: 'app' or 'owner'")
+ATLAS_DATABASE_URLS = {
+    "app": os.environ.get("DATABASE_URL") or pgcluster.database_url(),
+    "owner": os.environ.get("ATLAS_MIGRATE_DATABASE_URL") or os.environ.get("DATABASE_URL")
+    or pgcluster.database_url(owner=True),
 }
-# A new connection loads PROJ's definitions on its first transform (50-100 ms): kept for
-# ten minutes, and checked before reuse, a connection pays that once, not every minute.
-# Not under runserver (make demo): it serves each browser connection on a thread of its
-# own, and every idle keep-alive thread would hold a database connection for ten
-# minutes; a browsing session ran the cluster out of connections.
-if sys.argv[1:2] == ["runserver"]:
-    DATABASES["default"]["CONN_MAX_AGE"] = 0
+DATABASES = {
+    "default": dj_database_url.parse(ATLAS_DATABASE_URLS[ATLAS_DB_ROLE],
+                                     conn_health_checks=True)
+}
+# Each process keeps its database connections in a pool of ATLAS_DB_POOL_SIZE at most, and
+# a request that finds them all busy waits for one (ATLAS_DB_POOL_TIMEOUT seconds, then a
+# 503; as long when the database is down). runserver (make demo) gives every browser
+# connection a thread of its own, and 64 at once took more connections than the server
+# allows ("too many clients", 500s). Kept open, a connection pays once for what a new one
+# costs: PROJ loads its definitions on a connection's first transform (50-100 ms).
+# A pooled connection keeps its session's settings from one request to the next: a
+# request changes them with SET LOCAL, inside its transaction, never with SET.
+DATABASES["default"]["CONN_MAX_AGE"] = 0  # the pool keeps them; Django must not as well
+DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {
+    "min_size": 1,
+    "max_size": int(os.environ.get("ATLAS_DB_POOL_SIZE", 4)),
+    "timeout": float(os.environ.get("ATLAS_DB_POOL_TIMEOUT", 5)),
+    # Idle connections beyond min_size close after five minutes.
+    "max_idle": 300,
+}
 # GeoDjango needs the PostGIS backend whatever scheme DATABASE_URL used.
 DATABASES["default"]["ENGINE"] = "django.contrib.gis.db.backends.postgis"
 # PostgreSQL's JIT compiles any query the planner prices high, and spatial functions
 # are priced very high: a 1 ms routing query spent 700 ms compiling. Our queries are
 # short and interactive, so the JIT never pays for itself.
-DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c jit=off"
+DATABASES["default"]["OPTIONS"]["options"] = "-c jit=off"
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -246,6 +273,9 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # `check --deploy` is the operator's list, and a clean one (tests/config): the API
+    # schema's warnings are the developers', read with `manage.py spectacular --validate`.
+    "ENABLE_DJANGO_DEPLOY_CHECK": False,
 }
 
 # Debian 12's GDAL 3.6 cannot forbid file and network access while parsing
@@ -254,11 +284,35 @@ SPECTACULAR_SETTINGS = {
 # warning does not apply to untrusted input here.
 SILENCED_SYSTEM_CHECKS = ["gis.W001"]
 
+# --- Production safety -----------------------------------------------------------------
+# A deployment is reached by a name of its own (ATLAS_ALLOWED_HOSTS), and then over HTTPS
+# only: HTTP is redirected, HSTS tells browsers never to try HTTP again, and cookies go
+# over HTTPS only. Off where the site is served to this machine alone (127.0.0.1,
+# localhost: make demo, the tests, docker compose as shipped), which has no certificate.
+# ATLAS_HTTPS=1 or 0 says it outright. docs/deployment.md.
+LOCAL_HOSTS = {"127.0.0.1", "localhost", "::1", "[::1]"}
+ATLAS_HTTPS = os.environ.get("ATLAS_HTTPS", "0" if set(ALLOWED_HOSTS) <= LOCAL_HOSTS else "1")
+if ATLAS_HTTPS not in ("0", "1"):
+    raise RuntimeError(f"ATLAS_HTTPS is {ATLAS_HTTPS!r}: '1' (behind HTTPS) or '0'")
+HTTPS = ATLAS_HTTPS == "1"
+# TLS ends at the reverse proxy, which tells the scheme in X-Forwarded-Proto: it must set
+# that header itself, replacing any the client sent.
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if HTTPS else None
+SECURE_SSL_REDIRECT = HTTPS
+# A year, the name's subdomains too, and the preload list may take it (it never does
+# unless the operator submits the name). ATLAS_HSTS_SECONDS=300 while trying it out.
+SECURE_HSTS_SECONDS = int(os.environ.get("ATLAS_HSTS_SECONDS", 365 * 24 * 3600)) if HTTPS else 0
+SECURE_HSTS_INCLUDE_SUBDOMAINS = SECURE_HSTS_PRELOAD = HTTPS
+SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = LANGUAGE_COOKIE_SECURE = HTTPS
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": "WARNING"},
+    # The pool logs every failed attempt to reconnect, several a second while the database
+    # is down: geo.errors logs the refusal once per request, and a command says it in one line.
+    "loggers": {"psycopg.pool": {"level": "ERROR"}},
 }
 
 # ---- Throttling and accounts (Trust D7, D16) ----

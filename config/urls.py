@@ -1,4 +1,5 @@
 import logging
+import sys
 from functools import cache
 
 from django.contrib import admin
@@ -11,7 +12,15 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import cache_control
 from django.views.decorators.csrf import requires_csrf_token
 
-from geo.errors import AtlasError, Forbidden, NotFound, ServerError, error_response, wants_json
+from geo.errors import (
+    AtlasError,
+    Forbidden,
+    NotFound,
+    ServerError,
+    database_unavailable,
+    error_response,
+    wants_json,
+)
 from layers import tiles
 
 log = logging.getLogger(__name__)
@@ -81,7 +90,11 @@ def page_not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
 
 def server_error(request: HttpRequest) -> HttpResponse:
     """The 500 page reads nothing from the database, which may be what failed: it is
-    rendered with the request but without the context processors (no user, no session)."""
+    rendered with the request but without the context processors (no user, no session).
+    A database that refused a middleware (the session's, the user's) is a 503, as in a view."""
+    unavailable = database_unavailable(sys.exc_info()[1])
+    if unavailable is not None:
+        return error_response(request, unavailable)
     if wants_json(request):
         return error_response(request, ServerError("internal error; it has been logged"))
     try:

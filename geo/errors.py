@@ -11,6 +11,11 @@ Code anywhere raises an ``AtlasError`` (or Django's ``Http404``/``PermissionDeni
 ``geo.middleware.AtlasErrors`` sends every error a view lets escape here; the REST
 framework's views reach it through ``drf_exception_handler`` (REST_FRAMEWORK's
 EXCEPTION_HANDLER), and unknown URLs through ``config.urls.handler404``.
+
+A database that refuses connections, or drops them (stopped, restarting, out of
+connections, the pool's wait over), is a 503 with ``Retry-After`` in every shape, wherever
+it was met: in a view, or in the middleware (``config.urls.handler500`` asks
+``database_unavailable``).
 """
 
 from __future__ import annotations
@@ -21,17 +26,19 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
-from django.db import DatabaseError
+from django.db import DatabaseError, InterfaceError, OperationalError
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
-from django.template import TemplateDoesNotExist
+from django.template import TemplateDoesNotExist, loader
 from django.template.loader import render_to_string
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _
 from rest_framework.exceptions import Throttled
 from rest_framework.response import Response
 
 log = logging.getLogger(__name__)
 JSON_PREFIXES = ("/api/", "/tiles/")
 OGC_PREFIX = "/ogc/"
+# Seconds: a restarting database is back in a few, an overload over in less.
+RETRY_AFTER = "30"
 
 
 class AtlasError(Exception):
@@ -142,6 +149,15 @@ class Unavailable(AtlasError):
     ogc_code = "ServiceUnavailable"
 
 
+def database_unavailable(exc: BaseException | None) -> Unavailable | None:
+    """The database's refusal as a 503 (None: another error). It is logged here, once: an
+    operator needs to know, the client only to come back."""
+    if not isinstance(exc, OperationalError | InterfaceError):
+        return None
+    log.error("database unavailable: %s", str(exc).strip())
+    return Unavailable(_("The database is unavailable; please try again in a minute."))
+
+
 def as_atlas_error(exc: Exception) -> AtlasError | None:
     """Django's own refusals as the family's (None: not an error for a client)."""
     if isinstance(exc, AtlasError):
@@ -171,13 +187,19 @@ def error_response(request: HttpRequest, exc: AtlasError) -> HttpResponse:
     else:
         html: str
         try:
-            html = render_to_string(f"{exc.status}.html", {"reason": str(exc)},
-                                    request=request)
+            if exc.status >= 500:
+                # Without the context processors: they read the user, and so the
+                # database, which may be what failed.
+                html = loader.get_template(f"{exc.status}.html").render(
+                    {"reason": str(exc), "request": request})
+            else:
+                html = render_to_string(f"{exc.status}.html", {"reason": str(exc)},
+                                        request=request)
         except TemplateDoesNotExist:
             html = f"<!DOCTYPE html><title>{exc.status}</title><p>{exc.status}</p>"
         response = HttpResponse(html, status=exc.status)
     if exc.status == 503:
-        response["Retry-After"] = "30"
+        response["Retry-After"] = RETRY_AFTER
     if isinstance(exc, TooManyRequests):
         response["Retry-After"] = str(exc.retry_after)
     return response
@@ -196,8 +218,12 @@ def drf_exception_handler(exc: Exception, context: dict[str, Any]) -> Response |
                               % {"seconds": seconds}, seconds)
     found = as_atlas_error(exc)
     request = context.get("request")
+    if found is None:
+        found = database_unavailable(exc)
     if found is not None and request is not None:
         response = Response(json_body(request, found), status=found.status)
+        if found.status == 503:
+            response["Retry-After"] = RETRY_AFTER
         if isinstance(found, TooManyRequests):
             response["Retry-After"] = str(found.retry_after)
         return response

@@ -8,7 +8,14 @@ from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.utils import translation
 
-from geo.errors import AtlasError, BadParameter, as_atlas_error, error_response, wants_json
+from geo.errors import (
+    AtlasError,
+    BadParameter,
+    as_atlas_error,
+    database_unavailable,
+    error_response,
+    wants_json,
+)
 from geo.i18n import LANGUAGE_CODES
 
 
@@ -35,7 +42,8 @@ class LanguageFromQuery:
                 and request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME) != lang):
             response.set_cookie(settings.LANGUAGE_COOKIE_NAME, lang,
                                 max_age=settings.LANGUAGE_COOKIE_AGE,
-                                samesite=settings.LANGUAGE_COOKIE_SAMESITE)
+                                samesite=settings.LANGUAGE_COOKIE_SAMESITE,
+                                secure=settings.LANGUAGE_COOKIE_SECURE)
         return response
 
 
@@ -68,8 +76,9 @@ class RefuseNulInQuery:
 
 class AtlasErrors:
     """Every error a view lets escape, answered by ``geo.errors.error_response``: the
-    family's anywhere, and Django's 404 and 403 where the client reads JSON (a page's
-    404 and 403 are Django's handlers', branded by the site's templates)."""
+    family's anywhere, Django's 404 and 403 where the client reads JSON (a page's
+    404 and 403 are Django's handlers', branded by the site's templates), and a database
+    that refuses connections as a 503 everywhere."""
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]):
         self.get_response = get_response
@@ -82,4 +91,7 @@ class AtlasErrors:
             found = as_atlas_error(exc)
             if found is not None:
                 return error_response(request, found)
+        unavailable = database_unavailable(exc)
+        if unavailable is not None:
+            return error_response(request, unavailable)
         return None

@@ -31,6 +31,8 @@ def _clear_leftovers() -> None:
 
 def main(argv: list[str]) -> int:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+    # The benchmarks migrate their database and make tables: the owner's work.
+    os.environ.setdefault("ATLAS_DB_ROLE", "owner")
     if "BENCH_DATABASE_URL" in os.environ:
         os.environ["DATABASE_URL"] = os.environ["BENCH_DATABASE_URL"]
     elif not os.environ.get("DATABASE_URL"):
@@ -42,6 +44,10 @@ def main(argv: list[str]) -> int:
     import django
 
     django.setup()
+    from django.conf import settings
+
+    # The servers, psql and commands the benchmarks start connect as the same role.
+    os.environ["PGPASSWORD"] = settings.DATABASES["default"]["PASSWORD"] or ""
     from django.core.management import call_command
 
     call_command("migrate", verbosity=0)

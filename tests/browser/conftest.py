@@ -15,7 +15,7 @@ Here instead (``_live_server_helper`` below replaces pytest-django's, by name):
   asks for another set, or for none, finds the tables emptied first, so no test sees
   another's data, whatever ran before it, and any test or file runs alone.
 - A read-only test (no ``django_db`` mark) writes nothing: for the whole test its own
-  database connection and every connection the live server opens are read-only
+  database connection and every connection the live server takes from the pool are read-only
   (PostgreSQL's ``default_transaction_read_only``). A write, by the test or by a page,
   fails that test rather than leave something behind for the next one.
 - A test that writes (adds data to a shared set, signs a user in, saves through a page,
@@ -234,9 +234,11 @@ def _data_set(item) -> str:
 
 @receiver(connection_created, dispatch_uid="atlas-browser-tests-read-only")
 def _read_only_if_asked(sender, connection, **kwargs) -> None:
-    if _DATA.read_only:
-        with connection.cursor() as cursor:
-            cursor.execute("SET default_transaction_read_only = on")
+    # Said every time, on or off: Django sends this each time its pool hands a connection
+    # out, and the pooled connection keeps what an earlier test set.
+    with connection.cursor() as cursor:
+        cursor.execute("SET default_transaction_read_only = "
+                       + ("on" if _DATA.read_only else "off"))
 
 
 @receiver(got_request_exception, dispatch_uid="atlas-browser-tests-refused-write")

@@ -25,7 +25,7 @@ def manage(*args: str) -> subprocess.CompletedProcess:
     """Run manage.py in a child process against the test database."""
     s = connection.settings_dict
     url = f"postgis://{s['USER']}@{s['HOST']}:{s['PORT']}/{s['NAME']}"
-    env = {**os.environ, "DATABASE_URL": url}
+    env = {**os.environ, "DATABASE_URL": url, "PGPASSWORD": s["PASSWORD"] or ""}
     return subprocess.run([sys.executable, "manage.py", *args], cwd=ROOT, env=env,
                           capture_output=True, text=True, timeout=120)
 
