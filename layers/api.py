@@ -60,7 +60,7 @@ class FeatureList(APIView):
         limit, offset = parse_page(request.GET, default=DEFAULT_LIMIT, maximum=MAX_LIMIT)
         features, total, returned = selectors.features_page(
             kinds=self.chosen_kinds(request), filters=filters, lang=lang, limit=limit,
-            offset=offset)
+            offset=offset, out=selectors.DISPLAY)
         nxt = page_link(request, offset + limit) if offset + returned < total else None
         prev = page_link(request, max(0, offset - limit)) if offset > 0 else None
         links = [{"rel": "self", "type": GEOJSON, "href": request.build_absolute_uri()}]
