@@ -16,8 +16,6 @@ tile the same way (pg_tileserv's MaxFeaturesPerTile, ldproxy's features per tile
 
 from __future__ import annotations
 
-import hashlib
-
 from django.conf import settings
 from django.db import connection
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
@@ -30,6 +28,7 @@ from layers import registry
 from layers.ogc.catalogue import find_collection
 from layers.params import FeatureFilters
 from layers.selectors import conditions, extent, translated
+from layers.versions import data_version
 
 MVT = "application/vnd.mapbox-vector-tile"
 EXTENT, BUFFER, MAX_ZOOM = 4096, 64, 20
@@ -159,15 +158,6 @@ def tile_body(kinds: tuple[str, ...], layer: str | None, lang: str, z: int, x: i
     capped = [(f"{k}s", kept, matched) for k in kinds if k in made
               for _data, matched, kept in [made[k]] if matched > kept]
     return body, capped
-
-
-def data_version(kinds: tuple[str, ...]) -> str:
-    """Changes whenever a feature of these kinds, or any layer, is written (migration 0006)."""
-    tables = [registry.kind(k).table for k in kinds] + ["layers_layer"]
-    with connection.cursor() as cur:
-        cur.execute("SELECT string_agg(name || ':' || version, ',' ORDER BY name) "
-                    "FROM atlas_data_version WHERE name = ANY(%s)", [tables])
-        return hashlib.sha1(cur.fetchone()[0].encode()).hexdigest()[:16]
 
 
 @require_GET
