@@ -30,7 +30,7 @@ from django.db import connection
 from django.utils.translation import gettext as _
 
 from geo.errors import Unavailable
-from layers.exports.make import export
+from layers.exports.make import export_to
 from layers.exports.rows import FORMATS
 from layers.params import FeatureFilters
 from layers.versions import data_version
@@ -115,12 +115,11 @@ def stored_export(*, kinds: list[str], filters: FeatureFilters, fmt: str, stem: 
         path = folder / f"{key}-{_database()}-{data_version(kinds)}.{ext}"
         if not path.exists():
             with _making_slot():
-                body, _type, _name = export(kinds=kinds, filters=filters, fmt=fmt, stem=stem,
-                                            with_partner=with_partner)
                 fd, tmp = tempfile.mkstemp(dir=folder, prefix=".making-")
                 try:
                     with os.fdopen(fd, "wb") as out:
-                        out.write(body)
+                        export_to(out, kinds=kinds, filters=filters, fmt=fmt, stem=stem,
+                                  with_partner=with_partner)
                     os.replace(tmp, path)
                 except BaseException:
                     Path(tmp).unlink(missing_ok=True)

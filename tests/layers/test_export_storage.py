@@ -6,6 +6,7 @@ and three at once stalled the site.
 
 from __future__ import annotations
 
+import io
 import json
 from pathlib import Path
 
@@ -13,8 +14,10 @@ import psycopg
 import pytest
 from django.db import connection
 
+from layers.exports.rows import geojson_document, write_geojson
 from layers.exports.stored import LOCK_SPACE
-from tests.factories import make_attraction, make_layer, make_partner
+from layers.params import FeatureFilters
+from tests.factories import make_attraction, make_layer, make_partner, make_trail
 
 pytestmark = pytest.mark.django_db
 
@@ -101,3 +104,16 @@ def test_an_export_already_kept_is_sent_while_others_are_being_made(client, foru
         other.execute("SELECT pg_advisory_lock(%s, %s)", [LOCK_SPACE, -1])
         assert client.get("/api/regional-layer/export/", {"format": "csv"}).status_code == 200
 
+
+
+def test_the_streamed_geojson_is_the_document_byte_for_byte(forum):
+    make_attraction(forum.layer, 25.7, 42.5, name_en="Far away", name_bg="Далеч")
+    make_trail(make_layer(forum.layer.partner, kind="trails"),
+               [(25.61, 42.42, 200.0), (25.63, 42.43, 260.0)], name_en="A walk")
+    for kinds, with_partner in ((["attraction", "trail", "route"], True),
+                                (["trail"], False)):
+        out = io.BytesIO()
+        write_geojson(out, kinds=kinds, filters=FeatureFilters(), with_partner=with_partner)
+        assert out.getvalue() == geojson_document(kinds=kinds, filters=FeatureFilters(),
+                                                  with_partner=with_partner)
+    assert len(json.loads(out.getvalue())["features"]) == 1
