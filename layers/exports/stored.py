@@ -20,6 +20,7 @@ import hashlib
 import json
 import os
 import tempfile
+import time
 from collections.abc import Iterator
 from dataclasses import asdict
 from pathlib import Path
@@ -92,12 +93,22 @@ def _making_slot() -> Iterator[None]:
                             "minute."))
 
 
+ABANDONED_S = 6 * 3600
+"""A half-made file older than this was left by a worker that was killed making it."""
+
+
 def _prune(keep: int) -> None:
-    """Delete the files made longest ago beyond the ``keep`` newest."""
-    files = sorted((p for p in export_dir().iterdir() if p.is_file()
-                    and not p.name.startswith(".")),
-                   key=lambda p: p.stat().st_mtime_ns, reverse=True)
-    for old in files[keep:]:
+    """Delete the files made longest ago beyond the ``keep`` newest, and half-made files
+    a killed worker left."""
+    files, now = [], time.time()
+    for p in export_dir().iterdir():
+        with contextlib.suppress(FileNotFoundError):  # another worker's prune was first
+            stat = p.stat()
+            if p.name.startswith(".making-") and now - stat.st_mtime > ABANDONED_S:
+                p.unlink(missing_ok=True)
+            elif p.is_file() and not p.name.startswith("."):
+                files.append((stat.st_mtime_ns, p))
+    for _mtime, old in sorted(files, reverse=True)[keep:]:
         old.unlink(missing_ok=True)
 
 

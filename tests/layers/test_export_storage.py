@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import io
 import json
+import os
 from pathlib import Path
 
 import psycopg
@@ -117,3 +118,14 @@ def test_the_streamed_geojson_is_the_document_byte_for_byte(forum):
         assert out.getvalue() == geojson_document(kinds=kinds, filters=FeatureFilters(),
                                                   with_partner=with_partner)
     assert len(json.loads(out.getvalue())["features"]) == 1
+
+
+def test_only_the_newest_exports_are_kept(client, forum, settings):
+    settings.ATLAS_EXPORT_KEEP = 2
+    folder = Path(settings.ATLAS_EXPORT_DIR)
+    left = folder / ".making-killed"
+    left.write_bytes(b"half")
+    os.utime(left, (0, 0))  # a worker killed long ago
+    for fmt in ("geojson", "csv", "kml"):
+        client.get("/api/regional-layer/export/", {"format": fmt})
+    assert sorted(p.suffix for p in folder.iterdir()) == [".csv", ".kml"]
