@@ -4,6 +4,7 @@
 #   make test-fast   the same, without the browser tests, on the test database of the last run
 #   make screenshots   the pictures in docs/*.png, taken in Chromium with the demo data
 #   make lint   ruff, then the type checker (mypy)
+#   make fuzz   the fuzz tests at length (random examples, many more of them)
 SHELL := /bin/bash
 PYTHON ?= python3
 VENV := .venv
@@ -11,7 +12,7 @@ PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: demo test test-fast screenshots setup system-deps venv assets messages secret-key db db-start db-stop migrate demo-data serve lint bench clean
+.PHONY: demo test test-fast fuzz screenshots setup system-deps venv assets messages secret-key db db-start db-stop migrate demo-data serve lint bench clean
 
 demo: setup demo-data serve
 
@@ -80,6 +81,16 @@ serve:
 lint: venv secret-key
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/mypy
+
+# The fuzz tests at length: new examples every run, many more of them (the suite runs a
+# fixed few hundred). FUZZ_EXAMPLES is per run of the URL fuzzer, FUZZ_PER_OPERATION per
+# operation of each OpenAPI document.
+FUZZ_EXAMPLES ?= 20000
+FUZZ_PER_OPERATION ?= 300
+fuzz: setup
+	ATLAS_FUZZ_RANDOM=1 ATLAS_FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) \
+	ATLAS_FUZZ_EXAMPLES_PER_OPERATION=$(FUZZ_PER_OPERATION) \
+	$(PY) -m pytest tests/test_fuzz.py tests/layers/test_api_fuzz.py $(PYTEST_ARGS)
 
 # Benchmarks print ratios to baselines measured in the same run; they assert nothing.
 bench: setup

@@ -137,13 +137,27 @@ def suggest(points: np.ndarray, territory: shapely.Geometry,
     found = []
     for code in PARTNER_CRS_CANDIDATES:
         crs = CRS.from_epsg(code)
-        try:
-            x, y = transformer_to_wgs84(crs).transform(points[:, 0], points[:, 1])
-        except Exception:  # noqa: BLE001 - PROJ raises various errors out of its domain
-            continue
-        ok = np.isfinite(x) & np.isfinite(y)
-        inside = np.zeros(len(points), dtype=bool)
-        inside[ok] = shapely.contains_xy(area, x[ok], y[ok])
-        if inside.mean() >= min_share:
+        if _inside(points, crs, area).mean() >= min_share:
             found.append(Identified(crs=crs, epsg=code, name=crs.name))
     return list({i.epsg: i for i in found}.values())
+
+
+def outside_count(points: np.ndarray, crs: CRS, territory: shapely.Geometry) -> int:
+    """How many of ``points`` (x, y in ``crs``) ``crs`` places beyond ``territory``
+    (lon/lat) and the same ~20 km margin ``suggest`` allows."""
+    points = np.asarray(points, dtype=float).reshape(-1, 2)
+    points = points[np.isfinite(points).all(axis=1)]
+    area = territory.buffer(0.2)
+    shapely.prepare(area)
+    return int((~_inside(points, crs, area)).sum())
+
+
+def _inside(points: np.ndarray, crs: CRS, area: shapely.Geometry) -> np.ndarray:
+    inside = np.zeros(len(points), dtype=bool)
+    try:
+        x, y = transformer_to_wgs84(crs).transform(points[:, 0], points[:, 1])
+    except Exception:  # noqa: BLE001 - PROJ raises various errors out of its domain
+        return inside
+    ok = np.isfinite(x) & np.isfinite(y)
+    inside[ok] = shapely.contains_xy(area, x[ok], y[ok])
+    return inside

@@ -121,6 +121,30 @@ def unpack_zip(archive: Path, dest: Path, limits: Limits,
 PROLOG_LIMIT = 1 << 20
 
 
+def sniff_xml_encoding(head: bytes) -> str:
+    """The encoding a parser would read ``head`` in, from its first bytes (XML 1.0, appendix F).
+
+    Without a byte order mark, UTF-16 and UTF-32 are told by where the zero bytes of the
+    first ASCII characters fall; everything else is read as UTF-8, which is enough to find
+    ``<!`` in any encoding that keeps ASCII as it is.
+    """
+    boms = ((b"\x00\x00\xfe\xff", "utf-32-be"), (b"\xff\xfe\x00\x00", "utf-32-le"),
+            (b"\xef\xbb\xbf", "utf-8-sig"), (b"\xfe\xff", "utf-16"), (b"\xff\xfe", "utf-16"))
+    for bom, encoding in boms:
+        if head.startswith(bom):
+            return encoding
+    first = head[:4]
+    if len(first) == 4 and first[:3] == b"\x00\x00\x00":
+        return "utf-32-be"
+    if len(first) == 4 and first[1:] == b"\x00\x00\x00":
+        return "utf-32-le"
+    if len(first) >= 2 and first[0] == 0:
+        return "utf-16-be"
+    if len(first) >= 2 and first[1] == 0:
+        return "utf-16-le"
+    return "utf-8"
+
+
 def check_xml_prolog(path: Path, name: str) -> None:
     """Refuse XML with a document type declaration, reading only what precedes the root.
 
@@ -129,10 +153,7 @@ def check_xml_prolog(path: Path, name: str) -> None:
     """
     with path.open("rb") as fh:
         head = fh.read(PROLOG_LIMIT)
-    if head.startswith((b"\xff\xfe", b"\xfe\xff")):
-        text = head.decode("utf-16", errors="replace")
-    else:
-        text = head.decode("utf-8", errors="replace")
+    text = head.decode(sniff_xml_encoding(head), errors="replace")
     i = 0
     while True:
         start = text.find("<", i)

@@ -26,8 +26,9 @@ from modeltranslation.admin import TranslationAdmin
 
 from layers.models import Attraction, Layer, Partner, Trail
 from layers.registry import has_reference_role
+from layers.selectors.catalogue import in_uninviting_territories
 from layers.services import partner_editors_group_ensure
-from layers.vocabulary import LayerKind
+from layers.vocabulary import LayerKind, Visibility
 
 
 class AtlasMapWidget(OSMWidget):
@@ -141,8 +142,33 @@ class PartnerAdmin(PartnerScopedAdmin[Partner]):
         partner_editors_group_ensure(partner=obj)
 
 
+class LayerForm(forms.ModelForm):
+    """The base of the layer admin's form (the admin adds the model and its fields)."""
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        # Made public: none of its features may lie in a territory whose partner has not
+        # welcomed its partner's (Trust D14); an import keeps such a layer partners-only.
+        partner = data.get("partner") or getattr(self.instance, "partner", None)
+        if (self.instance.pk and data.get("visibility") == Visibility.PUBLIC
+                and partner is not None
+                and {"visibility", "partner"} & set(self.changed_data)):
+            found = in_uninviting_territories(self.instance.pk)
+            if found:
+                where = "; ".join(
+                    _("%(count)s in the territory of %(partner)s") % {"count": n, "partner": name}
+                    for name, n in found.items())
+                raise forms.ValidationError(
+                    _("This layer cannot be public: features lie in territories whose partners "
+                      "have not welcomed %(partner)s's public features there (%(where)s). They "
+                      "can add %(partner)s to the partners they welcome on their partner page."),
+                    params={"partner": partner, "where": where}, code="uninvited")
+        return data
+
+
 @admin.register(Layer)
 class LayerAdmin(PartnerScopedAdmin[Layer]):
+    form = LayerForm
     list_display = ("slug", "title", "partner", "kind", "visibility", "updated_at")
     list_filter = ("partner", "kind", "visibility")
     search_fields = ("slug", "title_bg", "title_el", "title_fr", "title_en")

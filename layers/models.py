@@ -73,6 +73,13 @@ class Partner(models.Model):
         Group, null=True, blank=True, on_delete=models.SET_NULL, related_name="partner",
         help_text=_("Members of this group edit this partner's layers and features."),
     )
+    welcomes = models.ManyToManyField(
+        "self", symmetrical=False, blank=True, related_name="welcomed_by",
+        verbose_name=_("partners welcome to publish here"),
+        help_text=_("Partners whose public features may lie in this partner's territory. "
+                    "Another partner's features inside it otherwise stay visible to partners "
+                    "only, so that the territory's public map and figures are its own."),
+    )
 
     class Meta:
         ordering = ["slug"]

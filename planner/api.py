@@ -62,11 +62,18 @@ class AreaSerializer(serializers.Serializer):
     partner = serializers.CharField()
     name = serializers.CharField()
     area_km2 = serializers.FloatField(help_text="EPSG:3035 (equal-area)")
-    attractions = serializers.IntegerField()
+    attractions = serializers.IntegerField(
+        help_text="the partner's own public attractions inside the area; other partners' "
+                  "are in others_attractions")
     attractions_by_category = serializers.DictField(child=serializers.IntegerField())
     attractions_per_100km2 = serializers.FloatField()
-    trails = serializers.IntegerField(help_text="trails crossing the area")
+    trails = serializers.IntegerField(help_text="the partner's own trails crossing the area")
     trail_km = serializers.FloatField(help_text="length inside the area, on the spheroid")
+    others_attractions = serializers.IntegerField(
+        help_text="other partners' public attractions inside the area: in no other figure")
+    others_trails = serializers.IntegerField(
+        help_text="other partners' public trails crossing the area: in no other figure")
+    others_trail_km = serializers.FloatField(help_text="their length inside the area")
     trail_km_per_100km2 = serializers.FloatField()
     published_routes = serializers.IntegerField(
         help_text="a partner's: routes it takes part in; a sub-area's: routes through it")
@@ -110,6 +117,8 @@ def area_dict(a: AreaStats) -> dict:
         "attractions_per_100km2": round_to(a.attractions_per_100km2, 3),
         "trails": a.trails, "trail_km": round_to(a.trail_km, 3),
         "trail_km_per_100km2": round_to(a.trail_km_per_100km2, 3),
+        "others_attractions": a.others_attractions, "others_trails": a.others_trails,
+        "others_trail_km": round_to(a.others_trail_km, 3),
         "published_routes": a.routes, "covered_km2": round_to(a.covered_km2, 3),
         "covered_share": round_to(a.covered_share, 5), "gap_km2": round_to(a.gap_km2, 3),
         "gaps": a.gaps,
@@ -155,7 +164,8 @@ def csv_rows(c: Coverage, table: str) -> list[list[Any]]:
     areas = c.partners if table == "partners" else c.sub_areas
     header = ["partner", "name", "area_km2", "attractions", "attractions_per_100km2",
               "trails", "trail_km", "trail_km_per_100km2", "published_routes",
-              "covered_share_pct", "gap_km2", "gaps"]
+              "covered_share_pct", "gap_km2", "gaps", "others_attractions", "others_trails",
+              "others_trail_km"]
     if table == "partners":
         header.append("missing_categories")
     else:
@@ -165,7 +175,8 @@ def csv_rows(c: Coverage, table: str) -> list[list[Any]]:
         row = [a.partner, a.name, f"{a.area_km2:.3f}", a.attractions,
                f"{a.attractions_per_100km2:.3f}", a.trails, f"{a.trail_km:.3f}",
                f"{a.trail_km_per_100km2:.3f}", a.routes, f"{a.covered_share * 100:.2f}",
-               f"{a.gap_km2:.3f}", a.gaps]
+               f"{a.gap_km2:.3f}", a.gaps, a.others_attractions, a.others_trails,
+               f"{a.others_trail_km:.3f}"]
         if table == "partners":
             row.append(" ".join(a.missing_categories))
         else:

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import mmap
+import re
 from pathlib import Path
 
 import numpy as np
@@ -51,6 +53,8 @@ class GeoJSON:
         encoding = self._encoding(path, options, label)
         _meta, geoms, columns = read_with_gdal(path, label, notes=notes,
                                                encoding_said=encoding.reason)
+        if _has_nul_escape(path):
+            _restore_texts_cut_at_nul(path, label, columns, notes)
         no_crs = None
         if options.srs is not None:
             crs, reason = options.srs, Message(_("given with --srs"))
@@ -96,6 +100,51 @@ class GeoJSON:
                                       problem=not_in_encoding(text_file_sample(path), codec,
                                                               exc, said))) from None
         return EncodingChoice(codec, said)
+
+
+# A JSON string escape of U+0000: "\\u0000" preceded by an even number of backslashes.
+_NUL_ESCAPE = re.compile(rb"(?<!\\)(?:\\\\)*\\u0000")
+NUL_NOTES_LISTED = 10
+
+
+def _has_nul_escape(path: Path) -> bool:
+    if path.stat().st_size == 0:
+        return False
+    with path.open("rb") as fh, mmap.mmap(fh.fileno(), 0, access=mmap.ACCESS_READ) as data:
+        return _NUL_ESCAPE.search(data) is not None
+
+
+def _restore_texts_cut_at_nul(path: Path, label: str, columns: dict[str, np.ndarray],
+                              notes: list[Message]) -> None:
+    """Put back the texts GDAL cut at a NUL character, without the NUL, and say where.
+
+    GDAL hands strings over as C strings, so "Abc\\u0000def" arrives as "Abc"; PostgreSQL
+    cannot store a NUL either. The file is read again here (only when it has one), and the
+    row and field of each change are noted.
+    """
+    with path.open("rb") as fh:
+        document = json.load(fh)
+    features = (document.get("features") if document.get("type") == "FeatureCollection"
+                else [document])
+    changed: list[Message] = []
+    for row, feature in enumerate(features or []):
+        properties = feature.get("properties") if isinstance(feature, dict) else None
+        for name, value in (properties or {}).items():
+            if name not in columns or row >= len(columns[name]):
+                continue
+            if isinstance(value, str) and "\x00" in value:
+                if columns[name].dtype != object:
+                    columns[name] = columns[name].astype(object)
+                columns[name][row] = value.replace("\x00", "")
+                changed.append(Message(_("row %(row)s, field %(field)s"), row=row + 1,
+                                       field=name))
+    if changed:
+        listed = Message.join(changed[:NUL_NOTES_LISTED])
+        if len(changed) > NUL_NOTES_LISTED:
+            listed = Message(_("%(listed)s and %(more)s more"), listed=listed,
+                             more=len(changed) - NUL_NOTES_LISTED)
+        notes.append(Message(_("%(file)s: NUL characters (U+0000) removed from texts, the rest "
+                               "of each text kept: %(where)s"), file=label, where=listed))
 
 
 def _mostly_not_lon_lat(geoms: np.ndarray) -> bool:

@@ -54,13 +54,17 @@ def to_gpx(parts: list[Rows]) -> bytes:
                                            extensions=extensions(part, i)))
     for part in (p for p in parts if registry.kind(p.kind).lines):
         for i, g in enumerate(part.geoms):
+            if g is None:  # a route not placed yet: a track needs points
+                continue
             out.append(gpxkml.gpx_track(_coords(g), name=_name(part, i),
                                         type=_gpx_type(part, i),
                                         extensions=extensions(part, i)))
     return gpxkml.gpx_document(out, namespaces={"atlas": gpxkml.ATLAS_NS})
 
 
-def _kml_geometry(g: shapely.Geometry) -> str:
+def _kml_geometry(g: shapely.Geometry | None) -> str:
+    if g is None:  # a route not placed yet: a Placemark may have no geometry
+        return ""
     kind = g.geom_type
     if kind == "Point":
         return gpxkml.kml_point(g.coords[0])

@@ -61,11 +61,12 @@ def _geometry_type(kind: str, geoms: np.ndarray) -> str:
     """The layer's declared geometry type: the one type all its geometries share (with Z
     when all have it), else Unknown. Readers (QGIS, ogrinfo) show a layer declared
     GEOMETRY as of no particular type."""
-    types = {g.geom_type for g in geoms}
+    present = [g for g in geoms if g is not None]  # a route not placed yet has none
+    types = {g.geom_type for g in present}
     if len(types) != 1:
         return {"attraction": "Unknown"}.get(kind, "MultiLineString Z")
     (only,) = types
-    return only + (" Z" if all(g.has_z for g in geoms) else "")
+    return only + (" Z" if all(g.has_z for g in present) else "")
 
 
 def _write_ogr(path: Path, layer: str, part: Rows, geoms: np.ndarray, driver: str,

@@ -96,13 +96,17 @@ def rows(*, kinds: list[str], filters: FeatureFilters, with_partner: bool) -> li
         for key in dict.fromkeys(k for p in props for k in p):
             if key not in cols:
                 cols[key] = [p.get(key) for p in props]
-        out.append(Rows(name, cols,
-                        shapely.from_wkb([bytes(r[-2]) for r in records]) if records
-                        else np.empty(0, dtype=object),
-                        shapely.from_wkb([bytes(r[-1]) for r in records]) if records
-                        else np.empty(0, dtype=object),
-                        ids=[r[1] for r in records]))
+        out.append(Rows(name, cols, _geometries([r[-2] for r in records]),
+                        _geometries([r[-1] for r in records]), ids=[r[1] for r in records]))
     return out
+
+
+def _geometries(wkbs: list) -> np.ndarray:
+    """Shapely geometries of WKB values; None where a feature has none (a published route
+    whose stops are not placed yet)."""
+    if not wkbs:
+        return np.empty(0, dtype=object)
+    return shapely.from_wkb([None if w is None else bytes(w) for w in wkbs])
 
 
 def json_value(v: object) -> str | int | float | bool | None:

@@ -125,3 +125,37 @@ def extent(*, kinds: list[str], layer: str | None = None) -> list[float] | None:
                        params)
         row = cursor.fetchone()
     return [round(v, 6) for v in row] if row and row[0] is not None else None
+
+
+def in_uninviting_territories(layer_id: int) -> dict[str, int]:
+    """How many of a layer's current features lie in each other partner's territory
+    (more than ~2 km inside it, and beyond the layer's partner's own) whose partner has
+    not welcomed the layer's partner's public features there (``Partner.welcomes``)."""
+    parts = []
+    for kind in registry.kinds():
+        if kind.layered:
+            parts.append(f"""SELECT ST_PointOnSurface(x.{kind.geom}) AS g
+                             FROM {kind.table} x
+                             WHERE x.layer_id = %(layer)s AND x.retired_at IS NULL""")
+    sql = f"""
+    WITH me AS MATERIALIZED (
+        SELECT p.id, p.boundary FROM layers_layer l
+        JOIN layers_partner p ON p.id = l.partner_id WHERE l.id = %(layer)s),
+    other AS MATERIALIZED (
+        -- Worked out once: the inner part of each territory that has not welcomed them.
+        SELECT o.slug, COALESCE(NULLIF(o.name, ''), o.slug) AS name,
+               ST_Buffer(o.boundary, -0.02) AS inner_part
+        FROM layers_partner o, me
+        WHERE o.id <> me.id AND NOT EXISTS (
+            SELECT 1 FROM layers_partner_welcomes w
+            WHERE w.from_partner_id = o.id AND w.to_partner_id = me.id)),
+    f AS ({" UNION ALL ".join(parts)})
+    SELECT other.name, count(*)
+    FROM other CROSS JOIN me
+    JOIN f ON NOT ST_DWithin(me.boundary, f.g, 0.02)
+    WHERE ST_Intersects(other.inner_part, f.g)
+    GROUP BY other.slug, other.name ORDER BY other.slug
+    """
+    with connection.cursor() as cur:
+        cur.execute(sql, {"layer": layer_id})
+        return dict(cur.fetchall())

@@ -20,14 +20,18 @@ class AreaStats:
     partner: str
     name: str
     area_km2: float
-    by_category: dict[str, int]
-    trails: int
+    by_category: dict[str, int]  # the partner's own attractions in the area
+    trails: int  # the partner's own trails crossing the area, and their km inside it
     trail_km: float
     routes: int
     gap_km2: float = 0.0
     gaps: int = 0
     missing_categories: list[str] = field(default_factory=list)
     geometry: dict | None = None
+    # Other partners' public features inside the area: shown, never in the figures above.
+    others_attractions: int = 0
+    others_trails: int = 0
+    others_trail_km: float = 0.0
 
     @property
     def attractions(self) -> int:

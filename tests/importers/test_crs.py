@@ -109,3 +109,31 @@ def test_an_unreadable_srs_option_is_an_error(tmp_path, partners):
     with pytest.raises(CommandError, match="--srs EPSG:999999"):
         call_command("import_layer", str(shp), partner="larissa", layer="lar",
                      kind="attractions", srs="EPSG:999999", verbosity=0)
+
+
+def test_lon_lat_declared_as_greek_grid_is_refused_with_the_crs_that_fits(tmp_path, partners):
+    # Trust D22: longitude/latitude in a file whose .prj says EPSG:2100 landed near
+    # (19.5° E, 0° N), with only a note that the features lie outside the territory.
+    lonlats = [(22.41 + i * 0.01, 39.64) for i in range(3)]
+    shp = write_shapefile(tmp_path, "wrongprj", [shapely.Point(p) for p in lonlats],
+                          {"NAME": ["a", "b", "c"]}, epsg=2100)
+    with pytest.raises(Refused) as exc:
+        run_import(ImportRequest(path=shp, partner=partners["larissa"], layer_slug="x",
+                                 kind="attractions"))
+    message = str(exc.value)
+    assert "wrongprj.shp" in message and "EPSG:2100" in message
+    assert "3 of 3" in message and "EPSG:4326" in message and "--srs" in message
+    assert not Attraction.objects.exists()
+    # Said with --srs, the partner's choice stands; the outside features are then noted.
+    call_command("import_layer", str(shp), partner="larissa", layer="lar", kind="attractions",
+                 srs="EPSG:4326", verbosity=0)
+    assert Attraction.objects.count() == 3
+
+
+def test_a_declared_crs_that_places_features_in_no_territory_is_only_noted(tmp_path, partners):
+    # Features truly beyond the border, in a CRS no other choice would fix: imported, noted.
+    shp = write_shapefile(tmp_path, "beyond", [shapely.Point(23.7, 37.98)], {"NAME": ["a"]},
+                          epsg=4326)
+    result = run_import(ImportRequest(path=shp, partner=partners["larissa"], layer_slug="x",
+                                      kind="attractions"))
+    assert any("1 of 1 features lie outside" in str(n) for n in result.notes)

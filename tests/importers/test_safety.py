@@ -176,3 +176,15 @@ def test_impossible_coordinates_are_rejected_by_row(tmp_path, partners):
         _import(path, partners["drome"])
     assert "far.gpx" in str(exc.value) or "far.gpx" in str(getattr(exc.value, "issues", [""])[0])
     _assert_nothing_written()
+
+
+@pytest.mark.parametrize("encoding", ["utf-16-le", "utf-16-be", "utf-16", "utf-8-sig",
+                                      "utf-32"])
+def test_xml_entities_are_refused_in_any_encoding(tmp_path, partners, encoding):
+    # Trust D18: BOM-less UTF-16 was read as UTF-8, where "<!DOCTYPE" never appears.
+    path = tmp_path / "laughs.gpx"
+    path.write_bytes(BILLION_LAUGHS.replace('"1.0"?>', f'"1.0" encoding="{encoding}"?>', 1)
+                     .encode(encoding))
+    with pytest.raises(Refused, match=r"laughs\.gpx: XML with a DTD or entity declarations"):
+        _import(path, partners["drome"])
+    _assert_nothing_written()

@@ -1,17 +1,28 @@
-"""Schemathesis against the API's own OpenAPI schema: no input makes the server fail."""
+"""Schemathesis against the site's own OpenAPI documents: no input makes the server fail.
+
+The REST API as a visitor and as a partner editor (whose token reaches the imports and
+route composition), and the OGC API from its own document. ``tests/test_fuzz.py`` fuzzes
+every other URL; ``make fuzz`` runs both with many more examples.
+"""
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
+from django.contrib.auth.models import User
+from rest_framework.authtoken.models import Token
 
 from layers.vocabulary import LayerKind
 from tests.factories import make_attraction, make_layer, make_partner, make_trail
+from tests.routes.conftest import make_route
 
 ST = Path(sys.executable).parent / "st"
+EXAMPLES = os.environ.get("ATLAS_FUZZ_EXAMPLES_PER_OPERATION", "15")
+SEED = [] if os.environ.get("ATLAS_FUZZ_RANDOM") == "1" else ["--seed", "7"]
 
 
 @pytest.mark.skipif(not ST.exists(), reason="schemathesis is not installed (make test installs "
@@ -22,11 +33,22 @@ def test_no_generated_request_gets_a_server_error(live_server):
     make_attraction(make_layer(sz), 25.6264, 42.4271, name_bg="Античен форум")
     make_trail(make_layer(sz, kind=LayerKind.TRAILS), [(25.60, 42.43, 200.0),
                                                        (25.62, 42.45, 260.0)])
-    # Imports need a token and a file: their own tests cover them.
-    run = subprocess.run(
-        [str(ST), "run", f"{live_server.url}/api/schema/", "--checks", "not_a_server_error",
-         "--max-examples", "15", "--phases", "examples,fuzzing", "--seed", "7",
-         "--exclude-path-regex", "^/api/imports", "--request-timeout", "30"],
-        capture_output=True, text=True, timeout=600)
-    assert run.returncode == 0, run.stdout[-3000:] + run.stderr[-2000:]
-    assert "passed" in run.stdout
+    make_route(sz, slug="a-route")
+    editor = User.objects.create_user("ivana", password="pw", is_staff=True)
+    editor.groups.add(sz.editors)
+    token = Token.objects.create(user=editor)
+    runs = {
+        "REST API as a visitor": [f"{live_server.url}/api/schema/"],
+        "REST API as an editor": [f"{live_server.url}/api/schema/",
+                                  "-H", f"Authorization: Token {token.key}"],
+        "OGC API": [f"{live_server.url}/ogc/api"],
+    }
+    # The three runs at once: each spends most of its time waiting on the server.
+    started = {name: subprocess.Popen(
+        [str(ST), "run", *args, "--checks", "not_a_server_error", "--max-examples", EXAMPLES,
+         "--phases", "examples,fuzzing", *SEED, "--request-timeout", "30"],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) for name, args in runs.items()}
+    for name, run in started.items():
+        stdout, stderr = run.communicate(timeout=1200)
+        assert run.returncode == 0, name + "\n" + stdout[-3000:] + stderr[-2000:]
+        assert "passed" in stdout, name

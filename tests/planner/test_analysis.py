@@ -199,3 +199,25 @@ def test_neighbours_have_their_own_gaps_and_share_the_sites_along_their_border(w
         assert got.gap_km2 <= reference.area / 1e6 + 1e-6, slug
         gaps = [g for g in result.gaps if g.partner == slug]
         assert len(gaps) == len(parts(reference)), slug
+
+
+def test_another_partners_features_inside_a_territory_are_counted_apart(world):
+    # Trust D14: another partner's import inside Testland's territory changed Testland's
+    # statistics (20 → 1,612 attractions in the report) with only a warning.
+    intruder = make_partner("elsewhere", bbox=(10.0, 40.0, 10.5, 40.5), name_en="Elsewhere")
+    theirs = make_layer(intruder)
+    for i in range(5):
+        place(theirs, f"Their kiosk {i}", (2 + i, 18), category="shop")
+    trails = make_layer(intruder, "trails")
+    from tests.planner.world import trail
+    trail(trails, [(2, 10), (6, 10)])
+
+    result = analyse(CoverageQuery(radius_km=R_KM), "en")
+    testland = partner(result, "testland")
+    assert testland.by_category == {"museum": 1, "church": 1, "peak": 1}
+    assert testland.others_attractions == 5
+    assert testland.trails == 2 and testland.others_trails == 1
+    assert testland.others_trail_km == pytest.approx(geodesic_km(lonlat([(2, 10), (6, 10)])),
+                                                     abs=0.002)
+    # A category only another partner's features have in Testland is not Testland's.
+    assert "shop" not in testland.by_category

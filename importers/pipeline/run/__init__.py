@@ -27,6 +27,7 @@ from importers.pipeline.run.request import STAGES, ImportRequest, ImportResult, 
 from importers.pipeline.run.undo import undo_last_import
 from layers.models import Layer
 from layers.signals import layer_written
+from layers.vocabulary import Visibility
 
 __all__ = ["STAGES", "ImportRequest", "ImportResult", "Progress", "run_import",
            "undo_last_import"]
@@ -116,6 +117,8 @@ def _write(request: ImportRequest, result: ImportResult, run_info: dict[str, Any
     with transaction.atomic():
         layer_existed = Layer.objects.filter(slug=request.layer_slug).exists()
         layer = _ensure_layer(request)
+        if result.uninvited:
+            _keep_out_of_public(layer, result, created=not layer_existed)
         previous_id_field = layer.import_settings.get("id_field") if layer_existed else None
         run_info["options"]["layer_created"] = not layer_existed
         if result.rows.public_ids is not None:
@@ -149,6 +152,30 @@ def _write(request: ImportRequest, result: ImportResult, run_info: dict[str, Any
         layer.save(update_fields=["import_settings", "updated_at"])
     result.run = run
     return result
+
+
+def _keep_out_of_public(layer: Layer, result: ImportResult, *, created: bool) -> None:
+    """Features inside another partner's territory, without its welcome, are never public:
+    a layer this import creates is made visible to partners only; a public layer refuses
+    them (Trust D14: another partner's import changed a territory's public figures)."""
+    where = Message.join(Message(_("%(count)s in the territory of %(partner)s"), count=n,
+                                 partner=name) for name, n in result.uninvited.items())
+    if layer.visibility == Visibility.PUBLIC and not created:
+        raise Refused(Message(
+            _("%(file)s: layer %(layer)s is public, and features lie in territories whose "
+              "partners have not welcomed %(importer)s's public features there (%(where)s): "
+              "import them into a layer visible to partners only, or ask those partners to "
+              "add %(importer)s to the partners they welcome (their partner page in the "
+              "admin)"), file=result.label, layer=repr(layer.slug),
+            importer=layer.partner.name or layer.partner.slug, where=where))
+    if layer.visibility == Visibility.PUBLIC:
+        layer.visibility = Visibility.PARTNERS
+        layer.save(update_fields=["visibility"])
+    result.notes.append(Message(
+        _("layer %(layer)s is visible to partners only: features lie in territories whose "
+          "partners have not welcomed %(importer)s's public features there (%(where)s)"),
+        layer=repr(layer.slug), importer=layer.partner.name or layer.partner.slug,
+        where=where))
 
 
 def _write_notes(outcome: writer.Outcome, result: ImportResult, layer: Layer,

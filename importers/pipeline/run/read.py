@@ -14,7 +14,7 @@ import shapely
 from django.utils.translation import gettext_noop as _
 from shapely.geometry import shape
 
-from geo.crs import sample_points, suggest
+from geo.crs import outside_count, sample_points, suggest
 from importers import mapping as m
 from importers.exceptions import Refused, RowErrors
 from importers.formats.base import ReadOptions, SourceData
@@ -48,6 +48,31 @@ def _resolve_crs(source: SourceData, partner: Partner) -> None:
                                              "reference system (no .prj); give it with --srs "
                                              "EPSG:n; %(details)s"),
                           file=source.label, details=Message.join(details)))
+
+
+def _check_declared_crs(source: SourceData, partner: Partner) -> None:
+    """Refuse a CRS the file declares that places most of it beyond the partner's territory
+    when another usual CRS places it inside: the file's CRS is then wrong (longitude and
+    latitude under a .prj of the Greek Grid land in the sea off Africa), not the features.
+    A CRS given with --srs is the partner's own choice, and is kept."""
+    assert source.crs is not None
+    points = sample_points(np.asarray(source.geometries, dtype=object))
+    if not len(points):
+        return
+    territory = shape(json.loads(partner.boundary.geojson))
+    outside = outside_count(points, source.crs.crs, territory)
+    if outside * 2 <= len(points):
+        return
+    hints = [h for h in suggest(points, territory) if h.epsg != source.crs.epsg]
+    if not hints:
+        return
+    raise Refused(Message(
+        _("%(file)s: the file says its coordinates are in %(crs)s (%(reason)s), which places "
+          "%(count)s of %(total)s features looked at outside %(territory)s; these would place "
+          "them inside: %(hints)s; correct the file's CRS or give it with --srs EPSG:n"),
+        file=source.label, crs=source.crs.label, reason=source.crs_reason or "",
+        count=outside, total=len(points), territory=partner.name or partner.slug,
+        hints=", ".join(h.label for h in hints[:4])))
 
 
 def check_layer(request: ImportRequest, layer: Layer | None) -> None:
@@ -99,6 +124,8 @@ def read_and_check(request: ImportRequest, say: Progress) -> ImportResult:
     public_column = None
     for source in sources:
         _resolve_crs(source, request.partner)
+        if request.srs is None:
+            _check_declared_crs(source, request.partner)
         # The platform's public ids: never an attribute; they match features unless
         # --id-field says which column does. An export of the platform names its
         # columns after the fields, and its source id source_id: the settings the layer
@@ -131,6 +158,7 @@ def read_and_check(request: ImportRequest, say: Progress) -> ImportResult:
                                "%(partner)s: check the CRS and that this is the right partner"),
                              count=outside, total=len(all_rows),
                              partner=request.partner.name or request.partner.slug))
+    uninvited = _in_uninviting_territories(all_rows, request.partner)
     errors = [i for i in issues if i.severity == "error"]
     if errors and not request.skip_invalid:
         raise RowErrors(errors)
@@ -154,7 +182,8 @@ def read_and_check(request: ImportRequest, say: Progress) -> ImportResult:
         # The sample rows are taken after writing (run_import): a text the DBF cut may
         # be put back there.
         issues=issues, notes=notes, preview=[],
-        rows=all_rows, text_limit=first.text_limit, public_id_column=public_column)
+        rows=all_rows, text_limit=first.text_limit, public_id_column=public_column,
+        uninvited=uninvited)
     return result
 
 
@@ -186,6 +215,30 @@ def _outside_territory(rows: Rows, partner: Partner) -> int:
     territory = shape(json.loads(partner.boundary.geojson)).buffer(0.02)
     shapely.prepare(territory)
     return int((~shapely.intersects(territory, rows.geoms)).sum())
+
+
+def _in_uninviting_territories(rows: Rows, partner: Partner) -> dict[str, int]:
+    """How many features lie in each other partner's territory (beyond the importing
+    partner's own, with the same slack) whose partner has not welcomed ``partner``'s
+    public features there."""
+    if not len(rows):
+        return {}
+    others = Partner.objects.exclude(pk=partner.pk).exclude(welcomes=partner)
+    if not others.exists():
+        return {}
+    own = shape(json.loads(partner.boundary.geojson)).buffer(0.02)
+    shapely.prepare(own)
+    beyond = rows.geoms[~shapely.intersects(own, rows.geoms)]
+    found = {}
+    for other in others.order_by("slug"):
+        # Inside by a point on each feature: a trail that starts at the border and runs
+        # into the neighbour's territory lies in it; one that only touches it does not.
+        territory = shape(json.loads(other.boundary.geojson)).buffer(-0.02)
+        shapely.prepare(territory)
+        n = int(shapely.contains(territory, shapely.point_on_surface(beyond)).sum())
+        if n:
+            found[other.name or other.slug] = n
+    return found
 
 
 def _concat(a: Rows, b: Rows) -> Rows:

@@ -60,6 +60,9 @@ class ImportResult:
     # The column of the platform's public ids when the file has one (an export of the
     # platform, see public_ids.py): the layer's remembered settings are not the file's.
     public_id_column: str | None = None
+    # Features inside the territories of partners that have not welcomed the importing
+    # partner's public features there: their names and how many (Trust D14).
+    uninvited: dict[str, int] = field(default_factory=dict)
 
     @property
     def skipped(self) -> list[Issue]:
