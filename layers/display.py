@@ -2,7 +2,7 @@
 
 A trail's line is kept whole (exports, metrics), and beside it, beyond
 ``ATLAS_DISPLAY_MAX_VERTICES``, a thinned copy (``Trail.display_geom``, migration
-0014) that pages, the API's lists and tiles draw (Trust D8: a million-vertex trail
+0015) that pages, the API's lists and tiles draw (Trust D8: a million-vertex trail
 made its page 27.8 MB). ``display_sql`` is the geometry to draw.
 """
 

@@ -218,7 +218,7 @@ class Trail(Feature):
                                        editable=False)
     is_loop = models.BooleanField(_("loop"), null=True, editable=False)
     # The line thinned to ATLAS_DISPLAY_MAX_VERTICES for pages, map lists and tiles; NULL
-    # when the line is within the cap (migration 0014). Exports keep ``geom`` whole.
+    # when the line is within the cap (migration 0015). Exports keep ``geom`` whole.
     display_geom = fields.MultiLineStringAnyZField(_("display geometry"), srid=WGS84,
                                                    null=True, editable=False)
 

@@ -1,5 +1,5 @@
 """The version of the data: a counter per table that every statement writing it bumps, in
-the writing transaction (migrations 0006 and 0015). Tiles take their ETag from it, and
+the writing transaction (migrations 0006 and 0016). Tiles take their ETag from it, and
 kept exports their file names (layers/exports/stored.py)."""
 
 from __future__ import annotations

@@ -18,7 +18,7 @@ DELETE FROM atlas_data_version WHERE name = 'layers_partner';
 class Migration(migrations.Migration):
 
     dependencies = [
-        ("layers", "0014_trail_display_geom"),
+        ("layers", "0015_trail_display_geom"),
     ]
 
     operations = [migrations.RunSQL(SQL, DROP)]

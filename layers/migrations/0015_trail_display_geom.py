@@ -44,7 +44,7 @@ $$;
 class Migration(migrations.Migration):
 
     dependencies = [
-        ("layers", "0013_partner_territory"),
+        ("layers", "0014_partner_welcomes"),
     ]
 
     operations = [
