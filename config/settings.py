@@ -303,3 +303,19 @@ LOGGING = {
     # is down: geo.errors logs the refusal once per request, and a command says it in one line.
     "loggers": {"psycopg.pool": {"level": "ERROR"}},
 }
+
+# --- Bounded cost (Trust D8): what one anonymous request may make the site do ---------
+# A feature is drawn (pages, the API's lists, tiles) with at most this many vertices;
+# beyond it a thinned copy is kept beside the whole line (layers/display.py).
+ATLAS_DISPLAY_MAX_VERTICES = int(os.environ.get("ATLAS_DISPLAY_MAX_VERTICES", "20000"))
+# A vector tile holds at most this many features of each layer, and at most this many
+# bytes in all; past either, features are left out in a set order and the response
+# says so in its X-Tile-Capped header (layers/tiles.py).
+ATLAS_TILE_MAX_FEATURES = int(os.environ.get("ATLAS_TILE_MAX_FEATURES", "4000"))
+ATLAS_TILE_MAX_BYTES = int(os.environ.get("ATLAS_TILE_MAX_BYTES", str(1024 * 1024)))
+# Exports are made once per version of the data and kept here; the least recently made
+# beyond ATLAS_EXPORT_KEEP files are deleted. At most ATLAS_EXPORT_CONCURRENCY exports
+# are made at once across the workers; another waits its turn a moment, then gets a 503.
+ATLAS_EXPORT_DIR = os.environ.get("ATLAS_EXPORT_DIR", str(BASE_DIR / "var" / "exports"))
+ATLAS_EXPORT_KEEP = int(os.environ.get("ATLAS_EXPORT_KEEP", "200"))
+ATLAS_EXPORT_CONCURRENCY = int(os.environ.get("ATLAS_EXPORT_CONCURRENCY", "2"))

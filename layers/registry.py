@@ -60,6 +60,16 @@ class FeatureKind:
     partner_sql: str = "p.slug"  # the slug of x's partner
     partner_filter: str = ""  # not layered: SQL true when x is of one of the partners %s
     public: str = ""  # not layered: SQL true when x is public
+    # SQL over x of the geometry maps draw, when it is not ``geom`` itself: a line thinned
+    # to the display's vertex cap (layers/display.py).
+    display_geom: str = ""
+    # ORDER BY over x of a tile's features when there are more than it holds (lines; points
+    # are spread over the tile instead, see layers/tiles.py).
+    tile_order: str = "x.id"
+
+    def drawn(self) -> str:
+        """SQL over ``x`` of the geometry pages, the maps' lists and tiles draw."""
+        return self.display_geom or f"x.{self.geom}"
 
     def joins(self) -> str:
         if not self.layered:
