@@ -107,9 +107,9 @@ TEMPLATES = [
 # and `restore`, which makes the tables again as their owner (docs/backup.md).
 # ATLAS_DB_ROLE=owner|app says it for any other command.
 OWNER_COMMANDS = ("migrate", "backup", "restore")
+COMMAND = sys.argv[1] if len(sys.argv) > 1 else ""
 ATLAS_DB_ROLE = os.environ.get("ATLAS_DB_ROLE") or (
-    "owner" if sys.argv[1:2] and sys.argv[1] in OWNER_COMMANDS
-    or "PYTEST_VERSION" in os.environ else "app")
+    "owner" if COMMAND in OWNER_COMMANDS or "PYTEST_VERSION" in os.environ else "app")
 if ATLAS_DB_ROLE not in ("app", "owner"):
     raise RuntimeError(f"ATLAS_DB_ROLE is {ATLAS_DB_ROLE!r}: 'app' or 'owner'")
 ATLAS_DATABASE_URLS = {

@@ -17,7 +17,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from geo import geojson
-from geo.errors import BadParameter, Unavailable, error_response
+from geo.errors import BadParameter
 from geo.geojson import GEOJSON, page_link
 from geo.params import parse_lang, parse_page, single
 from layers import registry, selectors
@@ -149,13 +149,8 @@ def _export_response(request: Request, *, kinds: list[str], filters: FeatureFilt
         raise BadParameter("format", f"unknown format {fmt!r}; use one of "
                            + ", ".join(FORMATS))
     # Made once per version of the data, sent from its file (Trust D8).
-    try:
-        kept, content_type, filename = stored_export(kinds=kinds, filters=filters, fmt=fmt,
-                                                     stem=stem, with_partner=with_partner)
-    except Unavailable as exc:
-        # As the site's handler shapes it, with its Retry-After (the REST framework's
-        # handler leaves that header out).
-        return error_response(request, exc)
+    kept, content_type, filename = stored_export(kinds=kinds, filters=filters, fmt=fmt,
+                                                 stem=stem, with_partner=with_partner)
     return FileResponse(kept, content_type=content_type, as_attachment=True,
                         filename=filename)
 
