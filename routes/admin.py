@@ -3,7 +3,8 @@
 An editor sees and changes the routes of their partners (a route crossing
 partners is shared by their editors). A stop or a leg's trail is a feature the
 editor may see: public, or of a partner they edit (Trust D3, D13); a row keeps the
-feature it has. Metrics are recomputed when the form's stops and legs are saved
+feature it has. Saving a shared route keeps the partners the editor does not edit
+(D4). Metrics are recomputed when the form's stops and legs are saved
 (routes/signals.py).
 """
 
@@ -20,7 +21,7 @@ from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TranslationAdmin, TranslationTabularInline
 
 from layers.admin import editable_partners, visible_layers
-from layers.models import Attraction, Trail
+from layers.models import Attraction, Partner, Trail
 from routes.models import PilotRoute, RouteLeg, RouteStop
 from routes.selectors import difficulty_reason, hidden_legs, hidden_stops
 
@@ -134,6 +135,17 @@ class PilotRouteAdmin(TranslationAdmin[PilotRoute]):
         if db_field.name == "partners":
             kwargs["queryset"] = editable_partners(request.user)
         return super().formfield_for_manytomany(db_field, request, **kwargs)
+
+    def save_related(self, request: HttpRequest, form: forms.ModelForm[PilotRoute],
+                     formsets: Any, change: bool) -> None:
+        # The partners field offers only the editor's partners: the route's other
+        # partners are not theirs to remove (D4), so they are kept.
+        if change and "partners" in form.cleaned_data:
+            others = form.instance.partners.exclude(pk__in=editable_partners(request.user))
+            form.cleaned_data["partners"] = Partner.objects.filter(
+                pk__in=[p.pk for p in form.cleaned_data["partners"]]
+                + list(others.values_list("pk", flat=True)))
+        super().save_related(request, form, formsets, change)
 
     def _owns(self, request: HttpRequest, obj: PilotRoute | None) -> bool:
         return obj is None or request.user.is_superuser or obj.partners.filter(

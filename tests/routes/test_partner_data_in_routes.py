@@ -1,10 +1,13 @@
-"""A partner's unpublished data stays theirs in routes (Trust D3, D13).
+"""A partner's unpublished data stays theirs in routes (Trust D3, D13), and a shared route
+keeps its partners (D4).
 
 The world is ``two_partners`` (tests/routes/conftest.py): Stara Zagora (A) publishes its
 places and a trail; Sliven (B) keeps a partners-only winery and a private path.
 """
 
 from __future__ import annotations
+
+import re
 
 import pytest
 from django.contrib.auth.models import Permission, User
@@ -174,6 +177,25 @@ def test_an_attraction_made_partners_only_after_it_was_put_in_a_route_leaves_the
     # legs reach the winery, so none is left.
     route.refresh_from_db()
     assert route.geom is None
+
+
+# D4: a shared route keeps the partners its editor does not edit
+
+
+def test_saving_a_shared_route_in_the_admin_keeps_the_partners_the_editor_does_not_edit(
+        client, two_partners):
+    w = two_partners
+    route = composed(w, partners=("a", "b"))
+    client.force_login(editor(w["a"], "ivana", route_permissions=True))
+    page = client.get(f"/admin/routes/pilotroute/{route.pk}/change/").content.decode()
+    partners = re.search(r'<select name="partners".*?</select>', page, re.S).group(0)
+    assert "Sliven" not in partners  # not hers to choose or remove
+    response = client.post(f"/admin/routes/pilotroute/{route.pk}/change/",
+                           admin_route_form(route, partners=[w["a"]], title_en="Forum walk"))
+    assert response.status_code == 302, response.content.decode()[:3000]
+    route.refresh_from_db()
+    assert route.title_en == "Forum walk"
+    assert set(route.partners.values_list("slug", flat=True)) == {"stara-zagora", "sliven"}
 
 
 def test_a_shared_routes_own_stops_are_not_refused_for_the_editor_of_the_other_partner(
