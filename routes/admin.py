@@ -1,11 +1,11 @@
 """Pilot routes in the admin: stops and legs inline, metrics shown read-only.
 
 An editor sees and changes the routes of their partners (a route crossing
-partners is shared by their editors). A stop or a leg's trail is a feature the
-editor may see: public, or of a partner they edit (Trust D3, D13); a row keeps the
-feature it has. Saving a shared route keeps the partners the editor does not edit
-(D4). Metrics are recomputed when the form's stops and legs are saved
-(routes/signals.py).
+partners is shared by their editors), and deletes those that are only their
+partners'. A stop or a leg's trail is a feature the editor may see: public, or of
+a partner they edit (Trust D3, D13); a row keeps the feature it has. Saving a
+shared route keeps the partners the editor does not edit (D4). Metrics are
+recomputed when the form's stops and legs are saved (routes/signals.py).
 """
 
 from __future__ import annotations
@@ -151,8 +151,14 @@ class PilotRouteAdmin(TranslationAdmin[PilotRoute]):
         return obj is None or request.user.is_superuser or obj.partners.filter(
             pk__in=editable_partners(request.user)).exists()
 
+    def has_view_permission(self, request: HttpRequest, obj: PilotRoute | None = None) -> bool:
+        return super().has_view_permission(request, obj) and self._owns(request, obj)
+
     def has_change_permission(self, request: HttpRequest, obj: PilotRoute | None = None) -> bool:
         return super().has_change_permission(request, obj) and self._owns(request, obj)
 
     def has_delete_permission(self, request: HttpRequest, obj: PilotRoute | None = None) -> bool:
-        return super().has_delete_permission(request, obj) and self._owns(request, obj)
+        # Deleting a route shared with another partner would delete it for them too.
+        return super().has_delete_permission(request, obj) and (
+            obj is None or request.user.is_superuser
+            or not obj.partners.exclude(pk__in=editable_partners(request.user)).exists())

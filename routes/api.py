@@ -132,12 +132,23 @@ def _composition(request: Request) -> tuple[list[services.StopSpec], list[str]]:
     return stops, modes
 
 
+def composes(user: User | AnonymousUser, route: PilotRoute | None = None) -> bool:
+    """Whether ``user`` may compose routes (``route``, when given): a staff member who
+    edits one of its partners. Write access follows group membership *and* staff status,
+    as in the admin: a member of an editors group who is not staff only reads."""
+    if not (user.is_authenticated and user.is_active and user.is_staff):
+        return False
+    partners = editable_partners(user)
+    if route is not None:
+        return route.partners.filter(pk__in=partners).exists()
+    return partners.exists()
+
+
 class IsPartnerEditor(IsAuthenticated):
     message = gettext_lazy("Only partner editors compose routes.")
 
     def has_permission(self, request: Request, view: APIView) -> bool:
-        return super().has_permission(request, view) and \
-            editable_partners(request.user).exists()
+        return super().has_permission(request, view) and composes(request.user)
 
 
 COMPOSITION = {"type": "object", "properties": {
@@ -182,7 +193,7 @@ class RouteComposition(APIView):
         route = PilotRoute.objects.filter(slug=slug).first()
         if route is None:
             raise Http404
-        if not route.partners.filter(pk__in=editable_partners(request.user)).exists():
+        if not composes(request.user, route):
             raise Forbidden(_("You do not edit any of this route's partners."))
         lang = parse_lang(request.GET)
         stops, modes = _composition(request)

@@ -1,5 +1,5 @@
-"""A partner's unpublished data stays theirs in routes (Trust D3, D13), and a shared route
-keeps its partners (D4).
+"""A partner's unpublished data stays theirs in routes (Trust D3, D13), a shared route keeps
+its partners (D4), and partner editors compose routes in the admin (D24).
 
 The world is ``two_partners`` (tests/routes/conftest.py): Stara Zagora (A) publishes its
 places and a trail; Sliven (B) keeps a partners-only winery and a private path.
@@ -196,6 +196,51 @@ def test_saving_a_shared_route_in_the_admin_keeps_the_partners_the_editor_does_n
     route.refresh_from_db()
     assert route.title_en == "Forum walk"
     assert set(route.partners.values_list("slug", flat=True)) == {"stara-zagora", "sliven"}
+
+
+# D24: partner editors compose routes in the admin
+
+
+def test_a_partner_editor_creates_and_composes_a_route_in_the_admin(
+        client, two_partners, django_capture_on_commit_callbacks):
+    w = two_partners
+    client.force_login(editor(w["a"], "ivana"))
+    assert client.get("/admin/routes/pilotroute/add/").status_code == 200
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post("/admin/routes/pilotroute/add/", admin_route_form(
+            slug="forum-and-spring", partners=[w["a"]], title_en="Forum and spring",
+            new_stops=[(1, w["a1"]), (2, w["a2"])],
+            new_legs=[(1, Mode.WALK, LegSource.ROUTED, None)]))
+    assert response.status_code == 302, response.content.decode()[:3000]
+    route = PilotRoute.objects.get(slug="forum-and-spring")
+    assert list(route.partners.values_list("slug", flat=True)) == ["stara-zagora"]
+    assert route.legs.get().trail_id == w["t"].pk  # routed along A's trail
+    assert 2000 < route.length_m < 2100
+
+
+def test_an_editor_deletes_their_route_but_not_a_route_shared_with_another_partner(
+        client, two_partners):
+    w = two_partners
+    own, shared = composed(w, slug="own"), composed(w, slug="shared", partners=("a", "b"))
+    client.force_login(editor(w["a"], "ivana"))
+    client.post(f"/admin/routes/pilotroute/{shared.pk}/delete/", {"post": "yes"})
+    client.post(f"/admin/routes/pilotroute/{own.pk}/delete/", {"post": "yes"})
+    assert list(PilotRoute.objects.values_list("slug", flat=True)) == ["shared"]
+
+
+def test_existing_editors_groups_get_the_route_permissions(two_partners):
+    """The migration that gives the groups made before D24 the routes' permissions."""
+    from importlib import import_module
+
+    from django.apps import apps
+
+    group = two_partners["a"].editors
+    group.permissions.remove(*Permission.objects.filter(content_type__app_label="routes"))
+    migration = import_module("routes.migrations.0004_editors_route_permissions")
+    migration.grant_editors_route_permissions(apps, None)
+    assert {"add_pilotroute", "change_pilotroute", "delete_pilotroute", "view_pilotroute",
+            "add_routestop", "change_routeleg"} <= set(
+        group.permissions.values_list("codename", flat=True))
 
 
 def test_a_shared_routes_own_stops_are_not_refused_for_the_editor_of_the_other_partner(
