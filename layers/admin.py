@@ -58,6 +58,14 @@ def editable_partners(user: User | AnonymousUser) -> QuerySet[Partner]:
     return Partner.objects.filter(editors__user=user)
 
 
+def visible_layers(user: User | AnonymousUser) -> QuerySet[Layer]:
+    """Layers whose features ``user`` may see and use (in a route, say): the public ones
+    and those of the partners they edit. "Partners only" and private layers of another
+    partner are not among them."""
+    return Layer.objects.filter(models.Q(visibility=Visibility.PUBLIC)
+                                | models.Q(partner__in=editable_partners(user)))
+
+
 # The admin classes are generic in their model for the type checker; modeltranslation makes
 # Django's ModelAdmin subscriptable at run time (as django-stubs-ext would).
 _M = TypeVar("_M", bound=models.Model)

@@ -30,7 +30,7 @@ def test_a_nul_in_the_path_is_a_400_naming_the_path(client, path):
 def test_a_json_body_nested_thousands_deep_is_a_400(client):
     partner = make_partner()
     route = make_route(partner, status=RouteStatus.PUBLISHED)
-    editor = User.objects.create_user("ivana", password="x")
+    editor = User.objects.create_user("ivana", password="x", is_staff=True)
     editor.groups.add(partner_editors_group_ensure(partner=partner))
     client.force_login(editor)
     body = "[" * 5000 + "]" * 5000

@@ -18,7 +18,7 @@ SLUG = "foret-de-saou-and-the-trois-becs"
 
 @pytest.fixture
 def editor_page(page, live_server, demo):
-    user = User.objects.create_user("claire", password="x")
+    user = User.objects.create_user("claire", password="x", is_staff=True)
     user.groups.add(partner_editors_group_ensure(partner=Partner.objects.get(slug="drome")))
     client = Client()
     client.force_login(user)
