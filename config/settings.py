@@ -113,9 +113,9 @@ TEMPLATES = [
 # and `restore`, which makes the tables again as their owner (docs/backup.md).
 # ATLAS_DB_ROLE=owner|app says it for any other command.
 OWNER_COMMANDS = ("migrate", "backup", "restore")
+COMMAND = sys.argv[1] if len(sys.argv) > 1 else ""
 ATLAS_DB_ROLE = os.environ.get("ATLAS_DB_ROLE") or (
-    "owner" if sys.argv[1:2] and sys.argv[1] in OWNER_COMMANDS
-    or "PYTEST_VERSION" in os.environ else "app")
+    "owner" if COMMAND in OWNER_COMMANDS or "PYTEST_VERSION" in os.environ else "app")
 if ATLAS_DB_ROLE not in ("app", "owner"):
     raise RuntimeError(f"ATLAS_DB_ROLE is {ATLAS_DB_ROLE!r}: 'app' or 'owner'")
 ATLAS_DATABASE_URLS = {
@@ -314,6 +314,22 @@ LOGGING = {
     # is down: geo.errors logs the refusal once per request, and a command says it in one line.
     "loggers": {"psycopg.pool": {"level": "ERROR"}},
 }
+
+# --- Bounded cost (Trust D8): what one anonymous request may make the site do ---------
+# A feature is drawn (pages, the API's lists, tiles) with at most this many vertices;
+# beyond it a thinned copy is kept beside the whole line (layers/display.py).
+ATLAS_DISPLAY_MAX_VERTICES = int(os.environ.get("ATLAS_DISPLAY_MAX_VERTICES", "20000"))
+# A vector tile holds at most this many features of each layer, and at most this many
+# bytes in all; past either, features are left out in a set order and the response
+# says so in its X-Tile-Capped header (layers/tiles.py).
+ATLAS_TILE_MAX_FEATURES = int(os.environ.get("ATLAS_TILE_MAX_FEATURES", "4000"))
+ATLAS_TILE_MAX_BYTES = int(os.environ.get("ATLAS_TILE_MAX_BYTES", str(1024 * 1024)))
+# Exports are made once per version of the data and kept here; the least recently made
+# beyond ATLAS_EXPORT_KEEP files are deleted. At most ATLAS_EXPORT_CONCURRENCY exports
+# are made at once across the workers; another waits its turn a moment, then gets a 503.
+ATLAS_EXPORT_DIR = os.environ.get("ATLAS_EXPORT_DIR", str(BASE_DIR / "var" / "exports"))
+ATLAS_EXPORT_KEEP = int(os.environ.get("ATLAS_EXPORT_KEEP", "200"))
+ATLAS_EXPORT_CONCURRENCY = int(os.environ.get("ATLAS_EXPORT_CONCURRENCY", "2"))
 
 # ---- Throttling and accounts (Trust D7, D16) ----
 # Rate limits per client (a signed-in user, else an address), counted in PostgreSQL by

@@ -195,6 +195,12 @@ def _psql(sql: str, db: str = "postgres") -> str:
     return out.stdout.strip()
 
 
+def superuser_sql(sql: str, db: str = "postgres") -> str:
+    """Run ``sql`` as the local cluster's superuser, through its socket (tests that make
+    roles; the site's roles may not)."""
+    return _psql(sql, db=db)
+
+
 def is_running() -> bool:
     data, _, _ = _paths()
     if not (data / "PG_VERSION").exists():

@@ -13,6 +13,7 @@ from typing import Any, ClassVar, TypeVar
 
 from django import forms
 from django.contrib import admin
+from django.contrib.auth.models import AnonymousUser, User
 from django.contrib.gis.admin import GISModelAdmin
 from django.contrib.gis.forms.widgets import OSMWidget
 from django.contrib.gis.geos import GEOSGeometry
@@ -48,6 +49,14 @@ class ColourInput(forms.TextInput):
     """The browser's colour picker, which gives "#rrggbb" as Partner.colour wants it."""
 
     input_type = "color"
+
+
+def visible_layers(user: User | AnonymousUser) -> QuerySet[Layer]:
+    """Layers whose features ``user`` may see and use (in a route, say): the public ones
+    and those of the partners they edit. "Partners only" and private layers of another
+    partner are not among them."""
+    return Layer.objects.filter(models.Q(visibility=Visibility.PUBLIC)
+                                | models.Q(partner__in=editable_partners(user)))
 
 
 # The admin classes are generic in their model for the type checker; modeltranslation makes

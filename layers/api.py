@@ -8,7 +8,8 @@ from __future__ import annotations
 
 from uuid import UUID
 
-from django.http import Http404, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse
+from django.http.response import HttpResponseBase
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework.request import Request
@@ -20,7 +21,7 @@ from geo.errors import BadParameter
 from geo.geojson import GEOJSON, page_link
 from geo.params import parse_lang, parse_page, single
 from layers import registry, selectors
-from layers.exports import FORMATS, export
+from layers.exports import FORMATS, stored_export
 from layers.models import Layer
 from layers.params import DEFAULT_LIMIT, MAX_LIMIT, FeatureFilters, parse_filters, parse_kinds
 from layers.vocabulary import LayerKind, Visibility
@@ -60,7 +61,7 @@ class FeatureList(APIView):
         limit, offset = parse_page(request.GET, default=DEFAULT_LIMIT, maximum=MAX_LIMIT)
         features, total, returned = selectors.features_page(
             kinds=self.chosen_kinds(request), filters=filters, lang=lang, limit=limit,
-            offset=offset)
+            offset=offset, out=selectors.DISPLAY)
         nxt = page_link(request, offset + limit) if offset + returned < total else None
         prev = page_link(request, max(0, offset - limit)) if offset > 0 else None
         links = [{"rel": "self", "type": GEOJSON, "href": request.build_absolute_uri()}]
@@ -142,16 +143,16 @@ class Partners(APIView):
 
 
 def _export_response(request: Request, *, kinds: list[str], filters: FeatureFilters, stem: str,
-                     with_partner: bool) -> HttpResponse:
+                     with_partner: bool) -> HttpResponseBase:
     fmt = single(request.GET, "format") or "geojson"
     if fmt not in FORMATS:
         raise BadParameter("format", f"unknown format {fmt!r}; use one of "
                            + ", ".join(FORMATS))
-    body, content_type, filename = export(kinds=kinds, filters=filters, fmt=fmt, stem=stem,
-                                          with_partner=with_partner)
-    response = HttpResponse(body, content_type=content_type)
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
+    # Made once per version of the data, sent from its file (Trust D8).
+    kept, content_type, filename = stored_export(kinds=kinds, filters=filters, fmt=fmt,
+                                                 stem=stem, with_partner=with_partner)
+    return FileResponse(kept, content_type=content_type, as_attachment=True,
+                        filename=filename)
 
 
 EXPORT_FORMAT = OpenApiParameter("format", str,
@@ -165,7 +166,7 @@ class LayerExport(APIView):
                    responses={200: OpenApiTypes.BINARY},
                    summary="Download a public layer as GeoJSON, GPX, KML, Shapefile, "
                            "GeoPackage or CSV")
-    def get(self, request: Request, slug: str) -> HttpResponse:
+    def get(self, request: Request, slug: str) -> HttpResponseBase:
         layer = Layer.objects.filter(slug=slug, visibility=Visibility.PUBLIC).first()
         if layer is None:
             raise Http404
@@ -184,7 +185,7 @@ class RegionalLayerExport(APIView):
                    responses={200: OpenApiTypes.BINARY},
                    summary="Download the regional layer: the features the regional layer "
                            "lists for the same filters")
-    def get(self, request: Request) -> HttpResponse:
+    def get(self, request: Request) -> HttpResponseBase:
         # The same parsing as the list's, so that a download holds what the map showed.
         filters = parse_filters(request.GET)
         kinds = parse_kinds(request.GET, registry.names())

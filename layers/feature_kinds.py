@@ -5,6 +5,7 @@ Registered by ``LayersConfig.ready``.
 
 from __future__ import annotations
 
+from layers.display import display_sql
 from layers.registry import Column, FeatureKind, register
 
 ATTRACTION_TEXTS = ("category", "address", "website", "phone", "opening_hours", "wheelchair")
@@ -43,7 +44,9 @@ TRAIL = FeatureKind(
                      ("length_m", "round(x.length_m)", "Number")),
     export_columns=tuple(Column(f, f"NULLIF(x.{f}::text, '')", "text")
                          for f in ("activity", "difficulty")),
-    lines=True, gpx_type="activity",
+    lines=True, gpx_type="activity", display_geom=display_sql("x"),
+    # The longest first: at a low zoom, the trails that cross the view.
+    tile_order="x.length_m DESC NULLS LAST, x.id",
 )
 
 

@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy as _
 
 from geo import fields
 from geo.crs import WGS84
+from layers.display import trails_display_refresh
 from layers.vocabulary import (
     Activity,
     Category,
@@ -216,6 +217,10 @@ class Trail(Feature):
     duration_min = models.IntegerField(_("estimated duration (min)"), null=True,
                                        editable=False)
     is_loop = models.BooleanField(_("loop"), null=True, editable=False)
+    # The line thinned to ATLAS_DISPLAY_MAX_VERTICES for pages, map lists and tiles; NULL
+    # when the line is within the cap (migration 0015). Exports keep ``geom`` whole.
+    display_geom = fields.MultiLineStringAnyZField(_("display geometry"), srid=WGS84,
+                                                   null=True, editable=False)
 
     class Meta:
         ordering = ["layer", "id"]
@@ -227,8 +232,9 @@ class Trail(Feature):
 
     def save(self, *args: Any, **kwargs: Any) -> None:
         super().save(*args, **kwargs)
+        trails_display_refresh(trail_id=self.pk)
         # The trigger computed the metrics in the row just written: read them back.
-        self.refresh_from_db(fields=TRAIL_METRICS)
+        self.refresh_from_db(fields=(*TRAIL_METRICS, "display_geom"))
 
     @property
     def has_elevation(self) -> bool:

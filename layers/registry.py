@@ -7,10 +7,11 @@ REST API, the OGC API, vector tiles, exports, the explorer and the catalogue ite
 and trails (layers/feature_kinds.py), ``routes`` its pilot routes (routes/feature_kind.py);
 adding a kind is one module and one ``register`` call in its app's ``ready()``.
 
-Two smaller registries let higher apps tell ``layers`` (and the importers) about their
+Smaller registries let higher apps tell ``layers`` (and the importers) about their
 use of layers' data without ``layers`` naming them: tables whose rows refer to features
-(``register_feature_use``, which an undo explains), and roles that make a layer reference
-data (``register_reference_role``).
+(``register_feature_use``, which an undo explains), roles that make a layer reference
+data (``register_reference_role``), and what else a partner's editors may do
+(``register_editor_permissions``: the routes' models, say).
 """
 
 from __future__ import annotations
@@ -60,6 +61,16 @@ class FeatureKind:
     partner_sql: str = "p.slug"  # the slug of x's partner
     partner_filter: str = ""  # not layered: SQL true when x is of one of the partners %s
     public: str = ""  # not layered: SQL true when x is public
+    # SQL over x of the geometry maps draw, when it is not ``geom`` itself: a line thinned
+    # to the display's vertex cap (layers/display.py).
+    display_geom: str = ""
+    # ORDER BY over x of a tile's features when there are more than it holds (lines; points
+    # are spread over the tile instead, see layers/tiles.py).
+    tile_order: str = "x.id"
+
+    def drawn(self) -> str:
+        """SQL over ``x`` of the geometry pages, the maps' lists and tiles draw."""
+        return self.display_geom or f"x.{self.geom}"
 
     def joins(self) -> str:
         if not self.layered:
@@ -132,3 +143,13 @@ def register_reference_role(holds: Callable[[Any], bool]) -> None:
 
 def has_reference_role(layer: Any) -> bool:
     return any(holds(layer) for holds in _REFERENCE_ROLES)
+
+
+EXTRA_EDITOR_PERMISSIONS: dict[str, dict[str, tuple[str, ...]]] = {}
+"""App label -> model -> actions ("add", "change", "delete", "view") that every partner's
+editors group is given besides the layers' own (layers/services.py). The app's admin and
+API still scope each of them to the editor's partners' rows."""
+
+
+def register_editor_permissions(app_label: str, models: Mapping[str, tuple[str, ...]]) -> None:
+    EXTRA_EDITOR_PERMISSIONS[app_label] = dict(models)

@@ -6,11 +6,14 @@ from typing import Any
 
 from django.contrib.auth.models import Group, Permission
 from django.db import transaction
+from django.db.models import Q
 
 from layers.models import Attraction, Layer, Partner, Trail
+from layers.registry import EXTRA_EDITOR_PERMISSIONS
 
 # What a partner's editors may do, on their own partner's rows only (the
-# admin scopes every queryset to the partner; see layers/admin.py).
+# admin scopes every queryset to the partner; see layers/admin.py). Higher apps add
+# theirs with layers.registry.register_editor_permissions.
 EDITOR_PERMISSIONS: dict[str, tuple[str, ...]] = {
     "layer": ("add", "change", "delete", "view"),
     "attraction": ("add", "change", "delete", "view"),
@@ -31,10 +34,12 @@ def partner_editors_group_ensure(*, partner: Partner) -> Group:
         group, _ = Group.objects.get_or_create(name=editors_group_name(partner.slug))
         partner.editors = group
         partner.save(update_fields=["editors"])
-    codenames = [f"{action}_{model}" for model, actions in EDITOR_PERMISSIONS.items()
-                 for action in actions]
-    perms = Permission.objects.filter(content_type__app_label="layers", codename__in=codenames)
-    group.permissions.add(*perms)
+    wanted = Q()
+    for app_label, models in {"layers": EDITOR_PERMISSIONS, **EXTRA_EDITOR_PERMISSIONS}.items():
+        codenames = [f"{action}_{model}" for model, actions in models.items()
+                     for action in actions]
+        wanted |= Q(content_type__app_label=app_label, codename__in=codenames)
+    group.permissions.add(*Permission.objects.filter(wanted))
     return group
 
 

@@ -5,12 +5,18 @@
 their ETag is the version of the data (a counter every write bumps, in the
 writing transaction), so a client revalidates and gets the new tile right after
 an import or an edit.
+
+A tile is bounded whatever the data (Trust D8: a z5 tile of a heavy region was 16.5 MB):
+below ``EXACT_ZOOM`` lines are drawn from their display geometry thinned to half a pixel;
+each layer holds at most ATLAS_TILE_MAX_FEATURES features (the longest lines, points
+spread over the tile) and the tile at most ATLAS_TILE_MAX_BYTES; a tile that left
+features out says so in its ``X-Tile-Capped`` header. Tile servers on PostGIS cap a
+tile the same way (pg_tileserv's MaxFeaturesPerTile, ldproxy's features per tile).
 """
 
 from __future__ import annotations
 
-import hashlib
-
+from django.conf import settings
 from django.db import connection
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.urls import reverse
@@ -22,6 +28,7 @@ from layers import registry
 from layers.ogc.catalogue import find_collection
 from layers.params import FeatureFilters
 from layers.selectors import conditions, extent, translated
+from layers.versions import data_version
 
 MVT = "application/vnd.mapbox-vector-tile"
 EXTENT, BUFFER, MAX_ZOOM = 4096, 64, 20
@@ -36,38 +43,121 @@ def tile_fields(name: str) -> dict[str, str]:
     return {**common, **{key: mvt for key, _sql, mvt in kind.tile_properties}}
 
 
+EXACT_ZOOM = 13
+"""From this zoom on, lines are drawn from every vertex (clipped to the tile); below it
+from their display geometry, thinned to half a pixel of the tile (Trust D8)."""
+SPREAD_CELLS = 32
+"""Points past the feature cap are left out evenly: a tile is cut into this many cells a
+side, and each cell gives its first point, then its second, … (see ``_kind_tile``)."""
+WORLD_M = 40075016.686  # the width of the web-mercator world, in metres
+
+
+def tile_limits() -> tuple[int, int]:
+    """(features per layer, bytes per tile) a tile holds at most (the settings)."""
+    return int(settings.ATLAS_TILE_MAX_FEATURES), int(settings.ATLAS_TILE_MAX_BYTES)
+
+
 def _kind_tile(kind_name: str, layer: str | None, lang: str, z: int, x: int,
-               y: int) -> tuple[str, list] | None:
-    """The SQL (and its parameters) of one kind's layer of the tile."""
+               y: int, limit: int | None = None) -> tuple[str, list] | None:
+    """The SQL (and its parameters) of one kind's layer of the tile, or None when the
+    collection's filters rule the kind out. Its one row: the layer's MVT bytes, the
+    number of features in or near the tile, and the number the layer was made of.
+
+    At most ``limit`` features (the setting when None), the most useful first: the
+    longest lines (``FeatureKind.tile_order``), points spread over the tile, each
+    cell's in id order, so a capped tile still shows every place that has data.
+    """
     kind = registry.kind(kind_name)
     params: list = []
     found = conditions(kind, FeatureFilters(layer=[layer] if layer else []), params)
     if found is None:
         return None
     where, _ = found
+    if limit is None:
+        limit = tile_limits()[0]
     extra = ", ".join(f"{sql} AS {key}" for key, sql, _mvt in kind.tile_properties)
     layer_column = ", l.slug AS layer" if kind.layered else ""
+    envelope = f"ST_TileEnvelope({z}, {x}, {y})"
+    near = (f"ST_Transform(ST_TileEnvelope({z}, {x}, {y}, margin => {BUFFER / EXTENT}), "
+            f"{WGS84})")
+    if not kind.lines:
+        geometry = f"ST_Transform(ST_Force2D(x.{kind.geom}), {WEB_MERCATOR})"
+        cell = 360 / 2**z / SPREAD_CELLS  # degrees of longitude
+        order = (f"row_number() OVER (PARTITION BY floor(ST_XMin(x.{kind.geom}) / {cell}), "
+                 f"floor(ST_YMin(x.{kind.geom}) / {cell}) ORDER BY x.id), x.id")
+    elif z >= EXACT_ZOOM:
+        # Clipped in lon/lat first (the tile is a lon/lat box too): a long line's
+        # vertices far from the tile are not projected.
+        geometry = (f"ST_Transform(ST_Force2D(ST_ClipByBox2D(x.{kind.geom}, {near})), "
+                    f"{WEB_MERCATOR})")
+        order = kind.tile_order
+    else:
+        half_pixel = WORLD_M / 2**z / 512  # metres: a tile is drawn 256 pixels wide
+        geometry = (f"ST_Simplify(ST_Transform(ST_Force2D({kind.drawn()}), {WEB_MERCATOR}), "
+                    f"{half_pixel}, true)")
+        order = kind.tile_order
     return f"""
-        SELECT ST_AsMVT(t.*, '{kind_name}s', {EXTENT}, 'geom') FROM (
-            SELECT ST_AsMVTGeom(ST_Transform(ST_Force2D(x.{kind.geom}), {WEB_MERCATOR}),
-                                ST_TileEnvelope({z}, {x}, {y}), {EXTENT}, {BUFFER}, true) AS geom,
-                   x.uid::text AS id, {kind.partner_sql} AS partner{layer_column},
-                   {translated('x', kind.name_field, lang)} AS name, {extra}
-            FROM {kind.table} x {kind.joins()}
-            WHERE x.{kind.geom} && ST_Transform(ST_TileEnvelope({z}, {x}, {y},
-                                                margin => {BUFFER / EXTENT}), {WGS84})
-              AND {where}
-        ) AS t WHERE t.geom IS NOT NULL
+        WITH kept AS MATERIALIZED (
+            SELECT x.id, count(*) OVER () AS matched
+            FROM {kind.table} x
+            WHERE x.{kind.geom} && {near} AND {where}
+            ORDER BY {order} LIMIT {int(limit)}
+        )
+        SELECT (SELECT ST_AsMVT(t.*, '{kind_name}s', {EXTENT}, 'geom') FROM (
+                    SELECT ST_AsMVTGeom({geometry}, {envelope}, {EXTENT}, {BUFFER}, true)
+                               AS geom,
+                           x.uid::text AS id, {kind.partner_sql} AS partner{layer_column},
+                           {translated('x', kind.name_field, lang)} AS name, {extra}
+                    FROM {kind.table} x {kind.joins()}
+                    WHERE x.id IN (SELECT id FROM kept)
+                ) AS t WHERE t.geom IS NOT NULL),
+               COALESCE((SELECT max(matched) FROM kept), 0), (SELECT count(*) FROM kept)
     """, params
 
 
-def data_version(kinds: tuple[str, ...]) -> str:
-    """Changes whenever a feature of these kinds, or any layer, is written (migration 0006)."""
-    tables = [registry.kind(k).table for k in kinds] + ["layers_layer"]
+CAPPED_HEADER = "X-Tile-Capped"
+"""Says which layers of a tile left features out, as a structured list (RFC 8941):
+``attractions;kept=4000;matched=12873``. Clients that need them all ask a higher zoom or
+the API's bbox lists."""
+
+
+def tile_body(kinds: tuple[str, ...], layer: str | None, lang: str, z: int, x: int,
+              y: int) -> tuple[bytes, list[tuple[str, int, int]]]:
+    """The tile's bytes, and its capped layers: (layer name, features kept, matched).
+
+    Each kind's layer holds at most the settings' features. When the layers are more
+    bytes than a tile may hold, the small ones are kept and the rest of the bytes shared
+    equally among the others, each made again with proportionally fewer features (the
+    same order, so the first ones stay).
+    """
+    max_features, max_bytes = tile_limits()
+    made: dict[str, tuple[bytes, int, int]] = {}  # kind -> (bytes, matched, kept)
     with connection.cursor() as cur:
-        cur.execute("SELECT string_agg(name || ':' || version, ',' ORDER BY name) "
-                    "FROM atlas_data_version WHERE name = ANY(%s)", [tables])
-        return hashlib.sha1(cur.fetchone()[0].encode()).hexdigest()[:16]
+
+        def make(kind: str, limit: int) -> tuple[bytes, int, int]:
+            sql, params = _kind_tile(kind, layer, lang, z, x, y, limit=limit) or ("", [])
+            cur.execute(sql, params)
+            chunk, matched, kept = cur.fetchone()
+            return (bytes(chunk) if chunk else b""), matched, kept
+
+        for k in kinds:
+            if _kind_tile(k, layer, lang, z, x, y) is not None:
+                made[k] = make(k, max_features)
+        left, over = max_bytes, sorted(made, key=lambda k: len(made[k][0]))
+        while over and len(made[over[0]][0]) <= left / len(over):
+            left -= len(made[over.pop(0)][0])
+        for k in over:
+            share = left / len(over)
+            for _attempt in range(4):
+                data, _matched, kept = made[k]
+                if len(data) <= share or kept <= 1:
+                    break
+                made[k] = make(k, max(1, int(kept * share / len(data) * 0.9)))
+    # A tile's layers are protobuf messages: concatenated, they make one tile.
+    body = b"".join(made[k][0] for k in kinds if k in made)
+    capped = [(f"{k}s", kept, matched) for k in kinds if k in made
+              for _data, matched, kept in [made[k]] if matched > kept]
+    return body, capped
 
 
 @require_GET
@@ -76,21 +166,15 @@ def tile(request: HttpRequest, cid: str, z: int, x: int, y: int) -> HttpResponse
     if z > MAX_ZOOM or not (0 <= x < 2**z and 0 <= y < 2**z):
         raise Http404(f"no tile {z}/{x}/{y}: zoom 0 to {MAX_ZOOM}, x and y 0 to 2^zoom - 1")
     c = find_collection(cid, lang)
-    etag = f'"{data_version(c.kinds)}-{lang}"'
+    etag = f'"{data_version(c.kinds)}-{lang}-{"-".join(map(str, tile_limits()))}"'
     if request.headers.get("If-None-Match") == etag:
         response = HttpResponse(status=304)
     else:
-        body = b""
-        with connection.cursor() as cur:
-            for k in c.kinds:
-                found = _kind_tile(k, c.layer, lang, z, x, y)
-                if found is None:
-                    continue
-                # A tile's layers are protobuf messages: concatenated, they make one tile.
-                cur.execute(*found)
-                chunk = cur.fetchone()[0]
-                body += bytes(chunk) if chunk else b""
+        body, capped = tile_body(c.kinds, c.layer, lang, z, x, y)
         response = HttpResponse(body, content_type=MVT)
+        if capped:
+            response[CAPPED_HEADER] = ", ".join(
+                f"{name};kept={kept};matched={matched}" for name, kept, matched in capped)
     response["ETag"] = etag
     response["Cache-Control"] = "no-cache"  # keep it, but ask whether it changed
     response["Vary"] = "Accept-Language"

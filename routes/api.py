@@ -10,10 +10,12 @@ from typing import Any
 from django.contrib.auth.models import AnonymousUser, User
 from django.contrib.gis.geos import MultiLineString
 from django.db import transaction
-from django.db.models import Q
 from django.http import Http404, HttpResponse, JsonResponse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework.permissions import IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.views import APIView
 
@@ -21,12 +23,10 @@ from geo import geojson
 from geo.errors import BadParameter, Forbidden
 from geo.geojson import GEOJSON, page_link
 from geo.params import choice, number, parse_lang, parse_page
-from layers.admin import editable_partners
+from layers.admin import editable_partners, visible_layers
 from layers.api import LANG
 from layers.models import Attraction, Partner
 from layers.params import DEFAULT_LIMIT, MAX_LIMIT
-from layers.permissions import IsPartnerEditor
-from layers.vocabulary import Visibility
 from routes import exports, selectors, services
 from routes.models import PilotRoute
 from routes.params import parse_route_filters
@@ -122,13 +122,33 @@ def _composition(request: Request) -> tuple[list[services.StopSpec], list[str]]:
     stops = _stop_specs(data.get("stops"), request.user)
     modes = data.get("modes")
     if not isinstance(modes, list) or len(modes) != len(stops) - 1:
-        raise BadParameter("modes", f"give one mode per leg: {len(stops) - 1} for "
-                           f"{len(stops)} stops")
+        raise BadParameter("modes", _("give one mode per leg: %(legs)s for %(stops)s stops")
+                           % {"legs": len(stops) - 1, "stops": len(stops)})
     for i, mode in enumerate(modes):
         if mode not in Mode.values:
-            raise BadParameter("modes", f"leg {i + 1}: unknown mode {mode!r}; use one of "
-                               + ", ".join(Mode.values))
+            raise BadParameter("modes", _("leg %(leg)s: unknown mode %(mode)s; use one of "
+                                          "%(modes)s") % {"leg": i + 1, "mode": repr(mode),
+                                                          "modes": ", ".join(Mode.values)})
     return stops, modes
+
+
+def composes(user: User | AnonymousUser, route: PilotRoute | None = None) -> bool:
+    """Whether ``user`` may compose routes (``route``, when given): a staff member who
+    edits one of its partners. Write access follows group membership *and* staff status,
+    as in the admin: a member of an editors group who is not staff only reads."""
+    if not (user.is_authenticated and user.is_active and user.is_staff):
+        return False
+    partners = editable_partners(user)
+    if route is not None:
+        return route.partners.filter(pk__in=partners).exists()
+    return partners.exists()
+
+
+class IsPartnerEditor(IsAuthenticated):
+    message = gettext_lazy("Only partner editors compose routes.")
+
+    def has_permission(self, request: Request, view: APIView) -> bool:
+        return super().has_permission(request, view) and composes(request.user)
 
 
 COMPOSITION = {"type": "object", "properties": {
@@ -157,7 +177,7 @@ def _partner_ids(slugs: object, stops: list[services.StopSpec]) -> list[int]:
     """The partners whose trails legs may follow: those named, else the stops' partners."""
     if slugs:
         if not isinstance(slugs, list):
-            raise BadParameter("partners", "a list of partner slugs")
+            raise BadParameter("partners", _("a list of partner slugs"))
         return list(Partner.objects.filter(slug__in=slugs).values_list("id", flat=True))
     return sorted({s.attraction.layer.partner_id for s in stops})
 
@@ -173,8 +193,8 @@ class RouteComposition(APIView):
         route = PilotRoute.objects.filter(slug=slug).first()
         if route is None:
             raise Http404
-        if not route.partners.filter(pk__in=editable_partners(request.user)).exists():
-            raise Forbidden("you do not edit any of this route's partners")
+        if not composes(request.user, route):
+            raise Forbidden(_("You do not edit any of this route's partners."))
         lang = parse_lang(request.GET)
         stops, modes = _composition(request)
         with transaction.atomic():
@@ -201,20 +221,22 @@ def saved_body(route: PilotRoute, lang: str) -> dict[str, Any]:
 
 def _stop_specs(raw: object, user: User | AnonymousUser) -> list[services.StopSpec]:
     if not isinstance(raw, list) or len(raw) < 2:
-        raise BadParameter("stops", "give at least two stops: attraction ids in order")
+        raise BadParameter("stops", _("give at least two stops: attraction ids in order"))
     specs = []
+    # Public attractions, and the editor's own partners' unpublished ones (D3): another
+    # partner's is answered as one that does not exist, so the answer confirms nothing.
+    visible = Attraction.objects.select_related("layer").filter(
+        layer__in=visible_layers(user), retired_at__isnull=True)
     for i, item in enumerate(raw, start=1):
         uid = item.get("id") if isinstance(item, dict) else item
         minutes = item.get("suggested_min", 30) if isinstance(item, dict) else 30
-        # Public attractions, and the editor's own partners' unpublished ones.
-        visible = Attraction.objects.select_related("layer").filter(
-            Q(layer__visibility=Visibility.PUBLIC) | Q(layer__partner__in=editable_partners(user)),
-            retired_at__isnull=True)
         attraction = visible.filter(uid=str(uid)).first() if _is_uuid(uid) else None
         if attraction is None:
-            raise BadParameter("stops", f"stop {i}: no attraction with id {uid!r}")
+            raise BadParameter("stops", _("stop %(stop)s: no attraction with id %(id)s")
+                               % {"stop": i, "id": repr(uid)})
         if not isinstance(minutes, int) or not 0 <= minutes <= 24 * 60:
-            raise BadParameter("stops", f"stop {i}: suggested_min must be 0 to 1440 minutes")
+            raise BadParameter("stops", _("stop %(stop)s: suggested_min must be 0 to 1440 "
+                                          "minutes") % {"stop": i})
         specs.append(services.StopSpec(attraction, minutes))
     return specs
 

@@ -1,4 +1,12 @@
-"""Read queries of pilot routes: lists, detail, attractions along the way, profile."""
+"""Read queries of pilot routes: lists, detail, attractions along the way, profile.
+
+What the public reads of a route never shows a feature that is not public (Trust D3, D13):
+a stop whose attraction's layer is not public is left out, and so is a leg that reaches
+such a stop or follows such a trail (its line would draw the stop's place or the trail).
+Writes refuse such features already (routes/admin.py, routes/api.py), but a layer may be
+made partners-only or private after its features went into a route: the filter is here,
+at read time, on the current visibility. See docs/users/routes.md.
+"""
 
 from __future__ import annotations
 
@@ -31,6 +39,50 @@ from routes.vocabulary import PUBLIC_STATUSES
 
 ALONG_DEFAULT_M = 500.0
 ALONG_MAX_M = 5000.0
+PUBLIC = f"'{Visibility.PUBLIC}'"
+
+
+def leg_shown_sql(g: str) -> str:
+    """SQL true when leg ``g`` shows nothing unpublished: the attractions of the stops it
+    joins and the trail it follows (if any) are in public layers."""
+    return f"""(NOT EXISTS (
+        SELECT 1 FROM routes_routestop hs JOIN layers_attraction ha ON ha.id = hs.attraction_id
+        JOIN layers_layer hl ON hl.id = ha.layer_id
+        WHERE hs.route_id = {g}.route_id AND hs."order" IN ({g}."order", {g}."order" + 1)
+          AND hl.visibility <> {PUBLIC})
+      AND NOT EXISTS (
+        SELECT 1 FROM layers_trail ht JOIN layers_layer htl ON htl.id = ht.layer_id
+        WHERE ht.id = {g}.trail_id AND htl.visibility <> {PUBLIC}))"""
+
+
+def route_geom_sql(r: str) -> str:
+    """SQL of route ``r``'s line as the public may see it: its stored line, or, when one of
+    its legs shows something unpublished, the other legs (in 2D, as a leg may have no Z).
+    The stored line leaves those legs out too when it is recomputed; this holds between."""
+    return f"""CASE WHEN EXISTS (SELECT 1 FROM routes_routeleg hg WHERE hg.route_id = {r}.id
+                             AND NOT {leg_shown_sql('hg')})
+        THEN (SELECT ST_Multi(ST_Collect(ST_Force2D(sg.geom) ORDER BY sg."order"))
+              FROM routes_routeleg sg WHERE sg.route_id = {r}.id AND sg.geom IS NOT NULL
+              AND {leg_shown_sql('sg')})
+        ELSE {r}.geom END"""
+
+
+def hidden_stops(route_id: int) -> set[int]:
+    """The orders of the route's stops whose attraction is not public."""
+    with connection.cursor() as cursor:
+        cursor.execute(f"""SELECT s."order" FROM routes_routestop s
+            JOIN layers_attraction a ON a.id = s.attraction_id
+            JOIN layers_layer l ON l.id = a.layer_id
+            WHERE s.route_id = %s AND l.visibility <> {PUBLIC}""", [route_id])
+        return {row[0] for row in cursor.fetchall()}
+
+
+def hidden_legs(route_id: int) -> set[int]:
+    """The orders of the route's legs that the public may not see (``leg_shown_sql``)."""
+    with connection.cursor() as cursor:
+        cursor.execute(f'SELECT g."order" FROM routes_routeleg g WHERE g.route_id = %s '
+                       f"AND NOT {leg_shown_sql('g')}", [route_id])
+        return {row[0] for row in cursor.fetchall()}
 
 
 def difficulty_reason(basis: dict, lang: str) -> str:
@@ -110,7 +162,10 @@ def _properties_sql(lang: str) -> str:
         'moving_min', r.moving_min, 'stops_min', r.stops_min, 'duration_min', r.duration_min,
         'duration_by_mode', r.duration_by_mode,
         'difficulty', NULLIF(r.difficulty, ''), 'difficulty_basis', r.difficulty_basis,
-        'stop_count', (SELECT count(*) FROM routes_routestop s WHERE s.route_id = r.id),
+        'stop_count', (SELECT count(*) FROM routes_routestop s
+                       JOIN layers_attraction a ON a.id = s.attraction_id
+                       JOIN layers_layer l ON l.id = a.layer_id
+                       WHERE s.route_id = r.id AND l.visibility = {PUBLIC}),
         'updated_at', r.updated_at)"""
 
 
@@ -143,7 +198,7 @@ def routes_page(*, filters: RouteFilters, lang: str, limit: int, offset: int,
                    ORDER BY {order} LIMIT %s OFFSET %s)
         SELECT json_build_object(
             'type', 'Feature', 'id', r.uid,
-            'geometry', ST_AsGeoJSON(ST_Force2D(r.geom), {COORD_DECIMALS})::json,
+            'geometry', ST_AsGeoJSON(ST_Force2D({route_geom_sql('r')}), {COORD_DECIMALS})::json,
             'properties', {_properties_sql(lang)}::jsonb{near})::text, m.total
         FROM m JOIN routes_pilotroute r ON r.id = m.id
         ORDER BY {"m.distance, r.slug" if filters.near else "r.slug"}
@@ -171,7 +226,7 @@ def route_detail(*, slug: str, lang: str, along_m: float | None = ALONG_DEFAULT_
     sql = f"""
         SELECT r.id, json_build_object(
             'type', 'Feature', 'id', r.uid,
-            'geometry', ST_AsGeoJSON(r.geom, {COORD_DECIMALS})::json,
+            'geometry', ST_AsGeoJSON({route_geom_sql('r')}, {COORD_DECIMALS})::json,
             'properties', {_properties_sql(lang)}::jsonb || jsonb_build_object(
                 'description', {translated('r', 'description', lang)},
                 'summaries', {all_translations('r', 'summary')},
@@ -197,7 +252,7 @@ def route_detail(*, slug: str, lang: str, along_m: float | None = ALONG_DEFAULT_
                 'note', {translated('s', 'note', lang)}) ORDER BY s.order)::text
             FROM routes_routestop s JOIN layers_attraction a ON a.id = s.attraction_id
             JOIN layers_layer l ON l.id = a.layer_id JOIN layers_partner p ON p.id = l.partner_id
-            WHERE s.route_id = %s""", [route_id])
+            WHERE s.route_id = %s AND l.visibility = {PUBLIC}""", [route_id])
         props["stops"] = json.loads(cursor.fetchone()[0] or "[]")
         cursor.execute(f"""
             SELECT json_agg(json_build_object(
@@ -209,7 +264,7 @@ def route_detail(*, slug: str, lang: str, along_m: float | None = ALONG_DEFAULT_
                 'ascent_m', round(g.ascent_m::numeric), 'descent_m', round(g.descent_m::numeric),
                 'has_elevation', ST_NDims(g.geom) = 3) ORDER BY g.order)::text
             FROM routes_routeleg g LEFT JOIN layers_trail t ON t.id = g.trail_id
-            WHERE g.route_id = %s""", [route_id])
+            WHERE g.route_id = %s AND {leg_shown_sql('g')}""", [route_id])
         props["legs"] = json.loads(cursor.fetchone()[0] or "[]")
     if along_m is not None:  # None: not wanted (downloads)
         props["along_the_way"] = along_the_way(route_id=route_id, within_m=along_m,
@@ -227,7 +282,8 @@ def along_the_way(*, route_id: int, within_m: float, lang: str) -> list[dict]:
             SELECT g.order, ST_Force2D(g.geom) AS g2, g.length_m,
                    COALESCE(sum(g.length_m) OVER (ORDER BY g.order ROWS BETWEEN UNBOUNDED
                             PRECEDING AND 1 PRECEDING), 0) AS offset_m
-            FROM routes_routeleg g WHERE g.route_id = %s AND g.geom IS NOT NULL),
+            FROM routes_routeleg g WHERE g.route_id = %s AND g.geom IS NOT NULL
+              AND {leg_shown_sql('g')}),
         route AS (SELECT ST_Collect(g2) AS g FROM legs)
         SELECT a.uid, {translated('a', 'name', lang)}, a.category, p.slug,
                ST_X(a.location), ST_Y(a.location), best.dist, best.pos,
@@ -258,10 +314,12 @@ def along_the_way(*, route_id: int, within_m: float, lang: str) -> list[dict]:
 
 
 def route_legs_coords(route_id: int) -> list[tuple[str, np.ndarray]]:
-    """Each leg's (mode, coordinates (lon, lat[, z])), in order."""
+    """Each leg's (mode, coordinates (lon, lat[, z])), in order: the legs the public may
+    see (downloads, profile)."""
     with connection.cursor() as cursor:
-        cursor.execute("SELECT mode, ST_AsBinary(geom), ST_NDims(geom) FROM routes_routeleg "
-                       "WHERE route_id = %s AND geom IS NOT NULL ORDER BY \"order\"", [route_id])
+        cursor.execute("SELECT g.mode, ST_AsBinary(g.geom), ST_NDims(g.geom) "
+                       "FROM routes_routeleg g WHERE g.route_id = %s AND g.geom IS NOT NULL "
+                       f"AND {leg_shown_sql('g')} ORDER BY g.\"order\"", [route_id])
         return [(mode, shapely.get_coordinates(shapely.from_wkb(bytes(wkb)),
                                                include_z=ndims == 3))
                 for mode, wkb, ndims in cursor.fetchall()]

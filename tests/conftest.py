@@ -94,3 +94,11 @@ def _english_outside_requests():
     translation.activate("en")
     yield
     translation.deactivate()
+
+
+@pytest.fixture(autouse=True)
+def _exports_kept_apart(settings, tmp_path_factory):
+    """Each test keeps the exports it makes in a folder of its own: a test's writes are
+    rolled back, and the next test's data reaches the same data version with other rows
+    (layers/exports/stored.py names kept exports by it)."""
+    settings.ATLAS_EXPORT_DIR = str(tmp_path_factory.mktemp("exports"))

@@ -9,6 +9,7 @@
 
 from layers.selectors.catalogue import extent, feature_detail, layers_list, partners_geojson
 from layers.selectors.kinds import (
+    DISPLAY,
     OWN_FILTERS,
     RFC7946,
     Output,
@@ -27,7 +28,7 @@ from layers.selectors.sql import (
 )
 
 __all__ = [
-    "COORD_DECIMALS", "METRES_PER_DEGREE", "OWN_FILTERS", "RFC7946",
+    "COORD_DECIMALS", "DISPLAY", "METRES_PER_DEGREE", "OWN_FILTERS", "RFC7946",
     "Output", "all_translations", "bbox_to_wgs84", "conditions", "extent",
     "feature_detail", "features_page", "json_members", "json_object_text", "layers_list",
     "near_conditions", "partners_geojson", "translated",

@@ -11,9 +11,11 @@ from layers.selectors.sql import COORD_DECIMALS, all_translations, translated
 from layers.vocabulary import Visibility
 
 
-def feature_detail(*, kind: str, uid: str, lang: str) -> str | None:
-    """One public feature with every field, as a GeoJSON Feature text."""
+def feature_detail(*, kind: str, uid: str, lang: str, display: bool = False) -> str | None:
+    """One public feature with every field, as a GeoJSON Feature text: its whole
+    geometry, or (``display``, for its page) the one maps draw (``FeatureKind.drawn``)."""
     k = registry.kind(kind)
+    geometry = k.drawn() if display else f"x.{k.geom}"
     extra = ("'address', x.address, 'website', NULLIF(x.website, ''), "
              "'phone', NULLIF(x.phone, ''), 'opening_hours', NULLIF(x.opening_hours, ''), "
              "'wheelchair', NULLIF(x.wheelchair, ''), 'fee', x.fee, "
@@ -23,7 +25,7 @@ def feature_detail(*, kind: str, uid: str, lang: str) -> str | None:
     sql = f"""
         SELECT json_build_object(
             'type', 'Feature', 'id', x.uid,
-            'geometry', ST_AsGeoJSON(x.{k.geom}, {COORD_DECIMALS})::json,
+            'geometry', ST_AsGeoJSON({geometry}, {COORD_DECIMALS})::json,
             'properties', json_build_object(
                 'kind', '{k.name}', 'partner', p.slug, 'layer', l.slug,
                 'name', {translated('x', 'name', lang)},

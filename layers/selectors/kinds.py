@@ -24,12 +24,16 @@ class Output:
     """How features are written: CRS of the coordinates, and flat or nested properties.
 
     OGC API clients (GDAL, QGIS) want one attribute a column: ``flat`` gives
-    name_bg … name_en instead of a ``names`` object.
+    name_bg … name_en instead of a ``names`` object. ``display`` writes the geometry
+    maps draw (``FeatureKind.drawn``: a line beyond the display's vertex cap thinned),
+    for the lists the site's maps read; the OGC API, a feature's own URL and the
+    exports give every vertex.
     """
 
     srid: int = WGS84
     flip: bool = False  # swap to the CRS's own axis order (e.g. lat/lon for EPSG:4326)
     flat: bool = False
+    display: bool = False
 
     def geometry(self, g: str) -> str:
         expr = g if self.srid == WGS84 else f"ST_Transform({g}, {int(self.srid)})"
@@ -43,6 +47,7 @@ class Output:
 
 
 RFC7946 = Output()
+DISPLAY = Output(display=True)
 
 
 def near_conditions(g: str, near: tuple[float, float], radius_m: float,

@@ -39,7 +39,8 @@ def _feature_sql(kind: FeatureKind, lang: str, out: Output, near: bool) -> str:
         *([("distance_m", "round(x.distance::numeric, 1)")] if near else []),
     ]
     return ("""'{"type":"Feature","id":"' || x.uid || '","geometry":' || """
-            f"COALESCE({out.geometry(f'x.{kind.geom}')}, 'null') || "
+            f"COALESCE({out.geometry(kind.drawn() if out.display else f'x.{kind.geom}')}, "
+            "'null') || "
             f"""',"properties":' || {json_object_text(properties)} || '}}'""")
 
 

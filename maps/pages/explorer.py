@@ -102,7 +102,10 @@ def _plain(data: dict) -> dict:
 
 
 def _feature_page(request: HttpRequest, kind: str, uid: UUID) -> HttpResponse:
-    body = selectors.feature_detail(kind=kind, uid=str(uid), lang=page_language())
+    # The geometry drawn (a line thinned beyond the display's vertex cap): the page's map
+    # is embedded in it, and a million-vertex trail made it 27.8 MB (Trust D8).
+    body = selectors.feature_detail(kind=kind, uid=str(uid), lang=page_language(),
+                                    display=True)
     if body is None:
         raise Http404("no such feature")
     feature = json.loads(body)

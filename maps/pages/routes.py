@@ -15,12 +15,12 @@ from django.views.decorators.http import require_GET
 from geo.errors import BadParameter
 from geo.i18n import page_language
 from geo.units import duration_text
-from layers.admin import editable_partners
 from layers.models import Partner
 from layers.vocabulary import Difficulty
 from maps.builders import REGION_CENTRE, add_basemap
 from maps.elements import AtlasMap, PageScript, map_parts
 from routes import selectors
+from routes.api import composes
 from routes.models import PilotRoute
 from routes.params import parse_route_filters
 from routes.vocabulary import Mode, Season, Theme
@@ -29,8 +29,8 @@ from routes.vocabulary import Mode, Season, Theme
 @login_required
 def editor(request: HttpRequest, slug: str) -> HttpResponse:
     route = get_object_or_404(PilotRoute, slug=slug)
-    if not route.partners.filter(pk__in=editable_partners(request.user)).exists():
-        raise PermissionDenied("You do not edit any of this route's partners.")
+    if not composes(request.user, route):
+        raise PermissionDenied(_("You do not edit any of this route's partners."))
     lang = page_language()
     partners = list(route.partners.values_list("slug", flat=True))
     stops = [{"id": str(s.attraction.uid), "name": str(s.attraction),

@@ -24,9 +24,9 @@ TABLES = {"attractions": ("layers_attraction", "location"), "trails": ("layers_t
 
 def export_layer(client, slug: str, fmt: str, folder: Path) -> Path:
     response = client.get(f"/api/layers/{slug}/export/", {"format": fmt})
-    assert response.status_code == 200, response.content[:300]
+    assert response.status_code == 200, response.getvalue()[:300]
     path = folder / f"{slug}.{FORMATS[fmt]}"
-    path.write_bytes(response.content)
+    path.write_bytes(response.getvalue())
     return path
 
 

@@ -116,7 +116,7 @@ def test_a_layers_own_export_imports_back_by_its_public_ids(partners, sites, cli
     assert manage("import_layer", str(sites), "--partner", "drome", "--layer", "drome-sites",
                   "--kind", "attractions").returncode == 0
     export = tmp_path / "drome-sites.zip"
-    export.write_bytes(client.get("/api/layers/drome-sites/export/", {"format": "shp"}).content)
+    export.write_bytes(client.get("/api/layers/drome-sites/export/", {"format": "shp"}).getvalue())
     done = manage("import_layer", str(export), "--partner", "drome", "--layer", "drome-sites",
                   "--kind", "attractions")
     assert done.returncode == 0, done.stderr

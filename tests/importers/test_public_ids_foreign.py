@@ -183,7 +183,7 @@ def test_the_regional_exports_partner_layer_and_kind_are_not_attributes(
     response = client.get("/api/regional-layer/export/", {"format": fmt, "kind": "attraction"})
     assert response.status_code == 200
     path = tmp_path / f"regional.{ {'shp': 'zip'}.get(fmt, fmt) }"
-    path.write_bytes(response.content)
+    path.write_bytes(response.getvalue())
     result = import_file(path, sz, "sz-regional-copy")
     assert result.counts["created"] == 3
     copies = Attraction.objects.filter(layer__slug="sz-regional-copy")

@@ -39,13 +39,13 @@ def world():
 
 def _get(client, url, fmt, **params):
     response = client.get(url, {"format": fmt, **params})
-    assert response.status_code == 200, response.content[:500]
+    assert response.status_code == 200, response.getvalue()[:500]
     return response
 
 
 def test_geojson_export(client, world):
     body = json.loads(_get(client, "/api/layers/stara-zagora-attractions/export/",
-                           "geojson").content)
+                           "geojson").getvalue())
     props = {f["properties"]["source_id"]: f["properties"] for f in body["features"]}
     assert props["forum"]["name_bg"] == "Античен форум"
     assert props["forum"]["properties"] == {"VISITORS": 1200, "ОТВОРЕНО": "да"}
@@ -55,7 +55,7 @@ def test_geojson_export(client, world):
 def test_gpx_export_is_valid_gpx_1_1(client, world, shared_data):
     schema = etree.XMLSchema(etree.parse(str(shared_data / "schemas" / "gpx-1.1.xsd")))
     for url in ("/api/layers/stara-zagora-trails/export/", "/api/regional-layer/export/"):
-        doc = etree.fromstring(_get(client, url, "gpx").content)
+        doc = etree.fromstring(_get(client, url, "gpx").getvalue())
         assert schema.validate(doc), schema.error_log.last_error
     ns = {"g": "http://www.topografix.com/GPX/1/1"}
     assert [e.text for e in doc.findall(".//g:trkpt/g:ele", ns)] == ["200.00", "260.00",
@@ -67,7 +67,7 @@ def test_zipped_shapefile_has_prj_utf8_cpg_and_the_field_names(client, world, tm
     response = _get(client, "/api/regional-layer/export/", "shp")
     assert response["Content-Disposition"] == 'attachment; filename="regional-layer.zip"'
     archive = tmp_path / "export.zip"
-    archive.write_bytes(response.content)
+    archive.write_bytes(response.getvalue())
     with zipfile.ZipFile(archive) as zf:
         names = set(zf.namelist())
         assert {"regional-layer_attractions.prj", "regional-layer_attractions.cpg",
@@ -94,17 +94,17 @@ def test_short_names_are_unique_and_deterministic():
 
 def test_geopackage_and_kml_open_in_gdal(client, world, tmp_path):
     gpkg = tmp_path / "export.gpkg"
-    gpkg.write_bytes(_get(client, "/api/regional-layer/export/", "gpkg").content)
+    gpkg.write_bytes(_get(client, "/api/regional-layer/export/", "gpkg").getvalue())
     layers = dict(pyogrio.list_layers(gpkg))
     assert set(layers) == {"attractions", "trails"}
     assert pyogrio.read_info(gpkg, layer="trails")["features"] == 1
     kml = tmp_path / "export.kml"
-    kml.write_bytes(_get(client, "/api/regional-layer/export/", "kml").content)
+    kml.write_bytes(_get(client, "/api/regional-layer/export/", "kml").getvalue())
     assert pyogrio.read_info(kml, layer="attractions")["features"] == 2
 
 
 def test_csv_has_wkt_geometry(client, world):
-    text = _get(client, "/api/regional-layer/export/", "csv").content.decode("utf-8-sig")
+    text = _get(client, "/api/regional-layer/export/", "csv").getvalue().decode("utf-8-sig")
     rows = list(csv.DictReader(io.StringIO(text)))
     trail = next(r for r in rows if r["kind"] == "trail")
     geom = shapely.from_wkt(trail["wkt"])
@@ -114,7 +114,7 @@ def test_csv_has_wkt_geometry(client, world):
 
 def test_exports_honour_the_filters(client, world):
     body = json.loads(_get(client, "/api/regional-layer/export/", "geojson",
-                           category="museum").content)
+                           category="museum").getvalue())
     assert [f["properties"]["source_id"] for f in body["features"]] == ["neolithic"]
     bad = client.get("/api/regional-layer/export/", {"format": "dwg"})
     assert bad.status_code == 400 and bad.json()["parameter"] == "format"
@@ -132,7 +132,7 @@ def test_exports_honour_the_filters(client, world):
 ])
 def test_export_then_import_changes_nothing(client, world, tmp_path, fmt, layer, suffix):
     path = tmp_path / f"{layer}.{suffix}"
-    path.write_bytes(_get(client, f"/api/layers/{layer}/export/", fmt).content)
+    path.write_bytes(_get(client, f"/api/layers/{layer}/export/", fmt).getvalue())
     kind = "trails" if layer.endswith("trails") else "attractions"
     result = run_import(ImportRequest(path=path, partner=world, layer_slug=layer, kind=kind))
     assert result.counts["created"] == 0 and result.counts["updated"] == 0
@@ -184,7 +184,7 @@ def _listed(client, **params) -> list[str]:
                                     {"category": "museum"}, {"difficulty": "easy"},
                                     {"q": "Аязмо"}, {"bbox": "22,39,23,40"}])
 def test_regional_geojson_export_has_the_features_the_list_has(client, region, params):
-    body = json.loads(_get(client, "/api/regional-layer/export/", "geojson", **params).content)
+    body = json.loads(_get(client, "/api/regional-layer/export/", "geojson", **params).getvalue())
     assert sorted(f["id"] for f in body["features"]) == _listed(client, **params)
     listed_kinds = {f["properties"]["kind"] for f in client.get(
         "/api/regional-layer/", {"limit": 1000, **params}).json()["features"]}
@@ -195,18 +195,19 @@ def test_regional_export_of_routes_in_every_format(client, region, tmp_path):
     route_id = _listed(client, kind="route")
     assert len(route_id) == 1  # the draft is not listed
     csv_rows = list(csv.DictReader(io.StringIO(_get(
-        client, "/api/regional-layer/export/", "csv", kind="route").content.decode("utf-8-sig"))))
+        client, "/api/regional-layer/export/", "csv", kind="route").getvalue().decode(
+            "utf-8-sig"))))
     assert [(r["kind"], r["id"], r["source_id"], r["partner"], r["name_en"]) for r in csv_rows
             ] == [("route", route_id[0], "larissa-walk", "larissa", "A walk")]
     assert shapely.from_wkt(csv_rows[0]["wkt"]).geom_type == "MultiLineString"
     gpx = etree.fromstring(_get(client, "/api/regional-layer/export/", "gpx",
-                                kind="route").content)
+                                kind="route").getvalue())
     ns = {"g": "http://www.topografix.com/GPX/1/1", "a": "https://atlas.example/gpx/1"}
     assert [t.findtext("g:name", namespaces=ns) for t in gpx.findall("g:trk", ns)] == [
         "Περίπατος"]
     assert not gpx.findall("g:wpt", ns)
     kml = etree.fromstring(_get(client, "/api/regional-layer/export/", "kml",
-                                kind="route").content)
+                                kind="route").getvalue())
     # GDAL's LIBKML driver keeps "id" for the Placemark's own (XML ID) attribute; the
     # platform's KML reader and Google Earth show the SimpleData.
     assert [e.text for e in kml.iterfind(".//{*}SimpleData[@name='id']")] == route_id
@@ -215,7 +216,7 @@ def test_regional_export_of_routes_in_every_format(client, region, tmp_path):
     for fmt, suffix, layer in (("gpkg", "gpkg", "routes"),
                                ("shp", "zip", "regional-layer_routes")):
         path = tmp_path / f"routes.{suffix}"
-        path.write_bytes(_get(client, "/api/regional-layer/export/", fmt, kind="route").content)
+        path.write_bytes(_get(client, "/api/regional-layer/export/", fmt, kind="route").getvalue())
         source = f"/vsizip/{path}/{layer}.shp" if fmt == "shp" else path
         assert _values(source, "id", None if fmt == "shp" else layer) == route_id, fmt
         assert set(pyogrio.list_layers(path)[:, 0]) == ({layer} if fmt != "shp" else {
@@ -234,7 +235,7 @@ def test_regional_export_refuses_bad_parameters(client, region, fmt, param, valu
 
 def test_layer_export_features_keep_counts_with_larissa(client, region):
     exported = json.loads(_get(client, "/api/regional-layer/export/", "geojson",
-                               partner="larissa").content)["features"]
+                               partner="larissa").getvalue())["features"]
     assert len(exported) == len(_listed(client, partner="larissa")) == 3
 
 
@@ -242,7 +243,7 @@ def test_layer_export_features_keep_counts_with_larissa(client, region):
 
 def test_csv_exports_start_with_a_utf8_byte_order_mark(client, world):
     for url in ("/api/layers/stara-zagora-attractions/export/", "/api/regional-layer/export/"):
-        body = _get(client, url, "csv").content
+        body = _get(client, url, "csv").getvalue()
         assert body.startswith(b"\xef\xbb\xbfkind,id,source_id,")
         assert "Античен форум" in body.decode("utf-8-sig")
 
@@ -251,7 +252,7 @@ def test_geopackage_declares_each_layers_real_geometry_type(client, world, tmp_p
     import subprocess
 
     gpkg = tmp_path / "export.gpkg"
-    gpkg.write_bytes(_get(client, "/api/regional-layer/export/", "gpkg").content)
+    gpkg.write_bytes(_get(client, "/api/regional-layer/export/", "gpkg").getvalue())
     info = subprocess.run(["ogrinfo", "-so", "-al", str(gpkg)], capture_output=True,
                           text=True, check=True).stdout
     declared = dict(zip([line.split(": ", 1)[1] for line in info.splitlines()
@@ -265,35 +266,35 @@ def test_exports_carry_the_public_id(client, world, tmp_path):
     api_ids = {f["properties"]["name"]: f["id"] for f in client.get(
         "/api/regional-layer/", {"lang": "bg"}).json()["features"]}
     forum = api_ids["Античен форум"]
-    geojson = json.loads(_get(client, "/api/regional-layer/export/", "geojson").content)
+    geojson = json.loads(_get(client, "/api/regional-layer/export/", "geojson").getvalue())
     assert forum in [f["id"] for f in geojson["features"]]
     for url in ("/api/layers/stara-zagora-attractions/export/", "/api/regional-layer/export/"):
-        gpx = etree.fromstring(_get(client, url, "gpx").content)
+        gpx = etree.fromstring(_get(client, url, "gpx").getvalue())
         assert forum in [e.text for e in gpx.iter("{https://atlas.example/gpx/1}id")]
         gpkg = tmp_path / "export.gpkg"
-        gpkg.write_bytes(_get(client, url, "gpkg").content)
+        gpkg.write_bytes(_get(client, url, "gpkg").getvalue())
         assert forum in _values(gpkg, "id", "attractions")
-        text = _get(client, url, "csv").content.decode("utf-8-sig")
+        text = _get(client, url, "csv").getvalue().decode("utf-8-sig")
         assert forum in [r["id"] for r in csv.DictReader(io.StringIO(text))]
     for url, stem in (("/api/layers/stara-zagora-attractions/export/",
                        "stara-zagora-attractions"),
                       ("/api/regional-layer/export/", "regional-layer")):
-        geojson = json.loads(_get(client, url, "geojson").content)
+        geojson = json.loads(_get(client, url, "geojson").getvalue())
         assert forum in [f["id"] for f in geojson["features"]]
         assert forum in _values(_write(tmp_path / "export.geojson", None, geojson), "id")
         archive = tmp_path / f"{stem}.zip"
-        archive.write_bytes(_get(client, url, "shp").content)
+        archive.write_bytes(_get(client, url, "shp").getvalue())
         assert forum in _values(f"/vsizip/{archive}/{stem}_attractions.shp", "id")
         with zipfile.ZipFile(archive) as zf:
             assert f"  {'id':10s} id" in zf.read("FIELDS.txt").decode().splitlines()
-        kml = etree.fromstring(_get(client, url, "kml").content)
+        kml = etree.fromstring(_get(client, url, "kml").getvalue())
         assert forum in [e.text for e in kml.iterfind(".//{*}SimpleData[@name='id']")]
         assert kml.find(".//{*}SimpleField[@name='id']").get("type") == "string"
 
 
 def test_a_gpx_export_carries_the_public_id_once(client, world):
     gpx = etree.fromstring(_get(client, "/api/layers/stara-zagora-attractions/export/",
-                                "gpx").content)
+                                "gpx").getvalue())
     ns = {"a": "https://atlas.example/gpx/1"}
     for wpt in gpx.iterfind("{*}wpt"):
         assert len(wpt.findall(".//a:id", ns)) == 1
@@ -309,7 +310,7 @@ def test_shapefile_fields_txt_says_which_texts_were_cut(client, world, tmp_path)
     Attraction.objects.filter(source_id="neolithic").update(description_bg=long_bg)
     archive = tmp_path / "layer.zip"
     archive.write_bytes(_get(client, "/api/layers/stara-zagora-attractions/export/",
-                             "shp").content)
+                             "shp").getvalue())
     with zipfile.ZipFile(archive) as zf:
         fields_txt = zf.read("FIELDS.txt").decode()
     assert ("stara-zagora-attractions_attractions.shp: descriptio (description_bg) of 2 of 2 "
@@ -320,13 +321,13 @@ def test_shapefile_fields_txt_says_which_texts_were_cut(client, world, tmp_path)
     assert all(len(v.encode()) <= 254 for v in cut)
     gpkg = tmp_path / "layer.gpkg"
     gpkg.write_bytes(_get(client, "/api/layers/stara-zagora-attractions/export/",
-                          "gpkg").content)
+                          "gpkg").getvalue())
     assert set(_values(gpkg, "description_bg")) == {long_bg}
 
 
 def test_fields_txt_of_short_texts_mentions_no_cut(client, world, tmp_path):
     archive = tmp_path / "layer.zip"
     archive.write_bytes(_get(client, "/api/layers/stara-zagora-attractions/export/",
-                             "shp").content)
+                             "shp").getvalue())
     with zipfile.ZipFile(archive) as zf:
         assert "254" not in zf.read("FIELDS.txt").decode()

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import shutil
 import tarfile
 from collections.abc import Iterator
@@ -19,6 +20,7 @@ from django.db import connection
 from django.db.migrations.recorder import MigrationRecorder
 from django.test import Client, override_settings
 
+from geo import pgcluster
 from importers.models import ImportRun
 from layers.models import Partner
 from layers.vocabulary import LayerKind
@@ -35,11 +37,12 @@ PHOTO = b"\xff\xd8\xff\xe0 not quite a JPEG, but bytes that must come back as th
 
 
 def table_counts() -> dict[str, int]:
-    """Rows of every table of the connected database (PostGIS's own left out)."""
+    """Rows of every table of the connected database (PostGIS's own left out, and the rate
+    limits' counts, which the test's own requests write)."""
     with connection.cursor() as cur:
         cur.execute("SELECT table_name FROM information_schema.tables WHERE table_schema = "
                     "'public' AND table_type = 'BASE TABLE' AND table_name <> "
-                    "'spatial_ref_sys' ORDER BY 1")
+                    "'spatial_ref_sys' AND table_name <> 'accounts_ratecount' ORDER BY 1")
         tables = [r[0] for r in cur.fetchall()]
         counts = {}
         for table in tables:
@@ -59,15 +62,24 @@ def connected_to(name: str, user: str | None = None) -> Iterator[None]:
     """The platform's connection pointed at another database of the same server (as
     another role), as the commands and views find it in a deployment whose DATABASE_URL
     names that one."""
-    before = connection.settings_dict["NAME"], connection.settings_dict["USER"]
-    connection.close()
+    keys = ("NAME", "USER", "PASSWORD")
+    before = {k: connection.settings_dict[k] for k in keys}
+    _reconnect()
     connection.settings_dict["NAME"] = name
-    connection.settings_dict["USER"] = user or before[1]
+    if user:  # the roles the tests make have their name as their password
+        connection.settings_dict["USER"] = connection.settings_dict["PASSWORD"] = user
     try:
         yield
     finally:
-        connection.close()
-        connection.settings_dict["NAME"], connection.settings_dict["USER"] = before
+        _reconnect()
+        connection.settings_dict.update(before)
+
+
+def _reconnect() -> None:
+    """Close the connection and its pool: the pool keeps the database it was made for."""
+    connection.close()
+    if getattr(connection, "pool", None) is not None:
+        connection.close_pool()
 
 
 def load_source(media: Path, tmp: Path) -> None:
@@ -285,19 +297,22 @@ def test_a_backup_of_a_newer_version_is_refused(source, fresh_db, tmp_path):
 def owned_db():
     """A database owned by a role that is not a superuser, in which an administrator
     installed PostGIS and pg_trgm: a production server's (Trust D15)."""
+    if os.environ.get("DATABASE_URL"):
+        pytest.skip("makes a role, which needs the local cluster's superuser: DATABASE_URL "
+                    "gives none")
     name, role = f"{connection.settings_dict['NAME']}_restore_owned", "atlas_restore_owner"
 
+    # Roles are the cluster's superuser's to make: the platform's own roles may not.
     def drop():
-        with connection.cursor() as cur:
-            cur.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-            cur.execute(f'DROP ROLE IF EXISTS "{role}"')
+        pgcluster.superuser_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        pgcluster.superuser_sql(f'DROP ROLE IF EXISTS "{role}"')
 
     drop()
-    with connection.cursor() as cur:
-        cur.execute(f'CREATE ROLE "{role}" LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE')
-        cur.execute(f'CREATE DATABASE "{name}" OWNER "{role}"')
-    with connected_to(name), connection.cursor() as cur:
-        cur.execute("CREATE EXTENSION postgis; CREATE EXTENSION pg_trgm")
+    pgcluster.superuser_sql(f'CREATE ROLE "{role}" LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE '
+                            f"PASSWORD '{role}'")
+    pgcluster.superuser_sql(f'CREATE DATABASE "{name}" OWNER "{role}"')
+    pgcluster.superuser_sql("CREATE EXTENSION IF NOT EXISTS postgis; "
+                            "CREATE EXTENSION IF NOT EXISTS pg_trgm", db=name)
     yield name, role
     connection.close()
     drop()

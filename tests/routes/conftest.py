@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import itertools
 import math
+import re
 
 import numpy as np
 import pytest
@@ -95,3 +96,88 @@ def polyline_length(points_xy) -> float:
 
     lonlat = np.array([at(x, y) for x, y in points_xy])
     return Geod(ellps="WGS84").line_length(lonlat[:, 0], lonlat[:, 1])
+
+
+@pytest.fixture
+def two_partners(db):
+    """Stara Zagora (A) and Sliven (B), side by side in the metric frame, each with public
+    data and B with data it has not published: a partners-only attraction ("Secret
+    winery", beside A's trail) and a private trail ("Smugglers path", a shortcut between
+    A's two stops). A's trail T runs A1(0,0) - (1000,0) - A2(1000,1000); the path goes
+    A1 - (350,650) - A2."""
+    a = make_partner("stara-zagora")
+    b = make_partner("sliven", bbox=(26.0, 42.4, 26.8, 42.9))
+    a_places, b_places = make_layer(a), make_layer(b)
+    b_partners_only = make_layer(b, visibility=Visibility.PARTNERS, slug="sliven-wineries")
+    a_trails = make_layer(a, LayerKind.TRAILS)
+    b_private_trails = make_layer(b, LayerKind.TRAILS, visibility=Visibility.PRIVATE,
+                                  slug="sliven-private-trails")
+
+    def place(layer, name, x, y):
+        lon, lat = at(x, y)
+        return make_attraction(layer, lon, lat, name_en=name)
+
+    return {
+        "a": a, "b": b, "a_places": a_places, "b_places": b_places,
+        "b_partners_only": b_partners_only, "b_private_trails": b_private_trails,
+        "a1": place(a_places, "Augusta forum", 0, -20),
+        "a2": place(a_places, "North spring", 1000, 1010),
+        "b1": place(b_places, "Clock tower", 2000, 0),
+        "secret": place(b_partners_only, "Secret winery", 500, 10),
+        "t": trail(a_trails, [(0, 0), (1000, 0), (1000, 1000)], name_en="Forum trail"),
+        "smugglers": trail(b_private_trails, [(0, 0), (350, 650), (1000, 1000)],
+                           name_en="Smugglers path"),
+    }
+
+
+SECRETS = ("Secret winery", "Smugglers path")
+"""The names of B's unpublished features in ``two_partners``."""
+
+
+def leaks(text: str, world) -> list[str]:
+    """What of B's unpublished features ``text`` (an answer, a page, a download) shows:
+    their names, the winery's latitude, the path's middle vertex's longitude (numbers no
+    public feature of ``two_partners`` has, to 0.5 m)."""
+    found = [name for name in SECRETS if name in text]
+    numbers = [float(n) for n in re.findall(r"-?\d+\.\d+", text)]
+    secret = {"the winery's latitude": world["secret"].location.y,
+              "the path's longitude": at(350, 650)[0]}
+    for what, value in secret.items():
+        if any(abs(n - value) < 5e-6 for n in numbers):
+            found.append(what)
+    return found
+
+
+def admin_route_form(route: PilotRoute | None = None, *, slug: str = "new-route",
+                     partners=(), new_stops=(), new_legs=(), **fields) -> dict:
+    """What the admin's route form posts: the route's fields, its stops and legs as they
+    are, then ``new_stops`` ((order, attraction)) and ``new_legs`` ((order, mode, source,
+    trail or None)) as added rows."""
+    data = {"slug": route.slug if route else slug, "status": RouteStatus.PUBLISHED,
+            "duration_days": 1, "themes": "", "months": "",
+            "partners": [p.pk for p in partners] or (
+                [p.pk for p in route.partners.all()] if route else [])}
+    for name in ("title", "summary", "description"):
+        for lang in ("bg", "el", "fr", "en"):
+            data[f"{name}_{lang}"] = getattr(route, f"{name}_{lang}") or "" if route else ""
+    data.update(fields)
+    stops = [(s.pk, s.order, s.attraction_id) for s in route.stops.all()] if route else []
+    stops += [(None, order, a.pk) for order, a in new_stops]
+    legs = ([(g.pk, g.order, g.mode, g.source, g.trail_id) for g in route.legs.all()]
+            if route else [])
+    legs += [(None, order, mode, source, t.pk if t else None)
+             for order, mode, source, t in new_legs]
+    for prefix, rows, initial in (("stops", stops, sum(1 for r in stops if r[0])),
+                                  ("legs", legs, sum(1 for r in legs if r[0]))):
+        data.update({f"{prefix}-TOTAL_FORMS": len(rows), f"{prefix}-INITIAL_FORMS": initial,
+                     f"{prefix}-MIN_NUM_FORMS": 0, f"{prefix}-MAX_NUM_FORMS": 1000})
+    for i, (pk, order, attraction) in enumerate(stops):
+        data.update({f"stops-{i}-id": pk or "", f"stops-{i}-order": order,
+                     f"stops-{i}-attraction": attraction, f"stops-{i}-suggested_min": 30,
+                     f"stops-{i}-route": route.pk if route else ""})
+    for i, (pk, order, mode, source, trail_id) in enumerate(legs):
+        data.update({f"legs-{i}-id": pk or "", f"legs-{i}-order": order,
+                     f"legs-{i}-mode": mode, f"legs-{i}-source": source,
+                     f"legs-{i}-trail": trail_id or "",
+                     f"legs-{i}-route": route.pk if route else ""})
+    return data

@@ -35,6 +35,7 @@ from importers.pipeline.writer.staging import (
     quote_name,
     writable_columns,
 )
+from layers.display import trails_display_refresh
 from layers.models import Attraction, Trail
 from layers.vocabulary import LayerKind
 
@@ -214,6 +215,10 @@ def write(*, rows: Rows, layer_id: int, run_id: int, sync: bool,
             retired = cur.rowcount
         cur.execute("DROP VIEW import_ready")
         cur.execute("DROP TABLE import_staging")
+    if model is Trail and created + updated:
+        # Trails beyond the display's vertex cap get their thinned line (Trust D8); an
+        # undo puts back the one each had, with the rest of its row.
+        trails_display_refresh(layer_id=layer_id)
     return Outcome(counts={"created": created, "updated": updated,
                            "unchanged": len(rows) - created - updated, "retired": retired},
                    kept_cut_texts=kept_cut, unmatched_existing=unmatched)
