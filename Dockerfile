@@ -10,6 +10,7 @@ WORKDIR /app
 COPY pyproject.toml README.md package.json package-lock.json ./
 COPY config config
 COPY geo geo
+COPY accounts accounts
 COPY layers layers
 COPY importers importers
 COPY routes routes

@@ -10,8 +10,9 @@ which ``make setup`` writes), ``ATLAS_DEBUG`` (off unless ``1``), ``ATLAS_ALLOWE
 import os
 import secrets
 import sys
+from datetime import timedelta
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 import dj_database_url
 from csp.constants import NONCE, NONE, SELF
@@ -50,10 +51,12 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.gis",
     "rest_framework",
-    "rest_framework.authtoken",
+    "knox",
+    "axes",
     "rest_framework_gis",
     "drf_spectacular",
     "drf_spectacular_sidecar",
+    "accounts",
     "layers",
     "importers",
     "routes",
@@ -74,8 +77,11 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "accounts.middleware.ThrottleRequests",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Answers a sign-in that django-axes has locked out (accounts.lockout).
+    "axes.middleware.AxesMiddleware",
     # Last, so that it is the first to see an error a view lets escape.
     "geo.middleware.AtlasErrors",
 ]
@@ -221,15 +227,20 @@ ATLAS_UPLOAD_TTL_HOURS = float(os.environ.get("ATLAS_UPLOAD_TTL_HOURS", 24))
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 2**20
 ATLAS_IMPORT_MAX_ARCHIVE_ENTRIES = 2000
 
-REST_FRAMEWORK = {
+REST_FRAMEWORK: dict[str, Any] = {
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     # ?format= names an export format (geojson, gpx, shp …), not a DRF renderer.
     "URL_FORMAT_OVERRIDE": None,
     "EXCEPTION_HANDLER": "geo.errors.drf_exception_handler",
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.TokenAuthentication",
+        "accounts.auth.ScopedTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_THROTTLE_CLASSES": [
+        "accounts.throttles.AnonThrottle",
+        "accounts.throttles.UserThrottle",
+        "accounts.throttles.ScopeThrottle",
     ],
 }
 LOGIN_URL = "/admin/login/"
@@ -319,3 +330,49 @@ ATLAS_TILE_MAX_BYTES = int(os.environ.get("ATLAS_TILE_MAX_BYTES", str(1024 * 102
 ATLAS_EXPORT_DIR = os.environ.get("ATLAS_EXPORT_DIR", str(BASE_DIR / "var" / "exports"))
 ATLAS_EXPORT_KEEP = int(os.environ.get("ATLAS_EXPORT_KEEP", "200"))
 ATLAS_EXPORT_CONCURRENCY = int(os.environ.get("ATLAS_EXPORT_CONCURRENCY", "2"))
+
+# ---- Throttling and accounts (Trust D7, D16) ----
+# Rate limits per client (a signed-in user, else an address), counted in PostgreSQL by
+# one atomic statement, so that they hold across gunicorn's workers (accounts/throttles.py).
+# "anon"/"user": every request of the API, the OGC API and pages; "tiles": vector tiles, a
+# budget of their own (a map asks for dozens at each move); "exports", "imports": the
+# costly API views (their throttle_scope), on top; "token_failures": wrong API tokens from
+# one address. ATLAS_THROTTLE_<SCOPE> (e.g. ATLAS_THROTTLE_ANON=900/min) changes one.
+ATLAS_THROTTLE_RATES = {
+    scope: os.environ.get(f"ATLAS_THROTTLE_{scope.upper()}", rate)
+    for scope, rate in {
+        "anon": "600/min", "user": "1200/min", "tiles": "1200/min",
+        "exports": "30/hour", "imports": "60/hour", "token_failures": "10/min",
+    }.items()
+}
+# Behind a reverse proxy, the client's address is in X-Forwarded-For: how many proxies
+# to trust (0: none, the connection's address is the client's).
+REST_FRAMEWORK["NUM_PROXIES"] = int(os.environ.get("ATLAS_NUM_PROXIES", "0")) or None
+
+# Sign-in lockout (django-axes): after AXES_FAILURE_LIMIT failed sign-ins for one username
+# from one address, that pair is locked out for the cool-off; the site's 429 page says so.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = int(os.environ.get("ATLAS_SIGNIN_FAILURES", "5"))
+AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("ATLAS_SIGNIN_COOLOFF_MINUTES", "15")))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "accounts.lockout.locked_out"
+AXES_CLIENT_IP_CALLABLE = "accounts.throttles.client_ip"
+AXES_VERBOSE = False
+
+# API tokens (django-rest-knox): hashed, expiring, with a scope (accounts/models.py).
+KNOX_TOKEN_MODEL = "accounts.ApiToken"
+# knox's own migrations would make a table for its model even though ours replaces it
+# (they are not written for a swapped model), and that table, unknown to Django, would
+# keep `flush` from emptying the users' table.
+MIGRATION_MODULES = {"knox": None}
+ATLAS_API_TOKEN_DAYS = int(os.environ.get("ATLAS_API_TOKEN_DAYS", "90"))
+ATLAS_API_TOKEN_MAX_DAYS = 365
+REST_KNOX = {
+    "TOKEN_TTL": timedelta(days=ATLAS_API_TOKEN_DAYS),
+    "TOKEN_MODEL": KNOX_TOKEN_MODEL,
+    "AUTH_HEADER_PREFIX": "Token",
+}

@@ -6,7 +6,7 @@ Code anywhere raises an ``AtlasError`` (or Django's ``Http404``/``PermissionDeni
 - ``/ogc/``: an OGC API exception, ``{"code": ..., "description": ...}``;
 - ``/api/`` and ``/tiles/``: the API's ``{"error": ..., "parameter": ...}``;
 - pages: the site's HTML error page (templates ``400.html``, ``403.html``, ``404.html``,
-  ``503.html``), in the page's language.
+  ``429.html``, ``503.html``), in the page's language.
 
 ``geo.middleware.AtlasErrors`` sends every error a view lets escape here; the REST
 framework's views reach it through ``drf_exception_handler`` (REST_FRAMEWORK's
@@ -21,6 +21,7 @@ it was met: in a view, or in the middleware (``config.urls.handler500`` asks
 from __future__ import annotations
 
 import logging
+import math
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -30,8 +31,8 @@ from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.template import TemplateDoesNotExist, loader
 from django.template.loader import render_to_string
 from django.utils.translation import gettext_lazy as _
+from rest_framework.exceptions import Throttled
 from rest_framework.response import Response
-from rest_framework.views import exception_handler as rest_exception_handler
 
 log = logging.getLogger(__name__)
 JSON_PREFIXES = ("/api/", "/tiles/")
@@ -119,6 +120,21 @@ class Conflict(AtlasError):
     ogc_code = "Conflict"
 
 
+class TooManyRequests(AtlasError):
+    """A client over its rate limit, or locked out after failed sign-ins: try again after
+    ``retry_after`` seconds (the Retry-After header says so)."""
+
+    status = 429
+    ogc_code = "TooManyRequests"
+
+    def __init__(self, message: Any, retry_after: int):
+        super().__init__(message)
+        self.retry_after = max(1, retry_after)
+
+    def body(self) -> dict[str, Any]:
+        return {"retry_after": self.retry_after}
+
+
 class ServerError(AtlasError):
     """Our fault: logged where it happened, never shown (its text may hold SQL)."""
 
@@ -184,6 +200,8 @@ def error_response(request: HttpRequest, exc: AtlasError) -> HttpResponse:
         response = HttpResponse(html, status=exc.status)
     if exc.status == 503:
         response["Retry-After"] = RETRY_AFTER
+    if isinstance(exc, TooManyRequests):
+        response["Retry-After"] = str(exc.retry_after)
     return response
 
 
@@ -194,6 +212,10 @@ def drf_exception_handler(exc: Exception, context: dict[str, Any]) -> Response |
     if isinstance(exc, RecursionError):
         # A JSON body nested thousands deep: Python's parser gives up, the client's fault.
         exc = BadParameter("body", "nested too deeply")
+    if isinstance(exc, Throttled):
+        seconds = math.ceil(getattr(exc, "wait", None) or 1)
+        exc = TooManyRequests(_("too many requests: try again in %(seconds)s s")
+                              % {"seconds": seconds}, seconds)
     found = as_atlas_error(exc)
     request = context.get("request")
     if found is None:
@@ -202,8 +224,14 @@ def drf_exception_handler(exc: Exception, context: dict[str, Any]) -> Response |
         response = Response(json_body(request, found), status=found.status)
         if found.status == 503:
             response["Retry-After"] = RETRY_AFTER
+        if isinstance(found, TooManyRequests):
+            response["Retry-After"] = str(found.retry_after)
         return response
     if isinstance(exc, DatabaseError):
         log.exception("database error in %s", context.get("view"))
         return Response({"error": "internal error; it has been logged"}, status=500)
+    # Imported here: rest_framework.views reads the authentication classes when it is
+    # imported, and ours answer with this module's errors.
+    from rest_framework.views import exception_handler as rest_exception_handler
+
     return rest_exception_handler(exc, context)

@@ -1,4 +1,5 @@
-"""Imports through the API, for scripts: token authentication (``manage.py drf_create_token``).
+"""Imports through the API, for scripts: a partner editor's token with the write scope
+(``manage.py api_token create``, or POST /api/tokens/).
 
 POST /api/imports/ (multipart: file, partner, layer, kind, and the options of
 import_layer) imports, or previews with ``dry_run=true``; GET /api/imports/{id}/
@@ -24,7 +25,7 @@ from importers.forms import UploadForm
 from importers.models import ImportRun
 from importers.pipeline import ImportResult, run_import, undo_last_import
 from importers.selectors import runs_of
-from layers.admin import editable_partners
+from layers.permissions import IsPartnerEditor, editable_partners
 
 
 def run_report(run: ImportRun) -> dict[str, Any]:
@@ -58,7 +59,8 @@ def _dry_run_report(result: ImportResult) -> dict[str, Any]:
 
 
 class ImportCreate(APIView):
-    permission_classes = [IsAuthenticated]
+    permission_classes = [IsPartnerEditor]
+    throttle_scope = "imports"  # settings.ATLAS_THROTTLE_RATES
     parser_classes = [MultiPartParser, FormParser]
 
     def post(self, request: Request) -> Response:
@@ -102,7 +104,8 @@ class ImportDetail(APIView):
 
 
 class ImportUndo(APIView):
-    permission_classes = [IsAuthenticated]
+    permission_classes = [IsPartnerEditor]
+    throttle_scope = "imports"  # settings.ATLAS_THROTTLE_RATES
 
     def post(self, request: Request, pk: int) -> Response:
         run = _run_for(request, pk)

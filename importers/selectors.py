@@ -6,7 +6,7 @@ from django.contrib.auth.models import AnonymousUser, User
 from django.db.models import QuerySet
 
 from importers.models import ImportRun
-from layers.admin import editable_partners
+from layers.permissions import editable_partners
 
 
 def runs_of(user: User | AnonymousUser) -> QuerySet[ImportRun]:

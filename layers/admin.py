@@ -1,7 +1,8 @@
 """Admin with map widgets, scoped so a partner's editors see only their partner.
 
 Superusers see everything. Anyone else sees, and may change, only rows whose
-partner's editors group they belong to; the foreign-key choices offered to
+partner's editors group they belong to as staff (``layers.permissions``: the one answer
+to who may write); the foreign-key choices offered to
 them are narrowed the same way, so they cannot move a feature to another
 partner's layer either.
 """
@@ -25,6 +26,7 @@ from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TranslationAdmin
 
 from layers.models import Attraction, Layer, Partner, Trail
+from layers.permissions import editable_partners
 from layers.registry import has_reference_role
 from layers.selectors.catalogue import in_uninviting_territories
 from layers.services import partner_editors_group_ensure
@@ -47,15 +49,6 @@ class ColourInput(forms.TextInput):
     """The browser's colour picker, which gives "#rrggbb" as Partner.colour wants it."""
 
     input_type = "color"
-
-
-def editable_partners(user: User | AnonymousUser) -> QuerySet[Partner]:
-    """Partners whose data ``user`` may edit (none, for an anonymous visitor)."""
-    if isinstance(user, AnonymousUser):
-        return Partner.objects.none()
-    if user.is_superuser:
-        return Partner.objects.all()
-    return Partner.objects.filter(editors__user=user)
 
 
 def visible_layers(user: User | AnonymousUser) -> QuerySet[Layer]:

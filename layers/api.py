@@ -160,6 +160,8 @@ EXPORT_FORMAT = OpenApiParameter("format", str,
 
 
 class LayerExport(APIView):
+    throttle_scope = "exports"  # settings.ATLAS_THROTTLE_RATES
+
     @extend_schema(parameters=[EXPORT_FORMAT, *FILTERS[1:8]],
                    responses={200: OpenApiTypes.BINARY},
                    summary="Download a public layer as GeoJSON, GPX, KML, Shapefile, "
@@ -176,6 +178,8 @@ class LayerExport(APIView):
 
 
 class RegionalLayerExport(APIView):
+    throttle_scope = "exports"  # settings.ATLAS_THROTTLE_RATES
+
     @extend_schema(parameters=[EXPORT_FORMAT, *FILTERS[1:8], KIND, CATEGORY, ACTIVITY,
                                DIFFICULTY],
                    responses={200: OpenApiTypes.BINARY},

@@ -14,8 +14,8 @@ from django.db.models import ForeignKey, QuerySet
 from django.forms import ModelChoiceField
 from django.http import HttpRequest
 
-from layers.admin import editable_partners
 from layers.models import Layer
+from layers.permissions import editable_partners
 from layers.vocabulary import LayerKind
 from planner.models import AreaLayer
 

@@ -67,6 +67,20 @@ def shared_data() -> Path:
     return SHARED_DATA
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _rate_limits_out_of_the_way():
+    """The suite's clients all come from one address and make thousands of requests in
+    minutes (the fuzz test, the browser tests' tiles): every limit is raised far above
+    them. tests/accounts/test_throttling.py puts the production limits back
+    (config.settings.ATLAS_THROTTLE_RATES) to test them."""
+    from django.conf import settings
+
+    production = settings.ATLAS_THROTTLE_RATES
+    settings.ATLAS_THROTTLE_RATES = {scope: "100000/min" for scope in production}
+    yield
+    settings.ATLAS_THROTTLE_RATES = production
+
+
 @pytest.fixture(autouse=True)
 def _english_outside_requests():
     """Every test starts in the site's default language.

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.contrib.gis.geos import LineString, MultiLineString, MultiPolygon, Point, Polygon
 from django.db import connection
 
+from accounts.services import token_create
 from geo.crs import WGS84
 from layers import services
 from layers.models import Attraction, Layer, Partner, Trail
@@ -48,3 +49,8 @@ def make_museum_grid(layer: Layer, n: int, west: float, south: float) -> None:
                    ST_SetSRID(ST_MakePoint(%s + (g %% 60) * 0.01, %s + (g / 60) * 0.0114),
                               4326), '', '', '', '', '', '{}'::jsonb, now(), now()
             FROM generate_series(0, %s - 1) g""", [layer.pk, west, south, n])
+
+
+def make_token(user, scope: str = "write") -> str:
+    """An API token of ``user`` (the text a script sends: ``Authorization: Token …``)."""
+    return token_create(user=user, scope=scope)[1]

@@ -23,8 +23,8 @@ from importers.forms import UploadForm
 from importers.models import ImportRun
 from importers.pipeline import ImportResult, run_import, undo_last_import
 from importers.selectors import runs_of
-from layers.admin import editable_partners
 from layers.models import Layer, Partner
+from layers.permissions import editable_partners
 from layers.vocabulary import LayerKind
 from maps.builders import PREVIEW_FEATURES, import_preview
 from maps.elements import map_parts

@@ -18,7 +18,7 @@ from django.utils.functional import Promise
 from django.utils.translation import get_language, get_language_info
 from django.utils.translation import gettext_lazy as _
 
-from layers.admin import editable_partners
+from layers.permissions import editable_partners
 
 register = template.Library()
 

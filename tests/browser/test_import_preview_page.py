@@ -27,7 +27,7 @@ def _lat_of(y: float, zoom: int) -> float:
 
 def test_the_preview_map_shows_every_feature_whole(page, live_server, tmp_path):
     partner = make_partner("stara-zagora", bbox=(24.9, 41.9, 26.3, 42.9))
-    user = User.objects.create_user("ivana", password="x")
+    user = User.objects.create_user("ivana", password="x", is_staff=True)
     user.groups.add(partner.editors)
     # Points whose extent is 318 px high at zoom 10 in the 320 px map: fitted
     # without padding, the top and bottom markers sit on the frame's edge.

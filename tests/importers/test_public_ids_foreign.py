@@ -89,7 +89,7 @@ def test_an_editor_sees_why_in_her_language_when_uploading_another_layers_export
     from django.contrib.auth.models import User
     from django.core.files.uploadedfile import SimpleUploadedFile
 
-    editor = User.objects.create_user("ivana", password="pw")
+    editor = User.objects.create_user("ivana", password="pw", is_staff=True)
     editor.groups.add(sz.editors)
     client.force_login(editor)
     path = export_layer(client, "stara-zagora-attractions", "geojson", tmp_path)

@@ -12,23 +12,22 @@ import json
 import pytest
 from django.contrib.auth.models import User
 from django.core.files.uploadedfile import SimpleUploadedFile
-from rest_framework.authtoken.models import Token
 
 from importers.models import ImportRun
 from layers.models import Attraction, Layer
+from tests.factories import make_token
 
 pytestmark = pytest.mark.django_db
 
 
 def _member(name: str, partner) -> User:
-    user = User.objects.create_user(name, password="pw")
+    user = User.objects.create_user(name, password="pw", is_staff=True)
     user.groups.add(partner.editors)
     return user
 
 
 def _auth(user: User) -> dict:
-    token, _created = Token.objects.get_or_create(user=user)
-    return {"HTTP_AUTHORIZATION": f"Token {token.key}"}
+    return {"HTTP_AUTHORIZATION": f"Token {make_token(user)}"}
 
 
 def _points(_tmp_path, name: str, lon: float, lat: float, n: int) -> bytes:
@@ -138,8 +137,6 @@ def test_the_admins_layer_filter_lists_only_the_editors_layers(client, partners)
 
     make_attraction(own, 26.3, 42.7)
     petar = _member("petar", sliven)
-    petar.is_staff = True
-    petar.save()
     from django.contrib.auth.models import Permission
 
     petar.user_permissions.add(*Permission.objects.filter(codename__in=["view_attraction"]))

@@ -14,10 +14,10 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.test import override_settings
 from django.utils import translation
-from rest_framework.authtoken.models import Token
 
 from importers.models import ImportRun
 from layers.models import Attraction, Layer
+from tests.factories import make_token
 from tests.importers.builders import write_shapefile
 
 pytestmark = pytest.mark.django_db
@@ -27,7 +27,7 @@ NAMES = ["Античен форум", "Неолитни жилища", "Зооп
 
 @pytest.fixture
 def editor(partners):
-    user = User.objects.create_user("ivana", password="pw")
+    user = User.objects.create_user("ivana", password="pw", is_staff=True)
     user.groups.add(partners["stara-zagora"].editors)
     return user
 
@@ -115,8 +115,8 @@ def test_oversized_uploads_are_refused_from_their_length(client, editor, partner
 
 
 def test_api_imports_with_a_token(client, editor, partners, zipped):
-    token = Token.objects.create(user=editor)
-    auth = {"HTTP_AUTHORIZATION": f"Token {token.key}"}
+    token = make_token(editor)
+    auth = {"HTTP_AUTHORIZATION": f"Token {token}"}
     dry = client.post("/api/imports/", _form(partners["stara-zagora"], zipped, dry_run="true"),
                       **auth)
     assert dry.status_code == 200, dry.content
@@ -135,9 +135,9 @@ def test_api_imports_with_a_token(client, editor, partners, zipped):
 
 
 def test_api_refusals_are_400_with_the_reason(client, editor, partners):
-    token = Token.objects.create(user=editor)
+    token = make_token(editor)
     response = client.post("/api/imports/", _form(partners["stara-zagora"], b"junk"),
-                           HTTP_AUTHORIZATION=f"Token {token.key}")
+                           HTTP_AUTHORIZATION=f"Token {token}")
     assert response.status_code == 400
     assert "not a zip archive" in response.json()["error"]
 
@@ -145,9 +145,9 @@ def test_api_refusals_are_400_with_the_reason(client, editor, partners):
 def test_api_needs_a_token_and_a_partner_of_ones_own(client, editor, partners, zipped):
     assert client.post("/api/imports/", _form(partners["stara-zagora"], zipped)
                        ).status_code == 401
-    token = Token.objects.create(user=editor)
+    token = make_token(editor)
     response = client.post("/api/imports/", _form(partners["larissa"], zipped),
-                           HTTP_AUTHORIZATION=f"Token {token.key}")
+                           HTTP_AUTHORIZATION=f"Token {token}")
     assert response.status_code == 403
 
 
@@ -264,8 +264,8 @@ def test_a_refusal_without_prj_is_explained_in_greek(client, editor, partners, t
 
 def test_api_refusals_and_reports_speak_the_language_asked_for(client, editor, partners,
                                                                untidy):
-    token = Token.objects.create(user=editor)
-    auth = {"HTTP_AUTHORIZATION": f"Token {token.key}"}
+    token = make_token(editor)
+    auth = {"HTTP_AUTHORIZATION": f"Token {token}"}
     junk = client.post("/api/imports/", _form(partners["stara-zagora"], b"junk"),
                        HTTP_ACCEPT_LANGUAGE="fr", **auth)
     assert junk.status_code == 400

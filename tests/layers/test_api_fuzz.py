@@ -14,10 +14,9 @@ from pathlib import Path
 
 import pytest
 from django.contrib.auth.models import User
-from rest_framework.authtoken.models import Token
 
 from layers.vocabulary import LayerKind
-from tests.factories import make_attraction, make_layer, make_partner, make_trail
+from tests.factories import make_attraction, make_layer, make_partner, make_token, make_trail
 from tests.routes.conftest import make_route
 
 ST = Path(sys.executable).parent / "st"
@@ -36,11 +35,11 @@ def test_no_generated_request_gets_a_server_error(live_server):
     make_route(sz, slug="a-route")
     editor = User.objects.create_user("ivana", password="pw", is_staff=True)
     editor.groups.add(sz.editors)
-    token = Token.objects.create(user=editor)
+    token = make_token(editor)
     runs = {
         "REST API as a visitor": [f"{live_server.url}/api/schema/"],
         "REST API as an editor": [f"{live_server.url}/api/schema/",
-                                  "-H", f"Authorization: Token {token.key}"],
+                                  "-H", f"Authorization: Token {token}"],
         "OGC API": [f"{live_server.url}/ogc/api"],
     }
     # The three runs at once: each spends most of its time waiting on the server.

@@ -102,7 +102,7 @@ def test_private_layers_and_their_features_have_no_page(client, sliven):
 
 
 def test_the_import_pages_are_translated(client, sliven):
-    user = User.objects.create_user("petar", password="pw")
+    user = User.objects.create_user("petar", password="pw", is_staff=True)
     user.groups.add(sliven.editors)
     client.force_login(user)
     assert "Импортиране на слой" in client.get("/import/?lang=bg").content.decode()

@@ -1,0 +1,52 @@
+"""Who may write partners' data: the one answer, asked by the admin, the import page and
+API, the route editor and its API, and the planner's admin.
+
+A partner's editors are the *staff* members of its editors group (or a superuser).
+Membership alone is not enough: taking someone's staff status away must take their write
+access with it, whatever groups they are still in (Trust D16). A signed-in member who is
+not staff reads what any visitor reads.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, cast
+
+from django.contrib.auth.models import AnonymousUser, User
+from django.db.models import QuerySet
+from django.utils.translation import gettext_lazy as _
+from rest_framework.permissions import BasePermission
+from rest_framework.request import Request
+
+from layers.models import Partner
+
+if TYPE_CHECKING:
+    from rest_framework.views import APIView
+
+
+def may_edit_data(user: User | AnonymousUser) -> bool:
+    """Whether ``user`` may write any partner's data at all: active, and staff."""
+    return bool(user.is_authenticated and user.is_active
+                and (getattr(user, "is_superuser", False) or getattr(user, "is_staff", False)))
+
+
+def editable_partners(user: User | AnonymousUser) -> QuerySet[Partner]:
+    """Partners whose data ``user`` may edit: every partner for an active superuser, the
+    partners whose editors group an active staff member belongs to, else none."""
+    if not may_edit_data(user):
+        return Partner.objects.none()
+    if getattr(user, "is_superuser", False):
+        return Partner.objects.all()
+    return Partner.objects.filter(editors__user=cast(User, user))
+
+
+class IsPartnerEditor(BasePermission):
+    """The REST framework's door for writes to partners' data: a partner's editor.
+
+    Which partner a request may touch is still the view's to check (by the partner's id,
+    through ``editable_partners``); this refuses everyone who edits no partner at all.
+    """
+
+    message = _("Only a partner's editors (staff members of its editors group) may do this.")
+
+    def has_permission(self, request: Request, view: APIView) -> bool:
+        return editable_partners(request.user).exists()
