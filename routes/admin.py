@@ -20,8 +20,9 @@ from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TranslationAdmin, TranslationTabularInline
 
-from layers.admin import editable_partners, visible_layers
+from layers.admin import visible_layers
 from layers.models import Attraction, Partner, Trail
+from layers.permissions import editable_partners
 from routes.models import PilotRoute, RouteLeg, RouteStop
 from routes.selectors import difficulty_reason, hidden_legs, hidden_stops
 

@@ -23,10 +23,11 @@ from geo import geojson
 from geo.errors import BadParameter, Forbidden
 from geo.geojson import GEOJSON, page_link
 from geo.params import choice, number, parse_lang, parse_page
-from layers.admin import editable_partners, visible_layers
+from layers.admin import visible_layers
 from layers.api import LANG
 from layers.models import Attraction, Partner
 from layers.params import DEFAULT_LIMIT, MAX_LIMIT
+from layers.permissions import editable_partners
 from routes import exports, selectors, services
 from routes.models import PilotRoute
 from routes.params import parse_route_filters
@@ -135,9 +136,8 @@ def _composition(request: Request) -> tuple[list[services.StopSpec], list[str]]:
 def composes(user: User | AnonymousUser, route: PilotRoute | None = None) -> bool:
     """Whether ``user`` may compose routes (``route``, when given): a staff member who
     edits one of its partners. Write access follows group membership *and* staff status,
-    as in the admin: a member of an editors group who is not staff only reads."""
-    if not (user.is_authenticated and user.is_active and user.is_staff):
-        return False
+    as in the admin: a member of an editors group who is not staff only reads
+    (``layers.permissions``, the one place that decides it)."""
     partners = editable_partners(user)
     if route is not None:
         return route.partners.filter(pk__in=partners).exists()
