@@ -58,7 +58,11 @@ def upload(request: HttpRequest) -> HttpResponse:
     form = UploadForm(request.POST or None, request.FILES or None, partners=partners)
     layers = Layer.objects.filter(partner__in=partners).order_by("slug")
     if request.method == "POST" and form.is_valid():
-        token, path = services.upload_store(upload=form.cleaned_data["file"])
+        try:
+            token, path = services.upload_store(upload=form.cleaned_data["file"])
+        except services.NoRoom as exc:
+            return render(request, "imports/upload.html", {
+                "form": form, "layers": layers, "error": str(exc)}, status=exc.status)
         data = {k: v for k, v in form.cleaned_data.items() if k not in ("file", "partner")}
         data["srs"] = data["srs"].label if data["srs"] else ""
         pending = request.session.get(SESSION_KEY, {})
