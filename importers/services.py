@@ -26,12 +26,26 @@ log = logging.getLogger(__name__)
 NO_ROOM_ERRNOS = (errno.ENOSPC, errno.EDQUOT)
 
 
+# Set on a request whose upload met a full disk while it was read (importers/uploads.py).
+UPLOAD_NO_ROOM = "atlas_upload_no_room"
+
+
 class NoRoom(AtlasError):
     """The server has no room to keep an upload: the client's request was fine, and
     nothing of the file was kept (507 Insufficient Storage, RFC 4918)."""
 
     status = 507
     ogc_code = "InsufficientStorage"
+
+    def __init__(self) -> None:
+        super().__init__(_("The server has no room left to keep this file, and kept no part "
+                           "of it. Try again later, or tell the site's administrators."))
+
+
+def upload_room_check(request: HttpRequest) -> None:
+    """``NoRoom`` when the request's upload met a full disk while it was read."""
+    if getattr(request, UPLOAD_NO_ROOM, False):
+        raise NoRoom()
 
 
 def upload_too_large(request: HttpRequest) -> bool:
@@ -88,9 +102,7 @@ def upload_store(*, upload: UploadedFile) -> tuple[str, Path]:
         shutil.rmtree(folder, ignore_errors=True)
         if isinstance(exc, OSError) and exc.errno in NO_ROOM_ERRNOS:
             log.error("no room to keep an upload in %s: %s", pending_dir(), exc)
-            raise NoRoom(_("The server has no room left to keep this file, and kept no "
-                           "part of it. Try again later, or tell the site's "
-                           "administrators.")) from exc
+            raise NoRoom() from exc
         raise
     return token, path
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import io
 import os
+import re
 import subprocess
 import zipfile
 from collections.abc import Iterator
@@ -20,7 +21,7 @@ import pytest
 import shapely
 from django.contrib.auth.models import User
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.test import override_settings
+from django.test import Client, override_settings
 
 from importers.models import ImportRun
 from layers.models import Layer, Partner
@@ -116,3 +117,36 @@ def test_a_full_upload_folder_is_a_507_through_the_api(client, editor, partner, 
     assert _files_in(small_disk) == []
     assert not Layer.objects.exists() and not ImportRun.objects.exists()
 
+
+
+def _csrf_token(page: str) -> str:
+    found = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page)
+    assert found, "the upload page carries its CSRF token"
+    return found.group(1)
+
+
+def test_a_full_temporary_folder_refuses_the_upload_and_keeps_no_part_of_it(
+        editor, partner, small_disk, tmp_path):
+    """Django streams an upload over 2 MiB to FILE_UPLOAD_TEMP_DIR while it reads the
+    request, before the view runs: in the CSRF check, as a browser's form is checked
+    (hence a client that enforces it). That disk full is a 507 too, with nothing left."""
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(editor)
+    with override_settings(ATLAS_UPLOAD_DIR=str(tmp_path / "uploads"),
+                           FILE_UPLOAD_TEMP_DIR=str(small_disk)):
+        token = _csrf_token(client.get("/import/").content.decode())
+        response = client.post("/import/", {"csrfmiddlewaretoken": token,
+                                            **_form(partner, os.urandom(3 * MIB))})
+        assert response.status_code == 507
+        assert "no room" in response.content.decode()
+        assert _files_in(small_disk) == []
+        assert not (tmp_path / "uploads").exists() or _files_in(tmp_path / "uploads") == []
+
+        client.logout()
+        api = Client()
+        api.force_login(editor)
+        response = api.post("/api/imports/", _form(partner, os.urandom(3 * MIB)))
+        assert response.status_code == 507
+        assert "no room" in response.json()["error"]
+        assert _files_in(small_disk) == []
+    assert not Layer.objects.exists() and not ImportRun.objects.exists()
