@@ -67,7 +67,7 @@ def cluster() -> Iterator[Cluster]:
     if os.environ.get("DATABASE_URL"):
         pytest.skip("needs the local PostgreSQL binaries (DATABASE_URL points elsewhere)")
     # Under /tmp and open to the server's user (PostgreSQL runs as postgres under root).
-    folder = Path(tempfile.mkdtemp(prefix="atlas-fault-cluster-"))
+    folder = Path(tempfile.mkdtemp(prefix="atlas-fault-cluster-", dir="/tmp"))
     folder.chmod(0o755)
     made = Cluster(folder, _free_port())
     try:
