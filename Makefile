@@ -5,6 +5,7 @@
 #   make screenshots   the pictures in docs/*.png, taken in Chromium with the demo data
 #   make lint   ruff, then the type checker (mypy)
 #   make fuzz   the fuzz tests at length (random examples, many more of them)
+#   make bench   the benchmarks (make bench-load: the load run alone)
 SHELL := /bin/bash
 PYTHON ?= python3
 VENV := .venv
@@ -12,7 +13,7 @@ PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: demo test test-fast fuzz screenshots setup system-deps venv assets messages secret-key db db-start db-stop migrate demo-data serve lint bench clean
+.PHONY: demo test test-fast fuzz screenshots setup system-deps venv assets messages secret-key db db-start db-stop migrate demo-data serve lint bench bench-load clean
 
 demo: setup demo-data serve
 
@@ -93,8 +94,14 @@ fuzz: setup
 	$(PY) -m pytest tests/test_fuzz.py tests/layers/test_api_fuzz.py $(PYTEST_ARGS)
 
 # Benchmarks print ratios to baselines measured in the same run; they assert nothing.
+# BENCH names some of them (make bench BENCH="tiles load"); bench-load is the load run
+# alone: gunicorn as deployed under wrk, 32 connections for 60 s (docs/benchmarks.md).
+BENCH ?=
 bench: setup
-	$(PY) -m tests.bench
+	$(PY) -m tests.bench $(BENCH)
+
+bench-load: setup
+	$(PY) -m tests.bench load
 
 clean:
 	rm -rf $(VENV) node_modules var/static $(MO_FILES)

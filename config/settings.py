@@ -223,8 +223,11 @@ ATLAS_UPLOAD_DIR = os.environ.get("ATLAS_UPLOAD_DIR", str(BASE_DIR / "var" / "up
 # An upload waits this long for its confirmation; then the next upload (or
 # `manage.py purge_uploads`, from cron) deletes it.
 ATLAS_UPLOAD_TTL_HOURS = float(os.environ.get("ATLAS_UPLOAD_TTL_HOURS", 24))
-# Uploads stream to temporary files, never held in memory whole.
+# Uploads stream to temporary files, never held in memory whole; a full disk there is
+# the upload views' 507, not a 500 while the request is read (importers/uploads.py).
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 2**20
+FILE_UPLOAD_HANDLERS = ["django.core.files.uploadhandler.MemoryFileUploadHandler",
+                        "importers.uploads.RoomCheckingFileUploadHandler"]
 ATLAS_IMPORT_MAX_ARCHIVE_ENTRIES = 2000
 
 REST_FRAMEWORK: dict[str, Any] = {

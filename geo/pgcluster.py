@@ -57,7 +57,10 @@ synchronous_commit = off
 # server restarted when one differs. Each process keeps at most its pool's connections
 # (config/settings.py, ATLAS_DB_POOL_SIZE), so 60 serve a development server, the test
 # suite and the benchmarks at once. The socket is trusted: only its owner may open it.
-SERVER_SETTINGS = {"max_connections": "60", "unix_socket_permissions": "0700"}
+# A backend whose client died (kill -9) notices it within 2 s (milliseconds here), even
+# mid-query, and rolls back and lets go of its locks; else it ran on for minutes.
+SERVER_SETTINGS = {"max_connections": "60", "unix_socket_permissions": "0700",
+                   "client_connection_check_interval": "2000"}
 HBA = """# Regional Tourism Atlas local cluster: geo/pgcluster.py writes this file.
 # The socket (mode 0700): the server's system user, or root, sets the cluster up.
 local   all   all                  trust

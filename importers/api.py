@@ -69,6 +69,7 @@ class ImportCreate(APIView):
         partners = editable_partners(request.user)
         data = cast(QueryDict, request.data)  # what the parsers above give
         form = UploadForm(data, request.FILES, partners=partners)
+        services.upload_room_check(request)
         if not form.is_valid():
             if "partner" in form.errors and "partner" in data:
                 raise Forbidden(_("partner: you are not an editor of this partner"))

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import errno
+import logging
 import shutil
 import time
 import uuid
@@ -13,9 +15,37 @@ from django.conf import settings
 from django.contrib.auth.models import AnonymousUser, User
 from django.core.files.uploadedfile import UploadedFile
 from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
 
+from geo.errors import AtlasError
 from importers.pipeline import ImportRequest
 from layers.models import Partner
+
+log = logging.getLogger(__name__)
+# A full disk, or the uploads' owner over its quota.
+NO_ROOM_ERRNOS = (errno.ENOSPC, errno.EDQUOT)
+
+
+# Set on a request whose upload met a full disk while it was read (importers/uploads.py).
+UPLOAD_NO_ROOM = "atlas_upload_no_room"
+
+
+class NoRoom(AtlasError):
+    """The server has no room to keep an upload: the client's request was fine, and
+    nothing of the file was kept (507 Insufficient Storage, RFC 4918)."""
+
+    status = 507
+    ogc_code = "InsufficientStorage"
+
+    def __init__(self) -> None:
+        super().__init__(_("The server has no room left to keep this file, and kept no part "
+                           "of it. Try again later, or tell the site's administrators."))
+
+
+def upload_room_check(request: HttpRequest) -> None:
+    """``NoRoom`` when the request's upload met a full disk while it was read."""
+    if getattr(request, UPLOAD_NO_ROOM, False):
+        raise NoRoom()
 
 
 def upload_too_large(request: HttpRequest) -> bool:
@@ -52,18 +82,28 @@ def upload_store(*, upload: UploadedFile) -> tuple[str, Path]:
     """Keep an uploaded file until it is imported: (token, path).
 
     The uploads left waiting longer than their time are purged first, so that a
-    forgotten preview does not keep its file for ever.
+    forgotten preview does not keep its file for ever. A file that cannot be kept whole
+    leaves nothing behind; a full disk is ``NoRoom``.
     """
     upload_purge()
     token = uuid.uuid4().hex
     folder = pending_dir() / token
-    folder.mkdir(parents=True)
     # Only the base name, with nothing that could climb out of the folder.
     name = Path(upload.name or "").name.replace("..", "_") or "upload"
     path = folder / name
-    with path.open("wb") as out:
-        for chunk in upload.chunks():
-            out.write(chunk)
+    try:
+        folder.mkdir(parents=True)
+        with path.open("wb") as out:
+            for chunk in upload.chunks():
+                out.write(chunk)
+    except BaseException as exc:
+        # A part of a file would be taken for an upload waiting for its preview, and
+        # fill the disk further until it is purged (Trust D17).
+        shutil.rmtree(folder, ignore_errors=True)
+        if isinstance(exc, OSError) and exc.errno in NO_ROOM_ERRNOS:
+            log.error("no room to keep an upload in %s: %s", pending_dir(), exc)
+            raise NoRoom() from exc
+        raise
     return token, path
 
 

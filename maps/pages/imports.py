@@ -57,8 +57,17 @@ def upload(request: HttpRequest) -> HttpResponse:
         return HttpResponse(_("The file is larger than the upload limit."), status=413)
     form = UploadForm(request.POST or None, request.FILES or None, partners=partners)
     layers = Layer.objects.filter(partner__in=partners).order_by("slug")
-    if request.method == "POST" and form.is_valid():
-        token, path = services.upload_store(upload=form.cleaned_data["file"])
+    try:
+        services.upload_room_check(request)
+        kept = (services.upload_store(upload=form.cleaned_data["file"])
+                if request.method == "POST" and form.is_valid() else None)
+    except services.NoRoom as exc:
+        # The choices made, without the file's "required": the file did arrive.
+        form = UploadForm(initial=request.POST.dict(), partners=partners)
+        return render(request, "imports/upload.html", {
+            "form": form, "layers": layers, "error": str(exc)}, status=exc.status)
+    if kept is not None:
+        token, path = kept
         data = {k: v for k, v in form.cleaned_data.items() if k not in ("file", "partner")}
         data["srs"] = data["srs"].label if data["srs"] else ""
         pending = request.session.get(SESSION_KEY, {})

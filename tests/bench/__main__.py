@@ -1,4 +1,5 @@
-"""Benchmarks: ``make bench`` (``python -m tests.bench [NAME…]``).
+"""Benchmarks: ``make bench`` (``python -m tests.bench [NAME…]``; ``make bench-load``: the
+load run alone).
 
 Each benchmark prints its result as a ratio to a baseline measured in the same
 run on the same machine and data, with sizes and medians. Benchmarks are not
@@ -52,9 +53,9 @@ def main(argv: list[str]) -> int:
 
     call_command("migrate", verbosity=0)
     _clear_leftovers()
-    from tests.bench import api, bbox, coverage, imports, maps, tiles
+    from tests.bench import api, bbox, coverage, imports, load, maps, tiles
 
-    wanted = set(argv) or {"imports", "api", "tiles", "bbox", "coverage", "maps"}
+    wanted = set(argv) or {"imports", "api", "tiles", "bbox", "coverage", "maps", "load"}
     if "imports" in wanted:
         imports.run()
     if "api" in wanted:
@@ -67,6 +68,8 @@ def main(argv: list[str]) -> int:
         coverage.run()
     if "maps" in wanted:
         maps.run()
+    if "load" in wanted:
+        load.run()
     return 0
 
 
