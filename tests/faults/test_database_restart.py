@@ -139,13 +139,14 @@ def _workers(master: int) -> set[int]:
 def test_a_database_restart_gives_503s_then_the_site_recovers_by_itself(cluster, server):
     base, gunicorn = server
     workers = _workers(gunicorn.pid)
-    answers: list[tuple[float, str, int, str | None]] = []
+    answers: list[tuple[float, str, int, str | None, float]] = []  # asked, ..., answered
     stop = threading.Event()
 
     def load() -> None:
         while not stop.is_set():
             for url in URLS:
-                answers.append((time.monotonic(), url, *_get(base + url)))
+                asked = time.monotonic()
+                answers.append((asked, url, *_get(base + url), time.monotonic()))
 
     loader = threading.Thread(target=load)
     loader.start()
@@ -153,7 +154,13 @@ def test_a_database_restart_gives_503s_then_the_site_recovers_by_itself(cluster,
         time.sleep(0.5)
         cluster.run("stop")
         down_from = time.monotonic()
-        time.sleep(3)
+        # Down until every URL has been answered while it is (a request then waits for
+        # the pool to give up), or 60 s.
+        while time.monotonic() - down_from < 60:
+            seen = {a[1] for a in answers if a[0] > down_from}
+            if seen >= set(URLS):
+                break
+            time.sleep(0.2)
         down_until = time.monotonic()
         cluster.run("start")
         up_at = time.monotonic()
@@ -169,7 +176,8 @@ def test_a_database_restart_gives_503s_then_the_site_recovers_by_itself(cluster,
         loader.join()
 
     assert {a[2] for a in answers} <= {200, 503}, sorted({a[2] for a in answers})
-    during = [a for a in answers if down_from < a[0] < down_until]
+    # Asked and answered while it was down (one asked then may be answered once it is up).
+    during = [a for a in answers if down_from < a[0] and a[4] < down_until]
     assert len(during) >= len(URLS)
     assert {(a[1], a[2], a[3]) for a in during} == {(url, 503, "30") for url in URLS}
     assert all(a[2] == 503 and a[3] == "30" for a in answers if a[2] != 200)
