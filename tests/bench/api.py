@@ -74,6 +74,16 @@ def _median(fn) -> float:
     return statistics.median(times)
 
 
+def wait_until_up(base: str, tries: int = 300) -> None:
+    """Until a server just started answers (or ``tries`` × 0.2 s have gone by)."""
+    for _ in range(tries):
+        try:
+            urllib.request.urlopen(f"{base}/api/layers/", timeout=5)
+            return
+        except OSError:
+            time.sleep(0.2)
+
+
 def _free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -104,12 +114,7 @@ def gunicorn(workers: int = 2, threads: int = 1):
                                     "ATLAS_SECRET_KEY": secrets.token_urlsafe(50)},
         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
-        for _ in range(100):
-            try:
-                urllib.request.urlopen(f"http://127.0.0.1:{port}/api/layers/", timeout=5)
-                break
-            except OSError:
-                time.sleep(0.2)
+        wait_until_up(f"http://127.0.0.1:{port}")
         yield Server(f"http://127.0.0.1:{port}", server.pid)
     finally:
         server.terminate()

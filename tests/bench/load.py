@@ -39,7 +39,7 @@ from layers.models import Attraction, Layer
 from layers.ogc.catalogue import REGIONAL_LAYER
 from layers.vocabulary import LayerKind, Visibility
 from routes.models import PilotRoute
-from tests.bench.api import _free_port
+from tests.bench.api import _free_port, wait_until_up
 
 CONNECTIONS = 32
 DURATION = "60s"
@@ -151,12 +151,7 @@ def _deployed_gunicorn(log: Path) -> Iterator[tuple[str, int]]:
             stdout=subprocess.DEVNULL, stderr=errors)
     base = f"http://127.0.0.1:{port}"
     try:
-        for _ in range(300):
-            try:
-                urllib.request.urlopen(f"{base}/api/layers/", timeout=5)
-                break
-            except OSError:
-                time.sleep(0.2)
+        wait_until_up(base)
         yield base, server.pid
     finally:
         server.terminate()
