@@ -21,6 +21,7 @@ source id first. Only a file with public ids of the layer pays for that lookup.
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from typing import Any
 
@@ -47,30 +48,40 @@ MODEL_NAMES: dict[FeatureModel, str] = {Attraction: "attraction", Trail: "trail"
 
 
 STALE_ROWS = 1000
-"""Rows written since a table's last ANALYZE past which its statistics are refreshed
-before an upsert plans its joins (with a tenth of the table: see refresh_statistics)."""
+"""A layer's rows past which its statistics are refreshed when the planner's estimate
+of them is off (see refresh_statistics)."""
+
+PLANNING_COLUMNS = ("id", "layer_id", "source_id")
+"""The columns the upsert's joins plan on: only these are counted again."""
 
 
-def refresh_statistics(cur: Any, table: str, written: int | None = None) -> None:
-    """ANALYZE ``table`` when the rows ``written`` to it (else those the server counts as
-    changed since its last ANALYZE) are a tenth of it or more, and over STALE_ROWS.
+def refresh_statistics(cur: Any, table: str, layer_id: int) -> bool:
+    """Count again the statistics of ``table``'s planning columns when the planner's
+    estimate of the layer's rows is less than half or more than twice what it has, and
+    it has over STALE_ROWS; whether it did.
 
     Autovacuum would, a minute later; a re-import right after a large first import plans
     its joins at once, and on statistics that said the layer was empty it chose nested
-    loops: 158 s instead of 2.8 s for 40,000 rows (Trust D5). The server's count of a
-    transaction just committed may not be published yet, so the import that writes the
-    rows says how many it wrote.
+    loops: 158 s instead of 2.8 s for 40,000 rows (Trust D5). Asking the planner, rather
+    than the server's count of rows changed since the last ANALYZE, needs no wait for
+    that count to be published, and does not count a layer again that a first import
+    has just counted. Through ``atlas_analyze`` (importers migration 0005): the site's
+    role owns no table, and only an owner may ANALYZE. Only the planning columns: the
+    geometries' statistics cost the most and the upsert never reads them; a partial
+    ANALYZE leaves autovacuum's count of changes as it was, so it still counts them all.
     """
-    cur.execute("SELECT c.reltuples, s.n_mod_since_analyze FROM pg_class c "
-                "LEFT JOIN pg_stat_user_tables s ON s.relid = c.oid "
-                "WHERE c.oid = %s::regclass", [table])
-    found = cur.fetchone()
-    if found is None:
-        return
-    tuples, modified = found
-    changed = written if written is not None else (modified or 0)
-    if changed > max(STALE_ROWS, 0.1 * max(tuples, 0)):
-        cur.execute(f"ANALYZE {quote_name(table)}")
+    cur.execute(f"SELECT count(*) FROM {quote_name(table)} WHERE layer_id = %s", [layer_id])
+    rows = cur.fetchone()[0]
+    if rows <= STALE_ROWS:
+        return False
+    cur.execute(f"EXPLAIN (FORMAT JSON) SELECT 1 FROM {quote_name(table)} WHERE layer_id = %s",
+                [layer_id])
+    plan = cur.fetchone()[0]
+    estimate = (json.loads(plan) if isinstance(plan, str) else plan)[0]["Plan"]["Plan Rows"]
+    if rows / 2 <= estimate <= rows * 2:
+        return False
+    cur.execute("SELECT atlas_analyze(%s::regclass, %s)", [table, list(PLANNING_COLUMNS)])
+    return True
 
 
 @dataclass
@@ -125,11 +136,12 @@ def write(*, rows: Rows, layer_id: int, run_id: int, sync: bool,
         cur.execute(f"SELECT EXISTS (SELECT 1 FROM {table} WHERE layer_id = %(layer)s)",
                     params)
         layer_has_rows = cur.fetchone()[0]
-        if layer_has_rows:
-            refresh_statistics(cur, table)
         unmatched = 0
         if layer_has_rows:
-            cur.execute("ANALYZE import_staging")  # the joins below need its statistics
+            refresh_statistics(cur, table, layer_id)
+            # The joins below need its statistics: those of the columns they join on.
+            cur.execute("ANALYZE import_staging (source_id"
+                        + (", fid)" if by_key else ")"))
             if by_key:  # the rows without a public id of the layer: by source id
                 cur.execute(f"""
                     UPDATE import_staging s SET fid = t.id FROM {table} t
@@ -159,7 +171,7 @@ def write(*, rows: Rows, layer_id: int, run_id: int, sync: bool,
             if changed > STALE_ROWS:
                 # The update joins these rows: planned on the table's old statistics
                 # (a few rows), it walked them in a nested loop for minutes.
-                cur.execute("ANALYZE importers_runchange")
+                cur.execute("SELECT atlas_analyze('importers_runchange')")
             if changed:  # an unchanged file changes nothing, and costs no update
                 set_clause = ", ".join(
                     [f"{quote_name(c)} = r.{quote_name(c)}" for c in update_cols]
@@ -194,7 +206,8 @@ def write(*, rows: Rows, layer_id: int, run_id: int, sync: bool,
             RETURNING cardinality(created_ids)
         """, params)
         created = cur.fetchone()[0]
-        refresh_statistics(cur, table, written=created)
+        if created > STALE_ROWS:  # for the pages that read the layer, and its next import
+            refresh_statistics(cur, table, layer_id)
 
         retired = 0
         if sync and layer_has_rows:
