@@ -61,6 +61,9 @@ INSTALLED_APPS = [
     "maps",
     "fixtures",
     "operations",  # manage.py backup and restore (docs/backup.md)
+    "pgtrigger",
+    "pghistory",
+    "audit",  # who changed what, history and restore, refused attempts (docs/architecture.md)
 ]
 
 MIDDLEWARE = [
@@ -74,6 +77,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "audit.middleware.AuditContext",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Last, so that it is the first to see an error a view lets escape.
