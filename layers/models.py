@@ -77,7 +77,16 @@ def audit_track(model: type[models.Model], *, exclude: Sequence[str] = (),
             _name, path, args, kwargs = field.deconstruct()
             unindexed[field.name] = import_string(path)(*args, **{**kwargs,
                                                                   "spatial_index": False})
-    pghistory.track(pghistory.InsertEvent(level=level), pghistory.UpdateEvent(),
+    # "Did an audited field change?", as pghistory would ask it but with geometries
+    # compared as bytes: a restore (pg_dump's empty search_path) cannot find PostGIS's
+    # "=" again in a trigger's WHEN clause ("operator is not unique").
+    changed = " OR ".join(
+        f'OLD."{f.column}"::bytea IS DISTINCT FROM NEW."{f.column}"::bytea'
+        if isinstance(f, models.GeometryField) else
+        f'OLD."{f.column}" IS DISTINCT FROM NEW."{f.column}"'
+        for f in model._meta.concrete_fields if f.name not in excluded)
+    pghistory.track(pghistory.InsertEvent(level=level),
+                    pghistory.UpdateEvent(condition=pghistory.Condition(changed)),
                     pghistory.DeleteEvent(level=level), exclude=sorted(excluded),
                     context_field=pghistory.ContextJSONField(), attrs=unindexed)(model)
 
