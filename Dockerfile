@@ -18,6 +18,7 @@ COPY maps maps
 COPY planner planner
 COPY fixtures fixtures
 COPY operations operations
+COPY audit audit
 COPY locale locale
 COPY manage.py ./
 RUN pip install --no-cache-dir . && npm ci --no-audit --no-fund --loglevel=error \

@@ -64,6 +64,9 @@ INSTALLED_APPS = [
     "maps",
     "fixtures",
     "operations",  # manage.py backup and restore (docs/backup.md)
+    "pgtrigger",
+    "pghistory",
+    "audit",  # who changed what, history and restore, refused attempts (docs/architecture.md)
 ]
 
 MIDDLEWARE = [
@@ -78,6 +81,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "accounts.middleware.ThrottleRequests",
+    "audit.middleware.AuditContext",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Answers a sign-in that django-axes has locked out (accounts.lockout).

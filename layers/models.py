@@ -6,14 +6,17 @@ titles, descriptions) is translated into bg/el/fr/en by modeltranslation, see
 """
 
 import uuid
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
+import pghistory
 from django.contrib.auth.models import Group
 from django.contrib.gis.db import models
 from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.indexes import GistIndex
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
+from django.utils.module_loading import import_string
 from django.utils.translation import gettext_lazy as _
 
 from geo import fields
@@ -43,6 +46,49 @@ hex_colour = RegexValidator(HEX_COLOUR,
                             _("Use a colour of six hexadecimal digits after #, e.g. #1f77b4."))
 # A partner's colour until someone chooses one: a grey that no partner's is.
 NEUTRAL_COLOUR = "#555555"
+
+# The audit trail (docs/architecture.md, "Audit"): PostgreSQL triggers copy every insert,
+# change and deletion into an event table, whatever wrote it (the admin, the import
+# writer's bulk SQL, an undo), with pghistory's context (who, from where). They are set up
+# in translation.py (audit_track), once the translated fields exist. Timestamps and what PostgreSQL
+# derives from the row (metrics, display line, search words) are left out: they would
+# make a change where nobody made one.
+UNAUDITED = ["created_at", "updated_at"]
+
+
+def audit_track(model: type[models.Model], *, exclude: Sequence[str] = (),
+                bulk: bool = False) -> None:
+    """Record every insert, change and deletion of ``model``'s rows (but the fields in
+    ``exclude`` and UNAUDITED) in its event table, ``<Model>Event``.
+
+    Every event keeps its context (who, from where) as JSON of its own, rather than a
+    link to a shared context row that each event would upsert. A model written ``bulk`` by
+    the importers copies inserted and deleted rows once per statement; an update is
+    recorded row by row, for the rows whose audited fields changed (a condition PostgreSQL
+    checks before it calls the trigger).
+    """
+    level = pghistory.Statement if bulk else pghistory.Row
+    excluded = {*UNAUDITED, *exclude}
+    # A version's geometry is read with its version, never searched by place: no spatial
+    # index, which would cost each event more than the rest of it.
+    unindexed = {}
+    for field in model._meta.concrete_fields:
+        if isinstance(field, models.GeometryField) and field.name not in excluded:
+            _name, path, args, kwargs = field.deconstruct()
+            unindexed[field.name] = import_string(path)(*args, **{**kwargs,
+                                                                  "spatial_index": False})
+    # "Did an audited field change?", as pghistory would ask it but with geometries
+    # compared as bytes: a restore (pg_dump's empty search_path) cannot find PostGIS's
+    # "=" again in a trigger's WHEN clause ("operator is not unique").
+    changed = " OR ".join(
+        f'OLD."{f.column}"::bytea IS DISTINCT FROM NEW."{f.column}"::bytea'
+        if isinstance(f, models.GeometryField) else
+        f'OLD."{f.column}" IS DISTINCT FROM NEW."{f.column}"'
+        for f in model._meta.concrete_fields if f.name not in excluded)
+    pghistory.track(pghistory.InsertEvent(level=level),
+                    pghistory.UpdateEvent(condition=pghistory.Condition(changed)),
+                    pghistory.DeleteEvent(level=level), exclude=sorted(excluded),
+                    context_field=pghistory.ContextJSONField(), attrs=unindexed)(model)
 
 
 class Partner(models.Model):

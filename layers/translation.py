@@ -2,7 +2,7 @@
 
 from modeltranslation.translator import TranslationOptions, register
 
-from layers.models import Attraction, Layer, Partner, Trail
+from layers.models import TRAIL_METRICS, Attraction, Layer, Partner, Trail, audit_track
 
 
 @register(Partner)
@@ -23,3 +23,13 @@ class AttractionTranslation(TranslationOptions):
 @register(Trail)
 class TrailTranslation(TranslationOptions):
     fields = ("name", "description")
+
+
+
+# Audited (layers/models.py, audit_track) here rather than on the classes: the event
+# tables copy the model's fields as they are when tracking is declared, and the translated
+# fields (name_bg …) exist only from the registrations above.
+audit_track(Partner)
+audit_track(Layer, exclude=["import_settings"])
+audit_track(Attraction, bulk=True)
+audit_track(Trail, bulk=True, exclude=["display_geom", *TRAIL_METRICS])

@@ -11,8 +11,10 @@ from __future__ import annotations
 import time
 from typing import Any
 
+import pghistory
 import shapely
 from django.db import transaction
+from django.dispatch import Signal
 from django.utils import timezone
 from django.utils.translation import gettext_noop as _
 
@@ -22,15 +24,26 @@ from importers.models import ImportRun
 from importers.pipeline import public_ids, writer
 from importers.pipeline.normalise import Rows
 from importers.pipeline.prepare import sha256
+from importers.pipeline.run import undo
 from importers.pipeline.run.read import check_layer, read_and_check
 from importers.pipeline.run.request import STAGES, ImportRequest, ImportResult, Progress
-from importers.pipeline.run.undo import undo_last_import
 from layers.models import Layer
 from layers.signals import layer_written
 from layers.vocabulary import Visibility
 
-__all__ = ["STAGES", "ImportRequest", "ImportResult", "Progress", "run_import",
-           "undo_last_import"]
+__all__ = ["STAGES", "ImportRequest", "ImportResult", "Progress", "import_refused",
+           "run_import", "undo_last_import"]
+
+import_refused = Signal()
+"""Sent when an import into another partner's layer is refused (``user``, ``partner``,
+``layer_slug``, ``reason``): the audit keeps it among the refused attempts (Trust D11)."""
+
+
+def undo_last_import(*, layer: Layer) -> ImportRun:
+    """Undo the layer's latest successful run (``undo.undo_last_import``); the audit's
+    events of the undo say so."""
+    with pghistory.context(undo_of_layer=layer.pk):
+        return undo.undo_last_import(layer=layer)
 
 
 def _preview(rows: Rows, n: int = 5) -> list[dict[str, Any]]:
@@ -80,6 +93,10 @@ def run_import(request: ImportRequest, progress: Progress | None = None) -> Impo
         return _write(request, result, run_info, t0)
     except (Refused, RowErrors) as exc:
         # The write's transaction, if it began, is rolled back: the failure is kept.
+        if Layer.objects.filter(slug=request.layer_slug).exclude(
+                partner=request.partner).exists():
+            import_refused.send(sender=run_import, user=request.user, partner=request.partner,
+                                layer_slug=request.layer_slug, reason=exc.message.english)
         if not request.dry_run:
             ImportRun.objects.create(
                 **run_info, status=ImportRun.Status.FAILED, error=exc.message.english,
@@ -128,9 +145,13 @@ def _write(request: ImportRequest, result: ImportResult, run_info: dict[str, Any
             encoding=result.encoding, crs=result.crs, mapping=result.mapping,
             issues=[i.as_dict() for i in result.issues], **_kept_messages(result),
             layer_settings_before=layer.import_settings)
-        outcome = writer.write(
-            rows=result.rows, layer_id=layer.pk, run_id=run.pk, sync=request.sync,
-            text_limit=(result.text_limit, result.encoding) if result.text_limit else None)
+        # The audit's events of this write name the run and who ran it (a request's
+        # context, if there is one, gains these keys).
+        with pghistory.context(import_run=run.pk, layer=layer.pk,
+                               user=getattr(request.user, "pk", None)):
+            outcome = writer.write(
+                rows=result.rows, layer_id=layer.pk, run_id=run.pk, sync=request.sync,
+                text_limit=(result.text_limit, result.encoding) if result.text_limit else None)
         result.counts.update(outcome.counts)
         result.notes.extend(_write_notes(
             outcome, result, layer,
