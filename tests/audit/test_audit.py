@@ -15,13 +15,12 @@ import pytest
 from django.contrib.auth.models import User
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
-from rest_framework.authtoken.models import Token
 
 from audit.models import Denial
 from layers.models import Attraction, Layer
 from layers.services import partner_editors_group_ensure
 from routes.models import PilotRoute
-from tests.factories import make_attraction, make_layer, make_partner
+from tests.factories import make_attraction, make_layer, make_partner, make_token
 
 pytestmark = pytest.mark.django_db
 
@@ -41,8 +40,7 @@ def world(db):
 
 
 def _auth(user: User) -> dict:
-    token, _created = Token.objects.get_or_create(user=user)
-    return {"HTTP_AUTHORIZATION": f"Token {token.key}"}
+    return {"HTTP_AUTHORIZATION": f"Token {make_token(user)}"}
 
 
 def _geojson(names: list[str], lon: float = 25.6, lat: float = 42.4) -> bytes:
