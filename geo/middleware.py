@@ -95,3 +95,44 @@ class AtlasErrors:
         if unavailable is not None:
             return error_response(request, unavailable)
         return None
+
+
+class DatabaseTimeouts:
+    """Bounds on what one web request may ask of the database: ``statement_timeout``
+    (ATLAS_WEB_STATEMENT_TIMEOUT seconds) and ``lock_timeout`` (ATLAS_WEB_LOCK_TIMEOUT).
+
+    A request that met a long statement or a held lock kept its gunicorn worker until the
+    worker was killed, and the database went on for a client that was gone (Trust D5, D9):
+    long work runs in the background worker (importers.jobs), which has no such bound. The
+    statement cut is a 503 (``AtlasErrors``: the database's refusal), never a 500.
+
+    Connections come from a pool and keep their session settings: these are set for the
+    request and reset before its connection goes back (a ``SET LOCAL`` would need a
+    transaction around the whole request). A response streamed after this returns runs
+    without them.
+    """
+
+    SET = ("SELECT set_config('statement_timeout', %s, false), "
+           "set_config('lock_timeout', %s, false)")
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        from django.db import DatabaseError, connection
+
+        statement = int(settings.ATLAS_WEB_STATEMENT_TIMEOUT * 1000)
+        lock = int(settings.ATLAS_WEB_LOCK_TIMEOUT * 1000)
+        if not (statement or lock):
+            return self.get_response(request)
+        with connection.cursor() as cursor:
+            cursor.execute(self.SET, [f"{statement}ms", f"{lock}ms"])
+        try:
+            return self.get_response(request)
+        finally:
+            try:
+                with connection.cursor() as cursor:
+                    cursor.execute("RESET statement_timeout; RESET lock_timeout")
+            except DatabaseError:
+                # In a failed transaction or broken: the pool must not hand it on as it is.
+                connection.close()

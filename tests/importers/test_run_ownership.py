@@ -15,7 +15,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from importers.models import ImportRun
 from layers.models import Attraction, Layer
-from tests.factories import make_token
+from tests.factories import make_token, run_queued_imports
 
 pytestmark = pytest.mark.django_db
 
@@ -51,11 +51,13 @@ def renamed_and_squatted(client, partners, tmp_path):
     ivana, petar = _member("ivana", sz), _member("petar", sliven)
     done = _post(client, _auth(ivana), partner=sz, layer="sz-sites",
                  data=_points(tmp_path, "forum", 25.62, 42.42, 5))
-    assert done.status_code == 201, done.content
+    assert done.status_code == 202, done.content
+    run_queued_imports()
     Layer.objects.filter(slug="sz-sites").update(slug="sz-sites-renamed")
     squat = _post(client, _auth(petar), partner=sliven, layer="sz-sites",
                   data=_points(tmp_path, "kotel", 26.45, 42.88, 1))
-    assert squat.status_code == 201, squat.content
+    assert squat.status_code == 202, squat.content
+    run_queued_imports()
     return done.json()["id"], ivana, petar
 
 
