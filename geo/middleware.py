@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
@@ -106,9 +107,10 @@ class DatabaseTimeouts:
     long work runs in the background worker (importers.jobs), which has no such bound. The
     statement cut is a 503 (``AtlasErrors``: the database's refusal), never a 500.
 
-    Connections come from a pool and keep their session settings: these are set for the
-    request and reset before its connection goes back (a ``SET LOCAL`` would need a
-    transaction around the whole request). A response streamed after this returns runs
+    Set just before the request's first query (a request that reads no database, as an
+    error page, touches none), and reset at its end: connections come from a pool and
+    keep their session settings from one request to the next (a ``SET LOCAL`` would need
+    a transaction around the whole request). A response streamed after this returns runs
     without them.
     """
 
@@ -121,18 +123,26 @@ class DatabaseTimeouts:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         from django.db import DatabaseError, connection
 
-        statement = int(settings.ATLAS_WEB_STATEMENT_TIMEOUT * 1000)
-        lock = int(settings.ATLAS_WEB_LOCK_TIMEOUT * 1000)
-        if not (statement or lock):
-            return self.get_response(request)
-        with connection.cursor() as cursor:
-            cursor.execute(self.SET, [f"{statement}ms", f"{lock}ms"])
+        values = [f"{int(settings.ATLAS_WEB_STATEMENT_TIMEOUT * 1000)}ms",
+                  f"{int(settings.ATLAS_WEB_LOCK_TIMEOUT * 1000)}ms"]
+        bounded = False
+
+        def first_sets_them(execute: Callable[..., Any], sql: str, params: Any, many: bool,
+                            context: dict[str, Any]) -> Any:
+            nonlocal bounded
+            if not bounded:
+                bounded = True  # before: the SET goes through this wrapper too
+                context["cursor"].execute(self.SET, values)
+            return execute(sql, params, many, context)
+
         try:
-            return self.get_response(request)
+            with connection.execute_wrapper(first_sets_them):
+                return self.get_response(request)
         finally:
-            try:
-                with connection.cursor() as cursor:
-                    cursor.execute("RESET statement_timeout; RESET lock_timeout")
-            except DatabaseError:
-                # In a failed transaction or broken: the pool must not hand it on as it is.
-                connection.close()
+            if bounded:
+                try:
+                    with connection.cursor() as cursor:
+                        cursor.execute("RESET statement_timeout; RESET lock_timeout")
+                except DatabaseError:
+                    # Broken, or in a failed transaction: the pool must not hand it on so.
+                    connection.close()
