@@ -120,17 +120,19 @@ def _progress(run_id: int) -> Any:
 def import_execute(*, run_id: int) -> ImportRun | None:
     """Run the queued import ``run_id`` (the worker's task). A run no longer queued —
     cancelled while it waited, or taken by another worker — is left as it is."""
+    with connection.cursor() as cursor:
+        # A session setting on the worker's own connection, reset below: the pool's next
+        # user must not be taken for this run. Set before the run is marked running, so
+        # that a running run without its session is one whose worker died (runs_stalled).
+        cursor.execute("SELECT set_config('application_name', %s, false)",
+                       [application_name(run_id)])
     taken = ImportRun.objects.filter(pk=run_id, status=ImportRun.Status.QUEUED).update(
         status=ImportRun.Status.RUNNING, stage="", stage_count=None)
     run = ImportRun.objects.select_related("partner", "user").filter(pk=run_id).first()
     if run is None or not taken:
+        _session_reset()
         return run
     t0 = time.perf_counter()
-    with connection.cursor() as cursor:
-        # A session setting on the worker's own connection, reset below: the pool's next
-        # user must not be taken for this run.
-        cursor.execute("SELECT set_config('application_name', %s, false)",
-                       [application_name(run_id)])
     try:
         run_import(_request_of(run), _progress(run_id), queued=run)
     except (Refused, RowErrors):
@@ -152,13 +154,36 @@ def import_execute(*, run_id: int) -> ImportRun | None:
             raise  # the job's failure is also Procrastinate's, for the operators
     finally:
         services.upload_discard(token=run.upload_token)
-        try:
-            with connection.cursor() as cursor:
-                cursor.execute("RESET application_name")
-        except DatabaseError:
-            connection.close()  # a broken connection: the pool discards it
+        _session_reset()
     run.refresh_from_db()
     return run
+
+
+def _session_reset() -> None:
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("RESET application_name")
+    except DatabaseError:
+        connection.close()  # a broken connection: the pool discards it
+
+
+def runs_stalled_fail() -> list[int]:
+    """Mark failed the runs left *running* by a worker that died (``kill -9``, a lost
+    machine): no database session carries their name any more. Their write, one
+    transaction, died with the session: nothing of them was written. The worker runs this
+    every minute (importers/tasks.py); their ids."""
+    message = Message(_("the import worker stopped while it ran this import; nothing was "
+                        "written: import the file again"))
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT application_name FROM pg_stat_activity "
+                       "WHERE application_name LIKE 'atlas-import-%%'")
+        alive = {name for (name,) in cursor.fetchall()}
+    stalled = [pk for pk in ImportRun.objects.filter(status=ImportRun.Status.RUNNING)
+               .values_list("pk", flat=True) if application_name(pk) not in alive]
+    ImportRun.objects.filter(pk__in=stalled, status=ImportRun.Status.RUNNING).update(
+        status=ImportRun.Status.FAILED, error=message.english,
+        messages={"error": message.as_json()})
+    return stalled
 
 
 def import_cancel(*, run: ImportRun) -> ImportRun:

@@ -18,3 +18,13 @@ def import_run_job(run_id: int) -> None:
         # The worker runs each job in a thread of its own: its connection goes back to the
         # pool, or the next job's thread would wait for one.
         connection.close()
+
+
+@app.periodic(cron="* * * * *")
+@app.task(name="importers.runs_stalled", queue=jobs.QUEUE, queueing_lock="runs_stalled")
+def runs_stalled_job(timestamp: int) -> None:
+    """Runs left running by a worker that died are marked failed (importers.jobs)."""
+    try:
+        jobs.runs_stalled_fail()
+    finally:
+        connection.close()

@@ -219,11 +219,15 @@ def test_the_report_page_follows_a_queued_import_then_shows_its_report(client, p
     state = client.get(f"/import/runs/{run_id}/state/").json()
     assert state == {"status": "queued", "stage": "Queued: waiting for the import worker",
                      "finished": False}
+    assert client.get(f"/import/runs/{run_id}/state/?lang=bg").json()["stage"] == \
+        "В опашката: чака обработчика на импорти"
+    french = client.get(f"/import/runs/{run_id}/?lang=fr").content.decode()
+    assert "Interrompre cet import" in french
 
     run_queued_imports()
     state = client.get(f"/import/runs/{run_id}/state/").json()
     assert state["finished"] is True and state["status"] == "succeeded"
-    page = client.get(f"/import/runs/{run_id}/").content.decode()
+    page = client.get(f"/import/runs/{run_id}/?lang=en").content.decode()
     assert "Undo this import" in page and "run-state.js" not in page
 
 
@@ -285,3 +289,27 @@ def test_a_web_request_that_meets_a_held_lock_gets_a_503_not_a_stuck_worker(
     finally:
         holder.close()
     assert Attraction.objects.count() == 2
+
+
+@pytest.mark.django_db
+def test_a_run_whose_worker_died_is_marked_failed_and_a_live_one_is_not(partners):
+    """A worker killed outright leaves its run running; its session, and the import's
+    transaction, died with it. The worker's sweep says so on the run."""
+    sz = partners["stara-zagora"]
+    common = dict(partner=sz, layer_slug="sz-sites", started_at="2026-01-01T00:00Z",
+                  file_name="sites.geojson", sha256="0" * 64, file_size=1,
+                  status=ImportRun.Status.RUNNING)
+    dead = ImportRun.objects.create(**common)
+    alive = ImportRun.objects.create(**common)
+    live = _other_connection()
+    try:
+        live.execute("SELECT set_config('application_name', %s, false)",
+                     [jobs.application_name(alive.pk)])
+        live.commit()
+        assert jobs.runs_stalled_fail() == [dead.pk]
+    finally:
+        live.close()
+    dead.refresh_from_db()
+    alive.refresh_from_db()
+    assert dead.status == "failed" and "worker stopped" in dead.error
+    assert alive.status == "running"
