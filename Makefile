@@ -1,5 +1,6 @@
 # Regional Tourism Atlas — set-up, demo, tests.
 #   make demo   install what is missing, start PostGIS, load the demo data, serve :8000
+#               (with the background worker that runs imports)
 #   make test   the same set-up (no demo data), then the whole test suite (but the screenshots)
 #   make test-fast   the same, without the browser tests, on the test database of the last run
 #   make screenshots   the pictures in docs/*.png, taken in Chromium with the demo data
@@ -74,8 +75,12 @@ migrate:
 demo-data:
 	$(PY) manage.py load_demo
 
+# The dev server and, beside it, the background worker that runs the imports (Procrastinate,
+# docs/deployment.md); Ctrl-C stops both.
 serve:
-	@echo "Serving the Regional Tourism Atlas at http://$(HOST):$(PORT)/ (Ctrl-C to stop)"
+	@echo "Serving the Regional Tourism Atlas at http://$(HOST):$(PORT)/ with its import worker (Ctrl-C to stop)"
+	$(PY) manage.py procrastinate worker & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT INT TERM; \
 	$(PY) manage.py runserver $(HOST):$(PORT)
 
 # mypy's Django plugin imports the settings, which read the secret key.

@@ -67,12 +67,16 @@ INSTALLED_APPS = [
     "pgtrigger",
     "pghistory",
     "audit",  # who changed what, history and restore, refused attempts (docs/architecture.md)
+    "procrastinate.contrib.django",  # background jobs: imports (importers/jobs.py)
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Bounds on the request's statements and lock waits: after the static files, which
+    # read no database, before everything that does.
+    "geo.middleware.DatabaseTimeouts",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "geo.middleware.RefuseNulInQuery",
@@ -153,6 +157,18 @@ DATABASES["default"]["ENGINE"] = "django.contrib.gis.db.backends.postgis"
 # are priced very high: a 1 ms routing query spent 700 ms compiling. Our queries are
 # short and interactive, so the JIT never pays for itself.
 DATABASES["default"]["OPTIONS"]["options"] = "-c jit=off"
+
+# What one web request may ask of the database (geo.middleware.DatabaseTimeouts), in
+# seconds; 0 turns one off. Below gunicorn's own timeout (config/gunicorn.conf.py), so
+# that the database stops a statement before the worker is killed with it running on.
+# Long work (imports) runs in the background worker, which has neither bound.
+ATLAS_WEB_STATEMENT_TIMEOUT = float(os.environ.get("ATLAS_WEB_STATEMENT_TIMEOUT", 30))
+ATLAS_WEB_LOCK_TIMEOUT = float(os.environ.get("ATLAS_WEB_LOCK_TIMEOUT", 10))
+
+# Background jobs run by `manage.py procrastinate worker` (docs/deployment.md), queued in
+# the same PostgreSQL (Procrastinate's tables, by its migrations). Its admin pages stay
+# read-only.
+PROCRASTINATE_READONLY_MODELS = True
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
@@ -95,3 +96,53 @@ class AtlasErrors:
         if unavailable is not None:
             return error_response(request, unavailable)
         return None
+
+
+class DatabaseTimeouts:
+    """Bounds on what one web request may ask of the database: ``statement_timeout``
+    (ATLAS_WEB_STATEMENT_TIMEOUT seconds) and ``lock_timeout`` (ATLAS_WEB_LOCK_TIMEOUT).
+
+    A request that met a long statement or a held lock kept its gunicorn worker until the
+    worker was killed, and the database went on for a client that was gone (Trust D5, D9):
+    long work runs in the background worker (importers.jobs), which has no such bound. The
+    statement cut is a 503 (``AtlasErrors``: the database's refusal), never a 500.
+
+    Set just before the request's first query (a request that reads no database, as an
+    error page, touches none), and reset at its end: connections come from a pool and
+    keep their session settings from one request to the next (a ``SET LOCAL`` would need
+    a transaction around the whole request). A response streamed after this returns runs
+    without them.
+    """
+
+    SET = ("SELECT set_config('statement_timeout', %s, false), "
+           "set_config('lock_timeout', %s, false)")
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        from django.db import DatabaseError, connection
+
+        values = [f"{int(settings.ATLAS_WEB_STATEMENT_TIMEOUT * 1000)}ms",
+                  f"{int(settings.ATLAS_WEB_LOCK_TIMEOUT * 1000)}ms"]
+        bounded = False
+
+        def first_sets_them(execute: Callable[..., Any], sql: str, params: Any, many: bool,
+                            context: dict[str, Any]) -> Any:
+            nonlocal bounded
+            if not bounded:
+                bounded = True  # before: the SET goes through this wrapper too
+                context["cursor"].execute(self.SET, values)
+            return execute(sql, params, many, context)
+
+        try:
+            with connection.execute_wrapper(first_sets_them):
+                return self.get_response(request)
+        finally:
+            if bounded:
+                try:
+                    with connection.cursor() as cursor:
+                        cursor.execute("RESET statement_timeout; RESET lock_timeout")
+                except DatabaseError:
+                    # Broken, or in a failed transaction: the pool must not hand it on so.
+                    connection.close()

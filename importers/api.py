@@ -2,8 +2,12 @@
 (``manage.py api_token create``, or POST /api/tokens/).
 
 POST /api/imports/ (multipart: file, partner, layer, kind, and the options of
-import_layer) imports, or previews with ``dry_run=true``; GET /api/imports/{id}/
-reads a run's report; POST /api/imports/{id}/undo/ undoes the layer's latest run.
+import_layer) queues an import for the background worker and answers 202 with the run's
+URL (``Location``), or previews at once with ``dry_run=true``; GET /api/imports/{id}/
+reads a run: its status (queued, running, succeeded, failed, cancelled), its stage while
+it runs, its report when it has ended; DELETE /api/imports/{id}/ or POST
+/api/imports/{id}/cancel/ cancels a queued or running run (nothing is written); POST
+/api/imports/{id}/undo/ undoes the layer's latest run.
 """
 
 from __future__ import annotations
@@ -11,6 +15,7 @@ from __future__ import annotations
 from typing import Any, cast
 
 from django.http import QueryDict
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from rest_framework import status
 from rest_framework.parsers import FormParser, MultiPartParser
@@ -20,11 +25,11 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from geo.errors import Conflict, Forbidden, InvalidFields, NotFound, TooLarge
-from importers import services
+from importers import jobs, services
 from importers.forms import UploadForm
 from importers.models import ImportRun
 from importers.pipeline import ImportResult, run_import, undo_last_import
-from importers.selectors import runs_of
+from importers.selectors import run_editable, runs_of
 from layers.permissions import IsPartnerEditor, editable_partners
 
 
@@ -41,6 +46,9 @@ def run_report(run: ImportRun) -> dict[str, Any]:
         "crs": {"name": run.crs, "reason": texts["crs_reason"]}, "mapping": run.mapping,
         "counts": run.counts, "issues": issues, "notes": texts["notes"],
         "error": texts["error"], "user": run.user.get_username() if run.user else None,
+        "stage": ({"name": run.stage, "features": run.stage_count}
+                  if run.status == ImportRun.Status.RUNNING and run.stage else None),
+        "cancel_requested": run.cancel_requested,
     }
 
 
@@ -76,17 +84,25 @@ class ImportCreate(APIView):
             raise InvalidFields(form.errors)
         dry_run = str(data.get("dry_run", "")).lower() in ("1", "true", "yes")
         token, path = services.upload_store(upload=form.cleaned_data["file"])
+        if not dry_run:
+            try:
+                run = jobs.import_enqueue(path=path, token=token,
+                                          partner=form.cleaned_data["partner"],
+                                          data=form.cleaned_data, user=request.user)
+            except BaseException:
+                services.upload_discard(token=token)
+                raise
+            url = reverse("import-detail", kwargs={"pk": run.pk})
+            return Response({**run_report(run), "url": request.build_absolute_uri(url)},
+                            status=status.HTTP_202_ACCEPTED, headers={"Location": url})
         try:
             req = services.import_request_build(path=path, partner=form.cleaned_data["partner"],
                                                 data=form.cleaned_data, user=request.user,
-                                                dry_run=dry_run)
+                                                dry_run=True)
             result = run_import(req)
         finally:
             services.upload_discard(token=token)
-        if dry_run:
-            return Response(_dry_run_report(result))
-        assert result.run is not None, "an import that is not a dry run keeps its run"
-        return Response(run_report(result.run), status=status.HTTP_201_CREATED)
+        return Response(_dry_run_report(result))
 
 
 def _run_for(request: Request, pk: int) -> ImportRun:
@@ -98,10 +114,32 @@ def _run_for(request: Request, pk: int) -> ImportRun:
 
 
 class ImportDetail(APIView):
-    permission_classes = [IsAuthenticated]
+    def get_permissions(self) -> list[Any]:
+        # Reading a run needs a sign-in; cancelling it is a write.
+        return [IsPartnerEditor() if self.request.method == "DELETE" else IsAuthenticated()]
 
     def get(self, request: Request, pk: int) -> Response:
         return Response(run_report(_run_for(request, pk)))
+
+    def delete(self, request: Request, pk: int) -> Response:
+        return _cancel(request, pk)
+
+
+def _cancel(request: Request, pk: int) -> Response:
+    run = _run_for(request, pk)
+    if not run_editable(request.user, run):
+        raise NotFound("no such import run")
+    run = jobs.import_cancel(run=run)
+    done = run.status == ImportRun.Status.CANCELLED
+    return Response(run_report(run),
+                    status=status.HTTP_200_OK if done else status.HTTP_202_ACCEPTED)
+
+
+class ImportCancel(APIView):
+    permission_classes = [IsPartnerEditor]
+
+    def post(self, request: Request, pk: int) -> Response:
+        return _cancel(request, pk)
 
 
 class ImportUndo(APIView):

@@ -5,5 +5,6 @@ from importers import api
 urlpatterns = [
     path("", api.ImportCreate.as_view(), name="import-create"),
     path("<int:pk>/", api.ImportDetail.as_view(), name="import-detail"),
+    path("<int:pk>/cancel/", api.ImportCancel.as_view(), name="import-cancel"),
     path("<int:pk>/undo/", api.ImportUndo.as_view(), name="import-undo"),
 ]

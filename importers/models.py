@@ -11,9 +11,15 @@ from layers.models import Layer, Partner
 
 class ImportRun(models.Model):
     class Status(models.TextChoices):
+        QUEUED = "queued", _("Queued")
+        RUNNING = "running", _("Running")
         SUCCEEDED = "succeeded", _("Succeeded")
         FAILED = "failed", _("Failed")
+        CANCELLED = "cancelled", _("Cancelled")
         UNDONE = "undone", _("Undone")
+
+    # A run waiting for the background worker or being run by it (importers.jobs).
+    UNFINISHED = (Status.QUEUED, Status.RUNNING)
 
     layer = models.ForeignKey(Layer, null=True, blank=True, on_delete=models.SET_NULL,
                               related_name="import_runs")
@@ -50,6 +56,13 @@ class ImportRun(models.Model):
                     "values, to show them in the reader's language (the text fields keep them "
                     "in English)."))
     layer_settings_before = models.JSONField(default=dict, blank=True)
+    # Where a background run is (importers.jobs): "reading", "normalising", "writing",
+    # with the number of features of the last two.
+    stage = models.CharField(max_length=20, blank=True)
+    stage_count = models.IntegerField(null=True, blank=True)
+    cancel_requested = models.BooleanField(default=False)
+    # The upload a queued run imports (importers.services.pending_dir), deleted after.
+    upload_token = models.CharField(max_length=32, blank=True)
     created_ids = ArrayField(models.BigIntegerField(), default=list, blank=True,
                              help_text=_("Features this run created (undo deletes them)."))
 

@@ -16,3 +16,9 @@ def runs_of(user: User | AnonymousUser) -> QuerySet[ImportRun]:
     if user.is_superuser:
         return runs
     return runs.filter(partner__in=editable_partners(user))
+
+
+def run_editable(user: User | AnonymousUser, run: ImportRun) -> bool:
+    """Whether ``user`` may cancel or undo ``run``: an editor of the run's own partner."""
+    return run.partner_id is not None and editable_partners(user).filter(
+        pk=run.partner_id).exists()

@@ -18,6 +18,7 @@ from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 from geo.errors import AtlasError
+from importers.models import ImportRun
 from importers.pipeline import ImportRequest
 from layers.models import Partner
 
@@ -60,7 +61,8 @@ def pending_dir() -> Path:
 
 def upload_purge(*, older_than: timedelta | None = None) -> list[str]:
     """Delete the uploads nobody confirmed or cancelled within ``older_than`` (by
-    default ATLAS_UPLOAD_TTL_HOURS); their tokens, oldest first."""
+    default ATLAS_UPLOAD_TTL_HOURS), but those of runs still queued or running; their
+    tokens, oldest first."""
     if older_than is None:
         older_than = timedelta(hours=settings.ATLAS_UPLOAD_TTL_HOURS)
     limit = time.time() - older_than.total_seconds()
@@ -68,7 +70,11 @@ def upload_purge(*, older_than: timedelta | None = None) -> list[str]:
         folders = [f for f in pending_dir().iterdir() if _is_token(f.name) and f.is_dir()]
     except FileNotFoundError:
         return []
-    stale = sorted((mtime, f) for f in folders if (mtime := f.stat().st_mtime) < limit)
+    # An upload queued for the background worker is its run's until the worker is done.
+    waiting = set(ImportRun.objects.filter(status__in=ImportRun.UNFINISHED)
+                  .values_list("upload_token", flat=True))
+    stale = sorted((mtime, f) for f in folders
+                   if (mtime := f.stat().st_mtime) < limit and f.name not in waiting)
     for _mtime, folder in stale:
         shutil.rmtree(folder, ignore_errors=True)
     return [folder.name for _mtime, folder in stale]

@@ -8,6 +8,8 @@ import_patterns = ([
     path("", imports.upload, name="upload"),
     path("preview/<str:token>/", imports.preview, name="preview"),
     path("runs/<int:pk>/", imports.report, name="report"),
+    path("runs/<int:pk>/state/", imports.state, name="state"),
+    path("runs/<int:pk>/cancel/", imports.cancel, name="cancel"),
     path("runs/<int:pk>/undo/", imports.undo, name="undo"),
 ], "imports")
 

@@ -54,3 +54,14 @@ def make_museum_grid(layer: Layer, n: int, west: float, south: float) -> None:
 def make_token(user, scope: str = "write") -> str:
     """An API token of ``user`` (the text a script sends: ``Authorization: Token …``)."""
     return token_create(user=user, scope=scope)[1]
+
+
+def run_queued_imports() -> list:
+    """Run the queued import runs here, in the test's own transaction: the worker's task
+    function (importers.jobs.import_execute) without the queue, for tests of what an
+    import does. tests/importers/test_jobs.py runs them through the real worker."""
+    from importers import jobs
+    from importers.models import ImportRun
+
+    queued = ImportRun.objects.filter(status=ImportRun.Status.QUEUED).order_by("pk")
+    return [jobs.import_execute(run_id=pk) for pk in list(queued.values_list("pk", flat=True))]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import html
 import json
 from pathlib import Path
@@ -10,19 +11,21 @@ import shapely
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import formats
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from geo import geojson
 from geo.crs import identify
-from importers import services
+from geo.errors import Conflict
+from importers import jobs, services
 from importers.exceptions import Refused, RowErrors
 from importers.forms import UploadForm
 from importers.models import ImportRun
 from importers.pipeline import ImportResult, run_import, undo_last_import
-from importers.selectors import runs_of
+from importers.selectors import run_editable, runs_of
 from layers.models import Layer, Partner
 from layers.permissions import editable_partners
 from layers.vocabulary import LayerKind
@@ -111,19 +114,18 @@ def preview(request: HttpRequest, token: str) -> HttpResponse:
             request.session[SESSION_KEY].pop(token, None)
             request.session.modified = True
             return redirect("imports:upload")
-        req = services.import_request_build(path=path, partner=partner, data=data,
-                                            user=request.user, dry_run=False)
+        # The import itself runs in the background worker (importers.jobs): the report
+        # page follows it, however long it takes (Trust D9).
         try:
-            result = run_import(req)
-        except (Refused, RowErrors) as exc:
+            run = jobs.import_enqueue(path=path, token=token, partner=partner, data=data,
+                                      user=request.user)
+        except Refused as exc:
             return render(request, "imports/preview.html", {
-                "partner": partner, "data": data, "error": str(exc),
-                "issues": getattr(exc, "issues", []), "token": token})
-        services.upload_discard(token=token)
+                "partner": partner, "data": data, "error": str(exc), "issues": [],
+                "token": token})
         request.session[SESSION_KEY].pop(token, None)
         request.session.modified = True
-        assert result.run is not None, "an import that is not a dry run keeps its run"
-        return redirect("imports:report", pk=result.run.pk)
+        return redirect("imports:report", pk=run.pk)
     req = services.import_request_build(path=path, partner=partner, data=data,
                                         user=request.user, dry_run=True)
     context = {"partner": partner, "data": data, "token": token, "file_name": path.name}
@@ -146,14 +148,54 @@ def _preview_columns(result: ImportResult) -> list[str]:
     return keys
 
 
+def stage_text(run: ImportRun) -> str:
+    """Where a run is, as its report page says it: queued, reading, writing n features,
+    done, failed, cancelled."""
+    if run.status == ImportRun.Status.QUEUED:
+        return _("Queued: waiting for the import worker")
+    if run.status != ImportRun.Status.RUNNING:
+        return str(run.get_status_display())
+    if run.cancel_requested:
+        return _("Cancelling")
+    count = formats.number_format(run.stage_count or 0, force_grouping=True)
+    if run.stage == "normalising":
+        return _("Checking %(count)s features") % {"count": count}
+    if run.stage == "writing":
+        return _("Writing %(count)s features") % {"count": count}
+    return _("Reading the file")
+
+
 @login_required
 def report(request: HttpRequest, pk: int) -> HttpResponse:
     run = get_object_or_404(runs_of(request.user), pk=pk)
     latest = (run.layer.import_runs.filter(status=ImportRun.Status.SUCCEEDED).first()
               if run.layer else None)
-    return render(request, "imports/report.html",
-                  {"run": run, "texts": run.translated(),
-                   "can_undo": latest is not None and latest.pk == run.pk})
+    unfinished = run.status in ImportRun.UNFINISHED
+    return render(request, "imports/report.html", {
+        "run": run, "texts": run.translated(), "unfinished": unfinished,
+        "stage": stage_text(run),
+        "can_cancel": unfinished and not run.cancel_requested and run_editable(
+            request.user, run),
+        "can_undo": latest is not None and latest.pk == run.pk})
+
+
+@login_required
+def state(request: HttpRequest, pk: int) -> JsonResponse:
+    """What the report page's script polls while the run is unfinished."""
+    run = get_object_or_404(runs_of(request.user), pk=pk)
+    return JsonResponse({"status": run.status, "stage": stage_text(run),
+                         "finished": run.status not in ImportRun.UNFINISHED})
+
+
+@login_required
+@require_POST
+def cancel(request: HttpRequest, pk: int) -> HttpResponse:
+    run = get_object_or_404(runs_of(request.user), pk=pk)
+    if not run_editable(request.user, run):
+        raise Http404
+    with contextlib.suppress(Conflict):  # it ended meanwhile: its report says how
+        jobs.import_cancel(run=run)
+    return redirect("imports:report", pk=run.pk)
 
 
 @login_required

@@ -12,27 +12,30 @@ import pytest
 from importers.models import ImportRun
 from layers.models import Attraction
 from tests.accounts.conftest import auth, import_form
+from tests.factories import run_queued_imports
 
 pytestmark = pytest.mark.django_db
 
 ROLES = ["anonymous", "member", "editor of A", "editor of B", "superuser"]
 
 
-@pytest.mark.parametrize(("role", "expected"), list(zip(ROLES, [401, 403, 201, 403, 201],
+@pytest.mark.parametrize(("role", "expected"), list(zip(ROLES, [401, 403, 202, 403, 202],
                                                    strict=True)))
 def test_importing_into_a_partner(client, world, role, expected):
     response = client.post("/api/imports/", import_form(world["a"]),
                            **auth(world["tokens"][role]))
     assert response.status_code == expected, response.content
+    run_queued_imports()
     written = Attraction.objects.filter(layer__slug="sz-imported").count()
-    assert written == (3 if expected == 201 else 0)
+    assert written == (3 if expected == 202 else 0)
 
 
 @pytest.fixture
 def run_of_a(client, world):
     made = client.post("/api/imports/", import_form(world["a"]),
                        **auth(world["tokens"]["editor of A"]))
-    assert made.status_code == 201, made.content
+    assert made.status_code == 202, made.content
+    run_queued_imports()
     return made.json()["id"]
 
 

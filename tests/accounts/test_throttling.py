@@ -110,14 +110,14 @@ def test_exports_are_limited_more_strictly_than_the_rest_of_the_api(client, rate
 def test_imports_are_limited_per_editor(client, world, rates):
     rates(imports="1/min")
     token = auth(world["tokens"]["editor of A"])
-    assert client.post("/api/imports/", import_form(world["a"]), **token).status_code == 201
+    assert client.post("/api/imports/", import_form(world["a"]), **token).status_code == 202
     again = client.post("/api/imports/", import_form(world["a"], layer="other"), **token)
     assert again.status_code == 429
     assert ImportRun.objects.count() == 1
     # Another editor's budget is their own.
     root = auth(world["tokens"]["superuser"])
     assert client.post("/api/imports/", import_form(world["a"], layer="third"),
-                       **root).status_code == 201
+                       **root).status_code == 202
 
 
 def test_a_signed_in_client_is_counted_by_account_with_a_budget_of_its_own(client, world,

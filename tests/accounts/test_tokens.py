@@ -21,7 +21,7 @@ from django.utils import timezone
 from accounts.models import ApiToken
 from importers.models import ImportRun
 from tests.accounts.conftest import auth, import_form
-from tests.factories import make_token
+from tests.factories import make_token, run_queued_imports
 
 pytestmark = pytest.mark.django_db
 
@@ -63,17 +63,19 @@ def test_a_read_token_reads_but_neither_imports_undoes_composes_nor_makes_tokens
     editor = world["users"]["editor of A"]
     run = client.post("/api/imports/", import_form(world["a"]),
                       **auth(world["tokens"]["editor of A"])).json()["id"]
+    run_queued_imports()
     read = auth(make_token(editor, scope="read"))
     assert client.get(f"/api/imports/{run}/", **read).status_code == 200
     refusals = [
         client.post("/api/imports/", import_form(world["a"], layer="other"), **read),
         client.post(f"/api/imports/{run}/undo/", **read),
+        client.delete(f"/api/imports/{run}/", **read),
         client.put(f"/api/routes/{world['route'].slug}/composition/",
                    {"stops": [{"id": str(a.uid)} for a in world["stops"]], "modes": ["car"]},
                    content_type="application/json", **read),
         client.post("/api/tokens/", {"scope": "write"}, **read),
     ]
-    assert [r.status_code for r in refusals] == [403] * 4
+    assert [r.status_code for r in refusals] == [403] * 5
     assert "read" in refusals[0].json()["error"]
     assert ImportRun.objects.get(pk=run).status == "succeeded"
     assert ImportRun.objects.count() == 1 and world["route"].stops.count() == 0
@@ -98,7 +100,7 @@ def test_a_signed_in_editor_makes_a_token_in_the_browser_session(client, world):
     assert made.status_code == 201 and made.json()["name"] == "nightly import"
     response = client.post("/api/imports/", import_form(world["a"]),
                            **auth(made.json()["token"]))
-    assert response.status_code == 201
+    assert response.status_code == 202
 
 
 def test_the_command_makes_lists_and_revokes_a_users_tokens(client, world):
@@ -108,7 +110,7 @@ def test_the_command_makes_lists_and_revokes_a_users_tokens(client, world):
     text = out.getvalue().strip()
     assert "shown only now" in err.getvalue()
     assert client.post("/api/imports/", import_form(world["a"]),
-                       **auth(text)).status_code == 201
+                       **auth(text)).status_code == 202
     out = StringIO()
     call_command("api_token", "list", "editor-a", stdout=out)
     assert text[:15] in out.getvalue() and "write" in out.getvalue()
@@ -134,7 +136,7 @@ def test_an_old_plaintext_token_is_carried_over_hashed_for_30_days_then_its_tabl
     assert carried.scope == "write" and carried.digest != old
     assert timedelta(days=29) < carried.expiry - timezone.now() <= timedelta(days=30)
     assert client.post("/api/imports/", import_form(world["a"]),
-                       **auth(old)).status_code == 201
+                       **auth(old)).status_code == 202
 
 
 def test_a_superuser_sees_and_revokes_tokens_in_the_admin_without_their_text(client, world):

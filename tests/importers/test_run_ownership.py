@@ -15,7 +15,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from importers.models import ImportRun
 from layers.models import Attraction, Layer
-from tests.factories import make_token
+from tests.factories import make_token, run_queued_imports
 
 pytestmark = pytest.mark.django_db
 
@@ -40,7 +40,9 @@ def _points(_tmp_path, name: str, lon: float, lat: float, n: int) -> bytes:
 def _post(client, auth, *, partner, layer: str, data: bytes):
     form = {"file": SimpleUploadedFile("sites.geojson", data, "application/geo+json"),
             "partner": partner.pk, "layer": layer, "kind": "attractions"}
-    return client.post("/api/imports/", form, **auth)
+    response = client.post("/api/imports/", form, **auth)
+    run_queued_imports()  # the background worker's part (importers.jobs)
+    return response
 
 
 @pytest.fixture
@@ -51,11 +53,11 @@ def renamed_and_squatted(client, partners, tmp_path):
     ivana, petar = _member("ivana", sz), _member("petar", sliven)
     done = _post(client, _auth(ivana), partner=sz, layer="sz-sites",
                  data=_points(tmp_path, "forum", 25.62, 42.42, 5))
-    assert done.status_code == 201, done.content
+    assert done.status_code == 202, done.content
     Layer.objects.filter(slug="sz-sites").update(slug="sz-sites-renamed")
     squat = _post(client, _auth(petar), partner=sliven, layer="sz-sites",
                   data=_points(tmp_path, "kotel", 26.45, 42.88, 1))
-    assert squat.status_code == 201, squat.content
+    assert squat.status_code == 202, squat.content
     return done.json()["id"], ivana, petar
 
 
@@ -93,7 +95,7 @@ def test_a_refused_import_into_another_partners_layer_is_not_in_its_history(
     sz, sliven = partners["stara-zagora"], partners["sliven"]
     ivana, petar = _member("ivana", sz), _member("petar", sliven)
     assert _post(client, _auth(ivana), partner=sz, layer="sz-sites",
-                 data=_points(tmp_path, "forum", 25.62, 42.42, 2)).status_code == 201
+                 data=_points(tmp_path, "forum", 25.62, 42.42, 2)).status_code == 202
     refused = _post(client, _auth(petar), partner=sliven, layer="sz-sites",
                     data=_points(tmp_path, "hostile-name", 26.45, 42.88, 1))
     assert refused.status_code == 400

@@ -17,7 +17,7 @@ from django.utils import translation
 
 from importers.models import ImportRun
 from layers.models import Attraction, Layer
-from tests.factories import make_token
+from tests.factories import make_token, run_queued_imports
 from tests.importers.builders import write_shapefile
 
 pytestmark = pytest.mark.django_db
@@ -79,6 +79,9 @@ def test_upload_preview_confirm_report(client, editor, partners, zipped):
     assert response.status_code == 302
     run = ImportRun.objects.get()
     assert response["Location"] == f"/import/runs/{run.pk}/"
+    assert run.status == "queued"  # the worker imports it (tests/importers/test_jobs.py)
+    run_queued_imports()
+    run.refresh_from_db()
     assert sorted(Attraction.objects.values_list("name_bg", flat=True)) == sorted(NAMES)
     assert run.user == editor
     report = client.get(response["Location"]).content.decode()
@@ -126,20 +129,22 @@ def test_api_imports_with_a_token(client, editor, partners, zipped):
     assert not Attraction.objects.exists()
 
     done = client.post("/api/imports/", _form(partners["stara-zagora"], zipped), **auth)
-    assert done.status_code == 201, done.content
-    run = done.json()
+    assert done.status_code == 202, done.content
+    run_queued_imports()
+    run = client.get(done["Location"], **auth).json()
     assert run["counts"]["created"] == 3 and run["user"] == "ivana"
     assert client.get(f"/api/imports/{run['id']}/", **auth).json()["status"] == "succeeded"
     undone = client.post(f"/api/imports/{run['id']}/undo/", **auth)
     assert undone.json()["status"] == "undone" and not Attraction.objects.exists()
 
 
-def test_api_refusals_are_400_with_the_reason(client, editor, partners):
-    token = make_token(editor)
-    response = client.post("/api/imports/", _form(partners["stara-zagora"], b"junk"),
-                           HTTP_AUTHORIZATION=f"Token {token}")
-    assert response.status_code == 400
-    assert "not a zip archive" in response.json()["error"]
+def test_api_refusals_are_recorded_on_the_run_with_the_reason(client, editor, partners):
+    auth = {"HTTP_AUTHORIZATION": f"Token {make_token(editor)}"}
+    response = client.post("/api/imports/", _form(partners["stara-zagora"], b"junk"), **auth)
+    assert response.status_code == 202
+    run_queued_imports()
+    run = client.get(response["Location"], **auth).json()
+    assert run["status"] == "failed" and "not a zip archive" in run["error"]
 
 
 def test_api_needs_a_token_and_a_partner_of_ones_own(client, editor, partners, zipped):
@@ -233,6 +238,7 @@ def test_a_report_is_read_in_the_readers_language_not_the_importers(client, edit
     client.force_login(editor)
     preview = client.post("/import/?lang=fr", _form(partners["stara-zagora"], untidy))
     client.post(preview["Location"], {"confirm": "1"})
+    run_queued_imports()
     run = ImportRun.objects.get()
     # Kept in English for the command line and the admin, with the messages beside.
     assert run.crs_reason == "from the .prj file"
@@ -266,13 +272,15 @@ def test_api_refusals_and_reports_speak_the_language_asked_for(client, editor, p
                                                                untidy):
     token = make_token(editor)
     auth = {"HTTP_AUTHORIZATION": f"Token {token}"}
-    junk = client.post("/api/imports/", _form(partners["stara-zagora"], b"junk"),
-                       HTTP_ACCEPT_LANGUAGE="fr", **auth)
-    assert junk.status_code == 400
-    assert junk.json()["error"] == \
+    junk = client.post("/api/imports/", _form(partners["stara-zagora"], b"junk"), **auth)
+    assert junk.status_code == 202
+    run_queued_imports()
+    assert client.get(junk["Location"], HTTP_ACCEPT_LANGUAGE="fr", **auth).json()["error"] == \
         "sites.zip : ce n’est pas une archive zip, ou elle est tronquée"
 
-    done = client.post("/api/imports/", _form(partners["stara-zagora"], untidy), **auth).json()
+    queued = client.post("/api/imports/", _form(partners["stara-zagora"], untidy), **auth)
+    run_queued_imports()
+    done = client.get(queued["Location"], **auth).json()
     assert done["crs"]["reason"] == "from the .prj file"  # no language asked for: English
     report = client.get(f"/api/imports/{done['id']}/", {"lang": "bg"}, **auth).json()
     assert report["crs"]["reason"] == "от файла .prj"
@@ -300,6 +308,7 @@ def test_the_preview_counts_and_refuses_as_the_import_would(client, editor, part
     client.force_login(editor)
     client.post(client.post("/import/", _form(partners["stara-zagora"], zipped))["Location"],
                 {"confirm": "1"})
+    run_queued_imports()
     again = client.get(client.post("/import/", _form(partners["stara-zagora"], zipped))
                        ["Location"]).content.decode()
     assert "What the import would do" in again

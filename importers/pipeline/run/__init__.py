@@ -31,8 +31,8 @@ from layers.models import Layer
 from layers.signals import layer_written
 from layers.vocabulary import Visibility
 
-__all__ = ["STAGES", "ImportRequest", "ImportResult", "Progress", "import_refused",
-           "run_import", "undo_last_import"]
+__all__ = ["STAGES", "ImportRequest", "ImportResult", "Progress", "import_check",
+           "import_refused", "run_import", "undo_last_import"]
 
 import_refused = Signal()
 """Sent when an import into another partner's layer is refused (``user``, ``partner``,
@@ -69,16 +69,43 @@ def _ensure_layer(request: ImportRequest) -> Layer:
     return layer
 
 
-def run_import(request: ImportRequest, progress: Progress | None = None) -> ImportResult:
-    """Import ``request.path``; on any error nothing is written (see ImportRun for the log)."""
+def run_import(request: ImportRequest, progress: Progress | None = None, *,
+               queued: ImportRun | None = None) -> ImportResult:
+    """Import ``request.path``; on any error nothing is written (see ImportRun for the log).
+
+    ``queued`` is the run a background job was given (importers.jobs): the import fills it
+    in rather than keeping a new one, so that whoever waits for it finds it by its id.
+    """
     say = progress or (lambda _msg: None)
-    started = timezone.now()
     t0 = time.perf_counter()
-    file_name = request.file_name or request.path.name
-    run_info: dict[str, Any] = {
+    run_info = _run_info(request)
+    try:
+        result = read_and_check(request, say)
+        say(f"writing {len(result.rows):,} features")
+        return _write(request, result, run_info, t0, queued)
+    except (Refused, RowErrors) as exc:
+        # The write's transaction, if it began, is rolled back: the failure is kept.
+        _failed(request, run_info, exc, time.perf_counter() - t0, queued)
+        raise
+
+
+def import_check(request: ImportRequest) -> None:
+    """Refuse at once what can be refused before the file is read — another partner's
+    layer, a layer of the other kind — recorded as ``run_import`` records a refusal: an
+    import queued for the background worker would only fail there."""
+    existing = Layer.objects.filter(slug=request.layer_slug).select_related("partner").first()
+    try:
+        check_layer(request, existing)
+    except Refused as exc:
+        _failed(request, _run_info(request), exc, 0.0, None)
+        raise
+
+
+def _run_info(request: ImportRequest) -> dict[str, Any]:
+    return {
         "partner": request.partner, "layer_slug": request.layer_slug, "user": request.user,
-        "started_at": started,
-        "file_name": file_name, "sha256": sha256(request.path),
+        "started_at": timezone.now(),
+        "file_name": request.file_name or request.path.name, "sha256": sha256(request.path),
         "file_size": request.path.stat().st_size,
         "options": {"kind": request.kind, "encoding": request.encoding,
                     "srs": request.srs.label if request.srs else None,
@@ -87,25 +114,24 @@ def run_import(request: ImportRequest, progress: Progress | None = None) -> Impo
                     "source_layer": request.source_layer,
                     "keep_duplicate_routes": request.keep_duplicate_routes},
     }
-    try:
-        result = read_and_check(request, say)
-        say(f"writing {len(result.rows):,} features")
-        return _write(request, result, run_info, t0)
-    except (Refused, RowErrors) as exc:
-        # The write's transaction, if it began, is rolled back: the failure is kept.
-        if Layer.objects.filter(slug=request.layer_slug).exclude(
-                partner=request.partner).exists():
-            import_refused.send(sender=run_import, user=request.user, partner=request.partner,
-                                layer_slug=request.layer_slug, reason=exc.message.english)
-        if not request.dry_run:
-            ImportRun.objects.create(
-                **run_info, status=ImportRun.Status.FAILED, error=exc.message.english,
-                messages={"error": exc.message.as_json()},
-                duration_s=time.perf_counter() - t0,
-                issues=[i.as_dict() for i in getattr(exc, "issues", [])],
-                layer=Layer.objects.filter(slug=request.layer_slug,
-                                           partner=request.partner).first())
-        raise
+
+
+def _failed(request: ImportRequest, run_info: dict[str, Any], exc: Refused | RowErrors,
+            duration_s: float, queued: ImportRun | None) -> None:
+    if Layer.objects.filter(slug=request.layer_slug).exclude(partner=request.partner).exists():
+        import_refused.send(sender=run_import, user=request.user, partner=request.partner,
+                            layer_slug=request.layer_slug, reason=exc.message.english)
+    if request.dry_run:
+        return
+    failed = {**run_info, "status": ImportRun.Status.FAILED, "error": exc.message.english,
+              "messages": {"error": exc.message.as_json()}, "duration_s": duration_s,
+              "issues": [i.as_dict() for i in getattr(exc, "issues", [])],
+              "layer": Layer.objects.filter(slug=request.layer_slug,
+                                            partner=request.partner).first()}
+    if queued is None:
+        ImportRun.objects.create(**failed)
+    else:
+        ImportRun.objects.filter(pk=queued.pk).update(**failed)
 
 
 def _match_public_ids(request: ImportRequest, result: ImportResult, layer: Layer) -> None:
@@ -129,7 +155,7 @@ def _match_public_ids(request: ImportRequest, result: ImportResult, layer: Layer
 
 
 def _write(request: ImportRequest, result: ImportResult, run_info: dict[str, Any],
-           t0: float) -> ImportResult:
+           t0: float, queued: ImportRun | None = None) -> ImportResult:
     # A dry run writes too, and rolls back: its counts are the ones the import would give.
     with transaction.atomic():
         layer_existed = Layer.objects.filter(slug=request.layer_slug).exists()
@@ -140,11 +166,18 @@ def _write(request: ImportRequest, result: ImportResult, run_info: dict[str, Any
         run_info["options"]["layer_created"] = not layer_existed
         if result.rows.public_ids is not None:
             _match_public_ids(request, result, layer)
-        run = ImportRun.objects.create(
-            **run_info, layer=layer, status=ImportRun.Status.SUCCEEDED, format=result.format,
-            encoding=result.encoding, crs=result.crs, mapping=result.mapping,
-            issues=[i.as_dict() for i in result.issues], **_kept_messages(result),
-            layer_settings_before=layer.import_settings)
+        fields = {**run_info, "layer": layer, "status": ImportRun.Status.SUCCEEDED,
+                  "format": result.format, "encoding": result.encoding, "crs": result.crs,
+                  "mapping": result.mapping, "issues": [i.as_dict() for i in result.issues],
+                  **_kept_messages(result), "layer_settings_before": layer.import_settings}
+        if queued is None or request.dry_run:
+            run = ImportRun.objects.create(**fields)
+        else:
+            # Written at the end of the transaction, not now: the row's lock would stop
+            # a cancel request (an UPDATE of the row) for the whole write.
+            run = queued
+            for name, value in fields.items():
+                setattr(run, name, value)
         # The audit's events of this write name the run and who ran it (a request's
         # context, if there is one, gains these keys).
         with pghistory.context(import_run=run.pk, layer=layer.pk,
@@ -165,7 +198,11 @@ def _write(request: ImportRequest, result: ImportResult, run_info: dict[str, Any
         run.duration_s = time.perf_counter() - t0
         messages = _kept_messages(result)
         run.notes, run.messages = messages["notes"], messages["messages"]
-        run.save(update_fields=["counts", "duration_s", "notes", "messages"])
+        if run is queued:
+            # Not the cancel request, which the web may have set since the run was read.
+            run.save(update_fields=[*fields, "counts", "duration_s", "notes", "messages"])
+        else:
+            run.save(update_fields=["counts", "duration_s", "notes", "messages"])
         if result.public_id_column is None:
             # Remembered for the partner's next file. An export of the platform names
             # its columns after the fields, whatever the partner's file named them.

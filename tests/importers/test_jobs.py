@@ -1,0 +1,315 @@
+"""Imports run off the request, by the background worker (Trust D9, section 5).
+
+Before: the import ran inside the web request, so a big one held a gunicorn worker until
+its timeout and became a 500 with no run recorded, while the database went on writing
+with the layer's lock for a client that was gone. Now the request answers 202 with the
+run's URL at once, the run says where it is, it can be cancelled (its running statement
+too), and its failure is recorded on it.
+
+The first tests run the real worker (``manage.py procrastinate worker``) in a process of
+its own against the test database; the others run the worker's task function in the
+test's transaction (tests.factories.run_queued_imports).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import time
+
+import psycopg
+import pytest
+from django.conf import settings
+from django.contrib.auth.models import User
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
+from django.test import RequestFactory, override_settings
+
+from geo.middleware import DatabaseTimeouts
+from importers import jobs, services
+from importers.models import ImportRun
+from layers.models import Attraction
+from tests.factories import make_layer, make_token, run_queued_imports
+
+
+def _member(name: str, partner) -> User:
+    user = User.objects.create_user(name, password="pw", is_staff=True)
+    user.groups.add(partner.editors)
+    return user
+
+
+def _auth(user: User, scope: str = "write") -> dict:
+    return {"HTTP_AUTHORIZATION": f"Token {make_token(user, scope)}"}
+
+
+def _geojson(n: int) -> bytes:
+    features = [{"type": "Feature", "properties": {"id": i, "name": f"Site {i}"},
+                 "geometry": {"type": "Point", "coordinates": [25.5 + i / 100, 42.4]}}
+                for i in range(n)]
+    return json.dumps({"type": "FeatureCollection", "features": features}).encode()
+
+
+def _form(partner, data: bytes, layer: str = "sz-sites") -> dict:
+    return {"file": SimpleUploadedFile("sites.geojson", data, "application/geo+json"),
+            "partner": partner.pk, "layer": layer, "kind": "attractions"}
+
+
+def _worker() -> subprocess.Popen[bytes]:
+    """The real worker, as ``make demo`` and the deployment run it, on the test database;
+    ``--one-shot``: it stops once the queue is empty."""
+    db = connection.settings_dict
+    url = f"postgis://{db['USER']}:{db['PASSWORD']}@{db['HOST']}:{db['PORT']}/{db['NAME']}"
+    env = {k: v for k, v in os.environ.items() if k != "PYTEST_VERSION"}
+    env.update(DATABASE_URL=url, ATLAS_DB_ROLE="app",
+               ATLAS_UPLOAD_DIR=str(settings.ATLAS_UPLOAD_DIR))
+    return subprocess.Popen(
+        [sys.executable, "manage.py", "procrastinate", "worker", "--one-shot"],
+        cwd=settings.BASE_DIR, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+
+
+def _finished(worker: subprocess.Popen[bytes], timeout: float = 120) -> None:
+    try:
+        worker.wait(timeout)
+    except subprocess.TimeoutExpired:
+        worker.kill()
+        worker.wait()
+        pytest.fail("the worker did not finish the queue in time")
+    assert worker.returncode == 0, worker.stderr.read().decode()[-2000:] if worker.stderr \
+        else worker.returncode
+
+
+def _other_connection() -> psycopg.Connection:
+    params = connection.get_connection_params()
+    for key in ("cursor_factory", "context", "pool"):
+        params.pop(key, None)
+    return psycopg.connect(**params)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_api_import_is_queued_at_once_then_run_by_the_worker(client, partners):
+    ivana = _member("ivana", partners["stara-zagora"])
+    auth = _auth(ivana)
+    response = client.post("/api/imports/", _form(partners["stara-zagora"], _geojson(5)),
+                           **auth)
+    assert response.status_code == 202, response.content
+    queued = response.json()
+    assert response["Location"] == f"/api/imports/{queued['id']}/"
+    assert queued["url"].endswith(response["Location"]) and queued["status"] == "queued"
+    assert not Attraction.objects.exists()
+
+    worker = _worker()
+    _finished(worker)
+
+    run = client.get(response["Location"], **auth).json()
+    assert run["status"] == "succeeded", run
+    assert run["counts"]["created"] == 5 and run["user"] == "ivana"
+    assert Attraction.objects.filter(layer__slug="sz-sites").count() == 5
+    upload = ImportRun.objects.get(pk=queued["id"]).upload_token
+    assert not (services.pending_dir() / upload).exists()  # the worker deleted the upload
+
+
+def _waiting_on_a_lock(run_id: int, worker: subprocess.Popen[bytes]) -> None:
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT wait_event_type FROM pg_stat_activity "
+                           "WHERE application_name = %s", [jobs.application_name(run_id)])
+            if ("Lock",) in cursor.fetchall():
+                return
+        if worker.poll() is not None:
+            pytest.fail("the worker ended before it waited for the layer")
+        time.sleep(0.05)
+    pytest.fail("the worker was not seen waiting for the layer's lock")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_cancelling_a_running_import_stops_its_statement_and_writes_nothing(
+        client, partners):
+    sz = partners["stara-zagora"]
+    ivana = _member("ivana", sz)
+    layer = make_layer(sz, slug="sz-sites")
+    # Another session holds the layer, as a long import of it would: the worker's write
+    # waits in a statement (the layer's SELECT ... FOR UPDATE) that only a cancel ends.
+    holder = _other_connection()
+    holder.execute("SELECT 1 FROM layers_layer WHERE id = %s FOR UPDATE", [layer.pk])
+    worker = _worker()
+    try:
+        response = client.post("/api/imports/", _form(sz, _geojson(5)), **_auth(ivana))
+        run_id = response.json()["id"]
+        _waiting_on_a_lock(run_id, worker)
+
+        cancel = client.delete(f"/api/imports/{run_id}/", **_auth(ivana))
+        assert cancel.status_code == 202, cancel.content
+        assert cancel.json()["cancel_requested"] is True
+        _finished(worker, timeout=30)
+    finally:
+        holder.close()
+        if worker.poll() is None:
+            worker.kill()
+            worker.wait()
+
+    run = client.get(f"/api/imports/{run_id}/", **_auth(ivana)).json()
+    assert run["status"] == "cancelled"
+    assert not Attraction.objects.exists()
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT count(*) FROM pg_stat_activity WHERE application_name = %s",
+                       [jobs.application_name(run_id)])
+        assert cursor.fetchone()[0] == 0
+
+
+@pytest.mark.django_db
+def test_a_failed_import_is_recorded_on_its_run_with_the_reason(client, partners):
+    ivana = _member("ivana", partners["stara-zagora"])
+    response = client.post("/api/imports/", _form(partners["stara-zagora"], b"junk"),
+                           **_auth(ivana))
+    assert response.status_code == 202
+    run_queued_imports()
+    run = client.get(response["Location"], {"lang": "fr"}, **_auth(ivana)).json()
+    assert run["status"] == "failed" and run["error"]
+    assert not Attraction.objects.exists()
+
+
+@pytest.mark.django_db
+def test_a_queued_import_cancelled_never_runs(client, partners):
+    ivana = _member("ivana", partners["stara-zagora"])
+    auth = _auth(ivana)
+    response = client.post("/api/imports/", _form(partners["stara-zagora"], _geojson(3)),
+                           **auth)
+    run_id = response.json()["id"]
+    cancelled = client.post(f"/api/imports/{run_id}/cancel/", **auth)
+    assert cancelled.status_code == 200 and cancelled.json()["status"] == "cancelled"
+    run_queued_imports()
+    assert ImportRun.objects.get(pk=run_id).status == "cancelled"
+    assert not Attraction.objects.exists()
+    upload = ImportRun.objects.get(pk=run_id).upload_token
+    assert not (services.pending_dir() / upload).exists()
+    again = client.delete(f"/api/imports/{run_id}/", **auth)
+    assert again.status_code == 409
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("who, expected", [
+    ("other partner's editor", 404), ("read-scope token", 403), ("editor", 200)])
+def test_who_may_cancel_an_import(client, partners, who, expected):
+    ivana = _member("ivana", partners["stara-zagora"])
+    petar = _member("petar", partners["sliven"])
+    response = client.post("/api/imports/", _form(partners["stara-zagora"], _geojson(3)),
+                           **_auth(ivana))
+    run_id = response.json()["id"]
+    auth = {"other partner's editor": _auth(petar), "read-scope token": _auth(ivana, "read"),
+            "editor": _auth(ivana)}[who]
+    assert client.delete(f"/api/imports/{run_id}/", **auth).status_code == expected
+    status = ImportRun.objects.get(pk=run_id).status
+    assert status == ("cancelled" if expected == 200 else "queued")
+
+
+@pytest.mark.django_db
+def test_the_report_page_follows_a_queued_import_then_shows_its_report(client, partners):
+    ivana = _member("ivana", partners["stara-zagora"])
+    client.force_login(ivana)
+    response = client.post("/api/imports/", _form(partners["stara-zagora"], _geojson(4)),
+                           **_auth(ivana))
+    run_id = response.json()["id"]
+    page = client.get(f"/import/runs/{run_id}/").content.decode()
+    assert "Queued" in page and "Cancel this import" in page
+    # The page's script is a file of the platform's (script-src 'self'), not inline.
+    assert '<script src="/static/imports/run-state.js" defer></script>' in page
+    state = client.get(f"/import/runs/{run_id}/state/").json()
+    assert state == {"status": "queued", "stage": "Queued: waiting for the import worker",
+                     "finished": False}
+    assert client.get(f"/import/runs/{run_id}/state/?lang=bg").json()["stage"] == \
+        "В опашката: чака обработчика на импорти"
+    french = client.get(f"/import/runs/{run_id}/?lang=fr").content.decode()
+    assert "Interrompre cet import" in french
+
+    run_queued_imports()
+    state = client.get(f"/import/runs/{run_id}/state/").json()
+    assert state["finished"] is True and state["status"] == "succeeded"
+    page = client.get(f"/import/runs/{run_id}/?lang=en").content.decode()
+    assert "Undo this import" in page and "run-state.js" not in page
+
+
+@pytest.mark.django_db
+def test_the_report_page_cancels_a_queued_import(client, partners):
+    ivana = _member("ivana", partners["stara-zagora"])
+    client.force_login(ivana)
+    response = client.post("/api/imports/", _form(partners["stara-zagora"], _geojson(4)),
+                           **_auth(ivana))
+    run_id = response.json()["id"]
+    done = client.post(f"/import/runs/{run_id}/cancel/")
+    assert done.status_code == 302
+    page = client.get(done["Location"]).content.decode()
+    assert "Cancelled" in page
+    assert ImportRun.objects.get(pk=run_id).status == "cancelled"
+
+
+@pytest.mark.django_db
+@override_settings(ATLAS_WEB_STATEMENT_TIMEOUT=7, ATLAS_WEB_LOCK_TIMEOUT=2)
+def test_a_web_request_runs_under_timeouts_that_it_gives_back_with_its_connection():
+    seen = {}
+
+    def view(_request):
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT current_setting('statement_timeout'), "
+                           "current_setting('lock_timeout')")
+            seen["during"] = cursor.fetchone()
+        from django.http import HttpResponse
+        return HttpResponse("ok")
+
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW statement_timeout")
+        before = cursor.fetchone()[0]
+    DatabaseTimeouts(view)(RequestFactory().get("/"))
+    assert seen["during"] == ("7s", "2s")
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW statement_timeout")
+        assert cursor.fetchone()[0] == before
+
+
+@pytest.mark.django_db(transaction=True)
+@override_settings(ATLAS_WEB_LOCK_TIMEOUT=0.5)
+def test_a_web_request_that_meets_a_held_lock_gets_a_503_not_a_stuck_worker(
+        client, partners):
+    """An undo while another session holds the layer (an import writing it)."""
+    ivana = _member("ivana", partners["stara-zagora"])
+    auth = _auth(ivana)
+    response = client.post("/api/imports/", _form(partners["stara-zagora"], _geojson(2)),
+                           **auth)
+    run_queued_imports()
+    run = ImportRun.objects.get(pk=response.json()["id"])
+    holder = _other_connection()
+    try:
+        holder.execute("SELECT 1 FROM layers_layer WHERE id = %s FOR UPDATE", [run.layer_id])
+        t0 = time.monotonic()
+        undo = client.post(f"/api/imports/{run.pk}/undo/", **auth)
+        assert undo.status_code == 503 and "Retry-After" in undo
+        assert time.monotonic() - t0 < 10
+    finally:
+        holder.close()
+    assert Attraction.objects.count() == 2
+
+
+@pytest.mark.django_db
+def test_a_run_whose_worker_died_is_marked_failed_and_a_live_one_is_not(partners):
+    """A worker killed outright leaves its run running; its session, and the import's
+    transaction, died with it. The worker's sweep says so on the run."""
+    sz = partners["stara-zagora"]
+    common = dict(partner=sz, layer_slug="sz-sites", started_at="2026-01-01T00:00Z",
+                  file_name="sites.geojson", sha256="0" * 64, file_size=1,
+                  status=ImportRun.Status.RUNNING)
+    dead = ImportRun.objects.create(**common)
+    alive = ImportRun.objects.create(**common)
+    live = _other_connection()
+    try:
+        live.execute("SELECT set_config('application_name', %s, false)",
+                     [jobs.application_name(alive.pk)])
+        live.commit()
+        assert jobs.runs_stalled_fail() == [dead.pk]
+    finally:
+        live.close()
+    dead.refresh_from_db()
+    alive.refresh_from_db()
+    assert dead.status == "failed" and "worker stopped" in dead.error
+    assert alive.status == "running"
