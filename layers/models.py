@@ -91,6 +91,12 @@ def audit_track(model: type[models.Model], *, exclude: Sequence[str] = (),
                     context_field=pghistory.ContextJSONField(), attrs=unindexed)(model)
 
 
+# How far (degrees, ~2 km) a feature may lie over a territory's border and still count as
+# drawn on it: imports note features beyond it, and other partners' territories begin
+# that far inside theirs (Trust D14).
+BORDER_SLACK_DEG = 0.02
+
+
 class Partner(models.Model):
     """A partner territory and the organisation that maintains its data."""
 

@@ -7,6 +7,7 @@ import json
 from django.db import connection
 
 from layers import registry
+from layers.models import BORDER_SLACK_DEG
 from layers.selectors.sql import COORD_DECIMALS, all_translations, translated
 from layers.vocabulary import Visibility
 
@@ -129,7 +130,7 @@ def extent(*, kinds: list[str], layer: str | None = None) -> list[float] | None:
 
 def in_uninviting_territories(layer_id: int) -> dict[str, int]:
     """How many of a layer's current features lie in each other partner's territory
-    (more than ~2 km inside it, and beyond the layer's partner's own) whose partner has
+    (more than BORDER_SLACK_DEG inside it, and beyond the layer's partner's own) whose partner has
     not welcomed the layer's partner's public features there (``Partner.welcomes``)."""
     parts = []
     for kind in registry.kinds():
@@ -144,7 +145,7 @@ def in_uninviting_territories(layer_id: int) -> dict[str, int]:
     other AS MATERIALIZED (
         -- Worked out once: the inner part of each territory that has not welcomed them.
         SELECT o.slug, COALESCE(NULLIF(o.name, ''), o.slug) AS name,
-               ST_Buffer(o.boundary, -0.02) AS inner_part
+               ST_Buffer(o.boundary, -{BORDER_SLACK_DEG}) AS inner_part
         FROM layers_partner o, me
         WHERE o.id <> me.id AND NOT EXISTS (
             SELECT 1 FROM layers_partner_welcomes w
@@ -152,7 +153,7 @@ def in_uninviting_territories(layer_id: int) -> dict[str, int]:
     f AS ({" UNION ALL ".join(parts)})
     SELECT other.name, count(*)
     FROM other CROSS JOIN me
-    JOIN f ON NOT ST_DWithin(me.boundary, f.g, 0.02)
+    JOIN f ON NOT ST_DWithin(me.boundary, f.g, {BORDER_SLACK_DEG})
     WHERE ST_Intersects(other.inner_part, f.g)
     GROUP BY other.slug, other.name ORDER BY other.slug
     """

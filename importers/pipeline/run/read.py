@@ -24,7 +24,7 @@ from importers.pipeline.normalise import Issue, Rows, choose_id_field, normalise
 from importers.pipeline.prepare import working_copy
 from importers.pipeline.run.request import ImportRequest, ImportResult, Progress
 from importers.safety import Limits
-from layers.models import Layer, Partner
+from layers.models import BORDER_SLACK_DEG, Layer, Partner
 from layers.vocabulary import LayerKind, Visibility
 
 
@@ -152,13 +152,14 @@ def read_and_check(request: ImportRequest, say: Progress) -> ImportResult:
                          issues=issues, notes=notes)
         all_rows = rows if all_rows is None else _concat(all_rows, rows)
     assert all_rows is not None
-    outside = _outside_territory(all_rows, request.partner)
+    beyond = _beyond_territory(all_rows, request.partner)
+    outside = int(beyond.sum())
     if outside:
         notes.append(Message(_("%(count)s of %(total)s features lie outside the territory of "
                                "%(partner)s: check the CRS and that this is the right partner"),
                              count=outside, total=len(all_rows),
                              partner=request.partner.name or request.partner.slug))
-    uninvited = _in_uninviting_territories(all_rows, request.partner)
+    uninvited = _in_uninviting_territories(all_rows, beyond, request.partner)
     errors = [i for i in issues if i.severity == "error"]
     if errors and not request.skip_invalid:
         raise RowErrors(errors)
@@ -208,34 +209,35 @@ def _field_map(request: ImportRequest, saved: dict, columns: list[str], kind: st
     return mapping
 
 
-def _outside_territory(rows: Rows, partner: Partner) -> int:
+def _beyond_territory(rows: Rows, partner: Partner) -> np.ndarray:
+    """Which rows lie beyond ``partner``'s territory and the slack given to features drawn
+    on its border."""
     if not len(rows):
-        return 0
-    # ~2 km of slack (in degrees) for features drawn on the border.
-    territory = shape(json.loads(partner.boundary.geojson)).buffer(0.02)
+        return np.zeros(0, dtype=bool)
+    territory = shape(json.loads(partner.boundary.geojson)).buffer(BORDER_SLACK_DEG)
     shapely.prepare(territory)
-    return int((~shapely.intersects(territory, rows.geoms)).sum())
+    return ~shapely.intersects(territory, rows.geoms)
 
 
-def _in_uninviting_territories(rows: Rows, partner: Partner) -> dict[str, int]:
-    """How many features lie in each other partner's territory (beyond the importing
-    partner's own, with the same slack) whose partner has not welcomed ``partner``'s
-    public features there."""
-    if not len(rows):
+def _in_uninviting_territories(rows: Rows, beyond: np.ndarray,
+                               partner: Partner) -> dict[str, int]:
+    """How many of the rows ``beyond`` the importing partner's territory lie in each other
+    partner's territory whose partner has not welcomed ``partner``'s public features
+    there (``layers.selectors.in_uninviting_territories`` asks the same of a stored
+    layer)."""
+    if not beyond.any():
         return {}
     others = Partner.objects.exclude(pk=partner.pk).exclude(welcomes=partner)
     if not others.exists():
         return {}
-    own = shape(json.loads(partner.boundary.geojson)).buffer(0.02)
-    shapely.prepare(own)
-    beyond = rows.geoms[~shapely.intersects(own, rows.geoms)]
+    # Inside by a point on each feature: a trail that starts at the border and runs
+    # into the neighbour's territory lies in it; one that only touches it does not.
+    points = shapely.point_on_surface(rows.geoms[beyond])
     found = {}
     for other in others.order_by("slug"):
-        # Inside by a point on each feature: a trail that starts at the border and runs
-        # into the neighbour's territory lies in it; one that only touches it does not.
-        territory = shape(json.loads(other.boundary.geojson)).buffer(-0.02)
+        territory = shape(json.loads(other.boundary.geojson)).buffer(-BORDER_SLACK_DEG)
         shapely.prepare(territory)
-        n = int(shapely.contains(territory, shapely.point_on_surface(beyond)).sum())
+        n = int(shapely.contains(territory, points).sum())
         if n:
             found[other.name or other.slug] = n
     return found
