@@ -29,7 +29,7 @@ from layers.models import Attraction, Layer, Partner, Trail
 from layers.permissions import editable_partners
 from layers.registry import has_reference_role
 from layers.selectors.catalogue import in_uninviting_territories
-from layers.services import partner_editors_group_ensure
+from layers.services import partner_editors_group_ensure, partner_role_groups_ensure
 from layers.vocabulary import LayerKind, Visibility
 
 
@@ -113,7 +113,7 @@ class PartnerAdmin(PartnerScopedAdmin[Partner]):
     partner_path = "pk"
     list_display = ("slug", "name", "territory", "country", "languages", "colour_swatch")
     search_fields = ("slug", "name_bg", "name_el", "name_fr", "name_en")
-    readonly_fields = ("editors",)
+    readonly_fields = ("editors", "moderators", "members")
 
     @admin.display(description=_("colour"), ordering="colour")
     def colour_swatch(self, obj: Partner) -> str:
@@ -141,6 +141,7 @@ class PartnerAdmin(PartnerScopedAdmin[Partner]):
                    change: bool) -> None:
         super().save_model(request, obj, form, change)
         partner_editors_group_ensure(partner=obj)
+        partner_role_groups_ensure(partner=obj)
 
 
 class LayerForm(forms.ModelForm):

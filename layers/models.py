@@ -125,6 +125,21 @@ class Partner(models.Model):
         Group, null=True, blank=True, on_delete=models.SET_NULL, related_name="partner",
         help_text=_("Members of this group edit this partner's layers and features."),
     )
+    # Two more roles beside the editors (Exchange, Actors): a partner's *moderators* review
+    # other partners' practices and moderate what tourism actors list in its territory;
+    # its *members* take part in the exchange (write its practices, ask, endorse). Groups,
+    # as the editors', so that an operator grants a role in the admin as any other.
+    moderators = models.OneToOneField(
+        Group, null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="moderated_partner",
+        help_text=_("Members of this group review other partners' good practices and "
+                    "moderate the listings in this partner's territory."),
+    )
+    members = models.OneToOneField(
+        Group, null=True, blank=True, on_delete=models.SET_NULL, related_name="member_partner",
+        help_text=_("Members of this group take part in the exchange of good practices for "
+                    "this partner: they write its practices, ask questions and endorse."),
+    )
     welcomes = models.ManyToManyField(
         "self", symmetrical=False, blank=True, related_name="welcomed_by",
         verbose_name=_("partners welcome to publish here"),

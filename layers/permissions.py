@@ -5,6 +5,11 @@ A partner's editors are the *staff* members of its editors group (or a superuser
 Membership alone is not enough: taking someone's staff status away must take their write
 access with it, whatever groups they are still in (Trust D16). A signed-in member who is
 not staff reads what any visitor reads.
+
+Two more roles per partner, also groups (``Partner.moderators``, ``Partner.members``):
+``member_partners`` (any role: who takes part in the exchange in a partner's name) and
+``moderated_partners`` (who reviews and moderates). They are active users' roles on the
+site's pages; neither gives access to the admin.
 """
 
 from __future__ import annotations
@@ -12,7 +17,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, cast
 
 from django.contrib.auth.models import AnonymousUser, User
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 from rest_framework.permissions import BasePermission
 from rest_framework.request import Request
@@ -37,6 +42,34 @@ def editable_partners(user: User | AnonymousUser) -> QuerySet[Partner]:
     if getattr(user, "is_superuser", False):
         return Partner.objects.all()
     return Partner.objects.filter(editors__user=cast(User, user))
+
+
+def is_active_user(user: User | AnonymousUser) -> bool:
+    return bool(user.is_authenticated and user.is_active)
+
+
+def member_partners(user: User | AnonymousUser) -> QuerySet[Partner]:
+    """Partners ``user`` belongs to in any role (member, editor or moderator): those whose
+    practices they write and in whose name they ask, endorse and transfer. Staff status is
+    not needed: the exchange happens on the site's pages, not in the admin."""
+    if not is_active_user(user):
+        return Partner.objects.none()
+    if getattr(user, "is_superuser", False):
+        return Partner.objects.all()
+    user = cast(User, user)
+    return Partner.objects.filter(
+        Q(members__user=user) | Q(editors__user=user) | Q(moderators__user=user)).distinct()
+
+
+def moderated_partners(user: User | AnonymousUser) -> QuerySet[Partner]:
+    """Partners ``user`` moderates: every partner for an active superuser, the partners
+    whose moderators group an active user belongs to, else none. A moderator reviews other
+    partners' practices and moderates the listings in their own partner's territory."""
+    if not is_active_user(user):
+        return Partner.objects.none()
+    if getattr(user, "is_superuser", False):
+        return Partner.objects.all()
+    return Partner.objects.filter(moderators__user=cast(User, user))
 
 
 class IsPartnerEditor(BasePermission):

@@ -27,6 +27,21 @@ def editors_group_name(slug: str) -> str:
 
 
 @transaction.atomic
+def partner_role_groups_ensure(*, partner: Partner) -> None:
+    """The partner's moderators and members groups, created if missing (the editors' has
+    its own service, for its permissions). The roles carry no admin permission: what a
+    moderator or member may do is decided by ``layers.permissions``, page by page."""
+    changed = []
+    for role in ("moderators", "members"):
+        if getattr(partner, role) is None:
+            group, _ = Group.objects.get_or_create(name=f"{partner.slug} {role}")
+            setattr(partner, role, group)
+            changed.append(role)
+    if changed:
+        partner.save(update_fields=changed)
+
+
+@transaction.atomic
 def partner_editors_group_ensure(*, partner: Partner) -> Group:
     """The partner's editors group, created with the editor permissions if missing."""
     group = partner.editors
@@ -47,6 +62,7 @@ def partner_editors_group_ensure(*, partner: Partner) -> Group:
 def partner_upsert(*, slug: str, defaults: dict[str, Any]) -> Partner:
     partner, _ = Partner.objects.update_or_create(slug=slug, defaults=defaults)
     partner_editors_group_ensure(partner=partner)
+    partner_role_groups_ensure(partner=partner)
     return partner
 
 

@@ -51,6 +51,22 @@ def make_museum_grid(layer: Layer, n: int, west: float, south: float) -> None:
             FROM generate_series(0, %s - 1) g""", [layer.pk, west, south, n])
 
 
+def make_person(partner: Partner | None, role: str = "members", *, username: str | None = None,
+                staff: bool | None = None, active: bool = True, superuser: bool = False):
+    """A user in ``partner``'s group of ``role`` ("members", "editors" or "moderators"),
+    or in none when ``partner`` is None. Editors are staff unless told otherwise (write
+    access needs both); the other roles are not."""
+    from django.contrib.auth.models import User
+
+    name = username or (f"{partner.slug}-{role}" if partner else "someone")
+    user = User.objects.create_user(
+        name, f"{name}@example.org", "pw-" + name, is_active=active, is_superuser=superuser,
+        is_staff=(role == "editors") if staff is None else staff)
+    if partner is not None:
+        user.groups.add(getattr(partner, role))
+    return user
+
+
 def make_token(user, scope: str = "write") -> str:
     """An API token of ``user`` (the text a script sends: ``Authorization: Token …``)."""
     return token_create(user=user, scope=scope)[1]
