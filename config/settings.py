@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "importers",
     "routes",
     "planner",  # label "coverage": the planners' coverage analysis
+    "exchange",  # good practices and their review (docs/users/practices.md)
     "maps",
     "fixtures",
     "operations",  # manage.py backup and restore (docs/backup.md)
@@ -341,6 +342,10 @@ LOGGING = {
 # --- Bounded cost (Trust D8): what one anonymous request may make the site do ---------
 # A feature is drawn (pages, the API's lists, tiles) with at most this many vertices;
 # beyond it a thinned copy is kept beside the whole line (layers/display.py).
+# The group whose members (with superusers) feature published good practices on the home
+# page: curation is the platform's, not one partner's (docs/users/practices.md).
+ATLAS_CURATORS_GROUP = os.environ.get("ATLAS_CURATORS_GROUP", "curators")
+
 ATLAS_DISPLAY_MAX_VERTICES = int(os.environ.get("ATLAS_DISPLAY_MAX_VERTICES", "20000"))
 # A vector tile holds at most this many features of each layer, and at most this many
 # bytes in all; past either, features are left out in a set order and the response

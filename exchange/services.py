@@ -1,0 +1,303 @@
+"""Writes of the exchange: a practice, its places and evidence, and its way through review.
+
+Every function is keyword-only, typed and atomic, and refuses (``Forbidden``,
+``Conflict``, ``InvalidFields``) what ``exchange.rules`` does not allow, whatever page or
+API called it: a caller that forgot to ask still writes nothing it should not.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any, cast
+
+from django.contrib.auth.models import User
+from django.contrib.gis.gdal import GDALException
+from django.contrib.gis.geos import GEOSException, GEOSGeometry
+from django.core.exceptions import ValidationError
+from django.db import connection, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from exchange import rules
+from exchange.models import GoodPractice, Indicator, PracticeEvent, PracticePlace
+from exchange.vocabulary import TRANSLATED_TEXTS, Status, TextStatus
+from geo.crs import WGS84
+from geo.errors import Conflict, Forbidden, InvalidFields
+from geo.i18n import LANGUAGE_CODES
+from layers.models import Attraction, Partner, Trail
+from routes.models import PilotRoute
+
+PRACTICE_FIELDS = (
+    "kind", "period_start", "period_end", "themes", "categories", "origin",
+    "source_organisation", "source_country", "source_url", "source_licence",
+    "contact_name", "contact_email", "contact_phone",
+    *(f"{name}_{code}" for name in TRANSLATED_TEXTS for code in LANGUAGE_CODES))
+"""What an author writes (the translated texts by language: ``title_bg`` …)."""
+
+
+@dataclass(frozen=True)
+class PlaceSpec:
+    """A place to tie to a practice: one of an attraction's or a trail's public id, a
+    route's slug, or a drawn geometry (GeoJSON or WKT, EPSG:4326)."""
+
+    attraction: str | None = None
+    trail: str | None = None
+    route: str | None = None
+    geometry: str | None = None
+    label: str = ""
+
+
+@dataclass(frozen=True)
+class IndicatorSpec:
+    name: str
+    unit: str = ""
+    value_before: float | None = None
+    value_after: float | None = None
+    date_before: Any = None
+    date_after: Any = None
+    source: str = ""
+
+
+def _text_status(practice: GoodPractice, given: Mapping[str, str]) -> dict[str, str]:
+    """Each language that has a text, with its status: as given, else *original* for the
+    first such language and *needs review* for the others (a text nobody vouched for)."""
+    out: dict[str, str] = {}
+    valid = {s.value for s in TextStatus}
+    for code in LANGUAGE_CODES:
+        if not any(getattr(practice, f"{name}_{code}") for name in TRANSLATED_TEXTS):
+            continue
+        status = given.get(code) or practice.text_status.get(code)
+        if status not in valid:
+            status = TextStatus.ORIGINAL if not out else TextStatus.REVIEW
+        out[code] = str(status)
+    return out
+
+
+def _check(practice: GoodPractice) -> None:
+    try:
+        practice.full_clean(exclude=["partner", "author", "geom"])
+    except ValidationError as exc:
+        raise InvalidFields(exc.message_dict) from None
+    if not any(getattr(practice, f"title_{code}") for code in LANGUAGE_CODES):
+        raise InvalidFields({"title": [_("Give the practice a title in at least one "
+                                         "language.")]})
+
+
+DRAWN_TYPES = ("Point", "LineString", "Polygon", "MultiPoint", "MultiLineString",
+               "MultiPolygon")
+
+
+def _drawn(text: str, field: str) -> GEOSGeometry:
+    """A drawn place (GeoJSON or WKT, longitude and latitude), refused unless it is one
+    valid, non-empty point, line or area within the world's bounds."""
+    try:
+        geom = GEOSGeometry(text, srid=WGS84)
+        ok = (not geom.empty and geom.valid and geom.geom_type in DRAWN_TYPES
+              and -180 <= geom.extent[0] <= geom.extent[2] <= 180
+              and -90 <= geom.extent[1] <= geom.extent[3] <= 90)
+    except (GEOSException, GDALException, ValueError, TypeError):
+        ok = False
+    if not ok:
+        raise InvalidFields({field: [_("Not a valid point, line or area in longitude and "
+                                       "latitude.")]})
+    return geom
+
+
+def _places(practice: GoodPractice, places: Sequence[PlaceSpec]) -> None:
+    practice.places.all().delete()
+    rows = []
+    for order, spec in enumerate(places):
+        field = f"places[{order}]"
+        row = PracticePlace(practice=practice, order=order, label=spec.label[:200])
+        try:
+            if spec.attraction:
+                row.attraction = Attraction.objects.get(uid=spec.attraction,
+                                                        retired_at__isnull=True)
+            elif spec.trail:
+                row.trail = Trail.objects.get(uid=spec.trail, retired_at__isnull=True)
+            elif spec.route:
+                row.route = PilotRoute.objects.get(slug=spec.route)
+            elif spec.geometry:
+                row.drawn = _drawn(spec.geometry, field)
+            else:
+                raise InvalidFields({field: [_("A place is an attraction, a trail, a route "
+                                               "or a drawn shape.")]})
+        except (Attraction.DoesNotExist, Trail.DoesNotExist, PilotRoute.DoesNotExist,
+                ValidationError):
+            raise InvalidFields({field: [_("No such place on the platform.")]}) from None
+        rows.append(row)
+    PracticePlace.objects.bulk_create(rows)
+    practice_geometry_refresh(practice=practice)
+
+
+def practice_geometry_refresh(*, practice: GoodPractice) -> None:
+    """Keep the practice's points (the regional layer's geometry) up to date with its
+    places: a point on each place (a line's or an area's point on its surface)."""
+    with connection.cursor() as cursor:
+        cursor.execute("""
+            UPDATE exchange_goodpractice g SET geom = (
+              SELECT ST_Multi(ST_Collect(ST_Force2D(ST_PointOnSurface(
+                       COALESCE(pp.drawn, a.location, t.geom, r.geom)))
+                     ORDER BY pp.order, pp.id))
+              FROM exchange_practiceplace pp
+              LEFT JOIN layers_attraction a ON a.id = pp.attraction_id
+              LEFT JOIN layers_trail t ON t.id = pp.trail_id
+              LEFT JOIN routes_pilotroute r ON r.id = pp.route_id
+              WHERE pp.practice_id = g.id)
+            WHERE g.id = %s""", [practice.pk])
+
+
+def _indicators(practice: GoodPractice, indicators: Sequence[IndicatorSpec]) -> None:
+    practice.indicators.all().delete()
+    rows = []
+    for order, spec in enumerate(indicators):
+        row = Indicator(practice=practice, order=order, name=spec.name, unit=spec.unit,
+                        value_before=spec.value_before, value_after=spec.value_after,
+                        date_before=spec.date_before, date_after=spec.date_after,
+                        source=spec.source)
+        try:
+            row.full_clean(exclude=["practice"])
+        except ValidationError as exc:
+            raise InvalidFields({f"indicators[{order}].{k}": v
+                                 for k, v in exc.message_dict.items()}) from None
+        rows.append(row)
+    Indicator.objects.bulk_create(rows)
+
+
+def _record(practice: GoodPractice, *, user: rules.AnyUser, partner: Partner | None,
+            from_status: str, comment: str = "") -> None:
+    actor = user if isinstance(user, User) else None
+    PracticeEvent.objects.create(
+        practice=practice, actor=actor, actor_name=actor.get_username() if actor else "",
+        partner=partner, from_status=from_status, to_status=practice.status, comment=comment)
+
+
+@transaction.atomic
+def practice_create(*, user: rules.AnyUser, partner: Partner, values: Mapping[str, Any],
+                    text_status: Mapping[str, str] | None = None,
+                    places: Sequence[PlaceSpec] = (),
+                    indicators: Sequence[IndicatorSpec] = (), demo: bool = False) -> GoodPractice:
+    """A new draft of ``partner``'s, written by ``user`` (a member of it)."""
+    if not rules.writing_partners(user).filter(pk=partner.pk).exists():
+        raise Forbidden(_("You write practices only in the name of a partner you belong to."))
+    practice = GoodPractice(partner=partner, author=cast(User, user), demo=demo)
+    for name in PRACTICE_FIELDS:
+        if name in values:
+            setattr(practice, name, values[name])
+    _check(practice)
+    practice.text_status = _text_status(practice, text_status or {})
+    practice.save()
+    _places(practice, places)
+    _indicators(practice, indicators)
+    _record(practice, user=user, partner=partner, from_status="")
+    practice.refresh_from_db()
+    return practice
+
+
+@transaction.atomic
+def practice_update(*, user: rules.AnyUser, practice: GoodPractice, values: Mapping[str, Any],
+                    text_status: Mapping[str, str] | None = None,
+                    places: Sequence[PlaceSpec] | None = None,
+                    indicators: Sequence[IndicatorSpec] | None = None) -> GoodPractice:
+    """Change a draft (or a practice sent back for changes) of the user's partner."""
+    practice = GoodPractice.objects.select_for_update().get(pk=practice.pk)
+    if not rules.may_edit(user, practice):
+        raise Forbidden(_("Only members of the practice's partner change it, and only while "
+                          "it is a draft or sent back for changes."))
+    for name in PRACTICE_FIELDS:
+        if name in values:
+            setattr(practice, name, values[name])
+    _check(practice)
+    practice.text_status = _text_status(practice, text_status or {})
+    practice.save()
+    if places is not None:
+        _places(practice, places)
+    if indicators is not None:
+        _indicators(practice, indicators)
+    practice.refresh_from_db()
+    return practice
+
+
+def _move(practice: GoodPractice, *, to: str, user: rules.AnyUser, partner: Partner | None,
+          comment: str) -> GoodPractice:
+    before = practice.status
+    practice.status = to
+    if to == Status.PUBLISHED and practice.published_at is None:
+        practice.published_at = timezone.now()
+    practice.save(update_fields=["status", "published_at", "updated_at"])
+    _record(practice, user=user, partner=partner, from_status=before, comment=comment)
+    return practice
+
+
+def _locked(practice: GoodPractice) -> GoodPractice:
+    return GoodPractice.objects.select_for_update().get(pk=practice.pk)
+
+
+@transaction.atomic
+def practice_submit(*, user: rules.AnyUser, practice: GoodPractice,
+                    comment: str = "") -> GoodPractice:
+    """Send a draft (or a changed practice) to review by another partner's moderators."""
+    practice = _locked(practice)
+    if not rules.may_submit(user, practice):
+        if practice.status not in (Status.DRAFT, Status.CHANGES_REQUESTED):
+            raise Conflict(_("Only a draft or a practice sent back for changes is submitted."))
+        raise Forbidden(_("Only members of the practice's partner submit it."))
+    if not practice.places.exists():
+        raise InvalidFields({"places": [_("Tie the practice to at least one place before "
+                                          "submitting it.")]})
+    if not (practice.summary or "").strip():
+        raise InvalidFields({"summary": [_("Write a summary before submitting.")]})
+    return _move(practice, to=Status.SUBMITTED, user=user, partner=practice.partner,
+                 comment=comment)
+
+
+DECISIONS = {"publish": Status.PUBLISHED, "changes": Status.CHANGES_REQUESTED,
+             "reject": Status.REJECTED}
+
+
+@transaction.atomic
+def practice_review(*, user: rules.AnyUser, practice: GoodPractice, decision: str,
+                    comment: str = "") -> GoodPractice:
+    """A moderator of another partner publishes a submitted practice, sends it back with
+    questions and requested changes, or rejects it (the last two say why)."""
+    practice = _locked(practice)
+    if decision not in DECISIONS:
+        raise InvalidFields({"decision": [_("Choose publish, changes or reject.")]})
+    if practice.status != Status.SUBMITTED:
+        raise Conflict(_("Only a submitted practice is reviewed."))
+    partners = rules.reviewing_partners(user, practice)
+    if not partners.exists():
+        raise Forbidden(_("A practice is reviewed by a moderator of another partner."))
+    if decision != "publish" and not comment.strip():
+        raise InvalidFields({"comment": [_("Say what to change, or why it is rejected.")]})
+    return _move(practice, to=DECISIONS[decision], user=user,
+                 partner=partners.order_by("slug").first(), comment=comment)
+
+
+@transaction.atomic
+def practice_feature(*, user: rules.AnyUser, practice: GoodPractice, featured: bool,
+                     comment: str = "") -> GoodPractice:
+    """A curator puts a published practice on the home page, or takes it off."""
+    practice = _locked(practice)
+    if not rules.is_curator(user):
+        raise Forbidden(_("Only a curator features practices."))
+    if not rules.may_feature(user, practice):
+        raise Conflict(_("Only a published practice is featured."))
+    target = Status.FEATURED if featured else Status.PUBLISHED
+    if practice.status == target:
+        return practice
+    return _move(practice, to=target, user=user, partner=None, comment=comment)
+
+
+@transaction.atomic
+def practice_archive(*, user: rules.AnyUser, practice: GoodPractice,
+                     comment: str = "") -> GoodPractice:
+    """Its partner (or a curator) retires a practice: it leaves the public list, its
+    record stays."""
+    practice = _locked(practice)
+    if not rules.may_archive(user, practice):
+        raise Forbidden(_("Only the practice's partner or a curator archives it."))
+    partner = practice.partner if rules.writing_partners(user).filter(
+        pk=practice.partner_id).exists() else None
+    return _move(practice, to=Status.ARCHIVED, user=user, partner=partner, comment=comment)

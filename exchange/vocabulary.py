@@ -1,0 +1,63 @@
+"""Controlled vocabularies of the exchange of good practices."""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Theme(models.TextChoices):
+    """What a practice is about: a short, translated list, so that partners find each
+    other's practices by the same words in any language."""
+
+    CULTURAL_HERITAGE = "cultural_heritage", _("Cultural heritage")
+    NATURE_OUTDOORS = "nature_outdoors", _("Nature and outdoors")
+    WINE_GASTRONOMY = "wine_gastronomy", _("Wine and gastronomy")
+    RURAL_AGRITOURISM = "rural_agritourism", _("Rural and agritourism")
+    ACCESSIBILITY = "accessibility", _("Accessibility")
+    DIGITAL_TOOLS = "digital_tools", _("Digital tools")
+    PROMOTION = "promotion", _("Promotion and campaigns")
+    GOVERNANCE = "governance", _("Governance and cooperation")
+    SKILLS = "skills", _("Skills and training")
+    SUSTAINABILITY = "sustainability", _("Sustainability")
+    EVENTS = "events", _("Events")
+    PRODUCTS_CRAFTS = "products_crafts", _("Products and crafts")
+
+
+class PracticeKind(models.TextChoices):
+    PRACTICE = "practice", _("Good practice")
+    # Failures teach too: a partner documents what did not work and why.
+    LESSON = "lesson", _("Lesson from a failure")
+
+
+class Origin(models.TextChoices):
+    OWN = "own", _("The partner's own")
+    EXTERNAL = "external", _("Found elsewhere in the EU")
+
+
+class TextStatus(models.TextChoices):
+    """How far a language's text of a practice can be trusted."""
+
+    ORIGINAL = "original", _("Original")
+    HUMAN = "human", _("Human translation")
+    REVIEW = "review", _("Needs review")
+
+
+class Status(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    SUBMITTED = "submitted", _("Submitted for review")
+    CHANGES_REQUESTED = "changes_requested", _("Changes requested")
+    PUBLISHED = "published", _("Published")
+    FEATURED = "featured", _("Featured")
+    REJECTED = "rejected", _("Rejected")
+    ARCHIVED = "archived", _("Archived")
+
+
+PUBLIC_STATUSES = (Status.PUBLISHED, Status.FEATURED)
+"""A tourist sees these; every other state stays with the partners who work on it."""
+
+EDITABLE_STATUSES = (Status.DRAFT, Status.CHANGES_REQUESTED)
+"""The author's partner writes a practice only before it is under review or after a
+reviewer sent it back: what a reviewer approved is what is published."""
+
+TRANSLATED_TEXTS = ("title", "summary", "problem", "actions", "stakeholders", "resources",
+                    "evidence", "lessons", "transfer")
+"""The practice's texts, each in bg / el / fr / en (django-modeltranslation)."""

@@ -1,0 +1,59 @@
+"""A small world for the exchange's tests: two partners with an attraction and a trail
+each, and a person in each role."""
+
+from __future__ import annotations
+
+from types import SimpleNamespace
+
+import pytest
+from django.contrib.auth.models import Group
+
+from exchange import services
+from exchange.services import PlaceSpec
+from layers.vocabulary import LayerKind
+from tests.factories import make_attraction, make_layer, make_partner, make_person, make_trail
+
+
+@pytest.fixture
+def world(db, settings):
+    sliven = make_partner("sliven", bbox=(25.9, 42.4, 26.6, 42.9), name_en="Sliven",
+                          name_bg="Сливен")
+    drome = make_partner("drome", bbox=(4.6, 44.1, 5.9, 45.3), name_en="Drôme",
+                         country="FR", languages=["fr", "en"])
+    sl_layer = make_layer(sliven)
+    museum = make_attraction(sl_layer, 26.32, 42.68, name_en="Sliven Museum",
+                             name_bg="Музей Сливен")
+    karandila = make_attraction(sl_layer, 26.36, 42.72, name_en="Karandila",
+                                category="viewpoint")
+    trail = make_trail(make_layer(sliven, LayerKind.TRAILS),
+                       [(26.30, 42.70), (26.35, 42.72), (26.38, 42.75)], name_en="Blue Stones")
+    dr_museum = make_attraction(make_layer(drome), 5.05, 44.93, name_en="Musée de Valence")
+    curators = Group.objects.create(name=settings.ATLAS_CURATORS_GROUP)
+    curator = make_person(None, username="curator")
+    curator.groups.add(curators)
+    return SimpleNamespace(
+        sliven=sliven, drome=drome, museum=museum, karandila=karandila, trail=trail,
+        dr_museum=dr_museum, curator=curator,
+        sl_member=make_person(sliven, "members"), sl_moderator=make_person(sliven, "moderators"),
+        sl_editor=make_person(sliven, "editors"),
+        dr_member=make_person(drome, "members"), dr_moderator=make_person(drome, "moderators"),
+        outsider=make_person(None, username="outsider"),
+        root=make_person(None, username="root", superuser=True, staff=True))
+
+
+def write_practice(world, *, author=None, title="Night at the museum", **values):
+    author = author or world.sl_member
+    return services.practice_create(
+        user=author, partner=world.sliven,
+        values={"title_en": title, "summary_en": "Late openings bring young visitors.",
+                "title_bg": "Нощ в музея", "themes": ["cultural_heritage"],
+                "categories": ["museum"], "contact_name": "Ivana Petrova",
+                "contact_email": "ivana@example.org", **values},
+        places=[PlaceSpec(attraction=str(world.museum.uid)),
+                PlaceSpec(trail=str(world.trail.uid))])
+
+
+def publish(world, practice):
+    services.practice_submit(user=world.sl_member, practice=practice)
+    return services.practice_review(user=world.dr_moderator, practice=practice,
+                                    decision="publish")
