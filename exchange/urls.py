@@ -1,0 +1,9 @@
+from django.urls import path
+
+from exchange import api
+
+urlpatterns = [
+    path("", api.Practices.as_view(), name="practices"),
+    path("<uuid:uid>/", api.PracticeDetail.as_view(), name="practice-detail"),
+    path("<uuid:uid>/<str:action>/", api.PracticeAction.as_view(), name="practice-action"),
+]
