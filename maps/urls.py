@@ -2,7 +2,7 @@
 
 from django.urls import include, path
 
-from maps.pages import explorer, imports, planner, routes
+from maps.pages import explorer, imports, planner, practices, routes
 
 import_patterns = ([
     path("", imports.upload, name="upload"),
@@ -24,6 +24,13 @@ urlpatterns = [
     path("routes/<slug:slug>/", routes.route_page, name="route-page"),
     path("routes/<slug:slug>/edit/", routes.editor, name="route-editor"),
     path("embed/routes/<slug:slug>/", routes.route_embed, name="route-embed"),
+    path("practices/", practices.practice_list, name="practice-list"),
+    path("practices/new/", practices.practice_new, name="practice-new"),
+    path("practices/review/", practices.review_queue, name="practice-queue"),
+    path("practices/feed.atom", practices.PracticeFeed(), name="practice-feed"),
+    path("practices/<uuid:uid>/", practices.practice_page, name="practice-page"),
+    path("practices/<uuid:uid>/edit/", practices.practice_edit, name="practice-edit"),
+    path("practices/<uuid:uid>/act/", practices.practice_act, name="practice-act"),
     path("planner/", planner.planner, name="planner"),
     path("planner/tables/", planner.planner_tables, name="planner-tables"),
     path("planner/report/", planner.planner_report, name="planner-report"),

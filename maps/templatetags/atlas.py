@@ -38,6 +38,7 @@ class Section:
 SECTIONS = (
     Section("explorer", _("Map"), ("/attractions/", "/trails/")),
     Section("route-list", _("Routes"), ("/routes/",)),
+    Section("practice-list", _("Good practices"), ("/practices/",)),
     Section("planner", _("Planner"), ("/planner/",)),
     Section("layer-list", _("Layers"), ("/layers/",)),
     Section("api-docs", _("API"), ("/api/",)),
