@@ -116,3 +116,8 @@ def test_practices_are_a_kind_of_the_regional_layer(world, client):
     assert [f["id"] for f in items["features"]] == [str(practice.uid)]
     tile = client.get("/tiles/all-practices/10/586/377.mvt")
     assert tile.status_code == 200 and b"practices" in tile.content
+
+
+def test_the_openapi_schema_documents_the_practices(world, client):
+    schema = client.get("/api/schema/", HTTP_ACCEPT="application/json").content.decode()
+    assert "/api/practices/" in schema and "/api/practices/{uid}/{action}/" in schema
