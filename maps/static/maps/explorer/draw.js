@@ -62,7 +62,11 @@ export function addFeature(atlas, f) {
       icon: iconFor(atlas, p), keyboard: true, title: p.name || "", riseOnHover: true
     });
   } else {
-    layer = L.geoJSON(f, { style: function () { return lineStyle(atlas, p); } });
+    layer = L.geoJSON(f, {
+      style: function () { return lineStyle(atlas, p); },
+      // A practice is a point on each of its places (a line's or an area's on its surface).
+      pointToLayer: function (_f, latlng) { return L.circleMarker(latlng, { radius: 7 }); }
+    });
     layer.eachLayer(function (part) {
       // Leaflet draws a new <path> each time a line is added to the map.
       part.on("add", function () { keyboardLine(atlas, part, layer, p); });

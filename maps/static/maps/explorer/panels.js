@@ -36,7 +36,7 @@ export function addLayersPanel(atlas) {
       var kinds = el("fieldset", {});
       kinds.appendChild(el("legend", {}, ui.show));
       [["boundary", ui.boundaries], ["attraction", ui.attractions], ["trail", ui.trails],
-       ["route", ui.routes]].forEach(function (k) {
+       ["route", ui.routes], ["practice", ui.practices]].forEach(function (k) {
         kinds.appendChild(checkbox("atlas-kind-" + k[0], k[1], state.kinds[k[0]],
           function (on) { state.kinds[k[0]] = on; applyVisibility(atlas); }));
       });

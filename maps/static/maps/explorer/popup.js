@@ -19,6 +19,7 @@ export function kindLabel(atlas, p) {
     var a = labels.activities[p.activity] || p.activity;
     return p.difficulty ? a + " · " + (labels.difficulties[p.difficulty] || p.difficulty) : a;
   }
+  if (p.kind === "practice") return atlas.ui.practice;
   return atlas.ui.route;
 }
 

@@ -13,6 +13,7 @@ export var DIFFICULTY_COLOURS = {
   easy: "#27ae60", moderate: "#d4ac0d", hard: "#cb4335", very_hard: "#1b2631", "": "#839192"
 };
 var ROUTE_COLOUR = "#c2185b";
+var PRACTICE_COLOUR = "#7d3c98";
 // Maki icon (node_modules/@mapbox/maki) and family of each attraction category.
 export var CATEGORY_ICONS = {
   museum: ["museum", "culture"], gallery: ["art-gallery", "culture"],
@@ -49,6 +50,10 @@ export function iconFor(atlas, p) {
 
 // A trail coloured as the legend chooses (activity or difficulty); a route dashed.
 export function lineStyle(atlas, p) {
+  if (p.kind === "practice") {
+    return { color: "#ffffff", weight: 2, fillColor: PRACTICE_COLOUR, fillOpacity: 1,
+             className: "atlas-practice" };
+  }
   if (p.kind === "route") {
     return { color: ROUTE_COLOUR, weight: 5, opacity: 0.9, dashArray: "10 6",
              className: "atlas-route" };

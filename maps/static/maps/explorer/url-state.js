@@ -1,7 +1,7 @@
 /* The view (centre, zoom, kinds and partners shown, trail colouring, language) lives
  * in the page's query string, so a link shows what its sender saw. */
 
-var KINDS = ["boundary", "attraction", "trail", "route"];
+var KINDS = ["boundary", "attraction", "trail", "route", "practice"];
 
 // The view the URL asks for; kinds default to those the page shows (defaults.kinds).
 export function readState(defaults) {
