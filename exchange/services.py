@@ -104,7 +104,9 @@ def _drawn(text: str, field: str) -> GEOSGeometry:
     return geom
 
 
-def _places(practice: GoodPractice, places: Sequence[PlaceSpec]) -> None:
+@transaction.atomic
+def practice_places_set(*, practice: GoodPractice, places: Sequence[PlaceSpec]) -> None:
+    """Replace the practice's places (and its points). The callers have checked who may."""
     practice.places.all().delete()
     rows = []
     for order, spec in enumerate(places):
@@ -188,7 +190,7 @@ def practice_create(*, user: rules.AnyUser, partner: Partner, values: Mapping[st
     _check(practice)
     practice.text_status = _text_status(practice, text_status or {})
     practice.save()
-    _places(practice, places)
+    practice_places_set(practice=practice, places=places)
     _indicators(practice, indicators)
     _record(practice, user=user, partner=partner, from_status="")
     practice.refresh_from_db()
@@ -212,7 +214,7 @@ def practice_update(*, user: rules.AnyUser, practice: GoodPractice, values: Mapp
     practice.text_status = _text_status(practice, text_status or {})
     practice.save()
     if places is not None:
-        _places(practice, places)
+        practice_places_set(practice=practice, places=places)
     if indicators is not None:
         _indicators(practice, indicators)
     practice.refresh_from_db()
