@@ -19,6 +19,8 @@ from tests.factories import make_attraction, make_layer, make_partner
 LANGS = ("bg", "el", "fr", "en")
 ROUTES = {"bg": "Маршрути", "el": "Διαδρομές", "fr": "Itinéraires", "en": "Routes"}
 PLANNER = {"bg": "Планиране", "el": "Σχεδιασμός", "fr": "Planificateur", "en": "Planner"}
+PRACTICES = {"bg": "Добри практики", "el": "Καλές πρακτικές", "fr": "Bonnes pratiques",
+             "en": "Good practices"}
 NOT_FOUND = {"bg": "Страницата не е намерена", "el": "Η σελίδα δεν βρέθηκε",
              "fr": "Page introuvable", "en": "Page not found"}
 WENT_WRONG = {"bg": "Нещо се обърка", "el": "Κάτι πήγε στραβά",
@@ -67,10 +69,11 @@ def editor(world):
 def test_every_header_link_opens_for_a_visitor(client, world, lang):
     links = _sections(client.get(f"/?lang={lang}").content.decode())
     assert list(links) == [{"bg": "Карта", "el": "Χάρτης", "fr": "Carte", "en": "Map"}[lang],
-                           ROUTES[lang], PLANNER[lang],
+                           ROUTES[lang], PRACTICES[lang], PLANNER[lang],
                            {"bg": "Слоеве", "el": "Επίπεδα", "fr": "Couches",
                             "en": "Layers"}[lang], "API"]
-    assert [href for href, _ in links.values()] == ["/", "/routes/", "/planner/", "/layers/",
+    assert [href for href, _ in links.values()] == ["/", "/routes/", "/practices/", "/planner/",
+                                                    "/layers/",
                                                     "/api/docs/"]
     for href, _ in links.values():
         response = client.get(href)
@@ -86,8 +89,8 @@ def test_an_editor_also_finds_import_and_admin_and_every_link_opens(client, edit
     html = client.get(f"/routes/?lang={lang}").content.decode()
     links = _sections(html)
     hrefs = [href for href, _ in links.values()]
-    assert hrefs == ["/", "/routes/", "/planner/", "/layers/", "/api/docs/", "/import/",
-                     "/admin/"]
+    assert hrefs == ["/", "/routes/", "/practices/", "/planner/", "/layers/", "/api/docs/",
+                     "/import/", "/admin/"]
     for href in hrefs:
         assert client.get(href).status_code == 200, href
     assert "Ivana Petrova" in html
@@ -99,7 +102,7 @@ def test_a_signed_in_user_who_edits_nothing_sees_no_import_or_admin(client, worl
     client.force_login(User.objects.create_user("visitor", password="pw"))
     html = client.get("/?lang=en").content.decode()
     assert [href for href, _ in _sections(html).values()] == [
-        "/", "/routes/", "/planner/", "/layers/", "/api/docs/"]
+        "/", "/routes/", "/practices/", "/planner/", "/layers/", "/api/docs/"]
     assert "visitor" in html and "Sign out" in html and ">Sign in<" not in html
 
 
