@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "routes",
     "planner",  # label "coverage": the planners' coverage analysis
     "exchange",  # good practices and their review (docs/users/practices.md)
+    "notices",  # what is new for a user: in the app and by e-mail
     "maps",
     "fixtures",
     "operations",  # manage.py backup and restore (docs/backup.md)
@@ -342,6 +343,21 @@ LOGGING = {
 # --- Bounded cost (Trust D8): what one anonymous request may make the site do ---------
 # A feature is drawn (pages, the API's lists, tiles) with at most this many vertices;
 # beyond it a thinned copy is kept beside the whole line (layers/display.py).
+# Notifications' e-mail (notices/services.py), through Django's mail framework: an SMTP
+# server when ATLAS_EMAIL_HOST is set, else written to the console.
+ATLAS_SITE_URL = os.environ.get("ATLAS_SITE_URL", "http://127.0.0.1:8000")
+if os.environ.get("ATLAS_EMAIL_HOST"):
+    EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    EMAIL_HOST = os.environ["ATLAS_EMAIL_HOST"]
+    EMAIL_PORT = int(os.environ.get("ATLAS_EMAIL_PORT", "25"))
+    EMAIL_HOST_USER = os.environ.get("ATLAS_EMAIL_USER", "")
+    EMAIL_HOST_PASSWORD = os.environ.get("ATLAS_EMAIL_PASSWORD", "")
+    EMAIL_USE_TLS = os.environ.get("ATLAS_EMAIL_TLS", "0") == "1"
+else:
+    EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
+DEFAULT_FROM_EMAIL = os.environ.get("ATLAS_EMAIL_FROM", "atlas@localhost")
+EMAIL_TIMEOUT = 10
+
 # The group whose members (with superusers) feature published good practices on the home
 # page: curation is the platform's, not one partner's (docs/users/practices.md).
 ATLAS_CURATORS_GROUP = os.environ.get("ATLAS_CURATORS_GROUP", "curators")

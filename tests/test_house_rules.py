@@ -3,6 +3,8 @@
 - An app imports only apps below it: geo ← layers ← importers, routes ← planner, exchange
   ← maps, fixtures ← config (apps side by side, such as importers and routes or planner
   and exchange, do not import each other).
+- ``notices`` (what is new for a user) imports only geo; the apps that tell people
+  things (exchange) import it.
 - ``operations`` (backup and restore) may import geo and layers; no app imports it.
 - ``accounts`` (tokens, rate limits) sits beside layers and imports only geo; only config,
   through the settings, names it.
@@ -19,8 +21,9 @@ import ast
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-FLOORS = {"geo": 0, "accounts": 1, "layers": 1, "importers": 2, "routes": 2, "planner": 3,
-          "exchange": 3, "maps": 4, "fixtures": 4, "config": 5, "operations": 2, "audit": 3}
+FLOORS = {"geo": 0, "notices": 0.5, "accounts": 1, "layers": 1, "importers": 2, "routes": 2,
+          "planner": 3, "exchange": 3, "maps": 4, "fixtures": 4, "config": 5, "operations": 2,
+          "audit": 3}
 # Apps to one side: they use the floors below them, and no app uses them (the settings
 # name accounts' and audit's classes as strings).
 UNIMPORTED = {"operations", "accounts", "audit"}

@@ -1,0 +1,36 @@
+"""What is new for a user: one row per user and event, read or not.
+
+A notice keeps its text as an English template and its values (``message`` and
+``values``), so that it is read in whatever language the reader chooses later, as the
+importers keep their reports (importers/messages.py).
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext
+
+
+class Notice(models.Model):
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
+                             related_name="notices")
+    message = models.CharField(max_length=300)  # a gettext_noop'd template, %(name)s values
+    values = models.JSONField(default=dict, blank=True)
+    url = models.CharField(max_length=300, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    read_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["user", "read_at"])]
+
+    def __str__(self) -> str:
+        return self.text()
+
+    def text(self) -> str:
+        """The notice in the active language."""
+        try:
+            return gettext(self.message) % self.values
+        except (KeyError, ValueError, TypeError):
+            return gettext(self.message)

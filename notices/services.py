@@ -1,0 +1,62 @@
+"""Telling people what is new: an in-app notice for each, and an e-mail through Django's
+mail framework, sent once the transaction that caused it has committed (a write that is
+rolled back tells nobody)."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from django.conf import settings
+from django.contrib.auth.models import User
+from django.core.mail import EmailMessage, get_connection
+from django.db import transaction
+from django.utils import timezone, translation
+from django.utils.translation import gettext
+
+from notices.models import Notice
+
+log = logging.getLogger(__name__)
+
+
+@transaction.atomic
+def notice_send(*, users: Iterable[User], message: str, values: Mapping[str, Any],
+                url: str = "", subject: str = "") -> list[Notice]:
+    """A notice for each active user of ``users`` (each once), and an e-mail to those with
+    an address. ``message`` and ``subject`` are English templates marked with
+    ``gettext_noop``; the e-mail is written in the language active when it is sent (the
+    writer's page's), the notice in the reader's when read. ``url`` is a path on the site."""
+    people = {u.pk: u for u in users if u.is_active}
+    notices = Notice.objects.bulk_create(
+        Notice(user=u, message=message, values=dict(values), url=url) for u in people.values())
+    recipients = [u.email for u in people.values() if u.email]
+    if recipients:
+        lang = translation.get_language()
+        transaction.on_commit(lambda: _mail(recipients, subject or message, message,
+                                            dict(values), url, lang))
+    return notices
+
+
+def _mail(recipients: list[str], subject: str, message: str, values: dict[str, Any],
+          url: str, lang: str | None) -> None:
+    with translation.override(lang):
+        body = gettext(message) % values
+        if url:
+            body += "\n\n" + settings.ATLAS_SITE_URL.rstrip("/") + url
+        heading = gettext(subject) % values
+    try:
+        # One message per person: no one sees who else was told.
+        with get_connection() as connection:
+            for address in recipients:
+                EmailMessage(subject=heading[:200], body=body, to=[address],
+                             connection=connection).send()
+    except OSError:
+        # The notice is kept in the app whatever the mail server does; a broken server
+        # must not undo a review that has committed.
+        log.exception("notices: e-mail to %d people not sent", len(recipients))
+
+
+def notices_mark_read(*, user: User) -> int:
+    """Everything new for ``user`` marked as read; how many were new."""
+    return Notice.objects.filter(user=user, read_at__isnull=True).update(read_at=timezone.now())
