@@ -17,7 +17,7 @@ from django.contrib.postgres.fields import ArrayField
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from exchange.vocabulary import Origin, PracticeKind, Status, Theme
+from exchange.vocabulary import EndorsementKind, Origin, PracticeKind, Status, Theme
 from geo.crs import WGS84
 from layers.models import Attraction, Partner, Trail
 from layers.vocabulary import Category
@@ -158,3 +158,42 @@ class PracticeEvent(models.Model):
 
     class Meta:
         ordering = ["practice", "at", "id"]
+
+
+QUESTION_MAX = 5000
+
+
+class Question(models.Model):
+    """A question on a practice, or an answer to one (``parent``): a thread between the
+    partners, each message in the name of the writer's partner."""
+
+    practice = models.ForeignKey(GoodPractice, on_delete=models.CASCADE,
+                                 related_name="questions")
+    parent = models.ForeignKey("self", on_delete=models.CASCADE, null=True, blank=True,
+                               related_name="replies")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True,
+                               related_name="+")
+    author_name = models.CharField(max_length=150, blank=True)
+    partner = models.ForeignKey(Partner, on_delete=models.SET_NULL, null=True, related_name="+")
+    text = models.TextField(_("text"), max_length=QUESTION_MAX)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["practice", "created_at", "id"]
+
+
+class Endorsement(models.Model):
+    """A partner says a practice is useful, that it plans to apply it, or that it did."""
+
+    practice = models.ForeignKey(GoodPractice, on_delete=models.CASCADE,
+                                 related_name="endorsements")
+    partner = models.ForeignKey(Partner, on_delete=models.CASCADE, related_name="+")
+    kind = models.CharField(max_length=10, choices=EndorsementKind.choices)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True,
+                             related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["practice", "kind", "partner"]
+        constraints = [models.UniqueConstraint(fields=["practice", "partner", "kind"],
+                                               name="one_endorsement_per_partner_and_kind")]

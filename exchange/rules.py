@@ -120,3 +120,16 @@ def review_queue(user: AnyUser) -> QuerySet[GoodPractice]:
     if not is_superuser(user):
         queue = queue.exclude(partner__in=member_partners(user))
     return queue.order_by("updated_at", "id")
+
+
+def may_discuss(user: AnyUser, practice: GoodPractice) -> bool:
+    """Ask or answer on a published practice: any partner's member."""
+    return practice.status in PUBLIC_STATUSES and writing_partners(user).exists()
+
+
+def endorsing_partners(user: AnyUser, practice: GoodPractice) -> QuerySet[Partner]:
+    """Partners in whose name ``user`` may endorse ``practice``: theirs, but not the
+    practice's own (a partner does not vouch for itself)."""
+    if practice.status not in PUBLIC_STATUSES:
+        return Partner.objects.none()
+    return writing_partners(user).exclude(pk=practice.partner_id)

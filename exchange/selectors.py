@@ -14,7 +14,7 @@ from django.utils import translation
 from exchange import rules
 from exchange.models import GoodPractice, PracticePlace
 from exchange.params import PracticeFilters
-from exchange.vocabulary import PUBLIC_STATUSES, TRANSLATED_TEXTS
+from exchange.vocabulary import PUBLIC_STATUSES, TRANSLATED_TEXTS, EndorsementKind
 from geo.crs import WGS84
 from geo.i18n import LANGUAGE_CODES
 from layers.permissions import member_partners
@@ -134,7 +134,38 @@ def practice_detail(practice: GoodPractice, *, lang: str,
                        "phone": practice.contact_phone}
                       if rules.may_see_contact(user) else None)
     out["history"] = (history(practice) if may_read_history(user, practice) else None)
+    out["endorsements"] = endorsements(practice)
+    out["questions"] = (threads(practice)
+                        if rules.is_active_user(user) and member_partners(user).exists()
+                        else None)
+    out["questions_count"] = practice.questions.count()
     return out
+
+
+def endorsements(practice: GoodPractice) -> dict[str, dict[str, Any]]:
+    """Kind -> its count and the partners who gave it (their slugs)."""
+    out: dict[str, dict[str, Any]] = {k.value: {"count": 0, "partners": []}
+                                      for k in EndorsementKind}
+    for kind, slug in (practice.endorsements.order_by("kind", "partner__slug")
+                       .values_list("kind", "partner__slug")):
+        out[kind]["count"] += 1
+        out[kind]["partners"].append(slug)
+    return out
+
+
+def threads(practice: GoodPractice) -> list[dict[str, Any]]:
+    """The questions, each with its answers (and theirs), oldest first. The discussion
+    is the partners': their members read it."""
+    rows = list(practice.questions.select_related("partner").order_by("created_at", "id"))
+    nodes: dict[int, dict[str, Any]] = {q.pk: {"id": q.pk, "by": q.author_name,
+                    "partner": q.partner.slug if q.partner else None,
+                    "partner_name": str(q.partner) if q.partner else "",
+                    "at": q.created_at.isoformat(), "text": q.text, "replies": []}
+             for q in rows}
+    top: list[dict[str, Any]] = []
+    for q in rows:
+        (nodes[q.parent_id]["replies"] if q.parent_id in nodes else top).append(nodes[q.pk])
+    return top
 
 
 def may_read_history(user: rules.AnyUser, practice: GoodPractice) -> bool:

@@ -18,14 +18,24 @@ from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from exchange import rules
-from exchange.models import GoodPractice, Indicator, PracticeEvent, PracticePlace
-from exchange.vocabulary import TRANSLATED_TEXTS, Status, TextStatus
+from exchange.models import (
+    QUESTION_MAX,
+    Endorsement,
+    GoodPractice,
+    Indicator,
+    PracticeEvent,
+    PracticePlace,
+    Question,
+)
+from exchange.vocabulary import TRANSLATED_TEXTS, EndorsementKind, Status, TextStatus
 from geo.crs import WGS84
 from geo.errors import Conflict, Forbidden, InvalidFields
 from geo.i18n import LANGUAGE_CODES
 from layers.models import Attraction, Partner, Trail
+from notices.services import notice_send
 from routes.models import PilotRoute
 
 PRACTICE_FIELDS = (
@@ -250,8 +260,11 @@ def practice_submit(*, user: rules.AnyUser, practice: GoodPractice,
                                           "submitting it.")]})
     if not (practice.summary or "").strip():
         raise InvalidFields({"summary": [_("Write a summary before submitting.")]})
-    return _move(practice, to=Status.SUBMITTED, user=user, partner=practice.partner,
-                 comment=comment)
+    practice = _move(practice, to=Status.SUBMITTED, user=user, partner=practice.partner,
+                     comment=comment)
+    _tell(_reviewers(practice), practice,
+          gettext_noop("A good practice waits for your review: %(title)s"))
+    return practice
 
 
 DECISIONS = {"publish": Status.PUBLISHED, "changes": Status.CHANGES_REQUESTED,
@@ -273,8 +286,10 @@ def practice_review(*, user: rules.AnyUser, practice: GoodPractice, decision: st
         raise Forbidden(_("A practice is reviewed by a moderator of another partner."))
     if decision != "publish" and not comment.strip():
         raise InvalidFields({"comment": [_("Say what to change, or why it is rejected.")]})
-    return _move(practice, to=DECISIONS[decision], user=user,
-                 partner=partners.order_by("slug").first(), comment=comment)
+    practice = _move(practice, to=DECISIONS[decision], user=user,
+                     partner=partners.order_by("slug").first(), comment=comment)
+    _tell(_authors(practice), practice, REVIEWED[decision])
+    return practice
 
 
 @transaction.atomic
@@ -303,3 +318,86 @@ def practice_archive(*, user: rules.AnyUser, practice: GoodPractice,
     partner = practice.partner if rules.writing_partners(user).filter(
         pk=practice.partner_id).exists() else None
     return _move(practice, to=Status.ARCHIVED, user=user, partner=partner, comment=comment)
+
+
+REVIEWED = {
+    "publish": gettext_noop("Your good practice is published: %(title)s"),
+    "changes": gettext_noop("Changes are asked for on your good practice: %(title)s"),
+    "reject": gettext_noop("Your good practice was not accepted: %(title)s"),
+}
+
+
+def _title(practice: GoodPractice) -> str:
+    # The title in the writer's language, else the fallback chain's (modeltranslation).
+    return practice.title or str(practice.uid)
+
+
+def _tell(users: Any, practice: GoodPractice, message: str) -> None:
+    notice_send(users=users, message=message, values={"title": _title(practice)},
+                url=f"/practices/{practice.uid}/")
+
+
+def _reviewers(practice: GoodPractice) -> Any:
+    """Who may review it: the other partners' moderators who do not belong to its partner."""
+    others = Partner.objects.exclude(pk=practice.partner_id)
+    own = practice.partner
+    own_groups = [own.members_id, own.editors_id, own.moderators_id]
+    return (User.objects.filter(is_active=True,
+                                groups__in=others.values_list("moderators_id", flat=True))
+            .exclude(groups__in=own_groups)
+            .exclude(pk__in=[practice.author_id] if practice.author_id else []).distinct())
+
+
+def _authors(practice: GoodPractice) -> list[User]:
+    return [practice.author] if practice.author is not None else []
+
+
+@transaction.atomic
+def question_ask(*, user: rules.AnyUser, practice: GoodPractice, text: str,
+                 parent: Question | None = None) -> Question:
+    """A question on a published practice, or an answer to one, in the name of the
+    writer's partner (the practice's own when they belong to it, so that answers come from
+    it). Its author and, for an answer, the question's author are told."""
+    if not rules.may_discuss(user, practice):
+        raise Forbidden(_("Members of the partners ask and answer on published practices."))
+    text = text.strip()
+    if not text:
+        raise InvalidFields({"text": [_("Write the question or the answer.")]})
+    if len(text) > QUESTION_MAX:
+        raise InvalidFields({"text": [_("At most %(n)d characters.") % {"n": QUESTION_MAX}]})
+    if parent is not None and parent.practice_id != practice.pk:
+        raise InvalidFields({"parent": [_("That question is about another practice.")]})
+    partners = rules.writing_partners(user)
+    partner = (partners.filter(pk=practice.partner_id).first()
+               or partners.order_by("slug").first())
+    author = cast(User, user)
+    question = Question.objects.create(practice=practice, parent=parent, author=author,
+                                       author_name=author.get_username(), partner=partner,
+                                       text=text)
+    told = [u for u in (practice.author, parent.author if parent else None)
+            if u is not None and u.pk != author.pk]
+    _tell(told, practice, gettext_noop("A new question or answer on the good practice: "
+                                       "%(title)s") if parent is None else
+          gettext_noop("An answer in a discussion you take part in: %(title)s"))
+    return question
+
+
+@transaction.atomic
+def endorsement_set(*, user: rules.AnyUser, practice: GoodPractice, kind: str,
+                    on: bool = True) -> bool:
+    """The user's partner endorses a published practice of another partner (``kind``:
+    useful, plan or applied), or takes its endorsement back. Whether it changed."""
+    if kind not in EndorsementKind.values:
+        raise InvalidFields({"kind": [_("Choose useful, plan or applied.")]})
+    partner = rules.endorsing_partners(user, practice).order_by("slug").first()
+    if partner is None:
+        raise Forbidden(_("Members of another partner endorse a published practice."))
+    if not on:
+        return Endorsement.objects.filter(practice=practice, partner=partner,
+                                          kind=kind).delete()[0] > 0
+    _row, created = Endorsement.objects.get_or_create(
+        practice=practice, partner=partner, kind=kind, defaults={"user": cast(User, user)})
+    if created:
+        _tell(_authors(practice), practice,
+              gettext_noop("Another partner endorsed your good practice: %(title)s"))
+    return created

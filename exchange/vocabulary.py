@@ -61,3 +61,9 @@ reviewer sent it back: what a reviewer approved is what is published."""
 TRANSLATED_TEXTS = ("title", "summary", "problem", "actions", "stakeholders", "resources",
                     "evidence", "lessons", "transfer")
 """The practice's texts, each in bg / el / fr / en (django-modeltranslation)."""
+
+
+class EndorsementKind(models.TextChoices):
+    USEFUL = "useful", _("Useful")
+    PLAN = "plan", _("We plan to apply it")
+    APPLIED = "applied", _("We applied it")

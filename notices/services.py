@@ -9,7 +9,7 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from django.conf import settings
-from django.contrib.auth.models import User
+from django.contrib.auth.models import AnonymousUser, User
 from django.core.mail import EmailMessage, get_connection
 from django.db import transaction
 from django.utils import timezone, translation
@@ -57,6 +57,9 @@ def _mail(recipients: list[str], subject: str, message: str, values: dict[str, A
         log.exception("notices: e-mail to %d people not sent", len(recipients))
 
 
-def notices_mark_read(*, user: User) -> int:
+def notices_mark_read(*, user: User | AnonymousUser) -> int:
     """Everything new for ``user`` marked as read; how many were new."""
-    return Notice.objects.filter(user=user, read_at__isnull=True).update(read_at=timezone.now())
+    if not user.is_authenticated:
+        return 0
+    return (Notice.objects.filter(user_id=user.pk, read_at__isnull=True)
+            .update(read_at=timezone.now()))

@@ -24,15 +24,25 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from exchange import rules, selectors, services
 from exchange.api import transition
 from exchange.forms import PracticeForm, indicator_specs, place_specs
-from exchange.models import GoodPractice
+from exchange.models import GoodPractice, Question
 from exchange.params import parse_practice_filters
-from exchange.vocabulary import TRANSLATED_TEXTS, Origin, PracticeKind, Status, TextStatus, Theme
+from exchange.vocabulary import (
+    TRANSLATED_TEXTS,
+    EndorsementKind,
+    Origin,
+    PracticeKind,
+    Status,
+    TextStatus,
+    Theme,
+)
 from geo.errors import AtlasError, BadParameter, InvalidFields
 from geo.i18n import LANGUAGE_CODES, page_language
 from layers.models import Partner
 from layers.vocabulary import Category
 from maps.builders import REGION_CENTRE, add_basemap
 from maps.elements import AtlasMap, PageScript, map_parts
+from notices.selectors import notices_for, unread_count
+from notices.services import notices_mark_read
 
 LANGUAGE_NAMES = {"bg": "Български", "el": "Ελληνικά", "fr": "Français", "en": "English"}
 FEED_SIZE = 50
@@ -75,6 +85,7 @@ def practice_list(request: HttpRequest) -> HttpResponse:
         "selected": {k: request.GET.get(k, "") for k in
                      ("theme", "partner", "kind", "category", "origin", "q")},
         "may_create": rules.may_create(request.user),
+        "new_notices": unread_count(request.user),
         "reviews": rules.review_queue(request.user).count(),
         **map_parts(fmap)})
 
@@ -114,8 +125,17 @@ def _detail_page(request: HttpRequest, practice: GoodPractice, *, error: str = "
              for name in TRANSLATED_TEXTS[2:] if detail[name]]
     languages = [(code, LANGUAGE_NAMES[code], status)
                  for code, status in practice.text_status.items()]
+    given = set(practice.endorsements.filter(
+        partner__in=rules.endorsing_partners(request.user, practice)).values_list("kind",
+                                                                                 flat=True))
+    endorse = [(k.value, k.label, detail["endorsements"][k.value], k.value in given)
+               for k in EndorsementKind]
     return render(request, "practices/detail.html", {
         "practice": practice, "p": detail, "texts": texts, "languages": languages,
+        "endorse": endorse, "may_endorse": rules.endorsing_partners(
+            request.user, practice).exists(),
+        "may_discuss": rules.may_discuss(request.user, practice),
+        "new_notices": unread_count(request.user),
         "actions": _actions(request.user, practice), "error": error,
         "may_edit": rules.may_edit(request.user, practice), **_labels(),
         **map_parts(fmap)}, status=status)
@@ -139,6 +159,51 @@ def practice_act(request: HttpRequest, uid: UUID) -> HttpResponse:
         practice.refresh_from_db()
         return _detail_page(request, practice, error=str(exc), status=exc.status)
     return HttpResponseRedirect(reverse("practice-page", args=[uid]))
+
+
+@require_POST
+@login_required
+def practice_ask(request: HttpRequest, uid: UUID) -> HttpResponse:
+    practice = _get(request, uid)
+    parent = None
+    if request.POST.get("parent"):
+        parent = Question.objects.filter(pk=request.POST["parent"] if request.POST[
+            "parent"].isdigit() else 0, practice=practice).first()
+    try:
+        services.question_ask(user=request.user, practice=practice, parent=parent,
+                              text=request.POST.get("text", ""))
+    except AtlasError as exc:
+        if exc.status == 403:
+            raise PermissionDenied(str(exc)) from None
+        return _detail_page(request, practice, error=str(exc), status=exc.status)
+    return HttpResponseRedirect(reverse("practice-page", args=[uid]) + "#questions")
+
+
+@require_POST
+@login_required
+def practice_endorse(request: HttpRequest, uid: UUID) -> HttpResponse:
+    practice = _get(request, uid)
+    try:
+        services.endorsement_set(user=request.user, practice=practice,
+                                 kind=request.POST.get("kind", ""),
+                                 on=request.POST.get("on", "1") == "1")
+    except AtlasError as exc:
+        if exc.status == 403:
+            raise PermissionDenied(str(exc)) from None
+        return _detail_page(request, practice, error=str(exc), status=exc.status)
+    return HttpResponseRedirect(reverse("practice-page", args=[uid]) + "#endorsements")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def notices_page(request: HttpRequest) -> HttpResponse:
+    """What is new for the signed-in user; sending the form marks it all as read."""
+    if request.method == "POST":
+        notices_mark_read(user=request.user)
+        return HttpResponseRedirect(reverse("notices"))
+    return render(request, "practices/notices.html", {
+        "notices": [(n, n.text()) for n in notices_for(request.user)],
+        "unread": unread_count(request.user)})
 
 
 @login_required

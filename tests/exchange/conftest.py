@@ -16,6 +16,9 @@ from tests.factories import make_attraction, make_layer, make_partner, make_pers
 
 @pytest.fixture
 def world(db, settings):
+    # Nine accounts a test: the production hasher's deliberate slowness would be most of
+    # the test's time, and these tests are not about passwords.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     sliven = make_partner("sliven", bbox=(25.9, 42.4, 26.6, 42.9), name_en="Sliven",
                           name_bg="Сливен")
     drome = make_partner("drome", bbox=(4.6, 44.1, 5.9, 45.3), name_en="Drôme",

@@ -19,7 +19,7 @@ from django.db import transaction
 from django.test import Client
 
 from exchange import services
-from exchange.models import GoodPractice
+from exchange.models import Endorsement, GoodPractice, Question
 from exchange.services import PlaceSpec
 from exchange.vocabulary import Status
 from tests.exchange.conftest import publish, write_practice
@@ -107,6 +107,19 @@ ACTIONS = [
     Action("feature", _post_json("/api/practices/{published}/feature/", {}),
            lambda w: _status(w, "published") == Status.FEATURED,
            frozenset({"superuser", "curator"})),
+    Action("ask on a published practice",
+           lambda c, w: c.post(f"/practices/{w['published'].uid}/ask/",
+                               {"text": "How long did it take?"}).status_code,
+           lambda w: Question.objects.filter(text="How long did it take?").exists(),
+           SLIVEN | {"member_other", "moderator_other"}),
+    Action("ask on a draft",
+           lambda c, w: c.post(f"/practices/{w['draft'].uid}/ask/",
+                               {"text": "Hidden?"}).status_code,
+           lambda w: Question.objects.filter(text="Hidden?").exists(), frozenset()),
+    Action("endorse", lambda c, w: c.post(f"/practices/{w['published'].uid}/endorse/",
+                                          {"kind": "plan"}).status_code,
+           lambda w: Endorsement.objects.filter(kind="plan").exists(),
+           frozenset({"member_other", "moderator_other", "superuser"})),
     Action("archive", _page_act("published", "archive"),
            lambda w: _status(w, "published") == Status.ARCHIVED,
            SLIVEN | {"curator"}),
