@@ -16,6 +16,8 @@ COPY importers importers
 COPY routes routes
 COPY maps maps
 COPY planner planner
+COPY exchange exchange
+COPY notices notices
 COPY fixtures fixtures
 COPY operations operations
 COPY audit audit

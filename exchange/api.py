@@ -18,7 +18,7 @@ from rest_framework.views import APIView
 
 from exchange import rules, selectors, services
 from exchange.forms import PracticeForm, indicator_specs, place_specs
-from exchange.models import GoodPractice
+from exchange.models import GoodPractice, Question
 from exchange.params import parse_practice_filters
 from geo import geojson
 from geo.errors import BadParameter, Forbidden, InvalidFields
@@ -137,6 +137,44 @@ class PracticeDetail(APIView):
             indicators=indicator_specs(data["indicators"]) if "indicators" in data else None)
         return _json(selectors.practice_detail(practice, lang=parse_lang(request.GET),
                                                user=request.user))
+
+
+class PracticeQuestions(APIView):
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(request=OpenApiTypes.OBJECT, responses={201: OpenApiTypes.OBJECT},
+                   summary="Ask a question on a published practice, or answer one "
+                           "(`{\"text\", \"parent\"}`), in your partner's name")
+    def post(self, request: Request, uid: str) -> HttpResponse:
+        practice = _practice(request, uid)
+        data = _write_body(request)
+        parent = None
+        if data.get("parent") not in (None, ""):
+            parent = Question.objects.filter(
+                pk=data["parent"] if str(data["parent"]).isdigit() else 0,
+                practice=practice).first()
+            if parent is None:
+                raise InvalidFields({"parent": [_("That question is about another practice.")]})
+        question = services.question_ask(user=request.user, practice=practice, parent=parent,
+                                         text=str(data.get("text", "")))
+        return _json({"id": question.pk, "partner": question.partner.slug
+                      if question.partner else None}, status=201)
+
+
+class PracticeEndorsements(APIView):
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(request=OpenApiTypes.OBJECT, responses={200: OpenApiTypes.OBJECT},
+                   summary="Endorse a published practice in your partner's name "
+                           "(`{\"kind\": \"useful\" | \"plan\" | \"applied\", "
+                           "\"on\": true | false}`)")
+    def post(self, request: Request, uid: str) -> HttpResponse:
+        practice = _practice(request, uid)
+        data = _write_body(request)
+        services.endorsement_set(user=request.user, practice=practice,
+                                 kind=str(data.get("kind", "")), on=data.get("on", True)
+                                 is not False)
+        return _json(selectors.endorsements(practice))
 
 
 ACTIONS = ("submit", "publish", "changes", "reject", "feature", "unfeature", "archive")

@@ -82,3 +82,27 @@ def test_the_notices_page_lists_and_marks_read(world, client):
     assert f"/practices/{practice.uid}/" in page
     client.post("/notices/")
     assert unread_count(world.sl_member) == 0
+
+
+def test_asking_and_endorsing_by_the_api(world, client):
+    import json
+
+    practice = publish(world, write_practice(world))
+    client.force_login(world.dr_member)
+    asked = client.post(f"/api/practices/{practice.uid}/questions/",
+                        json.dumps({"text": "Budget?"}), content_type="application/json")
+    assert asked.status_code == 201 and asked.json()["partner"] == "drome"
+    bad = client.post(f"/api/practices/{practice.uid}/questions/",
+                      json.dumps({"text": "x", "parent": 999999}),
+                      content_type="application/json")
+    assert bad.status_code == 400 and "parent" in bad.json()["fields"]
+    endorsed = client.post(f"/api/practices/{practice.uid}/endorsements/",
+                           json.dumps({"kind": "plan"}), content_type="application/json")
+    assert endorsed.json()["plan"] == {"count": 1, "partners": ["drome"]}
+    wrong = client.post(f"/api/practices/{practice.uid}/endorsements/",
+                        json.dumps({"kind": "love"}), content_type="application/json")
+    assert wrong.status_code == 400 and "kind" in wrong.json()["fields"]
+    client.force_login(world.sl_member)
+    own = client.post(f"/api/practices/{practice.uid}/endorsements/",
+                      json.dumps({"kind": "useful"}), content_type="application/json")
+    assert own.status_code == 403
