@@ -91,6 +91,17 @@ def audit_track(model: type[models.Model], *, exclude: Sequence[str] = (),
                     context_field=pghistory.ContextJSONField(), attrs=unindexed)(model)
 
 
+def audit_track_links(proxy: type[models.Model]) -> None:
+    """Record every link added to and removed from a many-to-many field: ``proxy`` is a
+    proxy model of the field's through table (pgtrigger puts triggers on a proxy of an
+    auto-created table, whose migrations are the proxy's app's). Its inserts and deletes
+    go, with their context, into ``<Proxy>Event``. A link has no version to return to,
+    so its events refer to no row (``obj_field=None``); the history of the object that
+    holds the field shows them (audit/admin.py)."""
+    pghistory.track(pghistory.InsertEvent(), pghistory.DeleteEvent(), obj_field=None,
+                    context_field=pghistory.ContextJSONField())(proxy)
+
+
 # How far (degrees, ~2 km) a feature may lie over a territory's border and still count as
 # drawn on it: imports note features beyond it, and other partners' territories begin
 # that far inside theirs (Trust D14).
@@ -163,6 +174,16 @@ class Partner(models.Model):
     @property
     def main_language(self) -> str:
         return self.languages[0] if self.languages else "en"
+
+
+class PartnerWelcome(Partner.welcomes.through):  # type: ignore[name-defined]
+    """A partner's welcome of another (``Partner.welcomes``), audited."""
+
+    class Meta:
+        proxy = True
+
+
+audit_track_links(PartnerWelcome)
 
 
 class Layer(models.Model):
