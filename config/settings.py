@@ -170,6 +170,10 @@ ATLAS_WEB_LOCK_TIMEOUT = float(os.environ.get("ATLAS_WEB_LOCK_TIMEOUT", 10))
 # read-only.
 PROCRASTINATE_READONLY_MODELS = True
 
+# Refused attempts (audit.Denial) are kept this many days, then a nightly job deletes
+# them: enough to look back on an incident, bounded however many a scanner makes.
+ATLAS_DENIAL_RETENTION_DAYS = int(os.environ.get("ATLAS_DENIAL_RETENTION_DAYS", 365))
+
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [
