@@ -126,13 +126,13 @@ def feature_map(*, feature: dict) -> AtlasMap:
     return fmap
 
 
-PREVIEW_FEATURES = 500
 PREVIEW_PADDING_PX = 24  # margin around the fitted features: a marker is 16 px across
 PREVIEW_MAX_ZOOM = 16  # one point alone is shown with its surroundings, not at zoom 18
 
 
 def import_preview(*, features: dict) -> AtlasMap:
-    """A small map of the first features of an import preview (at most PREVIEW_FEATURES).
+    """A small map of the first features of an import preview (at most
+    importers.previews.PREVIEW_FEATURES).
 
     These are not in the database yet, so they cannot come from the API: the
     sample is part of the page, bounded in size.

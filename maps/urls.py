@@ -7,6 +7,7 @@ from maps.pages import explorer, imports, planner, routes
 import_patterns = ([
     path("", imports.upload, name="upload"),
     path("preview/<str:token>/", imports.preview, name="preview"),
+    path("preview/<str:token>/state/", imports.preview_state, name="preview-state"),
     path("runs/<int:pk>/", imports.report, name="report"),
     path("runs/<int:pk>/state/", imports.state, name="state"),
     path("runs/<int:pk>/cancel/", imports.cancel, name="cancel"),
