@@ -7,7 +7,7 @@ import uuid
 from datetime import date
 from typing import Any
 
-from django.http import HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
@@ -19,8 +19,6 @@ from geo.errors import BadParameter
 from geo.params import number, single
 from layers.admin import visible_layers
 from layers.models import Attraction, Trail
-from routes.models import PilotRoute
-from routes.vocabulary import PUBLIC_STATUSES
 from transit import selectors
 from transit.gtfs import parse_time
 from transit.models import Feed, Stop
@@ -37,7 +35,7 @@ def today() -> date:
     return timezone.localdate()
 
 
-def parse_day(request: Request) -> date:
+def parse_day(request: Request | HttpRequest) -> date:
     raw = single(request.GET, "date")
     if not raw:
         return today()
@@ -161,17 +159,11 @@ def start_of(request: Request) -> tuple[tuple[float, float], int | None]:
         assert near is not None
         return near, None
     if kind == "route":
-        route = PilotRoute.objects.filter(slug=raw, status__in=PUBLIC_STATUSES).first()
-        if route is None:
-            raise BadParameter("route", _("no public route %(value)s") % {"value": repr(raw)})
-        first = route.stops.select_related("attraction").order_by("order").first()
-        if first is not None:
-            return (first.attraction.location.x, first.attraction.location.y), \
-                route.duration_min
-        if route.geom is not None and not route.geom.empty:
-            x, y = route.geom[0][0][:2]
-            return (x, y), route.duration_min
-        raise BadParameter("route", _("the route has no stop yet"))
+        start = selectors.route_start(raw)
+        if start is None:
+            raise BadParameter("route", _("no public route %(value)s with a stop")
+                               % {"value": repr(raw)})
+        return start
     try:
         uid = uuid.UUID(raw)
     except ValueError:

@@ -17,6 +17,8 @@ from typing import Any
 from django.db import connection
 
 from geo.crs import WGS84
+from routes.models import PilotRoute
+from routes.vocabulary import PUBLIC_STATUSES
 from transit.models import Feed
 
 # Straight-line walking until the walking network is imported (issue 18, "Networks"):
@@ -183,6 +185,21 @@ def lines_at(*, feed_id: int, stop_id: str) -> list[dict[str, Any]]:
          WHERE st.feed_id = %(feed)s AND st.stop_id = %(stop)s
          ORDER BY l.short_name, l.long_name, l.route_id""",
         {"feed": feed_id, "stop": stop_id})
+
+
+def route_start(slug: str) -> tuple[tuple[float, float], int | None] | None:
+    """Where a public route starts (its first stop, else its line's first point) and its
+    total time in minutes; None for no such public route, or one with nowhere to start."""
+    route = PilotRoute.objects.filter(slug=slug, status__in=PUBLIC_STATUSES).first()
+    if route is None:
+        return None
+    first = route.stops.select_related("attraction").order_by("order").first()
+    if first is not None:
+        return (first.attraction.location.x, first.attraction.location.y), route.duration_min
+    if route.geom is not None and not route.geom.empty:
+        x, y = route.geom[0][0][:2]
+        return (x, y), route.duration_min
+    return None
 
 
 def how_to_get_there(*, lon: float, lat: float, day: date, today: date, stay_min: int,

@@ -2,11 +2,14 @@ from __future__ import annotations
 
 import io
 import zipfile
+from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
+from django.utils import timezone
 
 from tests.factories import make_partner
+from transit.services import feed_import
 
 # Boxes around the real feeds' stops (../shared/data/real/gtfs): test partners whose
 # "territory" holds them, since no real feed lies in a partner's territory.
@@ -59,3 +62,26 @@ def make_zip(path: Path, files: dict[str, str | bytes]) -> Path:
             zf.writestr(name, text.encode() if isinstance(text, str) else text)
     path.write_bytes(buf.getvalue())
     return path
+
+
+# SMALL and a trip back from Karandila (S2) to the centre (S1) in the afternoon.
+WITH_RETURN = {**SMALL,
+               "trips.txt": SMALL["trips.txt"] + "R1,WD,T3,Centre\n",
+               "stop_times.txt": SMALL["stop_times.txt"] + "T3,17:00:00,17:00:00,S2,1\n"
+                                                           "T3,17:25:00,17:25:00,S1,2\n"}
+
+
+def next_weekday(weekday: int) -> date:
+    """The next day (from tomorrow) that is ``weekday`` (0 Monday)."""
+    day = timezone.localdate() + timedelta(days=1)
+    return day + timedelta(days=(weekday - day.weekday()) % 7)
+
+
+@pytest.fixture
+def sliven_feed(db, tmp_path):
+    partner = make_partner("sliven", bbox=(25.9, 42.4, 26.8, 43.0))
+    return feed_import(partner=partner, path=make_zip(tmp_path / "sliven.zip", WITH_RETURN),
+                       name="city-buses", licence="CC BY 4.0",
+                       attribution="Obshtina Sliven").feed
+
+
