@@ -182,3 +182,25 @@ def test_a_member_that_is_not_text_is_refused_cleanly(sliven, tmp_path):
     with pytest.raises((Refused, FeedErrors)):
         feed_import(partner=sliven, path=path, name="x", licence="CC0")
     assert not Feed.objects.exists()
+
+
+def test_a_filtered_feed_with_extended_route_types_and_dangling_stations(db, gtfs_dir):
+    """VBB's Havelbus subset: route_type 700 beside 3, parent stations that are not in
+    stops.txt (kept as text: nothing refers to them), 2,052 services of which 16 are used,
+    shapes.txt present."""
+    partner = make_partner("havelland-test", bbox=(12.8, 52.3, 13.3, 52.7), country="DE")
+    result = feed_import(partner=partner, path=gtfs_dir / "gtfs2gps" / "berlin.zip",
+                         name="havelbus", licence="CC BY 4.0")
+    assert {k: result.counts[k] for k in ("stops", "lines", "trips", "stop_times", "shapes",
+                                          "calendars")} == {
+        "stops": 211, "lines": 6, "trips": 348, "stop_times": 8865, "shapes": 20,
+        "calendars": 2052}
+    assert Stop.objects.filter(feed=result.feed).exclude(parent_station="").count() == 211
+
+
+def test_caltrain_shapes_with_a_byte_order_mark_are_read(caltrain_partner, gtfs_dir):
+    result = feed_import(partner=caltrain_partner,
+                         path=gtfs_dir / "partridge" / "caltrain-2017-07-24.zip",
+                         name="caltrain", licence="Caltrain developer terms")
+    assert result.counts["shapes"] == 8
+    assert not Trip.objects.filter(feed=result.feed, shape_id="").exists()
