@@ -16,6 +16,7 @@ COPY importers importers
 COPY routes routes
 COPY maps maps
 COPY planner planner
+COPY transit transit
 COPY fixtures fixtures
 COPY operations operations
 COPY audit audit

@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "importers",
     "routes",
     "planner",  # label "coverage": the planners' coverage analysis
+    "transit",  # public transport: GTFS feeds, departures, how to get there
     "maps",
     "fixtures",
     "operations",  # manage.py backup and restore (docs/backup.md)

@@ -49,6 +49,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/routes/", include("routes.urls")),
     path("api/coverage/", include("planner.urls")),
+    path("api/transit/", include("transit.urls")),
     path("api/tokens/", include("accounts.urls")),
     path("api/", include("layers.urls")),
     path("api/imports/", include("importers.api_urls")),
