@@ -23,7 +23,7 @@ from django.utils import formats, translation
 from django.utils.translation import gettext as _
 
 from geo.crs import WGS84
-from layers.search import q_condition
+from layers.search_query import parse_text_query, text_conditions, text_score
 from layers.selectors import (
     COORD_DECIMALS,
     METRES_PER_DEGREE,
@@ -138,8 +138,8 @@ def _where(f: RouteFilters, params: list) -> tuple[str, str]:
         where.append("r.difficulty = ANY(%s)")
         params.append(f.difficulty)
     if f.q:
-        where.append(q_condition("r.search"))
-        params.extend([f.q, f.q])
+        where.append(text_conditions(parse_text_query(f.q), search="r.search", category="",
+                                     geom="r.geom", params=params))
     return " AND ".join(where), distance
 
 
@@ -188,12 +188,17 @@ def routes_page(*, filters: RouteFilters, lang: str, limit: int, offset: int,
                 request: HttpRequest | None = None) -> tuple[list[dict[str, Any]], int]:
     """One page of public routes as GeoJSON Feature dicts, and the number matched."""
     params: list = []
+    ranked: list = []  # the rank's parameters, before the WHERE's
+    # With ?q=, the closer matches first (layers/search_query.py).
+    rank = (text_score(parse_text_query(filters.q), search="r.search", category="",
+                       params=ranked) if filters.q else "0")
     where, distance = _where(filters, params)
-    order = "distance, r.slug" if filters.near else "r.slug"
+    order = "score, " + ("distance, r.slug" if filters.near else "r.slug")
     near = (" || jsonb_build_object('distance_m', round(m.distance::numeric, 1))"
             if filters.near else "")
     sql = f"""
-        WITH m AS (SELECT r.id, {distance} AS distance, count(*) OVER () AS total
+        WITH m AS (SELECT r.id, {distance} AS distance, {rank} AS score,
+                          count(*) OVER () AS total
                    FROM routes_pilotroute r WHERE {where}
                    ORDER BY {order} LIMIT %s OFFSET %s)
         SELECT json_build_object(
@@ -201,10 +206,10 @@ def routes_page(*, filters: RouteFilters, lang: str, limit: int, offset: int,
             'geometry', ST_AsGeoJSON(ST_Force2D({route_geom_sql('r')}), {COORD_DECIMALS})::json,
             'properties', {_properties_sql(lang)}::jsonb{near})::text, m.total
         FROM m JOIN routes_pilotroute r ON r.id = m.id
-        ORDER BY {"m.distance, r.slug" if filters.near else "r.slug"}
+        ORDER BY m.score, {"m.distance, r.slug" if filters.near else "r.slug"}
     """
     with connection.cursor() as cursor:
-        cursor.execute(sql, [*params, limit, offset])
+        cursor.execute(sql, [*ranked, *params, limit, offset])
         rows = cursor.fetchall()
         if rows:
             total = rows[0][1]

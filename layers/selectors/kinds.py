@@ -11,7 +11,7 @@ from django.db import connection
 from geo.crs import WGS84
 from layers.params import BBox, FeatureFilters
 from layers.registry import FeatureKind
-from layers.search import q_condition
+from layers.search_query import parse_text_query, text_conditions, text_score
 from layers.selectors.sql import COORD_DECIMALS, METRES_PER_DEGREE
 from layers.vocabulary import Visibility
 
@@ -118,9 +118,18 @@ def conditions(kind: FeatureKind, f: FeatureFilters,
         where.append("x.uid = %s")
         params.append(f.uid)
     if f.q:
-        where.append(q_condition("x.search"))
-        params.extend([f.q, f.q])
+        where.append(text_conditions(parse_text_query(f.q), search=kind.search_sql,
+                                     category=kind.category_sql, geom=g, params=params))
     return " AND ".join(where), distance
+
+
+def score(kind: FeatureKind, f: FeatureFilters, params: list) -> str:
+    """SQL over ``x`` of a row's rank for ``?q=`` (0: every word matched exactly; see
+    layers/search_query.py), "0" without it."""
+    if not f.q:
+        return "0"
+    return text_score(parse_text_query(f.q), search=kind.search_sql,
+                      category=kind.category_sql, params=params)
 
 
 def bbox_to_wgs84(bbox: BBox, srid: int, flipped: bool) -> BBox:

@@ -129,7 +129,8 @@ def _names(client, q: str) -> list[str]:
     ("forum", ["Antique Forum"]),
     ("ФОРУМ антич", ["Antique Forum"]),
     ("zoo „", ["Stara Zagora Zoo"]),  # punctuation alone rules nothing out
-    ("agora", []),  # words are matched from their start
+    ("agora", ["Stara Zagora Zoo"]),  # not a word's start, but close to one (a typo)
+    ("agor", []),  # words are matched from their start; too short to be close
     ("forum zoo", []),  # every word must match
 ])
 def test_q_matches_word_prefixes_in_any_script(client, sites, q, expected):
