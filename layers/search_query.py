@@ -10,10 +10,13 @@ ways (the first ones are *exact*, the last is *close*):
   or more): then any word of the family in the text matches, in any language, and so
   does a feature of the family's categories (for kinds with a category,
   ``FeatureKind.category_sql``);
-- close: words of four letters or more match a word of the text by trigram similarity
-  (pg_trgm's ``<%``, word similarity ≥ 0.6, its default), both folded and then loosened
-  (``atlas_loose``: y, j → i, w → v, for the transliterations that differ there: Tuyda,
-  Tuida; Yambol, Jambol). A typo of one letter in a long word is close too.
+- close: a word of four letters or more that matches nothing exactly among the rows the
+  other filters keep (a typo, another transliteration) matches a word of the text by
+  trigram similarity (pg_trgm's ``<%``, word similarity ≥ 0.6, its default), both
+  folded and then loosened (``atlas_loose``: y, j → i, w → v, where transliterations
+  differ: Tuyda, Tuida; Yambol, Jambol). Only then: a close match reads each candidate's
+  whole text again (some 100 µs a row), 1 s for a common word over 100,000 features,
+  where an exact match is answered by the word index alone (``known_words``).
 
 A word (or two: "Stara Zagora") that names a partner — its name in any of the four
 languages, or its slug — narrows the query to the partner's territory when other words
@@ -21,9 +24,10 @@ remain: ``monastery sliven`` is the monasteries in Sliven's boundary. Alone, it 
 word like the others.
 
 Ranking (``score``): 0 when every word matched exactly, else the sum over the words
-matched only closely of 2 − their similarity (so one close word ranks a feature below
-every exact match, however similar: "tuida" loosened is "Tuyda" loosened, similarity
-1); features sort by it, then as they did.
+matched closely of 2 − their similarity (so a close match comes after every exact one,
+however similar: "tuida" loosened is "Tuyda" loosened, similarity 1; on the regional
+layer, a kind's close matches after another kind's exact ones); features sort by it,
+then as they did.
 Kinds get all of this from the registry (their ``search_sql``, ``category_sql`` and
 geometry): a new kind with a folded ``search`` column is searched the same way.
 """
@@ -31,8 +35,10 @@ geometry): a new kind with a folded ``search`` column is searched the same way.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
+
+from django.db import connection
 
 from layers.search import fold
 from layers.vocabulary import CATEGORY_FAMILIES
@@ -51,10 +57,12 @@ class Word:
     folded: str  # letters and digits only, folded
     terms: tuple[str, ...] = ()  # the family's folded words, when it names one
     categories: tuple[str, ...] = ()  # the family's categories
+    exact_only: bool = False  # it matches some row exactly (``known_words``)
 
     @property
     def close(self) -> bool:
-        return len(self.folded) >= CLOSE_FROM
+        """Long enough, and no category word: it may match closely."""
+        return len(self.folded) >= CLOSE_FROM and not self.terms
 
 
 @dataclass(frozen=True)
@@ -141,21 +149,46 @@ def _exact(word: Word, search: str, category: str, params: list) -> str:
     return " OR ".join(parts)
 
 
+def known_words(query: TextQuery, *, source: str, where: str, where_params: list,
+                search: str, category: str) -> TextQuery:
+    """``query`` with each word that could match closely (``Word.close``) marked
+    ``exact_only`` when a row of ``source`` (SQL of a table and its alias) that ``where``
+    keeps matches it exactly: one query, answered by the word index (a common word's
+    count costs some 20 ms over 100,000 features)."""
+    candidates = [w for w in query.words if w.close]
+    if not candidates:
+        return query
+    checks, params = [], []
+    for word in candidates:
+        params.extend(where_params)
+        # Counted, not EXISTS: looking for a first row, the planner walks the table
+        # folding every text (4.7 s over 100,000 attractions for a word none has).
+        checks.append(f"(SELECT count(*) FROM {source} WHERE {where} AND "
+                      f"({_exact(word, search, category, params)})) > 0")
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT ARRAY[" + ", ".join(checks) + "]", params)
+        found = cursor.fetchone()[0]
+    exact = {w.text for w, f in zip(candidates, found, strict=True) if f}
+    return replace(query, words=tuple(replace(w, exact_only=True) if w.text in exact else w
+                                      for w in query.words))
+
+
 def text_conditions(query: TextQuery, *, search: str, category: str, geom: str,
                     params: list) -> str:
     """SQL true when the row matches every word of ``query`` and lies in its places.
 
     ``search``: SQL of the row's folded text; ``category``: SQL of its category, or "";
-    ``geom``: SQL of its geometry (EPSG:4326).
+    ``geom``: SQL of its geometry (EPSG:4326). A word that can match closely (see
+    ``known_words``) matches only so: an OR with the exact match would have PostgreSQL
+    fold every candidate's text again (the trigram index is lossy), as a close match does.
     """
     where = []
     for word in query.words:
-        exact = _exact(word, search, category, params)
-        if word.close:
-            where.append(f"({exact} OR atlas_loose(atlas_latin(%s)) <%% atlas_loose({search}))")
+        if word.close and not word.exact_only:
+            where.append(f"atlas_loose(atlas_latin(%s)) <%% atlas_loose({search})")
             params.append(word.text)
         else:
-            where.append(f"({exact})")
+            where.append(f"({_exact(word, search, category, params)})")
     if query.places:
         where.append(f"EXISTS (SELECT 1 FROM layers_partner tp WHERE tp.id = ANY(%s) "
                      f"AND {geom} && tp.boundary AND ST_Intersects({geom}, tp.boundary))")
@@ -167,10 +200,8 @@ def text_score(query: TextQuery, *, search: str, category: str, params: list) ->
     """SQL of the row's rank (see the module's docstring): 0 for an exact match."""
     parts = []
     for word in query.words:
-        if not word.close:
-            continue
-        exact = _exact(word, search, category, params)
-        parts.append(f"CASE WHEN {exact} THEN 0 ELSE 2 - word_similarity("
-                     f"atlas_loose(atlas_latin(%s)), atlas_loose({search})) END")
-        params.append(word.text)
+        if word.close and not word.exact_only:
+            parts.append(f"2 - word_similarity(atlas_loose(atlas_latin(%s)), "
+                         f"atlas_loose({search}))")
+            params.append(word.text)
     return " + ".join(parts) or "0"

@@ -49,12 +49,13 @@ def _kind_query(kind: FeatureKind, f: FeatureFilters, params: list, *,
     """One kind's matching rows, ``id``, ``distance`` and ``score`` (``whole``: every
     column, ``distance`` and ``score``), or None if a filter rules the kind out."""
     start = len(params)
-    found = conditions(kind, f, params)
+    text: list = []
+    found = conditions(kind, f, params, text)
     if found is None:
         return None
     where, distance = found
     first: list = []  # the parameters of the SELECT list and FROM, before the WHERE's
-    rank = score(kind, f, first)
+    rank = score(kind, text, first)
     source = f"{kind.table} x"
     if f.bbox:
         # The box first, on its GiST index: joined to layers straight away, the planner

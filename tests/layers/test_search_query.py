@@ -22,8 +22,6 @@ def places():
     sz_sights, sliven_sights = make_layer(sz), make_layer(sliven)
     make_attraction(sliven_sights, 26.33, 42.69, name_bg="Крепост Туида", name_en=None,
                     category="ruins")
-    make_attraction(sliven_sights, 26.40, 42.70, name_en="Tuyda Guesthouse",
-                    category="attraction")
     make_attraction(sliven_sights, 26.20, 42.80, name_bg="Сливенски манастир „Св. Никола“",
                     name_en=None,
                     category="monastery")
@@ -44,10 +42,22 @@ def _names(client, q: str, kind: str = "attraction") -> list[str]:
     return [f["properties"]["name"] for f in json.loads(response.content)["features"]]
 
 
-def test_a_transliteration_finds_the_place_ranked_below_an_exact_match(client, places):
+def test_a_transliteration_finds_the_place(client, places):
     # Туида folds to "tuida"; "Tuyda" starts no word of it, but is close once loosened.
-    assert _names(client, "Tuyda") == ["Tuyda Guesthouse", "Крепост Туида"]
-    assert _names(client, "tuida") == ["Крепост Туида", "Tuyda Guesthouse"]
+    assert _names(client, "Tuyda") == ["Крепост Туида"]
+    assert _names(client, "tuida") == ["Крепост Туида"]
+
+
+def test_close_matches_come_after_exact_ones(client, places):
+    _, sliven = places
+    make_trail(make_layer(sliven, kind="trails"), [(26.3, 42.7), (26.4, 42.75)],
+               name_en="Tuyda loop")
+    # The trails have "Tuyda" itself; the attractions only a close word.
+    assert _names(client, "Tuyda", kind="attraction,trail") == ["Tuyda loop", "Крепост Туида"]
+    # A word some attraction has is not looked for closely among the attractions.
+    sights = make_layer(sliven, slug="more-sights")
+    make_attraction(sights, 26.4, 42.7, name_en="Tuyda Guesthouse", category="attraction")
+    assert _names(client, "Tuyda") == ["Tuyda Guesthouse"]
 
 
 def test_a_typo_in_a_long_word_is_forgiven(client, places):
@@ -114,6 +124,5 @@ def test_the_categories_present_are_those_of_public_attractions(places):
     make_attraction(make_layer(sz, visibility=Visibility.PRIVATE, slug="secret"), 25.5, 42.5,
                     category="winery")
     # In the vocabulary's order; not the private layer's winery.
-    assert categories_present() == ["museum", "attraction", "ruins", "monastery", "fort",
-                                    "manor"]
+    assert categories_present() == ["museum", "ruins", "monastery", "fort", "manor"]
     assert categories_present(partner="stara-zagora") == ["museum", "monastery", "manor"]
