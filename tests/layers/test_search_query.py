@@ -126,3 +126,15 @@ def test_the_categories_present_are_those_of_public_attractions(places):
     # In the vocabulary's order; not the private layer's winery.
     assert categories_present() == ["museum", "ruins", "monastery", "fort", "manor"]
     assert categories_present(partner="stara-zagora") == ["museum", "monastery", "manor"]
+
+
+def test_the_route_list_page_searches_as_the_api_does(client, places):
+    sz, _ = places
+    for slug, title in (("roses", "Valley of the Roses"), ("wine", "Wine of Thrace")):
+        route = make_route(sz, slug=slug)
+        route.title_en = title
+        route.save()
+    page = client.get("/routes/", {"q": "Valey", "lang": "en"}).content.decode()
+    assert 'value="Valey"' in page  # the field keeps what was asked
+    assert "Valley of the Roses" in page
+    assert "Wine of Thrace" not in page
