@@ -32,7 +32,7 @@ DROP FUNCTION IF EXISTS atlas_loose(text);
 class Migration(migrations.Migration):
 
     dependencies = [
-        ("layers", "0018_search_fold_letter_pairs"),
+        ("layers", "0020_search_fold_letter_pairs"),
     ]
 
     operations = [migrations.RunSQL(SQL, REVERSE)]

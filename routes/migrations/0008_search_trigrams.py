@@ -6,8 +6,8 @@ from django.db import migrations
 class Migration(migrations.Migration):
 
     dependencies = [
-        ("layers", "0019_search_trigrams"),
-        ("routes", "0006_search_fold_letter_pairs"),
+        ("layers", "0021_search_trigrams"),
+        ("routes", "0007_search_fold_letter_pairs"),
     ]
 
     operations = [migrations.RunSQL(

@@ -22,8 +22,8 @@ UPDATE routes_pilotroute SET title_en = title_en WHERE search IS DISTINCT FROM {
 class Migration(migrations.Migration):
 
     dependencies = [
-        ("layers", "0018_search_fold_letter_pairs"),
-        ("routes", "0005_audit_events"),
+        ("layers", "0020_search_fold_letter_pairs"),
+        ("routes", "0006_audit_links"),
     ]
 
     # Going back, layers' migration restores the old fold after this one is undone: the

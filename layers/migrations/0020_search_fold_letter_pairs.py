@@ -62,7 +62,7 @@ WHERE n.id = t.id AND t.search IS DISTINCT FROM n.folded;
 class Migration(migrations.Migration):
 
     dependencies = [
-        ("layers", "0017_audit_events"),
+        ("layers", "0019_audit_links"),
     ]
 
     operations = [migrations.RunSQL(NEW + REFOLD, OLD + REFOLD)]
