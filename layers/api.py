@@ -39,7 +39,12 @@ FILTERS = [
     OpenApiParameter("layer", str, description="layer slug(s), comma-separated"),
     OpenApiParameter("updated_since", OpenApiTypes.DATETIME),
     OpenApiParameter("q", str, description="text in any language or script: Latin finds "
-                                           "Cyrillic and Greek and back"),
+                                           "Cyrillic and Greek and back; a word of four "
+                                           "letters or more no feature has is matched "
+                                           "closely (typos, other transliterations), after "
+                                           "the exact matches; category words in four "
+                                           "languages find their family (castle: forts); "
+                                           "a partner's name narrows to its territory"),
     OpenApiParameter("limit", int, description=f"page size, 1 to {MAX_LIMIT} (default 100)"),
     OpenApiParameter("offset", int),
 ]

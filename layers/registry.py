@@ -67,6 +67,12 @@ class FeatureKind:
     # ORDER BY over x of a tile's features when there are more than it holds (lines; points
     # are spread over the tile instead, see layers/tiles.py).
     tile_order: str = "x.id"
+    # ``?q=`` (layers/search_query.py): SQL over x of the folded text searched (the kind's
+    # table keeps it, folded by ``atlas_latin``, under a word index and a trigram index of
+    # ``atlas_loose`` of it), and of the category a category word finds ("" for none).
+    search_sql: str = "x.search"
+    category_sql: str = ""
+    category_values: tuple[str, ...] = ()  # what ``category_sql`` may be (the map's filter)
 
     def drawn(self) -> str:
         """SQL over ``x`` of the geometry pages, the maps' lists and tiles draw."""

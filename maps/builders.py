@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from layers.models import Partner
 from layers.search import fold_table
+from layers.selectors import categories_present
 from layers.vocabulary import Activity, Category, Difficulty
 from maps.elements import AtlasMap, RegionalFeatures
 
@@ -55,6 +56,8 @@ def explorer_labels() -> dict:
             "openAtlas": _("Regional Tourism Atlas"),
             # %(count)s is a number already formatted for the language.
             "dense": _("%(count)s features here: zoom in to see them"),
+            "category": _("Category"), "allCategories": _("All categories"),
+            "partnerRoutes": _("Routes in this territory"),
         },
     }
 
@@ -99,6 +102,9 @@ def explorer_map(*, lang: str, embed: bool = False, partner: str | None = None,
         "fold": fold_table(),
         "extent": extent,
         "partnersExtent": partners_extent(partner),
+        # The map's category filter and legend list only these.
+        "categories": categories_present(partner=partner, layer=layer),
+        "routeListUrl": reverse("route-list"),
     }).add_to(fmap)
     return fmap
 

@@ -4,7 +4,7 @@
 
 import { showBubbles } from "./bubbles.js";
 import { keyboardLine, markersInView } from "./keyboard.js";
-import { popupContent } from "./popup.js";
+import { partnerPopupContent, popupContent } from "./popup.js";
 import { iconFor, lineStyle } from "./style.js";
 import { writeState } from "./url-state.js";
 import { escapeAttr, fmt } from "./util.js";
@@ -132,7 +132,32 @@ export function focus(atlas, f) {
   if (rec.kind === "attraction") {
     atlas.cluster.zoomToShowLayer(rec.layer, function () { rec.layer.openPopup(); });
   } else {
-    map.fitBounds(rec.layer.getBounds(), { maxZoom: 15 });
-    rec.layer.eachLayer(function (part) { part.openPopup(); });
+    // The popup is the line's group's (addFeature), not its parts': opened at the
+    // middle vertex of the line's longest part, once the map stands still (a popup
+    // opened during the move's animation is closed by it).
+    map.fitBounds(rec.layer.getBounds(), { maxZoom: 15, animate: false });
+    rec.layer.openPopup(middleOf(rec.layer));
   }
+}
+
+function middleOf(group) {
+  var best = [];
+  group.eachLayer(function (part) {
+    var lls = part.getLatLngs();
+    (Array.isArray(lls[0]) ? lls : [lls]).forEach(function (line) {
+      if (line.length > best.length) best = line;
+    });
+  });
+  return best.length ? best[Math.floor(best.length / 2)] : group.getBounds().getCenter();
+}
+
+// A partner's territory chosen in the search: the map fits it and opens its popup.
+export function focusPartner(atlas, slug) {
+  var info = atlas.partners[slug], map = atlas.map, bounds = info.layer.getBounds();
+  map.fitBounds(bounds, { animate: false });
+  // Not panned: the territory stays where fitting it put it.
+  L.popup({ maxWidth: 280, autoPan: false })
+    .setLatLng(bounds.getCenter())
+    .setContent(partnerPopupContent(atlas, slug))
+    .openOn(map);
 }

@@ -1,6 +1,7 @@
 /* The layers panel (kinds and partners shown), the legend (trail colours, attraction
  * icons), and where they stand on a narrow map so that they hide nothing. */
 
+import { reload } from "./cells.js";
 import { applyVisibility, partnerShown } from "./draw.js";
 import { ACTIVITY_COLOURS, CATEGORY_ICONS, DIFFICULTY_COLOURS, lineStyle } from "./style.js";
 import { writeState } from "./url-state.js";
@@ -43,6 +44,8 @@ export function addLayersPanel(atlas) {
       var partners = el("fieldset", { className: "atlas-partners" });
       partners.appendChild(el("legend", {}, ui.partners));
       panel.body.appendChild(kinds);
+      var categories = categoryFilter(atlas);
+      if (categories) panel.body.appendChild(categories);
       panel.body.appendChild(partners);
       this.partnersBox = partners;
       return panel.box;
@@ -63,6 +66,32 @@ export function addLayersPanel(atlas) {
     }
   });
   return new LayersControl().addTo(atlas.map);
+}
+
+// The categories of the attractions the page has (options.categories, by name in the
+// page's language): choosing one shows only its attractions, and no trail or route.
+function categoryFilter(atlas) {
+  var present = atlas.options.categories || [], labels = atlas.labels, ui = atlas.ui;
+  if (present.length < 2) return null;
+  var row = el("div", { className: "atlas-category" });
+  row.appendChild(el("label", { "for": "atlas-category" }, ui.category));
+  var select = el("select", { id: "atlas-category" });
+  select.appendChild(el("option", { value: "" }, ui.allCategories));
+  present.map(function (c) { return [c, labels.categories[c] || c]; })
+    .sort(function (a, b) { return a[1].localeCompare(b[1], atlas.options.lang); })
+    .forEach(function (c) {
+      var opt = el("option", { value: c[0] }, c[1]);
+      if (atlas.state.category === c[0]) opt.selected = true;
+      select.appendChild(opt);
+    });
+  select.addEventListener("change", function () {
+    atlas.state.category = select.value || null;
+    if (select.value) atlas.base.category = select.value; else delete atlas.base.category;
+    writeState(atlas);
+    reload(atlas);
+  });
+  row.appendChild(select);
+  return row;
 }
 
 export function addLegend(atlas) {
@@ -113,7 +142,11 @@ export function addLegend(atlas) {
       var icons = el("details", { className: "atlas-legend-icons" });
       icons.appendChild(el("summary", {}, ui.attractions));
       var ul = el("ul", {});
-      Object.keys(CATEGORY_ICONS).forEach(function (c) {
+      // Only the categories the page has (all of them if the page does not say).
+      var present = options.categories || Object.keys(CATEGORY_ICONS);
+      Object.keys(CATEGORY_ICONS).filter(function (c) {
+        return present.indexOf(c) >= 0;
+      }).forEach(function (c) {
         var li = el("li", {});
         var mark = el("span", { className: "atlas-marker atlas-family-" + CATEGORY_ICONS[c][1] });
         // Lazy: inside the closed list, the icons load only when someone opens it.

@@ -54,3 +54,20 @@ export function popupContent(atlas, f) {
   }
   return box;
 }
+
+// A partner territory's popup: its name, what it is, and its routes.
+export function partnerPopupContent(atlas, slug) {
+  var box = el("div", { className: "atlas-popup atlas-popup-partner-territory",
+                        lang: atlas.options.lang });
+  box.appendChild(el("strong", { className: "atlas-popup-name" }, atlas.partners[slug].name));
+  box.appendChild(el("div", { className: "atlas-popup-kind" }, atlas.ui.partner));
+  var routes = atlas.options.routeListUrl;
+  if (routes) {
+    var a = el("a", { className: "atlas-popup-link",
+                      href: routes + "?partner=" + encodeURIComponent(slug) },
+               atlas.ui.partnerRoutes);
+    if (atlas.options.embed) { a.target = "_blank"; a.rel = "noopener"; }
+    box.appendChild(a);
+  }
+  return box;
+}

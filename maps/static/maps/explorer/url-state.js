@@ -1,4 +1,4 @@
-/* The view (centre, zoom, kinds and partners shown, trail colouring, language) lives
+/* The view (centre, zoom, kinds and partners shown, category, trail colouring, language) lives
  * in the page's query string, so a link shows what its sender saw. */
 
 var KINDS = ["boundary", "attraction", "trail", "route"];
@@ -6,7 +6,8 @@ var KINDS = ["boundary", "attraction", "trail", "route"];
 // The view the URL asks for; kinds default to those the page shows (defaults.kinds).
 export function readState(defaults) {
   var q = new URLSearchParams(window.location.search);
-  var state = { view: null, kinds: {}, partners: null, colour: q.get("colour") || "activity" };
+  var state = { view: null, kinds: {}, partners: null, colour: q.get("colour") || "activity",
+                category: q.get("category") || null };
   var m = /^(\d{1,2}(?:\.5)?)\/(-?[\d.]+)\/(-?[\d.]+)$/.exec(q.get("map") || "");
   if (m) state.view = { zoom: +m[1], center: [+m[2], +m[3]] };
   var kinds = q.get("kinds");
@@ -33,6 +34,7 @@ function stateQuery(atlas) {
   if (state.partners === null) q.delete("partners");
   else q.set("partners", state.partners.join(","));
   if (state.colour === "activity") q.delete("colour"); else q.set("colour", state.colour);
+  if (state.category) q.set("category", state.category); else q.delete("category");
   return q;
 }
 
