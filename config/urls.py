@@ -55,6 +55,7 @@ urlpatterns = [
     path("ogc/", include("layers.ogc_urls")),
     path("tiles/<str:cid>.json", tiles.tilejson, name="tilejson"),
     path("tiles/<str:cid>/<int:z>/<int:x>/<int:y>.mvt", tiles.tile, name="tile"),
+    path("media/", include("media.urls")),
     path("favicon.ico", favicon),
     path("", include("maps.urls")),
 ]

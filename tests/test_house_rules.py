@@ -2,6 +2,8 @@
 
 - An app imports only apps below it: geo ← layers ← importers, routes ← planner ← maps,
   fixtures ← config (importers and routes, side by side, do not import each other).
+- ``media`` (photos of any object) stands between geo and layers: it imports only geo, and
+  layers and the apps above it use it.
 - ``operations`` (backup and restore) may import geo and layers; no app imports it.
 - ``accounts`` (tokens, rate limits) sits beside layers and imports only geo; only config,
   through the settings, names it.
@@ -18,7 +20,7 @@ import ast
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-FLOORS = {"geo": 0, "accounts": 1, "layers": 1, "importers": 2, "routes": 2, "planner": 3,
+FLOORS = {"geo": 0, "media": 0.5, "accounts": 1, "layers": 1, "importers": 2, "routes": 2, "planner": 3,
           "maps": 4, "fixtures": 4, "config": 5, "operations": 2, "audit": 3}
 # Apps to one side: they use the floors below them, and no app uses them (the settings
 # name accounts' and audit's classes as strings).
