@@ -70,6 +70,23 @@ class PhotoInline(GenericTabularInline):
     fields = ("preview", "upload", "author", "licence", "caption_bg", "caption_el",
               "caption_fr", "caption_en", "position")
 
+    # Whoever may change the owner may change its photos: the owner's admin, scoped to
+    # the user's partners, decides (no permission of this app's own to grant).
+    def owner_admin(self) -> Any:
+        return self.admin_site.get_model_admin(self.parent_model)
+
+    def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return bool(self.owner_admin().has_view_permission(request, obj))
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return bool(self.owner_admin().has_change_permission(request, obj))
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return bool(self.owner_admin().has_change_permission(request, obj))
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return bool(self.owner_admin().has_change_permission(request, obj))
+
     @admin.display(description=_("photo"))
     def preview(self, item: MediaItem) -> str:
         if not item.pk or "160" not in item.renditions:

@@ -9,6 +9,11 @@ import zlib
 from PIL import Image
 
 
+# The admin's photo inline (media.admin.PhotoInline) on an owner's form, with no photo.
+PHOTO_INLINE = "media-mediaitem-owner_type-owner_id"
+NO_PHOTOS = {f"{PHOTO_INLINE}-TOTAL_FORMS": "0", f"{PHOTO_INLINE}-INITIAL_FORMS": "0"}
+
+
 def jpeg(width: int = 640, height: int = 480, *, gps: bool = False, orientation: int = 1,
          colour: tuple[int, int, int] = (200, 120, 40)) -> bytes:
     """A JPEG, with an EXIF GPS position (Stara Zagora) and orientation when asked."""
