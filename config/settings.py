@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "importers",
     "routes",
     "planner",  # label "coverage": the planners' coverage analysis
+    "actors",  # tourism actors' listings: the feature kind "service"
     "maps",
     "fixtures",
     "operations",  # manage.py backup and restore (docs/backup.md)

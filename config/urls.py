@@ -50,6 +50,7 @@ urlpatterns = [
     path("api/routes/", include("routes.urls")),
     path("api/coverage/", include("planner.urls")),
     path("api/tokens/", include("accounts.urls")),
+    path("api/services/", include("actors.urls")),
     path("api/", include("layers.urls")),
     path("api/imports/", include("importers.api_urls")),
     path("ogc/", include("layers.ogc_urls")),

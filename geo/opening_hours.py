@@ -66,7 +66,12 @@ def state_at(value: str, country: str, when: datetime) -> str:
     (ISO alpha-2), its public holidays counted. Empty or invalid hours are unknown."""
     if not value or parse_error(value) is not None:
         return UNKNOWN
-    found, _comment = _parsed(value, country).state(when)
+    zone = ZoneInfo(TIME_ZONES.get(country, "UTC"))
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=ZoneInfo("UTC"))
+    # The parser reads a ZoneInfo only (not Django's datetime.timezone.utc): the time is
+    # given in the place's own zone.
+    found, _comment = _parsed(value, country).state(when.astimezone(zone))
     return str(found).rsplit(".", 1)[-1].lower()
 
 
@@ -117,6 +122,9 @@ def week(value: str, country: str, start: date) -> list[Day]:
                 span = f"{b.strftime('%H:%M')}–{end}"
                 spans.append(f"{span} ({comment})" if comment else span)
         state = OPEN if OPEN in states else UNKNOWN if UNKNOWN in states else CLOSED
-        days.append(Day(day=day, name=date_format(day, day_format), spans=tuple(spans),
+        name = date_format(day, day_format)
+        if get_language() == "bg":
+            name = name.lower()  # Bulgarian writes its months in lower case (3 май)
+        days.append(Day(day=day, name=name, spans=tuple(spans),
                         state=state))
     return days

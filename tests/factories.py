@@ -81,3 +81,13 @@ def run_queued_imports() -> list:
 
     queued = ImportRun.objects.filter(status=ImportRun.Status.QUEUED).order_by("pk")
     return [jobs.import_execute(run_id=pk) for pk in list(queued.values_list("pk", flat=True))]
+
+
+def make_listing(lon: float, lat: float, **kw):
+    """A published listing at (lon, lat); its partner is the one whose territory holds it."""
+    from actors.models import Listing, territory_partner
+
+    point = Point(lon, lat, srid=WGS84)
+    named = any(key.startswith("name_") for key in kw)
+    values = {"type": "accommodation", **({} if named else {"name_en": "A guesthouse"}), **kw}
+    return Listing.objects.create(location=point, partner=territory_partner(point), **values)

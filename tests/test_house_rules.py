@@ -20,8 +20,9 @@ import ast
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-FLOORS = {"geo": 0, "media": 0.5, "accounts": 1, "layers": 1, "importers": 2, "routes": 2, "planner": 3,
-          "maps": 4, "fixtures": 4, "config": 5, "operations": 2, "audit": 3}
+FLOORS = {"geo": 0, "media": 0.5, "accounts": 1, "layers": 1, "importers": 2, "routes": 2,
+          "planner": 3, "actors": 3, "maps": 4, "fixtures": 4, "config": 5, "operations": 2,
+          "audit": 3}
 # Apps to one side: they use the floors below them, and no app uses them (the settings
 # name accounts' and audit's classes as strings).
 UNIMPORTED = {"operations", "accounts", "audit"}

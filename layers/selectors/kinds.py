@@ -74,6 +74,9 @@ def conditions(kind: FeatureKind, f: FeatureFilters,
     for name in OWN_FILTERS:
         if getattr(f, name) and name not in kind.own_filters:
             return None
+    declared = {c.name: c for c in kind.choice_filters}
+    if any(name not in declared for name in f.chosen):
+        return None
     if kind.layered:
         # The layers are chosen first, once (a handful of rows), so the planner
         # filters the features by an array instead of joining the layers to them.
@@ -114,9 +117,15 @@ def conditions(kind: FeatureKind, f: FeatureFilters,
     if f.updated_before:
         where.append("x.updated_at <= %s")
         params.append(f.updated_before)
+    for name, values in f.chosen.items():
+        where.append(f"{declared[name].sql} = ANY(%s)")
+        params.append(values)
     if f.uid:
         where.append("x.uid = %s")
         params.append(f.uid)
+    if f.uids is not None:
+        where.append("x.uid = ANY(%s::uuid[])")
+        params.append(f.uids)
     if f.q:
         where.append(q_condition("x.search"))
         params.extend([f.q, f.q])

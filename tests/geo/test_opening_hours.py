@@ -3,6 +3,7 @@ each country's public holidays; a week as a visitor reads it, in their language.
 
 from __future__ import annotations
 
+from datetime import UTC as dt_utc
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
@@ -49,6 +50,8 @@ def test_open_now_is_the_places_local_time():
     assert state_at("Mo off", "FR", datetime(2027, 6, 7, 12, tzinfo=UTC)) == "closed"
     assert state_at("nonsense", "FR", moment) == "unknown"
     assert state_at("", "FR", moment) == "unknown"
+    # Django's clock (timezone.now) carries datetime.timezone.utc, not a ZoneInfo.
+    assert state_at(MUSEUM, "FR", moment.replace(tzinfo=dt_utc)) == "open"
 
 
 def test_a_week_reads_in_the_readers_language_with_holidays():

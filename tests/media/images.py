@@ -8,7 +8,6 @@ import zlib
 
 from PIL import Image
 
-
 # The admin's photo inline (media.admin.PhotoInline) on an owner's form, with no photo.
 PHOTO_INLINE = "media-mediaitem-owner_type-owner_id"
 NO_PHOTOS = {f"{PHOTO_INLINE}-TOTAL_FORMS": "0", f"{PHOTO_INLINE}-INITIAL_FORMS": "0"}
