@@ -40,6 +40,9 @@ class Listing(models.Model):
                               default=ListingStatus.PUBLISHED)
     partner = models.ForeignKey(Partner, on_delete=models.PROTECT, related_name="listings",
                                 editable=False)
+    source_id = models.CharField(
+        _("source id"), max_length=255, blank=True,
+        help_text=_("Identifier in the partner's or actor's own data; re-imports match on it."))
     name = models.CharField(_("name"), max_length=300, blank=True)
     description = models.TextField(_("description"), blank=True)
     location = models.PointField(_("location"), srid=WGS84)
@@ -87,6 +90,8 @@ class Listing(models.Model):
         verbose_name_plural = _("listings")
         indexes = [models.Index(fields=["type"]), models.Index(fields=["status"])]
         constraints = [
+            models.UniqueConstraint(fields=["partner", "source_id"], name="listing_source_id",
+                                    condition=~models.Q(source_id="")),
             models.CheckConstraint(
                 condition=models.Q(ends_on__isnull=True) | models.Q(starts_on__isnull=True)
                 | models.Q(ends_on__gte=models.F("starts_on")),
