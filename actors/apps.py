@@ -8,9 +8,13 @@ class ActorsConfig(AppConfig):
 
     def ready(self) -> None:
         from actors.feature_kind import register_kind
+        from actors.models import Listing
+        from actors.vocabulary import ListingStatus
         from layers.registry import register_editor_permissions
+        from media.access import register_public
 
         register_kind()
+        register_public(Listing, lambda x: x.status == ListingStatus.PUBLISHED)
         register_editor_permissions("actors", EDITOR_PERMISSIONS)
 
 

@@ -13,6 +13,7 @@ from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_safe
 
 from geo.errors import NotFound
+from media.access import owner_is_public
 from media.models import MediaItem
 from media.services import media_root
 
@@ -21,7 +22,7 @@ from media.services import media_root
 @cache_control(public=True, max_age=7 * 24 * 3600, immutable=True)
 def media_file(request: HttpRequest, uid: uuid.UUID, size: str) -> FileResponse:
     item = MediaItem.objects.filter(uid=uid).first()
-    if item is None:
+    if item is None or not owner_is_public(item.owner):
         raise NotFound("no such photo")
     if size == "original":
         relative, mime = item.original, item.mime_type

@@ -122,3 +122,18 @@ def test_deleting_a_photo_removes_its_files(media_root, museum, django_capture_o
     with django_capture_on_commit_callbacks(execute=True):
         media_delete(item=item)
     assert stored_files(media_root) == []
+
+
+def test_the_photos_of_what_is_not_public_are_not_served(media_root, client):
+    from layers.vocabulary import Visibility
+    from tests.factories import make_listing
+
+    partner = make_partner()
+    hidden = make_attraction(make_layer(partner, visibility=Visibility.PRIVATE), 25.6, 42.4)
+    draft = make_listing(25.6, 42.4, status="draft")
+    for owner in (hidden, draft):
+        item = add(owner, jpeg())
+        assert client.get(item.url("160")).status_code == 404
+        assert client.get(item.url()).status_code == 404
+    published = make_listing(25.61, 42.41)
+    assert client.get(add(published, jpeg()).url("160")).status_code == 200
