@@ -17,11 +17,11 @@ def listings_region():
     """The explorer's region with a guesthouse and a festival in Sliven, a tavern in
     Stara Zagora."""
     explorer.region()
-    make_listing(26.40, 42.75, type="accommodation", name_bg="Къща „Сините камъни“",
+    make_listing(26.55, 42.85, type="accommodation", name_bg="Къща „Сините камъни“",
                  name_en="Blue Stones guesthouse", opening_hours="Mo-Su 08:00-22:00; PH off")
-    make_listing(26.45, 42.62, type="event", name_en="Wine festival", name_bg="Празник на виното",
+    make_listing(26.05, 42.52, type="event", name_en="Wine festival", name_bg="Празник на виното",
                  starts_on="2027-05-01", ends_on="2027-05-03")
-    make_listing(25.70, 42.50, type="food_drink", name_en="Zagore tavern",
+    make_listing(25.35, 42.25, type="food_drink", name_en="Zagore tavern",
                  name_bg="Механа „Загоре“", opening_hours="Mo-Su 11:00-23:00")
 
 
