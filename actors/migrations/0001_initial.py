@@ -19,7 +19,7 @@ class Migration(migrations.Migration):
     initial = True
 
     dependencies = [
-        ('layers', '0019_attraction_opening_hours_checked'),
+        ('layers', '0022_attraction_opening_hours_checked'),
     ]
 
     operations = [

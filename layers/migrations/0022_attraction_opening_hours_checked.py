@@ -8,7 +8,7 @@ import geo.opening_hours
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('layers', '0018_partner_roles'),
+        ('layers', '0021_search_trigrams'),
     ]
 
     operations = [
