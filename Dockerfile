@@ -11,12 +11,14 @@ COPY pyproject.toml README.md package.json package-lock.json ./
 COPY config config
 COPY geo geo
 COPY accounts accounts
+COPY media media
 COPY layers layers
 COPY importers importers
 COPY routes routes
 COPY maps maps
 COPY planner planner
 COPY transit transit
+COPY actors actors
 COPY fixtures fixtures
 COPY operations operations
 COPY audit audit

@@ -57,11 +57,13 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "accounts",
+    "media",  # photos (and later documents) of any object: checks, renditions, serving
     "layers",
     "importers",
     "routes",
     "planner",  # label "coverage": the planners' coverage analysis
     "transit",  # public transport: GTFS feeds, departures, how to get there
+    "actors",  # tourism actors' listings: the feature kind "service"
     "maps",
     "fixtures",
     "operations",  # manage.py backup and restore (docs/backup.md)
@@ -254,6 +256,14 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 2**20
 FILE_UPLOAD_HANDLERS = ["django.core.files.uploadhandler.MemoryFileUploadHandler",
                         "importers.uploads.RoomCheckingFileUploadHandler"]
 ATLAS_IMPORT_MAX_ARCHIVE_ENTRIES = 2000
+
+# Photos (media/): kept under MEDIA_ROOT and served by the platform at /media/<uid>/<size>.
+MEDIA_ROOT = os.environ.get("ATLAS_MEDIA_ROOT", str(BASE_DIR / "var" / "media"))
+MEDIA_URL = "/media/"
+# An image over these is refused before it is decoded: bytes of the upload, and pixels
+# once opened (Pillow's decompression-bomb cap).
+ATLAS_MEDIA_MAX_IMAGE_BYTES = int(os.environ.get("ATLAS_MEDIA_MAX_IMAGE_BYTES", 15 * 2**20))
+ATLAS_MEDIA_MAX_PIXELS = int(os.environ.get("ATLAS_MEDIA_MAX_PIXELS", 40_000_000))
 
 REST_FRAMEWORK: dict[str, Any] = {
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],

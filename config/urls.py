@@ -51,11 +51,13 @@ urlpatterns = [
     path("api/coverage/", include("planner.urls")),
     path("api/transit/", include("transit.urls")),
     path("api/tokens/", include("accounts.urls")),
+    path("api/services/", include("actors.urls")),
     path("api/", include("layers.urls")),
     path("api/imports/", include("importers.api_urls")),
     path("ogc/", include("layers.ogc_urls")),
     path("tiles/<str:cid>.json", tiles.tilejson, name="tilejson"),
     path("tiles/<str:cid>/<int:z>/<int:x>/<int:y>.mvt", tiles.tile, name="tile"),
+    path("media/", include("media.urls")),
     path("favicon.ico", favicon),
     path("", include("maps.urls")),
 ]

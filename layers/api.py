@@ -60,9 +60,13 @@ class FeatureList(APIView):
     def chosen_kinds(self, request: Request) -> list[str]:
         return self.kinds
 
+    def filters(self, request: Request) -> FeatureFilters:
+        """The request's filters (a kind's own endpoint may add to them)."""
+        return parse_filters(request.GET)
+
     def get(self, request: Request) -> HttpResponse:
         lang = parse_lang(request.GET)
-        filters = parse_filters(request.GET)
+        filters = self.filters(request)
         limit, offset = parse_page(request.GET, default=DEFAULT_LIMIT, maximum=MAX_LIMIT)
         features, total, returned = selectors.features_page(
             kinds=self.chosen_kinds(request), filters=filters, lang=lang, limit=limit,

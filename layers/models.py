@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 import pghistory
 from django.contrib.auth.models import Group
+from django.contrib.contenttypes.fields import GenericRelation
 from django.contrib.gis.db import models
 from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.indexes import GistIndex
@@ -21,6 +22,7 @@ from django.utils.translation import gettext_lazy as _
 
 from geo import fields
 from geo.crs import WGS84
+from geo.opening_hours import validate_opening_hours
 from layers.display import trails_display_refresh
 from layers.vocabulary import (
     Activity,
@@ -31,6 +33,7 @@ from layers.vocabulary import (
     Visibility,
     Wheelchair,
 )
+from media.models import MediaItem
 
 if TYPE_CHECKING:
     # modeltranslation makes each translated model's managers its MultilingualManager; the
@@ -268,10 +271,14 @@ class Attraction(Feature):
     website = models.URLField(_("website"), max_length=500, blank=True)
     phone = models.CharField(_("phone"), max_length=50, blank=True)
     opening_hours = models.CharField(_("opening hours"), max_length=255, blank=True,
+                                     validators=[validate_opening_hours],
                                      help_text=_("OpenStreetMap syntax, e.g. Tu-Su 09:00-17:00"))
     wheelchair = models.CharField(_("wheelchair access"), max_length=10, blank=True,
                                   choices=Wheelchair.choices)
     fee = models.BooleanField(_("fee"), null=True, blank=True)
+    # Its photos (media): deleting the attraction deletes them, and their files.
+    photos = GenericRelation(MediaItem, content_type_field="owner_type",
+                             object_id_field="owner_id")
 
     class Meta:
         ordering = ["layer", "id"]

@@ -11,6 +11,7 @@ from django.utils.html import escape
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
+from actors.vocabulary import ListingType
 from layers.models import Partner
 from layers.search import fold_table
 from layers.selectors import categories_present
@@ -42,11 +43,14 @@ def explorer_labels() -> dict:
         "categories": {c.value: str(c.label) for c in Category},
         "activities": {a.value: str(a.label) for a in Activity},
         "difficulties": {d.value: str(d.label) for d in Difficulty},
+        "listingTypes": {t.value: str(t.label) for t in ListingType},
         "ui": {
             "layers": _("Layers"), "show": _("Show"), "partners": _("Partners"),
             "partner": _("Partner territory"), "boundaries": _("Partner boundaries"),
             "attractions": _("Attractions"), "trails": _("Trails"), "routes": _("Routes"),
-            "route": _("Route"), "legend": _("Legend"), "colourBy": _("Colour trails by"),
+            "route": _("Route"), "services": _("Services and events"),
+            "serviceType": _("Type of service"), "allTypes": _("All types"),
+            "legend": _("Legend"), "colourBy": _("Colour trails by"),
             "activity": _("Activity"), "difficulty": _("Difficulty"),
             "unknown": _("Not rated"), "details": _("Details"), "search": _("Search"),
             "searchPlaceholder": _("Places, trails, routes…"),
@@ -90,7 +94,8 @@ def explorer_map(*, lang: str, embed: bool = False, partner: str | None = None,
         "partnersUrl": reverse("partners"),
         "featuresUrl": reverse("regional-layer"),
         "detailUrls": {"attraction": reverse("attraction-page", args=[NO_UID]),
-                       "trail": reverse("trail-page", args=[NO_UID])},
+                       "trail": reverse("trail-page", args=[NO_UID]),
+                       "service": reverse("service-page", args=[NO_UID])},
         "iconBase": static("vendor/maki/"),
         "lang": lang,
         "labels": labels,

@@ -2,7 +2,7 @@
 
 from django.urls import include, path
 
-from maps.pages import explorer, imports, planner, routes
+from maps.pages import explorer, imports, planner, routes, services
 
 import_patterns = ([
     path("", imports.upload, name="upload"),
@@ -21,6 +21,7 @@ urlpatterns = [
     path("layers/<slug:slug>/", explorer.layer_preview, name="layer-page"),
     path("attractions/<uuid:uid>/", explorer.attraction_page, name="attraction-page"),
     path("trails/<uuid:uid>/", explorer.trail_page, name="trail-page"),
+    path("services/<uuid:uid>/", services.service_page, name="service-page"),
     path("routes/", routes.route_list, name="route-list"),
     path("routes/<slug:slug>/", routes.route_page, name="route-page"),
     path("routes/<slug:slug>/edit/", routes.editor, name="route-editor"),

@@ -101,3 +101,13 @@ def open_preview(client, url: str) -> str:
     client.get(url)
     run_queued_previews()
     return client.get(url).content.decode()
+
+
+def make_listing(lon: float, lat: float, **kw):
+    """A published listing at (lon, lat); its partner is the one whose territory holds it."""
+    from actors.models import Listing, territory_partner
+
+    point = Point(lon, lat, srid=WGS84)
+    named = any(key.startswith("name_") for key in kw)
+    values = {"type": "accommodation", **({} if named else {"name_en": "A guesthouse"}), **kw}
+    return Listing.objects.create(location=point, partner=territory_partner(point), **values)

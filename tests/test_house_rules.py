@@ -4,6 +4,8 @@
   fixtures ← config (importers and routes, side by side, do not import each other).
 - ``transit`` (public transport) may import geo, layers, importers and routes; the planner
   and maps may import it.
+- ``media`` (photos of any object) stands between geo and layers: it imports only geo, and
+  layers and the apps above it use it.
 - ``operations`` (backup and restore) may import geo and layers; no app imports it.
 - ``accounts`` (tokens, rate limits) sits beside layers and imports only geo; only config,
   through the settings, names it.
@@ -20,10 +22,10 @@ import ast
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-FLOORS = {"geo": 0, "accounts": 1, "layers": 1, "importers": 2, "routes": 2,
+FLOORS = {"geo": 0, "media": 0.5, "accounts": 1, "layers": 1, "importers": 2, "routes": 2,
           # transit stands above importers (it reads GTFS with their archive checks and
           # messages) and below the planner (docs/decisions/0009).
-          "transit": 2.5, "planner": 3,
+          "transit": 2.5, "planner": 3, "actors": 3,
           "maps": 4, "fixtures": 4, "config": 5, "operations": 2, "audit": 3}
 # Apps to one side: they use the floors below them, and no app uses them (the settings
 # name accounts' and audit's classes as strings).

@@ -82,6 +82,9 @@ def conditions(kind: FeatureKind, f: FeatureFilters, params: list,
     for name in OWN_FILTERS:
         if getattr(f, name) and name not in kind.own_filters:
             return None
+    declared = {c.name: c for c in kind.choice_filters}
+    if any(name not in declared for name in f.chosen):
+        return None
     if kind.layered:
         # The layers are chosen first, once (a handful of rows), so the planner
         # filters the features by an array instead of joining the layers to them.
@@ -122,9 +125,15 @@ def conditions(kind: FeatureKind, f: FeatureFilters, params: list,
     if f.updated_before:
         where.append("x.updated_at <= %s")
         params.append(f.updated_before)
+    for name, values in f.chosen.items():
+        where.append(f"{declared[name].sql} = ANY(%s)")
+        params.append(values)
     if f.uid:
         where.append("x.uid = %s")
         params.append(f.uid)
+    if f.uids is not None:
+        where.append("x.uid = ANY(%s::uuid[])")
+        params.append(f.uids)
     if f.q:
         # Which words match closely depends on what the other filters keep.
         query = known_words(parse_text_query(f.q), source=f"{kind.table} x",

@@ -76,7 +76,8 @@ def test_tilejson_describes_the_tiles(client, world):
     assert doc["tilejson"] == "3.0.0"
     assert doc["tiles"][0].endswith(".mvt?lang=el&v=" + doc["tiles"][0].split("v=")[1])
     assert "{z}/{x}/{y}.mvt" in doc["tiles"][0]
-    assert [v["id"] for v in doc["vector_layers"]] == ["attractions", "trails", "routes"]
+    assert [v["id"] for v in doc["vector_layers"]] == ["attractions", "trails", "routes",
+                                                      "services"]
     assert doc["bounds"] == pytest.approx([25.61, 42.42, 25.63, 42.43])  # the trail sets it
 
 

@@ -40,10 +40,11 @@ export function makeBubble(atlas, key, bounds, bbox, fc) {
 // The API's filters for what the layer panel shows: null when it shows every kind
 // of feature of every partner, so that a bubble's first count serves.
 function bubbleFilter(state) {
-  var kinds = ["attraction", "trail", "route"].filter(function (k) { return state.kinds[k]; });
-  if (kinds.length === 3 && state.partners === null) return null;
+  var all = ["attraction", "trail", "route", "service"];
+  var kinds = all.filter(function (k) { return state.kinds[k]; });
+  if (kinds.length === all.length && state.partners === null) return null;
   var f = {};
-  if (kinds.length < 3) f.kind = kinds.join(",");
+  if (kinds.length < all.length) f.kind = kinds.join(",");
   if (state.partners !== null) f.partner = state.partners.slice().sort().join(",");
   return f;
 }
@@ -78,7 +79,8 @@ export function showBubbles(atlas) {
   var state = atlas.state, denseLayer = atlas.denseLayer;
   var z = cellZoom(atlas.map);
   var filter = bubbleFilter(state);
-  var none = !(state.kinds.attraction || state.kinds.trail || state.kinds.route)
+  var none = !(state.kinds.attraction || state.kinds.trail || state.kinds.route
+               || state.kinds.service)
     || (state.partners !== null && state.partners.length === 0);
   var fkey = filter ? new URLSearchParams(filter).toString() : "";
   atlas.bubbles.forEach(function (m) {

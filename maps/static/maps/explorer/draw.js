@@ -40,8 +40,13 @@ export function partnerShown(atlas, slug) {
 }
 
 function shown(atlas, rec) {
+  var type = atlas.state.serviceType;
+  if (rec.kind === "service" && type && rec.feature.properties.type !== type) return false;
   return atlas.state.kinds[rec.kind] && partnerShown(atlas, rec.partner);
 }
+
+// Points with an icon, clustered: attractions and listings.
+function isMarker(kind) { return kind === "attraction" || kind === "service"; }
 
 // A partner's boundary, in the partner's own colour (from its data), not interactive.
 export function partnerBoundary(slug, feature, colour) {
@@ -56,7 +61,7 @@ export function partnerBoundary(slug, feature, colour) {
 export function addFeature(atlas, f) {
   if (atlas.registry.has(f.id)) return;
   var p = f.properties, layer;
-  if (p.kind === "attraction") {
+  if (isMarker(p.kind)) {
     var c = f.geometry.coordinates;
     layer = L.marker([c[1], c[0]], {
       icon: iconFor(atlas, p), keyboard: true, title: p.name || "", riseOnHover: true
@@ -84,7 +89,7 @@ export function show(atlas, recs) {
   recs.forEach(function (rec) {
     if (!rec || !shown(atlas, rec)) return;
     rec.shown = true;
-    if (rec.kind === "attraction") markers.push(rec.layer);
+    if (isMarker(rec.kind)) markers.push(rec.layer);
     else atlas.lines.addLayer(rec.layer);
   });
   if (markers.length) atlas.cluster.addLayers(markers);
@@ -97,7 +102,7 @@ export function applyVisibility(atlas) {
     var want = shown(atlas, rec);
     if (want === rec.shown) return;
     rec.shown = want;
-    if (rec.kind === "attraction") (want ? add : remove).push(rec.layer);
+    if (isMarker(rec.kind)) (want ? add : remove).push(rec.layer);
     else if (want) atlas.lines.addLayer(rec.layer);
     else atlas.lines.removeLayer(rec.layer);
   });
@@ -129,7 +134,7 @@ export function focus(atlas, f) {
   applyVisibility(atlas);
   var rec = atlas.registry.get(f.id) || addFeature(atlas, f);
   show(atlas, [rec]);
-  if (rec.kind === "attraction") {
+  if (isMarker(rec.kind)) {
     atlas.cluster.zoomToShowLayer(rec.layer, function () { rec.layer.openPopup(); });
   } else {
     // The popup is the line's group's (addFeature), not its parts': opened at the

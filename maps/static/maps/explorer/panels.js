@@ -37,10 +37,27 @@ export function addLayersPanel(atlas) {
       var kinds = el("fieldset", {});
       kinds.appendChild(el("legend", {}, ui.show));
       [["boundary", ui.boundaries], ["attraction", ui.attractions], ["trail", ui.trails],
-       ["route", ui.routes]].forEach(function (k) {
+       ["route", ui.routes], ["service", ui.services]].forEach(function (k) {
         kinds.appendChild(checkbox("atlas-kind-" + k[0], k[1], state.kinds[k[0]],
           function (on) { state.kinds[k[0]] = on; applyVisibility(atlas); }));
       });
+      // Which type of listing the services show: every type, or one.
+      var typeLabel = el("label", { "for": "atlas-service-type" }, ui.serviceType + " ");
+      var typeSelect = el("select", { id: "atlas-service-type" });
+      typeSelect.appendChild(el("option", { value: "" }, ui.allTypes));
+      Object.keys(atlas.labels.listingTypes).forEach(function (t) {
+        var opt = el("option", { value: t }, atlas.labels.listingTypes[t]);
+        if (state.serviceType === t) opt.selected = true;
+        typeSelect.appendChild(opt);
+      });
+      typeSelect.addEventListener("change", function () {
+        state.serviceType = typeSelect.value;
+        applyVisibility(atlas);
+      });
+      var typeRow = el("div", { className: "atlas-service-type" });
+      typeRow.appendChild(typeLabel);
+      typeRow.appendChild(typeSelect);
+      kinds.appendChild(typeRow);
       var partners = el("fieldset", { className: "atlas-partners" });
       partners.appendChild(el("legend", {}, ui.partners));
       panel.body.appendChild(kinds);

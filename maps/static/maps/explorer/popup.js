@@ -15,6 +15,7 @@ function detailUrl(atlas, f) {
 export function kindLabel(atlas, p) {
   var labels = atlas.labels;
   if (p.kind === "attraction") return labels.categories[p.category] || p.category;
+  if (p.kind === "service") return labels.listingTypes[p.type] || p.type;
   if (p.kind === "trail") {
     var a = labels.activities[p.activity] || p.activity;
     return p.difficulty ? a + " · " + (labels.difficulties[p.difficulty] || p.difficulty) : a;

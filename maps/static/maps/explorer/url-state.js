@@ -1,7 +1,7 @@
 /* The view (centre, zoom, kinds and partners shown, category, trail colouring, language) lives
  * in the page's query string, so a link shows what its sender saw. */
 
-var KINDS = ["boundary", "attraction", "trail", "route"];
+var KINDS = ["boundary", "attraction", "trail", "route", "service"];
 
 // The view the URL asks for; kinds default to those the page shows (defaults.kinds).
 export function readState(defaults) {
@@ -15,6 +15,8 @@ export function readState(defaults) {
     state.kinds[k] = kinds === null ? defaults.kinds[k] !== false
       : kinds.split(",").indexOf(k) >= 0;
   });
+  // Which type of listing the services show (?type=event), all when absent.
+  state.serviceType = q.get("type") || "";
   if (q.get("partners") !== null) {
     state.partners = q.get("partners").split(",").filter(Boolean);
   }
@@ -35,6 +37,7 @@ function stateQuery(atlas) {
   else q.set("partners", state.partners.join(","));
   if (state.colour === "activity") q.delete("colour"); else q.set("colour", state.colour);
   if (state.category) q.set("category", state.category); else q.delete("category");
+  if (state.serviceType) q.set("type", state.serviceType); else q.delete("type");
   return q;
 }
 
