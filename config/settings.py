@@ -234,6 +234,9 @@ STORAGES = {
     },
 }
 
+# The guides, built from docs/ by `make help` (mkdocs.yml) and served at /help/.
+ATLAS_HELP_ROOT = os.environ.get("ATLAS_HELP_ROOT", str(BASE_DIR / "var" / "help"))
+
 # Imports: files over these limits are refused before any work starts.
 ATLAS_IMPORT_MAX_FILE_BYTES = int(os.environ.get("ATLAS_IMPORT_MAX_FILE_BYTES", 512 * 2**20))
 ATLAS_IMPORT_MAX_UNPACKED_BYTES = int(

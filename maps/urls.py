@@ -1,8 +1,9 @@
-"""Every page's URL: the map, layers and features, routes, the planner and imports."""
+"""Every page's URL: the map, layers and features, routes, the planner, imports and the
+guides (/help/)."""
 
-from django.urls import include, path
+from django.urls import include, path, re_path
 
-from maps.pages import explorer, imports, planner, routes
+from maps.pages import explorer, guides, imports, planner, routes
 
 import_patterns = ([
     path("", imports.upload, name="upload"),
@@ -28,4 +29,6 @@ urlpatterns = [
     path("planner/tables/", planner.planner_tables, name="planner-tables"),
     path("planner/report/", planner.planner_report, name="planner-report"),
     path("import/", include(import_patterns)),
+    path("help/", guides.guide, name="help"),
+    re_path(r"^help/(?P<path>.+)$", guides.guide, name="help-file"),
 ]

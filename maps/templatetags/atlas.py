@@ -1,4 +1,4 @@
-"""Template helpers of the platform's pages: the site shell's sections and languages.
+"""Template helpers of the platform's pages: the site shell's sections, languages and help.
 
 The shell (atlas/base.html) also frames the 500 page, which Django may render with an
 empty context (no request, no user) while the database is down: every helper here works
@@ -19,6 +19,7 @@ from django.utils.translation import get_language, get_language_info
 from django.utils.translation import gettext_lazy as _
 
 from layers.permissions import editable_partners
+from maps.help import help_url
 
 register = template.Library()
 
@@ -105,3 +106,12 @@ def language_links(context: template.Context) -> list[dict[str, Any]]:
                       "current": code == current,
                       "url": f"{request.path}?{query.urlencode()}"})
     return links
+
+
+@register.simple_tag(takes_context=True)
+def help_link(context: template.Context) -> str:
+    """The guide section that explains this page, in the page's language (maps/help.py);
+    the guides' home on a page rendered without its request."""
+    request = context.get("request")
+    match = getattr(request, "resolver_match", None)
+    return help_url(match.view_name if match is not None else None, get_language() or "en")
