@@ -60,7 +60,7 @@ locale/%.mo: locale/%.po
 # The guides (/help/): MkDocs builds docs/ (mkdocs.yml) into var/help, again only when a
 # page, a picture or the configuration has changed.
 help: var/help/index.html
-var/help/index.html: mkdocs.yml $(shell find docs -name '*.md' -o -name '*.png') $(VENV)/.installed
+var/help/index.html: mkdocs.yml $(shell find docs -name '*.md' -o -name '*.png' -o -name '*.py') $(VENV)/.installed
 	NO_MKDOCS_2_WARNING=1 $(VENV)/bin/mkdocs build --quiet --clean
 	touch $@
 

@@ -43,6 +43,10 @@ def guide(request: HttpRequest, path: str = "") -> HttpResponseBase:
         return HttpResponseRedirect(request.path + "/")
     if path == "" or path.endswith("/"):
         path += "index.html"
+    if path.endswith("/sitemap.xml") and not (root / path).is_file():
+        # Material's language switcher asks each translation's folder for a sitemap;
+        # mkdocs-static-i18n writes one for all languages, at the root.
+        path = "sitemap.xml"
     response = serve(request, path, document_root=str(root))
     if path.endswith(".html") and response.status_code == 200:
         file = root / path

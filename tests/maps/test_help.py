@@ -87,6 +87,8 @@ def test_a_folder_without_its_slash_is_redirected_and_a_missing_file_is_a_404(cl
     assert client.get("/help/guides/tourist").headers["Location"] == "/help/guides/tourist/"
     assert client.get("/help/no-such-guide/").status_code == 404
     assert client.post("/help/").status_code == 405
+    # The language switcher asks each translation's folder for the one sitemap.
+    assert client.get("/help/el/guides/gis/sitemap.xml").status_code == 200
 
 
 def test_the_guides_load_nothing_from_outside():
