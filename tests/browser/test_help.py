@@ -1,6 +1,7 @@
 """The guides from the pages, in a real Chromium: the help button of three pages in two
 languages lands on the section that explains the page, the guides' search finds a word in
-Bulgarian and in Greek, and every element the guides name on the explorer (made by its script) is there."""
+Bulgarian and in Greek, and every element the guides name on the explorer (made by its
+script) is there."""
 
 from __future__ import annotations
 
