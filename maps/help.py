@@ -38,10 +38,15 @@ HELP_URL = "/help/"
 DEFAULT_LANGUAGE = "en"
 
 
-def help_url(view_name: str | None, lang: str) -> str:
-    """The address of the guide section for the page named ``view_name``, in ``lang``
-    (the help's home when no section explains the page)."""
-    topic = HELP_TOPICS.get(view_name or "", "")
+def guide_url(topic: str, lang: str) -> str:
+    """The address of a guide section (``"guides/editor/#crs"``; ``""`` for the help's
+    home) in ``lang``."""
     codes = {code for code, _name in settings.LANGUAGES}
     prefix = "" if lang == DEFAULT_LANGUAGE or lang not in codes else f"{lang}/"
     return f"{HELP_URL}{prefix}{topic}"
+
+
+def help_url(view_name: str | None, lang: str) -> str:
+    """The address of the guide section for the page named ``view_name``, in ``lang``
+    (the help's home when no section explains the page)."""
+    return guide_url(HELP_TOPICS.get(view_name or "", ""), lang)

@@ -19,7 +19,7 @@ from django.utils.translation import get_language, get_language_info
 from django.utils.translation import gettext_lazy as _
 
 from layers.permissions import editable_partners
-from maps.help import help_url
+from maps.help import guide_url, help_url
 
 register = template.Library()
 
@@ -115,3 +115,9 @@ def help_link(context: template.Context) -> str:
     request = context.get("request")
     match = getattr(request, "resolver_match", None)
     return help_url(match.view_name if match is not None else None, get_language() or "en")
+
+
+@register.simple_tag
+def guide_section(topic: str) -> str:
+    """A guide section's address (``"guides/editor/#crs"``) in the page's language."""
+    return guide_url(topic, get_language() or "en")

@@ -172,3 +172,26 @@ def test_the_check_fails_for_an_element_a_page_does_not_have(client, pages):
     page = html.fromstring(client.get(pages["planner"]).content)
     assert page.cssselect("#planner-form")
     assert not page.cssselect("#planner-form-that-was-renamed")
+
+
+@pytest.mark.parametrize(("lang", "summary"), [
+    ("bg", "Какво е координатна система?"),
+    ("el", "Τι είναι ένα σύστημα συντεταγμένων αναφοράς;"),
+    ("fr", "Qu’est-ce qu’un système de coordonnées de référence ?"),
+    ("en", "What is a coordinate reference system?")])
+def test_the_upload_form_explains_layer_encoding_and_crs_in_plain_words_in_the_page_s_language(
+        client, pages, lang, summary):
+    page = html.fromstring(client.get(f"{pages['imports:upload']}?lang={lang}").content)
+    hints = {d.get("data-hint"): d for d in page.cssselect("form details.field-hint")}
+    assert set(hints) == {"layer", "encoding", "srs"}
+    assert hints["srs"].cssselect("summary")[0].text_content() == summary
+    assert "EPSG:2100" in hints["srs"].text_content()
+    assert "cp1251" in hints["encoding"].text_content()
+    for name, anchor in (("encoding", "encoding"), ("srs", "crs")):
+        (link,) = hints[name].cssselect("a")
+        address, _, fragment = link.get("href").partition("#")
+        prefix = "" if lang == "en" else f"{lang}/"
+        assert (address, fragment) == (f"/help/{prefix}guides/editor/", anchor)
+        guide = html.fromstring(built(address.removeprefix("/help/") + "index.html").read_bytes())
+        assert guide.get("lang") == lang
+        assert guide.xpath(f"//*[@id='{anchor}']")
