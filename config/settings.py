@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.gis",
+    "django.contrib.sitemaps",  # sitemap.xml (maps/sitemaps.py)
     "rest_framework",
     "knox",
     "axes",
