@@ -13,6 +13,7 @@ from typing import Any
 from django import template
 from django.conf import settings
 from django.contrib.auth.models import AnonymousUser, User
+from django.templatetags.static import static
 from django.urls import reverse
 from django.utils.functional import Promise
 from django.utils.translation import get_language, get_language_info
@@ -121,3 +122,24 @@ def help_link(context: template.Context) -> str:
 def guide_section(topic: str) -> str:
     """A guide section's address (``"guides/editor/#crs"``) in the page's language."""
     return guide_url(topic, get_language() or "en")
+
+
+# OpenGraph names a language with its country.
+OG_LOCALES = {"bg": "bg_BG", "el": "el_GR", "fr": "fr_FR", "en": "en_GB"}
+
+
+@register.simple_tag(takes_context=True)
+def social_meta(context: template.Context) -> dict[str, Any] | None:
+    """This page's address, picture and locales for its OpenGraph and Twitter card tags
+    (none on a page rendered without its request)."""
+    request = context.get("request")
+    if request is None:
+        return None
+    current = get_language() or "en"
+    return {
+        "url": request.build_absolute_uri(),
+        "image": request.build_absolute_uri(static("atlas/apple-touch-icon.png")),
+        "locale": OG_LOCALES.get(current, "en_GB"),
+        "alternates": [OG_LOCALES[code] for code, _name in settings.LANGUAGES
+                       if code != current and code in OG_LOCALES],
+    }
