@@ -221,6 +221,8 @@ STATICFILES_DIRS = [
     ("vendor/ol", NODE_MODULES / "ol"),
     # Map icons (CC0) drawn for web cartography: one per attraction category.
     ("vendor/maki", NODE_MODULES / "@mapbox" / "maki" / "icons"),
+    # The pages' first-visit tours (MIT).
+    ("vendor/driver.js", NODE_MODULES / "driver.js" / "dist"),
 ]
 # The development server (`make demo`) serves the files where they lie; a deployment
 # serves those that collectstatic gathered (the Docker image's build).

@@ -21,6 +21,7 @@ from django.utils.translation import gettext_lazy as _
 
 from layers.permissions import editable_partners
 from maps.help import guide_url, help_url
+from maps.tours import tour_for
 
 register = template.Library()
 
@@ -143,3 +144,11 @@ def social_meta(context: template.Context) -> dict[str, Any] | None:
         "alternates": [OG_LOCALES[code] for code, _name in settings.LANGUAGES
                        if code != current and code in OG_LOCALES],
     }
+
+
+@register.simple_tag(takes_context=True)
+def page_tour(context: template.Context) -> dict[str, Any] | None:
+    """This page's first-visit tour (maps/tours.py), if it has one."""
+    request = context.get("request")
+    match = getattr(request, "resolver_match", None)
+    return tour_for(match.view_name if match is not None else None)
