@@ -83,6 +83,16 @@ def test_help_serves_the_guides_in_each_language(client, lang):
     assert client.get("/help/search/search_index.json").status_code == 200
 
 
+@pytest.mark.parametrize("path", ["../var/secret-key", "guides/../../var/secret-key",
+                                  "%2e%2e/%2e%2e/var/secret-key", "a%00b", "a\x00b/",
+                                  "guides/tourist/index.html/"])
+def test_a_path_outside_the_guides_or_malformed_is_refused_without_an_error(client, path):
+    answer = client.get(f"/help/{path}")
+    assert answer.status_code in (400, 404)
+    key = (Path(settings.BASE_DIR) / "var" / "secret-key").read_bytes().strip()
+    assert key not in b"".join(getattr(answer, "streaming_content", [answer.content]))
+
+
 def test_a_folder_without_its_slash_is_redirected_and_a_missing_file_is_a_404(client):
     assert client.get("/help/guides/tourist").headers["Location"] == "/help/guides/tourist/"
     assert client.get("/help/no-such-guide/").status_code == 404
