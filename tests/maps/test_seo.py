@@ -104,5 +104,5 @@ def test_a_route_s_tags_give_its_name_and_summary_in_the_page_s_language(client,
     assert set(meta(page, "og:locale:alternate")) == {"el_GR", "fr_FR", "en_GB"}
     french = html.fromstring(client.get("/?lang=fr").content)
     assert meta(french, "og:description") == [
-        "Sites, sentiers et itinéraires pilotes de Stara Zagora, Sliven, Larissa et la "
-        "Drôme, en bulgare, grec, français et anglais."]
+        "Une carte régionale des sites touristiques, sentiers et itinéraires pilotes, en "
+        "bulgare, grec, français et anglais."]
