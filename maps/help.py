@@ -1,7 +1,7 @@
 """Which part of the guides (/help/) explains which page: the one map from a page to its
 guide section, read by the help button of the site shell and by the tests.
 
-The guides are the MkDocs site built from docs/ (mkdocs.yml, decision 0009) into
+The guides are the MkDocs site built from docs/ (mkdocs.yml, decision 0010) into
 ``settings.ATLAS_HELP_ROOT`` and served at /help/. A section's anchor is an explicit
 ``{#id}`` in the guide's source, the same in every language, so one entry serves all four.
 

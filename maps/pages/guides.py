@@ -1,6 +1,6 @@
 """/help/: the guides, a static site that MkDocs builds from docs/ at set-up (`make help`,
 mkdocs.yml) into ``settings.ATLAS_HELP_ROOT``; served here so that they are the platform's
-own pages, offline and on the same address (decision 0009)."""
+own pages, offline and on the same address (decision 0010)."""
 
 from __future__ import annotations
 
