@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.gis",
+    "django.contrib.sitemaps",  # sitemap.xml (maps/sitemaps.py)
     "rest_framework",
     "knox",
     "axes",
@@ -227,6 +228,8 @@ STATICFILES_DIRS = [
     ("vendor/ol", NODE_MODULES / "ol"),
     # Map icons (CC0) drawn for web cartography: one per attraction category.
     ("vendor/maki", NODE_MODULES / "@mapbox" / "maki" / "icons"),
+    # The pages' first-visit tours (MIT).
+    ("vendor/driver.js", NODE_MODULES / "driver.js" / "dist"),
 ]
 # The development server (`make demo`) serves the files where they lie; a deployment
 # serves those that collectstatic gathered (the Docker image's build).
@@ -240,6 +243,9 @@ STORAGES = {
         else "whitenoise.storage.CompressedStaticFilesStorage"
     },
 }
+
+# The guides, built from docs/ by `make help` (mkdocs.yml) and served at /help/.
+ATLAS_HELP_ROOT = os.environ.get("ATLAS_HELP_ROOT", str(BASE_DIR / "var" / "help"))
 
 # Imports: files over these limits are refused before any work starts.
 ATLAS_IMPORT_MAX_FILE_BYTES = int(os.environ.get("ATLAS_IMPORT_MAX_FILE_BYTES", 512 * 2**20))

@@ -1,8 +1,11 @@
-"""Every page's URL: the map, layers and features, routes, the planner and imports."""
+"""Every page's URL: the map, layers and features, routes, the planner, imports and the
+guides (/help/)."""
 
-from django.urls import include, path
+from django.contrib.sitemaps import views as sitemap_views
+from django.urls import include, path, re_path
 
-from maps.pages import explorer, imports, planner, routes, services
+from maps.pages import explorer, guides, imports, planner, routes, seo, services
+from maps.sitemaps import SITEMAPS
 
 import_patterns = ([
     path("", imports.upload, name="upload"),
@@ -30,4 +33,12 @@ urlpatterns = [
     path("planner/tables/", planner.planner_tables, name="planner-tables"),
     path("planner/report/", planner.planner_report, name="planner-report"),
     path("import/", include(import_patterns)),
+    path("help/", guides.guide, name="help"),
+    re_path(r"^help/(?P<path>.+)$", guides.guide, name="help-file"),
+    path("robots.txt", seo.robots_txt, name="robots-txt"),
+    path("sitemap.xml", sitemap_views.index, {"sitemaps": SITEMAPS,
+                                              "sitemap_url_name": "sitemap-section"},
+         name="sitemap-index"),
+    path("sitemap-<section>.xml", sitemap_views.sitemap, {"sitemaps": SITEMAPS},
+         name="sitemap-section"),
 ]
