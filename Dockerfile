@@ -11,6 +11,7 @@ COPY pyproject.toml README.md package.json package-lock.json ./
 COPY config config
 COPY geo geo
 COPY accounts accounts
+COPY media media
 COPY layers layers
 COPY importers importers
 COPY routes routes
@@ -18,13 +19,17 @@ COPY maps maps
 COPY planner planner
 COPY exchange exchange
 COPY notices notices
+COPY transit transit
+COPY actors actors
 COPY fixtures fixtures
 COPY operations operations
 COPY audit audit
 COPY locale locale
-COPY manage.py ./
+COPY manage.py mkdocs.yml ./
+COPY docs docs
 RUN pip install --no-cache-dir . && npm ci --no-audit --no-fund --loglevel=error \
- && for po in locale/*/LC_MESSAGES/*.po; do msgfmt --check-format -o "${po%.po}.mo" "$po"; done
+ && for po in locale/*/LC_MESSAGES/*.po; do msgfmt --check-format -o "${po%.po}.mo" "$po"; done \
+ && NO_MKDOCS_2_WARNING=1 mkdocs build --quiet
 
 ENV ATLAS_DEBUG=0 \
     ATLAS_ALLOWED_HOSTS=localhost,127.0.0.1 \

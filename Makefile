@@ -4,6 +4,7 @@
 #   make test   the same set-up (no demo data), then the whole test suite (but the screenshots)
 #   make test-fast   the same, without the browser tests, on the test database of the last run
 #   make screenshots   the pictures in docs/*.png, taken in Chromium with the demo data
+#   make help   the guides served at /help/, built by MkDocs from docs/ (part of setup)
 #   make lint   ruff, then the type checker (mypy)
 #   make fuzz   the fuzz tests at length (random examples, many more of them)
 #   make bench   the benchmarks (make bench-load: the load run alone)
@@ -14,7 +15,7 @@ PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: demo test test-fast fuzz screenshots setup system-deps venv assets messages secret-key db db-start db-stop migrate demo-data serve lint bench bench-load clean
+.PHONY: demo test test-fast fuzz screenshots setup system-deps venv assets messages help secret-key db db-start db-stop migrate demo-data serve lint bench bench-load clean
 
 demo: setup demo-data serve
 
@@ -31,8 +32,9 @@ screenshots: setup
 	rm -rf test-results/screenshots
 	$(PY) -m pytest -m screenshots $(PYTEST_ARGS)
 	cp test-results/screenshots/*.png docs/
+	$(MAKE) help
 
-setup: system-deps venv assets messages secret-key db migrate
+setup: system-deps venv assets messages help secret-key db migrate
 
 system-deps:
 	@scripts/system-deps.sh
@@ -54,6 +56,13 @@ MO_FILES := $(patsubst %.po,%.mo,$(wildcard locale/*/LC_MESSAGES/*.po))
 messages: $(MO_FILES)
 locale/%.mo: locale/%.po
 	msgfmt --check-format -o $@ $<
+
+# The guides (/help/): MkDocs builds docs/ (mkdocs.yml) into var/help, again only when a
+# page, a picture or the configuration has changed.
+help: var/help/index.html
+var/help/index.html: mkdocs.yml $(shell find docs -name '*.md' -o -name '*.png' -o -name '*.py') $(VENV)/.installed
+	NO_MKDOCS_2_WARNING=1 $(VENV)/bin/mkdocs build --quiet --clean
+	touch $@
 
 # The checkout's own secret key (config/settings.py reads it unless ATLAS_SECRET_KEY is set).
 secret-key: var/secret-key
@@ -109,4 +118,4 @@ bench-load: setup
 	$(PY) -m tests.bench load
 
 clean:
-	rm -rf $(VENV) node_modules var/static $(MO_FILES)
+	rm -rf $(VENV) node_modules var/static var/help $(MO_FILES)

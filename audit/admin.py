@@ -29,7 +29,7 @@ from django.urls import path, reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from audit.history import Entry, entries, event_model, version_values
+from audit.history import Entry, entries, event_model, link_events, version_values
 from audit.models import Denial
 from audit.services import denial_record
 from layers.models import Attraction, Layer, Partner, Trail
@@ -72,7 +72,10 @@ class HistoryAdmin(admin.ModelAdmin):
         events = event_model(type(obj))
         if events is None:
             return []
-        return entries(events, filters={"pgh_obj_id": obj.pk}, restorable=restorable)
+        found = entries(events, filters={"pgh_obj_id": obj.pk}, restorable=restorable)
+        for links, column, other, what in link_events(type(obj)):
+            found += entries(links, filters={column: obj.pk}, what=what, only=other)
+        return sorted(found, key=lambda e: e.event.pgh_created_at)
 
     def history_view(self, request: HttpRequest, object_id: str,
                      extra_context: dict[str, Any] | None = None) -> HttpResponse:

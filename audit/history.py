@@ -17,12 +17,14 @@ from django.contrib.auth import get_user_model
 from django.contrib.gis.db.models import GeometryField
 from django.db import models
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 
 # Words for the events' labels, in the reader's language.
 LABELS = {"insert": gettext_lazy("creation"), "update": gettext_lazy("change"),
           "delete": gettext_lazy("deletion"),
           "snapshot": gettext_lazy("as it was when auditing began")}
+LINK_LABELS = {"insert": pgettext_lazy("audit", "added"),
+               "delete": pgettext_lazy("audit", "removed")}
 
 
 def event_model(model: type[models.Model]) -> type[models.Model] | None:
@@ -31,6 +33,25 @@ def event_model(model: type[models.Model]) -> type[models.Model] | None:
         if getattr(candidate, "pgh_tracked_model", None) is model:
             return candidate
     return None
+
+
+def link_events(model: type[models.Model]) -> list[tuple[type[models.Model], str, str, str]]:
+    """For each audited many-to-many field of ``model`` (audit_track_links): its links'
+    event model, the column naming ``model``'s row, the field naming the other end, and
+    the field's name in the reader's language."""
+    found = []
+    for m2m in model._meta.many_to_many:
+        through = m2m.remote_field.through
+        for proxy in apps.get_models():
+            if not (proxy._meta.proxy and proxy._meta.concrete_model is through):
+                continue
+            events = event_model(proxy)
+            if events is None:
+                continue
+            source = m2m.m2m_field_name()
+            target = m2m.m2m_reverse_field_name()
+            found.append((events, f"{source}_id", target, str(m2m.verbose_name)))
+    return found
 
 
 def audited_fields(events: type[models.Model]) -> list[models.Field[Any, Any]]:
@@ -95,10 +116,10 @@ def _where(metadata: dict[str, Any]) -> str:
 
 
 def entries(events: type[models.Model], *, filters: dict[str, Any], what: str = "",
-            restorable: bool = False) -> list[Entry]:
+            restorable: bool = False, only: str | None = None) -> list[Entry]:
     """The events matching ``filters``, oldest first, each with what it changed from the
-    one before it for the same object."""
-    fields = audited_fields(events)
+    one before it for the same object (``only``: show that field alone)."""
+    fields = [f for f in audited_fields(events) if only is None or f.name == only]
     rows: list[Any] = list(events._default_manager.filter(**filters).order_by("pgh_id"))
     metadata = [r.pgh_context or {} for r in rows]
     ids = {m["user"] for m in metadata if m.get("user") is not None}
@@ -107,7 +128,9 @@ def entries(events: type[models.Model], *, filters: dict[str, Any], what: str = 
     out: list[Entry] = []
     last: dict[Any, Any] = {}
     for row, meta in zip(rows, metadata, strict=True):
-        before = last.get(row.pgh_obj_id)
+        # A link's event (audit_track_links) refers to no row: each stands alone.
+        key = getattr(row, "pgh_obj_id", None)
+        before = last.get(key) if key is not None else None
         changes = []
         if row.pgh_label != "snapshot":
             for f in fields:
@@ -119,8 +142,9 @@ def entries(events: type[models.Model], *, filters: dict[str, Any], what: str = 
                     if new in (None, "") and old in (None, ""):
                         continue
                     changes.append(Change(str(f.verbose_name), _show(f, old), _show(f, new)))
-        last[row.pgh_obj_id] = row
-        label = str(LABELS.get(row.pgh_label, row.pgh_label))
+        if key is not None:
+            last[key] = row
+        label = str((LINK_LABELS if key is None else LABELS).get(row.pgh_label, row.pgh_label))
         out.append(Entry(event=row, what=_("%(what)s: %(label)s") % {"what": what,
                                                                     "label": label}
                          if what else label,
@@ -130,8 +154,8 @@ def entries(events: type[models.Model], *, filters: dict[str, Any], what: str = 
 
 
 # Not written back by a restore: the public id never changes, and a partner's editors
-# group is the platform's to set (partner_editors_group_ensure), not a version's.
-NOT_RESTORED = ("uid", "editors")
+# and role groups are the platform's to set (layers.services), not a version's.
+NOT_RESTORED = ("uid", "editors", "moderators", "members")
 
 
 def version_values(event: Any) -> dict[str, Any]:

@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.gis",
+    "django.contrib.sitemaps",  # sitemap.xml (maps/sitemaps.py)
     "rest_framework",
     "knox",
     "axes",
@@ -57,12 +58,15 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "accounts",
+    "media",  # photos (and later documents) of any object: checks, renditions, serving
     "layers",
     "importers",
     "routes",
     "planner",  # label "coverage": the planners' coverage analysis
     "exchange",  # good practices and their review (docs/users/practices.md)
     "notices",  # what is new for a user: in the app and by e-mail
+    "transit",  # public transport: GTFS feeds, departures, how to get there
+    "actors",  # tourism actors' listings: the feature kind "service"
     "maps",
     "fixtures",
     "operations",  # manage.py backup and restore (docs/backup.md)
@@ -172,6 +176,10 @@ ATLAS_WEB_LOCK_TIMEOUT = float(os.environ.get("ATLAS_WEB_LOCK_TIMEOUT", 10))
 # read-only.
 PROCRASTINATE_READONLY_MODELS = True
 
+# Refused attempts (audit.Denial) are kept this many days, then a nightly job deletes
+# them: enough to look back on an incident, bounded however many a scanner makes.
+ATLAS_DENIAL_RETENTION_DAYS = int(os.environ.get("ATLAS_DENIAL_RETENTION_DAYS", 365))
+
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [
@@ -222,6 +230,8 @@ STATICFILES_DIRS = [
     ("vendor/ol", NODE_MODULES / "ol"),
     # Map icons (CC0) drawn for web cartography: one per attraction category.
     ("vendor/maki", NODE_MODULES / "@mapbox" / "maki" / "icons"),
+    # The pages' first-visit tours (MIT).
+    ("vendor/driver.js", NODE_MODULES / "driver.js" / "dist"),
 ]
 # The development server (`make demo`) serves the files where they lie; a deployment
 # serves those that collectstatic gathered (the Docker image's build).
@@ -235,6 +245,9 @@ STORAGES = {
         else "whitenoise.storage.CompressedStaticFilesStorage"
     },
 }
+
+# The guides, built from docs/ by `make help` (mkdocs.yml) and served at /help/.
+ATLAS_HELP_ROOT = os.environ.get("ATLAS_HELP_ROOT", str(BASE_DIR / "var" / "help"))
 
 # Imports: files over these limits are refused before any work starts.
 ATLAS_IMPORT_MAX_FILE_BYTES = int(os.environ.get("ATLAS_IMPORT_MAX_FILE_BYTES", 512 * 2**20))
@@ -251,6 +264,14 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 2**20
 FILE_UPLOAD_HANDLERS = ["django.core.files.uploadhandler.MemoryFileUploadHandler",
                         "importers.uploads.RoomCheckingFileUploadHandler"]
 ATLAS_IMPORT_MAX_ARCHIVE_ENTRIES = 2000
+
+# Photos (media/): kept under MEDIA_ROOT and served by the platform at /media/<uid>/<size>.
+MEDIA_ROOT = os.environ.get("ATLAS_MEDIA_ROOT", str(BASE_DIR / "var" / "media"))
+MEDIA_URL = "/media/"
+# An image over these is refused before it is decoded: bytes of the upload, and pixels
+# once opened (Pillow's decompression-bomb cap).
+ATLAS_MEDIA_MAX_IMAGE_BYTES = int(os.environ.get("ATLAS_MEDIA_MAX_IMAGE_BYTES", 15 * 2**20))
+ATLAS_MEDIA_MAX_PIXELS = int(os.environ.get("ATLAS_MEDIA_MAX_PIXELS", 40_000_000))
 
 REST_FRAMEWORK: dict[str, Any] = {
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],

@@ -3,7 +3,9 @@
 
 POST /api/imports/ (multipart: file, partner, layer, kind, and the options of
 import_layer) queues an import for the background worker and answers 202 with the run's
-URL (``Location``), or previews at once with ``dry_run=true``; GET /api/imports/{id}/
+URL (``Location``); with ``dry_run=true`` it queues a preview instead (nothing written)
+and answers 202 with its URL: GET /api/imports/previews/{token}/ gives its status, then
+what the import would do; GET /api/imports/{id}/
 reads a run: its status (queued, running, succeeded, failed, cancelled), its stage while
 it runs, its report when it has ended; DELETE /api/imports/{id}/ or POST
 /api/imports/{id}/cancel/ cancels a queued or running run (nothing is written); POST
@@ -25,10 +27,10 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from geo.errors import Conflict, Forbidden, InvalidFields, NotFound, TooLarge
-from importers import jobs, services
+from importers import jobs, previews, services
 from importers.forms import UploadForm
-from importers.models import ImportRun
-from importers.pipeline import ImportResult, run_import, undo_last_import
+from importers.models import ImportPreview, ImportRun
+from importers.pipeline import undo_last_import
 from importers.selectors import run_editable, runs_of
 from layers.permissions import IsPartnerEditor, editable_partners
 
@@ -52,18 +54,28 @@ def run_report(run: ImportRun) -> dict[str, Any]:
     }
 
 
-def _dry_run_report(result: ImportResult) -> dict[str, Any]:
-    reason = result.encoding_reason
-    return {
-        "dry_run": True, "format": result.format, "file": result.label,
-        "encoding": {"name": result.encoding, "reason": str(reason) if reason else ""},
-        "crs": {"name": result.crs, "reason": str(result.crs_reason)},
-        "mapping": result.mapping, "id_field": result.id_field, "features": len(result.rows),
-        "counts": result.counts,
-        "issues": [i.shown() for i in result.issues], "notes": [str(n) for n in result.notes],
-        "preview": [{k: (v.item() if hasattr(v, "item") else v) for k, v in row.items()
-                     if k != "properties"} for row in result.preview],
-    }
+def preview_report(preview: ImportPreview) -> dict[str, Any]:
+    """A preview as the API gives it: its status, and once done what the import would do
+    (or why the file cannot be imported), in the request's language."""
+    texts = preview.translated()
+    out: dict[str, Any] = {"dry_run": True, "status": preview.status,
+                           "layer": preview.layer_slug, "file_name": preview.file_name}
+    if preview.status in ImportPreview.UNFINISHED:
+        return {**out, "stage": ({"name": preview.stage, "features": preview.stage_count}
+                                 if preview.stage else None)}
+    if preview.status == ImportPreview.Status.FAILED:
+        issues = [{k: v for k, v in issue.items() if k != "message"}
+                  for issue in texts["error_issues"]]
+        return {**out, "error": texts["error"], "issues": issues}
+    report = preview.report
+    issues = [{k: v for k, v in issue.items() if k not in ("message", "severity_label", "text")}
+              for issue in texts["issues"]]
+    return {**out, "format": report["format"], "file": report["file"],
+            "encoding": {"name": report["encoding"], "reason": texts["encoding_reason"]},
+            "crs": {"name": report["crs"], "reason": texts["crs_reason"]},
+            "mapping": report["mapping"], "id_field": report["id_field"],
+            "features": report["features"], "counts": report["counts"], "issues": issues,
+            "notes": texts["notes"], "preview": report["preview"]}
 
 
 class ImportCreate(APIView):
@@ -95,14 +107,17 @@ class ImportCreate(APIView):
             url = reverse("import-detail", kwargs={"pk": run.pk})
             return Response({**run_report(run), "url": request.build_absolute_uri(url)},
                             status=status.HTTP_202_ACCEPTED, headers={"Location": url})
+        # A dry run reads the whole file too: the worker runs it (importers.previews).
         try:
-            req = services.import_request_build(path=path, partner=form.cleaned_data["partner"],
-                                                data=form.cleaned_data, user=request.user,
-                                                dry_run=True)
-            result = run_import(req)
-        finally:
+            preview = previews.preview_enqueue(path=path, token=token,
+                                               partner=form.cleaned_data["partner"],
+                                               data=form.cleaned_data, user=request.user)
+        except BaseException:
             services.upload_discard(token=token)
-        return Response(_dry_run_report(result))
+            raise
+        url = reverse("import-preview", kwargs={"token": preview.token})
+        return Response({**preview_report(preview), "url": request.build_absolute_uri(url)},
+                        status=status.HTTP_202_ACCEPTED, headers={"Location": url})
 
 
 def _run_for(request: Request, pk: int) -> ImportRun:
@@ -111,6 +126,18 @@ def _run_for(request: Request, pk: int) -> ImportRun:
     if run is None:
         raise NotFound("no such import run")
     return run
+
+
+class ImportPreviewDetail(APIView):
+    permission_classes = [IsAuthenticated]
+
+    def get(self, request: Request, token: str) -> Response:
+        # Another partner's preview is a 404, as a missing one.
+        preview = ImportPreview.objects.filter(
+            token=token, partner__in=editable_partners(request.user)).first()
+        if preview is None:
+            raise NotFound("no such import preview")
+        return Response(preview_report(preview))
 
 
 class ImportDetail(APIView):

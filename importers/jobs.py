@@ -71,15 +71,16 @@ def import_enqueue(*, path: Path, token: str, partner: Partner, data: dict[str, 
             partner=partner, layer_slug=request.layer_slug, user=request.user,
             status=ImportRun.Status.QUEUED, started_at=timezone.now(),
             file_name=path.name, sha256=sha256(path), file_size=path.stat().st_size,
-            options=_options(request), upload_token=token)
+            options=options_of(request), upload_token=token)
         # By the task's name: importers/tasks.py imports this module.
         app.configure_task(TASK, queue=QUEUE).defer(run_id=run.pk)
     return run
 
 
-def _options(request: ImportRequest) -> dict[str, Any]:
-    # The pipeline keeps the same keys (importers.pipeline.run): the worker rebuilds the
-    # request from them.
+def options_of(request: ImportRequest) -> dict[str, Any]:
+    """A request's choices as a queued run or preview keeps them (JSON): the worker
+    rebuilds the request from them (``request_from``). The pipeline keeps the same keys
+    on the runs it records (importers.pipeline.run)."""
     return {"kind": request.kind, "encoding": request.encoding,
             "srs": request.srs.label if request.srs else None, "map": request.field_map,
             "id_field": request.id_field, "skip_invalid": request.skip_invalid,
@@ -87,18 +88,26 @@ def _options(request: ImportRequest) -> dict[str, Any]:
             "keep_duplicate_routes": request.keep_duplicate_routes}
 
 
-def _request_of(run: ImportRun) -> ImportRequest:
-    options = run.options
-    assert run.partner is not None, "a queued run keeps its partner"
+def request_from(*, options: dict[str, Any], path: Path, partner: Partner, layer_slug: str,
+                 file_name: str, user: User | None, dry_run: bool = False) -> ImportRequest:
+    """The request a queued run or preview was made from (``options_of``)."""
     return ImportRequest(
-        path=services.pending_dir() / run.upload_token / run.file_name, partner=run.partner,
-        layer_slug=run.layer_slug, kind=options["kind"], file_name=run.file_name,
-        encoding=options.get("encoding"),
+        path=path, partner=partner, layer_slug=layer_slug, kind=options["kind"],
+        file_name=file_name, encoding=options.get("encoding"),
         srs=identify(options["srs"]) if options.get("srs") else None,
         field_map=options.get("map") or {}, id_field=options.get("id_field"),
         source_layer=options.get("source_layer"),
         skip_invalid=bool(options.get("skip_invalid")), sync=bool(options.get("sync")),
-        keep_duplicate_routes=bool(options.get("keep_duplicate_routes")), user=run.user)
+        keep_duplicate_routes=bool(options.get("keep_duplicate_routes")), user=user,
+        dry_run=dry_run)
+
+
+def _request_of(run: ImportRun) -> ImportRequest:
+    assert run.partner is not None, "a queued run keeps its partner"
+    return request_from(options=run.options,
+                        path=services.pending_dir() / run.upload_token / run.file_name,
+                        partner=run.partner, layer_slug=run.layer_slug,
+                        file_name=run.file_name, user=run.user)
 
 
 _STAGE = re.compile(r"(?P<stage>[a-z]+)(?: (?P<count>[\d,]+) features)?")
@@ -130,7 +139,7 @@ def import_execute(*, run_id: int) -> ImportRun | None:
         status=ImportRun.Status.RUNNING, stage="", stage_count=None)
     run = ImportRun.objects.select_related("partner", "user").filter(pk=run_id).first()
     if run is None or not taken:
-        _session_reset()
+        session_reset()
         return run
     t0 = time.perf_counter()
     try:
@@ -154,12 +163,13 @@ def import_execute(*, run_id: int) -> ImportRun | None:
             raise  # the job's failure is also Procrastinate's, for the operators
     finally:
         services.upload_discard(token=run.upload_token)
-        _session_reset()
+        session_reset()
     run.refresh_from_db()
     return run
 
 
-def _session_reset() -> None:
+def session_reset() -> None:
+    """The worker's connection as the pool's next user must find it."""
     try:
         with connection.cursor() as cursor:
             cursor.execute("RESET application_name")

@@ -110,3 +110,58 @@ class RunChange(models.Model):
 
     def __str__(self) -> str:
         return f"{self.action} {self.model} {self.feature_id}"
+
+
+class ImportPreview(models.Model):
+    """A dry run of an upload, run by the background worker (importers/previews.py): what
+    the import would do, kept for the page and the API that wait for it.
+
+    Not an import run: it writes nothing, so it is in no layer's history. It belongs to its
+    upload (``token``, under importers.services.pending_dir) and to whoever uploaded it.
+    """
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("Queued")
+        RUNNING = "running", _("Running")
+        DONE = "done", _("Done")
+        FAILED = "failed", _("Failed")
+
+    UNFINISHED = (Status.QUEUED, Status.RUNNING)
+
+    token = models.CharField(max_length=32, unique=True)
+    partner = models.ForeignKey(Partner, on_delete=models.CASCADE, related_name="+")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                             on_delete=models.CASCADE, related_name="+")
+    layer_slug = models.SlugField()
+    file_name = models.CharField(max_length=500)
+    options = models.JSONField(default=dict, blank=True)
+    status = models.CharField(max_length=12, choices=Status.choices, default=Status.QUEUED)
+    stage = models.CharField(max_length=20, blank=True)
+    stage_count = models.IntegerField(null=True, blank=True)
+    # What the import would do (importers.previews.report_of): its messages kept as ids
+    # and values, shown in the reader's language.
+    report = models.JSONField(default=dict, blank=True)
+    # Why the file cannot be imported: {"message": …, "issues": [Issue.as_dict() …]}.
+    error = models.JSONField(default=dict, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"{self.file_name} → {self.layer_slug} (preview, {self.status})"
+
+    def translated(self) -> dict:
+        """The report's and the error's messages in the active language."""
+        kept = self.report or {}
+        return {
+            "encoding_reason": shown(kept.get("encoding_reason"), ""),
+            "crs_reason": shown(kept.get("crs_reason"), ""),
+            "notes": [shown(note, "") for note in kept.get("notes", [])],
+            "issues": [{**issue, "reason": shown(issue.get("message"), issue.get("reason", "")),
+                        "text": shown(issue.get("text"), ""),
+                        "severity_label": severity_label(issue.get("severity", ""))}
+                       for issue in kept.get("issues", [])],
+            "error": shown(self.error.get("message"), "") if self.error else "",
+            "error_issues": [{**issue, "reason": shown(issue.get("message"),
+                                                       issue.get("reason", ""))}
+                             for issue in (self.error or {}).get("issues", [])],
+        }

@@ -6,7 +6,7 @@ from __future__ import annotations
 from django.db import connection
 from procrastinate.contrib.django import app
 
-from importers import jobs
+from importers import jobs, previews
 
 
 @app.task(name=jobs.TASK, queue=jobs.QUEUE)
@@ -20,11 +20,21 @@ def import_run_job(run_id: int) -> None:
         connection.close()
 
 
+@app.task(name=previews.TASK, queue=jobs.QUEUE)
+def import_preview_job(preview_id: int) -> None:
+    """Run the queued preview ``preview_id`` (importers.previews.preview_execute)."""
+    try:
+        previews.preview_execute(preview_id=preview_id)
+    finally:
+        connection.close()
+
+
 @app.periodic(cron="* * * * *")
 @app.task(name="importers.runs_stalled", queue=jobs.QUEUE, queueing_lock="runs_stalled")
 def runs_stalled_job(timestamp: int) -> None:
-    """Runs left running by a worker that died are marked failed (importers.jobs)."""
+    """Runs and previews left running by a worker that died are marked failed."""
     try:
         jobs.runs_stalled_fail()
+        previews.previews_stalled_fail()
     finally:
         connection.close()

@@ -31,6 +31,7 @@ from layers.registry import has_reference_role
 from layers.selectors.catalogue import in_uninviting_territories
 from layers.services import partner_editors_group_ensure, partner_role_groups_ensure
 from layers.vocabulary import LayerKind, Visibility
+from media.admin import PhotoInline
 
 
 class AtlasMapWidget(OSMWidget):
@@ -201,6 +202,7 @@ class FeatureAdmin(PartnerScopedAdmin[_F]):
 @admin.register(Attraction)
 class AttractionAdmin(FeatureAdmin[Attraction]):
     layer_kind = LayerKind.ATTRACTIONS
+    inlines = (PhotoInline,)
     list_display = ("name", "category", "partner", "layer", "updated_at")
     # Only the layers the editor sees: another partner's private layer is not named.
     list_filter = ("layer__partner", "category", ("layer", admin.RelatedOnlyFieldListFilter))

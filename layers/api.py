@@ -39,7 +39,12 @@ FILTERS = [
     OpenApiParameter("layer", str, description="layer slug(s), comma-separated"),
     OpenApiParameter("updated_since", OpenApiTypes.DATETIME),
     OpenApiParameter("q", str, description="text in any language or script: Latin finds "
-                                           "Cyrillic and Greek and back"),
+                                           "Cyrillic and Greek and back; a word of four "
+                                           "letters or more no feature has is matched "
+                                           "closely (typos, other transliterations), after "
+                                           "the exact matches; category words in four "
+                                           "languages find their family (castle: forts); "
+                                           "a partner's name narrows to its territory"),
     OpenApiParameter("limit", int, description=f"page size, 1 to {MAX_LIMIT} (default 100)"),
     OpenApiParameter("offset", int),
 ]
@@ -55,9 +60,13 @@ class FeatureList(APIView):
     def chosen_kinds(self, request: Request) -> list[str]:
         return self.kinds
 
+    def filters(self, request: Request) -> FeatureFilters:
+        """The request's filters (a kind's own endpoint may add to them)."""
+        return parse_filters(request.GET)
+
     def get(self, request: Request) -> HttpResponse:
         lang = parse_lang(request.GET)
-        filters = parse_filters(request.GET)
+        filters = self.filters(request)
         limit, offset = parse_page(request.GET, default=DEFAULT_LIMIT, maximum=MAX_LIMIT)
         features, total, returned = selectors.features_page(
             kinds=self.chosen_kinds(request), filters=filters, lang=lang, limit=limit,

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from layers.display import display_sql
 from layers.registry import Column, FeatureKind, register
+from layers.vocabulary import Category
 
 ATTRACTION_TEXTS = ("category", "address", "website", "phone", "opening_hours", "wheelchair")
 
@@ -23,7 +24,8 @@ ATTRACTION = FeatureKind(
     # A footprint, when the partner drew one, is the attraction's shape; its point stays
     # where the map shows it (a GPX waypoint).
     export_sources={"geom": "COALESCE(x.footprint, x.location)", "point": "x.location"},
-    gpx_type="category",
+    gpx_type="category", category_sql="x.category",
+    category_values=tuple(Category.values),
 )
 
 TRAIL = FeatureKind(

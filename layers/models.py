@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 import pghistory
 from django.contrib.auth.models import Group
+from django.contrib.contenttypes.fields import GenericRelation
 from django.contrib.gis.db import models
 from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.indexes import GistIndex
@@ -21,6 +22,7 @@ from django.utils.translation import gettext_lazy as _
 
 from geo import fields
 from geo.crs import WGS84
+from geo.opening_hours import validate_opening_hours
 from layers.display import trails_display_refresh
 from layers.vocabulary import (
     Activity,
@@ -31,6 +33,7 @@ from layers.vocabulary import (
     Visibility,
     Wheelchair,
 )
+from media.models import MediaItem
 
 if TYPE_CHECKING:
     # modeltranslation makes each translated model's managers its MultilingualManager; the
@@ -89,6 +92,17 @@ def audit_track(model: type[models.Model], *, exclude: Sequence[str] = (),
                     pghistory.UpdateEvent(condition=pghistory.Condition(changed)),
                     pghistory.DeleteEvent(level=level), exclude=sorted(excluded),
                     context_field=pghistory.ContextJSONField(), attrs=unindexed)(model)
+
+
+def audit_track_links(proxy: type[models.Model]) -> None:
+    """Record every link added to and removed from a many-to-many field: ``proxy`` is a
+    proxy model of the field's through table (pgtrigger puts triggers on a proxy of an
+    auto-created table, whose migrations are the proxy's app's). Its inserts and deletes
+    go, with their context, into ``<Proxy>Event``. A link has no version to return to,
+    so its events refer to no row (``obj_field=None``); the history of the object that
+    holds the field shows them (audit/admin.py)."""
+    pghistory.track(pghistory.InsertEvent(), pghistory.DeleteEvent(), obj_field=None,
+                    context_field=pghistory.ContextJSONField())(proxy)
 
 
 # How far (degrees, ~2 km) a feature may lie over a territory's border and still count as
@@ -163,6 +177,16 @@ class Partner(models.Model):
     @property
     def main_language(self) -> str:
         return self.languages[0] if self.languages else "en"
+
+
+class PartnerWelcome(Partner.welcomes.through):  # type: ignore[name-defined]
+    """A partner's welcome of another (``Partner.welcomes``), audited."""
+
+    class Meta:
+        proxy = True
+
+
+audit_track_links(PartnerWelcome)
 
 
 class Layer(models.Model):
@@ -247,10 +271,14 @@ class Attraction(Feature):
     website = models.URLField(_("website"), max_length=500, blank=True)
     phone = models.CharField(_("phone"), max_length=50, blank=True)
     opening_hours = models.CharField(_("opening hours"), max_length=255, blank=True,
+                                     validators=[validate_opening_hours],
                                      help_text=_("OpenStreetMap syntax, e.g. Tu-Su 09:00-17:00"))
     wheelchair = models.CharField(_("wheelchair access"), max_length=10, blank=True,
                                   choices=Wheelchair.choices)
     fee = models.BooleanField(_("fee"), null=True, blank=True)
+    # Its photos (media): deleting the attraction deletes them, and their files.
+    photos = GenericRelation(MediaItem, content_type_field="owner_type",
+                             object_id_field="owner_id")
 
     class Meta:
         ordering = ["layer", "id"]

@@ -7,6 +7,7 @@ from datetime import datetime
 
 from geo.errors import BadParameter
 from geo.params import BBox, Query, choices, number, parse_bbox, parse_when, single
+from layers.registry import choice_filters
 from layers.vocabulary import Activity, Category, Difficulty
 
 DEFAULT_LIMIT = 100
@@ -31,6 +32,10 @@ class FeatureFilters:
     updated_before: datetime | None = None  # inclusive
     q: str | None = None
     uid: str | None = None
+    # Filters a higher app's kind declares (registry.ChoiceFilter): parameter -> values.
+    chosen: dict[str, list[str]] = field(default_factory=dict)
+    # Only these public ids (a filter a higher app computed, e.g. listings open on a day).
+    uids: list[str] | None = None
 
 
 def partner_slugs() -> set[str]:
@@ -74,6 +79,10 @@ def parse_filters(query: Query) -> FeatureFilters:
     f.category = choices(query, "category", {c.value for c in Category})
     f.activity = choices(query, "activity", {a.value for a in Activity})
     f.difficulty = choices(query, "difficulty", {d.value for d in Difficulty})
+    for name, values in choice_filters().items():
+        picked = choices(query, name, set(values))
+        if picked:
+            f.chosen[name] = picked
     since = single(query, "updated_since")
     if since:
         f.updated_since = parse_when(since, "updated_since")

@@ -32,6 +32,18 @@ class Column:
 
 
 @dataclass(frozen=True)
+class ChoiceFilter:
+    """A filter of the API that only a kind registered above layers has (``?type=`` of
+    listings): the parameter, the SQL over ``x`` it compares, and its values. The
+    endpoints parse it for every kind that declares it, and leave out the kinds that
+    don't when it is given."""
+
+    name: str
+    sql: str
+    values: tuple[str, ...]
+
+
+@dataclass(frozen=True)
 class FeatureKind:
     """One kind of feature on the regional layer.
 
@@ -48,6 +60,7 @@ class FeatureKind:
     title: str  # that collection's title and description
     description: str
     own_filters: tuple[str, ...] = ()  # filters of the API only this kind has
+    choice_filters: tuple[ChoiceFilter, ...] = ()  # the same, declared by a higher app
     properties: tuple[tuple[str, str], ...] = ()  # (key, SQL over x): API and OGC
     schema: Mapping[str, str] = field(default_factory=dict)  # key -> JSON Schema type
     tile_properties: tuple[tuple[str, str, str], ...] = ()  # (key, SQL, MVT type)
@@ -67,6 +80,12 @@ class FeatureKind:
     # ORDER BY over x of a tile's features when there are more than it holds (lines; points
     # are spread over the tile instead, see layers/tiles.py).
     tile_order: str = "x.id"
+    # ``?q=`` (layers/search_query.py): SQL over x of the folded text searched (the kind's
+    # table keeps it, folded by ``atlas_latin``, under a word index and a trigram index of
+    # ``atlas_loose`` of it), and of the category a category word finds ("" for none).
+    search_sql: str = "x.search"
+    category_sql: str = ""
+    category_values: tuple[str, ...] = ()  # what ``category_sql`` may be (the map's filter)
 
     def drawn(self) -> str:
         """SQL over ``x`` of the geometry pages, the maps' lists and tiles draw."""
@@ -112,6 +131,15 @@ def register(kind: FeatureKind) -> None:
 def kinds() -> list[FeatureKind]:
     """Every registered kind, in their order."""
     return sorted(_KINDS.values(), key=lambda k: k.order)
+
+
+def choice_filters() -> dict[str, tuple[str, ...]]:
+    """Every registered kind's ``choice_filters``: parameter -> allowed values."""
+    found: dict[str, set[str]] = {}
+    for k in kinds():
+        for f in k.choice_filters:
+            found.setdefault(f.name, set()).update(f.values)
+    return {name: tuple(sorted(values)) for name, values in found.items()}
 
 
 def names() -> list[str]:

@@ -1,9 +1,9 @@
 """Cross-script text search: names and descriptions folded to plain lower-case Latin.
 
 A feature's ``search`` column holds its eight translations (``name_bg`` …
-``description_en``) folded by ``atlas_latin`` (layers/migrations/0005):
+``description_en``) folded by ``atlas_latin`` (layers/migrations/0005, 0018):
 Cyrillic by the Bulgarian Streamlined System, Greek by ELOT 743, accents
-dropped, repeated letters squeezed (Larissa, Larisa). ``?q=`` folds each word
+dropped, doubled letters single (Larissa, Larisa; digits are kept: 1000). ``?q=`` folds each word
 the same way and matches it as a word prefix: "Стара" finds Stara Zagora,
 "Larisa" finds Λάρισα, "Stara Zag" finds it too, every word must match.
 
@@ -50,14 +50,20 @@ def _code_table() -> np.ndarray:
     return table
 
 
+LETTERS = "abcdefghijklmnopqrstuvwxyz"
+"""The letters a doubled one of which folds to one, in the order atlas_latin() squeezes them."""
+
+
 def fold_many(texts: Iterable[str]) -> list[str]:
-    """``atlas_latin`` of each text (lower-case Latin, no accents, no repeated letters).
+    """``atlas_latin`` of each text (lower-case Latin, no accents, doubled letters single).
 
     All texts are folded as one string, joined by NUL (which PostgreSQL text
     cannot hold): no step of the fold matches across a character it leaves
-    alone, so each comes out as if folded alone. The letter-by-letter steps
-    run on the string's code points in NumPy. Texts must not be empty
-    (``fold_rows`` gives at least seven spaces), or two NULs would squeeze.
+    alone, so each comes out as if folded alone. The letter-by-letter step
+    runs on the string's code points in NumPy. Then each pair of the same
+    letter a–z becomes one, letter after letter, left to right, as
+    PostgreSQL's nested ``replace`` calls do ("sss" leaves "ss"); digits and
+    other characters are kept (Trust D5: "1000" is not "10").
     """
     # PostgreSQL's lower() maps one character to one (towlower); Python's full
     # case mapping turns İ into i and a combining dot. (Σ at the end of a word
@@ -69,9 +75,12 @@ def fold_many(texts: Iterable[str]) -> list[str]:
     codes = np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32)
     table = _code_table()
     codes = np.where(codes < len(table), table[np.minimum(codes, len(table) - 1)], codes)
-    first_of_run = np.ones(len(codes), dtype=bool)  # translate(), then squeeze runs
-    np.not_equal(codes[1:], codes[:-1], out=first_of_run[1:])
-    return codes[first_of_run].tobytes().decode("utf-32-le").split("\0")
+    text = codes.tobytes().decode("utf-32-le")
+    for letter in LETTERS:
+        pair = letter + letter
+        if pair in text:
+            text = text.replace(pair, letter)
+    return text.split("\0")
 
 
 def fold(text: str) -> str:
@@ -83,10 +92,11 @@ def fold_table() -> dict:
     """The folding rules as data, for the pages' scripts to fold as ``fold`` does.
 
     ``replace``: the multi-letter replacements, in order; then each letter of
-    ``from`` becomes the letter of ``to`` at the same place; then runs of one
-    letter are squeezed.
+    ``from`` becomes the letter of ``to`` at the same place; then for each letter
+    of ``pairs`` in turn, each pair of it becomes one letter.
     """
-    return {"replace": [list(pair) for pair in _REPLACE], "from": _FROM, "to": _TO}
+    return {"replace": [list(pair) for pair in _REPLACE], "from": _FROM, "to": _TO,
+            "pairs": LETTERS}
 
 
 def fold_rows(columns: Mapping[str, Sequence[str | None]], n: int) -> list[str]:

@@ -117,3 +117,61 @@ class Visibility(models.TextChoices):
     PUBLIC = "public", _("Public")
     PARTNERS = "partners", _("Partners only")
     PRIVATE = "private", _("Private to the partner")
+
+
+CATEGORY_FAMILIES: tuple[tuple[tuple[str, ...], tuple[str, ...]], ...] = (
+    # (categories, words in English, Bulgarian, Greek and French — singular and the plurals
+    # a word's start does not give). The words are what visitors type, not labels: a
+    # search for any of them finds features of the categories, and any of the words in
+    # a name or description, in any language (layers/search_query.py). A word belongs to
+    # one family only: French "cave" (a cellar) is left out, English "cave" is a cave.
+    (("castle", "fort", "city_gate"),
+     ("castle", "fort", "fortress", "citadel", "stronghold", "крепост", "замък", "кале",
+      "цитадела", "κάστρο", "κάστρα", "φρούριο", "φρούρια", "château", "châteaux",
+      "forteresse", "citadelle")),
+    (("monastery",),
+     ("monastery", "monasteries", "abbey", "convent", "манастир", "обител", "μονή",
+      "μονές", "μοναστήρι", "μοναστήρια", "monastère", "abbaye", "couvent")),
+    (("church",),
+     ("church", "chapel", "cathedral", "basilica", "църква", "черква", "храм", "параклис",
+      "катедрала", "базилика", "εκκλησία", "εκκλησάκι", "ναός", "παρεκκλήσι", "βασιλική",
+      "église", "chapelle", "cathédrale", "basilique")),
+    (("museum", "gallery"),
+     ("museum", "gallery", "galleries", "exhibition", "музей", "галерия", "експозиция", "μουσείο",
+      "μουσεία", "πινακοθήκη", "musée", "galerie", "exposition")),
+    (("archaeological_site", "ruins", "tomb"),
+     ("archaeological", "archaeology", "ruins", "remains", "tomb", "excavation",
+      "археологически", "руини", "гробница", "могила", "разкопки", "αρχαιολογικός",
+      "ερείπια", "τάφος", "ανασκαφή", "archéologique", "ruines", "vestiges", "tombe",
+      "fouilles")),
+    (("monument", "memorial"),
+     ("monument", "memorial", "statue", "паметник", "мемориал", "μνημείο", "μνημεία",
+      "άγαλμα", "mémorial", "statue")),
+    (("cave_entrance",),
+     ("cave", "grotto", "cavern", "пещера", "σπήλαιο", "σπήλαια", "grotte", "caverne",
+      "gouffre")),
+    (("waterfall",),
+     ("waterfall", "cascade", "водопад", "καταρράκτης", "καταρράκτες", "chute")),
+    (("spring", "hot_spring"),
+     ("spring", "spa", "thermal", "извор", "минерален", "баня", "πηγή", "πηγές",
+      "λουτρά", "ιαματικά", "source", "thermes")),
+    (("peak",),
+     ("peak", "summit", "връх", "върх", "κορυφή", "sommet")),
+    (("gorge", "valley"),
+     ("gorge", "canyon", "ravine", "valley", "ждрело", "каньон", "дефиле", "долина",
+      "φαράγγι", "φαράγγια", "κοιλάδα", "gorges", "vallée")),
+    (("park", "garden", "nature_reserve"),
+     ("park", "garden", "reserve", "парк", "градина", "резерват", "πάρκο", "κήπος",
+      "parc", "jardin", "réserve")),
+    (("viewpoint",),
+     ("viewpoint", "panorama", "lookout", "панорама", "гледка", "θέα", "belvédère")),
+    (("winery",),
+     ("winery", "wine", "vineyard", "винарна", "винарска", "вино", "οινοποιείο", "κρασί",
+      "αμπελώνας", "vignoble", "domaine", "vin")),
+    (("alpine_hut", "camp_site"),
+     ("hut", "refuge", "shelter", "camping", "campsite", "хижа", "заслон", "къмпинг",
+      "καταφύγιο", "κάμπινγκ", "chalet")),
+    (("bridge",),
+     ("bridge", "мост", "γεφύρι", "γέφυρα", "pont")),
+)
+"""Families of categories and the words for them, for search (``?q=castle`` finds forts)."""

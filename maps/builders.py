@@ -11,8 +11,10 @@ from django.utils.html import escape
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
+from actors.vocabulary import ListingType
 from layers.models import Partner
 from layers.search import fold_table
+from layers.selectors import categories_present
 from layers.vocabulary import Activity, Category, Difficulty
 from maps.elements import AtlasMap, RegionalFeatures
 
@@ -41,13 +43,15 @@ def explorer_labels() -> dict:
         "categories": {c.value: str(c.label) for c in Category},
         "activities": {a.value: str(a.label) for a in Activity},
         "difficulties": {d.value: str(d.label) for d in Difficulty},
+        "listingTypes": {t.value: str(t.label) for t in ListingType},
         "ui": {
             "layers": _("Layers"), "show": _("Show"), "partners": _("Partners"),
             "partner": _("Partner territory"), "boundaries": _("Partner boundaries"),
             "attractions": _("Attractions"), "trails": _("Trails"), "routes": _("Routes"),
             "route": _("Route"), "practices": _("Good practices"),
-            "practice": _("Good practice"), "legend": _("Legend"),
-            "colourBy": _("Colour trails by"),
+            "practice": _("Good practice"), "services": _("Services and events"),
+            "serviceType": _("Type of service"), "allTypes": _("All types"),
+            "legend": _("Legend"), "colourBy": _("Colour trails by"),
             "activity": _("Activity"), "difficulty": _("Difficulty"),
             "unknown": _("Not rated"), "details": _("Details"), "search": _("Search"),
             "searchPlaceholder": _("Places, trails, routes…"),
@@ -57,6 +61,8 @@ def explorer_labels() -> dict:
             "openAtlas": _("Regional Tourism Atlas"),
             # %(count)s is a number already formatted for the language.
             "dense": _("%(count)s features here: zoom in to see them"),
+            "category": _("Category"), "allCategories": _("All categories"),
+            "partnerRoutes": _("Routes in this territory"),
         },
     }
 
@@ -89,7 +95,8 @@ def explorer_map(*, lang: str, embed: bool = False, partner: str | None = None,
         "partnersUrl": reverse("partners"),
         "featuresUrl": reverse("regional-layer"),
         "detailUrls": {"attraction": reverse("attraction-page", args=[NO_UID]),
-                       "trail": reverse("trail-page", args=[NO_UID])},
+                       "trail": reverse("trail-page", args=[NO_UID]),
+                       "service": reverse("service-page", args=[NO_UID])},
         "iconBase": static("vendor/maki/"),
         # Good practices are a layer to switch on: the map is first the places to visit.
         "kinds": {"practice": False},
@@ -103,6 +110,9 @@ def explorer_map(*, lang: str, embed: bool = False, partner: str | None = None,
         "fold": fold_table(),
         "extent": extent,
         "partnersExtent": partners_extent(partner),
+        # The map's category filter and legend list only these.
+        "categories": categories_present(partner=partner, layer=layer),
+        "routeListUrl": reverse("route-list"),
     }).add_to(fmap)
     return fmap
 
@@ -130,13 +140,13 @@ def feature_map(*, feature: dict) -> AtlasMap:
     return fmap
 
 
-PREVIEW_FEATURES = 500
 PREVIEW_PADDING_PX = 24  # margin around the fitted features: a marker is 16 px across
 PREVIEW_MAX_ZOOM = 16  # one point alone is shown with its surroundings, not at zoom 18
 
 
 def import_preview(*, features: dict) -> AtlasMap:
-    """A small map of the first features of an import preview (at most PREVIEW_FEATURES).
+    """A small map of the first features of an import preview (at most
+    importers.previews.PREVIEW_FEATURES).
 
     These are not in the database yet, so they cannot come from the API: the
     sample is part of the page, bounded in size.

@@ -1,12 +1,16 @@
-"""Every page's URL: the map, layers and features, routes, the planner and imports."""
+"""Every page's URL: the map, layers and features, routes, the planner, imports and the
+guides (/help/)."""
 
-from django.urls import include, path
+from django.contrib.sitemaps import views as sitemap_views
+from django.urls import include, path, re_path
 
-from maps.pages import explorer, imports, planner, practices, routes
+from maps.pages import explorer, guides, imports, planner, practices, routes, seo, services
+from maps.sitemaps import SITEMAPS
 
 import_patterns = ([
     path("", imports.upload, name="upload"),
     path("preview/<str:token>/", imports.preview, name="preview"),
+    path("preview/<str:token>/state/", imports.preview_state, name="preview-state"),
     path("runs/<int:pk>/", imports.report, name="report"),
     path("runs/<int:pk>/state/", imports.state, name="state"),
     path("runs/<int:pk>/cancel/", imports.cancel, name="cancel"),
@@ -20,6 +24,7 @@ urlpatterns = [
     path("layers/<slug:slug>/", explorer.layer_preview, name="layer-page"),
     path("attractions/<uuid:uid>/", explorer.attraction_page, name="attraction-page"),
     path("trails/<uuid:uid>/", explorer.trail_page, name="trail-page"),
+    path("services/<uuid:uid>/", services.service_page, name="service-page"),
     path("routes/", routes.route_list, name="route-list"),
     path("routes/<slug:slug>/", routes.route_page, name="route-page"),
     path("routes/<slug:slug>/edit/", routes.editor, name="route-editor"),
@@ -38,4 +43,12 @@ urlpatterns = [
     path("planner/tables/", planner.planner_tables, name="planner-tables"),
     path("planner/report/", planner.planner_report, name="planner-report"),
     path("import/", include(import_patterns)),
+    path("help/", guides.guide, name="help"),
+    re_path(r"^help/(?P<path>.+)$", guides.guide, name="help-file"),
+    path("robots.txt", seo.robots_txt, name="robots-txt"),
+    path("sitemap.xml", sitemap_views.index, {"sitemaps": SITEMAPS,
+                                              "sitemap_url_name": "sitemap-section"},
+         name="sitemap-index"),
+    path("sitemap-<section>.xml", sitemap_views.sitemap, {"sitemaps": SITEMAPS},
+         name="sitemap-section"),
 ]

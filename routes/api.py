@@ -46,7 +46,9 @@ ROUTE_FILTERS = [
     OpenApiParameter("bbox", str, description="minlon,minlat,maxlon,maxlat (WGS 84)"),
     OpenApiParameter("near", str, description="lon,lat: routes passing within `radius`"),
     OpenApiParameter("radius", float, description="metres, with near (default 5000)"),
-    OpenApiParameter("q", str, description="title or summary in any language or script"),
+    OpenApiParameter("q", str, description="title or summary in any language or script, "
+                                           "as the features' q matches (typos, a "
+                                           "partner's name as a place)"),
     OpenApiParameter("limit", int), OpenApiParameter("offset", int),
 ]
 

@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from geo import fields
 from geo.crs import WGS84
-from layers.models import Attraction, Partner, Trail
+from layers.models import Attraction, Partner, Trail, audit_track_links
 from layers.vocabulary import Difficulty
 from routes.vocabulary import LegSource, Mode, RouteStatus, Theme
 
@@ -66,6 +66,17 @@ class PilotRoute(models.Model):
 
     def __str__(self) -> str:
         return self.title or self.slug
+
+
+class RoutePartner(PilotRoute.partners.through):  # type: ignore[name-defined]
+    """A route's partner (``PilotRoute.partners``), audited: who shares a route is a
+    change to it as much as its stops."""
+
+    class Meta:
+        proxy = True
+
+
+audit_track_links(RoutePartner)
 
 
 class RouteStop(models.Model):

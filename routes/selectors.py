@@ -23,7 +23,13 @@ from django.utils import formats, translation
 from django.utils.translation import gettext as _
 
 from geo.crs import WGS84
-from layers.search import q_condition
+from layers.search_query import (
+    TextQuery,
+    known_words,
+    parse_text_query,
+    text_conditions,
+    text_score,
+)
 from layers.selectors import (
     COORD_DECIMALS,
     METRES_PER_DEGREE,
@@ -106,8 +112,11 @@ def difficulty_reason(basis: dict, lang: str) -> str:
         return _("%(level)s: %(effort)s") % {"level": level, "effort": effort}
 
 
-def _where(f: RouteFilters, params: list) -> tuple[str, str]:
-    """(WHERE clause over routes ``r``, distance SQL) of the filters."""
+def _where(f: RouteFilters, params: list,
+           text: list[TextQuery] | None = None) -> tuple[str, str]:
+    """(WHERE clause over routes ``r``, distance SQL) of the filters; ``text`` receives
+    the query ``?q=`` became (for its rank)."""
+    start = len(params)
     where = ["r.status = ANY(%s)"]
     params.append(f.status or [str(s) for s in PUBLIC_STATUSES])
     if f.bbox:
@@ -138,8 +147,13 @@ def _where(f: RouteFilters, params: list) -> tuple[str, str]:
         where.append("r.difficulty = ANY(%s)")
         params.append(f.difficulty)
     if f.q:
-        where.append(q_condition("r.search"))
-        params.extend([f.q, f.q])
+        query = known_words(parse_text_query(f.q), source="routes_pilotroute r",
+                            where=" AND ".join(where), where_params=params[start:],
+                            search="r.search", category="")
+        where.append(text_conditions(query, search="r.search", category="", geom="r.geom",
+                                     params=params))
+        if text is not None:
+            text.append(query)
     return " AND ".join(where), distance
 
 
@@ -188,12 +202,18 @@ def routes_page(*, filters: RouteFilters, lang: str, limit: int, offset: int,
                 request: HttpRequest | None = None) -> tuple[list[dict[str, Any]], int]:
     """One page of public routes as GeoJSON Feature dicts, and the number matched."""
     params: list = []
-    where, distance = _where(filters, params)
-    order = "distance, r.slug" if filters.near else "r.slug"
+    asked: list[TextQuery] = []
+    where, distance = _where(filters, params, asked)
+    ranked: list = []  # the rank's parameters, before the WHERE's
+    # With ?q=, the closer matches first (layers/search_query.py).
+    rank = (text_score(asked[0], search="r.search", category="", params=ranked) if asked
+            else "0")
+    order = "score, " + ("distance, r.slug" if filters.near else "r.slug")
     near = (" || jsonb_build_object('distance_m', round(m.distance::numeric, 1))"
             if filters.near else "")
     sql = f"""
-        WITH m AS (SELECT r.id, {distance} AS distance, count(*) OVER () AS total
+        WITH m AS (SELECT r.id, {distance} AS distance, {rank} AS score,
+                          count(*) OVER () AS total
                    FROM routes_pilotroute r WHERE {where}
                    ORDER BY {order} LIMIT %s OFFSET %s)
         SELECT json_build_object(
@@ -201,10 +221,10 @@ def routes_page(*, filters: RouteFilters, lang: str, limit: int, offset: int,
             'geometry', ST_AsGeoJSON(ST_Force2D({route_geom_sql('r')}), {COORD_DECIMALS})::json,
             'properties', {_properties_sql(lang)}::jsonb{near})::text, m.total
         FROM m JOIN routes_pilotroute r ON r.id = m.id
-        ORDER BY {"m.distance, r.slug" if filters.near else "r.slug"}
+        ORDER BY m.score, {"m.distance, r.slug" if filters.near else "r.slug"}
     """
     with connection.cursor() as cursor:
-        cursor.execute(sql, [*params, limit, offset])
+        cursor.execute(sql, [*ranked, *params, limit, offset])
         rows = cursor.fetchall()
         if rows:
             total = rows[0][1]

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import hashlib
 import os
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -57,6 +59,41 @@ def django_db_setup(django_db_setup, django_db_keepdb) -> None:
     if django_db_keepdb:
         KEPT_DB_MIGRATIONS.parent.mkdir(exist_ok=True)
         KEPT_DB_MIGRATIONS.write_text(_migrations())
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _fast_password_hashing():
+    """Passwords hashed with MD5 in the tests: the production hasher (PBKDF2, a million
+    rounds) takes half a second a user, and fixtures make users by the hundred. What is
+    tested of passwords is the policy and the lockout, not the hash's cost."""
+    from django.test.utils import override_settings
+
+    with override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]):
+        yield
+
+
+def once_per_module(load: Callable[[], Any]) -> Any:
+    """A module-scoped fixture of data ``load()`` makes once for all the module's tests.
+
+    It is made in a transaction that stays open for the module and is rolled back after
+    it; each test runs in a savepoint of its own inside it (pytest-django's ``db``), so a
+    test may write and the next one still finds the data as ``load()`` left it. Not for
+    ``transaction=True`` tests, which would empty the tables.
+    """
+    @pytest.fixture(scope="module")
+    def fixture(django_db_setup, django_db_blocker):
+        from django.db import transaction
+
+        with django_db_blocker.unblock():
+            atomic = transaction.atomic()
+            atomic.__enter__()
+            try:
+                yield load()
+            finally:
+                transaction.set_rollback(True)
+                atomic.__exit__(None, None, None)
+
+    return fixture
 
 
 @pytest.fixture

@@ -81,3 +81,33 @@ def run_queued_imports() -> list:
 
     queued = ImportRun.objects.filter(status=ImportRun.Status.QUEUED).order_by("pk")
     return [jobs.import_execute(run_id=pk) for pk in list(queued.values_list("pk", flat=True))]
+
+
+def run_queued_previews() -> list:
+    """Run the queued import previews here, as ``run_queued_imports`` runs the imports:
+    the worker's task function (importers.previews.preview_execute) without the queue."""
+    from importers import previews
+    from importers.models import ImportPreview
+
+    queued = ImportPreview.objects.filter(status=ImportPreview.Status.QUEUED).order_by("pk")
+    return [previews.preview_execute(preview_id=pk)
+            for pk in list(queued.values_list("pk", flat=True))]
+
+
+def open_preview(client, url: str) -> str:
+    """The import preview page at ``url`` once the worker has run its dry run: the first
+    visit queues it (the page says it waits), the worker's part runs here, and the page
+    is read again."""
+    client.get(url)
+    run_queued_previews()
+    return client.get(url).content.decode()
+
+
+def make_listing(lon: float, lat: float, **kw):
+    """A published listing at (lon, lat); its partner is the one whose territory holds it."""
+    from actors.models import Listing, territory_partner
+
+    point = Point(lon, lat, srid=WGS84)
+    named = any(key.startswith("name_") for key in kw)
+    values = {"type": "accommodation", **({} if named else {"name_en": "A guesthouse"}), **kw}
+    return Listing.objects.create(location=point, partner=territory_partner(point), **values)

@@ -1,10 +1,14 @@
 """The house rules of docs/architecture.md, read from the code's own imports.
 
-- An app imports only apps below it: geo ← layers ← importers, routes ← planner, exchange
-  ← maps, fixtures ← config (apps side by side, such as importers and routes or planner
-  and exchange, do not import each other).
+- An app imports only apps below it: geo ← layers ← importers, routes ← planner, exchange,
+  actors ← maps, fixtures ← config (apps side by side, such as importers and routes or
+  planner, exchange and actors, do not import each other).
 - ``notices`` (what is new for a user) imports only geo; the apps that tell people
   things (exchange) import it.
+- ``transit`` (public transport) may import geo, layers, importers and routes; the planner
+  and maps may import it.
+- ``media`` (photos of any object) stands between geo and layers: it imports only geo, and
+  layers and the apps above it use it.
 - ``operations`` (backup and restore) may import geo and layers; no app imports it.
 - ``accounts`` (tokens, rate limits) sits beside layers and imports only geo; only config,
   through the settings, names it.
@@ -21,9 +25,12 @@ import ast
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-FLOORS = {"geo": 0, "notices": 0.5, "accounts": 1, "layers": 1, "importers": 2, "routes": 2,
-          "planner": 3, "exchange": 3, "maps": 4, "fixtures": 4, "config": 5, "operations": 2,
-          "audit": 3}
+FLOORS = {"geo": 0, "media": 0.5, "notices": 0.5, "accounts": 1, "layers": 1, "importers": 2,
+          "routes": 2,
+          # transit stands above importers (it reads GTFS with their archive checks and
+          # messages) and below the planner (docs/decisions/0009).
+          "transit": 2.5, "planner": 3, "actors": 3, "exchange": 3,
+          "maps": 4, "fixtures": 4, "config": 5, "operations": 2, "audit": 3}
 # Apps to one side: they use the floors below them, and no app uses them (the settings
 # name accounts' and audit's classes as strings).
 UNIMPORTED = {"operations", "accounts", "audit"}

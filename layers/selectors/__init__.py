@@ -7,7 +7,13 @@
 - ``catalogue``: a feature's detail, the layers, the partners, extents.
 """
 
-from layers.selectors.catalogue import extent, feature_detail, layers_list, partners_geojson
+from layers.selectors.catalogue import (
+    categories_present,
+    extent,
+    feature_detail,
+    layers_list,
+    partners_geojson,
+)
 from layers.selectors.kinds import (
     DISPLAY,
     OWN_FILTERS,
@@ -29,7 +35,7 @@ from layers.selectors.sql import (
 
 __all__ = [
     "COORD_DECIMALS", "DISPLAY", "METRES_PER_DEGREE", "OWN_FILTERS", "RFC7946",
-    "Output", "all_translations", "bbox_to_wgs84", "conditions", "extent",
+    "Output", "all_translations", "bbox_to_wgs84", "categories_present", "conditions", "extent",
     "feature_detail", "features_page", "json_members", "json_object_text", "layers_list",
     "near_conditions", "partners_geojson", "translated",
 ]

@@ -8,6 +8,8 @@ from django.db import connection
 
 from layers import registry
 from layers.models import BORDER_SLACK_DEG
+from layers.params import FeatureFilters
+from layers.selectors.kinds import conditions
 from layers.selectors.sql import COORD_DECIMALS, all_translations, translated
 from layers.vocabulary import Visibility
 
@@ -160,3 +162,30 @@ def in_uninviting_territories(layer_id: int) -> dict[str, int]:
     with connection.cursor() as cur:
         cur.execute(sql, {"layer": layer_id})
         return dict(cur.fetchall())
+
+
+def categories_present(*, partner: str | None = None, layer: str | None = None) -> list[str]:
+    """The categories of the public features a map shows (``partner``, ``layer``: those
+    of an embed or a layer's page), for its category filter and legend.
+
+    Each value of each kind's vocabulary (``FeatureKind.category_values``) is looked up
+    by its index until a first public row: some 35 short probes, not a scan of the
+    attractions.
+    """
+    filters = FeatureFilters(partner=partner.split(",") if partner else [],
+                             layer=[layer] if layer else [])
+    found: list[str] = []
+    for kind in registry.kinds():
+        if not kind.category_sql or not kind.category_values:
+            continue
+        params: list = []
+        where = conditions(kind, filters, params)
+        if where is None:
+            continue
+        sql = (f"SELECT c FROM unnest(%s::text[]) WITH ORDINALITY v(c, n) WHERE EXISTS "
+               f"(SELECT 1 FROM {kind.table} x WHERE {kind.category_sql} = v.c "
+               f"AND {where[0]}) ORDER BY n")
+        with connection.cursor() as cursor:
+            cursor.execute(sql, [list(kind.category_values), *params])
+            found.extend(c for (c,) in cursor.fetchall() if c not in found)
+    return found

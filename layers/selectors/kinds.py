@@ -11,7 +11,13 @@ from django.db import connection
 from geo.crs import WGS84
 from layers.params import BBox, FeatureFilters
 from layers.registry import FeatureKind
-from layers.search import q_condition
+from layers.search_query import (
+    TextQuery,
+    known_words,
+    parse_text_query,
+    text_conditions,
+    text_score,
+)
 from layers.selectors.sql import COORD_DECIMALS, METRES_PER_DEGREE
 from layers.vocabulary import Visibility
 
@@ -65,15 +71,20 @@ def near_conditions(g: str, near: tuple[float, float], radius_m: float,
             f"ST_Distance(geography({g}), geography({point}))")
 
 
-def conditions(kind: FeatureKind, f: FeatureFilters,
-               params: list) -> tuple[str, str] | None:
+def conditions(kind: FeatureKind, f: FeatureFilters, params: list,
+               text: list[TextQuery] | None = None) -> tuple[str, str] | None:
     """(WHERE clause, distance SQL) over ``x`` (the kind's table).
 
-    None when a filter rules the kind out (``?activity=`` and attractions).
+    None when a filter rules the kind out (``?activity=`` and attractions). ``text``
+    receives the query ``?q=`` became for this kind (for its ``score``).
     """
+    start = len(params)
     for name in OWN_FILTERS:
         if getattr(f, name) and name not in kind.own_filters:
             return None
+    declared = {c.name: c for c in kind.choice_filters}
+    if any(name not in declared for name in f.chosen):
+        return None
     if kind.layered:
         # The layers are chosen first, once (a handful of rows), so the planner
         # filters the features by an array instead of joining the layers to them.
@@ -114,13 +125,34 @@ def conditions(kind: FeatureKind, f: FeatureFilters,
     if f.updated_before:
         where.append("x.updated_at <= %s")
         params.append(f.updated_before)
+    for name, values in f.chosen.items():
+        where.append(f"{declared[name].sql} = ANY(%s)")
+        params.append(values)
     if f.uid:
         where.append("x.uid = %s")
         params.append(f.uid)
+    if f.uids is not None:
+        where.append("x.uid = ANY(%s::uuid[])")
+        params.append(f.uids)
     if f.q:
-        where.append(q_condition("x.search"))
-        params.extend([f.q, f.q])
+        # Which words match closely depends on what the other filters keep.
+        query = known_words(parse_text_query(f.q), source=f"{kind.table} x",
+                            where=" AND ".join(where), where_params=params[start:],
+                            search=kind.search_sql, category=kind.category_sql)
+        where.append(text_conditions(query, search=kind.search_sql,
+                                     category=kind.category_sql, geom=g, params=params))
+        if text is not None:
+            text.append(query)
     return " AND ".join(where), distance
+
+
+def score(kind: FeatureKind, text: list[TextQuery], params: list) -> str:
+    """SQL over ``x`` of a row's rank for ``?q=`` (0: every word matched exactly; see
+    layers/search_query.py), "0" without it; ``text`` as ``conditions`` filled it."""
+    if not text:
+        return "0"
+    return text_score(text[0], search=kind.search_sql, category=kind.category_sql,
+                      params=params)
 
 
 def bbox_to_wgs84(bbox: BBox, srid: int, flipped: bool) -> BBox:

@@ -15,13 +15,16 @@ from django.views.decorators.http import require_safe
 
 from geo import geojson
 from geo.i18n import page_language
+from geo.opening_hours import state_at
 from geo.units import duration_text
 from importers.models import ImportRun
 from layers import selectors
-from layers.models import Layer
+from layers.models import Attraction, Layer
 from layers.vocabulary import Activity, Category, Difficulty, LayerKind, Visibility, Wheelchair
 from maps.builders import explorer_map, feature_map
 from maps.elements import map_parts
+from maps.pages.practical import hours_block, now
+from media.selectors import photos_of
 
 EXPORT_FORMATS = (("geojson", "GeoJSON"), ("gpx", "GPX"), ("kml", "KML"),
                   ("shp", "Shapefile (zip)"), ("gpkg", "GeoPackage"), ("csv", "CSV (WKT)"))
@@ -123,9 +126,17 @@ def _feature_page(request: HttpRequest, kind: str, uid: UUID) -> HttpResponse:
     if props.get("duration_min"):
         props["duration_text"] = duration_text(props["duration_min"])
     shape = geojson.feature(id=None, geometry=feature["geometry"], properties={})
+    photos: list = []
+    hours = None
+    if kind == "attraction":
+        attraction = Attraction.objects.filter(uid=uid).first()
+        photos = photos_of(attraction) if attraction is not None else []
+        country = layer.partner.country
+        value = props.get("opening_hours") or ""
+        hours = hours_block(value, country, state_at(value, country, now()))
     return render(request, "maps/feature.html", {
         **map_parts(feature_map(feature=shape)), "feature": feature, "p": props,
-        "kind": kind, "layer": layer, "labels": labels,
+        "kind": kind, "layer": layer, "labels": labels, "photos": photos, "hours": hours,
         "api_url": reverse(f"{kind}-detail", args=[uid]),
     })
 

@@ -3,11 +3,9 @@
 from __future__ import annotations
 
 import contextlib
-import html
-import json
 from pathlib import Path
+from typing import Any
 
-import shapely
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -17,37 +15,21 @@ from django.utils import formats
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from geo import geojson
 from geo.crs import identify
 from geo.errors import Conflict
-from importers import jobs, services
-from importers.exceptions import Refused, RowErrors
+from importers import jobs, previews, services
+from importers.exceptions import Refused
 from importers.forms import UploadForm
-from importers.models import ImportRun
-from importers.pipeline import ImportResult, run_import, undo_last_import
+from importers.models import ImportPreview, ImportRun
+from importers.pipeline import undo_last_import
 from importers.selectors import run_editable, runs_of
 from layers.models import Layer, Partner
 from layers.permissions import editable_partners
 from layers.vocabulary import LayerKind
-from maps.builders import PREVIEW_FEATURES, import_preview
+from maps.builders import import_preview
 from maps.elements import map_parts
 
 SESSION_KEY = "atlas_pending_imports"
-
-
-def _preview_features(result: ImportResult) -> dict:
-    rows = result.rows
-    n = min(PREVIEW_FEATURES, len(rows))
-    features = []
-    for i in range(n):
-        values = rows.values(i)
-        label = next((values[f"name_{c}"] for c in ("bg", "el", "fr", "en")
-                      if values.get(f"name_{c}")), f"#{rows.rows[i]}")
-        # folium's tooltip puts the value in as HTML: the file's names go in escaped.
-        features.append(geojson.feature(
-            id=None, properties={"label": html.escape(label)},
-            geometry=json.loads(shapely.to_geojson(shapely.force_2d(rows.geoms[i])))))
-    return geojson.collection_value(features)
 
 
 @login_required
@@ -111,6 +93,7 @@ def preview(request: HttpRequest, token: str) -> HttpResponse:
     if request.method == "POST":
         if "cancel" in request.POST:
             services.upload_discard(token=token)
+            ImportPreview.objects.filter(token=token, partner=partner).delete()
             request.session[SESSION_KEY].pop(token, None)
             request.session.modified = True
             return redirect("imports:upload")
@@ -126,22 +109,54 @@ def preview(request: HttpRequest, token: str) -> HttpResponse:
         request.session[SESSION_KEY].pop(token, None)
         request.session.modified = True
         return redirect("imports:report", pk=run.pk)
-    req = services.import_request_build(path=path, partner=partner, data=data,
-                                        user=request.user, dry_run=True)
-    context = {"partner": partner, "data": data, "token": token, "file_name": path.name}
-    try:
-        result = run_import(req)
-    except (Refused, RowErrors) as exc:
-        context.update(error=str(exc), issues=getattr(exc, "issues", []))
+    # The dry run runs in the background worker (importers.previews): this page waits
+    # for it, however long the file takes to read (Trust D9).
+    found = ImportPreview.objects.filter(token=token, partner=partner).first()
+    context: dict[str, Any] = {"partner": partner, "data": data, "token": token,
+                               "file_name": path.name}
+    if found is None:
+        try:
+            found = previews.preview_enqueue(path=path, token=token, partner=partner,
+                                             data=data, user=request.user)
+        except Refused as exc:
+            context.update(error=str(exc), issues=[])
+            return render(request, "imports/preview.html", context)
+    if found.status in ImportPreview.UNFINISHED:
+        context.update(pending=True, stage=preview_stage_text(found))
         return render(request, "imports/preview.html", context)
-    context.update(result=result, columns=_preview_columns(result),
-                   **map_parts(import_preview(features=_preview_features(result))))
+    texts = found.translated()
+    if found.status == ImportPreview.Status.FAILED:
+        context.update(error=texts["error"], issues=texts["error_issues"])
+        return render(request, "imports/preview.html", context)
+    context.update(report=found.report, texts=texts, columns=_preview_columns(found.report),
+                   **map_parts(import_preview(features=previews.map_features(found))))
     return render(request, "imports/preview.html", context)
 
 
-def _preview_columns(result: ImportResult) -> list[str]:
+def preview_stage_text(preview: ImportPreview) -> str:
+    """Where a preview is, as its page says it while it waits."""
+    if preview.status == ImportPreview.Status.QUEUED:
+        return _("Queued: waiting for the import worker")
+    count = formats.number_format(preview.stage_count or 0, force_grouping=True)
+    if preview.stage == "normalising":
+        return _("Checking %(count)s features") % {"count": count}
+    if preview.stage == "writing":
+        return _("Counting what %(count)s features would change") % {"count": count}
+    return _("Reading the file")
+
+
+@login_required
+def preview_state(request: HttpRequest, token: str) -> JsonResponse:
+    """What the preview page's script polls while the dry run is unfinished."""
+    _entry, partner, _data = _pending(request, token)
+    found = get_object_or_404(ImportPreview, token=token, partner=partner)
+    return JsonResponse({"status": found.status, "stage": preview_stage_text(found),
+                         "finished": found.status not in ImportPreview.UNFINISHED})
+
+
+def _preview_columns(report: dict[str, Any]) -> list[str]:
     keys: list[str] = []
-    for row in result.preview:
+    for row in report.get("preview", []):
         for key in row:
             if key not in keys and key != "properties":
                 keys.append(key)

@@ -19,6 +19,7 @@ from layers.models import Partner
 from layers.vocabulary import Difficulty
 from maps.builders import REGION_CENTRE, add_basemap
 from maps.elements import AtlasMap, PageScript, map_parts
+from maps.pages.transit_block import route_transit
 from routes import selectors
 from routes.api import composes
 from routes.models import PilotRoute
@@ -130,7 +131,8 @@ def _route_page(request: HttpRequest, slug: str, *, embed: bool) -> HttpResponse
     return render(request, "routes/detail.html", {
         "route": _display(p), "embed": embed, "modes": _mode_labels(),
         "theme_labels": dict(Theme.choices),
-        "months": _month_names(p["months"]), "all_year": not p["months"], **map_parts(fmap)})
+        "months": _month_names(p["months"]), "all_year": not p["months"],
+        "transit": route_transit(request, slug), **map_parts(fmap)})
 
 
 @require_GET

@@ -1,4 +1,4 @@
-"""Template helpers of the platform's pages: the site shell's sections and languages.
+"""Template helpers of the platform's pages: the site shell's sections, languages and help.
 
 The shell (atlas/base.html) also frames the 500 page, which Django may render with an
 empty context (no request, no user) while the database is down: every helper here works
@@ -13,12 +13,15 @@ from typing import Any
 from django import template
 from django.conf import settings
 from django.contrib.auth.models import AnonymousUser, User
+from django.templatetags.static import static
 from django.urls import reverse
 from django.utils.functional import Promise
 from django.utils.translation import get_language, get_language_info
 from django.utils.translation import gettext_lazy as _
 
 from layers.permissions import editable_partners
+from maps.help import guide_url, help_url
+from maps.tours import tour_for
 
 register = template.Library()
 
@@ -106,3 +109,47 @@ def language_links(context: template.Context) -> list[dict[str, Any]]:
                       "current": code == current,
                       "url": f"{request.path}?{query.urlencode()}"})
     return links
+
+
+@register.simple_tag(takes_context=True)
+def help_link(context: template.Context) -> str:
+    """The guide section that explains this page, in the page's language (maps/help.py);
+    the guides' home on a page rendered without its request."""
+    request = context.get("request")
+    match = getattr(request, "resolver_match", None)
+    return help_url(match.view_name if match is not None else None, get_language() or "en")
+
+
+@register.simple_tag
+def guide_section(topic: str) -> str:
+    """A guide section's address (``"guides/editor/#crs"``) in the page's language."""
+    return guide_url(topic, get_language() or "en")
+
+
+# OpenGraph names a language with its country.
+OG_LOCALES = {"bg": "bg_BG", "el": "el_GR", "fr": "fr_FR", "en": "en_GB"}
+
+
+@register.simple_tag(takes_context=True)
+def social_meta(context: template.Context) -> dict[str, Any] | None:
+    """This page's address, picture and locales for its OpenGraph and Twitter card tags
+    (none on a page rendered without its request)."""
+    request = context.get("request")
+    if request is None:
+        return None
+    current = get_language() or "en"
+    return {
+        "url": request.build_absolute_uri(),
+        "image": request.build_absolute_uri(static("atlas/apple-touch-icon.png")),
+        "locale": OG_LOCALES.get(current, "en_GB"),
+        "alternates": [OG_LOCALES[code] for code, _name in settings.LANGUAGES
+                       if code != current and code in OG_LOCALES],
+    }
+
+
+@register.simple_tag(takes_context=True)
+def page_tour(context: template.Context) -> dict[str, Any] | None:
+    """This page's first-visit tour (maps/tours.py), if it has one."""
+    request = context.get("request")
+    match = getattr(request, "resolver_match", None)
+    return tour_for(match.view_name if match is not None else None)

@@ -16,10 +16,11 @@ from django.contrib.auth.models import User
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 
+from audit.history import event_model
 from audit.models import Denial
-from layers.models import Attraction, Layer
+from layers.models import Attraction, Layer, PartnerWelcome
 from layers.services import partner_editors_group_ensure
-from routes.models import PilotRoute
+from routes.models import PilotRoute, RoutePartner
 from tests.factories import (
     make_attraction,
     make_layer,
@@ -240,3 +241,49 @@ def test_pgtriggers_ignore_still_works_with_the_audits_faster_check(world):
         cur.execute("SELECT l.lanname FROM pg_proc p JOIN pg_language l ON l.oid = p.prolang "
                     "WHERE p.proname = '_pgtrigger_should_ignore'")
         assert cur.fetchone()[0] == "sql"
+
+
+def test_sharing_a_route_with_a_partner_and_taking_it_back_is_recorded(client, world):
+    route = PilotRoute.objects.create(slug="shared", title_en="Shared")
+    route.partners.add(world["a"])
+    route.partners.add(world["b"])
+    with connection.cursor() as cur:  # a script's write is caught as well as the ORM's
+        cur.execute("DELETE FROM routes_pilotroute_partners WHERE partner_id = %s",
+                    [world["b"].pk])
+    links = event_model(RoutePartner)._default_manager.filter(
+        pilotroute_id=route.pk).order_by("pgh_id")
+    assert [(e.pgh_label, e.partner_id) for e in links] == [
+        ("insert", world["a"].pk), ("insert", world["b"].pk), ("delete", world["b"].pk)]
+    client.force_login(world["root"])
+    page = client.get(f"/admin/routes/pilotroute/{route.pk}/history/").content.decode()
+    assert page.count("partners: added") == 2 and page.count("partners: removed") == 1
+    assert "Sliven" in page
+
+
+def test_a_welcome_given_in_the_admin_is_in_the_partners_history_with_who_gave_it(client,
+                                                                                   world):
+    sliven = world["b"]
+    client.force_login(world["root"])  # Sliven welcomes Stara Zagora's features
+    url = f"/admin/layers/partner/{sliven.pk}/change/"
+    form = {"slug": sliven.slug, "name_en": "Sliven", "country": "BG", "languages": ["bg"],
+            "boundary": sliven.boundary.geojson, "colour": sliven.colour,
+            "welcomes": [world["a"].pk]}
+    response = client.post(url, form)
+    assert response.status_code == 302, response.content.decode()[:3000]
+    events = event_model(PartnerWelcome)._default_manager.all()
+    assert [(e.from_partner_id, e.to_partner_id, e.pgh_context["user"]) for e in events] == [
+        (sliven.pk, world["a"].pk, world["root"].pk)]
+    page = client.get(f"/admin/layers/partner/{sliven.pk}/history/").content.decode()
+    assert "partners welcome to publish here: added" in page and "root" in page
+
+
+def test_restoring_a_partner_keeps_its_role_groups(client, world):
+    sliven = world["b"]
+    first = sliven.events.order_by("pgh_id").first()
+    assert first.moderators_id is None  # made before its groups
+    groups = (sliven.editors_id, sliven.moderators_id, sliven.members_id)
+    client.force_login(world["root"])
+    response = client.post(f"/admin/layers/partner/{sliven.pk}/history/{first.pk}/restore/")
+    assert response.status_code == 302
+    sliven.refresh_from_db()
+    assert (sliven.editors_id, sliven.moderators_id, sliven.members_id) == groups

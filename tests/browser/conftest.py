@@ -31,6 +31,7 @@ Here instead (``_live_server_helper`` below replaces pytest-django's, by name):
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import sys
@@ -47,6 +48,7 @@ from django.db.backends.signals import connection_created
 from django.dispatch import receiver
 from django.test.utils import modify_settings
 
+from maps.tours import TOURS
 from planner.services import site_diagram_update
 from tests.browser import explorer
 
@@ -70,6 +72,9 @@ BLANK_TILE = bytes.fromhex(
 DESKTOP = {"width": 1280, "height": 800}
 PHONE = {"width": 390, "height": 844}
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "test-results" / "screenshots"
+SEEN_TOURS = "try { " + " ".join(
+    f"localStorage.setItem({json.dumps('atlas-tour:' + page)}, 'done');" for page in TOURS
+) + " } catch (e) {}"
 
 
 @pytest.fixture(scope="session")
@@ -112,9 +117,12 @@ def new_page(browser, live_server):
     """Pages at a chosen size (and locale, geolocation…), each watched like ``page``."""
     contexts = []
 
-    def make(viewport: dict = DESKTOP, **context_options):
+    def make(viewport: dict = DESKTOP, first_visit: bool = False, **context_options):
         context = browser.new_context(viewport=viewport, **{"locale": "en-GB",
                                                             **context_options})
+        if not first_visit:
+            # A returning visitor: the pages' first-visit tours (maps/tours.py) seen.
+            context.add_init_script(SEEN_TOURS)
         contexts.append(context)
         page = context.new_page()
         _watch(page)

@@ -21,6 +21,7 @@ from layers.models import Attraction, Trail
 from routes.models import PilotRoute
 from tests.browser.conftest import BASEMAP_HOSTS
 from tests.browser.test_route_editor import click_attraction
+from tests.factories import run_queued_previews
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 ROUTE = "foret-de-saou-and-the-trois-becs"
@@ -145,6 +146,8 @@ def test_hostile_names_are_text_on_every_page(watched, live_server, hostile):
     page.fill("input[name=layer]", "drome-hostile-2")
     page.select_option("select[name=kind]", "attractions")
     page.get_by_role("button", name="Preview").click()
+    page.wait_for_selector("[data-run-state]")  # the page waits for the worker's dry run
+    run_queued_previews()
     page.wait_for_selector(".preview-map path.leaflet-interactive")
     assert _hover(page, page.locator(".preview-map path.leaflet-interactive").first) == HOSTILE
     _no_script_ran(page, "import preview")

@@ -9,7 +9,7 @@ import pytest
 from django.contrib.auth.models import User
 from django.test import Client
 
-from tests.factories import make_partner
+from tests.factories import make_partner, run_queued_previews
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -48,6 +48,10 @@ def test_the_preview_map_shows_every_feature_whole(page, live_server, tmp_path):
     page.fill("input[name=layer]", "corners")
     page.select_option("select[name=kind]", "attractions")
     page.click("main button[type=submit]")  # the header has its own: Sign out
+    # The dry run is the worker's: the page says it waits, then shows it once done.
+    status = page.locator("[data-run-state] [data-stage]")
+    assert status.inner_text() == "Queued: waiting for the import worker"
+    run_queued_previews()
     page.wait_for_selector(".preview-map path.leaflet-interactive")
     page.wait_for_timeout(300)  # the fit's animation, if any
     frame = page.locator(".preview-map .folium-map").bounding_box()

@@ -2,7 +2,8 @@
 
 They land in test-results/screenshots/. `make screenshots` runs these tests (marked
 `screenshots`: `make test` leaves them out) and copies the pictures to docs/*.png, which
-the README and the guides in docs/users/ show.
+the README and the guides in docs/users/ and docs/guides/ show (the import form once per
+language, for the editor's guide in that language).
 Each also checks that the page shows what it should, so a broken page fails here.
 """
 
@@ -88,3 +89,24 @@ def test_screenshots_of_the_planner(new_page, live_server, demo, size):
     page.wait_for_function("() => !document.querySelector('.leaflet-zoom-anim')")
     page.wait_for_timeout(300)
     screenshot(page, f"planner-{size}")
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize("lang", ["bg", "el", "fr", "en"])
+def test_screenshots_of_the_import_form_in_each_language(new_page, live_server, lang):
+    """The editor's guide in each language shows the form in that language, its
+    coordinate reference system hint open."""
+    from django.test import Client
+
+    from tests.factories import make_partner, make_person
+
+    client = Client()
+    client.force_login(make_person(make_partner("sliven"), "editors"))
+    page = new_page({"width": 1280, "height": 1000})
+    page.context.add_cookies([{"name": "sessionid", "value": client.cookies["sessionid"].value,
+                               "url": live_server.url}])
+    page.goto(f"{live_server.url}/import/?lang={lang}")
+    page.locator("[data-hint=srs] summary").click()
+    assert page.locator("[data-hint=srs] p").is_visible()
+    assert page.locator("html").get_attribute("lang") == lang
+    screenshot(page, f"import-form-{lang}")

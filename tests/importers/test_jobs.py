@@ -28,10 +28,10 @@ from django.db import connection
 from django.test import RequestFactory, override_settings
 
 from geo.middleware import DatabaseTimeouts
-from importers import jobs, services
-from importers.models import ImportRun
-from layers.models import Attraction
-from tests.factories import make_layer, make_token, run_queued_imports
+from importers import jobs, previews, services
+from importers.models import ImportPreview, ImportRun
+from layers.models import Attraction, Layer
+from tests.factories import make_layer, make_token, run_queued_imports, run_queued_previews
 
 
 def _member(name: str, partner) -> User:
@@ -98,9 +98,19 @@ def test_an_api_import_is_queued_at_once_then_run_by_the_worker(client, partners
     assert response["Location"] == f"/api/imports/{queued['id']}/"
     assert queued["url"].endswith(response["Location"]) and queued["status"] == "queued"
     assert not Attraction.objects.exists()
+    # A dry run is the worker's too (importers.previews): the same worker runs both.
+    dry = client.post("/api/imports/", {**_form(partners["stara-zagora"], _geojson(3),
+                                                layer="sz-other"), "dry_run": "true"}, **auth)
+    assert dry.status_code == 202 and dry.json()["status"] == "queued"
 
     worker = _worker()
     _finished(worker)
+
+    preview = client.get(dry["Location"], **auth).json()
+    assert preview["status"] == "done" and preview["counts"]["created"] == 3, preview
+    assert not Layer.objects.filter(slug="sz-other").exists()  # a preview writes nothing
+    token = dry["Location"].rstrip("/").split("/")[-1]
+    assert (services.pending_dir() / token).exists()  # kept for the confirmation
 
     run = client.get(response["Location"], **auth).json()
     assert run["status"] == "succeeded", run
@@ -313,3 +323,40 @@ def test_a_run_whose_worker_died_is_marked_failed_and_a_live_one_is_not(partners
     alive.refresh_from_db()
     assert dead.status == "failed" and "worker stopped" in dead.error
     assert alive.status == "running"
+
+
+@pytest.mark.django_db
+def test_a_preview_whose_worker_died_is_marked_failed(partners):
+    preview = ImportPreview.objects.create(
+        token="t" * 32, partner=partners["stara-zagora"], layer_slug="x", file_name="x.geojson",
+        options={"kind": "attractions"}, status=ImportPreview.Status.RUNNING)
+    assert previews.previews_stalled_fail() == [preview.pk]
+    preview.refresh_from_db()
+    assert preview.status == "failed"
+    assert "stopped while it checked this file" in preview.translated()["error"]
+
+
+@pytest.mark.django_db
+def test_another_partners_editor_cannot_read_a_preview(client, partners):
+    ivana = _member("ivana", partners["stara-zagora"])
+    petar = _member("petar", partners["sliven"])
+    dry = client.post("/api/imports/", {**_form(partners["stara-zagora"], _geojson(2)),
+                                        "dry_run": "true"}, **_auth(ivana))
+    assert client.get(dry["Location"], **_auth(ivana)).status_code == 200
+    assert client.get(dry["Location"], **_auth(petar)).status_code == 404
+    assert client.get(dry["Location"]).status_code in (401, 403)
+
+
+@pytest.mark.django_db
+def test_cancelling_a_waiting_preview_deletes_it_and_its_upload(client, partners):
+    ivana = _member("ivana", partners["stara-zagora"])
+    client.force_login(ivana)
+    url = client.post("/import/", _form(partners["stara-zagora"], _geojson(2)))["Location"]
+    token = url.rstrip("/").split("/")[-1]
+    page = client.get(url).content.decode()
+    assert "Queued: waiting for the import worker" in page
+    assert client.get(f"{url}state/").json()["finished"] is False
+    client.post(url, {"cancel": "1"})
+    assert not ImportPreview.objects.filter(token=token).exists()
+    assert not (services.pending_dir() / token).exists()
+    assert run_queued_previews() == []

@@ -12,7 +12,7 @@ import pytest
 from importers.exceptions import RowErrors
 from importers.models import ImportRun
 from layers.models import Attraction
-from tests.factories import make_attraction, make_layer
+from tests.factories import make_attraction, make_layer, open_preview
 from tests.importers.exports_back import (
     FORMATS,
     export_layer,
@@ -96,7 +96,7 @@ def test_an_editor_sees_why_in_her_language_when_uploading_another_layers_export
     response = client.post("/import/?lang=bg", {
         "file": SimpleUploadedFile(path.name, path.read_bytes(), "application/geo+json"),
         "partner": sz.pk, "layer": "sz-copies", "kind": "attractions"})
-    page = client.get(response["Location"]).content.decode()
+    page = open_preview(client, response["Location"])
     assert ("редове 1, 2, 3, id: публичен идентификатор на обект от слой "
             "&#x27;stara-zagora-attractions&#x27; (партньор &#x27;stara-zagora&#x27;), а не от "
             "слой &#x27;sz-copies&#x27;: не се използва и този обект не се променя") in page

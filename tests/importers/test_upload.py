@@ -17,7 +17,12 @@ from django.utils import translation
 
 from importers.models import ImportRun
 from layers.models import Attraction, Layer
-from tests.factories import make_token, run_queued_imports
+from tests.factories import (
+    make_token,
+    open_preview,
+    run_queued_imports,
+    run_queued_previews,
+)
 from tests.importers.builders import write_shapefile
 
 pytestmark = pytest.mark.django_db
@@ -68,6 +73,9 @@ def test_upload_preview_confirm_report(client, editor, partners, zipped):
     response = client.post("/import/", _form(partners["stara-zagora"], zipped))
     assert response.status_code == 302
     preview_url = response["Location"]
+    waiting = client.get(preview_url).content.decode()  # the worker reads the file
+    assert "Queued: waiting for the import worker" in waiting and "cp1251" not in waiting
+    run_queued_previews()
     preview = client.get(preview_url).content.decode()
     assert "cp1251" in preview and "EPSG:4326" in preview
     assert "name_bg ← IME" in preview
@@ -104,7 +112,7 @@ def test_an_editor_cannot_import_into_another_partner(client, editor, partners, 
 def test_a_refused_file_shows_the_reason_and_writes_nothing(client, editor, partners):
     client.force_login(editor)
     response = client.post("/import/", _form(partners["stara-zagora"], b"not a zip at all"))
-    page = client.get(response["Location"]).content.decode()
+    page = open_preview(client, response["Location"])
     assert "This file cannot be imported." in page and "not a zip archive" in page
     assert not Attraction.objects.exists()
 
@@ -122,9 +130,12 @@ def test_api_imports_with_a_token(client, editor, partners, zipped):
     auth = {"HTTP_AUTHORIZATION": f"Token {token}"}
     dry = client.post("/api/imports/", _form(partners["stara-zagora"], zipped, dry_run="true"),
                       **auth)
-    assert dry.status_code == 200, dry.content
-    body = dry.json()
-    assert body["dry_run"] is True and body["features"] == 3
+    assert dry.status_code == 202, dry.content  # the worker previews it
+    assert dry.json()["status"] == "queued"
+    assert dry["Location"].startswith("/api/imports/previews/")
+    run_queued_previews()
+    body = client.get(dry["Location"], **auth).json()
+    assert body["dry_run"] is True and body["status"] == "done" and body["features"] == 3
     assert body["encoding"]["name"] == "cp1251" and body["preview"][0]["name_bg"] == NAMES[0]
     assert not Attraction.objects.exists()
 
@@ -223,7 +234,7 @@ def untidy(tmp_path):
 def test_the_preview_gives_its_reasons_in_bulgarian(client, editor, partners, untidy):
     client.force_login(editor)
     response = client.post("/import/?lang=bg", _form(partners["stara-zagora"], untidy))
-    page = client.get(response["Location"]).content.decode()  # the language is remembered
+    page = open_preview(client, response["Location"])  # the language is remembered
     assert ("cp1251 — няма .cpg и заглавната част на DBF не посочва кодова таблица; "
             "байтовете се четат като текст на кирилица в cp1251") in page
     assert "EPSG:4326 (WGS 84) — от файла .prj" in page
@@ -259,7 +270,7 @@ def test_a_refusal_without_prj_is_explained_in_greek(client, editor, partners, t
                           {"IME": ["Форум"]}, epsg=None)
     client.force_login(editor)
     response = client.post("/import/", _form(partners["stara-zagora"], _zip_of(shp)))
-    page = client.get(response["Location"] + "?lang=el").content.decode()
+    page = open_preview(client, response["Location"] + "?lang=el")
     assert "Αυτό το αρχείο δεν μπορεί να εισαχθεί." in page
     assert ("sites.zip/noprj.shp: το αρχείο δεν δηλώνει το σύστημα συντεταγμένων του (δεν "
             "υπάρχει .prj)· δώστε το με --srs EPSG:n· οι συντεταγμένες του εκτείνονται σε "
@@ -309,13 +320,13 @@ def test_the_preview_counts_and_refuses_as_the_import_would(client, editor, part
     client.post(client.post("/import/", _form(partners["stara-zagora"], zipped))["Location"],
                 {"confirm": "1"})
     run_queued_imports()
-    again = client.get(client.post("/import/", _form(partners["stara-zagora"], zipped))
-                       ["Location"]).content.decode()
+    again = open_preview(client, client.post(
+        "/import/", _form(partners["stara-zagora"], zipped))["Location"])
     assert "What the import would do" in again
     # read 3, created 0, updated 0, unchanged 3, skipped 0, left out 0, retired 0
     assert "<td>3</td><td>0</td><td>0</td><td>3</td><td>0</td><td>0</td><td>0</td>" in again
-    trails = client.get(client.post("/import/", _form(
-        partners["stara-zagora"], zipped, kind="trails"))["Location"]).content.decode()
+    trails = open_preview(client, client.post("/import/", _form(
+        partners["stara-zagora"], zipped, kind="trails"))["Location"])
     assert "This file cannot be imported." in trails
     assert "holds attractions, not trails" in trails
     assert ImportRun.objects.count() == 1

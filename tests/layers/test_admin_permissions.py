@@ -9,6 +9,7 @@ from django.urls import reverse
 from layers.models import Attraction, Layer
 from layers.vocabulary import LayerKind
 from tests.factories import make_attraction, make_layer, make_partner
+from tests.media.images import NO_PHOTOS
 
 pytestmark = pytest.mark.django_db
 
@@ -34,7 +35,7 @@ def _attraction_form(layer: Layer, name_en: str) -> dict:
     return {
         "layer": layer.pk, "category": "museum", "name_en": name_en,
         "location": '{"type": "Point", "coordinates": [25.63, 42.43]}',
-        "properties": "{}",
+        "properties": "{}", **NO_PHOTOS,
     }
 
 

@@ -46,6 +46,22 @@ def test_python_folds_every_letter_as_postgresql_does():
     assert [fold(t) for t in texts] == _sql_fold(texts)
 
 
+def test_digits_are_not_squeezed_as_letters_are():
+    """Trust D5: "(.)\\1+" folded "1000" to "10"; only doubled letters fold (Larissa)."""
+    texts = ["1000", "Bunker 1000", "Λάρισσα", "Larissa", "Zoo", "sss", "11 ..  ,,"]
+    expected = ["1000", "bunker 1000", "larisa", "larisa", "zo", "ss", "11 ..  ,,"]
+    assert [fold(t) for t in texts] == expected
+    assert _sql_fold(texts) == expected
+
+
+def test_q_with_a_number_finds_that_number_only(client):
+    layer = make_layer(make_partner())
+    make_attraction(layer, 25.61, 42.43, name_en="Bunker 10")
+    make_attraction(layer, 25.62, 42.43, name_en="Bunker 1000")
+    assert _names(client, "1000") == ["Bunker 1000"]
+    assert _names(client, "bunker 10") == ["Bunker 10", "Bunker 1000"]
+
+
 def test_search_text_is_written_by_the_database_for_other_writers():
     layer = make_layer(make_partner())
     zoo = make_attraction(layer, 25.61, 42.43, name_en="Stara Zagora Zoo", name_bg="Зоопарк")
@@ -56,10 +72,10 @@ def test_search_text_is_written_by_the_database_for_other_writers():
             return cur.fetchone()[0]
 
     assert stored().split() == ["zopark", "stara", "zagora", "zo"]
-    zoo.description_fr = "Le zoo de Stara Zagora"
+    zoo.description_fr = "Le zoo de Stara Zagora, 1000 m"
     zoo.save()
     assert stored().split() == ["zopark", "stara", "zagora", "zo", "le", "zo", "de", "stara",
-                                "zagora"]
+                                "zagora,", "1000", "m"]
     Attraction.objects.filter(pk=zoo.pk).update(name_bg=None)
     assert "zopark" not in stored()
 
@@ -113,7 +129,8 @@ def _names(client, q: str) -> list[str]:
     ("forum", ["Antique Forum"]),
     ("ФОРУМ антич", ["Antique Forum"]),
     ("zoo „", ["Stara Zagora Zoo"]),  # punctuation alone rules nothing out
-    ("agora", []),  # words are matched from their start
+    ("agora", ["Stara Zagora Zoo"]),  # not a word's start, but close to one (a typo)
+    ("agor", []),  # words are matched from their start; too short to be close
     ("forum zoo", []),  # every word must match
 ])
 def test_q_matches_word_prefixes_in_any_script(client, sites, q, expected):

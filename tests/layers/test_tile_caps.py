@@ -14,6 +14,7 @@ from django.db import connection
 
 from layers.tiles import CAPPED_HEADER
 from layers.vocabulary import LayerKind
+from tests.conftest import once_per_module
 from tests.factories import make_layer, make_partner, make_trail
 
 pytestmark = pytest.mark.django_db
@@ -30,12 +31,9 @@ def _tile_of(lon: float, lat: float, z: int) -> tuple[int, int]:
             int((1 - math.asinh(math.tan(math.radians(lat))) / math.pi) / 2 * n))
 
 
-@pytest.fixture
-def heavy(settings):
+def _heavy():
     """20,000 attractions over Stara Zagora, 300 short trails and one walk of 200,000
     vertices across it all (a GPS log every 0.4 m, with a metre of jitter)."""
-    settings.ATLAS_TILE_MAX_FEATURES = 1000
-    settings.ATLAS_TILE_MAX_BYTES = MAX_BYTES
     sz = make_partner("stara-zagora", bbox=(24.9, 41.9, 26.3, 42.9))
     sites, trails = make_layer(sz), make_layer(sz, kind=LayerKind.TRAILS)
     with connection.cursor() as cur:
@@ -61,6 +59,16 @@ def heavy(settings):
     i = np.arange(200_000, dtype=float)
     walk = np.column_stack([WEST + i * 5e-6, 42.45 + 1e-5 * np.sin(i / 3), 300 + 0 * i])
     return make_trail(trails, walk.tolist(), name_en="The long walk")
+
+
+_heavy_once = once_per_module(_heavy)  # made once for the module's tests: seconds each
+
+
+@pytest.fixture
+def heavy(_heavy_once, db, settings):
+    settings.ATLAS_TILE_MAX_FEATURES = 1000
+    settings.ATLAS_TILE_MAX_BYTES = MAX_BYTES
+    return _heavy_once
 
 
 def _read(content: bytes, tmp_path, z: int, x: int, y: int) -> dict[str, tuple[list, np.ndarray]]:

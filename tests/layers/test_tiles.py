@@ -77,7 +77,7 @@ def test_tilejson_describes_the_tiles(client, world):
     assert doc["tiles"][0].endswith(".mvt?lang=el&v=" + doc["tiles"][0].split("v=")[1])
     assert "{z}/{x}/{y}.mvt" in doc["tiles"][0]
     assert [v["id"] for v in doc["vector_layers"]] == ["attractions", "trails", "routes",
-                                                      "practices"]
+                                                      "services", "practices"]
     assert doc["bounds"] == pytest.approx([25.61, 42.42, 25.63, 42.43])  # the trail sets it
 
 

@@ -15,6 +15,7 @@ from layers.models import Trail
 from layers.vocabulary import LayerKind, Visibility
 from routes.models import PilotRoute
 from routes.vocabulary import RouteStatus
+from tests.conftest import once_per_module
 from tests.factories import make_attraction, make_layer, make_partner
 
 LON0, LAT0 = 25.60, 42.40
@@ -181,3 +182,21 @@ def admin_route_form(route: PilotRoute | None = None, *, slug: str = "new-route"
                      f"legs-{i}-trail": trail_id or "",
                      f"legs-{i}-route": route.pk if route else ""})
     return data
+
+
+def _load_demo() -> None:
+    from fixtures.demo_layers import DEMO_DIR, load_demo
+    from fixtures.demo_routes import load_demo_routes
+
+    load_demo(DEMO_DIR)
+    load_demo_routes(DEMO_DIR)
+
+
+# The demo of `make demo`, loaded once per module for the tests that read it (each runs in
+# a savepoint of its own, so one that writes leaves it as it was).
+_demo_once = once_per_module(_load_demo)
+
+
+@pytest.fixture
+def demo(_demo_once, db) -> None:
+    return _demo_once

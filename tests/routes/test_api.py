@@ -4,18 +4,12 @@ from __future__ import annotations
 
 import pytest
 
-from fixtures.demo_layers import DEMO_DIR, load_demo
+from fixtures.demo_layers import DEMO_DIR
 from fixtures.demo_routes import load_demo_routes
 from routes.models import PilotRoute
 from routes.vocabulary import RouteStatus
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def demo(db):
-    load_demo(DEMO_DIR)
-    load_demo_routes(DEMO_DIR)
 
 
 def slugs(client, query: str = "") -> list[str]:

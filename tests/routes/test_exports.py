@@ -13,7 +13,6 @@ from lxml import etree
 from importers.pipeline import ImportRequest, run_import
 from layers.models import Partner, Trail
 from routes.models import PilotRoute
-from tests.routes.test_api import demo  # noqa: F401  (fixture)
 
 pytestmark = pytest.mark.django_db
 ROUTE = "valley-of-the-thracian-kings-and-shipka"
@@ -29,13 +28,13 @@ def download(client, fmt: str, slug: str = ROUTE) -> bytes:
 @pytest.mark.parametrize("slug", [
     "valley-of-the-thracian-kings-and-shipka", "foret-de-saou-and-the-trois-becs",
     "thracian-heritage-kazanlak-to-sliven"])
-def test_gpx_is_valid_gpx_1_1(client, demo, shared_data, slug):  # noqa: F811
+def test_gpx_is_valid_gpx_1_1(client, demo, shared_data, slug):
     schema = etree.XMLSchema(etree.parse(str(shared_data / "schemas" / "gpx-1.1.xsd")))
     doc = etree.fromstring(download(client, "gpx", slug))
     assert schema.validate(doc), schema.error_log
 
 
-def test_gpx_has_the_stops_as_named_waypoints_and_the_track_with_elevation(client, demo):  # noqa: F811
+def test_gpx_has_the_stops_as_named_waypoints_and_the_track_with_elevation(client, demo):
     ns = {"g": "http://www.topografix.com/GPX/1/1"}
     doc = etree.fromstring(download(client, "gpx"))
     names = doc.xpath("//g:wpt/g:name/text()", namespaces=ns)
@@ -49,7 +48,7 @@ def test_gpx_has_the_stops_as_named_waypoints_and_the_track_with_elevation(clien
 
 
 def test_a_route_exported_to_gpx_and_imported_as_a_trail_keeps_its_length(
-        client, demo, tmp_path):  # noqa: F811
+        client, demo, tmp_path):
     route = PilotRoute.objects.get(slug="foret-de-saou-and-the-trois-becs")
     path = tmp_path / "route.gpx"
     path.write_bytes(download(client, "gpx", route.slug))
@@ -61,7 +60,7 @@ def test_a_route_exported_to_gpx_and_imported_as_a_trail_keeps_its_length(
     assert trail.ascent_m == pytest.approx(route.ascent_m, abs=1)
 
 
-def test_kml_opens_in_gdal_with_the_line_and_the_stops(client, demo, tmp_path):  # noqa: F811
+def test_kml_opens_in_gdal_with_the_line_and_the_stops(client, demo, tmp_path):
     path = tmp_path / "route.kml"
     path.write_bytes(download(client, "kml"))
     _meta, _fids, geoms, _fields = pyogrio.raw.read(path)
@@ -71,7 +70,7 @@ def test_kml_opens_in_gdal_with_the_line_and_the_stops(client, demo, tmp_path): 
                      shapely.GeometryType.GEOMETRYCOLLECTION) for k in kinds)
 
 
-def test_geojson_has_the_route_and_its_stops(client, demo, tmp_path):  # noqa: F811
+def test_geojson_has_the_route_and_its_stops(client, demo, tmp_path):
     body = json.loads(download(client, "geojson"))
     route, *stops = body["features"]
     assert route["properties"]["slug"] == ROUTE and route["geometry"]["type"] == \

@@ -8,12 +8,11 @@ import pytest
 from routes.models import PilotRoute
 from routes.vocabulary import RouteStatus
 from tests.layers.test_tiles import Z, _read_tile, _tile_of
-from tests.routes.test_api import demo  # noqa: F401  (fixture)
 
 pytestmark = pytest.mark.django_db
 
 
-def test_ogc_lists_the_published_routes_with_flat_attributes(client, demo):  # noqa: F811
+def test_ogc_lists_the_published_routes_with_flat_attributes(client, demo):
     PilotRoute.objects.filter(slug="tempi-valley-along-the-pineios").update(
         status=RouteStatus.PILOT)  # public, but not published: not in the regional layer
     body = client.get("/ogc/collections/all-routes/items", {"limit": 100}).json()
@@ -29,7 +28,7 @@ def test_ogc_lists_the_published_routes_with_flat_attributes(client, demo):  # n
     assert schema["properties"]["themes"] == {"type": "array", "items": {"type": "string"}}
 
 
-def test_the_route_tiles_carry_the_route_in_the_language_asked(client, demo, tmp_path):  # noqa: F811
+def test_the_route_tiles_carry_the_route_in_the_language_asked(client, demo, tmp_path):
     x, y = _tile_of(25.3218, 42.74833)  # the Freedom Monument on Shipka, a stop
     response = client.get(f"/tiles/all-routes/{Z}/{x}/{y}.mvt", {"lang": "el"})
     assert response.status_code == 200

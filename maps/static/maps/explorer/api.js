@@ -17,11 +17,14 @@ export function getJSON(atlas, url) {
 }
 
 // The regional layer's URL for these parameters, within the page's own filters
-// (the partner of an embed, the layer of a layer's page) and in its language.
+// (the partner of an embed, the layer of a layer's page, the category chosen) and in
+// its language; an extra parameter given as null leaves that filter out.
 export function query(atlas, extra) {
   var base = atlas.base;
   var q = new URLSearchParams({ lang: atlas.options.lang });
   Object.keys(base).forEach(function (k) { if (base[k]) q.set(k, base[k]); });
-  Object.keys(extra).forEach(function (k) { q.set(k, extra[k]); });
+  Object.keys(extra).forEach(function (k) {
+    if (extra[k] === null) q.delete(k); else q.set(k, extra[k]);
+  });
   return atlas.options.featuresUrl + "?" + q.toString();
 }

@@ -40,7 +40,7 @@ export function makeBubble(atlas, key, bounds, bbox, fc) {
 // The API's filters for what the layer panel shows: null when it shows every kind
 // of feature of every partner, so that a bubble's first count serves.
 function bubbleFilter(state) {
-  var all = ["attraction", "trail", "route", "practice"];
+  var all = ["attraction", "trail", "route", "service", "practice"];
   var kinds = all.filter(function (k) { return state.kinds[k]; });
   if (kinds.length === all.length && state.partners === null) return null;
   var f = {};
@@ -80,7 +80,7 @@ export function showBubbles(atlas) {
   var z = cellZoom(atlas.map);
   var filter = bubbleFilter(state);
   var none = !(state.kinds.attraction || state.kinds.trail || state.kinds.route
-               || state.kinds.practice)
+               || state.kinds.service || state.kinds.practice)
     || (state.partners !== null && state.partners.length === 0);
   var fkey = filter ? new URLSearchParams(filter).toString() : "";
   atlas.bubbles.forEach(function (m) {

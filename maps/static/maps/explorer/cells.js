@@ -18,7 +18,7 @@ function covered(cells, z, x, y) {
 }
 
 function loadCell(atlas, z, x, y) {
-  var cells = atlas.cells, container = atlas.container;
+  var cells = atlas.cells, container = atlas.container, generation = atlas.generation;
   var key = z + "/" + x + "/" + y, b = cellBounds(z, x, y);
   cells.set(key, "loading");
   var bbox = [b.getWest(), b.getSouth(), b.getEast(), b.getNorth()]
@@ -32,6 +32,7 @@ function loadCell(atlas, z, x, y) {
     if (fc.numberMatched <= fc.numberReturned || fc.numberMatched > CELL_LIMIT) return fc;
     return getJSON(atlas, query(atlas, { bbox: bbox, limit: CELL_LIMIT }));
   }).then(function (fc) {
+    if (generation !== atlas.generation) return;  // asked for before a new filter
     if (fc.numberMatched > fc.numberReturned) {
       cells.set(key, "dense");
       makeBubble(atlas, key, b, bbox, fc);
@@ -41,7 +42,7 @@ function loadCell(atlas, z, x, y) {
     }
     container.setAttribute("data-features-loaded", String(atlas.registry.size));
   }).catch(function (err) {
-    cells.delete(key);
+    if (generation === atlas.generation) cells.delete(key);
     console.error("Atlas: could not load features", err);
   }).finally(function () { busy(atlas, -1); });
 }
@@ -61,4 +62,17 @@ export function load(atlas) {
       - cellBounds(b[0], b[1], b[2]).getCenter().distanceTo(centre);
   });
   return Promise.all(want.map(function (c) { return loadCell(atlas, c[0], c[1], c[2]); }));
+}
+
+// After the page's filters changed (a category chosen): everything drawn goes, and the
+// view's cells are asked for again with the new filters.
+export function reload(atlas) {
+  atlas.generation += 1;
+  atlas.cluster.clearLayers();
+  atlas.lines.clearLayers();
+  atlas.denseLayer.clearLayers();
+  atlas.registry.clear();
+  atlas.cells.clear();
+  atlas.bubbles.clear();
+  return load(atlas);
 }

@@ -4,7 +4,7 @@
 
 import { showBubbles } from "./bubbles.js";
 import { keyboardLine, markersInView } from "./keyboard.js";
-import { popupContent } from "./popup.js";
+import { partnerPopupContent, popupContent } from "./popup.js";
 import { iconFor, lineStyle } from "./style.js";
 import { writeState } from "./url-state.js";
 import { escapeAttr, fmt } from "./util.js";
@@ -40,8 +40,13 @@ export function partnerShown(atlas, slug) {
 }
 
 function shown(atlas, rec) {
+  var type = atlas.state.serviceType;
+  if (rec.kind === "service" && type && rec.feature.properties.type !== type) return false;
   return atlas.state.kinds[rec.kind] && partnerShown(atlas, rec.partner);
 }
+
+// Points with an icon, clustered: attractions and listings.
+function isMarker(kind) { return kind === "attraction" || kind === "service"; }
 
 // A partner's boundary, in the partner's own colour (from its data), not interactive.
 export function partnerBoundary(slug, feature, colour) {
@@ -56,7 +61,7 @@ export function partnerBoundary(slug, feature, colour) {
 export function addFeature(atlas, f) {
   if (atlas.registry.has(f.id)) return;
   var p = f.properties, layer;
-  if (p.kind === "attraction") {
+  if (isMarker(p.kind)) {
     var c = f.geometry.coordinates;
     layer = L.marker([c[1], c[0]], {
       icon: iconFor(atlas, p), keyboard: true, title: p.name || "", riseOnHover: true
@@ -88,7 +93,7 @@ export function show(atlas, recs) {
   recs.forEach(function (rec) {
     if (!rec || !shown(atlas, rec)) return;
     rec.shown = true;
-    if (rec.kind === "attraction") markers.push(rec.layer);
+    if (isMarker(rec.kind)) markers.push(rec.layer);
     else atlas.lines.addLayer(rec.layer);
   });
   if (markers.length) atlas.cluster.addLayers(markers);
@@ -101,7 +106,7 @@ export function applyVisibility(atlas) {
     var want = shown(atlas, rec);
     if (want === rec.shown) return;
     rec.shown = want;
-    if (rec.kind === "attraction") (want ? add : remove).push(rec.layer);
+    if (isMarker(rec.kind)) (want ? add : remove).push(rec.layer);
     else if (want) atlas.lines.addLayer(rec.layer);
     else atlas.lines.removeLayer(rec.layer);
   });
@@ -133,10 +138,35 @@ export function focus(atlas, f) {
   applyVisibility(atlas);
   var rec = atlas.registry.get(f.id) || addFeature(atlas, f);
   show(atlas, [rec]);
-  if (rec.kind === "attraction") {
+  if (isMarker(rec.kind)) {
     atlas.cluster.zoomToShowLayer(rec.layer, function () { rec.layer.openPopup(); });
   } else {
-    map.fitBounds(rec.layer.getBounds(), { maxZoom: 15 });
-    rec.layer.eachLayer(function (part) { part.openPopup(); });
+    // The popup is the line's group's (addFeature), not its parts': opened at the
+    // middle vertex of the line's longest part, once the map stands still (a popup
+    // opened during the move's animation is closed by it).
+    map.fitBounds(rec.layer.getBounds(), { maxZoom: 15, animate: false });
+    rec.layer.openPopup(middleOf(rec.layer));
   }
+}
+
+function middleOf(group) {
+  var best = [];
+  group.eachLayer(function (part) {
+    var lls = part.getLatLngs();
+    (Array.isArray(lls[0]) ? lls : [lls]).forEach(function (line) {
+      if (line.length > best.length) best = line;
+    });
+  });
+  return best.length ? best[Math.floor(best.length / 2)] : group.getBounds().getCenter();
+}
+
+// A partner's territory chosen in the search: the map fits it and opens its popup.
+export function focusPartner(atlas, slug) {
+  var info = atlas.partners[slug], map = atlas.map, bounds = info.layer.getBounds();
+  map.fitBounds(bounds, { animate: false });
+  // Not panned: the territory stays where fitting it put it.
+  L.popup({ maxWidth: 280, autoPan: false })
+    .setLatLng(bounds.getCenter())
+    .setContent(partnerPopupContent(atlas, slug))
+    .openOn(map);
 }

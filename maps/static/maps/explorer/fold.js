@@ -12,7 +12,10 @@ export function folding(table) {
     var t = String(s || "").replace(/İ/g, "i").toLowerCase();
     table.replace.forEach(function (r) { t = t.split(r[0]).join(r[1]); });
     t = Array.from(t, function (ch) { return FOLD_TO[ch] || ch; }).join("");
-    return t.replace(/(.)\1+/gsu, "$1");
+    // Each pair of one letter a–z becomes one, letter after letter ("sss" leaves
+    // "ss"); digits are kept ("1000"), as atlas_latin() does.
+    Array.from(table.pairs).forEach(function (c) { t = t.split(c + c).join(c); });
+    return t;
   }
   // Runs of letters and digits, and a hyphenated run whole as well as its parts
   // ("saint-vallier": saint-vallier, saint, vallier), as to_tsvector('simple', …).

@@ -42,16 +42,20 @@ function attach(map, options) {
   var atlas = {
     map: map, options: options, labels: options.labels, ui: options.labels.ui,
     container: map.getContainer(),
-    base: options.filters || {},                // server-side filters: partner, layer
-    state: readState({ kinds: options.kinds || {} }),
+    base: Object.assign({}, options.filters),   // server-side filters: partner, layer,
+    state: readState({ kinds: options.kinds || {} }),  // and the category chosen
     partners: {},                               // slug -> {name, layer, words}
     registry: new Map(),                        // feature id -> record
     cells: new Map(),                           // "z/x/y" -> "loading" | "done" | "dense"
     bubbles: new Map(),                         // "z/x/y" -> marker of a dense cell
     requests: 0, pending: 0,                    // API requests made, not yet drawn
+    generation: 0,                              // bumped when the filters change
     folding: folding(options.fold)              // the search's fold() and searchWords()
   };
   var ui = atlas.ui, container = atlas.container;
+  // Only a category the page has (options.categories) filters it.
+  if ((options.categories || []).indexOf(atlas.state.category) < 0) atlas.state.category = null;
+  if (atlas.state.category) atlas.base.category = atlas.state.category;
   addLayers(atlas);
   watchKeyboard(atlas);
 

@@ -1,6 +1,7 @@
 /* The layers panel (kinds and partners shown), the legend (trail colours, attraction
  * icons), and where they stand on a narrow map so that they hide nothing. */
 
+import { reload } from "./cells.js";
 import { applyVisibility, partnerShown } from "./draw.js";
 import { ACTIVITY_COLOURS, CATEGORY_ICONS, DIFFICULTY_COLOURS, lineStyle } from "./style.js";
 import { writeState } from "./url-state.js";
@@ -36,13 +37,32 @@ export function addLayersPanel(atlas) {
       var kinds = el("fieldset", {});
       kinds.appendChild(el("legend", {}, ui.show));
       [["boundary", ui.boundaries], ["attraction", ui.attractions], ["trail", ui.trails],
-       ["route", ui.routes], ["practice", ui.practices]].forEach(function (k) {
+       ["route", ui.routes], ["service", ui.services], ["practice", ui.practices]].forEach(function (k) {
         kinds.appendChild(checkbox("atlas-kind-" + k[0], k[1], state.kinds[k[0]],
           function (on) { state.kinds[k[0]] = on; applyVisibility(atlas); }));
       });
+      // Which type of listing the services show: every type, or one.
+      var typeLabel = el("label", { "for": "atlas-service-type" }, ui.serviceType + " ");
+      var typeSelect = el("select", { id: "atlas-service-type" });
+      typeSelect.appendChild(el("option", { value: "" }, ui.allTypes));
+      Object.keys(atlas.labels.listingTypes).forEach(function (t) {
+        var opt = el("option", { value: t }, atlas.labels.listingTypes[t]);
+        if (state.serviceType === t) opt.selected = true;
+        typeSelect.appendChild(opt);
+      });
+      typeSelect.addEventListener("change", function () {
+        state.serviceType = typeSelect.value;
+        applyVisibility(atlas);
+      });
+      var typeRow = el("div", { className: "atlas-service-type" });
+      typeRow.appendChild(typeLabel);
+      typeRow.appendChild(typeSelect);
+      kinds.appendChild(typeRow);
       var partners = el("fieldset", { className: "atlas-partners" });
       partners.appendChild(el("legend", {}, ui.partners));
       panel.body.appendChild(kinds);
+      var categories = categoryFilter(atlas);
+      if (categories) panel.body.appendChild(categories);
       panel.body.appendChild(partners);
       this.partnersBox = partners;
       return panel.box;
@@ -63,6 +83,32 @@ export function addLayersPanel(atlas) {
     }
   });
   return new LayersControl().addTo(atlas.map);
+}
+
+// The categories of the attractions the page has (options.categories, by name in the
+// page's language): choosing one shows only its attractions, and no trail or route.
+function categoryFilter(atlas) {
+  var present = atlas.options.categories || [], labels = atlas.labels, ui = atlas.ui;
+  if (present.length < 2) return null;
+  var row = el("div", { className: "atlas-category" });
+  row.appendChild(el("label", { "for": "atlas-category" }, ui.category));
+  var select = el("select", { id: "atlas-category" });
+  select.appendChild(el("option", { value: "" }, ui.allCategories));
+  present.map(function (c) { return [c, labels.categories[c] || c]; })
+    .sort(function (a, b) { return a[1].localeCompare(b[1], atlas.options.lang); })
+    .forEach(function (c) {
+      var opt = el("option", { value: c[0] }, c[1]);
+      if (atlas.state.category === c[0]) opt.selected = true;
+      select.appendChild(opt);
+    });
+  select.addEventListener("change", function () {
+    atlas.state.category = select.value || null;
+    if (select.value) atlas.base.category = select.value; else delete atlas.base.category;
+    writeState(atlas);
+    reload(atlas);
+  });
+  row.appendChild(select);
+  return row;
 }
 
 export function addLegend(atlas) {
@@ -113,7 +159,11 @@ export function addLegend(atlas) {
       var icons = el("details", { className: "atlas-legend-icons" });
       icons.appendChild(el("summary", {}, ui.attractions));
       var ul = el("ul", {});
-      Object.keys(CATEGORY_ICONS).forEach(function (c) {
+      // Only the categories the page has (all of them if the page does not say).
+      var present = options.categories || Object.keys(CATEGORY_ICONS);
+      Object.keys(CATEGORY_ICONS).filter(function (c) {
+        return present.indexOf(c) >= 0;
+      }).forEach(function (c) {
         var li = el("li", {});
         var mark = el("span", { className: "atlas-marker atlas-family-" + CATEGORY_ICONS[c][1] });
         // Lazy: inside the closed list, the icons load only when someone opens it.

@@ -15,6 +15,7 @@ function detailUrl(atlas, f) {
 export function kindLabel(atlas, p) {
   var labels = atlas.labels;
   if (p.kind === "attraction") return labels.categories[p.category] || p.category;
+  if (p.kind === "service") return labels.listingTypes[p.type] || p.type;
   if (p.kind === "trail") {
     var a = labels.activities[p.activity] || p.activity;
     return p.difficulty ? a + " · " + (labels.difficulties[p.difficulty] || p.difficulty) : a;
@@ -50,6 +51,23 @@ export function popupContent(atlas, f) {
   var href = detailUrl(atlas, f);
   if (href) {
     var a = el("a", { className: "atlas-popup-link", href: href }, atlas.ui.details);
+    if (atlas.options.embed) { a.target = "_blank"; a.rel = "noopener"; }
+    box.appendChild(a);
+  }
+  return box;
+}
+
+// A partner territory's popup: its name, what it is, and its routes.
+export function partnerPopupContent(atlas, slug) {
+  var box = el("div", { className: "atlas-popup atlas-popup-partner-territory",
+                        lang: atlas.options.lang });
+  box.appendChild(el("strong", { className: "atlas-popup-name" }, atlas.partners[slug].name));
+  box.appendChild(el("div", { className: "atlas-popup-kind" }, atlas.ui.partner));
+  var routes = atlas.options.routeListUrl;
+  if (routes) {
+    var a = el("a", { className: "atlas-popup-link",
+                      href: routes + "?partner=" + encodeURIComponent(slug) },
+               atlas.ui.partnerRoutes);
     if (atlas.options.embed) { a.target = "_blank"; a.rel = "noopener"; }
     box.appendChild(a);
   }

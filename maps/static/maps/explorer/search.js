@@ -2,13 +2,13 @@
  * features by the API's ?q=; choosing a result shows it on the map. */
 
 import { getJSON, query } from "./api.js";
-import { focus } from "./draw.js";
+import { focus, focusPartner } from "./draw.js";
 import { startsWords } from "./fold.js";
 import { kindLabel } from "./popup.js";
 import { button, el } from "./util.js";
 
 export function addSearch(atlas) {
-  var map = atlas.map, ui = atlas.ui, partnerInfo = atlas.partners;
+  var map = atlas.map, ui = atlas.ui, partnerInfo = atlas.partners;  // eslint-disable-line no-unused-vars
   var SearchControl = L.Control.extend({
     options: { position: "topleft" },
     onAdd: function () {
@@ -41,7 +41,8 @@ export function addSearch(atlas) {
         }).map(function (slug) {
           return { partner: slug, name: partnerInfo[slug].name, kind: ui.partner };
         });
-        getJSON(atlas, query(atlas, { q: text, limit: 10 })).then(function (fc) {
+        // The category chosen for the map does not narrow the search.
+        getJSON(atlas, query(atlas, { q: text, limit: 10, category: null })).then(function (fc) {
           if (input.value.trim() !== text) return;
           fc.features.forEach(function (f) {
             found.push({ feature: f, name: f.properties.name,
@@ -59,11 +60,17 @@ export function addSearch(atlas) {
             var where = r.feature && partnerInfo[r.partner]
               ? " · " + partnerInfo[r.partner].name : "";
             b.appendChild(el("span", { className: "atlas-result-kind" }, r.kind + where));
-            b.addEventListener("click", function () {
+            b.addEventListener("click", function (e) {
+              // Leaflet 1.9 lets a click through the search box and asks, on the map,
+              // whether it came from inside a control by walking up from its target:
+              // the result, taken out of the list just below, is in no control any
+              // more, so the map took the click as one on itself and closed the popup
+              // just opened (a trail's, a route's, a partner's: 8 of 8 picks).
+              L.DomEvent.stopPropagation(e);
               results.textContent = "";
               last = null;
               if (r.feature) focus(atlas, r.feature);
-              else map.fitBounds(partnerInfo[r.partner].layer.getBounds());
+              else focusPartner(atlas, r.partner);
             });
             li.appendChild(b);
             results.appendChild(li);

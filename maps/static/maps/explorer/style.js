@@ -36,10 +36,23 @@ export var CATEGORY_ICONS = {
   garden: ["garden", "leisure"], winery: ["alcohol-shop", "wine"]
 };
 
-// An attraction's marker: its category's icon, named by the category for screen readers.
+// Maki icon of each type of listing (the services), all of one family.
+export var SERVICE_ICONS = {
+  accommodation: "lodging", food_drink: "restaurant", guide: "attraction",
+  experience: "star", local_product: "shop", rental_transport: "bicycle",
+  information: "information", event: "theatre"
+};
+
+// A marker: an attraction's category's icon or a listing's type's, named for screen readers.
 export function iconFor(atlas, p) {
-  var spec = CATEGORY_ICONS[p.category] || ["marker", "culture"];
-  var label = atlas.labels.categories[p.category] || p.category;
+  var spec, label;
+  if (p.kind === "service") {
+    spec = [SERVICE_ICONS[p.type] || "marker", "listing"];
+    label = atlas.labels.listingTypes[p.type] || p.type;
+  } else {
+    spec = CATEGORY_ICONS[p.category] || ["marker", "culture"];
+    label = atlas.labels.categories[p.category] || p.category;
+  }
   return L.divIcon({
     className: "atlas-marker atlas-family-" + spec[1],
     html: '<img src="' + atlas.options.iconBase + spec[0] + '.svg" alt="' + escapeAttr(label)

@@ -1,12 +1,13 @@
-/* The view (centre, zoom, kinds and partners shown, trail colouring, language) lives
+/* The view (centre, zoom, kinds and partners shown, category, trail colouring, language) lives
  * in the page's query string, so a link shows what its sender saw. */
 
-var KINDS = ["boundary", "attraction", "trail", "route", "practice"];
+var KINDS = ["boundary", "attraction", "trail", "route", "service", "practice"];
 
 // The view the URL asks for; kinds default to those the page shows (defaults.kinds).
 export function readState(defaults) {
   var q = new URLSearchParams(window.location.search);
-  var state = { view: null, kinds: {}, partners: null, colour: q.get("colour") || "activity" };
+  var state = { view: null, kinds: {}, partners: null, colour: q.get("colour") || "activity",
+                category: q.get("category") || null };
   var m = /^(\d{1,2}(?:\.5)?)\/(-?[\d.]+)\/(-?[\d.]+)$/.exec(q.get("map") || "");
   if (m) state.view = { zoom: +m[1], center: [+m[2], +m[3]] };
   var kinds = q.get("kinds");
@@ -14,6 +15,8 @@ export function readState(defaults) {
     state.kinds[k] = kinds === null ? defaults.kinds[k] !== false
       : kinds.split(",").indexOf(k) >= 0;
   });
+  // Which type of listing the services show (?type=event), all when absent.
+  state.serviceType = q.get("type") || "";
   if (q.get("partners") !== null) {
     state.partners = q.get("partners").split(",").filter(Boolean);
   }
@@ -33,6 +36,8 @@ function stateQuery(atlas) {
   if (state.partners === null) q.delete("partners");
   else q.set("partners", state.partners.join(","));
   if (state.colour === "activity") q.delete("colour"); else q.set("colour", state.colour);
+  if (state.category) q.set("category", state.category); else q.delete("category");
+  if (state.serviceType) q.set("type", state.serviceType); else q.delete("type");
   return q;
 }
 

@@ -1,0 +1,25 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class ActorsConfig(AppConfig):
+    name = "actors"
+    verbose_name = _("Tourism actors and listings")
+
+    def ready(self) -> None:
+        from actors.feature_kind import register_kind
+        from actors.models import Listing
+        from actors.vocabulary import ListingStatus
+        from layers.registry import register_editor_permissions
+        from media.access import register_public
+
+        register_kind()
+        register_public(Listing, lambda x: x.status == ListingStatus.PUBLISHED)
+        register_editor_permissions("actors", EDITOR_PERMISSIONS)
+
+
+EDITOR_PERMISSIONS = {
+    # A partner's editors write the listings in their partner's territory; the admin
+    # narrows each action to those (actors/admin.py).
+    "listing": ("add", "change", "delete", "view"),
+}

@@ -1,0 +1,128 @@
+"""Tourism actors' listings: accommodation, food, guides, products, events … (feature kind
+``service`` on the regional layer, actors/feature_kind.py).
+
+A listing belongs to the partner whose territory holds its point: it is computed from
+the location, never chosen, and a place outside every territory is refused.
+"""
+
+from __future__ import annotations
+
+import uuid
+from typing import TYPE_CHECKING
+
+from django.contrib.contenttypes.fields import GenericRelation
+from django.contrib.gis.db import models
+from django.contrib.postgres.fields import ArrayField
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.utils.translation import gettext_lazy as _
+
+from actors.vocabulary import Currency, ListingStatus, ListingType
+from geo.crs import WGS84
+from geo.opening_hours import validate_opening_hours
+from layers.models import CONTENT_LANGUAGES, Partner
+from layers.vocabulary import Wheelchair
+from media.models import MediaItem
+
+if TYPE_CHECKING:
+    import modeltranslation.manager  # noqa: F401
+
+
+def territory_partner(location: object) -> Partner | None:
+    """The partner whose territory holds ``location`` (a point in EPSG:4326), if any."""
+    return Partner.objects.filter(boundary__intersects=location).order_by("slug").first()
+
+
+class Listing(models.Model):
+    uid = models.UUIDField(_("public id"), default=uuid.uuid4, unique=True, editable=False)
+    type = models.CharField(_("type"), max_length=20, choices=ListingType.choices)
+    status = models.CharField(_("status"), max_length=12, choices=ListingStatus.choices,
+                              default=ListingStatus.PUBLISHED)
+    partner = models.ForeignKey(Partner, on_delete=models.PROTECT, related_name="listings",
+                                editable=False)
+    source_id = models.CharField(
+        _("source id"), max_length=255, blank=True,
+        help_text=_("Identifier in the partner's or actor's own data; re-imports match on it."))
+    name = models.CharField(_("name"), max_length=300, blank=True)
+    description = models.TextField(_("description"), blank=True)
+    location = models.PointField(_("location"), srid=WGS84)
+    address = models.CharField(_("address"), max_length=300, blank=True)
+    opening_hours = models.CharField(
+        _("opening hours"), max_length=255, blank=True, validators=[validate_opening_hours],
+        help_text=_("OpenStreetMap syntax, e.g. Mo-Fr 09:00-17:00; Sa 10:00-14:00; PH off"))
+    season_months = ArrayField(
+        models.PositiveSmallIntegerField(validators=[MinValueValidator(1),
+                                                     MaxValueValidator(12)]),
+        verbose_name=_("season (months)"), blank=True, default=list,
+        help_text=_("Months open, 1 to 12, comma-separated; empty when open all year."))
+    price_from = models.DecimalField(_("price from"), max_digits=9, decimal_places=2,
+                                     null=True, blank=True)
+    price_to = models.DecimalField(_("price to"), max_digits=9, decimal_places=2,
+                                   null=True, blank=True)
+    currency = models.CharField(_("currency"), max_length=3, choices=Currency.choices,
+                                default=Currency.EUR)
+    wheelchair = models.CharField(_("wheelchair access"), max_length=10, blank=True,
+                                  choices=Wheelchair.choices)
+    accessibility = models.TextField(_("accessibility details"), blank=True)
+    phone = models.CharField(_("phone"), max_length=50, blank=True)
+    email = models.EmailField(_("e-mail"), blank=True)
+    website = models.URLField(_("website"), max_length=500, blank=True)
+    booking_url = models.URLField(_("booking link"), max_length=500, blank=True)
+    languages = ArrayField(models.CharField(max_length=2), verbose_name=_("languages spoken"),
+                           blank=True, default=list,
+                           help_text=_("Two-letter codes, comma-separated, e.g. bg,en,de."))
+    labels = ArrayField(models.CharField(max_length=100),
+                        verbose_name=_("labels and certifications"), blank=True, default=list)
+    capacity = models.PositiveIntegerField(_("capacity"), null=True, blank=True,
+                                           help_text=_("Beds, seats or places, where it applies."))
+    # Events: the dates they run (inclusive); a yearly event comes back on the same dates.
+    starts_on = models.DateField(_("starts on"), null=True, blank=True)
+    ends_on = models.DateField(_("ends on"), null=True, blank=True)
+    yearly = models.BooleanField(_("every year"), default=False)
+    photos = GenericRelation(MediaItem, content_type_field="owner_type",
+                             object_id_field="owner_id")
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["partner", "id"]
+        verbose_name = _("listing")
+        verbose_name_plural = _("listings")
+        indexes = [models.Index(fields=["type"]), models.Index(fields=["status"])]
+        constraints = [
+            models.UniqueConstraint(fields=["partner", "source_id"], name="listing_source_id",
+                                    condition=~models.Q(source_id="")),
+            models.CheckConstraint(
+                condition=models.Q(ends_on__isnull=True) | models.Q(starts_on__isnull=True)
+                | models.Q(ends_on__gte=models.F("starts_on")),
+                name="listing_dates_in_order"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name or str(self.uid)
+
+    def clean(self) -> None:
+        super().clean()
+        problems: dict[str, list[object]] = {}
+        if not any(getattr(self, f"name_{code}", "") for code, _label in CONTENT_LANGUAGES):
+            problems["name_en"] = [_("Give a name in at least one language.")]
+        if self.location is not None:
+            partner = territory_partner(self.location)
+            if partner is None:
+                names = ", ".join(str(p) for p in Partner.objects.all())
+                problems["location"] = [_(
+                    "This place lies outside every partner's territory (%(partners)s): "
+                    "listings are only for places inside them.") % {"partners": names}]
+            else:
+                self.partner = partner
+        if self.starts_on and self.ends_on and self.ends_on < self.starts_on:
+            problems["ends_on"] = [_("An event cannot end before it starts.")]
+        if (self.price_from is not None and self.price_to is not None
+                and self.price_to < self.price_from):
+            problems["price_to"] = [_("The highest price is below the lowest.")]
+        codes = [c for c in self.languages if len(c) != 2 or not c.isalpha() or not c.islower()]
+        if codes:
+            problems["languages"] = [_("Use two-letter language codes in lower case, e.g. "
+                                       "bg, en, fr.")]
+        if problems:
+            raise ValidationError(problems)

@@ -1,0 +1,15 @@
+"""Which fields of a listing are translated into bg / el / fr / en (modeltranslation)."""
+
+from modeltranslation.translator import TranslationOptions, register
+
+from actors.models import Listing
+from layers.models import audit_track
+
+
+@register(Listing)
+class ListingTranslation(TranslationOptions):
+    fields = ("name", "description", "accessibility")
+
+
+# Audited as partners' data is (docs/architecture.md, "Audit").
+audit_track(Listing)

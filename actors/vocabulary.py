@@ -1,0 +1,31 @@
+"""What a listing is, and the states it goes through."""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class ListingType(models.TextChoices):
+    # Aligned with schema.org's types (actors/jsonld.py) and DATAtourisme's classes.
+    ACCOMMODATION = "accommodation", _("Accommodation")
+    FOOD = "food_drink", _("Food and drink")
+    GUIDE = "guide", _("Guide or activity provider")
+    EXPERIENCE = "experience", _("Experience or package")
+    PRODUCT = "local_product", _("Local product")
+    RENTAL = "rental_transport", _("Rental and transport")
+    INFORMATION = "information", _("Information centre")
+    EVENT = "event", _("Event")
+
+
+class ListingStatus(models.TextChoices):
+    # Actors' drafts and moderation add states here; partners' editors publish directly.
+    DRAFT = "draft", _("Draft")
+    PUBLISHED = "published", _("Published")
+    WITHDRAWN = "withdrawn", _("Withdrawn")
+
+
+class Currency(models.TextChoices):
+    EUR = "EUR", "EUR"
+    BGN = "BGN", "BGN"
+
+
+MONTHS = [(m, m) for m in range(1, 13)]

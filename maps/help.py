@@ -1,0 +1,52 @@
+"""Which part of the guides (/help/) explains which page: the one map from a page to its
+guide section, read by the help button of the site shell and by the tests.
+
+The guides are the MkDocs site built from docs/ (mkdocs.yml, decision 0010) into
+``settings.ATLAS_HELP_ROOT`` and served at /help/. A section's anchor is an explicit
+``{#id}`` in the guide's source, the same in every language, so one entry serves all four.
+
+A new page adds one line to ``HELP_TOPICS`` (its URL name → ``guide#anchor``) and writes the
+section in each language's guide.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+
+# URL name (as ``request.resolver_match.view_name``) → "guides/<guide>/#<anchor>".
+HELP_TOPICS: dict[str, str] = {
+    "explorer": "guides/tourist/#explorer",
+    "embed": "guides/tourist/#explorer",
+    "attraction-page": "guides/tourist/#search",
+    "trail-page": "guides/tourist/#search",
+    "route-list": "guides/tourist/#routes",
+    "route-page": "guides/tourist/#route-page",
+    "route-embed": "guides/tourist/#route-page",
+    "route-editor": "guides/editor/#routes",
+    "layer-list": "guides/gis/#layer-page",
+    "layer-page": "guides/gis/#layer-page",
+    "planner": "guides/planner/#planner",
+    "planner-tables": "guides/planner/#compare",
+    "planner-report": "guides/planner/#report",
+    "imports:upload": "guides/editor/#import",
+    "imports:preview": "guides/editor/#preview",
+    "imports:report": "guides/editor/#undo",
+}
+
+HELP_URL = "/help/"
+# The guides' source language sits at the site's root; the others under /help/<code>/.
+DEFAULT_LANGUAGE = "en"
+
+
+def guide_url(topic: str, lang: str) -> str:
+    """The address of a guide section (``"guides/editor/#crs"``; ``""`` for the help's
+    home) in ``lang``."""
+    codes = {code for code, _name in settings.LANGUAGES}
+    prefix = "" if lang == DEFAULT_LANGUAGE or lang not in codes else f"{lang}/"
+    return f"{HELP_URL}{prefix}{topic}"
+
+
+def help_url(view_name: str | None, lang: str) -> str:
+    """The address of the guide section for the page named ``view_name``, in ``lang``
+    (the help's home when no section explains the page)."""
+    return guide_url(HELP_TOPICS.get(view_name or "", ""), lang)

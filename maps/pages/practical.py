@@ -1,0 +1,34 @@
+"""What the pages of places show of their practical side: texts in the reader's language,
+the page's clock, and opening hours (state now, the coming week, the text)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from django.conf import settings
+from django.utils import timezone
+
+from geo.i18n import fallback_chain
+from geo.opening_hours import TIME_ZONES, week
+
+
+def translated(obj: Any, field: str, lang: str) -> str:
+    for code in fallback_chain(lang):
+        value = getattr(obj, f"{field}_{code}", "")
+        if value:
+            return str(value)
+    return ""
+
+
+def now() -> datetime:
+    """The page's clock (a test sets ATLAS_NOW to see a fixed day)."""
+    fixed = getattr(settings, "ATLAS_NOW", None)
+    return datetime.fromisoformat(fixed) if fixed else timezone.now()
+
+
+def hours_block(value: str, country: str, state: str) -> dict[str, Any]:
+    """What the pages show of opening hours: the state now, the coming week, the text."""
+    local = now().astimezone(ZoneInfo(TIME_ZONES.get(country, "UTC")))
+    return {"state": state, "week": week(value, country, local.date()), "text": value}

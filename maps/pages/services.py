@@ -1,0 +1,76 @@
+"""A listing's page: what a visitor needs first (photo, what it is, hours and whether it is
+open now, price, accessibility, address, contact), what is nearby, and the page's
+schema.org JSON-LD and OpenGraph tags."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+from uuid import UUID
+
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.urls import reverse
+from django.views.decorators.http import require_safe
+
+from actors.jsonld import listing_jsonld
+from actors.models import Listing
+from actors.selectors import listing_state_at
+from actors.vocabulary import ListingStatus
+from geo.i18n import page_language
+from layers import selectors
+from layers.params import FeatureFilters
+from layers.vocabulary import Wheelchair
+from maps.pages.practical import hours_block, now, translated
+from media.selectors import photos_of
+
+NEARBY_RADIUS_M = 2000.0
+
+
+def nearby(listing_location: Any, lang: str, exclude: str) -> list[dict[str, Any]]:
+    lon, lat = listing_location.coords
+    filters = FeatureFilters(near=(lon, lat), radius_m=NEARBY_RADIUS_M)
+    body, _total, _returned = selectors.features_page(
+        kinds=["attraction", "service"], filters=filters, lang=lang, limit=9, offset=0)
+    found = []
+    for f in json.loads(body):
+        p = f["properties"]
+        if f["id"] == exclude:
+            continue
+        url = p.get("url") or reverse("attraction-page", args=[f["id"]])
+        found.append({"name": p.get("name") or "—", "kind": p.get("kind"), "url": url,
+                      "distance_m": p.get("distance_m")})
+    return found[:8]
+
+
+def jsonld_text(data: dict[str, Any]) -> str:
+    # Inside <script>: no character that could close the element or open a comment.
+    text = json.dumps(data, ensure_ascii=False)
+    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+
+
+@require_safe
+def service_page(request: HttpRequest, uid: UUID) -> HttpResponse:
+    listing = (Listing.objects.select_related("partner")
+               .filter(uid=uid, status=ListingStatus.PUBLISHED).first())
+    if listing is None:
+        raise Http404("no such listing")
+    lang = page_language()
+    name = translated(listing, "name", lang) or "—"
+    description = translated(listing, "description", lang)
+    photos = photos_of(listing, lang)
+    url = request.build_absolute_uri(request.path)
+    image = request.build_absolute_uri(photos[0]["sizes"]["1200"]) if photos else None
+    state = listing_state_at(listing, now())
+    data = listing_jsonld(listing, name=name, description=description, url=url, image=image)
+    return render(request, "maps/service.html", {
+        "listing": listing, "name": name, "description": description, "photos": photos,
+        "type_label": listing.get_type_display(),
+        "hours": hours_block(listing.opening_hours, listing.partner.country, state),
+        "wheelchair": dict(Wheelchair.choices).get(listing.wheelchair, ""),
+        "accessibility": translated(listing, "accessibility", lang),
+        "nearby": nearby(listing.location, lang, str(listing.uid)),
+        "jsonld": jsonld_text(data), "og_url": url, "og_image": image,
+        "og_description": description[:200],
+        "api_url": reverse("service-detail", args=[listing.uid]),
+    })

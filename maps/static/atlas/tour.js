@@ -1,0 +1,69 @@
+/* The page's first-visit tour (driver.js). The site shell hands over the steps, already in
+   the page's language (maps/tours.py), in <script id="atlas-tour" type="application/json">.
+   The tour starts by itself once per browser and page — closed, finished or skipped, it
+   is remembered (localStorage) — and again from the header's "Tour of this page". A step
+   whose element is not on the screen (the header's menu, folded on a phone) is left out;
+   elements that a page's script makes (the explorer's search and panels) are waited for. */
+(function () {
+  "use strict";
+  var data = document.getElementById("atlas-tour");
+  if (!data || !window.driver || !window.driver.js) return;
+  var tour = JSON.parse(data.textContent);
+  var key = "atlas-tour:" + tour.id;
+
+  function seen() {
+    try { return window.localStorage.getItem(key) === "done"; } catch (e) { return false; }
+  }
+  function remember() {
+    try { window.localStorage.setItem(key, "done"); } catch (e) { /* private mode */ }
+  }
+  function shown(selector) {
+    var el = document.querySelector(selector);
+    // Laid out and not hidden (the phone's folded menu is visibility: hidden).
+    return el && el.getClientRects().length > 0 &&
+      window.getComputedStyle(el).visibility !== "hidden" ? el : null;
+  }
+
+  function start() {
+    var steps = tour.steps.filter(function (s) { return shown(s.element); }).map(function (s) {
+      return { element: s.element, popover: { title: s.title, description: s.text } };
+    });
+    if (!steps.length) return;
+    var header = document.querySelector("header.site.menu-open");
+    if (header) {  // the tour shows the page, not the opened menu
+      header.classList.remove("menu-open");
+      var toggle = header.querySelector("[data-menu-toggle]");
+      if (toggle) toggle.setAttribute("aria-expanded", "false");
+    }
+    var driver = window.driver.js.driver({
+      steps: steps,
+      showProgress: true,
+      nextBtnText: tour.labels.next,
+      prevBtnText: tour.labels.previous,
+      doneBtnText: tour.labels.done,
+      progressText: tour.labels.progress,
+      popoverClass: "atlas-tour",
+      onDestroyed: function () {
+        remember();
+        document.documentElement.removeAttribute("data-tour");
+      }
+    });
+    document.documentElement.setAttribute("data-tour", "running");
+    driver.drive();
+  }
+
+  // Wait (at most 10 s) until the first step's element is on the page.
+  function whenReady(then) {
+    var waited = 0;
+    (function check() {
+      if (shown(tour.steps[0].element) || waited >= 10000) return then();
+      waited += 100;
+      window.setTimeout(check, 100);
+    })();
+  }
+
+  document.addEventListener("click", function (e) {
+    if (e.target.closest && e.target.closest("[data-tour-replay]")) start();
+  });
+  if (!seen()) whenReady(start);
+})();

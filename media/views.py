@@ -1,0 +1,38 @@
+"""The platform serves its own media: an item's original or one of its renditions.
+
+Files are named by the item's public id and its size only, never by a path the client
+gives; each goes out with the type found in its bytes when it was uploaded.
+"""
+
+from __future__ import annotations
+
+import uuid
+
+from django.http import FileResponse, HttpRequest
+from django.views.decorators.cache import cache_control
+from django.views.decorators.http import require_safe
+
+from geo.errors import NotFound
+from media.access import owner_is_public
+from media.models import MediaItem
+from media.services import media_root
+
+
+@require_safe
+@cache_control(public=True, max_age=7 * 24 * 3600, immutable=True)
+def media_file(request: HttpRequest, uid: uuid.UUID, size: str) -> FileResponse:
+    item = MediaItem.objects.filter(uid=uid).first()
+    if item is None or not owner_is_public(item.owner):
+        raise NotFound("no such photo")
+    if size == "original":
+        relative, mime = item.original, item.mime_type
+    elif size in item.renditions:
+        relative, mime = item.renditions[size], "image/webp"
+    else:
+        raise NotFound("no such size of this photo")
+    path = media_root() / relative
+    if not path.is_file():
+        raise NotFound("this photo's file is missing")
+    response = FileResponse(path.open("rb"), content_type=mime)
+    response["Content-Disposition"] = "inline"
+    return response

@@ -1,0 +1,207 @@
+"""The guides at /help/ (built by `make help` from docs/, mkdocs.yml): served in four
+languages by the platform with nothing from outside, reached from every page's help
+button at the section for that page, and naming only page elements that exist."""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import re
+from collections import defaultdict
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from lxml import html
+
+from maps.help import HELP_TOPICS, help_url
+from routes.services import StopSpec, route_compose
+from routes.vocabulary import Mode
+from tests.factories import make_attraction, make_layer, make_partner, make_person
+from tests.routes.conftest import make_route
+
+pytestmark = pytest.mark.django_db  # every request counts against the rate limits' table
+
+DOCS = Path(settings.BASE_DIR) / "docs"
+LANGS = ("en", "bg", "el", "fr")
+# A guide names a page's element with a mark in its source: <!-- ui: PAGE SELECTOR -->,
+# PAGE a URL name (as in maps/help.py), SELECTOR a CSS selector.
+UI_MARK = re.compile(r"<!--\s*ui:\s*(\S+)\s+(.+?)\s*-->")
+# Pages whose elements a script builds: checked in a browser (tests/browser/test_help.py).
+SCRIPTED = {"explorer"}
+
+
+def built(path: str) -> Path:
+    root = Path(settings.ATLAS_HELP_ROOT)
+    assert (root / "index.html").is_file(), "the guides are built by `make help` (make setup)"
+    return root / path
+
+
+def guide_sources() -> list[Path]:
+    return sorted((DOCS / "guides").glob("*.md")) + sorted(DOCS.glob("index*.md"))
+
+
+def marks(lang: str | None = None) -> dict[str, set[str]]:
+    """PAGE → the selectors the guides (of one language, or all) name on it."""
+    found: dict[str, set[str]] = defaultdict(set)
+    for source in guide_sources():
+        suffix = source.suffixes[0][1:] if len(source.suffixes) > 1 else "en"
+        if lang is None or suffix == lang:
+            for page, selector in UI_MARK.findall(source.read_text()):
+                found[page].add(selector)
+    return found
+
+
+def test_every_guide_exists_in_the_four_languages_with_the_same_sections_and_marks():
+    anchor = re.compile(r"\{#([\w-]+)\}")
+    for source in (DOCS / "guides").glob("*.md"):
+        if len(source.suffixes) > 1:
+            continue
+        english = source.read_text()
+        for lang in LANGS[1:]:
+            translation = source.with_suffix(f".{lang}.md")
+            assert translation.is_file(), f"{translation.name} is missing"
+            text = translation.read_text()
+            assert anchor.findall(text) == anchor.findall(english), translation.name
+            assert sorted(UI_MARK.findall(text)) == sorted(UI_MARK.findall(english)), \
+                translation.name
+            assert text != english
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_help_serves_the_guides_in_each_language(client, lang):
+    prefix = "" if lang == "en" else f"{lang}/"
+    answer = client.get(f"/help/{prefix}guides/tourist/")
+    assert answer.status_code == 200
+    page = html.fromstring(b"".join(answer.streaming_content))
+    assert page.get("lang") == lang
+    assert page.get_element_by_id("explorer") is not None
+    # The language switcher leads to the same guide in the others.
+    alternates = {a.get("hreflang") for a in page.xpath("//link[@rel='alternate']")}
+    assert set(LANGS) <= alternates
+    # Its search reads the index the site was built with, served here too.
+    assert client.get("/help/search/search_index.json").status_code == 200
+
+
+@pytest.mark.parametrize("path", ["../var/secret-key", "guides/../../var/secret-key",
+                                  "%2e%2e/%2e%2e/var/secret-key", "a%00b", "a\x00b/",
+                                  "guides/tourist/index.html/"])
+def test_a_path_outside_the_guides_or_malformed_is_refused_without_an_error(client, path):
+    answer = client.get(f"/help/{path}")
+    assert answer.status_code in (400, 404)
+    key = (Path(settings.BASE_DIR) / "var" / "secret-key").read_bytes().strip()
+    assert key not in b"".join(getattr(answer, "streaming_content", [answer.content]))
+
+
+def test_a_folder_without_its_slash_is_redirected_and_a_missing_file_is_a_404(client):
+    assert client.get("/help/guides/tourist").headers["Location"] == "/help/guides/tourist/"
+    assert client.get("/help/no-such-guide/").status_code == 404
+    assert client.post("/help/").status_code == 405
+    # The language switcher asks each translation's folder for the one sitemap.
+    assert client.get("/help/el/guides/gis/sitemap.xml").status_code == 200
+
+
+def test_the_guides_load_nothing_from_outside():
+    outside = re.compile(r"^(https?:)?//")
+    for file in Path(settings.ATLAS_HELP_ROOT).rglob("*.html"):
+        page = html.fromstring(file.read_bytes())
+        loaded = (page.xpath("//script/@src") + page.xpath("//img/@src")
+                  + page.xpath("//link[@rel='stylesheet' or @rel='preload' or @rel='icon']/@href"))
+        assert not [u for u in loaded if outside.match(u)], file
+        assert b"fonts.googleapis" not in file.read_bytes(), file
+
+
+def test_the_site_policy_allows_the_guides_inline_scripts_by_their_hash_only(client):
+    answer = client.get("/help/bg/")
+    policy = answer.headers["Content-Security-Policy"]
+    script_src = next(d for d in policy.split(";") if d.strip().startswith("script-src"))
+    assert "'unsafe-inline'" not in script_src
+    page = html.fromstring(b"".join(answer.streaming_content))
+    inline = page.xpath("//script[not(@src) and not(@type)]/text()")
+    assert inline
+    for script in inline:
+        digest = base64.b64encode(hashlib.sha256(script.encode()).digest()).decode()
+        assert f"'sha256-{digest}'" in script_src
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_every_page_topic_leads_to_a_section_of_the_guides(lang):
+    for view_name in HELP_TOPICS:
+        address, _, anchor = help_url(view_name, lang).partition("#")
+        page = html.fromstring(built(address.removeprefix("/help/") + "index.html").read_bytes())
+        assert page.get("lang") == lang
+        assert page.xpath(f"//*[@id='{anchor}']"), f"{view_name}: no #{anchor} in {lang}"
+
+
+@pytest.mark.parametrize(("lang", "expected"), [
+    ("bg", "/help/bg/guides/planner/#planner"), ("en", "/help/guides/planner/#planner")])
+def test_the_help_button_opens_the_page_s_section_in_the_page_s_language(client, lang, expected):
+    page = html.fromstring(client.get(f"/planner/?lang={lang}").content)
+    (button,) = page.xpath("//header//a[@data-help-button]")
+    assert button.get("href") == expected
+    assert button.text_content().strip() == {"bg": "Помощ", "en": "Help"}[lang]
+
+
+@pytest.fixture
+def pages(db, client):
+    """The address of each page the guides name elements of, with the data each needs, and
+    a client signed in as the partner's editor (the import and route editor pages)."""
+    partner = make_partner("stara-zagora")
+    places = make_layer(partner)
+    a = make_attraction(places, 25.6, 42.4, name_en="Forum")
+    b = make_attraction(places, 25.62, 42.41, name_en="Spring")
+    route = make_route(partner, slug="forum-walk")
+    route_compose(route=route, stops=[StopSpec(a), StopSpec(b)], modes=[Mode.WALK])
+    client.force_login(make_person(partner, "editors"))
+    return {
+        "route-list": "/routes/",
+        "route-page": "/routes/forum-walk/",
+        "route-editor": "/routes/forum-walk/edit/",
+        "layer-page": f"/layers/{places.slug}/",
+        "planner": "/planner/",
+        "imports:upload": "/import/",
+    }
+
+
+def test_every_element_a_guide_names_is_on_its_page(client, pages):
+    named = marks()
+    assert named, "the guides mark the elements they name"
+    unknown = set(named) - set(pages) - SCRIPTED
+    assert not unknown, f"pages named by the guides that this test cannot open: {unknown}"
+    missing = []
+    for name, address in pages.items():
+        answer = client.get(address)
+        assert answer.status_code == 200, address
+        page = html.fromstring(answer.content)
+        missing += [f"{name} {sel}" for sel in sorted(named.get(name, ()))
+                    if not page.cssselect(sel)]
+    assert not missing, f"the guides name elements these pages no longer have: {missing}"
+
+
+def test_the_check_fails_for_an_element_a_page_does_not_have(client, pages):
+    page = html.fromstring(client.get(pages["planner"]).content)
+    assert page.cssselect("#planner-form")
+    assert not page.cssselect("#planner-form-that-was-renamed")
+
+
+@pytest.mark.parametrize(("lang", "summary"), [
+    ("bg", "Какво е координатна система?"),
+    ("el", "Τι είναι ένα σύστημα συντεταγμένων αναφοράς;"),
+    ("fr", "Qu’est-ce qu’un système de coordonnées de référence ?"),
+    ("en", "What is a coordinate reference system?")])
+def test_the_upload_form_explains_layer_encoding_and_crs_in_plain_words_in_the_page_s_language(
+        client, pages, lang, summary):
+    page = html.fromstring(client.get(f"{pages['imports:upload']}?lang={lang}").content)
+    hints = {d.get("data-hint"): d for d in page.cssselect("form details.field-hint")}
+    assert set(hints) == {"layer", "encoding", "srs"}
+    assert hints["srs"].cssselect("summary")[0].text_content() == summary
+    assert "EPSG:2100" in hints["srs"].text_content()
+    assert "cp1251" in hints["encoding"].text_content()
+    for name, anchor in (("encoding", "encoding"), ("srs", "crs")):
+        (link,) = hints[name].cssselect("a")
+        address, _, fragment = link.get("href").partition("#")
+        prefix = "" if lang == "en" else f"{lang}/"
+        assert (address, fragment) == (f"/help/{prefix}guides/editor/", anchor)
+        guide = html.fromstring(built(address.removeprefix("/help/") + "index.html").read_bytes())
+        assert guide.get("lang") == lang
+        assert guide.xpath(f"//*[@id='{anchor}']")
