@@ -61,13 +61,19 @@ def parse_lang(query: Query) -> str:
     return lang
 
 
-def parse_bbox(raw: str | None, *, geographic: bool = True,
-               heights: bool = False) -> BBox | None:
+def parse_bbox(raw: str | None, *, geographic: bool = True, heights: bool = False,
+               lat_first: bool = False) -> BBox | None:
     """``minlon,minlat,maxlon,maxlat`` in WGS 84 degrees (else four numbers of another CRS).
 
     With ``heights`` (OGC API – Features Core), six numbers are taken too:
     ``minlon,minlat,minheight,maxlon,maxlat,maxheight``. Features have no heights to
     filter on but their vertices' own, so the box filters on its 2-D part.
+
+    ``lat_first``: the numbers come latitude first (EPSG:4326's own axis order); they are
+    swapped before the ranges are checked, so a longitude beyond ±90 is no latitude.
+    A geographic box whose west lies east of its east crosses the antimeridian
+    (OGC API – Features Core, RFC 7946 §5.2): it is kept as given, and
+    ``bbox_crosses_antimeridian`` tells the query to look on both sides.
     """
     if raw is None or raw == "":
         return None
@@ -86,12 +92,19 @@ def parse_bbox(raw: str | None, *, geographic: bool = True,
             raise BadParameter("bbox", "the minimum height must not exceed the maximum")
         values = [values[0], values[1], values[3], values[4]]
     minx, miny, maxx, maxy = values
+    if lat_first:
+        minx, miny, maxx, maxy = miny, minx, maxy, maxx
     if geographic and not (-180 <= minx <= 180 and -180 <= maxx <= 180 and -90 <= miny <= 90
                            and -90 <= maxy <= 90):
         raise BadParameter("bbox", "longitudes must lie in [-180, 180], latitudes in [-90, 90]")
-    if minx > maxx or miny > maxy:
+    if miny > maxy or (minx > maxx and not geographic):
         raise BadParameter("bbox", "the minimum must not exceed the maximum")
     return minx, miny, maxx, maxy
+
+
+def bbox_crosses_antimeridian(bbox: BBox) -> bool:
+    """Whether a lon/lat box runs east from its west edge across ±180° to its east edge."""
+    return bbox[0] > bbox[2]
 
 
 def choices(query: Query, name: str,

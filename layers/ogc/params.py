@@ -3,15 +3,15 @@ datetime, the property filters, limit and offset."""
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from datetime import datetime
 
-from pyproj import CRS
+from pyproj import CRS, Transformer
 
 from geo.crs import BGS2005_CCS, GREEK_GRID, LAEA_EUROPE, LAMBERT_93, WEB_MERCATOR, WGS84
 from geo.errors import BadParameter
-from geo.params import Query, choices, parse_bbox, parse_page, parse_when, single
-from layers import selectors
+from geo.params import BBox, Query, choices, parse_bbox, parse_page, parse_when, single
 from layers.ogc.catalogue import Collection
 from layers.params import FeatureFilters, partner_slugs, public_layer_slugs
 from layers.vocabulary import Activity, Category, Difficulty
@@ -43,6 +43,22 @@ def flip_axes(srid: int, uri: str | None) -> bool:
     return CRS.from_epsg(srid).axis_info[0].direction.lower() == "north"
 
 
+def bbox_to_wgs84(bbox: BBox, srid: int) -> BBox | None:
+    """A box of projected CRS ``srid`` (its x, y order) as the lon/lat box that holds it;
+    None when no part of it lies where the CRS is defined.
+
+    pyproj follows the box's edges (not only its corners: a straight edge in metres is
+    curved in degrees) and leaves out the points outside the projection's domain, so a
+    box far larger than the CRS's world is the part of the world the CRS maps, not an
+    error (Interfaces D1: PostGIS refused such a box with a 500).
+    """
+    west, south, east, north = Transformer.from_crs(
+        srid, WGS84, always_xy=True).transform_bounds(*bbox, densify_pts=21)
+    if not all(math.isfinite(v) for v in (west, south, east, north)):
+        return None
+    return west, south, east, north
+
+
 def _datetime(raw: str | None) -> tuple[datetime | None, datetime | None]:
     if not raw:
         return None, None
@@ -63,15 +79,18 @@ def _datetime(raw: str | None) -> tuple[datetime | None, datetime | None]:
 
 def items_filters(query: Query, c: Collection) -> FeatureFilters | None:
     """The filters of an items request; None when they rule out the whole collection
-    (``layer=`` naming other layers than a layer collection's own)."""
+    (``layer=`` naming other layers than a layer collection's own, a box where its CRS
+    maps nothing)."""
     f = FeatureFilters()
     bbox_uri = single(query, "bbox-crs")
     bbox_srid = crs_srid(bbox_uri, "bbox-crs")
-    flipped = flip_axes(bbox_srid, bbox_uri)
-    bbox = parse_bbox(single(query, "bbox"), geographic=bbox_srid == WGS84, heights=True)
-    if bbox and (bbox_srid != WGS84 or flipped):
-        # The min/max pairs of a flipped CRS stay minimum/maximum after the swap.
-        bbox = selectors.bbox_to_wgs84(bbox, bbox_srid, flipped)
+    # The min/max pairs of a flipped CRS stay minimum/maximum after the swap.
+    bbox = parse_bbox(single(query, "bbox"), geographic=bbox_srid == WGS84, heights=True,
+                      lat_first=flip_axes(bbox_srid, bbox_uri))
+    if bbox and bbox_srid != WGS84:
+        bbox = bbox_to_wgs84(bbox, bbox_srid)
+        if bbox is None:
+            return None
     f.bbox = bbox
     f.updated_since, f.updated_before = _datetime(single(query, "datetime"))
     allowed: dict[str, set[str] | Callable[[], set[str]]] = {

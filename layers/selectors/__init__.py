@@ -13,7 +13,7 @@ from layers.selectors.kinds import (
     OWN_FILTERS,
     RFC7946,
     Output,
-    bbox_to_wgs84,
+    bbox_overlaps,
     conditions,
     near_conditions,
 )
@@ -29,7 +29,7 @@ from layers.selectors.sql import (
 
 __all__ = [
     "COORD_DECIMALS", "DISPLAY", "METRES_PER_DEGREE", "OWN_FILTERS", "RFC7946",
-    "Output", "all_translations", "bbox_to_wgs84", "conditions", "extent",
+    "Output", "all_translations", "bbox_overlaps", "conditions", "extent",
     "feature_detail", "features_page", "json_members", "json_object_text", "layers_list",
     "near_conditions", "partners_geojson", "translated",
 ]

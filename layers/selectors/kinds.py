@@ -6,9 +6,8 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-from django.db import connection
-
 from geo.crs import WGS84
+from geo.params import bbox_crosses_antimeridian
 from layers.params import BBox, FeatureFilters
 from layers.registry import FeatureKind
 from layers.search import q_condition
@@ -96,8 +95,9 @@ def conditions(kind: FeatureKind, f: FeatureFilters,
     g = f"x.{kind.geom}"
     distance = "NULL::float8"
     if f.bbox:
-        where.append(f"{g} && ST_MakeEnvelope(%s, %s, %s, %s, {WGS84})")
-        params.extend(f.bbox)
+        overlaps, values = bbox_overlaps(g, f.bbox)
+        where.append(overlaps)
+        params.extend(values)
     if f.near:
         near, distance = near_conditions(g, f.near, f.radius_m, params)
         where.extend(near)
@@ -123,13 +123,12 @@ def conditions(kind: FeatureKind, f: FeatureFilters,
     return " AND ".join(where), distance
 
 
-def bbox_to_wgs84(bbox: BBox, srid: int, flipped: bool) -> BBox:
-    """A bbox given in another CRS (OGC ``bbox-crs``) as lon/lat, by PostGIS."""
-    a, b, c, d = bbox
-    if flipped:  # the CRS's axis order: (y, x)
-        a, b, c, d = b, a, d, c
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT ST_XMin(e), ST_YMin(e), ST_XMax(e), ST_YMax(e) FROM (SELECT "
-                       "ST_Transform(ST_MakeEnvelope(%s, %s, %s, %s, %s), %s) AS e) t",
-                       [a, b, c, d, srid, WGS84])
-        return tuple(cursor.fetchone())
+def bbox_overlaps(geom: str, bbox: BBox) -> tuple[str, list[float]]:
+    """SQL (and its parameters) that ``geom`` (EPSG:4326) overlaps the lon/lat ``bbox``,
+    on its GiST index. A box across the antimeridian (west > east) is the two boxes
+    either side of it."""
+    envelope = f"{geom} && ST_MakeEnvelope(%s, %s, %s, %s, {WGS84})"
+    minx, miny, maxx, maxy = bbox
+    if not bbox_crosses_antimeridian(bbox):
+        return envelope, [minx, miny, maxx, maxy]
+    return f"({envelope} OR {envelope})", [minx, miny, 180.0, maxy, -180.0, miny, maxx, maxy]

@@ -8,12 +8,11 @@ from django.db import connection
 from psycopg.abc import Buffer
 from psycopg.adapt import Loader
 
-from geo.crs import WGS84
 from geo.i18n import LANGUAGE_CODES
 from layers import registry
 from layers.params import FeatureFilters
 from layers.registry import FeatureKind
-from layers.selectors.kinds import RFC7946, Output, conditions
+from layers.selectors.kinds import RFC7946, Output, bbox_overlaps, conditions
 from layers.selectors.sql import json_object_text, translated
 
 
@@ -57,9 +56,9 @@ def _kind_query(kind: FeatureKind, f: FeatureFilters, params: list, *,
     if f.bbox:
         # The box first, on its GiST index: joined to layers straight away, the planner
         # tends to walk the whole layer by its layer_id index instead.
-        source = (f"(SELECT * FROM {kind.table} WHERE {kind.geom} && "
-                  f"ST_MakeEnvelope(%s, %s, %s, %s, {WGS84}) OFFSET 0) x")
-        params[start:start] = list(f.bbox)
+        overlaps, values = bbox_overlaps(kind.geom, f.bbox)
+        source = f"(SELECT * FROM {kind.table} WHERE {overlaps} OFFSET 0) x"
+        params[start:start] = values
     return f"""
         SELECT {"x.*" if whole else "x.id"}, {distance} AS distance
         FROM {source}

@@ -192,3 +192,52 @@ def test_gdal_lists_and_copies_every_collection(live_server, tmp_path):
     assert "Към Аязмото" in fields[0].tolist()
     assert "Αρχαίο Θέατρο Λάρισας" in fields[1].tolist()
     assert "walking" in fields[2].tolist()
+
+
+EPSG_URI = "http://www.opengis.net/def/crs/EPSG/0/{}"
+
+
+@pytest.mark.parametrize("srid", [3035, 2100, 2154, 7801, 3857])
+def test_a_box_beyond_its_crs_domain_is_no_server_error(client, world, srid):
+    # Interfaces D1: PostGIS refused to transform the corners (a 500 with a traceback).
+    response = client.get("/ogc/collections/regional-layer/items", {
+        "bbox": "-1e7,-1e7,1e7,1e7", "bbox-crs": EPSG_URI.format(srid)})
+    assert response.status_code == 200, response.content[:300]
+    # The part of the box the CRS maps holds the partners' features.
+    assert response.json()["numberMatched"] == 14
+
+
+def test_a_box_of_a_projected_crs_follows_its_curved_edges(client, world):
+    # Larissa's theatre in EPSG:2100, a 2 km box around it: found, and the others not.
+    x, y = Transformer.from_crs(4326, 2100, always_xy=True).transform(22.4153, 39.6403)
+    page = client.get("/ogc/collections/regional-layer/items", {
+        "bbox": f"{x - 1000},{y - 1000},{x + 1000},{y + 1000}",
+        "bbox-crs": EPSG_URI.format(2100)}).json()
+    assert [f["properties"]["name_el"] for f in page["features"]] == ["Αρχαίο Θέατρο Λάρισας"]
+
+
+def test_a_lat_lon_box_takes_longitudes_beyond_ninety(client, world):
+    # Interfaces D6: EPSG:4326 is lat/lon; the range check ran before the swap, so a
+    # longitude of 100 was a latitude out of range.
+    url = "/ogc/collections/regional-layer/items"
+    wide = client.get(url, {"bbox": "39,-170,43,170", "bbox-crs": EPSG_URI.format(4326)})
+    assert wide.status_code == 200, wide.content[:300]
+    assert wide.json()["numberMatched"] == 14
+    larissa = client.get(url, {"bbox": "39,22,40,23", "bbox-crs": EPSG_URI.format(4326)})
+    assert larissa.json()["numberMatched"] == 1
+    bad = client.get(url, {"bbox": "-170,39,170,43", "bbox-crs": EPSG_URI.format(4326)})
+    assert bad.status_code == 400 and "bbox" in bad.json()["description"]
+
+
+@pytest.mark.parametrize("url", ["/ogc/collections/regional-layer/items",
+                                 "/api/regional-layer/", "/api/attractions/"])
+def test_a_box_across_the_antimeridian_looks_on_both_sides(client, world, url):
+    # Interfaces D7: west > east is a box across ±180° (OGC API – Features, RFC 7946
+    # §5.2), not an error. From 25.65°E eastwards round the world to 22°E: the seven
+    # Stara Zagora sites from 25.65°E on, not the trail (25.60–25.62°E) nor Larissa's
+    # theatre (22.42°E).
+    response = client.get(url, {"bbox": "25.65,-90,22,90"})
+    assert response.status_code == 200, response.content[:300]
+    assert response.json()["numberMatched"] == 7
+    longitudes = sorted(f["geometry"]["coordinates"][0] for f in response.json()["features"])
+    assert longitudes == pytest.approx([25.65 + i / 100 for i in range(7)])
