@@ -20,9 +20,9 @@ from django.conf import settings
 from django.db import connection
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.urls import reverse
-from django.views.decorators.http import require_GET
 
 from geo.crs import WEB_MERCATOR, WGS84
+from geo.http import read_only
 from geo.params import parse_lang
 from layers import registry
 from layers.ogc.catalogue import find_collection
@@ -160,7 +160,7 @@ def tile_body(kinds: tuple[str, ...], layer: str | None, lang: str, z: int, x: i
     return body, capped
 
 
-@require_GET
+@read_only
 def tile(request: HttpRequest, cid: str, z: int, x: int, y: int) -> HttpResponse:
     lang = parse_lang(request.GET)
     if z > MAX_ZOOM or not (0 <= x < 2**z and 0 <= y < 2**z):
@@ -181,7 +181,7 @@ def tile(request: HttpRequest, cid: str, z: int, x: int, y: int) -> HttpResponse
     return response
 
 
-@require_GET
+@read_only
 def tilejson(request: HttpRequest, cid: str) -> HttpResponse:
     lang = parse_lang(request.GET)
     c = find_collection(cid, lang)

@@ -18,10 +18,10 @@ import uuid
 
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils import timezone
-from django.views.decorators.http import require_GET
 
 from geo import geojson
 from geo.geojson import GEOJSON
+from geo.http import read_only
 from geo.params import parse_lang, single
 from layers import registry, selectors
 from layers.ogc.api_definition import openapi
@@ -41,7 +41,7 @@ CONFORMANCE = [
 ]
 
 
-@require_GET
+@read_only
 def landing(request: HttpRequest) -> HttpResponse:
     return json_response({
         "title": "Regional Tourism Atlas",
@@ -61,7 +61,7 @@ def landing(request: HttpRequest) -> HttpResponse:
     }, request)
 
 
-@require_GET
+@read_only
 def conformance(request: HttpRequest) -> HttpResponse:
     return json_response({"conformsTo": CONFORMANCE}, request)
 
@@ -93,7 +93,7 @@ COMMON_FIELDS = {"kind": "string", "partner": "string", "layer": "string", "name
                  "description": "string", "name_bg": "string", "name_el": "string",
                  "name_fr": "string", "name_en": "string"}
 
-@require_GET
+@read_only
 def schema(request: HttpRequest, cid: str) -> HttpResponse:
     """JSON Schema of a collection's features: every property, whatever the first page has."""
     c = find_collection(cid, parse_lang(request.GET))
@@ -110,7 +110,7 @@ def schema(request: HttpRequest, cid: str) -> HttpResponse:
     }, request, content_type="application/schema+json")
 
 
-@require_GET
+@read_only
 def collections(request: HttpRequest) -> HttpResponse:
     lang = parse_lang(request.GET)
     return json_response({
@@ -121,13 +121,13 @@ def collections(request: HttpRequest) -> HttpResponse:
     }, request)
 
 
-@require_GET
+@read_only
 def collection(request: HttpRequest, cid: str) -> HttpResponse:
     lang = parse_lang(request.GET)
     return json_response(_describe(request, find_collection(cid, lang), lang), request)
 
 
-@require_GET
+@read_only
 def items(request: HttpRequest, cid: str) -> HttpResponse:
     lang = parse_lang(request.GET)
     c = find_collection(cid, lang)
@@ -161,7 +161,7 @@ def items(request: HttpRequest, cid: str) -> HttpResponse:
     return response
 
 
-@require_GET
+@read_only
 def item(request: HttpRequest, cid: str, fid: str) -> HttpResponse:
     lang = parse_lang(request.GET)
     c = find_collection(cid, lang)

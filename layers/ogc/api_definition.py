@@ -4,13 +4,13 @@ the paths and parameters."""
 from __future__ import annotations
 
 from django.http import HttpRequest, HttpResponse
-from django.views.decorators.http import require_GET
 
+from geo.http import read_only
 from layers.ogc.params import CRS_URIS, DEFAULT_LIMIT, MAX_LIMIT, PROPERTY_FILTERS
 from layers.ogc.responses import absolute_url, json_response
 
 
-@require_GET
+@read_only
 def openapi(request: HttpRequest) -> HttpResponse:
     """The OpenAPI 3.0 description of this OGC API."""
     param = {
