@@ -15,6 +15,7 @@ from datetime import UTC, datetime, time
 from typing import Protocol, overload
 
 from django.utils.dateparse import parse_date, parse_datetime
+from django.utils.translation import gettext as _
 
 from geo.errors import BadParameter
 from geo.i18n import LANGUAGE_CODES, page_language
@@ -178,10 +179,32 @@ def number(query: Query, name: str, *, low: float, high: float, default: float |
 
 
 def parse_page(query: Query, *, default: int, maximum: int) -> tuple[int, int]:
-    """``limit`` (1..maximum, else ``default``) and ``offset``."""
-    limit = number(query, "limit", low=1, high=maximum, default=default, integer=True)
+    """``limit`` (``default`` when absent; above ``maximum``, the maximum) and ``offset``.
+
+    A limit above the maximum is capped, not refused: OGC API – Features says so, and a
+    client that asks for more than a page holds (GDAL's ``PAGE_SIZE=20000``) then pages
+    through the next links instead of getting nothing (Interfaces D5).
+    """
+    limit = number(query, "limit", low=1, high=10**9, default=default, integer=True)
     offset = number(query, "offset", low=0, high=10**9, default=0, integer=True)
-    return int(limit), int(offset)
+    return int(min(limit, maximum)), int(offset)
+
+
+def refuse_unknown(query: Query, known: Iterable[str]) -> None:
+    """The one rule for parameters an endpoint does not take: a 400 naming them.
+
+    Ignored, a misspelt or unsupported parameter silently changes the answer (OWSLib's
+    ``filter=partner='drome'`` got every partner's features): a client must hear that
+    the server did not do what it asked (Interfaces D4; OGC API – Features, /req/core/
+    query-param-unknown).
+    """
+    allowed = set(known)
+    unknown = sorted(name for name in set(query) if name not in allowed)
+    if unknown:
+        raise BadParameter(unknown[0], _("not a parameter of this endpoint (%(unknown)s); "
+                                         "it takes %(known)s")
+                           % {"unknown": ", ".join(unknown),
+                              "known": ", ".join(sorted(allowed))})
 
 
 def choice(query: Query, name: str, allowed: Iterable[str], *, default: str) -> str:

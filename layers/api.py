@@ -19,11 +19,19 @@ from rest_framework.views import APIView
 from geo import geojson
 from geo.errors import BadParameter
 from geo.geojson import GEOJSON, page_link
-from geo.params import parse_lang, parse_page, single
+from geo.params import parse_lang, parse_page, refuse_unknown, single
 from layers import registry, selectors
 from layers.exports import FORMATS, stored_export
 from layers.models import Layer
-from layers.params import DEFAULT_LIMIT, MAX_LIMIT, FeatureFilters, parse_filters, parse_kinds
+from layers.params import (
+    DEFAULT_LIMIT,
+    EXPORT_PARAMS,
+    LIST_PARAMS,
+    MAX_LIMIT,
+    FeatureFilters,
+    parse_filters,
+    parse_kinds,
+)
 from layers.vocabulary import LayerKind, Visibility
 
 LANG = OpenApiParameter("lang", str, enum=["bg", "el", "fr", "en"],
@@ -51,19 +59,21 @@ DIFFICULTY = OpenApiParameter("difficulty", str, description="trail difficulties
 
 class FeatureList(APIView):
     kinds: list[str] = []
+    params: frozenset[str] = LIST_PARAMS
 
     def chosen_kinds(self, request: Request) -> list[str]:
         return self.kinds
 
     def get(self, request: Request) -> HttpResponse:
+        refuse_unknown(request.GET, self.params)
         lang = parse_lang(request.GET)
         filters = parse_filters(request.GET)
         limit, offset = parse_page(request.GET, default=DEFAULT_LIMIT, maximum=MAX_LIMIT)
         features, total, returned = selectors.features_page(
             kinds=self.chosen_kinds(request), filters=filters, lang=lang, limit=limit,
             offset=offset, out=selectors.DISPLAY)
-        nxt = page_link(request, offset + limit) if offset + returned < total else None
-        prev = page_link(request, max(0, offset - limit)) if offset > 0 else None
+        nxt = page_link(request, offset + limit, limit) if offset + returned < total else None
+        prev = page_link(request, max(0, offset - limit), limit) if offset > 0 else None
         links = [{"rel": "self", "type": GEOJSON, "href": request.build_absolute_uri()}]
         links += [{"rel": rel, "type": GEOJSON, "href": href}
                   for rel, href in (("next", nxt), ("prev", prev)) if href]
@@ -82,6 +92,8 @@ KIND = OpenApiParameter("kind", str, description="attraction, trail, route …: 
                        "published pilot routes")
 class RegionalLayer(FeatureList):
     """Every kind of the registry (layers/registry.py)."""
+
+    params = LIST_PARAMS | {"kind"}
 
     def chosen_kinds(self, request: Request) -> list[str]:
         # The explorer counts a dense area for the kinds its layer panel shows.
@@ -105,6 +117,7 @@ class FeatureDetail(APIView):
 
     @extend_schema(parameters=[LANG], responses={(200, GEOJSON): OpenApiTypes.OBJECT})
     def get(self, request: Request, uid: UUID) -> HttpResponse:
+        refuse_unknown(request.GET, {"lang"})
         lang = parse_lang(request.GET)
         body = selectors.feature_detail(kind=self.kind, uid=str(uid), lang=lang)
         if body is None:
@@ -128,6 +141,7 @@ class Layers(APIView):
                                "coverage analysis): its features are left out of the "
                                "attractions and the regional layer unless `layer=` names it.")
     def get(self, request: Request) -> Response:
+        refuse_unknown(request.GET, {"lang"})
         lang = parse_lang(request.GET)
         return Response(selectors.layers_list(lang=lang))
 
@@ -138,6 +152,7 @@ class Partners(APIView):
                    description="Each partner's `colour` (`#rrggbb`) is the one the "
                                "platform's maps draw its boundary and swatch in.")
     def get(self, request: Request) -> HttpResponse:
+        refuse_unknown(request.GET, {"lang"})
         lang = parse_lang(request.GET)
         return geojson.response(selectors.partners_geojson(lang=lang), lang=lang)
 
@@ -170,6 +185,7 @@ class LayerExport(APIView):
         layer = Layer.objects.filter(slug=slug, visibility=Visibility.PUBLIC).first()
         if layer is None:
             raise Http404
+        refuse_unknown(request.GET, EXPORT_PARAMS)
         filters = parse_filters(request.GET)
         filters.layer = [slug]
         kind = "attraction" if layer.kind == LayerKind.ATTRACTIONS else "trail"
@@ -187,6 +203,7 @@ class RegionalLayerExport(APIView):
                            "lists for the same filters")
     def get(self, request: Request) -> HttpResponseBase:
         # The same parsing as the list's, so that a download holds what the map showed.
+        refuse_unknown(request.GET, EXPORT_PARAMS | {"kind"})
         filters = parse_filters(request.GET)
         kinds = parse_kinds(request.GET, registry.names())
         return _export_response(request, kinds=kinds, filters=filters,

@@ -33,6 +33,13 @@ class FeatureFilters:
     uid: str | None = None
 
 
+FILTER_PARAMS = frozenset({"bbox", "near", "radius", "partner", "layer", "category",
+                           "activity", "difficulty", "updated_since", "q"})
+"""What ``parse_filters`` reads: every feature list and export takes them all."""
+LIST_PARAMS = FILTER_PARAMS | {"lang", "limit", "offset"}
+EXPORT_PARAMS = FILTER_PARAMS | {"format", "lang"}
+
+
 def partner_slugs() -> set[str]:
     from layers.models import Partner  # params are parsed before the apps' models load
 

@@ -23,7 +23,7 @@ from django.urls import reverse
 
 from geo.crs import WEB_MERCATOR, WGS84
 from geo.http import read_only
-from geo.params import parse_lang
+from geo.params import parse_lang, refuse_unknown
 from layers import registry
 from layers.ogc.catalogue import find_collection
 from layers.params import FeatureFilters
@@ -162,6 +162,9 @@ def tile_body(kinds: tuple[str, ...], layer: str | None, lang: str, z: int, x: i
 
 @read_only
 def tile(request: HttpRequest, cid: str, z: int, x: int, y: int) -> HttpResponse:
+    # ``v``: the data version TileJSON puts in the tiles' URL, so that a new version is a
+    # new URL for caches that ignore the ETag.
+    refuse_unknown(request.GET, {"lang", "v"})
     lang = parse_lang(request.GET)
     if z > MAX_ZOOM or not (0 <= x < 2**z and 0 <= y < 2**z):
         raise Http404(f"no tile {z}/{x}/{y}: zoom 0 to {MAX_ZOOM}, x and y 0 to 2^zoom - 1")
@@ -183,6 +186,7 @@ def tile(request: HttpRequest, cid: str, z: int, x: int, y: int) -> HttpResponse
 
 @read_only
 def tilejson(request: HttpRequest, cid: str) -> HttpResponse:
+    refuse_unknown(request.GET, {"lang"})
     lang = parse_lang(request.GET)
     c = find_collection(cid, lang)
     version = data_version(c.kinds)

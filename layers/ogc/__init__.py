@@ -26,7 +26,17 @@ from geo.params import parse_lang, single
 from layers import registry, selectors
 from layers.ogc.api_definition import openapi
 from layers.ogc.catalogue import Collection, all_collections, find_collection
-from layers.ogc.params import CRS84, CRS_URIS, crs_srid, flip_axes, items_filters, page
+from layers.ogc.params import (
+    CRS84,
+    CRS_URIS,
+    ITEM_PARAMS,
+    ITEMS_PARAMS,
+    check_params,
+    crs_srid,
+    flip_axes,
+    items_filters,
+    page,
+)
 from layers.ogc.responses import absolute_url, json_response
 from layers.params import FeatureFilters
 
@@ -43,6 +53,7 @@ CONFORMANCE = [
 
 @read_only
 def landing(request: HttpRequest) -> HttpResponse:
+    check_params(request.GET)
     return json_response({
         "title": "Regional Tourism Atlas",
         "description": "Tourist attractions and trails of Stara Zagora, Sliven, Larissa and "
@@ -63,6 +74,7 @@ def landing(request: HttpRequest) -> HttpResponse:
 
 @read_only
 def conformance(request: HttpRequest) -> HttpResponse:
+    check_params(request.GET)
     return json_response({"conformsTo": CONFORMANCE}, request)
 
 
@@ -96,6 +108,7 @@ COMMON_FIELDS = {"kind": "string", "partner": "string", "layer": "string", "name
 @read_only
 def schema(request: HttpRequest, cid: str) -> HttpResponse:
     """JSON Schema of a collection's features: every property, whatever the first page has."""
+    check_params(request.GET)
     c = find_collection(cid, parse_lang(request.GET))
     fields = dict(COMMON_FIELDS)
     for kind in c.kinds:
@@ -112,6 +125,7 @@ def schema(request: HttpRequest, cid: str) -> HttpResponse:
 
 @read_only
 def collections(request: HttpRequest) -> HttpResponse:
+    check_params(request.GET)
     lang = parse_lang(request.GET)
     return json_response({
         "links": [{"rel": "self", "type": "application/json",
@@ -123,12 +137,14 @@ def collections(request: HttpRequest) -> HttpResponse:
 
 @read_only
 def collection(request: HttpRequest, cid: str) -> HttpResponse:
+    check_params(request.GET)
     lang = parse_lang(request.GET)
     return json_response(_describe(request, find_collection(cid, lang), lang), request)
 
 
 @read_only
 def items(request: HttpRequest, cid: str) -> HttpResponse:
+    check_params(request.GET, ITEMS_PARAMS)
     lang = parse_lang(request.GET)
     c = find_collection(cid, lang)
     crs_uri = single(request.GET, "crs")
@@ -143,6 +159,8 @@ def items(request: HttpRequest, cid: str) -> HttpResponse:
             kinds=list(c.kinds), filters=filters, lang=lang, limit=limit, offset=offset,
             out=out)
     query = request.GET.copy()
+    if "limit" in query:
+        query["limit"] = str(limit)  # a capped limit: the next page is as long as this one
     links = [{"rel": "self", "type": GEOJSON, "href": request.build_absolute_uri()},
              {"rel": "collection", "type": "application/json",
               "href": absolute_url(request, "ogc-collection", c.id)}]
@@ -163,6 +181,7 @@ def items(request: HttpRequest, cid: str) -> HttpResponse:
 
 @read_only
 def item(request: HttpRequest, cid: str, fid: str) -> HttpResponse:
+    check_params(request.GET, ITEM_PARAMS)
     lang = parse_lang(request.GET)
     c = find_collection(cid, lang)
     crs_uri = single(request.GET, "crs")

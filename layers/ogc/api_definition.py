@@ -6,13 +6,14 @@ from __future__ import annotations
 from django.http import HttpRequest, HttpResponse
 
 from geo.http import read_only
-from layers.ogc.params import CRS_URIS, DEFAULT_LIMIT, MAX_LIMIT, PROPERTY_FILTERS
+from layers.ogc.params import CRS_URIS, DEFAULT_LIMIT, MAX_LIMIT, PROPERTY_FILTERS, check_params
 from layers.ogc.responses import absolute_url, json_response
 
 
 @read_only
 def openapi(request: HttpRequest) -> HttpResponse:
     """The OpenAPI 3.0 description of this OGC API."""
+    check_params(request.GET)
     param = {
         "bbox": {"name": "bbox", "in": "query", "schema": {
                  "type": "array", "minItems": 4, "maxItems": 6,

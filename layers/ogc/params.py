@@ -11,7 +11,17 @@ from pyproj import CRS, Transformer
 
 from geo.crs import BGS2005_CCS, GREEK_GRID, LAEA_EUROPE, LAMBERT_93, WEB_MERCATOR, WGS84
 from geo.errors import BadParameter
-from geo.params import BBox, Query, choices, parse_bbox, parse_page, parse_when, single
+from geo.params import (
+    BBox,
+    Query,
+    choice,
+    choices,
+    parse_bbox,
+    parse_page,
+    parse_when,
+    refuse_unknown,
+    single,
+)
 from layers.ogc.catalogue import Collection
 from layers.params import FeatureFilters, partner_slugs, public_layer_slugs
 from layers.vocabulary import Activity, Category, Difficulty
@@ -22,6 +32,19 @@ SUPPORTED_SRIDS = (WGS84, WEB_MERCATOR, LAEA_EUROPE, GREEK_GRID, LAMBERT_93, BGS
 CRS_URIS = [CRS84, *(EPSG.format(s) for s in SUPPORTED_SRIDS)]
 DEFAULT_LIMIT, MAX_LIMIT = 100, 10_000
 PROPERTY_FILTERS = ("partner", "layer", "category", "activity", "difficulty")
+COMMON_PARAMS = frozenset({"f", "lang"})
+"""What every OGC endpoint takes: the format (``f``, as pygeoapi and GeoServer name it) and
+the language."""
+ITEM_PARAMS = COMMON_PARAMS | {"crs"}
+ITEMS_PARAMS = ITEM_PARAMS | {"bbox", "bbox-crs", "datetime", "limit", "offset",
+                              *PROPERTY_FILTERS}
+
+
+def check_params(query: Query, known: frozenset[str] = COMMON_PARAMS) -> None:
+    """Refuse the parameters an endpoint does not take (one rule, ``refuse_unknown``) and a
+    format other than JSON."""
+    refuse_unknown(query, known)
+    choice(query, "f", ("json", "geojson"), default="json")
 
 
 def crs_srid(uri: str | None, param: str) -> int:
