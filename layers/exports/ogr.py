@@ -59,14 +59,19 @@ def _arrays(part: Rows, keep: np.ndarray | None = None) -> tuple[list[str], list
 
 def _geometry_type(kind: str, geoms: np.ndarray) -> str:
     """The layer's declared geometry type: the one type all its geometries share (with Z
-    when all have it), else Unknown. Readers (QGIS, ogrinfo) show a layer declared
-    GEOMETRY as of no particular type."""
+    when any has it), else Unknown. Readers (QGIS, ogrinfo) show a layer declared
+    GEOMETRY as of no particular type.
+
+    With Z as soon as one geometry has it: a 2-D layer drops every elevation of the
+    others (Interfaces D8: one 2-D route among 3-D ones lost 141 vertices' Z), while a
+    2-D line in a 3-D layer only gets elevations of 0.
+    """
     present = [g for g in geoms if g is not None]  # a route not placed yet has none
     types = {g.geom_type for g in present}
     if len(types) != 1:
         return {"attraction": "Unknown"}.get(kind, "MultiLineString Z")
     (only,) = types
-    return only + (" Z" if all(g.has_z for g in present) else "")
+    return only + (" Z" if any(g.has_z for g in present) else "")
 
 
 def _write_ogr(path: Path, layer: str, part: Rows, geoms: np.ndarray, driver: str,
