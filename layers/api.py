@@ -165,7 +165,8 @@ def _export_response(request: Request, *, kinds: list[str], filters: FeatureFilt
                            + ", ".join(FORMATS))
     # Made once per version of the data, sent from its file (Trust D8).
     kept, content_type, filename = stored_export(kinds=kinds, filters=filters, fmt=fmt,
-                                                 stem=stem, with_partner=with_partner)
+                                                 stem=stem, with_partner=with_partner,
+                                                 lang=parse_lang(request.GET))
     return FileResponse(kept, content_type=content_type, as_attachment=True,
                         filename=filename)
 

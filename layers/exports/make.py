@@ -11,8 +11,9 @@ from layers.params import FeatureFilters
 
 
 def export(*, kinds: list[str], filters: FeatureFilters, fmt: str, stem: str,
-           with_partner: bool) -> tuple[bytes, str, str]:
-    """(body, content type, file name) of the export."""
+           with_partner: bool, lang: str = "en") -> tuple[bytes, str, str]:
+    """(body, content type, file name) of the export; ``lang``: the language of the
+    names GPX and KML show (the other formats carry every language's)."""
     content_type, ext = FORMATS[fmt]
     if fmt == "geojson":
         body = geojson_document(kinds=kinds, filters=filters, with_partner=with_partner)
@@ -20,18 +21,19 @@ def export(*, kinds: list[str], filters: FeatureFilters, fmt: str, stem: str,
     parts = rows(kinds=kinds, filters=filters, with_partner=with_partner)
     if fmt == "shp":
         body = to_shapefile_zip(parts, stem)
+    elif fmt in ("gpx", "kml"):
+        body = (to_gpx if fmt == "gpx" else to_kml)(parts, lang)
     else:
-        writer = {"gpx": to_gpx, "kml": to_kml, "gpkg": to_geopackage, "csv": to_csv}[fmt]
-        body = writer(parts)
+        body = {"gpkg": to_geopackage, "csv": to_csv}[fmt](parts)
     return body, content_type, f"{stem}.{ext}"
 
 
 def export_to(out: BinaryIO, *, kinds: list[str], filters: FeatureFilters, fmt: str,
-              stem: str, with_partner: bool) -> None:
+              stem: str, with_partner: bool, lang: str = "en") -> None:
     """Write the export to ``out``: GeoJSON a few thousand features at a time, the other
     formats whole (their writers take every row at once)."""
     if fmt == "geojson":
         write_geojson(out, kinds=kinds, filters=filters, with_partner=with_partner)
     else:
         out.write(export(kinds=kinds, filters=filters, fmt=fmt, stem=stem,
-                         with_partner=with_partner)[0])
+                         with_partner=with_partner, lang=lang)[0])
