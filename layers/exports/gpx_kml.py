@@ -11,6 +11,7 @@ import shapely
 from geo import gpxkml
 from geo.i18n import fallback_chain
 from layers import registry
+from layers.exports.licence import Credit, licence_text, licence_url, licences
 from layers.exports.rows import Rows, json_value
 from layers.vocabulary import PUBLIC_ID_COLUMN
 
@@ -59,7 +60,8 @@ def _coords(g: shapely.Geometry) -> list[list[tuple[float, ...]]]:
     return [list(p.coords) for p in shapely.get_parts(g)]
 
 
-def to_gpx(parts: list[Rows], lang: str = "en") -> bytes:
+def to_gpx(parts: list[Rows], lang: str = "en", found: list[Credit] | None = None,
+           stem: str | None = None) -> bytes:
     """GPX 1.1: points (attractions) as waypoints, lines (trails, routes) as tracks (one
     segment per part, with ele).
 
@@ -86,7 +88,20 @@ def to_gpx(parts: list[Rows], lang: str = "en") -> bytes:
             out.append(gpxkml.gpx_track(_coords(g), name=_name(part, i, lang),
                                         type=_gpx_type(part, i),
                                         extensions=extensions(part, i)))
-    return gpxkml.gpx_document(out, namespaces={"atlas": gpxkml.ATLAS_NS})
+    return gpxkml.gpx_document(out, namespaces={"atlas": gpxkml.ATLAS_NS},
+                               metadata=_gpx_metadata(found or [], stem))
+
+
+def _gpx_metadata(found: list[Credit], stem: str | None) -> str:
+    """<metadata>: the attribution as its description, and a <copyright> (GPX 1.1: an
+    author, a licence URI) when one licence covers the whole file."""
+    stated = licences(found)
+    url = licence_url(stated[0]) if len(stated) == 1 else None
+    authors = ", ".join(dict.fromkeys(c.partner for c in found))
+    copyright_ = (f"<copyright author={quoteattr(authors)}>"
+                  f"{gpxkml.text('license', url)}</copyright>" if url else "")
+    return ("<metadata>" + gpxkml.text("name", stem) + gpxkml.text("desc", licence_text(found))
+            + copyright_ + "</metadata>")
 
 
 def _kml_geometry(g: shapely.Geometry | None) -> str:
@@ -122,7 +137,8 @@ def _kml_text(value: object, kml_type: str) -> str:
     return escape(str(json_value(value)))
 
 
-def to_kml(parts: list[Rows], lang: str = "en") -> bytes:
+def to_kml(parts: list[Rows], lang: str = "en", found: list[Credit] | None = None,
+           stem: str | None = None) -> bytes:
     """KML 2.2 with a typed <Schema> per kind: each attribute keeps its exact name (any
     script) and its type (<SimpleData> of a declared <SimpleField>), so the importers
     read back what was written.
@@ -152,4 +168,4 @@ def to_kml(parts: list[Rows], lang: str = "en") -> bytes:
                 data=f'<ExtendedData><SchemaData schemaUrl="#{part.kind}s">{data}'
                      "</SchemaData></ExtendedData>"))
         out.append("</Folder>")
-    return gpxkml.kml_document(out)
+    return gpxkml.kml_document(out, name=stem, description=licence_text(found or []))

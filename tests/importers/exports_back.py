@@ -74,7 +74,7 @@ def file_features(path: Path, fmt: str) -> dict[str, tuple[str, shapely.Geometry
                                shapely.Point(coords[0]) if len(coords) == 1
                                else shapely.LineString(coords))
         return out
-    for el in doc.getroot():
+    for el in doc.getroot().xpath("*[local-name()='wpt' or local-name()='trk']"):
         public = el.findtext(f".//{{{ATLAS}}}id")
         fields = {f.tag.split("}")[1]: f.text for f in el.iter(f"{{{ATLAS}}}*")}
         points = [(float(p.get("lon")), float(p.get("lat")))
@@ -134,7 +134,7 @@ def edit_kml(path: Path, uid: str, name: str) -> None:
 
 def edit_gpx(path: Path, uid: str, name: str) -> None:
     doc = etree.parse(str(path))
-    for el in doc.getroot():
+    for el in doc.getroot().xpath("*[local-name()='wpt' or local-name()='trk']"):
         if el.findtext(f".//{{{ATLAS}}}id") == uid:
             el.find(f".//{{{ATLAS}}}name_bg").text = name
             el.find("{*}name").text = name

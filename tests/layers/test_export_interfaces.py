@@ -3,6 +3,8 @@ open what the platform writes, field by field, with the layer's licence."""
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 import zipfile
 
@@ -86,3 +88,68 @@ def test_a_layers_gpx_and_kml_names_follow_lang(client, world, tmp_path, fmt):
     # "Неолитни жилища" has no English name: the next language of the chain.
     assert names["en"] == ["Antique Forum", "Неолитни жилища"]
     assert names["bg"] == ["Античен форум", "Неолитни жилища"]
+
+
+@pytest.fixture
+def licensed(world):
+    Layer.objects.filter(kind=LayerKind.ATTRACTIONS).update(
+        licence="CC-BY-4.0", source="Stara Zagora municipality, tourist register 2026")
+    Layer.objects.filter(kind=LayerKind.TRAILS).update(licence="ODbL-1.0",
+                                                       source="OpenStreetMap contributors")
+    return world
+
+
+def test_the_geopackage_is_version_1_2_with_its_licence(client, licensed, tmp_path):
+    # Interfaces D15: GDAL wrote GeoPackage 1.4, on which GDAL 3.6 and QGIS 3.22-3.28
+    # warn at every open, and no description, licence or metadata.
+    import sqlite3
+
+    path = tmp_path / "export.gpkg"
+    path.write_bytes(_get(client, "/api/regional-layer/export/", "gpkg").getvalue())
+    with sqlite3.connect(path) as db:
+        assert db.execute("PRAGMA application_id").fetchone()[0] == 0x47504B47  # "GPKG"
+        assert db.execute("PRAGMA user_version").fetchone()[0] == 10200
+        descriptions = dict(db.execute("SELECT table_name, description FROM gpkg_contents"))
+        metadata = " ".join(m for (m,) in db.execute("SELECT metadata FROM gpkg_metadata"))
+    assert "CC-BY-4.0" in descriptions["attractions"]
+    assert "ODbL-1.0" in descriptions["trails"]
+    assert "Stara Zagora municipality, tourist register 2026" in metadata
+    assert "OpenStreetMap contributors" in metadata
+    info = pyogrio.read_info(path, layer="attractions")
+    assert info["features"] == 2
+
+
+def test_every_export_carries_the_licence_and_attribution(client, licensed, tmp_path):
+    url = "/api/regional-layer/export/"
+    geojson = json.loads(_get(client, url, "geojson").getvalue())
+    assert geojson["license"] == ["CC-BY-4.0", "ODbL-1.0"]
+    assert "Stara Zagora" in geojson["attribution"]
+    assert any("OpenStreetMap contributors" in s for s in geojson["sources"])
+    for fmt in ("gpx", "kml"):
+        text = _get(client, url, fmt).getvalue().decode()
+        assert "CC-BY-4.0" in text and "OpenStreetMap contributors" in text, fmt
+    archive = tmp_path / "export.zip"
+    archive.write_bytes(_get(client, url, "shp").getvalue())
+    with zipfile.ZipFile(archive) as zf:
+        licence = zf.read("LICENCE.txt").decode()
+    assert "CC-BY-4.0" in licence and "ODbL-1.0" in licence
+    assert "Stara Zagora municipality, tourist register 2026" in licence
+    text = _get(client, url, "csv").getvalue().decode("utf-8-sig")
+    rows = list(csv.DictReader(io.StringIO(text)))
+    assert {(r["kind"], r["licence"]) for r in rows} == {("attraction", "CC-BY-4.0"),
+                                                         ("trail", "ODbL-1.0")}
+
+
+def test_a_layers_gpx_names_its_one_licence_in_copyright(client, licensed):
+    layer = Layer.objects.get(kind=LayerKind.ATTRACTIONS)
+    text = _get(client, f"/api/layers/{layer.slug}/export/", "gpx").getvalue().decode()
+    assert "<license>https://spdx.org/licenses/CC-BY-4.0.html</license>" in text
+
+
+def test_a_licence_edited_makes_the_export_new(client, licensed):
+    layer = Layer.objects.get(kind=LayerKind.ATTRACTIONS)
+    url = f"/api/layers/{layer.slug}/export/"
+    assert b"CC-BY-4.0" in _get(client, url, "kml").getvalue()
+    Layer.objects.filter(pk=layer.pk).update(licence="CC0-1.0")
+    again = _get(client, url, "kml").getvalue()
+    assert b"CC0-1.0" in again and b"CC-BY-4.0" not in again
