@@ -316,6 +316,9 @@ SPECTACULAR_SETTINGS = {
     # `check --deploy` is the operator's list, and a clean one (tests/config): the API
     # schema's warnings are the developers', read with `manage.py spectacular --validate`.
     "ENABLE_DJANGO_DEPLOY_CHECK": False,
+    # Every operation's errors, in the error family's one shape (Interfaces D11).
+    "POSTPROCESSING_HOOKS": ["drf_spectacular.hooks.postprocess_schema_enums",
+                             "geo.openapi.add_error_responses"],
 }
 
 # Debian 12's GDAL 3.6 cannot forbid file and network access while parsing

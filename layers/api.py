@@ -28,6 +28,7 @@ from layers.params import (
     EXPORT_PARAMS,
     LIST_PARAMS,
     MAX_LIMIT,
+    MAX_RADIUS_M,
     FeatureFilters,
     parse_filters,
     parse_kinds,
@@ -42,14 +43,16 @@ FILTERS = [
     OpenApiParameter("bbox", str, description="minlon,minlat,maxlon,maxlat (WGS 84)"),
     OpenApiParameter("near", str, description="lon,lat: features within `radius`, nearest "
                                               "first, with distance_m"),
-    OpenApiParameter("radius", float, description="metres, with near (default 5000)"),
+    OpenApiParameter("radius", {"type": "number", "minimum": 1, "maximum": MAX_RADIUS_M},
+                     description="metres, with near (default 5000)"),
     OpenApiParameter("partner", str, description="partner slug(s), comma-separated"),
     OpenApiParameter("layer", str, description="layer slug(s), comma-separated"),
     OpenApiParameter("updated_since", OpenApiTypes.DATETIME),
     OpenApiParameter("q", str, description="text in any language or script: Latin finds "
                                            "Cyrillic and Greek and back"),
-    OpenApiParameter("limit", int, description=f"page size, 1 to {MAX_LIMIT} (default 100)"),
-    OpenApiParameter("offset", int),
+    OpenApiParameter("limit", {"type": "integer", "minimum": 1},
+                     description=f"page size (default 100); above {MAX_LIMIT}, {MAX_LIMIT}"),
+    OpenApiParameter("offset", {"type": "integer", "minimum": 0}),
 ]
 CATEGORY = OpenApiParameter("category", str, description="attraction categories, "
                                                          "comma-separated")
@@ -134,7 +137,8 @@ class TrailDetail(FeatureDetail):
 
 
 class Layers(APIView):
-    @extend_schema(parameters=[LANG], responses={200: OpenApiTypes.OBJECT},
+    @extend_schema(parameters=[LANG],
+                   responses={200: {"type": "array", "items": {"type": "object"}}},
                    summary="Public layers with feature count and extent",
                    description="`reference` is true for a layer of areas (a partner's "
                                "municipalities or communes, marked as sub-areas for the "
@@ -171,15 +175,19 @@ def _export_response(request: Request, *, kinds: list[str], filters: FeatureFilt
                         filename=filename)
 
 
-EXPORT_FORMAT = OpenApiParameter("format", str,
-                                 enum=["geojson", "gpx", "kml", "shp", "gpkg", "csv"])
+EXPORT_FORMAT = OpenApiParameter("format", str, enum=list(FORMATS))
+EXPORT_RESPONSES = {(200, content_type.split(";")[0]):
+                    OpenApiTypes.OBJECT if fmt == "geojson" else OpenApiTypes.BINARY
+                    for fmt, (content_type, _ext) in FORMATS.items()}
+"""Each format's media type (without the CSV's charset parameter); GeoJSON is JSON."""
 
 
 class LayerExport(APIView):
     throttle_scope = "exports"  # settings.ATLAS_THROTTLE_RATES
 
-    @extend_schema(parameters=[EXPORT_FORMAT, *FILTERS[1:8]],
-                   responses={200: OpenApiTypes.BINARY},
+    @extend_schema(parameters=[EXPORT_FORMAT, LANG, *FILTERS[1:8], CATEGORY, ACTIVITY,
+                               DIFFICULTY],
+                   responses=EXPORT_RESPONSES,
                    summary="Download a public layer as GeoJSON, GPX, KML, Shapefile, "
                            "GeoPackage or CSV")
     def get(self, request: Request, slug: str) -> HttpResponseBase:
@@ -197,9 +205,9 @@ class LayerExport(APIView):
 class RegionalLayerExport(APIView):
     throttle_scope = "exports"  # settings.ATLAS_THROTTLE_RATES
 
-    @extend_schema(parameters=[EXPORT_FORMAT, *FILTERS[1:8], KIND, CATEGORY, ACTIVITY,
+    @extend_schema(parameters=[EXPORT_FORMAT, LANG, *FILTERS[1:8], KIND, CATEGORY, ACTIVITY,
                                DIFFICULTY],
-                   responses={200: OpenApiTypes.BINARY},
+                   responses=EXPORT_RESPONSES,
                    summary="Download the regional layer: the features the regional layer "
                            "lists for the same filters")
     def get(self, request: Request) -> HttpResponseBase:

@@ -1,10 +1,13 @@
 from django.urls import path
 
 from layers import ogc
+from layers.urls import ApiDocs
 
 urlpatterns = [
     path("", ogc.landing, name="ogc-landing"),
     path("api", ogc.openapi, name="ogc-openapi"),
+    # Swagger UI of this API's own document (the REST API's is /api/docs/).
+    path("api.html", ApiDocs.as_view(url_name="ogc-openapi"), name="ogc-api-docs"),
     path("conformance", ogc.conformance, name="ogc-conformance"),
     path("collections", ogc.collections, name="ogc-collections"),
     path("collections/<str:cid>", ogc.collection, name="ogc-collection"),

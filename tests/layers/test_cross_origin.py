@@ -5,7 +5,13 @@ from __future__ import annotations
 
 import pytest
 
-from tests.layers.test_ogc import world  # noqa: F401  (a fixture)
+from tests.layers.test_ogc import make_ogc_world
+
+
+@pytest.fixture
+def world(db):
+    make_ogc_world()
+
 
 ORIGIN = "https://maps.partner.example"
 READS = ["/ogc/", "/ogc/api", "/ogc/conformance", "/ogc/collections",

@@ -15,9 +15,14 @@ import shapely
 from layers.models import Layer
 from layers.vocabulary import LayerKind
 from tests.factories import make_trail
-from tests.layers.test_exports import _get, world  # noqa: F401  (world: a fixture)
+from tests.layers.test_exports import _get, make_export_world
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def world():
+    return make_export_world()
 
 
 def test_the_shapefile_keeps_z_when_some_lines_have_none(client, world, tmp_path):

@@ -22,6 +22,11 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def world():
+    return make_export_world()
+
+
+def make_export_world():
+    """Stara Zagora with two attractions (one with a partner's own columns) and a trail."""
     sz = make_partner("stara-zagora", bbox=(25.3, 42.2, 26.0, 42.7))
     poi = make_layer(sz)
     make_attraction(poi, 25.6264, 42.4271, source_id="forum", name_bg="Античен форум",

@@ -14,7 +14,7 @@ from layers.vocabulary import LayerKind
 from tests.factories import make_attraction, make_layer, make_partner, make_trail
 
 
-def _world():
+def make_ogc_world() -> None:
     sz = make_partner("stara-zagora", bbox=(25.3, 42.2, 26.0, 42.7))
     lar = make_partner("larissa", bbox=(22.0, 39.2, 23.0, 40.1), country="GR",
                        languages=["el", "en"])
@@ -30,7 +30,7 @@ def _world():
 
 @pytest.fixture
 def world(db):
-    _world()
+    make_ogc_world()
 
 
 def test_landing_page_and_conformance(client, world):
@@ -145,7 +145,7 @@ def test_geometries_in_another_crs_have_no_crs_member(client, world):
     "/ogc/collections/nope", "/ogc/collections/nope/items", "/ogc/collections/nope/schema",
     "/ogc/collections/all-attractions/items/not-a-uuid",
     "/ogc/collections/all-attractions/items/00000000-0000-0000-0000-000000000000",
-    "/ogc/no-such-thing"])
+    "/ogc/no-such-thing", "/ogc/collections/regional-layer/queryables"])
 def test_not_found_under_ogc_is_an_ogc_exception_in_json(client, world, url):
     response = client.get(url)
     assert response.status_code == 404
@@ -172,7 +172,7 @@ GDAL_TOOLS = shutil.which("ogrinfo") and shutil.which("ogr2ogr")
                     "(make test installs Debian's gdal-bin)")
 @pytest.mark.django_db(transaction=True)
 def test_gdal_lists_and_copies_every_collection(live_server, tmp_path):
-    _world()
+    make_ogc_world()
     url = f"OAPIF:{live_server.url}/ogc/"
     listing = subprocess.run(["ogrinfo", "-ro", "-q", url], capture_output=True, text=True,
                              timeout=120)
@@ -241,3 +241,40 @@ def test_a_box_across_the_antimeridian_looks_on_both_sides(client, world, url):
     assert response.json()["numberMatched"] == 7
     longitudes = sorted(f["geometry"]["coordinates"][0] for f in response.json()["features"])
     assert longitudes == pytest.approx([25.65 + i / 100 for i in range(7)])
+
+
+def test_the_api_definition_declares_media_types_and_exceptions(client, world):
+    # Interfaces D10: every operation said only "200 OK"; service-doc was the REST API's.
+    doc = client.get("/ogc/api").json()
+    items = doc["paths"]["/collections/{collectionId}/items"]["get"]
+    assert "application/geo+json" in items["responses"]["200"]["content"]
+    for code, name in (("400", "InvalidParameter"), ("404", "NotFound")):
+        assert items["responses"][code] == {"$ref": f"#/components/responses/{name}"}
+        content = doc["components"]["responses"][name]["content"]
+        assert content["application/json"]["schema"] == {
+            "$ref": "#/components/schemas/exception"}
+    assert "/collections/{collectionId}/schema" in doc["paths"]
+    service_doc = next(link for link in client.get("/ogc/").json()["links"]
+                       if link["rel"] == "service-doc")
+    assert service_doc["href"].endswith("/ogc/api.html")
+    page = client.get("/ogc/api.html")
+    assert page.status_code == 200 and page["Content-Type"].startswith("text/html")
+
+
+def test_the_rest_schema_declares_arrays_media_types_and_errors(client, world):
+    # Interfaces D11: /api/layers/ is an array but was declared an object; the exports'
+    # media types and the 400/404 answers were missing.
+    import yaml
+
+    doc = yaml.safe_load(client.get("/api/schema/").content)
+    layers = doc["paths"]["/api/layers/"]["get"]["responses"]
+    assert layers["200"]["content"]["application/json"]["schema"]["type"] == "array"
+    assert layers["400"]["content"]["application/json"]["schema"] == {
+        "$ref": "#/components/schemas/Error"}
+    export = doc["paths"]["/api/layers/{slug}/export/"]["get"]["responses"]
+    assert {"application/geo+json", "application/gpx+xml", "application/zip",
+            "application/geopackage+sqlite3", "text/csv"} <= set(export["200"]["content"])
+    assert "404" in export
+    limit = next(p for p in doc["paths"]["/api/attractions/"]["get"]["parameters"]
+                 if p["name"] == "limit")
+    assert limit["schema"]["minimum"] == 1

@@ -6,7 +6,13 @@ from __future__ import annotations
 import pytest
 
 from layers.params import MAX_LIMIT
-from tests.layers.test_ogc import world  # noqa: F401  (a fixture)
+from tests.layers.test_ogc import make_ogc_world
+
+
+@pytest.fixture
+def world(db):
+    make_ogc_world()
+
 
 ENDPOINTS = [
     ("/ogc/collections/regional-layer/items", "filter=partner%3D%27drome%27", "filter"),
