@@ -22,7 +22,7 @@ from django.utils import timezone
 from geo import geojson
 from geo.geojson import GEOJSON
 from geo.http import read_only
-from geo.params import parse_lang, single
+from geo.params import flag, parse_lang, single
 from layers import registry, selectors
 from layers.ogc.api_definition import openapi
 from layers.ogc.catalogue import Collection, all_collections, find_collection
@@ -32,10 +32,12 @@ from layers.ogc.params import (
     ITEM_PARAMS,
     ITEMS_PARAMS,
     check_params,
+    chosen_properties,
     crs_srid,
     flip_axes,
     items_filters,
     page,
+    sort_keys,
 )
 from layers.ogc.responses import absolute_url, json_response
 from layers.params import FeatureFilters
@@ -106,17 +108,23 @@ COMMON_FIELDS = {"kind": "string", "partner": "string", "layer": "string", "name
                  "description": "string", "name_bg": "string", "name_el": "string",
                  "name_fr": "string", "name_en": "string"}
 
-@read_only
-def schema(request: HttpRequest, cid: str) -> HttpResponse:
-    """JSON Schema of a collection's features: every property, whatever the first page has."""
-    check_params(request.GET)
-    c = find_collection(cid, parse_lang(request.GET))
+def property_schemas(c: Collection) -> dict[str, dict]:
+    """Each property of the collection's features -> its JSON Schema."""
     fields = dict(COMMON_FIELDS)
     for kind in c.kinds:
         fields.update(registry.kind(kind).schema)
     props = {name: {"type": t, "items": {"type": "string"}} if t == "array" else {"type": t}
              for name, t in fields.items()}
     props["updated_at"] = {"type": "string", "format": "date-time"}
+    return props
+
+
+@read_only
+def schema(request: HttpRequest, cid: str) -> HttpResponse:
+    """JSON Schema of a collection's features: every property, whatever the first page has."""
+    check_params(request.GET)
+    c = find_collection(cid, parse_lang(request.GET))
+    props = property_schemas(c)
     return json_response({
         "$schema": "https://json-schema.org/draft/2019-09/schema",
         "$id": absolute_url(request, "ogc-schema", c.id), "title": c.title, "type": "object",
@@ -152,13 +160,18 @@ def items(request: HttpRequest, cid: str) -> HttpResponse:
     srid = crs_srid(crs_uri, "crs")
     filters = items_filters(request.GET, c)
     limit, offset = page(request.GET)
+    sort = sort_keys(request.GET, c)
+    keep = chosen_properties(request.GET, set(property_schemas(c)))
+    skip_geometry = flag(request.GET, "skipGeometry")
     out = selectors.Output(srid=srid, flip=flip_axes(srid, crs_uri), flat=True)
     if filters is None:
         features, total, returned = b"[]", 0, 0
     else:
         features, total, returned = selectors.features_page(
             kinds=list(c.kinds), filters=filters, lang=lang, limit=limit, offset=offset,
-            out=out)
+            out=out, sort=sort)
+    if keep is not None or skip_geometry:
+        features = _trimmed(features, keep, skip_geometry)
     query = request.GET.copy()
     if "limit" in query:
         query["limit"] = str(limit)  # a capped limit: the next page is as long as this one
@@ -205,6 +218,20 @@ def item(request: HttpRequest, cid: str, fid: str) -> HttpResponse:
     response = HttpResponse(json.dumps(feature, ensure_ascii=False), content_type=GEOJSON)
     response["Content-Crs"] = f"<{crs_uri or CRS84}>"
     return response
+
+
+def _trimmed(features: bytes, keep: list[str] | None, skip_geometry: bool) -> bytes:
+    """The page with only the ``properties`` asked for, and no geometries when asked
+    (``skipGeometry``). Parsed again only then: the page as PostgreSQL built it is
+    the usual path."""
+    parsed = json.loads(features)
+    for feature in parsed:
+        if keep is not None:
+            feature["properties"] = {k: v for k, v in feature["properties"].items()
+                                     if k in keep}
+        if skip_geometry:
+            feature["geometry"] = None
+    return json.dumps(parsed, ensure_ascii=False).encode()
 
 
 def _now() -> str:

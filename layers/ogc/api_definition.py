@@ -144,6 +144,13 @@ def document(request: HttpRequest) -> dict[str, Any]:
                "Features to skip (the next links carry it)."),
         _query("datetime", {"type": "string"},
                "An instant or an interval (start/end, .. for open) of updated_at."),
+        _query("sortby", {"type": "string"},
+               "Properties to sort by, comma-separated, each - for descending (name, "
+               "updated_at, length_m …); missing values last."),
+        _query("properties", {"type": "string"},
+               "The properties each feature keeps, comma-separated (the collection's "
+               "schema lists them)."),
+        _query("skipGeometry", {"type": "boolean"}, "true: features without geometries."),
         crs, lang, f_items,
         *(_query(name, {"type": "string"}, f"{name} slug(s) or value(s), comma-separated")
           for name in PROPERTY_FILTERS),

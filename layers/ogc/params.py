@@ -7,6 +7,7 @@ import math
 from collections.abc import Callable
 from datetime import datetime
 
+from django.utils.translation import gettext as _
 from pyproj import CRS, Transformer
 
 from geo.crs import BGS2005_CCS, GREEK_GRID, LAEA_EUROPE, LAMBERT_93, WEB_MERCATOR, WGS84
@@ -22,6 +23,7 @@ from geo.params import (
     refuse_unknown,
     single,
 )
+from layers import selectors
 from layers.ogc.catalogue import Collection
 from layers.params import FeatureFilters, partner_slugs, public_layer_slugs
 from layers.vocabulary import Activity, Category, Difficulty
@@ -37,7 +39,7 @@ COMMON_PARAMS = frozenset({"f", "lang"})
 the language."""
 ITEM_PARAMS = COMMON_PARAMS | {"crs"}
 ITEMS_PARAMS = ITEM_PARAMS | {"bbox", "bbox-crs", "datetime", "limit", "offset",
-                              *PROPERTY_FILTERS}
+                              "sortby", "properties", "skipGeometry", *PROPERTY_FILTERS}
 
 
 def check_params(query: Query, known: frozenset[str] = COMMON_PARAMS) -> None:
@@ -127,6 +129,34 @@ def items_filters(query: Query, c: Collection) -> FeatureFilters | None:
             return None
         f.layer = [c.layer]
     return f
+
+
+def sort_keys(query: Query, c: Collection) -> list[selectors.SortKey]:
+    """``sortby`` (OGC API – Features Part 8 / Records): comma-separated properties, each
+    ``-`` for descending, ``+`` or nothing for ascending."""
+    raw = single(query, "sortby")
+    if not raw:
+        return []
+    allowed = selectors.sortable(list(c.kinds))
+    keys: list[selectors.SortKey] = []
+    for part in (p.strip() for p in raw.split(",")):
+        # An unencoded + arrives as a space.
+        desc, name = part.startswith("-"), part.lstrip("+- ")
+        if name not in allowed:
+            raise BadParameter("sortby", _("cannot sort by %(name)r; sort by one of "
+                                           "%(allowed)s")
+                               % {"name": name, "allowed": ", ".join(sorted(allowed))})
+        keys.append((name, desc))
+    if len(keys) > 3:
+        raise BadParameter("sortby", _("at most three properties"))
+    return keys
+
+
+def chosen_properties(query: Query, known: set[str]) -> list[str] | None:
+    """``properties``: the properties each feature keeps (None: all of them)."""
+    if "properties" not in query:
+        return None
+    return choices(query, "properties", known)
 
 
 def page(query: Query) -> tuple[int, int]:

@@ -17,7 +17,7 @@ from layers.selectors.kinds import (
     conditions,
     near_conditions,
 )
-from layers.selectors.pages import features_page
+from layers.selectors.pages import SortKey, features_page, sortable
 from layers.selectors.sql import (
     COORD_DECIMALS,
     METRES_PER_DEGREE,
@@ -28,8 +28,24 @@ from layers.selectors.sql import (
 )
 
 __all__ = [
-    "COORD_DECIMALS", "DISPLAY", "METRES_PER_DEGREE", "OWN_FILTERS", "RFC7946",
-    "Output", "all_translations", "bbox_overlaps", "conditions", "extent",
-    "feature_detail", "features_page", "json_members", "json_object_text", "layers_list",
-    "near_conditions", "partners_geojson", "translated",
+    "COORD_DECIMALS",
+    "DISPLAY",
+    "METRES_PER_DEGREE",
+    "OWN_FILTERS",
+    "RFC7946",
+    "Output",
+    "SortKey",
+    "all_translations",
+    "bbox_overlaps",
+    "conditions",
+    "extent",
+    "feature_detail",
+    "features_page",
+    "json_members",
+    "json_object_text",
+    "layers_list",
+    "near_conditions",
+    "partners_geojson",
+    "sortable",
+    "translated",
 ]
