@@ -13,5 +13,6 @@ urlpatterns = [
     path("collections/<str:cid>", ogc.collection, name="ogc-collection"),
     path("collections/<str:cid>/items", ogc.items, name="ogc-items"),
     path("collections/<str:cid>/schema", ogc.schema, name="ogc-schema"),
+    path("collections/<str:cid>/queryables", ogc.queryables, name="ogc-queryables"),
     path("collections/<str:cid>/items/<str:fid>", ogc.item, name="ogc-item"),
 ]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
 
 from geo.errors import BadParameter
 from geo.params import BBox, Query, choices, number, parse_bbox, parse_when, single
@@ -31,6 +32,10 @@ class FeatureFilters:
     updated_before: datetime | None = None  # inclusive
     q: str | None = None
     uid: str | None = None
+    # A CQL2 filter (pygeofilter's AST) and the kinds whose queryables it may name: the
+    # OGC items' ``filter`` (layers/selectors/cql.py).
+    cql: Any = None
+    cql_kinds: tuple[str, ...] = ()
 
 
 FILTER_PARAMS = frozenset({"bbox", "near", "radius", "partner", "layer", "category",

@@ -41,15 +41,26 @@ from layers.ogc.params import (
 )
 from layers.ogc.responses import absolute_url, json_response
 from layers.params import FeatureFilters
+from layers.selectors.cql import queryables as cql_queryables
 
 __all__ = ["Collection", "collection", "collections", "conformance", "item", "items",
-           "landing", "openapi", "schema"]
+           "landing", "openapi", "queryables", "schema"]
 
 CONFORMANCE = [
     "http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/core",
     "http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/geojson",
     "http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/oas30",
     "http://www.opengis.net/spec/ogcapi-features-2/1.0/conf/crs",
+    "http://www.opengis.net/spec/ogcapi-features-3/1.0/conf/queryables",
+    "http://www.opengis.net/spec/ogcapi-features-3/1.0/conf/queryables-query-parameters",
+    "http://www.opengis.net/spec/ogcapi-features-3/1.0/conf/filter",
+    "http://www.opengis.net/spec/ogcapi-features-3/1.0/conf/features-filter",
+    "http://www.opengis.net/spec/cql2/1.0/conf/cql2-text",
+    "http://www.opengis.net/spec/cql2/1.0/conf/cql2-json",
+    "http://www.opengis.net/spec/cql2/1.0/conf/basic-cql2",
+    "http://www.opengis.net/spec/cql2/1.0/conf/advanced-comparison-operators",
+    "http://www.opengis.net/spec/cql2/1.0/conf/basic-spatial-functions",
+    "http://www.opengis.net/spec/cql2/1.0/conf/spatial-functions",
 ]
 
 
@@ -100,6 +111,9 @@ def _describe(request: HttpRequest, c: Collection, lang: str) -> dict:
             # GDAL and QGIS take the layer's fields from here, not from the first page.
             {"rel": "describedby", "type": "application/schema+json",
              "href": absolute_url(request, "ogc-schema", c.id)},
+            {"rel": "http://www.opengis.net/def/rel/ogc/1.0/queryables",
+             "type": "application/schema+json",
+             "href": absolute_url(request, "ogc-queryables", c.id)},
         ],
     }
 
@@ -129,6 +143,22 @@ def schema(request: HttpRequest, cid: str) -> HttpResponse:
         "$schema": "https://json-schema.org/draft/2019-09/schema",
         "$id": absolute_url(request, "ogc-schema", c.id), "title": c.title, "type": "object",
         "properties": props,
+    }, request, content_type="application/schema+json")
+
+
+@read_only
+def queryables(request: HttpRequest, cid: str) -> HttpResponse:
+    """What ``filter`` may name (OGC API – Features Part 3), from the feature-kind
+    registry: the fields every kind has and the collection's kinds' own."""
+    check_params(request.GET)
+    c = find_collection(cid, parse_lang(request.GET))
+    props: dict[str, dict] = {"geometry": {
+        "format": "geometry-any", "$ref": "https://geojson.org/schema/Geometry.json"}}
+    props.update(cql_queryables(list(c.kinds)))
+    return json_response({
+        "$schema": "https://json-schema.org/draft/2019-09/schema",
+        "$id": absolute_url(request, "ogc-queryables", c.id), "title": c.title,
+        "type": "object", "properties": props, "additionalProperties": False,
     }, request, content_type="application/schema+json")
 
 

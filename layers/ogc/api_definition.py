@@ -151,6 +151,12 @@ def document(request: HttpRequest) -> dict[str, Any]:
                "The properties each feature keeps, comma-separated (the collection's "
                "schema lists them)."),
         _query("skipGeometry", {"type": "boolean"}, "true: features without geometries."),
+        _query("filter", {"type": "string"},
+               "A CQL2 filter (OGC API – Features Part 3) over the collection's queryables."),
+        _query("filter-lang", {"type": "string", "enum": ["cql2-text", "cql2-json"]},
+               "The filter's language (default cql2-text)."),
+        _query("filter-crs", {"type": "string", "enum": [CRS_URIS[0]]},
+               "The CRS of the filter's geometries: CRS84."),
         crs, lang, f_items,
         *(_query(name, {"type": "string"}, f"{name} slug(s) or value(s), comma-separated")
           for name in PROPERTY_FILTERS),
@@ -174,6 +180,10 @@ def document(request: HttpRequest) -> dict[str, Any]:
             "getSchema", "The JSON Schema of a collection's features",
             [collection_id, f_json, lang],
             _ok(SCHEMA_JSON, "jsonSchema", "The features' properties"), not_found=True),
+        "/collections/{collectionId}/queryables": _operation(
+            "getQueryables", "What filter may name", [collection_id, f_json, lang],
+            _ok(SCHEMA_JSON, "jsonSchema", "The queryables, as a JSON Schema"),
+            not_found=True),
         "/collections/{collectionId}/items": _operation(
             "getFeatures", "A page of a collection's features", items_parameters,
             _ok(GEOJSON, "featureCollectionGeoJSON", "A page of features"),

@@ -11,6 +11,7 @@ from geo.params import bbox_crosses_antimeridian
 from layers.params import BBox, FeatureFilters
 from layers.registry import FeatureKind
 from layers.search import q_condition
+from layers.selectors.cql import to_sql as cql_sql
 from layers.selectors.sql import COORD_DECIMALS, METRES_PER_DEGREE
 from layers.vocabulary import Visibility
 
@@ -120,6 +121,8 @@ def conditions(kind: FeatureKind, f: FeatureFilters,
     if f.q:
         where.append(q_condition("x.search"))
         params.extend([f.q, f.q])
+    if f.cql is not None:
+        where.append(f"COALESCE({cql_sql(f.cql, kind, list(f.cql_kinds), params)}, false)")
     return " AND ".join(where), distance
 
 

@@ -145,7 +145,7 @@ def test_geometries_in_another_crs_have_no_crs_member(client, world):
     "/ogc/collections/nope", "/ogc/collections/nope/items", "/ogc/collections/nope/schema",
     "/ogc/collections/all-attractions/items/not-a-uuid",
     "/ogc/collections/all-attractions/items/00000000-0000-0000-0000-000000000000",
-    "/ogc/no-such-thing", "/ogc/collections/regional-layer/queryables"])
+    "/ogc/no-such-thing", "/ogc/collections/nope/queryables"])
 def test_not_found_under_ogc_is_an_ogc_exception_in_json(client, world, url):
     response = client.get(url)
     assert response.status_code == 404

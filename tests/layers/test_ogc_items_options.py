@@ -15,6 +15,11 @@ URL = "/ogc/collections/{}/items"
 
 @pytest.fixture
 def world(db):
+    make_two_trails_world()
+
+
+def make_two_trails_world() -> None:
+    """The OGC tests' world and two more trails, a long and a short one."""
     make_ogc_world()
     trails = Layer.objects.get(kind=LayerKind.TRAILS)
     make_trail(trails, [(25.50, 42.40), (25.70, 42.50)], name_bg="Дълга", activity="walking")

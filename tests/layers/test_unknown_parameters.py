@@ -15,7 +15,7 @@ def world(db):
 
 
 ENDPOINTS = [
-    ("/ogc/collections/regional-layer/items", "filter=partner%3D%27drome%27", "filter"),
+    ("/ogc/collections/regional-layer/items", "q=forum", "q"),
     ("/ogc/collections/regional-layer/items", "sortbee=name", "sortbee"),
     ("/ogc/collections/regional-layer", "bbox=1,2,3,4", "bbox"),
     ("/ogc/collections", "limit=3", "limit"),
