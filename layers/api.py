@@ -23,6 +23,7 @@ from geo.params import parse_lang, parse_page, refuse_unknown, single
 from layers import registry, selectors
 from layers.exports import FORMATS, stored_export
 from layers.models import Layer
+from layers.ogc.params import sort_keys_of
 from layers.params import (
     DEFAULT_LIMIT,
     EXPORT_PARAMS,
@@ -53,6 +54,9 @@ FILTERS = [
     OpenApiParameter("limit", {"type": "integer", "minimum": 1},
                      description=f"page size (default 100); above {MAX_LIMIT}, {MAX_LIMIT}"),
     OpenApiParameter("offset", {"type": "integer", "minimum": 0}),
+    OpenApiParameter("sortby", str, description="properties to sort by, comma-separated, "
+                                                "each - for descending (name, updated_at, "
+                                                "length_m …); missing values last"),
 ]
 CATEGORY = OpenApiParameter("category", str, description="attraction categories, "
                                                          "comma-separated")
@@ -62,7 +66,7 @@ DIFFICULTY = OpenApiParameter("difficulty", str, description="trail difficulties
 
 class FeatureList(APIView):
     kinds: list[str] = []
-    params: frozenset[str] = LIST_PARAMS
+    params: frozenset[str] = LIST_PARAMS | {"sortby"}
 
     def chosen_kinds(self, request: Request) -> list[str]:
         return self.kinds
@@ -72,9 +76,10 @@ class FeatureList(APIView):
         lang = parse_lang(request.GET)
         filters = parse_filters(request.GET)
         limit, offset = parse_page(request.GET, default=DEFAULT_LIMIT, maximum=MAX_LIMIT)
+        kinds = self.chosen_kinds(request)
         features, total, returned = selectors.features_page(
-            kinds=self.chosen_kinds(request), filters=filters, lang=lang, limit=limit,
-            offset=offset, out=selectors.DISPLAY)
+            kinds=kinds, filters=filters, lang=lang, limit=limit,
+            offset=offset, out=selectors.DISPLAY, sort=sort_keys_of(request.GET, kinds))
         nxt = page_link(request, offset + limit, limit) if offset + returned < total else None
         prev = page_link(request, max(0, offset - limit), limit) if offset > 0 else None
         links = [{"rel": "self", "type": GEOJSON, "href": request.build_absolute_uri()}]
@@ -96,7 +101,7 @@ KIND = OpenApiParameter("kind", str, description="attraction, trail, route …: 
 class RegionalLayer(FeatureList):
     """Every kind of the registry (layers/registry.py)."""
 
-    params = LIST_PARAMS | {"kind"}
+    params = LIST_PARAMS | {"kind", "sortby"}
 
     def chosen_kinds(self, request: Request) -> list[str]:
         # The explorer counts a dense area for the kinds its layer panel shows.

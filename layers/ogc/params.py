@@ -181,10 +181,15 @@ def parse_filter(query: Query) -> object | None:
 def sort_keys(query: Query, c: Collection) -> list[selectors.SortKey]:
     """``sortby`` (OGC API – Features Part 8 / Records): comma-separated properties, each
     ``-`` for descending, ``+`` or nothing for ascending."""
+    return sort_keys_of(query, list(c.kinds))
+
+
+def sort_keys_of(query: Query, kinds: list[str]) -> list[selectors.SortKey]:
+    """``sortby`` of a list of ``kinds`` (the OGC items', the REST lists')."""
     raw = single(query, "sortby")
     if not raw:
         return []
-    allowed = selectors.sortable(list(c.kinds))
+    allowed = selectors.sortable(kinds)
     keys: list[selectors.SortKey] = []
     for part in (p.strip() for p in raw.split(",")):
         # An unencoded + arrives as a space.

@@ -77,3 +77,12 @@ def test_bad_options_are_a_400_naming_them(client, world, params, param):
     response = client.get(URL.format("regional-layer"), params)
     assert response.status_code == 400
     assert response.json()["description"].startswith(f"{param}: ")
+
+
+def test_the_rest_lists_sort_too(client, world):
+    everything = client.get("/api/trails/", {"limit": 100}).json()["features"]
+    expected = sorted(everything, key=lambda f: -f["properties"]["length_m"])
+    got = client.get("/api/trails/", {"sortby": "-length_m"}).json()["features"]
+    assert [f["id"] for f in got] == [f["id"] for f in expected]
+    bad = client.get("/api/regional-layer/", {"sortby": "colour"})
+    assert bad.status_code == 400 and bad.json()["parameter"] == "sortby"
