@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "rest_framework_gis",
     "drf_spectacular",
     "drf_spectacular_sidecar",
+    "corsheaders",
     "accounts",
     "media",  # photos (and later documents) of any object: checks, renditions, serving
     "layers",
@@ -78,6 +79,9 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Before anything that may answer by itself, so that every answer of the API, the OGC
+    # API and the tiles (an error, a 429, a preflight) carries its CORS headers.
+    "corsheaders.middleware.CorsMiddleware",
     "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Bounds on the request's statements and lock waits: after the static files, which
@@ -99,6 +103,19 @@ MIDDLEWARE = [
     # Last, so that it is the first to see an error a view lets escape.
     "geo.middleware.AtlasErrors",
 ]
+
+# CORS (Interfaces D3): maps on the partners' own sites (MapLibre, OpenLayers, Leaflet)
+# read the API, the OGC API and the tiles from any origin. Reading only: a preflight for
+# a write is answered without POST, PUT, PATCH or DELETE, so the API's writes stay
+# same-origin (or a token's, from a server); and no credentials, so no visitor's session
+# cookie is ever sent along from another site.
+CORS_URLS_REGEX = r"^/(api|ogc|tiles)/"
+CORS_ALLOW_ALL_ORIGINS = True
+CORS_ALLOW_CREDENTIALS = False
+CORS_ALLOW_METHODS = ("GET", "HEAD", "OPTIONS")
+CORS_EXPOSE_HEADERS = ("Content-Crs", "Content-Disposition", "ETag", "Retry-After",
+                       "X-Tile-Capped")
+CORS_PREFLIGHT_MAX_AGE = 24 * 3600
 
 ROOT_URLCONF = "config.urls"
 WSGI_APPLICATION = "config.wsgi.application"
@@ -322,6 +339,9 @@ SPECTACULAR_SETTINGS = {
     # `check --deploy` is the operator's list, and a clean one (tests/config): the API
     # schema's warnings are the developers', read with `manage.py spectacular --validate`.
     "ENABLE_DJANGO_DEPLOY_CHECK": False,
+    # Every operation's errors, in the error family's one shape (Interfaces D11).
+    "POSTPROCESSING_HOOKS": ["drf_spectacular.hooks.postprocess_schema_enums",
+                             "geo.openapi.add_error_responses"],
 }
 
 # Debian 12's GDAL 3.6 cannot forbid file and network access while parsing

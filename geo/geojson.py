@@ -54,8 +54,12 @@ def response(body: bytes | str, *, lang: str | None = None,
     return out
 
 
-def page_link(request: HttpRequest, offset: int) -> str:
-    """The absolute URL of the same request at another ``offset`` (next / previous page)."""
+def page_link(request: HttpRequest, offset: int, limit: int | None = None) -> str:
+    """The absolute URL of the same request at another ``offset`` (next / previous page),
+    with the ``limit`` the page was served with (a capped one: the next page is as
+    long as this one)."""
     query = request.GET.copy()
     query["offset"] = str(offset)
+    if limit is not None and "limit" in query:
+        query["limit"] = str(limit)
     return request.build_absolute_uri(request.path + "?" + query.urlencode())

@@ -107,6 +107,7 @@ def kml_polygons(polygons: Iterable[tuple[Coords, Sequence[Coords]]]) -> str:
 
 
 def kml_placemark(geometry: str, *, name: str | None = None, description: str | None = None,
-                  data: str = "") -> str:
-    return ("<Placemark>" + text("name", name) + text("description", description) + data
+                  data: str = "", id: str | None = None) -> str:
+    head = f"<Placemark id={quoteattr(id)}>" if id else "<Placemark>"
+    return (head + text("name", name) + text("description", description) + data
             + geometry + "</Placemark>")

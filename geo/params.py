@@ -15,6 +15,7 @@ from datetime import UTC, datetime, time
 from typing import Protocol, overload
 
 from django.utils.dateparse import parse_date, parse_datetime
+from django.utils.translation import gettext as _
 
 from geo.errors import BadParameter
 from geo.i18n import LANGUAGE_CODES, page_language
@@ -61,13 +62,19 @@ def parse_lang(query: Query) -> str:
     return lang
 
 
-def parse_bbox(raw: str | None, *, geographic: bool = True,
-               heights: bool = False) -> BBox | None:
+def parse_bbox(raw: str | None, *, geographic: bool = True, heights: bool = False,
+               lat_first: bool = False) -> BBox | None:
     """``minlon,minlat,maxlon,maxlat`` in WGS 84 degrees (else four numbers of another CRS).
 
     With ``heights`` (OGC API – Features Core), six numbers are taken too:
     ``minlon,minlat,minheight,maxlon,maxlat,maxheight``. Features have no heights to
     filter on but their vertices' own, so the box filters on its 2-D part.
+
+    ``lat_first``: the numbers come latitude first (EPSG:4326's own axis order); they are
+    swapped before the ranges are checked, so a longitude beyond ±90 is no latitude.
+    A geographic box whose west lies east of its east crosses the antimeridian
+    (OGC API – Features Core, RFC 7946 §5.2): it is kept as given, and
+    ``bbox_crosses_antimeridian`` tells the query to look on both sides.
     """
     if raw is None or raw == "":
         return None
@@ -86,12 +93,19 @@ def parse_bbox(raw: str | None, *, geographic: bool = True,
             raise BadParameter("bbox", "the minimum height must not exceed the maximum")
         values = [values[0], values[1], values[3], values[4]]
     minx, miny, maxx, maxy = values
+    if lat_first:
+        minx, miny, maxx, maxy = miny, minx, maxy, maxx
     if geographic and not (-180 <= minx <= 180 and -180 <= maxx <= 180 and -90 <= miny <= 90
                            and -90 <= maxy <= 90):
         raise BadParameter("bbox", "longitudes must lie in [-180, 180], latitudes in [-90, 90]")
-    if minx > maxx or miny > maxy:
+    if miny > maxy or (minx > maxx and not geographic):
         raise BadParameter("bbox", "the minimum must not exceed the maximum")
     return minx, miny, maxx, maxy
+
+
+def bbox_crosses_antimeridian(bbox: BBox) -> bool:
+    """Whether a lon/lat box runs east from its west edge across ±180° to its east edge."""
+    return bbox[0] > bbox[2]
 
 
 def choices(query: Query, name: str,
@@ -165,10 +179,32 @@ def number(query: Query, name: str, *, low: float, high: float, default: float |
 
 
 def parse_page(query: Query, *, default: int, maximum: int) -> tuple[int, int]:
-    """``limit`` (1..maximum, else ``default``) and ``offset``."""
-    limit = number(query, "limit", low=1, high=maximum, default=default, integer=True)
+    """``limit`` (``default`` when absent; above ``maximum``, the maximum) and ``offset``.
+
+    A limit above the maximum is capped, not refused: OGC API – Features says so, and a
+    client that asks for more than a page holds (GDAL's ``PAGE_SIZE=20000``) then pages
+    through the next links instead of getting nothing (Interfaces D5).
+    """
+    limit = number(query, "limit", low=1, high=10**9, default=default, integer=True)
     offset = number(query, "offset", low=0, high=10**9, default=0, integer=True)
-    return int(limit), int(offset)
+    return int(min(limit, maximum)), int(offset)
+
+
+def refuse_unknown(query: Query, known: Iterable[str]) -> None:
+    """The one rule for parameters an endpoint does not take: a 400 naming them.
+
+    Ignored, a misspelt or unsupported parameter silently changes the answer (OWSLib's
+    ``filter=partner='drome'`` got every partner's features): a client must hear that
+    the server did not do what it asked (Interfaces D4; OGC API – Features, /req/core/
+    query-param-unknown).
+    """
+    allowed = set(known)
+    unknown = sorted(name for name in set(query) if name not in allowed)
+    if unknown:
+        raise BadParameter(unknown[0], _("not a parameter of this endpoint (%(unknown)s); "
+                                         "it takes %(known)s")
+                           % {"unknown": ", ".join(unknown),
+                              "known": ", ".join(sorted(allowed))})
 
 
 def choice(query: Query, name: str, allowed: Iterable[str], *, default: str) -> str:

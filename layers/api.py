@@ -19,11 +19,21 @@ from rest_framework.views import APIView
 from geo import geojson
 from geo.errors import BadParameter
 from geo.geojson import GEOJSON, page_link
-from geo.params import parse_lang, parse_page, single
+from geo.params import parse_lang, parse_page, refuse_unknown, single
 from layers import registry, selectors
 from layers.exports import FORMATS, stored_export
 from layers.models import Layer
-from layers.params import DEFAULT_LIMIT, MAX_LIMIT, FeatureFilters, parse_filters, parse_kinds
+from layers.ogc.params import sort_keys_of
+from layers.params import (
+    DEFAULT_LIMIT,
+    EXPORT_PARAMS,
+    LIST_PARAMS,
+    MAX_LIMIT,
+    MAX_RADIUS_M,
+    FeatureFilters,
+    parse_filters,
+    parse_kinds,
+)
 from layers.vocabulary import LayerKind, Visibility
 
 LANG = OpenApiParameter("lang", str, enum=["bg", "el", "fr", "en"],
@@ -34,7 +44,8 @@ FILTERS = [
     OpenApiParameter("bbox", str, description="minlon,minlat,maxlon,maxlat (WGS 84)"),
     OpenApiParameter("near", str, description="lon,lat: features within `radius`, nearest "
                                               "first, with distance_m"),
-    OpenApiParameter("radius", float, description="metres, with near (default 5000)"),
+    OpenApiParameter("radius", {"type": "number", "minimum": 1, "maximum": MAX_RADIUS_M},
+                     description="metres, with near (default 5000)"),
     OpenApiParameter("partner", str, description="partner slug(s), comma-separated"),
     OpenApiParameter("layer", str, description="layer slug(s), comma-separated"),
     OpenApiParameter("updated_since", OpenApiTypes.DATETIME),
@@ -45,8 +56,12 @@ FILTERS = [
                                            "the exact matches; category words in four "
                                            "languages find their family (castle: forts); "
                                            "a partner's name narrows to its territory"),
-    OpenApiParameter("limit", int, description=f"page size, 1 to {MAX_LIMIT} (default 100)"),
-    OpenApiParameter("offset", int),
+    OpenApiParameter("limit", {"type": "integer", "minimum": 1},
+                     description=f"page size (default 100); above {MAX_LIMIT}, {MAX_LIMIT}"),
+    OpenApiParameter("offset", {"type": "integer", "minimum": 0}),
+    OpenApiParameter("sortby", str, description="properties to sort by, comma-separated, "
+                                                "each - for descending (name, updated_at, "
+                                                "length_m …); missing values last"),
 ]
 CATEGORY = OpenApiParameter("category", str, description="attraction categories, "
                                                          "comma-separated")
@@ -56,6 +71,7 @@ DIFFICULTY = OpenApiParameter("difficulty", str, description="trail difficulties
 
 class FeatureList(APIView):
     kinds: list[str] = []
+    params: frozenset[str] = LIST_PARAMS | {"sortby"}
 
     def chosen_kinds(self, request: Request) -> list[str]:
         return self.kinds
@@ -65,14 +81,16 @@ class FeatureList(APIView):
         return parse_filters(request.GET)
 
     def get(self, request: Request) -> HttpResponse:
+        refuse_unknown(request.GET, self.params)
         lang = parse_lang(request.GET)
         filters = self.filters(request)
         limit, offset = parse_page(request.GET, default=DEFAULT_LIMIT, maximum=MAX_LIMIT)
+        kinds = self.chosen_kinds(request)
         features, total, returned = selectors.features_page(
-            kinds=self.chosen_kinds(request), filters=filters, lang=lang, limit=limit,
-            offset=offset, out=selectors.DISPLAY)
-        nxt = page_link(request, offset + limit) if offset + returned < total else None
-        prev = page_link(request, max(0, offset - limit)) if offset > 0 else None
+            kinds=kinds, filters=filters, lang=lang, limit=limit,
+            offset=offset, out=selectors.DISPLAY, sort=sort_keys_of(request.GET, kinds))
+        nxt = page_link(request, offset + limit, limit) if offset + returned < total else None
+        prev = page_link(request, max(0, offset - limit), limit) if offset > 0 else None
         links = [{"rel": "self", "type": GEOJSON, "href": request.build_absolute_uri()}]
         links += [{"rel": rel, "type": GEOJSON, "href": href}
                   for rel, href in (("next", nxt), ("prev", prev)) if href]
@@ -91,6 +109,8 @@ KIND = OpenApiParameter("kind", str, description="attraction, trail, route …: 
                        "published pilot routes")
 class RegionalLayer(FeatureList):
     """Every kind of the registry (layers/registry.py)."""
+
+    params = LIST_PARAMS | {"kind", "sortby"}
 
     def chosen_kinds(self, request: Request) -> list[str]:
         # The explorer counts a dense area for the kinds its layer panel shows.
@@ -114,6 +134,7 @@ class FeatureDetail(APIView):
 
     @extend_schema(parameters=[LANG], responses={(200, GEOJSON): OpenApiTypes.OBJECT})
     def get(self, request: Request, uid: UUID) -> HttpResponse:
+        refuse_unknown(request.GET, {"lang"})
         lang = parse_lang(request.GET)
         body = selectors.feature_detail(kind=self.kind, uid=str(uid), lang=lang)
         if body is None:
@@ -130,13 +151,15 @@ class TrailDetail(FeatureDetail):
 
 
 class Layers(APIView):
-    @extend_schema(parameters=[LANG], responses={200: OpenApiTypes.OBJECT},
+    @extend_schema(parameters=[LANG],
+                   responses={200: {"type": "array", "items": {"type": "object"}}},
                    summary="Public layers with feature count and extent",
                    description="`reference` is true for a layer of areas (a partner's "
                                "municipalities or communes, marked as sub-areas for the "
                                "coverage analysis): its features are left out of the "
                                "attractions and the regional layer unless `layer=` names it.")
     def get(self, request: Request) -> Response:
+        refuse_unknown(request.GET, {"lang"})
         lang = parse_lang(request.GET)
         return Response(selectors.layers_list(lang=lang))
 
@@ -147,6 +170,7 @@ class Partners(APIView):
                    description="Each partner's `colour` (`#rrggbb`) is the one the "
                                "platform's maps draw its boundary and swatch in.")
     def get(self, request: Request) -> HttpResponse:
+        refuse_unknown(request.GET, {"lang"})
         lang = parse_lang(request.GET)
         return geojson.response(selectors.partners_geojson(lang=lang), lang=lang)
 
@@ -159,26 +183,32 @@ def _export_response(request: Request, *, kinds: list[str], filters: FeatureFilt
                            + ", ".join(FORMATS))
     # Made once per version of the data, sent from its file (Trust D8).
     kept, content_type, filename = stored_export(kinds=kinds, filters=filters, fmt=fmt,
-                                                 stem=stem, with_partner=with_partner)
+                                                 stem=stem, with_partner=with_partner,
+                                                 lang=parse_lang(request.GET))
     return FileResponse(kept, content_type=content_type, as_attachment=True,
                         filename=filename)
 
 
-EXPORT_FORMAT = OpenApiParameter("format", str,
-                                 enum=["geojson", "gpx", "kml", "shp", "gpkg", "csv"])
+EXPORT_FORMAT = OpenApiParameter("format", str, enum=list(FORMATS))
+EXPORT_RESPONSES = {(200, content_type.split(";")[0]):
+                    OpenApiTypes.OBJECT if fmt == "geojson" else OpenApiTypes.BINARY
+                    for fmt, (content_type, _ext) in FORMATS.items()}
+"""Each format's media type (without the CSV's charset parameter); GeoJSON is JSON."""
 
 
 class LayerExport(APIView):
     throttle_scope = "exports"  # settings.ATLAS_THROTTLE_RATES
 
-    @extend_schema(parameters=[EXPORT_FORMAT, *FILTERS[1:8]],
-                   responses={200: OpenApiTypes.BINARY},
+    @extend_schema(parameters=[EXPORT_FORMAT, LANG, *FILTERS[1:8], CATEGORY, ACTIVITY,
+                               DIFFICULTY],
+                   responses=EXPORT_RESPONSES,
                    summary="Download a public layer as GeoJSON, GPX, KML, Shapefile, "
                            "GeoPackage or CSV")
     def get(self, request: Request, slug: str) -> HttpResponseBase:
         layer = Layer.objects.filter(slug=slug, visibility=Visibility.PUBLIC).first()
         if layer is None:
             raise Http404
+        refuse_unknown(request.GET, EXPORT_PARAMS)
         filters = parse_filters(request.GET)
         filters.layer = [slug]
         kind = "attraction" if layer.kind == LayerKind.ATTRACTIONS else "trail"
@@ -189,13 +219,14 @@ class LayerExport(APIView):
 class RegionalLayerExport(APIView):
     throttle_scope = "exports"  # settings.ATLAS_THROTTLE_RATES
 
-    @extend_schema(parameters=[EXPORT_FORMAT, *FILTERS[1:8], KIND, CATEGORY, ACTIVITY,
+    @extend_schema(parameters=[EXPORT_FORMAT, LANG, *FILTERS[1:8], KIND, CATEGORY, ACTIVITY,
                                DIFFICULTY],
-                   responses={200: OpenApiTypes.BINARY},
+                   responses=EXPORT_RESPONSES,
                    summary="Download the regional layer: the features the regional layer "
                            "lists for the same filters")
     def get(self, request: Request) -> HttpResponseBase:
         # The same parsing as the list's, so that a download holds what the map showed.
+        refuse_unknown(request.GET, EXPORT_PARAMS | {"kind"})
         filters = parse_filters(request.GET)
         kinds = parse_kinds(request.GET, registry.names())
         return _export_response(request, kinds=kinds, filters=filters,

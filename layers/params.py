@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
 
 from geo.errors import BadParameter
 from geo.params import BBox, Query, choices, number, parse_bbox, parse_when, single
@@ -36,6 +37,17 @@ class FeatureFilters:
     chosen: dict[str, list[str]] = field(default_factory=dict)
     # Only these public ids (a filter a higher app computed, e.g. listings open on a day).
     uids: list[str] | None = None
+    # A CQL2 filter (pygeofilter's AST) and the kinds whose queryables it may name: the
+    # OGC items' ``filter`` (layers/selectors/cql.py).
+    cql: Any = None
+    cql_kinds: tuple[str, ...] = ()
+
+
+FILTER_PARAMS = frozenset({"bbox", "near", "radius", "partner", "layer", "category",
+                           "activity", "difficulty", "updated_since", "q"})
+"""What ``parse_filters`` reads: every feature list and export takes them all."""
+LIST_PARAMS = FILTER_PARAMS | {"lang", "limit", "offset"}
+EXPORT_PARAMS = FILTER_PARAMS | {"format", "lang"}
 
 
 def partner_slugs() -> set[str]:

@@ -16,14 +16,16 @@ tile the same way (pg_tileserv's MaxFeaturesPerTile, ldproxy's features per tile
 
 from __future__ import annotations
 
+import math
+
 from django.conf import settings
 from django.db import connection
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.urls import reverse
-from django.views.decorators.http import require_GET
 
 from geo.crs import WEB_MERCATOR, WGS84
-from geo.params import parse_lang
+from geo.http import read_only
+from geo.params import parse_lang, refuse_unknown
 from layers import registry
 from layers.ogc.catalogue import find_collection
 from layers.params import FeatureFilters
@@ -52,6 +54,32 @@ side, and each cell gives its first point, then its second, … (see ``_kind_til
 WORLD_M = 40075016.686  # the width of the web-mercator world, in metres
 
 
+def tile_bounds_lonlat(z: int, x: int, y: int) -> tuple[float, float, float, float]:
+    """The lon/lat box (degrees) of tile z/x/y and its margin (``BUFFER`` of ``EXTENT``),
+    which the features it draws must overlap.
+
+    The margin stops at the world's west and east edges: transformed past ±180°, the
+    first and last columns' boxes wrapped round the antimeridian and missed every
+    feature (Interfaces D2: 1/1/0 was empty). Web Mercator maps x to longitude and y to
+    latitude each alone, so the box's corners give the whole box.
+    """
+    size = WORLD_M / 2**z
+    margin = size * BUFFER / EXTENT
+    half = WORLD_M / 2
+    west = max(-half, -half + x * size - margin)
+    east = min(half, -half + (x + 1) * size + margin)
+    north = half - y * size + margin
+    south = half - (y + 1) * size - margin
+
+    def lon(m: float) -> float:
+        return m / half * 180
+
+    def lat(m: float) -> float:
+        return math.degrees(math.atan(math.sinh(m / half * math.pi)))
+
+    return lon(west), lat(south), lon(east), lat(north)
+
+
 def tile_limits() -> tuple[int, int]:
     """(features per layer, bytes per tile) a tile holds at most (the settings)."""
     return int(settings.ATLAS_TILE_MAX_FEATURES), int(settings.ATLAS_TILE_MAX_BYTES)
@@ -78,8 +106,8 @@ def _kind_tile(kind_name: str, layer: str | None, lang: str, z: int, x: int,
     extra = ", ".join(f"{sql} AS {key}" for key, sql, _mvt in kind.tile_properties)
     layer_column = ", l.slug AS layer" if kind.layered else ""
     envelope = f"ST_TileEnvelope({z}, {x}, {y})"
-    near = (f"ST_Transform(ST_TileEnvelope({z}, {x}, {y}, margin => {BUFFER / EXTENT}), "
-            f"{WGS84})")
+    west, south, east, north = tile_bounds_lonlat(z, x, y)
+    near = f"ST_MakeEnvelope({west!r}, {south!r}, {east!r}, {north!r}, {WGS84})"
     if not kind.lines:
         geometry = f"ST_Transform(ST_Force2D(x.{kind.geom}), {WEB_MERCATOR})"
         cell = 360 / 2**z / SPREAD_CELLS  # degrees of longitude
@@ -160,8 +188,11 @@ def tile_body(kinds: tuple[str, ...], layer: str | None, lang: str, z: int, x: i
     return body, capped
 
 
-@require_GET
+@read_only
 def tile(request: HttpRequest, cid: str, z: int, x: int, y: int) -> HttpResponse:
+    # ``v``: the data version TileJSON puts in the tiles' URL, so that a new version is a
+    # new URL for caches that ignore the ETag.
+    refuse_unknown(request.GET, {"lang", "v"})
     lang = parse_lang(request.GET)
     if z > MAX_ZOOM or not (0 <= x < 2**z and 0 <= y < 2**z):
         raise Http404(f"no tile {z}/{x}/{y}: zoom 0 to {MAX_ZOOM}, x and y 0 to 2^zoom - 1")
@@ -181,8 +212,9 @@ def tile(request: HttpRequest, cid: str, z: int, x: int, y: int) -> HttpResponse
     return response
 
 
-@require_GET
+@read_only
 def tilejson(request: HttpRequest, cid: str) -> HttpResponse:
+    refuse_unknown(request.GET, {"lang"})
     lang = parse_lang(request.GET)
     c = find_collection(cid, lang)
     version = data_version(c.kinds)

@@ -22,7 +22,6 @@ from django.urls import reverse
 from django.utils import formats, translation
 from django.utils.translation import gettext as _
 
-from geo.crs import WGS84
 from layers.search_query import (
     TextQuery,
     known_words,
@@ -34,6 +33,7 @@ from layers.selectors import (
     COORD_DECIMALS,
     METRES_PER_DEGREE,
     all_translations,
+    bbox_overlaps,
     near_conditions,
     translated,
 )
@@ -120,8 +120,9 @@ def _where(f: RouteFilters, params: list,
     where = ["r.status = ANY(%s)"]
     params.append(f.status or [str(s) for s in PUBLIC_STATUSES])
     if f.bbox:
-        where.append(f"r.geom && ST_MakeEnvelope(%s, %s, %s, %s, {WGS84})")
-        params.extend(f.bbox)
+        overlaps, values = bbox_overlaps("r.geom", f.bbox)
+        where.append(overlaps)
+        params.extend(values)
     distance = "NULL::float8"
     if f.near:
         near, distance = near_conditions("r.geom", f.near, f.radius_m, params)

@@ -37,6 +37,7 @@ STREAMED = tuple(f"{{*}}{tag}" for tag in ("wpt", "trk", "rte"))
 
 ATLAS_FIELD = f"{{{ATLAS_NS}}}field"
 ATLAS_ID = f"{{{ATLAS_NS}}}id"  # the feature's public id, in our exports
+ATLAS_PREFIX = f"{{{ATLAS_NS}}}"  # an attribute of our exports, an element each
 EXPORTED = "\0exported"  # marks attributes that come from the platform's own export
 
 
@@ -251,8 +252,10 @@ class GPX:
     def _fields(el: etree._Element) -> dict[str, Any]:
         """Text of the direct children that describe a waypoint, route or track.
 
-        A file exported by the platform carries every attribute in an extension
-        (``atlas:field``, JSON values): those are read instead, so the export
+        A file exported by the platform carries every attribute in an extension, an
+        element each (``<atlas:VISITORS json="1">1200</atlas:VISITORS>``: text as it
+        is, other values as JSON), or in older exports and for names that are no XML
+        name an ``atlas:field`` (JSON values): those are read instead, so the export
         imports back exactly. Its ``atlas:id``, the public id, becomes the column the
         other formats name it (PUBLIC_ID_COLUMN), which the pipeline recognises.
         """
@@ -276,6 +279,13 @@ class GPX:
                             exported[field.get("name")] = field.text
                     elif field.tag == ATLAS_ID and field.text and field.text.strip():
                         public_id = field.text.strip()
+                    elif isinstance(field.tag, str) and field.tag.startswith(ATLAS_PREFIX):
+                        name = field.tag[len(ATLAS_PREFIX):]
+                        text = field.text or ""
+                        try:
+                            exported[name] = json.loads(text) if field.get("json") else text
+                        except ValueError:
+                            exported[name] = text
         if public_id is not None:
             (exported or out)[PUBLIC_ID_COLUMN] = public_id
         return {**exported, EXPORTED: True} if exported else out

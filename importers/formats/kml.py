@@ -16,6 +16,7 @@ from importers.exceptions import Refused
 from importers.formats.base import ReadOptions, SourceData, gdal_error, object_array, read_with_gdal
 from importers.messages import Message
 from importers.safety import check_xml
+from layers.vocabulary import PUBLIC_ID_COLUMN
 
 # Fields GDAL's KML drivers add for KML's own elements; kept only when they say something.
 HOUSEKEEPING = {"id": None, "timestamp": None, "begin": None, "end": None,
@@ -73,6 +74,10 @@ def extended_data(data: bytes) -> dict[str | None, list[dict]]:
         folder = next((a for a in placemark.iterancestors("{*}Folder")), None)
         name = folder.findtext("{*}name") if folder is not None else None
         values: dict = {}
+        if placemark.get("id"):
+            # The platform's exports give the public id as the Placemark's own id (GDAL's
+            # LIBKML field ``id``); the pipeline keeps it only when it is one.
+            values[PUBLIC_ID_COLUMN] = placemark.get("id")
         for extended in placemark.findall("{*}ExtendedData"):
             for item in extended.findall("{*}Data"):
                 values[item.get("name")] = item.findtext("{*}value")

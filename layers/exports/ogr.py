@@ -8,10 +8,19 @@ import tempfile
 import warnings
 import zipfile
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import shapely
 
+from layers.exports.licence import (
+    LAYER_KINDS,
+    PLATFORM,
+    Credit,
+    attribution,
+    licence_text,
+    licences,
+)
 from layers.exports.rows import Rows, json_value
 
 
@@ -59,19 +68,24 @@ def _arrays(part: Rows, keep: np.ndarray | None = None) -> tuple[list[str], list
 
 def _geometry_type(kind: str, geoms: np.ndarray) -> str:
     """The layer's declared geometry type: the one type all its geometries share (with Z
-    when all have it), else Unknown. Readers (QGIS, ogrinfo) show a layer declared
-    GEOMETRY as of no particular type."""
+    when any has it), else Unknown. Readers (QGIS, ogrinfo) show a layer declared
+    GEOMETRY as of no particular type.
+
+    With Z as soon as one geometry has it: a 2-D layer drops every elevation of the
+    others (Interfaces D8: one 2-D route among 3-D ones lost 141 vertices' Z), while a
+    2-D line in a 3-D layer only gets elevations of 0.
+    """
     present = [g for g in geoms if g is not None]  # a route not placed yet has none
     types = {g.geom_type for g in present}
     if len(types) != 1:
         return {"attraction": "Unknown"}.get(kind, "MultiLineString Z")
     (only,) = types
-    return only + (" Z" if all(g.has_z for g in present) else "")
+    return only + (" Z" if any(g.has_z for g in present) else "")
 
 
 def _write_ogr(path: Path, layer: str, part: Rows, geoms: np.ndarray, driver: str,
                field_names: dict[str, str] | None = None, keep: np.ndarray | None = None,
-               append: bool = False) -> None:
+               append: bool = False, **options: Any) -> None:
     names, arrays = _arrays(part, keep)
     if field_names:
         names = [field_names[n] for n in names]
@@ -86,7 +100,7 @@ def _write_ogr(path: Path, layer: str, part: Rows, geoms: np.ndarray, driver: st
                           driver=driver, geometry_type=_geometry_type(part.kind, geoms),
                           crs="EPSG:4326",
                           encoding="UTF-8" if driver == "ESRI Shapefile" else None,
-                          append=append, promote_to_multi=False)
+                          append=append, promote_to_multi=False, **options)
 
 
 def _cut_texts(part: Rows, keep: np.ndarray) -> dict[str, int]:
@@ -101,7 +115,7 @@ def _cut_texts(part: Rows, keep: np.ndarray) -> dict[str, int]:
     return out
 
 
-def to_shapefile_zip(parts: list[Rows], stem: str) -> bytes:
+def to_shapefile_zip(parts: list[Rows], stem: str, found: list[Credit] | None = None) -> bytes:
     """One shapefile per kind of geometry, with .prj, a UTF-8 .cpg and the field names.
 
     FIELDS.txt maps the 10-character names to the full ones, and says which texts were
@@ -141,31 +155,64 @@ def to_shapefile_zip(parts: list[Rows], stem: str) -> bytes:
                       "bytes (the most a dBASE field holds) in:", *cut_lines, "",
                       "The GeoJSON and GeoPackage exports keep them whole.", ""]
         zf.writestr("FIELDS.txt", "\n".join(lines))
+        zf.writestr("LICENCE.txt", licence_text(found or []))
     return buf.getvalue()
 
 
-def to_geopackage(parts: list[Rows]) -> bytes:
+GPKG_VERSION = "1.2"
+"""GDAL writes GeoPackage 1.4 by default, on which GDAL 3.6 and QGIS 3.22–3.28 (the LTRs
+partners run) warn at every open (Interfaces D15); 1.2 holds all an export needs."""
+
+
+def to_geopackage(parts: list[Rows], found: list[Credit] | None = None) -> bytes:
+    """A layer per kind, GeoPackage 1.2, with the export's licence and sources: each
+    layer's description (gpkg_contents, which QGIS shows) and the file's metadata
+    (gpkg_metadata)."""
+    found = found or []
+    metadata = {"TITLE": PLATFORM, "ATTRIBUTION": attribution(found),
+                "LICENSE": ", ".join(licences(found)), "SOURCES": licence_text(found)}
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "export.gpkg"
         # A layer per kind that has features (an empty file still has its first layer).
         written = [p for p in parts if len(p)] or parts[:1]
         for k, part in enumerate(written):
-            _write_ogr(path, f"{part.kind}s", part, part.geoms, "GPKG", append=k > 0)
+            options: dict[str, Any] = {
+                "layer_options": {"DESCRIPTION": attribution(found)},
+                "layer_metadata": {"DESCRIPTION": attribution(found)}}
+            if k == 0:
+                options["dataset_options"] = {"VERSION": GPKG_VERSION}
+                options["dataset_metadata"] = metadata
+            _write_ogr(path, f"{part.kind}s", part, part.geoms, "GPKG", append=k > 0,
+                       **options)
         return path.read_bytes() if path.exists() else b""
 
 
-def to_csv(parts: list[Rows]) -> bytes:
+def _csv_credit(credit: Credit | None) -> dict[str, str]:
+    if credit is None:
+        return {"licence": "", "attribution": ""}
+    source = f": {credit.source}" if credit.source else ""
+    return {"licence": credit.licence, "attribution": credit.partner + source}
+
+
+def to_csv(parts: list[Rows], found: list[Credit] | None = None) -> bytes:
     """CSV with the geometry as WKT, in UTF-8 with a byte order mark: without it Excel
     reads the file in the machine's code page and garbles Greek and Cyrillic (the
-    coverage CSV has one too)."""
+    coverage CSV has one too). A CSV has no place for metadata: each row says its
+    licence and source (its layer's), the columns ``licence`` and ``attribution``."""
+    by_layer = {c.layer: c for c in found or []}
+    single = found[0] if found and len(found) == 1 else None
     buf = io.StringIO()
     fields = list(dict.fromkeys(["kind", "id", *(k for p in parts for k in p.columns),
-                                 "wkt"]))
+                                 "wkt", "licence", "attribution"]))
     writer = csv.DictWriter(buf, fieldnames=fields, lineterminator="\n")
     writer.writeheader()
     for part in parts:
         wkts = shapely.to_wkt(part.geoms, rounding_precision=7, trim=True)
         for i in range(len(part)):
             row = {k: json_value(v[i]) for k, v in part.columns.items()}
-            writer.writerow({**row, "kind": part.kind, "id": part.ids[i], "wkt": wkts[i]})
+            # A layer's own export has no layer column: its one layer's credit.
+            credit = (by_layer.get(str(row.get("layer") or ""), single)
+                      if part.kind in LAYER_KINDS else by_layer.get(""))
+            writer.writerow({**row, "kind": part.kind, "id": part.ids[i], "wkt": wkts[i],
+                             **_csv_credit(credit)})
     return buf.getvalue().encode("utf-8-sig")

@@ -153,15 +153,34 @@ def geojson_sql(*, kinds: list[str], filters: FeatureFilters,
     return sql, params, names
 
 
-def geojson_document(*, kinds: list[str], filters: FeatureFilters, with_partner: bool) -> bytes:
+def _members_sql(members: dict[str, object] | None, params: list) -> str:
+    """``'name', value::json, `` for each foreign member, its value as JSON text that
+    json_build_object writes as it is (the streamed export writes the same text)."""
+    out = ""
+    for name, value in (members or {}).items():
+        out += "%s, %s::json, "
+        params += [name, json.dumps(value, ensure_ascii=False)]
+    return out
+
+
+def _members_bytes(members: dict[str, object] | None) -> bytes:
+    return "".join(f"{json.dumps(name)} : {json.dumps(value, ensure_ascii=False)}, "
+                   for name, value in (members or {}).items()).encode()
+
+
+def geojson_document(*, kinds: list[str], filters: FeatureFilters, with_partner: bool,
+                     members: dict[str, object] | None = None) -> bytes:
     """The GeoJSON export, built by PostgreSQL in one statement (the 50,000-feature path).
 
     Each Feature's ``id`` is the feature's public id, as in the API (see ``Rows.ids``).
     """
     found = geojson_sql(kinds=kinds, filters=filters, with_partner=with_partner)
     if found is None:
-        return b'{"type": "FeatureCollection", "features": []}'
+        return (b'{"type" : "FeatureCollection", ' + _members_bytes(members)
+                + b'"features" : []}')
     sql, params, names = found
+    head: list = []
+    head_sql = _members_sql(members, head)
     properties = ", ".join(f"u.{n}" for n in names)
     # GDAL reads a Feature's string id as an "id" attribute: the importers take it for
     # the public id (see Rows.ids).
@@ -170,13 +189,13 @@ def geojson_document(*, kinds: list[str], filters: FeatureFilters, with_partner:
         # ST_AsGeoJSON(record) writes no Feature id before PostGIS 3.5: the Feature is
         # built here, its properties a row of every column but the id and the geometry.
         cur.execute(f"""
-            SELECT convert_to(json_build_object('type', 'FeatureCollection', 'features',
+            SELECT convert_to(json_build_object('type', 'FeatureCollection', {head_sql}'features',
                 COALESCE(json_agg(json_build_object(
                     'type', 'Feature', 'id', u.id,
                     'geometry', ST_AsGeoJSON(u.geom, 7)::json,
                     'properties', to_json(pr)) ORDER BY u.ord), '[]'::json))::text, 'UTF8')
             FROM (SELECT t.*, row_number() OVER () AS ord FROM ({sql}) t) u
-            CROSS JOIN LATERAL (SELECT {properties}) pr""", params)
+            CROSS JOIN LATERAL (SELECT {properties}) pr""", head + params)
         return bytes(cur.fetchone()[0])
 
 
@@ -185,19 +204,20 @@ STREAMED_ROWS = 2000
 
 
 def write_geojson(out: BinaryIO, *, kinds: list[str], filters: FeatureFilters,
-                  with_partner: bool) -> None:
+                  with_partner: bool, members: dict[str, object] | None = None) -> None:
     """The GeoJSON export (the same bytes as ``geojson_document``) written to ``out``
     a few thousand features at a time, through a server-side cursor: the regional
     export, hundreds of MB, is never whole in the worker's memory nor in the
     database's (Trust D8)."""
     found = geojson_sql(kinds=kinds, filters=filters, with_partner=with_partner)
     if found is None:
-        out.write(b'{"type": "FeatureCollection", "features": []}')
+        out.write(b'{"type" : "FeatureCollection", ' + _members_bytes(members)
+                  + b'"features" : []}')
         return
     sql, params, names = found
     properties = ", ".join(f"u.{n}" for n in names)
     # json_build_object's own spacing, as geojson_document's single statement writes it.
-    out.write(b'{"type" : "FeatureCollection", "features" : [')
+    out.write(b'{"type" : "FeatureCollection", ' + _members_bytes(members) + b'"features" : [')
     connection.ensure_connection()
     with transaction.atomic(), connection.connection.cursor(name="atlas_export") as cur:
         cur.itersize = STREAMED_ROWS

@@ -31,6 +31,7 @@ from django.db import connection
 from django.utils.translation import gettext as _
 
 from geo.errors import Unavailable
+from layers.exports.licence import Credit, credits
 from layers.exports.make import export_to
 from layers.exports.rows import FORMATS
 from layers.params import FeatureFilters
@@ -44,9 +45,13 @@ def export_dir() -> Path:
 
 
 def _key(kinds: list[str], filters: FeatureFilters, fmt: str, stem: str,
-         with_partner: bool) -> str:
+         with_partner: bool, lang: str, found: list[Credit]) -> str:
+    # Only GPX and KML differ by language (their one name per feature). The licences
+    # are in every file: a layer's licence edited makes its exports new.
     asked = json.dumps({"kinds": kinds, "filters": asdict(filters), "format": fmt,
-                        "stem": stem, "with_partner": with_partner},
+                        "stem": stem, "with_partner": with_partner,
+                        "lang": lang if fmt in ("gpx", "kml") else None,
+                        "credits": [asdict(c) for c in found]},
                        sort_keys=True, default=str)
     return hashlib.sha256(asked.encode()).hexdigest()[:24]
 
@@ -113,12 +118,13 @@ def _prune(keep: int) -> None:
 
 
 def stored_export(*, kinds: list[str], filters: FeatureFilters, fmt: str, stem: str,
-                  with_partner: bool) -> tuple[BinaryIO, str, str]:
+                  with_partner: bool, lang: str = "en") -> tuple[BinaryIO, str, str]:
     """(the kept file, open, content type, file name) of the export, made if the data
     changed since it was last made. Opened under the lock: another request pruning the
     folder may delete the file, not take it from a reader."""
     content_type, ext = FORMATS[fmt]
-    key = _key(kinds, filters, fmt, stem, with_partner)
+    found = credits(kinds, filters)
+    key = _key(kinds, filters, fmt, stem, with_partner, lang, found)
     folder = export_dir()
     folder.mkdir(parents=True, exist_ok=True)
     with _advisory(_lock_id(key), wait=True):
@@ -130,7 +136,7 @@ def stored_export(*, kinds: list[str], filters: FeatureFilters, fmt: str, stem: 
                 try:
                     with os.fdopen(fd, "wb") as out:
                         export_to(out, kinds=kinds, filters=filters, fmt=fmt, stem=stem,
-                                  with_partner=with_partner)
+                                  with_partner=with_partner, lang=lang, found=found)
                     os.replace(tmp, path)
                 except BaseException:
                     Path(tmp).unlink(missing_ok=True)

@@ -18,31 +18,55 @@ import uuid
 
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils import timezone
-from django.views.decorators.http import require_GET
 
 from geo import geojson
 from geo.geojson import GEOJSON
-from geo.params import parse_lang, single
+from geo.http import read_only
+from geo.params import flag, parse_lang, single
 from layers import registry, selectors
 from layers.ogc.api_definition import openapi
 from layers.ogc.catalogue import Collection, all_collections, find_collection
-from layers.ogc.params import CRS84, CRS_URIS, crs_srid, flip_axes, items_filters, page
+from layers.ogc.params import (
+    CRS84,
+    CRS_URIS,
+    ITEM_PARAMS,
+    ITEMS_PARAMS,
+    check_params,
+    chosen_properties,
+    crs_srid,
+    flip_axes,
+    items_filters,
+    page,
+    sort_keys,
+)
 from layers.ogc.responses import absolute_url, json_response
 from layers.params import FeatureFilters
+from layers.selectors.cql import queryables as cql_queryables
 
 __all__ = ["Collection", "collection", "collections", "conformance", "item", "items",
-           "landing", "openapi", "schema"]
+           "landing", "openapi", "queryables", "schema"]
 
 CONFORMANCE = [
     "http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/core",
     "http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/geojson",
     "http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/oas30",
     "http://www.opengis.net/spec/ogcapi-features-2/1.0/conf/crs",
+    "http://www.opengis.net/spec/ogcapi-features-3/1.0/conf/queryables",
+    "http://www.opengis.net/spec/ogcapi-features-3/1.0/conf/queryables-query-parameters",
+    "http://www.opengis.net/spec/ogcapi-features-3/1.0/conf/filter",
+    "http://www.opengis.net/spec/ogcapi-features-3/1.0/conf/features-filter",
+    "http://www.opengis.net/spec/cql2/1.0/conf/cql2-text",
+    "http://www.opengis.net/spec/cql2/1.0/conf/cql2-json",
+    "http://www.opengis.net/spec/cql2/1.0/conf/basic-cql2",
+    "http://www.opengis.net/spec/cql2/1.0/conf/advanced-comparison-operators",
+    "http://www.opengis.net/spec/cql2/1.0/conf/basic-spatial-functions",
+    "http://www.opengis.net/spec/cql2/1.0/conf/spatial-functions",
 ]
 
 
-@require_GET
+@read_only
 def landing(request: HttpRequest) -> HttpResponse:
+    check_params(request.GET)
     return json_response({
         "title": "Regional Tourism Atlas",
         "description": "Tourist attractions and trails of Stara Zagora, Sliven, Larissa and "
@@ -52,7 +76,8 @@ def landing(request: HttpRequest) -> HttpResponse:
              "href": absolute_url(request, "ogc-landing")},
             {"rel": "service-desc", "type": "application/vnd.oai.openapi+json;version=3.0",
              "href": absolute_url(request, "ogc-openapi")},
-            {"rel": "service-doc", "type": "text/html", "href": absolute_url(request, "api-docs")},
+            {"rel": "service-doc", "type": "text/html",
+             "href": absolute_url(request, "ogc-api-docs")},
             {"rel": "conformance", "type": "application/json",
              "href": absolute_url(request, "ogc-conformance")},
             {"rel": "data", "type": "application/json",
@@ -61,8 +86,9 @@ def landing(request: HttpRequest) -> HttpResponse:
     }, request)
 
 
-@require_GET
+@read_only
 def conformance(request: HttpRequest) -> HttpResponse:
+    check_params(request.GET)
     return json_response({"conformsTo": CONFORMANCE}, request)
 
 
@@ -85,6 +111,9 @@ def _describe(request: HttpRequest, c: Collection, lang: str) -> dict:
             # GDAL and QGIS take the layer's fields from here, not from the first page.
             {"rel": "describedby", "type": "application/schema+json",
              "href": absolute_url(request, "ogc-schema", c.id)},
+            {"rel": "http://www.opengis.net/def/rel/ogc/1.0/queryables",
+             "type": "application/schema+json",
+             "href": absolute_url(request, "ogc-queryables", c.id)},
         ],
     }
 
@@ -93,16 +122,23 @@ COMMON_FIELDS = {"kind": "string", "partner": "string", "layer": "string", "name
                  "description": "string", "name_bg": "string", "name_el": "string",
                  "name_fr": "string", "name_en": "string"}
 
-@require_GET
-def schema(request: HttpRequest, cid: str) -> HttpResponse:
-    """JSON Schema of a collection's features: every property, whatever the first page has."""
-    c = find_collection(cid, parse_lang(request.GET))
+def property_schemas(c: Collection) -> dict[str, dict]:
+    """Each property of the collection's features -> its JSON Schema."""
     fields = dict(COMMON_FIELDS)
     for kind in c.kinds:
         fields.update(registry.kind(kind).schema)
     props = {name: {"type": t, "items": {"type": "string"}} if t == "array" else {"type": t}
              for name, t in fields.items()}
     props["updated_at"] = {"type": "string", "format": "date-time"}
+    return props
+
+
+@read_only
+def schema(request: HttpRequest, cid: str) -> HttpResponse:
+    """JSON Schema of a collection's features: every property, whatever the first page has."""
+    check_params(request.GET)
+    c = find_collection(cid, parse_lang(request.GET))
+    props = property_schemas(c)
     return json_response({
         "$schema": "https://json-schema.org/draft/2019-09/schema",
         "$id": absolute_url(request, "ogc-schema", c.id), "title": c.title, "type": "object",
@@ -110,8 +146,25 @@ def schema(request: HttpRequest, cid: str) -> HttpResponse:
     }, request, content_type="application/schema+json")
 
 
-@require_GET
+@read_only
+def queryables(request: HttpRequest, cid: str) -> HttpResponse:
+    """What ``filter`` may name (OGC API – Features Part 3), from the feature-kind
+    registry: the fields every kind has and the collection's kinds' own."""
+    check_params(request.GET)
+    c = find_collection(cid, parse_lang(request.GET))
+    props: dict[str, dict] = {"geometry": {
+        "format": "geometry-any", "$ref": "https://geojson.org/schema/Geometry.json"}}
+    props.update(cql_queryables(list(c.kinds)))
+    return json_response({
+        "$schema": "https://json-schema.org/draft/2019-09/schema",
+        "$id": absolute_url(request, "ogc-queryables", c.id), "title": c.title,
+        "type": "object", "properties": props, "additionalProperties": False,
+    }, request, content_type="application/schema+json")
+
+
+@read_only
 def collections(request: HttpRequest) -> HttpResponse:
+    check_params(request.GET)
     lang = parse_lang(request.GET)
     return json_response({
         "links": [{"rel": "self", "type": "application/json",
@@ -121,28 +174,37 @@ def collections(request: HttpRequest) -> HttpResponse:
     }, request)
 
 
-@require_GET
+@read_only
 def collection(request: HttpRequest, cid: str) -> HttpResponse:
+    check_params(request.GET)
     lang = parse_lang(request.GET)
     return json_response(_describe(request, find_collection(cid, lang), lang), request)
 
 
-@require_GET
+@read_only
 def items(request: HttpRequest, cid: str) -> HttpResponse:
+    check_params(request.GET, ITEMS_PARAMS)
     lang = parse_lang(request.GET)
     c = find_collection(cid, lang)
     crs_uri = single(request.GET, "crs")
     srid = crs_srid(crs_uri, "crs")
     filters = items_filters(request.GET, c)
     limit, offset = page(request.GET)
+    sort = sort_keys(request.GET, c)
+    keep = chosen_properties(request.GET, set(property_schemas(c)))
+    skip_geometry = flag(request.GET, "skipGeometry")
     out = selectors.Output(srid=srid, flip=flip_axes(srid, crs_uri), flat=True)
     if filters is None:
         features, total, returned = b"[]", 0, 0
     else:
         features, total, returned = selectors.features_page(
             kinds=list(c.kinds), filters=filters, lang=lang, limit=limit, offset=offset,
-            out=out)
+            out=out, sort=sort)
+    if keep is not None or skip_geometry:
+        features = _trimmed(features, keep, skip_geometry)
     query = request.GET.copy()
+    if "limit" in query:
+        query["limit"] = str(limit)  # a capped limit: the next page is as long as this one
     links = [{"rel": "self", "type": GEOJSON, "href": request.build_absolute_uri()},
              {"rel": "collection", "type": "application/json",
               "href": absolute_url(request, "ogc-collection", c.id)}]
@@ -161,8 +223,9 @@ def items(request: HttpRequest, cid: str) -> HttpResponse:
     return response
 
 
-@require_GET
+@read_only
 def item(request: HttpRequest, cid: str, fid: str) -> HttpResponse:
+    check_params(request.GET, ITEM_PARAMS)
     lang = parse_lang(request.GET)
     c = find_collection(cid, lang)
     crs_uri = single(request.GET, "crs")
@@ -185,6 +248,20 @@ def item(request: HttpRequest, cid: str, fid: str) -> HttpResponse:
     response = HttpResponse(json.dumps(feature, ensure_ascii=False), content_type=GEOJSON)
     response["Content-Crs"] = f"<{crs_uri or CRS84}>"
     return response
+
+
+def _trimmed(features: bytes, keep: list[str] | None, skip_geometry: bool) -> bytes:
+    """The page with only the ``properties`` asked for, and no geometries when asked
+    (``skipGeometry``). Parsed again only then: the page as PostgreSQL built it is
+    the usual path."""
+    parsed = json.loads(features)
+    for feature in parsed:
+        if keep is not None:
+            feature["properties"] = {k: v for k, v in feature["properties"].items()
+                                     if k in keep}
+        if skip_geometry:
+            feature["geometry"] = None
+    return json.dumps(parsed, ensure_ascii=False).encode()
 
 
 def _now() -> str:

@@ -3,14 +3,27 @@ datetime, the property filters, limit and offset."""
 
 from __future__ import annotations
 
+import json
+import math
 from collections.abc import Callable
 from datetime import datetime
 
-from pyproj import CRS
+from django.utils.translation import gettext as _
+from pyproj import CRS, Transformer
 
 from geo.crs import BGS2005_CCS, GREEK_GRID, LAEA_EUROPE, LAMBERT_93, WEB_MERCATOR, WGS84
 from geo.errors import BadParameter
-from geo.params import Query, choices, parse_bbox, parse_page, parse_when, single
+from geo.params import (
+    BBox,
+    Query,
+    choice,
+    choices,
+    parse_bbox,
+    parse_page,
+    parse_when,
+    refuse_unknown,
+    single,
+)
 from layers import selectors
 from layers.ogc.catalogue import Collection
 from layers.params import FeatureFilters, partner_slugs, public_layer_slugs
@@ -22,6 +35,21 @@ SUPPORTED_SRIDS = (WGS84, WEB_MERCATOR, LAEA_EUROPE, GREEK_GRID, LAMBERT_93, BGS
 CRS_URIS = [CRS84, *(EPSG.format(s) for s in SUPPORTED_SRIDS)]
 DEFAULT_LIMIT, MAX_LIMIT = 100, 10_000
 PROPERTY_FILTERS = ("partner", "layer", "category", "activity", "difficulty")
+COMMON_PARAMS = frozenset({"f", "lang"})
+"""What every OGC endpoint takes: the format (``f``, as pygeoapi and GeoServer name it) and
+the language."""
+ITEM_PARAMS = COMMON_PARAMS | {"crs"}
+ITEMS_PARAMS = ITEM_PARAMS | {"bbox", "bbox-crs", "datetime", "limit", "offset",
+                              "sortby", "properties", "skipGeometry", "filter", "filter-lang",
+                              "filter-crs", *PROPERTY_FILTERS}
+FILTER_LANGS = ("cql2-text", "cql2-json")
+
+
+def check_params(query: Query, known: frozenset[str] = COMMON_PARAMS) -> None:
+    """Refuse the parameters an endpoint does not take (one rule, ``refuse_unknown``) and a
+    format other than JSON."""
+    refuse_unknown(query, known)
+    choice(query, "f", ("json", "geojson"), default="json")
 
 
 def crs_srid(uri: str | None, param: str) -> int:
@@ -41,6 +69,22 @@ def flip_axes(srid: int, uri: str | None) -> bool:
     if not uri or uri == CRS84:
         return False
     return CRS.from_epsg(srid).axis_info[0].direction.lower() == "north"
+
+
+def bbox_to_wgs84(bbox: BBox, srid: int) -> BBox | None:
+    """A box of projected CRS ``srid`` (its x, y order) as the lon/lat box that holds it;
+    None when no part of it lies where the CRS is defined.
+
+    pyproj follows the box's edges (not only its corners: a straight edge in metres is
+    curved in degrees) and leaves out the points outside the projection's domain, so a
+    box far larger than the CRS's world is the part of the world the CRS maps, not an
+    error (Interfaces D1: PostGIS refused such a box with a 500).
+    """
+    west, south, east, north = Transformer.from_crs(
+        srid, WGS84, always_xy=True).transform_bounds(*bbox, densify_pts=21)
+    if not all(math.isfinite(v) for v in (west, south, east, north)):
+        return None
+    return west, south, east, north
 
 
 def _datetime(raw: str | None) -> tuple[datetime | None, datetime | None]:
@@ -63,15 +107,18 @@ def _datetime(raw: str | None) -> tuple[datetime | None, datetime | None]:
 
 def items_filters(query: Query, c: Collection) -> FeatureFilters | None:
     """The filters of an items request; None when they rule out the whole collection
-    (``layer=`` naming other layers than a layer collection's own)."""
+    (``layer=`` naming other layers than a layer collection's own, a box where its CRS
+    maps nothing)."""
     f = FeatureFilters()
     bbox_uri = single(query, "bbox-crs")
     bbox_srid = crs_srid(bbox_uri, "bbox-crs")
-    flipped = flip_axes(bbox_srid, bbox_uri)
-    bbox = parse_bbox(single(query, "bbox"), geographic=bbox_srid == WGS84, heights=True)
-    if bbox and (bbox_srid != WGS84 or flipped):
-        # The min/max pairs of a flipped CRS stay minimum/maximum after the swap.
-        bbox = selectors.bbox_to_wgs84(bbox, bbox_srid, flipped)
+    # The min/max pairs of a flipped CRS stay minimum/maximum after the swap.
+    bbox = parse_bbox(single(query, "bbox"), geographic=bbox_srid == WGS84, heights=True,
+                      lat_first=flip_axes(bbox_srid, bbox_uri))
+    if bbox and bbox_srid != WGS84:
+        bbox = bbox_to_wgs84(bbox, bbox_srid)
+        if bbox is None:
+            return None
     f.bbox = bbox
     f.updated_since, f.updated_before = _datetime(single(query, "datetime"))
     allowed: dict[str, set[str] | Callable[[], set[str]]] = {
@@ -80,11 +127,88 @@ def items_filters(query: Query, c: Collection) -> FeatureFilters | None:
         "layer": public_layer_slugs}
     for name in PROPERTY_FILTERS:
         setattr(f, name, choices(query, name, allowed[name]))
+    f.cql = parse_filter(query)
+    f.cql_kinds = c.kinds
     if c.layer:
         if f.layer and c.layer not in f.layer:
             return None
         f.layer = [c.layer]
     return f
+
+
+def _bbox_as_polygon(node: object) -> object:
+    """CQL2 JSON with each ``{"bbox": [minx, miny, maxx, maxy]}`` as a GeoJSON polygon:
+    pygeofilter 0.4 reads a bbox's four numbers in another order."""
+    if isinstance(node, dict):
+        box = node.get("bbox")
+        if len(node) == 1 and isinstance(box, list) and len(box) == 4:
+            w, s, e, n = box
+            return {"type": "Polygon",
+                    "coordinates": [[[w, s], [e, s], [e, n], [w, n], [w, s]]]}
+        return {k: _bbox_as_polygon(v) for k, v in node.items()}
+    if isinstance(node, list):
+        return [_bbox_as_polygon(v) for v in node]
+    return node
+
+
+def parse_filter(query: Query) -> object | None:
+    """``filter`` (OGC API – Features Part 3) in CQL2 text or JSON (``filter-lang``),
+    parsed by pygeofilter; its coordinates in CRS84 (``filter-crs``)."""
+    raw = single(query, "filter")
+    lang = choice(query, "filter-lang", FILTER_LANGS, default="cql2-text")
+    filter_crs = single(query, "filter-crs")
+    if filter_crs and filter_crs != CRS84:
+        raise BadParameter("filter-crs", _("use %(crs)s") % {"crs": CRS84})
+    if not raw:
+        return None
+    if len(raw) > 10_000:
+        raise BadParameter("filter", _("at most 10,000 characters"))
+    from pygeofilter.parsers.cql2_json import parse as parse_json  # loaded when asked
+    from pygeofilter.parsers.cql2_text import parse as parse_text
+
+    try:
+        if lang == "cql2-json":
+            return parse_json(_bbox_as_polygon(json.loads(raw)))
+        return parse_text(raw)
+    except RecursionError:
+        raise BadParameter("filter", _("nested too deeply")) from None
+    except Exception as exc:  # noqa: BLE001 - lark's and pygeofilter's many errors
+        first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        raise BadParameter("filter", _("not valid %(lang)s: %(error)s")
+                           % {"lang": lang, "error": first[:200]}) from None
+
+
+def sort_keys(query: Query, c: Collection) -> list[selectors.SortKey]:
+    """``sortby`` (OGC API – Features Part 8 / Records): comma-separated properties, each
+    ``-`` for descending, ``+`` or nothing for ascending."""
+    return sort_keys_of(query, list(c.kinds))
+
+
+def sort_keys_of(query: Query, kinds: list[str]) -> list[selectors.SortKey]:
+    """``sortby`` of a list of ``kinds`` (the OGC items', the REST lists')."""
+    raw = single(query, "sortby")
+    if not raw:
+        return []
+    allowed = selectors.sortable(kinds)
+    keys: list[selectors.SortKey] = []
+    for part in (p.strip() for p in raw.split(",")):
+        # An unencoded + arrives as a space.
+        desc, name = part.startswith("-"), part.lstrip("+- ")
+        if name not in allowed:
+            raise BadParameter("sortby", _("cannot sort by %(name)r; sort by one of "
+                                           "%(allowed)s")
+                               % {"name": name, "allowed": ", ".join(sorted(allowed))})
+        keys.append((name, desc))
+    if len(keys) > 3:
+        raise BadParameter("sortby", _("at most three properties"))
+    return keys
+
+
+def chosen_properties(query: Query, known: set[str]) -> list[str] | None:
+    """``properties``: the properties each feature keeps (None: all of them)."""
+    if "properties" not in query:
+        return None
+    return choices(query, "properties", known)
 
 
 def page(query: Query) -> tuple[int, int]:

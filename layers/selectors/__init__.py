@@ -19,11 +19,11 @@ from layers.selectors.kinds import (
     OWN_FILTERS,
     RFC7946,
     Output,
-    bbox_to_wgs84,
+    bbox_overlaps,
     conditions,
     near_conditions,
 )
-from layers.selectors.pages import features_page
+from layers.selectors.pages import SortKey, features_page, sortable
 from layers.selectors.sql import (
     COORD_DECIMALS,
     METRES_PER_DEGREE,
@@ -34,8 +34,25 @@ from layers.selectors.sql import (
 )
 
 __all__ = [
-    "COORD_DECIMALS", "DISPLAY", "METRES_PER_DEGREE", "OWN_FILTERS", "RFC7946",
-    "Output", "all_translations", "bbox_to_wgs84", "categories_present", "conditions", "extent",
-    "feature_detail", "features_page", "json_members", "json_object_text", "layers_list",
-    "near_conditions", "partners_geojson", "translated",
+    "COORD_DECIMALS",
+    "DISPLAY",
+    "METRES_PER_DEGREE",
+    "OWN_FILTERS",
+    "RFC7946",
+    "Output",
+    "SortKey",
+    "all_translations",
+    "bbox_overlaps",
+    "categories_present",
+    "conditions",
+    "extent",
+    "feature_detail",
+    "features_page",
+    "json_members",
+    "json_object_text",
+    "layers_list",
+    "near_conditions",
+    "partners_geojson",
+    "sortable",
+    "translated",
 ]

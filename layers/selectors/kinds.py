@@ -6,9 +6,8 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-from django.db import connection
-
 from geo.crs import WGS84
+from geo.params import bbox_crosses_antimeridian
 from layers.params import BBox, FeatureFilters
 from layers.registry import FeatureKind
 from layers.search_query import (
@@ -18,6 +17,7 @@ from layers.search_query import (
     text_conditions,
     text_score,
 )
+from layers.selectors.cql import to_sql as cql_sql
 from layers.selectors.sql import COORD_DECIMALS, METRES_PER_DEGREE
 from layers.vocabulary import Visibility
 
@@ -107,8 +107,9 @@ def conditions(kind: FeatureKind, f: FeatureFilters, params: list,
     g = f"x.{kind.geom}"
     distance = "NULL::float8"
     if f.bbox:
-        where.append(f"{g} && ST_MakeEnvelope(%s, %s, %s, %s, {WGS84})")
-        params.extend(f.bbox)
+        overlaps, values = bbox_overlaps(g, f.bbox)
+        where.append(overlaps)
+        params.extend(values)
     if f.near:
         near, distance = near_conditions(g, f.near, f.radius_m, params)
         where.extend(near)
@@ -125,9 +126,9 @@ def conditions(kind: FeatureKind, f: FeatureFilters, params: list,
     if f.updated_before:
         where.append("x.updated_at <= %s")
         params.append(f.updated_before)
-    for name, values in f.chosen.items():
+    for name, chosen in f.chosen.items():
         where.append(f"{declared[name].sql} = ANY(%s)")
-        params.append(values)
+        params.append(chosen)
     if f.uid:
         where.append("x.uid = %s")
         params.append(f.uid)
@@ -143,6 +144,8 @@ def conditions(kind: FeatureKind, f: FeatureFilters, params: list,
                                      category=kind.category_sql, geom=g, params=params))
         if text is not None:
             text.append(query)
+    if f.cql is not None:
+        where.append(f"COALESCE({cql_sql(f.cql, kind, list(f.cql_kinds), params)}, false)")
     return " AND ".join(where), distance
 
 
@@ -155,13 +158,12 @@ def score(kind: FeatureKind, text: list[TextQuery], params: list) -> str:
                       params=params)
 
 
-def bbox_to_wgs84(bbox: BBox, srid: int, flipped: bool) -> BBox:
-    """A bbox given in another CRS (OGC ``bbox-crs``) as lon/lat, by PostGIS."""
-    a, b, c, d = bbox
-    if flipped:  # the CRS's axis order: (y, x)
-        a, b, c, d = b, a, d, c
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT ST_XMin(e), ST_YMin(e), ST_XMax(e), ST_YMax(e) FROM (SELECT "
-                       "ST_Transform(ST_MakeEnvelope(%s, %s, %s, %s, %s), %s) AS e) t",
-                       [a, b, c, d, srid, WGS84])
-        return tuple(cursor.fetchone())
+def bbox_overlaps(geom: str, bbox: BBox) -> tuple[str, list[float]]:
+    """SQL (and its parameters) that ``geom`` (EPSG:4326) overlaps the lon/lat ``bbox``,
+    on its GiST index. A box across the antimeridian (west > east) is the two boxes
+    either side of it."""
+    envelope = f"{geom} && ST_MakeEnvelope(%s, %s, %s, %s, {WGS84})"
+    minx, miny, maxx, maxy = bbox
+    if not bbox_crosses_antimeridian(bbox):
+        return envelope, [minx, miny, maxx, maxy]
+    return f"({envelope} OR {envelope})", [minx, miny, 180.0, maxy, -180.0, miny, maxx, maxy]

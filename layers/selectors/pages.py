@@ -8,12 +8,11 @@ from django.db import connection
 from psycopg.abc import Buffer
 from psycopg.adapt import Loader
 
-from geo.crs import WGS84
 from geo.i18n import LANGUAGE_CODES
 from layers import registry
 from layers.params import FeatureFilters
 from layers.registry import FeatureKind
-from layers.selectors.kinds import RFC7946, Output, conditions, score
+from layers.selectors.kinds import RFC7946, Output, bbox_overlaps, conditions, score
 from layers.selectors.sql import json_object_text, translated
 
 
@@ -44,28 +43,72 @@ def _feature_sql(kind: FeatureKind, lang: str, out: Output, near: bool) -> str:
             f"""',"properties":' || {json_object_text(properties)} || '}}'""")
 
 
+SORT_TYPES = {"string": "text", "number": "numeric", "integer": "numeric",
+              "boolean": "boolean", "timestamptz": "timestamptz"}
+"""The PostgreSQL type a sort key of each JSON Schema type is compared as: every kind
+gives the same type (or NULL of it) so that their rows sort together."""
+SortKey = tuple[str, bool]  # (property, descending)
+
+
+def sortable(kinds: list[str]) -> dict[str, str]:
+    """The properties a page of ``kinds`` may be sorted by -> their JSON Schema type."""
+    out = {"name": "string", "updated_at": "timestamptz", "id": "string", "kind": "string"}
+    for name in kinds:
+        out.update({k: t for k, t in registry.kind(name).schema.items() if t in SORT_TYPES})
+    return out
+
+
+def _sort_columns(kind: FeatureKind, sort: list[SortKey], lang: str,
+                  types: dict[str, str]) -> str:
+    """``, <key> AS s0, …`` over ``x``: each sort key as this kind has it (a NULL of
+    the key's type when it has no such property); ``types``: ``sortable``'s."""
+    own = dict(kind.properties)
+    columns = []
+    for i, (key, _desc) in enumerate(sort):
+        if key == "name":
+            expr = translated("x", kind.name_field, lang)
+        elif key == "updated_at":
+            expr = "x.updated_at"
+        elif key == "id":
+            expr = "x.uid::text"
+        elif key == "kind":
+            expr = f"'{kind.name}'::text"  # a registered name, not the client's text
+        elif key in own and key in kind.schema:
+            expr = f"({own[key]})::{SORT_TYPES[types[key]]}"
+        else:
+            expr = f"NULL::{SORT_TYPES[types[key]]}"
+        columns.append(f", {expr} AS s{i}")
+    return "".join(columns)
+
+
+def _sort_order(sort: list[SortKey]) -> str:
+    return ", ".join(f"s{i} {'DESC' if desc else 'ASC'} NULLS LAST"
+                     for i, (_key, desc) in enumerate(sort))
+
+
 def _kind_query(kind: FeatureKind, f: FeatureFilters, params: list, *,
-                whole: bool = False) -> str | None:
+                whole: bool = False, sort_columns: str = "") -> str | None:
     """One kind's matching rows, ``id``, ``distance`` and ``score`` (``whole``: every
-    column, ``distance`` and ``score``), or None if a filter rules the kind out."""
+    column, ``distance`` and ``score``) and the sort keys (``sort_columns``), or None if a
+    filter rules the kind out."""
     start = len(params)
     text: list = []
     found = conditions(kind, f, params, text)
     if found is None:
         return None
     where, distance = found
+    source = f"{kind.table} x"
     first: list = []  # the parameters of the SELECT list and FROM, before the WHERE's
     rank = score(kind, text, first)
-    source = f"{kind.table} x"
     if f.bbox:
         # The box first, on its GiST index: joined to layers straight away, the planner
         # tends to walk the whole layer by its layer_id index instead.
-        source = (f"(SELECT * FROM {kind.table} WHERE {kind.geom} && "
-                  f"ST_MakeEnvelope(%s, %s, %s, %s, {WGS84}) OFFSET 0) x")
-        first.extend(f.bbox)
+        overlaps, values = bbox_overlaps(kind.geom, f.bbox)
+        source = f"(SELECT * FROM {kind.table} WHERE {overlaps} OFFSET 0) x"
+        first.extend(values)
     params[start:start] = first
     return f"""
-        SELECT {"x.*" if whole else "x.id"}, {distance} AS distance, {rank} AS score
+        SELECT {"x.*" if whole else "x.id"}, {distance} AS distance, {rank} AS score{sort_columns}
         FROM {source}
         WHERE {where}
     """
@@ -83,8 +126,13 @@ class _Utf8(Loader):
 
 
 def features_page(*, kinds: list[str], filters: FeatureFilters, lang: str, limit: int,
-                  offset: int, out: Output = RFC7946) -> tuple[bytes, int, int]:
+                  offset: int, out: Output = RFC7946,
+                  sort: list[SortKey] | None = None) -> tuple[bytes, int, int]:
     """One page of features as a JSON array (UTF-8), the number matched and returned.
+
+    ``sort``: the properties the page is sorted by (OGC ``sortby``; see ``sortable``),
+    each ascending or descending, missing values last, then by id; else by distance
+    (``near``) or in each kind's id order.
 
     Features are built only for the rows of the page, not for every match. The
     array is not decoded into a Python string: a page of 1,000 features is some
@@ -94,8 +142,12 @@ def features_page(*, kinds: list[str], filters: FeatureFilters, lang: str, limit
     # A page that is most of what matches is cheapest read once, whole rows sorted; a
     # small page of many matches (a map's first 64 of a cell) is cheapest cut from ids.
     whole = len(kinds) == 1 and limit >= WHOLE_ROWS_FROM
+    sort = sort or []
+    types = sortable(kinds)
     found = [(registry.kind(k), q) for k in kinds
-             if (q := _kind_query(registry.kind(k), filters, params, whole=whole))]
+             if (q := _kind_query(registry.kind(k), filters, params, whole=whole,
+                                  sort_columns=_sort_columns(registry.kind(k), sort, lang,
+                                                             types)))]
     if not found:
         return b"[]", 0, 0
     near = bool(filters.near)
@@ -104,8 +156,9 @@ def features_page(*, kinds: list[str], filters: FeatureFilters, lang: str, limit
         # page built from them straight away (reading the page's rows again by id, as
         # below, costs a third more for a page of 1,000 out of 1,400).
         kind, matched = found[0]
-        # With ?q=, the closer matches first (layers/search_query.py).
-        order = ("score, " if filters.q else "") + ("distance, id" if near else "id")
+        # With ?q=, the closer matches first (layers/search_query.py), unless sorted.
+        order = (f"{_sort_order(sort)}, id" if sort else
+                 ("score, " if filters.q else "") + ("distance, id" if near else "id"))
         sql = f"""
             SELECT '[' || COALESCE(string_agg({_feature_sql(kind, lang, out, near)}, ','
                                               ORDER BY x.ord), '') || ']',
@@ -128,9 +181,14 @@ def features_page(*, kinds: list[str], filters: FeatureFilters, lang: str, limit
         order = (("score, " if filters.q else "")
                  + ("distance, kind_order, row_id" if near else "kind_rank, kind_order"))
         own = ("score, " if filters.q else "") + ("distance, id" if near else "id")
+        keys = "".join(f", s{i}" for i in range(len(sort)))
+        if sort:
+            # Sorted by a property, the kinds' rows mix as their keys say.
+            order = f"{_sort_order(sort)}, kind_order, row_id"
+            own = f"{_sort_order(sort)}, id"
         kept = [f"m{kind.order} AS MATERIALIZED ({matched})" for kind, matched in found]
         ranked = " UNION ALL ".join(f"""
-            SELECT {kind.order} AS kind_order, id AS row_id, distance, score,
+            SELECT {kind.order} AS kind_order, id AS row_id, distance, score{keys},
                    row_number() OVER (ORDER BY {own}) AS kind_rank
             FROM (SELECT * FROM m{kind.order} ORDER BY {own} LIMIT %s) t"""
                                     for kind, _ in found)

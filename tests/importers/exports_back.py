@@ -70,13 +70,13 @@ def file_features(path: Path, fmt: str) -> dict[str, tuple[str, shapely.Geometry
             coords = [tuple(float(v) for v in c.split(","))
                       for c in " ".join(placemark.xpath(".//*[local-name()='coordinates']"
                                                         "/text()")).split()]
-            out[data["id"]] = (data.get("name_bg"),
+            out[placemark.get("id")] = (data.get("name_bg"),
                                shapely.Point(coords[0]) if len(coords) == 1
                                else shapely.LineString(coords))
         return out
-    for el in doc.getroot():
+    for el in doc.getroot().xpath("*[local-name()='wpt' or local-name()='trk']"):
         public = el.findtext(f".//{{{ATLAS}}}id")
-        fields = {f.get("name"): json.loads(f.text) for f in el.iter(f"{{{ATLAS}}}field")}
+        fields = {f.tag.split("}")[1]: f.text for f in el.iter(f"{{{ATLAS}}}*")}
         points = [(float(p.get("lon")), float(p.get("lat")))
                   for p in el.iter("{*}trkpt")] or [(float(el.get("lon")),
                                                      float(el.get("lat")))]
@@ -126,7 +126,7 @@ def edit_kml(path: Path, uid: str, name: str) -> None:
     doc = etree.parse(str(path))
     for placemark in doc.iter("{*}Placemark"):
         data = {d.get("name"): d for d in placemark.iter("{*}SimpleData")}
-        if data["id"].text == uid:
+        if placemark.get("id") == uid:
             data["name_bg"].text = name
             placemark.find("{*}name").text = name
     doc.write(str(path), xml_declaration=True, encoding="UTF-8")
@@ -134,10 +134,9 @@ def edit_kml(path: Path, uid: str, name: str) -> None:
 
 def edit_gpx(path: Path, uid: str, name: str) -> None:
     doc = etree.parse(str(path))
-    for el in doc.getroot():
+    for el in doc.getroot().xpath("*[local-name()='wpt' or local-name()='trk']"):
         if el.findtext(f".//{{{ATLAS}}}id") == uid:
-            field = next(f for f in el.iter(f"{{{ATLAS}}}field") if f.get("name") == "name_bg")
-            field.text = json.dumps(name, ensure_ascii=False)
+            el.find(f".//{{{ATLAS}}}name_bg").text = name
             el.find("{*}name").text = name
     doc.write(str(path), xml_declaration=True, encoding="UTF-8")
 

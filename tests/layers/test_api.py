@@ -53,7 +53,7 @@ def test_pages_have_totals_and_links(client, world):
 
 
 @pytest.mark.parametrize(("params", "param"), [
-    ({"limit": 0}, "limit"), ({"limit": 10_001}, "limit"), ({"limit": "ten"}, "limit"),
+    ({"limit": 0}, "limit"), ({"limit": "ten"}, "limit"),
     ({"offset": -1}, "offset"), ({"near": "25.6"}, "near"), ({"near": "25,42", "radius": 0},
                                                              "radius"),
     ({"radius": 100}, "radius"), ({"category": "castle,spaceport"}, "category"),

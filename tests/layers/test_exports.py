@@ -22,6 +22,11 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def world():
+    return make_export_world()
+
+
+def make_export_world():
+    """Stara Zagora with two attractions (one with a partner's own columns) and a trail."""
     sz = make_partner("stara-zagora", bbox=(25.3, 42.2, 26.0, 42.7))
     poi = make_layer(sz)
     make_attraction(poi, 25.6264, 42.4271, source_id="forum", name_bg="Античен форум",
@@ -201,16 +206,15 @@ def test_regional_export_of_routes_in_every_format(client, region, tmp_path):
             ] == [("route", route_id[0], "larissa-walk", "larissa", "A walk")]
     assert shapely.from_wkt(csv_rows[0]["wkt"]).geom_type == "MultiLineString"
     gpx = etree.fromstring(_get(client, "/api/regional-layer/export/", "gpx",
-                                kind="route").getvalue())
+                                kind="route", lang="el").getvalue())
     ns = {"g": "http://www.topografix.com/GPX/1/1", "a": "https://atlas.example/gpx/1"}
     assert [t.findtext("g:name", namespaces=ns) for t in gpx.findall("g:trk", ns)] == [
         "Περίπατος"]
     assert not gpx.findall("g:wpt", ns)
     kml = etree.fromstring(_get(client, "/api/regional-layer/export/", "kml",
                                 kind="route").getvalue())
-    # GDAL's LIBKML driver keeps "id" for the Placemark's own (XML ID) attribute; the
-    # platform's KML reader and Google Earth show the SimpleData.
-    assert [e.text for e in kml.iterfind(".//{*}SimpleData[@name='id']")] == route_id
+    # The public id is the Placemark's own id, GDAL's LIBKML field "id" (Interfaces D13).
+    assert [e.get("id") for e in kml.iterfind(".//{*}Placemark")] == route_id
     assert pyogrio.read_info(_write(tmp_path / "routes.kml", kml), layer="routes")[
         "features"] == 1
     for fmt, suffix, layer in (("gpkg", "gpkg", "routes"),
@@ -288,8 +292,8 @@ def test_exports_carry_the_public_id(client, world, tmp_path):
         with zipfile.ZipFile(archive) as zf:
             assert f"  {'id':10s} id" in zf.read("FIELDS.txt").decode().splitlines()
         kml = etree.fromstring(_get(client, url, "kml").getvalue())
-        assert forum in [e.text for e in kml.iterfind(".//{*}SimpleData[@name='id']")]
-        assert kml.find(".//{*}SimpleField[@name='id']").get("type") == "string"
+        assert forum in [e.get("id") for e in kml.iterfind(".//{*}Placemark")]
+        assert kml.find(".//{*}SimpleField[@name='id']") is None  # not twice
 
 
 def test_a_gpx_export_carries_the_public_id_once(client, world):

@@ -14,7 +14,7 @@ from layers.vocabulary import LayerKind
 from tests.factories import make_attraction, make_layer, make_partner, make_trail
 
 
-def _world():
+def make_ogc_world() -> None:
     sz = make_partner("stara-zagora", bbox=(25.3, 42.2, 26.0, 42.7))
     lar = make_partner("larissa", bbox=(22.0, 39.2, 23.0, 40.1), country="GR",
                        languages=["el", "en"])
@@ -30,7 +30,7 @@ def _world():
 
 @pytest.fixture
 def world(db):
-    _world()
+    make_ogc_world()
 
 
 def test_landing_page_and_conformance(client, world):
@@ -145,7 +145,7 @@ def test_geometries_in_another_crs_have_no_crs_member(client, world):
     "/ogc/collections/nope", "/ogc/collections/nope/items", "/ogc/collections/nope/schema",
     "/ogc/collections/all-attractions/items/not-a-uuid",
     "/ogc/collections/all-attractions/items/00000000-0000-0000-0000-000000000000",
-    "/ogc/no-such-thing"])
+    "/ogc/no-such-thing", "/ogc/collections/nope/queryables"])
 def test_not_found_under_ogc_is_an_ogc_exception_in_json(client, world, url):
     response = client.get(url)
     assert response.status_code == 404
@@ -172,7 +172,7 @@ GDAL_TOOLS = shutil.which("ogrinfo") and shutil.which("ogr2ogr")
                     "(make test installs Debian's gdal-bin)")
 @pytest.mark.django_db(transaction=True)
 def test_gdal_lists_and_copies_every_collection(live_server, tmp_path):
-    _world()
+    make_ogc_world()
     url = f"OAPIF:{live_server.url}/ogc/"
     listing = subprocess.run(["ogrinfo", "-ro", "-q", url], capture_output=True, text=True,
                              timeout=120)
@@ -192,3 +192,89 @@ def test_gdal_lists_and_copies_every_collection(live_server, tmp_path):
     assert "Към Аязмото" in fields[0].tolist()
     assert "Αρχαίο Θέατρο Λάρισας" in fields[1].tolist()
     assert "walking" in fields[2].tolist()
+
+
+EPSG_URI = "http://www.opengis.net/def/crs/EPSG/0/{}"
+
+
+@pytest.mark.parametrize("srid", [3035, 2100, 2154, 7801, 3857])
+def test_a_box_beyond_its_crs_domain_is_no_server_error(client, world, srid):
+    # Interfaces D1: PostGIS refused to transform the corners (a 500 with a traceback).
+    response = client.get("/ogc/collections/regional-layer/items", {
+        "bbox": "-1e7,-1e7,1e7,1e7", "bbox-crs": EPSG_URI.format(srid)})
+    assert response.status_code == 200, response.content[:300]
+    # The part of the box the CRS maps holds the partners' features.
+    assert response.json()["numberMatched"] == 14
+
+
+def test_a_box_of_a_projected_crs_follows_its_curved_edges(client, world):
+    # Larissa's theatre in EPSG:2100, a 2 km box around it: found, and the others not.
+    x, y = Transformer.from_crs(4326, 2100, always_xy=True).transform(22.4153, 39.6403)
+    page = client.get("/ogc/collections/regional-layer/items", {
+        "bbox": f"{x - 1000},{y - 1000},{x + 1000},{y + 1000}",
+        "bbox-crs": EPSG_URI.format(2100)}).json()
+    assert [f["properties"]["name_el"] for f in page["features"]] == ["Αρχαίο Θέατρο Λάρισας"]
+
+
+def test_a_lat_lon_box_takes_longitudes_beyond_ninety(client, world):
+    # Interfaces D6: EPSG:4326 is lat/lon; the range check ran before the swap, so a
+    # longitude of 100 was a latitude out of range.
+    url = "/ogc/collections/regional-layer/items"
+    wide = client.get(url, {"bbox": "39,-170,43,170", "bbox-crs": EPSG_URI.format(4326)})
+    assert wide.status_code == 200, wide.content[:300]
+    assert wide.json()["numberMatched"] == 14
+    larissa = client.get(url, {"bbox": "39,22,40,23", "bbox-crs": EPSG_URI.format(4326)})
+    assert larissa.json()["numberMatched"] == 1
+    bad = client.get(url, {"bbox": "-170,39,170,43", "bbox-crs": EPSG_URI.format(4326)})
+    assert bad.status_code == 400 and "bbox" in bad.json()["description"]
+
+
+@pytest.mark.parametrize("url", ["/ogc/collections/regional-layer/items",
+                                 "/api/regional-layer/", "/api/attractions/"])
+def test_a_box_across_the_antimeridian_looks_on_both_sides(client, world, url):
+    # Interfaces D7: west > east is a box across ±180° (OGC API – Features, RFC 7946
+    # §5.2), not an error. From 25.65°E eastwards round the world to 22°E: the seven
+    # Stara Zagora sites from 25.65°E on, not the trail (25.60–25.62°E) nor Larissa's
+    # theatre (22.42°E).
+    response = client.get(url, {"bbox": "25.65,-90,22,90"})
+    assert response.status_code == 200, response.content[:300]
+    assert response.json()["numberMatched"] == 7
+    longitudes = sorted(f["geometry"]["coordinates"][0] for f in response.json()["features"])
+    assert longitudes == pytest.approx([25.65 + i / 100 for i in range(7)])
+
+
+def test_the_api_definition_declares_media_types_and_exceptions(client, world):
+    # Interfaces D10: every operation said only "200 OK"; service-doc was the REST API's.
+    doc = client.get("/ogc/api").json()
+    items = doc["paths"]["/collections/{collectionId}/items"]["get"]
+    assert "application/geo+json" in items["responses"]["200"]["content"]
+    for code, name in (("400", "InvalidParameter"), ("404", "NotFound")):
+        assert items["responses"][code] == {"$ref": f"#/components/responses/{name}"}
+        content = doc["components"]["responses"][name]["content"]
+        assert content["application/json"]["schema"] == {
+            "$ref": "#/components/schemas/exception"}
+    assert "/collections/{collectionId}/schema" in doc["paths"]
+    service_doc = next(link for link in client.get("/ogc/").json()["links"]
+                       if link["rel"] == "service-doc")
+    assert service_doc["href"].endswith("/ogc/api.html")
+    page = client.get("/ogc/api.html")
+    assert page.status_code == 200 and page["Content-Type"].startswith("text/html")
+
+
+def test_the_rest_schema_declares_arrays_media_types_and_errors(client, world):
+    # Interfaces D11: /api/layers/ is an array but was declared an object; the exports'
+    # media types and the 400/404 answers were missing.
+    import yaml
+
+    doc = yaml.safe_load(client.get("/api/schema/").content)
+    layers = doc["paths"]["/api/layers/"]["get"]["responses"]
+    assert layers["200"]["content"]["application/json"]["schema"]["type"] == "array"
+    assert layers["400"]["content"]["application/json"]["schema"] == {
+        "$ref": "#/components/schemas/Error"}
+    export = doc["paths"]["/api/layers/{slug}/export/"]["get"]["responses"]
+    assert {"application/geo+json", "application/gpx+xml", "application/zip",
+            "application/geopackage+sqlite3", "text/csv"} <= set(export["200"]["content"])
+    assert "404" in export
+    limit = next(p for p in doc["paths"]["/api/attractions/"]["get"]["parameters"]
+                 if p["name"] == "limit")
+    assert limit["schema"]["minimum"] == 1

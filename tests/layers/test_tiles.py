@@ -84,3 +84,20 @@ def test_tilejson_describes_the_tiles(client, world):
 def test_tiles_outside_the_grid_are_404(client, world):
     assert client.get("/tiles/regional-layer/3/9/1.mvt").status_code == 404
     assert client.get("/tiles/nope/3/1/1.mvt").status_code == 404
+
+
+@pytest.mark.parametrize(("z", "x", "y"), [(0, 0, 0), (1, 1, 0), (2, 2, 1), (3, 4, 2)])
+def test_a_tile_of_the_first_or_last_column_holds_its_features(client, world, tmp_path,
+                                                                 z, x, y):
+    # Interfaces D2: the tile and its margin, transformed to lon/lat, wrapped round the
+    # antimeridian in the first and last columns: 0/0/0 and 1/1/0 were empty. (2/2/1 and
+    # 3/4/2 hold Stara Zagora too, away from the world's edges.)
+    response = client.get(f"/tiles/regional-layer/{z}/{x}/{y}.mvt", {"lang": "bg"})
+    path = tmp_path / str(z) / str(x) / f"{y}.pbf"
+    path.parent.mkdir(parents=True)
+    path.write_bytes(response.content)
+    assert response.content, "an empty tile"
+    names = {name: pyogrio.raw.read(path, layer=name, columns=["name"])[3][0].tolist()
+             for name, _geom in pyogrio.list_layers(path)}
+    # (The 2 km trail is less than a pixel at these zooms: thinned away, as it should.)
+    assert sorted(names["attractions"]) == ["Античен форум", "Неолитни жилища"]
