@@ -16,7 +16,7 @@ from actors.selectors import open_on_uids
 from actors.vocabulary import ListingType
 from geo import geojson
 from geo.errors import BadParameter
-from geo.params import parse_lang, single
+from geo.params import parse_lang, refuse_unknown, single
 from layers import selectors
 from layers.api import FILTERS, LANG, FeatureList
 from layers.params import FeatureFilters, parse_filters
@@ -45,6 +45,7 @@ def parse_open_on(value: str | None) -> list[str] | None:
                        "experiences, local products, rentals, information centres, events")
 class Services(FeatureList):
     kinds = ["service"]
+    params = FeatureList.params | {"type", "open_on"}
 
     def filters(self, request: Request) -> FeatureFilters:
         filters = parse_filters(request.GET)
@@ -56,6 +57,7 @@ class ServiceDetail(APIView):
     @extend_schema(parameters=[LANG], responses={(200, geojson.GEOJSON): OpenApiTypes.OBJECT},
                    summary="One published listing")
     def get(self, request: Request, uid: UUID) -> HttpResponse:
+        refuse_unknown(request.GET, {"lang"})
         lang = parse_lang(request.GET)
         features, _total, returned = selectors.features_page(
             kinds=["service"], filters=FeatureFilters(uid=str(uid)), lang=lang, limit=1,

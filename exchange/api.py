@@ -19,11 +19,11 @@ from rest_framework.views import APIView
 from exchange import rules, selectors, services
 from exchange.forms import PracticeForm, indicator_specs, place_specs
 from exchange.models import GoodPractice, Question
-from exchange.params import parse_practice_filters
+from exchange.params import PRACTICE_PARAMS, parse_practice_filters
 from geo import geojson
 from geo.errors import BadParameter, Forbidden, InvalidFields
 from geo.geojson import page_link
-from geo.params import choice, parse_lang, parse_page
+from geo.params import choice, parse_lang, parse_page, refuse_unknown
 from layers.api import LANG
 from layers.models import Partner
 from layers.params import DEFAULT_LIMIT, MAX_LIMIT
@@ -69,6 +69,7 @@ class Practices(APIView):
                                                            OpenApiTypes.OBJECT},
                    summary="Good practices: published ones, and what else you may see")
     def get(self, request: Request) -> HttpResponse:
+        refuse_unknown(request.GET, PRACTICE_PARAMS)
         lang = parse_lang(request.GET)
         filters = parse_practice_filters(request.GET)
         fmt = choice(request.GET, "f", ("geojson", "json"), default="geojson")
@@ -77,8 +78,8 @@ class Practices(APIView):
         total = qs.count()
         rows = list(qs[offset:offset + limit])
         props = [selectors.practice_properties(p, lang=lang, user=request.user) for p in rows]
-        nxt = page_link(request, offset + limit) if offset + len(rows) < total else None
-        prev = page_link(request, max(0, offset - limit)) if offset > 0 else None
+        nxt = page_link(request, offset + limit, limit) if offset + len(rows) < total else None
+        prev = page_link(request, max(0, offset - limit), limit) if offset > 0 else None
         if fmt == "json":
             return _json({"count": total, "next": nxt, "previous": prev, "results": props})
         features = [geojson.feature(id=p["id"], geometry=selectors.geometry(row), properties=p)

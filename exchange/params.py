@@ -21,6 +21,11 @@ class PracticeFilters:
     q: str | None = None
 
 
+# What /api/practices/ takes: an unknown parameter is a 400 naming it (geo.params).
+PRACTICE_PARAMS = frozenset({"bbox", "partner", "category", "q", "theme", "kind", "origin",
+                             "status", "lang", "f", "limit", "offset"})
+
+
 def parse_practice_filters(query: Query) -> PracticeFilters:
     """The filters, each refused with a ``BadParameter`` naming it."""
     common = parse_filters(query)  # bbox, partner, category, q, and their errors

@@ -81,7 +81,8 @@ class FeatureList(APIView):
         return parse_filters(request.GET)
 
     def get(self, request: Request) -> HttpResponse:
-        refuse_unknown(request.GET, self.params)
+        # A higher app's kind may declare filters of its own (registry.ChoiceFilter).
+        refuse_unknown(request.GET, self.params | set(registry.choice_filters()))
         lang = parse_lang(request.GET)
         filters = self.filters(request)
         limit, offset = parse_page(request.GET, default=DEFAULT_LIMIT, maximum=MAX_LIMIT)
@@ -226,7 +227,7 @@ class RegionalLayerExport(APIView):
                            "lists for the same filters")
     def get(self, request: Request) -> HttpResponseBase:
         # The same parsing as the list's, so that a download holds what the map showed.
-        refuse_unknown(request.GET, EXPORT_PARAMS | {"kind"})
+        refuse_unknown(request.GET, EXPORT_PARAMS | {"kind"} | set(registry.choice_filters()))
         filters = parse_filters(request.GET)
         kinds = parse_kinds(request.GET, registry.names())
         return _export_response(request, kinds=kinds, filters=filters,

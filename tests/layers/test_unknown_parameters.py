@@ -30,6 +30,8 @@ ENDPOINTS = [
     ("/api/regional-layer/export/", "crs=EPSG:2100", "crs"),
     ("/tiles/regional-layer.json", "bbox=1,2,3,4", "bbox"),
     ("/tiles/regional-layer/0/0/0.mvt", "layer=x&zz=1", "layer"),
+    ("/api/services/", "opening=2027-05-03", "opening"),
+    ("/api/practices/", "themes=events", "themes"),
 ]
 
 
@@ -62,6 +64,10 @@ def test_the_parameters_each_endpoint_documents_are_taken(client, world):
         "&updated_since=2020-01-01&limit=5&offset=0&lang=bg&category=museum",
         "/api/regional-layer/export/": "format=csv&partner=stara-zagora&kind=attraction",
         "/tiles/regional-layer/0/0/0.mvt": "lang=bg&v=3",
+        "/api/services/": "type=accommodation&open_on=2027-05-03&partner=stara-zagora&q=x"
+        "&limit=5&offset=0&lang=bg&sortby=name",
+        "/api/practices/": "theme=events&kind=practice&origin=own&partner=stara-zagora&q=x"
+        "&limit=5&offset=0&lang=bg&f=json",
     }
     for url, query in ok.items():
         response = client.get(f"{url}?{query}")
