@@ -37,12 +37,19 @@
     }
     var driver = window.driver.js.driver({
       steps: steps,
+      // Without its animation for those who ask for less motion; and then a close at
+      // once is a close (animated, one in the first moments could be lost).
+      animate: !(window.matchMedia &&
+                 window.matchMedia("(prefers-reduced-motion: reduce)").matches),
       showProgress: true,
       nextBtnText: tour.labels.next,
       prevBtnText: tour.labels.previous,
       doneBtnText: tour.labels.done,
       progressText: tour.labels.progress,
       popoverClass: "atlas-tour",
+      // Closed is seen, whenever it is closed (driver.js's own end hook can be missed by
+      // a close in the first moments of the popover's animation).
+      onCloseClick: function () { remember(); driver.destroy(); },
       onDestroyed: function () {
         remember();
         document.documentElement.removeAttribute("data-tour");
