@@ -21,11 +21,13 @@ from __future__ import annotations
 import logging
 import re
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 from django.contrib.auth.models import AnonymousUser, User
 from django.db import DatabaseError, connection, transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_noop as _
@@ -177,6 +179,17 @@ def session_reset() -> None:
         connection.close()  # a broken connection: the pool discards it
 
 
+def running_without_session(running: QuerySet[Any], name_of: Callable[[int], str]) -> list[int]:
+    """The ids of ``running`` whose worker's database session (named ``name_of(id)``) is
+    gone: the job died with its worker."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT application_name FROM pg_stat_activity "
+                       "WHERE application_name = ANY(%s)",
+                       [[name_of(pk) for pk in running.values_list("pk", flat=True)]])
+        alive = {name for (name,) in cursor.fetchall()}
+    return [pk for pk in running.values_list("pk", flat=True) if name_of(pk) not in alive]
+
+
 def runs_stalled_fail() -> list[int]:
     """Mark failed the runs left *running* by a worker that died (``kill -9``, a lost
     machine): no database session carries their name any more. Their write, one
@@ -184,12 +197,8 @@ def runs_stalled_fail() -> list[int]:
     every minute (importers/tasks.py); their ids."""
     message = Message(_("the import worker stopped while it ran this import; nothing was "
                         "written: import the file again"))
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT application_name FROM pg_stat_activity "
-                       "WHERE application_name LIKE 'atlas-import-%%'")
-        alive = {name for (name,) in cursor.fetchall()}
-    stalled = [pk for pk in ImportRun.objects.filter(status=ImportRun.Status.RUNNING)
-               .values_list("pk", flat=True) if application_name(pk) not in alive]
+    stalled = running_without_session(ImportRun.objects.filter(
+        status=ImportRun.Status.RUNNING), application_name)
     ImportRun.objects.filter(pk__in=stalled, status=ImportRun.Status.RUNNING).update(
         status=ImportRun.Status.FAILED, error=message.english,
         messages={"error": message.as_json()})

@@ -29,7 +29,13 @@ from procrastinate.contrib.django import app
 from geo import geojson
 from importers import services
 from importers.exceptions import Refused, RowErrors
-from importers.jobs import QUEUE, options_of, request_from, session_reset
+from importers.jobs import (
+    QUEUE,
+    options_of,
+    request_from,
+    running_without_session,
+    session_reset,
+)
 from importers.messages import Message
 from importers.models import ImportPreview
 from importers.pipeline import ImportResult, import_check, run_import
@@ -167,12 +173,8 @@ def previews_stalled_fail() -> list[int]:
     session carries their name any more); their ids. Run with the runs' sweep."""
     message = Message(_("the import worker stopped while it checked this file; upload it "
                         "again"))
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT application_name FROM pg_stat_activity "
-                       "WHERE application_name LIKE 'atlas-preview-%%'")
-        alive = {name for (name,) in cursor.fetchall()}
-    stalled = [pk for pk in ImportPreview.objects.filter(status=ImportPreview.Status.RUNNING)
-               .values_list("pk", flat=True) if application_name(pk) not in alive]
+    stalled = running_without_session(ImportPreview.objects.filter(
+        status=ImportPreview.Status.RUNNING), application_name)
     ImportPreview.objects.filter(pk__in=stalled, status=ImportPreview.Status.RUNNING).update(
         status=ImportPreview.Status.FAILED, error={"message": message.as_json()},
         finished_at=timezone.now())

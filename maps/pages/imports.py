@@ -137,11 +137,18 @@ def preview_stage_text(preview: ImportPreview) -> str:
     """Where a preview is, as its page says it while it waits."""
     if preview.status == ImportPreview.Status.QUEUED:
         return _("Queued: waiting for the import worker")
-    count = formats.number_format(preview.stage_count or 0, force_grouping=True)
-    if preview.stage == "normalising":
+    return _stage_words(preview.stage, preview.stage_count, writing=_(
+        "Counting what %(count)s features would change"))
+
+
+def _stage_words(stage: str, stage_count: int | None, *, writing: str) -> str:
+    """A running job's stage in words: reading, checking n features, then ``writing``
+    (with its count)."""
+    count = formats.number_format(stage_count or 0, force_grouping=True)
+    if stage == "normalising":
         return _("Checking %(count)s features") % {"count": count}
-    if preview.stage == "writing":
-        return _("Counting what %(count)s features would change") % {"count": count}
+    if stage == "writing":
+        return writing % {"count": count}
     return _("Reading the file")
 
 
@@ -172,12 +179,8 @@ def stage_text(run: ImportRun) -> str:
         return str(run.get_status_display())
     if run.cancel_requested:
         return _("Cancelling")
-    count = formats.number_format(run.stage_count or 0, force_grouping=True)
-    if run.stage == "normalising":
-        return _("Checking %(count)s features") % {"count": count}
-    if run.stage == "writing":
-        return _("Writing %(count)s features") % {"count": count}
-    return _("Reading the file")
+    return _stage_words(run.stage, run.stage_count,
+                        writing=_("Writing %(count)s features"))
 
 
 @login_required
