@@ -47,9 +47,9 @@
       doneBtnText: tour.labels.done,
       progressText: tour.labels.progress,
       popoverClass: "atlas-tour",
-      // Closed is seen, whenever it is closed (driver.js's own end hook can be missed by
-      // a close in the first moments of the popover's animation).
-      onCloseClick: function () { remember(); driver.destroy(); },
+      // Seen as soon as it ends, however it ends (closed, done, Escape): driver.js's
+      // hook after the end can be missed when it ends during the popover's animation.
+      onDestroyStarted: function () { remember(); driver.destroy(); },
       onDestroyed: function () {
         remember();
         document.documentElement.removeAttribute("data-tour");
