@@ -185,6 +185,18 @@ def _record(practice: GoodPractice, *, user: rules.AnyUser, partner: Partner | N
         partner=partner, from_status=from_status, to_status=practice.status, comment=comment)
 
 
+def _write_texts(practice: GoodPractice, values: Mapping[str, Any],
+                 text_status: Mapping[str, str] | None) -> None:
+    """The fields of ``values`` set on ``practice``, checked, with each language's status,
+    and saved."""
+    for name in PRACTICE_FIELDS:
+        if name in values:
+            setattr(practice, name, values[name])
+    _check(practice)
+    practice.text_status = _text_status(practice, text_status or {})
+    practice.save()
+
+
 @transaction.atomic
 def practice_create(*, user: rules.AnyUser, partner: Partner, values: Mapping[str, Any],
                     text_status: Mapping[str, str] | None = None,
@@ -194,12 +206,7 @@ def practice_create(*, user: rules.AnyUser, partner: Partner, values: Mapping[st
     if not rules.writing_partners(user).filter(pk=partner.pk).exists():
         raise Forbidden(_("You write practices only in the name of a partner you belong to."))
     practice = GoodPractice(partner=partner, author=cast(User, user), demo=demo)
-    for name in PRACTICE_FIELDS:
-        if name in values:
-            setattr(practice, name, values[name])
-    _check(practice)
-    practice.text_status = _text_status(practice, text_status or {})
-    practice.save()
+    _write_texts(practice, values, text_status)
     practice_places_set(practice=practice, places=places)
     _indicators(practice, indicators)
     _record(practice, user=user, partner=partner, from_status="")
@@ -217,12 +224,7 @@ def practice_update(*, user: rules.AnyUser, practice: GoodPractice, values: Mapp
     if not rules.may_edit(user, practice):
         raise Forbidden(_("Only members of the practice's partner change it, and only while "
                           "it is a draft or sent back for changes."))
-    for name in PRACTICE_FIELDS:
-        if name in values:
-            setattr(practice, name, values[name])
-    _check(practice)
-    practice.text_status = _text_status(practice, text_status or {})
-    practice.save()
+    _write_texts(practice, values, text_status)
     if places is not None:
         practice_places_set(practice=practice, places=places)
     if indicators is not None:

@@ -95,28 +95,23 @@ class ImportCreate(APIView):
                 raise Forbidden(_("partner: you are not an editor of this partner"))
             raise InvalidFields(form.errors)
         dry_run = str(data.get("dry_run", "")).lower() in ("1", "true", "yes")
+        # Both the import and its dry run (which reads the whole file too) are the
+        # worker's: the run (importers.jobs) or the preview (importers.previews) is queued.
+        enqueue = previews.preview_enqueue if dry_run else jobs.import_enqueue
         token, path = services.upload_store(upload=form.cleaned_data["file"])
-        if not dry_run:
-            try:
-                run = jobs.import_enqueue(path=path, token=token,
-                                          partner=form.cleaned_data["partner"],
-                                          data=form.cleaned_data, user=request.user)
-            except BaseException:
-                services.upload_discard(token=token)
-                raise
-            url = reverse("import-detail", kwargs={"pk": run.pk})
-            return Response({**run_report(run), "url": request.build_absolute_uri(url)},
-                            status=status.HTTP_202_ACCEPTED, headers={"Location": url})
-        # A dry run reads the whole file too: the worker runs it (importers.previews).
         try:
-            preview = previews.preview_enqueue(path=path, token=token,
-                                               partner=form.cleaned_data["partner"],
-                                               data=form.cleaned_data, user=request.user)
+            queued = enqueue(path=path, token=token, partner=form.cleaned_data["partner"],
+                             data=form.cleaned_data, user=request.user)
         except BaseException:
             services.upload_discard(token=token)
             raise
-        url = reverse("import-preview", kwargs={"token": preview.token})
-        return Response({**preview_report(preview), "url": request.build_absolute_uri(url)},
+        if isinstance(queued, ImportPreview):
+            url = reverse("import-preview", kwargs={"token": queued.token})
+            report = preview_report(queued)
+        else:
+            url = reverse("import-detail", kwargs={"pk": queued.pk})
+            report = run_report(queued)
+        return Response({**report, "url": request.build_absolute_uri(url)},
                         status=status.HTTP_202_ACCEPTED, headers={"Location": url})
 
 

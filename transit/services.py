@@ -9,7 +9,6 @@ fault found in it rolls the transaction back, so a failed import writes nothing.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import tempfile
 from collections.abc import Iterable
@@ -24,6 +23,7 @@ from shapely.geometry import shape
 
 from importers.exceptions import RowErrors
 from importers.messages import Message
+from importers.pipeline.prepare import sha256
 from importers.safety import Limits
 from layers.models import BORDER_SLACK_DEG, Partner
 from transit.gtfs import Feed as GtfsFeed
@@ -46,14 +46,6 @@ class FeedErrors(RowErrors):
 class ImportResult:
     feed: Feed
     counts: dict[str, int]
-
-
-def _sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as fh:
-        while chunk := fh.read(1 << 20):
-            digest.update(chunk)
-    return digest.hexdigest()
 
 
 def _check_territory(gtfs: GtfsFeed, data: FeedData, partner: Partner) -> None:
@@ -104,7 +96,7 @@ def feed_import(*, partner: Partner, path: Path, name: str, licence: str,
             assert data.valid_from is not None and data.valid_to is not None
             feed = Feed.objects.create(
                 partner=partner, name=name, licence=licence, attribution=attribution,
-                file_name=path.name, sha256=_sha256(path), valid_from=data.valid_from,
+                file_name=path.name, sha256=sha256(path), valid_from=data.valid_from,
                 valid_to=data.valid_to, publisher=data.publisher, version=data.version)
             f = feed.pk
             counts = {
