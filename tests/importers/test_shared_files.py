@@ -205,8 +205,10 @@ CASES = [
                          ids=[c[0] for c in CASES])
 def test_real_file(copy_shared, partners, relative, kind, srs, expected):
     path = copy_shared(relative)
+    # What the formats read, wherever it lies (the stop at the territory's border is
+    # test_outside_territory.py's).
     request = ImportRequest(path=path, partner=partners["drome"], layer_slug="real",
-                            kind=kind, srs=identify(srs) if srs else None)
+                            kind=kind, srs=identify(srs) if srs else None, allow_outside=True)
     model = Attraction if kind == "attractions" else Trail
     outcome = expected[0]
     if outcome == "ok":
