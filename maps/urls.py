@@ -22,6 +22,8 @@ urlpatterns = [
     path("embed/", explorer.embed, name="embed"),
     path("layers/", explorer.layer_list, name="layer-list"),
     path("layers/<slug:slug>/", explorer.layer_preview, name="layer-page"),
+    path("layers/<slug:slug>/publication/", explorer.layer_publication,
+         name="layer-publication-page"),
     path("attractions/<uuid:uid>/", explorer.attraction_page, name="attraction-page"),
     path("trails/<uuid:uid>/", explorer.trail_page, name="trail-page"),
     path("services/<uuid:uid>/", services.service_page, name="service-page"),

@@ -5,21 +5,25 @@ from __future__ import annotations
 import json
 from uuid import UUID
 
+from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.templatetags.static import static
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.clickjacking import xframe_options_exempt
-from django.views.decorators.http import require_safe
+from django.views.decorators.http import require_POST, require_safe
 
 from geo import geojson
+from geo.errors import Refused
 from geo.i18n import page_language
 from geo.opening_hours import state_at
 from geo.units import duration_text
 from importers.models import ImportRun
 from layers import selectors
+from layers import services as layers_services
 from layers.models import Attraction, Layer
+from layers.permissions import editable_partners, member_partners, moderated_partners
 from layers.vocabulary import Activity, Category, Difficulty, LayerKind, Visibility, Wheelchair
 from maps.builders import explorer_map, feature_map
 from maps.elements import map_parts
@@ -58,12 +62,49 @@ def layer_list(request: HttpRequest) -> HttpResponse:
     return render(request, "maps/layer_list.html", {"layers": layers})
 
 
+def _sees_partners_only(request: HttpRequest) -> bool:
+    """Whether the visitor is one of the partners' people, who see the layers visible to
+    partners only (an upload's layer before it is published)."""
+    user = request.user
+    return (member_partners(user).exists() or editable_partners(user).exists()
+            or moderated_partners(user).exists())
+
+
 @require_safe
 def layer_preview(request: HttpRequest, slug: str) -> HttpResponse:
-    layer = (Layer.objects.select_related("partner")
-             .filter(slug=slug, visibility=Visibility.PUBLIC).first())
-    if layer is None:
+    return _layer_page(request, slug)
+
+
+@login_required
+@require_POST
+def layer_publication(request: HttpRequest, slug: str) -> HttpResponse:
+    """The layer page's publish / unpublish buttons (its partner's moderators)."""
+    layer = Layer.objects.select_related("partner").filter(slug=slug).first()
+    if layer is None or (layer.visibility != Visibility.PUBLIC
+                         and not _sees_partners_only(request)):
+        raise Http404("no layer with this name")
+    try:
+        if "unpublish" in request.POST:
+            layers_services.layer_unpublish(layer=layer, user=request.user)
+        else:
+            layers_services.layer_publish(layer=layer, user=request.user)
+    except Refused as exc:
+        return _layer_page(request, slug, error=str(exc), status=400)
+    return redirect("layer-page", slug=slug)
+
+
+def _layer_page(request: HttpRequest, slug: str, *, error: str = "",
+                status: int = 200) -> HttpResponse:
+    layer = Layer.objects.select_related("partner").filter(slug=slug).first()
+    if layer is None or (layer.visibility != Visibility.PUBLIC
+                         and not _sees_partners_only(request)):
         raise Http404("no public layer with this name")
+    publication = None
+    if _sees_partners_only(request):
+        publication = {"public": layer.visibility == Visibility.PUBLIC,
+                       "missing": layers_services.layer_publication_missing(layer=layer),
+                       "may": layers_services.may_publish(layer=layer, user=request.user),
+                       "error": error}
     lang = page_language()
     facts = next((x for x in selectors.layers_list(lang=lang) if x["slug"] == slug), {})
     fmap = explorer_map(lang=lang, layer=slug, partner=layer.partner.slug,
@@ -96,7 +137,8 @@ def layer_preview(request: HttpRequest, slug: str) -> HttpResponse:
     return render(request, "maps/layer_preview.html", {
         **map_parts(fmap), "layer": layer, "facts": facts, "kind": kind, "urls": urls,
         "downloads": downloads, "runs": runs, "table_options": _plain(table),
-    })
+        "publication": publication,
+    }, status=status)
 
 
 def _plain(data: dict) -> dict:
