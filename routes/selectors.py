@@ -41,7 +41,7 @@ from layers.vocabulary import Difficulty, Visibility
 from routes import metrics
 from routes.feature_kind import partner_condition
 from routes.params import RouteFilters
-from routes.vocabulary import PUBLIC_STATUSES
+from routes.vocabulary import PUBLIC_STATUSES, RouteStatus
 
 ALONG_DEFAULT_M = 500.0
 ALONG_MAX_M = 5000.0
@@ -241,9 +241,11 @@ def routes_page(*, filters: RouteFilters, lang: str, limit: int, offset: int,
 
 
 def route_detail(*, slug: str, lang: str, along_m: float | None = ALONG_DEFAULT_M,
-                 request: HttpRequest | None = None) -> dict[str, Any] | None:
-    """A public route with its stops, legs, metrics and the attractions along the way."""
-    statuses = [str(s) for s in PUBLIC_STATUSES]
+                 request: HttpRequest | None = None,
+                 drafts: bool = False) -> dict[str, Any] | None:
+    """A public route with its stops, legs, metrics and the attractions along the way;
+    with ``drafts``, a draft too (for its partners' editors: what they work on)."""
+    statuses = [str(s) for s in (RouteStatus if drafts else PUBLIC_STATUSES)]
     sql = f"""
         SELECT r.id, json_build_object(
             'type', 'Feature', 'id', r.uid,
