@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.clickjacking import xframe_options_exempt
 from django.views.decorators.http import require_POST, require_safe
 
+from actors.practical import AROUND_PLACE_M, practical_near
 from geo import geojson
 from geo.errors import Refused
 from geo.i18n import page_language
@@ -27,7 +28,7 @@ from layers.permissions import editable_partners, member_partners, moderated_par
 from layers.vocabulary import Activity, Category, Difficulty, LayerKind, Visibility, Wheelchair
 from maps.builders import explorer_map, feature_map
 from maps.elements import map_parts
-from maps.pages.practical import hours_block, now
+from maps.pages.practical import hours_block, now, practical_groups
 from media.selectors import photos_of
 
 EXPORT_FORMATS = (("geojson", "GeoJSON"), ("gpx", "GPX"), ("kml", "KML"),
@@ -170,13 +171,18 @@ def _feature_page(request: HttpRequest, kind: str, uid: UUID) -> HttpResponse:
     shape = geojson.feature(id=None, geometry=feature["geometry"], properties={})
     photos: list = []
     hours = None
+    practical: list = []
     if kind == "attraction":
         attraction = Attraction.objects.filter(uid=uid).first()
         photos = photos_of(attraction) if attraction is not None else []
         country = layer.partner.country
         value = props.get("opening_hours") or ""
         hours = hours_block(value, country, state_at(value, country, now()))
+        if attraction is not None:
+            practical = practical_groups(practical_near(
+                geom=attraction.location, within_m=AROUND_PLACE_M, when=now()), page_language())
     return render(request, "maps/feature.html", {
+        "practical": practical, "practical_within_km": AROUND_PLACE_M / 1000,
         **map_parts(feature_map(feature=shape)), "feature": feature, "p": props,
         "kind": kind, "layer": layer, "labels": labels, "photos": photos, "hours": hours,
         "api_url": reverse(f"{kind}-detail", args=[uid]),

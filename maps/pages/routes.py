@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import json
+
 from django.contrib.auth.decorators import login_required
+from django.contrib.gis.geos import GEOSGeometry
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
@@ -13,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.clickjacking import xframe_options_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from actors.practical import ROUTE_CORRIDOR_M, practical_near
 from geo.errors import BadParameter
 from geo.i18n import page_language
 from geo.units import duration_text
@@ -21,6 +25,7 @@ from layers.permissions import editable_partners
 from layers.vocabulary import Difficulty
 from maps.builders import REGION_CENTRE, add_basemap
 from maps.elements import AtlasMap, PageScript, map_parts
+from maps.pages.practical import now, practical_groups
 from maps.pages.transit_block import route_transit
 from routes import selectors, services
 from routes.api import composes
@@ -146,6 +151,11 @@ def _route_page(request: HttpRequest, slug: str, *, embed: bool) -> HttpResponse
         "theme_labels": dict(Theme.choices),
         "months": _month_names(p["months"]), "all_year": not p["months"],
         "manages": manages, "draft": route.status not in PUBLIC_STATUSES,
+        # Near the line the public sees (the detail's: without hidden legs).
+        "practical": practical_groups(practical_near(
+            geom=GEOSGeometry(json.dumps(detail["geometry"])) if detail.get("geometry")
+            else None, within_m=ROUTE_CORRIDOR_M, when=now()), lang),
+        "practical_within_km": ROUTE_CORRIDOR_M / 1000,
         "deletable": manages and services.route_deletable(user=request.user, route=route),
         "transit": route_transit(request, slug), **map_parts(fmap)})
 
