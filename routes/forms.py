@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from layers.models import CONTENT_LANGUAGES, Partner
 from layers.permissions import editable_partners
 from routes.models import PilotRoute
-from routes.vocabulary import Theme
+from routes.vocabulary import PUBLIC_STATUSES, Theme
 
 # Addresses of pages beside the routes' own (/routes/new/).
 RESERVED_SLUGS = frozenset({"new"})
@@ -58,7 +58,7 @@ class RouteForm(forms.ModelForm):
             partners.required = False
             partners.initial = list(self.instance.partners.filter(pk__in=mine))
         elif len(mine) == 1:
-            partners.initial = [mine[0].pk]
+            partners.initial = [mine[0].slug]
 
     def clean_slug(self) -> str:
         slug: str = self.cleaned_data["slug"]
@@ -72,6 +72,12 @@ class RouteForm(forms.ModelForm):
             self.add_error(None, _("Give the route a title in at least one language."))
         kept = (list(self.instance.partners.exclude(pk__in=editable_partners(self.user)))
                 if self.instance.pk else [])
+        stops = self.instance.stops.count() if self.instance.pk else 0
+        if data.get("status") in PUBLIC_STATUSES and stops < 2:
+            # A public route with nothing to follow would be a page of zeros.
+            self.add_error("status", _("A route needs at least two stops (Stops and legs) "
+                                       "before it is public: save it as a draft, then "
+                                       "choose its stops."))
         data["partners"] = [*(data.get("partners") or []), *kept]
         if not data["partners"]:
             self.add_error("partners", _("Choose at least one of your partners."))

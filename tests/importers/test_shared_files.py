@@ -244,7 +244,8 @@ def test_shared_case_list_covers_every_file(shared_data):
 def test_skip_invalid_imports_the_rest_and_lists_the_skipped_rows(copy_shared, partners):
     path = copy_shared("shp/mbostock-shapefile/null.shp")
     result = run_import(ImportRequest(path=path, partner=partners["drome"], layer_slug="real",
-                                      kind="attractions", skip_invalid=True))
+                                      kind="attractions", skip_invalid=True,
+                                      allow_outside=True))
     assert result.counts["created"] == 5
     assert [(i.row, i.field) for i in result.skipped] == [
         (2, "geometry"), (4, "geometry"), (5, "geometry"), (8, "geometry")]

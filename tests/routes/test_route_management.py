@@ -9,6 +9,8 @@ import pytest
 from django.test import Client
 
 from routes.models import PilotRoute
+from routes.services import StopSpec, route_compose
+from routes.vocabulary import Mode
 from tests.factories import make_person
 from tests.routes.conftest import make_route
 
@@ -45,9 +47,14 @@ def test_a_sliven_editor_creates_describes_and_publishes_a_route(two_partners, e
     assert Client().get("/api/routes/blue-stones/").status_code == 404
     assert client.get("/api/routes/blue-stones/").status_code == 200  # the page's map
 
-    published = client.post("/routes/blue-stones/settings/", {
-        "title_en": "The Blue Stones", "duration_days": 1, "status": "published",
-        "partners": ["sliven"], "months": ["5", "6", "9"]})
+    settings = {"title_en": "The Blue Stones", "duration_days": 1, "status": "published",
+                "partners": ["sliven"], "months": ["5", "6", "9"]}
+    too_soon = client.post("/routes/blue-stones/settings/", settings)
+    assert too_soon.status_code == 400
+    assert "A route needs at least two stops" in too_soon.content.decode()
+    route_compose(route=route, stops=[StopSpec(two_partners["b1"]),
+                                      StopSpec(two_partners["a2"])], modes=[Mode.WALK])
+    published = client.post("/routes/blue-stones/settings/", settings)
     assert published.status_code == 302
     public = Client().get("/routes/blue-stones/").content.decode()
     assert "The Blue Stones" in public and "settings/" not in public
