@@ -38,6 +38,7 @@ from layers.selectors import (
     translated,
 )
 from layers.vocabulary import Difficulty, Visibility
+from media.selectors import first_photo_sql
 from routes import metrics
 from routes.feature_kind import partner_condition
 from routes.params import RouteFilters
@@ -181,6 +182,13 @@ def _properties_sql(lang: str) -> str:
                        JOIN layers_attraction a ON a.id = s.attraction_id
                        JOIN layers_layer l ON l.id = a.layer_id
                        WHERE s.route_id = r.id AND l.visibility = {PUBLIC}),
+        -- The card's picture: the first public stop's first photo.
+        'photo', (SELECT {first_photo_sql("a.id", "layers", "attraction", "480")}
+                  FROM routes_routestop s JOIN layers_attraction a ON a.id = s.attraction_id
+                  JOIN layers_layer l ON l.id = a.layer_id
+                  WHERE s.route_id = r.id AND l.visibility = {PUBLIC}
+                    AND {first_photo_sql("a.id", "layers", "attraction", "480")} IS NOT NULL
+                  ORDER BY s.order LIMIT 1),
         'updated_at', r.updated_at)"""
 
 

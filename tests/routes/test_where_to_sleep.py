@@ -87,3 +87,22 @@ def test_an_attraction_page_lists_them_with_a_photo(client, two_partners, listin
     block = page[page.index("data-practical"):]
     assert "Forum inn" in block and "<img" in block[:block.index("Spring hut")]
     assert "Far hotel" not in block
+
+
+def test_photos_reach_the_api_popups_and_the_route_cards(client, route, two_partners,
+                                                         listings, tmp_path):
+    buf = io.BytesIO()
+    Image.new("RGB", (640, 480), (40, 80, 200)).save(buf, "JPEG")
+    with override_settings(MEDIA_ROOT=str(tmp_path)):
+        forum = image_add(owner=two_partners["a1"], data=buf.getvalue(),
+                          declared_type="image/jpeg", author="Test", licence="CC-BY-4.0")
+        inn = image_add(owner=listings["inn"], data=buf.getvalue(),
+                        declared_type="image/jpeg", author="Test", licence="CC-BY-4.0")
+        attraction = client.get(f"/api/attractions/{two_partners['a1'].uid}/").json()
+        assert attraction["properties"]["photo"] == f"/media/{forum.uid}/160"
+        assert client.get(attraction["properties"]["photo"]).status_code == 200
+        services = client.get("/api/services/").json()["features"]
+        photos = {f["properties"]["name"]: f["properties"]["photo"] for f in services}
+        assert photos["Forum inn"] == f"/media/{inn.uid}/160" and photos["Old tavern"] is None
+        cards = client.get("/routes/").content.decode()
+        assert f'src="/media/{forum.uid}/480"' in cards
