@@ -21,7 +21,13 @@ from importers.exceptions import Refused
 from importers.models import ImportRun
 from importers.pipeline import ImportRequest, run_import
 from layers.models import Attraction, Layer
-from tests.factories import make_person, make_token, open_preview, run_queued_imports
+from tests.factories import (
+    make_person,
+    make_token,
+    open_preview,
+    run_queued_imports,
+    run_queued_previews,
+)
 from tests.importers.builders import write_shapefile
 
 pytestmark = pytest.mark.django_db
@@ -140,6 +146,13 @@ def test_the_api_needs_allow_outside(client, editor, partners, tmp_path):
             "file": SimpleUploadedFile("sites.zip", data, "application/zip"),
             "partner": partners["stara-zagora"].pk, "layer": "sz-sites",
             "kind": "attractions", "id_field": "ID", **extra}, **auth)
+
+    dry = post(dry_run="true")
+    assert dry.status_code == 202
+    run_queued_previews()
+    preview = client.get(dry["Location"], **auth).json()
+    assert preview["outside"] == {"count": 2, "rows": [
+        {"row": 4, "name": "Meteora by mistake"}, {"row": 5, "name": "Grignan by mistake"}]}
 
     assert post().status_code == 202
     [run] = run_queued_imports()
