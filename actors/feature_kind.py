@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from actors.vocabulary import ListingStatus, ListingType
 from layers.registry import ChoiceFilter, Column, FeatureKind, register
+from media.selectors import first_photo_sql
 
 PARTNER_SLUG = "(SELECT p.slug FROM layers_partner p WHERE p.id = x.partner_id)"
 TEXTS = ("type", "address", "opening_hours", "wheelchair", "phone", "email", "website",
@@ -22,8 +23,9 @@ SERVICE = FeatureKind(
                 ("price_from", "x.price_from"), ("price_to", "x.price_to"),
                 ("currency", "x.currency"),
                 ("starts_on", "x.starts_on"), ("ends_on", "x.ends_on"),
-                ("url", "'/services/' || x.uid || '/'")),
-    schema={"type": "string", "opening_hours": "string", "wheelchair": "string",
+                ("url", "'/services/' || x.uid || '/'"),
+                ("photo", first_photo_sql("x.id", "actors", "listing"))),
+    schema={"type": "string", "photo": "string", "opening_hours": "string", "wheelchair": "string",
             "price_from": "number", "price_to": "number", "currency": "string",
             "starts_on": "string", "ends_on": "string", "url": "string"},
     tile_properties=(("type", "x.type", "String"),),

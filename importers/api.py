@@ -77,7 +77,10 @@ def preview_report(preview: ImportPreview) -> dict[str, Any]:
             "crs": {"name": report["crs"], "reason": texts["crs_reason"]},
             "mapping": report["mapping"], "id_field": report["id_field"],
             "features": report["features"], "counts": report["counts"], "issues": issues,
-            "notes": texts["notes"], "preview": report["preview"]}
+            "notes": texts["notes"], "preview": report["preview"],
+            # Rows beyond the partner's territory: the import needs allow_outside=true.
+            "outside": {"count": report.get("outside_count", 0),
+                        "rows": report.get("outside", [])}}
 
 
 class ImportCreate(APIView):

@@ -51,6 +51,9 @@ class UploadForm(forms.Form):
     skip_invalid = forms.BooleanField(required=False, label=_("Skip invalid rows"))
     sync = forms.BooleanField(required=False,
                               label=_("Retire features the file no longer has"))
+    allow_outside = forms.BooleanField(
+        required=False, label=_("Import the features outside the partner's territory"),
+        help_text=_("Without it, features beyond the territory stop the import."))
 
     def __init__(self, *args: Any, partners: QuerySet[Partner] | None = None,
                  **kwargs: Any) -> None:

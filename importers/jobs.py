@@ -87,7 +87,9 @@ def options_of(request: ImportRequest) -> dict[str, Any]:
             "srs": request.srs.label if request.srs else None, "map": request.field_map,
             "id_field": request.id_field, "skip_invalid": request.skip_invalid,
             "sync": request.sync, "source_layer": request.source_layer,
-            "keep_duplicate_routes": request.keep_duplicate_routes}
+            "keep_duplicate_routes": request.keep_duplicate_routes,
+            "allow_outside": request.allow_outside,
+            "new_layer_public": request.new_layer_public}
 
 
 def request_from(*, options: dict[str, Any], path: Path, partner: Partner, layer_slug: str,
@@ -101,7 +103,9 @@ def request_from(*, options: dict[str, Any], path: Path, partner: Partner, layer
         source_layer=options.get("source_layer"),
         skip_invalid=bool(options.get("skip_invalid")), sync=bool(options.get("sync")),
         keep_duplicate_routes=bool(options.get("keep_duplicate_routes")), user=user,
-        dry_run=dry_run)
+        dry_run=dry_run, allow_outside=bool(options.get("allow_outside")),
+        # Runs queued before uploads started unpublished: as they were then.
+        new_layer_public=bool(options.get("new_layer_public", True)))
 
 
 def _request_of(run: ImportRun) -> ImportRequest:

@@ -116,6 +116,8 @@ def report_of(result: ImportResult) -> dict[str, Any]:
         "issues": [{**i.as_dict(), "text": i.message.as_json()} for i in result.issues],
         "preview": [{str(k): _plain(v) for k, v in row.items()} for row in result.preview],
         "map": _features(result),
+        # The features beyond the partner's territory, which the user confirms or not.
+        "outside": result.outside, "outside_count": result.outside_count,
     }
 
 

@@ -125,4 +125,7 @@ def import_request_build(*, path: Path, partner: Partner, data: dict[str, Any],
         file_name=path.name, encoding=data.get("encoding") or None, srs=data.get("srs"),
         field_map=data.get("field_map") or {}, id_field=data.get("id_field") or None,
         dry_run=dry_run, skip_invalid=bool(data.get("skip_invalid")),
-        sync=bool(data.get("sync")), user=user if isinstance(user, User) and user.pk else None)
+        sync=bool(data.get("sync")), user=user if isinstance(user, User) and user.pk else None,
+        allow_outside=bool(data.get("allow_outside")),
+        # An upload's new layer waits for a moderator to publish it (layers.services).
+        new_layer_public=False)

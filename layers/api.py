@@ -20,7 +20,7 @@ from geo import geojson
 from geo.errors import BadParameter
 from geo.geojson import GEOJSON, page_link
 from geo.params import parse_lang, parse_page, refuse_unknown, single
-from layers import registry, selectors
+from layers import registry, selectors, services
 from layers.exports import FORMATS, stored_export
 from layers.models import Layer
 from layers.ogc.params import sort_keys_of
@@ -232,3 +232,30 @@ class RegionalLayerExport(APIView):
         kinds = parse_kinds(request.GET, registry.names())
         return _export_response(request, kinds=kinds, filters=filters,
                                 stem="regional-layer", with_partner=True)
+
+
+class LayerPublication(APIView):
+    """A layer's publication: POST publishes it, DELETE takes it back to partners only.
+    Its partner's moderators do it (layers.services.layer_publish)."""
+
+    def _layer(self, request: Request, slug: str) -> Layer:
+        layer = Layer.objects.select_related("partner").filter(slug=slug).first()
+        if layer is None or (layer.visibility != Visibility.PUBLIC
+                             and not services.may_publish(layer=layer, user=request.user)):
+            # An unpublished layer is not everyone's to know of.
+            raise Http404
+        return layer
+
+    @extend_schema(request=None, responses={200: OpenApiTypes.OBJECT},
+                   summary="Publish a layer: its partner's moderators, once it has a title, "
+                           "a description, a licence and a source (400 names what is "
+                           "missing)")
+    def post(self, request: Request, slug: str) -> Response:
+        layer = services.layer_publish(layer=self._layer(request, slug), user=request.user)
+        return Response({"layer": layer.slug, "visibility": layer.visibility})
+
+    @extend_schema(request=None, responses={200: OpenApiTypes.OBJECT},
+                   summary="Unpublish a layer: visible to partners only again")
+    def delete(self, request: Request, slug: str) -> Response:
+        layer = services.layer_unpublish(layer=self._layer(request, slug), user=request.user)
+        return Response({"layer": layer.slug, "visibility": layer.visibility})

@@ -8,6 +8,7 @@ from __future__ import annotations
 from layers.display import display_sql
 from layers.registry import Column, FeatureKind, register
 from layers.vocabulary import Category
+from media.selectors import first_photo_sql
 
 ATTRACTION_TEXTS = ("category", "address", "website", "phone", "opening_hours", "wheelchair")
 
@@ -16,8 +17,9 @@ ATTRACTION = FeatureKind(
     collection="all-attractions", title="All attractions",
     description="The public attractions of every partner",
     own_filters=("category",),
-    properties=(("category", "x.category"),),
-    schema={"category": "string"},
+    properties=(("category", "x.category"),
+                ("photo", first_photo_sql("x.id", "layers", "attraction"))),
+    schema={"category": "string", "photo": "string"},
     tile_properties=(("category", "x.category", "String"),),
     export_columns=(*(Column(f, f"NULLIF(x.{f}::text, '')", "text") for f in ATTRACTION_TEXTS),
                     Column("fee", "x.fee", "boolean")),

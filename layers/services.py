@@ -4,12 +4,17 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.contrib.auth.models import Group, Permission
+from django.contrib.auth.models import AnonymousUser, Group, Permission, User
 from django.db import transaction
 from django.db.models import Q
+from django.utils.translation import gettext as _
 
-from layers.models import Attraction, Layer, Partner, Trail
+from geo.errors import Forbidden, Refused
+from layers.models import CONTENT_LANGUAGES, Attraction, Layer, Partner, Trail
+from layers.permissions import moderated_partners
 from layers.registry import EXTRA_EDITOR_PERMISSIONS
+from layers.selectors.catalogue import in_uninviting_territories
+from layers.vocabulary import Visibility
 
 # What a partner's editors may do, on their own partner's rows only (the
 # admin scopes every queryset to the partner; see layers/admin.py). Higher apps add
@@ -81,3 +86,68 @@ def feature_upsert(
     The public ``uid`` of an existing feature is kept. Returns (feature, created).
     """
     return model.objects.update_or_create(layer=layer, source_id=source_id, defaults=values)
+
+
+def layer_publication_missing(*, layer: Layer) -> list[str]:
+    """What ``layer`` lacks before it may be published, in the active language: a title
+    and a description (in any of the content languages), a licence and a source."""
+    def given(name: str) -> bool:
+        return any((getattr(layer, f"{name}_{code}", "") or "").strip()
+                   for code, _label in CONTENT_LANGUAGES)
+
+    missing = []
+    if not given("title"):
+        missing.append(_("a title"))
+    if not given("description"):
+        missing.append(_("a description"))
+    if not layer.licence.strip():
+        missing.append(_("a licence"))
+    if not layer.source.strip():
+        missing.append(_("a source"))
+    return missing
+
+
+def may_publish(*, layer: Layer, user: User | AnonymousUser) -> bool:
+    """Whether ``user`` publishes and unpublishes ``layer``: its partner's moderators."""
+    return moderated_partners(user).filter(pk=layer.partner_id).exists()
+
+
+@transaction.atomic
+def layer_publish(*, layer: Layer, user: User | AnonymousUser) -> Layer:
+    """Make ``layer`` public. Its partner's moderator does it, once the layer says what it
+    is, under which licence and from whom (what an export's metadata and the attribution
+    show); features in a territory whose partner has not welcomed them keep it to
+    partners (Trust D14). The change is audited (the request's context names who)."""
+    layer = Layer.objects.select_for_update().select_related("partner").get(pk=layer.pk)
+    if not may_publish(layer=layer, user=user):
+        raise Forbidden(_("Only a moderator of %(partner)s may publish or unpublish this "
+                          "layer.") % {"partner": layer.partner})
+    missing = layer_publication_missing(layer=layer)
+    if missing:
+        raise Refused(_("Layer %(layer)s cannot be published yet: it needs %(missing)s.")
+                      % {"layer": layer.slug, "missing": ", ".join(missing)})
+    found = in_uninviting_territories(layer.pk)
+    if found:
+        where = "; ".join(_("%(count)s in the territory of %(partner)s")
+                          % {"count": n, "partner": name} for name, n in found.items())
+        raise Refused(_("This layer cannot be public: features lie in territories whose "
+                        "partners have not welcomed %(partner)s's public features there "
+                        "(%(where)s). They can add %(partner)s to the partners they welcome "
+                        "on their partner page.") % {"partner": layer.partner, "where": where})
+    if layer.visibility != Visibility.PUBLIC:
+        layer.visibility = Visibility.PUBLIC
+        layer.save(update_fields=["visibility", "updated_at"])
+    return layer
+
+
+@transaction.atomic
+def layer_unpublish(*, layer: Layer, user: User | AnonymousUser) -> Layer:
+    """Take ``layer`` back to partners only (its partner's moderator)."""
+    layer = Layer.objects.select_for_update().select_related("partner").get(pk=layer.pk)
+    if not may_publish(layer=layer, user=user):
+        raise Forbidden(_("Only a moderator of %(partner)s may publish or unpublish this "
+                          "layer.") % {"partner": layer.partner})
+    if layer.visibility == Visibility.PUBLIC:
+        layer.visibility = Visibility.PARTNERS
+        layer.save(update_fields=["visibility", "updated_at"])
+    return layer

@@ -17,6 +17,8 @@ urlpatterns = [
     path("regional-layer/export/", api.RegionalLayerExport.as_view(),
          name="regional-layer-export"),
     path("layers/<slug:slug>/export/", api.LayerExport.as_view(), name="layer-export"),
+    path("layers/<slug:slug>/publication/", api.LayerPublication.as_view(),
+         name="layer-publication"),
     path("attractions/", api.Attractions.as_view(), name="attractions"),
     path("attractions/<uuid:uid>/", api.AttractionDetail.as_view(), name="attraction-detail"),
     path("trails/", api.Trails.as_view(), name="trails"),

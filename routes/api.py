@@ -10,7 +10,7 @@ from typing import Any
 from django.contrib.auth.models import AnonymousUser, User
 from django.contrib.gis.geos import MultiLineString
 from django.db import transaction
-from django.http import Http404, HttpResponse, JsonResponse
+from django.http import Http404, HttpResponse, JsonResponse, QueryDict
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from drf_spectacular.types import OpenApiTypes
@@ -20,18 +20,18 @@ from rest_framework.request import Request
 from rest_framework.views import APIView
 
 from geo import geojson
-from geo.errors import BadParameter, Forbidden
+from geo.errors import BadParameter, Forbidden, InvalidFields
 from geo.geojson import GEOJSON, page_link
 from geo.params import choice, number, parse_lang, parse_page, refuse_unknown
 from layers.admin import visible_layers
 from layers.api import LANG
 from layers.models import Attraction, Partner
 from layers.params import DEFAULT_LIMIT, MAX_LIMIT
-from layers.permissions import editable_partners
 from routes import exports, selectors, services
+from routes.forms import TEXT_FIELDS, RouteForm, route_values
 from routes.models import PilotRoute
 from routes.params import ROUTE_LIST_PARAMS, parse_route_filters
-from routes.vocabulary import PUBLIC_STATUSES, Mode
+from routes.vocabulary import PUBLIC_STATUSES, Mode, RouteStatus, Theme
 
 ROUTE_FILTERS = [
     LANG,
@@ -53,7 +53,49 @@ ROUTE_FILTERS = [
 ]
 
 
+ROUTE_BODY = {"type": "object", "properties": {
+    "slug": {"type": "string"},
+    **{name: {"type": "string"} for name in TEXT_FIELDS},
+    "themes": {"type": "array", "items": {"type": "string", "enum": list(Theme.values)}},
+    "months": {"type": "array", "items": {"type": "integer", "minimum": 1, "maximum": 12}},
+    "duration_days": {"type": "integer", "minimum": 1},
+    "status": {"type": "string", "enum": list(RouteStatus.values)},
+    "partners": {"type": "array", "items": {"type": "string"},
+                 "description": "partner slugs, of partners the user edits"}}}
+
+
+LIST_FIELDS = ("themes", "months", "partners")
+
+
+def _form_data(raw: object) -> QueryDict | dict[str, Any]:
+    if isinstance(raw, QueryDict):
+        return raw
+    if not isinstance(raw, dict):
+        raise BadParameter("body", _("send a JSON object of the route's fields"))
+    return raw
+
+
+def _route_saved(request: Request, form: RouteForm, status: int) -> JsonResponse:
+    if not form.is_valid():
+        raise InvalidFields(form.errors)
+    with transaction.atomic():
+        route = form.save()
+    return JsonResponse({"slug": route.slug, "status": route.status,
+                         "url": request.build_absolute_uri(f"/routes/{route.slug}/")},
+                        status=status)
+
+
 class Routes(APIView):
+    @extend_schema(request={"application/json": ROUTE_BODY},
+                   responses={201: OpenApiTypes.OBJECT},
+                   summary="Create a route (partner editors): its texts, themes, season, "
+                           "days, status and partners; stops and legs by its composition")
+    def post(self, request: Request) -> JsonResponse:
+        if not services.route_manageable(user=request.user):
+            raise Forbidden(_("Only partner editors create routes."))
+        form = RouteForm(_form_data(request.data), user=request.user)
+        return _route_saved(request, form, 201)
+
     @extend_schema(parameters=ROUTE_FILTERS, responses={(200, GEOJSON): OpenApiTypes.OBJECT},
                    summary="Public pilot routes (pilot and published)")
     def get(self, request: Request) -> HttpResponse:
@@ -85,10 +127,51 @@ class RouteDetail(APIView):
         refuse_unknown(request.GET, {"lang", "along"})
         lang = parse_lang(request.GET)
         detail = selectors.route_detail(slug=slug, lang=lang, along_m=_along(request),
-                                        request=request)
+                                        request=request,
+                                        drafts=_manageable(request, slug) is not None)
         if detail is None:
             raise Http404
         return geojson.response(json.dumps(detail, ensure_ascii=False), lang=lang)
+
+    @extend_schema(request={"application/json": ROUTE_BODY},
+                   responses={200: OpenApiTypes.OBJECT},
+                   summary="Change a route's description, season, status or partners "
+                           "(its partners' editors); the fields not sent are kept")
+    def patch(self, request: Request, slug: str) -> JsonResponse:
+        route = _manageable(request, slug)
+        if route is None:
+            raise _refusal(request, slug)
+        body = _form_data(request.data)
+        if isinstance(body, QueryDict):
+            body = {k: body.getlist(k) if k in LIST_FIELDS else body.get(k) for k in body}
+        data = {**route_values(route, request.user), **body}
+        data["slug"] = route.slug
+        form = RouteForm(data, instance=route, user=request.user)
+        return _route_saved(request, form, 200)
+
+    @extend_schema(request=None, responses={204: None},
+                   summary="Delete a route (an editor of all its partners)")
+    def delete(self, request: Request, slug: str) -> HttpResponse:
+        route = _manageable(request, slug)
+        if route is None:
+            raise _refusal(request, slug)
+        services.route_delete(route=route, user=request.user)
+        return HttpResponse(status=204)
+
+
+def _manageable(request: Request, slug: str) -> PilotRoute | None:
+    """The route ``slug`` if the user manages it (its partners' editors), else None."""
+    route = PilotRoute.objects.filter(slug=slug).first()
+    if route is None or not services.route_manageable(user=request.user, route=route):
+        return None
+    return route
+
+
+def _refusal(request: Request, slug: str) -> Exception:
+    """A draft of others is not there, for them; a public route is, and is not theirs."""
+    if not PilotRoute.objects.filter(slug=slug, status__in=PUBLIC_STATUSES).exists():
+        return Http404()
+    return Forbidden(_("You do not edit any of this route's partners."))
 
 
 class RouteProfile(APIView):
@@ -144,10 +227,7 @@ def composes(user: User | AnonymousUser, route: PilotRoute | None = None) -> boo
     edits one of its partners. Write access follows group membership *and* staff status,
     as in the admin: a member of an editors group who is not staff only reads
     (``layers.permissions``, the one place that decides it)."""
-    partners = editable_partners(user)
-    if route is not None:
-        return route.partners.filter(pk__in=partners).exists()
-    return partners.exists()
+    return services.route_manageable(user=user, route=route)
 
 
 class IsPartnerEditor(IsAuthenticated):

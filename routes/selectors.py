@@ -38,10 +38,11 @@ from layers.selectors import (
     translated,
 )
 from layers.vocabulary import Difficulty, Visibility
+from media.selectors import first_photo_sql
 from routes import metrics
 from routes.feature_kind import partner_condition
 from routes.params import RouteFilters
-from routes.vocabulary import PUBLIC_STATUSES
+from routes.vocabulary import PUBLIC_STATUSES, RouteStatus
 
 ALONG_DEFAULT_M = 500.0
 ALONG_MAX_M = 5000.0
@@ -181,6 +182,13 @@ def _properties_sql(lang: str) -> str:
                        JOIN layers_attraction a ON a.id = s.attraction_id
                        JOIN layers_layer l ON l.id = a.layer_id
                        WHERE s.route_id = r.id AND l.visibility = {PUBLIC}),
+        -- The card's picture: the first public stop's first photo.
+        'photo', (SELECT {first_photo_sql("a.id", "layers", "attraction", "480")}
+                  FROM routes_routestop s JOIN layers_attraction a ON a.id = s.attraction_id
+                  JOIN layers_layer l ON l.id = a.layer_id
+                  WHERE s.route_id = r.id AND l.visibility = {PUBLIC}
+                    AND {first_photo_sql("a.id", "layers", "attraction", "480")} IS NOT NULL
+                  ORDER BY s.order LIMIT 1),
         'updated_at', r.updated_at)"""
 
 
@@ -241,9 +249,11 @@ def routes_page(*, filters: RouteFilters, lang: str, limit: int, offset: int,
 
 
 def route_detail(*, slug: str, lang: str, along_m: float | None = ALONG_DEFAULT_M,
-                 request: HttpRequest | None = None) -> dict[str, Any] | None:
-    """A public route with its stops, legs, metrics and the attractions along the way."""
-    statuses = [str(s) for s in PUBLIC_STATUSES]
+                 request: HttpRequest | None = None,
+                 drafts: bool = False) -> dict[str, Any] | None:
+    """A public route with its stops, legs, metrics and the attractions along the way;
+    with ``drafts``, a draft too (for its partners' editors: what they work on)."""
+    statuses = [str(s) for s in (RouteStatus if drafts else PUBLIC_STATUSES)]
     sql = f"""
         SELECT r.id, json_build_object(
             'type', 'Feature', 'id', r.uid,

@@ -11,11 +11,15 @@ from dataclasses import dataclass, field
 
 import numpy as np
 import shapely
+from django.contrib.auth.models import AnonymousUser, User
 from django.contrib.gis.geos import GEOSGeometry, LineString, MultiLineString
 from django.db import connection, transaction
+from django.utils.translation import gettext as _
 
 from geo.crs import WGS84
+from geo.errors import Forbidden
 from layers.models import Attraction, Trail
+from layers.permissions import editable_partners
 from routes import metrics, network, queue, selectors
 from routes.models import PilotRoute, RouteLeg, RouteStop
 from routes.vocabulary import ACTIVE_MODES, MOTOR_SPEED_KMH, LegSource, Mode
@@ -282,3 +286,27 @@ def routes_using_layer(layer_id: int) -> list[int]:
 def routes_refresh(route_ids: list[int]) -> None:
     for route in PilotRoute.objects.filter(pk__in=route_ids):
         route_recompute(route=route)
+
+
+def route_manageable(*, user: User | AnonymousUser, route: PilotRoute | None = None) -> bool:
+    """Whether ``user`` creates routes (``route`` None) or describes, sets the status of,
+    publishes and composes ``route``: an editor of one of its partners (staff in the
+    partner's editors group, ``layers.permissions``) or a superuser."""
+    partners = editable_partners(user)
+    if route is None:
+        return partners.exists()
+    return route.partners.filter(pk__in=partners).exists()
+
+
+def route_deletable(*, user: User | AnonymousUser, route: PilotRoute) -> bool:
+    """Whether ``user`` deletes ``route``: an editor of all its partners, since deleting
+    a shared route would delete it for the other partners too."""
+    return route_manageable(user=user, route=route) and not route.partners.exclude(
+        pk__in=editable_partners(user)).exists()
+
+
+@transaction.atomic
+def route_delete(*, route: PilotRoute, user: User | AnonymousUser) -> None:
+    if not route_deletable(user=user, route=route):
+        raise Forbidden(_("Only an editor of all of this route's partners may delete it."))
+    route.delete()

@@ -5,25 +5,30 @@ from __future__ import annotations
 import json
 from uuid import UUID
 
+from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.templatetags.static import static
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.clickjacking import xframe_options_exempt
-from django.views.decorators.http import require_safe
+from django.views.decorators.http import require_POST, require_safe
 
+from actors.practical import AROUND_PLACE_M, practical_near
 from geo import geojson
+from geo.errors import Refused
 from geo.i18n import page_language
 from geo.opening_hours import state_at
 from geo.units import duration_text
 from importers.models import ImportRun
 from layers import selectors
+from layers import services as layers_services
 from layers.models import Attraction, Layer
+from layers.permissions import editable_partners, member_partners, moderated_partners
 from layers.vocabulary import Activity, Category, Difficulty, LayerKind, Visibility, Wheelchair
 from maps.builders import explorer_map, feature_map
 from maps.elements import map_parts
-from maps.pages.practical import hours_block, now
+from maps.pages.practical import hours_block, now, practical_groups
 from media.selectors import photos_of
 
 EXPORT_FORMATS = (("geojson", "GeoJSON"), ("gpx", "GPX"), ("kml", "KML"),
@@ -58,12 +63,49 @@ def layer_list(request: HttpRequest) -> HttpResponse:
     return render(request, "maps/layer_list.html", {"layers": layers})
 
 
+def _sees_partners_only(request: HttpRequest) -> bool:
+    """Whether the visitor is one of the partners' people, who see the layers visible to
+    partners only (an upload's layer before it is published)."""
+    user = request.user
+    return (member_partners(user).exists() or editable_partners(user).exists()
+            or moderated_partners(user).exists())
+
+
 @require_safe
 def layer_preview(request: HttpRequest, slug: str) -> HttpResponse:
-    layer = (Layer.objects.select_related("partner")
-             .filter(slug=slug, visibility=Visibility.PUBLIC).first())
-    if layer is None:
+    return _layer_page(request, slug)
+
+
+@login_required
+@require_POST
+def layer_publication(request: HttpRequest, slug: str) -> HttpResponse:
+    """The layer page's publish / unpublish buttons (its partner's moderators)."""
+    layer = Layer.objects.select_related("partner").filter(slug=slug).first()
+    if layer is None or (layer.visibility != Visibility.PUBLIC
+                         and not _sees_partners_only(request)):
+        raise Http404("no layer with this name")
+    try:
+        if "unpublish" in request.POST:
+            layers_services.layer_unpublish(layer=layer, user=request.user)
+        else:
+            layers_services.layer_publish(layer=layer, user=request.user)
+    except Refused as exc:
+        return _layer_page(request, slug, error=str(exc), status=400)
+    return redirect("layer-page", slug=slug)
+
+
+def _layer_page(request: HttpRequest, slug: str, *, error: str = "",
+                status: int = 200) -> HttpResponse:
+    layer = Layer.objects.select_related("partner").filter(slug=slug).first()
+    if layer is None or (layer.visibility != Visibility.PUBLIC
+                         and not _sees_partners_only(request)):
         raise Http404("no public layer with this name")
+    publication = None
+    if _sees_partners_only(request):
+        publication = {"public": layer.visibility == Visibility.PUBLIC,
+                       "missing": layers_services.layer_publication_missing(layer=layer),
+                       "may": layers_services.may_publish(layer=layer, user=request.user),
+                       "error": error}
     lang = page_language()
     facts = next((x for x in selectors.layers_list(lang=lang) if x["slug"] == slug), {})
     fmap = explorer_map(lang=lang, layer=slug, partner=layer.partner.slug,
@@ -96,7 +138,8 @@ def layer_preview(request: HttpRequest, slug: str) -> HttpResponse:
     return render(request, "maps/layer_preview.html", {
         **map_parts(fmap), "layer": layer, "facts": facts, "kind": kind, "urls": urls,
         "downloads": downloads, "runs": runs, "table_options": _plain(table),
-    })
+        "publication": publication,
+    }, status=status)
 
 
 def _plain(data: dict) -> dict:
@@ -128,13 +171,18 @@ def _feature_page(request: HttpRequest, kind: str, uid: UUID) -> HttpResponse:
     shape = geojson.feature(id=None, geometry=feature["geometry"], properties={})
     photos: list = []
     hours = None
+    practical: list = []
     if kind == "attraction":
         attraction = Attraction.objects.filter(uid=uid).first()
         photos = photos_of(attraction) if attraction is not None else []
         country = layer.partner.country
         value = props.get("opening_hours") or ""
         hours = hours_block(value, country, state_at(value, country, now()))
+        if attraction is not None:
+            practical = practical_groups(practical_near(
+                geom=attraction.location, within_m=AROUND_PLACE_M, when=now()), page_language())
     return render(request, "maps/feature.html", {
+        "practical": practical, "practical_within_km": AROUND_PLACE_M / 1000,
         **map_parts(feature_map(feature=shape)), "feature": feature, "p": props,
         "kind": kind, "layer": layer, "labels": labels, "photos": photos, "hours": hours,
         "api_url": reverse(f"{kind}-detail", args=[uid]),

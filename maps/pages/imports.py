@@ -97,6 +97,13 @@ def preview(request: HttpRequest, token: str) -> HttpResponse:
             request.session[SESSION_KEY].pop(token, None)
             request.session.modified = True
             return redirect("imports:upload")
+        found = ImportPreview.objects.filter(token=token, partner=partner).first()
+        outside = len((found.report or {}).get("outside") or []) if found else 0
+        if outside and not request.POST.get("allow_outside"):
+            # Nothing is queued: the features beyond the territory wait for a yes.
+            return _preview_page(request, found, path, partner, data, token, outside_error=_(
+                "Tick the box to import the features outside the territory, or cancel."))
+        data["allow_outside"] = bool(outside)
         # The import itself runs in the background worker (importers.jobs): the report
         # page follows it, however long it takes (Trust D9).
         try:
@@ -112,6 +119,12 @@ def preview(request: HttpRequest, token: str) -> HttpResponse:
     # The dry run runs in the background worker (importers.previews): this page waits
     # for it, however long the file takes to read (Trust D9).
     found = ImportPreview.objects.filter(token=token, partner=partner).first()
+    return _preview_page(request, found, path, partner, data, token)
+
+
+def _preview_page(request: HttpRequest, found: ImportPreview | None, path: Path,
+                  partner: Partner, data: dict, token: str, *,
+                  outside_error: str = "") -> HttpResponse:
     context: dict[str, Any] = {"partner": partner, "data": data, "token": token,
                                "file_name": path.name}
     if found is None:
@@ -129,8 +142,15 @@ def preview(request: HttpRequest, token: str) -> HttpResponse:
         context.update(error=texts["error"], issues=texts["error_issues"])
         return render(request, "imports/preview.html", context)
     context.update(report=found.report, texts=texts, columns=_preview_columns(found.report),
+                   outside_count=_outside_count(found.report), outside_error=outside_error,
                    **map_parts(import_preview(features=previews.map_features(found))))
-    return render(request, "imports/preview.html", context)
+    return render(request, "imports/preview.html", context, status=400 if outside_error else 200)
+
+
+def _outside_count(report: dict[str, Any]) -> int:
+    """How many features lie beyond the territory: the count the dry run noted, which the
+    listed rows (at most importers' OUTSIDE_KEPT) may fall short of."""
+    return int(report.get("outside_count") or len(report.get("outside") or []))
 
 
 def preview_stage_text(preview: ImportPreview) -> str:

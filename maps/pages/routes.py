@@ -2,29 +2,37 @@
 
 from __future__ import annotations
 
+import json
+
 from django.contrib.auth.decorators import login_required
+from django.contrib.gis.geos import GEOSGeometry
 from django.core.exceptions import PermissionDenied
+from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse, QueryDict
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.dates import MONTHS
 from django.utils.translation import gettext as _
 from django.views.decorators.clickjacking import xframe_options_exempt
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from actors.practical import ROUTE_CORRIDOR_M, practical_near
 from geo.errors import BadParameter
 from geo.i18n import page_language
 from geo.units import duration_text
 from layers.models import Partner
+from layers.permissions import editable_partners
 from layers.vocabulary import Difficulty
 from maps.builders import REGION_CENTRE, add_basemap
 from maps.elements import AtlasMap, PageScript, map_parts
+from maps.pages.practical import now, practical_groups
 from maps.pages.transit_block import route_transit
-from routes import selectors
+from routes import selectors, services
 from routes.api import composes
+from routes.forms import RouteForm
 from routes.models import PilotRoute
 from routes.params import ROUTE_FILTER_PARAMS, parse_route_filters
-from routes.vocabulary import Mode, Season, Theme
+from routes.vocabulary import PUBLIC_STATUSES, Mode, RouteStatus, Season, Theme
 
 
 @login_required
@@ -92,7 +100,14 @@ def route_list(request: HttpRequest) -> HttpResponse:
     PageScript(js="routes/route-page.js", call="AtlasRoutePage.list",
                options={"routesUrl": reverse("routes") + "?" + query.urlencode()}).add_to(fmap)
     partners = Partner.objects.all()
+    manages = services.route_manageable(user=request.user)
+    drafts = (PilotRoute.objects.filter(status=RouteStatus.DRAFT,
+                                        partners__in=editable_partners(request.user))
+              .distinct().order_by("slug") if manages else PilotRoute.objects.none())
+    managed = (set(PilotRoute.objects.filter(partners__in=editable_partners(request.user))
+                   .values_list("slug", flat=True)) if manages else set())
     return render(request, "routes/list.html", {
+        "manages": manages, "drafts": drafts, "managed": managed,
         "routes": [_display(f["properties"]) for f in features], "total": total,
         "themes": Theme.choices, "difficulties": Difficulty.choices, "seasons": Season.choices,
         "partners": [(p.slug, str(p)) for p in partners], "modes": _mode_labels(),
@@ -119,8 +134,11 @@ def _month_names(months: list[int]) -> list[str]:
 
 def _route_page(request: HttpRequest, slug: str, *, embed: bool) -> HttpResponse:
     lang = page_language()
-    detail = selectors.route_detail(slug=slug, lang=lang)
-    if detail is None:
+    route = PilotRoute.objects.filter(slug=slug).first()
+    manages = (not embed and route is not None
+               and services.route_manageable(user=request.user, route=route))
+    detail = selectors.route_detail(slug=slug, lang=lang, drafts=manages)
+    if detail is None or route is None:
         raise Http404
     p = detail["properties"]
     fmap = _map(zoom_start=6)
@@ -136,7 +154,57 @@ def _route_page(request: HttpRequest, slug: str, *, embed: bool) -> HttpResponse
         "route": _display(p), "embed": embed, "modes": _mode_labels(),
         "theme_labels": dict(Theme.choices),
         "months": _month_names(p["months"]), "all_year": not p["months"],
+        "manages": manages, "draft": route.status not in PUBLIC_STATUSES,
+        # Near the line the public sees (the detail's: without hidden legs).
+        "practical": practical_groups(practical_near(
+            geom=GEOSGeometry(json.dumps(detail["geometry"])) if detail.get("geometry")
+            else None, within_m=ROUTE_CORRIDOR_M, when=now()), lang),
+        "practical_within_km": ROUTE_CORRIDOR_M / 1000,
+        "deletable": manages and services.route_deletable(user=request.user, route=route),
         "transit": route_transit(request, slug), **map_parts(fmap)})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def route_new(request: HttpRequest) -> HttpResponse:
+    """A new route, described here; its stops and legs are then the editor's."""
+    if not services.route_manageable(user=request.user):
+        raise PermissionDenied(_("Only partner editors create routes."))
+    form = RouteForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        with transaction.atomic():
+            route = form.save()
+        return redirect("route-page", slug=route.slug)
+    return render(request, "routes/form.html", {"form": form, "route": None},
+                  status=400 if form.errors else 200)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def route_settings(request: HttpRequest, slug: str) -> HttpResponse:
+    """A route's description, season, days, status (publication) and partners."""
+    route = get_object_or_404(PilotRoute, slug=slug)
+    if not services.route_manageable(user=request.user, route=route):
+        raise PermissionDenied(_("You do not edit any of this route's partners."))
+    form = RouteForm(request.POST or None, instance=route, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        with transaction.atomic():
+            form.save()
+        return redirect("route-page", slug=route.slug)
+    return render(request, "routes/form.html", {
+        "form": form, "route": route,
+        "deletable": services.route_deletable(user=request.user, route=route)},
+        status=400 if form.errors else 200)
+
+
+@login_required
+@require_POST
+def route_delete(request: HttpRequest, slug: str) -> HttpResponse:
+    route = get_object_or_404(PilotRoute, slug=slug)
+    if not services.route_manageable(user=request.user, route=route):
+        raise PermissionDenied(_("You do not edit any of this route's partners."))
+    services.route_delete(route=route, user=request.user)
+    return redirect("route-list")
 
 
 @require_GET

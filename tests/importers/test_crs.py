@@ -130,10 +130,15 @@ def test_lon_lat_declared_as_greek_grid_is_refused_with_the_crs_that_fits(tmp_pa
     assert Attraction.objects.count() == 3
 
 
-def test_a_declared_crs_that_places_features_in_no_territory_is_only_noted(tmp_path, partners):
-    # Features truly beyond the border, in a CRS no other choice would fix: imported, noted.
+def test_a_declared_crs_that_places_features_in_no_territory_stops_until_confirmed(
+        tmp_path, partners):
+    # Features truly beyond the border, in a CRS no other choice would fix: not a wrong
+    # CRS, but still stopped until the user confirms them; then imported, noted.
     shp = write_shapefile(tmp_path, "beyond", [shapely.Point(23.7, 37.98)], {"NAME": ["a"]},
                           epsg=4326)
+    with pytest.raises(Refused, match="1 of 1 features lie outside"):
+        run_import(ImportRequest(path=shp, partner=partners["larissa"], layer_slug="x",
+                                 kind="attractions"))
     result = run_import(ImportRequest(path=shp, partner=partners["larissa"], layer_slug="x",
-                                      kind="attractions"))
+                                      kind="attractions", allow_outside=True))
     assert any("1 of 1 features lie outside" in str(n) for n in result.notes)

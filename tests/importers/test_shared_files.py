@@ -205,8 +205,10 @@ CASES = [
                          ids=[c[0] for c in CASES])
 def test_real_file(copy_shared, partners, relative, kind, srs, expected):
     path = copy_shared(relative)
+    # What the formats read, wherever it lies (the stop at the territory's border is
+    # test_outside_territory.py's).
     request = ImportRequest(path=path, partner=partners["drome"], layer_slug="real",
-                            kind=kind, srs=identify(srs) if srs else None)
+                            kind=kind, srs=identify(srs) if srs else None, allow_outside=True)
     model = Attraction if kind == "attractions" else Trail
     outcome = expected[0]
     if outcome == "ok":
@@ -242,7 +244,8 @@ def test_shared_case_list_covers_every_file(shared_data):
 def test_skip_invalid_imports_the_rest_and_lists_the_skipped_rows(copy_shared, partners):
     path = copy_shared("shp/mbostock-shapefile/null.shp")
     result = run_import(ImportRequest(path=path, partner=partners["drome"], layer_slug="real",
-                                      kind="attractions", skip_invalid=True))
+                                      kind="attractions", skip_invalid=True,
+                                      allow_outside=True))
     assert result.counts["created"] == 5
     assert [(i.row, i.field) for i in result.skipped] == [
         (2, "geometry"), (4, "geometry"), (5, "geometry"), (8, "geometry")]

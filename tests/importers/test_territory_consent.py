@@ -32,8 +32,9 @@ def _file(tmp_path, points):
 
 
 def _import(path, partner, layer):
+    # Confirmed: the features beyond the importer's territory are meant to be there.
     return run_import(ImportRequest(path=path, partner=partner, layer_slug=layer,
-                                    kind="attractions"))
+                                    kind="attractions", allow_outside=True))
 
 
 def test_a_new_layer_with_features_in_another_territory_is_made_partners_only(tmp_path,

@@ -9,8 +9,11 @@ Zagora's editors group who is not staff (write access follows membership *and* s
 status), a superuser. The world is ``two_partners`` (tests/routes/conftest.py) with three
 published routes: Stara Zagora's, Sliven's and one they share.
 
-The composition API has no create or delete: a route is created in the admin, and its
-stops and legs are replaced by the API (``PUT .../composition/``), which the matrix tries.
+Routes are created, described (texts, season, status: publication) and deleted in the
+admin, on the site's pages (/routes/new/, /routes/<slug>/settings/ and delete/) and by the
+API (POST /api/routes/, PATCH and DELETE /api/routes/<slug>/); their stops and legs are
+replaced by the composition API (``PUT .../composition/``). The matrix tries them all;
+a moderator who is not an editor writes none of them.
 """
 
 from __future__ import annotations
@@ -30,7 +33,7 @@ from tests.routes.conftest import admin_route_form, leaks, make_route
 
 pytestmark = pytest.mark.django_db
 
-ROLES = ("visitor", "editor_a", "editor_b", "member_a", "superuser")
+ROLES = ("visitor", "editor_a", "editor_b", "member_a", "moderator_a", "superuser")
 PUBLIC_READS = ("/api/routes/{slug}/", "/api/routes/{slug}/profile/",
                 "/api/routes/{slug}/export/?format=gpx", "/api/routes/{slug}/export/?format=kml",
                 "/api/routes/{slug}/export/?format=geojson", "/routes/{slug}/",
@@ -71,7 +74,95 @@ def _route(slug: str) -> PilotRoute | None:
     return PilotRoute.objects.filter(slug=slug).first()
 
 
+def _described(w: dict, slug: str, **changes: object) -> dict:
+    """The site's route form for route ``slug`` as it is, with ``changes``."""
+    route = PilotRoute.objects.get(slug=slug)
+    data = {"title_en": route.title_en or slug, "duration_days": route.duration_days,
+            "status": route.status, "themes": list(route.themes),
+            "months": list(route.months),
+            "partners": [p.slug for p in route.partners.all()], **changes}
+    return data
+
+
+def _page_post(url: str, data_of: Callable[[dict], dict]) -> Callable[[Client, dict], int]:
+    return lambda client, w: client.post(url, data_of(w)).status_code
+
+
+def _api(method: str, url: str, body: Callable[[dict], dict] | None = None
+         ) -> Callable[[Client, dict], int]:
+    def run(client: Client, w: dict) -> int:
+        return getattr(client, method)(url, body(w) if body else None,
+                                       content_type="application/json").status_code
+    return run
+
+
+def _status(slug: str) -> str | None:
+    route = _route(slug)
+    return route.status if route else None
+
+
+NEW_B = {"slug": "new-b", "title_en": "Blue Stones by bike", "duration_days": 1,
+         "status": "draft", "partners": ["sliven"], "months": [5, 6]}
+
 ACTIONS: dict[str, Action] = {
+    "page: create a route of Sliven": Action(
+        _page_post("/routes/new/", lambda w: NEW_B),
+        lambda w: _route("new-b") is not None,
+        frozenset({"editor_b", "superuser"}), "new-b"),
+    "API: create a route of Sliven": Action(
+        _api("post", "/api/routes/", lambda w: NEW_B),
+        lambda w: _route("new-b") is not None,
+        frozenset({"editor_b", "superuser"}), "new-b"),
+    "page: describe Sliven's route": Action(
+        _page_post("/routes/route-b/settings/", lambda w: _described(
+            w, "route-b", title_en="Changed", description_en="Through the old town")),
+        lambda w: _route("route-b").title_en == "Changed",
+        frozenset({"editor_b", "superuser"}), "route-b"),
+    "API: describe Sliven's route": Action(
+        _api("patch", "/api/routes/route-b/", lambda w: {"title_en": "Changed"}),
+        lambda w: _route("route-b").title_en == "Changed",
+        frozenset({"editor_b", "superuser"}), "route-b"),
+    "page: set the season of the shared route": Action(
+        _page_post("/routes/shared/settings/", lambda w: _described(
+            w, "shared", months=[9, 10], partners=(
+                ["stara-zagora"] if w["role"] == "editor_a" else ["sliven"]
+                if w["role"] == "editor_b" else ["stara-zagora", "sliven"]))),
+        lambda w: _route("shared").months == [9, 10]
+        and _route("shared").partners.count() == 2,
+        frozenset({"editor_a", "editor_b", "superuser"}), "shared"),
+    "API: set Stara Zagora's route to pilot": Action(
+        _api("patch", "/api/routes/route-a/", lambda w: {"status": "pilot"}),
+        lambda w: _status("route-a") == "pilot",
+        frozenset({"editor_a", "superuser"}), "route-a"),
+    "page: publish Sliven's draft": Action(
+        _page_post("/routes/draft-b/settings/", lambda w: _described(
+            w, "draft-b", status="published")),
+        lambda w: _status("draft-b") == "published",
+        frozenset({"editor_b", "superuser"}), "draft-b"),
+    "API: publish Sliven's draft": Action(
+        _api("patch", "/api/routes/draft-b/", lambda w: {"status": "published"}),
+        lambda w: _status("draft-b") == "published",
+        frozenset({"editor_b", "superuser"}), "draft-b"),
+    "page: delete Sliven's route": Action(
+        _page_post("/routes/route-b/delete/", lambda w: {}),
+        lambda w: _route("route-b") is None,
+        frozenset({"editor_b", "superuser"}), "route-b"),
+    "API: delete Sliven's route": Action(
+        _api("delete", "/api/routes/route-b/"),
+        lambda w: _route("route-b") is None,
+        frozenset({"editor_b", "superuser"}), "route-b"),
+    "page: delete the shared route": Action(
+        _page_post("/routes/shared/delete/", lambda w: {}),
+        lambda w: _route("shared") is None,
+        frozenset({"superuser"}), "shared"),
+    "API: delete the shared route": Action(
+        _api("delete", "/api/routes/shared/"),
+        lambda w: _route("shared") is None,
+        frozenset({"superuser"}), "shared"),
+    "API: compose Sliven's draft": Action(
+        _compose("draft-b", ("b1", "a1")),
+        lambda w: _stops("draft-b") == ["Clock tower", "Augusta forum"],
+        frozenset({"editor_b", "superuser"}), "draft-b"),
     "admin: add a route of Stara Zagora": Action(
         _admin_post("/admin/routes/pilotroute/add/", lambda w: admin_route_form(
             slug="new-a", partners=[w["a"]], title_en="New", status="published",
@@ -146,7 +237,12 @@ def _user(role: str, w: dict) -> User | AnonymousUser:
         return AnonymousUser()
     if role == "superuser":
         return User.objects.create_superuser("root", password="x")
-    partner = w["a"] if role in ("editor_a", "member_a") else w["b"]
+    partner = w["a"] if role in ("editor_a", "member_a", "moderator_a") else w["b"]
+    if role == "moderator_a":
+        # A moderator reviews and publishes layers; routes are the editors' to write.
+        user = User.objects.create_user(role, password="x")
+        user.groups.add(partner.moderators)
+        return user
     user = User.objects.create_user(role, password="x", is_staff=role != "member_a")
     user.groups.add(partner.editors)
     return user
@@ -165,6 +261,8 @@ def world(two_partners):
     w["route_a"] = route("route-a", ("a",), ("a1", "a2"))
     w["route_b"] = route("route-b", ("b",), ("b1", "a2"))
     w["shared"] = route("shared", ("a", "b"), ("a1", "b1"))
+    w["draft_b"] = route("draft-b", ("b",), ("b1", "a2"))
+    PilotRoute.objects.filter(slug="draft-b").update(status="draft")
     w["pks"] = {k: w[k].pk for k in ("route_a", "route_b", "shared")}
     return w
 

@@ -47,6 +47,9 @@ class Command(BaseCommand):
                             help="retire the layer's features that the file no longer has")
         parser.add_argument("--keep-duplicate-routes", action="store_true",
                             help="GPX: keep routes that retrace a track of the same file")
+        parser.add_argument("--allow-outside", action="store_true",
+                            help="import features beyond the partner's territory (without "
+                                 "it they stop the import)")
 
     def handle(self, *args: Any, **opts: Any) -> None:
         # The command line speaks English, whatever the language of the partner's data.
@@ -85,7 +88,8 @@ class Command(BaseCommand):
             encoding=opts["encoding"], srs=srs, field_map=field_map, id_field=opts["id_field"],
             source_layer=opts["source_layer"], dry_run=opts["dry_run"],
             skip_invalid=opts["skip_invalid"], sync=opts["sync"],
-            keep_duplicate_routes=opts["keep_duplicate_routes"])
+            keep_duplicate_routes=opts["keep_duplicate_routes"],
+            allow_outside=opts["allow_outside"])
         started = time.perf_counter()
         tty = sys.stderr.isatty()
 

@@ -63,7 +63,9 @@ def _ensure_layer(request: ImportRequest) -> Layer:
         layer, _created = Layer.objects.get_or_create(
             slug=request.layer_slug,
             defaults={"partner": request.partner, "kind": request.kind,
-                      "title_en": request.layer_slug.replace("-", " ").capitalize()})
+                      "title_en": request.layer_slug.replace("-", " ").capitalize(),
+                      "visibility": (Visibility.PUBLIC if request.new_layer_public
+                                     else Visibility.PARTNERS)})
         layer = Layer.objects.select_for_update().get(pk=layer.pk)
     check_layer(request, layer)
     return layer
@@ -112,7 +114,9 @@ def _run_info(request: ImportRequest) -> dict[str, Any]:
                     "map": request.field_map, "id_field": request.id_field,
                     "skip_invalid": request.skip_invalid, "sync": request.sync,
                     "source_layer": request.source_layer,
-                    "keep_duplicate_routes": request.keep_duplicate_routes},
+                    "keep_duplicate_routes": request.keep_duplicate_routes,
+                    "allow_outside": request.allow_outside,
+                    "new_layer_public": request.new_layer_public},
     }
 
 

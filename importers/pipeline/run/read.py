@@ -154,11 +154,26 @@ def read_and_check(request: ImportRequest, say: Progress) -> ImportResult:
     assert all_rows is not None
     beyond = _beyond_territory(all_rows, request.partner)
     outside = int(beyond.sum())
+    outside_rows = _listed(all_rows, beyond)
     if outside:
-        notes.append(Message(_("%(count)s of %(total)s features lie outside the territory of "
-                               "%(partner)s: check the CRS and that this is the right partner"),
-                             count=outside, total=len(all_rows),
-                             partner=request.partner.name or request.partner.slug))
+        where = {"count": outside, "total": len(all_rows),
+                 "partner": request.partner.name or request.partner.slug,
+                 "rows": ", ".join(str(r["row"]) for r in outside_rows[:OUTSIDE_LISTED])
+                 + (" …" if outside > OUTSIDE_LISTED else "")}
+        if not request.allow_outside and not request.dry_run:
+            # Nothing is written: a feature in the wrong place is a mistake until the
+            # user says otherwise (a wrong CRS, the wrong partner).
+            raise Refused(Message(
+                _("%(file)s: %(count)s of %(total)s features lie outside the territory of "
+                  "%(partner)s (rows %(rows)s): check the CRS and that this is the right "
+                  "partner; to import them anyway, confirm them in the preview (or give "
+                  "--allow-outside, or allow_outside=true to the API)"), file=label, **where))
+        notes.append(Message(
+            _("%(count)s of %(total)s features lie outside the territory of %(partner)s "
+              "(rows %(rows)s): check the CRS and that this is the right partner") if
+            request.allow_outside else
+            _("%(count)s of %(total)s features lie outside the territory of %(partner)s "
+              "(rows %(rows)s): the import stops unless you confirm them"), **where))
     uninvited = _in_uninviting_territories(all_rows, beyond, request.partner)
     errors = [i for i in issues if i.severity == "error"]
     if errors and not request.skip_invalid:
@@ -184,8 +199,26 @@ def read_and_check(request: ImportRequest, say: Progress) -> ImportResult:
         # be put back there.
         issues=issues, notes=notes, preview=[],
         rows=all_rows, text_limit=first.text_limit, public_id_column=public_column,
-        uninvited=uninvited)
+        uninvited=uninvited, outside=outside_rows, outside_count=outside)
     return result
+
+
+# How many of the rows beyond the territory a message names, and a report lists: enough
+# to find the mistake, not a page of numbers.
+OUTSIDE_LISTED = 20
+OUTSIDE_KEPT = 500
+
+
+def _listed(rows: Rows, beyond: np.ndarray) -> list[dict[str, object]]:
+    """The rows ``beyond`` the territory as the preview lists them: the file's row
+    number and the feature's name in the first language that has one."""
+    listed: list[dict[str, object]] = []
+    for i in np.flatnonzero(beyond)[:OUTSIDE_KEPT]:
+        values = rows.values(int(i))
+        name = next((str(values[f"name_{c}"]) for c in ("bg", "el", "fr", "en")
+                     if values.get(f"name_{c}")), "")
+        listed.append({"row": int(rows.rows[i]), "name": name})
+    return listed
 
 
 def _field_map(request: ImportRequest, saved: dict, columns: list[str], kind: str,

@@ -37,6 +37,12 @@ class ImportRequest:
     sync: bool = False
     keep_duplicate_routes: bool = False
     user: User | None = None
+    # Features beyond the partner's territory stop an import unless the user confirmed
+    # them (the preview's checkbox, --allow-outside, the API's allow_outside).
+    allow_outside: bool = False
+    # A layer the import creates starts public (the command line, the demo) or visible to
+    # partners only until a moderator publishes it (uploads: layers.services.layer_publish).
+    new_layer_public: bool = True
 
 
 @dataclass
@@ -63,6 +69,10 @@ class ImportResult:
     # Features inside the territories of partners that have not welcomed the importing
     # partner's public features there: their names and how many (Trust D14).
     uninvited: dict[str, int] = field(default_factory=dict)
+    # The features beyond the partner's territory (and its border's slack), as
+    # {"row": n, "name": text}: a dry run lists them for the user to confirm.
+    outside: list[dict[str, Any]] = field(default_factory=list)
+    outside_count: int = 0
 
     @property
     def skipped(self) -> list[Issue]:

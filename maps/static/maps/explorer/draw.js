@@ -42,6 +42,9 @@ export function partnerShown(atlas, slug) {
 function shown(atlas, rec) {
   var type = atlas.state.serviceType;
   if (rec.kind === "service" && type && rec.feature.properties.type !== type) return false;
+  if (rec.kind === "service" && atlas.openIds && !atlas.openIds.has(rec.feature.id)) {
+    return false;
+  }
   return atlas.state.kinds[rec.kind] && partnerShown(atlas, rec.partner);
 }
 

@@ -1,6 +1,7 @@
 /* The layers panel (kinds and partners shown), the legend (trail colours, attraction
  * icons), and where they stand on a narrow map so that they hide nothing. */
 
+import { getJSON } from "./api.js";
 import { reload } from "./cells.js";
 import { applyVisibility, partnerShown } from "./draw.js";
 import { ACTIVITY_COLOURS, CATEGORY_ICONS, DIFFICULTY_COLOURS, lineStyle } from "./style.js";
@@ -58,6 +59,19 @@ export function addLayersPanel(atlas) {
       typeRow.appendChild(typeLabel);
       typeRow.appendChild(typeSelect);
       kinds.appendChild(typeRow);
+      // Only the listings open on a day (their hours, season, dates and public holidays,
+      // as /api/services/?open_on= says): the ids are asked once per day chosen.
+      var openRow = el("div", { className: "atlas-open-on" });
+      openRow.appendChild(el("label", { "for": "atlas-open-on" }, ui.openOn + " "));
+      var openInput = el("input", { id: "atlas-open-on", type: "date" });
+      if (state.openOn) openInput.value = state.openOn;
+      openInput.addEventListener("change", function () {
+        state.openOn = openInput.value || "";
+        loadOpenOn(atlas);
+      });
+      openRow.appendChild(openInput);
+      kinds.appendChild(openRow);
+      if (state.openOn) loadOpenOn(atlas);
       var partners = el("fieldset", { className: "atlas-partners" });
       partners.appendChild(el("legend", {}, ui.partners));
       panel.body.appendChild(kinds);
@@ -83,6 +97,26 @@ export function addLayersPanel(atlas) {
     }
   });
   return new LayersControl().addTo(atlas.map);
+}
+
+// The ids of the listings open on state.openOn (none chosen: every listing shows).
+function loadOpenOn(atlas) {
+  var day = atlas.state.openOn;
+  if (!day) {
+    atlas.openIds = null;
+    applyVisibility(atlas);
+    return;
+  }
+  var url = atlas.options.servicesUrl + "?" + new URLSearchParams(
+    { open_on: day, limit: "10000", lang: atlas.options.lang }).toString();
+  getJSON(atlas, url).then(function (body) {
+    if (atlas.state.openOn !== day) return;  // another day was chosen meanwhile
+    atlas.openIds = new Set(body.features.map(function (f) { return f.id; }));
+    applyVisibility(atlas);
+  }).catch(function () {
+    atlas.openIds = null;
+    applyVisibility(atlas);
+  });
 }
 
 // The categories of the attractions the page has (options.categories, by name in the

@@ -27,6 +27,11 @@ export function kindLabel(atlas, p) {
 export function popupContent(atlas, f) {
   var p = f.properties;
   var box = el("div", { className: "atlas-popup", lang: atlas.options.lang });
+  // The first photo's small rendition, served by the platform (a path of our own).
+  if (p.photo && p.photo.indexOf("/media/") === 0) {
+    box.appendChild(el("img", { className: "atlas-popup-photo", src: p.photo, alt: "",
+                                width: 160, loading: "lazy" }));
+  }
   box.appendChild(el("strong", { className: "atlas-popup-name" }, p.name || "—"));
   box.appendChild(el("div", { className: "atlas-popup-kind" }, kindLabel(atlas, p)));
   if (p.kind !== "attraction" && p.length_m !== null && p.length_m !== undefined) {

@@ -17,6 +17,9 @@ export function readState(defaults) {
   });
   // Which type of listing the services show (?type=event), all when absent.
   state.serviceType = q.get("type") || "";
+  // Only the listings open on that day (?open_on=2026-04-13), every one when absent.
+  var day = q.get("open_on") || "";
+  state.openOn = /^\d{4}-\d{2}-\d{2}$/.test(day) ? day : "";
   if (q.get("partners") !== null) {
     state.partners = q.get("partners").split(",").filter(Boolean);
   }
@@ -38,6 +41,7 @@ function stateQuery(atlas) {
   if (state.colour === "activity") q.delete("colour"); else q.set("colour", state.colour);
   if (state.category) q.set("category", state.category); else q.delete("category");
   if (state.serviceType) q.set("type", state.serviceType); else q.delete("type");
+  if (state.openOn) q.set("open_on", state.openOn); else q.delete("open_on");
   return q;
 }
 

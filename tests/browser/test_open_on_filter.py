@@ -1,0 +1,26 @@
+"""The explorer's "open on" filter for listings, in a real Chromium: a day chosen shows
+only the listings open that day (hours with the country's public holidays, event dates)."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.browser.explorer import OVERVIEW, open_explorer
+from tests.browser.test_service_pages import SERVICE_MARKERS, listings_region  # noqa: F401
+
+pytestmark = [pytest.mark.browser]
+
+
+def test_open_on_shows_the_listings_open_that_day(page, live_server, listings_region):  # noqa: F811
+    open_explorer(page, live_server, f"lang=en&{OVERVIEW}")
+    assert page.locator(SERVICE_MARKERS).count() == 3
+    # 1 May 2027: Labour Day in Bulgaria (the guesthouse says "PH off"), the festival's
+    # first day, and the tavern opens every day.
+    page.fill("#atlas-open-on", "2027-05-01")
+    page.wait_for_function(f"() => document.querySelectorAll('{SERVICE_MARKERS}').length == 2")
+    titles = sorted(m.get_attribute("title") for m in page.locator(SERVICE_MARKERS).all())
+    assert titles == ["Wine festival", "Zagore tavern"]
+    assert "open_on=2027-05-01" in page.url
+    page.fill("#atlas-open-on", "")
+    page.wait_for_function(f"() => document.querySelectorAll('{SERVICE_MARKERS}').length == 3")
+    assert page.console_errors == []
