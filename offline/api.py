@@ -6,10 +6,12 @@ from __future__ import annotations
 from typing import Any
 
 from django.conf import settings
-from django.http import FileResponse, HttpRequest, HttpResponse, JsonResponse
+from django.http import FileResponse, HttpRequest, JsonResponse
+from django.http.response import HttpResponseBase
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_safe
 from procrastinate.contrib.django import app
 
 from geo.errors import NotFound
@@ -79,8 +81,8 @@ def saved_route(request: HttpRequest, slug: str) -> JsonResponse:
     })
 
 
-@read_only
-def route_pack(request: HttpRequest, slug: str) -> HttpResponse:
+@require_safe  # a zip streamed from its file (geo.http.read_only takes whole bodies)
+def route_pack(request: HttpRequest, slug: str) -> HttpResponseBase:
     """The pack as a zip, named after the route; 202 while the worker makes it."""
     refuse_unknown(request.GET, {"date", "lang"})
     parse_lang(request.GET)
@@ -95,11 +97,12 @@ def route_pack(request: HttpRequest, slug: str) -> HttpResponse:
             if not _queued(key):
                 app.configure_task(TASK, queue=QUEUE, queueing_lock=key).defer(
                     slug=slug, days=[d.isoformat() for d in spec.days], site_url=site)
-            response = JsonResponse({"status": "making", "retry_after": RETRY_AFTER_S},
-                                    status=202)
-            response["Retry-After"] = str(RETRY_AFTER_S)
-            return response
-    response = FileResponse(open(path, "rb"), content_type="application/zip",
+            waiting = JsonResponse({"status": "making", "retry_after": RETRY_AFTER_S},
+                                   status=202)
+            waiting["Retry-After"] = str(RETRY_AFTER_S)
+            return waiting
+    # FileResponse closes the file once sent.
+    response = FileResponse(open(path, "rb"), content_type="application/zip",  # noqa: SIM115
                             as_attachment=True, filename=spec.filename(key))
     response["ETag"] = f'"{key}"'
     response["Cache-Control"] = "no-cache"

@@ -82,7 +82,7 @@ def corridor(geometry: dict[str, Any], *, min_zoom: int = MIN_ZOOM,
         kept_zoom -= 1
     kinds = find_collection(COLLECTION, "en").kinds
     return Corridor(tiles=tiles, max_zoom=kept_zoom, capped=kept_zoom < max_zoom,
-                    bounds=bounds, version=data_version(kinds))  # type: ignore[arg-type]
+                    bounds=bounds, version=data_version(kinds))
 
 
 def tile_bytes(z: int, x: int, y: int, lang: str) -> bytes:

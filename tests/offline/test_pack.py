@@ -16,7 +16,6 @@ from django.utils import timezone
 from pmtiles.reader import MemorySource, Reader
 from pmtiles.tile import TileType
 
-from offline import pack as packs
 from offline.corridor import MAX_ZOOM, MIN_ZOOM
 from offline.pack import PackSpec, route_pack_build, season_end
 from offline.tasks import route_pack as route_pack_task
