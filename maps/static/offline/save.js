@@ -258,15 +258,18 @@
 
     btn.addEventListener("click", function () {
       if (watch !== null) { stop(); return; }
+      hint = undefined;
       btn.textContent = L_.stopFollowing;
       btn.setAttribute("aria-pressed", "true");
       out.textContent = L_.locating;
       fetch(o.detailUrl, { credentials: "same-origin" }).then(function (r) { return r.json(); })
         .then(function (f) {
           track = window.AtlasFollow.prepare(f.geometry.coordinates, f.properties.stops);
-          watch = navigator.geolocation.watchPosition(update, function () {
-            out.textContent = L_.noPosition;
-            stop();
+          // A phone loses its fix now and then (a valley, a tunnel): following goes on,
+          // unless the user refused their position.
+          watch = navigator.geolocation.watchPosition(update, function (err) {
+            if (hint === undefined) out.textContent = L_.noPosition;
+            if (err.code === err.PERMISSION_DENIED) stop();
           }, { enableHighAccuracy: true, maximumAge: 5000, timeout: 30000 });
         });
     });
