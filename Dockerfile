@@ -22,6 +22,7 @@ COPY exchange exchange
 COPY notices notices
 COPY transit transit
 COPY actors actors
+COPY offline offline
 COPY fixtures fixtures
 COPY operations operations
 COPY audit audit

@@ -62,7 +62,7 @@ def test_a_saved_route_opens_without_a_network(new_page, live_server, karandila)
     page.context.set_offline(True)
     page.goto(f"{url}?date={monday}")
     # The page, its map from the saved data, the timetable of the saved day.
-    assert page.locator("h1").inner_text() == "Karandila-Walk"
+    assert page.locator("h1").inner_text() == "Karandila ridge walk"
     page.wait_for_selector(".folium-map[data-route-loaded='1']")
     assert page.locator(".leaflet-marker-icon").count() == 3
     assert page.locator("path.leaflet-interactive").count() >= 1
@@ -80,7 +80,7 @@ def test_a_saved_route_opens_without_a_network(new_page, live_server, karandila)
     page.goto(f"{live_server.url}/practices/?lang=bg")
     assert page.locator("h1").inner_text() == "Запазени маршрути"
     assert page.locator("[data-offline-state]").inner_text().startswith("Няма връзка")
-    assert page.locator(".saved-routes a").inner_text() == "Karandila-Walk"
+    assert page.locator(".saved-routes a").inner_text() == "Karandila ridge walk"
 
     # Removed from the list, the route is gone from the device.
     page.goto(f"{live_server.url}/offline/?lang=en")

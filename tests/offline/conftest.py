@@ -9,9 +9,10 @@ import pytest
 
 from layers.models import Layer
 from layers.vocabulary import LayerKind
+from routes.models import PilotRoute
 from routes.services import StopSpec, route_compose
+from routes.vocabulary import RouteStatus
 from tests.factories import make_attraction, make_layer, make_partner
-from tests.routes.conftest import make_route
 from tests.transit.conftest import WITH_RETURN, make_zip
 from transit.services import feed_import
 
@@ -26,7 +27,11 @@ def build_route(tmp_path: Path) -> dict:
     Layer.objects.filter(pk=places.pk).update(licence="CC-BY-4.0")
     stops = [make_attraction(places, lon, lat, name_en=name, name_bg=f"{name} (bg)")
              for name, lon, lat in STOPS]
-    route = make_route(partner, slug="karandila-walk", months=[5, 6, 7, 8, 9, 10])
+    route = PilotRoute.objects.create(
+        slug="karandila-walk", status=RouteStatus.PUBLISHED, months=[5, 6, 7, 8, 9, 10],
+        title_en="Karandila ridge walk",
+        summary_en="From the Karandila bus stop up to the ridge hut.")
+    route.partners.add(partner)
     route_compose(route=route, stops=[StopSpec(s) for s in stops], modes=["walk", "walk"])
     feed = feed_import(partner=partner, path=make_zip(tmp_path / "sliven.zip", WITH_RETURN),
                        name="city-buses", licence="CC BY 4.0",
