@@ -74,7 +74,8 @@ def saved_route(request: HttpRequest, slug: str) -> JsonResponse:
         "tiles": {"count": len(found.tiles), "zooms": [corridors.MIN_ZOOM, found.max_zoom],
                   "capped": found.capped, "cap": corridors.max_tiles(),
                   "estimated_bytes": corridors.estimated_bytes(found, lang),
-                  "urls": tiles},
+                  "urls": tiles,
+                  "template": f"{tile}/{{z}}/{{x}}/{{y}}.mvt?lang={lang}&v={found.version}"},
         "basemap": basemap and [basemap.format(z=z, x=x, y=y) for z, x, y in found.tiles],
         "pack": reverse("route-pack", args=[slug]) + "?date="
         + ",".join(d.isoformat() for d in days),

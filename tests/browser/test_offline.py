@@ -66,6 +66,10 @@ def test_a_saved_route_opens_without_a_network(new_page, live_server, karandila)
     page.wait_for_selector(".folium-map[data-route-loaded='1']")
     assert page.locator(".leaflet-marker-icon").count() == 3
     assert page.locator("path.leaflet-interactive").count() >= 1
+    # Under it, no outside basemap but the platform's own layers, from the saved tiles.
+    page.wait_for_selector(".folium-map[data-saved-features]")
+    assert int(page.locator(".folium-map").get_attribute("data-saved-features")) >= 3
+    assert page.locator(".atlas-saved-tiles canvas").count() >= 1
     banner = page.locator("[data-offline-banner]")
     assert banner.is_visible() and "You are offline: this is the copy saved on" in \
         banner.inner_text()

@@ -89,7 +89,8 @@
         return keep(cache, urls, required, progress).then(function (bytes) {
           var m = { route: plan.route, name: plan.name, page: page, gpx: plan.gpx,
             data_date: plan.data_date, saved_at: new Date().toISOString(), days: plan.days,
-            tiles: plan.tiles.count, zooms: plan.tiles.zooms, bytes: bytes };
+            tiles: plan.tiles.count, zooms: plan.tiles.zooms, bytes: bytes,
+            tiles_template: plan.tiles.template };
           return cache.put(META, new Response(JSON.stringify(m),
             { headers: { "Content-Type": "application/json" } })).then(function () { return m; });
         });
@@ -102,6 +103,57 @@
     var days = m.days.map(dateText).join(", ");
     return fill(labels.savedOn, { saved: dateText(m.saved_at), data: dateText(m.data_date),
       size: bytesText(m.bytes), days: days });
+  }
+
+  var STYLE = { trails: ["#2e7d32", 2], routes: ["#7b241c", 2], attractions: ["#1f4e79", 3],
+    services: ["#7d6608", 3], practices: ["#6c3483", 3] };
+
+  /* The saved tiles of the corridor, drawn under the route when there is no network:
+     the platform's trails, attractions and routes in place of a basemap. */
+  function savedTiles(map, m) {
+    if (!window.AtlasMvt || !m.tiles_template) return;
+    var drawn = 0;
+    var Layer = L.GridLayer.extend({
+      createTile: function (coords, done) {
+        var canvas = document.createElement("canvas");
+        canvas.width = canvas.height = 256;
+        var url = m.tiles_template.replace("{z}", coords.z).replace("{x}", coords.x)
+          .replace("{y}", coords.y);
+        fetch(url).then(function (r) {
+          if (!r.ok) throw new Error(r.status);
+          return r.arrayBuffer();
+        }).then(function (buf) {
+          var ctx = canvas.getContext("2d");
+          window.AtlasMvt.decode(new Uint8Array(buf)).forEach(function (layer) {
+            var style = STYLE[layer.name] || ["#566573", 2], k = 256 / layer.extent;
+            ctx.strokeStyle = ctx.fillStyle = style[0];
+            ctx.lineWidth = style[1];
+            layer.features.forEach(function (f) {
+              f.geometry.forEach(function (part) {
+                if (f.type === 1) {
+                  ctx.beginPath();
+                  ctx.arc(part[0][0] * k, part[0][1] * k, style[1], 0, 2 * Math.PI);
+                  ctx.fill();
+                } else {
+                  ctx.beginPath();
+                  part.forEach(function (p, n) {
+                    if (n === 0) ctx.moveTo(p[0] * k, p[1] * k);
+                    else ctx.lineTo(p[0] * k, p[1] * k);
+                  });
+                  ctx.stroke();
+                }
+              });
+              drawn += 1;
+            });
+          });
+          map.getContainer().setAttribute("data-saved-features", String(drawn));
+          done(null, canvas);
+        }).catch(function () { done(null, canvas); }); // a tile not saved: left blank
+        return canvas;
+      },
+    });
+    new Layer({ minZoom: m.zooms[0], maxNativeZoom: m.zooms[1], className: "atlas-saved-tiles",
+      attribution: "Regional Tourism Atlas" }).addTo(map);
   }
 
   /* The route page's "Offline" block and "Follow". */
@@ -118,7 +170,7 @@
     var packLink = box.querySelector("[data-offline-pack]");
     var banner = document.querySelector("[data-offline-banner]");
     var page = location.pathname;
-    var plan = null;
+    var plan = null, shownTiles = false;
     var name = PREFIX + o.slug;
 
     function days() {
@@ -135,6 +187,10 @@
       removeBtn.hidden = !m;
       box.setAttribute("data-saved", m ? "1" : "0");
       if (m) status.textContent = savedText(L_, m);
+      if (m && !navigator.onLine && !shownTiles) {
+        shownTiles = true;
+        savedTiles(map, m);
+      }
       if (m && banner && !navigator.onLine) {
         banner.textContent = fill(L_.offlineCopy, { saved: dateText(m.saved_at),
           data: dateText(m.data_date) });
