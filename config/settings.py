@@ -419,6 +419,7 @@ ATLAS_TILE_MAX_BYTES = int(os.environ.get("ATLAS_TILE_MAX_BYTES", str(1024 * 102
 # are made at once across the workers; another waits its turn a moment, then gets a 503.
 ATLAS_EXPORT_DIR = os.environ.get("ATLAS_EXPORT_DIR", str(BASE_DIR / "var" / "exports"))
 ATLAS_EXPORT_KEEP = int(os.environ.get("ATLAS_EXPORT_KEEP", "200"))
+ATLAS_EXPORT_CONCURRENCY = int(os.environ.get("ATLAS_EXPORT_CONCURRENCY", "2"))
 # Offline (decision 0012). A saved route or a pack holds the platform's tiles of the
 # route's corridor, zoom 10 to 16, at most this many (the highest zooms go first).
 ATLAS_OFFLINE_MAX_TILES = int(os.environ.get("ATLAS_OFFLINE_MAX_TILES", "3000"))
@@ -430,7 +431,6 @@ ATLAS_OFFLINE_PACK_KEEP = int(os.environ.get("ATLAS_OFFLINE_PACK_KEEP", "100"))
 # server whose terms allow it (the operator's own). Empty by default: OpenStreetMap's
 # tile policy forbids bulk downloads, so a saved route holds the platform's layers only.
 ATLAS_OFFLINE_BASEMAP_URL = os.environ.get("ATLAS_OFFLINE_BASEMAP_URL", "")
-ATLAS_EXPORT_CONCURRENCY = int(os.environ.get("ATLAS_EXPORT_CONCURRENCY", "2"))
 
 # ---- Throttling and accounts (Trust D7, D16) ----
 # Rate limits per client (a signed-in user, else an address), counted in PostgreSQL by

@@ -46,12 +46,17 @@ def max_tiles() -> int:
     return int(getattr(settings, "ATLAS_OFFLINE_MAX_TILES", 3000))
 
 
-def corridor(geometry: dict[str, Any], *, min_zoom: int = MIN_ZOOM,
+def corridor(geometry: dict[str, Any] | None, *, min_zoom: int = MIN_ZOOM,
              max_zoom: int = MAX_ZOOM, half_width_m: float = HALF_WIDTH_M) -> Corridor:
     """The tiles a band of ``half_width_m`` around ``geometry`` (GeoJSON, WGS 84) touches.
 
     When they are more than ATLAS_OFFLINE_MAX_TILES, the highest zooms are left out (each
-    holds about four times the one below), never a part of the route."""
+    holds about four times the one below), never a part of the route. A route without a
+    line yet (fewer than two stops) has no corridor."""
+    kinds = find_collection(COLLECTION, "en").kinds
+    if not geometry:
+        return Corridor(tiles=[], max_zoom=max_zoom, capped=False, bounds=(0, 0, 0, 0),
+                        version=data_version(kinds))
     with connection.cursor() as cur:
         cur.execute(f"""
             WITH band AS (
@@ -80,7 +85,6 @@ def corridor(geometry: dict[str, Any], *, min_zoom: int = MIN_ZOOM,
     while kept_zoom > min_zoom and len(tiles) > cap:
         tiles = [t for t in tiles if t[0] < kept_zoom]
         kept_zoom -= 1
-    kinds = find_collection(COLLECTION, "en").kinds
     return Corridor(tiles=tiles, max_zoom=kept_zoom, capped=kept_zoom < max_zoom,
                     bounds=bounds, version=data_version(kinds))
 

@@ -120,7 +120,7 @@ def _entry(name: str, data: bytes, when: date) -> tuple[zipfile.ZipInfo, bytes]:
     return info, data
 
 
-def corridor_pmtiles(geometry: dict[str, Any], *, lang: str) -> tuple[bytes, dict[str, Any]]:
+def corridor_pmtiles(geometry: dict[str, Any] | None, *, lang: str) -> tuple[bytes, dict[str, Any]]:
     """The platform's tiles of the route's corridor as one PMTiles v3 archive (tiles
     gzipped, as PMTiles readers expect of MVT), and what the manifest says of them."""
     from pmtiles.tile import Compression, TileType, zxy_to_tileid

@@ -163,3 +163,14 @@ def test_an_unknown_or_draft_route_has_no_pack(client, walk):
     PilotRoute.objects.filter(slug="karandila-walk").update(status="draft")
     assert client.get("/api/offline/routes/karandila-walk/pack/").status_code == 404
     assert client.get("/api/offline/routes/karandila-walk/").status_code == 404
+
+
+def test_a_route_without_a_line_yet_has_an_empty_corridor_and_still_a_pack(client, walk):
+    PilotRoute.objects.filter(slug="karandila-walk").first().legs.all().delete()
+    PilotRoute.objects.filter(slug="karandila-walk").update(geom=None)
+    plan = client.get("/api/offline/routes/karandila-walk/").json()
+    assert plan["tiles"]["count"] == 0 and plan["tiles"]["urls"] == []
+    response = client.get("/api/offline/routes/karandila-walk/pack/")
+    assert response.status_code == 200
+    body = zipfile.ZipFile(io.BytesIO(b"".join(response.streaming_content)))
+    assert json.loads(body.read("manifest.json"))["tiles"]["tiles_in_corridor"] == 0

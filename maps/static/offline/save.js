@@ -320,6 +320,7 @@
       out.textContent = L_.locating;
       fetch(o.detailUrl, { credentials: "same-origin" }).then(function (r) { return r.json(); })
         .then(function (f) {
+          if (!f.geometry) { out.textContent = L_.noNextStop; stop(); return; }
           track = window.AtlasFollow.prepare(f.geometry.coordinates, f.properties.stops);
           // A phone loses its fix now and then (a valley, a tunnel): following goes on,
           // unless the user refused their position.
