@@ -125,3 +125,10 @@ def test_follow_shows_the_next_stop_and_warns_off_the_route(new_page, live_serve
     page.wait_for_selector("[data-follow][data-off-route='0']")
     assert page.locator("path.atlas-you").count() == 1
     assert page.console_errors == []
+
+
+@pytest.mark.screenshots
+def test_screenshots_of_offline(new_page, live_server, karandila):
+    """`make screenshots` takes docs/offline-*.png (phone size) with the tests above."""
+    test_a_saved_route_opens_without_a_network(new_page, live_server, karandila)
+    test_follow_shows_the_next_stop_and_warns_off_the_route(new_page, live_server, karandila)
