@@ -3,6 +3,7 @@ FROM python:3.11-slim-bookworm
 
 RUN apt-get update \
  && apt-get install -y --no-install-recommends libgdal32 libgeos-c1v5 libproj25 npm gettext \
+    libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core \
     postgresql-client-15 \
  && rm -rf /var/lib/apt/lists/*
 
@@ -21,6 +22,7 @@ COPY exchange exchange
 COPY notices notices
 COPY transit transit
 COPY actors actors
+COPY offline offline
 COPY fixtures fixtures
 COPY operations operations
 COPY audit audit

@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "notices",  # what is new for a user: in the app and by e-mail
     "transit",  # public transport: GTFS feeds, departures, how to get there
     "actors",  # tourism actors' listings: the feature kind "service"
+    "offline",  # a route kept for the road: saved on a device, the route pack (decision 0012)
     "maps",
     "fixtures",
     "operations",  # manage.py backup and restore (docs/backup.md)
@@ -419,6 +420,17 @@ ATLAS_TILE_MAX_BYTES = int(os.environ.get("ATLAS_TILE_MAX_BYTES", str(1024 * 102
 ATLAS_EXPORT_DIR = os.environ.get("ATLAS_EXPORT_DIR", str(BASE_DIR / "var" / "exports"))
 ATLAS_EXPORT_KEEP = int(os.environ.get("ATLAS_EXPORT_KEEP", "200"))
 ATLAS_EXPORT_CONCURRENCY = int(os.environ.get("ATLAS_EXPORT_CONCURRENCY", "2"))
+# Offline (decision 0012). A saved route or a pack holds the platform's tiles of the
+# route's corridor, zoom 10 to 16, at most this many (the highest zooms go first).
+ATLAS_OFFLINE_MAX_TILES = int(os.environ.get("ATLAS_OFFLINE_MAX_TILES", "3000"))
+# A pack of at most this many tiles is made in the request; a bigger one by the worker.
+ATLAS_OFFLINE_PACK_INLINE_TILES = int(os.environ.get("ATLAS_OFFLINE_PACK_INLINE_TILES", "400"))
+ATLAS_OFFLINE_PACK_DIR = os.environ.get("ATLAS_OFFLINE_PACK_DIR", str(BASE_DIR / "var" / "packs"))
+ATLAS_OFFLINE_PACK_KEEP = int(os.environ.get("ATLAS_OFFLINE_PACK_KEEP", "100"))
+# A basemap a device may keep with a saved route: a URL template ({z}/{x}/{y}) of a tile
+# server whose terms allow it (the operator's own). Empty by default: OpenStreetMap's
+# tile policy forbids bulk downloads, so a saved route holds the platform's layers only.
+ATLAS_OFFLINE_BASEMAP_URL = os.environ.get("ATLAS_OFFLINE_BASEMAP_URL", "")
 
 # ---- Throttling and accounts (Trust D7, D16) ----
 # Rate limits per client (a signed-in user, else an address), counted in PostgreSQL by

@@ -22,6 +22,7 @@ HELP_TOPICS: dict[str, str] = {
     "route-list": "guides/tourist/#routes",
     "route-page": "guides/tourist/#route-page",
     "route-embed": "guides/tourist/#route-page",
+    "offline-page": "guides/tourist/#offline",
     "route-editor": "guides/editor/#routes",
     "layer-list": "guides/gis/#layer-page",
     "layer-page": "guides/gis/#layer-page",

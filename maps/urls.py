@@ -4,7 +4,17 @@ guides (/help/)."""
 from django.contrib.sitemaps import views as sitemap_views
 from django.urls import include, path, re_path
 
-from maps.pages import explorer, guides, imports, planner, practices, routes, seo, services
+from maps.pages import (
+    explorer,
+    guides,
+    imports,
+    offline,
+    planner,
+    practices,
+    routes,
+    seo,
+    services,
+)
 from maps.sitemaps import SITEMAPS
 
 import_patterns = ([
@@ -50,6 +60,9 @@ urlpatterns = [
     path("import/", include(import_patterns)),
     path("help/", guides.guide, name="help"),
     re_path(r"^help/(?P<path>.+)$", guides.guide, name="help-file"),
+    path("offline/", offline.offline_page, name="offline-page"),
+    path("sw.js", offline.service_worker, name="service-worker"),
+    path("manifest.webmanifest", offline.web_manifest, name="web-manifest"),
     path("robots.txt", seo.robots_txt, name="robots-txt"),
     path("sitemap.xml", sitemap_views.index, {"sitemaps": SITEMAPS,
                                               "sitemap_url_name": "sitemap-section"},

@@ -7,6 +7,8 @@
   things (exchange) import it.
 - ``transit`` (public transport) may import geo, layers, importers and routes; the planner
   and maps may import it.
+- ``offline`` (a route kept for the road: what a device saves, the route pack) may import
+  geo, layers, routes and transit, beside the planner; maps may import it.
 - ``media`` (photos of any object) stands between geo and layers: it imports only geo, and
   layers and the apps above it use it.
 - ``operations`` (backup and restore) may import geo and layers; no app imports it.
@@ -29,7 +31,7 @@ FLOORS = {"geo": 0, "media": 0.5, "notices": 0.5, "accounts": 1, "layers": 1, "i
           "routes": 2,
           # transit stands above importers (it reads GTFS with their archive checks and
           # messages) and below the planner (docs/decisions/0009).
-          "transit": 2.5, "planner": 3, "actors": 3, "exchange": 3,
+          "transit": 2.5, "planner": 3, "offline": 3, "actors": 3, "exchange": 3,
           "maps": 4, "fixtures": 4, "config": 5, "operations": 2, "audit": 3}
 # Apps to one side: they use the floors below them, and no app uses them (the settings
 # name accounts' and audit's classes as strings).

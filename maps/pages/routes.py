@@ -25,6 +25,7 @@ from layers.permissions import editable_partners
 from layers.vocabulary import Difficulty
 from maps.builders import REGION_CENTRE, add_basemap
 from maps.elements import AtlasMap, PageScript, map_parts
+from maps.pages.offline import offline_options
 from maps.pages.practical import now, practical_groups
 from maps.pages.transit_block import route_transit
 from routes import selectors, services
@@ -150,6 +151,9 @@ def _route_page(request: HttpRequest, slug: str, *, embed: bool) -> HttpResponse
                        "No elevation on this part (a straight or motorised leg)."),
                    "along": _("Along the way")},
     }).add_to(fmap)
+    if not embed:
+        PageScript(js="offline/save.js", call="AtlasOffline.route",
+                   options=offline_options(slug, lang)).add_to(fmap)
     return render(request, "routes/detail.html", {
         "route": _display(p), "embed": embed, "modes": _mode_labels(),
         "theme_labels": dict(Theme.choices),

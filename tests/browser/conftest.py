@@ -118,8 +118,11 @@ def new_page(browser, live_server):
     contexts = []
 
     def make(viewport: dict = DESKTOP, first_visit: bool = False, **context_options):
-        context = browser.new_context(viewport=viewport, **{"locale": "en-GB",
-                                                            **context_options})
+        # Service workers blocked unless asked for (tests/browser/test_offline.py): the
+        # site registers one on every page, and a page's requests that it answers would
+        # escape the route() that watches them.
+        context = browser.new_context(viewport=viewport, **{
+            "locale": "en-GB", "service_workers": "block", **context_options})
         if not first_visit:
             # A returning visitor: the pages' first-visit tours (maps/tours.py) seen.
             context.add_init_script(SEEN_TOURS)

@@ -7,6 +7,17 @@
     if (button) window.print();
   });
 
+  // The installable app (decision 0012): the service worker at the site's root keeps the
+  // offline page and answers from saved routes without a network. It is told the page's
+  // language, in which it shows the offline page.
+  if ("serviceWorker" in navigator && document.querySelector("link[rel='manifest']")) {
+    navigator.serviceWorker.register("/sw.js").then(function () {
+      return navigator.serviceWorker.ready;
+    }).then(function (reg) {
+      if (reg.active) reg.active.postMessage({ lang: document.documentElement.lang });
+    }).catch(function () {});
+  }
+
   // The header's menu on a narrow screen (site.css folds it there): the button opens and
   // closes it; Escape, or a tap outside the header, closes it.
   var toggle = document.querySelector("[data-menu-toggle]");

@@ -1,0 +1,134 @@
+"""Offline in a real Chromium: a route saved, then opened with the network switched off
+(its map, GPX and timetable), the saved routes' list, and "follow" with an emulated
+position. The other browser tests block service workers (conftest.py); these allow it."""
+
+from __future__ import annotations
+
+import math
+import tempfile
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+from django.utils import timezone
+
+from tests.browser.conftest import PHONE, screenshot, shared
+from tests.offline.conftest import STOPS, build_route
+
+pytestmark = [pytest.mark.browser]
+SLUG = "karandila-walk"
+R = 6371008.8  # the sphere follow.js measures on
+
+
+@shared
+def karandila():
+    """A walk from a Sliven bus stop (tests/offline/conftest.py)."""
+    with tempfile.TemporaryDirectory() as tmp:
+        made = build_route(Path(tmp))
+    legs = list(made["route"].legs.order_by("order").values_list("length_m", flat=True))
+    return {"legs": legs}
+
+
+def next_monday() -> str:
+    day = timezone.localdate() + timedelta(days=1)
+    return (day + timedelta(days=(0 - day.weekday()) % 7)).isoformat()
+
+
+def controlled(page, url: str) -> None:
+    """Open ``url`` once the service worker controls the page (the first visit installs
+    it; the page is then opened again under it)."""
+    page.goto(url)
+    page.evaluate("navigator.serviceWorker.ready.then(() => true)")
+    page.goto(url)
+    page.wait_for_function("navigator.serviceWorker.controller !== null")
+
+
+def test_a_saved_route_opens_without_a_network(new_page, live_server, karandila):
+    page = new_page(PHONE, service_workers="allow")
+    url = f"{live_server.url}/routes/{SLUG}/"
+    controlled(page, url)
+    page.wait_for_selector(".folium-map[data-route-loaded='1']")
+    monday = next_monday()
+    page.fill("[data-offline-from]", monday)
+    page.select_option("[data-offline-days]", "1")
+    page.get_by_role("button", name="Save for offline").click()
+    status = page.locator("[data-offline-status]")
+    status.filter(has_text="map tiles (zoom 10–16): about").wait_for()
+    screenshot(page, "offline-save-phone")
+    page.get_by_role("button", name="Save", exact=True).click()
+    page.wait_for_selector("[data-offline][data-saved='1']", timeout=120_000)
+    assert "Saved on" in status.inner_text() and "on this device" in status.inner_text()
+
+    page.context.set_offline(True)
+    page.goto(f"{url}?date={monday}")
+    # The page, its map from the saved data, the timetable of the saved day.
+    assert page.locator("h1").inner_text() == "Karandila ridge walk"
+    page.wait_for_selector(".folium-map[data-route-loaded='1']")
+    assert page.locator(".leaflet-marker-icon").count() == 3
+    assert page.locator("path.leaflet-interactive").count() >= 1
+    # Under it, no outside basemap but the platform's own layers, from the saved tiles.
+    page.wait_for_selector(".folium-map[data-saved-features]")
+    assert int(page.locator(".folium-map").get_attribute("data-saved-features")) >= 3
+    assert page.locator(".atlas-saved-tiles canvas").count() >= 1
+    banner = page.locator("[data-offline-banner]")
+    assert banner.is_visible() and "You are offline: this is the copy saved on" in \
+        banner.inner_text()
+    timetable = page.locator("#how-to-get-there")
+    assert "Karandila" in timetable.inner_text() and "17:00" in timetable.inner_text()
+    gpx = page.locator("a", has_text="Download GPX").get_attribute("href")
+    body = page.evaluate("url => fetch(url).then(r => r.text())", gpx)
+    assert body.startswith("<?xml") and "<name>1. Karandila gate</name>" in body
+    screenshot(page, "offline-route-phone")
+
+    # A page that was not saved: the offline page, in the language asked for.
+    page.goto(f"{live_server.url}/practices/?lang=bg")
+    assert page.locator("h1").inner_text() == "Запазени маршрути"
+    assert page.locator("[data-offline-state]").inner_text().startswith("Няма връзка")
+    assert page.locator(".saved-routes a").inner_text() == "Karandila ridge walk"
+
+    # Removed from the list, the route is gone from the device.
+    page.goto(f"{live_server.url}/offline/?lang=en")
+    page.locator(".saved-routes button", has_text="Remove").click()
+    page.wait_for_function("document.querySelectorAll('.saved-routes li').length === 0")
+    assert page.evaluate("caches.has('atlas-route-karandila-walk')") is False
+
+
+def metres_west(lon: float, lat: float, m: float) -> float:
+    return lon - m / (R * math.pi / 180 * math.cos(math.radians(lat)))
+
+
+def test_follow_shows_the_next_stop_and_warns_off_the_route(new_page, live_server, karandila):
+    (_n1, lon1, lat1), (name2, lon2, lat2) = STOPS[0], STOPS[1]
+    page = new_page(PHONE, geolocation={"longitude": lon1, "latitude": lat1},
+                    permissions=["geolocation"])
+    page.goto(f"{live_server.url}/routes/{SLUG}/")
+    page.wait_for_selector(".folium-map[data-route-loaded='1']")
+    page.get_by_role("button", name="Follow").click()
+    panel = page.locator("[data-follow]")
+    panel.filter(has_text=f"Next stop: 2. {name2} in").wait_for()
+    # At the first stop, the next is one leg away (the leg's length as the platform
+    # measured it on the spheroid; the device on the sphere: within 0.5 %).
+    next_m = float(panel.get_attribute("data-next-m"))
+    assert next_m == pytest.approx(karandila["legs"][0], rel=0.005)
+    assert panel.get_attribute("data-off-route") == "0"
+
+    # Half way along the first leg, 300 m west: about 230 m off the line.
+    mid_lon, mid_lat = (lon1 + lon2) / 2, (lat1 + lat2) / 2
+    page.context.set_geolocation({"longitude": metres_west(mid_lon, mid_lat, 300),
+                                  "latitude": mid_lat})
+    page.wait_for_selector("[data-follow][data-off-route='1']")
+    assert "Off the route:" in panel.inner_text()
+    screenshot(page, "offline-follow-phone")
+    # 50 m west: about 39 m off, on the route again.
+    page.context.set_geolocation({"longitude": metres_west(mid_lon, mid_lat, 50),
+                                  "latitude": mid_lat})
+    page.wait_for_selector("[data-follow][data-off-route='0']")
+    assert page.locator("path.atlas-you").count() == 1
+    assert page.console_errors == []
+
+
+@pytest.mark.screenshots
+def test_screenshots_of_offline(new_page, live_server, karandila):
+    """`make screenshots` takes docs/offline-*.png (phone size) with the tests above."""
+    test_a_saved_route_opens_without_a_network(new_page, live_server, karandila)
+    test_follow_shows_the_next_stop_and_warns_off_the_route(new_page, live_server, karandila)
