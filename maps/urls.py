@@ -4,7 +4,17 @@ guides (/help/)."""
 from django.contrib.sitemaps import views as sitemap_views
 from django.urls import include, path, re_path
 
-from maps.pages import explorer, guides, imports, planner, practices, routes, seo, services
+from maps.pages import (
+    explorer,
+    guides,
+    imports,
+    planner,
+    practice_exchange,
+    practices,
+    routes,
+    seo,
+    services,
+)
 from maps.sitemaps import SITEMAPS
 
 import_patterns = ([
@@ -33,6 +43,23 @@ urlpatterns = [
     path("practices/new/", practices.practice_new, name="practice-new"),
     path("practices/review/", practices.review_queue, name="practice-queue"),
     path("practices/feed.atom", practices.PracticeFeed(), name="practice-feed"),
+    path("practices/transfers/", practice_exchange.transfer_list, name="transfer-list"),
+    path("practices/transfers/<uuid:uid>/", practice_exchange.transfer_page,
+         name="transfer-page"),
+    path("practices/transfers/<uuid:uid>/act/", practice_exchange.transfer_act,
+         name="transfer-act"),
+    path("practices/visits/", practice_exchange.visit_list, name="visit-list"),
+    path("practices/visits/new/", practice_exchange.visit_new, name="visit-new"),
+    path("practices/visits/<uuid:uid>/", practice_exchange.visit_page, name="visit-page"),
+    path("practices/visits/<uuid:uid>/edit/", practice_exchange.visit_edit, name="visit-edit"),
+    path("practices/visits/<uuid:uid>/attach/", practice_exchange.visit_attach,
+         name="visit-attach"),
+    path("practices/attachments/<uuid:uid>/delete/", practice_exchange.attachment_delete,
+         name="attachment-delete"),
+    path("practices/<uuid:uid>/transfer/", practice_exchange.transfer_start,
+         name="transfer-start"),
+    path("practices/<uuid:uid>/attach/", practice_exchange.practice_attach,
+         name="practice-attach"),
     path("practices/<uuid:uid>/", practices.practice_page, name="practice-page"),
     path("practices/<uuid:uid>/edit/", practices.practice_edit, name="practice-edit"),
     path("practices/<uuid:uid>/act/", practices.practice_act, name="practice-act"),
