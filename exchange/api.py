@@ -16,10 +16,10 @@ from rest_framework.permissions import IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.views import APIView
 
-from exchange import rules, selectors, services
+from exchange import rules, selectors, services, transfer_selectors
 from exchange.forms import PracticeForm, indicator_specs, place_specs
 from exchange.models import GoodPractice, Question
-from exchange.params import PRACTICE_PARAMS, parse_practice_filters
+from exchange.params import PRACTICE_PARAMS, TransferFilters, parse_practice_filters
 from geo import geojson
 from geo.errors import BadParameter, Forbidden, InvalidFields
 from geo.geojson import page_link
@@ -39,6 +39,8 @@ PRACTICE_FILTERS = [
                                                 "others only those who may see them get)"),
     OpenApiParameter("bbox", str, description="minlon,minlat,maxlon,maxlat (WGS 84)"),
     OpenApiParameter("q", str, description="title or summary in any language or script"),
+    OpenApiParameter("has_transfers", bool, description="true: only practices another "
+                     "partner has opened a transfer of; false: only those with none"),
     OpenApiParameter("f", str, enum=["geojson", "json"],
                      description="GeoJSON of the places (default) or plain JSON"),
     OpenApiParameter("limit", int), OpenApiParameter("offset", int),
@@ -117,6 +119,10 @@ class PracticeDetail(APIView):
         lang = parse_lang(request.GET)
         practice = practice_or_404(request, uid)
         detail = selectors.practice_detail(practice, lang=lang, user=request.user)
+        detail["transfers"] = [
+            transfer_selectors.transfer_summary(t, lang=lang, user=request.user)
+            for t in transfer_selectors.transfers(
+                user=request.user, filters=TransferFilters(practice=str(practice.uid)))]
         shapes = [p["geometry"] for p in detail["places"] if p["geometry"]]
         body = geojson.feature(id=detail["id"], geometry=(
             {"type": "GeometryCollection", "geometries": shapes} if shapes else None),

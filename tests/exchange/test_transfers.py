@@ -209,6 +209,8 @@ def test_the_api_walks_the_whole_way(world, practice):
                        json.dumps({"status": "transferred", "comment": "Done"}),
                        content_type="application/json")
     assert done.status_code == 200 and done.json()["status"] == "transferred"
+    assert [t["partner"] for t in Client().get(f"/api/practices/{practice.uid}/").json()[
+        "properties"]["transfers"]] == ["drome"]
     listed = Client().get(f"/api/practices/{practice.uid}/transfers/").json()
     assert [t["partner"] for t in listed["results"]] == ["drome"]
     assert Client().get("/api/practices/transfers/?status=transferred&from=sliven"
@@ -236,3 +238,17 @@ def test_has_transfers_filters_the_practices(world, transfer, practice):
     assert client.get("/api/practices/?has_transfers=maybe").status_code == 400
     page = client.get("/practices/?has_transfers=true&lang=en").content.decode()
     assert "Night at the museum" in page and "Wine evenings" not in page
+
+
+def test_the_openapi_schema_documents_transfers_visits_and_attachments(db, client):
+    schema = client.get("/api/schema/", HTTP_ACCEPT="application/vnd.oai.openapi+json").json()
+    paths = schema["paths"]
+    for path in ("/api/practices/transfers/", "/api/practices/transfers/{uid}/status/",
+                 "/api/practices/transfers/{uid}/evidence/", "/api/practices/{uid}/transfers/",
+                 "/api/practices/visits/", "/api/practices/{uid}/attachments/",
+                 "/api/practices/visits/{uid}/attachments/"):
+        assert path in paths, path
+    names = {p["name"] for p in paths["/api/practices/"]["get"]["parameters"]}
+    assert "has_transfers" in names
+    names = {p["name"] for p in paths["/api/practices/transfers/"]["get"]["parameters"]}
+    assert {"partner", "from", "status"} <= names
