@@ -7,6 +7,7 @@ and services."""
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from typing import Any
 from uuid import UUID
 
@@ -23,6 +24,7 @@ from exchange.models import GoodPractice, StudyVisit, Transfer
 from exchange.params import TransferFilters, parse_transfer_filters, parse_visit_filters
 from exchange.transfer_api import evidence_spec, step_specs, visit_spec
 from exchange.transfers import (
+    EvidenceSpec,
     StepSpec,
     attachment_remove,
     attachment_upload,
@@ -99,10 +101,29 @@ def transfer_page(request: HttpRequest, uid: UUID) -> HttpResponse:
     return _transfer_page(request, _transfer(request, uid))
 
 
+def _steps_of(transfer: Transfer) -> list[StepSpec]:
+    return [StepSpec(title=s.title, kind=s.kind, due=s.due, done=s.done, people=s.people)
+            for s in transfer.steps.all()]
+
+
+def _evidence_of(transfer: Transfer) -> list[EvidenceSpec]:
+    return [EvidenceSpec(name=i.name, territory=i.territory.slug, measure=i.measure,
+                         unit=i.unit, value_before=i.value_before, value_after=i.value_after,
+                         date_before=i.date_before, date_after=i.date_after, source=i.source)
+            for i in transfer.indicators.select_related("territory")]
+
+
+def _index(raw: str, size: int, field: str) -> int:
+    if not raw.isdigit() or int(raw) >= size:
+        raise InvalidFields({field: [_("No such row.")]})
+    return int(raw)
+
+
 @require_POST
 @login_required
 def transfer_act(request: HttpRequest, uid: UUID) -> HttpResponse:
-    """The transfer page's forms: ``what`` is status, evidence, step or plan."""
+    """The transfer page's forms: ``what`` is status, evidence (add), evidence-remove,
+    step (add), step-done or plan."""
     transfer = _transfer(request, uid)
     what = request.POST.get("what", "")
     post = request.POST
@@ -115,11 +136,22 @@ def transfer_act(request: HttpRequest, uid: UUID) -> HttpResponse:
             transfer_evidence_add(user=request.user, transfer=transfer,
                                   row=evidence_spec(post.dict(), "indicator"))
         elif what == "step":
-            steps = [StepSpec(title=s.title, kind=s.kind, due=s.due, done=s.done,
-                              people=s.people) for s in transfer.steps.all()]
+            steps = _steps_of(transfer)
             steps += step_specs([{k: post.get(k, "") for k in ("title", "kind", "due",
                                                              "people")}])
             transfer_plan_set(user=request.user, transfer=transfer, steps=steps)
+        elif what == "step-done":
+            steps = _steps_of(transfer)
+            index = _index(post.get("index", ""), len(steps), "index")
+            done = step_specs([{"title": steps[index].title,
+                                "done": post.get("done", "")}])[0].done
+            steps[index] = replace(steps[index], done=done)
+            transfer_plan_set(user=request.user, transfer=transfer, steps=steps)
+        elif what == "evidence-remove":
+            rows = _evidence_of(transfer)
+            index = _index(post.get("index", ""), len(rows), "index")
+            transfer_plan_set(user=request.user, transfer=transfer,
+                              indicators=rows[:index] + rows[index + 1:])
         elif what == "plan":
             transfer_plan_set(user=request.user, transfer=transfer,
                               plan=post.get("plan", ""))

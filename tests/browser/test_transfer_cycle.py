@@ -77,3 +77,23 @@ def test_larissa_transfers_a_sliven_practice_with_evidence(new_page, live_server
     assert own.locator("#transfers li").inner_text().startswith("Larissa")
     assert words["transferred"] in own.inner_text("#transfers")
     assert own.locator("#transfer-form").count() == 0
+
+
+def test_a_drome_member_records_a_study_visit_with_the_place_picker(new_page, live_server,
+                                                                    region):
+    _sz, _sliven = region
+    drome = make_partner("drome", bbox=(4.6, 44.1, 5.9, 45.3), name_en="Drôme", country="FR")
+    visitor = make_person(drome, "members")
+    page = signed_in(new_page, live_server, visitor)
+    page.goto(f"{live_server.url}/practices/visits/new/?lang=fr")
+    page.fill("#v-title", "La Drôme aux Roches bleues")
+    page.select_option("#v-host", "sliven")
+    page.check("input[name=visitors][value=drome]")
+    page.fill("#v-start", "2025-04-07")
+    page.fill("#v-end", "2025-04-09")
+    page.fill("#place-filter", "Blue")
+    page.click("button[aria-label='Ajouter: Blue Rocks']")
+    page.click("#visit-form button[type=submit]")
+    page.wait_for_selector("h1:has-text('La Drôme aux Roches bleues')")
+    assert page.locator(".places li a").inner_text() == "Blue Rocks"
+    page.wait_for_selector(".practice-map path.leaflet-interactive", timeout=15_000)

@@ -65,3 +65,25 @@ def test_the_transfer_list_filters(world, practice):
     page = client.get("/practices/transfers/?lang=en&status=transferred").content.decode()
     assert "Night at the museum" not in page
     assert client.get("/practices/transfers/?status=done").status_code == 404
+
+
+def test_the_transfer_page_marks_a_step_done_and_removes_evidence(world, practice):
+    transfer = transfer_open(user=world.dr_member, practice=practice, partner=None)
+    client = Client()
+    client.force_login(world.dr_member)
+    url = f"/practices/transfers/{transfer.uid}/act/"
+    client.post(url, {"what": "step", "title": "Meet the museum", "kind": "step"})
+    assert client.post(url, {"what": "step-done", "index": "0",
+                             "done": "2025-06-02"}).status_code == 302
+    assert str(transfer.steps.get().done) == "2025-06-02"
+    client.post(url, {"what": "evidence", "name": "Visitors", "value_before": "1",
+                      "value_after": "2", "date_before": "2024-01-01",
+                      "date_after": "2025-01-01", "territory": "drome"})
+    client.post(url, {"what": "evidence", "name": "Tickets", "territory": "drome"})
+    assert client.post(url, {"what": "evidence-remove", "index": "0"}).status_code == 302
+    assert list(transfer.indicators.values_list("name", flat=True)) == ["Tickets"]
+    assert client.post(url, {"what": "evidence-remove", "index": "7"}).status_code == 400
+    sliven = Client()
+    sliven.force_login(world.sl_member)
+    assert sliven.post(url, {"what": "evidence-remove", "index": "0"}).status_code == 403
+    assert transfer.indicators.count() == 1
