@@ -44,6 +44,7 @@ from exchange.transfers import (
 )
 from exchange.vocabulary import StepKind
 from geo.errors import Forbidden, InvalidFields
+from geo.geojson import page_link
 from geo.params import parse_lang, parse_page, refuse_unknown
 from layers.api import LANG
 from layers.models import Partner
@@ -133,10 +134,14 @@ def evidence_specs(raw: Any) -> list[EvidenceSpec]:
 
 
 def _list_page(request: Request, rows: Any, summary: Any) -> HttpResponse:
+    """A page of a list, as the practices' plain JSON: count, next, previous, results."""
     limit, offset = parse_page(request.GET, default=DEFAULT_LIMIT, maximum=MAX_LIMIT)
     total = rows.count()
     page = list(rows[offset:offset + limit])
-    return json_response({"count": total, "results": [summary(r) for r in page]})
+    nxt = page_link(request, offset + limit, limit) if offset + len(page) < total else None
+    prev = page_link(request, max(0, offset - limit), limit) if offset > 0 else None
+    return json_response({"count": total, "next": nxt, "previous": prev,
+                          "results": [summary(r) for r in page]})
 
 
 def _transfer(request: Request, uid: str) -> Transfer:

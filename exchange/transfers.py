@@ -402,12 +402,20 @@ def _visit_write(user: rules.AnyUser, visit: StudyVisit, spec: VisitSpec) -> Stu
 
 @transaction.atomic
 def visit_create(*, user: rules.AnyUser, spec: VisitSpec, demo: bool = False) -> StudyVisit:
-    """A study visit recorded by a member of its host or of a visiting partner."""
+    """A study visit recorded by a member of its host or of a visiting partner; the
+    members of its partners are told."""
     if not rules.visit_partners(user).exists():
         raise Forbidden(_("A visit is recorded by members of its host or of a visiting "
                           "partner."))
     visit = StudyVisit(created_by=cast(User, user), demo=demo)
-    return _visit_write(user, visit, spec)
+    visit = _visit_write(user, visit, spec)
+    # The partners on the visit learn it is on the record (its report can follow).
+    users = _partner_users([visit.host, *visit.visitors.all()])
+    if isinstance(user, User):
+        users = users.exclude(pk=user.pk)
+    notice_send(users=users, message=gettext_noop("A study visit was recorded: %(title)s"),
+                values={"title": visit.title}, url=f"/practices/visits/{visit.uid}/")
+    return visit
 
 
 @transaction.atomic

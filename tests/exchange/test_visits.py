@@ -8,6 +8,7 @@ import json
 
 import pytest
 from django.test import Client
+from django.utils import translation
 
 from exchange.models import StudyVisit
 from exchange.services import PlaceSpec
@@ -93,3 +94,18 @@ def test_the_visit_form_saves_places_from_the_picker(world):
     bad = client.post("/practices/visits/new/", {"title": "X", "host": "sliven",
                                                  "start": "2025-05-02", "end": "2025-05-01"})
     assert bad.status_code == 400 and "The end comes before the start." in bad.content.decode()
+
+
+def test_the_visits_partners_are_told_and_the_list_pages(world):
+    from notices.models import Notice
+
+    visit_create(user=world.dr_member, spec=spec(world))
+    visit_create(user=world.dr_member, spec=spec(world, title="Second visit"))
+    told = set(Notice.objects.values_list("user__username", flat=True))
+    assert {"sliven-members", "drome-moderators"} <= told and "drome-members" not in told
+    with translation.override("fr"):
+        assert Notice.objects.filter(user=world.sl_member).first().text().startswith(
+            "Une visite d'étude a été enregistrée")
+    first = Client().get("/api/practices/visits/?limit=1").json()
+    assert first["count"] == 2 and first["previous"] is None
+    assert "offset=1" in first["next"]
