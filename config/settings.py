@@ -294,6 +294,12 @@ MEDIA_URL = "/media/"
 # once opened (Pillow's decompression-bomb cap).
 ATLAS_MEDIA_MAX_IMAGE_BYTES = int(os.environ.get("ATLAS_MEDIA_MAX_IMAGE_BYTES", 15 * 2**20))
 ATLAS_MEDIA_MAX_PIXELS = int(os.environ.get("ATLAS_MEDIA_MAX_PIXELS", 40_000_000))
+# Documents attached to practices and study visits (PDF, ODT, DOCX): the upload's size,
+# and what an ODT/DOCX archive may unpack to (a zip bomb is refused before inflating).
+ATLAS_MEDIA_MAX_DOCUMENT_BYTES = int(os.environ.get("ATLAS_MEDIA_MAX_DOCUMENT_BYTES",
+                                                    20 * 2**20))
+ATLAS_MEDIA_MAX_UNPACKED_BYTES = int(os.environ.get("ATLAS_MEDIA_MAX_UNPACKED_BYTES",
+                                                    100 * 2**20))
 
 REST_FRAMEWORK: dict[str, Any] = {
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],

@@ -16,10 +16,10 @@ from rest_framework.permissions import IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.views import APIView
 
-from exchange import rules, selectors, services
+from exchange import rules, selectors, services, transfer_selectors
 from exchange.forms import PracticeForm, indicator_specs, place_specs
 from exchange.models import GoodPractice, Question
-from exchange.params import PRACTICE_PARAMS, parse_practice_filters
+from exchange.params import PRACTICE_PARAMS, TransferFilters, parse_practice_filters
 from geo import geojson
 from geo.errors import BadParameter, Forbidden, InvalidFields
 from geo.geojson import page_link
@@ -39,25 +39,27 @@ PRACTICE_FILTERS = [
                                                 "others only those who may see them get)"),
     OpenApiParameter("bbox", str, description="minlon,minlat,maxlon,maxlat (WGS 84)"),
     OpenApiParameter("q", str, description="title or summary in any language or script"),
+    OpenApiParameter("has_transfers", bool, description="true: only practices another "
+                     "partner has opened a transfer of; false: only those with none"),
     OpenApiParameter("f", str, enum=["geojson", "json"],
                      description="GeoJSON of the places (default) or plain JSON"),
     OpenApiParameter("limit", int), OpenApiParameter("offset", int),
 ]
 
 
-def _json(data: Any, *, status: int = 200) -> JsonResponse:
+def json_response(data: Any, *, status: int = 200) -> JsonResponse:
     return JsonResponse(data, status=status, json_dumps_params={"ensure_ascii": False},
                         safe=False)
 
 
-def _practice(request: Request, uid: str) -> GoodPractice:
+def practice_or_404(request: Request, uid: str) -> GoodPractice:
     practice = GoodPractice.objects.select_related("partner").filter(uid=uid).first()
     if practice is None or not rules.may_view(request.user, practice):
         raise Http404
     return practice
 
 
-def _write_body(request: Request) -> dict[str, Any]:
+def write_body(request: Request) -> dict[str, Any]:
     data = request.data
     if not isinstance(data, dict):
         raise InvalidFields({"body": [_("Send a JSON object.")]})
@@ -81,7 +83,7 @@ class Practices(APIView):
         nxt = page_link(request, offset + limit, limit) if offset + len(rows) < total else None
         prev = page_link(request, max(0, offset - limit), limit) if offset > 0 else None
         if fmt == "json":
-            return _json({"count": total, "next": nxt, "previous": prev, "results": props})
+            return json_response({"count": total, "next": nxt, "previous": prev, "results": props})
         features = [geojson.feature(id=p["id"], geometry=selectors.geometry(row), properties=p)
                     for p, row in zip(props, rows, strict=True)]
         return geojson.response(geojson.collection(
@@ -93,7 +95,7 @@ class Practices(APIView):
     def post(self, request: Request) -> HttpResponse:
         if not rules.is_active_user(request.user):
             raise Forbidden(_("Sign in to write a practice."))
-        data = _write_body(request)
+        data = write_body(request)
         partner = Partner.objects.filter(slug=str(data.get("partner", ""))).first()
         if partner is None:
             raise InvalidFields({"partner": [_("Name the partner (its slug) you write for.")]})
@@ -105,7 +107,7 @@ class Practices(APIView):
             text_status=form.text_status(), places=place_specs(data.get("places")),
             indicators=indicator_specs(data.get("indicators")))
         lang = parse_lang(request.GET)
-        return _json(selectors.practice_detail(practice, lang=lang, user=request.user),
+        return json_response(selectors.practice_detail(practice, lang=lang, user=request.user),
                      status=201)
 
 
@@ -115,8 +117,12 @@ class PracticeDetail(APIView):
                            "evidence and (signed in) contact and history")
     def get(self, request: Request, uid: str) -> HttpResponse:
         lang = parse_lang(request.GET)
-        practice = _practice(request, uid)
+        practice = practice_or_404(request, uid)
         detail = selectors.practice_detail(practice, lang=lang, user=request.user)
+        detail["transfers"] = [
+            transfer_selectors.transfer_summary(t, lang=lang, user=request.user)
+            for t in transfer_selectors.transfers(
+                user=request.user, filters=TransferFilters(practice=str(practice.uid)))]
         shapes = [p["geometry"] for p in detail["places"] if p["geometry"]]
         body = geojson.feature(id=detail["id"], geometry=(
             {"type": "GeometryCollection", "geometries": shapes} if shapes else None),
@@ -126,8 +132,8 @@ class PracticeDetail(APIView):
     @extend_schema(request=OpenApiTypes.OBJECT, responses={200: OpenApiTypes.OBJECT},
                    summary="Change a draft (or a practice sent back for changes)")
     def patch(self, request: Request, uid: str) -> HttpResponse:
-        practice = _practice(request, uid)
-        data = _write_body(request)
+        practice = practice_or_404(request, uid)
+        data = write_body(request)
         form = PracticeForm(data=data, partial=True)
         if not form.is_valid():
             raise InvalidFields(form.errors)
@@ -136,7 +142,7 @@ class PracticeDetail(APIView):
             text_status=form.text_status(),
             places=place_specs(data["places"]) if "places" in data else None,
             indicators=indicator_specs(data["indicators"]) if "indicators" in data else None)
-        return _json(selectors.practice_detail(practice, lang=parse_lang(request.GET),
+        return json_response(selectors.practice_detail(practice, lang=parse_lang(request.GET),
                                                user=request.user))
 
 
@@ -147,8 +153,8 @@ class PracticeQuestions(APIView):
                    summary="Ask a question on a published practice, or answer one "
                            "(`{\"text\", \"parent\"}`), in your partner's name")
     def post(self, request: Request, uid: str) -> HttpResponse:
-        practice = _practice(request, uid)
-        data = _write_body(request)
+        practice = practice_or_404(request, uid)
+        data = write_body(request)
         parent = None
         if data.get("parent") not in (None, ""):
             parent = Question.objects.filter(
@@ -158,7 +164,7 @@ class PracticeQuestions(APIView):
                 raise InvalidFields({"parent": [_("That question is about another practice.")]})
         question = services.question_ask(user=request.user, practice=practice, parent=parent,
                                          text=str(data.get("text", "")))
-        return _json({"id": question.pk, "partner": question.partner.slug
+        return json_response({"id": question.pk, "partner": question.partner.slug
                       if question.partner else None}, status=201)
 
 
@@ -170,12 +176,12 @@ class PracticeEndorsements(APIView):
                            "(`{\"kind\": \"useful\" | \"plan\" | \"applied\", "
                            "\"on\": true | false}`)")
     def post(self, request: Request, uid: str) -> HttpResponse:
-        practice = _practice(request, uid)
-        data = _write_body(request)
+        practice = practice_or_404(request, uid)
+        data = write_body(request)
         services.endorsement_set(user=request.user, practice=practice,
                                  kind=str(data.get("kind", "")), on=data.get("on", True)
                                  is not False)
-        return _json(selectors.endorsements(practice))
+        return json_response(selectors.endorsements(practice))
 
 
 ACTIONS = ("submit", "publish", "changes", "reject", "feature", "unfeature", "archive")
@@ -190,10 +196,10 @@ class PracticeAction(APIView):
                    summary="Move a practice on: submit it, review it (publish, changes, "
                            "reject), feature it, archive it; with a comment")
     def post(self, request: Request, uid: str, action: str) -> HttpResponse:
-        practice = _practice(request, uid)
-        comment = str(_write_body(request).get("comment", ""))[:5000]
+        practice = practice_or_404(request, uid)
+        comment = str(write_body(request).get("comment", ""))[:5000]
         practice = transition(request.user, practice, action, comment)
-        return _json(selectors.practice_detail(practice, lang=parse_lang(request.GET),
+        return json_response(selectors.practice_detail(practice, lang=parse_lang(request.GET),
                                                user=request.user))
 
 

@@ -11,3 +11,10 @@ class ExchangeConfig(AppConfig):
         from exchange.feature_kind import register_kind
 
         register_kind()
+
+        from exchange.models import GoodPractice, StudyVisit
+        from media.access import register_public
+
+        # A practice's attachments are served as the practice is shown; a visit's, to all.
+        register_public(GoodPractice, lambda p: p.is_public)
+        register_public(StudyVisit, lambda v: True)

@@ -17,7 +17,16 @@ from django.contrib.postgres.fields import ArrayField
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from exchange.vocabulary import EndorsementKind, Origin, PracticeKind, Status, Theme
+from exchange.vocabulary import (
+    EndorsementKind,
+    Origin,
+    PlannerMeasure,
+    PracticeKind,
+    Status,
+    StepKind,
+    Theme,
+    TransferStatus,
+)
 from geo.crs import WGS84
 from layers.models import Attraction, Partner, Trail
 from layers.vocabulary import Category
@@ -197,3 +206,161 @@ class Endorsement(models.Model):
         ordering = ["practice", "kind", "partner"]
         constraints = [models.UniqueConstraint(fields=["practice", "partner", "kind"],
                                                name="one_endorsement_per_partner_and_kind")]
+
+
+class Transfer(models.Model):
+    """Partner B (``partner``) re-uses partner A's practice: its plan (``steps``), where it
+    stands, the evidence measured in B's territory (``indicators``) and every change of
+    state (``events``). At most one open transfer per practice and receiving partner."""
+
+    uid = models.UUIDField(_("public id"), default=uuid.uuid4, unique=True, editable=False)
+    practice = models.ForeignKey(GoodPractice, on_delete=models.CASCADE,
+                                 related_name="transfers", verbose_name=_("practice"))
+    partner = models.ForeignKey(Partner, on_delete=models.PROTECT, related_name="transfers_in",
+                                verbose_name=_("receiving partner"))
+    opened_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL,
+                                  null=True, blank=True, related_name="+")
+    status = models.CharField(_("status"), max_length=20, choices=TransferStatus.choices,
+                              default=TransferStatus.EXPLORING)
+    plan = models.TextField(_("plan"), max_length=10_000, blank=True)
+    reason = models.TextField(_("reason it was abandoned"), max_length=5000, blank=True)
+    demo = models.BooleanField(_("demo content"), default=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-updated_at", "id"]
+        verbose_name = _("transfer")
+        verbose_name_plural = _("transfers")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["practice", "partner"], name="one_open_transfer_per_partner",
+                condition=~models.Q(status__in=["transferred", "abandoned"])),
+            models.CheckConstraint(
+                condition=~models.Q(status="abandoned") | ~models.Q(reason=""),
+                name="abandoned_transfer_says_why"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.practice} → {self.partner}"
+
+
+class TransferStep(models.Model):
+    """A step or a milestone of a transfer's plan: when, who, and whether it is done."""
+
+    transfer = models.ForeignKey(Transfer, on_delete=models.CASCADE, related_name="steps")
+    order = models.PositiveSmallIntegerField(default=0)
+    kind = models.CharField(_("kind"), max_length=10, choices=StepKind.choices,
+                            default=StepKind.STEP)
+    title = models.CharField(_("step"), max_length=200)
+    due = models.DateField(_("due on"), null=True, blank=True)
+    done = models.DateField(_("done on"), null=True, blank=True)
+    people = models.CharField(_("people"), max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["transfer", "order", "id"]
+
+
+class TransferIndicator(models.Model):
+    """Evidence of a transfer: one measure before and after, in one partner's territory.
+    Only rows measured in the receiving partner's territory, with both values and dates,
+    let a transfer count as transferred (CHARTS: measurable impact in the recipient
+    region)."""
+
+    transfer = models.ForeignKey(Transfer, on_delete=models.CASCADE, related_name="indicators")
+    order = models.PositiveSmallIntegerField(default=0)
+    territory = models.ForeignKey(Partner, on_delete=models.PROTECT, related_name="+",
+                                  verbose_name=_("measured in"))
+    name = models.CharField(_("indicator"), max_length=200)
+    measure = models.CharField(_("planner indicator"), max_length=32, blank=True,
+                               choices=PlannerMeasure.choices)
+    unit = models.CharField(_("unit"), max_length=40, blank=True)
+    value_before = models.FloatField(_("value before"), null=True, blank=True)
+    value_after = models.FloatField(_("value after"), null=True, blank=True)
+    date_before = models.DateField(_("measured before on"), null=True, blank=True)
+    date_after = models.DateField(_("measured after on"), null=True, blank=True)
+    source = models.CharField(_("source"), max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["transfer", "order", "id"]
+
+
+class TransferEvent(models.Model):
+    """One change of a transfer's state: who, in which partner's name, when, and why."""
+
+    transfer = models.ForeignKey(Transfer, on_delete=models.CASCADE, related_name="events")
+    at = models.DateTimeField(default=timezone.now)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True,
+                              related_name="+")
+    actor_name = models.CharField(max_length=150, blank=True)
+    partner = models.ForeignKey(Partner, on_delete=models.SET_NULL, null=True, related_name="+")
+    from_status = models.CharField(max_length=20, choices=TransferStatus.choices, blank=True)
+    to_status = models.CharField(max_length=20, choices=TransferStatus.choices)
+    comment = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["transfer", "at", "id"]
+
+
+class StudyVisit(models.Model):
+    """Partners visit a host partner: the places they saw, the practices shown there, the
+    notes and (through media) the report and photos."""
+
+    uid = models.UUIDField(_("public id"), default=uuid.uuid4, unique=True, editable=False)
+    title = models.CharField(_("title"), max_length=TITLE_MAX)
+    host = models.ForeignKey(Partner, on_delete=models.PROTECT, related_name="visits_hosted",
+                             verbose_name=_("host partner"))
+    visitors = models.ManyToManyField(Partner, related_name="visits_made",
+                                      verbose_name=_("visiting partners"))
+    start = models.DateField(_("from"))
+    end = models.DateField(_("until"))
+    practices = models.ManyToManyField(GoodPractice, related_name="visits", blank=True,
+                                       verbose_name=_("practices seen"))
+    notes = models.TextField(_("notes"), max_length=20_000, blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL,
+                                   null=True, blank=True, related_name="+")
+    demo = models.BooleanField(_("demo content"), default=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-start", "id"]
+        verbose_name = _("study visit")
+        verbose_name_plural = _("study visits")
+        constraints = [models.CheckConstraint(condition=models.Q(end__gte=models.F("start")),
+                                              name="visit_dates_in_order")]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class VisitPlace(models.Model):
+    """A place seen on a visit: an attraction, a trail, a route or a drawn shape (as a
+    practice's places)."""
+
+    visit = models.ForeignKey(StudyVisit, on_delete=models.CASCADE, related_name="places")
+    order = models.PositiveSmallIntegerField(default=0)
+    attraction = models.ForeignKey(Attraction, on_delete=models.PROTECT, null=True, blank=True,
+                                   related_name="+")
+    trail = models.ForeignKey(Trail, on_delete=models.PROTECT, null=True, blank=True,
+                              related_name="+")
+    route = models.ForeignKey(PilotRoute, on_delete=models.PROTECT, null=True, blank=True,
+                              related_name="+")
+    drawn = models.GeometryField(srid=WGS84, null=True, blank=True)
+    label = models.CharField(_("label"), max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["visit", "order", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(attraction__isnull=False, trail__isnull=True, route__isnull=True,
+                             drawn__isnull=True)
+                    | models.Q(attraction__isnull=True, trail__isnull=False, route__isnull=True,
+                               drawn__isnull=True)
+                    | models.Q(attraction__isnull=True, trail__isnull=True, route__isnull=False,
+                               drawn__isnull=True)
+                    | models.Q(attraction__isnull=True, trail__isnull=True, route__isnull=True,
+                               drawn__isnull=False)),
+                name="visit_place_is_one_thing"),
+        ]

@@ -14,6 +14,8 @@ services (which refuse whatever the caller forgot to ask).
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.contrib.auth.models import AnonymousUser, User
 from django.db.models import Q, QuerySet
@@ -133,3 +135,62 @@ def endorsing_partners(user: AnyUser, practice: GoodPractice) -> QuerySet[Partne
     if practice.status not in PUBLIC_STATUSES:
         return Partner.objects.none()
     return writing_partners(user).exclude(pk=practice.partner_id)
+
+
+# Transfers -----------------------------------------------------------------------------
+# A transfer is partner B's: its members (any role) open it in B's name, move it on, plan
+# it and add its evidence. The practice's own partner (A) follows it and is told, but does
+# not run another partner's transfer. A superuser may do what B's members do. Transfers of
+# a public practice are public (the strategy pages count them); the people named in a
+# plan are shown to signed-in users only, as a practice's contact person.
+
+
+def transfer_opening_partners(user: AnyUser, practice: GoodPractice) -> QuerySet[Partner]:
+    """Partners in whose name ``user`` may open a transfer of ``practice``: their own,
+    other than the practice's (a superuser: any other)."""
+    if practice.status not in PUBLIC_STATUSES or not is_active_user(user):
+        return Partner.objects.none()
+    if is_superuser(user):
+        return Partner.objects.exclude(pk=practice.partner_id)
+    return writing_partners(user).exclude(pk=practice.partner_id)
+
+
+def may_run_transfer(user: AnyUser, transfer: Any) -> bool:
+    """Whether ``user`` changes ``transfer``'s status, plan and evidence."""
+    return is_superuser(user) or writing_partners(user).filter(
+        pk=transfer.partner_id).exists()
+
+
+def may_view_transfer(user: AnyUser, transfer: Any) -> bool:
+    return may_view(user, transfer.practice)
+
+
+# Study visits ----------------------------------------------------------------------------
+# A visit is written by the members of its host partner or of a visiting partner (in the
+# name of one of them); a superuser too. Visits are public records.
+
+
+def visit_partners(user: AnyUser) -> QuerySet[Partner]:
+    """Partners in whose name ``user`` records a visit (host or visitor)."""
+    if is_superuser(user):
+        return Partner.objects.all()
+    return writing_partners(user)
+
+
+def may_edit_visit(user: AnyUser, visit: Any) -> bool:
+    if not is_active_user(user):
+        return False
+    if is_superuser(user):
+        return True
+    involved = {visit.host_id, *visit.visitors.values_list("pk", flat=True)}
+    return writing_partners(user).filter(pk__in=involved).exists()
+
+
+# Attachments -----------------------------------------------------------------------------
+
+
+def may_attach_to_practice(user: AnyUser, practice: GoodPractice) -> bool:
+    """A practice's documents and images are added and removed by its partner's members
+    (in any state: a published practice gets its report later) and a superuser."""
+    return is_superuser(user) or writing_partners(user).filter(
+        pk=practice.partner_id).exists()

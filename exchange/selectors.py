@@ -8,11 +8,11 @@ from typing import Any
 
 from django.contrib.gis.geos import Polygon
 from django.db import connection
-from django.db.models import QuerySet
+from django.db.models import Exists, OuterRef, QuerySet
 from django.utils import translation
 
 from exchange import rules
-from exchange.models import GoodPractice, PracticePlace
+from exchange.models import GoodPractice, PracticePlace, Transfer
 from exchange.params import PracticeFilters
 from exchange.vocabulary import PUBLIC_STATUSES, TRANSLATED_TEXTS, EndorsementKind
 from geo.crs import WGS84
@@ -36,6 +36,9 @@ def practices(*, user: rules.AnyUser, filters: PracticeFilters) -> QuerySet[Good
         qs = qs.filter(kind__in=filters.kind)
     if filters.origin:
         qs = qs.filter(origin__in=filters.origin)
+    if filters.has_transfers is not None:
+        with_transfers = Exists(Transfer.objects.filter(practice=OuterRef("pk")))
+        qs = qs.filter(with_transfers if filters.has_transfers else ~with_transfers)
     if filters.bbox:
         qs = qs.filter(geom__intersects=Polygon.from_bbox(filters.bbox))
     if filters.q:

@@ -98,7 +98,7 @@ DRAWN_TYPES = ("Point", "LineString", "Polygon", "MultiPoint", "MultiLineString"
                "MultiPolygon")
 
 
-def _drawn(text: str, field: str) -> GEOSGeometry:
+def drawn_geometry(text: str, field: str) -> GEOSGeometry:
     """A drawn place (GeoJSON or WKT, longitude and latitude), refused unless it is one
     valid, non-empty point, line or area within the world's bounds."""
     try:
@@ -131,7 +131,7 @@ def practice_places_set(*, practice: GoodPractice, places: Sequence[PlaceSpec]) 
             elif spec.route:
                 row.route = PilotRoute.objects.get(slug=spec.route)
             elif spec.geometry:
-                row.drawn = _drawn(spec.geometry, field)
+                row.drawn = drawn_geometry(spec.geometry, field)
             else:
                 raise InvalidFields({field: [_("A place is an attraction, a trail, a route "
                                                "or a drawn shape.")]})

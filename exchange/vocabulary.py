@@ -67,3 +67,37 @@ class EndorsementKind(models.TextChoices):
     USEFUL = "useful", _("Useful")
     PLAN = "plan", _("We plan to apply it")
     APPLIED = "applied", _("We applied it")
+
+
+class TransferStatus(models.TextChoices):
+    """Where a partner's transfer of another partner's practice stands (URBACT's transfer
+    networks: understood, adapted, piloted, re-used)."""
+
+    EXPLORING = "exploring", _("Exploring")
+    ADAPTING = "adapting", _("Adapting")
+    PILOTING = "piloting", _("Piloting")
+    TRANSFERRED = "transferred", _("Transferred")
+    ABANDONED = "abandoned", _("Abandoned")
+
+
+TRANSFER_FLOW = (TransferStatus.EXPLORING, TransferStatus.ADAPTING, TransferStatus.PILOTING,
+                 TransferStatus.TRANSFERRED)
+"""The way forward; a transfer may go back a step (a pilot that must be adapted again) and
+may be abandoned from any open state."""
+
+TRANSFER_ENDS = (TransferStatus.TRANSFERRED, TransferStatus.ABANDONED)
+
+
+class StepKind(models.TextChoices):
+    STEP = "step", _("Step")
+    MILESTONE = "milestone", _("Milestone")
+
+
+class PlannerMeasure(models.TextChoices):
+    """Indicators the planner measures itself: an evidence row naming one says that its
+    values are the planner's, for the receiving partner's territory at the row's dates."""
+
+    ATTRACTIONS_PER_100KM2 = "attractions_per_100km2", _("Attractions per 100 km²")
+    SHARE_WITHIN = "share_within", _("Share of the territory within R km of an attraction")
+    TRAIL_KM = "trail_km", _("Trail kilometres")
+    PUBLISHED_ROUTES = "published_routes", _("Published pilot routes")

@@ -1,4 +1,4 @@
-"""Photos (and, later, documents) attached to any object of any app.
+"""Photos and documents attached to any object of any app.
 
 An item belongs to its owner by a generic relation (contenttypes): the apps whose objects
 have photos (layers' attractions, actors' listings) name no table of this app, and this
@@ -23,8 +23,10 @@ if TYPE_CHECKING:
 
 
 class MediaKind(models.TextChoices):
-    # Documents (PDF, ODT, DOCX) join as a second kind with their own checks.
     IMAGE = "image", _("image")
+    # PDF, ODT, DOCX: checked by their bytes (media/documents.py), kept as sent, served
+    # as a download.
+    DOCUMENT = "document", _("document")
 
 
 class Licence(models.TextChoices):
@@ -56,6 +58,8 @@ class MediaItem(models.Model):
     author = models.CharField(_("author"), max_length=200)
     licence = models.CharField(_("licence"), max_length=20, choices=Licence.choices)
     caption = models.CharField(_("caption"), max_length=500, blank=True)
+    # A document's name as sent (its folder and stored name are the item's uid only).
+    filename = models.CharField(_("file name"), max_length=200, blank=True)
     uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
                                     on_delete=models.SET_NULL, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)

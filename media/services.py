@@ -1,4 +1,5 @@
-"""Writes: storing a checked image for an owner, and deleting an item with its files."""
+"""Writes: storing a checked image or document for an owner, and deleting an item with its
+files."""
 
 from __future__ import annotations
 
@@ -16,6 +17,7 @@ from django.db.models import Max
 from django.utils.translation import gettext as _
 
 from geo.errors import InvalidFields, TooLarge
+from media.documents import PreparedDocument, is_document_type, prepare_document
 from media.images import PreparedImage, prepare_image
 from media.models import Licence, MediaItem, MediaKind
 
@@ -68,9 +70,78 @@ def files_write(item: MediaItem, prepared: PreparedImage) -> None:
     item.sha256 = prepared.sha256
 
 
+def attachment_bytes(upload: UploadedFile) -> bytes:
+    """An attachment's bytes, refused by its announced size before they are read (the
+    larger of the two caps: each kind's own check follows)."""
+    limit = max(settings.ATLAS_MEDIA_MAX_IMAGE_BYTES, settings.ATLAS_MEDIA_MAX_DOCUMENT_BYTES)
+    if upload.size is not None and upload.size > limit:
+        raise TooLarge(_("The file is %(size)s MB; at most %(limit)s MB are accepted.")
+                       % {"size": round(upload.size / 2**20, 1), "limit": limit // 2**20})
+    upload.seek(0)
+    return upload.read(limit + 1)
+
+
 def files_remove(item: MediaItem) -> None:
-    folder = media_root() / "images" / str(item.uid)
-    shutil.rmtree(folder, ignore_errors=True)
+    for kind in ("images", "documents"):
+        shutil.rmtree(media_root() / kind / str(item.uid), ignore_errors=True)
+
+
+def document_write(item: MediaItem, prepared: PreparedDocument) -> None:
+    """Put a checked document under MEDIA_ROOT for ``item`` (not saved yet), whole or not
+    at all, as ``files_write`` does for images."""
+    root = media_root()
+    final = Path("documents") / str(item.uid)
+    staging = root / "documents" / f".{item.uid}.{uuid.uuid4().hex}"
+    staging.mkdir(parents=True)
+    try:
+        (staging / f"original.{prepared.suffix}").write_bytes(prepared.data)
+        staging.rename(root / final)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    item.kind = MediaKind.DOCUMENT
+    item.mime_type = prepared.mime_type
+    item.original = str(final / f"original.{prepared.suffix}")
+    item.renditions = {}
+    item.size_bytes = len(prepared.data)
+    item.sha256 = prepared.sha256
+
+
+def _save_last(item: MediaItem, owner_type: ContentType, owner_id: int) -> None:
+    try:
+        with transaction.atomic():
+            last = MediaItem.objects.filter(owner_type=owner_type, owner_id=owner_id) \
+                .aggregate(m=Max("position"))["m"]
+            item.position = 0 if last is None else last + 1
+            item.save()
+    except BaseException:
+        files_remove(item)
+        raise
+
+
+def attachment_add(*, owner: models.Model, data: bytes, declared_type: str, filename: str,
+                   author: str, licence: str, caption: str = "",
+                   uploaded_by: Any = None) -> MediaItem:
+    """Attach a document (PDF, ODT, DOCX) or an image (JPEG, PNG, WebP) to ``owner``, the
+    kind told by the bytes. Images get renditions and lose their metadata (EXIF location)
+    as photos do. Nothing is stored when it is refused (``InvalidFields``, ``TooLarge``)."""
+    if is_document_type(declared_type, data):
+        check_credits(author=author, licence=licence)
+        prepared = prepare_document(data, declared_type)
+        owner_type = ContentType.objects.get_for_model(owner)
+        item = MediaItem(owner_type=owner_type, owner_id=owner.pk, author=author.strip(),
+                         licence=licence, uploaded_by=uploaded_by, caption=caption[:500],
+                         filename=Path(filename or "").name[:200])
+        document_write(item, prepared)
+        _save_last(item, owner_type, owner.pk)
+        return item
+    item = image_add(owner=owner, data=data, declared_type=declared_type, author=author,
+                     licence=licence, captions=None, uploaded_by=uploaded_by)
+    if caption or filename:
+        item.caption = caption[:500]
+        item.filename = Path(filename or "").name[:200]
+        item.save(update_fields=["caption", "filename"])
+    return item
 
 
 def image_add(*, owner: models.Model, data: bytes, declared_type: str, author: str,

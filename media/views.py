@@ -33,6 +33,10 @@ def media_file(request: HttpRequest, uid: uuid.UUID, size: str) -> FileResponse:
     path = media_root() / relative
     if not path.is_file():
         raise NotFound("this photo's file is missing")
+    if item.kind == "document":
+        # A document is a download, never shown in the platform's origin.
+        return FileResponse(path.open("rb"), content_type=mime, as_attachment=True,
+                            filename=item.filename or path.name)
     response = FileResponse(path.open("rb"), content_type=mime)
     response["Content-Disposition"] = "inline"
     return response

@@ -41,6 +41,7 @@ from layers.models import Partner
 from layers.vocabulary import Category
 from maps.builders import REGION_CENTRE, add_basemap
 from maps.elements import AtlasMap, PageScript, map_parts
+from maps.pages.practice_exchange import practice_exchange_context
 from notices.selectors import notices_for, unread_count
 from notices.services import notices_mark_read
 
@@ -83,7 +84,7 @@ def practice_list(request: HttpRequest) -> HttpResponse:
         "category_choices": Category.choices, "origin_choices": Origin.choices,
         "partners": [(p.slug, str(p)) for p in Partner.objects.all()],
         "selected": {k: request.GET.get(k, "") for k in
-                     ("theme", "partner", "kind", "category", "origin", "q")},
+                     ("theme", "partner", "kind", "category", "origin", "q", "has_transfers")},
         "may_create": rules.may_create(request.user),
         "new_notices": unread_count(request.user),
         "reviews": rules.review_queue(request.user).count(),
@@ -138,7 +139,7 @@ def _detail_page(request: HttpRequest, practice: GoodPractice, *, error: str = "
         "new_notices": unread_count(request.user),
         "actions": _actions(request.user, practice), "error": error,
         "may_edit": rules.may_edit(request.user, practice), **_labels(),
-        **map_parts(fmap)}, status=status)
+        **practice_exchange_context(request, practice), **map_parts(fmap)}, status=status)
 
 
 @require_safe

@@ -110,3 +110,27 @@ def test_screenshots_of_the_import_form_in_each_language(new_page, live_server, 
     assert page.locator("[data-hint=srs] p").is_visible()
     assert page.locator("html").get_attribute("lang") == lang
     screenshot(page, f"import-form-{lang}")
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize("size", SIZES)
+def test_screenshots_of_the_demo_transfer_and_study_visit(new_page, live_server, demo, size):
+    from exchange.models import StudyVisit, Transfer
+    from fixtures.demo_exchange import load_demo_exchange
+    from fixtures.demo_layers import DEMO_DIR
+    from fixtures.demo_practices import load_demo_practices
+
+    load_demo_practices(DEMO_DIR)
+    load_demo_exchange(DEMO_DIR)
+    page = _size(new_page, size)
+    page.goto(f"{live_server.url}/practices/transfers/{Transfer.objects.get().uid}/?lang=en")
+    assert page.inner_text("#transfer-status") == "Piloting"
+    assert page.locator("#evidence table.indicators tbody tr").count() == 2
+    page.screenshot(path=str(screenshot(page, f"transfer-demo-{size}")), full_page=True)
+    page.goto(f"{live_server.url}/practices/transfers/?lang=fr")
+    assert page.locator("tr.transfer-row").count() == 1
+    screenshot(page, f"transfer-list-{size}")
+    page.goto(f"{live_server.url}/practices/visits/{StudyVisit.objects.get().uid}/?lang=bg")
+    page.wait_for_selector(".practice-map path.leaflet-interactive", timeout=15_000)
+    assert page.locator(".places li").count() == 2
+    page.screenshot(path=str(screenshot(page, f"visit-page-{size}")), full_page=True)

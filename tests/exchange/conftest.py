@@ -60,3 +60,10 @@ def publish(world, practice):
     services.practice_submit(user=world.sl_member, practice=practice)
     return services.practice_review(user=world.dr_moderator, practice=practice,
                                     decision="publish")
+
+
+@pytest.fixture
+def media_root(settings, tmp_path):
+    """Attachments go to a folder of the test's own."""
+    settings.MEDIA_ROOT = str(tmp_path / "media")
+    return tmp_path / "media"

@@ -48,7 +48,8 @@
   function detail(map, o) {
     var group = L.featureGroup().addTo(map);
     getJSON(o.url).then(function (f) {
-      f.properties.places.forEach(function (p) {
+      // A practice comes as a GeoJSON Feature, a study visit as plain JSON.
+      (f.properties || f).places.forEach(function (p) {
         if (!p.geometry) return;
         L.geoJSON(p.geometry, {
           style: { color: COLOUR, weight: 4, opacity: 0.9, fillOpacity: 0.15 },
