@@ -87,7 +87,7 @@ def route_list(request: HttpRequest) -> HttpResponse:
     fmap = _map(zoom_start=5)
     PageScript(js="routes/route-page.js", call="AtlasRoutePage.list",
                options={"routesUrl": reverse("routes") + "?" + query.urlencode()}).add_to(fmap)
-    partners = Partner.objects.all()
+    partners = Partner.objects.filter(sandbox=False)
     return render(request, "routes/list.html", {
         "routes": [_display(f["properties"]) for f in features], "total": total,
         "themes": Theme.choices, "difficulties": Difficulty.choices, "seasons": Season.choices,
