@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "exchange",  # good practices and their review (docs/users/practices.md)
     "notices",  # what is new for a user: in the app and by e-mail
     "transit",  # public transport: GTFS feeds, departures, how to get there
+    "training",  # who was trained: guides read, tours completed, the report
     "actors",  # tourism actors' listings: the feature kind "service"
     "maps",
     "fixtures",

@@ -4,7 +4,17 @@ guides (/help/)."""
 from django.contrib.sitemaps import views as sitemap_views
 from django.urls import include, path, re_path
 
-from maps.pages import explorer, guides, imports, planner, practices, routes, seo, services
+from maps.pages import (
+    explorer,
+    guides,
+    imports,
+    planner,
+    practices,
+    routes,
+    seo,
+    services,
+    training,
+)
 from maps.sitemaps import SITEMAPS
 
 import_patterns = ([
@@ -29,6 +39,9 @@ urlpatterns = [
     path("routes/<slug:slug>/", routes.route_page, name="route-page"),
     path("routes/<slug:slug>/edit/", routes.editor, name="route-editor"),
     path("embed/routes/<slug:slug>/", routes.route_embed, name="route-embed"),
+    path("training/", training.training_report, name="training-report"),
+    path("training/report.csv", training.training_report_csv, name="training-report-csv"),
+    path("training/tours/<str:tour>/done/", training.tour_done, name="training-tour-done"),
     path("practices/", practices.practice_list, name="practice-list"),
     path("practices/new/", practices.practice_new, name="practice-new"),
     path("practices/review/", practices.review_queue, name="practice-queue"),
