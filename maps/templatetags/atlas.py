@@ -155,7 +155,8 @@ def page_tour(context: template.Context) -> dict[str, Any] | None:
     match = getattr(request, "resolver_match", None)
     tour = tour_for(match.view_name if match is not None else None)
     user = getattr(request, "user", None)
-    if tour is not None and user is not None and user.is_authenticated:
+    if (tour is not None and request is not None and user is not None
+            and user.is_authenticated):
         # A signed-in user's completed tour is counted (who was trained): tour.js posts it
         # here, with the page's CSRF token (the cookie is not the scripts', settings).
         tour["record"] = reverse("training-tour-done", args=[tour["id"]])
