@@ -42,6 +42,8 @@ ALLOWED_HOSTS = os.environ.get("ATLAS_ALLOWED_HOSTS", "127.0.0.1,localhost").spl
 INSTALLED_APPS = [
     # modeltranslation patches the admin, so it comes before it.
     "modeltranslation",
+    # Before the admin, whose base_site.html it extends with the sandbox's banner.
+    "training",  # who was trained: guides read, tours completed, the report
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -67,7 +69,6 @@ INSTALLED_APPS = [
     "exchange",  # good practices and their review (docs/users/practices.md)
     "notices",  # what is new for a user: in the app and by e-mail
     "transit",  # public transport: GTFS feeds, departures, how to get there
-    "training",  # who was trained: guides read, tours completed, the report
     "actors",  # tourism actors' listings: the feature kind "service"
     "maps",
     "fixtures",

@@ -132,3 +132,17 @@ def test_who_may_read_which_partner_s_report(client, people, who, path):
     if path.endswith(".csv") and own == 200:
         assert client.get(path, {"partner": "stara-zagora"})["Content-Type"].startswith(
             "text/csv")
+
+
+def test_the_admin_says_so_to_a_sandbox_account_only(client, people):
+    from django.contrib.auth.models import User
+
+    from fixtures.sandbox import training_accounts
+
+    editor = User.objects.get(username=training_accounts(1)[0].username)
+    client.force_login(editor)
+    page = html.fromstring(client.get("/admin/", {"lang": "fr"}).content.decode())
+    (banner,) = page.xpath("//*[@data-sandbox-banner]")
+    assert banner.text_content().startswith("Bac à sable de formation")
+    client.force_login(people["editor"])
+    assert b"data-sandbox-banner" not in client.get("/admin/").content
