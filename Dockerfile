@@ -23,6 +23,7 @@ COPY notices notices
 COPY transit transit
 COPY actors actors
 COPY offline offline
+COPY training training
 COPY fixtures fixtures
 COPY operations operations
 COPY audit audit

@@ -14,7 +14,8 @@ class ActorsConfig(AppConfig):
         from media.access import register_public
 
         register_kind()
-        register_public(Listing, lambda x: x.status == ListingStatus.PUBLISHED)
+        register_public(Listing, lambda x: x.status == ListingStatus.PUBLISHED
+                        and not x.partner.sandbox)
         register_editor_permissions("actors", EDITOR_PERMISSIONS)
 
 

@@ -51,7 +51,7 @@ def listing_state_at(listing: Listing, when: datetime) -> str:
 
 def open_on_uids(day: date) -> list[str]:
     """The public ids of the published listings open on ``day``."""
-    listings = (Listing.objects.filter(status=ListingStatus.PUBLISHED)
+    listings = (Listing.objects.filter(status=ListingStatus.PUBLISHED, partner__sandbox=False)
                 .select_related("partner").only(
                     "uid", "opening_hours", "season_months", "starts_on", "ends_on", "yearly",
                     "partner__country"))

@@ -42,6 +42,8 @@ ALLOWED_HOSTS = os.environ.get("ATLAS_ALLOWED_HOSTS", "127.0.0.1,localhost").spl
 INSTALLED_APPS = [
     # modeltranslation patches the admin, so it comes before it.
     "modeltranslation",
+    # Before the admin, whose base_site.html it extends with the sandbox's banner.
+    "training",  # who was trained: guides read, tours completed, the report
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",

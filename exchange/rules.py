@@ -10,6 +10,11 @@ services (which refuse whatever the caller forgot to ask).
 - Published and featured practices are public; the others are seen by their partner's
   members, and those under review by the moderators who may review them.
 - The contact person is shown to signed-in users only.
+- A training partner's (``Partner.sandbox``) practices are its accounts' only, whatever
+  their state: never public, reviewed, discussed and endorsed inside the sandbox (a
+  sandbox's moderator reviews its other trainees' practices, there being no other partner
+  to do it), and a sandbox account acts on no other partner's practice
+  (docs/users/training.md).
 """
 
 from __future__ import annotations
@@ -23,7 +28,12 @@ from django.db.models import Q, QuerySet
 from exchange.models import GoodPractice
 from exchange.vocabulary import EDITABLE_STATUSES, PUBLIC_STATUSES, Status
 from layers.models import Partner
-from layers.permissions import is_active_user, member_partners, moderated_partners
+from layers.permissions import (
+    is_active_user,
+    member_partners,
+    moderated_partners,
+    sandbox_partners,
+)
 
 AnyUser = User | AnonymousUser
 
@@ -53,12 +63,18 @@ def reviewing_partners(user: AnyUser, practice: GoodPractice) -> QuerySet[Partne
     or wrote it (a superuser reviews anyone's but their own)."""
     if not is_active_user(user) or practice.author_id == user.pk:
         return Partner.objects.none()
+    if practice.partner.sandbox:
+        return moderated_partners(user).filter(pk=practice.partner_id)
+    if sandbox_partners(user).exists():
+        return Partner.objects.none()
     if not is_superuser(user) and member_partners(user).filter(pk=practice.partner_id).exists():
         return Partner.objects.none()
     return moderated_partners(user).exclude(pk=practice.partner_id)
 
 
 def may_view(user: AnyUser, practice: GoodPractice) -> bool:
+    if practice.partner.sandbox:
+        return is_superuser(user) or member_partners(user).filter(pk=practice.partner_id).exists()
     if practice.status in PUBLIC_STATUSES:
         return True
     if not is_active_user(user):
@@ -70,15 +86,16 @@ def may_view(user: AnyUser, practice: GoodPractice) -> bool:
 
 def visible(user: AnyUser) -> QuerySet[GoodPractice]:
     """Every practice ``user`` may see (the queryset form of ``may_view``)."""
-    public = Q(status__in=PUBLIC_STATUSES)
+    public = Q(status__in=PUBLIC_STATUSES) & Q(partner__sandbox=False)
     if not is_active_user(user):
         return GoodPractice.objects.filter(public)
     if is_superuser(user):
         return GoodPractice.objects.all()
     own = list(member_partners(user).values_list("pk", flat=True))
     seen = public | Q(partner_id__in=own)
-    if moderated_partners(user).exists():
-        seen |= (Q(status__in=REVIEW_STATUSES) & ~Q(partner_id__in=own) & ~Q(author_id=user.pk))
+    if moderated_partners(user).exists() and not sandbox_partners(user).exists():
+        seen |= (Q(status__in=REVIEW_STATUSES) & ~Q(partner_id__in=own) & ~Q(author_id=user.pk)
+                 & Q(partner__sandbox=False))
     return GoodPractice.objects.filter(seen)
 
 
@@ -119,6 +136,11 @@ def review_queue(user: AnyUser) -> QuerySet[GoodPractice]:
     if not moderated_partners(user).exists():
         return GoodPractice.objects.none()
     queue = GoodPractice.objects.filter(status=Status.SUBMITTED).exclude(author_id=user.pk)
+    sandboxes = sandbox_partners(user)
+    if sandboxes.exists():
+        return queue.filter(partner__in=moderated_partners(user).filter(sandbox=True)).order_by(
+            "updated_at", "id")
+    queue = queue.exclude(partner__sandbox=True)
     if not is_superuser(user):
         queue = queue.exclude(partner__in=member_partners(user))
     return queue.order_by("updated_at", "id")
@@ -126,7 +148,11 @@ def review_queue(user: AnyUser) -> QuerySet[GoodPractice]:
 
 def may_discuss(user: AnyUser, practice: GoodPractice) -> bool:
     """Ask or answer on a published practice: any partner's member."""
-    return practice.status in PUBLIC_STATUSES and writing_partners(user).exists()
+    if practice.status not in PUBLIC_STATUSES:
+        return False
+    if practice.partner.sandbox or sandbox_partners(user).exists():
+        return writing_partners(user).filter(pk=practice.partner_id).exists()
+    return writing_partners(user).exists()
 
 
 def endorsing_partners(user: AnyUser, practice: GoodPractice) -> QuerySet[Partner]:
@@ -134,6 +160,9 @@ def endorsing_partners(user: AnyUser, practice: GoodPractice) -> QuerySet[Partne
     practice's own (a partner does not vouch for itself)."""
     if practice.status not in PUBLIC_STATUSES:
         return Partner.objects.none()
+    if practice.partner.sandbox or sandbox_partners(user).exists():
+        # In the sandbox, its trainees vouch for each other's practice in its own name.
+        return writing_partners(user).filter(pk=practice.partner_id, sandbox=True)
     return writing_partners(user).exclude(pk=practice.partner_id)
 
 

@@ -340,9 +340,14 @@ def _tell(users: Any, practice: GoodPractice, message: str) -> None:
 
 
 def _reviewers(practice: GoodPractice) -> Any:
-    """Who may review it: the other partners' moderators who do not belong to its partner."""
-    others = Partner.objects.exclude(pk=practice.partner_id)
+    """Who may review it: the other partners' moderators who do not belong to its partner;
+    for a training sandbox's practice, the sandbox's own moderators but its author (a
+    sandbox is never another partner's business, nor another's its: exchange.rules)."""
     own = practice.partner
+    if own.sandbox:
+        return (User.objects.filter(is_active=True, groups=own.moderators_id)
+                .exclude(pk__in=[practice.author_id] if practice.author_id else []).distinct())
+    others = Partner.objects.exclude(pk=practice.partner_id).exclude(sandbox=True)
     own_groups = [own.members_id, own.editors_id, own.moderators_id]
     return (User.objects.filter(is_active=True,
                                 groups__in=others.values_list("moderators_id", flat=True))

@@ -154,6 +154,14 @@ class Partner(models.Model):
         help_text=_("Members of this group take part in the exchange of good practices for "
                     "this partner: they write its practices, ask questions and endorse."),
     )
+    # A training partner (docs/users/training.md): its layers are never public (a
+    # trigger keeps them "partners only", migration 0023) and the registry's kinds that are
+    # in no layer leave its rows out of everything public, so that practice never reaches
+    # the regional layer, its tiles, OGC API, exports, sitemap, search or statistics.
+    sandbox = models.BooleanField(
+        _("sandbox"), default=False,
+        help_text=_("A training partner: nothing of it is ever public (manage.py "
+                    "reset_sandbox restores it)."))
     welcomes = models.ManyToManyField(
         "self", symmetrical=False, blank=True, related_name="welcomed_by",
         verbose_name=_("partners welcome to publish here"),

@@ -72,6 +72,19 @@ def moderated_partners(user: User | AnonymousUser) -> QuerySet[Partner]:
     return Partner.objects.filter(moderators__user=cast(User, user))
 
 
+def sandbox_partners(user: User | AnonymousUser) -> QuerySet[Partner]:
+    """The training partners (``Partner.sandbox``) ``user`` belongs to in any role. A
+    sandbox account acts on its sandbox only: what it writes, reviews, asks or endorses
+    stays there (docs/users/training.md); a superuser is nobody's sandbox account."""
+    if not is_active_user(user) or getattr(user, "is_superuser", False):
+        return Partner.objects.none()
+    return member_partners(user).filter(sandbox=True)
+
+
+def is_sandbox_account(user: User | AnonymousUser) -> bool:
+    return sandbox_partners(user).exists()
+
+
 class IsPartnerEditor(BasePermission):
     """The REST framework's door for writes to partners' data: a partner's editor.
 

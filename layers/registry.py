@@ -20,6 +20,9 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+# The slugs of the training partners (``Partner.sandbox``), as SQL: nothing of theirs is public.
+SANDBOX_SLUGS = "ARRAY(SELECT s.slug FROM layers_partner s WHERE s.sandbox)"
+
 
 @dataclass(frozen=True)
 class Column:
@@ -86,6 +89,16 @@ class FeatureKind:
     search_sql: str = "x.search"
     category_sql: str = ""
     category_values: tuple[str, ...] = ()  # what ``category_sql`` may be (the map's filter)
+
+    def public_sql(self) -> str:
+        """SQL over ``x`` true when a row of a kind in no layer is public: ``public``, and
+        none of its partners a sandbox (``Partner.sandbox``: training never reaches the
+        public layer). A layered kind's rows are public with their layer, which a sandbox
+        never makes public (layers migration 0023)."""
+        if not self.partner_filter:
+            return self.public
+        in_sandbox = self.partner_filter.replace("%s", SANDBOX_SLUGS)
+        return f"({self.public}) AND NOT ({in_sandbox})"
 
     def drawn(self) -> str:
         """SQL over ``x`` of the geometry pages, the maps' lists and tiles draw."""

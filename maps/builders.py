@@ -70,7 +70,7 @@ def explorer_labels() -> dict:
 
 def partners_extent(partner: str | None = None) -> list[float] | None:
     """[minlon, minlat, maxlon, maxlat] of the partners' boundaries (those named, else all)."""
-    partners = Partner.objects.all()
+    partners = Partner.objects.filter(sandbox=False)
     if partner:
         partners = partners.filter(slug__in=partner.split(","))
     box = partners.aggregate(e=Extent("boundary"))["e"]

@@ -32,6 +32,13 @@ HELP_TOPICS: dict[str, str] = {
     "imports:upload": "guides/editor/#import",
     "imports:preview": "guides/editor/#preview",
     "imports:report": "guides/editor/#undo",
+    "practice-list": "guides/tourist/#practices",
+    "practice-page": "guides/tourist/#practices",
+    "practice-new": "guides/editor/#practice-write",
+    "practice-edit": "guides/editor/#practice-write",
+    "practice-queue": "guides/moderator/#review",
+    "service-page": "guides/tourist/#services",
+    "training-report": "guides/moderator/#training",
 }
 
 HELP_URL = "/help/"

@@ -60,7 +60,8 @@ class LayersSitemap(_Translated):
 
 class RoutesSitemap(_Translated):
     def items(self) -> QuerySet[PilotRoute]:
-        return PilotRoute.objects.filter(status__in=PUBLIC_STATUSES).order_by("slug")
+        return (PilotRoute.objects.filter(status__in=PUBLIC_STATUSES)
+                .exclude(partners__sandbox=True).order_by("slug"))
 
     def path(self, item: PilotRoute) -> str:
         return reverse("route-page", args=[item.slug])

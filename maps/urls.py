@@ -15,6 +15,7 @@ from maps.pages import (
     routes,
     seo,
     services,
+    training,
 )
 from maps.sitemaps import SITEMAPS
 
@@ -45,6 +46,9 @@ urlpatterns = [
     path("routes/<slug:slug>/delete/", routes.route_delete, name="route-delete"),
     path("routes/<slug:slug>/edit/", routes.editor, name="route-editor"),
     path("embed/routes/<slug:slug>/", routes.route_embed, name="route-embed"),
+    path("training/", training.training_report, name="training-report"),
+    path("training/report.csv", training.training_report_csv, name="training-report-csv"),
+    path("training/tours/<str:tour>/done/", training.tour_done, name="training-tour-done"),
     path("practices/", practices.practice_list, name="practice-list"),
     path("practices/new/", practices.practice_new, name="practice-new"),
     path("practices/review/", practices.review_queue, name="practice-queue"),

@@ -194,7 +194,8 @@ class RouteExport(APIView):
         refuse_unknown(request.GET, {"format", "lang"})
         fmt = choice(request.GET, "format", exports.EXPORT_FORMATS, default="gpx")
         lang = parse_lang(request.GET)
-        route = PilotRoute.objects.filter(slug=slug, status__in=PUBLIC_STATUSES).first()
+        route = (PilotRoute.objects.filter(slug=slug, status__in=PUBLIC_STATUSES)
+                 .exclude(partners__sandbox=True).first())
         detail = (selectors.route_detail(slug=slug, lang=lang, along_m=None, request=request)
                   if route is not None else None)
         if route is None or detail is None:

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from django.utils.translation import gettext_noop as _
 
-from layers.registry import Column, FeatureKind, register, register_feature_use
+from layers.registry import SANDBOX_SLUGS, Column, FeatureKind, register, register_feature_use
 from routes.vocabulary import RouteStatus
 
 # A route belongs to one or more partners: its first partner's slug names it in lists.
@@ -19,6 +19,12 @@ def partner_condition(alias: str) -> str:
     return ("EXISTS (SELECT 1 FROM routes_pilotroute_partners rp JOIN layers_partner p "
             f"ON p.id = rp.partner_id WHERE rp.pilotroute_id = {alias}.id "
             "AND p.slug = ANY(%s))")
+
+
+def in_sandbox(alias: str) -> str:
+    """SQL true when pilot route ``alias`` is a training partner's (``Partner.sandbox``):
+    whatever its status, it is never public."""
+    return partner_condition(alias).replace("%s", SANDBOX_SLUGS)
 
 
 ROUTE = FeatureKind(

@@ -40,7 +40,7 @@ from layers.selectors import (
 from layers.vocabulary import Difficulty, Visibility
 from media.selectors import first_photo_sql
 from routes import metrics
-from routes.feature_kind import partner_condition
+from routes.feature_kind import in_sandbox, partner_condition
 from routes.params import RouteFilters
 from routes.vocabulary import PUBLIC_STATUSES, RouteStatus
 
@@ -118,7 +118,7 @@ def _where(f: RouteFilters, params: list,
     """(WHERE clause over routes ``r``, distance SQL) of the filters; ``text`` receives
     the query ``?q=`` became (for its rank)."""
     start = len(params)
-    where = ["r.status = ANY(%s)"]
+    where = ["r.status = ANY(%s)", f"NOT {in_sandbox('r')}"]
     params.append(f.status or [str(s) for s in PUBLIC_STATUSES])
     if f.bbox:
         overlaps, values = bbox_overlaps("r.geom", f.bbox)
@@ -263,6 +263,7 @@ def route_detail(*, slug: str, lang: str, along_m: float | None = ALONG_DEFAULT_
                 'summaries', {all_translations('r', 'summary')},
                 'descriptions', {all_translations('r', 'description')}))::text
         FROM routes_pilotroute r WHERE r.slug = %s AND r.status = ANY(%s)
+            AND NOT {in_sandbox('r')}
     """
     with connection.cursor() as cursor:
         cursor.execute(sql, [slug, statuses])
@@ -360,8 +361,9 @@ def route_profile(*, slug: str) -> dict | None:
     """The elevation profile of a public route: [distance_m, elevation_m, lon, lat] rows."""
     with connection.cursor() as cursor:
         cursor.execute("SELECT id, length_m, ascent_m, descent_m, min_elevation_m, "
-                       "max_elevation_m FROM routes_pilotroute WHERE slug = %s "
-                       "AND status = ANY(%s)", [slug, [str(s) for s in PUBLIC_STATUSES]])
+                       "max_elevation_m FROM routes_pilotroute r WHERE slug = %s "
+                       f"AND status = ANY(%s) AND NOT {in_sandbox('r')}",
+                       [slug, [str(s) for s in PUBLIC_STATUSES]])
         row = cursor.fetchone()
     if row is None:
         return None

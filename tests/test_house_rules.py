@@ -14,6 +14,8 @@
 - ``operations`` (backup and restore) may import geo and layers; no app imports it.
 - ``accounts`` (tokens, rate limits) sits beside layers and imports only geo; only config,
   through the settings, names it.
+- ``training`` (guides read, tours completed, the report) may import geo and layers; maps
+  uses it.
 - ``audit`` (history, restore, refused attempts) may import layers, importers and routes;
   no app imports it.
 - No module imports a private name (``_x``) of another module (of its app or another).
@@ -31,7 +33,10 @@ FLOORS = {"geo": 0, "media": 0.5, "notices": 0.5, "accounts": 1, "layers": 1, "i
           "routes": 2,
           # transit stands above importers (it reads GTFS with their archive checks and
           # messages) and below the planner (docs/decisions/0009).
-          "transit": 2.5, "planner": 3, "offline": 3, "actors": 3, "exchange": 3,
+          "transit": 2.5, "planner": 3, "offline": 3,
+          # training (who read which guide, who completed which tour) stands on layers'
+          # partners and roles; the pages (maps) record and report through it.
+          "training": 2, "actors": 3, "exchange": 3,
           "maps": 4, "fixtures": 4, "config": 5, "operations": 2, "audit": 3}
 # Apps to one side: they use the floors below them, and no app uses them (the settings
 # name accounts' and audit's classes as strings).

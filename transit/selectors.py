@@ -190,7 +190,8 @@ def lines_at(*, feed_id: int, stop_id: str) -> list[dict[str, Any]]:
 def route_start(slug: str) -> tuple[tuple[float, float], int | None] | None:
     """Where a public route starts (its first stop, else its line's first point) and its
     total time in minutes; None for no such public route, or one with nowhere to start."""
-    route = PilotRoute.objects.filter(slug=slug, status__in=PUBLIC_STATUSES).first()
+    route = (PilotRoute.objects.filter(slug=slug, status__in=PUBLIC_STATUSES)
+             .exclude(partners__sandbox=True).first())
     if route is None:
         return None
     first = route.stops.select_related("attraction").order_by("order").first()

@@ -99,7 +99,7 @@ def partners_geojson(*, lang: str) -> str:
                 'names', {all_translations('p', 'name')},
                 'country', p.country, 'languages', p.languages, 'colour', p.colour,
                 'territory', NULLIF(p.territory, ''))
-        ) AS feature FROM layers_partner p) AS f
+        ) AS feature FROM layers_partner p WHERE NOT p.sandbox) AS f
     """
     with connection.cursor() as cursor:
         cursor.execute(sql)
@@ -114,7 +114,7 @@ def extent(*, kinds: list[str], layer: str | None = None) -> list[float] | None:
         if not kind.layered:
             if not layer:
                 parts.append(f"SELECT ST_Force2D(x.{kind.geom}) AS g FROM {kind.table} x "
-                             f"WHERE {kind.public}")
+                             f"WHERE {kind.public_sql()}")
             continue
         cond = "AND l.slug = %s" if layer else ""
         parts.append(f"""SELECT ST_Force2D(x.{kind.geom}) AS g FROM {kind.table} x

@@ -88,7 +88,7 @@ def conditions(kind: FeatureKind, f: FeatureFilters, params: list,
     if kind.layered:
         # The layers are chosen first, once (a handful of rows), so the planner
         # filters the features by an array instead of joining the layers to them.
-        chosen = [f"l.visibility = '{Visibility.PUBLIC}'"]
+        chosen = [f"l.visibility = '{Visibility.PUBLIC}'", "NOT p.sandbox"]
         if not f.layer:
             # A reference layer (sub-areas) is not among the things to visit; asked for by
             # name, it is a layer like any other.
@@ -103,7 +103,7 @@ def conditions(kind: FeatureKind, f: FeatureFilters, params: list,
     elif f.layer:
         return None  # a kind that is in no layer
     else:
-        where = [kind.public]
+        where = [kind.public_sql()]
     g = f"x.{kind.geom}"
     distance = "NULL::float8"
     if f.bbox:

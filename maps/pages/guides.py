@@ -13,9 +13,12 @@ from pathlib import Path
 from csp.constants import SELF
 from django.conf import settings
 from django.http import Http404, HttpRequest, HttpResponseBase, HttpResponseRedirect
-from django.views.decorators.cache import cache_control
+from django.utils.cache import patch_cache_control
 from django.views.decorators.http import require_safe
 from django.views.static import serve
+
+from training.models import Kind
+from training.services import guide_item, record
 
 # Material's pages start with a few inline scripts (the colour scheme, the site's scope);
 # the site's policy allows only scripts it knows, so each is allowed by its hash.
@@ -31,7 +34,6 @@ def _inline_script_hashes(path: Path, mtime_ns: int) -> tuple[str, ...]:
 
 
 @require_safe
-@cache_control(public=True, max_age=3600)
 def guide(request: HttpRequest, path: str = "") -> HttpResponseBase:
     """A file of the built guides; a folder's index.html for a folder's address."""
     root = Path(settings.ATLAS_HELP_ROOT)
@@ -48,9 +50,16 @@ def guide(request: HttpRequest, path: str = "") -> HttpResponseBase:
         # mkdocs-static-i18n writes one for all languages, at the root.
         path = "sitemap.xml"
     response = serve(request, path, document_root=str(root))
+    shared = True
     if path.endswith(".html") and response.status_code == 200:
+        item = guide_item(path)
+        # Read by someone signed in (who was trained): kept by no shared cache, so that
+        # each reader's first reading reaches the platform.
+        shared = not (item is not None and record(request.user, Kind.GUIDE, item))
         file = root / path
         hashes = _inline_script_hashes(file, file.stat().st_mtime_ns)
         # What django-csp's csp_replace decorator sets, with this file's own hashes.
         setattr(response, "_csp_replace", {"script-src": [SELF, *hashes]})  # noqa: B010
+    patch_cache_control(response, max_age=3600, **({"public": True} if shared
+                                                   else {"private": True}))
     return response

@@ -52,7 +52,7 @@ def _measure(request: HttpRequest) -> str:
 def _partner_names(lang: str) -> list[tuple[str, str]]:
     chain = fallback_chain(lang)
     names = []
-    for p in Partner.objects.order_by("slug"):
+    for p in Partner.objects.filter(sandbox=False).order_by("slug"):
         name = next((getattr(p, f"name_{code}") for code in chain if getattr(p, f"name_{code}")),
                     p.slug)
         names.append((p.slug, name))

@@ -82,7 +82,7 @@ def practice_list(request: HttpRequest) -> HttpResponse:
         "practices": cards, "total": qs.count(), **_labels(),
         "theme_choices": Theme.choices, "kind_choices": PracticeKind.choices,
         "category_choices": Category.choices, "origin_choices": Origin.choices,
-        "partners": [(p.slug, str(p)) for p in Partner.objects.all()],
+        "partners": [(p.slug, str(p)) for p in Partner.objects.filter(sandbox=False)],
         "selected": {k: request.GET.get(k, "") for k in
                      ("theme", "partner", "kind", "category", "origin", "q", "has_transfers")},
         "may_create": rules.may_create(request.user),
@@ -315,7 +315,8 @@ class PracticeFeed(Feed):
         return reverse("practice-list")
 
     def items(self) -> list[GoodPractice]:
-        return list(GoodPractice.objects.filter(status__in=(Status.PUBLISHED, Status.FEATURED))
+        return list(GoodPractice.objects.filter(status__in=(Status.PUBLISHED, Status.FEATURED),
+                                                partner__sandbox=False)
                     .select_related("partner").order_by("-published_at", "-id")[:FEED_SIZE])
 
     def item_title(self, item: GoodPractice) -> str:

@@ -100,7 +100,7 @@ def route_list(request: HttpRequest) -> HttpResponse:
     fmap = _map(zoom_start=5)
     PageScript(js="routes/route-page.js", call="AtlasRoutePage.list",
                options={"routesUrl": reverse("routes") + "?" + query.urlencode()}).add_to(fmap)
-    partners = Partner.objects.all()
+    partners = Partner.objects.filter(sandbox=False)
     manages = services.route_manageable(user=request.user)
     drafts = (PilotRoute.objects.filter(status=RouteStatus.DRAFT,
                                         partners__in=editable_partners(request.user))

@@ -52,7 +52,8 @@ def jsonld_text(data: dict[str, Any]) -> str:
 @require_safe
 def service_page(request: HttpRequest, uid: UUID) -> HttpResponse:
     listing = (Listing.objects.select_related("partner")
-               .filter(uid=uid, status=ListingStatus.PUBLISHED).first())
+               .filter(uid=uid, status=ListingStatus.PUBLISHED, partner__sandbox=False)
+               .first())
     if listing is None:
         raise Http404("no such listing")
     lang = page_language()

@@ -13,13 +13,14 @@ from typing import Any
 from django import template
 from django.conf import settings
 from django.contrib.auth.models import AnonymousUser, User
+from django.middleware.csrf import get_token
 from django.templatetags.static import static
 from django.urls import reverse
 from django.utils.functional import Promise
 from django.utils.translation import get_language, get_language_info
 from django.utils.translation import gettext_lazy as _
 
-from layers.permissions import editable_partners
+from layers.permissions import editable_partners, is_sandbox_account
 from maps.help import guide_url, help_url
 from maps.tours import tour_for
 
@@ -152,4 +153,19 @@ def page_tour(context: template.Context) -> dict[str, Any] | None:
     """This page's first-visit tour (maps/tours.py), if it has one."""
     request = context.get("request")
     match = getattr(request, "resolver_match", None)
-    return tour_for(match.view_name if match is not None else None)
+    tour = tour_for(match.view_name if match is not None else None)
+    user = getattr(request, "user", None)
+    if (tour is not None and request is not None and user is not None
+            and user.is_authenticated):
+        # A signed-in user's completed tour is counted (who was trained): tour.js posts it
+        # here, with the page's CSRF token (the cookie is not the scripts', settings).
+        tour["record"] = reverse("training-tour-done", args=[tour["id"]])
+        tour["token"] = get_token(request)
+    return tour
+
+
+@register.simple_tag(takes_context=True)
+def sandbox_banner(context: template.Context) -> bool:
+    """Whether the signed-in user is a training sandbox's account (the shell says so)."""
+    user = getattr(context.get("request"), "user", None)
+    return bool(user is not None and is_sandbox_account(user))

@@ -42,6 +42,7 @@ from planner.selectors.sql import (
     trail_filter,
     trailheads,
 )
+from routes.feature_kind import in_sandbox
 from routes.vocabulary import RouteStatus
 
 QUAD_SEGS = 8
@@ -113,6 +114,7 @@ def _routes_cte(query: CoverageQuery) -> str:
                    %(band)s, 'quad_segs={ROUTE_QUAD_SEGS}')) AS g
         FROM territory t
         JOIN routes_pilotroute r ON r.geom && t.reach AND r.status = '{RouteStatus.PUBLISHED}'
+            AND NOT {in_sandbox('r')}
         GROUP BY t.partner_id
     )"""
 

@@ -49,10 +49,12 @@ def trailheads(alias: str) -> str:
 
 
 def partners_filter(query: CoverageQuery, params: list, alias: str = "p") -> str:
+    """SQL: the partners asked for (all when none), never a training sandbox, whose
+    territory and figures are not the public's (docs/users/training.md)."""
     if not query.partners:
-        return "TRUE"
+        return f"NOT {alias}.sandbox"
     params.append(list(query.partners))
-    return f"{alias}.slug = ANY(%s)"
+    return f"NOT {alias}.sandbox AND {alias}.slug = ANY(%s)"
 
 
 def area_cte(query: CoverageQuery, lang: str, params: list, *, lonlat: bool = True,

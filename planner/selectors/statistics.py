@@ -13,6 +13,7 @@ from planner.selectors.sql import (
     loads,
     trail_filter,
 )
+from routes.feature_kind import in_sandbox
 from routes.vocabulary import RouteStatus
 
 
@@ -58,7 +59,8 @@ def area_statistics(query: CoverageQuery, lang: str, *,
         -- those passing through it.
         SELECT a.key, count(*) AS n
         FROM area_laea a
-        JOIN routes_pilotroute r ON r.status = '{RouteStatus.PUBLISHED}' AND CASE
+        JOIN routes_pilotroute r ON r.status = '{RouteStatus.PUBLISHED}'
+            AND NOT {in_sandbox('r')} AND CASE
             WHEN a.level = 'partner' THEN EXISTS (
                 SELECT 1 FROM routes_pilotroute_partners rp
                 WHERE rp.pilotroute_id = r.id AND rp.partner_id = a.partner_id)

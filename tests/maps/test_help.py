@@ -14,10 +14,18 @@ import pytest
 from django.conf import settings
 from lxml import html
 
+from exchange.models import GoodPractice
+from exchange.vocabulary import Status
 from maps.help import HELP_TOPICS, help_url
 from routes.services import StopSpec, route_compose
 from routes.vocabulary import Mode
-from tests.factories import make_attraction, make_layer, make_partner, make_person
+from tests.factories import (
+    make_attraction,
+    make_layer,
+    make_listing,
+    make_partner,
+    make_person,
+)
 from tests.routes.conftest import make_route
 
 pytestmark = pytest.mark.django_db  # every request counts against the rate limits' table
@@ -145,15 +153,27 @@ def test_the_help_button_opens_the_page_s_section_in_the_page_s_language(client,
 @pytest.fixture
 def pages(db, client):
     """The address of each page the guides name elements of, with the data each needs, and
-    a client signed in as the partner's editor (the import and route editor pages)."""
+    a client signed in as the partner's editor and moderator (the import and route editor
+    pages, a practice's actions, the training report)."""
     partner = make_partner("stara-zagora")
     places = make_layer(partner)
     a = make_attraction(places, 25.6, 42.4, name_en="Forum")
     b = make_attraction(places, 25.62, 42.41, name_en="Spring")
     route = make_route(partner, slug="forum-walk")
     route_compose(route=route, stops=[StopSpec(a), StopSpec(b)], modes=[Mode.WALK])
-    client.force_login(make_person(partner, "editors"))
+    practice = GoodPractice.objects.create(partner=partner, status=Status.PUBLISHED,
+                                           title_en="Night of museums", summary_en="One night")
+    listing = make_listing(25.61, 42.405, name_en="Guesthouse", type="accommodation")
+    person = make_person(partner, "editors")
+    person.groups.add(partner.moderators)
+    client.force_login(person)
     return {
+        "practice-list": "/practices/",
+        "practice-page": f"/practices/{practice.uid}/",
+        "practice-new": "/practices/new/",
+        "practice-queue": "/practices/review/",
+        "service-page": f"/services/{listing.uid}/",
+        "training-report": "/training/",
         "route-list": "/routes/",
         "route-page": "/routes/forum-walk/",
         "route-editor": "/routes/forum-walk/edit/",
@@ -176,6 +196,46 @@ def test_every_element_a_guide_names_is_on_its_page(client, pages):
         missing += [f"{name} {sel}" for sel in sorted(named.get(name, ()))
                     if not page.cssselect(sel)]
     assert not missing, f"the guides name elements these pages no longer have: {missing}"
+
+
+IMAGE = re.compile(r"!\[([^\]]*)\]\(([^)\s]+\.png)\)")
+# Each role's main tasks show the page in the guide's own language: guide → the section
+# and the picture (``<name>-<lang>.png``) that `make screenshots` takes of it in each
+# language (tests/browser/test_guide_screenshots.py, and the import form's test).
+TASK_PICTURES = {
+    "tourist": {"search": "guide-tourist-search", "practices": "guide-practices",
+                "services": "guide-service"},
+    "editor": {"import": "import-form", "practice-write": "guide-practice-form"},
+    "planner": {"gaps": "guide-planner-coverage"},
+    "moderator": {"review": "guide-moderator-review"},
+}
+
+
+def _sections(text: str) -> dict[str, str]:
+    """A guide's text by section anchor ({#id} of its ## and ### headings)."""
+    parts = re.split(r"^#{2,3} .*\{#([\w-]+)\}$", text, flags=re.M)
+    return dict(zip(parts[1::2], parts[2::2], strict=True))
+
+
+def test_every_picture_a_guide_shows_exists_and_says_what_it_shows():
+    missing = []
+    for source in guide_sources() + sorted((DOCS / "users").glob("*.md")):
+        for alt, target in IMAGE.findall(source.read_text()):
+            if not (source.parent / target).resolve().is_file():
+                missing.append(f"{source.relative_to(DOCS)}: {target}")
+            assert alt.strip(), f"{source.name}: {target} has no text for those who cannot see it"
+    assert not missing, f"pictures the guides show that are not there (make screenshots): {missing}"
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_each_role_s_main_tasks_show_the_page_in_the_guide_s_language(lang):
+    for guide, tasks in TASK_PICTURES.items():
+        name = f"{guide}.md" if lang == "en" else f"{guide}.{lang}.md"
+        sections = _sections((DOCS / "guides" / name).read_text())
+        for anchor, picture in tasks.items():
+            shown = [t for _alt, t in IMAGE.findall(sections[anchor])]
+            assert f"../{picture}-{lang}.png" in shown, f"{name} #{anchor}: no {picture}-{lang}"
+            assert (DOCS / f"{picture}-{lang}.png").is_file(), f"{picture}-{lang}.png is missing"
 
 
 def test_the_check_fails_for_an_element_a_page_does_not_have(client, pages):

@@ -17,6 +17,19 @@
   function remember() {
     try { window.localStorage.setItem(key, "done"); } catch (e) { /* private mode */ }
   }
+  // Gone through to its last step by a signed-in user: counted on the server too (who
+  // was trained, maps/pages/training.py); the browser's memory stays the one for "seen".
+  var posted = false;
+  function completed() {
+    if (posted || !tour.record || !window.fetch) return;
+    posted = true;
+    var body = new FormData();
+    body.append("csrfmiddlewaretoken", tour.token);
+    window.fetch(tour.record, { method: "POST", body: body, credentials: "same-origin" })
+      .then(function (r) {
+        if (r.ok) document.documentElement.setAttribute("data-tour-recorded", tour.id);
+      }, function () { /* offline: the tour still counts as seen here */ });
+  }
   function shown(selector) {
     var el = document.querySelector(selector);
     // Laid out and not hidden (the phone's folded menu is visibility: hidden).
@@ -49,7 +62,11 @@
       popoverClass: "atlas-tour",
       // Seen as soon as it ends, however it ends (closed, done, Escape): driver.js's
       // hook after the end can be missed when it ends during the popover's animation.
-      onDestroyStarted: function () { remember(); driver.destroy(); },
+      onDestroyStarted: function () {
+        if (!driver.hasNextStep()) completed();
+        remember();
+        driver.destroy();
+      },
       onDestroyed: function () {
         remember();
         document.documentElement.removeAttribute("data-tour");
