@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "notices",  # what is new for a user: in the app and by e-mail
     "transit",  # public transport: GTFS feeds, departures, how to get there
     "actors",  # tourism actors' listings: the feature kind "service"
+    "campaigns",  # partners' announcements, featured routes (docs/users/campaigns.md)
     "maps",
     "fixtures",
     "operations",  # manage.py backup and restore (docs/backup.md)

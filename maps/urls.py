@@ -4,7 +4,17 @@ guides (/help/)."""
 from django.contrib.sitemaps import views as sitemap_views
 from django.urls import include, path, re_path
 
-from maps.pages import explorer, guides, imports, planner, practices, routes, seo, services
+from maps.pages import (
+    campaigns,
+    explorer,
+    guides,
+    imports,
+    planner,
+    practices,
+    routes,
+    seo,
+    services,
+)
 from maps.sitemaps import SITEMAPS
 
 import_patterns = ([
@@ -28,6 +38,19 @@ urlpatterns = [
     path("routes/", routes.route_list, name="route-list"),
     path("routes/<slug:slug>/", routes.route_page, name="route-page"),
     path("routes/<slug:slug>/edit/", routes.editor, name="route-editor"),
+    path("routes/<slug:slug>/qr.<str:fmt>", campaigns.route_qr, name="route-qr"),
+    path("routes/<slug:slug>/leaflet/", campaigns.route_leaflet, name="route-leaflet"),
+    path("attractions/<uuid:uid>/qr.<str:fmt>", campaigns.attraction_qr, name="attraction-qr"),
+    path("practices/<uuid:uid>/qr.<str:fmt>", campaigns.practice_qr, name="practice-qr"),
+    path("announcements/", campaigns.announcement_list, name="announcement-list"),
+    path("announcements/new/", campaigns.announcement_new, name="announcement-new"),
+    path("announcements/manage/", campaigns.announcement_manage, name="announcement-manage"),
+    path("announcements/featured-routes/", campaigns.route_feature, name="route-feature"),
+    path("announcements/feed.atom", campaigns.AnnouncementFeed(), name="announcement-feed"),
+    path("announcements/<uuid:uid>/", campaigns.announcement_page, name="announcement-page"),
+    path("announcements/<uuid:uid>/edit/", campaigns.announcement_edit,
+         name="announcement-edit"),
+    path("announcements/<uuid:uid>/act/", campaigns.announcement_act, name="announcement-act"),
     path("embed/routes/<slug:slug>/", routes.route_embed, name="route-embed"),
     path("practices/", practices.practice_list, name="practice-list"),
     path("practices/new/", practices.practice_new, name="practice-new"),

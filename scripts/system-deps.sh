@@ -12,6 +12,7 @@ packages=(
   libxml2-utils                           # xmllint: schema checks of GPX exports
   wrk                                     # make bench: HTTP load on the API
   gettext                                 # msgfmt: compiles the interface translations
+  libzbar0                                # pyzbar: the tests decode the QR codes
 )
 # Front-end assets come from the npm registry: any npm will do.
 command -v npm >/dev/null 2>&1 || packages+=(npm)

@@ -30,6 +30,9 @@ FLOORS = {"geo": 0, "media": 0.5, "notices": 0.5, "accounts": 1, "layers": 1, "i
           # transit stands above importers (it reads GTFS with their archive checks and
           # messages) and below the planner (docs/decisions/0009).
           "transit": 2.5, "planner": 3, "actors": 3, "exchange": 3,
+          # campaigns (announcements, featured routes) stands above exchange and routes,
+          # whose practices and routes it links and features.
+          "campaigns": 3.5,
           "maps": 4, "fixtures": 4, "config": 5, "operations": 2, "audit": 3}
 # Apps to one side: they use the floors below them, and no app uses them (the settings
 # name accounts' and audit's classes as strings).
