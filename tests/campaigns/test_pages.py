@@ -177,3 +177,19 @@ def _upload():
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     return SimpleUploadedFile("poster.png", png(), content_type="image/png")
+
+
+def test_writes_through_the_pages_are_in_the_audit_history_with_who_made_them(world, client):
+    client.force_login(world.sl_moderator)
+    client.post("/announcements/new/", {"partner": "sliven", "title_en": "Audited",
+                                        "starts_on": "2026-06-01", "ends_on": "2026-06-02",
+                                        "links": "/routes/blue-rocks-walk/"})
+    a = Announcement.objects.get(title_en="Audited")
+    client.post(f"/announcements/{a.uid}/act/", {"action": "publish"})
+    events = list(a.events.order_by("pgh_id").values_list("pgh_label", "status",
+                                                           "pgh_context"))
+    assert [(label, status) for label, status, _ctx in events] == [
+        ("insert", "draft"), ("update", "published")]
+    assert all(ctx["user"] == world.sl_moderator.pk for _l, _s, ctx in events)
+    link_events = a.links.model.pgh_event_model.objects.filter(announcement_id=a.pk)
+    assert list(link_events.values_list("pgh_label", flat=True)) == ["insert"]
