@@ -134,13 +134,11 @@ def featured_practices(*, lang: str, limit: int = HOME_PRACTICES) -> list[dict[s
 
 def home(*, lang: str) -> dict[str, Any]:
     """The home panel's content; ``any`` is False when there is nothing to show."""
-    content = {
-        "announcements": [card(a, lang=lang) for a in shown()[:HOME_ANNOUNCEMENTS]],
-        "routes": featured_routes(lang=lang),
-        "practices": featured_practices(lang=lang),
-    }
-    content["any"] = any(content.values())
-    return content
+    announcements = [card(a, lang=lang) for a in shown()[:HOME_ANNOUNCEMENTS]]
+    routes = featured_routes(lang=lang)
+    practices = featured_practices(lang=lang)
+    return {"announcements": announcements, "routes": routes, "practices": practices,
+            "any": bool(announcements or routes or practices)}
 
 
 def featured_slugs() -> set[str]:

@@ -71,7 +71,8 @@ def _set(announcement: Announcement, values: Mapping[str, Any]) -> None:
             continue
         is_text = name.startswith(("title", "text"))
         setattr(announcement, name, (values[name] or "") if is_text else values[name])
-    if not announcement.starts_on or not announcement.ends_on:
+    if not getattr(announcement, "starts_on", None) or not getattr(announcement, "ends_on",
+                                                                      None):
         raise InvalidFields({"starts_on": [_("Say from which day until which day it is "
                                              "shown.")]})
     if announcement.ends_on < announcement.starts_on:
@@ -87,8 +88,7 @@ def announcement_create(*, user: Any, partner: Partner, values: Mapping[str, Any
         raise Forbidden(_("Only the partner's editors and moderators write its "
                           "announcements."))
     announcement = Announcement(partner=partner, author=user if user.is_authenticated
-                                else None, demo=demo, starts_on=values.get("starts_on"),
-                                ends_on=values.get("ends_on"))
+                                else None, demo=demo)
     _set(announcement, values)
     announcement.save()
     _links_write(announcement, links or [])
