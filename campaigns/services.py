@@ -69,8 +69,13 @@ def _set(announcement: Announcement, values: Mapping[str, Any]) -> None:
     for name in ANNOUNCEMENT_FIELDS:
         if name not in values:
             continue
-        is_text = name.startswith(("title", "text"))
-        setattr(announcement, name, (values[name] or "") if is_text else values[name])
+        if name.startswith(("title", "text")):
+            # A browser sends a textarea's lines ended by CR LF: kept as LF, so that an
+            # empty line is a paragraph's end whatever sent it.
+            value = (values[name] or "").replace("\r\n", "\n").replace("\r", "\n")
+        else:
+            value = values[name]
+        setattr(announcement, name, value)
     if not getattr(announcement, "starts_on", None) or not getattr(announcement, "ends_on",
                                                                       None):
         raise InvalidFields({"starts_on": [_("Say from which day until which day it is "

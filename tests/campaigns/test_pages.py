@@ -193,3 +193,12 @@ def test_writes_through_the_pages_are_in_the_audit_history_with_who_made_them(wo
     assert all(ctx["user"] == world.sl_moderator.pk for _l, _s, ctx in events)
     link_events = a.links.model.pgh_event_model.objects.filter(announcement_id=a.pk)
     assert list(link_events.values_list("pgh_label", flat=True)) == ["insert"]
+
+
+def test_a_text_sent_with_crlf_line_ends_keeps_its_first_paragraph_as_summary(world, client):
+    """The browser test found it: a textarea's CR LF hid the paragraph break, and the
+    summary (og:description) ran on into the second paragraph."""
+    a = announce(world, text_en="First paragraph.\r\n\r\nSecond one.")
+    page = client.get(f"/announcements/{a.uid}/?lang=en").content.decode()
+    assert meta(page, "og:description") == ["First paragraph."]
+    assert "<p>Second one.</p>" in page
