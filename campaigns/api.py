@@ -43,10 +43,16 @@ def _body(request: Request) -> dict[str, Any]:
     return request.data
 
 
+def _card(announcement: Announcement, lang: str) -> dict[str, Any]:
+    """The card without the pages' date objects (the ISO dates stay)."""
+    card = selectors.card(announcement, lang=lang)
+    del card["starts"], card["ends"]
+    return card
+
+
 def _detail(request: Request, announcement: Announcement) -> dict[str, Any]:
     lang = parse_lang(request.GET)
-    return {**selectors.card(announcement, lang=lang),
-            "links": selectors.links(announcement, lang=lang)}
+    return {**_card(announcement, lang), "links": selectors.links(announcement, lang=lang)}
 
 
 class Announcements(APIView):
@@ -54,7 +60,7 @@ class Announcements(APIView):
                    summary="The announcements shown today, newest first")
     def get(self, request: Request) -> HttpResponse:
         lang = parse_lang(request.GET)
-        rows = [selectors.card(a, lang=lang) for a in selectors.shown()[:200]]
+        rows = [_card(a, lang) for a in selectors.shown()[:200]]
         return _json({"count": len(rows), "results": rows})
 
     @extend_schema(request=OpenApiTypes.OBJECT, responses={201: OpenApiTypes.OBJECT},

@@ -77,6 +77,8 @@ def card(announcement: Announcement, *, lang: str) -> dict[str, Any]:
             "partner_slug": announcement.partner.slug,
             "starts_on": announcement.starts_on.isoformat(),
             "ends_on": announcement.ends_on.isoformat(), "status": announcement.status,
+            # For the pages, which write dates the reader's way.
+            "starts": announcement.starts_on, "ends": announcement.ends_on,
             "shown": is_shown(announcement), "demo": announcement.demo,
             "image": image(announcement, lang),
             "url": reverse("announcement-page", args=[announcement.uid])}
