@@ -31,6 +31,11 @@ HELP_TOPICS: dict[str, str] = {
     "imports:upload": "guides/editor/#import",
     "imports:preview": "guides/editor/#preview",
     "imports:report": "guides/editor/#undo",
+    "announcement-list": "users/campaigns/#announcements",
+    "announcement-page": "users/campaigns/#announcements",
+    "announcement-manage": "users/campaigns/#who",
+    "announcement-new": "users/campaigns/#announcements",
+    "announcement-edit": "users/campaigns/#announcements",
 }
 
 HELP_URL = "/help/"
