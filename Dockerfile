@@ -2,7 +2,7 @@
 FROM python:3.11-slim-bookworm
 
 RUN apt-get update \
- && apt-get install -y --no-install-recommends libgdal32 libgeos-c1v5 libproj25 npm gettext \
+ && apt-get install -y --no-install-recommends libgdal32 libgeos-c1v5 libproj25 npm gettext libpango-1.0-0 libpangoft2-1.0-0 \
     postgresql-client-15 \
  && rm -rf /var/lib/apt/lists/*
 

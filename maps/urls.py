@@ -40,6 +40,8 @@ urlpatterns = [
     path("routes/<slug:slug>/edit/", routes.editor, name="route-editor"),
     path("routes/<slug:slug>/qr.<str:fmt>", campaigns.route_qr, name="route-qr"),
     path("routes/<slug:slug>/leaflet/", campaigns.route_leaflet, name="route-leaflet"),
+    path("routes/<slug:slug>/leaflet.pdf", campaigns.route_leaflet_pdf,
+         name="route-leaflet-pdf"),
     path("attractions/<uuid:uid>/qr.<str:fmt>", campaigns.attraction_qr, name="attraction-qr"),
     path("practices/<uuid:uid>/qr.<str:fmt>", campaigns.practice_qr, name="practice-qr"),
     path("announcements/", campaigns.announcement_list, name="announcement-list"),

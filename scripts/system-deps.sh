@@ -13,6 +13,7 @@ packages=(
   wrk                                     # make bench: HTTP load on the API
   gettext                                 # msgfmt: compiles the interface translations
   libzbar0                                # pyzbar: the tests decode the QR codes
+  libpango-1.0-0 libpangoft2-1.0-0        # WeasyPrint: a route's leaflet as PDF
 )
 # Front-end assets come from the npm registry: any npm will do.
 command -v npm >/dev/null 2>&1 || packages+=(npm)

@@ -35,6 +35,7 @@ from geo.i18n import LANGUAGE_CODES, page_language
 from geo.units import duration_text
 from layers.models import Attraction
 from layers.vocabulary import Visibility
+from maps.leaflet_pdf import pdf_of
 from maps.pages.practices import LANGUAGE_NAMES
 from maps.qr import FORMATS, qr_response, qr_svg_inline
 from media.models import Licence
@@ -341,14 +342,34 @@ def route_sketch(geometry: dict | None, stops: list[dict]) -> dict[str, Any] | N
 @require_safe
 def route_leaflet(request: HttpRequest, slug: str) -> HttpResponse:
     """A route on one A5 page to print, with its QR code, in the page's language."""
+    return render(request, "campaigns/leaflet.html", _leaflet_context(request, slug))
+
+
+@require_safe
+def route_leaflet_pdf(request: HttpRequest, slug: str) -> HttpResponse:
+    """The same page as an A5 PDF (WeasyPrint)."""
+    context = _leaflet_context(request, slug)
+    html = render(request, "campaigns/leaflet.html", {**context, "pdf": True})
+    response = HttpResponse(pdf_of(html.content.decode(), stylesheet=LEAFLET_CSS),
+                            content_type="application/pdf")
+    response["Content-Disposition"] = (
+        f'inline; filename="{slug}-{page_language()}.pdf"')
+    return response
+
+
+LEAFLET_CSS = "campaigns/leaflet.css"
+
+
+def _leaflet_context(request: HttpRequest, slug: str) -> dict[str, Any]:
     lang = page_language()
     detail = route_selectors.route_detail(slug=slug, lang=lang, along_m=None)
     if detail is None:
         raise Http404(_("No such route."))
     p = detail["properties"]
     url = request.build_absolute_uri(reverse("route-page", args=[slug])) + f"?lang={lang}"
-    return render(request, "campaigns/leaflet.html", {
+    return {
         "route": p, "length_km": (p.get("length_m") or 0) / 1000,
         "duration": duration_text(p.get("duration_min") or 0),
         "sketch": route_sketch(detail.get("geometry"), p.get("stops", [])),
-        "qr_svg": qr_svg_inline(url, title=_("QR code of this route's page")), "url": url})
+        "qr_svg": qr_svg_inline(url, title=_("QR code of this route's page")), "url": url,
+        "stylesheet": LEAFLET_CSS}

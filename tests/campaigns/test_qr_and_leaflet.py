@@ -11,7 +11,9 @@ import pytest
 from django.contrib.staticfiles import finders
 from PIL import Image
 from pyzbar.pyzbar import decode
+from weasyprint import CSS, HTML
 
+from maps.leaflet_pdf import NoFetching
 from maps.pages.campaigns import route_sketch
 
 
@@ -91,3 +93,18 @@ def test_the_sketch_keeps_the_routes_shape_inside_its_box():
     assert all(0 <= y <= sketch["height"] for y in ys)
     assert ys[1] < ys[0]  # north is up
     assert [s["n"] for s in sketch["stops"]] == [1, 2]
+
+
+def test_the_leaflet_as_pdf_is_one_a5_page(world, client):
+    response = client.get("/routes/blue-rocks-walk/leaflet.pdf?lang=bg")
+    assert response["Content-Type"] == "application/pdf"
+    assert response.content.startswith(b"%PDF-")
+    assert 'filename="blue-rocks-walk-bg.pdf"' in response["Content-Disposition"]
+    # Rendered again from the page the PDF was made of, to count its pages and measure
+    # them: A5 is 148 × 210 mm, 559.4 × 793.7 CSS pixels.
+    html = client.get("/routes/blue-rocks-walk/leaflet/?lang=bg").content.decode()
+    css = CSS(filename=finders.find("campaigns/leaflet.css"))
+    pages = HTML(string=html, url_fetcher=NoFetching()).render(stylesheets=[css]).pages
+    assert len(pages) == 1
+    assert (round(pages[0].width / 96 * 25.4), round(pages[0].height / 96 * 25.4)) == (148, 210)
+    assert client.get("/routes/secret-draft/leaflet.pdf").status_code == 404
