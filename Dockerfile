@@ -21,6 +21,7 @@ COPY exchange exchange
 COPY notices notices
 COPY transit transit
 COPY actors actors
+COPY campaigns campaigns
 COPY fixtures fixtures
 COPY operations operations
 COPY audit audit

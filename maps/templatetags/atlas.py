@@ -42,6 +42,7 @@ SECTIONS = (
     Section("explorer", _("Map"), ("/attractions/", "/trails/")),
     Section("route-list", _("Routes"), ("/routes/",)),
     Section("practice-list", _("Good practices"), ("/practices/",)),
+    Section("announcement-list", _("Announcements"), ("/announcements/",)),
     Section("planner", _("Planner"), ("/planner/",)),
     Section("layer-list", _("Layers"), ("/layers/",)),
     Section("api-docs", _("API"), ("/api/",)),
