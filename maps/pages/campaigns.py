@@ -181,19 +181,16 @@ def announcement_act(request: HttpRequest, uid: UUID) -> HttpResponse:
     if not _may_see(request, announcement):
         raise Http404(_("No such announcement."))
     action = request.POST.get("action", "")
-    try:
-        if action in ("publish", "withdraw"):
-            services.announcement_publish(user=request.user, announcement=announcement,
-                                          published=action == "publish")
-        elif action == "delete":
-            services.announcement_delete(user=request.user, announcement=announcement)
-            return HttpResponseRedirect(reverse("announcement-manage"))
-        else:
-            raise InvalidFields({"action": [_("Publish, withdraw or delete.")]})
-    except AtlasError as exc:
-        if exc.status == 403:
-            raise PermissionDenied(str(exc)) from None
-        return HttpResponse(str(exc), status=exc.status, content_type="text/plain")
+    # A refusal (AtlasError) is the site's page for its status, in the reader's language,
+    # naming the field (geo.middleware.AtlasErrors).
+    if action in ("publish", "withdraw"):
+        services.announcement_publish(user=request.user, announcement=announcement,
+                                      published=action == "publish")
+    elif action == "delete":
+        services.announcement_delete(user=request.user, announcement=announcement)
+        return HttpResponseRedirect(reverse("announcement-manage"))
+    else:
+        raise InvalidFields({"action": [_("Publish, withdraw or delete.")]})
     return HttpResponseRedirect(reverse("announcement-page", args=[uid]))
 
 
@@ -223,13 +220,8 @@ def route_feature(request: HttpRequest) -> HttpResponse:
     route = PilotRoute.objects.filter(slug=request.POST.get("route", "")).first()
     if route is None:
         raise Http404(_("No such route."))
-    try:
-        services.route_feature(user=request.user, route=route,
-                               featured=request.POST.get("on", "1") == "1")
-    except AtlasError as exc:
-        if exc.status == 403:
-            raise PermissionDenied(str(exc)) from None
-        return HttpResponse(str(exc), status=exc.status, content_type="text/plain")
+    services.route_feature(user=request.user, route=route,
+                           featured=request.POST.get("on", "1") == "1")
     return HttpResponseRedirect(reverse("announcement-manage") + "#featured-routes")
 
 

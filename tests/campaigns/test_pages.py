@@ -202,3 +202,15 @@ def test_a_text_sent_with_crlf_line_ends_keeps_its_first_paragraph_as_summary(wo
     page = client.get(f"/announcements/{a.uid}/?lang=en").content.decode()
     assert meta(page, "og:description") == ["First paragraph."]
     assert "<p>Second one.</p>" in page
+
+
+def test_a_refused_action_answers_the_sites_page_in_the_readers_language(world, client):
+    a = announce(world, published=False)
+    client.force_login(world.sl_editor)
+    refused = client.post(f"/announcements/{a.uid}/act/?lang=fr", {"action": "publish"})
+    assert refused.status_code == 403
+    assert '<html lang="fr">' in refused.content.decode()
+    unknown = client.post(f"/announcements/{a.uid}/act/?lang=fr", {"action": "shout"})
+    assert unknown.status_code == 400
+    assert "action" in unknown.content.decode()
+    assert "Publier, retirer ou supprimer." in unknown.content.decode()
