@@ -319,16 +319,20 @@ def route_sketch(geometry: dict | None, stops: list[dict]) -> dict[str, Any] | N
     width = max((max(lons) - min(lons)) * k, 1e-6)
     height = max(max(lats) - min(lats), 1e-6)
     scale = min((SKETCH_W - 2 * SKETCH_PAD) / width, (SKETCH_H - 2 * SKETCH_PAD) / height)
+    # The drawing centred in the box, whichever side it fills.
+    left = (SKETCH_W - width * scale) / 2
+    bottom = (SKETCH_H + height * scale) / 2
 
     def xy(lon: float, lat: float) -> tuple[float, float]:
-        return (round(SKETCH_PAD + (lon - min(lons)) * k * scale, 1),
-                round(SKETCH_H - SKETCH_PAD - (lat - min(lats)) * scale, 1))
+        return (round(left + (lon - min(lons)) * k * scale, 1),
+                round(bottom - (lat - min(lats)) * scale, 1))
 
     paths = [" ".join(f"{'M' if i == 0 else 'L'}{x},{y}"
                       for i, (x, y) in enumerate(xy(*pt) for pt in line)) for line in lines]
+    # Numbered as the list of stops beside it is, in their order.
     return {"width": SKETCH_W, "height": SKETCH_H, "paths": paths,
-            "stops": [{"n": s["order"] + 1, "x": xy(*s["location"])[0],
-                       "y": xy(*s["location"])[1]} for s in stops]}
+            "stops": [{"n": n, "x": xy(*s["location"])[0], "y": xy(*s["location"])[1]}
+                      for n, s in enumerate(stops, start=1)]}
 
 
 @require_safe

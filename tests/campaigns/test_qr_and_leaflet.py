@@ -85,14 +85,16 @@ def test_the_leaflet_is_one_a5_page_with_the_code_in_each_language(world, client
 def test_the_sketch_keeps_the_routes_shape_inside_its_box():
     sketch = route_sketch({"type": "MultiLineString",
                            "coordinates": [[[26.0, 42.0], [26.1, 42.0], [26.1, 42.1]]]},
-                          [{"order": 0, "location": [26.0, 42.0]},
-                           {"order": 1, "location": [26.1, 42.1]}])
+                          [{"order": 1, "location": [26.0, 42.0]},
+                           {"order": 2, "location": [26.1, 42.1]}])
     xs = [s["x"] for s in sketch["stops"]]
     ys = [s["y"] for s in sketch["stops"]]
     assert all(0 <= x <= sketch["width"] for x in xs)
     assert all(0 <= y <= sketch["height"] for y in ys)
     assert ys[1] < ys[0]  # north is up
     assert [s["n"] for s in sketch["stops"]] == [1, 2]
+    # Centred: as much room left of the drawing as right of it.
+    assert xs[0] - 0 == pytest.approx(sketch["width"] - xs[1], abs=0.2)
 
 
 def test_the_leaflet_as_pdf_is_one_a5_page(world, client):
