@@ -24,6 +24,7 @@ COPY transit transit
 COPY actors actors
 COPY offline offline
 COPY training training
+COPY campaigns campaigns
 COPY fixtures fixtures
 COPY operations operations
 COPY audit audit

@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "transit",  # public transport: GTFS feeds, departures, how to get there
     "actors",  # tourism actors' listings: the feature kind "service"
     "offline",  # a route kept for the road: saved on a device, the route pack (decision 0012)
+    "campaigns",  # partners' announcements, featured routes (docs/users/campaigns.md)
     "maps",
     "fixtures",
     "operations",  # manage.py backup and restore (docs/backup.md)

@@ -54,6 +54,7 @@ urlpatterns = [
     path("api/tokens/", include("accounts.urls")),
     path("api/services/", include("actors.urls")),
     path("api/offline/", include("offline.urls")),
+    path("api/announcements/", include("campaigns.urls")),
     path("api/", include("layers.urls")),
     path("api/imports/", include("importers.api_urls")),
     path("ogc/", include("layers.ogc_urls")),

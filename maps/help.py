@@ -39,6 +39,11 @@ HELP_TOPICS: dict[str, str] = {
     "practice-queue": "guides/moderator/#review",
     "service-page": "guides/tourist/#services",
     "training-report": "guides/moderator/#training",
+    "announcement-list": "users/campaigns/#announcements",
+    "announcement-page": "users/campaigns/#announcements",
+    "announcement-manage": "users/campaigns/#who",
+    "announcement-new": "users/campaigns/#announcements",
+    "announcement-edit": "users/campaigns/#announcements",
 }
 
 HELP_URL = "/help/"

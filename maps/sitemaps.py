@@ -15,6 +15,8 @@ from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils.translation import get_language
 
+from campaigns.models import Announcement
+from campaigns.selectors import shown
 from layers.models import Attraction, Layer, Trail
 from layers.vocabulary import Visibility
 from routes.models import PilotRoute
@@ -44,7 +46,7 @@ class _Translated(Sitemap):
 
 class PagesSitemap(_Translated):
     def items(self) -> list[str]:
-        return ["explorer", "route-list", "planner", "layer-list"]
+        return ["explorer", "route-list", "planner", "layer-list", "announcement-list"]
 
     def path(self, item: str) -> str:
         return reverse(item)
@@ -87,10 +89,24 @@ class TrailsSitemap(_Translated):
         return reverse("trail-page", args=[item.uid])
 
 
+class AnnouncementsSitemap(_Translated):
+    """The announcements shown today (the others are not public pages)."""
+
+    def items(self) -> QuerySet[Announcement]:
+        return shown().order_by("id")
+
+    def path(self, item: Announcement) -> str:
+        return reverse("announcement-page", args=[item.uid])
+
+    def lastmod(self, item: Announcement) -> Any:
+        return item.updated_at
+
+
 SITEMAPS: dict[str, type[Sitemap]] = {
     "pages": PagesSitemap,
     "layers": LayersSitemap,
     "routes": RoutesSitemap,
     "attractions": AttractionsSitemap,
     "trails": TrailsSitemap,
+    "announcements": AnnouncementsSitemap,
 }

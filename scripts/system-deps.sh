@@ -12,7 +12,8 @@ packages=(
   libxml2-utils                           # xmllint: schema checks of GPX exports
   wrk                                     # make bench: HTTP load on the API
   gettext                                 # msgfmt: compiles the interface translations
-  libpango-1.0-0 libpangoft2-1.0-0        # WeasyPrint: the route packs' PDFs
+  libzbar0                                # pyzbar: the tests decode the QR codes
+  libpango-1.0-0 libpangoft2-1.0-0        # WeasyPrint: route packs' and leaflets' PDFs
 )
 # Front-end assets come from the npm registry: any npm will do.
 command -v npm >/dev/null 2>&1 || packages+=(npm)

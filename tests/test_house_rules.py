@@ -37,6 +37,9 @@ FLOORS = {"geo": 0, "media": 0.5, "notices": 0.5, "accounts": 1, "layers": 1, "i
           # training (who read which guide, who completed which tour) stands on layers'
           # partners and roles; the pages (maps) record and report through it.
           "training": 2, "actors": 3, "exchange": 3,
+          # campaigns (announcements, featured routes) stands above exchange and routes,
+          # whose practices and routes it links and features.
+          "campaigns": 3.5,
           "maps": 4, "fixtures": 4, "config": 5, "operations": 2, "audit": 3}
 # Apps to one side: they use the floors below them, and no app uses them (the settings
 # name accounts' and audit's classes as strings).

@@ -15,6 +15,7 @@ from django.views.decorators.clickjacking import xframe_options_exempt
 from django.views.decorators.http import require_POST, require_safe
 
 from actors.practical import AROUND_PLACE_M, practical_near
+from campaigns import selectors as campaign_selectors
 from geo import geojson
 from geo.errors import Refused
 from geo.i18n import page_language
@@ -43,8 +44,13 @@ def _partner_param(request: HttpRequest) -> str | None:
 
 @require_safe
 def explorer(request: HttpRequest) -> HttpResponse:
-    fmap = explorer_map(lang=page_language(), partner=_partner_param(request))
-    return render(request, "maps/explorer.html", map_parts(fmap))
+    lang = page_language()
+    partner = _partner_param(request)
+    fmap = explorer_map(lang=lang, partner=partner)
+    # The home page's content: what is on now, beside the map (docs/users/campaigns.md).
+    # A map of some partners only is a view of the map, not the home.
+    home = campaign_selectors.home(lang=lang) if partner is None else {"any": False}
+    return render(request, "maps/explorer.html", {**map_parts(fmap), "home": home})
 
 
 @require_safe

@@ -43,6 +43,7 @@ SECTIONS = (
     Section("explorer", _("Map"), ("/attractions/", "/trails/")),
     Section("route-list", _("Routes"), ("/routes/",)),
     Section("practice-list", _("Good practices"), ("/practices/",)),
+    Section("announcement-list", _("Announcements"), ("/announcements/",)),
     Section("planner", _("Planner"), ("/planner/",)),
     Section("layer-list", _("Layers"), ("/layers/",)),
     Section("api-docs", _("API"), ("/api/",)),
@@ -132,16 +133,19 @@ OG_LOCALES = {"bg": "bg_BG", "el": "el_GR", "fr": "fr_FR", "en": "en_GB"}
 
 
 @register.simple_tag(takes_context=True)
-def social_meta(context: template.Context) -> dict[str, Any] | None:
-    """This page's address, picture and locales for its OpenGraph and Twitter card tags
-    (none on a page rendered without its request)."""
+def social_meta(context: template.Context, image: str = "") -> dict[str, Any] | None:
+    """This page's address, picture (``image``, an absolute URL the page gives, else the
+    site's icon) and locales for its OpenGraph and Twitter card tags (none on a page
+    rendered without its request)."""
     request = context.get("request")
     if request is None:
         return None
     current = get_language() or "en"
     return {
         "url": request.build_absolute_uri(),
-        "image": request.build_absolute_uri(static("atlas/apple-touch-icon.png")),
+        "image": image or request.build_absolute_uri(static("atlas/apple-touch-icon.png")),
+        # A page's own picture is shown large; the site's icon small.
+        "card": "summary_large_image" if image else "summary",
         "locale": OG_LOCALES.get(current, "en_GB"),
         "alternates": [OG_LOCALES[code] for code, _name in settings.LANGUAGES
                        if code != current and code in OG_LOCALES],
