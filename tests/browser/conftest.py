@@ -49,6 +49,8 @@ from django.dispatch import receiver
 from django.test.utils import modify_settings
 
 from maps.tours import TOURS
+from planner.params import CoverageQuery
+from planner.selectors import analyse
 from planner.services import site_diagram_update
 from tests.browser import explorer
 
@@ -175,8 +177,10 @@ class _SharedData:
             with self.writable():
                 self.value = loader()
                 # As a site holds its data once the planner has analysed it: with the
-                # diagram of its sites drawn. The first analysis would draw it, a write.
+                # diagram of its sites drawn and the day's indicators kept. The first
+                # analysis would draw and keep them, a write.
                 site_diagram_update()
+                analyse(CoverageQuery(), "en")
             self.key = key
         return self.value
 

@@ -1,0 +1,31 @@
+"""A partner's indicators over time: the measured ones (the analysis's snapshots) and
+the ones its members entered."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from django.db.models import QuerySet
+
+from planner.models import EnteredIndicator, IndicatorSnapshot
+
+
+def entered_indicators(*, partners: Iterable[str] = (),
+                       indicators: Iterable[str] = ()) -> QuerySet[EnteredIndicator]:
+    """The entered values, by partner, indicator and date (oldest first)."""
+    qs = EnteredIndicator.objects.select_related("partner")
+    partners, indicators = list(partners), list(indicators)
+    if partners:
+        qs = qs.filter(partner__slug__in=partners)
+    if indicators:
+        qs = qs.filter(indicator__in=indicators)
+    return qs.order_by("partner__slug", "indicator", "label", "date", "id")
+
+
+def indicator_snapshots(*, partners: Iterable[str] = ()) -> QuerySet[IndicatorSnapshot]:
+    """The measured snapshots, by partner and date (oldest first)."""
+    qs = IndicatorSnapshot.objects.select_related("partner")
+    partners = list(partners)
+    if partners:
+        qs = qs.filter(partner__slug__in=partners)
+    return qs.order_by("partner__slug", "taken_on")
