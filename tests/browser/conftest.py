@@ -328,4 +328,19 @@ def demo() -> None:
     load_demo_routes(DEMO_DIR)
 
 
+@shared
+def demo_exchange() -> None:
+    """The demo with its good practices and the partners' entered indicators: what the
+    strategy pages show."""
+    from fixtures.demo_indicators import load_demo_indicators
+    from fixtures.demo_layers import DEMO_DIR, load_demo
+    from fixtures.demo_practices import load_demo_practices
+    from fixtures.demo_routes import load_demo_routes
+
+    load_demo(DEMO_DIR)
+    load_demo_routes(DEMO_DIR)
+    load_demo_practices(DEMO_DIR)
+    load_demo_indicators()
+
+
 region = shared(explorer.region)
