@@ -27,7 +27,10 @@ from typing import Any
 from urllib.parse import urlencode
 
 from django.db import connection
+from django.db.models import Q
+from django.utils import translation
 
+from exchange import models as exchange_models
 from exchange import rules
 from exchange.models import GoodPractice
 from exchange.selectors import practice_properties
@@ -127,8 +130,9 @@ class Strategy:
         """The categories it lacks on which no other partner has a practice yet."""
         return [c for c in self.categories if not c.by_partner]
 
-    # TRANSFERS: the transfers in and out of the partner, once exchange.models has them
-    # (issue 16, the transfers part, built apart). None: the page shows nothing.
+    # TRANSFERS: the transfers in and out of the partner (``transfers_of``), once
+    # exchange.models has them (issue 16, the transfers part, built apart). None: the
+    # page shows nothing.
     transfers: dict[str, list[dict[str, Any]]] | None = None
 
 
@@ -209,6 +213,31 @@ def category_answers(partner: Partner, missing: list[str], *, lang: str,
     return out
 
 
+def transfers_of(partner: Partner, *, lang: str,
+                 user: rules.AnyUser) -> dict[str, list[dict[str, Any]]] | None:
+    """The transfers of the practices ``user`` may see that ``partner`` takes from others
+    (``in``) and that others take from it (``out``), newest first; None while the
+    exchange has no transfers (the transfers part of issue 16 is built apart: this reads
+    its model by the names it has there — ``practice``, ``partner`` the receiving one,
+    ``status``, ``uid`` — and the page shows nothing until it is merged)."""
+    transfer = getattr(exchange_models, "Transfer", None)
+    if transfer is None:
+        return None
+    rows = (transfer.objects.filter(practice__in=rules.visible(user))
+            .filter(Q(partner=partner) | Q(practice__partner=partner))
+            .select_related("practice", "practice__partner", "partner")
+            .order_by("-updated_at", "id"))
+    out: dict[str, list[dict[str, Any]]] = {"in": [], "out": []}
+    with translation.override(lang):
+        for t in rows:
+            out["in" if t.partner_id == partner.pk else "out"].append({
+                "url": f"/practices/transfers/{t.uid}/", "status": t.status,
+                "status_label": str(t.get_status_display()),
+                "practice": practice_properties(t.practice, lang=lang, user=user),
+                "from": str(t.practice.partner), "to": str(t.partner)})
+    return out
+
+
 def strategy(partner: Partner, *, lang: str, user: rules.AnyUser) -> Strategy:
     """Everything the strategy page shows of ``partner`` but its indicators' series."""
     query = CoverageQuery()
@@ -228,4 +257,4 @@ def strategy(partner: Partner, *, lang: str, user: rules.AnyUser) -> Strategy:
         gaps=gap_answers(partner, large_gaps[:GAPS_SHOWN], query, lang=lang, user=user),
         large_gaps=len(large_gaps),
         own=[practice_properties(p, lang=lang, user=user) for p in own],
-        transfers=None)
+        transfers=transfers_of(partner, lang=lang, user=user))

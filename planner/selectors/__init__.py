@@ -18,14 +18,14 @@ from __future__ import annotations
 
 from planner import services
 from planner.params import CoverageQuery
-from planner.selectors.indicators import entered_indicators, indicator_snapshots
+from planner.selectors.indicators import entered_indicators, indicator_snapshots, snapshot_on
 from planner.selectors.reach import DISC_FACTOR, QUAD_SEGS, coverage_gaps, smallest_gap_m2
 from planner.selectors.results import AreaStats, Coverage, Gap, Gaps
 from planner.selectors.statistics import area_statistics, category_counts, missing_categories
 
 __all__ = ["DISC_FACTOR", "QUAD_SEGS", "AreaStats", "Coverage", "Gap", "Gaps", "analyse",
            "area_statistics", "category_counts", "coverage_gaps", "entered_indicators",
-           "indicator_snapshots", "missing_categories", "smallest_gap_m2"]
+           "indicator_snapshots", "missing_categories", "smallest_gap_m2", "snapshot_on"]
 
 
 def analyse(query: CoverageQuery, lang: str, *, geometry: bool = False) -> Coverage:

@@ -4,6 +4,7 @@ the ones its members entered."""
 from __future__ import annotations
 
 from collections.abc import Iterable
+from datetime import date
 
 from django.db.models import QuerySet
 
@@ -29,3 +30,11 @@ def indicator_snapshots(*, partners: Iterable[str] = ()) -> QuerySet[IndicatorSn
     if partners:
         qs = qs.filter(partner__slug__in=partners)
     return qs.order_by("partner__slug", "taken_on")
+
+
+def snapshot_on(*, partner: str, day: date) -> IndicatorSnapshot | None:
+    """The partner's measured indicators as they stood on ``day``: its snapshot of that
+    day, or else the last one before it (None before the first). What a practice's or a
+    transfer's evidence takes "from the planner at a date"."""
+    return (IndicatorSnapshot.objects.filter(partner__slug=partner, taken_on__lte=day)
+            .order_by("-taken_on").first())

@@ -207,3 +207,22 @@ def test_a_good_value_entered_on_the_page_is_on_the_page(world, member):
     assert response.status_code == 302
     page = member.get(response["Location"]).content.decode()
     assert "Municipal count" in page and "1,200" in page
+
+
+def test_the_transfers_in_and_out_are_listed_once_the_exchange_has_them(world, answers):
+    """Shows nothing until the transfers (issue 16, built apart) are merged; then lists
+    Sliven's transfer of Drôme's practice as Sliven's in and Drôme's out."""
+    from exchange import models
+
+    if not hasattr(models, "Transfer"):
+        assert strategy(world.sliven, lang="en", user=AnonymousUser()).transfers is None
+        page = Client().get("/strategy/sliven/?lang=en").content.decode()
+        assert 'id="transfers"' not in page
+        return
+    models.Transfer.objects.create(practice=answers["in_gap"], partner=world.sliven)
+    sliven = strategy(world.sliven, lang="en", user=AnonymousUser()).transfers
+    drome = strategy(world.drome, lang="en", user=AnonymousUser()).transfers
+    assert sliven is not None and drome is not None
+    assert [t["practice"]["title"] for t in sliven["in"]] == ["Wine trail in the hills"]
+    assert sliven["out"] == [] and drome["in"] == []
+    assert [t["to"] for t in drome["out"]] == ["Sliven"]

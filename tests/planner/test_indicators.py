@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from planner.models import IndicatorSnapshot
 from planner.params import CoverageQuery
-from planner.selectors import analyse
+from planner.selectors import analyse, snapshot_on
 from tests.planner.world import partner, place
 
 pytestmark = pytest.mark.django_db
@@ -82,3 +82,15 @@ def test_the_snapshots_api_names_a_bad_parameter(world):
     response = Client().get("/api/coverage/snapshots/?partner=atlantis")
     assert response.status_code == 400
     assert response.json()["parameter"] == "partner"
+
+
+def test_the_indicators_on_a_date_are_the_last_snapshot_on_or_before_it(world):
+    analyse(CoverageQuery(), "en")
+    today = timezone.localdate()
+    IndicatorSnapshot.objects.update(taken_on=today - timedelta(days=30))
+    place(world.places, "New gallery", (20, 10), category="gallery")
+    analyse(CoverageQuery(), "en")
+    assert snapshot_on(partner="testland", day=today - timedelta(days=31)) is None
+    assert snapshot_on(partner="testland", day=today - timedelta(days=30)).attractions == 3
+    assert snapshot_on(partner="testland", day=today - timedelta(days=1)).attractions == 3
+    assert snapshot_on(partner="testland", day=today).attractions == 4
