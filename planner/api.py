@@ -313,6 +313,12 @@ def _body(request: Request) -> dict[str, Any]:
     return request.data
 
 
+def _invalid(form: EnteredIndicatorForm) -> InvalidFields:
+    """The form's refusals as text now, in the active (the reader's) language."""
+    return InvalidFields({name: [str(m) for m in messages]
+                          for name, messages in form.errors.items()})
+
+
 def _entered(request: Request, pk: int) -> EnteredIndicator:
     row = EnteredIndicator.objects.select_related("partner").filter(pk=pk).first()
     if row is None:
@@ -355,7 +361,7 @@ class EnteredIndicators(APIView):
                 raise InvalidFields({"partner": [_("Name the partner (its slug).")]})
             form = EnteredIndicatorForm(data=data)
             if not form.is_valid():
-                raise InvalidFields(form.errors)
+                raise _invalid(form)
             row = services.entered_indicator_create(user=request.user, partner=partner,
                                                     values=form.values())
             return Response(entered_dict(row), status=201)
@@ -379,7 +385,7 @@ class EnteredIndicatorDetail(APIView):
                                 % {"partner": row.partner})
             form = EnteredIndicatorForm(data=_body(request), partial=True)
             if not form.is_valid():
-                raise InvalidFields(form.errors)
+                raise _invalid(form)
             values = form.values(row)
             if values.get("indicator", row.indicator) == IndicatorName.OTHER and not \
                     values.get("label", row.label):
