@@ -9,7 +9,9 @@ what the import would do; GET /api/imports/{id}/
 reads a run: its status (queued, running, succeeded, failed, cancelled), its stage while
 it runs, its report when it has ended; DELETE /api/imports/{id}/ or POST
 /api/imports/{id}/cancel/ cancels a queued or running run (nothing is written); POST
-/api/imports/{id}/undo/ undoes the layer's latest run.
+/api/imports/{id}/undo/ queues the undo of the layer's latest run and answers 202: the run
+says "undoing", then "undone" — or "succeeded" again, with ``undo_refused`` saying why it
+could not be undone.
 """
 
 from __future__ import annotations
@@ -26,11 +28,10 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from geo.errors import Conflict, Forbidden, InvalidFields, NotFound, TooLarge
-from importers import jobs, previews, services
+from geo.errors import Forbidden, InvalidFields, NotFound, TooLarge
+from importers import jobs, previews, services, undos
 from importers.forms import UploadForm
 from importers.models import ImportPreview, ImportRun
-from importers.pipeline import undo_last_import
 from importers.selectors import run_editable, runs_of
 from layers.permissions import IsPartnerEditor, editable_partners
 
@@ -51,6 +52,7 @@ def run_report(run: ImportRun) -> dict[str, Any]:
         "stage": ({"name": run.stage, "features": run.stage_count}
                   if run.status == ImportRun.Status.RUNNING and run.stage else None),
         "cancel_requested": run.cancel_requested,
+        "undo_refused": texts["undo_refused"] or None,
     }
 
 
@@ -170,9 +172,8 @@ class ImportUndo(APIView):
 
     def post(self, request: Request, pk: int) -> Response:
         run = _run_for(request, pk)
-        layer = run.layer
-        latest = (layer.import_runs.filter(status=ImportRun.Status.SUCCEEDED).first()
-                  if layer else None)
-        if layer is None or latest is None or latest.pk != run.pk:
-            raise Conflict(_("only the layer's latest import can be undone"))
-        return Response(run_report(undo_last_import(layer=layer)))
+        # The worker undoes it (importers.undos): the run says "undoing" until it has,
+        # then "undone", or "succeeded" again with ``undo_refused`` saying why not.
+        run = undos.undo_enqueue(run=run, user=request.user)
+        return Response(run_report(run), status=status.HTTP_202_ACCEPTED,
+                        headers={"Location": reverse("import-detail", kwargs={"pk": run.pk})})

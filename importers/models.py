@@ -17,9 +17,15 @@ class ImportRun(models.Model):
         FAILED = "failed", _("Failed")
         CANCELLED = "cancelled", _("Cancelled")
         UNDONE = "undone", _("Undone")
+        # Its undo waits for the background worker or is being run by it; a refused undo
+        # puts it back to succeeded, with the reason (``messages["undo_refused"]``).
+        UNDOING = "undoing", _("Being undone")
 
     # A run waiting for the background worker or being run by it (importers.jobs).
     UNFINISHED = (Status.QUEUED, Status.RUNNING)
+    # What a layer's latest import is: the one an undo takes back, and no earlier one
+    # while it is being undone.
+    STANDING = (Status.SUCCEEDED, Status.UNDOING)
 
     layer = models.ForeignKey(Layer, null=True, blank=True, on_delete=models.SET_NULL,
                               related_name="import_runs")
@@ -56,6 +62,10 @@ class ImportRun(models.Model):
                     "values, to show them in the reader's language (the text fields keep them "
                     "in English)."))
     layer_settings_before = models.JSONField(default=dict, blank=True)
+    # Who asked for its undo (importers.undos): the worker undoes it in their name, and
+    # the audit's events of the undo say so.
+    undo_user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                                  on_delete=models.SET_NULL, related_name="+")
     # Where a background run is (importers.jobs): "reading", "normalising", "writing",
     # with the number of features of the last two.
     stage = models.CharField(max_length=20, blank=True)
@@ -84,6 +94,7 @@ class ImportRun(models.Model):
             "encoding_reason": shown(kept.get("encoding_reason"), self.encoding_reason),
             "crs_reason": shown(kept.get("crs_reason"), self.crs_reason),
             "error": shown(kept.get("error"), self.error) if self.error else "",
+            "undo_refused": shown(kept.get("undo_refused"), ""),
             "notes": [shown(notes[i] if i < len(notes) else None, note)
                       for i, note in enumerate(self.notes)],
             "issues": [{**issue, "reason": shown(issue.get("message"), issue.get("reason", "")),

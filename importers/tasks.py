@@ -6,7 +6,7 @@ from __future__ import annotations
 from django.db import connection
 from procrastinate.contrib.django import app
 
-from importers import jobs, previews
+from importers import jobs, previews, undos
 
 
 @app.task(name=jobs.TASK, queue=jobs.QUEUE)
@@ -29,12 +29,23 @@ def import_preview_job(preview_id: int) -> None:
         connection.close()
 
 
+@app.task(name=undos.TASK, queue=jobs.QUEUE)
+def import_undo_job(run_id: int) -> None:
+    """Undo the import run ``run_id`` (importers.undos.undo_execute)."""
+    try:
+        undos.undo_execute(run_id=run_id)
+    finally:
+        connection.close()
+
+
 @app.periodic(cron="* * * * *")
 @app.task(name="importers.runs_stalled", queue=jobs.QUEUE, queueing_lock="runs_stalled")
 def runs_stalled_job(timestamp: int) -> None:
-    """Runs and previews left running by a worker that died are marked failed."""
+    """Runs and previews left running by a worker that died are marked failed, and undos
+    it had taken are put back (nothing of them was written)."""
     try:
         jobs.runs_stalled_fail()
         previews.previews_stalled_fail()
+        undos.undos_stalled_fail()
     finally:
         connection.close()

@@ -138,6 +138,23 @@ class PartnerAdmin(PartnerScopedAdmin[Partner]):
             return qs
         return qs.filter(pk__in=editable_partners(request.user))
 
+    # A partner's editors give its consent: whose public features it welcomes in its
+    # territory (Trust D14). The rest of its record (name, territory, colour) stays the
+    # superusers'; before, the consent was theirs too.
+    def has_change_permission(self, request: HttpRequest, obj: Partner | None = None) -> bool:
+        if request.user.is_superuser:
+            return super().has_change_permission(request, obj)
+        return obj is not None and self._owns(request, obj)
+
+    def get_readonly_fields(self, request: HttpRequest,
+                            obj: Partner | None = None) -> tuple[str, ...]:
+        fixed = tuple(self.readonly_fields)
+        if request.user.is_superuser:
+            return fixed
+        return fixed + tuple(f.name for f in Partner._meta.get_fields()
+                             if getattr(f, "editable", False) and f.concrete
+                             and f.name not in ("id", "welcomes") and f.name not in fixed)
+
     def save_model(self, request: HttpRequest, obj: Partner, form: forms.ModelForm[Partner],
                    change: bool) -> None:
         super().save_model(request, obj, form, change)

@@ -22,7 +22,7 @@ from rest_framework.views import APIView
 from geo import geojson
 from geo.errors import BadParameter, Forbidden
 from geo.geojson import GEOJSON, page_link
-from geo.params import choice, number, parse_lang, parse_page
+from geo.params import choice, number, parse_lang, parse_page, refuse_unknown
 from layers.admin import visible_layers
 from layers.api import LANG
 from layers.models import Attraction, Partner
@@ -30,7 +30,7 @@ from layers.params import DEFAULT_LIMIT, MAX_LIMIT
 from layers.permissions import editable_partners
 from routes import exports, selectors, services
 from routes.models import PilotRoute
-from routes.params import parse_route_filters
+from routes.params import ROUTE_LIST_PARAMS, parse_route_filters
 from routes.vocabulary import PUBLIC_STATUSES, Mode
 
 ROUTE_FILTERS = [
@@ -57,6 +57,7 @@ class Routes(APIView):
     @extend_schema(parameters=ROUTE_FILTERS, responses={(200, GEOJSON): OpenApiTypes.OBJECT},
                    summary="Public pilot routes (pilot and published)")
     def get(self, request: Request) -> HttpResponse:
+        refuse_unknown(request.GET, ROUTE_LIST_PARAMS)
         lang = parse_lang(request.GET)
         filters = parse_route_filters(request.GET)
         limit, offset = parse_page(request.GET, default=DEFAULT_LIMIT, maximum=MAX_LIMIT)
@@ -81,6 +82,7 @@ class RouteDetail(APIView):
         responses={(200, GEOJSON): OpenApiTypes.OBJECT},
         summary="A route with stops, legs, metrics and attractions along the way")
     def get(self, request: Request, slug: str) -> HttpResponse:
+        refuse_unknown(request.GET, {"lang", "along"})
         lang = parse_lang(request.GET)
         detail = selectors.route_detail(slug=slug, lang=lang, along_m=_along(request),
                                         request=request)
@@ -93,6 +95,7 @@ class RouteProfile(APIView):
     @extend_schema(responses={200: OpenApiTypes.OBJECT},
                    summary="Elevation profile: distance along the route vs elevation")
     def get(self, request: Request, slug: str) -> JsonResponse:
+        refuse_unknown(request.GET, ())
         profile = selectors.route_profile(slug=slug)
         if profile is None:
             raise Http404
@@ -105,6 +108,7 @@ class RouteExport(APIView):
                    responses={200: OpenApiTypes.BINARY},
                    summary="Download a route as GPX 1.1, KML or GeoJSON")
     def get(self, request: Request, slug: str) -> HttpResponse:
+        refuse_unknown(request.GET, {"format", "lang"})
         fmt = choice(request.GET, "format", exports.EXPORT_FORMATS, default="gpx")
         lang = parse_lang(request.GET)
         route = PilotRoute.objects.filter(slug=slug, status__in=PUBLIC_STATUSES).first()

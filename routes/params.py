@@ -27,6 +27,13 @@ class RouteFilters:
     q: str | None = None
 
 
+ROUTE_FILTER_PARAMS = frozenset({"bbox", "near", "radius", "partner", "q", "theme", "season",
+                                 "days", "max_hours", "difficulty", "mode", "status"})
+"""What ``parse_route_filters`` reads: the route list takes these, and the route list page
+passes only these through to the API."""
+ROUTE_LIST_PARAMS = ROUTE_FILTER_PARAMS | {"lang", "limit", "offset"}
+
+
 def _season(query: Query) -> list[int]:
     """``season=`` months (1-12) and/or season names, comma-separated."""
     months: list[int] = []

@@ -94,6 +94,16 @@ def run_queued_previews() -> list:
             for pk in list(queued.values_list("pk", flat=True))]
 
 
+def run_queued_undos() -> list:
+    """Run the queued undos of import runs here, as ``run_queued_imports`` runs the
+    imports: the worker's task function (importers.undos.undo_execute) without the queue."""
+    from importers import undos
+    from importers.models import ImportRun
+
+    queued = ImportRun.objects.filter(status=ImportRun.Status.UNDOING, stage="").order_by("pk")
+    return [undos.undo_execute(run_id=pk) for pk in list(queued.values_list("pk", flat=True))]
+
+
 def open_preview(client, url: str) -> str:
     """The import preview page at ``url`` once the worker has run its dry run: the first
     visit queues it (the page says it waits), the worker's part runs here, and the page

@@ -16,7 +16,7 @@ from rest_framework.request import Request
 from rest_framework.views import APIView
 
 from geo.errors import BadParameter
-from geo.params import number, single
+from geo.params import number, refuse_unknown, single
 from layers.admin import visible_layers
 from layers.models import Attraction, Trail
 from transit import selectors
@@ -89,6 +89,7 @@ class Feeds(APIView):
                    responses={200: OpenApiTypes.OBJECT},
                    summary="Public-transport feeds: dates, licence, expired or ending soon")
     def get(self, request: Request) -> HttpResponse:
+        refuse_unknown(request.GET, {"partner"})
         partner = single(request.GET, "partner")
         return JsonResponse({"feeds": [s.as_json() for s in
                                        selectors.feeds(today=today(), partner=partner)]})
@@ -98,6 +99,7 @@ class Stops(APIView):
     @extend_schema(parameters=[NEAR, RADIUS], responses={200: OpenApiTypes.OBJECT},
                    summary="Stops within walking distance of a point, with their lines")
     def get(self, request: Request) -> HttpResponse:
+        refuse_unknown(request.GET, {"near", "radius"})
         near = parse_near(request, required=True)
         assert near is not None
         radius = number(request.GET, "radius", low=1, high=selectors.WALK_MAX_M,
@@ -116,6 +118,7 @@ class Departures(APIView):
         responses={200: OpenApiTypes.OBJECT},
         summary="Departures from a stop on a service day (400 for an expired feed)")
     def get(self, request: Request) -> HttpResponse:
+        refuse_unknown(request.GET, {"feed", "stop", "date", "after"})
         feed = parse_feed(request)
         stop_id = single(request.GET, "stop")
         if not stop_id:
@@ -195,6 +198,8 @@ class Access(APIView):
         summary="How to get there by public transport: stops within walking distance, "
                 "their lines and departures on a day, and whether a same-day return fits")
     def get(self, request: Request) -> HttpResponse:
+        refuse_unknown(request.GET, {"near", "route", "trail", "attraction", "date", "radius",
+                                     "stay"})
         (lon, lat), minutes = start_of(request)
         day = parse_day(request)
         radius = number(request.GET, "radius", low=1, high=selectors.WALK_MAX_M,

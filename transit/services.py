@@ -76,6 +76,20 @@ def _copy(table: str, columns: Iterable[str], rows: Iterable[tuple]) -> int:
     return n
 
 
+STATISTICS_TABLES = ("transit_stop", "transit_trip", "transit_stoptime", "transit_calendar",
+                     "transit_calendardate", "transit_line")
+
+
+def _count_statistics() -> None:
+    """Count the feed's tables again at once: departures join stop times, trips and
+    calendars, and autovacuum counts them only a while later — until then the planner
+    sees tables as they were before the feed. Through ``atlas_analyze`` (transit
+    migration 0002): the site's role owns no table, and only an owner may ANALYZE."""
+    with connection.cursor() as cur:
+        for table in STATISTICS_TABLES:
+            cur.execute("SELECT atlas_analyze(%s::regclass)", [table])
+
+
 def feed_import(*, partner: Partner, path: Path, name: str, licence: str,
                 attribution: str = "", limits: Limits | None = None) -> ImportResult:
     """Import the GTFS zip at ``path`` as the feed ``name`` of ``partner``, replacing the
@@ -132,5 +146,6 @@ def feed_import(*, partner: Partner, path: Path, name: str, licence: str,
                 raise FeedErrors(gtfs.issues)  # rolls the whole feed back
             feed.counts = counts
             feed.save(update_fields=["counts"])
+        _count_statistics()
     return ImportResult(feed=feed, counts=counts)
 

@@ -21,7 +21,7 @@ from django.db import migrations
 
 TABLES = ("layers_attraction", "layers_trail", "importers_runchange")
 
-SQL = """
+TEMPLATE = """
 CREATE OR REPLACE FUNCTION atlas_analyze(target regclass, columns text[] DEFAULT NULL)
 RETURNS void LANGUAGE plpgsql SECURITY DEFINER
 -- A caller's search_path must not decide what the owner's code resolves to.
@@ -63,7 +63,16 @@ BEGIN
 END
 $$;
 GRANT EXECUTE ON FUNCTION atlas_analyze(regclass, text[]) TO PUBLIC;
-""".replace("{tables}", "ARRAY[" + ", ".join(f"'{t}'" for t in TABLES) + "]::name[]")
+"""
+
+
+def function(tables: tuple[str, ...]) -> str:
+    """The function's SQL for the list of ``tables`` (later migrations widen it)."""
+    return TEMPLATE.replace("{tables}", "ARRAY[" + ", ".join(f"'{t}'" for t in tables)
+                            + "]::name[]")
+
+
+SQL = function(TABLES)
 
 REVERSE = "DROP FUNCTION IF EXISTS atlas_analyze(regclass, text[]);"
 

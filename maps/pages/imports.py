@@ -17,11 +17,11 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from geo.crs import identify
 from geo.errors import Conflict
-from importers import jobs, previews, services
+from importers import jobs, previews, services, undos
 from importers.exceptions import Refused
 from importers.forms import UploadForm
 from importers.models import ImportPreview, ImportRun
-from importers.pipeline import undo_last_import
+from importers.pipeline.run.undo import latest_standing
 from importers.selectors import run_editable, runs_of
 from layers.models import Layer, Partner
 from layers.permissions import editable_partners
@@ -175,6 +175,9 @@ def stage_text(run: ImportRun) -> str:
     done, failed, cancelled."""
     if run.status == ImportRun.Status.QUEUED:
         return _("Queued: waiting for the import worker")
+    if run.status == ImportRun.Status.UNDOING:
+        return (_("Undoing the import") if run.stage == undos.TAKEN
+                else _("Undo queued: waiting for the import worker"))
     if run.status != ImportRun.Status.RUNNING:
         return str(run.get_status_display())
     if run.cancel_requested:
@@ -186,15 +189,16 @@ def stage_text(run: ImportRun) -> str:
 @login_required
 def report(request: HttpRequest, pk: int) -> HttpResponse:
     run = get_object_or_404(runs_of(request.user), pk=pk)
-    latest = (run.layer.import_runs.filter(status=ImportRun.Status.SUCCEEDED).first()
-              if run.layer else None)
-    unfinished = run.status in ImportRun.UNFINISHED
+    latest = latest_standing(run.layer) if run.layer else None
+    undoing = run.status == ImportRun.Status.UNDOING
+    unfinished = run.status in ImportRun.UNFINISHED or undoing
     return render(request, "imports/report.html", {
-        "run": run, "texts": run.translated(), "unfinished": unfinished,
+        "run": run, "texts": run.translated(), "unfinished": unfinished, "undoing": undoing,
         "stage": stage_text(run),
         "can_cancel": unfinished and not run.cancel_requested and run_editable(
             request.user, run),
-        "can_undo": latest is not None and latest.pk == run.pk})
+        "can_undo": (latest is not None and latest.pk == run.pk
+                     and run.status == ImportRun.Status.SUCCEEDED)})
 
 
 @login_required
@@ -202,7 +206,8 @@ def state(request: HttpRequest, pk: int) -> JsonResponse:
     """What the report page's script polls while the run is unfinished."""
     run = get_object_or_404(runs_of(request.user), pk=pk)
     return JsonResponse({"status": run.status, "stage": stage_text(run),
-                         "finished": run.status not in ImportRun.UNFINISHED})
+                         "finished": run.status not in (*ImportRun.UNFINISHED,
+                                                        ImportRun.Status.UNDOING)})
 
 
 @login_required
@@ -223,5 +228,8 @@ def undo(request: HttpRequest, pk: int) -> HttpResponse:
     if run.layer is None or not editable_partners(request.user).filter(
             pk=run.layer.partner_id).exists():
         raise Http404
-    undone = undo_last_import(layer=run.layer)
-    return redirect("imports:report", pk=undone.pk)
+    # The worker undoes it (importers.undos); the report page waits for it. A later
+    # import came meanwhile: the report says the run stands, and why.
+    with contextlib.suppress(Conflict):
+        undos.undo_enqueue(run=run, user=request.user)
+    return redirect("imports:report", pk=run.pk)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils.dates import MONTHS
@@ -23,7 +23,7 @@ from maps.pages.transit_block import route_transit
 from routes import selectors
 from routes.api import composes
 from routes.models import PilotRoute
-from routes.params import parse_route_filters
+from routes.params import ROUTE_FILTER_PARAMS, parse_route_filters
 from routes.vocabulary import Mode, Season, Theme
 
 
@@ -81,7 +81,11 @@ def route_list(request: HttpRequest) -> HttpResponse:
     except BadParameter as exc:
         raise Http404(str(exc)) from None
     features, total = selectors.routes_page(filters=filters, lang=lang, limit=200, offset=0)
-    query = request.GET.copy()
+    # The page takes any query (a shared link may carry utm_source…); the API refuses what
+    # it does not read, so only the filters go through.
+    query = QueryDict(mutable=True)
+    for name in ROUTE_FILTER_PARAMS & set(request.GET):
+        query.setlist(name, request.GET.getlist(name))
     query["lang"] = lang
     query["limit"] = "200"
     fmap = _map(zoom_start=5)

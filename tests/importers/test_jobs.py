@@ -119,6 +119,13 @@ def test_an_api_import_is_queued_at_once_then_run_by_the_worker(client, partners
     upload = ImportRun.objects.get(pk=queued["id"]).upload_token
     assert not (services.pending_dir() / upload).exists()  # the worker deleted the upload
 
+    # The undo is the worker's too (importers.undos), in the name of who asked.
+    undo = client.post(f"/api/imports/{queued['id']}/undo/", **auth)
+    assert undo.status_code == 202 and undo.json()["status"] == "undoing"
+    _finished(_worker())
+    assert client.get(response["Location"], **auth).json()["status"] == "undone"
+    assert not Attraction.objects.filter(layer__slug="sz-sites").exists()
+
 
 def _waiting_on_a_lock(run_id: int, worker: subprocess.Popen[bytes]) -> None:
     deadline = time.monotonic() + 120

@@ -149,3 +149,15 @@ def test_an_import_as_the_sites_role_refreshes_the_layers_statistics(tmp_path):
         plan = cur.fetchone()[0]
     estimate = (json.loads(plan) if isinstance(plan, str) else plan)[0]["Plan"]["Plan Rows"]
     assert n / 2 <= estimate <= n * 2  # the planner knows the layer's size
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("table", ["transit_stoptime", "transit_trip", "transit_calendardate"])
+def test_the_sites_role_refreshes_the_transit_tables_statistics(table):
+    # A GTFS feed goes in as the site's role: its ANALYZE was skipped, and the
+    # departures' joins waited for autovacuum's count (transit migration 0002).
+    app = _app()
+    with _connected(app["USER"], app["PASSWORD"]) as conn:
+        before = _analyses(table)
+        conn.execute("SELECT atlas_analyze(%s::regclass)", [table])
+        assert _analyses(table) == before + 1

@@ -22,6 +22,7 @@ from tests.factories import (
     open_preview,
     run_queued_imports,
     run_queued_previews,
+    run_queued_undos,
 )
 from tests.importers.builders import write_shapefile
 
@@ -95,7 +96,9 @@ def test_upload_preview_confirm_report(client, editor, partners, zipped):
     report = client.get(response["Location"]).content.decode()
     assert "Undo this import" in report and run.sha256 in report
 
-    client.post(f"/import/runs/{run.pk}/undo/")
+    assert client.post(f"/import/runs/{run.pk}/undo/")["Location"] == f"/import/runs/{run.pk}/"
+    assert "Undo queued" in client.get(f"/import/runs/{run.pk}/").content.decode()
+    run_queued_undos()
     assert not Attraction.objects.exists()
     run.refresh_from_db()
     assert run.status == "undone"
@@ -146,7 +149,11 @@ def test_api_imports_with_a_token(client, editor, partners, zipped):
     assert run["counts"]["created"] == 3 and run["user"] == "ivana"
     assert client.get(f"/api/imports/{run['id']}/", **auth).json()["status"] == "succeeded"
     undone = client.post(f"/api/imports/{run['id']}/undo/", **auth)
-    assert undone.json()["status"] == "undone" and not Attraction.objects.exists()
+    assert undone.status_code == 202 and undone.json()["status"] == "undoing"
+    assert Attraction.objects.count() == 3  # the worker undoes it
+    run_queued_undos()
+    assert client.get(undone["Location"], **auth).json()["status"] == "undone"
+    assert not Attraction.objects.exists()
 
 
 def test_api_refusals_are_recorded_on_the_run_with_the_reason(client, editor, partners):

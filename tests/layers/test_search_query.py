@@ -138,3 +138,17 @@ def test_the_route_list_page_searches_as_the_api_does(client, places):
     assert 'value="Valey"' in page  # the field keeps what was asked
     assert "Valley of the Roses" in page
     assert "Wine of Thrace" not in page
+
+
+def test_the_route_list_page_hands_the_map_only_its_filters(client, places):
+    # A shared link carries what the API refuses (utm_source, fbclid): the page's map
+    # asked /api/routes/ with them and drew no route once unknown parameters became a 400.
+    import html
+    import re
+
+    sz, _ = places
+    make_route(sz, slug="roses")
+    page = client.get("/routes/", {"q": "roses", "utm_source": "leaflet", "lang": "en"})
+    url = html.unescape(re.search(r'"routesUrl": "([^"]+)"', page.content.decode()).group(1))
+    assert "utm_source" not in url and "q=roses" in url
+    assert client.get(url).status_code == 200

@@ -32,6 +32,17 @@ ENDPOINTS = [
     ("/tiles/regional-layer/0/0/0.mvt", "layer=x&zz=1", "layer"),
     ("/api/services/", "opening=2027-05-03", "opening"),
     ("/api/practices/", "themes=events", "themes"),
+    # Routes and transport ignored them (Trust): ``/api/routes/?category=castle`` gave
+    # every route, as if filtered.
+    ("/api/routes/", "category=castle", "category"),
+    ("/api/routes/", "seasons=summer", "seasons"),
+    ("/api/routes/nope/", "alongg=500", "alongg"),
+    ("/api/routes/nope/profile/", "lang=en", "lang"),
+    ("/api/routes/nope/export/", "crs=EPSG:2100", "crs"),
+    ("/api/transit/feeds/", "partners=sliven", "partners"),
+    ("/api/transit/stops/", "near=26.3,42.7&radious=500", "radious"),
+    ("/api/transit/departures/", "feed=sliven/x&stop=1&day=2026-12-05", "day"),
+    ("/api/transit/access/", "near=26.3,42.7&when=2026-12-05", "when"),
 ]
 
 

@@ -204,3 +204,14 @@ def test_caltrain_shapes_with_a_byte_order_mark_are_read(caltrain_partner, gtfs_
                          name="caltrain", licence="Caltrain developer terms")
     assert result.counts["shapes"] == 8
     assert not Trip.objects.filter(feed=result.feed, shape_id="").exists()
+
+
+def test_a_feed_import_counts_its_tables_statistics_again(sliven_feed):
+    # The planner saw the stop times as they were before the feed until autovacuum
+    # came; the import now asks for the count itself.
+    from django.db import connection
+
+    with connection.cursor() as cur:
+        cur.execute("SELECT pg_stat_clear_snapshot()")
+        cur.execute("SELECT reltuples FROM pg_class WHERE relname = 'transit_stoptime'")
+        assert cur.fetchone()[0] == sliven_feed.counts["stop_times"]

@@ -39,11 +39,11 @@ import_refused = Signal()
 ``layer_slug``, ``reason``): the audit keeps it among the refused attempts (Trust D11)."""
 
 
-def undo_last_import(*, layer: Layer) -> ImportRun:
+def undo_last_import(*, layer: Layer, run: ImportRun | None = None) -> ImportRun:
     """Undo the layer's latest successful run (``undo.undo_last_import``); the audit's
     events of the undo say so."""
     with pghistory.context(undo_of_layer=layer.pk):
-        return undo.undo_last_import(layer=layer)
+        return undo.undo_last_import(layer=layer, run=run)
 
 
 def _preview(rows: Rows, n: int = 5) -> list[dict[str, Any]]:

@@ -15,18 +15,30 @@ from layers.registry import FEATURE_USES
 from layers.signals import layer_written
 
 
+def latest_standing(layer: Layer) -> ImportRun | None:
+    """The layer's latest import still in force (succeeded, or being undone). Runs after
+    it are all undone already, so undoing it returns the layer to its state before it
+    (undo can be repeated)."""
+    return layer.import_runs.filter(status__in=ImportRun.STANDING).first()
+
+
 @transaction.atomic
-def undo_last_import(*, layer: Layer) -> ImportRun:
-    """Undo the layer's latest successful run: the layer is as it was before it."""
+def undo_last_import(*, layer: Layer, run: ImportRun | None = None) -> ImportRun:
+    """Undo the layer's latest successful run (``run``, when the caller names the one it
+    means: refused if another import came after it): the layer is as it was before it."""
     if not Layer.objects.select_for_update().filter(pk=layer.pk).exists():
         raise Refused(Message(_("layer %(layer)s no longer exists: there is no import left to "
                                 "undo"), layer=repr(layer.slug)))
-    # Runs after the latest succeeded one are all undone already, so undoing
-    # it returns the layer to its state before it (undo can be repeated).
-    run = layer.import_runs.filter(status=ImportRun.Status.SUCCEEDED).first()
-    if run is None:
+    latest = latest_standing(layer)
+    if latest is None:
         raise Refused(Message(_("layer %(layer)s has no import left to undo"),
                               layer=repr(layer.slug)))
+    if run is not None and run.pk != latest.pk:
+        raise Refused(Message(_("layer %(layer)s: import run %(run)s cannot be undone: a "
+                                "later import (run %(latest)s) changed the layer since; undo "
+                                "that one first"),
+                              layer=repr(layer.slug), run=str(run.pk), latest=str(latest.pk)))
+    run = latest
     try:
         # Checked now rather than at commit, so that the refusal can say what blocks it.
         with transaction.atomic(), connection.cursor() as cursor:
