@@ -21,7 +21,7 @@ from typing import Any
 import pghistory
 from django.contrib import admin, messages
 from django.contrib.admin.models import LogEntry
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ObjectDoesNotExist, PermissionDenied, ValidationError
 from django.db import models, transaction
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.template.response import TemplateResponse
@@ -29,17 +29,32 @@ from django.urls import path, reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from audit.history import Entry, entries, event_model, link_events, version_values
+from audit.history import (
+    Entry,
+    deleted_versions,
+    entries,
+    event_model,
+    link_events,
+    provenance,
+    recreated,
+    version_values,
+)
 from audit.models import Denial
 from audit.services import denial_record
 from layers.models import Attraction, Layer, Partner, Trail
+from layers.permissions import editable_partners
 from layers.selectors.catalogue import in_uninviting_territories
+from layers.services import partner_editors_group_ensure, partner_role_groups_ensure
+from layers.signals import layer_written
 from layers.vocabulary import Visibility
 from routes.models import PilotRoute, RouteLeg, RouteStop
 
 
 class HistoryAdmin(admin.ModelAdmin):
-    """Added in front of an object's admin: its history page from the audit trail."""
+    """Added in front of an object's admin: its history page from the audit trail, and
+    a page of the objects of its kind that were deleted, to restore."""
+
+    change_list_template = "audit/change_list.html"
 
     def get_object(self, request: HttpRequest, object_id: str,
                    from_field: str | None = None) -> Any:
@@ -57,9 +72,112 @@ class HistoryAdmin(admin.ModelAdmin):
 
     def get_urls(self) -> list[Any]:
         info = self.model._meta.app_label, self.model._meta.model_name
-        return [path("<path:object_id>/history/<int:event_id>/restore/",
+        return [path("deleted/", self.admin_site.admin_view(self.deleted_view),
+                     name=f"{info[0]}_{info[1]}_deleted"),
+                path("deleted/<int:event_id>/restore/",
+                     self.admin_site.admin_view(self.recreate_view),
+                     name=f"{info[0]}_{info[1]}_recreate"),
+                path("<path:object_id>/history/<int:event_id>/restore/",
                      self.admin_site.admin_view(self.restore_view),
                      name=f"{info[0]}_{info[1]}_restore"), *super().get_urls()]
+
+    def may_recreate(self, request: HttpRequest, obj: Any) -> bool:
+        """Whether ``request``'s user may bring back the deleted ``obj``: as if they added
+        it (another partner's deleted objects are not listed)."""
+        try:
+            return (self.has_add_permission(request)
+                    and self.has_change_permission(request, obj))
+        except ObjectDoesNotExist:
+            return False  # what it belonged to is deleted too: that comes back first
+
+    def deleted_view(self, request: HttpRequest) -> HttpResponse:
+        """The objects of this kind deleted, each as it was, with "restore"."""
+        events = event_model(self.model)
+        rows = []
+        for event in deleted_versions(events) if events is not None else []:
+            obj = recreated(event)
+            if not self.may_recreate(request, obj):
+                continue
+            who, where = provenance(event)
+            try:
+                name = str(obj)
+            except ObjectDoesNotExist:
+                name = f"#{event.pgh_obj_id}"
+            rows.append({"event": event, "name": name, "who": who, "where": where})
+        opts = self.model._meta
+        context = {**self.admin_site.each_context(request),
+                   "title": _("Deleted: %s") % opts.verbose_name_plural, "subtitle": None,
+                   "opts": opts, "rows": rows, "module_name": str(opts.verbose_name_plural),
+                   "recreate_url": f"admin:{opts.app_label}_{opts.model_name}_recreate"}
+        request.current_app = self.admin_site.name
+        return TemplateResponse(request, "audit/deleted.html", context)
+
+    def recreate_view(self, request: HttpRequest, event_id: int) -> HttpResponse:
+        """Bring a deleted object back as it was when deleted, with its id and public id
+        (a layer with the features deleted with it); the restore is itself audited."""
+        opts = self.model._meta
+        back = reverse(f"admin:{opts.app_label}_{opts.model_name}_deleted")
+        if request.method != "POST":
+            return HttpResponseRedirect(back)
+        events = event_model(self.model)
+        event: Any = events and events._default_manager.filter(
+            pk=event_id, pgh_label="delete").first()
+        if event is None or self.model._default_manager.filter(pk=event.pgh_obj_id).exists():
+            raise Http404(_("No such version."))
+        obj = recreated(event)
+        if not self.may_recreate(request, obj):
+            raise Http404(_("No such version."))  # another partner's is not said to exist
+        with transaction.atomic(), pghistory.context(restored_event=event.pk):
+            try:
+                obj.full_clean(validate_unique=True)
+                obj.save(force_insert=True)
+                count = self.recreated_with(obj, event)
+                _check_public_layer(obj)
+            except ValidationError as exc:
+                transaction.set_rollback(True)
+                messages.error(request, _("This version cannot be restored: %(why)s")
+                               % {"why": "; ".join(exc.messages)})
+                return HttpResponseRedirect(back)
+        messages.success(request, _("%(object)s is restored as it was on %(when)s.")
+                         % {"object": obj, "when": event.pgh_created_at.strftime(
+                             "%Y-%m-%d %H:%M")}
+                         + (" " + _("With it: %(count)s features deleted with it.")
+                            % {"count": count} if count else ""))
+        return HttpResponseRedirect(reverse(f"admin:{opts.app_label}_{opts.model_name}_change",
+                                            args=[obj.pk]))
+
+    def recreated_with(self, obj: Any, event: Any) -> int:
+        """What comes back with ``obj``: a partner's role groups; a layer's features that
+        were deleted with it (in the same transaction); the number of features."""
+        if isinstance(obj, Partner):
+            partner_editors_group_ensure(partner=obj)
+            partner_role_groups_ensure(partner=obj)
+            return 0
+        if isinstance(obj, Layer):
+            count = 0
+            for model in (Attraction, Trail):
+                events = event_model(model)
+                if events is None:
+                    continue
+                for row in (events._default_manager.filter(
+                        pgh_label="delete", layer_id=obj.pk,
+                        pgh_created_at=event.pgh_created_at)
+                        .exclude(pgh_obj_id__in=model._default_manager.values("pk"))):
+                    # One by one: a trail's save draws its thinned line (layers.display).
+                    recreated(row).save(force_insert=True)
+                    count += 1
+            layer_written.send(sender=HistoryAdmin, layer=obj)
+            return count
+        if isinstance(obj, Attraction | Trail):
+            layer_written.send(sender=HistoryAdmin, layer=obj.layer)
+        return 0
+
+    def changelist_view(self, request: HttpRequest,
+                        extra_context: dict[str, Any] | None = None) -> HttpResponse:
+        opts = self.model._meta
+        return super().changelist_view(request, {
+            **(extra_context or {}),
+            "deleted_url": reverse(f"admin:{opts.app_label}_{opts.model_name}_deleted")})
 
     def _scoped(self, request: HttpRequest, object_id: str) -> Any:
         obj = self.get_object(request, object_id)
@@ -137,7 +255,44 @@ def _check_public_layer(obj: Any) -> None:
 
 
 class RouteHistoryAdmin(HistoryAdmin):
-    """A route's history includes its stops' and legs'."""
+    """A route's history includes its stops' and legs'; a deleted route comes back with
+    the stops, legs and partners deleted with it."""
+
+    def _partners_when_deleted(self, obj: Any) -> set[int]:
+        """The partners a deleted route had (its links' events, deleted with it)."""
+        found: set[int] = set()
+        for links, column, other, _what in link_events(PilotRoute):
+            if other == "partner":
+                found |= set(links._default_manager.filter(
+                    pgh_label="delete", **{column: obj.pk}).values_list("partner_id",
+                                                                        flat=True))
+        return found
+
+    def may_recreate(self, request: HttpRequest, obj: Any) -> bool:
+        if not self.has_add_permission(request):
+            return False
+        if request.user.is_superuser:
+            return True
+        # A route's partners are links, gone with it: those it had then decide.
+        return editable_partners(request.user).filter(
+            pk__in=self._partners_when_deleted(obj)).exists()
+
+    def recreated_with(self, obj: Any, event: Any) -> int:
+        same = {"pgh_label": "delete", "pgh_created_at": event.pgh_created_at}
+        for links, column, other, _what in link_events(PilotRoute):
+            through = getattr(links, "pgh_tracked_model")._meta.concrete_model  # noqa: B009
+            for row in links._default_manager.filter(**same, **{column: obj.pk}):
+                through._default_manager.get_or_create(
+                    **{column: obj.pk, f"{other}_id": getattr(row, f"{other}_id")})
+        for model in (RouteStop, RouteLeg):
+            events = event_model(model)
+            if events is None:
+                continue
+            for row in (events._default_manager.filter(**same, route_id=obj.pk)
+                        .exclude(pgh_obj_id__in=model._default_manager.values("pk"))
+                        .order_by("pgh_id")):
+                recreated(row).save(force_insert=True)
+        return 0
 
     def history_entries(self, obj: Any, *, restorable: bool) -> list[Entry]:
         found = super().history_entries(obj, restorable=restorable)

@@ -162,3 +162,39 @@ def version_values(event: Any) -> dict[str, Any]:
     """The audited fields of one version, by attribute name, to write back."""
     return {f.attname: getattr(event, f.attname) for f in audited_fields(type(event))
             if f.name not in NOT_RESTORED}
+
+
+def deleted_versions(events: type[models.Model], *, limit: int = 500) -> list[Any]:
+    """The last version of each object of ``events``' model that no longer exists (its
+    delete event), newest first: what the "deleted" page offers to restore."""
+    tracked = getattr(events, "pgh_tracked_model")  # noqa: B009 (made by pghistory)
+    rows = (events._default_manager.filter(pgh_label="delete")
+            .exclude(pgh_obj_id__in=tracked._default_manager.values("pk")).order_by("-pgh_id"))
+    found: dict[Any, Any] = {}
+    row: Any
+    for row in rows[:limit * 4]:
+        found.setdefault(row.pgh_obj_id, row)
+    return list(found.values())[:limit]
+
+
+# A recreated object keeps its public id; a partner gets new role groups (layers.services),
+# since its old ones went with it.
+NOT_RECREATED = ("editors", "moderators", "members")
+
+
+def recreated(event: Any) -> Any:
+    """The object a delete event kept, unsaved, with its id and values as they were."""
+    tracked = getattr(type(event), "pgh_tracked_model")  # noqa: B009
+    values = {f.attname: getattr(event, f.attname) for f in audited_fields(type(event))
+              if f.name not in NOT_RECREATED}
+    return tracked(pk=event.pgh_obj_id, **values)
+
+
+def provenance(event: Any) -> tuple[str, str]:
+    """Who made ``event`` and from where (an import run, an undo, an address)."""
+    meta = event.pgh_context or {}
+    users = {}
+    if meta.get("user") is not None:
+        users = {u.pk: u.get_username()
+                 for u in get_user_model()._default_manager.filter(pk=meta["user"])}
+    return _who(meta, users), _where(meta)

@@ -23,7 +23,7 @@ from django.utils.translation import gettext_lazy as _
 from geo import fields
 from geo.crs import WGS84
 from geo.opening_hours import validate_opening_hours
-from layers.display import trails_display_refresh
+from layers.display import footprints_display_refresh, trails_display_refresh
 from layers.vocabulary import (
     Activity,
     Category,
@@ -267,6 +267,11 @@ class Attraction(Feature):
     # (a plain GiST index would index every NULL and slow bulk imports down).
     footprint = models.MultiPolygonField(_("footprint"), srid=WGS84, null=True, blank=True,
                                          spatial_index=False)
+    # Beyond the display's vertex cap, the footprint as pages draw it (layers.display);
+    # the whole one is kept for the exports and the API.
+    display_footprint = models.MultiPolygonField(_("display footprint"), srid=WGS84,
+                                                 null=True, blank=True, editable=False,
+                                                 spatial_index=False)
     address = models.CharField(_("address"), max_length=300, blank=True)
     website = models.URLField(_("website"), max_length=500, blank=True)
     phone = models.CharField(_("phone"), max_length=50, blank=True)
@@ -279,6 +284,11 @@ class Attraction(Feature):
     # Its photos (media): deleting the attraction deletes them, and their files.
     photos = GenericRelation(MediaItem, content_type_field="owner_type",
                              object_id_field="owner_id")
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        super().save(*args, **kwargs)
+        if footprints_display_refresh(attraction_id=self.pk):
+            self.refresh_from_db(fields=["display_footprint"])
 
     class Meta:
         ordering = ["layer", "id"]

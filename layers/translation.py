@@ -31,5 +31,5 @@ class TrailTranslation(TranslationOptions):
 # fields (name_bg …) exist only from the registrations above.
 audit_track(Partner)
 audit_track(Layer, exclude=["import_settings"])
-audit_track(Attraction, bulk=True)
+audit_track(Attraction, bulk=True, exclude=["display_footprint"])
 audit_track(Trail, bulk=True, exclude=["display_geom", *TRAIL_METRICS])

@@ -19,10 +19,12 @@ def feature_detail(*, kind: str, uid: str, lang: str, display: bool = False) -> 
     geometry, or (``display``, for its page) the one maps draw (``FeatureKind.drawn``)."""
     k = registry.kind(kind)
     geometry = k.drawn() if display else f"x.{k.geom}"
+    # A page draws a footprint past the vertex cap thinned (layers.display).
+    footprint = "COALESCE(x.display_footprint, x.footprint)" if display else "x.footprint"
     extra = ("'address', x.address, 'website', NULLIF(x.website, ''), "
              "'phone', NULLIF(x.phone, ''), 'opening_hours', NULLIF(x.opening_hours, ''), "
              "'wheelchair', NULLIF(x.wheelchair, ''), 'fee', x.fee, "
-             "'footprint', ST_AsGeoJSON(ST_ForcePolygonCCW(x.footprint), 6)::json, "
+             f"'footprint', ST_AsGeoJSON(ST_ForcePolygonCCW({footprint}), 6)::json, "
              if kind == "attraction" else "'min_elevation_m', x.min_elevation_m, "
              "'max_elevation_m', x.max_elevation_m, ")
     sql = f"""

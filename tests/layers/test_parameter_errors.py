@@ -11,6 +11,9 @@ pytestmark = pytest.mark.django_db
 
 LISTS = ["/api/attractions/", "/api/trails/", "/api/regional-layer/", "/api/routes/",
          "/api/regional-layer/export/"]
+# Routes have no layer and no updated_since: /api/routes/ refuses them as parameters it
+# does not take (test_unknown_parameters), which these tests check on the feature lists.
+FEATURE_LISTS = [url for url in LISTS if url != "/api/routes/"]
 
 
 @pytest.fixture
@@ -32,14 +35,14 @@ def _bad(client, url: str, query: str, param: str) -> dict:
     return body
 
 
-@pytest.mark.parametrize("url", LISTS)
+@pytest.mark.parametrize("url", FEATURE_LISTS)
 @pytest.mark.parametrize("value", ["2026-13-45", "2026-02-30", "2026-01-01T25:00"])
 def test_impossible_dates_are_a_400_naming_updated_since(client, world, url, value):
     body = _bad(client, url, f"updated_since={value}", "updated_since")
     assert value in body["error"]
 
 
-@pytest.mark.parametrize("url", LISTS)
+@pytest.mark.parametrize("url", FEATURE_LISTS)
 def test_an_unencoded_plus_in_the_offset_gets_a_hint(client, world, url):
     # "+02:00" unencoded in a URL arrives as " 02:00".
     body = _bad(client, url, "updated_since=2026-01-01T10:00:00+02:00", "updated_since")
@@ -74,7 +77,7 @@ def test_ogc_refuses_nul_with_an_ogc_exception(client, world, url):
     assert response.json()["description"].startswith("datetime: ")
 
 
-@pytest.mark.parametrize("url", ["/api/attractions/", "/api/regional-layer/", "/api/routes/",
+@pytest.mark.parametrize("url", ["/api/attractions/", "/api/regional-layer/",
                                  "/api/regional-layer/export/"])
 @pytest.mark.parametrize(("query", "param", "unknown"), [
     ("partner=nope", "partner", "'nope'"),
@@ -109,3 +112,9 @@ def test_a_repeated_single_valued_parameter_is_a_400(client, world, url):
     assert response.status_code == 400
     body = response.json()
     assert (body.get("parameter") == "bbox" or body["description"].startswith("bbox: "))
+
+
+@pytest.mark.parametrize("query", ["partner=nope", "partner=stara-zagora,nope"])
+def test_an_unknown_partner_of_the_route_list_is_a_400_naming_it(client, world, query):
+    body = _bad(client, "/api/routes/", query, "partner")
+    assert "'nope'" in body["error"]

@@ -37,7 +37,7 @@ from importers.pipeline.writer.staging import (
     quote_name,
     writable_columns,
 )
-from layers.display import trails_display_refresh
+from layers.display import footprints_display_refresh, trails_display_refresh
 from layers.models import Attraction, Trail
 from layers.vocabulary import LayerKind
 
@@ -143,7 +143,9 @@ def write(*, rows: Rows, layer_id: int, run_id: int, sync: bool,
                    f"IS DISTINCT FROM (({incoming}), o.properties, false)")
         # What an update writes, as it was; with a trail's thinned line, which the
         # display refresh after the update rewrites from the new one.
-        derived = ["display_geom"] if model is Trail and "geom" in update_cols else []
+        derived = (["display_geom"] if model is Trail and "geom" in update_cols else
+                   ["display_footprint"] if model is Attraction and "footprint" in update_cols
+                   else [])
         updated_before = before_image(
             model, [*update_cols, *derived, "properties", "retired_at", "updated_at"], "o")
 
@@ -244,6 +246,8 @@ def write(*, rows: Rows, layer_id: int, run_id: int, sync: bool,
         # Trails beyond the display's vertex cap get their thinned line (Trust D8); an
         # undo puts back the one each had, with its line.
         trails_display_refresh(layer_id=layer_id)
+    elif model is Attraction and created + updated:
+        footprints_display_refresh(layer_id=layer_id)
     return Outcome(counts={"created": created, "updated": updated,
                            "unchanged": len(rows) - created - updated, "retired": retired},
                    kept_cut_texts=kept_cut, unmatched_existing=unmatched)
