@@ -38,7 +38,8 @@ PRACTICE_FILTERS = [
     OpenApiParameter("status", str, description="states (default published and featured; "
                                                 "others only those who may see them get)"),
     OpenApiParameter("bbox", str, description="minlon,minlat,maxlon,maxlat (WGS 84)"),
-    OpenApiParameter("q", str, description="title or summary in any language or script"),
+    OpenApiParameter("q", str, description="words of the title, summary, problem, what "
+                                           "was done or lessons, in any language or script"),
     OpenApiParameter("has_transfers", bool, description="true: only practices another "
                      "partner has opened a transfer of; false: only those with none"),
     OpenApiParameter("f", str, enum=["geojson", "json"],

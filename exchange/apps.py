@@ -9,8 +9,11 @@ class ExchangeConfig(AppConfig):
 
     def ready(self) -> None:
         from exchange.feature_kind import register_kind
+        from exchange.strategy import missing_links
+        from planner.links import register_missing_links
 
         register_kind()
+        register_missing_links(missing_links)
 
         from exchange.models import GoodPractice, StudyVisit
         from media.access import register_public

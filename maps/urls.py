@@ -16,6 +16,7 @@ from maps.pages import (
     routes,
     seo,
     services,
+    strategy,
     training,
 )
 from maps.sitemaps import SITEMAPS
@@ -92,6 +93,14 @@ urlpatterns = [
     path("practices/<uuid:uid>/ask/", practices.practice_ask, name="practice-ask"),
     path("practices/<uuid:uid>/endorse/", practices.practice_endorse, name="practice-endorse"),
     path("notices/", practices.notices_page, name="notices"),
+    path("strategy/", strategy.strategy_list, name="strategy-list"),
+    path("strategy/<slug:slug>/", strategy.strategy_page, name="strategy-page"),
+    path("strategy/<slug:slug>/indicators/", strategy.indicator_add,
+         name="strategy-indicator-add"),
+    path("strategy/<slug:slug>/indicators/<int:pk>/", strategy.indicator_edit,
+         name="strategy-indicator"),
+    path("strategy/<slug:slug>/indicators/<int:pk>/delete/", strategy.indicator_delete,
+         name="strategy-indicator-delete"),
     path("planner/", planner.planner, name="planner"),
     path("planner/tables/", planner.planner_tables, name="planner-tables"),
     path("planner/report/", planner.planner_report, name="planner-report"),

@@ -1,4 +1,5 @@
-"""Writes of the coverage analysis: the Voronoi diagram of the sites, kept up to date.
+"""Writes of the coverage analysis: the Voronoi diagram of the sites, kept up to date;
+the partners' indicators over time (measured snapshots, entered values).
 
 The gaps can lie only in the cells that reach farther than R from their site
 (``planner.selectors.reach``). Drawing the diagram of ten thousand sites costs more than
@@ -14,16 +15,29 @@ sites in SQL costs more than the drawing.
 
 from __future__ import annotations
 
+import json
+from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import shapely
+from django.contrib.auth.models import AnonymousUser, User
 from django.db import connection, transaction
 from django.db.backends.utils import CursorWrapper
+from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from geo.crs import LAEA_EUROPE, WGS84
-from planner.params import CoverageQuery
+from geo.errors import Forbidden
+from layers.models import Partner
+from planner.models import EnteredIndicator, IndicatorSnapshot
+from planner.params import DEFAULT_RADIUS_KM, KINDS, CoverageQuery
+from planner.rules import may_enter_indicators
 from planner.selectors.sql import attraction_filter, trail_filter, trailheads
+
+if TYPE_CHECKING:
+    from planner.selectors.results import AreaStats
 
 DRAWN_FROM = ("layers_attraction", "layers_trail", "layers_layer")
 """The tables whose writes change the sites (their places, their layers' visibility)."""
@@ -125,3 +139,85 @@ def _write_cells(cursor: CursorWrapper, xy: np.ndarray, clip: shapely.Geometry) 
         copy.set_types(["bytea", "bytea", "float8"])
         for row in zip(sites.tolist(), cells.tolist(), reach.tolist(), strict=True):
             copy.write_row(row)
+
+
+# -- Indicators over time --------------------------------------------------------------
+
+SNAPSHOT_FROM = (*DRAWN_FROM, "layers_partner", "routes_pilotroute")
+"""The tables whose writes change a partner's measured indicators."""
+
+
+def is_standard(query: CoverageQuery) -> bool:
+    """Whether ``query`` is the question whose answers are kept over time: R at its
+    default, every category, every kind. Other questions are explorations; a series of
+    their answers would compare unlike with unlike."""
+    return (query.radius_km == DEFAULT_RADIUS_KM and not query.categories
+            and query.kinds == KINDS)
+
+
+def indicator_snapshots_take(*, areas: Sequence[AreaStats], radius_km: float) -> int:
+    """Keep the partners' rows of an analysis as today's snapshot of each, for the
+    partners whose data changed since their last snapshot; return how many were written.
+
+    Nothing is written when the data is as it was at each partner's last snapshot: an
+    analysis asked a hundred times a day writes once, and a read-only page stays so.
+    """
+    partners = [a for a in areas if a.level == "partner"]
+    if not partners:
+        return 0
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT COALESCE(jsonb_object_agg(name, version), '{}')::text "
+                       "FROM atlas_data_version WHERE name = ANY(%s)", [list(SNAPSHOT_FROM)])
+        versions = json.loads(cursor.fetchone()[0])
+    ids = dict(Partner.objects.filter(slug__in=[a.key for a in partners])
+               .values_list("slug", "pk"))
+    latest = {s.partner_id: s.versions for s in IndicatorSnapshot.objects.filter(
+        partner_id__in=ids.values()).order_by("partner_id", "-taken_on").distinct(
+        "partner_id")}
+    today = timezone.localdate()
+    written = 0
+    for a in partners:
+        pk = ids.get(a.key)
+        if pk is None or latest.get(pk) == versions:
+            continue
+        IndicatorSnapshot.objects.update_or_create(
+            partner_id=pk, taken_on=today, defaults={
+                "taken_at": timezone.now(), "radius_km": radius_km, "versions": versions,
+                "area_km2": a.area_km2, "attractions": a.attractions,
+                "attractions_per_100km2": a.attractions_per_100km2, "trail_km": a.trail_km,
+                "trail_km_per_100km2": a.trail_km_per_100km2, "published_routes": a.routes,
+                "covered_share": a.covered_share, "gap_km2": a.gap_km2, "gaps": a.gaps,
+                "missing_categories": list(a.missing_categories)})
+        written += 1
+    return written
+
+
+def _check_may_enter(user: User | AnonymousUser, partner: Partner) -> None:
+    if not may_enter_indicators(user, partner):
+        raise Forbidden(_("Only %(partner)s's members enter its indicators.")
+                        % {"partner": partner})
+
+
+@transaction.atomic
+def entered_indicator_create(*, user: User | AnonymousUser, partner: Partner,
+                             values: dict[str, Any]) -> EnteredIndicator:
+    """A new value entered for ``partner`` (``values``: the form's cleaned data)."""
+    _check_may_enter(user, partner)
+    return EnteredIndicator.objects.create(
+        partner=partner, created_by=user if user.is_authenticated else None, **values)
+
+
+@transaction.atomic
+def entered_indicator_update(*, user: User | AnonymousUser, row: EnteredIndicator,
+                             values: dict[str, Any]) -> EnteredIndicator:
+    _check_may_enter(user, row.partner)
+    for name, value in values.items():
+        setattr(row, name, value)
+    row.save()
+    return row
+
+
+@transaction.atomic
+def entered_indicator_delete(*, user: User | AnonymousUser, row: EnteredIndicator) -> None:
+    _check_may_enter(user, row.partner)
+    row.delete()

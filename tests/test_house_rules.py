@@ -1,8 +1,9 @@
 """The house rules of docs/architecture.md, read from the code's own imports.
 
-- An app imports only apps below it: geo ← layers ← importers, routes ← planner, exchange,
-  actors ← maps, fixtures ← config (apps side by side, such as importers and routes or
-  planner, exchange and actors, do not import each other).
+- An app imports only apps below it: geo ← layers ← importers, routes ← planner,
+  actors ← exchange ← maps, fixtures ← config (apps side by side, such as importers and
+  routes or planner and actors, do not import each other; exchange stands above the
+  planner, decision 0014).
 - ``notices`` (what is new for a user) imports only geo; the apps that tell people
   things (exchange) import it.
 - ``transit`` (public transport) may import geo, layers, importers and routes; the planner
@@ -33,13 +34,16 @@ FLOORS = {"geo": 0, "media": 0.5, "notices": 0.5, "accounts": 1, "layers": 1, "i
           "routes": 2,
           # transit stands above importers (it reads GTFS with their archive checks and
           # messages) and below the planner (docs/decisions/0009).
-          "transit": 2.5, "planner": 3, "offline": 3,
+          "transit": 2.5, "planner": 3, "offline": 3, "actors": 3,
           # training (who read which guide, who completed which tour) stands on layers'
           # partners and roles; the pages (maps) record and report through it.
-          "training": 2, "actors": 3, "exchange": 3,
+          "training": 2,
+          # exchange stands above the planner: a partner's strategy answers its measured
+          # gaps with the practices (docs/decisions/0014).
+          "exchange": 3.5,
           # campaigns (announcements, featured routes) stands above exchange and routes,
           # whose practices and routes it links and features.
-          "campaigns": 3.5,
+          "campaigns": 3.75,
           "maps": 4, "fixtures": 4, "config": 5, "operations": 2, "audit": 3}
 # Apps to one side: they use the floors below them, and no app uses them (the settings
 # name accounts' and audit's classes as strings).

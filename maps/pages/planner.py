@@ -12,6 +12,7 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
+from exchange.strategy import missing_links
 from geo.errors import BadParameter
 from geo.i18n import fallback_chain, page_language
 from layers.models import Partner
@@ -105,18 +106,24 @@ def _tables_context(query: CoverageQuery, lang: str, measure: str) -> dict:
     result = selectors.analyse(replace(query, partners=()), lang)
     focus = set(query.partners) or {a.key for a in result.partners}
     partners = result.partners
+    names = {a.key: a.name for a in partners}
+    # Beside each missing category: the other partners' practices on it (the exchange).
+    links = missing_links({a.key: a.missing_categories for a in partners if a.key in focus})
     rows = []
     for cat in sorted(set(result.categories)
                       | {m for a in partners for m in a.missing_categories},
                       key=lambda c: (result.categories.index(c)
                                      if c in result.categories else len(Category), c)):
         cells = [{"n": a.by_category.get(cat, 0), "missing": cat in a.missing_categories,
-                  "focus": a.key in focus} for a in partners]
+                  "focus": a.key in focus,
+                  "practices": [{**link, "name": names.get(link["partner"], link["partner"])}
+                                for link in links.get(a.key, {}).get(cat, [])]}
+                 for a in partners]
         rows.append({"category": cat, "label": Category(cat).label, "cells": cells})
     gaps = [g for g in result.gaps if g.partner in focus]
     return {
         "result": result, "partners": partners, "focus": focus,
-        "names": {a.key: a.name for a in partners}, "category_rows": rows,
+        "names": names, "category_rows": rows,
         "sub_areas": [a for a in result.sub_areas if a.partner in focus],
         "gaps": [g for g in gaps if g.rank <= GAPS_LISTED], "gap_total": len(gaps),
         "links": _links(query, lang, measure), "query": query, "lang": lang,

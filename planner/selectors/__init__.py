@@ -9,19 +9,23 @@ and not part of a sub-area layer.
 
 - ``statistics``: attractions by category, densities, trail km, published routes;
 - ``reach``: the share within R km and the gaps beyond it (the method is there);
-- ``analyse`` puts them together with the categories each partner lacks.
+- ``analyse`` puts them together with the categories each partner lacks, and keeps the
+  partners' rows of the standard question as their indicators of the day
+  (``planner.services.indicator_snapshots_take``).
 """
 
 from __future__ import annotations
 
+from planner import services
 from planner.params import CoverageQuery
+from planner.selectors.indicators import entered_indicators, indicator_snapshots, snapshot_on
 from planner.selectors.reach import DISC_FACTOR, QUAD_SEGS, coverage_gaps, smallest_gap_m2
 from planner.selectors.results import AreaStats, Coverage, Gap, Gaps
 from planner.selectors.statistics import area_statistics, category_counts, missing_categories
 
 __all__ = ["DISC_FACTOR", "QUAD_SEGS", "AreaStats", "Coverage", "Gap", "Gaps", "analyse",
-           "area_statistics", "category_counts", "coverage_gaps", "missing_categories",
-           "smallest_gap_m2"]
+           "area_statistics", "category_counts", "coverage_gaps", "entered_indicators",
+           "indicator_snapshots", "missing_categories", "smallest_gap_m2", "snapshot_on"]
 
 
 def analyse(query: CoverageQuery, lang: str, *, geometry: bool = False) -> Coverage:
@@ -52,4 +56,6 @@ def analyse(query: CoverageQuery, lang: str, *, geometry: bool = False) -> Cover
             for c, n in a.by_category.items():
                 totals[c] = totals.get(c, 0) + n
     categories = sorted(totals, key=lambda c: (-totals[c], c))
+    if services.is_standard(query):
+        services.indicator_snapshots_take(areas=areas, radius_km=query.radius_km)
     return Coverage(query=query, areas=areas, gaps=gaps, categories=categories)

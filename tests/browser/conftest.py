@@ -49,6 +49,8 @@ from django.dispatch import receiver
 from django.test.utils import modify_settings
 
 from maps.tours import TOURS
+from planner.params import CoverageQuery
+from planner.selectors import analyse
 from planner.services import site_diagram_update
 from tests.browser import explorer
 
@@ -178,8 +180,10 @@ class _SharedData:
             with self.writable():
                 self.value = loader()
                 # As a site holds its data once the planner has analysed it: with the
-                # diagram of its sites drawn. The first analysis would draw it, a write.
+                # diagram of its sites drawn and the day's indicators kept. The first
+                # analysis would draw and keep them, a write.
                 site_diagram_update()
+                analyse(CoverageQuery(), "en")
             self.key = key
         return self.value
 
@@ -325,6 +329,21 @@ def demo() -> None:
 
     load_demo(DEMO_DIR)
     load_demo_routes(DEMO_DIR)
+
+
+@shared
+def demo_exchange() -> None:
+    """The demo with its good practices and the partners' entered indicators: what the
+    strategy pages show."""
+    from fixtures.demo_indicators import load_demo_indicators
+    from fixtures.demo_layers import DEMO_DIR, load_demo
+    from fixtures.demo_practices import load_demo_practices
+    from fixtures.demo_routes import load_demo_routes
+
+    load_demo(DEMO_DIR)
+    load_demo_routes(DEMO_DIR)
+    load_demo_practices(DEMO_DIR)
+    load_demo_indicators()
 
 
 region = shared(explorer.region)

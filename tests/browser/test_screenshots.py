@@ -91,6 +91,20 @@ def test_screenshots_of_the_planner(new_page, live_server, demo, size):
     screenshot(page, f"planner-{size}")
 
 
+@pytest.mark.parametrize("size", SIZES)
+def test_screenshots_of_the_strategy_page(new_page, live_server, demo_exchange, size):
+    page = _size(new_page, size)
+    page.goto(f"{live_server.url}/strategy/sliven/?lang=bg")
+    page.wait_for_selector("#answers .answer a[href^='/practices/']")
+    assert page.locator("#series-arrivals-people svg polyline").count() == 1
+    assert page.evaluate("document.documentElement.scrollWidth") <= SIZES[size]["width"]
+    if size == "desktop":
+        # The entered series and the answers to the gaps, below today's figures.
+        page.evaluate("document.querySelector('#series-arrivals-people')"
+                      ".scrollIntoView({block: 'start'})")
+    screenshot(page, f"strategy-{size}")
+
+
 @pytest.mark.django_db(transaction=True)
 @pytest.mark.parametrize("lang", ["bg", "el", "fr", "en"])
 def test_screenshots_of_the_import_form_in_each_language(new_page, live_server, lang):
