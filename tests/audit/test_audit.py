@@ -19,12 +19,10 @@ from django.db import connection
 from audit.history import event_model
 from audit.models import Denial
 from layers.models import Attraction, Layer, PartnerWelcome
-from layers.services import partner_editors_group_ensure
 from routes.models import PilotRoute, RoutePartner
 from tests.factories import (
     make_attraction,
     make_layer,
-    make_partner,
     make_token,
     run_queued_imports,
     run_queued_undos,
@@ -33,18 +31,6 @@ from tests.factories import (
 pytestmark = pytest.mark.django_db
 
 AttractionEvent = Attraction.events.rel.related_model  # type: ignore[attr-defined]
-
-
-@pytest.fixture
-def world(db):
-    a = make_partner("stara-zagora")
-    b = make_partner("sliven", bbox=(26.0, 42.4, 26.8, 42.9))
-    users = {}
-    for name, partner in (("ivana", a), ("petar", b)):
-        users[name] = User.objects.create_user(name, password="pw", is_staff=True)
-        users[name].groups.add(partner_editors_group_ensure(partner=partner))
-    users["root"] = User.objects.create_superuser("root", password="pw")
-    return {"a": a, "b": b, **users}
 
 
 def _auth(user: User) -> dict:

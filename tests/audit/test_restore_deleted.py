@@ -16,7 +16,6 @@ import pytest
 from layers.models import Attraction, Layer, Partner, Trail
 from routes.models import PilotRoute, RouteLeg, RouteStop
 from routes.services import StopSpec, route_compose
-from tests.audit.test_audit import world  # noqa: F401 (the fixture)
 from tests.factories import make_attraction, make_layer, make_partner, make_trail
 
 pytestmark = pytest.mark.django_db
