@@ -97,8 +97,10 @@ def access_of(tags: dict[str, str]) -> tuple[bool, bool, bool]:
                                    in BIKE_SAC_SCALES)
     # A footway signed bicycle=yes is a way for bicycles: the most specific tag wins.
     bike = _may(bike_default, access, tags.get("vehicle", ""), tags.get("bicycle", ""))
-    car = _may(hw in CAR, access, tags.get("vehicle", ""), tags.get("motor_vehicle", ""),
-               tags.get("motorcar", ""))
+    # Tags only take roads away from cars: a track "open to motor vehicles" is still no
+    # way to send a visitor's car down (as routers' car profiles do).
+    car = hw in CAR and _may(True, access, tags.get("vehicle", ""),
+                             tags.get("motor_vehicle", ""), tags.get("motorcar", ""))
     if tags.get("area") == "yes":
         walk = bike = car = False  # a square's outline is no way along it
     return walk, bike, car
@@ -251,11 +253,13 @@ def network_import(*, partner: Partner, path: Path, margin_m: float = MARGIN_M
     else:
         lines = np.array([])
     if len(lines):
+        # In a local metric frame (metres east and north), where a buffer is a margin.
         lat = float(np.mean(partner.boundary.extent[1::2]))
-        margin_deg = margin_m / (111_320.0 * max(np.cos(np.radians(lat)), 0.05))
-        territory = shape(json.loads(partner.boundary.geojson)).buffer(margin_deg)
+        scale = np.array([111_320.0 * max(np.cos(np.radians(lat)), 0.05), 110_540.0])
+        territory = shapely.transform(shape(json.loads(partner.boundary.geojson)),
+                                      lambda xy: xy * scale).buffer(margin_m)
         shapely.prepare(territory)
-        near = shapely.intersects(territory, lines)
+        near = shapely.intersects(territory, shapely.transform(lines, lambda xy: xy * scale))
     else:
         near = np.zeros(0, dtype=bool)
     if not near.any():

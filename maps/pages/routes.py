@@ -24,7 +24,7 @@ from routes import selectors
 from routes.api import composes
 from routes.models import PilotRoute
 from routes.params import parse_route_filters
-from routes.vocabulary import Mode, Season, Theme
+from routes.vocabulary import Mode, Season, StraightReason, Theme
 
 
 @login_required
@@ -56,6 +56,7 @@ def editor(request: HttpRequest, slug: str) -> HttpResponse:
             "difficulty": _("Difficulty"),
             "saved": _("Saved."), "needTwo": _("Pick at least two stops on the map."),
             "routed": _("along trails"), "straight": _("straight line, no trail"),
+            "network": _("along paths and roads (OpenStreetMap)"),
             "trail": _("on a trail"), "drawn": _("drawn"), "error": _("Could not compute: "),
         },
     }).add_to(fmap)
@@ -103,6 +104,8 @@ def _display(p: dict) -> dict:
     p["duration_text"] = duration_text(p["duration_min"] or 0)
     for leg in p.get("legs", []):
         leg["length_km"] = (leg["length_m"] or 0) / 1000
+        reason = leg.get("straight_reason")
+        leg["why_straight"] = str(StraightReason(reason).label) if reason else ""
         leg["duration_text"] = duration_text(leg["duration_min"] or 0)
     for a in p.get("along_the_way", []):
         a["position_km"] = a["position_m"] / 1000

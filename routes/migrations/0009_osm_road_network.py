@@ -68,12 +68,12 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='routeleg',
             name='straight_reason',
-            field=models.CharField(blank=True, choices=[('no_network', 'no trail joins these stops and no network of paths and roads is imported for this area'), ('too_far', 'a stop lies too far from any way this mode may use'), ('not_joined', 'no way this mode may use joins these stops'), ('estimate', 'a timed estimate: bus and train legs are not routed')], editable=False, max_length=12, verbose_name='why straight'),
+            field=models.CharField(blank=True, choices=[('no_network', 'no network of paths and roads is imported for this area'), ('too_far', 'a stop lies too far from any way this mode may use'), ('not_joined', 'no way this mode may use joins these stops'), ('estimate', 'a timed estimate: bus and train legs are not routed')], editable=False, max_length=12, verbose_name='why straight'),
         ),
         migrations.AddField(
             model_name='routelegevent',
             name='straight_reason',
-            field=models.CharField(blank=True, choices=[('no_network', 'no trail joins these stops and no network of paths and roads is imported for this area'), ('too_far', 'a stop lies too far from any way this mode may use'), ('not_joined', 'no way this mode may use joins these stops'), ('estimate', 'a timed estimate: bus and train legs are not routed')], editable=False, max_length=12, verbose_name='why straight'),
+            field=models.CharField(blank=True, choices=[('no_network', 'no network of paths and roads is imported for this area'), ('too_far', 'a stop lies too far from any way this mode may use'), ('not_joined', 'no way this mode may use joins these stops'), ('estimate', 'a timed estimate: bus and train legs are not routed')], editable=False, max_length=12, verbose_name='why straight'),
         ),
         migrations.AlterField(
             model_name='routeleg',
