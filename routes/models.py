@@ -155,8 +155,9 @@ class RoadNetwork(models.Model):
 
 class RoadEdge(models.Model):
     """A piece of an OSM way between two of its junctions (or ends), with the tags that
-    say who may use it. ``source`` and ``target`` are OSM node ids, so the networks of
-    two partners cut from the same extract join where their ways meet."""
+    say who may use it. ``source`` and ``target`` are the junctions' locations as one
+    integer each (``routes.osm.node_keys``), so the networks of two partners join where
+    their ways meet, even when cut from different extracts."""
 
     network = models.ForeignKey(RoadNetwork, on_delete=models.CASCADE, related_name="edges")
     way_id = models.BigIntegerField()

@@ -1,11 +1,12 @@
 """A partner's network of ways for routing, from an OpenStreetMap extract (``.osm.pbf``).
 
 Read with pyosmium (libosmium): one pass over the file keeps the ways tagged
-``highway`` that a walker, cyclist or driver may use, with their nodes' locations;
-each way is cut at the nodes it shares with another kept way, so the pieces
-(``RoadEdge``) meet at real junctions, named by their OSM node ids. Ways that do not
-come within ``margin_m`` of the partner's territory are left out (whole ways are kept:
-a road that leaves the territory and comes back still joins its two ends).
+``highway`` that a walker, cyclist or driver may use, their lines built from their
+nodes' locations; each way is cut where it shares a node with another kept way, so the
+pieces (``RoadEdge``) meet at real junctions, each named by its location's key
+(``node_keys``). Ways that do not come within ``margin_m`` of the partner's territory
+are left out (whole ways are kept: a road that leaves the territory and comes back
+still joins its two ends).
 
 The file is read and checked whole before anything is written; the network is then
 replaced in one transaction, its edges with COPY, so a failed import leaves the
@@ -30,8 +31,8 @@ from shapely.geometry import shape
 from geo.crs import WGS84
 from geo.errors import Refused
 from layers.models import Partner
-from routes.metrics import GEOD
 from routes import queue
+from routes.metrics import GEOD
 from routes.models import PilotRoute, RoadEdge, RoadNetwork
 
 MARGIN_M = 5000.0
@@ -59,18 +60,15 @@ TAGS = ("highway", "name", "surface", "access", "foot", "bicycle", "sac_scale")
 
 
 @dataclass
-class Way:
-    id: int
-    tags: dict[str, str]
-    nodes: list[int]
-    coords: list[tuple[float, float]]
-
-
-@dataclass
 class Extract:
-    ways: list[Way] = field(default_factory=list)
+    """The routable ways of a file: for each, its id, the tags that matter and its line as
+    WKB (hex); a way with nodes missing from the file (a box clip) is kept in parts."""
+
+    way_ids: list[int] = field(default_factory=list)
+    tags: list[dict[str, str]] = field(default_factory=list)
+    wkb: list[str | bytes] = field(default_factory=list)
     data_date: dt.datetime | None = None
-    cut_ways: int = 0  # ways with nodes missing from the file (a box clip), kept in parts
+    cut_ways: int = 0
 
 
 def _may(default: bool, *values: str) -> bool:
@@ -88,10 +86,8 @@ def access_of(tags: dict[str, str]) -> tuple[bool, bool, bool]:
     """(walk, bike, car): who may use a way with these tags."""
     hw = tags.get("highway", "")
     access = tags.get("access", "")
-    if hw == "cycleway" and tags.get("foot", "") == "":
-        foot_default = True  # most countries allow walking on cycleways
-    else:
-        foot_default = hw in WALK
+    # Most countries allow walking on cycleways unless a foot tag says otherwise.
+    foot_default = hw == "cycleway" or hw in WALK
     walk = _may(foot_default, access, tags.get("foot", ""))
     bike_default = hw in BIKE and (hw != "path" or tags.get("sac_scale", "hiking")
                                    in BIKE_SAC_SCALES)
@@ -134,52 +130,51 @@ def _box(partner: Partner, margin_m: float) -> tuple[float, float, float, float]
     return x0 - dx, y0 - dy, x1 + dx, y1 + dy
 
 
-def read(path: Path, box: tuple[float, float, float, float]) -> Extract:
-    """The routable ways of the PBF at ``path`` with a node in ``box`` (lon/lat).
+READ_TAGS = ("highway", "name", "surface", "access", "foot", "bicycle", "sac_scale",
+             "oneway", "oneway:bicycle", "junction", "cycleway", "vehicle", "motor_vehicle",
+             "motorcar", "area")
+
+
+def read(path: Path) -> Extract:
+    """The routable ways of the PBF at ``path``.
 
     Raises ``Refused`` naming the file when it is not a PBF or is truncated."""
     import osmium  # its C++ core is loaded by imports, not by every web process
 
     out = Extract()
+    # libosmium builds each line in C++ (WKBFactory): reading the nodes one by one in
+    # Python was 5 times slower (docs/benchmarks.md).
+    lines = osmium.geom.WKBFactory()
     try:
         reader = osmium.io.Reader(osmium.io.File(str(path), "pbf"),
                                   osmium.osm.osm_entity_bits.NOTHING)
         try:
-            header = reader.header()
-            stamp = header.get("osmosis_replication_timestamp")
+            stamp = reader.header().get("osmosis_replication_timestamp")
         finally:
             reader.close()
         if stamp:
             out.data_date = dt.datetime.fromisoformat(stamp.replace("Z", "+00:00"))
-        x0, y0, x1, y1 = box
         processor = (osmium.FileProcessor(osmium.io.File(str(path), "pbf"),
                                           osmium.osm.NODE | osmium.osm.WAY)
                      .with_locations()
                      .with_filter(osmium.filter.KeyFilter("highway"))
                      .with_filter(osmium.filter.EntityFilter(osmium.osm.WAY)))
         for way in processor:
-            tags = {k: v for k, v in way.tags}
-            if tags.get("highway") not in ROUTABLE:
+            if way.tags.get("highway") not in ROUTABLE:
                 continue
-            runs: list[tuple[list[int], list[tuple[float, float]]]] = [([], [])]
-            inside = False
-            for node in way.nodes:
-                loc = node.location
-                if not loc.valid():
-                    if runs[-1][0]:
-                        runs.append(([], []))
-                    continue
-                lon, lat = loc.lon, loc.lat
-                inside = inside or (x0 <= lon <= x1 and y0 <= lat <= y1)
-                runs[-1][0].append(node.ref)
-                runs[-1][1].append((lon, lat))
-            if not inside:
-                continue
-            kept = [r for r in runs if len(r[0]) >= 2]
-            if len(kept) != 1 or len(kept[0][0]) != len(way.nodes):
+            tags = {k: v for k in READ_TAGS if (v := way.tags.get(k)) is not None}
+            assert isinstance(way, osmium.osm.Way)  # the entity filter lets ways only
+            try:
+                wkbs: list[str | bytes] = [lines.create_linestring(way)]
+            except osmium.InvalidLocationError:
+                wkbs = _parts(way)
                 out.cut_ways += 1
-            for nodes, coords in kept:
-                out.ways.append(Way(way.id, tags, nodes, coords))
+            except RuntimeError:
+                continue  # all its nodes at one place: no line to travel
+            for wkb in wkbs:
+                out.way_ids.append(way.id)
+                out.tags.append(tags)
+                out.wkb.append(wkb)
     except RuntimeError as exc:
         # libosmium's words ("PBF error: unexpected EOF", "invalid BlobHeader size")
         # say which of the two it is; the reader is told what that means for them.
@@ -188,49 +183,63 @@ def read(path: Path, box: tuple[float, float, float, float]) -> Extract:
     return out
 
 
+def _parts(way: object) -> list[str | bytes]:
+    """The runs of a way between its nodes missing from the file, as WKB lines."""
+    runs: list[list[tuple[float, float]]] = [[]]
+    for node in way.nodes:  # type: ignore[attr-defined]
+        if node.location.valid():
+            runs[-1].append((node.lon, node.lat))
+        elif runs[-1]:
+            runs.append([])
+    return [shapely.to_wkb(shapely.linestrings(r)) for r in runs if len(set(r)) >= 2]
+
+
+def node_keys(coords: np.ndarray) -> np.ndarray:
+    """One integer per location, from OSM's own precision (1e-7 degree): a junction is a
+    place where ways share a node, and so share this key, across files too."""
+    fixed = np.round(coords * 1e7).astype(np.int64)
+    return (fixed[:, 0] + 1_800_000_000) * 1_800_000_001 + (fixed[:, 1] + 900_000_000)
+
+
 @dataclass
 class Edges:
-    way_ids: list[int] = field(default_factory=list)
-    sources: list[int] = field(default_factory=list)
-    targets: list[int] = field(default_factory=list)
-    coords: list[np.ndarray] = field(default_factory=list)
-    ways: list[Way] = field(default_factory=list)
+    way: np.ndarray  # index into the extract's ways, per edge
+    source: np.ndarray
+    target: np.ndarray
+    lines: np.ndarray  # shapely LineStrings
+    length_m: np.ndarray
 
 
-def split(ways: list[Way]) -> Edges:
-    """Each way cut at its junctions: the nodes that more than one way (or the same way
-    twice) passes through."""
-    uses: Counter[int] = Counter()
-    for w in ways:
-        uses.update(w.nodes)
-        uses[w.nodes[0]] += 1  # ends are vertices even where no other way meets them
-        uses[w.nodes[-1]] += 1
-    out = Edges()
-    for w in ways:
-        start = 0
-        for i in range(1, len(w.nodes)):
-            if uses[w.nodes[i]] > 1 or i == len(w.nodes) - 1:
-                if w.nodes[i] != w.nodes[start] or i - start >= 2:
-                    out.way_ids.append(w.id)
-                    out.sources.append(w.nodes[start])
-                    out.targets.append(w.nodes[i])
-                    out.coords.append(np.array(w.coords[start:i + 1]))
-                    out.ways.append(w)
-                start = i
-    return out
-
-
-def _lengths(parts: list[np.ndarray]) -> np.ndarray:
-    """Geodesic length of each line (metres), in one call to the ellipsoid."""
-    if not parts:
-        return np.zeros(0)
-    counts = np.array([len(p) for p in parts])
-    xy = np.vstack(parts)
-    _, _, d = GEOD.inv(xy[:-1, 0], xy[:-1, 1], xy[1:, 0], xy[1:, 1])
-    d = np.append(d, 0.0)
-    ends = np.cumsum(counts)
-    d[ends - 1] = 0.0  # the step from one line's last point to the next line's first
-    return np.add.reduceat(d, np.concatenate([[0], ends[:-1]]))
+def split(extract: Extract, box: tuple[float, float, float, float]) -> Edges:
+    """Each way with a point in ``box`` cut at its junctions: the locations that more
+    than one way (or the same way twice) passes through, and its ends."""
+    geoms = shapely.from_wkb(extract.wkb)
+    coords, idx = shapely.get_coordinates(geoms, return_index=True)
+    x0, y0, x1, y1 = box
+    inside = ((coords[:, 0] >= x0) & (coords[:, 0] <= x1) & (coords[:, 1] >= y0)
+              & (coords[:, 1] <= y1))
+    keep = np.isin(idx, np.unique(idx[inside]))
+    coords, idx = coords[keep], idx[keep]
+    if not len(coords):
+        empty = np.zeros(0, dtype=np.int64)
+        return Edges(empty, empty, empty, np.array([]), np.zeros(0))
+    keys = node_keys(coords)
+    first = np.r_[True, idx[1:] != idx[:-1]]
+    last = np.r_[idx[1:] != idx[:-1], True]
+    _, inverse, counts = np.unique(keys, return_inverse=True, return_counts=True)
+    vertex = (counts[inverse] > 1) | first | last
+    at = np.flatnonzero(vertex)
+    a, b = at[:-1], at[1:]
+    same = (idx[a] == idx[b]) & ~last[a]
+    a, b = a[same], b[same]
+    # Geodesic steps between consecutive points of a way; an edge's length is their sum.
+    _, _, step = GEOD.inv(coords[:-1, 0], coords[:-1, 1], coords[1:, 0], coords[1:, 1])
+    step[last[:-1]] = 0.0
+    walked = np.r_[0.0, np.cumsum(step)]
+    sizes = b - a + 1
+    points = np.arange(sizes.sum()) - np.repeat(np.cumsum(sizes) - sizes - a, sizes)
+    lines = shapely.linestrings(coords[points], indices=np.repeat(np.arange(len(a)), sizes))
+    return Edges(idx[a], keys[a], keys[b], lines, walked[b] - walked[a])
 
 
 @dataclass(frozen=True)
@@ -244,14 +253,9 @@ def network_import(*, partner: Partner, path: Path, margin_m: float = MARGIN_M
     """Replace ``partner``'s road network with the ways of the PBF at ``path`` within
     ``margin_m`` of its territory. Raises ``Refused`` naming the file (not a PBF,
     truncated, nothing within the territory); then nothing was written."""
-    extract = read(path, _box(partner, margin_m))
-    edges = split(extract.ways)
-    if edges.coords:
-        counts = [len(c) for c in edges.coords]
-        lines = shapely.linestrings(np.vstack(edges.coords),
-                                    indices=np.repeat(np.arange(len(counts)), counts))
-    else:
-        lines = np.array([])
+    extract = read(path)
+    edges = split(extract, _box(partner, margin_m))
+    lines = edges.lines
     if len(lines):
         # In a local metric frame (metres east and north), where a buffer is a margin.
         lat = float(np.mean(partner.boundary.extent[1::2]))
@@ -268,24 +272,26 @@ def network_import(*, partner: Partner, path: Path, margin_m: float = MARGIN_M
             "file": path.name, "km": round(margin_m / 1000, 1),
             "partner": partner.name or partner.slug})
     keep = np.flatnonzero(near)
-    lengths = _lengths([edges.coords[i] for i in keep])
     hexes = shapely.to_wkb(shapely.set_srid(lines[keep], WGS84), hex=True, include_srid=True)
     rows = []
     modes = Counter[str]()
+    per_way: dict[int, tuple] = {}
     for k, i in enumerate(keep):
-        w = edges.ways[i]
-        walk, bike, car = access_of(w.tags)
-        oneway, bike_oneway = oneway_of(w.tags)
+        w = int(edges.way[i])
+        if w not in per_way:
+            tags = extract.tags[w]
+            walk, bike, car = access_of(tags)
+            per_way[w] = (tuple(tags.get(t, "")[:200 if t == "name" else 32] for t in TAGS),
+                          *oneway_of(tags), walk, bike, car)
+        values, oneway, bike_oneway, walk, bike, car = per_way[w]
         modes.update(m for m, ok in (("walk", walk), ("bike", bike), ("car", car)) if ok)
-        rows.append((edges.way_ids[i], edges.sources[i], edges.targets[i], hexes[k],
-                     float(lengths[k]), *(w.tags.get(t, "")[:200 if t == "name" else 32]
-                                          for t in TAGS),
-                     oneway, bike_oneway, walk, bike, car))
+        rows.append((extract.way_ids[w], int(edges.source[i]), int(edges.target[i]), hexes[k],
+                     float(edges.length_m[i]), *values, oneway, bike_oneway, walk, bike, car))
     digest = hashlib.sha256()
     with path.open("rb") as f:
         for chunk in iter(lambda: f.read(1 << 20), b""):
             digest.update(chunk)
-    counts = {"ways": len({edges.way_ids[i] for i in keep}), "edges": len(rows),
+    counts = {"ways": len({extract.way_ids[int(edges.way[i])] for i in keep}), "edges": len(rows),
               "walk": modes["walk"], "bike": modes["bike"], "car": modes["car"],
               "cut_ways": extract.cut_ways}
     with transaction.atomic():

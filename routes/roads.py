@@ -21,7 +21,7 @@ from django.db import connection
 
 from routes.metrics import cumulative_distance
 from routes.models import RoadEdge, RoadNetwork
-from routes.network import _project, _split
+from routes.network import project, split_at
 from routes.vocabulary import Mode, StraightReason
 
 if TYPE_CHECKING:
@@ -79,22 +79,19 @@ def _build(network_ids: list[int], mode: str) -> Graph | None:
     lat = float(coords[:, 1].mean())
     scale = (111_320.0 * float(np.cos(np.radians(lat))), 110_540.0)
     scaled = shapely.transform(geoms, lambda xy: xy * scale)
-    graph = nx.DiGraph()
-    ends = []
+    ends = [(u, v, one) for u, v, _length, one, _way, _g in rows]
+    arcs = []
     for k, (u, v, length, one, _way, _g) in enumerate(rows):
-        ends.append((u, v, one))
         if one >= 0:
-            _add(graph, u, v, length, k, True)
+            arcs.append((u, v, {"weight": length, "edge": k, "forward": True, "coords": None}))
         if one <= 0:
-            _add(graph, v, u, length, k, False)
+            arcs.append((v, u, {"weight": length, "edge": k, "forward": False,
+                                "coords": None}))
+    # Two pieces of way between the same junctions: the shorter one, added last, stays.
+    arcs.sort(key=lambda arc: -arc[2]["weight"])
+    graph = nx.DiGraph()
+    graph.add_edges_from(arcs)
     return Graph(graph, lines, shapely.STRtree(scaled), scale, ends, [r[4] for r in rows])
-
-
-def _add(graph: nx.DiGraph, u: int, v: int, length: float, k: int, forward: bool,
-         coords: np.ndarray | None = None) -> None:
-    if graph.has_edge(u, v) and graph[u][v]["weight"] <= length:
-        return  # two pieces of way between the same junctions: the shorter one
-    graph.add_edge(u, v, weight=length, edge=k, forward=forward, coords=coords)
 
 
 def graph_for(partner_ids: list[int], mode: str) -> Graph | None:
@@ -122,7 +119,7 @@ def _snap(g: Graph, point: tuple[float, float], limit: float) -> tuple[int, floa
     found = g.tree.query_nearest(p, max_distance=limit, return_distance=False)
     best = None
     for k in np.atleast_1d(found):
-        d, i, t, at = _project(g.lines[int(k)], point)
+        d, i, t, at = project(g.lines[int(k)], point)
         if d <= limit and (best is None or d < best[1]):
             best = (int(k), d, i, t, at)
     return best
@@ -168,7 +165,7 @@ def _attach(g: Graph, a: tuple, b: tuple) -> None:
 
     for node, (k, _d, i, t, at) in ((START, a), (END, b)):
         source, target, one = g.edge_ends[k]
-        head, tail = _split(g.lines[k], i, t, at)  # source..at, at..target
+        head, tail = split_at(g.lines[k], i, t, at)  # source..at, at..target
         if node == START:
             if one >= 0:
                 link(START, target, tail)

@@ -11,6 +11,7 @@ packages=(
   chromium fonts-dejavu-core              # browser tests (Cyrillic and Greek glyphs)
   libxml2-utils                           # xmllint: schema checks of GPX exports
   wrk                                     # make bench: HTTP load on the API
+  osm2pgsql postgresql-15-pgrouting       # make bench: the peers of the OSM network import and routing
   gettext                                 # msgfmt: compiles the interface translations
 )
 # Front-end assets come from the npm registry: any npm will do.

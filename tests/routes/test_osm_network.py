@@ -5,26 +5,30 @@ territory)."""
 
 from __future__ import annotations
 
+import re
 import shutil
 from io import StringIO
 from pathlib import Path
 
 import networkx as nx
+import numpy as np
 import pytest
 import shapely
+from django.contrib.gis.geos import LineString
 from django.core.management import CommandError, call_command
 from django.db import connection
 from pyproj import Geod
 
 from geo.errors import Refused
 from layers.models import Attraction
+from layers.vocabulary import LayerKind
 from routes import roads
 from routes.models import RoadEdge, RoadNetwork
 from routes.osm import CAR, network_import
 from routes.services import StopSpec, route_compose
 from routes.vocabulary import LegSource, StraightReason
 from tests.conftest import SHARED_DATA, once_per_module
-from tests.factories import make_attraction, make_layer, make_partner
+from tests.factories import make_attraction, make_layer, make_partner, make_trail
 from tests.routes.conftest import make_route
 
 pytestmark = pytest.mark.django_db
@@ -78,6 +82,7 @@ def test_import_keeps_the_ways_each_mode_may_use_with_their_tags(valley):
     network = RoadNetwork.objects.get(partner=valley["partner"])
     counts = valley["result"].counts
     assert network.file_name == PBF.name and len(network.sha256) == 64
+    assert network.data_date is not None
     assert network.data_date.isoformat().startswith("2013-08-03T19:00:02")
     assert counts["edges"] == RoadEdge.objects.filter(network=network).count() > 1000
     edges = RoadEdge.objects.filter(network=network)
@@ -149,6 +154,7 @@ def test_a_car_keeps_to_one_way_streets_direction_and_a_walker_does_not(valley):
     network = RoadNetwork.objects.get(partner=valley["partner"])
     edge = (RoadEdge.objects.filter(network=network, car=True, oneway=1, walk=True,
                                     length_m__gt=150).order_by("-length_m").first())
+    assert edge is not None
     line = shapely.from_wkt(edge.geom.wkt)
     against = (shapely.line_interpolate_point(line, 0.8, normalized=True),
                shapely.line_interpolate_point(line, 0.2, normalized=True))
@@ -209,8 +215,8 @@ def test_a_truncated_pbf_is_refused_by_name_and_writes_nothing(valley, tmp_path)
     cut.write_bytes(PBF.read_bytes()[:300_000])
     before = RoadEdge.objects.count()
     network = RoadNetwork.objects.get(partner=valley["partner"])
-    with pytest.raises(Refused, match="liechtenstein-cut.osm.pbf is not a complete "
-                                      "OpenStreetMap PBF file"):
+    with pytest.raises(Refused, match=re.escape(
+            "liechtenstein-cut.osm.pbf is not a complete OpenStreetMap PBF file")):
         network_import(partner=valley["partner"], path=cut, margin_m=MARGIN_M)
     # The partner keeps the network it had.
     assert RoadNetwork.objects.get(partner=valley["partner"]).pk == network.pk
@@ -220,15 +226,15 @@ def test_a_truncated_pbf_is_refused_by_name_and_writes_nothing(valley, tmp_path)
 def test_a_file_that_is_no_pbf_is_refused_by_name(fresh_partner, tmp_path):
     fake = tmp_path / "walk.osm.pbf"
     shutil.copy(SHARED_DATA / "real" / "gpx" / "gpxpy" / "route.gpx", fake)
-    with pytest.raises(Refused, match="walk.osm.pbf is not a complete OpenStreetMap PBF"):
+    with pytest.raises(Refused, match=re.escape("walk.osm.pbf is not a complete")):
         network_import(partner=fresh_partner, path=fake)
     assert not RoadNetwork.objects.filter(partner=fresh_partner).exists()
 
 
 def test_an_extract_outside_the_territory_is_refused_by_name(db):
     sliven = make_partner("sliven-test", bbox=(26.0, 42.4, 26.8, 42.9))
-    with pytest.raises(Refused, match="liechtenstein-2013-08-03.osm.pbf has no way .* within "
-                                      "5.0 km of the territory of Sliven Test"):
+    with pytest.raises(Refused, match=r"liechtenstein-2013-08-03\.osm\.pbf has no way .* within "
+                                      r"5\.0 km of the territory of Sliven Test"):
         network_import(partner=sliven, path=PBF)
     assert not RoadNetwork.objects.filter(partner=sliven).exists()
 
@@ -251,12 +257,37 @@ def test_the_command_imports_and_reroutes_the_partners_routes(fresh_partner, tmp
     assert route.legs.get().source == LegSource.NETWORK
     cut = tmp_path / "cut.osm.pbf"
     cut.write_bytes(PBF.read_bytes()[:1000])
-    with pytest.raises(CommandError, match="cut.osm.pbf"):
+    with pytest.raises(CommandError, match=re.escape("cut.osm.pbf")):
         call_command("import_osm", str(cut), partner="li-fresh")
 
 
 def test_missing_file_and_partner_are_named(fresh_partner):
-    with pytest.raises(CommandError, match="nowhere.osm.pbf: no such file"):
+    with pytest.raises(CommandError, match=re.escape("nowhere.osm.pbf: no such file")):
         call_command("import_osm", "nowhere.osm.pbf", partner="li-fresh")
     with pytest.raises(CommandError, match="no partner 'atlantis'"):
         call_command("import_osm", str(Path(PBF)), partner="atlantis")
+
+
+def test_a_walk_takes_the_partners_trail_first_reached_along_real_streets(valley):
+    trails = make_layer(valley["partner"], LayerKind.TRAILS)
+    trail = make_trail(trails, [(9.5250, 47.1450), (9.5252, 47.1500), (9.5250, 47.1550)],
+                       name_en="Hillside trail")
+    end = make_attraction(valley["stops"]["vaduz"].layer, 9.5254, 47.1553,
+                          name_en="Trail end")
+    route = route_compose(route=make_route(valley["partner"], slug="li-trail"),
+                          stops=[StopSpec(valley["stops"]["vaduz"]), StopSpec(end)],
+                          modes=["walk"])
+    leg = route.legs.get()
+    assert leg.source == LegSource.ROUTED and leg.trail_id == trail.pk
+    assert leg.geom is not None
+    coords = np.array(leg.geom.coords)
+    geod = Geod(ellps="WGS84")
+    steps = geod.inv(coords[:-1, 0], coords[:-1, 1], coords[1:, 0], coords[1:, 1])[2]
+    to_trail = geod.inv(*PLACES["vaduz"], 9.5250, 47.1450)[2]
+    assert to_trail > 400
+    # From the town centre to the trail along streets, not one straight line of 400 m+.
+    first_on_trail = int(np.argmin(np.hypot(coords[:, 0] - 9.5250, coords[:, 1] - 47.1450)))
+    assert first_on_trail > 2 and steps[:first_on_trail].max() < to_trail * 0.6
+    network = RoadNetwork.objects.get(partner=valley["partner"])
+    lead_in = LineString(coords[: first_on_trail + 1, :2].tolist(), srid=4326)
+    assert share_on(lead_in.wkt, network.pk, "walk", within_m=2.0) > 0.95
