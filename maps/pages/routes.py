@@ -128,7 +128,7 @@ def _route_page(request: HttpRequest, slug: str, *, embed: bool) -> HttpResponse
         "profileUrl": reverse("route-profile", args=[slug]),
         "labels": {"distance": _("Distance"), "elevation": _("Elevation"),
                    "profile": _("Elevation profile"), "noElevation": _(
-                       "No elevation on this part (a straight or motorised leg)."),
+                       "No elevation on this part: only the partners' trails carry it."),
                    "along": _("Along the way")},
     }).add_to(fmap)
     return render(request, "routes/detail.html", {
