@@ -135,6 +135,8 @@ def _route_page(request: HttpRequest, slug: str, *, embed: bool) -> HttpResponse
         "route": _display(p), "embed": embed, "modes": _mode_labels(),
         "theme_labels": dict(Theme.choices),
         "months": _month_names(p["months"]), "all_year": not p["months"],
+        # OpenStreetMap's licence (ODbL) asks for its credit wherever its ways are shown.
+        "on_osm": any(leg["source"] == "network" for leg in p.get("legs", [])),
         "transit": route_transit(request, slug), **map_parts(fmap)})
 
 

@@ -138,6 +138,16 @@ def test_a_walking_leg_follows_real_ways_as_long_as_networkx_says(valley):
     assert route.length_m == pytest.approx(leg.length_m)
 
 
+def test_a_route_page_on_osm_ways_says_so_and_credits_openstreetmap(valley, client):
+    compose(valley, ["vaduz", "schaan"], ["walk"], slug="li-page")
+    page = client.get("/routes/li-page/?lang=fr").content.decode()
+    assert "par les chemins et les routes (OpenStreetMap)" in page
+    assert "les contributeurs d’OpenStreetMap</a> (ODbL)" in page
+    gpx = client.get("/api/routes/li-page/export/?format=gpx").content.decode()
+    # The download carries the routed line: dozens of points, not the two stops.
+    assert gpx.count("<trkpt") > 20
+
+
 def test_a_car_leg_follows_roads_not_paths(valley):
     route = compose(valley, ["triesen", "schaan"], ["car"])
     leg = route.legs.get()
