@@ -262,8 +262,10 @@ def network_import(*, partner: Partner, path: Path, margin_m: float = MARGIN_M
         scale = np.array([111_320.0 * max(np.cos(np.radians(lat)), 0.05), 110_540.0])
         territory = shapely.transform(shape(json.loads(partner.boundary.geojson)),
                                       lambda xy: xy * scale).buffer(margin_m)
+        # Back to degrees: scaling keeps what meets what, and the lines stay as they are.
+        territory = shapely.transform(territory, lambda xy: xy / scale)
         shapely.prepare(territory)
-        near = shapely.intersects(territory, shapely.transform(lines, lambda xy: xy * scale))
+        near = shapely.intersects(territory, lines)
     else:
         near = np.zeros(0, dtype=bool)
     if not near.any():

@@ -48,6 +48,7 @@ class Graph:
     scale: tuple[float, float]  # metres per degree of longitude and latitude there
     edge_ends: list[tuple[int, int, int]]  # (source, target, oneway for this mode)
     way_ids: list[int]
+    arcs: dict[tuple[int, int], int]  # the piece of way of each arc (see _build)
 
 
 _cache: dict[tuple, Graph] = {}
@@ -80,18 +81,21 @@ def _build(network_ids: list[int], mode: str) -> Graph | None:
     scale = (111_320.0 * float(np.cos(np.radians(lat))), 110_540.0)
     scaled = shapely.transform(geoms, lambda xy: xy * scale)
     ends = [(u, v, one) for u, v, _length, one, _way, _g in rows]
-    arcs = []
-    for k, (u, v, length, one, _way, _g) in enumerate(rows):
-        if one >= 0:
-            arcs.append((u, v, {"weight": length, "edge": k, "forward": True, "coords": None}))
-        if one <= 0:
-            arcs.append((v, u, {"weight": length, "edge": k, "forward": False,
-                                "coords": None}))
+    u, v, length, one = (np.array([r[i] for r in rows]) for i in range(4))
+    k = np.arange(1, len(rows) + 1)
+    fw, bw = one >= 0, one <= 0
+    # An arc's piece of way: +k travelled along its line, -k against it (k from 1).
+    tails = np.concatenate([u[fw], v[bw]])
+    heads = np.concatenate([v[fw], u[bw]])
+    weights = np.concatenate([length[fw], length[bw]])
+    pieces = np.concatenate([k[fw], -k[bw]])
     # Two pieces of way between the same junctions: the shorter one, added last, stays.
-    arcs.sort(key=lambda arc: -arc[2]["weight"])
+    order = np.argsort(-weights, kind="stable")
+    tails, heads, weights, pieces = (a[order].tolist() for a in (tails, heads, weights, pieces))
     graph = nx.DiGraph()
-    graph.add_edges_from(arcs)
-    return Graph(graph, lines, shapely.STRtree(scaled), scale, ends, [r[4] for r in rows])
+    graph.add_weighted_edges_from(zip(tails, heads, weights, strict=True))
+    arcs = dict(zip(zip(tails, heads, strict=True), pieces, strict=True))
+    return Graph(graph, lines, shapely.STRtree(scaled), scale, ends, [r[4] for r in rows], arcs)
 
 
 def graph_for(partner_ids: list[int], mode: str) -> Graph | None:
@@ -139,10 +143,10 @@ def shortest_road_path(*, partner_ids: list[int], mode: str, start: tuple[float,
     if a is None or b is None:
         return StraightReason.TOO_FAR
     with _lock:  # the stops' nodes are added to the shared graph for this search only
-        _attach(g, a, b)
+        joins = _attach(g, a, b)
         try:
             nodes = nx.shortest_path(g.graph, START, END, weight="weight")
-            chunks, ways = _walk(g, nodes)
+            chunks, ways = _walk(g, nodes, joins)
         except (nx.NetworkXNoPath, nx.NodeNotFound):
             return StraightReason.NOT_JOINED
         finally:
@@ -155,13 +159,16 @@ def shortest_road_path(*, partner_ids: list[int], mode: str, start: tuple[float,
     return RoadPath(coords, (a[1], b[1]), ways)
 
 
-def _attach(g: Graph, a: tuple, b: tuple) -> None:
-    """Join START at ``a`` and END at ``b`` to the ends of the edges they lie on."""
+def _attach(g: Graph, a: tuple, b: tuple) -> dict[tuple[int, int], np.ndarray]:
+    """Join START at ``a`` and END at ``b`` to the ends of the edges they lie on; the
+    lines of the arcs added."""
+    joins: dict[tuple[int, int], np.ndarray] = {}
 
     def link(u: int, v: int, coords: np.ndarray) -> None:
         if len(coords) >= 2:
             length = float(cumulative_distance(coords)[-1])
-            g.graph.add_edge(u, v, weight=length, edge=-1, forward=True, coords=coords)
+            g.graph.add_edge(u, v, weight=length)
+            joins[(u, v)] = coords
 
     for node, (k, _d, i, t, at) in ((START, a), (END, b)):
         source, target, one = g.edge_ends[k]
@@ -186,19 +193,21 @@ def _attach(g: Graph, a: tuple, b: tuple) -> None:
                                                                        (i1, t1, at1))
             part = np.vstack([lo[2], line[lo[0] + 1: hi[0] + 1], hi[2]])
             link(START, END, part if forward else part[::-1])
+    return joins
 
 
-def _walk(g: Graph, nodes: list[Any]) -> tuple[list[np.ndarray], list[int]]:
+def _walk(g: Graph, nodes: list[Any], joins: dict[tuple[int, int], np.ndarray]
+          ) -> tuple[list[np.ndarray], list[int]]:
     chunks: list[np.ndarray] = []
     ways: list[int] = []
     for u, v in itertools.pairwise(nodes):
-        data = g.graph[u][v]
-        if data["coords"] is not None:
-            coords = data["coords"]
+        if (u, v) in joins:
+            coords = joins[(u, v)]
         else:
-            line = g.lines[data["edge"]]
-            coords = line if data["forward"] else line[::-1]
-            way = g.way_ids[data["edge"]]
+            piece = g.arcs[(u, v)]
+            line = g.lines[abs(piece) - 1]
+            coords = line if piece > 0 else line[::-1]
+            way = g.way_ids[abs(piece) - 1]
             if way not in ways:
                 ways.append(way)
         chunks.append(coords if not chunks else coords[1:])
