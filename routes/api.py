@@ -31,7 +31,7 @@ from routes import exports, selectors, services
 from routes.forms import TEXT_FIELDS, RouteForm, route_values
 from routes.models import PilotRoute
 from routes.params import ROUTE_LIST_PARAMS, parse_route_filters
-from routes.vocabulary import PUBLIC_STATUSES, Mode, RouteStatus, Theme
+from routes.vocabulary import PUBLIC_STATUSES, Mode, RouteStatus, StraightReason, Theme
 
 ROUTE_FILTERS = [
     LANG,
@@ -301,6 +301,8 @@ def saved_body(route: PilotRoute, lang: str) -> dict[str, Any]:
         "duration_by_mode": route.duration_by_mode, "difficulty": route.difficulty,
         "difficulty_reason": selectors.difficulty_reason(route.difficulty_basis, lang),
         "legs": [{"order": leg.order, "mode": leg.mode, "source": leg.source,
+                  "straight_reason": leg.straight_reason or None,
+                  "why_straight": why_straight(leg.straight_reason),
                   "length_m": _round(leg.length_m), "duration_min": _round(leg.duration_min)}
                  for leg in legs],
     }
@@ -347,9 +349,16 @@ def preview_body(result: services.Computed, geom: MultiLineString | None,
         "difficulty": result.difficulty.level,
         "difficulty_reason": selectors.difficulty_reason(result.difficulty.as_dict(), lang),
         "legs": [{"order": i, "mode": plan.mode, "source": plan.source,
+                  "straight_reason": plan.straight_reason or None,
+                  "why_straight": why_straight(plan.straight_reason),
                   "length_m": round(m.length_m), "duration_min": round(m.duration_min)}
                  for i, (plan, m) in enumerate(result.legs, start=1)],
     }
+
+
+def why_straight(reason: str) -> str | None:
+    """Why a leg is straight, in the active language (None when it is not)."""
+    return str(StraightReason(reason).label) if reason else None
 
 
 def _round(v: float | None) -> int | None:

@@ -27,6 +27,8 @@ checked by hand and are the same in all three countries:
   cycling km / 4 + ascent / 100 m. Under 10 is easy, under 20 moderate, under 32
   hard, beyond that very hard. A steepest sustained grade (over ``GRADE_WINDOW_M``,
   200 m) of 15 % or more makes a route at least moderate, 25 % at least hard.
+  It measures walking and cycling only: the kilometres by car, bus or train are
+  counted apart (``motor_length_m``) and named beside it.
 """
 
 from __future__ import annotations
@@ -185,12 +187,17 @@ class Difficulty:
     ascent_m: float
     steepest_grade_pct: float | None
     decided_by: str  # "effort", "grade" or "none" (no walking or cycling)
+    # Travelled by car, bus or train: not part of the difficulty, which measures the
+    # effort of walking and cycling, and said beside it so that nobody reads "easy" as
+    # "an easy 90 km".
+    motor_length_m: float = 0.0
 
     def as_dict(self) -> dict:
         return {"level": self.level, "effort_km": round(self.effort_km, 1),
                 "active_length_m": round(self.active_length_m), "ascent_m": round(self.ascent_m),
                 "steepest_grade_pct": None if self.steepest_grade_pct is None
-                else round(self.steepest_grade_pct, 1), "decided_by": self.decided_by}
+                else round(self.steepest_grade_pct, 1), "decided_by": self.decided_by,
+                "motor_length_m": round(self.motor_length_m)}
 
 
 def difficulty(legs: list[LegMetrics]) -> Difficulty:
@@ -201,8 +208,9 @@ def difficulty(legs: list[LegMetrics]) -> Difficulty:
     ascent = sum(leg.ascent_m or 0.0 for leg in active)
     grades = [leg.steepest_grade_pct for leg in active if leg.steepest_grade_pct is not None]
     grade = max(grades) if grades else None
+    motor = sum(leg.length_m for leg in legs if leg.mode not in (Mode.WALK, Mode.BIKE))
     if not active:
-        return Difficulty("easy", 0.0, 0.0, 0.0, None, "none")
+        return Difficulty("easy", 0.0, 0.0, 0.0, None, "none", motor)
     effort = walk / 1000 + bike / 1000 / BIKE_EFFORT_FACTOR + ascent / 100
     level = next((name for limit, name in EFFORT_LEVELS if effort < limit), "very_hard")
     decided_by = "effort"
@@ -210,7 +218,7 @@ def difficulty(legs: list[LegMetrics]) -> Difficulty:
         floor = next((name for limit, name in GRADE_LEVELS if grade >= limit), "easy")
         if LEVEL_ORDER.index(floor) > LEVEL_ORDER.index(level):
             level, decided_by = floor, "grade"
-    return Difficulty(level, effort, walk + bike, ascent, grade, decided_by)
+    return Difficulty(level, effort, walk + bike, ascent, grade, decided_by, motor)
 
 
 def profile(legs: list[tuple[np.ndarray, LegMetrics]], max_points: int = 1000) -> list[list]:

@@ -16,7 +16,7 @@ from geo import fields
 from geo.crs import WGS84
 from layers.models import Attraction, Partner, Trail, audit_track_links
 from layers.vocabulary import Difficulty
-from routes.vocabulary import LegSource, Mode, RouteStatus, Theme
+from routes.vocabulary import LegSource, Mode, RouteStatus, StraightReason, Theme
 
 
 class PilotRoute(models.Model):
@@ -108,6 +108,8 @@ class RouteLeg(models.Model):
     mode = models.CharField(_("mode"), max_length=8, choices=Mode.choices, default=Mode.WALK)
     source = models.CharField(_("source"), max_length=10, choices=LegSource.choices,
                               default=LegSource.STRAIGHT)
+    straight_reason = models.CharField(_("why straight"), max_length=12, blank=True,
+                                       choices=StraightReason.choices, editable=False)
     trail = models.ForeignKey(Trail, null=True, blank=True, on_delete=models.SET_NULL,
                               related_name="route_legs", verbose_name=_("trail"))
     trail_start_m = models.FloatField(_("from (m along the trail)"), null=True, blank=True)
@@ -129,3 +131,53 @@ class RouteLeg(models.Model):
 
     def __str__(self) -> str:
         return f"{self.order}. {self.get_mode_display()}"
+
+
+class RoadNetwork(models.Model):
+    """A partner's network of ways for routing, imported from an OpenStreetMap extract
+    (``routes.osm``): one per partner, replaced whole by the next import."""
+
+    partner = models.OneToOneField(Partner, on_delete=models.CASCADE,
+                                   related_name="road_network", verbose_name=_("partner"))
+    file_name = models.CharField(_("file"), max_length=255)
+    sha256 = models.CharField(max_length=64)
+    data_date = models.DateTimeField(_("data of"), null=True, blank=True)
+    margin_m = models.FloatField(_("margin beyond the territory (m)"))
+    counts = models.JSONField(default=dict)
+    imported_at = models.DateTimeField(_("imported"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("road network")
+
+    def __str__(self) -> str:
+        return f"{self.partner}: {self.file_name}"
+
+
+class RoadEdge(models.Model):
+    """A piece of an OSM way between two of its junctions (or ends), with the tags that
+    say who may use it. ``source`` and ``target`` are the junctions' locations as one
+    integer each (``routes.osm.node_keys``), so the networks of two partners join where
+    their ways meet, even when cut from different extracts."""
+
+    network = models.ForeignKey(RoadNetwork, on_delete=models.CASCADE, related_name="edges")
+    way_id = models.BigIntegerField()
+    source = models.BigIntegerField()
+    target = models.BigIntegerField()
+    geom = models.LineStringField(srid=WGS84)
+    length_m = models.FloatField()
+    highway = models.CharField(max_length=32)
+    name = models.CharField(max_length=200, blank=True)
+    surface = models.CharField(max_length=32, blank=True)
+    access = models.CharField(max_length=32, blank=True)
+    foot = models.CharField(max_length=32, blank=True)
+    bicycle = models.CharField(max_length=32, blank=True)
+    sac_scale = models.CharField(max_length=32, blank=True)
+    # 1: only from source to target; -1: only from target to source; 0: both ways.
+    oneway = models.SmallIntegerField(default=0)
+    bike_oneway = models.SmallIntegerField(default=0)
+    walk = models.BooleanField()
+    bike = models.BooleanField()
+    car = models.BooleanField()
+
+    class Meta:
+        indexes = [models.Index(fields=["network"], name="roadedge_network")]

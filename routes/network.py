@@ -98,7 +98,7 @@ def _own_elevations(coords: np.ndarray, source: np.ndarray) -> None:
     for i, c in enumerate(coords):
         z = known.get(_key(c))
         if z is None:
-            z = _project(source, (c[0], c[1]))[3][2]
+            z = project(source, (c[0], c[1]))[3][2]
         coords[i, 2] = z
 
 
@@ -106,7 +106,7 @@ def _key(xy: np.ndarray | tuple[float, ...]) -> tuple[float, float]:
     return (round(float(xy[0]), 7), round(float(xy[1]), 7))
 
 
-def _project(coords: np.ndarray, point: tuple[float, float]) -> tuple[float, int, float,
+def project(coords: np.ndarray, point: tuple[float, float]) -> tuple[float, int, float,
                                                                        np.ndarray]:
     """(distance in metres, segment index, fraction along it, projected point with z)."""
     mx, my = _metres(point[1])
@@ -123,7 +123,7 @@ def _project(coords: np.ndarray, point: tuple[float, float]) -> tuple[float, int
     return float(d[i]), i, float(t[i]), at
 
 
-def _split(coords: np.ndarray, i: int, t: float, at: np.ndarray) -> tuple[np.ndarray,
+def split_at(coords: np.ndarray, i: int, t: float, at: np.ndarray) -> tuple[np.ndarray,
                                                                         np.ndarray]:
     head = np.vstack([coords[: i + 1], at])
     tail = np.vstack([at, coords[i + 1:]])
@@ -156,7 +156,7 @@ def shortest_path(*, partner_ids: list[int], start: tuple[float, float],
     # Attach the stops first: the lines they sit on are split where they join them.
     stops = {}
     for name, point in (("start", start), ("end", end)):
-        best = min(((_project(c, point), n) for n, (c, _t) in enumerate(lines)),
+        best = min(((project(c, point), n) for n, (c, _t) in enumerate(lines)),
                    key=lambda item: item[0][0])
         (dist, i, t, at), n = best
         if dist > ACCESS_M:
@@ -169,7 +169,7 @@ def shortest_path(*, partner_ids: list[int], start: tuple[float, float],
         parts = [coords]
         for i, t, at in reversed(cuts):  # from the far end, so indices stay valid
             first = parts.pop(0)
-            head, tail = _split(first, i, t, at)
+            head, tail = split_at(first, i, t, at)
             parts = [head, tail, *parts]
         pieces[n] = [(p, trail_id) for p in parts if len(p) >= 2]
     for kept in pieces.values():

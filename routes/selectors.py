@@ -105,12 +105,23 @@ def difficulty_reason(basis: dict, lang: str) -> str:
         km = basis["active_length_m"] / 1000
         effort = _("%(ascent)s m of ascent over %(length)s km") % {
             "ascent": num(basis["ascent_m"]), "length": num(km, 1 if km < 10 else 0)}
+        motor_km = basis.get("motor_length_m", 0) / 1000
         if basis["decided_by"] == "none":
+            if motor_km >= 0.05:
+                return _("not rated: the difficulty measures walking and cycling, and this "
+                         "route has none (%(km)s km by car, bus or train)") % {
+                    "km": num(motor_km, 1 if motor_km < 10 else 0)}
             return _("%(level)s: no walking or cycling legs") % {"level": level}
         if basis["decided_by"] == "grade":
-            return _("%(level)s: a sustained grade of %(grade)s %% over 200 m; %(effort)s") % {
+            text = _("%(level)s: a sustained grade of %(grade)s %% over 200 m; %(effort)s") % {
                 "level": level, "grade": num(basis["steepest_grade_pct"]), "effort": effort}
-        return _("%(level)s: %(effort)s") % {"level": level, "effort": effort}
+        else:
+            text = _("%(level)s: %(effort)s") % {"level": level, "effort": effort}
+        if motor_km >= 0.05:
+            text = _("%(difficulty)s walked or cycled; the %(km)s km by car, bus or train "
+                     "are not counted") % {"difficulty": text,
+                                           "km": num(motor_km, 1 if motor_km < 10 else 0)}
+        return text
 
 
 def _where(f: RouteFilters, params: list,
@@ -289,6 +300,7 @@ def route_detail(*, slug: str, lang: str, along_m: float | None = ALONG_DEFAULT_
         cursor.execute(f"""
             SELECT json_agg(json_build_object(
                 'order', g.order, 'mode', g.mode, 'source', g.source,
+                'straight_reason', NULLIF(g.straight_reason, ''),
                 'from_stop', g.order, 'to_stop', g.order + 1,
                 'trail', CASE WHEN t.id IS NULL THEN NULL ELSE json_build_object(
                     'id', t.uid, 'name', {translated('t', 'name', lang)}) END,

@@ -20,9 +20,9 @@ from geo.crs import WGS84
 from geo.errors import Forbidden
 from layers.models import Attraction, Trail
 from layers.permissions import editable_partners
-from routes import metrics, network, queue, selectors
+from routes import metrics, network, queue, roads, selectors
 from routes.models import PilotRoute, RouteLeg, RouteStop
-from routes.vocabulary import ACTIVE_MODES, MOTOR_SPEED_KMH, LegSource, Mode
+from routes.vocabulary import ACTIVE_MODES, MOTOR_SPEED_KMH, LegSource, Mode, StraightReason
 
 ROAD_CIRCUITY = 1.3
 """A straight car, bus or train leg is timed as 1.3 times its length: the average
@@ -39,6 +39,7 @@ class LegPlan:
     coords: np.ndarray  # (lon, lat[, z]) rows
     trail_ids: list[int] = field(default_factory=list)
     access_m: tuple[float, float] | None = None
+    straight_reason: str = ""
 
 
 @dataclass
@@ -128,14 +129,58 @@ def _point(attraction: Attraction) -> tuple[float, float]:
     return (attraction.location.x, attraction.location.y)
 
 
+ROAD_MODES = (Mode.WALK, Mode.BIKE, Mode.CAR)
+"""Modes routed along the networks of paths and roads imported from OpenStreetMap."""
+
+
 def plan_leg(*, mode: str, a: Attraction, b: Attraction, partner_ids: list[int]) -> LegPlan:
-    """A new leg from stop ``a`` to stop ``b``: along the trails for walking and cycling
-    when the network joins them, else a straight line."""
+    """A new leg from stop ``a`` to stop ``b``. Walking and cycling follow the partners'
+    trails when they join the stops (reaching them along paths and roads), else the
+    paths and roads their mode may use; a car, the roads. Without a network that joins
+    the stops the leg is a straight line, and says why."""
+    start, end = _point(a), _point(b)
     if mode in ACTIVE_MODES and partner_ids:
-        path = network.shortest_path(partner_ids=partner_ids, start=_point(a), end=_point(b))
+        path = network.shortest_path(partner_ids=partner_ids, start=start, end=end)
         if path is not None:
-            return LegPlan(mode, LegSource.ROUTED, path.coords, path.trail_ids, path.access_m)
-    return LegPlan(mode, LegSource.STRAIGHT, np.array([_point(a), _point(b)]))
+            coords = _reach_trail(path, mode, partner_ids, start, end)
+            return LegPlan(mode, LegSource.ROUTED, coords, path.trail_ids, path.access_m)
+    if mode in ROAD_MODES and partner_ids:
+        found = roads.shortest_road_path(partner_ids=partner_ids, mode=mode, start=start,
+                                         end=end)
+        if isinstance(found, roads.RoadPath):
+            return LegPlan(mode, LegSource.NETWORK, found.coords, access_m=found.access_m)
+        reason = str(found)
+    elif mode in ROAD_MODES:
+        reason = StraightReason.NO_NETWORK
+    else:
+        reason = StraightReason.ESTIMATE
+    return LegPlan(mode, LegSource.STRAIGHT, np.array([start, end]), straight_reason=reason)
+
+
+def _reach_trail(path: network.Path, mode: str, partner_ids: list[int],
+                 start: tuple[float, float], end: tuple[float, float]) -> np.ndarray:
+    """The trail path with its straight lines from the stops to the trail replaced by the
+    paths and roads that lead there, where a network has them. Elevation is known on the
+    trail only, so a leg that gains a part off the trail is kept in 2D (the profile shows
+    it without elevation rather than with made-up heights)."""
+    coords = path.coords
+    lead_in = path.access_m[0] >= network.CONNECTOR_MIN_M
+    lead_out = path.access_m[1] >= network.CONNECTOR_MIN_M
+    head = tail = None
+    if lead_in:
+        found = roads.shortest_road_path(partner_ids=partner_ids, mode=mode, start=start,
+                                         end=(coords[1][0], coords[1][1]))
+        head = found.coords if isinstance(found, roads.RoadPath) else None
+    if lead_out:
+        found = roads.shortest_road_path(partner_ids=partner_ids, mode=mode,
+                                         start=(coords[-2][0], coords[-2][1]), end=end)
+        tail = found.coords if isinstance(found, roads.RoadPath) else None
+    if head is None and tail is None:
+        return coords
+    body = coords[1 if lead_in else 0: len(coords) - 1 if lead_out else len(coords), :2]
+    parts = [head if head is not None else (coords[:1, :2] if lead_in else None), body,
+             tail if tail is not None else (coords[-1:, :2] if lead_out else None)]
+    return np.vstack([p for p in parts if p is not None])
 
 
 def _leg_plan(leg: RouteLeg, stops: dict[int, RouteStop], partner_ids: list[int]) -> LegPlan:
@@ -145,8 +190,9 @@ def _leg_plan(leg: RouteLeg, stops: dict[int, RouteStop], partner_ids: list[int]
         return LegPlan(leg.mode, leg.source, coords, [leg.trail.pk])
     if leg.source == LegSource.DRAWN and leg.drawn is not None:
         return LegPlan(leg.mode, leg.source, _coords(leg.drawn))
-    if leg.source == LegSource.ROUTED and a and b:
-        # If the network no longer joins them, the plan is straight and says so.
+    if leg.source in (LegSource.ROUTED, LegSource.NETWORK, LegSource.STRAIGHT) and a and b:
+        # Routed again each time: a network imported or a trail added since may join
+        # them; if none does, the plan is straight and says why.
         return plan_leg(mode=leg.mode, a=a.attraction, b=b.attraction, partner_ids=partner_ids)
     if leg.source in (LegSource.TRAIL, LegSource.DRAWN) and leg.geom is not None:
         # Its trail was deleted or its drawing cleared: keep the way last travelled.
@@ -177,6 +223,7 @@ def route_recompute(*, route: PilotRoute) -> PilotRoute:
         # queryset.update: no signals, so recomputing does not trigger itself.
         RouteLeg.objects.filter(pk=leg.pk).update(
             geom=_line(plan.coords), source=plan.source, length_m=m.length_m,
+            straight_reason=plan.straight_reason,
             duration_min=m.duration_min, ascent_m=m.ascent_m, descent_m=m.descent_m,
             trail=plan.trail_ids[0] if plan.trail_ids and plan.source != LegSource.DRAWN
             else leg.trail_id)

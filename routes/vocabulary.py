@@ -46,6 +46,16 @@ class LegSource(models.TextChoices):
     ROUTED = "routed", _("Routed along the trail network")
     DRAWN = "drawn", _("Drawn by hand")
     STRAIGHT = "straight", _("Straight line (no trail between the stops)")
+    NETWORK = "network", _("Routed along paths and roads (OpenStreetMap)")
+
+
+class StraightReason(models.TextChoices):
+    """Why a leg is a straight line: the leg says so wherever it is shown."""
+
+    NO_NETWORK = "no_network", _("no network of paths and roads is imported for this area")
+    TOO_FAR = "too_far", _("a stop lies too far from any way this mode may use")
+    NOT_JOINED = "not_joined", _("no way this mode may use joins these stops")
+    ESTIMATE = "estimate", _("a timed estimate: bus and train legs are not routed")
 
 
 class Season(models.TextChoices):

@@ -11,6 +11,7 @@ packages=(
   chromium fonts-dejavu-core              # browser tests (Cyrillic and Greek glyphs)
   libxml2-utils                           # xmllint: schema checks of GPX exports
   wrk                                     # make bench: HTTP load on the API
+  osm2pgsql postgresql-15-pgrouting       # make bench: the peers of the OSM network import and routing
   gettext                                 # msgfmt: compiles the interface translations
   libzbar0                                # pyzbar: the tests decode the QR codes
   libpango-1.0-0 libpangoft2-1.0-0        # WeasyPrint: route packs' and leaflets' PDFs

@@ -33,7 +33,7 @@ from routes.api import composes
 from routes.forms import RouteForm
 from routes.models import PilotRoute
 from routes.params import ROUTE_FILTER_PARAMS, parse_route_filters
-from routes.vocabulary import PUBLIC_STATUSES, Mode, RouteStatus, Season, Theme
+from routes.vocabulary import PUBLIC_STATUSES, Mode, RouteStatus, Season, StraightReason, Theme
 
 
 @login_required
@@ -65,6 +65,7 @@ def editor(request: HttpRequest, slug: str) -> HttpResponse:
             "difficulty": _("Difficulty"),
             "saved": _("Saved."), "needTwo": _("Pick at least two stops on the map."),
             "routed": _("along trails"), "straight": _("straight line, no trail"),
+            "network": _("along paths and roads (OpenStreetMap)"),
             "trail": _("on a trail"), "drawn": _("drawn"), "error": _("Could not compute: "),
         },
     }).add_to(fmap)
@@ -123,6 +124,8 @@ def _display(p: dict) -> dict:
     p["duration_text"] = duration_text(p["duration_min"] or 0)
     for leg in p.get("legs", []):
         leg["length_km"] = (leg["length_m"] or 0) / 1000
+        reason = leg.get("straight_reason")
+        leg["why_straight"] = str(StraightReason(reason).label) if reason else ""
         leg["duration_text"] = duration_text(leg["duration_min"] or 0)
     for a in p.get("along_the_way", []):
         a["position_km"] = a["position_m"] / 1000
@@ -148,7 +151,7 @@ def _route_page(request: HttpRequest, slug: str, *, embed: bool) -> HttpResponse
         "profileUrl": reverse("route-profile", args=[slug]),
         "labels": {"distance": _("Distance"), "elevation": _("Elevation"),
                    "profile": _("Elevation profile"), "noElevation": _(
-                       "No elevation on this part (a straight or motorised leg)."),
+                       "No elevation on this part: only the partners' trails carry it."),
                    "along": _("Along the way")},
     }).add_to(fmap)
     if not embed:
@@ -165,6 +168,8 @@ def _route_page(request: HttpRequest, slug: str, *, embed: bool) -> HttpResponse
             else None, within_m=ROUTE_CORRIDOR_M, when=now()), lang),
         "practical_within_km": ROUTE_CORRIDOR_M / 1000,
         "deletable": manages and services.route_deletable(user=request.user, route=route),
+        # OpenStreetMap's licence (ODbL) asks for its credit wherever its ways are shown.
+        "on_osm": any(leg["source"] == "network" for leg in p.get("legs", [])),
         "transit": route_transit(request, slug), **map_parts(fmap)})
 
 

@@ -53,11 +53,14 @@ def main(argv: list[str]) -> int:
 
     call_command("migrate", verbosity=0)
     _clear_leftovers()
-    from tests.bench import api, bbox, coverage, imports, load, maps, tiles
+    from tests.bench import api, bbox, coverage, imports, load, maps, network, tiles
 
-    wanted = set(argv) or {"imports", "api", "tiles", "bbox", "coverage", "maps", "load"}
+    wanted = set(argv) or {"imports", "network", "api", "tiles", "bbox", "coverage", "maps",
+                           "load"}
     if "imports" in wanted:
         imports.run()
+    if "network" in wanted:
+        network.run()
     if "api" in wanted:
         api.run()
     if "tiles" in wanted:

@@ -136,7 +136,7 @@
         var info = list.querySelector('[data-leg="' + leg.order + '"]');
         if (info) {
           info.textContent = " " + km(leg.length_m) + ", " + hours(leg.duration_min) + " — " +
-            (o.labels[leg.source] || leg.source);
+            (o.labels[leg.source] || leg.source) + (leg.why_straight ? ": " + leg.why_straight : "");
         }
       });
     }

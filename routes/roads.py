@@ -1,0 +1,214 @@
+"""Legs along the partners' networks of paths and roads (``RoadEdge``, from OSM).
+
+A mode's graph (walk, bike or car: who may use a way, and for bicycles and cars its
+one-way direction) is built with networkx once per process from the networks of the
+route's partners and kept until one of them is imported again (decision 0011 says why
+networkx and not pgRouting: the benchmark). Each stop joins the graph at the nearest
+point of the nearest way its mode may use, within ``SNAP_M``; the way is entered there,
+in the directions it may be travelled.
+"""
+
+from __future__ import annotations
+
+import itertools
+import threading
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+import shapely
+from django.db import connection
+
+from routes.metrics import cumulative_distance
+from routes.models import RoadEdge, RoadNetwork
+from routes.network import project, split_at
+from routes.vocabulary import Mode, StraightReason
+
+if TYPE_CHECKING:
+    import networkx as nx
+
+SNAP_M = {Mode.WALK: 1000.0, Mode.BIKE: 1000.0, Mode.CAR: 2000.0}
+"""How far a stop may lie from a way of its mode and still be joined to it (metres):
+farther, a line from the stop to the network would be a leg of its own."""
+START, END = -1, -2  # OSM node ids are positive
+
+
+@dataclass
+class RoadPath:
+    coords: np.ndarray  # (lon, lat) rows from the first stop to the second
+    access_m: tuple[float, float]  # from each stop to where it joins the network
+    way_ids: list[int]
+
+
+@dataclass
+class Graph:
+    graph: nx.DiGraph
+    lines: list[np.ndarray]  # each edge's coordinates, from its source to its target
+    tree: shapely.STRtree  # of the edges, in a local metric frame
+    scale: tuple[float, float]  # metres per degree of longitude and latitude there
+    edge_ends: list[tuple[int, int, int]]  # (source, target, oneway for this mode)
+    way_ids: list[int]
+    arcs: dict[tuple[int, int], int]  # the piece of way of each arc (see _build)
+
+
+_cache: dict[tuple, Graph] = {}
+_lock = threading.Lock()
+
+
+def networks_of(partner_ids: list[int]) -> list[tuple[int, str]]:
+    """(network id, imported at) of the partners' networks."""
+    return [(pk, at.isoformat()) for pk, at in RoadNetwork.objects.filter(
+        partner_id__in=partner_ids).order_by("pk").values_list("pk", "imported_at")]
+
+
+def _build(network_ids: list[int], mode: str) -> Graph | None:
+    import networkx as nx
+
+    table = RoadEdge._meta.db_table
+    oneway = {Mode.CAR: "oneway", Mode.BIKE: "bike_oneway"}.get(Mode(mode), "0")
+    with connection.cursor() as cursor:
+        cursor.execute(f"""
+            SELECT source, target, length_m, {oneway}, way_id, ST_AsBinary(geom)
+            FROM {table} WHERE network_id = ANY(%s) AND {Mode(mode).value}
+            ORDER BY id""", [network_ids])
+        rows = cursor.fetchall()
+    if not rows:
+        return None
+    geoms = shapely.from_wkb([bytes(r[5]) for r in rows])
+    coords, index = shapely.get_coordinates(geoms, return_index=True)
+    lines = np.split(coords, np.flatnonzero(np.diff(index)) + 1)
+    lat = float(coords[:, 1].mean())
+    scale = (111_320.0 * float(np.cos(np.radians(lat))), 110_540.0)
+    scaled = shapely.transform(geoms, lambda xy: xy * scale)
+    ends = [(u, v, one) for u, v, _length, one, _way, _g in rows]
+    u, v, length, one = (np.array([r[i] for r in rows]) for i in range(4))
+    k = np.arange(1, len(rows) + 1)
+    fw, bw = one >= 0, one <= 0
+    # An arc's piece of way: +k travelled along its line, -k against it (k from 1).
+    tails = np.concatenate([u[fw], v[bw]])
+    heads = np.concatenate([v[fw], u[bw]])
+    weights = np.concatenate([length[fw], length[bw]])
+    pieces = np.concatenate([k[fw], -k[bw]])
+    # Two pieces of way between the same junctions: the shorter one, added last, stays.
+    order = np.argsort(-weights, kind="stable")
+    tails, heads, weights, pieces = (a[order].tolist() for a in (tails, heads, weights, pieces))
+    graph = nx.DiGraph()
+    graph.add_weighted_edges_from(zip(tails, heads, weights, strict=True))
+    arcs = dict(zip(zip(tails, heads, strict=True), pieces, strict=True))
+    return Graph(graph, lines, shapely.STRtree(scaled), scale, ends, [r[4] for r in rows], arcs)
+
+
+def graph_for(partner_ids: list[int], mode: str) -> Graph | None:
+    """The mode's graph over the partners' networks, None when they have none."""
+    networks = networks_of(partner_ids)
+    if not networks:
+        return None
+    key = (tuple(networks), str(mode))
+    with _lock:
+        if key not in _cache:
+            for old in [k for k in _cache if k[1] == str(mode) and
+                        {n for n, _ in k[0]} == {n for n, _ in networks}]:
+                del _cache[old]  # the same networks, imported again since
+            built = _build([n for n, _ in networks], mode)
+            if built is None:
+                return None
+            _cache[key] = built
+        return _cache[key]
+
+
+def _snap(g: Graph, point: tuple[float, float], limit: float) -> tuple[int, float, int, float,
+                                                                       np.ndarray] | None:
+    """(edge, metres to it, segment index, fraction of that segment, point on it)."""
+    p = shapely.points(point[0] * g.scale[0], point[1] * g.scale[1])
+    found = g.tree.query_nearest(p, max_distance=limit, return_distance=False)
+    best = None
+    for k in np.atleast_1d(found):
+        d, i, t, at = project(g.lines[int(k)], point)
+        if d <= limit and (best is None or d < best[1]):
+            best = (int(k), d, i, t, at)
+    return best
+
+
+def shortest_road_path(*, partner_ids: list[int], mode: str, start: tuple[float, float],
+                       end: tuple[float, float]) -> RoadPath | StraightReason:
+    """The shortest way from ``start`` to ``end`` (lon, lat) along the ways ``mode`` may
+    use in the partners' networks, or the reason there is none."""
+    import networkx as nx
+
+    g = graph_for(partner_ids, mode)
+    if g is None:
+        return StraightReason.NO_NETWORK
+    limit = SNAP_M.get(Mode(mode), 1000.0)
+    a, b = _snap(g, start, limit), _snap(g, end, limit)
+    if a is None or b is None:
+        return StraightReason.TOO_FAR
+    with _lock:  # the stops' nodes are added to the shared graph for this search only
+        joins = _attach(g, a, b)
+        try:
+            nodes = nx.shortest_path(g.graph, START, END, weight="weight")
+            chunks, ways = _walk(g, nodes, joins)
+        except (nx.NetworkXNoPath, nx.NodeNotFound):
+            return StraightReason.NOT_JOINED
+        finally:
+            # Every edge added joins START or END: they go with them.
+            g.graph.remove_nodes_from([n for n in (START, END) if n in g.graph])
+    body = np.vstack(chunks)
+    rows = [np.array([start]), body, np.array([end])]
+    coords = np.vstack([r for r in rows if len(r)])
+    coords = coords[np.r_[True, np.any(np.diff(coords, axis=0) != 0, axis=1)]]
+    return RoadPath(coords, (a[1], b[1]), ways)
+
+
+def _attach(g: Graph, a: tuple, b: tuple) -> dict[tuple[int, int], np.ndarray]:
+    """Join START at ``a`` and END at ``b`` to the ends of the edges they lie on; the
+    lines of the arcs added."""
+    joins: dict[tuple[int, int], np.ndarray] = {}
+
+    def link(u: int, v: int, coords: np.ndarray) -> None:
+        if len(coords) >= 2:
+            length = float(cumulative_distance(coords)[-1])
+            g.graph.add_edge(u, v, weight=length)
+            joins[(u, v)] = coords
+
+    for node, (k, _d, i, t, at) in ((START, a), (END, b)):
+        source, target, one = g.edge_ends[k]
+        head, tail = split_at(g.lines[k], i, t, at)  # source..at, at..target
+        if node == START:
+            if one >= 0:
+                link(START, target, tail)
+            if one <= 0:
+                link(START, source, head[::-1])
+        else:
+            if one >= 0:
+                link(source, END, head)
+            if one <= 0:
+                link(target, END, tail[::-1])
+    if a[0] == b[0]:  # both stops on one edge: along it, if its direction allows
+        k, (_, _, i1, t1, at1), (_, _, i2, t2, at2) = a[0], a, b
+        one = g.edge_ends[k][2]
+        line = g.lines[k]
+        forward = (i1, t1) <= (i2, t2)
+        if (forward and one >= 0) or (not forward and one <= 0):
+            lo, hi = ((i1, t1, at1), (i2, t2, at2)) if forward else ((i2, t2, at2),
+                                                                       (i1, t1, at1))
+            part = np.vstack([lo[2], line[lo[0] + 1: hi[0] + 1], hi[2]])
+            link(START, END, part if forward else part[::-1])
+    return joins
+
+
+def _walk(g: Graph, nodes: list[Any], joins: dict[tuple[int, int], np.ndarray]
+          ) -> tuple[list[np.ndarray], list[int]]:
+    chunks: list[np.ndarray] = []
+    ways: list[int] = []
+    for u, v in itertools.pairwise(nodes):
+        if (u, v) in joins:
+            coords = joins[(u, v)]
+        else:
+            piece = g.arcs[(u, v)]
+            line = g.lines[abs(piece) - 1]
+            coords = line if piece > 0 else line[::-1]
+            way = g.way_ids[abs(piece) - 1]
+            if way not in ways:
+                ways.append(way)
+        chunks.append(coords if not chunks else coords[1:])
+    return chunks, ways
