@@ -130,9 +130,7 @@ class Strategy:
         """The categories it lacks on which no other partner has a practice yet."""
         return [c for c in self.categories if not c.by_partner]
 
-    # TRANSFERS: the transfers in and out of the partner (``transfers_of``), once
-    # exchange.models has them (issue 16, the transfers part, built apart). None: the
-    # page shows nothing.
+    # The transfers in and out of the partner (``transfers_of``).
     transfers: dict[str, list[dict[str, Any]]] | None = None
 
 
@@ -214,16 +212,10 @@ def category_answers(partner: Partner, missing: list[str], *, lang: str,
 
 
 def transfers_of(partner: Partner, *, lang: str,
-                 user: rules.AnyUser) -> dict[str, list[dict[str, Any]]] | None:
+                 user: rules.AnyUser) -> dict[str, list[dict[str, Any]]]:
     """The transfers of the practices ``user`` may see that ``partner`` takes from others
-    (``in``) and that others take from it (``out``), newest first; None while the
-    exchange has no transfers (the transfers part of issue 16 is built apart: this reads
-    its model by the names it has there — ``practice``, ``partner`` the receiving one,
-    ``status``, ``uid`` — and the page shows nothing until it is merged)."""
-    transfer = getattr(exchange_models, "Transfer", None)
-    if transfer is None:
-        return None
-    rows = (transfer.objects.filter(practice__in=rules.visible(user))
+    (``in``) and that others take from it (``out``), newest first."""
+    rows = (exchange_models.Transfer.objects.filter(practice__in=rules.visible(user))
             .filter(Q(partner=partner) | Q(practice__partner=partner))
             .select_related("practice", "practice__partner", "partner")
             .order_by("-updated_at", "id"))

@@ -154,14 +154,16 @@ def _route_page(request: HttpRequest, slug: str, *, embed: bool) -> HttpResponse
                        "No elevation on this part: only the partners' trails carry it."),
                    "along": _("Along the way")},
     }).add_to(fmap)
-    if not embed:
+    # Kept for the road: only what the public may see (a draft's pack is a 404).
+    offline = not embed and route.status in PUBLIC_STATUSES
+    if offline:
         PageScript(js="offline/save.js", call="AtlasOffline.route",
                    options=offline_options(slug, lang)).add_to(fmap)
     return render(request, "routes/detail.html", {
         "route": _display(p), "embed": embed, "modes": _mode_labels(),
         "theme_labels": dict(Theme.choices),
         "months": _month_names(p["months"]), "all_year": not p["months"],
-        "manages": manages, "draft": route.status not in PUBLIC_STATUSES,
+        "manages": manages, "draft": route.status not in PUBLIC_STATUSES, "offline": offline,
         # Near the line the public sees (the detail's: without hidden legs).
         "practical": practical_groups(practical_near(
             geom=GEOSGeometry(json.dumps(detail["geometry"])) if detail.get("geometry")

@@ -93,7 +93,23 @@ def test_a_gap_of_a_very_different_size_is_no_comparable_setting(world, answers,
 def test_the_strategy_keeps_its_own_practices_apart(world, answers):
     s = strategy(world.sliven, lang="en", user=AnonymousUser())
     assert [p["title"] for p in s.own] == ["Night at the museum"]
-    assert s.transfers is None
+    assert s.transfers == {"in": [], "out": []}
+
+
+def test_the_strategy_lists_the_transfers_out_and_in(world, answers, client):
+    # Drôme takes over Sliven's own practice: out for Sliven, in for Drôme.
+    from exchange.transfers import transfer_open
+
+    transfer_open(user=world.dr_member, practice=answers["own"], partner=None)
+    out = strategy(world.sliven, lang="en", user=AnonymousUser()).transfers
+    taken = strategy(world.drome, lang="en", user=AnonymousUser()).transfers
+    assert out is not None and taken is not None
+    assert [(t["practice"]["title"], t["to"]) for t in out["out"]] == [
+        ("Night at the museum", "Drôme")] and out["in"] == []
+    assert [(t["practice"]["title"], t["from"]) for t in taken["in"]] == [
+        ("Night at the museum", "Sliven")]
+    page = client.get("/strategy/sliven/?lang=en").content.decode()
+    assert "Its practices others take" in page and "Night at the museum" in page
 
 
 def test_the_planner_api_and_csv_link_a_missing_category_to_the_practices(world, answers):
