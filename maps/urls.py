@@ -4,7 +4,7 @@ guides (/help/)."""
 from django.contrib.sitemaps import views as sitemap_views
 from django.urls import include, path, re_path
 
-from maps.pages import explorer, guides, imports, planner, practices, routes, seo, services
+from maps.pages import actors, explorer, guides, imports, planner, practices, routes, seo, services
 from maps.sitemaps import SITEMAPS
 
 import_patterns = ([
@@ -39,6 +39,23 @@ urlpatterns = [
     path("practices/<uuid:uid>/ask/", practices.practice_ask, name="practice-ask"),
     path("practices/<uuid:uid>/endorse/", practices.practice_endorse, name="practice-endorse"),
     path("notices/", practices.notices_page, name="notices"),
+    path("actors/", actors.dashboard, name="actor-dashboard"),
+    path("actors/sign-up/", actors.sign_up, name="actor-sign-up"),
+    path("actors/sign-in/", actors.SignIn.as_view(), name="actor-sign-in"),
+    path("actors/verify/<str:uid>/<str:token>/", actors.verify, name="actor-verify"),
+    path("actors/verify/again/", actors.verification_resend, name="actor-verify-again"),
+    path("actors/submissions/new/", actors.submission_new, name="actor-submission-new"),
+    path("actors/submissions/<int:pk>/", actors.submission_page, name="actor-submission"),
+    path("actors/submissions/<int:pk>/edit/", actors.submission_edit,
+         name="actor-submission-edit"),
+    path("actors/submissions/<int:pk>/act/", actors.submission_act,
+         name="actor-submission-act"),
+    path("actors/submissions/<int:pk>/photos/<uuid:uid>/<str:size>", actors.submission_photo,
+         name="actor-submission-photo"),
+    path("actors/listings/<uuid:uid>/change/", actors.listing_change, name="actor-listing-change"),
+    path("actors/listings/<uuid:uid>/withdraw/", actors.withdraw, name="actor-withdraw"),
+    path("actors/claim/", actors.claim, name="actor-claim"),
+    path("actors/moderation/", actors.queue, name="actor-queue"),
     path("planner/", planner.planner, name="planner"),
     path("planner/tables/", planner.planner_tables, name="planner-tables"),
     path("planner/report/", planner.planner_report, name="planner-report"),
