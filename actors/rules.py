@@ -31,8 +31,9 @@ def may_view_submission(user: Any, submission: Submission) -> bool:
     actor = actor_of(user)
     if actor is not None and submission.actor_id == actor.pk:
         return True
-    return submission.partner_id is not None and \
-        moderated_partners(user).filter(pk=submission.partner_id).exists()
+    # A draft is its actor's alone until it is sent.
+    return submission.partner_id is not None and submission.state != SubmissionState.DRAFT \
+        and moderated_partners(user).filter(pk=submission.partner_id).exists()
 
 
 def may_edit_submission(user: Any, submission: Submission) -> bool:
