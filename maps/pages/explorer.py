@@ -23,6 +23,7 @@ from layers.models import Attraction, Layer
 from layers.vocabulary import Activity, Category, Difficulty, LayerKind, Visibility, Wheelchair
 from maps.builders import explorer_map, feature_map
 from maps.elements import map_parts
+from maps.pages.actors import page_context as actor_buttons
 from maps.pages.practical import hours_block, now
 from media.selectors import photos_of
 
@@ -138,6 +139,7 @@ def _feature_page(request: HttpRequest, kind: str, uid: UUID) -> HttpResponse:
         **map_parts(feature_map(feature=shape)), "feature": feature, "p": props,
         "kind": kind, "layer": layer, "labels": labels, "photos": photos, "hours": hours,
         "api_url": reverse(f"{kind}-detail", args=[uid]),
+        **(actor_buttons(request) if kind == "attraction" else {}),
     })
 
 

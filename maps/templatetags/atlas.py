@@ -19,7 +19,8 @@ from django.utils.functional import Promise
 from django.utils.translation import get_language, get_language_info
 from django.utils.translation import gettext_lazy as _
 
-from layers.permissions import editable_partners
+from actors.rules import actor_of
+from layers.permissions import editable_partners, moderated_partners
 from maps.help import guide_url, help_url
 from maps.tours import tour_for
 
@@ -153,3 +154,19 @@ def page_tour(context: template.Context) -> dict[str, Any] | None:
     request = context.get("request")
     match = getattr(request, "resolver_match", None)
     return tour_for(match.view_name if match is not None else None)
+
+
+@register.simple_tag(takes_context=True)
+def actor_link(context: template.Context) -> dict[str, Any] | None:
+    """The header's way to tourism actors' pages: sign-up for a visitor, the dashboard for
+    an actor or a moderator of listings; nothing for anyone else (nor on the 500 page)."""
+    user = context.get("user")
+    if user is None:
+        return None
+    if not user.is_authenticated:
+        return {"url": reverse("actor-sign-up"), "label": _("List your business")}
+    if actor_of(user) is not None:
+        return {"url": reverse("actor-dashboard"), "label": _("Your listings")}
+    if moderated_partners(user).exists():
+        return {"url": reverse("actor-queue"), "label": _("Listings to moderate")}
+    return None

@@ -235,3 +235,21 @@ def test_a_claim_approved_lets_the_actor_propose_changes_and_a_withdrawal_takes_
     assert listing.status == ListingStatus.PUBLISHED
     withdrawal.refresh_from_db()
     assert withdrawal.state == SubmissionState.REJECTED
+
+
+def test_a_museum_claims_the_museum_from_its_page(client, territories, actor,
+                                                 sliven_moderator):
+    from tests.factories import make_attraction, make_layer
+
+    museum = make_attraction(make_layer(territories["sliven"]), 26.32, 42.68,
+                             name_en="Museum of textiles")
+    client.force_login(actor.user)
+    page = client.get(f"/attractions/{museum.uid}/?lang=en").content.decode()
+    assert "Claim this place" in page
+    client.post("/actors/claim/", {"uid": str(museum.uid), "note": "We run it."})
+    claim = Submission.objects.get(kind="claim", attraction=museum)
+    assert claim.partner.slug == "sliven" and claim.state == SubmissionState.PENDING
+    client.force_login(sliven_moderator)
+    client.post(f"/actors/submissions/{claim.pk}/act/", {"action": "approve"})
+    assert list(actor.attractions.all()) == [museum]
+
