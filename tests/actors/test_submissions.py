@@ -253,3 +253,15 @@ def test_a_museum_claims_the_museum_from_its_page(client, territories, actor,
     client.post(f"/actors/submissions/{claim.pk}/act/", {"action": "approve"})
     assert list(actor.attractions.all()) == [museum]
 
+
+
+def test_the_verification_mail_is_in_the_language_of_the_sign_up_page(
+        client, territories, smtp_inbox, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post("/actors/sign-up/?lang=el", {
+            "email": "rooms@example.gr", "password1": "Blue rocks 2027!",
+            "password2": "Blue rocks 2027!", "organisation": "Ξενώνας", "kind": "business"})
+    [(_to, mail)] = smtp_inbox.messages
+    assert mail["Subject"] == "Επιβεβαιώστε τη διεύθυνση e-mail σας για τον Περιφερειακό " \
+                              "Τουριστικό Άτλαντα"
+    assert "Γεια σας, Ξενώνας" in mail.get_content()
