@@ -262,6 +262,6 @@ def test_the_verification_mail_is_in_the_language_of_the_sign_up_page(
             "email": "rooms@example.gr", "password1": "Blue rocks 2027!",
             "password2": "Blue rocks 2027!", "organisation": "Ξενώνας", "kind": "business"})
     [(_to, mail)] = smtp_inbox.messages
-    assert mail["Subject"] == "Επιβεβαιώστε τη διεύθυνση e-mail σας για τον Περιφερειακό " \
+    assert mail["Subject"].strip() == "Επιβεβαιώστε τη διεύθυνση e-mail σας για τον Περιφερειακό " \
                               "Τουριστικό Άτλαντα"
     assert "Γεια σας, Ξενώνας" in mail.get_content()
