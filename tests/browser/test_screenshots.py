@@ -12,6 +12,7 @@ from __future__ import annotations
 import pytest
 
 from tests.browser.conftest import BASEMAP_HOSTS, DESKTOP, PHONE, PLATFORM_HOSTS, screenshot
+from tests.notices.conftest import smtp_inbox  # noqa: F401  (the real SMTP server)
 
 pytestmark = [pytest.mark.browser, pytest.mark.screenshots]
 SIZES = {"desktop": DESKTOP, "phone": PHONE}
@@ -110,3 +111,12 @@ def test_screenshots_of_the_import_form_in_each_language(new_page, live_server, 
     assert page.locator("[data-hint=srs] p").is_visible()
     assert page.locator("html").get_attribute("lang") == lang
     screenshot(page, f"import-form-{lang}")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_screenshots_of_the_actor_pages(new_page, live_server, region, smtp_inbox, settings,
+                                        tmp_path):
+    from tests.browser.actor_cycle import guesthouse_cycle
+
+    settings.MEDIA_ROOT = str(tmp_path / "media")
+    guesthouse_cycle(new_page, live_server, region[1], smtp_inbox, "bg", shots=True)
