@@ -31,6 +31,7 @@ from actors.forms import (
     ListingForm,
     SignUpForm,
     field_title,
+    form_data,
     listing_values,
 )
 from actors.models import Listing, Submission
@@ -169,7 +170,16 @@ def _form_page(request: HttpRequest, *, submission: Submission | None = None,
         except AtlasError as exc:
             errors = {"__all__": [str(exc)]}
         initial = {**initial, **data}
-    form = ListingForm(initial=initial)
+    refused = bool(errors)
+    if refused:
+        # Bound again, so that each field shows its own message beside it; the summary
+        # keeps those no field of the form shows (the photo's, the whole submission's).
+        form = ListingForm(data=form_data(initial), instance=Listing.objects.get(
+            pk=target.pk) if target else Listing())
+        form.is_valid()
+        errors = {k: v for k, v in errors.items() if k not in form.fields}
+    else:
+        form = ListingForm(initial=initial)
     by_language = [(code, LANGUAGE_NAMES[code], [form[f"{name}_{code}"] for name in TRANSLATED])
                    for code in LANGS]
     return render(request, "actors/form.html", {
@@ -179,7 +189,7 @@ def _form_page(request: HttpRequest, *, submission: Submission | None = None,
         "licences": Licence.choices, "note": request.POST.get("note", submission.note
                                                               if submission else ""),
         "photos": list(submission.photos.all()) if submission else []},
-        status=400 if errors else 200)
+        status=400 if refused else 200)
 
 
 @login_required(login_url=SIGN_IN)

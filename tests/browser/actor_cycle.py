@@ -74,7 +74,8 @@ def guesthouse_cycle(new_page, live_server, sliven, inbox, lang: str,
     page.fill("#f-photo-author", "M. Petrova")
     page.click("button[name=send]")
     page.wait_for_selector(".error[role=alert]")
-    assert "Mo-Fr 09:00-17:00" in page.inner_text(".error[role=alert]")
+    beside = page.inner_text(".field:has(#id_opening_hours) p.error")
+    assert "OpenStreetMap" in beside and "Mo-Fr 09:00-17:00" in beside
     assert not Submission.objects.exists()
     page.fill("#id_opening_hours", "Mo-Su 08:00-22:00")
     page.set_input_files("#f-photo", files=[{"name": "room.jpg", "mimeType": "image/jpeg",
