@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 
 from tests.browser.actor_cycle import guesthouse_cycle
-from tests.notices.conftest import smtp_inbox  # noqa: F401  (the real SMTP server)
+from tests.notices.conftest import smtp_inbox as real_smtp_server  # noqa: F401  (a fixture)
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -19,6 +19,7 @@ def media_root(settings, tmp_path):
 
 @pytest.mark.parametrize("lang", ["en", "bg"])
 def test_a_guesthouse_signs_up_submits_and_is_moderated(new_page, live_server, region,
-                                                        smtp_inbox, media_root, lang):
+                                                        real_smtp_server, media_root,  # noqa: F811
+                                                        lang):
     _sz, sliven = region
-    guesthouse_cycle(new_page, live_server, sliven, smtp_inbox, lang)
+    guesthouse_cycle(new_page, live_server, sliven, real_smtp_server, lang)

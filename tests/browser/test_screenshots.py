@@ -12,7 +12,7 @@ from __future__ import annotations
 import pytest
 
 from tests.browser.conftest import BASEMAP_HOSTS, DESKTOP, PHONE, PLATFORM_HOSTS, screenshot
-from tests.notices.conftest import smtp_inbox  # noqa: F401  (the real SMTP server)
+from tests.notices.conftest import smtp_inbox as real_smtp_server  # noqa: F401  (a fixture)
 
 pytestmark = [pytest.mark.browser, pytest.mark.screenshots]
 SIZES = {"desktop": DESKTOP, "phone": PHONE}
@@ -114,9 +114,10 @@ def test_screenshots_of_the_import_form_in_each_language(new_page, live_server, 
 
 
 @pytest.mark.django_db(transaction=True)
-def test_screenshots_of_the_actor_pages(new_page, live_server, region, smtp_inbox, settings,
+def test_screenshots_of_the_actor_pages(new_page, live_server, region,
+                                        real_smtp_server, settings,  # noqa: F811
                                         tmp_path):
     from tests.browser.actor_cycle import guesthouse_cycle
 
     settings.MEDIA_ROOT = str(tmp_path / "media")
-    guesthouse_cycle(new_page, live_server, region[1], smtp_inbox, "bg", shots=True)
+    guesthouse_cycle(new_page, live_server, region[1], real_smtp_server, "bg", shots=True)
