@@ -14,6 +14,7 @@ from django.contrib.auth.decorators import login_required
 from django.contrib.auth.models import User
 from django.contrib.auth.views import LoginView
 from django.core.exceptions import PermissionDenied
+from django.db import transaction
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse, reverse_lazy
@@ -151,19 +152,21 @@ def _form_page(request: HttpRequest, *, submission: Submission | None = None,
         data = {k: request.POST.get(k, "") for k in FIELDS}
         data["note"] = request.POST.get("note", "")
         try:
-            saved = services.submission_save(user=request.user, data=data,
-                                             submission=submission, listing=listing)
-            upload = request.FILES.get("photo")
-            if upload is not None:
-                services.submission_photo_add(
-                    user=request.user, submission=saved, data=upload_bytes(upload),
-                    declared_type=upload.content_type or "",
-                    author=request.POST.get("photo_author", ""),
-                    licence=request.POST.get("photo_licence", ""),
-                    caption=request.POST.get("photo_caption", ""))
-            if request.POST.get("send"):
-                services.submission_submit(user=request.user, submission=saved,
-                                           note=data["note"])
+            # One form, one write: a refused photo leaves no draft behind.
+            with transaction.atomic():
+                saved = services.submission_save(user=request.user, data=data,
+                                                 submission=submission, listing=listing)
+                upload = request.FILES.get("photo")
+                if upload is not None:
+                    services.submission_photo_add(
+                        user=request.user, submission=saved, data=upload_bytes(upload),
+                        declared_type=upload.content_type or "",
+                        author=request.POST.get("photo_author", ""),
+                        licence=request.POST.get("photo_licence", ""),
+                        caption=request.POST.get("photo_caption", ""))
+                if request.POST.get("send"):
+                    services.submission_submit(user=request.user, submission=saved,
+                                               note=data["note"])
             return HttpResponseRedirect(reverse("actor-submission", args=[saved.pk]))
         except InvalidFields as exc:
             errors = {k: [str(m) for m in v] for k, v in exc.fields.items()}

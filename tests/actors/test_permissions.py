@@ -191,8 +191,11 @@ def test_the_api_submits_and_lists_an_actors_submissions(world):
 
 
 def test_the_write_api_is_in_the_openapi_schema(client, territories):
-    schema = client.get("/api/schema/?format=json")
-    if schema.status_code == 404:
-        schema = client.get("/api/schema/")
-    text = schema.content.decode()
-    assert "/api/services/submissions/" in text
+    paths = client.get("/api/schema/",
+                       HTTP_ACCEPT="application/vnd.oai.openapi+json").json()["paths"]
+    assert {"get", "post"} <= set(paths["/api/services/submissions/"])
+    assert {"get", "patch"} <= set(paths["/api/services/submissions/{id}/"])
+    assert "post" in paths["/api/services/submissions/{id}/submit/"]
+    body = paths["/api/services/submissions/"]["post"]["requestBody"]["content"]
+    assert "opening_hours" in body["application/json"]["schema"]["properties"]["values"][
+        "description"]

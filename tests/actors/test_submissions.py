@@ -265,3 +265,39 @@ def test_the_verification_mail_is_in_the_language_of_the_sign_up_page(
     assert mail["Subject"].strip() == "Επιβεβαιώστε τη διεύθυνση e-mail σας για τον Περιφερειακό " \
                               "Τουριστικό Άτλαντα"
     assert "Γεια σας, Ξενώνας" in mail.get_content()
+
+
+def test_an_actor_signs_in_on_the_sites_own_page_and_lands_on_the_dashboard(client, actor):
+    page = client.get("/actors/sign-in/?lang=fr").content.decode()
+    assert "Se connecter" in page and "/actors/sign-up/" in page
+    wrong = client.post("/actors/sign-in/", {"username": "rooms@example.org",
+                                             "password": "nope"})
+    assert wrong.status_code == 200 and "_auth_user_id" not in client.session
+    answer = client.post("/actors/sign-in/", {"username": "rooms@example.org",
+                                              "password": "pw-rooms@example.org"})
+    assert answer.status_code == 302 and answer["Location"] == "/actors/"
+    assert "Blue Stone" in client.get("/actors/").content.decode()
+
+
+def test_a_photo_that_lies_about_its_type_is_refused_and_nothing_is_kept(
+        client, actor, media_root):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from tests.media.images import png
+
+    client.force_login(actor.user)
+    answer = client.post("/actors/submissions/new/?lang=en", {
+        **GUESTHOUSE, "photo": SimpleUploadedFile("room.jpg", png(), "image/jpeg"),
+        "photo_author": "M. Petrova", "photo_licence": "CC-BY-4.0"})
+    assert answer.status_code == 400
+    assert "its bytes are image/png" in answer.content.decode()
+    assert not MediaItem.objects.exists()
+    assert not Submission.objects.exists()
+
+
+def test_the_admin_lists_actors_and_the_record_of_submissions(admin_client, actor):
+    submission = Submission.objects.create(actor=actor, kind="new", values={"name_en": "X"})
+    Decision.objects.create(submission=submission, action="submit", by=actor.user)
+    assert "Blue Stone" in admin_client.get("/admin/actors/actor/").content.decode()
+    page = admin_client.get(f"/admin/actors/submission/{submission.pk}/change/")
+    assert page.status_code == 200 and "rooms@example.org" in page.content.decode()
