@@ -208,3 +208,31 @@ class SignUpForm(forms.ModelForm):
             except forms.ValidationError as exc:
                 self.add_error("password1", exc)
         return data
+
+
+class ProfileForm(forms.ModelForm):
+    """The organisation's profile, as its actor changes it after signing up."""
+
+    languages = CommaList(label=_("languages spoken"),
+                          help_text=_("Two-letter codes, comma-separated, e.g. bg,en,de."))
+
+    class Meta:
+        formfield_callback = https_first
+        model = Actor
+        fields = ("organisation", "kind", "contact_name", "phone", "website", "languages",
+                  *(f"description_{c}" for c in LANGS))
+        widgets = {f"description_{c}": forms.Textarea(attrs={"rows": 3}) for c in LANGS}
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if not self.is_bound:
+            self.initial["languages"] = as_text(self.instance.languages)
+        for code in LANGS:
+            self.fields[f"description_{code}"].label = field_title(Actor, "description")
+
+    def clean_languages(self) -> list[str]:
+        codes = self.cleaned_data["languages"]
+        if any(len(c) != 2 or not c.isalpha() for c in codes):
+            raise forms.ValidationError(_("Use two-letter language codes in lower case, e.g. "
+                                          "bg, en, fr."))
+        return codes

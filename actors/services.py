@@ -106,6 +106,15 @@ def actor_verify(*, user: User, token: str) -> Actor:
     return actor
 
 
+@transaction.atomic
+def actor_profile_update(*, actor: Actor, values: Mapping[str, Any]) -> Actor:
+    """Write the profile's fields (ProfileForm's cleaned data)."""
+    for name, value in values.items():
+        setattr(actor, name, value)
+    actor.save()
+    return actor
+
+
 def _require_actor(user: Any) -> Actor:
     actor = rules.verified_actor(user)
     if actor is None:

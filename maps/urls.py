@@ -41,6 +41,7 @@ urlpatterns = [
     path("notices/", practices.notices_page, name="notices"),
     path("actors/", actors.dashboard, name="actor-dashboard"),
     path("actors/sign-up/", actors.sign_up, name="actor-sign-up"),
+    path("actors/profile/", actors.profile, name="actor-profile"),
     path("actors/sign-in/", actors.SignIn.as_view(), name="actor-sign-in"),
     path("actors/verify/<str:uid>/<str:token>/", actors.verify, name="actor-verify"),
     path("actors/verify/again/", actors.verification_resend, name="actor-verify-again"),

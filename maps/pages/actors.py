@@ -30,6 +30,7 @@ from actors.forms import (
     LANGS,
     TRANSLATED,
     ListingForm,
+    ProfileForm,
     SignUpForm,
     field_title,
     form_data,
@@ -47,6 +48,7 @@ from maps.pages.practical import translated
 from media.models import Licence, MediaItem
 from media.services import upload_bytes
 from media.views import item_file
+from notices.selectors import unread_count
 
 SIGN_IN = reverse_lazy("actor-sign-in")
 LANGUAGE_NAMES = {"bg": "Български", "el": "Ελληνικά", "fr": "Français", "en": "English"}
@@ -104,6 +106,25 @@ def verification_resend(request: HttpRequest) -> HttpResponse:
     return HttpResponseRedirect(reverse("actor-dashboard") + "?sent=1")
 
 
+@login_required(login_url=SIGN_IN)
+@require_http_methods(["GET", "POST"])
+def profile(request: HttpRequest) -> HttpResponse:
+    """The actor's own profile; nobody else's is reachable here."""
+    actor = rules.actor_of(request.user)
+    if actor is None:
+        raise PermissionDenied(_("You have no tourism actor's profile."))
+    form = ProfileForm(data=request.POST if request.method == "POST" else None,
+                       instance=actor)
+    if request.method == "POST" and form.is_valid():
+        services.actor_profile_update(actor=actor, values={
+            name: form.cleaned_data[name] for name in form.fields})
+        return HttpResponseRedirect(reverse("actor-dashboard"))
+    by_language = [(code, LANGUAGE_NAMES[code], form[f"description_{code}"])
+                   for code in LANGS]
+    return render(request, "actors/profile.html", {"form": form, "by_language": by_language},
+                  status=400 if form.is_bound else 200)
+
+
 def _listing_name(listing: Listing, lang: str) -> str:
     return translated(listing, "name", lang) or str(listing.uid)
 
@@ -122,6 +143,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "actor": actor, "listings": listings,
         "submissions": [(s, services.submission_title(s)) for s in submissions],
         "queue": rules.moderation_queue(request.user).count(),
+        "new_notices": unread_count(request.user),
         "moderates": moderated_partners(request.user).exists(),
         "sent": request.GET.get("sent") == "1"})
 

@@ -301,3 +301,22 @@ def test_the_admin_lists_actors_and_the_record_of_submissions(admin_client, acto
     assert "Blue Stone" in admin_client.get("/admin/actors/actor/").content.decode()
     page = admin_client.get(f"/admin/actors/submission/{submission.pk}/change/")
     assert page.status_code == 200 and "rooms@example.org" in page.content.decode()
+
+
+def test_an_actor_edits_their_own_profile_only(client, actor, territories):
+    other = make_actor("other@example.org", organisation="Other")
+    client.force_login(actor.user)
+    page = client.get("/actors/profile/?lang=en").content.decode()
+    assert 'value="Blue Stone"' in page and "Other" not in page
+    answer = client.post("/actors/profile/", {
+        "organisation": "Blue Stone rooms", "kind": "business", "languages": "bg,en,de",
+        "website": "bluestone.example.org", "description_fr": "Chambres d'hôtes."})
+    assert answer.status_code == 302
+    actor.refresh_from_db()
+    other.refresh_from_db()
+    assert (actor.organisation, actor.languages, actor.website, actor.description_fr) == (
+        "Blue Stone rooms", ["bg", "en", "de"], "https://bluestone.example.org",
+        "Chambres d'hôtes.")
+    assert other.organisation == "Other"
+    client.force_login(make_person(territories["sliven"], "editors"))
+    assert client.get("/actors/profile/").status_code == 403
