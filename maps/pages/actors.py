@@ -43,7 +43,7 @@ from geo.i18n import page_language
 from layers.models import Attraction
 from layers.permissions import moderated_partners
 from maps.builders import REGION_CENTRE, add_basemap
-from maps.elements import AtlasMap, map_parts
+from maps.elements import AtlasMap, PageScript, map_parts
 from maps.pages.practical import translated
 from media.models import Licence, MediaItem
 from media.services import upload_bytes
@@ -207,7 +207,12 @@ def _form_page(request: HttpRequest, *, submission: Submission | None = None,
         form = ListingForm(initial=initial)
     by_language = [(code, LANGUAGE_NAMES[code], [form[f"{name}_{code}"] for name in TRANSLATED])
                    for code in LANGS]
+    fmap = AtlasMap(location=REGION_CENTRE, zoom_start=7, tiles=None, height="320px")
+    add_basemap(fmap)
+    PageScript(js="actors/listing-form.js", call="AtlasActors.point", options={
+        "label": _("Map: click to put the listing's point")}).add_to(fmap)
     return render(request, "actors/form.html", {
+        **map_parts(fmap),
         "form": form, "errors": errors, "by_language": by_language, "submission": submission,
         "listing": target, "plain": [form[name] for name in ("lon", "lat", *(
             f for f in FIELDS if f not in ("lon", "lat") and not f.startswith(TRANSLATED)))],

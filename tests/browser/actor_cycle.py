@@ -34,6 +34,14 @@ def decide(page, action: str, comment: str = "") -> None:
     page.wait_for_load_state()
 
 
+def send(page) -> None:
+    """Send the listing form; it must land on the submission's page, waiting for a
+    moderator (a refusal fails the test with the page's messages)."""
+    page.click("button[name=send]")
+    page.wait_for_selector("#submission-state[data-state=pending], .error[role=alert]")
+    assert not page.locator(".error").count(), page.inner_text("main")[:2000]
+
+
 def guesthouse_cycle(new_page, live_server, sliven, inbox, lang: str,
                      shots: bool = False) -> None:
     moderator = make_person(sliven, "moderators", username="sliven-moderator")
@@ -63,6 +71,9 @@ def guesthouse_cycle(new_page, live_server, sliven, inbox, lang: str,
     page.fill("#id_name_en", "Blue Stone guesthouse")
     page.fill("#id_name_bg", "Къща за гости „Синия камък“")
     page.fill("#id_description_en", "Six rooms under the Blue Rocks.")
+    # A click on the small map fills the point's fields; typed values move its marker.
+    page.click("#point-map .folium-map", position={"x": 200, "y": 150})
+    assert page.input_value("#id_lon") and page.input_value("#id_lat")
     page.fill("#id_lon", "26.33")
     page.fill("#id_lat", "42.70")
     page.select_option("#id_type", "accommodation")
@@ -83,8 +94,7 @@ def guesthouse_cycle(new_page, live_server, sliven, inbox, lang: str,
     if shots:
         page.locator("#id_opening_hours").scroll_into_view_if_needed()
         screenshot(page, f"actors-listing-form-{lang}")
-    page.click("button[name=send]")
-    page.wait_for_selector("#submission-state[data-state=pending]")
+    send(page)
     submission = Submission.objects.get()
     assert submission.state == SubmissionState.PENDING and submission.photos.count() == 1
     page.goto(f"{live_server.url}/actors/?lang={lang}")
@@ -102,8 +112,7 @@ def guesthouse_cycle(new_page, live_server, sliven, inbox, lang: str,
     assert page.is_visible("text=Please say whether you open on public holidays.")
     page.click(f"a[href='/actors/submissions/{submission.pk}/edit/']")
     page.fill("#id_opening_hours", "Mo-Su 08:00-22:00; PH 10:00-18:00")
-    page.click("button[name=send]")
-    page.wait_for_selector("#submission-state[data-state=pending]")
+    send(page)
 
     review.goto(f"{live_server.url}/actors/submissions/{submission.pk}/?lang={lang}")
     decide(review, "approve")
@@ -123,8 +132,7 @@ def guesthouse_cycle(new_page, live_server, sliven, inbox, lang: str,
     page.goto(f"{live_server.url}/actors/?lang={lang}")
     page.click(f"a[href='/actors/listings/{listing.uid}/change/']")
     page.fill("#id_opening_hours", "Mo-Sa 08:00-22:00; Su,PH 10:00-18:00")
-    page.click("button[name=send]")
-    page.wait_for_selector("#submission-state[data-state=pending]")
+    send(page)
     change = Submission.objects.get(kind="change")
     review.goto(f"{live_server.url}/actors/moderation/?lang={lang}")
     row = review.locator("#actor-queue tr[data-field=opening_hours]")
