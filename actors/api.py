@@ -18,7 +18,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from actors import rules, services
-from actors.forms import FIELDS, as_text
+from actors.forms import ATTRACTION_FIELDS, FIELDS, as_text
 from actors.models import Listing, Submission
 from actors.selectors import open_on_uids
 from actors.vocabulary import ListingType
@@ -27,6 +27,7 @@ from geo.errors import BadParameter, NotFound
 from geo.params import parse_lang, refuse_unknown, single
 from layers import selectors
 from layers.api import FILTERS, LANG, FeatureList
+from layers.models import Attraction
 from layers.params import FeatureFilters, parse_filters
 
 TYPE = OpenApiParameter("type", str, enum=ListingType.values,
@@ -91,6 +92,11 @@ SUBMISSION_BODY = {
                                   "capacity, starts_on, ends_on, yearly"},
         "listing": {"type": "string", "format": "uuid",
                     "description": "a published listing of yours: the submission changes it"},
+        "attraction": {"type": "string", "format": "uuid",
+                       "description": "an attraction whose claim was approved for you: the "
+                                      "submission changes its texts and practical fields "
+                                      "(name_*, description_*, address, website, phone, "
+                                      "opening_hours, wheelchair, fee)"},
         "note": {"type": "string", "description": "to the moderators"},
         "submit": {"type": "boolean", "description": "send it for moderation at once"},
     },
@@ -101,6 +107,7 @@ def submission_dict(submission: Submission) -> dict[str, Any]:
     return {"id": submission.pk, "kind": submission.kind, "state": submission.state,
             "partner": submission.partner.slug if submission.partner else None,
             "listing": str(submission.listing.uid) if submission.listing else None,
+            "attraction": str(submission.attraction.uid) if submission.attraction else None,
             "values": submission.values, "before": submission.before,
             "note": submission.note, "created": submission.created_at,
             "updated": submission.updated_at,
@@ -115,7 +122,7 @@ def body_values(data: Any) -> tuple[dict[str, str], dict[str, Any]]:
     values = data.get("values", {})
     if not isinstance(values, dict):
         raise BadParameter("values", _("an object of field names and values"))
-    unknown = sorted(set(values) - set(FIELDS))
+    unknown = sorted(set(values) - set(FIELDS) - set(ATTRACTION_FIELDS))
     if unknown:
         raise BadParameter("values", _("unknown fields: %(names)s")
                            % {"names": ", ".join(unknown)})
@@ -145,9 +152,17 @@ class Submissions(APIView):
                 raise BadParameter("listing", _("a listing's public id")) from None
             if listing is None:
                 raise BadParameter("listing", _("no such listing"))
+        attraction = None
+        if data.get("attraction"):
+            try:
+                attraction = Attraction.objects.filter(uid=UUID(str(data["attraction"]))).first()
+            except ValueError:
+                raise BadParameter("attraction", _("an attraction's public id")) from None
+            if attraction is None:
+                raise BadParameter("attraction", _("no such attraction"))
         with transaction.atomic():
             submission = services.submission_save(
-                user=request.user, listing=listing,
+                user=request.user, listing=listing, attraction=attraction,
                 data={**values, "note": str(data.get("note", ""))})
             if data.get("submit"):
                 submission = services.submission_submit(user=request.user,

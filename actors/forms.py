@@ -22,7 +22,7 @@ from django.utils.translation import gettext_lazy as _
 
 from actors.models import Actor, Listing
 from geo.crs import WGS84
-from layers.models import CONTENT_LANGUAGES
+from layers.models import CONTENT_LANGUAGES, Attraction
 
 LANGS = [code for code, _label in CONTENT_LANGUAGES]
 TRANSLATED = ("name", "description", "accessibility")
@@ -33,6 +33,12 @@ PLAIN = ("type", "address", "opening_hours", "season_months", "price_from", "pri
          "capacity", "starts_on", "ends_on", "yearly")
 FIELDS: tuple[str, ...] = (*(f"{name}_{code}" for name in TRANSLATED for code in LANGS),
                            "lon", "lat", *PLAIN)
+# What the actor who claimed an attraction proposes of it: its texts and practical side.
+# Its point, category and layer stay the partner's.
+ATTRACTION_FIELDS: tuple[str, ...] = (
+    *(f"{name}_{code}" for name in ("name", "description") for code in LANGS),
+    "address", "website", "phone", "opening_hours", "wheelchair", "fee")
+FEE_TEXT = {None: "", True: "true", False: "false"}
 
 
 def as_text(value: Any) -> str:
@@ -236,3 +242,33 @@ class ProfileForm(forms.ModelForm):
             raise forms.ValidationError(_("Use two-letter language codes in lower case, e.g. "
                                           "bg, en, fr."))
         return codes
+
+
+class AttractionForm(forms.ModelForm):
+    """A claimed attraction's texts and practical fields, as its actor proposes them."""
+
+    class Meta:
+        formfield_callback = https_first
+        model = Attraction
+        fields = ATTRACTION_FIELDS
+        widgets = {f"description_{c}": forms.Textarea(attrs={"rows": 4}) for c in LANGS}
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for name in ("name", "description"):
+            label = field_title(Attraction, name)
+            for code in LANGS:
+                self.fields[f"{name}_{code}"].label = label
+
+    def values(self) -> dict[str, str]:
+        out = {name: as_text(self.cleaned_data.get(name)) for name in ATTRACTION_FIELDS}
+        out["fee"] = FEE_TEXT[self.cleaned_data.get("fee")]
+        return out
+
+
+def attraction_values(attraction: Attraction) -> dict[str, str]:
+    """The attraction's current values as the form's text, every field of
+    ``ATTRACTION_FIELDS``."""
+    out = {name: as_text(getattr(attraction, name)) for name in ATTRACTION_FIELDS}
+    out["fee"] = FEE_TEXT[attraction.fee]
+    return out

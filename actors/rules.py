@@ -11,6 +11,7 @@ from django.db.models import QuerySet
 
 from actors.models import Actor, Listing, Submission
 from actors.vocabulary import ListingStatus, SubmissionState
+from layers.models import Attraction
 from layers.permissions import is_active_user, moderated_partners
 
 
@@ -52,6 +53,13 @@ def may_change_listing(user: Any, listing: Listing) -> bool:
     actor = verified_actor(user)
     return actor is not None and listing.actor_id == actor.pk \
         and listing.status == ListingStatus.PUBLISHED
+
+
+def may_change_attraction(user: Any, attraction: Attraction) -> bool:
+    """Whether ``user`` may propose changes to ``attraction``: their claim of it was
+    approved."""
+    actor = verified_actor(user)
+    return actor is not None and actor.attractions.filter(pk=attraction.pk).exists()
 
 
 def moderation_queue(user: Any) -> QuerySet[Submission]:

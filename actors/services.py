@@ -26,7 +26,15 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from actors import rules
-from actors.forms import ListingForm, form_data, listing_values
+from actors.forms import (
+    ATTRACTION_FIELDS,
+    FIELDS,
+    AttractionForm,
+    ListingForm,
+    attraction_values,
+    form_data,
+    listing_values,
+)
 from actors.models import Actor, Decision, Listing, Submission
 from actors.vocabulary import DecisionAction, ListingStatus, SubmissionKind, SubmissionState
 from geo.errors import Conflict, Forbidden, InvalidFields, NotFound
@@ -145,14 +153,34 @@ def _record(submission: Submission, action: str, user: User, comment: str) -> De
                                    comment=comment)
 
 
+def target_form(listing: Listing | None, attraction: Attraction | None,
+                 values: Mapping[str, str]) -> ListingForm | AttractionForm:
+    """The form that checks values for ``listing`` (or a new one) or ``attraction``, bound
+    to a fresh copy of it, so that a refused form changes nothing in memory either."""
+    if attraction is not None:
+        return AttractionForm(data=form_data(dict(values)),
+                              instance=Attraction.objects.get(pk=attraction.pk))
+    instance = Listing.objects.get(pk=listing.pk) if listing else Listing()
+    return ListingForm(data=form_data(dict(values)), instance=instance)
+
+
+def target_values(listing: Listing | None, attraction: Attraction | None) -> dict[str, str]:
+    """What a change starts from: the target's values now as the form's text."""
+    if attraction is not None:
+        return attraction_values(Attraction.objects.get(pk=attraction.pk))
+    return listing_values(Listing.objects.get(pk=listing.pk)) if listing else {}
+
+
 @transaction.atomic
 def submission_save(*, user: Any, data: Mapping[str, str],
                     submission: Submission | None = None,
-                    listing: Listing | None = None) -> Submission:
-    """Create or update a draft: a new listing, or (``listing``) a change to a published
-    one. ``data`` is the form's text, whole or in part (it is laid over what the draft, or
-    the listing, holds). Refused with ``InvalidFields`` when the listing would be
-    invalid; nothing is kept then."""
+                    listing: Listing | None = None,
+                    attraction: Attraction | None = None) -> Submission:
+    """Create or update a draft: a new listing, or a change to a published listing of the
+    actor's (``listing``) or to an attraction they claimed (``attraction``). ``data`` is
+    the form's text, whole or in part (it is laid over what the draft, or the target,
+    holds). Refused with ``InvalidFields`` when the result would be invalid; nothing is
+    kept then."""
     actor = _require_actor(user)
     if submission is not None:
         if not rules.may_edit_submission(user, submission):
@@ -160,18 +188,24 @@ def submission_save(*, user: Any, data: Mapping[str, str],
                               "draft or sent back for changes."))
         if submission.kind not in (SubmissionKind.NEW, SubmissionKind.CHANGE):
             raise Conflict(_("A claim or a withdrawal has no listing values to edit."))
-        listing = submission.listing
+        listing, attraction = submission.listing, submission.attraction
     elif listing is not None and not rules.may_change_listing(user, listing):
         raise Forbidden(_("Only the actor whose listing it is proposes changes to it."))
-    current = listing_values(Listing.objects.get(pk=listing.pk)) if listing else {}
+    elif attraction is not None and not rules.may_change_attraction(user, attraction):
+        raise Forbidden(_("Only an actor whose claim of the attraction was approved "
+                          "proposes changes to it."))
+    fields = ATTRACTION_FIELDS if attraction is not None else FIELDS
+    unknown = sorted(k for k in data if k not in fields and k != "note")
+    if unknown:
+        raise InvalidFields({k: [_("This field cannot be changed here.")] for k in unknown})
+    current = target_values(listing, attraction)
     merged = {**current, **(submission.values if submission else {}),
-              **{k: str(v) for k, v in data.items()}}
-    instance = Listing.objects.get(pk=listing.pk) if listing else Listing()
-    form = ListingForm(data=form_data(merged), instance=instance)
+              **{k: str(v) for k, v in data.items() if k != "note"}}
+    form = target_form(listing, attraction, merged)
     if not form.is_valid():
         raise InvalidFields({k: [str(m) for m in v] for k, v in form.errors.items()})
     proposed = form.values()
-    if listing is not None:
+    if listing is not None or attraction is not None:
         values = {k: v for k, v in proposed.items() if v != current.get(k, "")}
         if not values:
             raise InvalidFields({"__all__": [_("Nothing differs from the published "
@@ -179,10 +213,14 @@ def submission_save(*, user: Any, data: Mapping[str, str],
     else:
         values = {k: v for k, v in proposed.items() if v}
     if submission is None:
-        submission = Submission(actor=actor, listing=listing,
-                                kind=SubmissionKind.CHANGE if listing else SubmissionKind.NEW)
+        changing = listing is not None or attraction is not None
+        submission = Submission(actor=actor, listing=listing, attraction=attraction,
+                                kind=SubmissionKind.CHANGE if changing else SubmissionKind.NEW)
     submission.values = values
-    submission.partner = form.instance.partner
+    if attraction is not None:
+        submission.partner = attraction.layer.partner
+    else:
+        submission.partner = form.instance.partner
     if "note" in data:
         submission.note = str(data["note"])[:MAX_NOTE]
     submission.save()
@@ -284,9 +322,9 @@ def withdraw_request(*, user: Any, listing: Listing, note: str = "") -> Submissi
     return submission
 
 
-def _move_photos(submission: Submission, listing: Listing) -> None:
+def _move_photos(submission: Submission, listing: Listing | Attraction) -> None:
     source = ContentType.objects.get_for_model(Submission)
-    target = ContentType.objects.get_for_model(Listing)
+    target = ContentType.objects.get_for_model(type(listing))
     last = MediaItem.objects.filter(owner_type=target, owner_id=listing.pk) \
         .aggregate(m=Max("position"))["m"]
     start = 0 if last is None else last + 1
@@ -296,10 +334,23 @@ def _move_photos(submission: Submission, listing: Listing) -> None:
         item.save(update_fields=["owner_type", "owner_id", "position"])
 
 
+def _apply_to_attraction(submission: Submission, target: Attraction) -> None:
+    attraction = Attraction.objects.select_for_update().get(pk=target.pk)
+    current = attraction_values(attraction)
+    submission.before = {k: current.get(k, "") for k in submission.values}
+    form = AttractionForm(data=form_data({**current, **submission.values}), instance=attraction)
+    if not form.is_valid():
+        raise InvalidFields({k: [str(m) for m in v] for k, v in form.errors.items()})
+    form.save()
+    _move_photos(submission, attraction)
+
+
 def _apply(submission: Submission) -> None:
     """What an approval does, inside the decision's transaction."""
     kind = submission.kind
-    if kind in (SubmissionKind.NEW, SubmissionKind.CHANGE):
+    if kind == SubmissionKind.CHANGE and submission.attraction is not None:
+        _apply_to_attraction(submission, submission.attraction)
+    elif kind in (SubmissionKind.NEW, SubmissionKind.CHANGE):
         if kind == SubmissionKind.NEW:
             listing = Listing(status=ListingStatus.PUBLISHED, actor=submission.actor)
             current: dict[str, str] = {}

@@ -54,6 +54,8 @@ urlpatterns = [
     path("actors/submissions/<int:pk>/photos/<uuid:uid>/<str:size>", actors.submission_photo,
          name="actor-submission-photo"),
     path("actors/listings/<uuid:uid>/change/", actors.listing_change, name="actor-listing-change"),
+    path("actors/attractions/<uuid:uid>/change/", actors.attraction_change,
+         name="actor-attraction-change"),
     path("actors/listings/<uuid:uid>/withdraw/", actors.withdraw, name="actor-withdraw"),
     path("actors/claim/", actors.claim, name="actor-claim"),
     path("actors/moderation/", actors.queue, name="actor-queue"),

@@ -26,14 +26,15 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from actors import rules, services
 from actors.forms import (
+    ATTRACTION_FIELDS,
     FIELDS,
     LANGS,
     TRANSLATED,
+    AttractionForm,
     ListingForm,
     ProfileForm,
     SignUpForm,
     field_title,
-    form_data,
     listing_values,
 )
 from actors.models import Listing, Submission
@@ -135,12 +136,15 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     actor = rules.actor_of(request.user)
     listings = []
     submissions: list[Submission] = []
+    attractions: list[tuple[Attraction, str]] = []
     if actor is not None:
         listings = [(x, _listing_name(x, lang)) for x in actor.listings.exclude(
             status=ListingStatus.DRAFT).select_related("partner").order_by("-updated_at")]
         submissions = list(actor.submissions.select_related("listing", "attraction"))
+        attractions = [(a, translated(a, "name", lang) or str(a.uid))
+                       for a in actor.attractions.all()]
     return render(request, "actors/dashboard.html", {
-        "actor": actor, "listings": listings,
+        "actor": actor, "listings": listings, "attractions": attractions,
         "submissions": [(s, services.submission_title(s)) for s in submissions],
         "queue": rules.moderation_queue(request.user).count(),
         "new_notices": unread_count(request.user),
@@ -157,7 +161,8 @@ def _submission(request: HttpRequest, pk: int) -> Submission:
 
 
 def _form_page(request: HttpRequest, *, submission: Submission | None = None,
-               listing: Listing | None = None) -> HttpResponse:
+               listing: Listing | None = None,
+               attraction: Attraction | None = None) -> HttpResponse:
     if rules.verified_actor(request.user) is None:
         raise PermissionDenied(_("Only tourism actors whose e-mail address is verified submit "
                                  "listings."))
@@ -166,18 +171,24 @@ def _form_page(request: HttpRequest, *, submission: Submission | None = None,
                                  "draft or sent back for changes."))
     if listing is not None and not rules.may_change_listing(request.user, listing):
         raise PermissionDenied(_("Only the actor whose listing it is proposes changes to it."))
+    if attraction is not None and not rules.may_change_attraction(request.user, attraction):
+        raise PermissionDenied(_("Only an actor whose claim of the attraction was approved "
+                                 "proposes changes to it."))
     target = listing or (submission.listing if submission else None)
-    base = listing_values(target) if target else {}
-    initial = {**base, **(submission.values if submission else {})}
+    claimed = attraction or (submission.attraction if submission else None)
+    fields = ATTRACTION_FIELDS if claimed is not None else FIELDS
+    initial = {**services.target_values(target, claimed),
+               **(submission.values if submission else {})}
     errors: dict[str, list[str]] = {}
     if request.method == "POST":
-        data = {k: request.POST.get(k, "") for k in FIELDS}
+        data = {k: request.POST.get(k, "") for k in fields}
         data["note"] = request.POST.get("note", "")
         try:
             # One form, one write: a refused photo leaves no draft behind.
             with transaction.atomic():
                 saved = services.submission_save(user=request.user, data=data,
-                                                 submission=submission, listing=listing)
+                                                 submission=submission, listing=listing,
+                                                 attraction=attraction)
                 upload = request.FILES.get("photo")
                 if upload is not None:
                     services.submission_photo_add(
@@ -196,26 +207,32 @@ def _form_page(request: HttpRequest, *, submission: Submission | None = None,
             errors = {"__all__": [str(exc)]}
         initial = {**initial, **data}
     refused = bool(errors)
+    form: ListingForm | AttractionForm
     if refused:
         # Bound again, so that each field shows its own message beside it; the summary
         # keeps those no field of the form shows (the photo's, the whole submission's).
-        form = ListingForm(data=form_data(initial), instance=Listing.objects.get(
-            pk=target.pk) if target else Listing())
+        form = services.target_form(target, claimed, initial)
         form.is_valid()
         errors = {k: v for k, v in errors.items() if k not in form.fields}
+    elif claimed is not None:
+        form = AttractionForm(initial=initial)
     else:
         form = ListingForm(initial=initial)
-    by_language = [(code, LANGUAGE_NAMES[code], [form[f"{name}_{code}"] for name in TRANSLATED])
+    by_language = [(code, LANGUAGE_NAMES[code], [form[f"{name}_{code}"] for name in TRANSLATED
+                                                 if f"{name}_{code}" in form.fields])
                    for code in LANGS]
-    fmap = AtlasMap(location=REGION_CENTRE, zoom_start=7, tiles=None, height="320px")
-    add_basemap(fmap)
-    PageScript(js="actors/listing-form.js", call="AtlasActors.point", options={
-        "label": _("Map: click to put the listing's point")}).add_to(fmap)
+    parts: dict[str, str] = {}
+    if claimed is None:
+        fmap = AtlasMap(location=REGION_CENTRE, zoom_start=7, tiles=None, height="320px")
+        add_basemap(fmap)
+        PageScript(js="actors/listing-form.js", call="AtlasActors.point", options={
+            "label": _("Map: click to put the listing's point")}).add_to(fmap)
+        parts = map_parts(fmap)
     return render(request, "actors/form.html", {
-        **map_parts(fmap),
+        **parts,
         "form": form, "errors": errors, "by_language": by_language, "submission": submission,
-        "listing": target, "plain": [form[name] for name in ("lon", "lat", *(
-            f for f in FIELDS if f not in ("lon", "lat") and not f.startswith(TRANSLATED)))],
+        "listing": target or claimed, "plain": [form[name] for name in fields
+                                                 if not name.startswith(TRANSLATED)],
         "licences": Licence.choices, "note": request.POST.get("note", submission.note
                                                               if submission else ""),
         "photos": list(submission.photos.all()) if submission else []},
@@ -239,16 +256,27 @@ def listing_change(request: HttpRequest, uid: UUID) -> HttpResponse:
 
 @login_required(login_url=SIGN_IN)
 @require_http_methods(["GET", "POST"])
+def attraction_change(request: HttpRequest, uid: UUID) -> HttpResponse:
+    attraction = Attraction.objects.select_related("layer__partner").filter(uid=uid).first()
+    if attraction is None:
+        raise Http404(_("No such attraction."))
+    return _form_page(request, attraction=attraction)
+
+
+@login_required(login_url=SIGN_IN)
+@require_http_methods(["GET", "POST"])
 def submission_edit(request: HttpRequest, pk: int) -> HttpResponse:
     return _form_page(request, submission=_submission(request, pk))
 
 
-def field_label(name: str) -> str:
+def field_label(name: str, claimed: bool = False) -> str:
     """A form field's label, with its language for a translated one."""
+    model = Attraction if claimed else Listing
     base, _sep, code = name.rpartition("_")
     if base in TRANSLATED and code in LANGS:
-        return f"{field_title(Listing, base)} ({LANGUAGE_NAMES[code]})"
-    return str(capfirst(ListingForm.base_fields[name].label))
+        return f"{field_title(model, base)} ({LANGUAGE_NAMES[code]})"
+    form = AttractionForm if claimed else ListingForm
+    return str(capfirst(form.base_fields[name].label))
 
 
 def submission_diff(submission: Submission) -> list[dict[str, str]]:
@@ -256,13 +284,15 @@ def submission_diff(submission: Submission) -> list[dict[str, str]]:
     Before is the listing's value now, or the one it had when the change was approved."""
     if submission.kind not in (SubmissionKind.NEW, SubmissionKind.CHANGE):
         return []
-    if submission.state == SubmissionState.APPROVED or submission.listing is None:
+    claimed = submission.attraction is not None
+    if submission.state == SubmissionState.APPROVED or (
+            submission.listing is None and not claimed):
         old = submission.before
     else:
-        old = listing_values(submission.listing)
-    return [{"field": name, "label": field_label(name), "old": old.get(name, ""),
+        old = services.target_values(submission.listing, submission.attraction)
+    return [{"field": name, "label": field_label(name, claimed), "old": old.get(name, ""),
              "new": submission.values[name]}
-            for name in FIELDS if name in submission.values]
+            for name in (ATTRACTION_FIELDS if claimed else FIELDS) if name in submission.values]
 
 
 def diff_map(submission: Submission, rows: list[dict[str, str]]) -> dict[str, str]:
@@ -389,10 +419,18 @@ def submission_photo(request: HttpRequest, pk: int, uid: UUID, size: str) -> Fil
     return item_file(item, size)
 
 
-def page_context(request: HttpRequest, listing: Listing | None = None) -> dict[str, Any]:
+def page_context(request: HttpRequest, listing: Listing | None = None,
+                 attraction_uid: str | None = None) -> dict[str, Any]:
     """What a place's page needs for its actor buttons (claim, propose a change)."""
     actor = rules.verified_actor(request.user)
-    return {"actor_may_claim": actor is not None and (listing is None
-                                                      or listing.actor_id != actor.pk),
-            "actor_may_change": listing is not None and rules.may_change_listing(
-                request.user, listing)}
+    if actor is None:
+        return {}
+    if listing is not None:
+        mine = rules.may_change_listing(request.user, listing)
+        return {"actor_may_change": mine, "actor_may_claim": not mine,
+                "change_url": reverse("actor-listing-change", args=[listing.uid])}
+    if attraction_uid is None:
+        return {}
+    mine = actor.attractions.filter(uid=attraction_uid).exists()
+    return {"actor_may_change": mine, "actor_may_claim": not mine,
+            "change_url": reverse("actor-attraction-change", args=[attraction_uid])}

@@ -139,7 +139,7 @@ def _feature_page(request: HttpRequest, kind: str, uid: UUID) -> HttpResponse:
         **map_parts(feature_map(feature=shape)), "feature": feature, "p": props,
         "kind": kind, "layer": layer, "labels": labels, "photos": photos, "hours": hours,
         "api_url": reverse(f"{kind}-detail", args=[uid]),
-        **(actor_buttons(request) if kind == "attraction" else {}),
+        **(actor_buttons(request, attraction_uid=str(uid)) if kind == "attraction" else {}),
     })
 
 

@@ -320,3 +320,40 @@ def test_an_actor_edits_their_own_profile_only(client, actor, territories):
     assert other.organisation == "Other"
     client.force_login(make_person(territories["sliven"], "editors"))
     assert client.get("/actors/profile/").status_code == 403
+
+
+def test_an_approved_claim_of_an_attraction_lets_its_actor_propose_changes_to_it(
+        client, territories, actor, sliven_moderator):
+    from tests.factories import make_attraction, make_layer
+
+    museum = make_attraction(make_layer(territories["sliven"]), 26.32, 42.68,
+                             name_en="Museum of textiles", opening_hours="Tu-Su 10:00-18:00")
+    other = make_actor("other@example.org")
+    client.force_login(actor.user)
+    assert client.get(f"/actors/attractions/{museum.uid}/change/").status_code == 403
+    actor.attractions.add(museum)  # as an approved claim leaves it
+    page = client.get(f"/attractions/{museum.uid}/?lang=en").content.decode()
+    assert f"/actors/attractions/{museum.uid}/change/" in page
+    answer = client.post(f"/actors/attractions/{museum.uid}/change/", {
+        "name_en": "Museum of textiles", "opening_hours": "Tu-Su 10:00-17:00; PH off",
+        "fee": "true", "wheelchair": "yes", "send": "1"})
+    assert answer.status_code == 302
+    change = Submission.objects.get(attraction=museum)
+    assert change.values == {"opening_hours": "Tu-Su 10:00-17:00; PH off", "fee": "true",
+                             "wheelchair": "yes"}
+    client.force_login(sliven_moderator)
+    page = client.get(f"/actors/submissions/{change.pk}/?lang=en").content.decode()
+    row = re.search(r'<tr data-field="opening_hours">(.*?)</tr>', page, re.S).group(1)
+    assert "<del>Tu-Su 10:00-18:00</del>" in row
+    client.post(f"/actors/submissions/{change.pk}/act/", {"action": "approve"})
+    museum.refresh_from_db()
+    assert (museum.opening_hours, museum.fee, museum.wheelchair, museum.name_en) == (
+        "Tu-Su 10:00-17:00; PH off", True, "yes", "Museum of textiles")
+    # Another actor may not, by the page nor the API.
+    client.force_login(other.user)
+    assert client.get(f"/actors/attractions/{museum.uid}/change/").status_code == 403
+    api = client.post("/api/services/submissions/", {
+        "attraction": str(museum.uid), "values": {"phone": "+359 1"}},
+        content_type="application/json")
+    assert api.status_code == 403
+    assert Submission.objects.filter(actor=other).count() == 0
