@@ -45,7 +45,8 @@ class ListingAdmin(PartnerScopedAdmin[Listing]):
     list_display = ("name", "type", "status", "partner", "updated_at")
     list_filter = ("type", "status", "partner")
     search_fields = ("name_bg", "name_el", "name_fr", "name_en")
-    readonly_fields = ("uid", "partner", "created_at", "updated_at")
+    # The actor is given by an approved submission or claim (actors.services), not chosen.
+    readonly_fields = ("uid", "partner", "actor", "created_at", "updated_at")
     list_select_related = ("partner",)
 
     def get_form(self, request: HttpRequest, obj: Listing | None = None, change: bool = False,

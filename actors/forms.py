@@ -166,7 +166,8 @@ def form_data(values: dict[str, str]) -> dict[str, str]:
 class SignUpForm(forms.ModelForm):
     """An account (the e-mail address is the user name) and the organisation's profile."""
 
-    email = forms.EmailField(label=_("e-mail address"),
+    # The address is the user name too, which Django caps at 150 characters.
+    email = forms.EmailField(label=_("e-mail address"), max_length=150,
                              help_text=_("You sign in with it; we send a link to check it."))
     password1 = forms.CharField(label=_("password"), widget=forms.PasswordInput(
         attrs={"autocomplete": "new-password"}), strip=False)

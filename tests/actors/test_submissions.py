@@ -357,3 +357,10 @@ def test_an_approved_claim_of_an_attraction_lets_its_actor_propose_changes_to_it
         content_type="application/json")
     assert api.status_code == 403
     assert Submission.objects.filter(actor=other).count() == 0
+
+
+def test_an_address_too_long_for_a_user_name_is_a_form_error_not_a_500(client, territories):
+    answer = sign_up(client, email="a" * 140 + "@example.org")
+    assert answer.status_code == 400
+    assert "at most 150 characters" in answer.content.decode()
+    assert not User.objects.exists()
