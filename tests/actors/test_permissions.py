@@ -199,3 +199,26 @@ def test_the_write_api_is_in_the_openapi_schema(client, territories):
     body = paths["/api/services/submissions/"]["post"]["requestBody"]["content"]
     assert "opening_hours" in body["application/json"]["schema"]["properties"]["values"][
         "description"]
+
+
+@pytest.mark.parametrize("method, url, body", [
+    ("get", "/actors/verify/OTk5OTk5OTk5OTk5OTk5OTk5OTk5/abc-def/", None),
+    ("get", "/actors/verify/!!!/abc/", None),
+    ("get", "/actors/submissions/99999999999999999999/", None),
+    ("post", "/actors/claim/", {"uid": "not-a-uuid"}),
+    ("post", "/actors/submissions/new/", {**NEW, "capacity": "99999999999999",
+                                           "season_months": "1,99", "lon": "nan"}),
+])
+def test_hostile_input_to_the_actors_pages_is_never_a_500(world, method, url, body):
+    client = client_for(world, "actor_a")
+    answer = getattr(client, method)(url, body) if body else getattr(client, method)(url)
+    assert answer.status_code in (400, 404), answer.status_code
+
+
+@pytest.mark.parametrize("body", [[], {"values": []}, {"values": {"capacity": {"x": 1}}},
+                                  {"values": NEW, "listing": "nope"},
+                                  {"values": NEW, "attraction": "1"}])
+def test_hostile_bodies_to_the_write_api_are_a_400(world, body):
+    answer = api_client(world, "actor_a").post("/api/services/submissions/", body,
+                                               content_type="application/json")
+    assert answer.status_code == 400
