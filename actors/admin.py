@@ -14,7 +14,7 @@ from django.contrib import admin
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
-from actors.models import Listing, territory_partner
+from actors.models import Actor, Decision, Listing, Submission, territory_partner
 from layers.admin import PartnerScopedAdmin
 from layers.permissions import editable_partners
 from media.admin import PhotoInline
@@ -45,10 +45,50 @@ class ListingAdmin(PartnerScopedAdmin[Listing]):
     list_display = ("name", "type", "status", "partner", "updated_at")
     list_filter = ("type", "status", "partner")
     search_fields = ("name_bg", "name_el", "name_fr", "name_en")
-    readonly_fields = ("uid", "partner", "created_at", "updated_at")
+    # The actor is given by an approved submission or claim (actors.services), not chosen.
+    readonly_fields = ("uid", "partner", "actor", "created_at", "updated_at")
     list_select_related = ("partner",)
 
     def get_form(self, request: HttpRequest, obj: Listing | None = None, change: bool = False,
                  **kwargs: Any) -> type[forms.ModelForm]:
         form = super().get_form(request, obj, change=change, **kwargs)
         return type(form.__name__, (form,), {"user": request.user})
+
+
+@admin.register(Actor)
+class ActorAdmin(admin.ModelAdmin[Actor]):
+    """Operators see who signed up; actors edit their own profile on the site's pages."""
+
+    list_display = ("organisation", "kind", "user", "verified_at", "created_at")
+    list_filter = ("kind",)
+    search_fields = ("organisation", "user__email")
+    readonly_fields = ("user", "verified_at", "created_at")
+    filter_horizontal = ("attractions",)
+
+
+class DecisionInline(admin.TabularInline[Decision, Submission]):
+    model = Decision
+    extra = 0
+    can_delete = False
+    readonly_fields = ("action", "by", "comment", "at")
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+@admin.register(Submission)
+class SubmissionAdmin(admin.ModelAdmin[Submission]):
+    """The record of actors' submissions and decisions: read here, decided on the site's
+    moderation pages (actors.services), where each decision is recorded and told."""
+
+    list_display = ("__str__", "actor", "partner", "state", "updated_at")
+    list_filter = ("state", "kind", "partner")
+    inlines = (DecisionInline,)
+    readonly_fields = ("actor", "kind", "state", "partner", "listing", "attraction", "values",
+                       "before", "note", "created_at", "updated_at")
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False

@@ -4,21 +4,30 @@ parameters and errors (layers/api.py), plus ``type`` and ``open_on``."""
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 from uuid import UUID
 
+from django.db import transaction
 from django.http import Http404, HttpResponse
+from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework.permissions import IsAuthenticated
 from rest_framework.request import Request
+from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from actors import rules, services
+from actors.forms import ATTRACTION_FIELDS, FIELDS, as_text
+from actors.models import Listing, Submission
 from actors.selectors import open_on_uids
 from actors.vocabulary import ListingType
 from geo import geojson
-from geo.errors import BadParameter
+from geo.errors import BadParameter, NotFound
 from geo.params import parse_lang, refuse_unknown, single
 from layers import selectors
 from layers.api import FILTERS, LANG, FeatureList
+from layers.models import Attraction
 from layers.params import FeatureFilters, parse_filters
 
 TYPE = OpenApiParameter("type", str, enum=ListingType.values,
@@ -66,3 +75,140 @@ class ServiceDetail(APIView):
             raise Http404
         # The page's array holds the one feature: its text, without the brackets.
         return geojson.response(features[1:-1], lang=lang)
+
+
+# The listing write API for actors: their drafts and submissions, by token (write scope)
+# or session, as the pages make them (actors.services).
+
+SUBMISSION_BODY = {
+    "type": "object",
+    "properties": {
+        "values": {"type": "object", "additionalProperties": {"type": "string"},
+                   "description": "the listing's fields as text: name_bg … name_en, "
+                                  "description_*, accessibility_*, lon, lat, type, address, "
+                                  "opening_hours (OpenStreetMap syntax), season_months "
+                                  "(1-12, comma-separated), price_from, price_to, currency, "
+                                  "wheelchair, phone, email, website, booking_url, languages, "
+                                  "capacity, starts_on, ends_on, yearly"},
+        "listing": {"type": "string", "format": "uuid",
+                    "description": "a published listing of yours: the submission changes it"},
+        "attraction": {"type": "string", "format": "uuid",
+                       "description": "an attraction whose claim was approved for you: the "
+                                      "submission changes its texts and practical fields "
+                                      "(name_*, description_*, address, website, phone, "
+                                      "opening_hours, wheelchair, fee)"},
+        "note": {"type": "string", "description": "to the moderators"},
+        "submit": {"type": "boolean", "description": "send it for moderation at once"},
+    },
+}
+
+
+def submission_dict(submission: Submission) -> dict[str, Any]:
+    return {"id": submission.pk, "kind": submission.kind, "state": submission.state,
+            "partner": submission.partner.slug if submission.partner else None,
+            "listing": str(submission.listing.uid) if submission.listing else None,
+            "attraction": str(submission.attraction.uid) if submission.attraction else None,
+            "values": submission.values, "before": submission.before,
+            "note": submission.note, "created": submission.created_at,
+            "updated": submission.updated_at,
+            "decisions": [{"action": d.action, "comment": d.comment, "at": d.at}
+                          for d in submission.decisions.all()]}
+
+
+def body_values(data: Any) -> tuple[dict[str, str], dict[str, Any]]:
+    """The request's ``values`` as text, and the rest of its body."""
+    if not isinstance(data, dict):
+        raise BadParameter("body", _("a JSON object"))
+    values = data.get("values", {})
+    if not isinstance(values, dict):
+        raise BadParameter("values", _("an object of field names and values"))
+    unknown = sorted(set(values) - set(FIELDS) - set(ATTRACTION_FIELDS))
+    if unknown:
+        raise BadParameter("values", _("unknown fields: %(names)s")
+                           % {"names": ", ".join(unknown)})
+    return {k: v if isinstance(v, str) else as_text(v) for k, v in values.items()}, data
+
+
+class Submissions(APIView):
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(responses={200: OpenApiTypes.OBJECT},
+                   summary="Your submissions (a tourism actor's), newest first")
+    def get(self, request: Request) -> Response:
+        actor = rules.actor_of(request.user)
+        found = actor.submissions.prefetch_related("decisions") if actor else []
+        return Response({"submissions": [submission_dict(s) for s in found]})
+
+    @extend_schema(request={"application/json": SUBMISSION_BODY},
+                   responses={201: OpenApiTypes.OBJECT},
+                   summary="Submit a new listing, or a change to one of your listings")
+    def post(self, request: Request) -> Response:
+        values, data = body_values(request.data)
+        listing = None
+        if data.get("listing"):
+            try:
+                listing = Listing.objects.filter(uid=UUID(str(data["listing"]))).first()
+            except ValueError:
+                raise BadParameter("listing", _("a listing's public id")) from None
+            if listing is None:
+                raise BadParameter("listing", _("no such listing"))
+        attraction = None
+        if data.get("attraction"):
+            try:
+                attraction = Attraction.objects.filter(uid=UUID(str(data["attraction"]))).first()
+            except ValueError:
+                raise BadParameter("attraction", _("an attraction's public id")) from None
+            if attraction is None:
+                raise BadParameter("attraction", _("no such attraction"))
+        with transaction.atomic():
+            submission = services.submission_save(
+                user=request.user, listing=listing, attraction=attraction,
+                data={**values, "note": str(data.get("note", ""))})
+            if data.get("submit"):
+                submission = services.submission_submit(user=request.user,
+                                                        submission=submission)
+        return Response(submission_dict(submission), status=201)
+
+
+def _own(request: Request, pk: int) -> Submission:
+    submission = Submission.objects.filter(pk=pk).select_related(
+        "partner", "listing").first()
+    if submission is None or not rules.may_view_submission(request.user, submission):
+        raise NotFound(_("no such submission, or not one you may see"))
+    return submission
+
+
+class SubmissionDetail(APIView):
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(responses={200: OpenApiTypes.OBJECT},
+                   summary="One submission (yours, or one you moderate)")
+    def get(self, request: Request, pk: int) -> Response:
+        return Response(submission_dict(_own(request, pk)))
+
+    @extend_schema(request={"application/json": SUBMISSION_BODY},
+                   responses={200: OpenApiTypes.OBJECT},
+                   summary="Change your draft (or one sent back for changes)")
+    def patch(self, request: Request, pk: int) -> Response:
+        submission = _own(request, pk)
+        values, data = body_values(request.data)
+        if "note" in data:
+            values["note"] = str(data["note"])
+        with transaction.atomic():
+            submission = services.submission_save(user=request.user, submission=submission,
+                                                   data=values)
+            if data.get("submit"):
+                submission = services.submission_submit(user=request.user,
+                                                        submission=submission)
+        return Response(submission_dict(submission))
+
+
+class SubmissionSubmit(APIView):
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(request=None, responses={200: OpenApiTypes.OBJECT},
+                   summary="Send your draft to the moderators")
+    def post(self, request: Request, pk: int) -> Response:
+        submission = services.submission_submit(user=request.user,
+                                                submission=_own(request, pk))
+        return Response(submission_dict(submission))

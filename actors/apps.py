@@ -8,7 +8,7 @@ class ActorsConfig(AppConfig):
 
     def ready(self) -> None:
         from actors.feature_kind import register_kind
-        from actors.models import Listing
+        from actors.models import Listing, Submission
         from actors.vocabulary import ListingStatus
         from layers.registry import register_editor_permissions
         from media.access import register_public
@@ -16,6 +16,9 @@ class ActorsConfig(AppConfig):
         register_kind()
         register_public(Listing, lambda x: x.status == ListingStatus.PUBLISHED
                         and not x.partner.sandbox)
+        # A submission's photos are the actor's and its moderators' until it is approved
+        # (maps/pages/actors.py serves them to those).
+        register_public(Submission, lambda x: False)
         register_editor_permissions("actors", EDITOR_PERMISSIONS)
 
 

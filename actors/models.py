@@ -10,6 +10,7 @@ from __future__ import annotations
 import uuid
 from typing import TYPE_CHECKING
 
+from django.conf import settings
 from django.contrib.contenttypes.fields import GenericRelation
 from django.contrib.gis.db import models
 from django.contrib.postgres.fields import ArrayField
@@ -17,10 +18,18 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.utils.translation import gettext_lazy as _
 
-from actors.vocabulary import Currency, ListingStatus, ListingType
+from actors.vocabulary import (
+    ActorKind,
+    Currency,
+    DecisionAction,
+    ListingStatus,
+    ListingType,
+    SubmissionKind,
+    SubmissionState,
+)
 from geo.crs import WGS84
 from geo.opening_hours import validate_opening_hours
-from layers.models import CONTENT_LANGUAGES, Partner
+from layers.models import CONTENT_LANGUAGES, Attraction, Partner
 from layers.vocabulary import Wheelchair
 from media.models import MediaItem
 
@@ -31,6 +40,41 @@ if TYPE_CHECKING:
 def territory_partner(location: object) -> Partner | None:
     """The partner whose territory holds ``location`` (a point in EPSG:4326), if any."""
     return Partner.objects.filter(boundary__intersects=location).order_by("slug").first()
+
+
+class Actor(models.Model):
+    """A tourism business, guide, NGO or museum that signed up on the site: one account
+    (``user``, whose address is verified before it may submit anything) and its profile."""
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
+                                related_name="actor")
+    organisation = models.CharField(_("organisation"), max_length=200)
+    kind = models.CharField(_("kind of organisation"), max_length=20,
+                            choices=ActorKind.choices)
+    contact_name = models.CharField(_("contact person"), max_length=200, blank=True)
+    phone = models.CharField(_("phone"), max_length=50, blank=True)
+    website = models.URLField(_("website"), max_length=500, blank=True)
+    languages = ArrayField(models.CharField(max_length=2), verbose_name=_("languages spoken"),
+                           blank=True, default=list,
+                           help_text=_("Two-letter codes, comma-separated, e.g. bg,en,de."))
+    description = models.TextField(_("description"), blank=True)
+    verified_at = models.DateTimeField(_("e-mail verified"), null=True, blank=True)
+    # Attractions whose claim was approved: the actor speaks for them.
+    attractions = models.ManyToManyField(Attraction, blank=True, related_name="actors",
+                                         verbose_name=_("claimed attractions"))
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["organisation", "id"]
+        verbose_name = _("tourism actor")
+        verbose_name_plural = _("tourism actors")
+
+    def __str__(self) -> str:
+        return self.organisation
+
+    @property
+    def verified(self) -> bool:
+        return self.verified_at is not None
 
 
 class Listing(models.Model):
@@ -81,6 +125,10 @@ class Listing(models.Model):
     yearly = models.BooleanField(_("every year"), default=False)
     photos = GenericRelation(MediaItem, content_type_field="owner_type",
                              object_id_field="owner_id")
+    # The actor whose listing it is: they submitted it, or their claim was approved. Only
+    # they submit changes to it (moderated); the partner's editors change it directly.
+    actor = models.ForeignKey(Actor, null=True, blank=True, on_delete=models.SET_NULL,
+                              related_name="listings", verbose_name=_("tourism actor"))
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -126,3 +174,60 @@ class Listing(models.Model):
                                        "bg, en, fr.")]
         if problems:
             raise ValidationError(problems)
+
+
+class Submission(models.Model):
+    """What an actor asks the moderators of a partner for: a new listing, a change to one
+    (``values``: only the fields that change, as the form's text, with ``before``, their
+    text when it was approved), a claim of a listing or an attraction, or a withdrawal.
+
+    ``partner`` is the one whose territory holds the place: its moderators decide.
+    Photos uploaded with it belong to it (media's generic relation) until it is approved,
+    and move to the listing then."""
+
+    actor = models.ForeignKey(Actor, on_delete=models.CASCADE, related_name="submissions")
+    kind = models.CharField(_("kind"), max_length=10, choices=SubmissionKind.choices)
+    state = models.CharField(_("state"), max_length=20, choices=SubmissionState.choices,
+                             default=SubmissionState.DRAFT)
+    partner = models.ForeignKey(Partner, null=True, on_delete=models.PROTECT,
+                                related_name="submissions")
+    listing = models.ForeignKey(Listing, null=True, blank=True, on_delete=models.CASCADE,
+                                related_name="submissions")
+    attraction = models.ForeignKey(Attraction, null=True, blank=True,
+                                   on_delete=models.CASCADE, related_name="submissions")
+    values = models.JSONField(default=dict, blank=True)
+    before = models.JSONField(default=dict, blank=True)
+    note = models.TextField(_("note to the moderators"), blank=True)
+    photos = GenericRelation(MediaItem, content_type_field="owner_type",
+                             object_id_field="owner_id")
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-updated_at", "-id"]
+        verbose_name = _("submission")
+        verbose_name_plural = _("submissions")
+        indexes = [models.Index(fields=["partner", "state"])]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} #{self.pk}"
+
+    @property
+    def editable(self) -> bool:
+        return self.state in (SubmissionState.DRAFT, SubmissionState.CHANGES)
+
+
+class Decision(models.Model):
+    """One step of a submission (sent, approved, changes requested, rejected): who, when,
+    why."""
+
+    submission = models.ForeignKey(Submission, on_delete=models.CASCADE,
+                                   related_name="decisions")
+    action = models.CharField(_("action"), max_length=10, choices=DecisionAction.choices)
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL,
+                           related_name="+")
+    comment = models.TextField(_("comment"), blank=True)
+    at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["at", "id"]

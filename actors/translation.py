@@ -2,13 +2,18 @@
 
 from modeltranslation.translator import TranslationOptions, register
 
-from actors.models import Listing
+from actors.models import Actor, Listing
 from layers.models import audit_track
 
 
 @register(Listing)
 class ListingTranslation(TranslationOptions):
     fields = ("name", "description", "accessibility")
+
+
+@register(Actor)
+class ActorTranslation(TranslationOptions):
+    fields = ("description",)
 
 
 # Audited as partners' data is (docs/architecture.md, "Audit").

@@ -29,3 +29,33 @@ class Currency(models.TextChoices):
 
 
 MONTHS = [(m, m) for m in range(1, 13)]
+
+
+class ActorKind(models.TextChoices):
+    BUSINESS = "business", _("Business")
+    GUIDE = "guide", _("Guide")
+    NGO = "ngo", _("Non-governmental organisation")
+    MUSEUM = "museum", _("Museum")
+
+
+class SubmissionKind(models.TextChoices):
+    NEW = "new", _("New listing")
+    CHANGE = "change", _("Change to a listing")
+    CLAIM = "claim", _("Claim")
+    WITHDRAW = "withdraw", _("Withdrawal")
+
+
+class SubmissionState(models.TextChoices):
+    # draft and changes_requested: the actor's to edit; pending: the moderators'.
+    DRAFT = "draft", _("Draft")
+    PENDING = "pending", _("Waiting for moderation")
+    CHANGES = "changes_requested", _("Changes requested")
+    APPROVED = "approved", _("Approved")
+    REJECTED = "rejected", _("Rejected")
+
+
+class DecisionAction(models.TextChoices):
+    SUBMIT = "submit", _("Submitted")
+    APPROVE = "approve", _("Approved")
+    CHANGES = "changes", _("Changes requested")
+    REJECT = "reject", _("Rejected")

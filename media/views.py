@@ -24,6 +24,11 @@ def media_file(request: HttpRequest, uid: uuid.UUID, size: str) -> FileResponse:
     item = MediaItem.objects.filter(uid=uid).first()
     if item is None or not owner_is_public(item.owner):
         raise NotFound("no such photo")
+    return item_file(item, size)
+
+
+def item_file(item: MediaItem, size: str) -> FileResponse:
+    """``item``'s original or rendition ``size``, whoever may see it (the caller checks)."""
     if size == "original":
         relative, mime = item.original, item.mime_type
     elif size in item.renditions:

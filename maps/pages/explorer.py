@@ -29,6 +29,7 @@ from layers.permissions import editable_partners, member_partners, moderated_par
 from layers.vocabulary import Activity, Category, Difficulty, LayerKind, Visibility, Wheelchair
 from maps.builders import explorer_map, feature_map
 from maps.elements import map_parts
+from maps.pages.actors import page_context as actor_buttons
 from maps.pages.practical import hours_block, now, practical_groups
 from media.selectors import photos_of
 
@@ -192,6 +193,7 @@ def _feature_page(request: HttpRequest, kind: str, uid: UUID) -> HttpResponse:
         **map_parts(feature_map(feature=shape)), "feature": feature, "p": props,
         "kind": kind, "layer": layer, "labels": labels, "photos": photos, "hours": hours,
         "api_url": reverse(f"{kind}-detail", args=[uid]),
+        **(actor_buttons(request, attraction_uid=str(uid)) if kind == "attraction" else {}),
     })
 
 

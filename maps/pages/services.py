@@ -21,6 +21,7 @@ from geo.i18n import page_language
 from layers import selectors
 from layers.params import FeatureFilters
 from layers.vocabulary import Wheelchair
+from maps.pages.actors import page_context as actor_buttons
 from maps.pages.practical import hours_block, now, translated
 from media.selectors import photos_of
 
@@ -74,4 +75,5 @@ def service_page(request: HttpRequest, uid: UUID) -> HttpResponse:
         "jsonld": jsonld_text(data), "og_url": url, "og_image": image,
         "og_description": description[:200],
         "api_url": reverse("service-detail", args=[listing.uid]),
+        **actor_buttons(request, listing),
     })

@@ -20,7 +20,8 @@ from django.utils.functional import Promise
 from django.utils.translation import get_language, get_language_info
 from django.utils.translation import gettext_lazy as _
 
-from layers.permissions import editable_partners, is_sandbox_account
+from actors.rules import actor_of
+from layers.permissions import editable_partners, is_sandbox_account, moderated_partners
 from maps.help import guide_url, help_url
 from maps.tours import tour_for
 
@@ -173,3 +174,19 @@ def sandbox_banner(context: template.Context) -> bool:
     """Whether the signed-in user is a training sandbox's account (the shell says so)."""
     user = getattr(context.get("request"), "user", None)
     return bool(user is not None and is_sandbox_account(user))
+
+
+@register.simple_tag(takes_context=True)
+def actor_link(context: template.Context) -> dict[str, Any] | None:
+    """The header's way to tourism actors' pages: sign-up for a visitor, the dashboard for
+    an actor or a moderator of listings; nothing for anyone else (nor on the 500 page)."""
+    user = context.get("user")
+    if user is None:
+        return None
+    if not user.is_authenticated:
+        return {"url": reverse("actor-sign-up"), "label": _("List your business")}
+    if actor_of(user) is not None:
+        return {"url": reverse("actor-dashboard"), "label": _("Your listings")}
+    if moderated_partners(user).exists():
+        return {"url": reverse("actor-queue"), "label": _("Listings to moderate")}
+    return None

@@ -12,6 +12,7 @@ from __future__ import annotations
 import pytest
 
 from tests.browser.conftest import BASEMAP_HOSTS, DESKTOP, PHONE, PLATFORM_HOSTS, screenshot
+from tests.notices.conftest import smtp_inbox as real_smtp_server  # noqa: F401  (a fixture)
 
 pytestmark = [pytest.mark.browser, pytest.mark.screenshots]
 SIZES = {"desktop": DESKTOP, "phone": PHONE}
@@ -148,3 +149,12 @@ def test_screenshots_of_the_demo_transfer_and_study_visit(new_page, live_server,
     page.wait_for_selector(".practice-map path.leaflet-interactive", timeout=15_000)
     assert page.locator(".places li").count() == 2
     page.screenshot(path=str(screenshot(page, f"visit-page-{size}")), full_page=True)
+
+
+def test_screenshots_of_the_actor_pages(new_page, live_server, region,
+                                        real_smtp_server, settings,  # noqa: F811
+                                        tmp_path):
+    from tests.browser.actor_cycle import guesthouse_cycle
+
+    settings.MEDIA_ROOT = str(tmp_path / "media")
+    guesthouse_cycle(new_page, live_server, region[1], real_smtp_server, "bg", shots=True)

@@ -98,7 +98,8 @@ def test_without_scripts_the_phone_header_shows_every_link(new_page, live_server
     page.goto(f"{live_server.url}/routes/?lang=bg")
     assert page.locator(".site-menu-toggle").is_hidden()
     links = page.locator("header.site a").all()
-    assert len(links) == 14  # brand, seven sections, help, sign in, four languages
+    assert len(links) == 15  # brand, seven sections, help, list your business, sign in,
+    # four languages
     for link in links:
         box = link.bounding_box()
         assert box and box["x"] >= 0 and box["x"] + box["width"] <= PHONE["width"]
