@@ -200,7 +200,7 @@ def _properties_sql(lang: str) -> str:
                   WHERE s.route_id = r.id AND l.visibility = {PUBLIC}
                     AND {first_photo_sql("a.id", "layers", "attraction", "480")} IS NOT NULL
                   ORDER BY s.order LIMIT 1),
-        'updated_at', r.updated_at)"""
+        'updated_at', date_trunc('milliseconds', r.updated_at))"""
 
 
 def _decorate(props: dict[str, Any], lang: str,

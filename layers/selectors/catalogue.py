@@ -39,7 +39,8 @@ def feature_detail(*, kind: str, uid: str, lang: str, display: bool = False) -> 
                 'descriptions', {all_translations('x', 'description')},
                 {k.extra_arguments()}, {extra}
                 'source_id', NULLIF(x.source_id, ''), 'properties', x.properties,
-                'created_at', x.created_at, 'updated_at', x.updated_at,
+                'created_at', date_trunc('milliseconds', x.created_at),
+                'updated_at', date_trunc('milliseconds', x.updated_at),
                 'licence', l.licence, 'source', l.source))::text
         FROM {k.table} x
         JOIN layers_layer l ON l.id = x.layer_id
@@ -59,7 +60,8 @@ def layers_list(*, lang: str) -> list[dict]:
             'slug', l.slug, 'kind', l.kind, 'partner', p.slug, 'reference', l.reference,
             'title', {translated('l', 'title', lang)},
             'description', {translated('l', 'description', lang)},
-            'licence', l.licence, 'source', l.source, 'updated_at', l.updated_at,
+            'licence', l.licence, 'source', l.source,
+            'updated_at', date_trunc('milliseconds', l.updated_at),
             'feature_count', COALESCE(a.n, 0) + COALESCE(t.n, 0),
             'extent', (SELECT CASE WHEN e IS NULL THEN NULL ELSE json_build_array(
                            round(ST_XMin(e)::numeric, 6), round(ST_YMin(e)::numeric, 6),

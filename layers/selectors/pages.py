@@ -34,7 +34,11 @@ def _feature_sql(kind: FeatureKind, lang: str, out: Output, near: bool) -> str:
         ("layer", "x.layer_slug" if kind.layered else "NULL::text"),
         ("name", translated("x", kind.name_field, lang)),
         ("description", translated("x", kind.description_field, lang)),
-        *names, *kind.properties, ("updated_at", "x.updated_at"),
+        # To the millisecond: GDAL reads a fraction of a second at that precision, and
+        # pyogrio (geopandas) refused a whole file whose ".9995" and above it rounded up
+        # to a thousandth millisecond (1 feature in 2,000).
+        *names, *kind.properties,
+        ("updated_at", "date_trunc('milliseconds', x.updated_at)"),
         *([("distance_m", "round(x.distance::numeric, 1)")] if near else []),
     ]
     return ("""'{"type":"Feature","id":"' || x.uid || '","geometry":' || """

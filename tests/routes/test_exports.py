@@ -79,3 +79,16 @@ def test_geojson_has_the_route_and_its_stops(client, demo, tmp_path):
     path = tmp_path / "route.geojson"
     path.write_text(json.dumps(body))
     assert len(pyogrio.raw.read(path)[2]) == 7
+
+
+def test_a_timestamp_a_hair_before_the_second_is_read_by_gdal_clients(client, demo,
+                                                                     tmp_path):
+    # pyogrio (geopandas) refused a whole file whose timestamp ended in .9995 s or above:
+    # it rounds the fraction to a thousandth millisecond. One feature in 2,000 did.
+    from routes.models import PilotRoute
+
+    PilotRoute.objects.filter(slug=ROUTE).update(
+        updated_at="2026-12-05T21:10:12.999999+00:00")
+    path = tmp_path / "route.geojson"
+    path.write_bytes(download(client, "geojson"))
+    assert len(pyogrio.raw.read(path)[2]) == 7
