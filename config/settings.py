@@ -320,7 +320,9 @@ REST_FRAMEWORK: dict[str, Any] = {
         "accounts.throttles.ScopeThrottle",
     ],
 }
-LOGIN_URL = "/admin/login/"
+# The site's own sign-in (maps/pages/actors.py): the admin's lets only staff in, and
+# partners' members and moderators are not staff.
+LOGIN_URL = "/sign-in/"
 
 # Partners' data reaches every page (names, descriptions): were a text ever taken for
 # markup, no script in it may run. Scripts come from the platform's own files, and the

@@ -106,6 +106,9 @@ urlpatterns = [
     path("actors/sign-up/", actors.sign_up, name="actor-sign-up"),
     path("actors/profile/", actors.profile, name="actor-profile"),
     path("actors/sign-in/", actors.SignIn.as_view(), name="actor-sign-in"),
+    # Everyone's sign-in: partners' members and moderators are not staff, and the admin's
+    # page lets only staff in.
+    path("sign-in/", actors.SignIn.as_view(), name="sign-in"),
     path("actors/verify/<str:uid>/<str:token>/", actors.verify, name="actor-verify"),
     path("actors/verify/again/", actors.verification_resend, name="actor-verify-again"),
     path("actors/submissions/new/", actors.submission_new, name="actor-submission-new"),

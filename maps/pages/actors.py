@@ -63,7 +63,10 @@ class SignIn(LoginView):
     redirect_authenticated_user = True
 
     def get_default_redirect_url(self) -> str:
-        return reverse("actor-dashboard")
+        # An actor's work is on their dashboard; anyone else's starts from the map.
+        user = self.request.user
+        return (reverse("actor-dashboard") if rules.actor_of(user) is not None
+                else reverse("explorer"))
 
 
 @require_http_methods(["GET", "POST"])

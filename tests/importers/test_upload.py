@@ -58,7 +58,7 @@ def _form(partner, data: bytes, **extra):
 
 def test_signed_out_users_are_sent_to_sign_in(client):
     response = client.get("/import/")
-    assert response.status_code == 302 and "/admin/login/" in response["Location"]
+    assert response.status_code == 302 and "/sign-in/" in response["Location"]
 
 
 def test_users_who_edit_no_partner_are_refused(client, partners):

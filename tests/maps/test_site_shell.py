@@ -127,7 +127,7 @@ def test_the_header_marks_the_current_section(client, world):
 @pytest.mark.django_db
 def test_a_visitor_is_offered_to_sign_in_and_comes_back(client, world):
     html = client.get("/planner/?lang=fr").content.decode()
-    assert '<a href="/admin/login/?next=/planner/%3Flang%3Dfr">Se connecter</a>' in html
+    assert '<a href="/sign-in/?next=/planner/%3Flang%3Dfr">Se connecter</a>' in html
     assert "sign-out" not in html
 
 
@@ -230,7 +230,7 @@ def test_a_failing_page_gets_the_branded_500_without_touching_the_database(clien
     _assert_branded(html, lang)
     assert WENT_WRONG[lang] in html
     assert '<a class="button" href="/">' in html
-    assert "/admin/login/" not in html and "sign-out" not in html  # no user on this page
+    assert "/sign-in/" not in html and "sign-out" not in html  # no user on this page
 
 
 @pytest.mark.urls("tests.maps.error_urls")
@@ -262,7 +262,7 @@ def test_a_refusal_gets_the_branded_403_with_a_way_to_sign_in(client):
     html = response.content.decode()
     _assert_branded(html, "fr")
     assert "Accès refusé" in html
-    assert '<a class="button" href="/admin/login/?next=/forbidden/%3Flang%3Dfr">' in html
+    assert '<a class="button" href="/sign-in/?next=/forbidden/%3Flang%3Dfr">' in html
     response = client.get("/api/forbidden/")
     assert response.status_code == 403 and response.json() == {"error": "forbidden"}
     response = client.get("/ogc/forbidden/")
@@ -279,7 +279,7 @@ def test_a_signed_in_user_who_edits_nothing_gets_the_branded_403_on_the_import_p
     _assert_branded(html, "el")
     assert "Δεν επιτρέπεται η πρόσβαση" in html
     assert "Έχετε συνδεθεί ως visitor" in html
-    assert "/admin/login/" not in html  # signed in already: no sign-in button
+    assert "/sign-in/" not in html  # signed in already: no sign-in button
 
 
 @pytest.mark.django_db
@@ -319,3 +319,24 @@ def test_the_admin_is_titled_regional_tourism_atlas(client, lang):
     client.logout()
     html = client.get(f"/admin/login/?lang={lang}").content.decode()
     assert ATLAS[lang] in html and "Django administration" not in html
+
+
+def test_a_partners_member_who_is_not_staff_signs_in_from_the_header(client, db):
+    # The header's "Sign in" led to the admin's page, which lets only staff in: a partner's
+    # members and moderators — who write and review practices — could not sign in at all.
+    from tests.factories import make_partner, make_person
+
+    member = make_person(make_partner("sliven", bbox=(25.9, 42.4, 26.6, 42.9)), "members")
+    assert not member.is_staff
+    html = client.get("/routes/?lang=en").content.decode()
+    assert '<a href="/sign-in/?next=/routes/%3Flang%3Den">Sign in</a>' in html
+    response = client.post("/sign-in/?next=/practices/new/", {
+        "username": member.username, "password": "pw-" + member.username,
+        "next": "/practices/new/"})
+    assert response.status_code == 302 and response["Location"] == "/practices/new/"
+    assert client.get("/practices/new/").status_code == 200
+    # Without a "next", a member starts from the map.
+    client.logout()
+    response = client.post("/sign-in/", {"username": member.username,
+                                         "password": "pw-" + member.username})
+    assert response["Location"] == "/"

@@ -128,7 +128,7 @@ def test_who_may_read_which_partner_s_report(client, people, who, path):
     assert client.get(path, {"partner": "stara-zagora"}).status_code == own
     assert client.get(path, {"partner": "larissa"}).status_code == other
     if own == 302:
-        assert client.get(path)["Location"].startswith("/admin/login/")
+        assert client.get(path)["Location"].startswith("/sign-in/")
     if path.endswith(".csv") and own == 200:
         assert client.get(path, {"partner": "stara-zagora"})["Content-Type"].startswith(
             "text/csv")
