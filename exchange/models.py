@@ -99,6 +99,19 @@ class GoodPractice(models.Model):
         return self.status in (Status.PUBLISHED, Status.FEATURED)
 
 
+# A practice's or a visit's place is exactly one thing: an attraction, a trail, a route or
+# a drawn shape.
+ONE_PLACE = models.Q(
+    models.Q(attraction__isnull=False, trail__isnull=True, route__isnull=True,
+             drawn__isnull=True)
+    | models.Q(attraction__isnull=True, trail__isnull=False, route__isnull=True,
+               drawn__isnull=True)
+    | models.Q(attraction__isnull=True, trail__isnull=True, route__isnull=False,
+               drawn__isnull=True)
+    | models.Q(attraction__isnull=True, trail__isnull=True, route__isnull=True,
+               drawn__isnull=False))
+
+
 class PracticePlace(models.Model):
     """One place a practice concerns: exactly one of an attraction (a sub-area is one too:
     the planner's sub-areas are attractions of a reference layer), a trail, a route, or a
@@ -119,15 +132,7 @@ class PracticePlace(models.Model):
         ordering = ["practice", "order", "id"]
         constraints = [
             models.CheckConstraint(
-                condition=models.Q(
-                    models.Q(attraction__isnull=False, trail__isnull=True, route__isnull=True,
-                             drawn__isnull=True)
-                    | models.Q(attraction__isnull=True, trail__isnull=False, route__isnull=True,
-                               drawn__isnull=True)
-                    | models.Q(attraction__isnull=True, trail__isnull=True, route__isnull=False,
-                               drawn__isnull=True)
-                    | models.Q(attraction__isnull=True, trail__isnull=True, route__isnull=True,
-                               drawn__isnull=False)),
+                condition=ONE_PLACE,
                 name="place_is_one_thing"),
         ]
 
@@ -353,14 +358,6 @@ class VisitPlace(models.Model):
         ordering = ["visit", "order", "id"]
         constraints = [
             models.CheckConstraint(
-                condition=models.Q(
-                    models.Q(attraction__isnull=False, trail__isnull=True, route__isnull=True,
-                             drawn__isnull=True)
-                    | models.Q(attraction__isnull=True, trail__isnull=False, route__isnull=True,
-                               drawn__isnull=True)
-                    | models.Q(attraction__isnull=True, trail__isnull=True, route__isnull=False,
-                               drawn__isnull=True)
-                    | models.Q(attraction__isnull=True, trail__isnull=True, route__isnull=True,
-                               drawn__isnull=False)),
+                condition=ONE_PLACE,
                 name="visit_place_is_one_thing"),
         ]
