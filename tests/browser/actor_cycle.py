@@ -141,6 +141,7 @@ def guesthouse_cycle(new_page, live_server, sliven, inbox, lang: str,
     review.goto(f"{live_server.url}/actors/submissions/{change.pk}/?lang={lang}")
     if shots:
         screenshot(review, f"actors-moderation-diff-{lang}")
+    if shots and lang == "bg":  # the phone's layout, once
         phone = signed_in(new_page, live_server, moderator, viewport=PHONE, is_mobile=True,
                           has_touch=True)
         phone.goto(f"{live_server.url}/actors/submissions/{change.pk}/?lang={lang}")

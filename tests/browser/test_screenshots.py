@@ -151,10 +151,13 @@ def test_screenshots_of_the_demo_transfer_and_study_visit(new_page, live_server,
     page.screenshot(path=str(screenshot(page, f"visit-page-{size}")), full_page=True)
 
 
+# The actor's guide shows the listing form in each of its four languages.
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize("lang", ["bg", "el", "fr", "en"])
 def test_screenshots_of_the_actor_pages(new_page, live_server, region,
                                         real_smtp_server, settings,  # noqa: F811
-                                        tmp_path):
+                                        tmp_path, lang):
     from tests.browser.actor_cycle import guesthouse_cycle
 
     settings.MEDIA_ROOT = str(tmp_path / "media")
-    guesthouse_cycle(new_page, live_server, region[1], real_smtp_server, "bg", shots=True)
+    guesthouse_cycle(new_page, live_server, region[1], real_smtp_server, lang, shots=True)

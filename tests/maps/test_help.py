@@ -180,17 +180,38 @@ def pages(db, client):
         "layer-page": f"/layers/{places.slug}/",
         "planner": "/planner/",
         "imports:upload": "/import/",
+        "actor-queue": "/actors/moderation/",
     }
 
 
-def test_every_element_a_guide_names_is_on_its_page(client, pages):
+@pytest.fixture
+def actor_pages(db):
+    """The tourism actor's pages the actor's guide names elements of, each with the client
+    that sees it: a visitor for the sign-up, a verified actor with a published listing for
+    the others."""
+    from django.test import Client
+
+    from tests.actors.conftest import make_actor
+
+    make_partner("sliven", bbox=(25.8, 42.4, 26.8, 43.0))
+    actor = make_actor("stay@example.org", organisation="Blue Stone")
+    make_listing(26.3, 42.7, name_en="Blue Stone guesthouse", actor=actor)
+    signed_in = Client()
+    signed_in.force_login(actor.user)
+    return {"actor-sign-up": ("/actors/sign-up/", Client()),
+            "actor-dashboard": ("/actors/", signed_in),
+            "actor-submission-new": ("/actors/submissions/new/", signed_in)}
+
+
+def test_every_element_a_guide_names_is_on_its_page(client, pages, actor_pages):
     named = marks()
     assert named, "the guides mark the elements they name"
-    unknown = set(named) - set(pages) - SCRIPTED
+    unknown = set(named) - set(pages) - set(actor_pages) - SCRIPTED
     assert not unknown, f"pages named by the guides that this test cannot open: {unknown}"
     missing = []
-    for name, address in pages.items():
-        answer = client.get(address)
+    opened = {name: (address, client) for name, address in pages.items()} | actor_pages
+    for name, (address, reader) in opened.items():
+        answer = reader.get(address)
         assert answer.status_code == 200, address
         page = html.fromstring(answer.content)
         missing += [f"{name} {sel}" for sel in sorted(named.get(name, ()))
@@ -207,7 +228,8 @@ TASK_PICTURES = {
                 "services": "guide-service"},
     "editor": {"import": "import-form", "practice-write": "guide-practice-form"},
     "planner": {"gaps": "guide-planner-coverage"},
-    "moderator": {"review": "guide-moderator-review"},
+    "moderator": {"review": "guide-moderator-review", "listings": "actors-moderation-diff"},
+    "actor": {"sign-up": "actors-sign-up", "submit": "actors-listing-form"},
 }
 
 
