@@ -34,6 +34,9 @@ TOURS: dict[str, tuple[Step, ...]] = {
         Step(".atlas-legend", _("Legend"),
              _("What the icons and colours mean; trails can be coloured by activity or by "
                "difficulty.")),
+        Step("#home-panel", _("What's on"),
+             _("The partners' announcements and featured routes. Fold this panel to give "
+               "the map the whole screen.")),
         Step("[data-lang-switch]", _("Language"),
              _("Bulgarian, Greek, French or English: the atlas remembers your choice.")),
         Step("[data-help-button]", _("Help"),

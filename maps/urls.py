@@ -67,6 +67,8 @@ urlpatterns = [
     path("training/", training.training_report, name="training-report"),
     path("training/report.csv", training.training_report_csv, name="training-report-csv"),
     path("training/tours/<str:tour>/done/", training.tour_done, name="training-tour-done"),
+    path("training/tours/<str:tour>/done-by-visitor/", training.tour_done_by_visitor,
+         name="training-tour-done-by-visitor"),
     path("practices/", practices.practice_list, name="practice-list"),
     path("practices/new/", practices.practice_new, name="practice-new"),
     path("practices/review/", practices.review_queue, name="practice-queue"),

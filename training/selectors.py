@@ -13,9 +13,10 @@ from django.db.models.functions import TruncMonth
 
 from layers.models import Partner
 from layers.permissions import moderated_partners
-from training.models import TrainingRecord
+from training.models import TrainingRecord, VisitorCount
 
 ROLES = ("editor", "moderator", "member")
+VISITOR = "visitor"  # the report's role of those who were not signed in
 ROLE_GROUPS = {"editor": "editors_id", "moderator": "moderators_id", "member": "members_id"}
 CSV_COLUMNS = ("partner", "month", "role", "kind", "item", "people")
 
@@ -55,3 +56,11 @@ def report(partner: Partner) -> list[ReportRow]:
                            c["people"]) for c in counted]
     return sorted(rows, key=lambda r: (-r.month.toordinal(), ROLES.index(r.role), r.kind,
                                        r.item))
+
+
+def visitor_report() -> list[ReportRow]:
+    """The tours that visitors who were not signed in completed, newest month first: one
+    count for the whole platform (a visitor belongs to no partner), ``people`` being the
+    browsers that finished the tour."""
+    return [ReportRow("", c.month, VISITOR, c.kind, c.item, c.count)
+            for c in VisitorCount.objects.order_by("-month", "kind", "item")]

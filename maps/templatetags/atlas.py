@@ -160,12 +160,17 @@ def page_tour(context: template.Context) -> dict[str, Any] | None:
     match = getattr(request, "resolver_match", None)
     tour = tour_for(match.view_name if match is not None else None)
     user = getattr(request, "user", None)
-    if (tour is not None and request is not None and user is not None
-            and user.is_authenticated):
+    if tour is None or request is None or user is None:
+        return tour
+    if user.is_authenticated:
         # A signed-in user's completed tour is counted (who was trained): tour.js posts it
         # here, with the page's CSRF token (the cookie is not the scripts', settings).
         tour["record"] = reverse("training-tour-done", args=[tour["id"]])
         tour["token"] = get_token(request)
+    else:
+        # A visitor's is counted without a name, once per browser (tour.js).
+        tour["record"] = reverse("training-tour-done-by-visitor", args=[tour["id"]])
+        tour["visitor"] = True
     return tour
 
 

@@ -119,6 +119,25 @@ def test_a_folded_home_panel_stays_folded_and_gives_the_map_its_room(new_page, l
     assert page.locator("[data-home-toggle]").get_attribute("aria-expanded") == "false"
 
 
+def test_the_home_tour_shows_the_panel_of_what_is_on(new_page, live_server, campaigns_demo):
+    page = new_page(DESKTOP, first_visit=True)
+    page.goto(f"{live_server.url}/?lang=fr")
+    page.locator(".driver-popover").wait_for(timeout=15_000)
+    for _step in range(8):
+        if page.locator(".driver-popover-title").inner_text() == "À l’affiche":
+            break
+        last = page.locator(".driver-popover-progress-text").inner_text()
+        page.locator(".driver-popover-next-btn").click()
+        page.wait_for_function(
+            "t => document.querySelector('.driver-popover-progress-text')?.textContent !== t",
+            arg=last)
+    assert page.locator(".driver-popover-title").inner_text() == "À l’affiche"
+    assert "itinéraires à la une" in page.locator(".driver-popover-description").inner_text()
+    assert page.locator("#home-panel.driver-active-element").count() == 1
+    page.keyboard.press("Escape")  # closed before its end: not counted, nothing written
+    page.locator(".driver-popover").wait_for(state="hidden")
+
+
 @shared
 def campaigns_demo() -> None:
     """The demo data with its announcements and featured routes (`make demo`)."""

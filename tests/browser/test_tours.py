@@ -27,6 +27,8 @@ def _replay(page) -> None:
     page.locator("header.site [data-tour-replay]").click()
 
 
+# It writes: a visitor's completed tour is counted (tests/browser/test_training.py).
+@pytest.mark.django_db(transaction=True)
 @pytest.mark.parametrize("size", list(SIZES))
 def test_the_explorer_tour_runs_on_a_first_visit_and_is_replayed_from_the_header(
         new_page, live_server, region, size):

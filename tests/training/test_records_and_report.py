@@ -1,7 +1,8 @@
 """Who was trained (training app, maps/pages/training.py): a signed-in user's guide pages
 read and tours completed are kept once each; the report per partner counts people by
 role, kind and month, as a page and as CSV, for the partner's moderators and superusers
-only (the permission matrix below)."""
+only (the permission matrix below). Visitors who are not signed in are counted, not named:
+one count per tour and month for the whole platform."""
 
 from __future__ import annotations
 
@@ -13,7 +14,7 @@ import pytest
 from lxml import html
 
 from tests.factories import make_partner, make_person
-from training.models import Kind, TrainingRecord
+from training.models import Kind, TrainingRecord, VisitorCount
 
 pytestmark = pytest.mark.django_db
 
@@ -60,13 +61,60 @@ def test_a_completed_tour_is_kept_for_the_signed_in_user_only(client, people):
         (people["member"].pk, "tour", "explorer")]
 
 
-def test_the_tour_hands_its_record_address_and_token_to_signed_in_users_only(client, people):
-    page = html.fromstring(client.get("/").content)
-    assert "record" not in page.get_element_by_id("atlas-tour").text
+def test_the_tour_hands_a_token_to_signed_in_users_and_a_visitor_s_address_to_others(
+        client, people):
+    import json
+
+    answer = client.get("/")
+    tour = json.loads(html.fromstring(answer.content).get_element_by_id("atlas-tour").text)
+    assert tour["record"] == "/training/tours/explorer/done-by-visitor/" and tour["visitor"]
+    assert "token" not in tour
+    assert "csrftoken" not in answer.cookies, "a visitor's first page sets no cookie"
     client.force_login(people["member"])
-    page = html.fromstring(client.get("/").content)
-    assert '"record": "/training/tours/explorer/done/"' in page.get_element_by_id(
-        "atlas-tour").text
+    tour = json.loads(html.fromstring(client.get("/").content).get_element_by_id(
+        "atlas-tour").text)
+    assert tour["record"] == "/training/tours/explorer/done/" and tour["token"]
+    assert "visitor" not in tour
+
+
+def test_a_visitor_s_completed_tour_is_counted_by_month_without_a_name(client, people):
+    from django.test import Client
+
+    strict = Client(enforce_csrf_checks=True)  # a visitor's page carries no token
+    for _twice in range(2):
+        answer = strict.post("/training/tours/explorer/done-by-visitor/")
+        assert answer.status_code == 200 and answer.json() == {"tour": "explorer",
+                                                               "recorded": True}
+    assert strict.post("/training/tours/imports:upload/done-by-visitor/").status_code == 200
+    assert strict.post("/training/tours/no-such-tour/done-by-visitor/").status_code == 404
+    assert strict.get("/training/tours/explorer/done-by-visitor/").status_code == 405
+    counts = {(c.kind, c.item): c.count for c in VisitorCount.objects.all()}
+    assert counts == {("tour", "explorer"): 2, ("tour", "imports:upload"): 1}
+    assert not TrainingRecord.objects.exists()
+    # Signed in, a tour is counted by name on the other address, never here.
+    client.force_login(people["member"])
+    assert client.post("/training/tours/explorer/done-by-visitor/").status_code == 403
+    assert VisitorCount.objects.get(item="explorer").count == 2
+
+
+def test_the_report_of_all_partners_shows_the_visitors_counts(client, people):
+    from datetime import date
+
+    VisitorCount.objects.create(month=date(2026, 11, 1), kind="tour", item="explorer",
+                                count=7)
+    client.force_login(people["moderator"])
+    rows = _csv(client.get("/training/report.csv"))
+    assert [(r["partner"], r["month"], r["role"], r["item"], r["people"]) for r in rows
+            if r["role"] == "visitor"] == [("", "2026-11", "visitor", "explorer", "7")]
+    # A single partner's report is that partner's people only.
+    assert not [r for r in _csv(client.get("/training/report.csv",
+                                           {"partner": "stara-zagora"}))
+                if r["role"] == "visitor"]
+    page = html.fromstring(client.get("/training/", {"lang": "bg"}).content)
+    section = page.get_element_by_id("training-visitors")
+    assert section.xpath(".//h2")[0].text_content() == "Посетители, които не са влезли"
+    assert [td.text_content() for td in section.xpath(".//tbody/tr[1]/td")] == [
+        "2026-11", "Завършена обиколка", "explorer", "7"]
 
 
 def _csv(answer) -> list[dict[str, str]]:

@@ -17,17 +17,27 @@
   function remember() {
     try { window.localStorage.setItem(key, "done"); } catch (e) { /* private mode */ }
   }
-  // Gone through to its last step by a signed-in user: counted on the server too (who
-  // was trained, maps/pages/training.py); the browser's memory stays the one for "seen".
+  // Gone through to its last step: counted on the server too (who was trained,
+  // maps/pages/training.py) — a signed-in user by name, a visitor once per browser and
+  // without a name; the browser's memory stays the one for "seen".
   var posted = false;
+  var countedKey = "atlas-tour-counted:" + tour.id;
+  function countedHere() {
+    try { return window.localStorage.getItem(countedKey) === "yes"; } catch (e) { return false; }
+  }
   function completed() {
     if (posted || !tour.record || !window.fetch) return;
+    if (tour.visitor && countedHere()) return;
     posted = true;
     var body = new FormData();
-    body.append("csrfmiddlewaretoken", tour.token);
+    if (tour.token) body.append("csrfmiddlewaretoken", tour.token);
     window.fetch(tour.record, { method: "POST", body: body, credentials: "same-origin" })
       .then(function (r) {
-        if (r.ok) document.documentElement.setAttribute("data-tour-recorded", tour.id);
+        if (!r.ok) return;
+        if (tour.visitor) {
+          try { window.localStorage.setItem(countedKey, "yes"); } catch (e) { /* private */ }
+        }
+        document.documentElement.setAttribute("data-tour-recorded", tour.id);
       }, function () { /* offline: the tour still counts as seen here */ });
   }
   function shown(selector) {
