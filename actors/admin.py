@@ -1,4 +1,5 @@
-"""Listings in the admin: a partner's editors list what lies in their partner's territory.
+"""Listings in the admin: a partner's editors list what lies in their partner's territory,
+one by one or from a file (Import listings: actors/imports.py).
 
 The partner is never chosen: it is the one whose territory holds the point
 (``Listing.clean``). An editor whose point falls in another partner's territory gets a
@@ -11,9 +12,13 @@ from typing import Any
 
 from django import forms
 from django.contrib import admin
-from django.http import HttpRequest
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 
+from actors.imports import MAX_BYTES, ImportRefused, import_listings
 from actors.models import Actor, Decision, Listing, Submission, territory_partner
 from layers.admin import PartnerScopedAdmin
 from layers.permissions import editable_partners
@@ -38,12 +43,36 @@ class ListingForm(forms.ModelForm):
         return data
 
 
+class HoursToCheck(admin.SimpleListFilter):
+    """Listings whose imported hours were not in OpenStreetMap's syntax (actors/imports.py)."""
+
+    title = _("opening hours")
+    parameter_name = "hours"
+
+    def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, Any]]:
+        return [("to-check", _("to rewrite (kept as given)"))]
+
+    def queryset(self, request: HttpRequest, queryset: Any) -> Any:
+        if self.value() == "to-check":
+            return queryset.exclude(hours_as_given="")
+        return queryset
+
+
+class ImportForm(forms.Form):
+    file = forms.FileField(label=_("File"), help_text=_(
+        "A CSV with longitude and latitude columns (UTF-8, comma or semicolon), or a GeoJSON "
+        "of points. Columns are found by their names, e.g. id, name_bg, name_en, type, lon, "
+        "lat, opening_hours, phone, email, website, price."))
+    dry_run = forms.BooleanField(label=_("Only check the file; write nothing"),
+                                 required=False)
+
+
 @admin.register(Listing)
 class ListingAdmin(PartnerScopedAdmin[Listing]):
     form = ListingForm
     inlines = (PhotoInline,)
     list_display = ("name", "type", "status", "partner", "updated_at")
-    list_filter = ("type", "status", "partner")
+    list_filter = ("type", "status", "partner", HoursToCheck)
     search_fields = ("name_bg", "name_el", "name_fr", "name_en")
     # The actor is given by an approved submission or claim (actors.services), not chosen.
     readonly_fields = ("uid", "partner", "actor", "created_at", "updated_at")
@@ -53,6 +82,44 @@ class ListingAdmin(PartnerScopedAdmin[Listing]):
                  **kwargs: Any) -> type[forms.ModelForm]:
         form = super().get_form(request, obj, change=change, **kwargs)
         return type(form.__name__, (form,), {"user": request.user})
+
+    def get_urls(self) -> list[Any]:
+        return [path("import/", self.admin_site.admin_view(self.import_view),
+                     name="actors_listing_import"), *super().get_urls()]
+
+    def changelist_view(self, request: HttpRequest,
+                        extra_context: dict[str, Any] | None = None) -> HttpResponse:
+        may = self.has_add_permission(request) and editable_partners(request.user).exists()
+        return super().changelist_view(request, {
+            **(extra_context or {}),
+            "import_url": reverse("admin:actors_listing_import") if may else ""})
+
+    def import_view(self, request: HttpRequest) -> HttpResponse:
+        """Listings from a file, in the user's partners' territories: every row checked,
+        then all written or none (actors/imports.py)."""
+        if not (self.has_add_permission(request) and editable_partners(request.user).exists()):
+            raise PermissionDenied
+        form = ImportForm(request.POST or None, request.FILES or None)
+        report, refused = None, ""
+        if request.method == "POST" and form.is_valid():
+            upload = form.cleaned_data["file"]
+            if upload.size > MAX_BYTES:
+                refused = str(_("%(file)s is larger than %(mb)s MB.") % {
+                    "file": upload.name, "mb": MAX_BYTES // (1024 * 1024)})
+            else:
+                try:
+                    report = import_listings(name=upload.name, data=upload.read(),
+                                             user=request.user,
+                                             dry_run=form.cleaned_data["dry_run"])
+                except ImportRefused as exc:
+                    refused = str(exc)
+        opts = self.model._meta
+        context = {**self.admin_site.each_context(request), "opts": opts, "form": form,
+                   "title": _("Import listings"), "report": report, "refused": refused,
+                   "changelist": reverse("admin:actors_listing_changelist")}
+        request.current_app = self.admin_site.name
+        status = 400 if refused or (report is not None and report.problems) else 200
+        return TemplateResponse(request, "actors/import.html", context, status=status)
 
 
 @admin.register(Actor)

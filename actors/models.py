@@ -94,6 +94,12 @@ class Listing(models.Model):
     opening_hours = models.CharField(
         _("opening hours"), max_length=255, blank=True, validators=[validate_opening_hours],
         help_text=_("OpenStreetMap syntax, e.g. Mo-Fr 09:00-17:00; Sa 10:00-14:00; PH off"))
+    # Hours an import gave that are not in OpenStreetMap's syntax: kept for an editor to
+    # rewrite (actors/imports.py), shown as given meanwhile; gone once the hours are set.
+    hours_as_given = models.CharField(
+        _("opening hours as given"), max_length=255, blank=True,
+        help_text=_("Hours from an imported file that are not in OpenStreetMap's syntax: "
+                    "rewrite them as opening hours above, and this empties itself."))
     season_months = ArrayField(
         models.PositiveSmallIntegerField(validators=[MinValueValidator(1),
                                                      MaxValueValidator(12)]),
@@ -163,6 +169,8 @@ class Listing(models.Model):
                     "listings are only for places inside them.") % {"partners": names}]
             else:
                 self.partner = partner
+        if self.opening_hours:
+            self.hours_as_given = ""
         if self.starts_on and self.ends_on and self.ends_on < self.starts_on:
             problems["ends_on"] = [_("An event cannot end before it starts.")]
         if (self.price_from is not None and self.price_to is not None
