@@ -88,6 +88,12 @@ class AreaSerializer(serializers.Serializer):
     covered_share = serializers.FloatField(help_text="0 to 1: share within reach")
     gap_km2 = serializers.FloatField()
     gaps = serializers.IntegerField(help_text="gaps in or touching the area")
+    start_places = serializers.IntegerField(
+        help_text="the area's own attractions and trailheads: where a visit starts")
+    start_places_without_car = serializers.IntegerField(
+        help_text="of them, within 800 m (as the crow flies) of a public transport stop "
+        "with service on a Saturday or Sunday from today on")
+    without_car_share = serializers.FloatField(help_text="0 to 1: reachable without a car")
     missing_categories = serializers.ListField(
         child=serializers.CharField(), required=False,
         help_text="partners only: categories it has none of that another partner has")
@@ -131,7 +137,9 @@ def area_dict(a: AreaStats) -> dict:
         "others_trail_km": round_to(a.others_trail_km, 3),
         "published_routes": a.routes, "covered_km2": round_to(a.covered_km2, 3),
         "covered_share": round_to(a.covered_share, 5), "gap_km2": round_to(a.gap_km2, 3),
-        "gaps": a.gaps,
+        "gaps": a.gaps, "start_places": a.start_places,
+        "start_places_without_car": a.start_places_without_car,
+        "without_car_share": round_to(a.without_car_share, 5),
     }
     if a.level == "partner":
         out["missing_categories"] = a.missing_categories
@@ -178,7 +186,7 @@ def csv_rows(c: Coverage, table: str) -> list[list[Any]]:
     header = ["partner", "name", "area_km2", "attractions", "attractions_per_100km2",
               "trails", "trail_km", "trail_km_per_100km2", "published_routes",
               "covered_share_pct", "gap_km2", "gaps", "others_attractions", "others_trails",
-              "others_trail_km"]
+              "others_trail_km", "without_car_share_pct"]
     found: dict[str, dict[str, list[dict[str, Any]]]] = {}
     if table == "partners":
         header += ["missing_categories", "practices_for_missing"]
@@ -191,7 +199,7 @@ def csv_rows(c: Coverage, table: str) -> list[list[Any]]:
                f"{a.attractions_per_100km2:.3f}", a.trails, f"{a.trail_km:.3f}",
                f"{a.trail_km_per_100km2:.3f}", a.routes, f"{a.covered_share * 100:.2f}",
                f"{a.gap_km2:.3f}", a.gaps, a.others_attractions, a.others_trails,
-               f"{a.others_trail_km:.3f}"]
+               f"{a.others_trail_km:.3f}", f"{a.without_car_share * 100:.2f}"]
         if table == "partners":
             # "winery: drome 3, larissa 1; museum: …": who has practices on what it lacks.
             row += [" ".join(a.missing_categories), "; ".join(

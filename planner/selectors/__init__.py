@@ -9,6 +9,8 @@ and not part of a sub-area layer.
 
 - ``statistics``: attractions by category, densities, trail km, published routes;
 - ``reach``: the share within R km and the gaps beyond it (the method is there);
+- ``transit``: the places to start from reachable without a car (a walk from a stop with
+  weekend service);
 - ``analyse`` puts them together with the categories each partner lacks, and keeps the
   partners' rows of the standard question as their indicators of the day
   (``planner.services.indicator_snapshots_take``).
@@ -22,15 +24,22 @@ from planner.selectors.indicators import entered_indicators, indicator_snapshots
 from planner.selectors.reach import DISC_FACTOR, QUAD_SEGS, coverage_gaps, smallest_gap_m2
 from planner.selectors.results import AreaStats, Coverage, Gap, Gaps
 from planner.selectors.statistics import area_statistics, category_counts, missing_categories
+from planner.selectors.transit import WALK_M, without_car
 
-__all__ = ["DISC_FACTOR", "QUAD_SEGS", "AreaStats", "Coverage", "Gap", "Gaps", "analyse",
-           "area_statistics", "category_counts", "coverage_gaps", "entered_indicators",
-           "indicator_snapshots", "missing_categories", "smallest_gap_m2", "snapshot_on"]
+__all__ = ["DISC_FACTOR", "QUAD_SEGS", "WALK_M", "AreaStats", "Coverage", "Gap", "Gaps",
+           "analyse", "area_statistics", "category_counts", "coverage_gaps",
+           "entered_indicators", "indicator_snapshots", "missing_categories",
+           "smallest_gap_m2", "snapshot_on", "without_car"]
 
 
 def analyse(query: CoverageQuery, lang: str, *, geometry: bool = False) -> Coverage:
     """The whole analysis: statistics per area, the gaps, and the partners compared."""
     areas = area_statistics(query, lang, geometry=geometry)
+    reach_without_car = without_car(query, lang)
+    for a in areas:
+        w = reach_without_car.get(a.key)
+        if w is not None:
+            a.start_places, a.start_places_without_car = w.sites, w.reachable
     found = coverage_gaps(query, lang)
     gaps, gap_km2 = found.gaps, found.gap_km2
     # The categories of every partner, to tell what the analysed ones lack; asked for

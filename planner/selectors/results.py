@@ -32,6 +32,15 @@ class AreaStats:
     others_attractions: int = 0
     others_trails: int = 0
     others_trail_km: float = 0.0
+    # Places to start from (own attractions and trailheads), and of them those within a
+    # walk of a stop with weekend service (selectors/transit.py).
+    start_places: int = 0
+    start_places_without_car: int = 0
+
+    @property
+    def without_car_share(self) -> float:
+        """Share (0–1) of the places to start from reachable without a car."""
+        return self.start_places_without_car / self.start_places if self.start_places else 0.0
 
     @property
     def attractions(self) -> int:
