@@ -303,6 +303,7 @@ def saved_body(route: PilotRoute, lang: str) -> dict[str, Any]:
         "legs": [{"order": leg.order, "mode": leg.mode, "source": leg.source,
                   "straight_reason": leg.straight_reason or None,
                   "why_straight": why_straight(leg.straight_reason),
+                  "transit_line": leg.transit_line or None,
                   "length_m": _round(leg.length_m), "duration_min": _round(leg.duration_min)}
                  for leg in legs],
     }
@@ -351,6 +352,7 @@ def preview_body(result: services.Computed, geom: MultiLineString | None,
         "legs": [{"order": i, "mode": plan.mode, "source": plan.source,
                   "straight_reason": plan.straight_reason or None,
                   "why_straight": why_straight(plan.straight_reason),
+                  "transit_line": plan.transit_line or None,
                   "length_m": round(m.length_m), "duration_min": round(m.duration_min)}
                  for i, (plan, m) in enumerate(result.legs, start=1)],
     }

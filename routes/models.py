@@ -124,6 +124,10 @@ class RouteLeg(models.Model):
     duration_min = models.FloatField(null=True, editable=False)
     ascent_m = models.FloatField(null=True, editable=False)
     descent_m = models.FloatField(null=True, editable=False)
+    # A bus or train leg that follows a feed's line: which line, from which stop to which
+    # (routes.services.transit_finder_register; transit/legs.py).
+    transit_line = models.CharField(_("timetabled line"), max_length=300, blank=True,
+                                    editable=False)
 
     class Meta:
         ordering = ["route", "order"]

@@ -301,6 +301,7 @@ def route_detail(*, slug: str, lang: str, along_m: float | None = ALONG_DEFAULT_
             SELECT json_agg(json_build_object(
                 'order', g.order, 'mode', g.mode, 'source', g.source,
                 'straight_reason', NULLIF(g.straight_reason, ''),
+                'transit_line', NULLIF(g.transit_line, ''),
                 'from_stop', g.order, 'to_stop', g.order + 1,
                 'trail', CASE WHEN t.id IS NULL THEN NULL ELSE json_build_object(
                     'id', t.uid, 'name', {translated('t', 'name', lang)}) END,

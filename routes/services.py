@@ -7,6 +7,7 @@ each once, at commit) and when a trail its legs follow changes.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -40,6 +41,31 @@ class LegPlan:
     trail_ids: list[int] = field(default_factory=list)
     access_m: tuple[float, float] | None = None
     straight_reason: str = ""
+    minutes: float | None = None  # a timetable's, where one sets the time
+    transit_line: str = ""
+
+
+@dataclass
+class TransitPath:
+    """A bus or train leg along a feed's line: the way (walk to the stop, the ride along
+    the line's shape or its stops, walk from the stop), the minutes it takes by the
+    timetable with the walks, and the line as people name it."""
+
+    coords: np.ndarray
+    minutes: float
+    line: str
+
+
+TransitFinder = Callable[[str, tuple[float, float], tuple[float, float]], TransitPath | None]
+_TRANSIT_FINDERS: list[TransitFinder] = []
+
+
+def transit_finder_register(finder: TransitFinder) -> None:
+    """Let ``finder`` (mode, start, end) join a bus or train leg's stops along a
+    timetabled line; the transit app registers its own (transit/legs.py): routes, below it,
+    knows no feed."""
+    if finder not in _TRANSIT_FINDERS:
+        _TRANSIT_FINDERS.append(finder)
 
 
 @dataclass
@@ -95,7 +121,9 @@ def compute(plans: list[LegPlan], stops_min: int) -> Computed:
     done = []
     for plan in plans:
         m = metrics.leg_metrics(plan.mode, plan.coords)
-        if plan.source == LegSource.STRAIGHT and plan.mode in MOTOR_SPEED_KMH:
+        if plan.minutes is not None:
+            m.duration_min = plan.minutes
+        elif plan.source == LegSource.STRAIGHT and plan.mode in MOTOR_SPEED_KMH:
             m.duration_min *= ROAD_CIRCUITY
         done.append((plan, m))
     ms = [m for _p, m in done]
@@ -153,6 +181,11 @@ def plan_leg(*, mode: str, a: Attraction, b: Attraction, partner_ids: list[int])
     elif mode in ROAD_MODES:
         reason = StraightReason.NO_NETWORK
     else:
+        for finder in _TRANSIT_FINDERS:
+            path_found = finder(mode, start, end)
+            if path_found is not None:
+                return LegPlan(mode, LegSource.TRANSIT, path_found.coords,
+                               minutes=path_found.minutes, transit_line=path_found.line)
         reason = StraightReason.ESTIMATE
     return LegPlan(mode, LegSource.STRAIGHT, np.array([start, end]), straight_reason=reason)
 
@@ -190,7 +223,8 @@ def _leg_plan(leg: RouteLeg, stops: dict[int, RouteStop], partner_ids: list[int]
         return LegPlan(leg.mode, leg.source, coords, [leg.trail.pk])
     if leg.source == LegSource.DRAWN and leg.drawn is not None:
         return LegPlan(leg.mode, leg.source, _coords(leg.drawn))
-    if leg.source in (LegSource.ROUTED, LegSource.NETWORK, LegSource.STRAIGHT) and a and b:
+    if leg.source in (LegSource.ROUTED, LegSource.NETWORK, LegSource.STRAIGHT,
+                      LegSource.TRANSIT) and a and b:
         # Routed again each time: a network imported or a trail added since may join
         # them; if none does, the plan is straight and says why.
         return plan_leg(mode=leg.mode, a=a.attraction, b=b.attraction, partner_ids=partner_ids)
@@ -223,7 +257,7 @@ def route_recompute(*, route: PilotRoute) -> PilotRoute:
         # queryset.update: no signals, so recomputing does not trigger itself.
         RouteLeg.objects.filter(pk=leg.pk).update(
             geom=_line(plan.coords), source=plan.source, length_m=m.length_m,
-            straight_reason=plan.straight_reason,
+            straight_reason=plan.straight_reason, transit_line=plan.transit_line,
             duration_min=m.duration_min, ascent_m=m.ascent_m, descent_m=m.descent_m,
             trail=plan.trail_ids[0] if plan.trail_ids and plan.source != LegSource.DRAWN
             else leg.trail_id)

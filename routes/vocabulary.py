@@ -47,6 +47,7 @@ class LegSource(models.TextChoices):
     DRAWN = "drawn", _("Drawn by hand")
     STRAIGHT = "straight", _("Straight line (no trail between the stops)")
     NETWORK = "network", _("Routed along paths and roads (OpenStreetMap)")
+    TRANSIT = "transit", _("Follows a timetabled line (a public transport feed)")
 
 
 class StraightReason(models.TextChoices):
@@ -55,7 +56,7 @@ class StraightReason(models.TextChoices):
     NO_NETWORK = "no_network", _("no network of paths and roads is imported for this area")
     TOO_FAR = "too_far", _("a stop lies too far from any way this mode may use")
     NOT_JOINED = "not_joined", _("no way this mode may use joins these stops")
-    ESTIMATE = "estimate", _("a timed estimate: bus and train legs are not routed")
+    ESTIMATE = "estimate", _("a timed estimate: no timetabled line joins these stops")
 
 
 class Season(models.TextChoices):
