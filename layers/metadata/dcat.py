@@ -48,8 +48,8 @@ def dataset(record: Record, links: Links) -> dict[str, Any]:
         if licence_url else
         {"@type": "dct:LicenseDocument", "rdfs:label": record.licence}
         if record.licence else None)
-    publisher = {"@type": "foaf:Agent", "foaf:name": _literals(record.partner_names)
-                 or record.partner}
+    publisher: dict[str, Any] = {"@type": "foaf:Agent",
+                                 "foaf:name": _literals(record.partner_names) or record.partner}
     if record.partner_website:
         publisher["foaf:homepage"] = {"@id": record.partner_website}
     contact: dict[str, Any] = {"@type": "vcard:Organization",
