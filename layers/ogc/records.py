@@ -8,10 +8,13 @@ those who see the layer (its partners' people), and is "not found" to everyone e
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from functools import wraps
 from typing import Any
 
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils import timezone
+from django.utils.cache import patch_vary_headers
 
 from geo.http import read_only
 from geo.params import choice, parse_bbox, parse_lang, parse_page, refuse_unknown, single
@@ -48,6 +51,16 @@ def _format(request: HttpRequest, allowed: tuple[str, ...]) -> str:
         if iso19139.MEDIA_TYPE in accept and "xml" in allowed:
             return "xml"
     return choice(request.GET, "f", allowed, default="json")
+
+
+def _negotiated(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """The answer depends on ``Accept`` too: caches must keep one per encoding."""
+    @wraps(view)
+    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        response = view(request, *args, **kwargs)
+        patch_vary_headers(response, ("Accept",))
+        return response
+    return wrapped
 
 
 def _links(request: HttpRequest) -> Links:
@@ -161,6 +174,7 @@ def catalogue(request: HttpRequest) -> HttpResponse:
 
 
 @read_only
+@_negotiated
 def records(request: HttpRequest) -> HttpResponse:
     """The records of the public layers: ``q`` (comma-separated terms, any of them),
     ``bbox`` (lon/lat), ``limit`` and ``offset``."""
@@ -198,6 +212,7 @@ def records(request: HttpRequest) -> HttpResponse:
 
 
 @read_only
+@_negotiated
 def record(request: HttpRequest, slug: str) -> HttpResponse:
     refuse_unknown(request.GET, ("f", "lang"))
     fmt = _format(request, ("json", "jsonld", "xml"))
@@ -228,3 +243,62 @@ def collection_links(request: HttpRequest, c: Collection) -> list[dict[str, str]
         if url:
             out.append({"rel": "license", "type": "text/html", "title": licence, "href": url})
     return out
+
+
+def openapi_paths(lang: dict[str, Any]) -> dict[str, Any]:
+    """The catalogue's operations for the OGC API's OpenAPI document (``lang``: its
+    parameter), with the document's own schemas and error answers."""
+    def ref(name: str) -> dict[str, str]:
+        return {"$ref": f"#/components/schemas/{name}"}
+
+    def query(name: str, schema: dict[str, Any], description: str,
+              **extra: Any) -> dict[str, Any]:
+        return {"name": name, "in": "query", "required": False, "description": description,
+                "schema": schema, **extra}
+
+    def get(operation_id: str, summary: str, parameters: list[dict[str, Any]],
+            content: dict[str, Any], description: str, *, not_found: bool) -> dict[str, Any]:
+        responses: dict[str, Any] = {
+            "200": {"description": description, "content": content},
+            "400": {"$ref": "#/components/responses/InvalidParameter"},
+            "429": {"$ref": "#/components/responses/TooManyRequests"}}
+        if not_found:
+            responses["404"] = {"$ref": "#/components/responses/NotFound"}
+        return {"get": {"operationId": operation_id, "summary": summary,
+                        "parameters": parameters, "responses": responses}}
+
+    jsonld = {dcat.JSONLD: {"schema": {"type": "object"}}}
+    return {
+        f"/collections/{CATALOGUE}": get(
+            "describeCatalogue", "The catalogue of the layers' metadata (OGC API – Records)",
+            [query("f", {"type": "string", "enum": ["json"]}, "The format: JSON."), lang],
+            {"application/json": {"schema": ref("collection")}}, "The catalogue",
+            not_found=False),
+        f"/collections/{CATALOGUE}/items": get(
+            "getRecords", "A page of the layers' metadata records", [
+                query("q", {"type": "string"}, "Terms, comma-separated: records whose "
+                      "title, abstract or keywords hold any of them, in any language."),
+                query("bbox", {"type": "array", "minItems": 4, "maxItems": 4,
+                               "items": {"type": "number"}},
+                      "minlon,minlat,maxlon,maxlat: records whose extent meets it.",
+                      style="form", explode=False),
+                query("limit", {"type": "integer", "minimum": 1, "default": DEFAULT_LIMIT},
+                      f"Records per page; above {MAX_LIMIT}, {MAX_LIMIT}."),
+                query("offset", {"type": "integer", "minimum": 0, "default": 0},
+                      "Records to skip (the next links carry it)."),
+                query("f", {"type": "string", "enum": ["json", "jsonld"]},
+                      "GeoJSON records, or the page as a DCAT-AP catalogue (JSON-LD)."),
+                lang],
+            {GEOJSON: {"schema": ref("featureCollectionGeoJSON")}, **jsonld},
+            "A page of records", not_found=False),
+        f"/collections/{CATALOGUE}/items/{{recordId}}": get(
+            "getRecord", "A layer's metadata record", [
+                {"name": "recordId", "in": "path", "required": True,
+                 "description": "The layer's slug", "schema": {"type": "string"}},
+                query("f", {"type": "string", "enum": ["json", "jsonld", "xml"]},
+                      "GeoJSON (OGC API – Records), DCAT-AP JSON-LD or ISO 19139 XML."),
+                lang],
+            {GEOJSON: {"schema": ref("featureGeoJSON")}, **jsonld,
+             iso19139.MEDIA_TYPE: {"schema": {"type": "string"}}},
+            "The record", not_found=True),
+    }

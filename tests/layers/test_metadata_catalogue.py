@@ -282,3 +282,13 @@ def test_the_layer_page_links_its_metadata(world):
     page = _get("/layers/sz-museums/").content.decode()
     assert 'href="http://testserver/ogc/collections/metadata/items/sz-museums"' in page
     assert "?f=xml" in page and "?f=jsonld" in page
+
+
+def test_the_openapi_document_describes_the_catalogue_and_answers_vary_by_accept(world):
+    paths = _get("/ogc/api").json()["paths"]
+    record = paths["/collections/metadata/items/{recordId}"]["get"]["responses"]
+    assert set(record["200"]["content"]) == {"application/geo+json", "application/ld+json",
+                                             "application/vnd.iso.19139+xml"}
+    assert "404" in record and "/collections/metadata/items" in paths
+    response = _get("/ogc/collections/metadata/items/sz-museums")
+    assert "Accept" in response["Vary"]
