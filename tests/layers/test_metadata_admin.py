@@ -74,6 +74,12 @@ def test_who_changes_a_record(world, role):
 def test_who_adds_a_record_and_for_which_layers(world, role):
     client = _client(world["people"][role])
     url = reverse("admin:layers_layermetadata_add")
+    form = client.get(url)
+    if role in WRITES:
+        # The layers offered: the partner's that have no record yet.
+        assert form.status_code == 200
+        assert f'<option value="{world["bare"].pk}"' in form.content.decode()
+        assert f'<option value="{world["layer"].pk}"' not in form.content.decode()
     response = client.post(url, _form(layer=str(world["bare"].pk), keywords_en="springs"))
     added = LayerMetadata.objects.filter(layer=world["bare"]).first()
     if role in WRITES:
