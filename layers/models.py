@@ -30,6 +30,7 @@ from layers.vocabulary import (
     Difficulty,
     LayerKind,
     Territory,
+    UpdateFrequency,
     Visibility,
     Wheelchair,
 )
@@ -229,6 +230,35 @@ class Layer(models.Model):
 
     def __str__(self) -> str:
         return self.title or self.slug
+
+
+class LayerMetadata(models.Model):
+    """What a layer's metadata record says that the platform cannot know: its keywords,
+    how often it is updated and whom to ask about it. The rest of the record (title,
+    abstract, licence, source, lineage, extent, CRS, count, last change) is read from the
+    layer, its features and its import history each time (layers/metadata), never kept
+    twice. Its partner's editors and moderators edit it in the admin."""
+
+    layer = models.OneToOneField(Layer, on_delete=models.CASCADE, primary_key=True,
+                                 related_name="metadata", verbose_name=_("layer"))
+    keywords = models.TextField(
+        _("keywords"), blank=True,
+        help_text=_("Words a catalogue finds the layer by, separated by commas."))
+    update_frequency = models.CharField(
+        _("update frequency"), max_length=12, choices=UpdateFrequency.choices,
+        default=UpdateFrequency.UNKNOWN)
+    contact_name = models.CharField(
+        _("contact person"), max_length=200, blank=True,
+        help_text=_("Who answers questions about this layer at the partner."))
+    contact_email = models.EmailField(_("contact e-mail"), blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("metadata record")
+        verbose_name_plural = _("metadata records")
+
+    def __str__(self) -> str:
+        return str(self.layer)
 
 
 class Feature(models.Model):

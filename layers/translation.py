@@ -2,7 +2,15 @@
 
 from modeltranslation.translator import TranslationOptions, register
 
-from layers.models import TRAIL_METRICS, Attraction, Layer, Partner, Trail, audit_track
+from layers.models import (
+    TRAIL_METRICS,
+    Attraction,
+    Layer,
+    LayerMetadata,
+    Partner,
+    Trail,
+    audit_track,
+)
 
 
 @register(Partner)
@@ -13,6 +21,11 @@ class PartnerTranslation(TranslationOptions):
 @register(Layer)
 class LayerTranslation(TranslationOptions):
     fields = ("title", "description")
+
+
+@register(LayerMetadata)
+class LayerMetadataTranslation(TranslationOptions):
+    fields = ("keywords",)
 
 
 @register(Attraction)
@@ -31,5 +44,6 @@ class TrailTranslation(TranslationOptions):
 # fields (name_bg …) exist only from the registrations above.
 audit_track(Partner)
 audit_track(Layer, exclude=["import_settings"])
+audit_track(LayerMetadata)
 audit_track(Attraction, bulk=True, exclude=["display_footprint"])
 audit_track(Trail, bulk=True, exclude=["display_geom", *TRAIL_METRICS])

@@ -175,3 +175,21 @@ CATEGORY_FAMILIES: tuple[tuple[tuple[str, ...], tuple[str, ...]], ...] = (
      ("bridge", "мост", "γεφύρι", "γέφυρα", "pont")),
 )
 """Families of categories and the words for them, for search (``?q=castle`` finds forts)."""
+
+
+class UpdateFrequency(models.TextChoices):
+    """How often a layer's data is updated: ISO 19115's MD_MaintenanceFrequencyCode (the
+    values are its codes; layers/metadata maps them to DCAT's frequency vocabulary)."""
+
+    CONTINUAL = "continual", _("Continually")
+    DAILY = "daily", _("Daily")
+    WEEKLY = "weekly", _("Weekly")
+    FORTNIGHTLY = "fortnightly", _("Every two weeks")
+    MONTHLY = "monthly", _("Monthly")
+    QUARTERLY = "quarterly", _("Quarterly")
+    BIANNUALLY = "biannually", _("Twice a year")
+    ANNUALLY = "annually", _("Yearly")
+    AS_NEEDED = "asNeeded", _("As needed")
+    IRREGULAR = "irregular", _("Irregularly")
+    NOT_PLANNED = "notPlanned", _("No update planned")
+    UNKNOWN = "unknown", _("Unknown")

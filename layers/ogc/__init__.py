@@ -24,6 +24,7 @@ from geo.geojson import GEOJSON
 from geo.http import read_only
 from geo.params import flag, parse_lang, single
 from layers import registry, selectors
+from layers.ogc import records
 from layers.ogc.api_definition import openapi
 from layers.ogc.catalogue import Collection, all_collections, find_collection
 from layers.ogc.params import (
@@ -61,6 +62,7 @@ CONFORMANCE = [
     "http://www.opengis.net/spec/cql2/1.0/conf/advanced-comparison-operators",
     "http://www.opengis.net/spec/cql2/1.0/conf/basic-spatial-functions",
     "http://www.opengis.net/spec/cql2/1.0/conf/spatial-functions",
+    *records.CONFORMANCE,
 ]
 
 
@@ -114,6 +116,7 @@ def _describe(request: HttpRequest, c: Collection, lang: str) -> dict:
             {"rel": "http://www.opengis.net/def/rel/ogc/1.0/queryables",
              "type": "application/schema+json",
              "href": absolute_url(request, "ogc-queryables", c.id)},
+            *records.collection_links(request, c),
         ],
     }
 
@@ -170,7 +173,8 @@ def collections(request: HttpRequest) -> HttpResponse:
         "links": [{"rel": "self", "type": "application/json",
                    "href": absolute_url(request, "ogc-collections")}],
         "crs": CRS_URIS,
-        "collections": [_describe(request, c, lang) for c in all_collections(lang)],
+        "collections": [*(_describe(request, c, lang) for c in all_collections(lang)),
+                        records.describe(request)],
     }, request)
 
 

@@ -127,6 +127,7 @@ def _layer_page(request: HttpRequest, slug: str, *, error: str = "",
         "tiles": api(reverse("tile", args=[slug, 0, 0, 0])).replace(
             "/0/0/0.mvt", "/{z}/{x}/{y}.mvt"),
         "tilejson": api(reverse("tilejson", args=[slug])),
+        "metadata": api(reverse("ogc-record", args=[slug])),
     }
     downloads = [(label, reverse("layer-export", args=[slug]) + f"?format={fmt}")
                  for fmt, label in EXPORT_FORMATS]
