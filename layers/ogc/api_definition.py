@@ -155,8 +155,9 @@ def document(request: HttpRequest) -> dict[str, Any]:
                "A CQL2 filter (OGC API – Features Part 3) over the collection's queryables."),
         _query("filter-lang", {"type": "string", "enum": ["cql2-text", "cql2-json"]},
                "The filter's language (default cql2-text)."),
-        _query("filter-crs", {"type": "string", "enum": [CRS_URIS[0]]},
-               "The CRS of the filter's geometries: CRS84."),
+        _query("filter-crs", {"type": "string", "enum": CRS_URIS},
+               "The CRS of the filter's geometry literals (default CRS84); an EPSG URI "
+               "means the EPSG axis order (lat/lon for 4326)."),
         crs, lang, f_items,
         *(_query(name, {"type": "string"}, f"{name} slug(s) or value(s), comma-separated")
           for name in PROPERTY_FILTERS),
