@@ -115,6 +115,9 @@ def _describe(request: HttpRequest, c: Collection, lang: str) -> dict:
             {"rel": "http://www.opengis.net/def/rel/ogc/1.0/queryables",
              "type": "application/schema+json",
              "href": absolute_url(request, "ogc-queryables", c.id)},
+            # The drafts' name, which GDAL's OAPIF driver (3.12 too) looks for.
+            {"rel": "queryables", "type": "application/schema+json",
+             "href": absolute_url(request, "ogc-queryables", c.id)},
         ],
     }
 
@@ -160,7 +163,11 @@ def queryables(request: HttpRequest, cid: str) -> HttpResponse:
         "$schema": "https://json-schema.org/draft/2019-09/schema",
         "$id": absolute_url(request, "ogc-queryables", c.id), "title": c.title,
         "type": "object", "properties": props, "additionalProperties": False,
-    }, request, content_type="application/schema+json")
+        # The drafts' list, which GDAL's OAPIF driver reads to know what it may send to
+        # the server as a filter (a JSON Schema keyword it does not know is ignored).
+        "queryables": [{"id": name, "type": p.get("format", p.get("type"))}
+                       for name, p in props.items()],
+    }, request, content_type=schema_media_type(request))
 
 
 @read_only
@@ -252,6 +259,15 @@ def item(request: HttpRequest, cid: str, fid: str) -> HttpResponse:
     response = HttpResponse(json.dumps(feature, ensure_ascii=False), content_type=GEOJSON)
     response["Content-Crs"] = f"<{crs_uri or CRS84}>"
     return response
+
+
+def schema_media_type(request: HttpRequest) -> str:
+    """application/schema+json, unless the client asked for JSON and not it (GDAL's OAPIF
+    driver asks for application/json and refuses any other type)."""
+    accept = request.headers.get("Accept", "")
+    if "application/json" in accept and "schema+json" not in accept:
+        return "application/json"
+    return "application/schema+json"
 
 
 def _trimmed(features: bytes, keep: list[str] | None, skip_geometry: bool) -> bytes:

@@ -29,7 +29,9 @@ from layers.ogc.params import crs_srid, flip_axes
 from layers.selectors.cql import GEOMETRY_TYPES, to_sql
 
 CQL_PARAMS = frozenset({"filter", "filter-lang", "filter-crs"})
-FILTER_LANGS = ("cql2-text", "cql2-json")
+FILTER_LANGS = ("cql2-text", "cql2-json", "cql-text")
+"""cql-text is the drafts' name of CQL2 text: GDAL's OAPIF driver sends its attribute
+filters to a server only when the server lists it (and then writes CQL2 text)."""
 MAX_LENGTH = 10_000
 MAX_DEPTH = 64
 """Nesting a filter may have: the parser recurses, and a few thousand brackets would
@@ -53,7 +55,7 @@ def parse_filter(query: Query, kinds: list[str]) -> dict | bool | None:
         if lang == "cql2-json":
             _check_depth(json.loads(raw))
             tree = cql2.parse_json(raw).to_json()
-        else:
+        else:  # cql2-text, or cql-text
             _check_text_depth(raw)
             tree = cql2.parse_text(raw).to_json()
     except RecursionError:

@@ -258,6 +258,12 @@ def to_sql(tree: Any, kind: FeatureKind, kinds: list[str], params: list) -> str:
     def alike(*vs: Any) -> tuple[list[str], str]:
         """The operands as SQL, refused unless they are of one type. A date compares
         with a time by the time's day in UTC."""
+        if any(isinstance(v, dict) and "format" in types.get(str(v.get("property")), {})
+               for v in vs):
+            # Text compared with a time is a date or a time written as text: GDAL's
+            # OAPIF driver writes updated_at > '2026-01-01T00:00:00Z' so.
+            vs = tuple({"date" if len(v) == 10 else "timestamp": v} if isinstance(v, str)
+                       else v for v in vs)
         typed = [expr(v) for v in vs]
         found = {typ for _sql, typ in typed}
         if found == {"time", "date"}:

@@ -289,3 +289,23 @@ def test_the_conformance_classes_are_what_works(client, world):
     # What is left out is refused, not ignored.
     for text in ["A_EQUALS(category, ('museum'))", "length_m + 1 > 2", "foo(name) = 'x'"]:
         assert client.get(URL, {"filter": text}).status_code == 400
+
+
+def test_what_gdals_oapif_driver_looks_for(client, world):
+    """GDAL (3.6 to 3.12) sends a filter to the server only when the items' filter-lang
+    lists cql-text (the drafts' name) and the queryables, asked for as JSON, list the
+    property: both are there, and cql-text is read as CQL2 text."""
+    api = client.get("/ogc/api").json()
+    items = api["paths"]["/collections/{collectionId}/items"]["get"]["parameters"]
+    lang = next(p for p in items if p.get("name") == "filter-lang")
+    assert "cql-text" in lang["schema"]["enum"]
+    links = client.get("/ogc/collections/all-trails").json()["links"]
+    assert any(link["rel"] == "queryables" for link in links)
+    response = client.get("/ogc/collections/all-trails/queryables",
+                          HTTP_ACCEPT="application/geo+json, application/json")
+    assert response["Content-Type"] == "application/json"
+    assert {"id": "length_m", "type": "number"} in response.json()["queryables"]
+    assert _filtered(client, "(length_m > 10000) AND (updated_at > '2000-01-01')",
+                     **{"filter-lang": "cql-text"}) == _ids(
+        _everything(client), lambda p, g: (p.get("length_m") or 0) > 10000)
+
