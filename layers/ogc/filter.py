@@ -63,6 +63,13 @@ def parse_filter(query: Query, kinds: list[str]) -> dict | bool | None:
     except (ValueError, cql2.ParseError) as exc:  # json's ValueError, cql2's ParseError
         raise BadParameter("filter", _("not valid %(lang)s: %(error)s")
                            % {"lang": lang, "error": parser_message(exc)}) from None
+    except BaseException as exc:
+        # A panic in the Rust parser arrives as pyo3's PanicException, a BaseException:
+        # the client's filter, not the server, is what it could not read.
+        if type(exc).__name__ != "PanicException":
+            raise
+        raise BadParameter("filter", _("not valid %(lang)s: %(error)s")
+                           % {"lang": lang, "error": type(exc).__name__}) from None
     if srid != WGS84 or flip_axes(srid, crs_uri):
         tree = _to_crs84(tree, srid, flip_axes(srid, crs_uri))
     for name in kinds:

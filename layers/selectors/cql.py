@@ -178,7 +178,12 @@ def to_sql(tree: Any, kind: FeatureKind, kinds: list[str], params: list) -> str:
             moment = None
         if moment is None:
             raise _bad_time(raw)
-        return literal(moment if moment.tzinfo else moment.replace(tzinfo=UTC), "time")
+        try:
+            # In UTC: PostgreSQL refuses offsets beyond ±15:59 that Python takes.
+            moment = (moment if moment.tzinfo else moment.replace(tzinfo=UTC)).astimezone(UTC)
+        except OverflowError:
+            raise _bad_time(raw) from None
+        return literal(moment, "time")
 
     def expr(v: Any) -> tuple[str, str]:
         """(SQL, type) of an operand: string, number, boolean, time, date, geometry."""
@@ -189,6 +194,8 @@ def to_sql(tree: Any, kind: FeatureKind, kinds: list[str], params: list) -> str:
                 raise _unsupported("number")
             return literal(v, "number")
         if isinstance(v, str):
+            if "\0" in v:  # JSON's \u0000: PostgreSQL's text has no NUL
+                raise BadParameter("filter", _("contains a NUL character"))
             return literal(v, "string")
         if not isinstance(v, dict):
             raise _unsupported(type(v).__name__)

@@ -233,7 +233,8 @@ def test_a_bad_filter_is_a_400_with_the_parsers_message(client, world, text, sai
 
 def test_a_bad_filter_in_json_is_a_400(client, world):
     for raw in ["{", json.dumps({"op": "between", "args": [{"property": "length_m"}, 1]}),
-                "[" * 200 + "]" * 200, json.dumps({"op": "not", "args": [True]})[:-1]]:
+                "[" * 200 + "]" * 200, json.dumps({"op": "not", "args": [True]})[:-1],
+                json.dumps({"op": "=", "args": [{"property": "name"}, "a\u0000b"]})]:
         response = client.get(URL, {"filter": raw, "filter-lang": "cql2-json"})
         assert response.status_code == 400, (raw[:50], response.content[:300])
         assert response.json()["description"].startswith("filter: ")
