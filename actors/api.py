@@ -26,7 +26,7 @@ from geo import geojson
 from geo.errors import BadParameter, NotFound
 from geo.params import parse_lang, refuse_unknown, single
 from layers import selectors
-from layers.api import FILTERS, LANG, FeatureList
+from layers.api import CQL, FILTERS, LANG, FeatureList
 from layers.models import Attraction
 from layers.params import FeatureFilters, parse_filters
 
@@ -48,7 +48,7 @@ def parse_open_on(value: str | None) -> list[str] | None:
     return open_on_uids(day)
 
 
-@extend_schema(parameters=[*FILTERS, TYPE, OPEN_ON],
+@extend_schema(parameters=[*FILTERS, *CQL, TYPE, OPEN_ON],
                responses={(200, geojson.GEOJSON): OpenApiTypes.OBJECT},
                summary="Published listings: accommodation, food and drink, guides, "
                        "experiences, local products, rentals, information centres, events")

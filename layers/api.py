@@ -23,6 +23,7 @@ from geo.params import parse_lang, parse_page, refuse_unknown, single
 from layers import registry, selectors, services
 from layers.exports import FORMATS, stored_export
 from layers.models import Layer
+from layers.ogc.filter import CQL_PARAMS, parse_filter
 from layers.ogc.params import sort_keys_of
 from layers.params import (
     DEFAULT_LIMIT,
@@ -63,6 +64,15 @@ FILTERS = [
                                                 "each - for descending (name, updated_at, "
                                                 "length_m …); missing values last"),
 ]
+CQL = [
+    OpenApiParameter("filter", str, description="a CQL2 filter, as the OGC items take it "
+                                                "(the queryables: /ogc/collections/{id}/"
+                                                "queryables), e.g. length_m > 10000"),
+    OpenApiParameter("filter-lang", str, enum=["cql2-text", "cql2-json"],
+                     description="the filter's language (default cql2-text)"),
+    OpenApiParameter("filter-crs", str, description="the CRS of the filter's geometry "
+                                                    "literals, a URI (default CRS84)"),
+]
 CATEGORY = OpenApiParameter("category", str, description="attraction categories, "
                                                          "comma-separated")
 ACTIVITY = OpenApiParameter("activity", str, description="trail activities, comma-separated")
@@ -71,7 +81,7 @@ DIFFICULTY = OpenApiParameter("difficulty", str, description="trail difficulties
 
 class FeatureList(APIView):
     kinds: list[str] = []
-    params: frozenset[str] = LIST_PARAMS | {"sortby"}
+    params: frozenset[str] = LIST_PARAMS | {"sortby"} | CQL_PARAMS
 
     def chosen_kinds(self, request: Request) -> list[str]:
         return self.kinds
@@ -87,6 +97,7 @@ class FeatureList(APIView):
         filters = self.filters(request)
         limit, offset = parse_page(request.GET, default=DEFAULT_LIMIT, maximum=MAX_LIMIT)
         kinds = self.chosen_kinds(request)
+        filters.cql, filters.cql_kinds = parse_filter(request.GET, kinds), tuple(kinds)
         features, total, returned = selectors.features_page(
             kinds=kinds, filters=filters, lang=lang, limit=limit,
             offset=offset, out=selectors.DISPLAY, sort=sort_keys_of(request.GET, kinds))
@@ -104,27 +115,27 @@ KIND = OpenApiParameter("kind", str, description="attraction, trail, route …: 
                                                  "wanted, comma-separated (all when absent)")
 
 
-@extend_schema(parameters=[*FILTERS, KIND, CATEGORY, ACTIVITY, DIFFICULTY],
+@extend_schema(parameters=[*FILTERS, *CQL, KIND, CATEGORY, ACTIVITY, DIFFICULTY],
                responses={(200, GEOJSON): OpenApiTypes.OBJECT},
                summary="Every public feature of every partner: attractions, trails and "
                        "published pilot routes")
 class RegionalLayer(FeatureList):
     """Every kind of the registry (layers/registry.py)."""
 
-    params = LIST_PARAMS | {"kind", "sortby"}
+    params = LIST_PARAMS | {"kind", "sortby"} | CQL_PARAMS
 
     def chosen_kinds(self, request: Request) -> list[str]:
         # The explorer counts a dense area for the kinds its layer panel shows.
         return parse_kinds(request.GET, registry.names())
 
 
-@extend_schema(parameters=[*FILTERS, CATEGORY], responses={(200, GEOJSON): OpenApiTypes.OBJECT},
-               summary="Public attractions")
+@extend_schema(parameters=[*FILTERS, *CQL, CATEGORY],
+               responses={(200, GEOJSON): OpenApiTypes.OBJECT}, summary="Public attractions")
 class Attractions(FeatureList):
     kinds = ["attraction"]
 
 
-@extend_schema(parameters=[*FILTERS, ACTIVITY, DIFFICULTY],
+@extend_schema(parameters=[*FILTERS, *CQL, ACTIVITY, DIFFICULTY],
                responses={(200, GEOJSON): OpenApiTypes.OBJECT}, summary="Public trails")
 class Trails(FeatureList):
     kinds = ["trail"]
@@ -200,7 +211,7 @@ EXPORT_RESPONSES = {(200, content_type.split(";")[0]):
 class LayerExport(APIView):
     throttle_scope = "exports"  # settings.ATLAS_THROTTLE_RATES
 
-    @extend_schema(parameters=[EXPORT_FORMAT, LANG, *FILTERS[1:8], CATEGORY, ACTIVITY,
+    @extend_schema(parameters=[EXPORT_FORMAT, LANG, *FILTERS[1:8], *CQL, CATEGORY, ACTIVITY,
                                DIFFICULTY],
                    responses=EXPORT_RESPONSES,
                    summary="Download a public layer as GeoJSON, GPX, KML, Shapefile, "
@@ -209,10 +220,11 @@ class LayerExport(APIView):
         layer = Layer.objects.filter(slug=slug, visibility=Visibility.PUBLIC).first()
         if layer is None:
             raise Http404
-        refuse_unknown(request.GET, EXPORT_PARAMS)
+        refuse_unknown(request.GET, EXPORT_PARAMS | CQL_PARAMS)
         filters = parse_filters(request.GET)
         filters.layer = [slug]
         kind = "attraction" if layer.kind == LayerKind.ATTRACTIONS else "trail"
+        filters.cql, filters.cql_kinds = parse_filter(request.GET, [kind]), (kind,)
         return _export_response(request, kinds=[kind], filters=filters, stem=slug,
                                 with_partner=False)
 
@@ -220,16 +232,18 @@ class LayerExport(APIView):
 class RegionalLayerExport(APIView):
     throttle_scope = "exports"  # settings.ATLAS_THROTTLE_RATES
 
-    @extend_schema(parameters=[EXPORT_FORMAT, LANG, *FILTERS[1:8], KIND, CATEGORY, ACTIVITY,
-                               DIFFICULTY],
+    @extend_schema(parameters=[EXPORT_FORMAT, LANG, *FILTERS[1:8], *CQL, KIND, CATEGORY,
+                               ACTIVITY, DIFFICULTY],
                    responses=EXPORT_RESPONSES,
                    summary="Download the regional layer: the features the regional layer "
                            "lists for the same filters")
     def get(self, request: Request) -> HttpResponseBase:
         # The same parsing as the list's, so that a download holds what the map showed.
-        refuse_unknown(request.GET, EXPORT_PARAMS | {"kind"} | set(registry.choice_filters()))
+        refuse_unknown(request.GET, EXPORT_PARAMS | CQL_PARAMS | {"kind"}
+                       | set(registry.choice_filters()))
         filters = parse_filters(request.GET)
         kinds = parse_kinds(request.GET, registry.names())
+        filters.cql, filters.cql_kinds = parse_filter(request.GET, kinds), tuple(kinds)
         return _export_response(request, kinds=kinds, filters=filters,
                                 stem="regional-layer", with_partner=True)
 

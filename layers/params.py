@@ -37,8 +37,8 @@ class FeatureFilters:
     chosen: dict[str, list[str]] = field(default_factory=dict)
     # Only these public ids (a filter a higher app computed, e.g. listings open on a day).
     uids: list[str] | None = None
-    # A CQL2 filter (pygeofilter's AST) and the kinds whose queryables it may name: the
-    # OGC items' ``filter`` (layers/selectors/cql.py).
+    # A CQL2 filter (CQL2 JSON, coordinates in CRS84: layers/ogc/filter.py) and the kinds
+    # whose queryables it may name (layers/selectors/cql.py).
     cql: Any = None
     cql_kinds: tuple[str, ...] = ()
 

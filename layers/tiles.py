@@ -16,7 +16,10 @@ tile the same way (pg_tileserv's MaxFeaturesPerTile, ldproxy's features per tile
 
 from __future__ import annotations
 
+import json
 import math
+from typing import Any
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.db import connection
@@ -28,6 +31,7 @@ from geo.http import read_only
 from geo.params import parse_lang, refuse_unknown
 from layers import registry
 from layers.ogc.catalogue import find_collection
+from layers.ogc.filter import CQL_PARAMS, filter_tag, parse_filter
 from layers.params import FeatureFilters
 from layers.selectors import conditions, extent, translated
 from layers.versions import data_version
@@ -86,7 +90,8 @@ def tile_limits() -> tuple[int, int]:
 
 
 def _kind_tile(kind_name: str, layer: str | None, lang: str, z: int, x: int,
-               y: int, limit: int | None = None) -> tuple[str, list] | None:
+               y: int, limit: int | None = None, cql: Any = None,
+               kinds: tuple[str, ...] = ()) -> tuple[str, list] | None:
     """The SQL (and its parameters) of one kind's layer of the tile, or None when the
     collection's filters rule the kind out. Its one row: the layer's MVT bytes, the
     number of features in or near the tile, and the number the layer was made of.
@@ -97,7 +102,8 @@ def _kind_tile(kind_name: str, layer: str | None, lang: str, z: int, x: int,
     """
     kind = registry.kind(kind_name)
     params: list = []
-    found = conditions(kind, FeatureFilters(layer=[layer] if layer else []), params)
+    found = conditions(kind, FeatureFilters(layer=[layer] if layer else [], cql=cql,
+                                            cql_kinds=kinds), params)
     if found is None:
         return None
     where, _ = found
@@ -150,7 +156,7 @@ the API's bbox lists."""
 
 
 def tile_body(kinds: tuple[str, ...], layer: str | None, lang: str, z: int, x: int,
-              y: int) -> tuple[bytes, list[tuple[str, int, int]]]:
+              y: int, cql: Any = None) -> tuple[bytes, list[tuple[str, int, int]]]:
     """The tile's bytes, and its capped layers: (layer name, features kept, matched).
 
     Each kind's layer holds at most the settings' features. When the layers are more
@@ -163,13 +169,14 @@ def tile_body(kinds: tuple[str, ...], layer: str | None, lang: str, z: int, x: i
     with connection.cursor() as cur:
 
         def make(kind: str, limit: int) -> tuple[bytes, int, int]:
-            sql, params = _kind_tile(kind, layer, lang, z, x, y, limit=limit) or ("", [])
+            sql, params = _kind_tile(kind, layer, lang, z, x, y, limit=limit, cql=cql,
+                                     kinds=kinds) or ("", [])
             cur.execute(sql, params)
             chunk, matched, kept = cur.fetchone()
             return (bytes(chunk) if chunk else b""), matched, kept
 
         for k in kinds:
-            if _kind_tile(k, layer, lang, z, x, y) is not None:
+            if _kind_tile(k, layer, lang, z, x, y, cql=cql, kinds=kinds) is not None:
                 made[k] = make(k, max_features)
         left, over = max_bytes, sorted(made, key=lambda k: len(made[k][0]))
         while over and len(made[over[0]][0]) <= left / len(over):
@@ -192,16 +199,19 @@ def tile_body(kinds: tuple[str, ...], layer: str | None, lang: str, z: int, x: i
 def tile(request: HttpRequest, cid: str, z: int, x: int, y: int) -> HttpResponse:
     # ``v``: the data version TileJSON puts in the tiles' URL, so that a new version is a
     # new URL for caches that ignore the ETag.
-    refuse_unknown(request.GET, {"lang", "v"})
+    refuse_unknown(request.GET, {"lang", "v"} | CQL_PARAMS)
     lang = parse_lang(request.GET)
     if z > MAX_ZOOM or not (0 <= x < 2**z and 0 <= y < 2**z):
         raise Http404(f"no tile {z}/{x}/{y}: zoom 0 to {MAX_ZOOM}, x and y 0 to 2^zoom - 1")
     c = find_collection(cid, lang)
-    etag = f'"{data_version(c.kinds)}-{lang}-{"-".join(map(str, tile_limits()))}"'
+    cql = parse_filter(request.GET, list(c.kinds))
+    # A filtered tile is another tile: its ETag names the filter too.
+    etag = (f'"{data_version(c.kinds)}-{lang}-{"-".join(map(str, tile_limits()))}'
+            f'{filter_tag(cql)}"')
     if request.headers.get("If-None-Match") == etag:
         response = HttpResponse(status=304)
     else:
-        body, capped = tile_body(c.kinds, c.layer, lang, z, x, y)
+        body, capped = tile_body(c.kinds, c.layer, lang, z, x, y, cql=cql)
         response = HttpResponse(body, content_type=MVT)
         if capped:
             response[CAPPED_HEADER] = ", ".join(
@@ -214,15 +224,20 @@ def tile(request: HttpRequest, cid: str, z: int, x: int, y: int) -> HttpResponse
 
 @read_only
 def tilejson(request: HttpRequest, cid: str) -> HttpResponse:
-    refuse_unknown(request.GET, {"lang"})
+    refuse_unknown(request.GET, {"lang"} | CQL_PARAMS)
     lang = parse_lang(request.GET)
     c = find_collection(cid, lang)
+    cql = parse_filter(request.GET, list(c.kinds))
     version = data_version(c.kinds)
+    # A filtered layer's tiles carry its filter, as CQL2 JSON in CRS84 (what it became).
+    filtered = "" if cql is None else "&" + urlencode(
+        {"filter": json.dumps(cql, separators=(",", ":")), "filter-lang": "cql2-json"})
     template = request.build_absolute_uri(
         reverse("tile", args=[cid, 0, 0, 0])).replace("/0/0/0.mvt", "/{z}/{x}/{y}.mvt")
     return JsonResponse({
         "tilejson": "3.0.0", "name": c.title, "description": c.description,
-        "tiles": [f"{template}?lang={lang}&v={version}"], "minzoom": 0, "maxzoom": MAX_ZOOM,
+        "tiles": [f"{template}?lang={lang}&v={version}{filtered}"], "minzoom": 0,
+        "maxzoom": MAX_ZOOM,
         "bounds": extent(kinds=list(c.kinds), layer=c.layer) or [-180, -85, 180, 85],
         "attribution": "Regional Tourism Atlas partners",
         "vector_layers": [{"id": f"{k}s", "fields": tile_fields(k)} for k in c.kinds],

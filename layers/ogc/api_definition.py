@@ -18,6 +18,8 @@ from geo.geojson import GEOJSON
 from geo.http import read_only
 from geo.i18n import LANGUAGE_CODES
 from layers.ogc import records
+
+from layers.ogc.filter import FILTER_LANGS
 from layers.ogc.params import (
     CRS_URIS,
     DEFAULT_LIMIT,
@@ -154,10 +156,12 @@ def document(request: HttpRequest) -> dict[str, Any]:
         _query("skipGeometry", {"type": "boolean"}, "true: features without geometries."),
         _query("filter", {"type": "string"},
                "A CQL2 filter (OGC API – Features Part 3) over the collection's queryables."),
-        _query("filter-lang", {"type": "string", "enum": ["cql2-text", "cql2-json"]},
-               "The filter's language (default cql2-text)."),
-        _query("filter-crs", {"type": "string", "enum": [CRS_URIS[0]]},
-               "The CRS of the filter's geometries: CRS84."),
+        _query("filter-lang", {"type": "string", "enum": list(FILTER_LANGS)},
+               "The filter's language (default cql2-text; cql-text, the drafts' name "
+               "GDAL sends, is read as cql2-text)."),
+        _query("filter-crs", {"type": "string", "enum": CRS_URIS},
+               "The CRS of the filter's geometry literals (default CRS84); an EPSG URI "
+               "means the EPSG axis order (lat/lon for 4326)."),
         crs, lang, f_items,
         *(_query(name, {"type": "string"}, f"{name} slug(s) or value(s), comma-separated")
           for name in PROPERTY_FILTERS),

@@ -3,7 +3,6 @@ datetime, the property filters, limit and offset."""
 
 from __future__ import annotations
 
-import json
 import math
 from collections.abc import Callable
 from datetime import datetime
@@ -42,7 +41,6 @@ ITEM_PARAMS = COMMON_PARAMS | {"crs"}
 ITEMS_PARAMS = ITEM_PARAMS | {"bbox", "bbox-crs", "datetime", "limit", "offset",
                               "sortby", "properties", "skipGeometry", "filter", "filter-lang",
                               "filter-crs", *PROPERTY_FILTERS}
-FILTER_LANGS = ("cql2-text", "cql2-json")
 
 
 def check_params(query: Query, known: frozenset[str] = COMMON_PARAMS) -> None:
@@ -127,55 +125,11 @@ def items_filters(query: Query, c: Collection) -> FeatureFilters | None:
         "layer": public_layer_slugs}
     for name in PROPERTY_FILTERS:
         setattr(f, name, choices(query, name, allowed[name]))
-    f.cql = parse_filter(query)
-    f.cql_kinds = c.kinds
     if c.layer:
         if f.layer and c.layer not in f.layer:
             return None
         f.layer = [c.layer]
     return f
-
-
-def _bbox_as_polygon(node: object) -> object:
-    """CQL2 JSON with each ``{"bbox": [minx, miny, maxx, maxy]}`` as a GeoJSON polygon:
-    pygeofilter 0.4 reads a bbox's four numbers in another order."""
-    if isinstance(node, dict):
-        box = node.get("bbox")
-        if len(node) == 1 and isinstance(box, list) and len(box) == 4:
-            w, s, e, n = box
-            return {"type": "Polygon",
-                    "coordinates": [[[w, s], [e, s], [e, n], [w, n], [w, s]]]}
-        return {k: _bbox_as_polygon(v) for k, v in node.items()}
-    if isinstance(node, list):
-        return [_bbox_as_polygon(v) for v in node]
-    return node
-
-
-def parse_filter(query: Query) -> object | None:
-    """``filter`` (OGC API – Features Part 3) in CQL2 text or JSON (``filter-lang``),
-    parsed by pygeofilter; its coordinates in CRS84 (``filter-crs``)."""
-    raw = single(query, "filter")
-    lang = choice(query, "filter-lang", FILTER_LANGS, default="cql2-text")
-    filter_crs = single(query, "filter-crs")
-    if filter_crs and filter_crs != CRS84:
-        raise BadParameter("filter-crs", _("use %(crs)s") % {"crs": CRS84})
-    if not raw:
-        return None
-    if len(raw) > 10_000:
-        raise BadParameter("filter", _("at most 10,000 characters"))
-    from pygeofilter.parsers.cql2_json import parse as parse_json  # loaded when asked
-    from pygeofilter.parsers.cql2_text import parse as parse_text
-
-    try:
-        if lang == "cql2-json":
-            return parse_json(_bbox_as_polygon(json.loads(raw)))
-        return parse_text(raw)
-    except RecursionError:
-        raise BadParameter("filter", _("nested too deeply")) from None
-    except Exception as exc:  # noqa: BLE001 - lark's and pygeofilter's many errors
-        first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-        raise BadParameter("filter", _("not valid %(lang)s: %(error)s")
-                           % {"lang": lang, "error": first[:200]}) from None
 
 
 def sort_keys(query: Query, c: Collection) -> list[selectors.SortKey]:

@@ -94,7 +94,7 @@ def test_a_bad_filter_is_told_in_the_readers_language(client, world):
 
 
 @pytest.mark.parametrize("text", ["name_bg > 5", "length_m = 'long'", "kind IN ('trail', 3)",
-                                  "updated_at > 3", "1 = 1", "length_m BETWEEN 'a' AND 5"])
+                                  "updated_at > 3", "'a' = 1", "length_m BETWEEN 'a' AND 5"])
 def test_a_filter_comparing_unlike_things_is_a_400(client, world, text):
     response = client.get(URL, {"filter": text})
     assert response.status_code == 400, (text, response.content[:300])

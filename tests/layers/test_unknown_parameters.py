@@ -22,7 +22,7 @@ ENDPOINTS = [
     ("/ogc/", "foo=1", "foo"),
     ("/ogc/api", "foo=1", "foo"),
     ("/ogc/collections/regional-layer/schema", "foo=1", "foo"),
-    ("/api/regional-layer/", "filter=partner%3D%27drome%27", "filter"),
+    ("/api/regional-layer/", "cql=partner%3D%27drome%27", "cql"),
     ("/api/attractions/", "partners=drome", "partners"),
     ("/api/trails/", "sort=name", "sort"),
     ("/api/layers/", "partner=drome", "partner"),
@@ -62,8 +62,8 @@ def test_an_unknown_parameter_is_a_400_naming_it(client, world, url, query, para
 
 
 def test_the_refusal_is_in_the_readers_language(client, world):
-    body = client.get("/api/regional-layer/?filter=x", HTTP_ACCEPT_LANGUAGE="fr").json()
-    assert body["parameter"] == "filter" and "n’est pas un paramètre" in body["error"]
+    body = client.get("/api/regional-layer/?cql=x", HTTP_ACCEPT_LANGUAGE="fr").json()
+    assert body["parameter"] == "cql" and "n’est pas un paramètre" in body["error"]
 
 
 def test_the_parameters_each_endpoint_documents_are_taken(client, world):
@@ -72,9 +72,12 @@ def test_the_parameters_each_endpoint_documents_are_taken(client, world):
         ".net/def/crs/OGC/1.3/CRS84&datetime=../..&limit=5&offset=0&lang=fr&f=json&partner="
         "stara-zagora&category=museum&crs=http://www.opengis.net/def/crs/EPSG/0/3035",
         "/api/regional-layer/": "bbox=20,30,30,50&partner=stara-zagora&kind=attraction&q=obekt"
-        "&updated_since=2020-01-01&limit=5&offset=0&lang=bg&category=museum",
-        "/api/regional-layer/export/": "format=csv&partner=stara-zagora&kind=attraction",
-        "/tiles/regional-layer/0/0/0.mvt": "lang=bg&v=3",
+        "&updated_since=2020-01-01&limit=5&offset=0&lang=bg&category=museum"
+        "&filter=kind%3D%27attraction%27&filter-lang=cql2-text&filter-crs=http://www.opengis"
+        ".net/def/crs/OGC/1.3/CRS84",
+        "/api/regional-layer/export/": "format=csv&partner=stara-zagora&kind=attraction"
+        "&filter=kind%3D%27attraction%27",
+        "/tiles/regional-layer/0/0/0.mvt": "lang=bg&v=3&filter=kind%3D%27attraction%27",
         "/api/services/": "type=accommodation&open_on=2027-05-03&partner=stara-zagora&q=x"
         "&limit=5&offset=0&lang=bg&sortby=name",
         "/api/practices/": "theme=events&kind=practice&origin=own&partner=stara-zagora&q=x"
