@@ -18,7 +18,6 @@ from geo.geojson import GEOJSON
 from geo.http import read_only
 from geo.i18n import LANGUAGE_CODES
 from layers.ogc import records
-
 from layers.ogc.filter import FILTER_LANGS
 from layers.ogc.params import (
     CRS_URIS,
