@@ -7,6 +7,7 @@ API's, with flat properties (one attribute a column, as GDAL and QGIS expect).
 - ``catalogue``: the collections, and how one is found;
 - ``params``: the CRSs offered, and what an items request asks for;
 - ``responses``: JSON with absolute links, and errors as OGC exceptions;
+- ``downloads``: a collection's whole-file downloads (``rel=enclosure``);
 - ``api_definition``: the OpenAPI 3.0 document;
 - the endpoints themselves are here.
 """
@@ -26,6 +27,7 @@ from geo.params import flag, parse_lang, single
 from layers import registry, selectors
 from layers.ogc.api_definition import openapi
 from layers.ogc.catalogue import Collection, all_collections, find_collection
+from layers.ogc.downloads import download_links
 from layers.ogc.params import (
     CRS84,
     CRS_URIS,
@@ -114,6 +116,7 @@ def _describe(request: HttpRequest, c: Collection, lang: str) -> dict:
             {"rel": "http://www.opengis.net/def/rel/ogc/1.0/queryables",
              "type": "application/schema+json",
              "href": absolute_url(request, "ogc-queryables", c.id)},
+            *download_links(request, c),
         ],
     }
 

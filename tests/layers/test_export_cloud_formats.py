@@ -161,3 +161,21 @@ def test_an_export_with_nothing_in_it_still_opens(client, world, tmp_path, fmt):
         path.write_bytes(response.getvalue())
         assert pyogrio.read_info(path, force_feature_count=True)["features"] == 0
         assert pyogrio.read_info(path)["crs"] == "EPSG:4326"
+
+
+@pytest.mark.parametrize("collection", ["stara-zagora-attractions", "all-trails",
+                                        "regional-layer"])
+def test_each_ogc_collection_links_its_downloads_with_their_media_types(client, world,
+                                                                        collection):
+    links = client.get(f"/ogc/collections/{collection}").json()["links"]
+    enclosures = {link["type"]: link["href"] for link in links if link["rel"] == "enclosure"}
+    assert {"application/flatgeobuf" if collection != "regional-layer" else "application/zip",
+            "application/vnd.apache.parquet", "application/geopackage+sqlite3",
+            "application/geo+json"} <= set(enclosures)
+    for media_type in ("application/vnd.apache.parquet", "application/geopackage+sqlite3"):
+        response = client.get(enclosures[media_type])
+        assert response.status_code == 200 and response["Content-Type"] == media_type
+    parquet = pq.read_table(io.BytesIO(client.get(
+        enclosures["application/vnd.apache.parquet"]).getvalue()))
+    expected = {"stara-zagora-attractions": 2, "all-trails": 2, "regional-layer": 5}
+    assert parquet.num_rows == expected[collection]
