@@ -21,10 +21,10 @@ from geo.errors import BadParameter
 from geo.geojson import GEOJSON, page_link
 from geo.params import parse_lang, parse_page, refuse_unknown, single
 from layers import registry, selectors, services
-from layers.exports import FORMATS, stored_export
+from layers.exports import FORMATS, check_crs, stored_export
 from layers.models import Layer
 from layers.ogc.filter import CQL_PARAMS, parse_filter
-from layers.ogc.params import sort_keys_of
+from layers.ogc.params import CRS_URIS, SUPPORTED_SRIDS, export_srid, sort_keys_of
 from layers.params import (
     DEFAULT_LIMIT,
     EXPORT_PARAMS,
@@ -193,15 +193,24 @@ def _export_response(request: Request, *, kinds: list[str], filters: FeatureFilt
     if fmt not in FORMATS:
         raise BadParameter("format", f"unknown format {fmt!r}; use one of "
                            + ", ".join(FORMATS))
+    srid = export_srid(request.GET)
+    check_crs(fmt, srid)
     # Made once per version of the data, sent from its file (Trust D8).
     kept, content_type, filename = stored_export(kinds=kinds, filters=filters, fmt=fmt,
                                                  stem=stem, with_partner=with_partner,
-                                                 lang=parse_lang(request.GET))
+                                                 lang=parse_lang(request.GET), srid=srid)
     return FileResponse(kept, content_type=content_type, as_attachment=True,
                         filename=filename)
 
 
 EXPORT_FORMAT = OpenApiParameter("format", str, enum=list(FORMATS))
+EXPORT_CRS = OpenApiParameter(
+    "crs", str, enum=[*(f"EPSG:{s}" for s in SUPPORTED_SRIDS), *CRS_URIS],
+    description="The CRS of the file's coordinates (default WGS 84), one of those the OGC "
+                "API serves: EPSG:n, its OGC URI or its URN (urn:ogc:def:crs:EPSG::n). "
+                "x is the easting or longitude. GeoJSON in another CRS than WGS 84 names "
+                "it in a `crs` member (GeoJSON 2008, as GDAL writes and reads it); GPX and "
+                "KML are WGS 84 by definition (another CRS: 400).")
 EXPORT_RESPONSES = {(200, content_type.split(";")[0]):
                     OpenApiTypes.OBJECT if fmt == "geojson" else OpenApiTypes.BINARY
                     for fmt, (content_type, _ext) in FORMATS.items()}
@@ -211,11 +220,11 @@ EXPORT_RESPONSES = {(200, content_type.split(";")[0]):
 class LayerExport(APIView):
     throttle_scope = "exports"  # settings.ATLAS_THROTTLE_RATES
 
-    @extend_schema(parameters=[EXPORT_FORMAT, LANG, *FILTERS[1:8], *CQL, CATEGORY, ACTIVITY,
-                               DIFFICULTY],
+    @extend_schema(parameters=[EXPORT_FORMAT, EXPORT_CRS, LANG, *FILTERS[1:8], *CQL, CATEGORY,
+                               ACTIVITY, DIFFICULTY],
                    responses=EXPORT_RESPONSES,
                    summary="Download a public layer as GeoJSON, GPX, KML, Shapefile, "
-                           "GeoPackage or CSV")
+                           "GeoPackage, CSV, FlatGeobuf or GeoParquet")
     def get(self, request: Request, slug: str) -> HttpResponseBase:
         layer = Layer.objects.filter(slug=slug, visibility=Visibility.PUBLIC).first()
         if layer is None:
@@ -232,11 +241,15 @@ class LayerExport(APIView):
 class RegionalLayerExport(APIView):
     throttle_scope = "exports"  # settings.ATLAS_THROTTLE_RATES
 
-    @extend_schema(parameters=[EXPORT_FORMAT, LANG, *FILTERS[1:8], *CQL, KIND, CATEGORY,
+    @extend_schema(parameters=[EXPORT_FORMAT, EXPORT_CRS, LANG, *FILTERS[1:8], *CQL, KIND,
+                               CATEGORY,
                                ACTIVITY, DIFFICULTY],
                    responses=EXPORT_RESPONSES,
                    summary="Download the regional layer: the features the regional layer "
-                           "lists for the same filters")
+                           "lists for the same filters",
+                   description="FlatGeobuf of several kinds is a zip of a .fgb file per "
+                               "kind (application/zip): a FlatGeobuf file holds one "
+                               "geometry type, 3-D or not as a whole.")
     def get(self, request: Request) -> HttpResponseBase:
         # The same parsing as the list's, so that a download holds what the map showed.
         refuse_unknown(request.GET, EXPORT_PARAMS | CQL_PARAMS | {"kind"}

@@ -47,7 +47,7 @@ FILTER_PARAMS = frozenset({"bbox", "near", "radius", "partner", "layer", "catego
                            "activity", "difficulty", "updated_since", "q"})
 """What ``parse_filters`` reads: every feature list and export takes them all."""
 LIST_PARAMS = FILTER_PARAMS | {"lang", "limit", "offset"}
-EXPORT_PARAMS = FILTER_PARAMS | {"format", "lang"}
+EXPORT_PARAMS = FILTER_PARAMS | {"format", "lang", "crs"}
 
 
 def partner_slugs() -> set[str]:

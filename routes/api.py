@@ -24,8 +24,10 @@ from geo.errors import BadParameter, Forbidden, InvalidFields
 from geo.geojson import GEOJSON, page_link
 from geo.params import choice, number, parse_lang, parse_page, refuse_unknown
 from layers.admin import visible_layers
-from layers.api import LANG
+from layers.api import EXPORT_CRS, LANG
+from layers.exports import check_crs, file_stem
 from layers.models import Attraction, Partner
+from layers.ogc.params import export_srid
 from layers.params import DEFAULT_LIMIT, MAX_LIMIT
 from routes import exports, selectors, services
 from routes.forms import TEXT_FIELDS, RouteForm, route_values
@@ -187,12 +189,15 @@ class RouteProfile(APIView):
 
 class RouteExport(APIView):
     @extend_schema(parameters=[LANG, OpenApiParameter("format", str,
-                                                      enum=list(exports.EXPORT_FORMATS))],
+                                                      enum=list(exports.EXPORT_FORMATS)),
+                               EXPORT_CRS],
                    responses={200: OpenApiTypes.BINARY},
                    summary="Download a route as GPX 1.1, KML or GeoJSON")
     def get(self, request: Request, slug: str) -> HttpResponse:
-        refuse_unknown(request.GET, {"format", "lang"})
+        refuse_unknown(request.GET, {"format", "lang", "crs"})
         fmt = choice(request.GET, "format", exports.EXPORT_FORMATS, default="gpx")
+        srid = export_srid(request.GET)
+        check_crs(fmt, srid)
         lang = parse_lang(request.GET)
         route = (PilotRoute.objects.filter(slug=slug, status__in=PUBLIC_STATUSES)
                  .exclude(partners__sandbox=True).first())
@@ -201,10 +206,11 @@ class RouteExport(APIView):
         if route is None or detail is None:
             raise Http404
         page = request.build_absolute_uri(f"/routes/{slug}/")
-        body = exports.export(detail, route.pk, fmt, page)
+        body = exports.export(detail, route.pk, fmt, page, srid)
         content_type, ext = exports.EXPORT_FORMATS[fmt]
         response = HttpResponse(body, content_type=content_type)
-        response["Content-Disposition"] = f'attachment; filename="{slug}.{ext}"'
+        response["Content-Disposition"] = (
+            f'attachment; filename="{file_stem(slug, srid)}.{ext}"')
         return response
 
 

@@ -1,4 +1,5 @@
-"""Shapefile (zipped), GeoPackage and CSV of the exported rows, written by GDAL (pyogrio)."""
+"""Shapefile (zipped), GeoPackage, FlatGeobuf and CSV of the exported rows, written by GDAL
+(pyogrio), in the CRS the rows were read in (``srid``)."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from typing import Any
 import numpy as np
 import shapely
 
+from geo.crs import WGS84
 from layers.exports.licence import (
     LAYER_KINDS,
     PLATFORM,
@@ -48,7 +50,10 @@ def short_names(names: list[str]) -> dict[str, str]:
 DBF_TEXT_BYTES = 254  # the longest text a dBASE field holds
 
 
-def _arrays(part: Rows, keep: np.ndarray | None = None) -> tuple[list[str], list[np.ndarray]]:
+def column_arrays(part: Rows, keep: np.ndarray | None = None
+                  ) -> tuple[list[str], list[np.ndarray]]:
+    """Each column as one typed array: integers, numbers (NaN where missing) or texts
+    (lists and objects as JSON)."""
     names, arrays = [], []
     for k, values in part.columns.items():
         vals = [json_value(v) for v in values]
@@ -85,11 +90,17 @@ def _geometry_type(kind: str, geoms: np.ndarray) -> str:
 
 def _write_ogr(path: Path, layer: str, part: Rows, geoms: np.ndarray, driver: str,
                field_names: dict[str, str] | None = None, keep: np.ndarray | None = None,
-               append: bool = False, **options: Any) -> None:
-    names, arrays = _arrays(part, keep)
+               append: bool = False, srid: int = WGS84, **options: Any) -> None:
+    names, arrays = column_arrays(part, keep)
     if field_names:
         names = [field_names[n] for n in names]
     import pyogrio.raw  # its own GDAL, some 30 MB: loaded by the exports that write with it
+
+    geometry_type = _geometry_type(part.kind, geoms)
+    if driver == "FlatGeobuf" and geometry_type.endswith(" Z"):
+        # FlatGeobuf refuses a 2-D geometry in a 3-D layer (the Shapefile and GeoPackage
+        # give it elevations of 0 themselves): the same 0s, given here.
+        geoms = shapely.force_3d(geoms)
 
     with warnings.catch_warnings():
         # GDAL warns when it cuts a text to a dBASE field's 254 bytes: the export counts
@@ -97,8 +108,7 @@ def _write_ogr(path: Path, layer: str, part: Rows, geoms: np.ndarray, driver: st
         warnings.filterwarnings("ignore", message=r"Value .* has been truncated",
                                 category=RuntimeWarning)
         pyogrio.raw.write(path, shapely.to_wkb(geoms), arrays, fields=names, layer=layer,
-                          driver=driver, geometry_type=_geometry_type(part.kind, geoms),
-                          crs="EPSG:4326",
+                          driver=driver, geometry_type=geometry_type, crs=f"EPSG:{srid}",
                           encoding="UTF-8" if driver == "ESRI Shapefile" else None,
                           append=append, promote_to_multi=False, **options)
 
@@ -115,8 +125,10 @@ def _cut_texts(part: Rows, keep: np.ndarray) -> dict[str, int]:
     return out
 
 
-def to_shapefile_zip(parts: list[Rows], stem: str, found: list[Credit] | None = None) -> bytes:
-    """One shapefile per kind of geometry, with .prj, a UTF-8 .cpg and the field names.
+def to_shapefile_zip(parts: list[Rows], stem: str, found: list[Credit] | None = None,
+                     srid: int = WGS84) -> bytes:
+    """One shapefile per kind of geometry, with the .prj of ``srid``, a UTF-8 .cpg and the
+    field names.
 
     FIELDS.txt maps the 10-character names to the full ones, and says which texts were
     cut to the 254 bytes a dBASE field holds: nothing else in the files tells. The
@@ -141,7 +153,7 @@ def to_shapefile_zip(parts: list[Rows], stem: str, found: list[Credit] | None = 
                 mapping = short_names(list(part.columns))
                 path = folder / f"{stem}_{name}.shp"
                 _write_ogr(path, path.stem, part, part.geoms[keep], "ESRI Shapefile",
-                           field_names=mapping, keep=keep)
+                           field_names=mapping, keep=keep, srid=srid)
                 lines.append(f"{path.stem}.shp:")
                 lines += [f"  {short:10s} {full}" for full, short in mapping.items()]
                 lines.append("")
@@ -164,8 +176,9 @@ GPKG_VERSION = "1.2"
 partners run) warn at every open (Interfaces D15); 1.2 holds all an export needs."""
 
 
-def to_geopackage(parts: list[Rows], found: list[Credit] | None = None) -> bytes:
-    """A layer per kind, GeoPackage 1.2, with the export's licence and sources: each
+def to_geopackage(parts: list[Rows], found: list[Credit] | None = None,
+                  srid: int = WGS84) -> bytes:
+    """A layer per kind in ``srid``, GeoPackage 1.2, with the export's licence and sources: each
     layer's description (gpkg_contents, which QGIS shows) and the file's metadata
     (gpkg_metadata)."""
     found = found or []
@@ -183,8 +196,53 @@ def to_geopackage(parts: list[Rows], found: list[Credit] | None = None) -> bytes
                 options["dataset_options"] = {"VERSION": GPKG_VERSION}
                 options["dataset_metadata"] = metadata
             _write_ogr(path, f"{part.kind}s", part, part.geoms, "GPKG", append=k > 0,
-                       **options)
+                       srid=srid, **options)
         return path.read_bytes() if path.exists() else b""
+
+
+def _flatgeobuf(path: Path, part: Rows, found: list[Credit], srid: int) -> None:
+    """One kind's features as one FlatGeobuf file, with its spatial index (what lets a
+    client read a window of the file over HTTP), the attribution as its title and
+    description, and the licence and sources in its metadata."""
+    metadata = {"ATTRIBUTION": attribution(found), "LICENSE": ", ".join(licences(found)),
+                "SOURCES": licence_text(found)}
+    # GDAL indexes no feature without a geometry (a route not placed yet): such a file
+    # goes without the index rather than without the route.
+    index = "NO" if shapely.is_missing(part.geoms).any() else "YES"
+    _write_ogr(path, f"{part.kind}s", part, part.geoms, "FlatGeobuf", srid=srid,
+               layer_options={"SPATIAL_INDEX": index, "TITLE": f"{PLATFORM}: {part.kind}s",
+                              "DESCRIPTION": attribution(found)},
+               layer_metadata=metadata)
+
+
+def to_flatgeobuf(parts: list[Rows], stem: str, found: list[Credit] | None = None,
+                  srid: int = WGS84, one_kind: bool = True) -> bytes:
+    """FlatGeobuf: a file holds one layer of one geometry type, 3-D or not as a whole. A
+    kind's features are one file (an attraction's point or footprint: "Unknown", as
+    GDAL declares mixed types; lines with Z when any has it, so routes and trails keep
+    their elevations — Interfaces D8). An export of several kinds (the regional layer)
+    is a zip of a file per kind with LICENCE.txt, as GDAL writes a dataset of several
+    FlatGeobuf layers (a folder of .fgb files): in one file, the points among 3-D lines
+    would have made every line 2-D."""
+    found = found or []
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp)
+        if one_kind:
+            path = folder / f"{stem}.fgb"
+            part = parts[0] if parts else Rows("feature", {}, np.empty(0, dtype=object),
+                                               np.empty(0, dtype=object))
+            _flatgeobuf(path, part, found, srid)
+            return path.read_bytes()
+        buf = io.BytesIO()
+        with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as zf:
+            for part in parts:
+                if not len(part):
+                    continue
+                path = folder / f"{stem}_{part.kind}s.fgb"
+                _flatgeobuf(path, part, found, srid)
+                zf.write(path, path.name)
+            zf.writestr("LICENCE.txt", licence_text(found))
+        return buf.getvalue()
 
 
 def _csv_credit(credit: Credit | None) -> dict[str, str]:
@@ -194,11 +252,12 @@ def _csv_credit(credit: Credit | None) -> dict[str, str]:
     return {"licence": credit.licence, "attribution": credit.partner + source}
 
 
-def to_csv(parts: list[Rows], found: list[Credit] | None = None) -> bytes:
+def to_csv(parts: list[Rows], found: list[Credit] | None = None, srid: int = WGS84) -> bytes:
     """CSV with the geometry as WKT, in UTF-8 with a byte order mark: without it Excel
     reads the file in the machine's code page and garbles Greek and Cyrillic (the
     coverage CSV has one too). A CSV has no place for metadata: each row says its
-    licence and source (its layer's), the columns ``licence`` and ``attribution``."""
+    licence and source (its layer's), the columns ``licence`` and ``attribution``. The WKT
+    is in the rows' CRS (``srid``), which the file's name says (``make.file_stem``)."""
     by_layer = {c.layer: c for c in found or []}
     single = found[0] if found and len(found) == 1 else None
     buf = io.StringIO()
@@ -207,7 +266,9 @@ def to_csv(parts: list[Rows], found: list[Credit] | None = None) -> bytes:
     writer = csv.DictWriter(buf, fieldnames=fields, lineterminator="\n")
     writer.writeheader()
     for part in parts:
-        wkts = shapely.to_wkt(part.geoms, rounding_precision=7, trim=True)
+        # Degrees to 7 decimals (~1 cm), metres to the millimetre.
+        wkts = shapely.to_wkt(part.geoms, rounding_precision=7 if srid == WGS84 else 3,
+                              trim=True)
         for i in range(len(part)):
             row = {k: json_value(v[i]) for k, v in part.columns.items()}
             # A layer's own export has no layer column: its one layer's credit.

@@ -10,6 +10,7 @@ import numpy as np
 import shapely
 from django.db import connection, transaction
 
+from geo.crs import WGS84
 from geo.i18n import LANGUAGE_CODES
 from layers import registry
 from layers.params import FeatureFilters
@@ -24,7 +25,11 @@ FORMATS = {
     "shp": ("application/zip", "zip"),
     "gpkg": ("application/geopackage+sqlite3", "gpkg"),
     "csv": ("text/csv; charset=utf-8", "csv"),
+    "fgb": ("application/flatgeobuf", "fgb"),
+    "parquet": ("application/vnd.apache.parquet", "parquet"),
 }
+WGS84_ONLY = ("gpx", "kml")
+"""Formats whose coordinates are WGS 84 by definition: ``crs`` cannot change them."""
 TRANSLATED = tuple(f"{base}_{code}" for base in ("name", "description")
                    for code in LANGUAGE_CODES)
 
@@ -48,7 +53,7 @@ class Rows:
 
     kind: str
     columns: dict[str, list]  # field -> values (None for missing)
-    geoms: np.ndarray  # shapely, EPSG:4326; attractions: footprint if any, else location
+    geoms: np.ndarray  # shapely, in the export's CRS; attractions: footprint, else location
     points: np.ndarray  # attractions' locations (GPX waypoints); lines for trails, routes
     # The public ids (UUIDs, the API's ``id``), also the ``id`` column (PUBLIC_ID_COLUMN)
     # of every export, a layer's and the regional layer's. The importers recognise that
@@ -62,7 +67,15 @@ class Rows:
         return len(self.geoms)
 
 
-def rows(*, kinds: list[str], filters: FeatureFilters, with_partner: bool) -> list[Rows]:
+def in_crs(geom_sql: str, srid: int) -> str:
+    """``geom_sql`` (EPSG:4326) transformed to ``srid`` by PostGIS, as the OGC API's
+    ``crs`` is (layers.selectors.Output), so that both give the same coordinates."""
+    return geom_sql if srid == WGS84 else f"ST_Transform({geom_sql}, {int(srid)})"
+
+
+def rows(*, kinds: list[str], filters: FeatureFilters, with_partner: bool,
+         srid: int = WGS84) -> list[Rows]:
+    """Each kind's features, their geometries in ``srid``."""
     out = []
     for name in kinds:
         kind = registry.kind(name)
@@ -76,8 +89,9 @@ def rows(*, kinds: list[str], filters: FeatureFilters, with_partner: bool) -> li
         sql = f"""
             SELECT {common['source_id']}, x.uid::text, {common['partner']}, {common['layer']},
                    {', '.join(c.sql for c in fields)},
-                   {common['properties']}::text, ST_AsBinary({common['geom']}),
-                   ST_AsBinary({common['point']})
+                   {common['properties']}::text,
+                   ST_AsBinary({in_crs(common['geom'], srid)}),
+                   ST_AsBinary({in_crs(common['point'], srid)})
             FROM {kind.table} x {kind.joins()}
             WHERE {where}
             ORDER BY x.id
@@ -99,6 +113,27 @@ def rows(*, kinds: list[str], filters: FeatureFilters, with_partner: bool) -> li
         out.append(Rows(name, cols, _geometries([r[-2] for r in records]),
                         _geometries([r[-1] for r in records]), ids=[r[1] for r in records]))
     return out
+
+
+def merged(parts: list[Rows], *, with_kind: bool) -> Rows:
+    """Every kind's rows as one table (the formats of one table: GeoParquet): the union
+    of the kinds' columns, missing where a kind has no such column, and with
+    ``with_kind`` a column ``kind`` first, as the regional GeoJSON's."""
+    # A feature's own attribute named kind gives way to the kind, as in the CSV.
+    names = [k for k in dict.fromkeys(k for p in parts for k in p.columns)
+             if not (with_kind and k == "kind")]
+    columns: dict[str, list] = {"kind": [p.kind for p in parts for _ in range(len(p))]
+                                } if with_kind else {}
+    for name in names:
+        columns[name] = [v for p in parts
+                         for v in p.columns.get(name, [None] * len(p))]
+
+    def joined(arrays: list[np.ndarray]) -> np.ndarray:
+        return np.concatenate(arrays) if arrays else np.empty(0, dtype=object)
+
+    return Rows(parts[0].kind if len(parts) == 1 else "feature", columns,
+                joined([p.geoms for p in parts]), joined([p.points for p in parts]),
+                ids=[i for p in parts for i in p.ids])
 
 
 def _geometries(wkbs: list) -> np.ndarray:
@@ -168,8 +203,26 @@ def _members_bytes(members: dict[str, object] | None) -> bytes:
                    for name, value in (members or {}).items()).encode()
 
 
+def _geojson_geometry(srid: int) -> str:
+    """A Feature's geometry: degrees to 7 decimals (~1 cm), metres to the millimetre; no
+    ``crs`` inside the geometry (PostGIS's default for a SRID but 4326), the document's
+    own ``crs`` member says it (``crs_member``)."""
+    if srid == WGS84:
+        return "ST_AsGeoJSON(u.geom, 7)::json"
+    return f"ST_AsGeoJSON({in_crs('u.geom', srid)}, 3, 0)::json"
+
+
+def crs_member(srid: int) -> dict[str, object]:
+    """The ``crs`` member of a GeoJSON document in ``srid`` (GeoJSON 2008, as GDAL writes
+    and reads it); none for WGS 84, RFC 7946's only CRS. RFC 7946 allows another CRS by
+    prior arrangement, which asking for it is: GDAL, QGIS and geopandas read it."""
+    if srid == WGS84:
+        return {}
+    return {"crs": {"type": "name", "properties": {"name": f"urn:ogc:def:crs:EPSG::{srid}"}}}
+
+
 def geojson_document(*, kinds: list[str], filters: FeatureFilters, with_partner: bool,
-                     members: dict[str, object] | None = None) -> bytes:
+                     members: dict[str, object] | None = None, srid: int = WGS84) -> bytes:
     """The GeoJSON export, built by PostgreSQL in one statement (the 50,000-feature path).
 
     Each Feature's ``id`` is the feature's public id, as in the API (see ``Rows.ids``).
@@ -192,7 +245,7 @@ def geojson_document(*, kinds: list[str], filters: FeatureFilters, with_partner:
             SELECT convert_to(json_build_object('type', 'FeatureCollection', {head_sql}'features',
                 COALESCE(json_agg(json_build_object(
                     'type', 'Feature', 'id', u.id,
-                    'geometry', ST_AsGeoJSON(u.geom, 7)::json,
+                    'geometry', {_geojson_geometry(srid)},
                     'properties', to_json(pr)) ORDER BY u.ord), '[]'::json))::text, 'UTF8')
             FROM (SELECT t.*, row_number() OVER () AS ord FROM ({sql}) t) u
             CROSS JOIN LATERAL (SELECT {properties}) pr""", head + params)
@@ -204,7 +257,8 @@ STREAMED_ROWS = 2000
 
 
 def write_geojson(out: BinaryIO, *, kinds: list[str], filters: FeatureFilters,
-                  with_partner: bool, members: dict[str, object] | None = None) -> None:
+                  with_partner: bool, members: dict[str, object] | None = None,
+                  srid: int = WGS84) -> None:
     """The GeoJSON export (the same bytes as ``geojson_document``) written to ``out``
     a few thousand features at a time, through a server-side cursor: the regional
     export, hundreds of MB, is never whole in the worker's memory nor in the
@@ -224,7 +278,7 @@ def write_geojson(out: BinaryIO, *, kinds: list[str], filters: FeatureFilters,
         cur.execute(f"""
             SELECT convert_to(json_build_object(
                 'type', 'Feature', 'id', u.id,
-                'geometry', ST_AsGeoJSON(u.geom, 7)::json,
+                'geometry', {_geojson_geometry(srid)},
                 'properties', to_json(pr))::text, 'UTF8')
             FROM (SELECT t.*, row_number() OVER () AS ord FROM ({sql}) t) u
             CROSS JOIN LATERAL (SELECT {properties}) pr

@@ -30,10 +30,10 @@ from django.conf import settings
 from django.db import connection
 from django.utils.translation import gettext as _
 
+from geo.crs import WGS84
 from geo.errors import Unavailable
 from layers.exports.licence import Credit, credits
-from layers.exports.make import export_to
-from layers.exports.rows import FORMATS
+from layers.exports.make import export_to, file_stem, media
 from layers.params import FeatureFilters
 from layers.versions import data_version
 
@@ -45,11 +45,12 @@ def export_dir() -> Path:
 
 
 def _key(kinds: list[str], filters: FeatureFilters, fmt: str, stem: str,
-         with_partner: bool, lang: str, found: list[Credit]) -> str:
+         with_partner: bool, lang: str, found: list[Credit], srid: int = WGS84) -> str:
     # Only GPX and KML differ by language (their one name per feature). The licences
-    # are in every file: a layer's licence edited makes its exports new.
+    # are in every file: a layer's licence edited makes its exports new. The CRS: the
+    # same export in EPSG:2100 is another file.
     asked = json.dumps({"kinds": kinds, "filters": asdict(filters), "format": fmt,
-                        "stem": stem, "with_partner": with_partner,
+                        "stem": stem, "with_partner": with_partner, "srid": srid,
                         "lang": lang if fmt in ("gpx", "kml") else None,
                         "credits": [asdict(c) for c in found]},
                        sort_keys=True, default=str)
@@ -118,13 +119,14 @@ def _prune(keep: int) -> None:
 
 
 def stored_export(*, kinds: list[str], filters: FeatureFilters, fmt: str, stem: str,
-                  with_partner: bool, lang: str = "en") -> tuple[BinaryIO, str, str]:
-    """(the kept file, open, content type, file name) of the export, made if the data
-    changed since it was last made. Opened under the lock: another request pruning the
-    folder may delete the file, not take it from a reader."""
-    content_type, ext = FORMATS[fmt]
+                  with_partner: bool, lang: str = "en",
+                  srid: int = WGS84) -> tuple[BinaryIO, str, str]:
+    """(the kept file, open, content type, file name) of the export in ``srid``, made if
+    the data changed since it was last made. Opened under the lock: another request
+    pruning the folder may delete the file, not take it from a reader."""
+    content_type, ext = media(fmt, kinds)
     found = credits(kinds, filters)
-    key = _key(kinds, filters, fmt, stem, with_partner, lang, found)
+    key = _key(kinds, filters, fmt, stem, with_partner, lang, found, srid)
     folder = export_dir()
     folder.mkdir(parents=True, exist_ok=True)
     with _advisory(_lock_id(key), wait=True):
@@ -136,7 +138,8 @@ def stored_export(*, kinds: list[str], filters: FeatureFilters, fmt: str, stem: 
                 try:
                     with os.fdopen(fd, "wb") as out:
                         export_to(out, kinds=kinds, filters=filters, fmt=fmt, stem=stem,
-                                  with_partner=with_partner, lang=lang, found=found)
+                                  with_partner=with_partner, lang=lang, found=found,
+                                  srid=srid)
                     os.replace(tmp, path)
                 except BaseException:
                     Path(tmp).unlink(missing_ok=True)
@@ -146,4 +149,4 @@ def stored_export(*, kinds: list[str], filters: FeatureFilters, fmt: str, stem: 
                     older.unlink(missing_ok=True)
             _prune(int(settings.ATLAS_EXPORT_KEEP))
         kept = path.open("rb")
-    return kept, content_type, f"{stem}.{ext}"
+    return kept, content_type, f"{file_stem(stem, srid)}.{ext}"

@@ -7,6 +7,7 @@ API's, with flat properties (one attribute a column, as GDAL and QGIS expect).
 - ``catalogue``: the collections, and how one is found;
 - ``params``: the CRSs offered, and what an items request asks for;
 - ``responses``: JSON with absolute links, and errors as OGC exceptions;
+- ``downloads``: a collection's whole-file downloads (``rel=enclosure``);
 - ``api_definition``: the OpenAPI 3.0 document;
 - the endpoints themselves are here.
 """
@@ -28,6 +29,7 @@ from layers.ogc import records
 from layers.ogc.api_definition import openapi
 from layers.ogc.catalogue import Collection, all_collections, find_collection
 from layers.ogc.filter import parse_filter
+from layers.ogc.downloads import download_links
 from layers.ogc.params import (
     CRS84,
     CRS_URIS,
@@ -122,6 +124,7 @@ def _describe(request: HttpRequest, c: Collection, lang: str) -> dict:
             # The drafts' name, which GDAL's OAPIF driver (3.12 too) looks for.
             {"rel": "queryables", "type": "application/schema+json",
              "href": absolute_url(request, "ogc-queryables", c.id)},
+            *download_links(request, c),
         ],
     }
 

@@ -4,6 +4,7 @@ datetime, the property filters, limit and offset."""
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Callable
 from datetime import datetime
 
@@ -56,6 +57,28 @@ def crs_srid(uri: str | None, param: str) -> int:
     if uri in CRS_URIS:
         return int(uri.rsplit("/", 1)[1])
     raise BadParameter(param, f"unsupported CRS {uri!r}; use one of {', '.join(CRS_URIS)}")
+
+
+EPSG_CODE = re.compile(r"(?:EPSG:{1,2}|urn:ogc:def:crs:EPSG:[\d.]*:)?(\d+)", re.IGNORECASE)
+"""``EPSG:2100``, ``urn:ogc:def:crs:EPSG::2100`` (GDAL's GeoJSON ``crs``) or ``2100``."""
+
+
+def export_srid(query: Query, param: str = "crs") -> int:
+    """The CRS an export is written in: one of those the OGC API serves, named as ``crs``
+    of the items names it (an OGC URI: the same ``crs_srid``) or as GIS software does
+    (``EPSG:2100``, its URN, ``OGC:CRS84``); WGS 84 when absent. Files always give
+    x = easting or longitude, y = northing or latitude, whatever the CRS's axis order."""
+    raw = (single(query, param) or "").strip()
+    if not raw or raw.upper() in ("CRS84", "OGC:CRS84", "URN:OGC:DEF:CRS:OGC:1.3:CRS84"):
+        return WGS84
+    if raw in CRS_URIS:
+        return crs_srid(raw, param)
+    code = EPSG_CODE.fullmatch(raw)
+    if code and int(code.group(1)) in SUPPORTED_SRIDS:
+        return int(code.group(1))
+    raise BadParameter(param, _("unknown or unserved CRS %(crs)s; use one of %(served)s")
+                       % {"crs": repr(raw[:100]),
+                          "served": ", ".join(f"EPSG:{s}" for s in SUPPORTED_SRIDS)})
 
 
 def flip_axes(srid: int, uri: str | None) -> bool:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from functools import lru_cache
 from uuid import UUID
 
 from django.contrib.auth.decorators import login_required
@@ -13,10 +14,12 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.clickjacking import xframe_options_exempt
 from django.views.decorators.http import require_POST, require_safe
+from pyproj import CRS
 
 from actors.practical import AROUND_PLACE_M, practical_near
 from campaigns import selectors as campaign_selectors
 from geo import geojson
+from geo.crs import BGS2005_CCS, GREEK_GRID, LAMBERT_93, WGS84
 from geo.errors import Refused
 from geo.i18n import page_language
 from geo.opening_hours import state_at
@@ -24,7 +27,9 @@ from geo.units import duration_text
 from importers.models import ImportRun
 from layers import selectors
 from layers import services as layers_services
+from layers.exports import WGS84_ONLY
 from layers.models import Attraction, Layer
+from layers.ogc.params import SUPPORTED_SRIDS
 from layers.permissions import editable_partners, member_partners, moderated_partners
 from layers.vocabulary import Activity, Category, Difficulty, LayerKind, Visibility, Wheelchair
 from maps.builders import explorer_map, feature_map
@@ -34,7 +39,23 @@ from maps.pages.practical import hours_block, now, practical_groups
 from media.selectors import photos_of
 
 EXPORT_FORMATS = (("geojson", "GeoJSON"), ("gpx", "GPX"), ("kml", "KML"),
-                  ("shp", "Shapefile (zip)"), ("gpkg", "GeoPackage"), ("csv", "CSV (WKT)"))
+                  ("shp", "Shapefile (zip)"), ("gpkg", "GeoPackage"), ("csv", "CSV (WKT)"),
+                  ("fgb", "FlatGeobuf"), ("parquet", "GeoParquet"))
+NATIONAL_CRS = {"BG": BGS2005_CCS, "GR": GREEK_GRID, "FR": LAMBERT_93}
+"""The CRS the download form offers first: the partner's country's."""
+
+
+@lru_cache(maxsize=16)
+def crs_name(srid: int) -> str:
+    """The CRS's name in the EPSG registry ("GGRS87 / Greek Grid")."""
+    return str(CRS.from_epsg(srid).name)
+
+
+def _crs_choices(country: str) -> list[tuple[str, str, bool]]:
+    """(EPSG:n, its name, chosen first) of each CRS an export may be in (the OGC API's)."""
+    first = NATIONAL_CRS.get(country, WGS84)
+    return [(f"EPSG:{srid}", f"{crs_name(srid)} (EPSG:{srid})", srid == first)
+            for srid in SUPPORTED_SRIDS]
 
 
 def _partner_param(request: HttpRequest) -> str | None:
@@ -131,6 +152,9 @@ def _layer_page(request: HttpRequest, slug: str, *, error: str = "",
     }
     downloads = [(label, reverse("layer-export", args=[slug]) + f"?format={fmt}")
                  for fmt, label in EXPORT_FORMATS]
+    in_crs = {"url": reverse("layer-export", args=[slug]),
+              "formats": [(f, label) for f, label in EXPORT_FORMATS if f not in WGS84_ONLY],
+              "crs": _crs_choices(layer.partner.country)}
     runs = ImportRun.objects.filter(layer=layer).order_by("-started_at", "-id")[:50]
     table = {
         "featuresUrl": reverse("attractions" if kind == "attraction" else "trails"),
@@ -145,7 +169,7 @@ def _layer_page(request: HttpRequest, slug: str, *, error: str = "",
     }
     return render(request, "maps/layer_preview.html", {
         **map_parts(fmap), "layer": layer, "facts": facts, "kind": kind, "urls": urls,
-        "downloads": downloads, "runs": runs, "table_options": _plain(table),
+        "downloads": downloads, "in_crs": in_crs, "runs": runs, "table_options": _plain(table),
         "publication": publication,
     }, status=status)
 

@@ -104,7 +104,8 @@ def test_the_downloads_and_service_urls_work(page, live_server, imported_layer):
     _open(page, live_server)
     links = {a.inner_text(): a.get_attribute("href")
              for a in page.locator("ul.downloads a").all()}
-    assert set(links) == {"GeoJSON", "GPX", "KML", "Shapefile (zip)", "GeoPackage", "CSV (WKT)"}
+    assert set(links) == {"GeoJSON", "GPX", "KML", "Shapefile (zip)", "GeoPackage", "CSV (WKT)",
+                          "FlatGeobuf", "GeoParquet"}
     body = page.request.get(live_server.url + links["GeoJSON"])
     assert len(body.json()["features"]) == 30
     assert page.request.get(live_server.url + links["GPX"]).text().count("<wpt ") == 30
@@ -119,6 +120,25 @@ def test_the_downloads_and_service_urls_work(page, live_server, imported_layer):
     assert tilejson["vector_layers"][0]["id"] == "attractions"
     assert page.requested_hosts <= PLATFORM_HOSTS | BASEMAP_HOSTS
     screenshot(page, "test-layer-preview-desktop")
+
+
+def test_the_layer_downloads_in_the_partners_crs(page, live_server, imported_layer):
+    import pyarrow.parquet as pq
+
+    _open(page, live_server)
+    # Larissa is Greek: the Greek Grid is chosen first.
+    assert page.locator("#download-crs").input_value() == "EPSG:2100"
+    page.select_option("#download-format", "parquet")
+    page.locator("form.download-crs").scroll_into_view_if_needed()
+    screenshot(page, "test-layer-downloads-crs")
+    with page.expect_download() as info:
+        page.locator("form.download-crs button").click()
+    download = info.value
+    assert download.suggested_filename == "larissa-springs-epsg2100.parquet"
+    table = pq.read_table(download.path())
+    assert table.num_rows == 30
+    geo = json.loads(table.schema.metadata[b"geo"])
+    assert geo["columns"]["geometry"]["crs"]["id"] == {"authority": "EPSG", "code": 2100}
 
 
 def test_the_preview_is_usable_on_a_phone(new_page, live_server, imported_layer):

@@ -25,7 +25,8 @@ def unplaced(db):
     return make_route(sz, slug="not-placed-yet")
 
 
-@pytest.mark.parametrize("fmt", ["geojson", "gpx", "kml", "gpkg", "shp", "csv"])
+@pytest.mark.parametrize("fmt", ["geojson", "gpx", "kml", "gpkg", "shp", "csv", "fgb",
+                                 "parquet"])
 def test_every_export_answers_with_a_route_that_has_no_line(client, unplaced, fmt):
     response = client.get("/api/regional-layer/export/", {"format": fmt})
     assert response.status_code == 200

@@ -27,7 +27,8 @@ ENDPOINTS = [
     ("/api/trails/", "sort=name", "sort"),
     ("/api/layers/", "partner=drome", "partner"),
     ("/api/partners/", "q=x", "q"),
-    ("/api/regional-layer/export/", "crs=EPSG:2100", "crs"),
+    # An export takes crs= now (tests/layers/test_export_crs.py), not the items' bbox-crs.
+    ("/api/regional-layer/export/", "bbox-crs=EPSG:2100", "bbox-crs"),
     ("/tiles/regional-layer.json", "bbox=1,2,3,4", "bbox"),
     ("/tiles/regional-layer/0/0/0.mvt", "layer=x&zz=1", "layer"),
     ("/api/services/", "opening=2027-05-03", "opening"),
@@ -38,7 +39,7 @@ ENDPOINTS = [
     ("/api/routes/", "seasons=summer", "seasons"),
     ("/api/routes/nope/", "alongg=500", "alongg"),
     ("/api/routes/nope/profile/", "lang=en", "lang"),
-    ("/api/routes/nope/export/", "crs=EPSG:2100", "crs"),
+    ("/api/routes/nope/export/", "bbox-crs=EPSG:2100", "bbox-crs"),
     ("/api/transit/feeds/", "partners=sliven", "partners"),
     ("/api/transit/stops/", "near=26.3,42.7&radious=500", "radious"),
     ("/api/transit/departures/", "feed=sliven/x&stop=1&day=2026-12-05", "day"),
