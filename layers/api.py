@@ -77,8 +77,9 @@ class FeatureList(APIView):
         return self.kinds
 
     def filters(self, request: Request) -> FeatureFilters:
-        """The request's filters (a kind's own endpoint may add to them)."""
-        return parse_filters(request.GET)
+        """The request's filters (a kind's own endpoint may add to them); a layer not yet
+        public is there for its partner's people, who review it on its page."""
+        return parse_filters(request.GET, reader=request.user)
 
     def get(self, request: Request) -> HttpResponse:
         # A higher app's kind may declare filters of its own (registry.ChoiceFilter).
