@@ -17,6 +17,7 @@ from exchange import services as exchange_services
 from exchange.models import GoodPractice
 from exchange.services import PlaceSpec
 from exchange.vocabulary import Status
+from layers.models import Layer
 from layers.vocabulary import Visibility
 from media.services import attachment_add, image_add
 from routes.vocabulary import RouteStatus
@@ -70,11 +71,16 @@ def platform(db, settings, media_root) -> SimpleNamespace:
     forum = make_attraction(places, 25.62, 42.42, name_en="Forum")
     lake = make_attraction(places, 25.70, 42.45, name_en="Lake")
     upload = make_layer(a, visibility=Visibility.PARTNERS, slug="sz-upload")
+    # Ready to publish: described, licensed, sourced.
+    Layer.objects.filter(pk=upload.pk).update(
+        description_en="Springs surveyed in 2024", licence="CC-BY-4.0",
+        source="Regional museum")
     hidden = make_attraction(upload, 25.66, 42.43, name_en="Unpublished spring")
     b_places = make_layer(b, slug="sl-places")
     clock = make_attraction(b_places, 26.32, 42.68, name_en="Clock tower")
     sb_places = make_layer(sandbox, slug="sb-places")
     sb_site = make_attraction(sb_places, 24.1, 41.6, name_en="Training hut")
+    sb_spare = make_attraction(sb_places, 24.2, 41.7, name_en="Training well")
 
     actor_user = User.objects.create_user("actor@example.org", "actor@example.org", "pw")
     actor = Actor.objects.create(user=actor_user, organisation="Inn keepers", kind="business",
@@ -94,21 +100,25 @@ def platform(db, settings, media_root) -> SimpleNamespace:
 
     def practice(partner, author, title: str, status: str, place) -> GoodPractice:
         made = exchange_services.practice_create(
-            user=author, partner=partner, values={"title_en": title},
+            user=author, partner=partner,
+            values={"title_en": title, "summary_en": "Late openings bring young visitors."},
             places=[PlaceSpec(attraction=str(place.uid))])
         GoodPractice.objects.filter(pk=made.pk).update(status=status)
         made.refresh_from_db()
         return made
 
-    draft = practice(a, people["member_a"], "A's draft practice", Status.DRAFT, forum)
-    published = practice(a, people["member_a"], "A's published practice", Status.PUBLISHED,
+    draft = practice(a, people["member_a"], "Draft practice of A", Status.DRAFT, forum)
+    submitted = practice(a, people["member_a"], "Practice of A under review",
+                         Status.SUBMITTED, forum)
+    published = practice(a, people["member_a"], "Published practice of A", Status.PUBLISHED,
                          forum)
     sb_published = practice(sandbox, people["trainee"], "Sandbox practice", Status.PUBLISHED,
                             sb_site)
-    draft_listing = make_listing(25.64, 42.44, name_en="Actor's draft inn",
+    draft_listing = make_listing(25.64, 42.44, name_en="Draft inn of the actor",
                                  status=ListingStatus.DRAFT, actor=actor)
     listing = make_listing(25.65, 42.41, name_en="Published inn")
     route = make_route(a, slug="a-route", status=RouteStatus.PUBLISHED)
+    draft_route = make_route(a, slug="a-draft-route", status=RouteStatus.DRAFT)
 
     media = {
         "draft practice": _attach(draft, "draft-practice"),
@@ -122,10 +132,10 @@ def platform(db, settings, media_root) -> SimpleNamespace:
     }
     return SimpleNamespace(
         a=a, b=b, sandbox=sandbox, places=places, upload=upload, b_places=b_places,
-        forum=forum, lake=lake, hidden=hidden, clock=clock, sb_site=sb_site,
-        actor=actor, people=people, draft=draft, published=published,
+        forum=forum, lake=lake, hidden=hidden, clock=clock, sb_site=sb_site, sb_spare=sb_spare,
+        actor=actor, people=people, draft=draft, submitted=submitted, published=published,
         sb_published=sb_published, draft_listing=draft_listing, listing=listing,
-        route=route, media=media)
+        route=route, draft_route=draft_route, media=media)
 
 
 def signed_in(platform: SimpleNamespace, role: str):
