@@ -31,6 +31,7 @@ from importers.models import ImportRun
 from layers.models import Attraction, Layer
 from routes.models import PilotRoute
 from tests.accounts.conftest import import_form
+from tests.factories import run_queued_imports
 from tests.permissions.conftest import A_PEOPLE, ROLES, signed_in
 
 pytestmark = pytest.mark.django_db
@@ -100,6 +101,11 @@ def _practice_status(w: W, key: str) -> str:
     return GoodPractice.objects.get(pk=getattr(w, key).pk).status
 
 
+def _undone(w: W) -> bool:
+    """The run is being undone (the worker's part is the importers' tests')."""
+    return ImportRun.objects.get(pk=w.run.pk).status == ImportRun.Status.UNDOING
+
+
 def _gone(model: type, pk: int) -> bool:
     return not model.objects.filter(pk=pk).exists()
 
@@ -165,9 +171,13 @@ ACTIONS = [
     # Imports.
     Action("API: import into A", "import-create",
            lambda c, w: c.post("/api/imports/", import_form(w.a)).status_code,
-           lambda w: ImportRun.objects.exists(), A_EDITOR),
+           lambda w: ImportRun.objects.count() > 1, A_EDITOR),
     Action("page: upload a file of A's to import", "imports:upload",
            *_upload_page(), A_EDITOR),
+    Action("API: undo A's import", "import-undo",
+           _json("post", lambda w: f"/api/imports/{w.run.pk}/undo/"), _undone, A_EDITOR),
+    Action("page: undo A's import", "imports:undo",
+           _post(lambda w: f"/import/runs/{w.run.pk}/undo/"), _undone, A_EDITOR),
     # Routes.
     Action("API: compose A's route", "route-composition",
            lambda c, w: c.put("/api/routes/a-route/composition/", json.dumps({
@@ -257,8 +267,20 @@ ACTIONS = [
 ]
 
 
+@pytest.fixture
+def world(platform: W) -> W:
+    """The world with an import of A's done: three springs in a layer of its own."""
+    made = signed_in(platform, "editor_a").post("/api/imports/", import_form(platform.a))
+    assert made.status_code == 202, made.content
+    run_queued_imports()
+    platform.run = ImportRun.objects.get(pk=made.json()["id"])
+    assert platform.run.status == ImportRun.Status.SUCCEEDED
+    return platform
+
+
 @pytest.mark.parametrize("role", ROLES)
-def test_each_role_does_and_sees_exactly_what_it_may(platform, role):
+def test_each_role_does_and_sees_exactly_what_it_may(world, role):
+    platform = world
     client = signed_in(platform, role)
     client.raise_request_exception = False
     forbidden, refused, errors = [], [], []
