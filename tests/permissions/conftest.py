@@ -5,6 +5,7 @@ demo load."""
 
 from __future__ import annotations
 
+import datetime as dt
 from types import SimpleNamespace
 
 import pytest
@@ -13,6 +14,7 @@ from django.utils import timezone
 
 from actors.models import Actor
 from actors.vocabulary import ListingStatus
+from campaigns import services as campaign_services
 from exchange import services as exchange_services
 from exchange.models import GoodPractice
 from exchange.services import PlaceSpec
@@ -120,6 +122,11 @@ def platform(db, settings, media_root) -> SimpleNamespace:
     route = make_route(a, slug="a-route", status=RouteStatus.PUBLISHED)
     draft_route = make_route(a, slug="a-draft-route", status=RouteStatus.DRAFT)
 
+    draft_announcement = campaign_services.announcement_create(
+        user=people["editor_a"], partner=a,
+        values={"title_en": "Spring fair", "starts_on": dt.date(2026, 6, 1),
+                "ends_on": dt.date(2026, 6, 30)})
+
     media = {
         "draft practice": _attach(draft, "draft-practice"),
         "draft practice's document": _document(draft, "draft-report"),
@@ -129,6 +136,7 @@ def platform(db, settings, media_root) -> SimpleNamespace:
         "published listing": _attach(listing, "published-listing"),
         "public attraction": _attach(forum, "forum"),
         "unpublished attraction": _attach(hidden, "unpublished"),
+        "draft announcement": _attach(draft_announcement, "draft-announcement"),
     }
     return SimpleNamespace(
         a=a, b=b, sandbox=sandbox, places=places, upload=upload, b_places=b_places,

@@ -2,7 +2,8 @@
 file is seen by whoever may see its owner. A draft practice's are its partner's people's
 (and a superuser's), a draft listing's its partner's editors' and moderators' and its
 actor's, an unpublished layer's attraction's its partner's people's, a sandbox's
-practice's its trainees'; a public owner's, everyone's. A file served to some only is
+practice's its trainees', a draft announcement's its partner's editors' and moderators';
+a public owner's, everyone's. A file served to some only is
 never kept by a shared cache.
 
 Before the fix, ``/media/`` served only public owners' files: the draft's own editors and
@@ -24,6 +25,7 @@ SEEN_BY = {
     "published listing": EVERYONE,
     "public attraction": EVERYONE,
     "unpublished attraction": A_PEOPLE | {"superuser"},
+    "draft announcement": frozenset({"editor_a", "moderator_a", "superuser"}),
 }
 
 
