@@ -34,6 +34,7 @@ from layers.params import (
     parse_filters,
     parse_kinds,
 )
+from layers.permissions import unpublished_layer_ids
 from layers.vocabulary import LayerKind, Visibility
 
 LANG = OpenApiParameter("lang", str, enum=["bg", "el", "fr", "en"],
@@ -138,7 +139,8 @@ class FeatureDetail(APIView):
     def get(self, request: Request, uid: UUID) -> HttpResponse:
         refuse_unknown(request.GET, {"lang"})
         lang = parse_lang(request.GET)
-        body = selectors.feature_detail(kind=self.kind, uid=str(uid), lang=lang)
+        body = selectors.feature_detail(kind=self.kind, uid=str(uid), lang=lang,
+                                        unpublished_layers=unpublished_layer_ids(request.user))
         if body is None:
             raise Http404
         return geojson.response(body, lang=lang)

@@ -95,6 +95,13 @@ def unpublished_layers_seen(user: User | AnonymousUser) -> QuerySet[Layer]:
     return hidden.filter(partner__in=member_partners(user))
 
 
+def unpublished_layer_ids(user: User | AnonymousUser) -> list[int]:
+    """The ids of ``unpublished_layers_seen(user)`` (none asked of a visitor)."""
+    if not is_active_user(user):
+        return []
+    return list(unpublished_layers_seen(user).values_list("pk", flat=True))
+
+
 def is_sandbox_account(user: User | AnonymousUser) -> bool:
     return sandbox_partners(user).exists()
 

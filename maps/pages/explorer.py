@@ -29,6 +29,7 @@ from layers.permissions import (
     editable_partners,
     member_partners,
     moderated_partners,
+    unpublished_layer_ids,
     unpublished_layers_seen,
 )
 from layers.vocabulary import Activity, Category, Difficulty, LayerKind, Visibility, Wheelchair
@@ -168,7 +169,8 @@ def _feature_page(request: HttpRequest, kind: str, uid: UUID) -> HttpResponse:
     # The geometry drawn (a line thinned beyond the display's vertex cap): the page's map
     # is embedded in it, and a million-vertex trail made it 27.8 MB (Trust D8).
     body = selectors.feature_detail(kind=kind, uid=str(uid), lang=page_language(),
-                                    display=True)
+                                    display=True,
+                                    unpublished_layers=unpublished_layer_ids(request.user))
     if body is None:
         raise Http404("no such feature")
     feature = json.loads(body)

@@ -176,3 +176,15 @@ def test_an_unpublished_layer_stays_out_of_the_regional_layer_unless_named(world
     client = _client(world["users"]["moderator"])
     assert b"Forum" not in client.get("/api/regional-layer/").content
     assert b"Forum" not in client.get("/api/attractions/?partner=stara-zagora").content
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_an_unpublished_layers_feature_opens_for_its_partners_people(world, role):
+    """The layer page's table leads to each feature's page: its reviewers open it, and it
+    stays a 404 to everyone else, as does its API detail."""
+    uid = world["layer"].attractions.get().uid
+    client = _client(world["users"][role])
+    for url in (f"/attractions/{uid}/", f"/api/attractions/{uid}/"):
+        response = client.get(url)
+        assert response.status_code == (200 if role in READERS else 404), url
+        assert (b"Forum of Augusta Traiana" in response.content) == (role in READERS), url
