@@ -166,6 +166,9 @@ ACTIONS = [
     _read_action("read an unpublished layer's features by its name", "attractions",
                  lambda w: "/api/attractions/?layer=sz-upload",
                  lambda w: "Unpublished spring", A_ANYONE),
+    _read_action("open an unpublished layer's feature", "attraction-page",
+                 lambda w: f"/attractions/{w.hidden.uid}/",
+                 lambda w: "Unpublished spring", A_ANYONE),
     _read_action("read an unpublished feature in the regional layer", "regional-layer",
                  lambda w: "/api/regional-layer/", lambda w: "Unpublished spring", NOBODY),
     # Imports.
