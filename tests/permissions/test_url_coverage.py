@@ -96,10 +96,10 @@ EXEMPT: dict[str, str] = {
     "sign-in": "signing in: django-axes' lockout (tests/accounts/test_signin_lockout.py)",
     "actor-sign-in": "signing in: django-axes' lockout (tests/accounts/test_signin_lockout.py)",
     "actor-verify-again": "sends the signed-in actor their own verification e-mail again",
-    "imports:preview": "the upload's preview is its uploader's, found by a token only they "
-                       "were given; confirming it goes through the import's own checks "
-                       "(tried as the upload above and in tests/importers/test_upload.py)",
-    "imports:preview-state": "the preview's state, its uploader's by the same token",
+    "imports:preview": "an upload's preview is found in its uploader's own session (another "
+                       "session gets 403) and its partner checked again against the user's "
+                       "editable partners; the upload itself is in the matrix",
+    "imports:preview-state": "the preview's state, found in the uploader's session the same way",
     "route-editor": "the route editor's page (GET); it writes through the composition API "
                     "(tests/routes/test_permission_matrix.py; tests/routes/test_editor_access.py "
                     "tries who opens it)",
