@@ -54,8 +54,9 @@ def rate_of(scope: str) -> tuple[int, int] | None:
 
 def hit(key: str, seconds: int) -> tuple[int, float]:
     """Count one request of ``key`` in its window of ``seconds``: (requests in the window,
-    this one included; seconds until the window ends). A database that cannot count
-    (down, or read-only) counts nothing rather than refuse everyone."""
+    this one included; seconds until the window ends). A database that answers but cannot
+    count (read-only) counts nothing rather than refuse everyone; one that cannot be
+    reached raises its error at once, the request's 503."""
     try:
         with transaction.atomic(), connection.cursor() as cur:
             cur.execute("""
@@ -74,8 +75,13 @@ def hit(key: str, seconds: int) -> tuple[int, float]:
                 cur.execute("DELETE FROM accounts_ratecount "
                             "WHERE window_end < clock_timestamp() - interval '1 hour'")
     except DatabaseError as exc:
-        # Not a warning: a database that cannot count cannot serve the request either,
-        # and says so where it fails.
+        if connection.connection is None:
+            # No connection at all: the database is down and the pool's wait is over. The
+            # request cannot be served either, and going on would wait for the pool a
+            # second time in the view before the same 503 (geo.errors.database_unavailable).
+            raise
+        # Not a warning: a database that cannot count (read-only, say) cannot serve the
+        # request either, and says so where it fails.
         log.info("rate limit not counted for %s: %s", key, exc)
         return 0, 0.0
     return hits, left

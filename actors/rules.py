@@ -12,7 +12,7 @@ from django.db.models import QuerySet
 from actors.models import Actor, Listing, Submission
 from actors.vocabulary import ListingStatus, SubmissionState
 from layers.models import Attraction
-from layers.permissions import is_active_user, moderated_partners
+from layers.permissions import editable_partners, is_active_user, moderated_partners
 
 
 def actor_of(user: Any) -> Actor | None:
@@ -53,6 +53,18 @@ def may_change_listing(user: Any, listing: Listing) -> bool:
     actor = verified_actor(user)
     return actor is not None and listing.actor_id == actor.pk \
         and listing.status == ListingStatus.PUBLISHED
+
+
+def may_see_listing(user: Any, listing: Listing) -> bool:
+    """Whether ``user`` sees ``listing`` (its photos) while it is not public — a draft, a
+    withdrawn one: its partner's editors, who write it, and moderators, who approve it, and
+    the actor whose listing it is."""
+    actor = actor_of(user)
+    if actor is not None and listing.actor_id == actor.pk:
+        return True
+    return is_active_user(user) and listing.partner_id is not None and (
+        editable_partners(user).filter(pk=listing.partner_id).exists()
+        or moderated_partners(user).filter(pk=listing.partner_id).exists())
 
 
 def may_change_attraction(user: Any, attraction: Attraction) -> bool:

@@ -16,8 +16,12 @@ class ExchangeConfig(AppConfig):
         register_missing_links(missing_links)
 
         from exchange.models import GoodPractice, StudyVisit
+        from exchange.rules import may_view
         from media.access import register_public
 
-        # A practice's attachments are served as the practice is shown; a visit's, to all.
-        register_public(GoodPractice, lambda p: p.is_public)
+        # A practice's attachments are served as the practice is shown: to everyone once
+        # it is public (a sandbox's never is), before that to those who see it (its
+        # partner's people, its reviewers); a visit's, to all.
+        register_public(GoodPractice, lambda p: p.is_public and not p.partner.sandbox,
+                        may_see=lambda p, user: may_view(user, p))
         register_public(StudyVisit, lambda v: True)

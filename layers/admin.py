@@ -32,6 +32,7 @@ from layers.selectors.catalogue import in_uninviting_territories
 from layers.services import partner_editors_group_ensure, partner_role_groups_ensure
 from layers.vocabulary import LayerKind, Visibility
 from media.admin import PhotoInline
+from media.models import MediaItem
 
 
 class AtlasMapWidget(OSMWidget):
@@ -107,6 +108,15 @@ class PartnerScopedAdmin(TranslationAdmin[_M], GISModelAdmin[_M]):
 
     def has_delete_permission(self, request: HttpRequest, obj: _M | None = None) -> bool:
         return super().has_delete_permission(request, obj) and self._owns(request, obj)
+
+    def get_deleted_objects(self, objs: Any, request: HttpRequest) -> Any:
+        # Photos and attachments go with their owner, as its PhotoInline lets whoever
+        # changes the owner delete them; the media admin, for superusers only, is not
+        # asked. Asked, it refused an editor the deletion of any listing, attraction or
+        # layer with a photo (403).
+        deleted, counts, perms_needed, protected = super().get_deleted_objects(objs, request)
+        perms_needed.discard(MediaItem._meta.verbose_name)
+        return deleted, counts, perms_needed, protected
 
 
 @admin.register(Partner)

@@ -35,6 +35,7 @@ from layers.params import (
     parse_filters,
     parse_kinds,
 )
+from layers.permissions import unpublished_layer_ids
 from layers.vocabulary import LayerKind, Visibility
 
 LANG = OpenApiParameter("lang", str, enum=["bg", "el", "fr", "en"],
@@ -87,8 +88,9 @@ class FeatureList(APIView):
         return self.kinds
 
     def filters(self, request: Request) -> FeatureFilters:
-        """The request's filters (a kind's own endpoint may add to them)."""
-        return parse_filters(request.GET)
+        """The request's filters (a kind's own endpoint may add to them); a layer not yet
+        public is there for its partner's people, who review it on its page."""
+        return parse_filters(request.GET, reader=request.user)
 
     def get(self, request: Request) -> HttpResponse:
         # A higher app's kind may declare filters of its own (registry.ChoiceFilter).
@@ -148,7 +150,8 @@ class FeatureDetail(APIView):
     def get(self, request: Request, uid: UUID) -> HttpResponse:
         refuse_unknown(request.GET, {"lang"})
         lang = parse_lang(request.GET)
-        body = selectors.feature_detail(kind=self.kind, uid=str(uid), lang=lang)
+        body = selectors.feature_detail(kind=self.kind, uid=str(uid), lang=lang,
+                                        unpublished_layers=unpublished_layer_ids(request.user))
         if body is None:
             raise Http404
         return geojson.response(body, lang=lang)

@@ -41,6 +41,9 @@ class FeatureFilters:
     # whose queryables it may name (layers/selectors/cql.py).
     cql: Any = None
     cql_kinds: tuple[str, ...] = ()
+    # Layers in ``layer`` that are not public, which the reader may see by name (their
+    # partner's people on the layer's page: layers.permissions.unpublished_layers_seen).
+    unpublished_layer: list[str] = field(default_factory=list)
 
 
 FILTER_PARAMS = frozenset({"bbox", "near", "radius", "partner", "layer", "category",
@@ -71,8 +74,19 @@ def parse_kinds(query: Query, offered: list[str]) -> list[str]:
     return [k for k in offered if k in chosen] if chosen else offered
 
 
-def parse_filters(query: Query) -> FeatureFilters:
+def parse_filters(query: Query, reader: Any = None) -> FeatureFilters:
+    """The filters of ``query``; ``reader`` (the request's user), when given, may also name
+    the unpublished layers it sees."""
     f = FeatureFilters(bbox=parse_bbox(single(query, "bbox")))
+    seen: set[str] = set()
+
+    def known_layers() -> set[str]:
+        if reader is not None:
+            from layers.permissions import unpublished_layers_seen
+
+            seen.update(unpublished_layers_seen(reader).values_list("slug", flat=True))
+        return public_layer_slugs() | seen
+
     near = single(query, "near")
     if near:
         parts = near.split(",")
@@ -87,7 +101,8 @@ def parse_filters(query: Query) -> FeatureFilters:
     elif single(query, "radius"):
         raise BadParameter("radius", "goes with near=lon,lat")
     f.partner = choices(query, "partner", partner_slugs)
-    f.layer = choices(query, "layer", public_layer_slugs, listed_at="/api/layers/")
+    f.layer = choices(query, "layer", known_layers, listed_at="/api/layers/")
+    f.unpublished_layer = [slug for slug in f.layer if slug in seen]
     f.category = choices(query, "category", {c.value for c in Category})
     f.activity = choices(query, "activity", {a.value for a in Activity})
     f.difficulty = choices(query, "difficulty", {d.value for d in Difficulty})

@@ -22,7 +22,8 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework.permissions import BasePermission
 from rest_framework.request import Request
 
-from layers.models import Partner
+from layers.models import Layer, Partner
+from layers.vocabulary import Visibility
 
 if TYPE_CHECKING:
     from rest_framework.views import APIView
@@ -79,6 +80,26 @@ def sandbox_partners(user: User | AnonymousUser) -> QuerySet[Partner]:
     if not is_active_user(user) or getattr(user, "is_superuser", False):
         return Partner.objects.none()
     return member_partners(user).filter(sandbox=True)
+
+
+def unpublished_layers_seen(user: User | AnonymousUser) -> QuerySet[Layer]:
+    """Layers not public (partners only, private, a sandbox's) whose features ``user`` sees
+    when asking for the layer by name: its partner's people in any role, whose moderators
+    review a layer before they publish it, and a superuser. The regional layer and every
+    list that does not name the layer stay the public's for them too."""
+    if not is_active_user(user):
+        return Layer.objects.none()
+    hidden = Layer.objects.exclude(visibility=Visibility.PUBLIC)
+    if getattr(user, "is_superuser", False):
+        return hidden
+    return hidden.filter(partner__in=member_partners(user))
+
+
+def unpublished_layer_ids(user: User | AnonymousUser) -> list[int]:
+    """The ids of ``unpublished_layers_seen(user)`` (none asked of a visitor)."""
+    if not is_active_user(user):
+        return []
+    return list(unpublished_layers_seen(user).values_list("pk", flat=True))
 
 
 def is_sandbox_account(user: User | AnonymousUser) -> bool:

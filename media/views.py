@@ -9,22 +9,29 @@ from __future__ import annotations
 import uuid
 
 from django.http import FileResponse, HttpRequest
-from django.views.decorators.cache import cache_control
+from django.utils.cache import patch_cache_control
 from django.views.decorators.http import require_safe
 
 from geo.errors import NotFound
-from media.access import owner_is_public
+from media.access import owner_is_public, owner_seen_by
 from media.models import MediaItem
 from media.services import media_root
 
 
 @require_safe
-@cache_control(public=True, max_age=7 * 24 * 3600, immutable=True)
 def media_file(request: HttpRequest, uid: uuid.UUID, size: str) -> FileResponse:
     item = MediaItem.objects.filter(uid=uid).first()
-    if item is None or not owner_is_public(item.owner):
+    owner = item.owner if item is not None else None
+    public = owner_is_public(owner)
+    if item is None or not (public or owner_seen_by(owner, request.user)):
         raise NotFound("no such photo")
-    return item_file(item, size)
+    response = item_file(item, size)
+    if public:
+        patch_cache_control(response, public=True, max_age=7 * 24 * 3600, immutable=True)
+    else:
+        # A draft's file is its readers' own: no shared cache may keep it for the next.
+        patch_cache_control(response, private=True, no_cache=True)
+    return response
 
 
 def item_file(item: MediaItem, size: str) -> FileResponse:

@@ -28,8 +28,8 @@ from layers import registry, selectors
 from layers.ogc import records
 from layers.ogc.api_definition import openapi
 from layers.ogc.catalogue import Collection, all_collections, find_collection
-from layers.ogc.filter import parse_filter
 from layers.ogc.downloads import download_links
+from layers.ogc.filter import parse_filter
 from layers.ogc.params import (
     CRS84,
     CRS_URIS,

@@ -14,9 +14,12 @@ from layers.selectors.sql import COORD_DECIMALS, all_translations, translated
 from layers.vocabulary import Visibility
 
 
-def feature_detail(*, kind: str, uid: str, lang: str, display: bool = False) -> str | None:
+def feature_detail(*, kind: str, uid: str, lang: str, display: bool = False,
+                   unpublished_layers: list[int] | None = None) -> str | None:
     """One public feature with every field, as a GeoJSON Feature text: its whole
-    geometry, or (``display``, for its page) the one maps draw (``FeatureKind.drawn``)."""
+    geometry, or (``display``, for its page) the one maps draw (``FeatureKind.drawn``).
+    ``unpublished_layers``: ids of layers not yet public whose features the reader sees
+    too (layers.permissions.unpublished_layers_seen)."""
     k = registry.kind(kind)
     geometry = k.drawn() if display else f"x.{k.geom}"
     # A page draws a footprint past the vertex cap thinned (layers.display).
@@ -45,10 +48,11 @@ def feature_detail(*, kind: str, uid: str, lang: str, display: bool = False) -> 
         FROM {k.table} x
         JOIN layers_layer l ON l.id = x.layer_id
         JOIN layers_partner p ON p.id = l.partner_id
-        WHERE x.uid = %s AND l.visibility = '{Visibility.PUBLIC}' AND x.retired_at IS NULL
+        WHERE x.uid = %s AND x.retired_at IS NULL
+          AND (l.visibility = '{Visibility.PUBLIC}' OR l.id = ANY(%s))
     """
     with connection.cursor() as cursor:
-        cursor.execute(sql, [uid])
+        cursor.execute(sql, [uid, unpublished_layers or []])
         row = cursor.fetchone()
     return row[0] if row else None
 

@@ -88,7 +88,10 @@ def conditions(kind: FeatureKind, f: FeatureFilters, params: list,
     if kind.layered:
         # The layers are chosen first, once (a handful of rows), so the planner
         # filters the features by an array instead of joining the layers to them.
-        chosen = [f"l.visibility = '{Visibility.PUBLIC}'", "NOT p.sandbox"]
+        chosen = [f"l.visibility = '{Visibility.PUBLIC}' AND NOT p.sandbox"]
+        if f.unpublished_layer:
+            chosen = [f"({chosen[0]} OR l.slug = ANY(%s))"]
+            params.append(f.unpublished_layer)
         if not f.layer:
             # A reference layer (sub-areas) is not among the things to visit; asked for by
             # name, it is a layer like any other.

@@ -30,7 +30,13 @@ from layers import services as layers_services
 from layers.exports import WGS84_ONLY
 from layers.models import Attraction, Layer
 from layers.ogc.params import SUPPORTED_SRIDS
-from layers.permissions import editable_partners, member_partners, moderated_partners
+from layers.permissions import (
+    editable_partners,
+    member_partners,
+    moderated_partners,
+    unpublished_layer_ids,
+    unpublished_layers_seen,
+)
 from layers.vocabulary import Activity, Category, Difficulty, LayerKind, Visibility, Wheelchair
 from maps.builders import explorer_map, feature_map
 from maps.elements import map_parts
@@ -99,6 +105,17 @@ def _sees_partners_only(request: HttpRequest) -> bool:
             or moderated_partners(user).exists())
 
 
+def _readable_layer(request: HttpRequest, slug: str) -> Layer:
+    """The layer named ``slug`` if the visitor sees it: a public one, or one not yet public
+    of a partner they belong to (its moderators review it here); another partner's is as
+    unknown as a misspelt name."""
+    layer = Layer.objects.select_related("partner").filter(slug=slug).first()
+    if layer is None or (layer.visibility != Visibility.PUBLIC and not unpublished_layers_seen(
+            request.user).filter(pk=layer.pk).exists()):
+        raise Http404("no layer with this name")
+    return layer
+
+
 @require_safe
 def layer_preview(request: HttpRequest, slug: str) -> HttpResponse:
     return _layer_page(request, slug)
@@ -108,10 +125,7 @@ def layer_preview(request: HttpRequest, slug: str) -> HttpResponse:
 @require_POST
 def layer_publication(request: HttpRequest, slug: str) -> HttpResponse:
     """The layer page's publish / unpublish buttons (its partner's moderators)."""
-    layer = Layer.objects.select_related("partner").filter(slug=slug).first()
-    if layer is None or (layer.visibility != Visibility.PUBLIC
-                         and not _sees_partners_only(request)):
-        raise Http404("no layer with this name")
+    layer = _readable_layer(request, slug)
     try:
         if "unpublish" in request.POST:
             layers_services.layer_unpublish(layer=layer, user=request.user)
@@ -124,10 +138,7 @@ def layer_publication(request: HttpRequest, slug: str) -> HttpResponse:
 
 def _layer_page(request: HttpRequest, slug: str, *, error: str = "",
                 status: int = 200) -> HttpResponse:
-    layer = Layer.objects.select_related("partner").filter(slug=slug).first()
-    if layer is None or (layer.visibility != Visibility.PUBLIC
-                         and not _sees_partners_only(request)):
-        raise Http404("no public layer with this name")
+    layer = _readable_layer(request, slug)
     publication = None
     if _sees_partners_only(request):
         publication = {"public": layer.visibility == Visibility.PUBLIC,
@@ -183,7 +194,8 @@ def _feature_page(request: HttpRequest, kind: str, uid: UUID) -> HttpResponse:
     # The geometry drawn (a line thinned beyond the display's vertex cap): the page's map
     # is embedded in it, and a million-vertex trail made it 27.8 MB (Trust D8).
     body = selectors.feature_detail(kind=kind, uid=str(uid), lang=page_language(),
-                                    display=True)
+                                    display=True,
+                                    unpublished_layers=unpublished_layer_ids(request.user))
     if body is None:
         raise Http404("no such feature")
     feature = json.loads(body)

@@ -156,3 +156,24 @@ def test_a_private_layer_has_no_preview(page, live_server, imported_layer):
     Layer.objects.filter(pk=imported_layer.pk).update(visibility="private")
     response = page.goto(f"{live_server.url}/layers/larissa-springs/")
     assert response.status == 404
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_moderator_reviews_an_unpublished_layer_on_its_page(new_page, live_server,
+                                                              imported_layer):
+    """Before it is published, the layer's map and table read the API by the layer's name
+    in its moderator's session (Trust: they showed nothing, the API knowing only public
+    layers)."""
+    from layers.models import Partner
+    from layers.vocabulary import Visibility
+    from tests.browser.actor_cycle import signed_in
+    from tests.factories import make_person
+
+    Layer.objects.filter(slug="larissa-springs").update(visibility=Visibility.PARTNERS)
+    moderator = make_person(Partner.objects.get(slug="larissa"), "moderators")
+    page = signed_in(new_page, live_server, moderator)
+    _open(page, live_server)
+    page.wait_for_selector(".layer-map [data-ready=true]", timeout=15_000)
+    assert page.get_attribute(".layer-map .folium-map", "data-features-loaded") == "30"
+    assert page.locator("#layer-table tbody tr").count() == 25
+    assert "Not published" in page.content()

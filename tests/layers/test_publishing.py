@@ -147,3 +147,44 @@ def test_the_welcome_rule_still_holds(world):
     assert "1 in the territory of Sliven" in response.json()["error"]
     world["sliven"].welcomes.add(world["sz"])
     assert client.post("/api/layers/sz-upload/publication/").status_code == 200
+
+
+READERS = {"member", "editor", "moderator", "superuser"}
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_the_layer_pages_data_shows_an_unpublished_layer_to_its_partners_people(world, role):
+    """Its moderators review an unpublished layer on its page, whose map and table read the
+    API by the layer's name: they, its partner's other people and a superuser get its
+    features there; everyone else gets the layer as unknown, as before."""
+    client = _client(world["users"][role])
+    for url in ("/api/regional-layer/?layer=sz-upload", "/api/attractions/?layer=sz-upload"):
+        response = client.get(url)
+        if role in READERS:
+            assert response.status_code == 200, (url, response.content)
+            names = [f["properties"]["name"] for f in response.json()["features"]]
+            assert names == ["Forum of Augusta Traiana"], url
+        else:
+            assert response.status_code == 400 and b"Forum" not in response.content, url
+    page = client.get("/layers/sz-upload/")
+    assert page.status_code == (200 if role in READERS else 404)
+
+
+def test_an_unpublished_layer_stays_out_of_the_regional_layer_unless_named(world):
+    """What its people see of it is asked for by name: the regional layer, the map of every
+    partner, stays the public's for everyone."""
+    client = _client(world["users"]["moderator"])
+    assert b"Forum" not in client.get("/api/regional-layer/").content
+    assert b"Forum" not in client.get("/api/attractions/?partner=stara-zagora").content
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_an_unpublished_layers_feature_opens_for_its_partners_people(world, role):
+    """The layer page's table leads to each feature's page: its reviewers open it, and it
+    stays a 404 to everyone else, as does its API detail."""
+    uid = world["layer"].attractions.get().uid
+    client = _client(world["users"][role])
+    for url in (f"/attractions/{uid}/", f"/api/attractions/{uid}/"):
+        response = client.get(url)
+        assert response.status_code == (200 if role in READERS else 404), url
+        assert (b"Forum of Augusta Traiana" in response.content) == (role in READERS), url
