@@ -60,7 +60,10 @@ PART_MATRICES: dict[str, tuple[str, ...]] = {
         "announcement-new", "announcements", "announcement-edit", "announcement-detail",
         "announcement-act", "announcement-action", "route-feature"),
     "tests/layers/test_publishing.py": ("layer-publication", "layer-publication-page"),
-    "tests/training/test_records_and_report.py": ("training-tour-done",),
+    "tests/training/test_records_and_report.py": ("training-tour-done",
+                                                  "training-tour-done-by-visitor"),
+    "tests/actors/test_listing_import.py": ("admin:actors_listing_import",),
+    "tests/layers/test_metadata_admin.py": ("admin:layers_layermetadata",),
     # Roles tried apart from a matrix of their own: an actor's own pages (signed-out and
     # other actors refused), an import run's pages (another partner's editor refused,
     # Trust D1), the practices' questions and endorsements through the API, restoring
