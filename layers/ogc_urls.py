@@ -1,6 +1,7 @@
 from django.urls import path
 
 from layers import ogc
+from layers.ogc import tilesets
 from layers.urls import ApiDocs
 
 urlpatterns = [
@@ -15,4 +16,11 @@ urlpatterns = [
     path("collections/<str:cid>/schema", ogc.schema, name="ogc-schema"),
     path("collections/<str:cid>/queryables", ogc.queryables, name="ogc-queryables"),
     path("collections/<str:cid>/items/<str:fid>", ogc.item, name="ogc-item"),
+    # OGC API – Tiles (layers/ogc/tilesets.py).
+    path("tileMatrixSets", tilesets.tile_matrix_sets, name="ogc-tile-matrix-sets"),
+    path("tileMatrixSets/<str:tms>", tilesets.tile_matrix_set, name="ogc-tile-matrix-set"),
+    path("collections/<str:cid>/tiles", tilesets.tilesets, name="ogc-tilesets"),
+    path("collections/<str:cid>/tiles/<str:tms>", tilesets.tileset, name="ogc-tileset"),
+    path("collections/<str:cid>/tiles/<str:tms>/<str:z>/<str:row>/<str:col>", tilesets.tile,
+         name="ogc-tile"),
 ]

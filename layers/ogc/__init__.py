@@ -24,6 +24,7 @@ from geo.geojson import GEOJSON
 from geo.http import read_only
 from geo.params import flag, parse_lang, single
 from layers import registry, selectors
+from layers.ogc import tilesets
 from layers.ogc.api_definition import openapi
 from layers.ogc.catalogue import Collection, all_collections, find_collection
 from layers.ogc.params import (
@@ -61,6 +62,7 @@ CONFORMANCE = [
     "http://www.opengis.net/spec/cql2/1.0/conf/advanced-comparison-operators",
     "http://www.opengis.net/spec/cql2/1.0/conf/basic-spatial-functions",
     "http://www.opengis.net/spec/cql2/1.0/conf/spatial-functions",
+    *tilesets.CONFORMANCE,
 ]
 
 
@@ -82,6 +84,8 @@ def landing(request: HttpRequest) -> HttpResponse:
              "href": absolute_url(request, "ogc-conformance")},
             {"rel": "data", "type": "application/json",
              "href": absolute_url(request, "ogc-collections")},
+            {"rel": tilesets.REL_TILING_SCHEMES, "type": "application/json",
+             "href": absolute_url(request, "ogc-tile-matrix-sets")},
         ],
     }, request)
 
@@ -114,6 +118,7 @@ def _describe(request: HttpRequest, c: Collection, lang: str) -> dict:
             {"rel": "http://www.opengis.net/def/rel/ogc/1.0/queryables",
              "type": "application/schema+json",
              "href": absolute_url(request, "ogc-queryables", c.id)},
+            *tilesets.collection_links(request, c),
         ],
     }
 
