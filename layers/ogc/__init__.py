@@ -24,6 +24,7 @@ from geo.geojson import GEOJSON
 from geo.http import read_only
 from geo.params import flag, parse_lang, single
 from layers import registry, selectors
+from layers.ogc import styles as ogc_styles
 from layers.ogc import tilesets
 from layers.ogc.api_definition import openapi
 from layers.ogc.catalogue import Collection, all_collections, find_collection
@@ -119,6 +120,7 @@ def _describe(request: HttpRequest, c: Collection, lang: str) -> dict:
              "type": "application/schema+json",
              "href": absolute_url(request, "ogc-queryables", c.id)},
             *tilesets.collection_links(request, c),
+            *ogc_styles.collection_links(request, c),
         ],
     }
 
