@@ -161,7 +161,7 @@ print(json.dumps({"layers": layers, "points": points}))
 
 @pytest.mark.django_db(transaction=True)
 def test_gdal_reads_a_collection_through_its_tiles(live_server):
-    # pyogrio's own GDAL (3.10), in a process of its own: in this one it would hold the
+    # pyogrio's own GDAL (3.12), in a process of its own: in this one it would hold the
     # interpreter while waiting for the live server's thread. Debian 12's GDAL 3.6.2 is
     # built without the OGCAPI driver's vector tiles (its CMake asks for the GML driver
     # before defining it).
