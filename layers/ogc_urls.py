@@ -25,4 +25,5 @@ urlpatterns = [
          name="ogc-tile"),
     path("collections/<str:cid>/styles", styles.style_list, name="ogc-styles"),
     path("collections/<str:cid>/styles/<str:sid>", styles.stylesheet, name="ogc-style"),
+    path("resources/<str:name>", styles.resource, name="ogc-resource"),
 ]

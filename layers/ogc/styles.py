@@ -6,7 +6,9 @@ GeoServer or in QGIS looking as it does on the platform's map (layers/styles/).
 - ``/ogc/collections/{id}/styles``: the collection's one style, ``atlas``, and its three
   stylesheets;
 - ``/ogc/collections/{id}/styles/atlas?f=mapbox|sld10|qml``: a stylesheet (``mapbox``
-  when ``f`` is not given).
+  when ``f`` is not given);
+- ``/ogc/resources/sprite{,@2x}.{json,png}``: the MapLibre style's icons (OGC API –
+  Styles keeps symbols under ``/resources``).
 """
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ from layers.ogc.responses import absolute_url, json_response
 from layers.styles.maplibre import maplibre_style
 from layers.styles.qgis import qgis_style
 from layers.styles.sld import sld_style
+from layers.styles.sprite import sprite
 
 STYLE_ID = "atlas"
 REL_STYLES = "http://www.opengis.net/def/rel/ogc/1.0/styles"
@@ -83,8 +86,9 @@ def stylesheet(request: HttpRequest, cid: str, sid: str) -> HttpResponse:
     with translation.override(lang):
         if f == "mapbox":
             tilejson = absolute_url(request, "tilejson", c.id, query=f"lang={lang}")
+            sprite_url = absolute_url(request, "ogc-resource", "sprite.json")[:-len(".json")]
             return json_response(maplibre_style(name=c.title, kinds=c.kinds,
-                                                tilejson_url=tilejson,
+                                                tilejson_url=tilejson, sprite_url=sprite_url,
                                                 attribution=ATTRIBUTION),
                                  request, content_type=media)
         if f == "sld10":
@@ -95,4 +99,25 @@ def stylesheet(request: HttpRequest, cid: str, sid: str) -> HttpResponse:
             body = qgis_style(kinds=c.kinds)
     response = HttpResponse(body, content_type=media)
     response["Content-Disposition"] = f'attachment; filename="{c.id}.{ext}"'
+    return response
+
+
+SPRITES = {"sprite": 1, "sprite@2x": 2}
+
+
+@read_only
+def resource(request: HttpRequest, name: str) -> HttpResponse:
+    """The sprite (``sprite.png``, ``sprite@2x.png``) and its index (``.json``)."""
+    refuse_unknown(request.GET, set())
+    stem, _dot, ext = name.rpartition(".")
+    if stem not in SPRITES or ext not in ("png", "json"):
+        raise Http404(f"no resource {name!r}: there are " + ", ".join(
+            f"{s}.{e}" for s in SPRITES for e in ("json", "png")))
+    png, index = sprite(SPRITES[stem])
+    if ext == "json":
+        response = json_response(index, request)
+    else:
+        response = HttpResponse(png, content_type="image/png")
+    # The icons change with a release, not with the data.
+    response["Cache-Control"] = "public, max-age=86400"
     return response

@@ -25,6 +25,31 @@ def colour_expression(style: KindStyle) -> str | list[Any]:
     return ["match", ["coalesce", ["get", style.property], ""], *pairs, style.default.colour]
 
 
+def icon_expression(style: KindStyle) -> str | list[Any]:
+    """The sprite's image of a feature's icon: a ``match`` on the style's property."""
+    if not style.property or not style.looks:
+        return style.default.icon
+    pairs: list[Any] = []
+    for value, look in style.looks.items():
+        pairs += [value, look.icon or style.default.icon]
+    return ["match", ["coalesce", ["get", style.property], ""], *pairs, style.default.icon]
+
+
+def _icons(kind: str, style: KindStyle) -> dict[str, Any]:
+    """The markers' icons, over their discs (the map's ``atlas-marker``)."""
+    return {"id": f"{kind}s-icons", "type": "symbol", "source": SOURCE,
+            "source-layer": f"{kind}s",
+            "layout": {"icon-image": icon_expression(style), "icon-allow-overlap": True,
+                       "icon-ignore-placement": True}}
+
+
+def _layers(kind: str, style: KindStyle) -> list[dict[str, Any]]:
+    drawn = [_layer(kind, style)]
+    if not style.lines and style.default.icon:
+        drawn.append(_icons(kind, style))
+    return drawn
+
+
 def _layer(kind: str, style: KindStyle) -> dict[str, Any]:
     source_layer = f"{kind}s"
     base = {"id": source_layer, "source": SOURCE, "source-layer": source_layer}
@@ -43,12 +68,13 @@ def _layer(kind: str, style: KindStyle) -> dict[str, Any]:
 
 
 def maplibre_style(*, name: str, kinds: tuple[str, ...], tilejson_url: str,
-                   attribution: str) -> dict[str, Any]:
+                   sprite_url: str, attribution: str) -> dict[str, Any]:
     """The style (MapLibre style spec version 8) of a collection of ``kinds``, whose
-    tiles the TileJSON at ``tilejson_url`` (absolute) describes."""
+    tiles the TileJSON at ``tilejson_url`` (absolute) describes, with the icons of the
+    sprite at ``sprite_url`` (absolute, without ``.json``/``.png``)."""
     ordered = sorted(kinds, key=lambda k: (not registry.kind(k).lines, registry.kind(k).order))
     return {
-        "version": 8, "name": name,
+        "version": 8, "name": name, "sprite": sprite_url,
         "metadata": {"atlas:kinds": list(kinds)},
         "sources": {
             "osm": {"type": "raster", "tiles": [BASEMAP_TILES], "tileSize": 256,
@@ -56,5 +82,5 @@ def maplibre_style(*, name: str, kinds: tuple[str, ...], tilejson_url: str,
             SOURCE: {"type": "vector", "url": tilejson_url, "attribution": attribution},
         },
         "layers": [{"id": "osm", "type": "raster", "source": "osm"},
-                   *(_layer(k, kind_style(k)) for k in ordered)],
+                   *(x for k in ordered for x in _layers(k, kind_style(k)))],
     }

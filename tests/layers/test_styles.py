@@ -4,6 +4,7 @@ from npm), a QGIS style and an SLD, each as the platform's map draws the feature
 from __future__ import annotations
 
 import base64
+import io
 import json
 import re
 import shutil
@@ -14,6 +15,7 @@ import pytest
 from django.conf import settings
 from django.contrib.staticfiles import finders
 from lxml import etree
+from PIL import Image
 
 from layers.styles import palette
 from layers.vocabulary import Activity, Category, LayerKind
@@ -64,9 +66,12 @@ def test_the_maplibre_style_draws_the_tiles_as_the_map(client, world):
     layers = {x["id"]: x for x in style["layers"]}
     # A layer per tile layer, lines under the markers, over OpenStreetMap.
     assert [x["id"] for x in style["layers"]] == [
-        "osm", "trails", "routes", "attractions", "services", "practices"]
+        "osm", "trails", "routes", "attractions", "attractions-icons", "services",
+        "services-icons", "practices"]
     assert {x["source-layer"] for x in style["layers"] if x["id"] != "osm"} == {
         v["id"] for v in tilejson["vector_layers"]}
+    icon = layers["attractions-icons"]["layout"]["icon-image"]
+    assert dict(zip(icon[2:-1:2], icon[3:-1:2], strict=True))["museum"] == "museum"
     ring = layers["attractions"]["paint"]["circle-stroke-color"]
     pairs = dict(zip(ring[2:-1:2], ring[3:-1:2], strict=True))
     assert pairs["museum"] == "#8e44ad" and pairs["castle"] == "#a04000"
@@ -183,3 +188,28 @@ def test_the_layer_page_offers_its_styles_in_the_page_language(client, world):
     assert "Site archéologique" in labels  # the page's language
     tiles = re.search(r'id="url-ogc-tiles" readonly value="([^"]+)"', html).group(1)
     assert tiles.endswith("/ogc/collections/sz-sites/tiles")
+
+
+def test_the_sprite_holds_every_icon_the_style_names(client, world):
+    style = client.get("/ogc/collections/regional-layer/styles/atlas").json()
+    named = set()
+    for layer in style["layers"]:
+        image = layer.get("layout", {}).get("icon-image")
+        if image:
+            named.update([*image[3::2], image[-1]] if isinstance(image, list) else [image])
+    assert {"museum", "castle", "lodging", "marker"} <= named
+    for suffix, ratio in (("", 1), ("@2x", 2)):
+        index = client.get(style["sprite"].removeprefix("http://testserver") + suffix
+                           + ".json").json()
+        assert named <= set(index)
+        assert index["museum"]["width"] == 15 * ratio
+        png = client.get(style["sprite"].removeprefix("http://testserver") + suffix + ".png")
+        assert png["Content-Type"] == "image/png"
+        image = Image.open(io.BytesIO(png.content))
+        box = index["museum"]
+        assert image.width >= box["x"] + box["width"]
+        # The icon is drawn: some of its pixels are opaque.
+        icon = image.crop((box["x"], box["y"], box["x"] + box["width"],
+                           box["y"] + box["height"]))
+        assert icon.getchannel("A").getextrema()[1] == 255
+    assert client.get("/ogc/resources/sprite.svg").status_code == 404
