@@ -1,5 +1,6 @@
-"""OGC API – Tiles 1.0 for every collection, in two of the OGC's tile matrix sets:
-WebMercatorQuad (the web maps' z/x/y) and WorldCRS84Quad (lon/lat tiles).
+"""OGC API – Tiles 1.0 for every collection, in three of the OGC's tile matrix sets:
+WebMercatorQuad (the web maps' z/x/y), WorldCRS84Quad (lon/lat tiles) and
+EuropeanETRS89_LAEAQuad (EPSG:3035, the partners' common equal-area CRS).
 
 - ``/ogc/tileMatrixSets`` and ``/ogc/tileMatrixSets/{tms}``: the tile matrix sets, as
   OGC Two Dimensional Tile Matrix Set 2.0 JSON;
@@ -35,6 +36,7 @@ from layers.tile_grids import TileGrid
 
 WEB_MERCATOR_QUAD = "WebMercatorQuad"
 WORLD_CRS84_QUAD = "WorldCRS84Quad"
+LAEA_QUAD = "EuropeanETRS89_LAEAQuad"
 TILE_SIZE = 256
 HALF_WORLD_M = 20037508.3427892  # EPSG:3857's half width, metres
 STANDARD_PIXEL_M = 0.00028  # the OGC's 0.28 mm pixel: scale denominator = cell size / it
@@ -69,9 +71,9 @@ def _tms1_matrix(identifier: str, origin: list[float]) -> dict[str, Any]:
 
 
 def _matrices(grid: TileGrid, cell0: float, origin: list[float],
-              metres_per_unit: float) -> list[dict[str, Any]]:
+              metres_per_unit: float, zooms: int = DEFINED_ZOOMS) -> list[dict[str, Any]]:
     matrices = []
-    for z in range(DEFINED_ZOOMS):
+    for z in range(zooms):
         cell = cell0 / 2**z
         width, height = grid.size(z)
         matrices.append({
@@ -113,14 +115,35 @@ def world_crs84_quad() -> dict[str, Any]:
     }
 
 
-TILE_MATRIX_SETS = {WEB_MERCATOR_QUAD: web_mercator_quad, WORLD_CRS84_QUAD: world_crs84_quad}
+def european_laea_quad() -> dict[str, Any]:
+    """The OGC's EuropeanETRS89_LAEAQuad (OGC 17-083r4 annex D.3) as TMS 2.0 JSON: EPSG:3035,
+    northing first (its axis order), tile matrices 0 to 15."""
+    crs = "http://www.opengis.net/def/crs/EPSG/0/3035"
+    grid = tile_grids.LAEA_EUROPE_QUAD
+    return {
+        **_tms1_set(LAEA_QUAD, crs),
+        "id": LAEA_QUAD, "title": "Lambert Azimuthal Equal Area ETRS89 for Europe",
+        "uri": "http://www.opengis.net/def/tilematrixset/OGC/1.0/EuropeanETRS89_LAEAQuad",
+        "crs": crs, "orderedAxes": ["Y", "X"],
+        "boundingBox": {"lowerLeft": [grid.north - grid.span, grid.west],
+                        "upperRight": [grid.north, grid.west + grid.span], "crs": crs},
+        "tileMatrices": _matrices(grid, grid.span / TILE_SIZE, [grid.north, grid.west], 1.0,
+                                  zooms=16),
+    }
+
+
+TILE_MATRIX_SETS = {WEB_MERCATOR_QUAD: web_mercator_quad, WORLD_CRS84_QUAD: world_crs84_quad,
+                    LAEA_QUAD: european_laea_quad}
 GRIDS: dict[str, TileGrid] = {WEB_MERCATOR_QUAD: tile_grids.WEB_MERCATOR,
-                              WORLD_CRS84_QUAD: tile_grids.CRS84}
+                              WORLD_CRS84_QUAD: tile_grids.CRS84,
+                              LAEA_QUAD: tile_grids.LAEA_EUROPE_QUAD}
 
 
 def max_zoom(tms: str) -> int:
-    """The last tile matrix served: about the same pixels as /tiles/' last zoom."""
-    return tiles.MAX_ZOOM - GRIDS[tms].web_zoom(0)
+    """The last tile matrix served: about the same pixels as /tiles/' last zoom, or the
+    set's last."""
+    return min(tiles.MAX_ZOOM - GRIDS[tms].web_zoom(0),
+               len(TILE_MATRIX_SETS[tms]()["tileMatrices"]) - 1)
 
 
 def _tms(tms: str) -> dict[str, Any]:
@@ -137,8 +160,11 @@ def tile_matrix_limits(tms: str, box: list[float] | None) -> list[dict[str, Any]
     out = []
     for z in range(max_zoom(tms) + 1):
         if box:
-            min_col, min_row = grid.tile_of(box[0], box[3], z)
-            max_col, max_row = grid.tile_of(box[2], box[1], z)
+            # Every corner: in the LAEA grid the meridians converge, and the box's
+            # north-west corner is not always its first column.
+            cols, rows_ = zip(*(grid.tile_of(lon, lat, z) for lon in (box[0], box[2])
+                                for lat in (box[1], box[3])), strict=True)
+            min_col, max_col, min_row, max_row = min(cols), max(cols), min(rows_), max(rows_)
         else:
             columns, rows = grid.size(z)
             min_col, min_row, max_col, max_row = 0, 0, columns - 1, rows - 1
@@ -260,9 +286,9 @@ def tile(request: HttpRequest, cid: str, tms: str, z: str, row: str,
          col: str) -> HttpResponse:
     """One tile: checked in the tile matrix set's terms, then made by /tiles/' code
     (column and row are the x and y of its z/x/y)."""
-    _tms(tms)
+    defined = len(_tms(tms)["tileMatrices"])
     grid = GRIDS[tms]
-    zoom = _index(z, "tileMatrix", DEFINED_ZOOMS)
+    zoom = _index(z, "tileMatrix", defined)
     columns, rows = grid.size(zoom)
     y = _index(row, "tileRow", rows)
     x = _index(col, "tileCol", columns)

@@ -8,7 +8,10 @@ import math
 import subprocess
 import sys
 
+import pyogrio
 import pytest
+import shapely
+from pyproj import Transformer
 
 from layers.vocabulary import LayerKind
 from tests.factories import make_attraction, make_layer, make_partner, make_trail
@@ -59,7 +62,8 @@ def test_landing_page_and_conformance_announce_the_tiles(client, world):
 
 def test_web_mercator_quad_is_the_ogc_definition(client):
     listed = client.get("/ogc/tileMatrixSets").json()["tileMatrixSets"]
-    assert [t["id"] for t in listed] == ["WebMercatorQuad", "WorldCRS84Quad"]
+    assert [t["id"] for t in listed] == ["WebMercatorQuad", "WorldCRS84Quad",
+                                         "EuropeanETRS89_LAEAQuad"]
     tms = client.get("/ogc/tileMatrixSets/WebMercatorQuad").json()
     assert tms["uri"] == "http://www.opengis.net/def/tilematrixset/OGC/1.0/WebMercatorQuad"
     assert tms["crs"] == "http://www.opengis.net/def/crs/EPSG/0/3857"
@@ -74,7 +78,7 @@ def test_web_mercator_quad_is_the_ogc_definition(client):
 def test_each_collection_links_its_tilesets_and_their_metadata(client, world):
     collection = client.get("/ogc/collections/sz-sites").json()
     tilesets = client.get(_link(collection, REL_TILESETS, "application/json")).json()
-    summary, crs84 = tilesets["tilesets"]
+    summary, crs84, _laea = tilesets["tilesets"]
     assert summary["dataType"] == crs84["dataType"] == "vector"
     assert crs84["tileMatrixSetURI"].endswith("/WorldCRS84Quad")
     assert summary["tileMatrixSetURI"].endswith("/WebMercatorQuad")
@@ -120,8 +124,9 @@ def test_an_ogc_tile_is_the_tile_of_the_tiles_endpoint(client, world):
     ("WebMercatorQuad/21/0/0", 404, "21"),
     ("WorldCRS84Quad/2/0/8", 400, "tileCol"),
     ("WorldCRS84Quad/20/0/0", 404, "20"),
-    ("EuropeanETRS89_LAEAQuad/2/0/0", 404, "EuropeanETRS89_LAEAQuad"),
-    ("EuropeanETRS89_LAEAQuad", 404, "EuropeanETRS89_LAEAQuad"),
+    ("EuropeanETRS89_LAEAQuad/16/0/0", 400, "tileMatrix"),
+    ("EuropeanWGS84Quad/2/0/0", 404, "EuropeanWGS84Quad"),
+    ("EuropeanWGS84Quad", 404, "EuropeanWGS84Quad"),
 ])
 def test_a_tile_outside_the_set_is_an_ogc_error_naming_it(client, world, path, status,
                                                          parameter):
@@ -176,3 +181,33 @@ def test_gdal_reads_a_collection_through_its_tiles(live_server):
     assert {"Forum", "Dwellings", "To the spring"} <= set(read["points"])
     # Drawn in a 4096-unit tile 180 / 2^14 degrees wide: within 3e-6 degrees.
     assert read["points"]["Forum"] == pytest.approx([25.6264, 42.4271], abs=3e-6)
+
+
+def test_tiles_are_cut_in_the_laea_grid_too(client, world, tmp_path):
+    tms = client.get("/ogc/tileMatrixSets/EuropeanETRS89_LAEAQuad").json()
+    assert tms["crs"] == "http://www.opengis.net/def/crs/EPSG/0/3035"
+    assert tms["orderedAxes"] == ["Y", "X"]  # EPSG:3035 is northing first
+    first = tms["tileMatrices"][0]
+    assert first["pointOfOrigin"] == [5_500_000, 2_000_000]
+    assert first["cellSize"] == pytest.approx(17578.125)
+    assert len(tms["tileMatrices"]) == 16
+    # The tile of level 8 holding the forum, from its EPSG:3035 coordinates.
+    x, y = Transformer.from_crs(4326, 3035, always_xy=True).transform(25.6264, 42.4271)
+    size = 4_500_000 / 2**8
+    col, row = int((x - 2_000_000) / size), int((5_500_000 - y) / size)
+    tileset = client.get("/ogc/collections/sz-sites/tiles/EuropeanETRS89_LAEAQuad").json()
+    limits = {x["tileMatrix"]: x for x in tileset["tileMatrixSetLimits"]}
+    assert (limits["8"]["minTileCol"], limits["8"]["minTileRow"]) == (col, row)
+    response = client.get(
+        f"/ogc/collections/sz-sites/tiles/EuropeanETRS89_LAEAQuad/8/{row}/{col}")
+    assert response.status_code == 200
+    path = tmp_path / "tile.mvt"  # not a z/x/y path: GDAL gives the tile's own units
+    path.write_bytes(response.content)
+    _meta, _fids, geometry, fields = pyogrio.raw.read(path, layer="attractions",
+                                                      columns=["name"])
+    points = {n: shapely.from_wkb(g).coords[0]
+              for n, g in zip(fields[0], geometry, strict=True)}
+    # 4096 units a tile side; GDAL counts y up from the tile's bottom.
+    expected = ((x - 2_000_000 - col * size) / size * 4096,
+                4096 - (5_500_000 - y - row * size) / size * 4096)
+    assert points["Forum"] == pytest.approx(expected, abs=1)
