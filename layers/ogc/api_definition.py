@@ -17,6 +17,7 @@ from django.http import HttpRequest, HttpResponse
 from geo.geojson import GEOJSON
 from geo.http import read_only
 from geo.i18n import LANGUAGE_CODES
+from layers.ogc import tiles_openapi
 from layers.ogc.params import (
     CRS_URIS,
     DEFAULT_LIMIT,
@@ -193,6 +194,7 @@ def document(request: HttpRequest) -> dict[str, Any]:
             [collection_id, {"name": "featureId", "in": "path", "required": True,
                              "schema": {"type": "string"}}, crs, lang, f_items],
             _ok(GEOJSON, "featureGeoJSON", "The feature"), not_found=True),
+        **tiles_openapi.paths(collection_id, f_json, lang),
     }
     return {
         "openapi": "3.0.3",
