@@ -33,13 +33,13 @@ def _blank_tile() -> bytes:
     return out.getvalue()
 
 
-def test_maplibre_draws_the_regional_layer_as_the_map(live_server, region):
-    from playwright.sync_api import sync_playwright
-
+def test_maplibre_draws_the_regional_layer_as_the_map(browser, live_server, region):
     style = f"{live_server.url}/ogc/collections/regional-layer/styles/atlas?f=mapbox&lang=en"
-    with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=CHROMIUM, headless=True, args=WEBGL_ARGS)
-        page = browser.new_page(viewport={"width": 800, "height": 600})
+    # A Chromium of its own (WebGL on), from the session's Playwright.
+    webgl = browser.browser_type.launch(executable_path=CHROMIUM, headless=True,
+                                        args=WEBGL_ARGS)
+    try:
+        page = webgl.new_page(viewport={"width": 800, "height": 600})
         page.route(lambda url: any(h in url for h in BASEMAP_HOSTS),
                    lambda route: route.fulfill(status=200, content_type="image/png",
                                                body=_blank_tile(),
@@ -66,7 +66,8 @@ def test_maplibre_draws_the_regional_layer_as_the_map(live_server, region):
         errors = page.evaluate("window.errors")
         SCREENSHOTS.mkdir(parents=True, exist_ok=True)
         page.screenshot(path=str(SCREENSHOTS / "maplibre-style-regional-layer.png"))
-        browser.close()
+    finally:
+        webgl.close()
     assert errors == []
     layers = {layer for layer, _name, _colour in drawn}
     assert {"attractions", "attractions-icons", "trails"} <= layers
