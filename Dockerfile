@@ -3,7 +3,7 @@ FROM python:3.11-slim-bookworm
 
 RUN apt-get update \
  && apt-get install -y --no-install-recommends libgdal32 libgeos-c1v5 libproj25 npm gettext \
-    libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core \
+    libpango-1.0-0 libpangoft2-1.0-0 libcairo2 fonts-dejavu-core \
     postgresql-client-15 \
  && rm -rf /var/lib/apt/lists/*
 

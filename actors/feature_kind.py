@@ -6,6 +6,8 @@ from __future__ import annotations
 
 from actors.vocabulary import ListingStatus, ListingType
 from layers.registry import ChoiceFilter, Column, FeatureKind, register
+from layers.styles import KindStyle, Look, register_style
+from layers.styles.palette import FAMILY_COLOURS
 from media.selectors import first_photo_sql
 
 PARTNER_SLUG = "(SELECT p.slug FROM layers_partner p WHERE p.id = x.partner_id)"
@@ -46,5 +48,18 @@ SERVICE = FeatureKind(
 )
 
 
+SERVICE_ICONS = {
+    "accommodation": "lodging", "food_drink": "restaurant", "guide": "attraction",
+    "experience": "star", "local_product": "shop", "rental_transport": "bicycle",
+    "information": "information", "event": "theatre",
+}
+"""A listing's type -> its Maki icon (style.js SERVICE_ICONS), all of one family."""
+SERVICE_STYLE = KindStyle(
+    default=Look(FAMILY_COLOURS["listing"], "marker"), property="type",
+    looks={t.value: Look(FAMILY_COLOURS["listing"], SERVICE_ICONS[t.value], t.label)
+           for t in ListingType})
+
+
 def register_kind() -> None:
     register(SERVICE)
+    register_style("service", SERVICE_STYLE)

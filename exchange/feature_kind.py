@@ -8,6 +8,7 @@ from django.utils.translation import gettext_noop as _
 
 from exchange.vocabulary import PUBLIC_STATUSES, Status
 from layers.registry import Column, FeatureKind, register, register_feature_use
+from layers.styles import KindStyle, Look, register_style
 
 PUBLIC_SQL = "x.status IN (" + ", ".join(f"'{s.value}'" for s in PUBLIC_STATUSES) + ")"
 
@@ -43,8 +44,13 @@ PRACTICE = FeatureKind(
 )
 
 
+# As the map draws a practice's places (style.js): a purple dot ringed in white.
+PRACTICE_STYLE = KindStyle(default=Look("#ffffff"), fill="#7d3c98", ring=2, diameter=14)
+
+
 def register_kind() -> None:
     register(PRACTICE)
+    register_style("practice", PRACTICE_STYLE)
     register_feature_use(
         table="exchange_practiceplace",
         message=_("layer %(layer)s: import run %(run)s cannot be undone: features it created "

@@ -2,6 +2,7 @@ from django.urls import path
 
 from layers import ogc
 from layers.ogc import records
+from layers.ogc import styles, tilesets
 from layers.urls import ApiDocs
 
 urlpatterns = [
@@ -20,4 +21,14 @@ urlpatterns = [
     path("collections/<str:cid>/schema", ogc.schema, name="ogc-schema"),
     path("collections/<str:cid>/queryables", ogc.queryables, name="ogc-queryables"),
     path("collections/<str:cid>/items/<str:fid>", ogc.item, name="ogc-item"),
+    # OGC API – Tiles (layers/ogc/tilesets.py) and Styles (layers/ogc/styles.py).
+    path("tileMatrixSets", tilesets.tile_matrix_sets, name="ogc-tile-matrix-sets"),
+    path("tileMatrixSets/<str:tms>", tilesets.tile_matrix_set, name="ogc-tile-matrix-set"),
+    path("collections/<str:cid>/tiles", tilesets.tilesets, name="ogc-tilesets"),
+    path("collections/<str:cid>/tiles/<str:tms>", tilesets.tileset, name="ogc-tileset"),
+    path("collections/<str:cid>/tiles/<str:tms>/<str:z>/<str:row>/<str:col>", tilesets.tile,
+         name="ogc-tile"),
+    path("collections/<str:cid>/styles", styles.style_list, name="ogc-styles"),
+    path("collections/<str:cid>/styles/<str:sid>", styles.stylesheet, name="ogc-style"),
+    path("resources/<str:name>", styles.resource, name="ogc-resource"),
 ]

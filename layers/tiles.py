@@ -26,18 +26,19 @@ from django.db import connection
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.urls import reverse
 
-from geo.crs import WEB_MERCATOR, WGS84
+from geo.crs import WGS84
 from geo.http import read_only
 from geo.params import parse_lang, refuse_unknown
-from layers import registry
+from layers import registry, tile_grids
 from layers.ogc.catalogue import find_collection
 from layers.ogc.filter import CQL_PARAMS, filter_tag, parse_filter
 from layers.params import FeatureFilters
 from layers.selectors import conditions, extent, translated
+from layers.tile_grids import BUFFER, EXTENT, TileGrid
 from layers.versions import data_version
 
 MVT = "application/vnd.mapbox-vector-tile"
-EXTENT, BUFFER, MAX_ZOOM = 4096, 64, 20
+MAX_ZOOM = 20
 COMMON_TILE_FIELDS = {"id": "String", "partner": "String", "layer": "String",
                       "name": "String"}
 
@@ -55,33 +56,12 @@ from their display geometry, thinned to half a pixel of the tile (Trust D8)."""
 SPREAD_CELLS = 32
 """Points past the feature cap are left out evenly: a tile is cut into this many cells a
 side, and each cell gives its first point, then its second, … (see ``_kind_tile``)."""
-WORLD_M = 40075016.686  # the width of the web-mercator world, in metres
 
 
 def tile_bounds_lonlat(z: int, x: int, y: int) -> tuple[float, float, float, float]:
     """The lon/lat box (degrees) of tile z/x/y and its margin (``BUFFER`` of ``EXTENT``),
-    which the features it draws must overlap.
-
-    The margin stops at the world's west and east edges: transformed past ±180°, the
-    first and last columns' boxes wrapped round the antimeridian and missed every
-    feature (Interfaces D2: 1/1/0 was empty). Web Mercator maps x to longitude and y to
-    latitude each alone, so the box's corners give the whole box.
-    """
-    size = WORLD_M / 2**z
-    margin = size * BUFFER / EXTENT
-    half = WORLD_M / 2
-    west = max(-half, -half + x * size - margin)
-    east = min(half, -half + (x + 1) * size + margin)
-    north = half - y * size + margin
-    south = half - (y + 1) * size - margin
-
-    def lon(m: float) -> float:
-        return m / half * 180
-
-    def lat(m: float) -> float:
-        return math.degrees(math.atan(math.sinh(m / half * math.pi)))
-
-    return lon(west), lat(south), lon(east), lat(north)
+    which the features it draws must overlap (layers/tile_grids.py)."""
+    return tile_grids.WEB_MERCATOR.bounds_lonlat(z, x, y)
 
 
 def tile_limits() -> tuple[int, int]:
@@ -91,7 +71,8 @@ def tile_limits() -> tuple[int, int]:
 
 def _kind_tile(kind_name: str, layer: str | None, lang: str, z: int, x: int,
                y: int, limit: int | None = None, cql: Any = None,
-               kinds: tuple[str, ...] = ()) -> tuple[str, list] | None:
+               kinds: tuple[str, ...] = (),
+               grid: TileGrid = tile_grids.WEB_MERCATOR) -> tuple[str, list] | None:
     """The SQL (and its parameters) of one kind's layer of the tile, or None when the
     collection's filters rule the kind out. Its one row: the layer's MVT bytes, the
     number of features in or near the tile, and the number the layer was made of.
@@ -111,24 +92,23 @@ def _kind_tile(kind_name: str, layer: str | None, lang: str, z: int, x: int,
         limit = tile_limits()[0]
     extra = ", ".join(f"{sql} AS {key}" for key, sql, _mvt in kind.tile_properties)
     layer_column = ", l.slug AS layer" if kind.layered else ""
-    envelope = f"ST_TileEnvelope({z}, {x}, {y})"
-    west, south, east, north = tile_bounds_lonlat(z, x, y)
+    envelope = grid.envelope(z, x, y)
+    west, south, east, north = grid.bounds_lonlat(z, x, y)
     near = f"ST_MakeEnvelope({west!r}, {south!r}, {east!r}, {north!r}, {WGS84})"
     if not kind.lines:
-        geometry = f"ST_Transform(ST_Force2D(x.{kind.geom}), {WEB_MERCATOR})"
-        cell = 360 / 2**z / SPREAD_CELLS  # degrees of longitude
+        geometry = f"ST_Transform(ST_Force2D(x.{kind.geom}), {grid.srid})"
+        cell = grid.width_degrees(z) / SPREAD_CELLS
         order = (f"row_number() OVER (PARTITION BY floor(ST_XMin(x.{kind.geom}) / {cell}), "
                  f"floor(ST_YMin(x.{kind.geom}) / {cell}) ORDER BY x.id), x.id")
-    elif z >= EXACT_ZOOM:
+    elif grid.web_zoom(z) >= EXACT_ZOOM:
         # Clipped in lon/lat first (the tile is a lon/lat box too): a long line's
         # vertices far from the tile are not projected.
         geometry = (f"ST_Transform(ST_Force2D(ST_ClipByBox2D(x.{kind.geom}, {near})), "
-                    f"{WEB_MERCATOR})")
+                    f"{grid.srid})")
         order = kind.tile_order
     else:
-        half_pixel = WORLD_M / 2**z / 512  # metres: a tile is drawn 256 pixels wide
-        geometry = (f"ST_Simplify(ST_Transform(ST_Force2D({kind.drawn()}), {WEB_MERCATOR}), "
-                    f"{half_pixel}, true)")
+        geometry = (f"ST_Simplify(ST_Transform(ST_Force2D({kind.drawn()}), {grid.srid}), "
+                    f"{grid.half_pixel(z)}, true)")
         order = kind.tile_order
     return f"""
         WITH kept AS MATERIALIZED (
@@ -156,7 +136,8 @@ the API's bbox lists."""
 
 
 def tile_body(kinds: tuple[str, ...], layer: str | None, lang: str, z: int, x: int,
-              y: int, cql: Any = None) -> tuple[bytes, list[tuple[str, int, int]]]:
+              y: int, cql: Any = None, grid: TileGrid = tile_grids.WEB_MERCATOR,
+              ) -> tuple[bytes, list[tuple[str, int, int]]]:
     """The tile's bytes, and its capped layers: (layer name, features kept, matched).
 
     Each kind's layer holds at most the settings' features. When the layers are more
@@ -170,13 +151,14 @@ def tile_body(kinds: tuple[str, ...], layer: str | None, lang: str, z: int, x: i
 
         def make(kind: str, limit: int) -> tuple[bytes, int, int]:
             sql, params = _kind_tile(kind, layer, lang, z, x, y, limit=limit, cql=cql,
-                                     kinds=kinds) or ("", [])
+                                     kinds=kinds, grid=grid) or ("", [])
             cur.execute(sql, params)
             chunk, matched, kept = cur.fetchone()
             return (bytes(chunk) if chunk else b""), matched, kept
 
         for k in kinds:
-            if _kind_tile(k, layer, lang, z, x, y, cql=cql, kinds=kinds) is not None:
+            if _kind_tile(k, layer, lang, z, x, y, cql=cql, kinds=kinds,
+                          grid=grid) is not None:
                 made[k] = make(k, max_features)
         left, over = max_bytes, sorted(made, key=lambda k: len(made[k][0]))
         while over and len(made[over[0]][0]) <= left / len(over):
@@ -197,11 +179,19 @@ def tile_body(kinds: tuple[str, ...], layer: str | None, lang: str, z: int, x: i
 
 @read_only
 def tile(request: HttpRequest, cid: str, z: int, x: int, y: int) -> HttpResponse:
+    return tile_response(request, cid, z, x, y)
+
+
+def tile_response(request: HttpRequest, cid: str, z: int, x: int, y: int,
+                  grid: TileGrid = tile_grids.WEB_MERCATOR) -> HttpResponse:
+    """Tile z/x/y of collection ``cid`` cut in ``grid`` (the OGC API's tiles answer
+    through here too)."""
     # ``v``: the data version TileJSON puts in the tiles' URL, so that a new version is a
     # new URL for caches that ignore the ETag.
     refuse_unknown(request.GET, {"lang", "v"} | CQL_PARAMS)
     lang = parse_lang(request.GET)
-    if z > MAX_ZOOM or not (0 <= x < 2**z and 0 <= y < 2**z):
+    columns, rows = grid.size(z)
+    if z > MAX_ZOOM or not (0 <= x < columns and 0 <= y < rows):
         raise Http404(f"no tile {z}/{x}/{y}: zoom 0 to {MAX_ZOOM}, x and y 0 to 2^zoom - 1")
     c = find_collection(cid, lang)
     cql = parse_filter(request.GET, list(c.kinds))
@@ -211,7 +201,7 @@ def tile(request: HttpRequest, cid: str, z: int, x: int, y: int) -> HttpResponse
     if request.headers.get("If-None-Match") == etag:
         response = HttpResponse(status=304)
     else:
-        body, capped = tile_body(c.kinds, c.layer, lang, z, x, y, cql=cql)
+        body, capped = tile_body(c.kinds, c.layer, lang, z, x, y, cql=cql, grid=grid)
         response = HttpResponse(body, content_type=MVT)
         if capped:
             response[CAPPED_HEADER] = ", ".join(
@@ -234,11 +224,21 @@ def tilejson(request: HttpRequest, cid: str) -> HttpResponse:
         {"filter": json.dumps(cql, separators=(",", ":")), "filter-lang": "cql2-json"})
     template = request.build_absolute_uri(
         reverse("tile", args=[cid, 0, 0, 0])).replace("/0/0/0.mvt", "/{z}/{x}/{y}.mvt")
+    bounds = extent(kinds=list(c.kinds), layer=c.layer) or [-180, -85, 180, 85]
     return JsonResponse({
         "tilejson": "3.0.0", "name": c.title, "description": c.description,
         "tiles": [f"{template}?lang={lang}&v={version}{filtered}"], "minzoom": 0,
-        "maxzoom": MAX_ZOOM,
-        "bounds": extent(kinds=list(c.kinds), layer=c.layer) or [-180, -85, 180, 85],
+        "maxzoom": MAX_ZOOM, "bounds": bounds, "center": center(bounds),
         "attribution": "Regional Tourism Atlas partners",
-        "vector_layers": [{"id": f"{k}s", "fields": tile_fields(k)} for k in c.kinds],
+        "vector_layers": [{"id": f"{k}s", "fields": tile_fields(k), "minzoom": 0,
+                           "maxzoom": MAX_ZOOM} for k in c.kinds],
     })
+
+
+def center(bounds: list[float]) -> list[float]:
+    """TileJSON's ``center``: the middle of ``bounds`` (lon/lat) and the zoom at which
+    they fill about a 512-pixel view."""
+    west, south, east, north = bounds
+    span = max(east - west, (north - south) * 1.5, 1e-6)
+    zoom = max(0, min(MAX_ZOOM - 6, math.floor(math.log2(360 * 2 / span))))
+    return [round((west + east) / 2, 6), round((south + north) / 2, 6), zoom]

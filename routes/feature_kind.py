@@ -7,6 +7,7 @@ from __future__ import annotations
 from django.utils.translation import gettext_noop as _
 
 from layers.registry import SANDBOX_SLUGS, Column, FeatureKind, register, register_feature_use
+from layers.styles import KindStyle, Look, register_style
 from routes.vocabulary import RouteStatus
 
 # A route belongs to one or more partners: its first partner's slug names it in lists.
@@ -62,8 +63,13 @@ ROUTE = FeatureKind(
 )
 
 
+# As the map draws a route (maps/static/maps/explorer/style.js): dashed, magenta.
+ROUTE_STYLE = KindStyle(default=Look("#c2185b"), lines=True, width=5, dash=(10, 6))
+
+
 def register_kind() -> None:
     register(ROUTE)
+    register_style("route", ROUTE_STYLE)
     register_feature_use(
         table="routes_routestop",
         message=_("layer %(layer)s: import run %(run)s cannot be undone: features it created "

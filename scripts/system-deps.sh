@@ -15,6 +15,7 @@ packages=(
   gettext                                 # msgfmt: compiles the interface translations
   libzbar0                                # pyzbar: the tests decode the QR codes
   libpango-1.0-0 libpangoft2-1.0-0        # WeasyPrint: route packs' and leaflets' PDFs
+  libcairo2                               # cairosvg: the MapLibre style's sprite of icons
 )
 # Front-end assets come from the npm registry: any npm will do.
 command -v npm >/dev/null 2>&1 || packages+=(npm)

@@ -26,6 +26,8 @@ from geo.http import read_only
 from geo.params import flag, parse_lang, single
 from layers import registry, selectors
 from layers.ogc import records
+from layers.ogc import styles as ogc_styles
+from layers.ogc import tilesets
 from layers.ogc.api_definition import openapi
 from layers.ogc.catalogue import Collection, all_collections, find_collection
 from layers.ogc.downloads import download_links
@@ -66,6 +68,7 @@ CONFORMANCE = [
         "basic-spatial-functions", "basic-spatial-functions-plus", "spatial-functions",
         "temporal-functions", "property-property")),
     *records.CONFORMANCE,
+    *tilesets.CONFORMANCE,
 ]
 
 
@@ -87,6 +90,8 @@ def landing(request: HttpRequest) -> HttpResponse:
              "href": absolute_url(request, "ogc-conformance")},
             {"rel": "data", "type": "application/json",
              "href": absolute_url(request, "ogc-collections")},
+            {"rel": tilesets.REL_TILING_SCHEMES, "type": "application/json",
+             "href": absolute_url(request, "ogc-tile-matrix-sets")},
         ],
     }, request)
 
@@ -125,6 +130,8 @@ def _describe(request: HttpRequest, c: Collection, lang: str) -> dict:
             {"rel": "queryables", "type": "application/schema+json",
              "href": absolute_url(request, "ogc-queryables", c.id)},
             *download_links(request, c),
+            *tilesets.collection_links(request, c),
+            *ogc_styles.collection_links(request, c),
         ],
     }
 

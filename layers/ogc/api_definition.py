@@ -19,6 +19,7 @@ from geo.http import read_only
 from geo.i18n import LANGUAGE_CODES
 from layers.ogc import records
 from layers.ogc.filter import FILTER_LANGS
+from layers.ogc import tiles_openapi
 from layers.ogc.params import (
     CRS_URIS,
     DEFAULT_LIMIT,
@@ -198,6 +199,7 @@ def document(request: HttpRequest) -> dict[str, Any]:
                              "schema": {"type": "string"}}, crs, lang, f_items],
             _ok(GEOJSON, "featureGeoJSON", "The feature"), not_found=True),
         **records.openapi_paths(lang),
+        **tiles_openapi.paths(collection_id, f_json, lang),
     }
     return {
         "openapi": "3.0.3",

@@ -160,6 +160,10 @@ def _layer_page(request: HttpRequest, slug: str, *, error: str = "",
             "/0/0/0.mvt", "/{z}/{x}/{y}.mvt"),
         "tilejson": api(reverse("tilejson", args=[slug])),
         "metadata": api(reverse("ogc-record", args=[slug])),
+        "ogc_tiles": api(reverse("ogc-tilesets", args=[slug])),
+        # The styles that make the layer look as on the map (layers/ogc/styles.py).
+        **{f"style_{f}": reverse("ogc-style", args=[slug, "atlas"]) + f"?f={f}&lang={lang}"
+           for f in ("qml", "sld10", "mapbox")},
     }
     downloads = [(label, reverse("layer-export", args=[slug]) + f"?format={fmt}")
                  for fmt, label in EXPORT_FORMATS]

@@ -103,7 +103,7 @@ def test_the_import_history_lists_each_run(page, live_server, imported_layer):
 def test_the_downloads_and_service_urls_work(page, live_server, imported_layer):
     _open(page, live_server)
     links = {a.inner_text(): a.get_attribute("href")
-             for a in page.locator("ul.downloads a").all()}
+             for a in page.locator("[aria-labelledby=download-title] ul.downloads a").all()}
     assert set(links) == {"GeoJSON", "GPX", "KML", "Shapefile (zip)", "GeoPackage", "CSV (WKT)",
                           "FlatGeobuf", "GeoParquet"}
     body = page.request.get(live_server.url + links["GeoJSON"])
@@ -118,6 +118,17 @@ def test_the_downloads_and_service_urls_work(page, live_server, imported_layer):
     assert page.request.get(urls["url-rest"]).json()["numberMatched"] == 30
     tilejson = page.request.get(urls["url-tilejson"]).json()
     assert tilejson["vector_layers"][0]["id"] == "attractions"
+    # The styles that make it look as on the map (layers/ogc/styles.py).
+    styles = {a.inner_text(): a.get_attribute("href")
+              for a in page.locator("[aria-labelledby=styles-title] a").all()}
+    assert set(styles) == {"QGIS style (.qml)", "SLD 1.0 style (.sld)",
+                           "MapLibre style (style.json)"}
+    qml = page.request.get(live_server.url + styles["QGIS style (.qml)"])
+    assert qml.text().startswith("<!DOCTYPE qgis")
+    style = page.request.get(live_server.url + styles["MapLibre style (style.json)"]).json()
+    assert style["sources"]["atlas"]["url"].startswith(urls["url-tilejson"])
+    tilesets = page.request.get(urls["url-ogc-tiles"]).json()
+    assert len(tilesets["tilesets"]) == 3
     assert page.requested_hosts <= PLATFORM_HOSTS | BASEMAP_HOSTS
     screenshot(page, "test-layer-preview-desktop")
 
