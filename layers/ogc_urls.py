@@ -1,8 +1,7 @@
 from django.urls import path
 
 from layers import ogc
-from layers.ogc import records
-from layers.ogc import styles, tilesets
+from layers.ogc import records, styles, tilesets
 from layers.urls import ApiDocs
 
 urlpatterns = [

@@ -25,9 +25,8 @@ from geo.geojson import GEOJSON
 from geo.http import read_only
 from geo.params import flag, parse_lang, single
 from layers import registry, selectors
-from layers.ogc import records
+from layers.ogc import records, tilesets
 from layers.ogc import styles as ogc_styles
-from layers.ogc import tilesets
 from layers.ogc.api_definition import openapi
 from layers.ogc.catalogue import Collection, all_collections, find_collection
 from layers.ogc.downloads import download_links

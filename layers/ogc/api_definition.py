@@ -17,9 +17,8 @@ from django.http import HttpRequest, HttpResponse
 from geo.geojson import GEOJSON
 from geo.http import read_only
 from geo.i18n import LANGUAGE_CODES
-from layers.ogc import records
+from layers.ogc import records, tiles_openapi
 from layers.ogc.filter import FILTER_LANGS
-from layers.ogc import tiles_openapi
 from layers.ogc.params import (
     CRS_URIS,
     DEFAULT_LIMIT,
