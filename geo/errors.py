@@ -34,6 +34,8 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework.exceptions import Throttled
 from rest_framework.response import Response
 
+from geo.http import prefers_html
+
 log = logging.getLogger(__name__)
 JSON_PREFIXES = ("/api/", "/tiles/")
 OGC_PREFIX = "/ogc/"
@@ -170,7 +172,10 @@ def as_atlas_error(exc: Exception) -> AtlasError | None:
 
 
 def wants_json(request: HttpRequest) -> bool:
-    return request.path.startswith((*JSON_PREFIXES, OGC_PREFIX))
+    if request.path.startswith(OGC_PREFIX):
+        # The OGC API answers a browser in HTML (``f=html``), and its errors too.
+        return not prefers_html(request)
+    return request.path.startswith(JSON_PREFIXES)
 
 
 def json_body(request: HttpRequest, exc: AtlasError) -> dict[str, Any]:
