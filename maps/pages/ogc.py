@@ -22,9 +22,10 @@ from geo.i18n import page_language
 from layers.ogc.html import Pages
 from maps.builders import PREVIEW_MAX_ZOOM, PREVIEW_PADDING_PX, REGION_CENTRE, add_basemap
 from maps.elements import AtlasMap, map_parts
-from maps.help import guide_url
+from maps.help import HELP_TOPICS, guide_url
+from maps.pages.explorer import EXPORT_FORMATS
 
-GUIDE_TOPIC = "guides/gis/#ogc-pages"
+GUIDE_TOPIC = HELP_TOPICS["ogc-landing"]
 # Properties too long for a row of the items' table (the item's own page shows them).
 LONG = ("description",)
 # The site's own page of a feature, for the kinds that have one.
@@ -81,14 +82,26 @@ def _collections(request: HttpRequest, data: dict[str, Any]) -> dict[str, Any]:
 SHOWN_RELS = ("self", "alternate", "items", "enclosure")
 
 
+def _rel_labels() -> dict[str, str]:
+    return {"describedby": _("Schema of the features (JSON Schema)"),
+            "http://www.opengis.net/def/rel/ogc/1.0/queryables":
+                _("Queryables: what a filter may name (JSON Schema)")}
+
+
 def _collection(request: HttpRequest, data: dict[str, Any]) -> dict[str, Any]:
     links = data["links"]
     items = _by_rel(links, "items")[0]["href"]
+    formats = dict(EXPORT_FORMATS)
+    labels = _rel_labels()
     return {"items_page": _html(items), "items_json": items,
-            "downloads": _by_rel(links, "enclosure"),
+            "downloads": [{**link, "label": formats.get(link.get("title", ""),
+                                                         link.get("title", "").upper())}
+                          for link in _by_rel(links, "enclosure")],
             # Schema, queryables and whatever else a collection links (tiles, styles,
-            # metadata): listed as they come.
-            "other_links": [link for link in links if link.get("rel") not in SHOWN_RELS],
+            # metadata): listed as they come, named by their title, else their relation.
+            "other_links": [{**link, "label": labels.get(link.get("rel", ""))
+                             or link.get("title") or link.get("rel")}
+                            for link in links if link.get("rel") not in SHOWN_RELS],
             "bbox": data.get("extent", {}).get("spatial", {}).get("bbox", [None])[0]}
 
 

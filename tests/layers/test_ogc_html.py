@@ -162,7 +162,10 @@ def test_service_doc_points_at_the_reference_and_the_guide(client, world):
 
 def test_a_collection_page_offers_its_exports(client, world):
     html = client.get("/ogc/collections/all-attractions", {"f": "html"}).content.decode()
-    assert 'data-export="gpkg"' in html
+    assert 'data-export="gpkg">GeoPackage</a>' in html
+    # What else the collection links (its schema, its queryables), named for people.
+    assert 'data-rel="describedby">Schema of the features (JSON Schema)</a>' in html
+    assert "/ogc/collections/all-attractions/queryables" in html
     assert "/api/regional-layer/export/?kind=attraction&amp;format=gpkg" in html
     links = client.get("/ogc/collections/stara-zagora-attractions").json()["links"]
     enclosures = {link["title"]: link["href"] for link in links if link["rel"] == "enclosure"}
