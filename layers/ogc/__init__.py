@@ -8,6 +8,8 @@ API's, with flat properties (one attribute a column, as GDAL and QGIS expect).
 - ``params``: the CRSs offered, and what an items request asks for;
 - ``responses``: JSON with absolute links, and errors as OGC exceptions;
 - ``api_definition``: the OpenAPI 3.0 document;
+- ``html``: JSON or HTML (``f=html``, a browser's Accept), the links between them, and
+  the site's pages, which it registers;
 - the endpoints themselves are here.
 """
 

@@ -130,15 +130,15 @@ def _items(request: HttpRequest, data: dict[str, Any]) -> dict[str, Any]:
              "cells": [_value((f.get("properties") or {}).get(k)) for k in columns]}
             for f in features]
     first = data["offset"] + 1 if data["numberReturned"] else 0
+    shapes = [{"type": "Feature", "geometry": f["geometry"],
+               "properties": {"name": (f.get("properties") or {}).get("name") or str(f.get("id"))}}
+              for f in features if f.get("geometry")]
     return {
-        "columns": columns, "rows": rows,
+        "columns": columns, "rows": rows, "drawn": len(shapes),
         "first": first, "last": data["offset"] + data["numberReturned"],
         "next": next((_html(link["href"]) for link in _by_rel(data["links"], "next")), None),
         "prev": next((_html(link["href"]) for link in _by_rel(data["links"], "prev")), None),
-        **map_parts(_map([{
-            "type": "Feature", "geometry": f["geometry"],
-            "properties": {"name": (f.get("properties") or {}).get("name") or str(f.get("id"))}}
-            for f in features if f.get("geometry")])),
+        **map_parts(_map(shapes)),
     }
 
 
@@ -149,6 +149,7 @@ def _item(request: HttpRequest, data: dict[str, Any]) -> dict[str, Any]:
                "properties": {"name": props.get("name") or str(data.get("id"))}}]
              if data.get("geometry") else [])
     return {
+        "drawn": len(shape),
         "props": [(k, _value(v)) for k, v in props.items()],
         "name": props.get("name") or str(data.get("id")),
         "items_page": reverse("ogc-items", args=[data["collection"]["id"]]) + "?f=html",

@@ -121,6 +121,15 @@ def test_the_items_page_draws_its_features_and_turns_pages(client, world):
     assert 'data-features-drawn="2"' in third
     # The table shows the properties GDAL reads, one a column.
     assert "<th>name_bg</th>" in first and "<th>category</th>" in first
+    # The JSON's own options hold on the page: no geometries, chosen properties.
+    bare = client.get(url, {"f": "html", "skipGeometry": "true", "properties": "name",
+                            "limit": 3}).content.decode()
+    assert 'data-features-drawn="0"' in bare and bare.count("<tr data-feature=") == 3
+    assert "<th>name</th>" in bare and "<th>category</th>" not in bare
+    # A CRS asked for the JSON does not move the page's map off lon/lat.
+    greek = client.get(url, {"f": "html", "crs": "http://www.opengis.net/def/crs/EPSG/0/2100",
+                             "limit": 1})
+    assert greek.status_code == 200 and 'data-features-drawn="1"' in greek.content.decode()
 
 
 @pytest.mark.parametrize(("lang", "word", "range_text"), [
