@@ -181,3 +181,8 @@ def test_a_collection_page_offers_its_exports(client, world):
     assert enclosures["shp"].endswith("/api/layers/stara-zagora-attractions/export/?format=shp")
     export = client.get(enclosures["geojson"])
     assert len(json.loads(b"".join(export.streaming_content))["features"]) == 12
+
+
+def test_the_pages_are_in_the_api_section_of_the_site_header(client, world):
+    html = client.get("/ogc/collections", {"f": "html"}).content.decode()
+    assert re.search(r'<a href="/api/docs/" aria-current="true">API</a>', html)
