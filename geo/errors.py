@@ -30,6 +30,7 @@ from django.db import DatabaseError, InterfaceError, OperationalError
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.template import TemplateDoesNotExist, loader
 from django.template.loader import render_to_string
+from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext_lazy as _
 from rest_framework.exceptions import Throttled
 from rest_framework.response import Response
@@ -207,6 +208,8 @@ def error_response(request: HttpRequest, exc: AtlasError) -> HttpResponse:
         response["Retry-After"] = RETRY_AFTER
     if isinstance(exc, TooManyRequests):
         response["Retry-After"] = str(exc.retry_after)
+    if request.path.startswith(OGC_PREFIX):
+        patch_vary_headers(response, ["Accept"])  # the page or the exception, by Accept
     return response
 
 
