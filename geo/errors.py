@@ -30,9 +30,12 @@ from django.db import DatabaseError, InterfaceError, OperationalError
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.template import TemplateDoesNotExist, loader
 from django.template.loader import render_to_string
+from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext_lazy as _
 from rest_framework.exceptions import Throttled
 from rest_framework.response import Response
+
+from geo.http import prefers_html
 
 log = logging.getLogger(__name__)
 JSON_PREFIXES = ("/api/", "/tiles/")
@@ -170,7 +173,10 @@ def as_atlas_error(exc: Exception) -> AtlasError | None:
 
 
 def wants_json(request: HttpRequest) -> bool:
-    return request.path.startswith((*JSON_PREFIXES, OGC_PREFIX))
+    if request.path.startswith(OGC_PREFIX):
+        # The OGC API answers a browser in HTML (``f=html``), and its errors too.
+        return not prefers_html(request)
+    return request.path.startswith(JSON_PREFIXES)
 
 
 def json_body(request: HttpRequest, exc: AtlasError) -> dict[str, Any]:
@@ -202,6 +208,8 @@ def error_response(request: HttpRequest, exc: AtlasError) -> HttpResponse:
         response["Retry-After"] = RETRY_AFTER
     if isinstance(exc, TooManyRequests):
         response["Retry-After"] = str(exc.retry_after)
+    if request.path.startswith(OGC_PREFIX):
+        patch_vary_headers(response, ["Accept"])  # the page or the exception, by Accept
     return response
 
 

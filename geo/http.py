@@ -38,3 +38,20 @@ def read_only(view: View) -> View:
         return response
 
     return wrapped
+
+
+HTML = "text/html"
+# What a data client asks for, in the order a tie goes: a client that names no type
+# (OWSLib sends */*, curl and scripts nothing) gets JSON, as before HTML existed.
+DATA_TYPES = ("application/json", "application/geo+json")
+
+
+def prefers_html(request: HttpRequest, param: str = "f") -> bool:
+    """Whether the client asks for the HTML representation: ``?f=html``, or (no ``f``) an
+    Accept header that puts ``text/html`` above JSON, as browsers do. GDAL (``Accept:
+    application/json`` or ``application/geo+json, application/json``), QGIS and OWSLib
+    (``*/*``) get JSON."""
+    asked = request.GET.get(param)
+    if asked is not None:
+        return asked == "html"
+    return request.get_preferred_type([*DATA_TYPES, HTML]) == HTML

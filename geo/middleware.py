@@ -10,6 +10,7 @@ from django.http import HttpRequest, HttpResponse
 from django.utils import translation
 
 from geo.errors import (
+    OGC_PREFIX,
     AtlasError,
     BadParameter,
     as_atlas_error,
@@ -88,7 +89,9 @@ class AtlasErrors:
         return self.get_response(request)
 
     def process_exception(self, request: HttpRequest, exc: Exception) -> HttpResponse | None:
-        if isinstance(exc, AtlasError) or wants_json(request):
+        # Under /ogc/ the site's error page too (a browser's): it varies on Accept.
+        if isinstance(exc, AtlasError) or wants_json(request) or request.path.startswith(
+                OGC_PREFIX):
             found = as_atlas_error(exc)
             if found is not None:
                 return error_response(request, found)

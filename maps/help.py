@@ -54,6 +54,9 @@ HELP_TOPICS: dict[str, str] = {
     "announcement-manage": "users/campaigns/#who",
     "announcement-new": "users/campaigns/#announcements",
     "announcement-edit": "users/campaigns/#announcements",
+    # The OGC API's pages (maps/pages/ogc.py), answered at the API's own addresses.
+    **dict.fromkeys(("ogc-landing", "ogc-conformance", "ogc-collections", "ogc-collection",
+                     "ogc-items", "ogc-item"), "guides/gis/#ogc-pages"),
 }
 
 HELP_URL = "/help/"

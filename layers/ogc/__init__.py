@@ -9,6 +9,8 @@ API's, with flat properties (one attribute a column, as GDAL and QGIS expect).
 - ``responses``: JSON with absolute links, and errors as OGC exceptions;
 - ``downloads``: a collection's whole-file downloads (``rel=enclosure``);
 - ``api_definition``: the OpenAPI 3.0 document;
+- ``html``: JSON or HTML (``f=html``, a browser's Accept), the links between them, and
+  the site's pages, which it registers;
 - the endpoints themselves are here.
 """
 
@@ -21,6 +23,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.utils import timezone
 
 from geo import geojson
+from geo.crs import WGS84
 from geo.geojson import GEOJSON
 from geo.http import read_only
 from geo.params import flag, parse_lang, single
@@ -31,6 +34,8 @@ from layers.ogc.api_definition import openapi
 from layers.ogc.catalogue import Collection, all_collections, find_collection
 from layers.ogc.downloads import download_links
 from layers.ogc.filter import parse_filter
+from layers.ogc.html import guide_url, linked, negotiate, negotiated
+from layers.ogc.html import page as html_page
 from layers.ogc.params import (
     CRS84,
     CRS_URIS,
@@ -73,8 +78,9 @@ CONFORMANCE = [
 
 @read_only
 def landing(request: HttpRequest) -> HttpResponse:
-    check_params(request.GET)
-    return json_response({
+    html = negotiate(request)
+    guide = guide_url(request, parse_lang(request.GET))
+    return _answer(request, "landing", html, {
         "title": "Regional Tourism Atlas",
         "description": "Tourist attractions and trails of Stara Zagora, Sliven, Larissa and "
                        "the Drôme, as OGC API – Features.",
@@ -85,6 +91,8 @@ def landing(request: HttpRequest) -> HttpResponse:
              "href": absolute_url(request, "ogc-openapi")},
             {"rel": "service-doc", "type": "text/html",
              "href": absolute_url(request, "ogc-api-docs")},
+            # People's documentation beside the operations' reference above.
+            *([{"rel": "service-doc", "type": "text/html", "href": guide}] if guide else []),
             {"rel": "conformance", "type": "application/json",
              "href": absolute_url(request, "ogc-conformance")},
             {"rel": "data", "type": "application/json",
@@ -92,13 +100,24 @@ def landing(request: HttpRequest) -> HttpResponse:
             {"rel": tilesets.REL_TILING_SCHEMES, "type": "application/json",
              "href": absolute_url(request, "ogc-tile-matrix-sets")},
         ],
-    }, request)
+    })
 
 
 @read_only
 def conformance(request: HttpRequest) -> HttpResponse:
-    check_params(request.GET)
-    return json_response({"conformsTo": CONFORMANCE}, request)
+    html = negotiate(request)
+    return _answer(request, "conformance", html, {
+        "conformsTo": CONFORMANCE,
+        "links": [{"rel": "self", "type": "application/json",
+                   "href": absolute_url(request, "ogc-conformance")}]})
+
+
+def _answer(request: HttpRequest, name: str, html: bool, data: dict) -> HttpResponse:
+    """A JSON answer, or (``html``) its page, each linking the other."""
+    data["links"] = linked(request, data["links"], html=html)
+    if html:
+        return html_page(request, name, data)
+    return negotiated(json_response(data, request))
 
 
 def _describe(request: HttpRequest, c: Collection, lang: str) -> dict:
@@ -185,32 +204,35 @@ def queryables(request: HttpRequest, cid: str) -> HttpResponse:
 
 @read_only
 def collections(request: HttpRequest) -> HttpResponse:
-    check_params(request.GET)
+    html = negotiate(request)
     lang = parse_lang(request.GET)
-    return json_response({
+    return _answer(request, "collections", html, {
         "links": [{"rel": "self", "type": "application/json",
                    "href": absolute_url(request, "ogc-collections")}],
         "crs": CRS_URIS,
         "collections": [*(_describe(request, c, lang) for c in all_collections(lang)),
                         records.describe(request)],
-    }, request)
+    })
 
 
 @read_only
 def collection(request: HttpRequest, cid: str) -> HttpResponse:
-    check_params(request.GET)
+    html = negotiate(request)
     lang = parse_lang(request.GET)
-    return json_response(_describe(request, find_collection(cid, lang), lang), request)
+    return _answer(request, "collection", html,
+                   _describe(request, find_collection(cid, lang), lang))
 
 
 @read_only
 def items(request: HttpRequest, cid: str) -> HttpResponse:
-    check_params(request.GET, ITEMS_PARAMS)
+    html = negotiate(request, ITEMS_PARAMS)
     lang = parse_lang(request.GET)
     c = find_collection(cid, lang)
     crs_uri = single(request.GET, "crs")
     srid = crs_srid(crs_uri, "crs")
     cql = parse_filter(request.GET, list(c.kinds))
+    if html:  # the page's map is in lon/lat, and draws lines as the site's maps do
+        crs_uri, srid = None, WGS84
     filters = items_filters(request.GET, c)
     if filters is not None:
         filters.cql, filters.cql_kinds = cql, c.kinds
@@ -218,7 +240,7 @@ def items(request: HttpRequest, cid: str) -> HttpResponse:
     sort = sort_keys(request.GET, c)
     keep = chosen_properties(request.GET, set(property_schemas(c)))
     skip_geometry = flag(request.GET, "skipGeometry")
-    out = selectors.Output(srid=srid, flip=flip_axes(srid, crs_uri), flat=True)
+    out = selectors.Output(srid=srid, flip=flip_axes(srid, crs_uri), flat=True, display=html)
     if filters is None:
         features, total, returned = b"[]", 0, 0
     else:
@@ -230,9 +252,9 @@ def items(request: HttpRequest, cid: str) -> HttpResponse:
     query = request.GET.copy()
     if "limit" in query:
         query["limit"] = str(limit)  # a capped limit: the next page is as long as this one
-    links = [{"rel": "self", "type": GEOJSON, "href": request.build_absolute_uri()},
-             {"rel": "collection", "type": "application/json",
-              "href": absolute_url(request, "ogc-collection", c.id)}]
+    links = linked(request, [{"rel": "collection", "type": "application/json",
+                              "href": absolute_url(request, "ogc-collection", c.id)}],
+                   html=html, json_type=GEOJSON)
     if offset + returned < total:
         query["offset"] = str(offset + limit)
         links.append({"rel": "next", "type": GEOJSON,
@@ -241,38 +263,46 @@ def items(request: HttpRequest, cid: str) -> HttpResponse:
         query["offset"] = str(max(0, offset - limit))
         links.append({"rel": "prev", "type": GEOJSON,
                       "href": absolute_url(request, "ogc-items", c.id, query=query.urlencode())})
+    if html:
+        return html_page(request, "items", {
+            "type": "FeatureCollection", "features": json.loads(features),
+            "numberMatched": total, "numberReturned": returned, "links": links,
+            "collection": {"id": c.id, "title": c.title}, "offset": offset, "limit": limit})
     response = geojson.response(geojson.collection(
         features, numberMatched=total, numberReturned=returned, links=links,
         timeStamp=_now()))
     response["Content-Crs"] = f"<{crs_uri or CRS84}>"
-    return response
+    return negotiated(response)
 
 
 @read_only
 def item(request: HttpRequest, cid: str, fid: str) -> HttpResponse:
-    check_params(request.GET, ITEM_PARAMS)
+    html = negotiate(request, ITEM_PARAMS)
     lang = parse_lang(request.GET)
     c = find_collection(cid, lang)
     crs_uri = single(request.GET, "crs")
     srid = crs_srid(crs_uri, "crs")
+    if html:
+        crs_uri, srid = None, WGS84
     try:
         uid = str(uuid.UUID(fid))
     except ValueError:
         raise Http404(f"no feature {fid!r} in {cid!r}: feature ids are UUIDs") from None
     filters = FeatureFilters(layer=[c.layer] if c.layer else [], uid=uid)
-    out = selectors.Output(srid=srid, flip=flip_axes(srid, crs_uri), flat=True)
+    out = selectors.Output(srid=srid, flip=flip_axes(srid, crs_uri), flat=True, display=html)
     features, _total, returned = selectors.features_page(
         kinds=list(c.kinds), filters=filters, lang=lang, limit=1, offset=0, out=out)
     if not returned:
         raise Http404(f"no feature {fid!r} in {cid!r}")
     feature = json.loads(features)[0]
-    feature["links"] = [
-        {"rel": "self", "type": GEOJSON, "href": request.build_absolute_uri()},
+    feature["links"] = linked(request, [
         {"rel": "collection", "type": "application/json",
-         "href": absolute_url(request, "ogc-collection", c.id)}]
+         "href": absolute_url(request, "ogc-collection", c.id)}], html=html, json_type=GEOJSON)
+    if html:
+        return html_page(request, "item", {**feature, "collection": {"id": c.id, "title": c.title}})
     response = HttpResponse(json.dumps(feature, ensure_ascii=False), content_type=GEOJSON)
     response["Content-Crs"] = f"<{crs_uri or CRS84}>"
-    return response
+    return negotiated(response)
 
 
 def schema_media_type(request: HttpRequest) -> str:

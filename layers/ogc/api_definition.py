@@ -93,13 +93,20 @@ SCHEMAS: dict[str, dict[str, Any]] = {
 }
 
 
-def _ok(media_type: str, schema: str, description: str) -> dict[str, Any]:
-    return {"description": description, "content": {media_type: {"schema": _ref(schema)}}}
+# A page of the site (``f=html``, or a browser's Accept): layers/ogc/html.py.
+HTML_PAGE = {"text/html": {"schema": {"type": "string"}}}
+
+
+def _ok(media_type: str, schema: str, description: str, *, html: bool = True
+        ) -> dict[str, Any]:
+    return {"description": description, "content": {
+        media_type: {"schema": _ref(schema)}, **(HTML_PAGE if html else {})}}
 
 
 def _exception(description: str) -> dict[str, Any]:
+    # In HTML (a browser), the error is the site's page, with the same status.
     return {"description": description,
-            "content": {"application/json": {"schema": _ref("exception")}}}
+            "content": {"application/json": {"schema": _ref("exception")}, **HTML_PAGE}}
 
 
 ERRORS = {
@@ -123,9 +130,13 @@ def _query(name: str, schema: dict[str, Any], description: str, **extra: Any) ->
 
 def document(request: HttpRequest) -> dict[str, Any]:
     """The OpenAPI 3.0 document, its server the request's own."""
-    f_json = _query("f", {"type": "string", "enum": ["json"]}, "The format: JSON.")
-    f_items = _query("f", {"type": "string", "enum": ["json", "geojson"]},
-                     "The format: GeoJSON.")
+    f_only_json = _query("f", {"type": "string", "enum": ["json"]}, "The format: JSON.")
+    f_json = _query("f", {"type": "string", "enum": ["json", "html"]},
+                    "The format: JSON (the default), or html for a page to read in a "
+                    "browser (as an Accept header that puts text/html first asks).")
+    f_items = _query("f", {"type": "string", "enum": ["json", "geojson", "html"]},
+                     "The format: GeoJSON (json or geojson, the default), or html for a "
+                     "page with a map (as an Accept header that puts text/html first asks).")
     lang = _query("lang", {"type": "string", "enum": list(LANGUAGE_CODES)},
                   "Language of titles and names (else Accept-Language, else English).")
     crs = _query("crs", {"type": "string", "enum": CRS_URIS},
@@ -168,7 +179,7 @@ def document(request: HttpRequest) -> dict[str, Any]:
     paths = {
         "/": _operation("getLandingPage", "Landing page", [f_json, lang],
                         _ok("application/json", "landingPage", "The landing page")),
-        "/api": _operation("getAPI", "This document", [f_json, lang],
+        "/api": _operation("getAPI", "This document", [f_only_json, lang],
                            {"description": "The OpenAPI 3.0 definition",
                             "content": {OPENAPI: {"schema": {"type": "object"}}}}),
         "/conformance": _operation("getConformance", "Conformance classes", [f_json, lang],
@@ -182,11 +193,12 @@ def document(request: HttpRequest) -> dict[str, Any]:
             _ok("application/json", "collection", "The collection"), not_found=True),
         "/collections/{collectionId}/schema": _operation(
             "getSchema", "The JSON Schema of a collection's features",
-            [collection_id, f_json, lang],
-            _ok(SCHEMA_JSON, "jsonSchema", "The features' properties"), not_found=True),
+            [collection_id, f_only_json, lang],
+            _ok(SCHEMA_JSON, "jsonSchema", "The features' properties", html=False),
+            not_found=True),
         "/collections/{collectionId}/queryables": _operation(
-            "getQueryables", "What filter may name", [collection_id, f_json, lang],
-            _ok(SCHEMA_JSON, "jsonSchema", "The queryables, as a JSON Schema"),
+            "getQueryables", "What filter may name", [collection_id, f_only_json, lang],
+            _ok(SCHEMA_JSON, "jsonSchema", "The queryables, as a JSON Schema", html=False),
             not_found=True),
         "/collections/{collectionId}/items": _operation(
             "getFeatures", "A page of a collection's features", items_parameters,

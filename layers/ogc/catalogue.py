@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from django.http import Http404
 from django.utils import translation
+from django.utils.translation import gettext as _
 
 from layers import registry
 from layers.models import Layer
@@ -29,11 +30,14 @@ def fixed_collections() -> dict[str, Collection]:
     """The regional layer, and one collection of every partner's features per kind (the
     kinds of layers/registry.py)."""
     kinds = registry.kinds()
-    out = [Collection(REGIONAL_LAYER, "Regional layer",
-                      "Every public feature of the four partners, of every kind: "
-                      + ", ".join(f"{k.name}s" for k in kinds),
+    # In the active language: the registry's titles and descriptions are English
+    # constants, translated here (locale/*/LC_MESSAGES/django.po) for the OGC pages.
+    out = [Collection(REGIONAL_LAYER, _("Regional layer"),
+                      _("Every public feature of the four partners, of every kind: %(kinds)s")
+                      % {"kinds": ", ".join(f"{k.name}s" for k in kinds)},
                       tuple(k.name for k in kinds))]
-    out += [Collection(k.collection, k.title, k.description, (k.name,)) for k in kinds]
+    out += [Collection(k.collection, _(k.title), _(k.description), (k.name,))
+            for k in kinds]
     return {c.id: c for c in out}
 
 

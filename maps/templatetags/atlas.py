@@ -47,7 +47,7 @@ SECTIONS = (
     Section("announcement-list", _("Announcements"), ("/announcements/",)),
     Section("planner", _("Planner"), ("/planner/",)),
     Section("layer-list", _("Layers"), ("/layers/",)),
-    Section("api-docs", _("API"), ("/api/",)),
+    Section("api-docs", _("API"), ("/api/", "/ogc/")),  # /ogc/: the OGC API's pages
     Section("imports:upload", _("Import"), ("/import/",), audience="editors"),
     Section("admin:index", _("Admin"), ("/admin/",), audience="staff"),
 )

@@ -54,6 +54,17 @@ def test_screenshots_of_the_layer_preview(new_page, live_server, demo, size):
 
 
 @pytest.mark.parametrize("size", SIZES)
+def test_screenshots_of_the_ogc_items_page(new_page, live_server, demo, size):
+    page = _size(new_page, size)
+    page.goto(f"{live_server.url}/ogc/collections/stara-zagora-attractions/items"
+              "?limit=10&lang=bg")
+    page.wait_for_selector("[data-ogc-items]")
+    assert page.locator(".ogc-map path.leaflet-interactive").count() == 10
+    assert page.locator("[data-range]").first.inner_text().startswith("1–10 от ")
+    screenshot(page, f"ogc-items-{size}")
+
+
+@pytest.mark.parametrize("size", SIZES)
 def test_screenshots_of_the_embed(new_page, live_server, demo, size):
     page = _size(new_page, size)
     page.goto(f"{live_server.url}/embed/?partner=sliven&lang=el")
