@@ -4,10 +4,9 @@ keep getting JSON; each representation links the other."""
 
 from __future__ import annotations
 
-from urllib.parse import parse_qs, urlparse
-
 import json
 import re
+from urllib.parse import parse_qs, urlparse
 
 import pytest
 
