@@ -73,9 +73,13 @@ def _conformance(request: HttpRequest, data: dict[str, Any]) -> dict[str, Any]:
 
 
 def _collections(request: HttpRequest, data: dict[str, Any]) -> dict[str, Any]:
-    rows = [{"c": c, "page": _html(_by_rel(c["links"], "self")[0]["href"]),
-             "items": _html(_by_rel(c["links"], "items")[0]["href"]),
-             "json": _by_rel(c["links"], "self")[0]["href"]}
+    # Features have pages; the metadata catalogue's records are JSON (and DCAT, ISO) only.
+    rows = [{"c": c, "json": _by_rel(c["links"], "self")[0]["href"],
+             **({"page": _html(_by_rel(c["links"], "self")[0]["href"]),
+                 "items": _html(_by_rel(c["links"], "items")[0]["href"])}
+                if c.get("itemType", "feature") == "feature" else
+                {"page": _by_rel(c["links"], "self")[0]["href"],
+                 "items": _by_rel(c["links"], "items")[0]["href"]})}
             for c in data["collections"]]
     return {"rows": rows}
 

@@ -9,6 +9,7 @@ import re
 from urllib.parse import parse_qs, urlparse
 
 import pytest
+from lxml import html
 
 from layers.models import Attraction
 from tests.layers.test_ogc import make_ogc_world
@@ -190,3 +191,13 @@ def test_a_collection_page_offers_its_exports(client, world):
 def test_the_pages_are_in_the_api_section_of_the_site_header(client, world):
     html = client.get("/ogc/collections", {"f": "html"}).content.decode()
     assert re.search(r'<a href="/api/docs/" aria-current="true">API</a>', html)
+
+
+def test_every_link_of_the_collections_page_opens(client, world):
+    """Features have pages, the metadata catalogue's records are JSON: no link of the
+    collections page leads to a refusal."""
+    page = html.fromstring(client.get("/ogc/collections", {"f": "html"}).content)
+    hrefs = {a.get("href") for a in page.cssselect("table[data-ogc-collections] a")}
+    assert any("/ogc/collections/metadata" in h for h in hrefs)
+    for href in sorted(hrefs):
+        assert client.get(href).status_code == 200, href
