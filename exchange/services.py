@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from exchange import rules
+from exchange.evidence import fill_from_planner
 from exchange.models import (
     QUESTION_MAX,
     Endorsement,
@@ -30,7 +31,13 @@ from exchange.models import (
     PracticePlace,
     Question,
 )
-from exchange.vocabulary import TRANSLATED_TEXTS, EndorsementKind, Status, TextStatus
+from exchange.vocabulary import (
+    TRANSLATED_TEXTS,
+    EndorsementKind,
+    Origin,
+    Status,
+    TextStatus,
+)
 from geo.crs import WGS84
 from geo.errors import Conflict, Forbidden, InvalidFields
 from geo.i18n import LANGUAGE_CODES
@@ -60,7 +67,11 @@ class PlaceSpec:
 
 @dataclass(frozen=True)
 class IndicatorSpec:
+    """An evidence row; with a ``measure`` (one of the planner's) its values are taken
+    from the planner for the practice's partner at its dates (exchange.evidence)."""
+
     name: str
+    measure: str = ""
     unit: str = ""
     value_before: float | None = None
     value_after: float | None = None
@@ -164,15 +175,22 @@ def _indicators(practice: GoodPractice, indicators: Sequence[IndicatorSpec]) -> 
     practice.indicators.all().delete()
     rows = []
     for order, spec in enumerate(indicators):
-        row = Indicator(practice=practice, order=order, name=spec.name, unit=spec.unit,
-                        value_before=spec.value_before, value_after=spec.value_after,
-                        date_before=spec.date_before, date_after=spec.date_after,
-                        source=spec.source)
+        row = Indicator(practice=practice, order=order, name=spec.name, measure=spec.measure,
+                        unit=spec.unit, value_before=spec.value_before,
+                        value_after=spec.value_after, date_before=spec.date_before,
+                        date_after=spec.date_after, source=spec.source)
         try:
             row.full_clean(exclude=["practice"])
         except ValidationError as exc:
             raise InvalidFields({f"indicators[{order}].{k}": v
                                  for k, v in exc.message_dict.items()}) from None
+        if spec.measure:
+            if practice.origin == Origin.EXTERNAL:
+                raise InvalidFields({f"indicators[{order}].measure": [
+                    _("The planner measures the partners' territories only: type the "
+                      "values of a practice found elsewhere.")]})
+            fill_from_planner(row, territory=practice.partner,
+                              field=f"indicators[{order}]")
         rows.append(row)
     Indicator.objects.bulk_create(rows)
 

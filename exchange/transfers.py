@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from exchange import rules
+from exchange.evidence import fill_from_planner
 from exchange.models import (
     TITLE_MAX,
     GoodPractice,
@@ -35,7 +36,6 @@ from exchange.services import PlaceSpec, drawn_geometry
 from exchange.vocabulary import (
     PUBLIC_STATUSES,
     TRANSFER_ENDS,
-    PlannerMeasure,
     StepKind,
     TransferStatus,
 )
@@ -139,9 +139,6 @@ def _evidence_row(transfer: Transfer, spec: EvidenceSpec, order: int) -> Transfe
         if found is None:
             raise InvalidFields({f"{field}.territory": [_("No such partner.")]})
         territory = found
-    if spec.measure and spec.measure not in PlannerMeasure.values:
-        raise InvalidFields({f"{field}.measure": [
-            _("Choose one of the planner's indicators, or none.")]})
     if spec.date_before and spec.date_after and spec.date_after < spec.date_before:
         raise InvalidFields({f"{field}.date_after": [
             _("The measure after comes before the measure before.")]})
@@ -150,6 +147,8 @@ def _evidence_row(transfer: Transfer, spec: EvidenceSpec, order: int) -> Transfe
                             value_before=spec.value_before, value_after=spec.value_after,
                             date_before=spec.date_before, date_after=spec.date_after,
                             source=spec.source)
+    if spec.measure:
+        fill_from_planner(row, territory=territory, field=field)
     try:
         row.full_clean(exclude=["transfer", "territory"])
     except ValidationError as exc:

@@ -30,6 +30,7 @@ from exchange.vocabulary import (
     TRANSLATED_TEXTS,
     EndorsementKind,
     Origin,
+    PlannerMeasure,
     PracticeKind,
     Status,
     TextStatus,
@@ -235,7 +236,8 @@ def _form_page(request: HttpRequest, practice: GoodPractice | None) -> HttpRespo
             ("geometry", p.drawn and json.loads(p.drawn.geojson)), ("label", p.label)) if v}
             for p in practice.places.select_related("attraction", "trail", "route")])
         indicators_json = json.dumps([
-            {"name": i.name, "unit": i.unit, "value_before": i.value_before,
+            {"name": i.name, "measure": i.measure, "unit": i.unit,
+             "value_before": i.value_before,
              "value_after": i.value_after, "source": i.source,
              "date_before": i.date_before.isoformat() if i.date_before else "",
              "date_after": i.date_after.isoformat() if i.date_after else ""}
@@ -287,7 +289,7 @@ def _form_page(request: HttpRequest, practice: GoodPractice | None) -> HttpRespo
     return render(request, "practices/form.html", {
         "form": form, "practice": practice, "partners": partners,
         "by_language": by_language, "errors": errors, "places_json": places_json,
-        "indicators_json": indicators_json,
+        "indicators_json": indicators_json, "measure_choices": PlannerMeasure.choices,
         "chosen_partner": request.POST.get("partner", "") if request.method == "POST" else "",
         **map_parts(fmap)}, status=400 if errors else 200)
 

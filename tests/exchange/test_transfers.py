@@ -24,7 +24,7 @@ from exchange.transfers import (
 from exchange.vocabulary import TransferStatus
 from geo.errors import Conflict, Forbidden, InvalidFields
 from notices.models import Notice
-from tests.exchange.conftest import publish, write_practice
+from tests.exchange.conftest import publish, snapshot, write_practice
 from tests.notices.conftest import smtp_inbox  # noqa: F401  (the fixture)
 
 BEFORE, AFTER = dt.date(2024, 5, 1), dt.date(2025, 5, 1)
@@ -172,12 +172,15 @@ def test_both_partners_are_told_in_the_app_and_by_mail(
 
 
 def test_a_planner_indicator_says_how_its_value_is_taken(world, transfer):
+    for day, value in ((BEFORE, 2.5), (AFTER, 3.0)):
+        snapshot(world.drome, day, per_100=value)
     transfer_evidence_add(user=world.dr_member, transfer=transfer,
                           row=evidence(world, measure="attractions_per_100km2",
                                        name="Attractions per 100 km²"))
     body = Client().get(f"/api/practices/transfers/{transfer.uid}/").json()
     row = body["indicators"][0]
     assert row["in_territory"] is True
+    assert (row["value_before"], row["value_after"]) == (2.5, 3.0)
     assert row["planner"]["measure"] == "attractions_per_100km2"
     assert row["planner"]["territory"] == "drome"
     assert row["planner"]["at"] == ["2024-05-01", "2025-05-01"]
