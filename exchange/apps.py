@@ -15,9 +15,16 @@ class ExchangeConfig(AppConfig):
         register_kind()
         register_missing_links(missing_links)
 
+        from exchange.admin import EDITOR_PERMISSIONS
+        from layers.registry import register_editor_permissions
+
+        # Partners' editors correct transfers and visits in the admin (exchange/admin.py).
+        register_editor_permissions("exchange", EDITOR_PERMISSIONS)
+
         from exchange.models import GoodPractice, StudyVisit
         from media.access import register_public
 
         # A practice's attachments are served as the practice is shown; a visit's, to all.
         register_public(GoodPractice, lambda p: p.is_public)
         register_public(StudyVisit, lambda v: True)
+
