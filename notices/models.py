@@ -34,3 +34,16 @@ class Notice(models.Model):
             return gettext(self.message) % self.values
         except (KeyError, ValueError, TypeError):
             return gettext(self.message)
+
+
+class Reader(models.Model):
+    """The language a user last chose on the site (or signed in with): their e-mail is
+    written in it, whoever's action sent it (notices.services)."""
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
+                                primary_key=True, related_name="notice_reader")
+    language = models.CharField(max_length=8)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return f"{self.user_id}: {self.language}"
