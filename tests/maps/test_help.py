@@ -179,6 +179,7 @@ def pages(db, client):
         "route-editor": "/routes/forum-walk/edit/",
         "layer-page": f"/layers/{places.slug}/",
         "planner": "/planner/",
+        "strategy-page": "/strategy/stara-zagora/",
         "imports:upload": "/import/",
     }
 
