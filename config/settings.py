@@ -98,8 +98,6 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
-    # A signed-in user's chosen language, kept for their e-mail (notices.languages).
-    "notices.middleware.RememberLanguage",
     "accounts.middleware.ThrottleRequests",
     "audit.middleware.AuditContext",
     "django.contrib.messages.middleware.MessageMiddleware",

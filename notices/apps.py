@@ -17,12 +17,11 @@ class NoticesConfig(AppConfig):
 
 
 def remember_sign_in_language(sender: Any, request: Any, user: Any, **kwargs: Any) -> None:
-    """The language of the page someone signs in on is theirs until they choose another."""
+    """The language of the page someone signs in on is theirs until they choose another
+    (on their notices page). Signing in writes anyway; reading a page never does."""
     from geo.i18n import LANGUAGE_CODES
     from notices.languages import reader_language_set
-    from notices.middleware import SESSION_KEY
 
     lang = getattr(request, "LANGUAGE_CODE", None) if request is not None else None
     if lang in LANGUAGE_CODES:
         reader_language_set(user=user, language=lang)
-        request.session[SESSION_KEY] = lang

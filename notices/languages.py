@@ -1,4 +1,5 @@
-"""Which language a person's e-mail is written in: the one they chose on the site, else
+"""Which language a person's e-mail is written in: the one they signed in with or chose on
+their notices page, else
 what a higher app knows of them (the exchange registers a partner's main language for
 its members), else the site's default.
 
@@ -49,3 +50,4 @@ def reader_language_set(*, user: User, language: str) -> None:
     """Remember the language ``user`` chose (ignored unless an interface language)."""
     if language in LANGUAGE_CODES and user.pk is not None:
         Reader.objects.update_or_create(user=user, defaults={"language": language})
+

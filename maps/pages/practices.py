@@ -6,10 +6,11 @@ rules and services; the maps load their features from /api/practices/."""
 from __future__ import annotations
 
 import json
-from typing import Any
+from typing import Any, cast
 from uuid import UUID
 
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.models import User
 from django.contrib.syndication.views import Feed
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
@@ -43,6 +44,7 @@ from layers.vocabulary import Category
 from maps.builders import REGION_CENTRE, add_basemap
 from maps.elements import AtlasMap, PageScript, map_parts
 from maps.pages.practice_exchange import practice_exchange_context
+from notices.languages import reader_language_set, recipient_languages
 from notices.selectors import notices_for, unread_count
 from notices.services import notices_mark_read
 
@@ -199,13 +201,23 @@ def practice_endorse(request: HttpRequest, uid: UUID) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def notices_page(request: HttpRequest) -> HttpResponse:
-    """What is new for the signed-in user; sending the form marks it all as read."""
+    """What is new for the signed-in user; one form marks it all as read, the other
+    chooses the language of their e-mail."""
+    user = cast(User, request.user)
     if request.method == "POST":
-        notices_mark_read(user=request.user)
-        return HttpResponseRedirect(reverse("notices"))
+        if "mail_language" in request.POST:
+            lang = request.POST["mail_language"]
+            if lang not in LANGUAGE_CODES:
+                raise InvalidFields({"mail_language": [_("Choose one of the languages.")]})
+            reader_language_set(user=user, language=lang)
+        else:
+            notices_mark_read(user=user)
+        return HttpResponseRedirect(reverse("notices") + f"?lang={page_language()}")
     return render(request, "practices/notices.html", {
-        "notices": [(n, n.text()) for n in notices_for(request.user)],
-        "unread": unread_count(request.user)})
+        "notices": [(n, n.text()) for n in notices_for(user)],
+        "unread": unread_count(user),
+        "mail_language": recipient_languages([user])[user.pk],
+        "languages": [(code, LANGUAGE_NAMES[code]) for code in LANGUAGE_CODES]})
 
 
 @login_required

@@ -1,6 +1,7 @@
-"""Each notification e-mail is written in its recipient's language — the one they chose on
-the site, else their partner's main language, else English — never in the language of the
-person whose action sent it. Mail goes to a real SMTP server (aiosmtpd)."""
+"""Each notification e-mail is written in its recipient's language — the one they signed
+in with or chose on their notices page, else their partner's main language, else English —
+never in the language of the person whose action sent it. Reading a page writes nothing.
+Mail goes to a real SMTP server (aiosmtpd)."""
 
 from __future__ import annotations
 
@@ -41,13 +42,15 @@ def test_each_mail_is_in_its_reader_s_language_not_the_sender_s(
     assert languages["el@example.org"] == "el"
 
 
-def test_a_language_chosen_on_the_site_is_kept_for_the_mail(
+def test_a_language_chosen_on_the_notices_page_is_kept_for_the_mail(
         readers, smtp_inbox, django_capture_on_commit_callbacks):
     client = Client()
     client.force_login(readers["none"])
-    assert client.get("/practices/?lang=fr").status_code == 200
+    page = client.get("/notices/?lang=fr").content.decode()
+    assert 'option value="en" lang="en" selected' in page  # the default, until chosen
+    assert client.post("/notices/?lang=fr", {"mail_language": "fr"}).status_code == 302
     assert Reader.objects.get(user=readers["none"]).language == "fr"
-    client.get("/practices/?lang=bogus")
+    assert client.post("/notices/", {"mail_language": "xx"}).status_code == 400
     assert Reader.objects.get(user=readers["none"]).language == "fr"
     with django_capture_on_commit_callbacks(execute=True):
         notice_send(users=[readers["none"]], message=MESSAGE, values={})
@@ -62,6 +65,8 @@ def test_signing_in_on_a_page_in_greek_keeps_greek(readers):
     assert Reader.objects.get(user=readers["bg"]).language == "el"
 
 
-def test_a_visitor_s_language_choice_writes_nothing(readers):
-    Client().get("/practices/?lang=el")
-    assert Reader.objects.count() == 2
+def test_reading_pages_in_another_language_writes_nothing(readers):
+    client = Client()
+    client.force_login(readers["bg"])
+    client.get("/practices/?lang=el")
+    assert Reader.objects.get(user=readers["bg"]).language == "bg"
