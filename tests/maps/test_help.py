@@ -206,8 +206,9 @@ IMAGE = re.compile(r"!\[([^\]]*)\]\(([^)\s]+\.png)\)")
 TASK_PICTURES = {
     "tourist": {"search": "guide-tourist-search", "practices": "guide-practices",
                 "services": "guide-service"},
-    "editor": {"import": "import-form", "practice-write": "guide-practice-form"},
-    "planner": {"gaps": "guide-planner-coverage"},
+    "editor": {"import": "import-form", "practice-write": "guide-practice-form",
+               "transfer": "guide-transfer"},
+    "planner": {"gaps": "guide-planner-coverage", "strategy": "guide-strategy"},
     "moderator": {"review": "guide-moderator-review"},
 }
 
