@@ -42,6 +42,7 @@ from geo.crs import WGS84
 from geo.errors import Conflict, Forbidden, InvalidFields
 from geo.i18n import LANGUAGE_CODES
 from layers.models import Attraction, Partner, Trail
+from notices.languages import in_each_language
 from notices.services import notice_send
 from routes.models import PilotRoute
 
@@ -348,12 +349,13 @@ REVIEWED = {
 
 
 def _title(practice: GoodPractice) -> str:
-    # The title in the writer's language, else the fallback chain's (modeltranslation).
+    # The title in the active language, else the fallback chain's (modeltranslation).
     return practice.title or str(practice.uid)
 
 
 def _tell(users: Any, practice: GoodPractice, message: str) -> None:
-    notice_send(users=users, message=message, values={"title": _title(practice)},
+    notice_send(users=users, message=message,
+                values={"title": in_each_language(lambda: _title(practice))},
                 url=f"/practices/{practice.uid}/")
 
 

@@ -43,6 +43,7 @@ from geo.errors import Conflict, Forbidden, InvalidFields
 from layers.models import Attraction, Partner, Trail
 from media.models import MediaItem
 from media.services import attachment_add, media_delete
+from notices.languages import in_each_language
 from notices.services import notice_send
 from routes.models import PilotRoute
 
@@ -92,8 +93,9 @@ def _tell_transfer(transfer: Transfer, *, actor: rules.AnyUser, message: str) ->
     if isinstance(actor, User):
         users = users.exclude(pk=actor.pk)
     notice_send(users=users, message=message,
-                values={"title": transfer.practice.title or str(transfer.practice.uid),
-                        "partner": str(transfer.partner)},
+                values={"title": in_each_language(
+                            lambda: transfer.practice.title or str(transfer.practice.uid)),
+                        "partner": in_each_language(lambda: str(transfer.partner))},
                 url=f"/practices/transfers/{transfer.uid}/")
 
 

@@ -10,10 +10,12 @@ language, not in that of the person whose action sent it.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
+from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.models import User
+from django.utils import translation
 
 from geo.i18n import LANGUAGE_CODES
 from notices.models import Reader
@@ -51,3 +53,23 @@ def reader_language_set(*, user: User, language: str) -> None:
     if language in LANGUAGE_CODES and user.pk is not None:
         Reader.objects.update_or_create(user=user, defaults={"language": language})
 
+
+def in_each_language(make: Callable[[], str]) -> dict[str, str]:
+    """``make()`` with each interface language active: a value of a notice (a practice's
+    title, a partner's name) that its reader sees in their own language."""
+    out = {}
+    for code in LANGUAGE_CODES:
+        with translation.override(code):
+            out[code] = make()
+    return out
+
+
+def values_in(values: Mapping[str, Any], lang: str | None) -> dict[str, Any]:
+    """A notice's values for a reader of ``lang``: a value given in each language
+    (``in_each_language``) as that language's, the others as they are."""
+    out = {}
+    for key, value in values.items():
+        if isinstance(value, dict):
+            value = value.get(lang or "") or value.get("en") or next(iter(value.values()), "")
+        out[key] = value
+    return out

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
-from django.utils.translation import gettext
+from django.utils.translation import get_language, gettext
 
 
 class Notice(models.Model):
@@ -30,8 +30,11 @@ class Notice(models.Model):
 
     def text(self) -> str:
         """The notice in the active language."""
+        # Imported here: languages.py imports this module.
+        from notices.languages import values_in
+
         try:
-            return gettext(self.message) % self.values
+            return gettext(self.message) % values_in(self.values, get_language())
         except (KeyError, ValueError, TypeError):
             return gettext(self.message)
 

@@ -15,7 +15,7 @@ from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext
 
-from notices.languages import recipient_languages
+from notices.languages import recipient_languages, values_in
 from notices.models import Notice
 
 log = logging.getLogger(__name__)
@@ -28,7 +28,8 @@ def notice_send(*, users: Iterable[User], message: str, values: Mapping[str, Any
     an address. ``message`` and ``subject`` are English templates marked with
     ``gettext_noop``; each e-mail is written in its recipient's language
     (``notices.languages``), whoever sent it, and the notice in the reader's when read.
-    ``url`` is a path on the site."""
+    A value may be given in each language (``notices.languages.in_each_language``):
+    each reader then reads their own. ``url`` is a path on the site."""
     people = {u.pk: u for u in users if u.is_active}
     notices = Notice.objects.bulk_create(
         Notice(user=u, message=message, values=dict(values), url=url) for u in people.values())
@@ -49,10 +50,11 @@ def _mail(recipients: list[tuple[str, str]], subject: str, message: str,
     for _address, lang in recipients:
         if lang not in written:
             with translation.override(lang):
-                body = gettext(message) % values
+                shown = values_in(values, lang)
+                body = gettext(message) % shown
                 if url:
                     body += "\n\n" + settings.ATLAS_SITE_URL.rstrip("/") + url
-                written[lang] = (gettext(subject) % values, body)
+                written[lang] = (gettext(subject) % shown, body)
     try:
         with get_connection() as connection:
             for address, lang in recipients:

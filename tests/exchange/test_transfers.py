@@ -166,6 +166,14 @@ def test_both_partners_are_told_in_the_app_and_by_mail(
     assert "a ouvert un transfert de la bonne pratique" in subjects[
         "drome-moderators@example.org"]
     assert "Drôme" in subjects["sliven-members@example.org"]
+    # The practice's title too is the reader's: Bulgarian for Sliven, English for Drôme
+    # (no French title), whatever the page the member acted on.
+    assert "Нощ в музея" in subjects["sliven-members@example.org"]
+    assert "Night at the museum" in subjects["drome-moderators@example.org"]
+    with translation.override("bg"):
+        sliven_notice = Notice.objects.get(user=world.sl_member,
+                                           url__startswith="/practices/transfers/")
+        assert "Нощ в музея" in sliven_notice.text()
     Notice.objects.all().delete()
     with django_capture_on_commit_callbacks(execute=True):
         transfer_move(user=world.dr_member, transfer=transfer, to="abandoned", reason="Later")
