@@ -10,8 +10,7 @@ language, not in that of the person whose action sent it.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping
-from typing import Any
+from collections.abc import Callable, Iterable
 
 from django.conf import settings
 from django.contrib.auth.models import User
@@ -63,13 +62,3 @@ def in_each_language(make: Callable[[], str]) -> dict[str, str]:
             out[code] = make()
     return out
 
-
-def values_in(values: Mapping[str, Any], lang: str | None) -> dict[str, Any]:
-    """A notice's values for a reader of ``lang``: a value given in each language
-    (``in_each_language``) as that language's, the others as they are."""
-    out = {}
-    for key, value in values.items():
-        if isinstance(value, dict):
-            value = value.get(lang or "") or value.get("en") or next(iter(value.values()), "")
-        out[key] = value
-    return out

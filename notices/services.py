@@ -15,8 +15,8 @@ from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext
 
-from notices.languages import recipient_languages, values_in
-from notices.models import Notice
+from notices.languages import recipient_languages
+from notices.models import Notice, values_in
 
 log = logging.getLogger(__name__)
 
