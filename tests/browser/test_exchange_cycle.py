@@ -155,3 +155,37 @@ def test_the_whole_exchange_in_four_languages(new_page, live_server, demo):
                                "&lang=bg").json()
     assert [r["title"] for r in body["results"] if r["id"] == str(practice.uid)] == [TITLE]
     assert not visitor.console_errors
+
+
+def test_an_evidence_row_takes_the_planner_s_values_from_the_form(new_page, live_server,
+                                                                  region):
+    from datetime import date
+
+    from planner.models import IndicatorSnapshot
+
+    _sz, sliven = region
+    for day, km in ((date(2024, 1, 1), 40.0), (date(2025, 4, 1), 58.0)):
+        IndicatorSnapshot.objects.create(
+            partner=sliven, taken_on=day, radius_km=5.0, area_km2=1000.0, attractions=20,
+            attractions_per_100km2=2.0, trail_km=km, trail_km_per_100km2=1.0,
+            published_routes=1, covered_share=0.4, gap_km2=600.0, gaps=3)
+    page = signed_in(new_page, live_server, make_person(sliven, "members"))
+    page.goto(f"{live_server.url}/practices/new/?lang=fr")
+    page.fill("#id_title_fr", "Sentiers entretenus")
+    page.click("[data-add-indicator]")
+    row = page.locator("#indicator-table tbody tr").first
+    row.locator("[data-key=name]").fill("Kilomètres de sentiers")
+    row.locator("[data-key=value_before]").fill("1")
+    row.locator("select[data-key=measure]").select_option("trail_km")
+    assert row.locator("[data-key=value_before]").is_disabled()
+    assert row.locator("[data-key=source]").is_disabled()
+    row.locator("[data-key=date_before]").fill("2024-02-01")
+    row.locator("[data-key=date_after]").fill("2025-05-01")
+    page.click("#practice-form button[type=submit]")
+    page.wait_for_selector("h1:has-text('Sentiers entretenus')")
+    (indicator,) = GoodPractice.objects.get().indicators.all()
+    assert (indicator.measure, indicator.value_before, indicator.value_after) == (
+        "trail_km", 40.0, 58.0)
+    text = page.inner_text("table.indicators")
+    assert "Le planificateur de l’atlas" in text and "2025-04-01" in text
+    assert not page.console_errors
