@@ -13,7 +13,14 @@ from django.utils.translation import gettext_lazy
 
 from exchange.models import SUMMARY_MAX, TITLE_MAX
 from exchange.services import IndicatorSpec, PlaceSpec
-from exchange.vocabulary import TRANSLATED_TEXTS, Origin, PracticeKind, TextStatus, Theme
+from exchange.vocabulary import (
+    TRANSLATED_TEXTS,
+    Origin,
+    PlannerMeasure,
+    PracticeKind,
+    TextStatus,
+    Theme,
+)
 from geo.errors import InvalidFields
 from geo.i18n import LANGUAGE_CODES
 from layers.vocabulary import Category
@@ -157,8 +164,9 @@ def _number(item: dict[str, Any], key: str, field: str) -> float | None:
 
 
 def indicator_specs(raw: Any) -> list[IndicatorSpec]:
-    """Evidence rows: ``[{"name", "unit", "value_before", "value_after", "date_before",
-    "date_after", "source"}, …]``."""
+    """Evidence rows: ``[{"name", "measure", "unit", "value_before", "value_after",
+    "date_before", "date_after", "source"}, …]`` (with a planner ``measure``, the values
+    are the planner's: exchange.evidence)."""
     specs = []
     for i, item in enumerate(_list(raw, "indicators", MAX_INDICATORS)):
         name = str(item.get("name") or "").strip()
@@ -171,8 +179,12 @@ def indicator_specs(raw: Any) -> list[IndicatorSpec]:
                 dates[key] = field.clean(item.get(key) or None)
             except forms.ValidationError:
                 raise InvalidFields({f"indicators[{i}].{key}": [_("Not a date.")]}) from None
+        measure = str(item.get("measure") or "")
+        if measure and measure not in PlannerMeasure.values:
+            raise InvalidFields({f"indicators[{i}].measure": [
+                _("Choose one of the planner's indicators, or none.")]})
         specs.append(IndicatorSpec(
-            name=name[:200], unit=str(item.get("unit") or "")[:40],
+            name=name[:200], measure=measure, unit=str(item.get("unit") or "")[:40],
             value_before=_number(item, "value_before", f"indicators[{i}].value_before"),
             value_after=_number(item, "value_after", f"indicators[{i}].value_after"),
             source=str(item.get("source") or "")[:300], **dates))

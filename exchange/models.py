@@ -144,6 +144,10 @@ class Indicator(models.Model):
                                  related_name="indicators")
     order = models.PositiveSmallIntegerField(default=0)
     name = models.CharField(_("indicator"), max_length=200)
+    # One of the planner's measures: the values are then the planner's, for the
+    # practice's partner at the row's dates (exchange.evidence).
+    measure = models.CharField(_("planner indicator"), max_length=32, blank=True,
+                               choices=PlannerMeasure.choices)
     unit = models.CharField(_("unit"), max_length=40, blank=True)
     value_before = models.FloatField(_("value before"), null=True, blank=True)
     value_after = models.FloatField(_("value after"), null=True, blank=True)

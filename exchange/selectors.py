@@ -12,6 +12,7 @@ from django.db.models import Exists, OuterRef, QuerySet
 from django.utils import translation
 
 from exchange import rules
+from exchange.evidence import planner_source
 from exchange.models import GoodPractice, PracticePlace, Transfer
 from exchange.params import PracticeFilters
 from exchange.vocabulary import PUBLIC_STATUSES, TRANSLATED_TEXTS, EndorsementKind
@@ -126,12 +127,15 @@ def practice_detail(practice: GoodPractice, *, lang: str,
                       "country": practice.source_country, "url": practice.source_url,
                       "licence": practice.source_licence}
                      if practice.origin == "external" else None)
-    out["indicators"] = [
-        {"name": i.name, "unit": i.unit, "value_before": i.value_before,
-         "value_after": i.value_after,
-         "date_before": i.date_before.isoformat() if i.date_before else None,
-         "date_after": i.date_after.isoformat() if i.date_after else None,
-         "source": i.source} for i in practice.indicators.all()]
+    with translation.override(lang):
+        out["indicators"] = [
+            {"name": i.name, "measure": i.measure or None, "unit": i.unit,
+             "value_before": i.value_before, "value_after": i.value_after,
+             "date_before": i.date_before.isoformat() if i.date_before else None,
+             "date_after": i.date_after.isoformat() if i.date_after else None,
+             "source": (planner_source(measure=i.measure, date_before=i.date_before,
+                                       date_after=i.date_after) if i.measure else i.source)}
+            for i in practice.indicators.all()]
     out["places"] = places(practice, lang=lang)
     out["contact"] = ({"name": practice.contact_name, "email": practice.contact_email,
                        "phone": practice.contact_phone}

@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from exchange import rules
+from exchange.evidence import fill_from_planner
 from exchange.models import (
     QUESTION_MAX,
     Endorsement,
@@ -30,11 +31,18 @@ from exchange.models import (
     PracticePlace,
     Question,
 )
-from exchange.vocabulary import TRANSLATED_TEXTS, EndorsementKind, Status, TextStatus
+from exchange.vocabulary import (
+    TRANSLATED_TEXTS,
+    EndorsementKind,
+    Origin,
+    Status,
+    TextStatus,
+)
 from geo.crs import WGS84
 from geo.errors import Conflict, Forbidden, InvalidFields
 from geo.i18n import LANGUAGE_CODES
 from layers.models import Attraction, Partner, Trail
+from notices.languages import in_each_language
 from notices.services import notice_send
 from routes.models import PilotRoute
 
@@ -60,7 +68,11 @@ class PlaceSpec:
 
 @dataclass(frozen=True)
 class IndicatorSpec:
+    """An evidence row; with a ``measure`` (one of the planner's) its values are taken
+    from the planner for the practice's partner at its dates (exchange.evidence)."""
+
     name: str
+    measure: str = ""
     unit: str = ""
     value_before: float | None = None
     value_after: float | None = None
@@ -164,15 +176,22 @@ def _indicators(practice: GoodPractice, indicators: Sequence[IndicatorSpec]) -> 
     practice.indicators.all().delete()
     rows = []
     for order, spec in enumerate(indicators):
-        row = Indicator(practice=practice, order=order, name=spec.name, unit=spec.unit,
-                        value_before=spec.value_before, value_after=spec.value_after,
-                        date_before=spec.date_before, date_after=spec.date_after,
-                        source=spec.source)
+        row = Indicator(practice=practice, order=order, name=spec.name, measure=spec.measure,
+                        unit=spec.unit, value_before=spec.value_before,
+                        value_after=spec.value_after, date_before=spec.date_before,
+                        date_after=spec.date_after, source=spec.source)
         try:
             row.full_clean(exclude=["practice"])
         except ValidationError as exc:
             raise InvalidFields({f"indicators[{order}].{k}": v
                                  for k, v in exc.message_dict.items()}) from None
+        if spec.measure:
+            if practice.origin == Origin.EXTERNAL:
+                raise InvalidFields({f"indicators[{order}].measure": [
+                    _("The planner measures the partners' territories only: type the "
+                      "values of a practice found elsewhere.")]})
+            fill_from_planner(row, territory=practice.partner,
+                              field=f"indicators[{order}]")
         rows.append(row)
     Indicator.objects.bulk_create(rows)
 
@@ -330,12 +349,13 @@ REVIEWED = {
 
 
 def _title(practice: GoodPractice) -> str:
-    # The title in the writer's language, else the fallback chain's (modeltranslation).
+    # The title in the active language, else the fallback chain's (modeltranslation).
     return practice.title or str(practice.uid)
 
 
 def _tell(users: Any, practice: GoodPractice, message: str) -> None:
-    notice_send(users=users, message=message, values={"title": _title(practice)},
+    notice_send(users=users, message=message,
+                values={"title": in_each_language(lambda: _title(practice))},
                 url=f"/practices/{practice.uid}/")
 
 

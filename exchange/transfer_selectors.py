@@ -10,6 +10,7 @@ from django.db.models import QuerySet
 from django.utils import translation
 
 from exchange import rules
+from exchange.evidence import planner_source
 from exchange.models import StudyVisit, Transfer, TransferIndicator, VisitPlace
 from exchange.params import TransferFilters, VisitFilters
 from exchange.selectors import practice_properties
@@ -42,8 +43,9 @@ def planner_note(row: TransferIndicator) -> dict[str, Any] | None:
     return {"measure": row.measure, "label": str(PlannerMeasure(row.measure).label),
             "territory": row.territory.slug,
             "at": [d.isoformat() if d else None for d in (row.date_before, row.date_after)],
-            "how": "the planner's value of this indicator for the territory, from its "
-                   "analysis snapshot on or before each date"}
+            "how": "the values are the planner's for the territory, taken from its "
+                   "analysis snapshot on or before each date given; the dates are the "
+                   "snapshots' own"}
 
 
 def transfer_summary(transfer: Transfer, *, lang: str, user: rules.AnyUser) -> dict[str, Any]:
@@ -75,14 +77,17 @@ def transfer_detail(transfer: Transfer, *, lang: str, user: rules.AnyUser) -> di
                      "people": s.people if signed_in else None}
                     for s in transfer.steps.all()]
     rows = list(transfer.indicators.select_related("territory"))
-    out["indicators"] = [
-        {"name": i.name, "territory": i.territory.slug, "territory_name": str(i.territory),
-         "measure": i.measure or None, "unit": i.unit, "value_before": i.value_before,
-         "value_after": i.value_after,
-         "date_before": i.date_before.isoformat() if i.date_before else None,
-         "date_after": i.date_after.isoformat() if i.date_after else None,
-         "source": i.source, "in_territory": is_evidence_in_territory(i, transfer),
-         "planner": planner_note(i)} for i in rows]
+    with translation.override(lang):
+        out["indicators"] = [
+            {"name": i.name, "territory": i.territory.slug, "territory_name": str(i.territory),
+             "measure": i.measure or None, "unit": i.unit, "value_before": i.value_before,
+             "value_after": i.value_after,
+             "date_before": i.date_before.isoformat() if i.date_before else None,
+             "date_after": i.date_after.isoformat() if i.date_after else None,
+             "source": (planner_source(measure=i.measure, date_before=i.date_before,
+                                       date_after=i.date_after) if i.measure else i.source),
+             "in_territory": is_evidence_in_territory(i, transfer),
+             "planner": planner_note(i)} for i in rows]
     out["history"] = [{"at": e.at.isoformat(), "by": e.actor_name if signed_in else None,
                        "partner": e.partner.slug if e.partner else None,
                        "from": e.from_status or None, "to": e.to_status, "comment": e.comment}

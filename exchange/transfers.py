@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from exchange import rules
+from exchange.evidence import fill_from_planner
 from exchange.models import (
     TITLE_MAX,
     GoodPractice,
@@ -35,7 +36,6 @@ from exchange.services import PlaceSpec, drawn_geometry
 from exchange.vocabulary import (
     PUBLIC_STATUSES,
     TRANSFER_ENDS,
-    PlannerMeasure,
     StepKind,
     TransferStatus,
 )
@@ -43,6 +43,7 @@ from geo.errors import Conflict, Forbidden, InvalidFields
 from layers.models import Attraction, Partner, Trail
 from media.models import MediaItem
 from media.services import attachment_add, media_delete
+from notices.languages import in_each_language
 from notices.services import notice_send
 from routes.models import PilotRoute
 
@@ -92,8 +93,9 @@ def _tell_transfer(transfer: Transfer, *, actor: rules.AnyUser, message: str) ->
     if isinstance(actor, User):
         users = users.exclude(pk=actor.pk)
     notice_send(users=users, message=message,
-                values={"title": transfer.practice.title or str(transfer.practice.uid),
-                        "partner": str(transfer.partner)},
+                values={"title": in_each_language(
+                            lambda: transfer.practice.title or str(transfer.practice.uid)),
+                        "partner": in_each_language(lambda: str(transfer.partner))},
                 url=f"/practices/transfers/{transfer.uid}/")
 
 
@@ -139,9 +141,6 @@ def _evidence_row(transfer: Transfer, spec: EvidenceSpec, order: int) -> Transfe
         if found is None:
             raise InvalidFields({f"{field}.territory": [_("No such partner.")]})
         territory = found
-    if spec.measure and spec.measure not in PlannerMeasure.values:
-        raise InvalidFields({f"{field}.measure": [
-            _("Choose one of the planner's indicators, or none.")]})
     if spec.date_before and spec.date_after and spec.date_after < spec.date_before:
         raise InvalidFields({f"{field}.date_after": [
             _("The measure after comes before the measure before.")]})
@@ -150,6 +149,8 @@ def _evidence_row(transfer: Transfer, spec: EvidenceSpec, order: int) -> Transfe
                             value_before=spec.value_before, value_after=spec.value_after,
                             date_before=spec.date_before, date_after=spec.date_after,
                             source=spec.source)
+    if spec.measure:
+        fill_from_planner(row, territory=territory, field=field)
     try:
         row.full_clean(exclude=["transfer", "territory"])
     except ValidationError as exc:

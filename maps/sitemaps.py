@@ -17,7 +17,9 @@ from django.utils.translation import get_language
 
 from campaigns.models import Announcement
 from campaigns.selectors import shown
-from layers.models import Attraction, Layer, Trail
+from exchange.models import GoodPractice
+from exchange.vocabulary import PUBLIC_STATUSES as PRACTICE_PUBLIC
+from layers.models import Attraction, Layer, Partner, Trail
 from layers.vocabulary import Visibility
 from routes.models import PilotRoute
 from routes.vocabulary import PUBLIC_STATUSES
@@ -46,7 +48,8 @@ class _Translated(Sitemap):
 
 class PagesSitemap(_Translated):
     def items(self) -> list[str]:
-        return ["explorer", "route-list", "planner", "layer-list", "announcement-list"]
+        return ["explorer", "route-list", "planner", "layer-list", "announcement-list",
+                "practice-list", "transfer-list", "visit-list", "strategy-list"]
 
     def path(self, item: str) -> str:
         return reverse(item)
@@ -102,6 +105,31 @@ class AnnouncementsSitemap(_Translated):
         return item.updated_at
 
 
+class PracticesSitemap(_Translated):
+    """Published practices (a training partner's never are public)."""
+
+    def items(self) -> QuerySet[GoodPractice]:
+        return (GoodPractice.objects.filter(status__in=PRACTICE_PUBLIC,
+                                            partner__sandbox=False)
+                .only("uid", "updated_at").order_by("id"))
+
+    def path(self, item: GoodPractice) -> str:
+        return reverse("practice-page", args=[item.uid])
+
+    def lastmod(self, item: GoodPractice) -> Any:
+        return item.updated_at
+
+
+class StrategiesSitemap(_Translated):
+    """Each partner's strategy page (not a training partner's)."""
+
+    def items(self) -> QuerySet[Partner]:
+        return Partner.objects.filter(sandbox=False).order_by("slug")
+
+    def path(self, item: Partner) -> str:
+        return reverse("strategy-page", args=[item.slug])
+
+
 SITEMAPS: dict[str, type[Sitemap]] = {
     "pages": PagesSitemap,
     "layers": LayersSitemap,
@@ -109,4 +137,6 @@ SITEMAPS: dict[str, type[Sitemap]] = {
     "attractions": AttractionsSitemap,
     "trails": TrailsSitemap,
     "announcements": AnnouncementsSitemap,
+    "practices": PracticesSitemap,
+    "strategies": StrategiesSitemap,
 }

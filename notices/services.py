@@ -15,7 +15,8 @@ from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext
 
-from notices.models import Notice
+from notices.languages import recipient_languages
+from notices.models import Notice, values_in
 
 log = logging.getLogger(__name__)
 
@@ -25,32 +26,42 @@ def notice_send(*, users: Iterable[User], message: str, values: Mapping[str, Any
                 url: str = "", subject: str = "") -> list[Notice]:
     """A notice for each active user of ``users`` (each once), and an e-mail to those with
     an address. ``message`` and ``subject`` are English templates marked with
-    ``gettext_noop``; the e-mail is written in the language active when it is sent (the
-    writer's page's), the notice in the reader's when read. ``url`` is a path on the site."""
+    ``gettext_noop``; each e-mail is written in its recipient's language
+    (``notices.languages``), whoever sent it, and the notice in the reader's when read.
+    A value may be given in each language (``notices.languages.in_each_language``):
+    each reader then reads their own. ``url`` is a path on the site."""
     people = {u.pk: u for u in users if u.is_active}
     notices = Notice.objects.bulk_create(
         Notice(user=u, message=message, values=dict(values), url=url) for u in people.values())
-    recipients = [u.email for u in people.values() if u.email]
-    if recipients:
-        lang = translation.get_language()
+    with_address = [u for u in people.values() if u.email]
+    if with_address:
+        languages = recipient_languages(with_address)
+        recipients = [(u.email, languages[u.pk]) for u in with_address]
         transaction.on_commit(lambda: _mail(recipients, subject or message, message,
-                                            dict(values), url, lang))
+                                            dict(values), url))
     return notices
 
 
-def _mail(recipients: list[str], subject: str, message: str, values: dict[str, Any],
-          url: str, lang: str | None) -> None:
-    with translation.override(lang):
-        body = gettext(message) % values
-        if url:
-            body += "\n\n" + settings.ATLAS_SITE_URL.rstrip("/") + url
-        heading = gettext(subject) % values
+def _mail(recipients: list[tuple[str, str]], subject: str, message: str,
+          values: dict[str, Any], url: str) -> None:
+    """One message per person (no one sees who else was told), each in its reader's
+    language."""
+    written: dict[str, tuple[str, str]] = {}
+    for _address, lang in recipients:
+        if lang not in written:
+            with translation.override(lang):
+                shown = values_in(values, lang)
+                body = gettext(message) % shown
+                if url:
+                    body += "\n\n" + settings.ATLAS_SITE_URL.rstrip("/") + url
+                written[lang] = (gettext(subject) % shown, body)
     try:
-        # One message per person: no one sees who else was told.
         with get_connection() as connection:
-            for address in recipients:
+            for address, lang in recipients:
+                heading, body = written[lang]
                 EmailMessage(subject=heading[:200], body=body, to=[address],
-                             connection=connection).send()
+                             connection=connection, headers={"Content-Language": lang}
+                             ).send()
     except OSError:
         # The notice is kept in the app whatever the mail server does; a broken server
         # must not undo a review that has committed.

@@ -6,10 +6,11 @@ rules and services; the maps load their features from /api/practices/."""
 from __future__ import annotations
 
 import json
-from typing import Any
+from typing import Any, cast
 from uuid import UUID
 
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.models import User
 from django.contrib.syndication.views import Feed
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
@@ -30,6 +31,7 @@ from exchange.vocabulary import (
     TRANSLATED_TEXTS,
     EndorsementKind,
     Origin,
+    PlannerMeasure,
     PracticeKind,
     Status,
     TextStatus,
@@ -42,6 +44,7 @@ from layers.vocabulary import Category
 from maps.builders import REGION_CENTRE, add_basemap
 from maps.elements import AtlasMap, PageScript, map_parts
 from maps.pages.practice_exchange import practice_exchange_context
+from notices.languages import reader_language_set, recipient_languages
 from notices.selectors import notices_for, unread_count
 from notices.services import notices_mark_read
 
@@ -198,13 +201,23 @@ def practice_endorse(request: HttpRequest, uid: UUID) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def notices_page(request: HttpRequest) -> HttpResponse:
-    """What is new for the signed-in user; sending the form marks it all as read."""
+    """What is new for the signed-in user; one form marks it all as read, the other
+    chooses the language of their e-mail."""
+    user = cast(User, request.user)
     if request.method == "POST":
-        notices_mark_read(user=request.user)
-        return HttpResponseRedirect(reverse("notices"))
+        if "mail_language" in request.POST:
+            lang = request.POST["mail_language"]
+            if lang not in LANGUAGE_CODES:
+                raise InvalidFields({"mail_language": [_("Choose one of the languages.")]})
+            reader_language_set(user=user, language=lang)
+        else:
+            notices_mark_read(user=user)
+        return HttpResponseRedirect(reverse("notices") + f"?lang={page_language()}")
     return render(request, "practices/notices.html", {
-        "notices": [(n, n.text()) for n in notices_for(request.user)],
-        "unread": unread_count(request.user)})
+        "notices": [(n, n.text()) for n in notices_for(user)],
+        "unread": unread_count(user),
+        "mail_language": recipient_languages([user])[user.pk],
+        "languages": [(code, LANGUAGE_NAMES[code]) for code in LANGUAGE_CODES]})
 
 
 @login_required
@@ -235,7 +248,8 @@ def _form_page(request: HttpRequest, practice: GoodPractice | None) -> HttpRespo
             ("geometry", p.drawn and json.loads(p.drawn.geojson)), ("label", p.label)) if v}
             for p in practice.places.select_related("attraction", "trail", "route")])
         indicators_json = json.dumps([
-            {"name": i.name, "unit": i.unit, "value_before": i.value_before,
+            {"name": i.name, "measure": i.measure, "unit": i.unit,
+             "value_before": i.value_before,
              "value_after": i.value_after, "source": i.source,
              "date_before": i.date_before.isoformat() if i.date_before else "",
              "date_after": i.date_after.isoformat() if i.date_after else ""}
@@ -287,7 +301,7 @@ def _form_page(request: HttpRequest, practice: GoodPractice | None) -> HttpRespo
     return render(request, "practices/form.html", {
         "form": form, "practice": practice, "partners": partners,
         "by_language": by_language, "errors": errors, "places_json": places_json,
-        "indicators_json": indicators_json,
+        "indicators_json": indicators_json, "measure_choices": PlannerMeasure.choices,
         "chosen_partner": request.POST.get("partner", "") if request.method == "POST" else "",
         **map_parts(fmap)}, status=400 if errors else 200)
 

@@ -22,6 +22,7 @@ from django.views.decorators.http import require_POST, require_safe
 from exchange.strategy import strategy
 from geo.i18n import page_language
 from layers.models import Partner
+from layers.permissions import member_partners
 from planner import rules, selectors, services
 from planner.forms import EnteredIndicatorForm
 from planner.models import EnteredIndicator, IndicatorSnapshot
@@ -30,9 +31,13 @@ from planner.vocabulary import DEFAULT_UNIT, IndicatorName, IndicatorUnit
 CHART_W, CHART_H, PAD = 320, 120, 8
 
 
-def _partner(slug: str) -> Partner:
+def _partner(slug: str, user: Any) -> Partner:
+    """The partner whose page it is; a training partner's (``Partner.sandbox``) only for
+    its own accounts and superusers, as everything of the sandbox."""
     partner = Partner.objects.filter(slug=slug).first()
-    if partner is None:
+    if partner is None or (partner.sandbox and not (
+            getattr(user, "is_superuser", False)
+            or member_partners(user).filter(pk=partner.pk).exists())):
         raise Http404(_("No such partner."))
     return partner
 
@@ -122,13 +127,14 @@ def strategy_list(request: HttpRequest) -> HttpResponse:
         "partner_id", "-taken_on").distinct("partner_id")}
     with translation.override(lang):
         return render(request, "strategy/list.html", {"lang": lang,
-            "partners": [(p, latest.get(p.pk)) for p in Partner.objects.order_by("slug")]})
+            "partners": [(p, latest.get(p.pk))
+                         for p in Partner.objects.filter(sandbox=False).order_by("slug")]})
 
 
 @require_safe
 def strategy_page(request: HttpRequest, slug: str) -> HttpResponse:
     lang = page_language()
-    partner = _partner(slug)
+    partner = _partner(slug, request.user)
     with translation.override(lang):
         return render(request, "strategy/strategy.html", _context(request, partner, lang))
 
@@ -140,7 +146,7 @@ def _here(partner: Partner, lang: str, anchor: str = "indicators") -> str:
 @require_POST
 def indicator_add(request: HttpRequest, slug: str) -> HttpResponse:
     lang = page_language()
-    partner = _partner(slug)
+    partner = _partner(slug, request.user)
     if not rules.may_enter_indicators(request.user, partner):
         raise PermissionDenied(_("Only the partner's members enter its indicators."))
     with translation.override(lang):
@@ -167,7 +173,7 @@ def indicator_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     if request.method not in ("GET", "HEAD", "POST"):
         return HttpResponse(status=405, headers={"Allow": "GET, HEAD, POST"})
     lang = page_language()
-    partner = _partner(slug)
+    partner = _partner(slug, request.user)
     row = _row(partner, pk, request.user)
     with translation.override(lang):
         if request.method == "POST":
@@ -190,7 +196,7 @@ def indicator_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 @require_POST
 def indicator_delete(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     lang = page_language()
-    partner = _partner(slug)
+    partner = _partner(slug, request.user)
     row = _row(partner, pk, request.user)
     services.entered_indicator_delete(user=request.user, row=row)
     return HttpResponseRedirect(_here(partner, lang))

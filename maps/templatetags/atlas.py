@@ -46,6 +46,7 @@ SECTIONS = (
     Section("practice-list", _("Good practices"), ("/practices/",)),
     Section("announcement-list", _("Announcements"), ("/announcements/",)),
     Section("planner", _("Planner"), ("/planner/",)),
+    Section("strategy-list", _("Strategy"), ("/strategy/",)),
     Section("layer-list", _("Layers"), ("/layers/",)),
     Section("api-docs", _("API"), ("/api/", "/ogc/")),  # /ogc/: the OGC API's pages
     Section("imports:upload", _("Import"), ("/import/",), audience="editors"),

@@ -1,7 +1,8 @@
 """The guides' pictures, task by task, in each of the four languages (docs/guides/*.md show
 ``guide-<task>-<lang>.png``): the tourist's search, the good practices and a service's page,
-the planner's coverage, the practice form an editor or member writes in, and a submitted
-practice as another partner's moderator reviews it. `make screenshots` runs these (marked
+the planner's coverage and a partner's strategy page, the practice form an editor or member
+writes in, a submitted practice as another partner's moderator reviews it, and a transfer
+as the receiving partner runs it. `make screenshots` runs these (marked
 ``screenshots``) with the demo data and copies the pictures to docs/; tests/maps/test_help.py
 fails when a guide shows one that is not there. Each also checks that the page shows what
 the guide says, in the guide's language."""
@@ -25,7 +26,9 @@ def guide_demo() -> dict:
     screenshot tests only read)."""
     from django.test import Client
 
-    from exchange.models import GoodPractice
+    from exchange.models import GoodPractice, Transfer
+    from fixtures.demo_exchange import load_demo_exchange
+    from fixtures.demo_indicators import load_demo_indicators
     from fixtures.demo_layers import DEMO_DIR, load_demo
     from fixtures.demo_listings import load_demo_listings
     from fixtures.demo_practices import load_demo_practices
@@ -37,9 +40,12 @@ def guide_demo() -> dict:
     load_demo_routes(DEMO_DIR)
     load_demo_listings(DEMO_DIR, photos=False)
     load_demo_practices(DEMO_DIR)
+    load_demo_exchange(DEMO_DIR)
+    load_demo_indicators()
     sessions = {}
     for role, slug, group in (("member", "stara-zagora", "members"),
-                              ("moderator", "larissa", "moderators")):
+                              ("moderator", "larissa", "moderators"),
+                              ("larissa", "larissa", "members")):
         client = Client()
         client.force_login(make_person(Partner.objects.get(slug=slug), group,
                                        username=f"guide-{role}"))
@@ -48,7 +54,8 @@ def guide_demo() -> dict:
 
     return {"sessions": sessions,
             "submitted": str(GoodPractice.objects.get(status="submitted").uid),
-            "listing": str(Listing.objects.get(source_id="sz-hotel-vereya").uid)}
+            "listing": str(Listing.objects.get(source_id="sz-hotel-vereya").uid),
+            "transfer": str(Transfer.objects.get(partner__slug="larissa").uid)}
 
 
 guide_demo_data = shared(guide_demo)
@@ -116,3 +123,25 @@ def test_guide_pictures_of_writing_and_reviewing_a_practice(new_page, live_serve
                                "fr": "Quel était le budget ?",
                                "en": "What was the budget?"}[lang])
     screenshot(page, f"guide-moderator-review-{lang}")
+
+
+STRATEGY_TITLE = {"bg": "Стратегия на Сливен", "el": "Στρατηγική",
+                  "fr": "Stratégie", "en": "Sliven"}
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_guide_pictures_of_a_strategy_page_and_a_transfer(new_page, live_server, guide_demo,
+                                                         lang):
+    page = _page(new_page, live_server)
+    page.goto(f"{live_server.url}/strategy/sliven/?lang={lang}")
+    page.wait_for_selector("#answers")
+    assert STRATEGY_TITLE[lang] in page.locator("h1").inner_text()
+    assert page.locator("#measured tbody tr").count() >= 1
+    screenshot(page, f"guide-strategy-{lang}")
+
+    page = _page(new_page, live_server, guide_demo, "larissa")
+    page.goto(f"{live_server.url}/practices/transfers/{guide_demo['transfer']}/?lang={lang}")
+    page.wait_for_selector("#evidence-form")
+    assert page.locator("#e-measure option").count() == 5  # none, and the planner's four
+    assert page.locator("#status-form").is_visible()
+    screenshot(page, f"guide-transfer-{lang}")

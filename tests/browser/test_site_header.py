@@ -87,7 +87,7 @@ def test_on_a_desktop_every_section_shows_without_a_menu(page, live_server):
     assert page.locator(".site-menu-toggle").is_hidden()
     labels = page.locator("nav.sections a").all_inner_texts()
     assert labels == ["Χάρτης", "Διαδρομές", "Καλές πρακτικές", "Ανακοινώσεις", "Σχεδιασμός",
-                      "Επίπεδα", "API"]
+                      "Στρατηγική", "Επίπεδα", "API"]
     assert all(a.is_visible() for a in page.locator("nav.sections a").all())
     assert page.locator("nav.sections a[aria-current=page]").inner_text() == "Επίπεδα"
     assert not page.console_errors, page.console_errors
@@ -98,7 +98,7 @@ def test_without_scripts_the_phone_header_shows_every_link(new_page, live_server
     page.goto(f"{live_server.url}/routes/?lang=bg")
     assert page.locator(".site-menu-toggle").is_hidden()
     links = page.locator("header.site a").all()
-    assert len(links) == 15  # brand, seven sections, help, list your business, sign in,
+    assert len(links) == 16  # brand, eight sections, help, list your business, sign in,
     # four languages
     for link in links:
         box = link.bounding_box()

@@ -11,6 +11,7 @@ from django.contrib.auth.models import Group
 from exchange import services
 from exchange.services import PlaceSpec
 from layers.vocabulary import LayerKind
+from planner.models import IndicatorSnapshot
 from tests.factories import make_attraction, make_layer, make_partner, make_person, make_trail
 
 
@@ -67,3 +68,11 @@ def media_root(settings, tmp_path):
     """Attachments go to a folder of the test's own."""
     settings.MEDIA_ROOT = str(tmp_path / "media")
     return tmp_path / "media"
+
+
+def snapshot(partner, day, *, per_100=2.0, share=0.4, trail_km=10.0, routes=1):
+    """An analysis snapshot of ``partner``'s measured indicators on ``day``."""
+    return IndicatorSnapshot.objects.create(
+        partner=partner, taken_on=day, radius_km=5.0, area_km2=1000.0, attractions=20,
+        attractions_per_100km2=per_100, trail_km=trail_km, trail_km_per_100km2=1.0,
+        published_routes=routes, covered_share=share, gap_km2=600.0, gaps=3)

@@ -24,7 +24,7 @@ from exchange.transfers import (
 from exchange.vocabulary import TransferStatus
 from geo.errors import Conflict, Forbidden, InvalidFields
 from notices.models import Notice
-from tests.exchange.conftest import publish, write_practice
+from tests.exchange.conftest import publish, snapshot, write_practice
 from tests.notices.conftest import smtp_inbox  # noqa: F401  (the fixture)
 
 BEFORE, AFTER = dt.date(2024, 5, 1), dt.date(2025, 5, 1)
@@ -154,16 +154,26 @@ def test_only_the_receiving_partner_moves_it(world, transfer):
 
 def test_both_partners_are_told_in_the_app_and_by_mail(
         world, practice, smtp_inbox, django_capture_on_commit_callbacks):  # noqa: F811
-    with django_capture_on_commit_callbacks(execute=True):
+    # The member acts on a page in Greek; each partner's people read their own language.
+    with translation.override("el"), django_capture_on_commit_callbacks(execute=True):
         transfer = transfer_open(user=world.dr_member, practice=practice, partner=None)
     told = set(Notice.objects.values_list("user__username", flat=True))
     assert {"sliven-members", "sliven-moderators", "sliven-editors",
             "drome-moderators"} <= told
     assert "drome-members" not in told  # the one who acted
-    mails = {to[0] for to, _mail in smtp_inbox.messages}
-    assert "sliven-members@example.org" in mails
-    subject = smtp_inbox.messages[0][1]["Subject"]
-    assert "Drôme opened a transfer" in subject and "Night at the museum" in subject
+    subjects = {to[0]: mail["Subject"] for to, mail in smtp_inbox.messages}
+    assert "започна трансфер на добрата практика" in subjects["sliven-members@example.org"]
+    assert "a ouvert un transfert de la bonne pratique" in subjects[
+        "drome-moderators@example.org"]
+    assert "Drôme" in subjects["sliven-members@example.org"]
+    # The practice's title too is the reader's: Bulgarian for Sliven, English for Drôme
+    # (no French title), whatever the page the member acted on.
+    assert "Нощ в музея" in subjects["sliven-members@example.org"]
+    assert "Night at the museum" in subjects["drome-moderators@example.org"]
+    with translation.override("bg"):
+        sliven_notice = Notice.objects.get(user=world.sl_member,
+                                           url__startswith="/practices/transfers/")
+        assert "Нощ в музея" in sliven_notice.text()
     Notice.objects.all().delete()
     with django_capture_on_commit_callbacks(execute=True):
         transfer_move(user=world.dr_member, transfer=transfer, to="abandoned", reason="Later")
@@ -172,12 +182,15 @@ def test_both_partners_are_told_in_the_app_and_by_mail(
 
 
 def test_a_planner_indicator_says_how_its_value_is_taken(world, transfer):
+    for day, value in ((BEFORE, 2.5), (AFTER, 3.0)):
+        snapshot(world.drome, day, per_100=value)
     transfer_evidence_add(user=world.dr_member, transfer=transfer,
                           row=evidence(world, measure="attractions_per_100km2",
                                        name="Attractions per 100 km²"))
     body = Client().get(f"/api/practices/transfers/{transfer.uid}/").json()
     row = body["indicators"][0]
     assert row["in_territory"] is True
+    assert (row["value_before"], row["value_after"]) == (2.5, 3.0)
     assert row["planner"]["measure"] == "attractions_per_100km2"
     assert row["planner"]["territory"] == "drome"
     assert row["planner"]["at"] == ["2024-05-01", "2025-05-01"]

@@ -179,6 +179,7 @@ def pages(db, client):
         "route-editor": "/routes/forum-walk/edit/",
         "layer-page": f"/layers/{places.slug}/",
         "planner": "/planner/",
+        "strategy-page": "/strategy/stara-zagora/",
         "imports:upload": "/import/",
         "actor-queue": "/actors/moderation/",
     }
@@ -226,8 +227,9 @@ IMAGE = re.compile(r"!\[([^\]]*)\]\(([^)\s]+\.png)\)")
 TASK_PICTURES = {
     "tourist": {"search": "guide-tourist-search", "practices": "guide-practices",
                 "services": "guide-service"},
-    "editor": {"import": "import-form", "practice-write": "guide-practice-form"},
-    "planner": {"gaps": "guide-planner-coverage"},
+    "editor": {"import": "import-form", "practice-write": "guide-practice-form",
+               "transfer": "guide-transfer"},
+    "planner": {"gaps": "guide-planner-coverage", "strategy": "guide-strategy"},
     "moderator": {"review": "guide-moderator-review", "listings": "actors-moderation-diff"},
     "actor": {"sign-up": "actors-sign-up", "submit": "actors-listing-form"},
 }

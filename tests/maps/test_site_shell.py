@@ -72,11 +72,13 @@ def test_every_header_link_opens_for_a_visitor(client, world, lang):
                            ROUTES[lang], PRACTICES[lang],
                            {"bg": "Съобщения", "el": "Ανακοινώσεις", "fr": "Annonces",
                             "en": "Announcements"}[lang], PLANNER[lang],
+                           {"bg": "Стратегия", "el": "Στρατηγική", "fr": "Stratégie",
+                            "en": "Strategy"}[lang],
                            {"bg": "Слоеве", "el": "Επίπεδα", "fr": "Couches",
                             "en": "Layers"}[lang], "API"]
     assert [href for href, _ in links.values()] == ["/", "/routes/", "/practices/",
                                                     "/announcements/", "/planner/",
-                                                    "/layers/", "/api/docs/"]
+                                                    "/strategy/", "/layers/", "/api/docs/"]
     for href, _ in links.values():
         response = client.get(href)
         assert response.status_code == 200, href
@@ -92,7 +94,7 @@ def test_an_editor_also_finds_import_and_admin_and_every_link_opens(client, edit
     links = _sections(html)
     hrefs = [href for href, _ in links.values()]
     assert hrefs == ["/", "/routes/", "/practices/", "/announcements/", "/planner/",
-                     "/layers/", "/api/docs/", "/import/", "/admin/"]
+                     "/strategy/", "/layers/", "/api/docs/", "/import/", "/admin/"]
     for href in hrefs:
         assert client.get(href).status_code == 200, href
     assert "Ivana Petrova" in html
@@ -104,8 +106,8 @@ def test_a_signed_in_user_who_edits_nothing_sees_no_import_or_admin(client, worl
     client.force_login(User.objects.create_user("visitor", password="pw"))
     html = client.get("/?lang=en").content.decode()
     assert [href for href, _ in _sections(html).values()] == [
-        "/", "/routes/", "/practices/", "/announcements/", "/planner/", "/layers/",
-        "/api/docs/"]
+        "/", "/routes/", "/practices/", "/announcements/", "/planner/", "/strategy/",
+        "/layers/", "/api/docs/"]
     assert "visitor" in html and "Sign out" in html and ">Sign in<" not in html
 
 

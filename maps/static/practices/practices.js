@@ -156,8 +156,10 @@
     indicators();
   }
 
-  var INDICATOR_KEYS = ["name", "unit", "value_before", "date_before", "value_after",
-                        "date_after", "source"];
+  var INDICATOR_KEYS = ["name", "measure", "unit", "value_before", "date_before",
+                        "value_after", "date_after", "source"];
+  // With a planner indicator, the server takes these from the planner's analyses.
+  var FROM_PLANNER = ["unit", "value_before", "value_after", "source"];
 
   function indicators() {
     var field = document.getElementById("f-indicators");
@@ -165,19 +167,41 @@
     if (!field || !table) return;
     var body = table.tBodies[0];
     var heads = table.tHead.rows[0].cells;
+    var measures = document.getElementById("indicator-measures");
 
     function row(values) {
       var tr = document.createElement("tr");
+      var given = function (k) {
+        return values[k] === null || values[k] === undefined ? "" : values[k];
+      };
       INDICATOR_KEYS.forEach(function (k, i) {
         var td = document.createElement("td");
-        var type = k.indexOf("date") === 0 ? "date" : k.indexOf("value") === 0 ? "number" : "text";
-        var input = el("input", { type: type, value: values[k] === null || values[k] === undefined
-          ? "" : values[k] });
-        if (type === "number") input.step = "any";
+        var input;
+        if (k === "measure") {
+          input = measures.cloneNode(true);
+          input.hidden = false;
+          input.removeAttribute("id");
+          input.removeAttribute("aria-hidden");
+          input.removeAttribute("tabindex");
+          input.value = given(k);
+          input.setAttribute("aria-describedby", "indicator-help");
+        } else {
+          var type = k.indexOf("date") === 0 ? "date" : k.indexOf("value") === 0 ? "number" : "text";
+          input = el("input", { type: type, value: given(k) });
+          if (type === "number") input.step = "any";
+        }
         input.setAttribute("aria-label", heads[i].textContent);
         input.dataset.key = k;
         td.appendChild(input); tr.appendChild(td);
       });
+      var measure = tr.querySelector("[data-key=measure]");
+      var planned = function () {
+        FROM_PLANNER.forEach(function (k) {
+          tr.querySelector("[data-key=" + k + "]").disabled = !!measure.value;
+        });
+      };
+      measure.addEventListener("change", planned);
+      planned();
       var td = document.createElement("td");
       var remove = el("button", { type: "button", className: "link" }, "×");
       remove.setAttribute("aria-label", "−");
@@ -194,7 +218,9 @@
       var rows = [];
       Array.prototype.forEach.call(body.rows, function (tr) {
         var v = {};
-        tr.querySelectorAll("input").forEach(function (i) { v[i.dataset.key] = i.value; });
+        tr.querySelectorAll("[data-key]").forEach(function (i) {
+          if (!i.disabled) v[i.dataset.key] = i.value;
+        });
         if (v.name) rows.push(v);
       });
       field.value = JSON.stringify(rows);

@@ -3,7 +3,7 @@
  * of them the layer panel's choices show. */
 
 import { showBubbles } from "./bubbles.js";
-import { keyboardLine, markersInView } from "./keyboard.js";
+import { eachPart, keyboardLine, markersInView } from "./keyboard.js";
 import { partnerPopupContent, popupContent } from "./popup.js";
 import { iconFor, lineStyle } from "./style.js";
 import { writeState } from "./url-state.js";
@@ -75,7 +75,7 @@ export function addFeature(atlas, f) {
       // A practice is a point on each of its places (a line's or an area's on its surface).
       pointToLayer: function (_f, latlng) { return L.circleMarker(latlng, { radius: 7 }); }
     });
-    layer.eachLayer(function (part) {
+    eachPart(layer, function (part) {
       // Leaflet draws a new <path> each time a line is added to the map.
       part.on("add", function () { keyboardLine(atlas, part, layer, p); });
     });
@@ -154,7 +154,8 @@ export function focus(atlas, f) {
 
 function middleOf(group) {
   var best = [];
-  group.eachLayer(function (part) {
+  eachPart(group, function (part) {
+    if (!part.getLatLngs) return;  // a practice's point: the group's centre below
     var lls = part.getLatLngs();
     (Array.isArray(lls[0]) ? lls : [lls]).forEach(function (line) {
       if (line.length > best.length) best = line;

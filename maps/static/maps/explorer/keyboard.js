@@ -12,7 +12,9 @@ export function keyboardLine(atlas, part, group, p) {
   path.setAttribute("role", "button");
   path.setAttribute("aria-label", p.name || kindLabel(atlas, p));
   path.atlasOpen = function () {
-    // Where the line comes nearest the middle of the view, so the popup is in view.
+    // A practice's point opens at itself; a line where it comes nearest the middle of
+    // the view, so the popup is in view.
+    if (part.getLatLng) { group.openPopup(part.getLatLng()); return; }
     var centre = map.latLngToLayerPoint(map.getCenter());
     var near = part.closestLayerPoint(centre);
     group.openPopup(near ? map.layerPointToLatLng(near) : map.getCenter());
@@ -20,17 +22,28 @@ export function keyboardLine(atlas, part, group, p) {
   lineFocusable(part, map.getBounds());
 }
 
+// The drawn parts of a feature: a practice on several places is a group of points
+// (a MultiPoint), the others one line or several.
+export function eachPart(group, fn) {
+  group.eachLayer(function (part) {
+    if (part.getElement) fn(part);
+    else if (part.eachLayer) eachPart(part, fn);
+  });
+}
+
 function lineFocusable(part, view) {
   var path = part.getElement();
   if (!path) return;
-  if (view.intersects(part.getBounds())) path.setAttribute("tabindex", "0");
+  var inView = part.getLatLng ? view.contains(part.getLatLng())
+    : view.intersects(part.getBounds());
+  if (inView) path.setAttribute("tabindex", "0");
   else path.removeAttribute("tabindex");
 }
 
 export function linesInView(atlas) {
   var view = atlas.map.getBounds();
   atlas.lines.eachLayer(function (group) {
-    group.eachLayer(function (part) { lineFocusable(part, view); });
+    eachPart(group, function (part) { lineFocusable(part, view); });
   });
 }
 
