@@ -53,10 +53,10 @@ def main(argv: list[str]) -> int:
 
     call_command("migrate", verbosity=0)
     _clear_leftovers()
-    from tests.bench import api, bbox, coverage, imports, load, maps, network, tiles
+    from tests.bench import api, bbox, coverage, imports, load, maps, network, peers, scale, tiles
 
-    wanted = set(argv) or {"imports", "network", "api", "tiles", "bbox", "coverage", "maps",
-                           "load"}
+    wanted = set(argv) or {"imports", "network", "api", "tiles", "bbox", "peers", "scale",
+                           "coverage", "maps", "load"}
     if "imports" in wanted:
         imports.run()
     if "network" in wanted:
@@ -67,6 +67,10 @@ def main(argv: list[str]) -> int:
         tiles.run()
     if "bbox" in wanted:
         bbox.run()
+    if "peers" in wanted:
+        peers.run()
+    if "scale" in wanted:
+        scale.run()
     if "coverage" in wanted:
         coverage.run()
     if "maps" in wanted:
