@@ -44,7 +44,7 @@ from django.db import connection
 from layers.exports import geojson_sql
 from layers.models import Layer
 from layers.params import FeatureFilters
-from tests.bench.api import Server, _free_port, _make_layer, gunicorn
+from tests.bench.api import Server, _free_port, gunicorn
 from tests.bench.bbox import (
     CONNECTIONS,
     DURATION,
@@ -56,6 +56,7 @@ from tests.bench.bbox import (
     wrk_run,
     wrk_script,
 )
+from tests.bench.scale import bump_version, drop_layers, make_layer, vacuum
 
 N = int(os.environ.get("BENCH_PEERS_N", "1000000"))
 N_DOCUMENT = min(N, 50_000)
@@ -98,16 +99,6 @@ def peer_table(layer_id: int, table: str) -> None:
         cur.execute(f"ALTER TABLE {table} ADD PRIMARY KEY (id)")
         cur.execute(f"CREATE INDEX {table}_geom ON {table} USING gist (geom)")
     vacuum(table)
-
-
-def vacuum(table: str, *, full: bool = False) -> None:
-    """VACUUM (FULL) ANALYZE ``table``; only ANALYZE inside a transaction, where VACUUM
-    cannot run (the smoke test's)."""
-    with connection.cursor() as cur:
-        if connection.in_atomic_block:
-            cur.execute(f"ANALYZE {table}")
-        else:
-            cur.execute(f"VACUUM {'FULL ' if full else ''}ANALYZE {table}")
 
 
 def drop_tables(*tables: str) -> None:
@@ -359,13 +350,6 @@ def _timed_get(url: str) -> tuple[float, int, bytes]:
 MADE = "ours, the layer's export, made"
 
 
-def bump_version() -> None:
-    """What any write to the attractions does to the data's version (migration 0006)."""
-    with connection.cursor() as cur:
-        cur.execute("UPDATE atlas_data_version SET version = version + 1 "
-                    "WHERE name = 'layers_attraction'")
-
-
 def _document(folder: Path, layer: Layer) -> None:
     rows_sql, params, _names = geojson_sql(kinds=["attraction"],
                                            filters=FeatureFilters(layer=[SLUG_DOCUMENT]),
@@ -435,7 +419,7 @@ def run() -> None:
         print("\npeers benchmark skipped: wrk is not installed (apt-get install wrk)")
         return
     t0 = time.perf_counter()
-    layer = _make_layer(SLUG, N)
+    layer, _seconds, _grown = make_layer(SLUG, N, EXTENT)
     peer_table(layer.pk, TABLE)
     print(f"\nPeers: {N:,} points made (our layer and the peers' table) in "
           f"{time.perf_counter() - t0:.0f} s")
@@ -443,15 +427,13 @@ def run() -> None:
         with tempfile.TemporaryDirectory(prefix="atlas-bench-") as tmp:
             _bbox_and_tiles(Path(tmp), layer)
     finally:
-        Layer.objects.filter(slug=SLUG).delete()
+        drop_layers([SLUG])
         drop_tables(TABLE)
-    document = _make_layer(SLUG_DOCUMENT, N_DOCUMENT)
+    document, _seconds, _grown = make_layer(SLUG_DOCUMENT, N_DOCUMENT, EXTENT)
     peer_table(document.pk, TABLE_DOCUMENT)
     try:
         with tempfile.TemporaryDirectory(prefix="atlas-bench-") as tmp:
             _document(Path(tmp), document)
     finally:
-        Layer.objects.filter(slug=SLUG_DOCUMENT).delete()
+        drop_layers([SLUG_DOCUMENT])
         drop_tables(TABLE_DOCUMENT)
-        with connection.cursor() as cur:
-            cur.execute("VACUUM ANALYZE layers_attraction")

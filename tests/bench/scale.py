@@ -44,7 +44,6 @@ from tests.bench.bbox import (
     wrk_script,
 )
 from tests.bench.imports import _larissa, make_points_shapefile
-from tests.bench.peers import bump_version, vacuum
 
 
 def _sizes(name: str, default: str) -> list[int]:
@@ -63,8 +62,27 @@ def extent_for(n: int) -> tuple[float, float, float, float]:
     return (x0, y0, x0 + (x1 - x0) * k, y0 + (y1 - y0) * k)
 
 
-def make_layer(slug: str, n: int) -> tuple[Layer, float, int]:
-    """A public layer of ``n`` points spread over ``extent_for(n)``, in one statement.
+def vacuum(table: str, *, full: bool = False) -> None:
+    """VACUUM (FULL) ANALYZE ``table``; only ANALYZE inside a transaction, where VACUUM
+    cannot run (the smoke test's)."""
+    with connection.cursor() as cur:
+        if connection.in_atomic_block:
+            cur.execute(f"ANALYZE {table}")
+        else:
+            cur.execute(f"VACUUM {'FULL ' if full else ''}ANALYZE {table}")
+
+
+def bump_version() -> None:
+    """What any write to the attractions does to the data's version (migration 0006)."""
+    with connection.cursor() as cur:
+        cur.execute("UPDATE atlas_data_version SET version = version + 1 "
+                    "WHERE name = 'layers_attraction'")
+
+
+def make_layer(slug: str, n: int, extent: tuple[float, float, float, float] | None = None
+               ) -> tuple[Layer, float, int]:
+    """A public layer of ``n`` points spread over ``extent`` (``extent_for(n)``), in one
+    statement.
 
     The table's own triggers are off for the statement (they would fold each name into
     ``search`` — given here — copy every row into the audit's events and bump the data
@@ -74,7 +92,7 @@ def make_layer(slug: str, n: int) -> tuple[Layer, float, int]:
     Layer.objects.filter(slug=slug).delete()
     layer = services.layer_upsert(slug=slug, partner=_larissa(),
                                   defaults={"kind": "attractions", "visibility": "public"})
-    x0, y0, x1, y1 = extent_for(n)
+    x0, y0, x1, y1 = extent or extent_for(n)
     with connection.cursor() as cur:
         cur.execute("SELECT pg_total_relation_size('layers_attraction')")
         before = cur.fetchone()[0]
