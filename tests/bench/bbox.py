@@ -98,6 +98,7 @@ class WrkResult:
     non_2xx: int  # answers other than 2xx/3xx
     socket_errors: int  # connect, read, write errors and timeouts
     output: str
+    cpu_ms: float = 0.0  # server CPU a request, where measured
 
     @property
     def errors(self) -> int:
@@ -105,7 +106,8 @@ class WrkResult:
 
     def line(self) -> str:
         return (f"{self.rps:7.1f} req/s  p50 {self.p50:7.1f}  p95 {self.p95:7.1f}  "
-                f"p99 {self.p99:7.1f} ms  errors {self.errors}")
+                f"p99 {self.p99:7.1f} ms  errors {self.errors}"
+                + (f"  CPU {self.cpu_ms:5.1f} ms a request" if self.cpu_ms else ""))
 
 
 def wrk_run(base: str, script: Path, connections: int = CONNECTIONS,

@@ -52,6 +52,8 @@ from tests.bench.bbox import (
     THREADS,
     WORKERS,
     WrkResult,
+    _cpu_seconds,
+    _server_pids,
     windows,
     wrk_run,
     wrk_script,
@@ -252,11 +254,19 @@ def _warm(base: str, paths: list[str], times: int = 2 * CONNECTIONS) -> int:
     return size
 
 
-def _in_turns(runs: dict[str, tuple[str, Path]]) -> dict[str, list[WrkResult]]:
+def _in_turns(runs: dict[str, tuple[Server, Path]]) -> dict[str, list[WrkResult]]:
+    """Each run once a round, the rounds one after the other; with each run's CPU time
+    per request (the server's processes and every backend of the database: the other
+    servers' are idle meanwhile), which the machine's other work moves far less."""
     results: dict[str, list[WrkResult]] = {name: [] for name in runs}
     for _ in range(ROUNDS):
         for name, (base, script) in runs.items():
-            results[name].append(wrk_run(base, script))
+            before = _cpu_seconds(_server_pids(base.pid))
+            result = wrk_run(base, script)
+            after = _cpu_seconds(_server_pids(base.pid))
+            result.cpu_ms = (sum(after[p] - before.get(p, 0.0) for p in after)
+                             / max(result.requests, 1) * 1000)
+            results[name].append(result)
     return results
 
 
@@ -266,13 +276,16 @@ def _report(results: dict[str, list[WrkResult]], ours: list[str], peers: list[st
         for i, r in enumerate(rounds, 1):
             print(f"  {name:34s} round {i}: {r.line()}")
     best = {name: statistics.median(r.rps for r in rounds) for name, rounds in results.items()}
+    cpu = {name: statistics.median(r.cpu_ms for r in rounds) for name, rounds in results.items()}
     for mine in ours:
         for peer in peers:
             pairs = [a.rps / b.rps for a, b in zip(results[mine], results[peer], strict=True)
                      if b.rps]
             ratio = ", ".join(f"{p:.1f}×" for p in pairs) or "—"
             print(f"  {mine} / {peer}: throughput {ratio} by round "
-                  f"(medians {best[mine]:.1f} / {best[peer]:.1f} req/s; target {target})")
+                  f"(medians {best[mine]:.1f} / {best[peer]:.1f} req/s; target {target}); "
+                  f"CPU a request {cpu[mine]:.1f} / {cpu[peer]:.1f} ms = "
+                  f"{cpu[peer] / cpu[mine]:.1f}× less")
 
 
 def _bbox_and_tiles(folder: Path, layer: Layer) -> None:
