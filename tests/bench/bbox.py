@@ -26,8 +26,7 @@ from pathlib import Path
 
 from django.db import connection
 
-from layers.models import Layer
-from tests.bench.api import _make_layer, gunicorn
+from tests.bench.api import gunicorn
 
 N = 1_000_000
 SLUG = "bench-bbox"
@@ -200,7 +199,9 @@ def run() -> None:
     if not shutil.which("wrk"):
         print("\nbbox benchmark skipped: wrk is not installed (apt-get install wrk)")
         return
-    layer = _make_layer(SLUG, N)
+    from tests.bench.scale import drop_layers, make_layer  # scale builds on this module
+
+    layer, _seconds, _grown = make_layer(SLUG, N, EXTENT)
     with tempfile.TemporaryDirectory(prefix="atlas-bench-") as tmp, \
             gunicorn(workers=WORKERS, threads=THREADS) as base:
         script = _script(Path(tmp))
@@ -237,6 +238,4 @@ def run() -> None:
         floor = _database_floor(Path(tmp), layer.pk)
     print(f"  the database alone (pgbench -c {CONNECTIONS} -j 2, the same windows, count and "
           f"json_agg(ST_AsGeoJSON(...)) of the first 1,000 rows, no HTTP): {floor}")
-    Layer.objects.filter(slug=SLUG).delete()
-    with connection.cursor() as cur:
-        cur.execute("VACUUM ANALYZE layers_attraction")
+    drop_layers([SLUG])
