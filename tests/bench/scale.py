@@ -28,7 +28,7 @@ import urllib.request
 from pathlib import Path
 
 from django.conf import settings
-from django.db import connection, transaction
+from django.db import DatabaseError, connection, transaction
 
 from layers import services
 from layers.models import Layer
@@ -121,16 +121,37 @@ def make_layer(slug: str, n: int, extent: tuple[float, float, float, float] | No
 
 
 def drop_layers(slugs: list[str]) -> None:
-    """The layers and their rows, the rows deleted in SQL with the triggers off (the
-    audit would copy each into its events; the ORM would collect them first)."""
+    """The layers and their rows, fast: the rows deleted in SQL with the triggers off (the
+    audit would copy each into its events; the ORM would collect them first), or the
+    table truncated when they are all it holds and nothing refers to it (a DELETE checks
+    the six tables that may refer to each row: minutes for a million)."""
     ids = list(Layer.objects.filter(slug__in=slugs).values_list("pk", flat=True))
     with connection.cursor() as cur:
-        with transaction.atomic():
-            cur.execute("ALTER TABLE layers_attraction DISABLE TRIGGER USER")
-            cur.execute("DELETE FROM layers_attraction WHERE layer_id = ANY(%s)", [ids])
-            cur.execute("SET CONSTRAINTS ALL IMMEDIATE")
-            cur.execute("ALTER TABLE layers_attraction ENABLE TRIGGER USER")
-        bump_version()
+        cur.execute("SELECT conrelid::regclass::text FROM pg_constraint "
+                    "WHERE confrelid = 'layers_attraction'::regclass AND contype = 'f'")
+        referring = [row[0] for row in cur.fetchall()]
+        cur.execute("SELECT EXISTS (SELECT 1 FROM layers_attraction "
+                    "WHERE layer_id <> ALL(%s))", [ids])
+        others = cur.fetchone()[0]
+        for table in referring:
+            cur.execute(f"SELECT EXISTS (SELECT 1 FROM {table})")
+            others = others or cur.fetchone()[0]
+        truncated = False
+        if not others:
+            try:
+                # Without CASCADE: a table referring to these (empty) ones makes it fail.
+                with transaction.atomic():
+                    cur.execute(f"TRUNCATE layers_attraction, {', '.join(referring)}")
+                truncated = True
+            except DatabaseError:
+                truncated = False
+        if not truncated:
+            with transaction.atomic():
+                cur.execute("ALTER TABLE layers_attraction DISABLE TRIGGER USER")
+                cur.execute("DELETE FROM layers_attraction WHERE layer_id = ANY(%s)", [ids])
+                cur.execute("SET CONSTRAINTS ALL IMMEDIATE")
+                cur.execute("ALTER TABLE layers_attraction ENABLE TRIGGER USER")
+    bump_version()
     Layer.objects.filter(pk__in=ids).delete()
     vacuum("layers_attraction", full=True)
 
