@@ -127,8 +127,15 @@ def drop_layers(slugs: list[str]) -> None:
     the six tables that may refer to each row: minutes for a million)."""
     ids = list(Layer.objects.filter(slug__in=slugs).values_list("pk", flat=True))
     with connection.cursor() as cur:
-        cur.execute("SELECT conrelid::regclass::text FROM pg_constraint "
-                    "WHERE confrelid = 'layers_attraction'::regclass AND contype = 'f'")
+        # The tables that refer to it, and those that refer to them, and so on.
+        cur.execute("""
+            WITH RECURSIVE referring(t) AS (
+                SELECT conrelid FROM pg_constraint
+                WHERE confrelid = 'layers_attraction'::regclass AND contype = 'f'
+              UNION
+                SELECT c.conrelid FROM pg_constraint c JOIN referring r ON c.confrelid = r.t
+                WHERE c.contype = 'f' AND c.conrelid <> 'layers_attraction'::regclass)
+            SELECT DISTINCT t::regclass::text FROM referring""")
         referring = [row[0] for row in cur.fetchall()]
         cur.execute("SELECT EXISTS (SELECT 1 FROM layers_attraction "
                     "WHERE layer_id <> ALL(%s))", [ids])
@@ -139,7 +146,7 @@ def drop_layers(slugs: list[str]) -> None:
         truncated = False
         if not others:
             try:
-                # Without CASCADE: a table referring to these (empty) ones makes it fail.
+                # Without CASCADE: should another table refer to these, it fails.
                 with transaction.atomic():
                     cur.execute(f"TRUNCATE layers_attraction, {', '.join(referring)}")
                 truncated = True
