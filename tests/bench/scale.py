@@ -12,7 +12,8 @@ peak memory as the file grows.
   100,000, 1,000,000 and 5,000,000 points (EPSG:2100, cp1253), against the 100,000-point
   import's (target ≤ 2×).
 
-``BENCH_SCALE_SIZES`` and ``BENCH_SCALE_IMPORTS`` (comma-separated) change the sizes.
+``BENCH_SCALE_SIZES`` and ``BENCH_SCALE_IMPORTS`` (comma-separated) change the sizes;
+``BENCH_SCALE_FILES`` keeps the generated shapefiles in a folder for the next run.
 """
 
 from __future__ import annotations
@@ -223,10 +224,15 @@ def _peak_rss(path: Path) -> float:
 def _imports(sizes: list[int]) -> None:
     _larissa()
     peaks = []
+    # BENCH_SCALE_FILES: a folder to keep the generated files in (made once, then reused).
+    kept = os.environ.get("BENCH_SCALE_FILES")
     with tempfile.TemporaryDirectory(prefix="atlas-bench-") as tmp:
-        folder = Path(tmp)
+        folder = Path(kept or tmp)
+        folder.mkdir(parents=True, exist_ok=True)
         for n in sizes:
-            shp = make_points_shapefile(folder, n=n)
+            shp = folder / f"larissa_points_{n}.shp"
+            if not (kept and shp.exists()):
+                shp = make_points_shapefile(folder, n=n)
             mib = sum(p.stat().st_size for p in folder.glob(f"{shp.stem}.*")) / 2**20
             t0 = time.perf_counter()
             try:
@@ -238,8 +244,6 @@ def _imports(sizes: list[int]) -> None:
             print(f"  {n:>10,} points ({mib:,.0f} MiB of .shp/.dbf/.shx/.prj): peak "
                   f"{peak:,.0f} MiB, {peak / peaks[0]:.2f}× the first's (target ≤ 2×), "
                   f"{elapsed:.0f} s with the clearing; load {os.getloadavg()[0]:.1f}")
-            for p in folder.glob(f"{shp.stem}.*"):
-                p.unlink()
 
 
 def run() -> None:
