@@ -18,7 +18,8 @@ points (about 500 points a tile; 500 tiles at random), ours against tipg under w
 Printed: req/s, p50/p95/p99 and errors (answers not 2xx/3xx, socket errors and wrk's
 timeouts at 10 s) for each, and our ratios to each peer. Targets (issue 20): bbox pages
 ≥ 5× both peers' throughput and p95 ≤ 50 ms; the document ≥ 1.0× psql; tiles ≥ 1.0× tipg.
-``BENCH_ROUNDS`` (2) sets the rounds; ``BENCH_PEERS_N`` the number of points (a smoke run).
+``BENCH_ROUNDS`` (2) sets the rounds; ``BENCH_PEERS_N`` the number of points (a smoke run);
+``BENCH_PEERS`` the parts ("pages document": bbox pages and tiles, the document).
 """
 
 from __future__ import annotations
@@ -442,17 +443,21 @@ def run() -> None:
     if not shutil.which("wrk"):
         print("\npeers benchmark skipped: wrk is not installed (apt-get install wrk)")
         return
-    t0 = time.perf_counter()
-    layer, _seconds, _grown = make_layer(SLUG, N, EXTENT)
-    peer_table(layer.pk, TABLE)
-    print(f"\nPeers: {N:,} points made (our layer and the peers' table) in "
-          f"{time.perf_counter() - t0:.0f} s")
-    try:
-        with tempfile.TemporaryDirectory(prefix="atlas-bench-") as tmp:
-            _bbox_and_tiles(Path(tmp), layer)
-    finally:
-        drop_layers([SLUG])
-        drop_tables(TABLE)
+    parts = os.environ.get("BENCH_PEERS", "pages document").split()
+    if "pages" in parts:
+        t0 = time.perf_counter()
+        layer, _seconds, _grown = make_layer(SLUG, N, EXTENT)
+        peer_table(layer.pk, TABLE)
+        print(f"\nPeers: {N:,} points made (our layer and the peers' table) in "
+              f"{time.perf_counter() - t0:.0f} s")
+        try:
+            with tempfile.TemporaryDirectory(prefix="atlas-bench-") as tmp:
+                _bbox_and_tiles(Path(tmp), layer)
+        finally:
+            drop_layers([SLUG])
+            drop_tables(TABLE)
+    if "document" not in parts:
+        return
     document, _seconds, _grown = make_layer(SLUG_DOCUMENT, N_DOCUMENT, EXTENT)
     peer_table(document.pk, TABLE_DOCUMENT)
     try:
