@@ -285,8 +285,8 @@ def _report(results: dict[str, list[WrkResult]], ours: list[str], peers: list[st
             ratio = ", ".join(f"{p:.1f}×" for p in pairs) or "—"
             print(f"  {mine} / {peer}: throughput {ratio} by round "
                   f"(medians {best[mine]:.1f} / {best[peer]:.1f} req/s; target {target}); "
-                  f"CPU a request {cpu[mine]:.1f} / {cpu[peer]:.1f} ms = "
-                  f"{cpu[peer] / cpu[mine]:.1f}× less")
+                  f"CPU a request {cpu[mine]:.1f} / {cpu[peer]:.1f} ms"
+                  + (f" = {cpu[peer] / cpu[mine]:.1f}× less" if cpu[mine] else ""))
 
 
 UNCOUNTED = "ours, the same, rate limits off"
