@@ -22,12 +22,18 @@ def _clear_leftovers() -> None:
     database is its own: it starts empty of layers and routes."""
     from layers.models import Layer
     from routes.models import PilotRoute
+    from tests.bench.scale import drop_layers
 
     left = list(Layer.objects.values_list("slug", flat=True))
     if left:
         print(f"Deleting the layers an earlier run left: {', '.join(sorted(left))}")
+        # Their attractions in SQL first: the ORM would load a million of them to delete them.
+        drop_layers(left)
     PilotRoute.objects.all().delete()
     Layer.objects.all().delete()
+    from tests.bench.peers import TABLE, TABLE_DOCUMENT, drop_tables
+
+    drop_tables(TABLE, TABLE_DOCUMENT)  # the peers' copies of the points
 
 
 def main(argv: list[str]) -> int:
@@ -53,10 +59,10 @@ def main(argv: list[str]) -> int:
 
     call_command("migrate", verbosity=0)
     _clear_leftovers()
-    from tests.bench import api, bbox, coverage, imports, load, maps, network, tiles
+    from tests.bench import api, bbox, coverage, imports, load, maps, network, peers, scale, tiles
 
-    wanted = set(argv) or {"imports", "network", "api", "tiles", "bbox", "coverage", "maps",
-                           "load"}
+    wanted = set(argv) or {"imports", "network", "api", "tiles", "bbox", "peers", "scale",
+                           "coverage", "maps", "load"}
     if "imports" in wanted:
         imports.run()
     if "network" in wanted:
@@ -67,6 +73,10 @@ def main(argv: list[str]) -> int:
         tiles.run()
     if "bbox" in wanted:
         bbox.run()
+    if "peers" in wanted:
+        peers.run()
+    if "scale" in wanted:
+        scale.run()
     if "coverage" in wanted:
         coverage.run()
     if "maps" in wanted:

@@ -14,18 +14,19 @@ carries — no HTTP, no Python.
 from __future__ import annotations
 
 import os
+import random
 import re
 import resource
 import shutil
 import subprocess
 import tempfile
 import urllib.request
+from dataclasses import dataclass
 from pathlib import Path
 
 from django.db import connection
 
-from layers.models import Layer
-from tests.bench.api import _make_layer, gunicorn
+from tests.bench.api import gunicorn
 
 N = 1_000_000
 SLUG = "bench-bbox"
@@ -38,22 +39,16 @@ WINDOWS = 500
 WORKERS = 2
 THREADS = 8
 CONNECTIONS = 16
-DURATION = "20s"
+# BENCH_DURATION shortens every wrk run (a smoke run of the set-up).
+DURATION = os.environ.get("BENCH_DURATION", "20s")
 
+# Every request one of the paths at random (the windows are drawn in Python, so that the
+# same 500 go to every server a benchmark compares).
 SCRIPT = """
-local windows = {}
+local paths = {%(paths)s}
 math.randomseed(%(seed)d)
-for i = 1, %(n)d do
-  local x = %(x0)f + math.random() * %(w)f
-  local y = %(y0)f + math.random() * %(h)f
-  windows[i] = string.format(
-    "/api/attractions/?bbox=%%.4f,%%.4f,%%.4f,%%.4f&limit=1000&lang=el",
-    x, y, x + %(dx)f, y + %(dy)f)
-end
-local counter = 0
 request = function()
-  counter = counter + 1
-  return wrk.format("GET", windows[math.random(#windows)])
+  return wrk.format("GET", paths[math.random(#paths)])
 end
 done = function(summary, latency, requests)
   io.write(string.format("PERCENTILES %%.1f %%.1f %%.1f %%.1f %%.1f\\n",
@@ -63,13 +58,74 @@ end
 """
 
 
-def _script(folder: Path) -> Path:
-    x0, y0, x1, y1 = EXTENT
-    dx, dy = WINDOW
-    path = folder / "bboxes.lua"
-    path.write_text(SCRIPT % {"seed": 42, "n": WINDOWS, "x0": x0, "y0": y0, "w": x1 - x0 - dx,
-                              "h": y1 - y0 - dy, "dx": dx, "dy": dy})
+def windows(extent: tuple[float, float, float, float] = EXTENT, n: int = WINDOWS,
+            size: tuple[float, float] = WINDOW, seed: int = 42) -> list[str]:
+    """``n`` boxes ``size`` (degrees) at random inside ``extent``, as ``bbox=`` values."""
+    rng = random.Random(seed)
+    x0, y0, x1, y1 = extent
+    dx, dy = size
+    out = []
+    for _ in range(n):
+        x = x0 + rng.random() * (x1 - x0 - dx)
+        y = y0 + rng.random() * (y1 - y0 - dy)
+        out.append(f"{x:.4f},{y:.4f},{x + dx:.4f},{y + dy:.4f}")
+    return out
+
+
+def wrk_script(folder: Path, paths: list[str], name: str = "paths.lua") -> Path:
+    """A wrk Lua script asking for one of ``paths`` at random each request."""
+    path = folder / name
+    path.write_text(SCRIPT % {"seed": 42, "paths": ", ".join(f'"{p}"' for p in paths)})
     return path
+
+
+def _script(folder: Path) -> Path:
+    return wrk_script(folder, [f"/api/attractions/?bbox={b}&limit=1000&lang=el"
+                               for b in windows()], "bboxes.lua")
+
+
+@dataclass
+class WrkResult:
+    """What one wrk run measured: throughput, latency percentiles (ms), errors."""
+    rps: float
+    p50: float
+    p90: float
+    p95: float
+    p99: float
+    worst: float
+    requests: int
+    non_2xx: int  # answers other than 2xx/3xx
+    socket_errors: int  # connect, read, write errors and timeouts
+    output: str
+    cpu_ms: float = 0.0  # server CPU a request, where measured
+
+    @property
+    def errors(self) -> int:
+        return self.non_2xx + self.socket_errors
+
+    def line(self) -> str:
+        return (f"{self.rps:7.1f} req/s  p50 {self.p50:7.1f}  p95 {self.p95:7.1f}  "
+                f"p99 {self.p99:7.1f} ms  errors {self.errors}"
+                + (f"  CPU {self.cpu_ms:5.1f} ms a request" if self.cpu_ms else ""))
+
+
+def wrk_run(base: str, script: Path, connections: int = CONNECTIONS,
+            duration: str = DURATION, timeout: str = "10s") -> WrkResult:
+    """``wrk -t 2 -c connections`` against ``base`` with ``script``'s paths."""
+    out = subprocess.run(["wrk", "-t", "2", "-c", str(connections), "-d", duration,
+                          "--timeout", timeout, "--latency", "-s", str(script), base],
+                         capture_output=True, text=True, check=True).stdout
+    p50, p90, p95, p99, worst = (float(v) for v in re.search(
+        r"PERCENTILES (\S+) (\S+) (\S+) (\S+) (\S+)", out).groups())
+    non_2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
+    sockets = re.search(r"Socket errors: connect (\d+), read (\d+), write (\d+), "
+                        r"timeout (\d+)", out)
+    return WrkResult(
+        rps=float(re.search(r"Requests/sec:\s+(\S+)", out).group(1)), p50=p50, p90=p90,
+        p95=p95, p99=p99, worst=worst,
+        requests=int(re.search(r"(\d+) requests in", out).group(1)),
+        non_2xx=int(non_2xx.group(1)) if non_2xx else 0,
+        socket_errors=sum(int(v) for v in sockets.groups()) if sockets else 0, output=out)
 
 
 def _cpu_seconds(pids) -> dict[int, float]:
@@ -143,7 +199,9 @@ def run() -> None:
     if not shutil.which("wrk"):
         print("\nbbox benchmark skipped: wrk is not installed (apt-get install wrk)")
         return
-    layer = _make_layer(SLUG, N)
+    from tests.bench.scale import drop_layers, make_layer  # scale builds on this module
+
+    layer, _seconds, _grown = make_layer(SLUG, N, EXTENT)
     with tempfile.TemporaryDirectory(prefix="atlas-bench-") as tmp, \
             gunicorn(workers=WORKERS, threads=THREADS) as base:
         script = _script(Path(tmp))
@@ -153,25 +211,20 @@ def run() -> None:
         load = os.getloadavg()[0]
         before = _cpu_seconds(_server_pids(base.pid))
         wrk_before = resource.getrusage(resource.RUSAGE_CHILDREN)
-        out = subprocess.run(["wrk", "-t", "2", "-c", str(CONNECTIONS), "-d", DURATION,
-                              "--latency", "-s", str(script), base],
-                             capture_output=True, text=True, check=True).stdout
+        result = wrk_run(base, script)
         wrk_after = resource.getrusage(resource.RUSAGE_CHILDREN)
         after = _cpu_seconds(_server_pids(base.pid))
-    p50, p90, p95, p99, worst = re.search(r"PERCENTILES (\S+) (\S+) (\S+) (\S+) (\S+)",
-                                          out).groups()
-    rps = re.search(r"Requests/sec:\s+(\S+)", out).group(1)
-    errors = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
     print(f"\nbbox: pages of 1,000 features out of {N:,} points ({len(body) / 1024:.0f} kB each), "
           f"{WINDOWS} windows at random; wrk -t 2 -c {CONNECTIONS} -d {DURATION}; gunicorn "
           f"{WORKERS} workers × {THREADS} threads (gthread), one PostgreSQL connection per "
           f"thread kept open; load average {load:.1f} on {os.cpu_count()} cores before the run")
-    print(f"  {rps} req/s; latency p50 {p50} ms, p90 {p90} ms, p95 {p95} ms (target ≤ 50), "
-          f"p99 {p99} ms, max {worst} ms" + (f"; {errors.group(1)} errors" if errors else ""))
+    print(f"  {result.rps:.1f} req/s; latency p50 {result.p50} ms, p90 {result.p90} ms, "
+          f"p95 {result.p95} ms (target ≤ 50), p99 {result.p99} ms, max {result.worst} ms"
+          + (f"; {result.errors} errors" if result.errors else ""))
     # What a request costs in CPU, whoever else shares the machine: on idle cores the
     # throughput cannot pass cores / cost, nor the mean latency at c connections go
     # below c / throughput (Little's law).
-    requests = int(re.search(r"(\d+) requests in", out).group(1))
+    requests = result.requests
     server = sum(after[p] - before.get(p, 0.0) for p in after) / requests * 1000
     wrk_cpu = (wrk_after.ru_utime + wrk_after.ru_stime
                - wrk_before.ru_utime - wrk_before.ru_stime)
@@ -185,6 +238,4 @@ def run() -> None:
         floor = _database_floor(Path(tmp), layer.pk)
     print(f"  the database alone (pgbench -c {CONNECTIONS} -j 2, the same windows, count and "
           f"json_agg(ST_AsGeoJSON(...)) of the first 1,000 rows, no HTTP): {floor}")
-    Layer.objects.filter(slug=SLUG).delete()
-    with connection.cursor() as cur:
-        cur.execute("VACUUM ANALYZE layers_attraction")
+    drop_layers([SLUG])
