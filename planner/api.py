@@ -27,6 +27,7 @@ from geo.params import choice, choices, flag, parse_lang, refuse_unknown
 from layers.api import LANG
 from layers.models import Partner
 from layers.params import partner_slugs
+from layers.permissions import sandbox_partners
 from layers.vocabulary import Category
 from planner import links, rules, selectors, services
 from planner.forms import EnteredIndicatorForm
@@ -349,7 +350,8 @@ class EnteredIndicators(APIView):
         names = choices(request.GET, "indicator", set(IndicatorName.values))
         with translation.override(lang):
             rows = [entered_dict(r) for r in selectors.entered_indicators(
-                partners=partners, indicators=names)]
+                partners=partners, indicators=names,
+                sandboxes=sandbox_partners(request.user).values_list("id", flat=True))]
         return Response({"count": len(rows), "results": rows},
                         headers={"Content-Language": lang})
 
@@ -419,5 +421,7 @@ class IndicatorSnapshots(APIView):
     def get(self, request: Request) -> HttpResponse:
         refuse_unknown(request.GET, frozenset({"partner", "lang"}))
         partners = choices(request.GET, "partner", partner_slugs)
-        rows = [snapshot_dict(s) for s in selectors.indicator_snapshots(partners=partners)]
+        rows = [snapshot_dict(s) for s in selectors.indicator_snapshots(
+            partners=partners,
+            sandboxes=sandbox_partners(request.user).values_list("id", flat=True))]
         return Response({"count": len(rows), "results": rows})

@@ -5,16 +5,26 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import date
+from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
 from planner.models import EnteredIndicator, IndicatorSnapshot
 
 
-def entered_indicators(*, partners: Iterable[str] = (),
-                       indicators: Iterable[str] = ()) -> QuerySet[EnteredIndicator]:
-    """The entered values, by partner, indicator and date (oldest first)."""
-    qs = EnteredIndicator.objects.select_related("partner")
+def _public(qs: QuerySet[Any], sandboxes: Iterable[int] | None) -> QuerySet[Any]:
+    """Without the training partners but ``sandboxes`` (whose figures are not the
+    public's, docs/users/training.md)."""
+    if sandboxes is None:
+        return qs
+    return qs.filter(Q(partner__sandbox=False) | Q(partner_id__in=list(sandboxes)))
+
+
+def entered_indicators(*, partners: Iterable[str] = (), indicators: Iterable[str] = (),
+                       sandboxes: Iterable[int] | None = None) -> QuerySet[EnteredIndicator]:
+    """The entered values, by partner, indicator and date (oldest first). ``sandboxes``:
+    the training partners (ids) to include; None includes them all."""
+    qs = _public(EnteredIndicator.objects.select_related("partner"), sandboxes)
     partners, indicators = list(partners), list(indicators)
     if partners:
         qs = qs.filter(partner__slug__in=partners)
@@ -23,9 +33,11 @@ def entered_indicators(*, partners: Iterable[str] = (),
     return qs.order_by("partner__slug", "indicator", "label", "date", "id")
 
 
-def indicator_snapshots(*, partners: Iterable[str] = ()) -> QuerySet[IndicatorSnapshot]:
-    """The measured snapshots, by partner and date (oldest first)."""
-    qs = IndicatorSnapshot.objects.select_related("partner")
+def indicator_snapshots(*, partners: Iterable[str] = (),
+                        sandboxes: Iterable[int] | None = None) -> QuerySet[IndicatorSnapshot]:
+    """The measured snapshots, by partner and date (oldest first); ``sandboxes`` as
+    ``entered_indicators``'."""
+    qs = _public(IndicatorSnapshot.objects.select_related("partner"), sandboxes)
     partners = list(partners)
     if partners:
         qs = qs.filter(partner__slug__in=partners)
