@@ -64,6 +64,7 @@ PART_MATRICES: dict[str, tuple[str, ...]] = {
                                                   "training-tour-done-by-visitor"),
     "tests/actors/test_listing_import.py": ("admin:actors_listing_import",),
     "tests/layers/test_metadata_admin.py": ("admin:layers_layermetadata",),
+    "tests/exchange/test_admin.py": ("admin:exchange_transfer", "admin:exchange_studyvisit"),
     # Roles tried apart from a matrix of their own: an actor's own pages (signed-out and
     # other actors refused), an import run's pages (another partner's editor refused,
     # Trust D1), the practices' questions and endorsements through the API, restoring
