@@ -146,23 +146,20 @@ PREVIEW_PADDING_PX = 24  # margin around the fitted features: a marker is 16 px 
 PREVIEW_MAX_ZOOM = 16  # one point alone is shown with its surroundings, not at zoom 18
 
 
-def import_preview(*, features: dict) -> AtlasMap:
-    """A small map of the first features of an import preview (at most
-    importers.previews.PREVIEW_FEATURES).
-
-    These are not in the database yet, so they cannot come from the API: the
-    sample is part of the page, bounded in size.
-    """
+def features_map(features: dict, *, height: str, colour: str, label: str,
+                 name: str = "features", weight: int = 3, radius: int = 6) -> AtlasMap:
+    """A map of a page's own features (GeoJSON), drawn in ``colour``, each named in its
+    tooltip by its ``label`` property, fitted with a margin."""
     fmap = AtlasMap(location=REGION_CENTRE, zoom_start=5, tiles=None, control_scale=True,
-                    height="320px")
+                    height=height)
     add_basemap(fmap)
     if features["features"]:
         layer = folium.GeoJson(
-            features, name="preview",
-            style_function=lambda _f: {"color": "#a93226", "weight": 3},
-            marker=folium.CircleMarker(radius=6, color="#fff", weight=2, fill=True,
-                                       fill_color="#a93226", fill_opacity=0.9),
-            tooltip=folium.GeoJsonTooltip(fields=["label"], labels=False),
+            features, name=name,
+            style_function=lambda _f: {"color": colour, "weight": weight},
+            marker=folium.CircleMarker(radius=radius, color="#fff", weight=2, fill=True,
+                                       fill_color=colour, fill_opacity=0.9),
+            tooltip=folium.GeoJsonTooltip(fields=[label], labels=False),
         ).add_to(fmap)
         # Leaflet fits the features' coordinates to the frame's very edge, where half a
         # marker (or a line's width) falls outside it: keep a margin of a marker and more.
@@ -170,3 +167,14 @@ def import_preview(*, features: dict) -> AtlasMap:
                         padding=(PREVIEW_PADDING_PX, PREVIEW_PADDING_PX),
                         max_zoom=PREVIEW_MAX_ZOOM)
     return fmap
+
+
+def import_preview(*, features: dict) -> AtlasMap:
+    """A small map of the first features of an import preview (at most
+    importers.previews.PREVIEW_FEATURES).
+
+    These are not in the database yet, so they cannot come from the API: the
+    sample is part of the page, bounded in size.
+    """
+    return features_map(features, height="320px", colour="#a93226", label="label",
+                        name="preview")

@@ -12,7 +12,6 @@ from __future__ import annotations
 from typing import Any
 from urllib.parse import parse_qs, urlparse
 
-import folium
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render as render_page
 from django.urls import reverse
@@ -21,7 +20,7 @@ from django.utils.translation import gettext as _
 from geo.http import HTML
 from geo.i18n import page_language
 from layers.ogc.html import Pages
-from maps.builders import PREVIEW_MAX_ZOOM, PREVIEW_PADDING_PX, REGION_CENTRE, add_basemap
+from maps.builders import features_map
 from maps.elements import AtlasMap, map_parts
 from maps.help import HELP_TOPICS, guide_url
 from maps.pages.explorer import EXPORT_FORMATS
@@ -171,21 +170,8 @@ def _item(request: HttpRequest, data: dict[str, Any]) -> dict[str, Any]:
 def _map(features: list[dict[str, Any]]) -> AtlasMap:
     """The features of the page on a map: they are the page's own data (a page of at
     most ``limit`` features, lines as the site's maps draw them), as on a feature's page."""
-    fmap = AtlasMap(location=REGION_CENTRE, zoom_start=5, tiles=None, control_scale=True,
-                    height="100%")
-    add_basemap(fmap)
-    if features:
-        layer = folium.GeoJson(
-            {"type": "FeatureCollection", "features": features}, name="items",
-            style_function=lambda _f: {"color": "#a04000", "weight": 4},
-            marker=folium.CircleMarker(radius=7, color="#fff", weight=2, fill=True,
-                                       fill_color="#a04000", fill_opacity=0.9),
-            tooltip=folium.GeoJsonTooltip(fields=["name"], labels=False),
-        ).add_to(fmap)
-        fmap.fit_bounds(layer.get_bounds(),  # type: ignore[arg-type]  # folium: bounds hold None if empty, fit_bounds wants floats
-                        padding=(PREVIEW_PADDING_PX, PREVIEW_PADDING_PX),
-                        max_zoom=PREVIEW_MAX_ZOOM)
-    return fmap
+    return features_map({"type": "FeatureCollection", "features": features}, height="100%",
+                        colour="#a04000", label="name", name="items", weight=4, radius=7)
 
 
 PAGES = {"landing": _landing, "conformance": _conformance, "collections": _collections,
