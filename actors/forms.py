@@ -163,60 +163,6 @@ def form_data(values: dict[str, str]) -> dict[str, str]:
     return {k: v for k, v in values.items() if not (k == "yearly" and not v)}
 
 
-class SignUpForm(forms.ModelForm):
-    """An account (the e-mail address is the user name) and the organisation's profile."""
-
-    # The address is the user name too, which Django caps at 150 characters.
-    email = forms.EmailField(label=_("e-mail address"), max_length=150,
-                             help_text=_("You sign in with it; we send a link to check it."))
-    password1 = forms.CharField(label=_("password"), widget=forms.PasswordInput(
-        attrs={"autocomplete": "new-password"}), strip=False)
-    password2 = forms.CharField(label=_("password again"), widget=forms.PasswordInput(
-        attrs={"autocomplete": "new-password"}), strip=False)
-    languages = CommaList(label=_("languages spoken"),
-                          help_text=_("Two-letter codes, comma-separated, e.g. bg,en,de."))
-
-    class Meta:
-        formfield_callback = https_first
-        model = Actor
-        fields = ("organisation", "kind", "contact_name", "phone", "website", "languages",
-                  *(f"description_{c}" for c in LANGS))
-        widgets = {f"description_{c}": forms.Textarea(attrs={"rows": 3}) for c in LANGS}
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        for code in LANGS:
-            self.fields[f"description_{code}"].label = field_title(Actor, "description")
-
-    def clean_email(self) -> str:
-        email = self.cleaned_data["email"].strip().lower()
-        if User.objects.filter(username__iexact=email).exists() or \
-                User.objects.filter(email__iexact=email).exists():
-            raise forms.ValidationError(_("An account with this e-mail address exists: sign "
-                                          "in, or ask for a new password."))
-        return email
-
-    def clean_languages(self) -> list[str]:
-        codes = self.cleaned_data["languages"]
-        if any(len(c) != 2 or not c.isalpha() for c in codes):
-            raise forms.ValidationError(_("Use two-letter language codes in lower case, e.g. "
-                                          "bg, en, fr."))
-        return codes
-
-    def clean(self) -> dict[str, Any]:
-        data = super().clean() or {}
-        one, two = data.get("password1"), data.get("password2")
-        if one and two and one != two:
-            self.add_error("password2", _("The two passwords differ."))
-        elif one:
-            try:
-                validate_password(one, User(username=data.get("email", ""),
-                                            email=data.get("email", "")))
-            except forms.ValidationError as exc:
-                self.add_error("password1", exc)
-        return data
-
-
 class ProfileForm(forms.ModelForm):
     """The organisation's profile, as its actor changes it after signing up."""
 
@@ -243,6 +189,39 @@ class ProfileForm(forms.ModelForm):
             raise forms.ValidationError(_("Use two-letter language codes in lower case, e.g. "
                                           "bg, en, fr."))
         return codes
+
+
+class SignUpForm(ProfileForm):
+    """An account (the e-mail address is the user name) and the organisation's profile."""
+
+    # The address is the user name too, which Django caps at 150 characters.
+    email = forms.EmailField(label=_("e-mail address"), max_length=150,
+                             help_text=_("You sign in with it; we send a link to check it."))
+    password1 = forms.CharField(label=_("password"), widget=forms.PasswordInput(
+        attrs={"autocomplete": "new-password"}), strip=False)
+    password2 = forms.CharField(label=_("password again"), widget=forms.PasswordInput(
+        attrs={"autocomplete": "new-password"}), strip=False)
+
+    def clean_email(self) -> str:
+        email = self.cleaned_data["email"].strip().lower()
+        if User.objects.filter(username__iexact=email).exists() or \
+                User.objects.filter(email__iexact=email).exists():
+            raise forms.ValidationError(_("An account with this e-mail address exists: sign "
+                                          "in, or ask for a new password."))
+        return email
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        one, two = data.get("password1"), data.get("password2")
+        if one and two and one != two:
+            self.add_error("password2", _("The two passwords differ."))
+        elif one:
+            try:
+                validate_password(one, User(username=data.get("email", ""),
+                                            email=data.get("email", "")))
+            except forms.ValidationError as exc:
+                self.add_error("password1", exc)
+        return data
 
 
 class AttractionForm(forms.ModelForm):

@@ -22,6 +22,7 @@ import csv
 import io
 import json
 from dataclasses import dataclass, field
+from functools import cache
 from typing import Any
 
 from django.contrib.auth.models import AnonymousUser, User
@@ -137,17 +138,23 @@ class Report:
         return out
 
 
-def _type_value(text: str) -> str:
-    """The listing type a cell names, or the cell itself (the form then refuses it)."""
-    folded = fold(text)
+@cache
+def _type_words() -> dict[str, str]:
+    """Every folded word that names a listing type (its value, its usual words, its label
+    in each language) -> the type: made once, not for every row."""
+    words: dict[str, str] = {}
     for value, label in ListingType.choices:
-        words = {value, fold(value)} | TYPE_WORDS.get(value, set())
+        for word in {value, fold(value), *TYPE_WORDS.get(value, set())}:
+            words.setdefault(word, value)
         for lang in LANGS:
             with translation.override(lang):
-                words.add(fold(str(label)))
-        if folded in words:
-            return value
-    return text
+                words.setdefault(fold(str(label)), value)
+    return words
+
+
+def _type_value(text: str) -> str:
+    """The listing type a cell names, or the cell itself (the form then refuses it)."""
+    return _type_words().get(fold(text), text)
 
 
 def column_mapping(columns: list[str]) -> dict[str, str]:

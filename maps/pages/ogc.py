@@ -103,9 +103,9 @@ def _collection(request: HttpRequest, data: dict[str, Any]) -> dict[str, Any]:
     formats = dict(EXPORT_FORMATS)
     labels = _rel_labels()
     return {"items_page": _html(items), "items_json": items,
-            "downloads": [{**link, "format": _format_of(link),
-                           "label": formats.get(_format_of(link), link.get("title"))}
-                          for link in _by_rel(links, "enclosure")],
+            "downloads": [{**link, "format": fmt, "label": formats.get(fmt, link.get("title"))}
+                          for link in _by_rel(links, "enclosure")
+                          for fmt in (_format_of(link),)],
             # Schema, queryables and whatever else a collection links (tiles, styles,
             # metadata): listed as they come, named by their title, else their relation.
             "other_links": [{**link, "label": labels.get(link.get("rel", ""))

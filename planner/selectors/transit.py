@@ -18,8 +18,9 @@ from django.utils import timezone
 
 from planner.params import CoverageQuery
 from planner.selectors.sql import area_cte, attraction_filter, trail_filter, trailheads
+from transit.selectors import WALK_DEFAULT_M
 
-WALK_M = 800.0  # about ten minutes on foot, as the crow flies
+WALK_M = WALK_DEFAULT_M  # the walk "how to get there" offers: ten minutes, as the crow flies
 
 
 @dataclass(frozen=True)
