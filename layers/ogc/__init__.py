@@ -49,6 +49,7 @@ from layers.ogc.params import (
     page,
     sort_keys,
 )
+from layers.ogc.property_params import both, property_filter, property_parameters
 from layers.ogc.responses import absolute_url, json_response
 from layers.params import FeatureFilters
 from layers.selectors.cql import queryables as cql_queryables
@@ -225,12 +226,14 @@ def collection(request: HttpRequest, cid: str) -> HttpResponse:
 
 @read_only
 def items(request: HttpRequest, cid: str) -> HttpResponse:
-    html = negotiate(request, ITEMS_PARAMS)
     lang = parse_lang(request.GET)
     c = find_collection(cid, lang)
+    html = negotiate(request, ITEMS_PARAMS.union(property_parameters(list(c.kinds),
+                                                                     ITEMS_PARAMS)))
     crs_uri = single(request.GET, "crs")
     srid = crs_srid(crs_uri, "crs")
-    cql = parse_filter(request.GET, list(c.kinds))
+    cql = both(parse_filter(request.GET, list(c.kinds)),
+               property_filter(request.GET, list(c.kinds), ITEMS_PARAMS))
     if html:  # the page's map is in lon/lat, and draws lines as the site's maps do
         crs_uri, srid = None, WGS84
     filters = items_filters(request.GET, c)

@@ -165,7 +165,9 @@ def document(request: HttpRequest) -> dict[str, Any]:
                "schema lists them)."),
         _query("skipGeometry", {"type": "boolean"}, "true: features without geometries."),
         _query("filter", {"type": "string"},
-               "A CQL2 filter (OGC API – Features Part 3) over the collection's queryables."),
+               "A CQL2 filter (OGC API – Features Part 3) over the collection's queryables. "
+               "Each queryable (…/queryables) may also be given as a parameter of its own, "
+               "an equality joined to the filter with AND: name_bg=Тунджа&length_m=1200."),
         _query("filter-lang", {"type": "string", "enum": list(FILTER_LANGS)},
                "The filter's language (default cql2-text; cql-text, the drafts' name "
                "GDAL sends, is read as cql2-text)."),
