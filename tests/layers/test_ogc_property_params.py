@@ -66,3 +66,10 @@ def test_a_bad_property_parameter_is_a_400_naming_it(client, world, params, para
     response = client.get(URL.format("all-trails"), params)
     assert response.status_code == 400
     assert param in response.json()["description"]
+
+
+def test_the_400_is_in_the_readers_language(client, world):
+    response = client.get(URL.format("all-trails"), {"length_m": "дълъг"},
+                          HTTP_ACCEPT_LANGUAGE="bg")
+    assert response.status_code == 400
+    assert "очаква се число" in response.json()["description"]
