@@ -24,7 +24,7 @@ from geo.errors import BadParameter, Forbidden, InvalidFields
 from geo.geojson import GEOJSON, page_link
 from geo.params import choice, number, parse_lang, parse_page, refuse_unknown
 from layers.admin import visible_layers
-from layers.api import EXPORT_CRS, LANG
+from layers.api import CQL, EXPORT_CRS, LANG
 from layers.exports import check_crs, file_stem
 from layers.models import Attraction, Partner
 from layers.ogc.params import export_srid
@@ -52,6 +52,7 @@ ROUTE_FILTERS = [
                                            "as the features' q matches (typos, a "
                                            "partner's name as a place)"),
     OpenApiParameter("limit", int), OpenApiParameter("offset", int),
+    *CQL,
 ]
 
 

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 
 from geo.errors import BadParameter
 from geo.params import BBox, Query, choices, number
+from layers.ogc.filter import CQL_PARAMS, parse_filter
 from layers.params import DEFAULT_RADIUS_M, parse_filters
 from layers.vocabulary import Difficulty
 from routes.vocabulary import SEASON_MONTHS, Mode, RouteStatus, Theme
@@ -25,10 +26,12 @@ class RouteFilters:
     mode: list[str] = field(default_factory=list)
     status: list[str] = field(default_factory=list)
     q: str | None = None
+    cql: dict | bool | None = None  # a CQL2 filter, parsed (layers/ogc/filter.py)
 
 
 ROUTE_FILTER_PARAMS = frozenset({"bbox", "near", "radius", "partner", "q", "theme", "season",
-                                 "days", "max_hours", "difficulty", "mode", "status"})
+                                 "days", "max_hours", "difficulty", "mode", "status",
+                                 *CQL_PARAMS})
 """What ``parse_route_filters`` reads: the route list takes these, and the route list page
 passes only these through to the API."""
 ROUTE_LIST_PARAMS = ROUTE_FILTER_PARAMS | {"lang", "limit", "offset"}
@@ -64,4 +67,5 @@ def parse_route_filters(query: Query) -> RouteFilters:
     f.mode = choices(query, "mode", {m.value for m in Mode})
     f.status = choices(query, "status", {RouteStatus.PILOT.value,
                                             RouteStatus.PUBLISHED.value})
+    f.cql = parse_filter(query, ["route"])
     return f

@@ -22,6 +22,7 @@ from django.urls import reverse
 from django.utils import formats, translation
 from django.utils.translation import gettext as _
 
+from layers import registry
 from layers.search_query import (
     TextQuery,
     known_words,
@@ -37,6 +38,7 @@ from layers.selectors import (
     near_conditions,
     translated,
 )
+from layers.selectors.cql import to_sql
 from layers.vocabulary import Difficulty, Visibility
 from media.selectors import first_photo_sql
 from routes import metrics
@@ -159,6 +161,10 @@ def _where(f: RouteFilters, params: list,
     if f.difficulty:
         where.append("r.difficulty = ANY(%s)")
         params.append(f.difficulty)
+    if f.cql is not None:
+        # The registry's route kind reads the filter over its table as ``x``.
+        cql = to_sql(f.cql, registry.kind("route"), ["route"], params)
+        where.append(f"r.id IN (SELECT x.id FROM routes_pilotroute x WHERE {cql})")
     if f.q:
         query = known_words(parse_text_query(f.q), source="routes_pilotroute r",
                             where=" AND ".join(where), where_params=params[start:],

@@ -127,3 +127,24 @@ def test_bad_parameters_are_named(client, demo, query, parameter):
 def test_unknown_export_format_is_refused(client, demo):
     response = client.get("/api/routes/foret-de-saou-and-the-trois-becs/export/?format=shp")
     assert response.status_code == 400 and response.json()["parameter"] == "format"
+
+
+def test_a_cql2_filter_as_an_independent_filter_of_the_whole_list_gives(client, demo):
+    everything = client.get("/api/routes/?limit=100").json()["features"]
+    longest = max(f["properties"]["length_m"] for f in everything)
+    assert slugs(client, f"filter=length_m >= {longest}") == [
+        f["properties"]["slug"] for f in everything if f["properties"]["length_m"] >= longest]
+    long_ones = {f["properties"]["slug"] for f in everything
+                 if f["properties"]["length_m"] > 20000}
+    assert set(slugs(client, "filter=length_m > 20000")) == long_ones
+    assert 0 < len(long_ones) < len(everything)
+    # In the Drôme's box: its routes only, joined with the list's own filters by AND.
+    drome = slugs(client, "filter=S_INTERSECTS(geometry, BBOX(4.6, 44.1, 5.9, 45.4))")
+    assert drome and set(drome) == set(slugs(client, "partner=drome"))
+    assert slugs(client, "partner=larissa&filter=S_INTERSECTS(geometry, "
+                         "BBOX(4.6, 44.1, 5.9, 45.4))") == []
+
+
+def test_a_bad_cql2_filter_is_a_400_naming_it(client, demo):
+    response = client.get("/api/routes/?filter=colour = 'red'")
+    assert response.status_code == 400 and response.json()["parameter"] == "filter"
