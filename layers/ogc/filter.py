@@ -57,7 +57,7 @@ def parse_filter(query: Query, kinds: list[str]) -> dict | bool | None:
             tree = cql2.parse_json(raw).to_json()
         else:  # cql2-text, or cql-text
             _check_text_depth(raw)
-            tree = cql2.parse_text(raw).to_json()
+            tree = cql2.parse_text(ilike_as_casei(raw) if lang == "cql-text" else raw).to_json()
     except RecursionError:
         raise BadParameter("filter", _("nested too deeply")) from None
     except (ValueError, cql2.ParseError) as exc:  # json's ValueError, cql2's ParseError
@@ -75,6 +75,21 @@ def parse_filter(query: Query, kinds: list[str]) -> dict | bool | None:
     for name in kinds:
         to_sql(tree, registry.kind(name), kinds, [])  # its errors, before any query
     return tree
+
+
+ILIKE = re.compile(r"""'(?:[^']|'')*'"""  # a text literal, kept as it is
+                   r"""|([A-Za-z_][\w.]*|"[^"]+")\s+(NOT\s+)?ILIKE\s+('(?:[^']|'')*')""",
+                   re.IGNORECASE)
+
+
+def ilike_as_casei(text: str) -> str:
+    """``name ILIKE 'a%'`` of the CQL drafts (cql-text, which GDAL's OAPIF driver writes
+    for an OGR SQL ``ILIKE``) as CQL2's ``CASEI(name) LIKE CASEI('a%')``."""
+    def one(m: re.Match[str]) -> str:
+        if m.group(1) is None:
+            return m.group(0)
+        return f"CASEI({m.group(1)}) {m.group(2) or ''}LIKE CASEI({m.group(3)})"
+    return ILIKE.sub(one, text)
 
 
 def filter_tag(tree: dict | bool | None) -> str:

@@ -112,6 +112,13 @@ def test_gdal_sends_the_attribute_filter_to_the_server(served):
     assert _gdal_long_trails(url, "length_m > 10000 AND updated_at > "
                                   "'2020-01-01T00:00:00Z'") == expected
     assert any("updated_at > '2020-01-01T00:00:00Z'" in q for q in seen), seen
+    # ILIKE, which GDAL writes as it is (the drafts' cql-text), is sent and taken.
+    seen.clear()
+    read = _pyogrio(f"OAPIF:{url}/ogc/collections/all-trails", where="name_bg ILIKE 'дълг%'",
+                    columns=["id"])
+    assert read["values"][0] == [f["id"] for f in trails
+                                 if (f["properties"].get("name_bg") or "").startswith("Дълг")]
+    assert any("ILIKE" in q for q in seen), seen
 
 
 def test_gdal_sorts_and_chooses_properties_as_asked(served, tmp_path):
