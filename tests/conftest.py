@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import re
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -28,7 +29,8 @@ def _migrations() -> str:
     from django.conf import settings
 
     db = settings.DATABASES["default"]  # before the test database is set up, and after
-    name = db["NAME"].removeprefix("test_")
+    # test_<name>, or test_<name>_gw<n> in each process of a parallel run (pytest-xdist)
+    name = re.sub(r"_gw\d+$", "", db["NAME"].removeprefix("test_"))
     digest = hashlib.sha256(f"{db['HOST']}:{db['PORT']}/{name}".encode())
     for path in sorted(ROOT.glob("*/migrations/*.py")):
         digest.update(str(path.relative_to(ROOT)).encode() + b"\0" + path.read_bytes())

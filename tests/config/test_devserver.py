@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import http.client
 import os
+import re
 import socket
 import subprocess
 import sys
@@ -25,8 +26,13 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-def _get(port: int) -> http.client.HTTPConnection:
-    for _ in range(100):
+def _get(port: int, server: subprocess.Popen | None = None) -> http.client.HTTPConnection:
+    # Django's start takes seconds on a loaded machine (CI runs two test processes on two
+    # cores): waited for until the server answers or dies, within a minute.
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        if server is not None and server.poll() is not None:
+            raise AssertionError(f"runserver exited with {server.returncode}")
         try:
             conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
             conn.request("GET", "/api/layers/")
@@ -56,7 +62,9 @@ def test_concurrent_browser_connections_share_a_bounded_pool():
     db = settings.DATABASES["default"]
     # The server uses the database the project is configured with, not the test one,
     # as the application's role, as make demo does.
-    name = db["NAME"].removeprefix("test_")
+    # (pytest-django names the test database test_<name>, and test_<name>_gw<n> in each
+    # process of a parallel run.)
+    name = re.sub(r"_gw\d+$", "", db["NAME"].removeprefix("test_"))
     port = _free_port()
     server = subprocess.Popen(
         [sys.executable, "manage.py", "runserver", f"127.0.0.1:{port}", "--noreload"],
@@ -64,7 +72,7 @@ def test_concurrent_browser_connections_share_a_bounded_pool():
                        "ATLAS_DB_POOL_SIZE": str(POOL)},
         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
-        _get(port).close()  # started
+        _get(port, server).close()  # started
         with psycopg.connect(host=db["HOST"], port=db["PORT"], user=db["USER"],
                              password=db.get("PASSWORD") or None, dbname=name,
                              autocommit=True) as watch:
