@@ -136,6 +136,9 @@ def test_a_saved_route_changed_on_the_server_is_updated_when_online(new_page, li
     page.wait_for_selector("[data-offline][data-sync='updated']", timeout=120_000)
     status = page.locator("[data-offline-status]").inner_text()
     assert "The copy on this device is up to date again" in status
+    # Said at the top of the page too, where a phone shows it without scrolling.
+    banner = page.locator("[data-offline-banner]")
+    assert banner.is_visible() and "up to date again" in banner.inner_text()
     fresh = page.evaluate(SAVED_META)
     assert fresh["version"] != saved["version"] and fresh["days"] == [monday]
     screenshot(page, "offline-updated-phone")

@@ -237,7 +237,12 @@
         if (changed === null) return;
         box.setAttribute("data-sync", changed ? "changed" : "current");
         if (!changed) return;
-        status.textContent = fill(L_.changed, { saved: dateText(m.saved_at) });
+        // Said at the top as well: on a phone the offline block is screens below.
+        function say(text) {
+          status.textContent = text;
+          if (banner) { banner.textContent = text; banner.hidden = false; }
+        }
+        say(fill(L_.changed, { saved: dateText(m.saved_at) }));
         var planUrl = o.planUrl + "?lang=" + m.lang + "&date=" + m.days.join(",");
         return fetch(planUrl, { credentials: "same-origin" }).then(function (r) {
           if (!r.ok) throw new Error(r.status);
@@ -246,10 +251,10 @@
           return saveRoute(p, m.page, function () {}, m.assets);
         }).then(function (fresh) {
           show(fresh);
-          status.textContent = fill(L_.updated, { data: dateText(fresh.data_date) });
+          say(fill(L_.updated, { data: dateText(fresh.data_date) }));
           box.setAttribute("data-sync", "updated");
         }).catch(function () {
-          status.textContent = fill(L_.updateFailed, { saved: dateText(m.saved_at) });
+          say(fill(L_.updateFailed, { saved: dateText(m.saved_at) }));
           box.setAttribute("data-sync", "failed");
         });
       });
