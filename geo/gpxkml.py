@@ -78,8 +78,10 @@ def kml_document(elements: Iterable[str], *, name: str | None = None,
 
 
 def kml_coordinates(points: Coords, ele_digits: int = 2) -> str:
+    """KML tuples; a point whose elevation is not known (NaN) has none (KML lets a
+    line's tuples differ), as GPX leaves out its ``<ele>``."""
     return " ".join(",".join(f"{v:.7f}" if k < 2 else f"{v:.{ele_digits}f}"
-                             for k, v in enumerate(c)) for c in points)
+                             for k, v in enumerate(c) if k < 2 or v == v) for c in points)
 
 
 def kml_point(point: Sequence[float], ele_digits: int = 2) -> str:

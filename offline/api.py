@@ -21,6 +21,7 @@ from offline import corridor as corridors
 from offline.pack import PackSpec, kept_pack, public_route, route_pack_build
 from offline.params import parse_days
 from offline.tasks import QUEUE, TASK
+from offline.versions import route_version
 from routes import selectors
 
 RETRY_AFTER_S = 5
@@ -69,6 +70,9 @@ def saved_route(request: HttpRequest, slug: str) -> JsonResponse:
     return JsonResponse({
         "route": slug, "name": detail["properties"]["name"],
         "data_date": timezone.localdate().isoformat(), "data_version": found.version,
+        "version": route_version(slug, days, lang),
+        "version_url": reverse("route-offline-version", args=[slug]) + f"?lang={lang}&date="
+        + ",".join(d.isoformat() for d in days),
         "days": [d.isoformat() for d in days], "pages": pages, "data": data,
         "gpx": gpx,
         "tiles": {"count": len(found.tiles), "zooms": [corridors.MIN_ZOOM, found.max_zoom],
@@ -80,6 +84,23 @@ def saved_route(request: HttpRequest, slug: str) -> JsonResponse:
         "pack": reverse("route-pack", args=[slug]) + "?date="
         + ",".join(d.isoformat() for d in days),
     })
+
+
+@read_only
+def saved_route_version(request: HttpRequest, slug: str) -> JsonResponse:
+    """The version of the route as a device keeps it (``lang``, ``date`` as it saved it):
+    a device online compares it with its saved copy's and updates the copy when they
+    differ (save.js). Cheap beside the plan: no tile is made."""
+    refuse_unknown(request.GET, {"lang", "date"})
+    lang = parse_lang(request.GET)
+    days = parse_days(request.GET)
+    version = route_version(slug, days, lang) if public_route(slug) is not None else None
+    if version is None:
+        raise NotFound(_("No public route %(slug)s.") % {"slug": slug})
+    response = JsonResponse({"route": slug, "version": version,
+                             "data_date": timezone.localdate().isoformat()})
+    response["Cache-Control"] = "no-cache"
+    return response
 
 
 @require_safe  # a zip streamed from its file (geo.http.read_only takes whole bodies)

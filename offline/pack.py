@@ -4,8 +4,9 @@ its corridor as one PMTiles file — with a manifest of checksums, the data's da
 expires and whose data it holds (decision 0012).
 
 A pack is kept under ATLAS_OFFLINE_PACK_DIR by a key of everything it is made from (the
-data version of every kind, the transit feeds, the route, the days): an unchanged route
-keeps the same file, so the same bytes and checksums."""
+route's version: itself, its corridor's features and the transit feeds, offline/versions.py;
+and the days): an unchanged route keeps the same file, so the same bytes and checksums,
+whatever changes elsewhere in the region."""
 
 from __future__ import annotations
 
@@ -28,9 +29,9 @@ from django.utils import timezone, translation
 from layers import registry
 from layers.exports.licence import credits, licence_url, licences
 from layers.params import FeatureFilters
-from layers.versions import data_version
 from offline import corridor as corridors
 from offline.printing import route_pdf
+from offline.versions import route_version
 from routes import exports, selectors
 from routes.models import PilotRoute
 from routes.vocabulary import PUBLIC_STATUSES
@@ -60,8 +61,10 @@ class PackSpec:
     def key(self) -> str:
         """What the pack is made from, hashed: any change to the data makes a new key."""
         feeds = list(Feed.objects.order_by("pk").values_list("sha256", "valid_to"))
+        # The route's own version, not the platform's: a write elsewhere in the region
+        # leaves an unchanged route its pack (offline/versions.py).
         made_of = {"format": PACK_FORMAT, "slug": self.slug,
-                   "data": data_version([k.name for k in registry.kinds()]),
+                   "data": route_version(self.slug, self.days, "en"),
                    "feeds": [[sha, str(end)] for sha, end in feeds],
                    "days": [d.isoformat() for d in self.days], "langs": LANGUAGES,
                    "zooms": [corridors.MIN_ZOOM, corridors.MAX_ZOOM, corridors.max_tiles()]}

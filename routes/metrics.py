@@ -22,6 +22,10 @@ checked by hand and are the same in all three countries:
   at ``MAX_BIKE_KMH`` downhill and never below ``MIN_BIKE_KMH`` (pushing).
 - **Car, bus, train** legs take their length at the mode's average speed
   (``vocabulary.MOTOR_SPEED_KMH``).
+- **A leg with elevation on part of its way** (a path along a partner's trail, then a
+  road without one: ``routes.elevation``) is measured on each stretch with elevation
+  alone: its climb and steepest grade there, its time by slope there and at the flat
+  speed elsewhere; nothing is guessed across a stretch without elevation.
 - **Difficulty** is one scale for walking and cycling, from the effort in
   *effort-kilometres* (the Swiss Alpine Club's Leistungskilometer): walking km +
   cycling km / 4 + ascent / 100 m. Under 10 is easy, under 20 moderate, under 32
@@ -153,29 +157,67 @@ class LegMetrics:
     max_elevation_m: float | None = None
     steepest_grade_pct: float | None = None
     distance: np.ndarray = field(default_factory=lambda: np.zeros(0), repr=False)
+    # Metres of the leg between two points with an elevation (all of it, or none, for
+    # most legs; part of a leg along roads that a trail with elevation runs beside).
+    elevation_known_m: float = 0.0
+
+
+def known_runs(z: np.ndarray) -> list[slice]:
+    """The stretches (index slices, two points or more) of consecutive finite elevations."""
+    known = np.isfinite(np.asarray(z, dtype=float))
+    runs, start = [], None
+    for i, k in enumerate([*known, False]):
+        if k and start is None:
+            start = i
+        elif not k and start is not None:
+            if i - start >= 2:
+                runs.append(slice(start, i))
+            start = None
+    return runs
+
+
+def _flat_kmh(mode: str) -> float:
+    return float(tobler_kmh(0.0)) if mode == Mode.WALK else float(bike_kmh(0.0)[0])
 
 
 def leg_metrics(mode: str, coords: np.ndarray) -> LegMetrics:
-    """Length, climb and duration of one leg: (lon, lat[, z]) rows travelled by ``mode``."""
+    """Length, climb and duration of one leg: (lon, lat[, z]) rows travelled by ``mode``;
+    a z of NaN is a point without elevation."""
     coords = np.asarray(coords, dtype=float)
     dist = cumulative_distance(coords)
     length = float(dist[-1]) if len(dist) else 0.0
-    has_z = coords.shape[1] >= 3 and bool(np.all(np.isfinite(coords[:, 2])))
     out = LegMetrics(mode=mode, length_m=length, duration_min=0.0, distance=dist)
-    if has_z and len(coords) >= 2:
-        z = coords[:, 2]
-        out.ascent_m, out.descent_m = climb(z)
-        out.min_elevation_m, out.max_elevation_m = float(z.min()), float(z.max())
-        out.steepest_grade_pct = steepest_grade(dist, z)
+    z = coords[:, 2] if coords.shape[1] >= 3 else np.full(len(coords), np.nan)
+    runs = known_runs(z) if len(coords) >= 2 else []
+    if runs:
+        climbs = [climb(z[r]) for r in runs]
+        out.ascent_m = sum(a for a, _d in climbs)
+        out.descent_m = sum(d for _a, d in climbs)
+        out.min_elevation_m = float(min(z[r].min() for r in runs))
+        out.max_elevation_m = float(max(z[r].max() for r in runs))
+        out.elevation_known_m = float(sum(dist[r][-1] - dist[r][0] for r in runs))
+        if len(runs) == 1 and runs[0] == slice(0, len(coords)):
+            out.steepest_grade_pct = steepest_grade(dist, z)
+        else:
+            # A short stretch's grade is one GPS point's noise over a few metres: only
+            # stretches as long as the window say how steep the way is.
+            grades = [steepest_grade(dist[r] - dist[r][0], z[r]) for r in runs
+                      if dist[r][-1] - dist[r][0] >= GRADE_WINDOW_M]
+            out.steepest_grade_pct = max(grades) if grades else None
     if mode in MOTOR_SPEED_KMH:
         out.duration_min = length / 1000 / MOTOR_SPEED_KMH[Mode(mode)] * 60
-    elif has_z and length > 0:
-        steps, slope = slopes(dist, coords[:, 2])
+        return out
+    minutes = 0.0
+    for r in runs:
+        run_dist = dist[r] - dist[r][0]
+        if run_dist[-1] <= 0:
+            continue
+        steps, slope = slopes(run_dist, z[r])
         speed = tobler_kmh(slope) if mode == Mode.WALK else bike_kmh(slope)
-        out.duration_min = float(np.sum(steps / 1000 / speed) * 60)
-    else:  # no elevation: the flat speed of the model
-        flat = float(tobler_kmh(0.0)) if mode == Mode.WALK else float(bike_kmh(0.0)[0])
-        out.duration_min = length / 1000 / flat * 60
+        minutes += float(np.sum(steps / 1000 / speed) * 60)
+    # The rest (all of a leg without elevation): the flat speed of the model.
+    minutes += (length - out.elevation_known_m) / 1000 / _flat_kmh(mode) * 60
+    out.duration_min = minutes
     return out
 
 
@@ -191,13 +233,16 @@ class Difficulty:
     # effort of walking and cycling, and said beside it so that nobody reads "easy" as
     # "an easy 90 km".
     motor_length_m: float = 0.0
+    # Of the walking and cycling, the metres with elevation: the ascent counts there only.
+    elevation_known_m: float = 0.0
 
     def as_dict(self) -> dict:
         return {"level": self.level, "effort_km": round(self.effort_km, 1),
                 "active_length_m": round(self.active_length_m), "ascent_m": round(self.ascent_m),
                 "steepest_grade_pct": None if self.steepest_grade_pct is None
                 else round(self.steepest_grade_pct, 1), "decided_by": self.decided_by,
-                "motor_length_m": round(self.motor_length_m)}
+                "motor_length_m": round(self.motor_length_m),
+                "elevation_known_m": round(self.elevation_known_m)}
 
 
 def difficulty(legs: list[LegMetrics]) -> Difficulty:
@@ -209,6 +254,7 @@ def difficulty(legs: list[LegMetrics]) -> Difficulty:
     grades = [leg.steepest_grade_pct for leg in active if leg.steepest_grade_pct is not None]
     grade = max(grades) if grades else None
     motor = sum(leg.length_m for leg in legs if leg.mode not in (Mode.WALK, Mode.BIKE))
+    known = sum(leg.elevation_known_m for leg in active)
     if not active:
         return Difficulty("easy", 0.0, 0.0, 0.0, None, "none", motor)
     effort = walk / 1000 + bike / 1000 / BIKE_EFFORT_FACTOR + ascent / 100
@@ -218,24 +264,25 @@ def difficulty(legs: list[LegMetrics]) -> Difficulty:
         floor = next((name for limit, name in GRADE_LEVELS if grade >= limit), "easy")
         if LEVEL_ORDER.index(floor) > LEVEL_ORDER.index(level):
             level, decided_by = floor, "grade"
-    return Difficulty(level, effort, walk + bike, ascent, grade, decided_by, motor)
+    return Difficulty(level, effort, walk + bike, ascent, grade, decided_by, motor, known)
 
 
 def profile(legs: list[tuple[np.ndarray, LegMetrics]], max_points: int = 1000) -> list[list]:
     """[distance_m, elevation_m or None, lon, lat] along the whole route, legs in order.
 
-    Legs without elevation appear with ``None`` so that a chart shows a gap, not a
+    Points without elevation appear with ``None`` so that a chart shows a gap, not a
     made-up flat line. Long profiles are thinned evenly to ``max_points``.
     """
     rows: list[list] = []
     offset = 0.0
     for coords, m in legs:
-        has_z = coords.shape[1] >= 3 and bool(np.all(np.isfinite(coords[:, 2])))
+        z = coords[:, 2] if coords.shape[1] >= 3 else np.full(len(coords), np.nan)
         for i, (d, c) in enumerate(zip(m.distance, coords, strict=True)):
+            known = bool(np.isfinite(z[i]))
             if rows and i == 0 and abs(rows[-1][0] - offset) < 1e-6 and \
-                    rows[-1][1] is not None and has_z:
+                    rows[-1][1] is not None and known:
                 continue  # the joint of two legs with elevation: one point
-            rows.append([offset + float(d), float(c[2]) if has_z else None,
+            rows.append([offset + float(d), float(z[i]) if known else None,
                          float(c[0]), float(c[1])])
         offset += m.length_m
     if len(rows) > max_points:
@@ -244,3 +291,26 @@ def profile(legs: list[tuple[np.ndarray, LegMetrics]], max_points: int = 1000) -
     return [[round(d, 1), None if z is None else round(z, 1), round(x, 6), round(y, 6)]
             for d, z, x, y in rows]
 
+
+def without_elevation(legs: list[tuple[np.ndarray, LegMetrics]]) -> list[tuple[float, float,
+                                                                                int]]:
+    """The stretches of the route without elevation: (from metres, to metres, index of
+    the leg), each within one leg, in order; a stretch is where a point at either end of
+    a segment has none (the profile cannot draw it)."""
+    out: list[tuple[float, float, int]] = []
+    offset = 0.0
+    for n, (coords, m) in enumerate(legs):
+        z = coords[:, 2] if coords.shape[1] >= 3 else np.full(len(coords), np.nan)
+        known = np.isfinite(z)
+        start = None
+        for i in range(len(coords) - 1):
+            blank = not (known[i] and known[i + 1])
+            if blank and start is None:
+                start = float(m.distance[i])
+            elif not blank and start is not None:
+                out.append((offset + start, offset + float(m.distance[i]), n))
+                start = None
+        if start is not None:
+            out.append((offset + start, offset + m.length_m, n))
+        offset += m.length_m
+    return out

@@ -120,6 +120,12 @@ class RouteLeg(models.Model):
     # The geometry actually travelled (from the trail, the network or the drawing),
     # kept so that the route stands on its own; refreshed with the route.
     geom = fields.LineStringAnyZField(_("geometry"), srid=WGS84, null=True, editable=False)
+    # The elevation of each vertex of ``geom`` (then in 2D), None where it has none: a leg
+    # along paths and roads that a partner's trail with elevation runs beside for part
+    # of its way (routes/elevation.py). A leg with elevation all along keeps it as its
+    # line's Z, and one with none has neither; NaN is never stored in a geometry, where
+    # PostGIS's lengths and GeoJSON would carry it on.
+    elevations = ArrayField(models.FloatField(null=True), null=True, editable=False)
     length_m = models.FloatField(null=True, editable=False)
     duration_min = models.FloatField(null=True, editable=False)
     ascent_m = models.FloatField(null=True, editable=False)

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import math
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -119,6 +120,16 @@ def difficulty_reason(basis: dict, lang: str) -> str:
                 "level": level, "grade": num(basis["steepest_grade_pct"]), "effort": effort}
         else:
             text = _("%(level)s: %(effort)s") % {"level": level, "effort": effort}
+        known_km = basis.get("elevation_known_m", basis["active_length_m"]) / 1000
+        if km - known_km >= 0.05:
+            # Routes recomputed before legs kept part of their elevation have no such key
+            # and say nothing: their ascent was all or nothing per leg.
+            text = (_("%(difficulty)s (elevation known on %(known)s of the %(km)s km: the "
+                      "climb elsewhere is not counted)") if known_km >= 0.05 else
+                    _("%(difficulty)s (no elevation known on the way: the climb is not "
+                      "counted)")) % {"difficulty": text,
+                                      "known": num(known_km, 1 if known_km < 10 else 0),
+                                      "km": num(km, 1 if km < 10 else 0)}
         if motor_km >= 0.05:
             text = _("%(difficulty)s walked or cycled; the %(km)s km by car, bus or train "
                      "are not counted") % {"difficulty": text,
@@ -313,7 +324,10 @@ def route_detail(*, slug: str, lang: str, along_m: float | None = ALONG_DEFAULT_
                     'id', t.uid, 'name', {translated('t', 'name', lang)}) END,
                 'length_m', round(g.length_m::numeric), 'duration_min', round(g.duration_min),
                 'ascent_m', round(g.ascent_m::numeric), 'descent_m', round(g.descent_m::numeric),
-                'has_elevation', ST_NDims(g.geom) = 3) ORDER BY g.order)::text
+                'has_elevation', ST_NDims(g.geom) = 3 OR g.elevations IS NOT NULL,
+                'elevation', CASE WHEN ST_NDims(g.geom) = 3 THEN 'all'
+                                  WHEN g.elevations IS NOT NULL THEN 'part' ELSE 'none' END
+                ) ORDER BY g.order)::text
             FROM routes_routeleg g LEFT JOIN layers_trail t ON t.id = g.trail_id
             WHERE g.route_id = %s AND {leg_shown_sql('g')}""", [route_id])
         props["legs"] = json.loads(cursor.fetchone()[0] or "[]")
@@ -364,16 +378,40 @@ def along_the_way(*, route_id: int, within_m: float, lang: str) -> list[dict]:
             for uid, name, category, partner, x, y, dist, pos, is_stop in rows]
 
 
+def leg_coordinates(wkb: bytes, ndims: int, elevations: list[float | None] | None
+                    ) -> np.ndarray:
+    """A stored leg's (lon, lat[, z]) rows: Z from its line, or from its ``elevations``
+    (NaN where it has none) when only part of it has elevation."""
+    coords = shapely.get_coordinates(shapely.from_wkb(bytes(wkb)), include_z=ndims == 3)
+    if ndims != 3 and elevations and len(elevations) == len(coords):
+        z = np.array([np.nan if v is None else v for v in elevations], dtype=float)
+        coords = np.column_stack([coords, z])
+    return coords
+
+
+@dataclass
+class StoredLeg:
+    order: int
+    mode: str
+    source: str
+    coords: np.ndarray  # (lon, lat[, z]); z NaN where the leg has no elevation
+
+
+def route_legs(route_id: int) -> list[StoredLeg]:
+    """The legs the public may see (downloads, profile), in order."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT g.\"order\", g.mode, g.source, ST_AsBinary(g.geom), "
+                       "ST_NDims(g.geom), g.elevations "
+                       "FROM routes_routeleg g WHERE g.route_id = %s AND g.geom IS NOT NULL "
+                       f"AND {leg_shown_sql('g')} ORDER BY g.\"order\"", [route_id])
+        return [StoredLeg(order, mode, source, leg_coordinates(wkb, ndims, elevations))
+                for order, mode, source, wkb, ndims, elevations in cursor.fetchall()]
+
+
 def route_legs_coords(route_id: int) -> list[tuple[str, np.ndarray]]:
     """Each leg's (mode, coordinates (lon, lat[, z])), in order: the legs the public may
     see (downloads, profile)."""
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT g.mode, ST_AsBinary(g.geom), ST_NDims(g.geom) "
-                       "FROM routes_routeleg g WHERE g.route_id = %s AND g.geom IS NOT NULL "
-                       f"AND {leg_shown_sql('g')} ORDER BY g.\"order\"", [route_id])
-        return [(mode, shapely.get_coordinates(shapely.from_wkb(bytes(wkb)),
-                                               include_z=ndims == 3))
-                for mode, wkb, ndims in cursor.fetchall()]
+    return [(leg.mode, leg.coords) for leg in route_legs(route_id)]
 
 
 def route_profile(*, slug: str) -> dict | None:
@@ -387,10 +425,16 @@ def route_profile(*, slug: str) -> dict | None:
     if row is None:
         return None
     route_id, length, ascent, descent, lo, hi = row
-    legs = [(coords, metrics.leg_metrics(mode, coords))
-            for mode, coords in route_legs_coords(route_id)]
+    stored = route_legs(route_id)
+    legs = [(leg.coords, metrics.leg_metrics(leg.mode, leg.coords)) for leg in stored]
     return {"slug": slug, "columns": ["distance_m", "elevation_m", "lon", "lat"],
             "points": metrics.profile(legs), "length_m": round(length or 0),
+            # Where the chart has no line, and why: the leg and how it goes there.
+            "no_elevation": [
+                {"from_m": round(a, 1), "to_m": round(b, 1), "leg": stored[n].order,
+                 "mode": stored[n].mode, "source": stored[n].source}
+                for a, b, n in metrics.without_elevation(legs) if b - a >= 1.0],
+            "elevation_known_m": round(sum(m.elevation_known_m for _c, m in legs)),
             "ascent_m": None if ascent is None else round(ascent),
             "descent_m": None if descent is None else round(descent),
             "min_elevation_m": lo, "max_elevation_m": hi,

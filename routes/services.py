@@ -21,7 +21,7 @@ from geo.crs import WGS84
 from geo.errors import Forbidden
 from layers.models import Attraction, Trail
 from layers.permissions import editable_partners
-from routes import metrics, network, queue, roads, selectors
+from routes import elevation, metrics, network, queue, roads, selectors
 from routes.models import PilotRoute, RouteLeg, RouteStop
 from routes.vocabulary import ACTIVE_MODES, MOTOR_SPEED_KMH, LegSource, Mode, StraightReason
 
@@ -176,7 +176,9 @@ def plan_leg(*, mode: str, a: Attraction, b: Attraction, partner_ids: list[int])
         found = roads.shortest_road_path(partner_ids=partner_ids, mode=mode, start=start,
                                          end=end)
         if isinstance(found, roads.RoadPath):
-            return LegPlan(mode, LegSource.NETWORK, found.coords, access_m=found.access_m)
+            return LegPlan(mode, LegSource.NETWORK,
+                           elevation.from_trails(found.coords, partner_ids),
+                           access_m=found.access_m)
         reason = str(found)
     elif mode in ROAD_MODES:
         reason = StraightReason.NO_NETWORK
@@ -193,10 +195,10 @@ def plan_leg(*, mode: str, a: Attraction, b: Attraction, partner_ids: list[int])
 def _reach_trail(path: network.Path, mode: str, partner_ids: list[int],
                  start: tuple[float, float], end: tuple[float, float]) -> np.ndarray:
     """The trail path with its straight lines from the stops to the trail replaced by the
-    paths and roads that lead there, where a network has them. Elevation is known on the
-    trail only, so a leg that gains a part off the trail is kept in 2D (the profile shows
-    it without elevation rather than with made-up heights)."""
-    coords = path.coords
+    paths and roads that lead there, where a network has them. The trail keeps its
+    elevation; the ways to it take that of a trail that runs beside them, and have none
+    elsewhere (NaN: the profile says so rather than show made-up heights)."""
+    coords = elevation.with_unknown(path.coords)
     lead_in = path.access_m[0] >= network.CONNECTOR_MIN_M
     lead_out = path.access_m[1] >= network.CONNECTOR_MIN_M
     head = tail = None
@@ -209,10 +211,16 @@ def _reach_trail(path: network.Path, mode: str, partner_ids: list[int],
                                          start=(coords[-2][0], coords[-2][1]), end=end)
         tail = found.coords if isinstance(found, roads.RoadPath) else None
     if head is None and tail is None:
-        return coords
-    body = coords[1 if lead_in else 0: len(coords) - 1 if lead_out else len(coords), :2]
-    parts = [head if head is not None else (coords[:1, :2] if lead_in else None), body,
-             tail if tail is not None else (coords[-1:, :2] if lead_out else None)]
+        return path.coords
+    body = coords[1 if lead_in else 0: len(coords) - 1 if lead_out else len(coords)]
+
+    def way(part: np.ndarray | None, straight: np.ndarray) -> np.ndarray:
+        if part is None:  # the straight connector, at the trail's elevation as before
+            return straight
+        return elevation.from_trails(part, partner_ids)
+
+    parts = [way(head, coords[:1]) if lead_in else None, body,
+             way(tail, coords[-1:]) if lead_out else None]
     return np.vstack([p for p in parts if p is not None])
 
 
@@ -230,12 +238,24 @@ def _leg_plan(leg: RouteLeg, stops: dict[int, RouteStop], partner_ids: list[int]
         return plan_leg(mode=leg.mode, a=a.attraction, b=b.attraction, partner_ids=partner_ids)
     if leg.source in (LegSource.TRAIL, LegSource.DRAWN) and leg.geom is not None:
         # Its trail was deleted or its drawing cleared: keep the way last travelled.
-        return LegPlan(leg.mode, leg.source, _coords(leg.geom))
+        return LegPlan(leg.mode, leg.source, selectors.leg_coordinates(
+            bytes(leg.geom.wkb), 3 if leg.geom.hasz else 2, leg.elevations))
     if a and b:
         return LegPlan(leg.mode, LegSource.STRAIGHT,
                        np.array([_point(a.attraction), _point(b.attraction)]))
     raise ValueError(f"leg {leg.order} of {leg.route.slug}: no stops {leg.order} and "
                      f"{leg.order + 1} to join, and no trail or drawing")
+
+
+def _stored(coords: np.ndarray) -> tuple[LineString, list[float | None] | None]:
+    """A leg's line and its ``elevations`` (``RouteLeg``): Z in the line when every point
+    has one, else the line in 2D with each point's elevation or None, when some have."""
+    if elevation.has_all(coords) or coords.shape[1] < 3:
+        return _line(coords), None
+    z = coords[:, 2]
+    values = None if not np.isfinite(z).any() else [
+        round(float(v), 2) if np.isfinite(v) else None for v in z]
+    return _line(coords[:, :2]), values
 
 
 def _line(coords: np.ndarray) -> LineString:
@@ -254,9 +274,10 @@ def route_recompute(*, route: PilotRoute) -> PilotRoute:
     plans = [_leg_plan(leg, stops, partner_ids) for leg in legs]
     result = compute(plans, sum(s.suggested_min for s in stops.values()))
     for leg, (plan, m) in zip(legs, result.legs, strict=True):
+        line, elevations = _stored(plan.coords)
         # queryset.update: no signals, so recomputing does not trigger itself.
         RouteLeg.objects.filter(pk=leg.pk).update(
-            geom=_line(plan.coords), source=plan.source, length_m=m.length_m,
+            geom=line, elevations=elevations, source=plan.source, length_m=m.length_m,
             straight_reason=plan.straight_reason, transit_line=plan.transit_line,
             duration_min=m.duration_min, ascent_m=m.ascent_m, descent_m=m.descent_m,
             trail=plan.trail_ids[0] if plan.trail_ids and plan.source != LegSource.DRAWN
@@ -266,10 +287,10 @@ def route_recompute(*, route: PilotRoute) -> PilotRoute:
     hidden = selectors.hidden_legs(route.pk)
     shown = [p for leg, (p, _m) in zip(legs, result.legs, strict=True)
              if leg.order not in hidden]
-    lines = [_line(p.coords) for p in shown]
-    if lines:
-        if not all(line.hasz for line in lines):
-            lines = [_line(p.coords[:, :2]) for p in shown]
+    if shown:
+        # With Z only when every leg has it all along: a line's Z is all or nothing.
+        full = all(elevation.has_all(p.coords) for p in shown)
+        lines = [_line(p.coords if full else p.coords[:, :2]) for p in shown]
         geom = MultiLineString(*lines, srid=WGS84)
     else:
         geom = None

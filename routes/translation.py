@@ -24,4 +24,5 @@ COMPUTED = ["geom", "transport_modes", "length_m", "ascent_m", "descent_m", "min
             "duration_min", "duration_by_mode", "difficulty", "difficulty_basis"]
 audit_track(PilotRoute, exclude=COMPUTED)
 audit_track(RouteStop)
-audit_track(RouteLeg, exclude=["geom", "length_m", "duration_min", "ascent_m", "descent_m"])
+audit_track(RouteLeg, exclude=["geom", "elevations", "length_m", "duration_min", "ascent_m",
+                               "descent_m"])

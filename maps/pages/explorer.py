@@ -42,6 +42,7 @@ from maps.builders import explorer_map, feature_map
 from maps.elements import map_parts
 from maps.pages.actors import page_context as actor_buttons
 from maps.pages.practical import hours_block, now, practical_groups
+from maps.pages.transit_block import place_transit
 from media.selectors import photos_of
 
 EXPORT_FORMATS = (("geojson", "GeoJSON"), ("gpx", "GPX"), ("kml", "KML"),
@@ -230,12 +231,29 @@ def _feature_page(request: HttpRequest, kind: str, uid: UUID) -> HttpResponse:
             practical = practical_groups(practical_near(
                 geom=attraction.location, within_m=AROUND_PLACE_M, when=now()), page_language())
     return render(request, "maps/feature.html", {
+        "transit": _feature_transit(request, kind, feature["geometry"], props),
         "practical": practical, "practical_within_km": AROUND_PLACE_M / 1000,
         **map_parts(feature_map(feature=shape)), "feature": feature, "p": props,
         "kind": kind, "layer": layer, "labels": labels, "photos": photos, "hours": hours,
         "api_url": reverse(f"{kind}-detail", args=[uid]),
         **(actor_buttons(request, attraction_uid=str(uid)) if kind == "attraction" else {}),
     })
+
+
+def _feature_transit(request: HttpRequest, kind: str, geometry: dict | None,
+                     props: dict) -> dict | None:
+    """"How to get there" for an attraction (its place) or a trail (its start, for its
+    walking time); None without a geometry or a stop with a current timetable near."""
+    if not geometry or not geometry.get("coordinates"):
+        return None
+    if kind == "attraction":
+        lon, lat = geometry["coordinates"][:2]
+        return place_transit(request, lon=lon, lat=lat, stay_min=0, what="place")
+    first = geometry["coordinates"]
+    while isinstance(first[0], list):  # a (multi)line's first point
+        first = first[0]
+    return place_transit(request, lon=first[0], lat=first[1],
+                         stay_min=int(props.get("duration_min") or 0), what="trail")
 
 
 @require_safe

@@ -93,6 +93,7 @@ def offline_page(request: HttpRequest) -> HttpResponse:
     labels = offline_labels()
     return render(request, "offline/offline.html", {"labels": {
         "savedOn": labels["savedOn"], "remove": _("Remove"),
+        "changedList": labels["changedList"],
         "none": _("No route is saved on this device. Open a route and choose "
                   "“Save for offline”."),
         "online": _("These routes open without a network."),
@@ -128,6 +129,13 @@ def offline_labels() -> dict[str, str]:
         "nextStop": _("Next stop: %(name)s in %(distance)s."),
         "noNextStop": _("No stop ahead: this is the end of the route."),
         "remaining": _("%(distance)s to the end."),
+        "changed": _("This route has changed since it was saved on %(saved)s: updating the "
+                     "copy on this device…"),
+        "updated": _("The copy on this device is up to date again (data of %(data)s)."),
+        "updateFailed": _("This route has changed since it was saved on %(saved)s, and the "
+                          "copy on this device could not be updated: save it again."),
+        "changedList": _("Changed since it was saved: open it to update the copy on this "
+                         "device."),
     }
 
 
@@ -137,6 +145,7 @@ def offline_options(slug: str, lang: str) -> dict[str, object]:
         "slug": slug, "today": timezone.localdate().isoformat(),
         "planUrl": reverse("route-offline", args=[slug]),
         "packUrl": reverse("route-pack", args=[slug]),
+        "versionUrl": reverse("route-offline-version", args=[slug]),
         "detailUrl": reverse("route-detail", args=[slug]) + f"?lang={lang}",
         "labels": offline_labels(),
     }

@@ -152,7 +152,19 @@ def _route_page(request: HttpRequest, slug: str, *, embed: bool) -> HttpResponse
         "labels": {"distance": _("Distance"), "elevation": _("Elevation"),
                    "profile": _("Elevation profile"), "noElevation": _(
                        "No elevation on this part: only the partners' trails carry it."),
-                   "along": _("Along the way")},
+                   "along": _("Along the way"),
+                   "gapsTitle": _("Where the profile has no elevation"),
+                   "gap": _("From km %(from)s to km %(to)s (leg %(leg)s): %(why)s."),
+                   "noneHere": _("no elevation here"),
+                   "why": {
+                       "network": _("paths and roads from OpenStreetMap carry no elevation, "
+                                    "and no partner's trail with elevation runs beside them"),
+                       "routed": _("the partner's trail here has no elevation"),
+                       "trail": _("the partner's trail here has no elevation"),
+                       "drawn": _("the line was drawn without elevation"),
+                       "straight": _("a straight line between the stops, not a path"),
+                       "transit": _("by bus or train"),
+                   }},
     }).add_to(fmap)
     # Kept for the road: only what the public may see (a draft's pack is a 404).
     offline = not embed and route.status in PUBLIC_STATUSES

@@ -43,20 +43,27 @@ def controlled(page, url: str) -> None:
     page.wait_for_function("navigator.serviceWorker.controller !== null")
 
 
-def test_a_saved_route_opens_without_a_network(new_page, live_server, karandila):
-    page = new_page(PHONE, service_workers="allow")
-    url = f"{live_server.url}/routes/{SLUG}/"
+def save_for_offline(page, url: str, monday: str, shot: str | None = None):
+    """Save the route at ``url`` with the timetable of ``monday``, as a visitor does."""
     controlled(page, url)
     page.wait_for_selector(".folium-map[data-route-loaded='1']")
-    monday = next_monday()
     page.fill("[data-offline-from]", monday)
     page.select_option("[data-offline-days]", "1")
     page.get_by_role("button", name="Save for offline").click()
     status = page.locator("[data-offline-status]")
     status.filter(has_text="map tiles (zoom 10–16): about").wait_for()
-    screenshot(page, "offline-save-phone")
+    if shot:
+        screenshot(page, shot)
     page.get_by_role("button", name="Save", exact=True).click()
     page.wait_for_selector("[data-offline][data-saved='1']", timeout=120_000)
+    return status
+
+
+def test_a_saved_route_opens_without_a_network(new_page, live_server, karandila):
+    page = new_page(PHONE, service_workers="allow")
+    url = f"{live_server.url}/routes/{SLUG}/"
+    monday = next_monday()
+    status = save_for_offline(page, url, monday, shot="offline-save-phone")
     assert "Saved on" in status.inner_text() and "on this device" in status.inner_text()
 
     page.context.set_offline(True)
@@ -91,6 +98,66 @@ def test_a_saved_route_opens_without_a_network(new_page, live_server, karandila)
     page.locator(".saved-routes button", has_text="Remove").click()
     page.wait_for_function("document.querySelectorAll('.saved-routes li').length === 0")
     assert page.evaluate("caches.has('atlas-route-karandila-walk')") is False
+
+
+SAVED_META = ("caches.open('atlas-route-karandila-walk')"
+              ".then(c => c.match('/__atlas/meta')).then(r => r.json())")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_saved_route_changed_on_the_server_is_updated_when_online(new_page, live_server,
+                                                                     karandila):
+    from layers.models import Attraction
+
+    page = new_page(PHONE, service_workers="allow")
+    url = f"{live_server.url}/routes/{SLUG}/"
+    monday = next_monday()
+    save_for_offline(page, url, monday)
+    saved = page.evaluate(SAVED_META)
+    assert saved["version"] and saved["days"] == [monday]
+
+    # Opened again online with nothing changed: the copy is current and kept as it was.
+    page.goto(url)
+    page.wait_for_selector("[data-offline][data-sync='current']")
+    assert page.evaluate(SAVED_META)["saved_at"] == saved["saved_at"]
+
+    # On the server, the partner renames a stop.
+    stop = Attraction.objects.get(name_en="Stone bridge")
+    stop.name_en = "Old stone bridge"
+    stop.save()
+
+    # The saved routes' list says so, and sends the visitor to the route to update it.
+    page.goto(f"{live_server.url}/offline/?lang=en")
+    changed = page.locator(".saved-routes li[data-sync='changed']")
+    changed.wait_for()
+    assert "Changed since it was saved" in changed.inner_text()
+    # The route's page updates the copy, in the language and for the days it was saved.
+    page.goto(url)
+    page.wait_for_selector("[data-offline][data-sync='updated']", timeout=120_000)
+    status = page.locator("[data-offline-status]").inner_text()
+    assert "The copy on this device is up to date again" in status
+    # Said at the top of the page too, where a phone shows it without scrolling.
+    banner = page.locator("[data-offline-banner]")
+    assert banner.is_visible() and "up to date again" in banner.inner_text()
+    fresh = page.evaluate(SAVED_META)
+    assert fresh["version"] != saved["version"] and fresh["days"] == [monday]
+    screenshot(page, "offline-updated-phone")
+
+    # Without a network, the copy is the new one: its timetable still there.
+    page.context.set_offline(True)
+    page.goto(f"{url}?date={monday}")
+    assert "Old stone bridge" in page.locator(".route-stops").inner_text()
+    page.wait_for_selector(".folium-map[data-route-loaded='1']")
+    assert "17:00" in page.locator("#how-to-get-there").inner_text()
+    gpx = page.evaluate("url => fetch(url).then(r => r.text())", fresh["gpx"])
+    assert "<name>2. Old stone bridge</name>" in gpx
+    page.context.set_offline(False)
+    page.console_errors.clear()  # the requests refused while offline
+    # Online again and unchanged since: nothing more is fetched.
+    page.goto(url)
+    page.wait_for_selector("[data-offline][data-sync='current']")
+    assert page.evaluate(SAVED_META)["saved_at"] == fresh["saved_at"]
+    assert page.console_errors == []
 
 
 def metres_west(lon: float, lat: float, m: float) -> float:

@@ -12,6 +12,7 @@ from tests.factories import make_partner, make_person
 ROLES = ("visitor", "own editor", "other editor", "superuser")
 ACTIONS = {"plan": "/api/offline/routes/karandila-walk/",
            "pack": "/api/offline/routes/karandila-walk/pack/",
+           "version": "/api/offline/routes/karandila-walk/version/",
            "page": "/routes/karandila-walk/"}
 
 
@@ -31,7 +32,7 @@ def test_who_may_take_a_route_offline(client, walk, role, status):
     PilotRoute.objects.filter(slug="karandila-walk").update(status=status)
     sign_in(client, role, walk)
     expected = 200 if status == "published" else 404
-    for action in ("plan", "pack"):
+    for action in ("plan", "pack", "version"):
         assert client.get(ACTIONS[action]).status_code == expected, (role, status, action)
     page = client.get(ACTIONS["page"]).content.decode()
     assert ("data-offline-save" in page) == (status == "published"), (role, status)
@@ -40,5 +41,5 @@ def test_who_may_take_a_route_offline(client, walk, role, status):
 @pytest.mark.parametrize("method", ["post", "put", "patch", "delete"])
 def test_nothing_is_written_through_the_offline_api(client, walk, method):
     client.force_login(make_person(None, superuser=True, staff=True))
-    for url in (ACTIONS["plan"], ACTIONS["pack"]):
+    for url in (ACTIONS["plan"], ACTIONS["pack"], ACTIONS["version"]):
         assert getattr(client, method)(url).status_code == 405, (method, url)

@@ -84,9 +84,11 @@ def test_motorised_legs_take_their_length_at_the_modes_speed():
     assert leg.duration_min == pytest.approx(60, rel=1e-6)  # 35 km at 35 km/h
 
 
-def _leg(mode, length_m, ascent_m=0.0, grade=None):
+def _leg(mode, length_m, ascent_m=0.0, grade=None, known_m=None):
+    """A leg with elevation all along (``known_m``: on so many metres of it only)."""
     return metrics.LegMetrics(mode=mode, length_m=length_m, duration_min=0,
-                              ascent_m=ascent_m, steepest_grade_pct=grade)
+                              ascent_m=ascent_m, steepest_grade_pct=grade,
+                              elevation_known_m=length_m if known_m is None else known_m)
 
 
 def test_difficulty_says_why():

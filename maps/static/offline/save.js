@@ -7,6 +7,7 @@
 (function () {
   "use strict";
   var PREFIX = "atlas-route-";
+  var SCRATCH = "atlas-update-";
   var META = "/__atlas/meta";
   var PARALLEL = 6;
   var lang = document.documentElement.lang || "en";
@@ -78,25 +79,58 @@
     return Promise.all(workers).then(function () { return bytes; });
   }
 
-  function saveRoute(plan, page, progress) {
-    var name = PREFIX + plan.route;
+  // Saved into a scratch cache and swapped in only when whole: an update that fails
+  // half way (the network lost on a bus) leaves the copy saved before as it was.
+  function saveRoute(plan, page, progress, assets) {
+    var name = PREFIX + plan.route, scratch = SCRATCH + plan.route;
     var required = {};
     plan.pages.concat(plan.data).forEach(function (u) { required[u] = true; });
-    var urls = plan.pages.concat(plan.data, pageAssets(), plan.tiles.urls, plan.basemap || []);
+    assets = assets || pageAssets();
+    var urls = plan.pages.concat(plan.data, assets, plan.tiles.urls, plan.basemap || []);
     urls = urls.filter(function (u, n) { return urls.indexOf(u) === n; });
-    return caches.delete(name).then(function () { return caches.open(name); })
+    return caches.delete(scratch).then(function () { return caches.open(scratch); })
       .then(function (cache) {
         return keep(cache, urls, required, progress).then(function (bytes) {
           var m = { route: plan.route, name: plan.name, page: page, gpx: plan.gpx,
             data_date: plan.data_date, saved_at: new Date().toISOString(), days: plan.days,
             tiles: plan.tiles.count, zooms: plan.tiles.zooms, bytes: bytes,
-            tiles_template: plan.tiles.template };
+            tiles_template: plan.tiles.template, version: plan.version, lang: lang,
+            version_url: plan.version_url, assets: assets };
           return cache.put(META, new Response(JSON.stringify(m),
-            { headers: { "Content-Type": "application/json" } })).then(function () { return m; });
+            { headers: { "Content-Type": "application/json" } })).then(function () {
+            return swap(scratch, name);
+          }).then(function () { return m; });
         });
       }).catch(function (e) {
-        return caches.delete(name).then(function () { throw e; });
+        return caches.delete(scratch).then(function () { throw e; });
       });
+  }
+
+  // The scratch cache's entries become the route's cache (Cache Storage has no rename).
+  function swap(scratch, name) {
+    return caches.open(scratch).then(function (from) {
+      return from.keys().then(function (requests) {
+        return caches.delete(name).then(function () { return caches.open(name); })
+          .then(function (to) {
+            return Promise.all(requests.map(function (req) {
+              return from.match(req).then(function (r) { return to.put(req, r); });
+            }));
+          });
+      });
+    }).then(function () { return caches.delete(scratch); });
+  }
+
+  /* Online, a saved copy asks the platform whether the route changed since (its
+     version: the route, its corridor's features, the timetable's feeds) and is saved
+     again when it did; an unchanged route is not fetched again. */
+  function changedSince(m) {
+    if (!navigator.onLine || !m) return Promise.resolve(null);
+    // A copy saved before versions were kept cannot tell: it is taken as changed.
+    if (!m.version || !m.version_url) return Promise.resolve(true);
+    return fetch(m.version_url, { credentials: "same-origin", cache: "no-store" })
+      .then(function (r) { return r.ok ? r.json() : null; })
+      .then(function (v) { return v ? v.version !== m.version : null; })
+      .catch(function () { return null; });
   }
 
   function savedText(labels, m) {
@@ -198,11 +232,43 @@
       }
     }
 
+    function resync(m) {
+      return changedSince(m).then(function (changed) {
+        if (changed === null) return;
+        box.setAttribute("data-sync", changed ? "changed" : "current");
+        if (!changed) return;
+        // Said at the top as well: on a phone the offline block is screens below.
+        function say(text) {
+          status.textContent = text;
+          if (banner) { banner.textContent = text; banner.hidden = false; }
+        }
+        say(fill(L_.changed, { saved: dateText(m.saved_at) }));
+        var planUrl = o.planUrl + "?lang=" + m.lang + "&date=" + m.days.join(",");
+        return fetch(planUrl, { credentials: "same-origin" }).then(function (r) {
+          if (!r.ok) throw new Error(r.status);
+          return r.json();
+        }).then(function (p) {
+          return saveRoute(p, m.page, function () {}, m.assets);
+        }).then(function (fresh) {
+          show(fresh);
+          say(fill(L_.updated, { data: dateText(fresh.data_date) }));
+          box.setAttribute("data-sync", "updated");
+        }).catch(function () {
+          say(fill(L_.updateFailed, { saved: dateText(m.saved_at) }));
+          box.setAttribute("data-sync", "failed");
+        });
+      });
+    }
+
     if (!("caches" in window) || !("serviceWorker" in navigator)) {
       status.textContent = L_.unsupported;
       saveBtn.disabled = true;
     } else {
-      caches.has(name).then(function (has) { return has ? meta(name) : null; }).then(show);
+      caches.has(name).then(function (has) { return has ? meta(name) : null; })
+        .then(function (m) {
+          show(m);
+          if (m) return resync(m);
+        });
     }
     from.value = from.value || o.today;
 
@@ -367,6 +433,15 @@
         });
         li.append(a, info, " ", rm);
         ul.appendChild(li);
+        changedSince(m).then(function (changed) {
+          if (changed === null) return;
+          li.setAttribute("data-sync", changed ? "changed" : "current");
+          if (!changed) return;
+          var note = document.createElement("p");
+          note.className = "saved-changed";
+          note.textContent = L_.changedList;
+          li.appendChild(note);
+        });
       });
       box.appendChild(ul);
     });

@@ -190,6 +190,14 @@
       var old = chart;
       chart = svg("svg", { viewBox: "0 0 " + W + " " + H, preserveAspectRatio: "none" });
       if (old) box.replaceChild(chart, old); else box.insertBefore(chart, readout);
+      var defs = svg("defs", {});
+      var hatch = svg("pattern", { id: "no-elevation", width: 8, height: 8,
+        patternUnits: "userSpaceOnUse", patternTransform: "rotate(45)" });
+      hatch.appendChild(svg("rect", { width: 8, height: 8, fill: "#f2f3f4" }));
+      hatch.appendChild(svg("line", { x1: 0, y1: 0, x2: 0, y2: 8, stroke: "#c8cccf",
+        "stroke-width": 3 }));
+      defs.appendChild(hatch);
+      chart.appendChild(defs);
       // The margins the labels need: the elevations' on the left, half the last
       // distance's on the right (it stands centred on the end of the axis).
       var heights = [zlow, zhigh].map(function (z) {
@@ -214,6 +222,18 @@
         chart.appendChild(svg("path", { d: area, fill: "#a9322622", stroke: "none" }));
         chart.appendChild(svg("path", { d: d, fill: "none", stroke: "#a93226",
           "stroke-width": 2, "class": "profile-line" }));
+      });
+      // The stretches without elevation, shaded and named: a gap in the line alone reads
+      // as a flat or a fault of the chart.
+      (p.no_elevation || []).forEach(function (g) {
+        var x0 = x(g.from_m), x1 = x(g.to_m);
+        chart.appendChild(svg("rect", { x: x0.toFixed(1), y: top, width: Math.max(1, x1 - x0).toFixed(1),
+          height: H - top - bottom, fill: "url(#no-elevation)", "class": "profile-gap",
+          "data-from": g.from_m, "data-to": g.to_m }));
+        if (x1 - x0 > textWidth(labels.noneHere) + 8) {
+          label(labels.noneHere, (x0 + x1) / 2, top + (H - top - bottom) / 2, "middle")
+            .setAttribute("class", "profile-label profile-gap-label");
+        }
       });
       chart.appendChild(svg("line", { x1: left, x2: W - right, y1: H - bottom, y2: H - bottom,
         stroke: "#888" }));
@@ -267,6 +287,7 @@
     }
 
     draw();
+    gapsList(box, p, labels, kmText);
     var drawnWidth = box.clientWidth;
     if (window.ResizeObserver) {
       new ResizeObserver(function () {
@@ -276,6 +297,30 @@
       }).observe(box);
     }
     box.setAttribute("data-points", String(pts.length));
+  }
+
+  // Under the chart, in words: where there is no elevation, and why.
+  function gapsList(box, p, labels, kmText) {
+    var gaps = p.no_elevation || [];
+    if (!gaps.length) return;
+    var section = document.createElement("div");
+    section.className = "profile-gaps";
+    section.setAttribute("data-gaps", String(gaps.length));
+    var title = document.createElement("p");
+    title.className = "help";
+    title.textContent = labels.gapsTitle;
+    var ul = document.createElement("ul");
+    gaps.forEach(function (g) {
+      var li = document.createElement("li");
+      li.textContent = labels.gap.replace("%(from)s", kmText(g.from_m, 100).replace(" km", ""))
+        .replace("%(to)s", kmText(g.to_m, 100).replace(" km", ""))
+        .replace("%(leg)s", g.leg)
+        .replace("%(why)s", (labels.why || {})[g.mode === "bus" || g.mode === "train"
+          ? "transit" : g.source] || "");
+      ul.appendChild(li);
+    });
+    section.append(title, ul);
+    box.parentNode.insertBefore(section, box.nextSibling);
   }
 
   window.AtlasRoutePage = { list: list, detail: detail };
