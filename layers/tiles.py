@@ -69,18 +69,12 @@ def tile_limits() -> tuple[int, int]:
     return int(settings.ATLAS_TILE_MAX_FEATURES), int(settings.ATLAS_TILE_MAX_BYTES)
 
 
-def _kind_tile(kind_name: str, layer: str | None, lang: str, z: int, x: int,
-               y: int, limit: int | None = None, cql: Any = None,
-               kinds: tuple[str, ...] = (),
-               grid: TileGrid = tile_grids.WEB_MERCATOR) -> tuple[str, list] | None:
-    """The SQL (and its parameters) of one kind's layer of the tile, or None when the
-    collection's filters rule the kind out. Its one row: the layer's MVT bytes, the
-    number of features in or near the tile, and the number the layer was made of.
-
-    At most ``limit`` features (the setting when None), the most useful first: the
-    longest lines (``FeatureKind.tile_order``), points spread over the tile, each
-    cell's in id order, so a capped tile still shows every place that has data.
-    """
+def _layer_parts(kind_name: str, layer: str | None, lang: str, z: int, x: int, y: int,
+                 cql: Any, kinds: tuple[str, ...], grid: TileGrid,
+                 ) -> tuple[str, list, str, str, str, str] | None:
+    """What both ways of making a kind's layer share: (WHERE over ``x``, its parameters,
+    the columns of a feature of the layer, the FROM with its joins, the lon/lat box the
+    features must overlap, the capped order), or None when the filters rule the kind out."""
     kind = registry.kind(kind_name)
     params: list = []
     found = conditions(kind, FeatureFilters(layer=[layer] if layer else [], cql=cql,
@@ -88,8 +82,6 @@ def _kind_tile(kind_name: str, layer: str | None, lang: str, z: int, x: int,
     if found is None:
         return None
     where, _ = found
-    if limit is None:
-        limit = tile_limits()[0]
     extra = ", ".join(f"{sql} AS {key}" for key, sql, _mvt in kind.tile_properties)
     layer_column = ", l.slug AS layer" if kind.layered else ""
     envelope = grid.envelope(z, x, y)
@@ -110,23 +102,73 @@ def _kind_tile(kind_name: str, layer: str | None, lang: str, z: int, x: int,
         geometry = (f"ST_Simplify(ST_Transform(ST_Force2D({kind.drawn()}), {grid.srid}), "
                     f"{grid.half_pixel(z)}, true)")
         order = kind.tile_order
+    columns = (f"ST_AsMVTGeom({geometry}, {envelope}, {EXTENT}, {BUFFER}, true) AS geom, "
+               f"x.uid::text AS id, {kind.partner_sql} AS partner{layer_column}, "
+               f"{translated('x', kind.name_field, lang)} AS name, {extra}")
+    where = f"x.{kind.geom} && {near} AND {where}"
+    return where, params, columns, f"{kind.table} x {kind.joins()}", near, order
+
+
+def _kind_tile(kind_name: str, layer: str | None, lang: str, z: int, x: int,
+               y: int, limit: int | None = None, cql: Any = None,
+               kinds: tuple[str, ...] = (),
+               grid: TileGrid = tile_grids.WEB_MERCATOR) -> tuple[str, list] | None:
+    """The SQL (and its parameters) of one kind's layer of a capped tile, or None when
+    the collection's filters rule the kind out. Its one row: the layer's MVT bytes, the
+    number of features in or near the tile, and the number the layer was made of.
+
+    At most ``limit`` features (the setting when None), the most useful first: the
+    longest lines (``FeatureKind.tile_order``), points spread over the tile, each
+    cell's in id order, so a capped tile still shows every place that has data. Only
+    a tile with more features than that is made so (``tile_body``): numbering them and
+    reading the kept ones again by id cost twice what the layer itself does.
+    """
+    parts = _layer_parts(kind_name, layer, lang, z, x, y, cql, kinds, grid)
+    if parts is None:
+        return None
+    where, params, columns, source, _near, order = parts
+    kind = registry.kind(kind_name)
+    if limit is None:
+        limit = tile_limits()[0]
     return f"""
         WITH kept AS MATERIALIZED (
             SELECT x.id, count(*) OVER () AS matched
             FROM {kind.table} x
-            WHERE x.{kind.geom} && {near} AND {where}
+            WHERE {where}
             ORDER BY {order} LIMIT {int(limit)}
         )
         SELECT (SELECT ST_AsMVT(t.*, '{kind_name}s', {EXTENT}, 'geom') FROM (
-                    SELECT ST_AsMVTGeom({geometry}, {envelope}, {EXTENT}, {BUFFER}, true)
-                               AS geom,
-                           x.uid::text AS id, {kind.partner_sql} AS partner{layer_column},
-                           {translated('x', kind.name_field, lang)} AS name, {extra}
-                    FROM {kind.table} x {kind.joins()}
+                    SELECT {columns}
+                    FROM {source}
                     WHERE x.id IN (SELECT id FROM kept)
                 ) AS t WHERE t.geom IS NOT NULL),
                COALESCE((SELECT max(matched) FROM kept), 0), (SELECT count(*) FROM kept)
     """, params
+
+
+def _tile_sql(kinds: tuple[str, ...], layer: str | None, lang: str, z: int, x: int, y: int,
+              limit: int, cql: Any, grid: TileGrid) -> tuple[str, list, list[str]]:
+    """One statement for every layer of the tile, read in one pass each: per kind the
+    filters rule in (the third item, in order), its MVT bytes and the number of features
+    in or near the tile — or no bytes when they are more than ``limit``, up to
+    ``limit + 1`` counted (that layer is made again by ``_kind_tile``, capped)."""
+    selects, params, names = [], [], []
+    for i, name in enumerate(kinds):
+        parts = _layer_parts(name, layer, lang, z, x, y, cql, kinds, grid)
+        if parts is None:
+            continue
+        where, own, columns, source, _near, order = parts
+        kind = registry.kind(name)
+        # Lines keep their drawing order (the longest below); points need none.
+        ordered = f"ORDER BY {order}" if kind.lines else ""
+        selects.append(f"""(SELECT CASE WHEN count(*) <= {int(limit)} THEN
+                ST_AsMVT(t.*, '{name}s', {EXTENT}, 'geom') FILTER (WHERE t.geom IS NOT NULL)
+                END AS mvt{i}, count(*) AS n{i}
+            FROM (SELECT {columns} FROM {source} WHERE {where} {ordered}
+                  LIMIT {int(limit) + 1}) t) k{i}""")
+        params += own
+        names.append(name)
+    return "SELECT * FROM " + " CROSS JOIN ".join(selects), params, names
 
 
 CAPPED_HEADER = "X-Tile-Capped"
@@ -156,10 +198,15 @@ def tile_body(kinds: tuple[str, ...], layer: str | None, lang: str, z: int, x: i
             chunk, matched, kept = cur.fetchone()
             return (bytes(chunk) if chunk else b""), matched, kept
 
-        for k in kinds:
-            if _kind_tile(k, layer, lang, z, x, y, cql=cql, kinds=kinds,
-                          grid=grid) is not None:
-                made[k] = make(k, max_features)
+        sql, params, names = _tile_sql(kinds, layer, lang, z, x, y, max_features, cql, grid)
+        row: tuple = ()
+        if names:
+            cur.execute(sql, params)
+            row = cur.fetchone()
+        for i, k in enumerate(names):
+            chunk, matched = row[2 * i], row[2 * i + 1]
+            made[k] = ((bytes(chunk) if chunk else b"", matched, matched)
+                       if matched <= max_features else make(k, max_features))
         left, over = max_bytes, sorted(made, key=lambda k: len(made[k][0]))
         while over and len(made[over[0]][0]) <= left / len(over):
             left -= len(made[over.pop(0)][0])
