@@ -49,11 +49,15 @@ def all_collections(lang: str) -> list[Collection]:
     return out
 
 
+def layer_kinds(layer_kind: str) -> tuple[str, ...]:
+    """The feature kinds of a layer of ``Layer.kind`` ``layer_kind``."""
+    return ("attraction",) if layer_kind == LayerKind.ATTRACTIONS else ("trail",)
+
+
 def _layer_collection(layer: Layer, lang: str) -> Collection:
-    kind = "attraction" if layer.kind == LayerKind.ATTRACTIONS else "trail"
     with translation.override(lang):
         return Collection(layer.slug, layer.title or layer.slug, layer.description or "",
-                          (kind,), layer=layer.slug)
+                          layer_kinds(layer.kind), layer=layer.slug)
 
 
 def find_collection(cid: str, lang: str) -> Collection:

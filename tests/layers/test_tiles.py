@@ -101,3 +101,29 @@ def test_a_tile_of_the_first_or_last_column_holds_its_features(client, world, tm
              for name, _geom in pyogrio.list_layers(path)}
     # (The 2 km trail is less than a pixel at these zooms: thinned away, as it should.)
     assert sorted(names["attractions"]) == ["Античен форум", "Неолитни жилища"]
+
+
+def test_a_tile_of_every_kind_is_one_statement_after_its_collection_and_version(
+        client, world, tmp_path):
+    """A tile's cost is its round trips as much as its SQL (issue 20, item 7): the regional
+    layer's tile of every kind reads the features in one statement, and its collection
+    and data version in one more, whatever the kinds. A layer's unknown slug is still a
+    404, an unpublished one too."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    x, y = _tile_of(25.62, 42.425)
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(f"/tiles/regional-layer/{Z}/{x}/{y}.mvt", {"lang": "bg"})
+    assert response.status_code == 200
+    assert set(_read_tile(response.content, tmp_path, x, y)) == {"attractions", "trails"}
+    reads = [q["sql"] for q in queries.captured_queries
+             if "ST_AsMVT" in q["sql"] or "atlas_data_version" in q["sql"]
+             or "layers_layer" in q["sql"]]
+    assert len(reads) == 2, reads
+    layer = world.layer
+    assert client.get(f"/tiles/{layer.slug}/{Z}/{x}/{y}.mvt").status_code == 200
+    assert client.get(f"/tiles/no-such-layer/{Z}/{x}/{y}.mvt").status_code == 404
+    layer.visibility = "private"
+    layer.save()
+    assert client.get(f"/tiles/{layer.slug}/{Z}/{x}/{y}.mvt").status_code == 404
