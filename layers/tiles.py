@@ -290,7 +290,8 @@ def tilejson(request: HttpRequest, cid: str) -> HttpResponse:
         {"filter": json.dumps(cql, separators=(",", ":")), "filter-lang": "cql2-json"})
     template = request.build_absolute_uri(
         reverse("tile", args=[cid, 0, 0, 0])).replace("/0/0/0.mvt", "/{z}/{x}/{y}.mvt")
-    bounds = extent(kinds=list(c.kinds), layer=c.layer) or [-180, -85, 180, 85]
+    bounds = ((cql is not None and filtered_extent(c.kinds, c.layer, cql))
+              or extent(kinds=list(c.kinds), layer=c.layer) or [-180, -85, 180, 85])
     return JsonResponse({
         "tilejson": "3.0.0", "name": c.title, "description": c.description,
         "tiles": [f"{template}?lang={lang}&v={version}{filtered}"], "minzoom": 0,
@@ -299,6 +300,29 @@ def tilejson(request: HttpRequest, cid: str) -> HttpResponse:
         "vector_layers": [{"id": f"{k}s", "fields": tile_fields(k), "minzoom": 0,
                            "maxzoom": MAX_ZOOM} for k in c.kinds],
     })
+
+
+def filtered_extent(kinds: tuple[str, ...], layer: str | None, cql: Any) -> list[float] | None:
+    """[minlon, minlat, maxlon, maxlat] of the features a filtered layer's tiles draw (the
+    tiles' own conditions), or None when the filter keeps none: a filtered TileJSON's
+    ``bounds`` and ``center`` are then the layer's."""
+    parts: list[str] = []
+    params: list = []
+    for k in kinds:
+        kind = registry.kind(k)
+        found = conditions(kind, FeatureFilters(layer=[layer] if layer else [], cql=cql,
+                                                cql_kinds=kinds), params)
+        if found is not None:
+            parts.append(f"SELECT ST_Force2D(x.{kind.geom}) AS g FROM {kind.table} x "
+                         f"WHERE {found[0]}")
+    if not parts:
+        return None
+    with connection.cursor() as cur:
+        cur.execute("SELECT ST_XMin(e), ST_YMin(e), ST_XMax(e), ST_YMax(e) FROM "
+                    f"(SELECT ST_Extent(g) AS e FROM ({' UNION ALL '.join(parts)}) u) x",
+                    params)
+        row = cur.fetchone()
+    return [round(v, 6) for v in row] if row and row[0] is not None else None
 
 
 def center(bounds: list[float]) -> list[float]:

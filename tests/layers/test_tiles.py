@@ -127,3 +127,16 @@ def test_a_tile_of_every_kind_is_one_statement_after_its_collection_and_version(
     layer.visibility = "private"
     layer.save()
     assert client.get(f"/tiles/{layer.slug}/{Z}/{x}/{y}.mvt").status_code == 404
+
+
+def test_a_filtered_tilejson_is_bounded_by_the_features_it_keeps(client, world):
+    """A filtered layer's TileJSON said the whole layer's bounds and centre (a map fitted
+    to them showed mostly nothing); now those of the features its tiles draw, and the
+    layer's when the filter keeps none."""
+    doc = client.get("/tiles/all-attractions.json", {"filter": "category='museum'"}).json()
+    assert doc["bounds"] == pytest.approx([25.6109, 42.4246, 25.6109, 42.4246])
+    assert doc["center"][:2] == pytest.approx([25.6109, 42.4246])
+    everything = client.get("/tiles/all-attractions.json").json()["bounds"]
+    assert everything == pytest.approx([25.6109, 42.4246, 25.6264, 42.4271])
+    none = client.get("/tiles/all-attractions.json", {"filter": "category='spa'"}).json()
+    assert none["bounds"] == pytest.approx(everything)
