@@ -30,7 +30,7 @@ from geo.crs import WGS84
 from geo.http import read_only
 from geo.params import parse_lang, refuse_unknown
 from layers import registry, tile_grids
-from layers.ogc.catalogue import find_collection, fixed_collections, layer_kinds
+from layers.ogc.catalogue import find_collection, fixed_kinds, layer_kinds
 from layers.ogc.filter import CQL_PARAMS, filter_tag, parse_filter
 from layers.params import FeatureFilters
 from layers.selectors import conditions, extent, translated
@@ -263,14 +263,14 @@ def tile_response(request: HttpRequest, cid: str, z: int, x: int, y: int,
 def _collection_version(cid: str) -> tuple[tuple[str, ...], str | None, str]:
     """(kinds, layer, data version) of collection ``cid``, in one statement: a tile asks
     on every request, and its SQL is now as cheap as three round trips were."""
-    fixed = fixed_collections().get(cid)
+    fixed = fixed_kinds(cid)
     with connection.cursor() as cur:
         cur.execute("SELECT (SELECT kind FROM layers_layer WHERE slug = %s AND visibility = %s), "
                     "name, version FROM atlas_data_version",
                     [None if fixed else cid, Visibility.PUBLIC])
         rows = cur.fetchall()
     if fixed is not None:
-        kinds, layer = fixed.kinds, fixed.layer
+        kinds, layer = fixed, None
     elif rows and rows[0][0] is not None:
         kinds, layer = layer_kinds(rows[0][0]), cid
     else:

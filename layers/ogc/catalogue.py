@@ -41,6 +41,15 @@ def fixed_collections() -> dict[str, Collection]:
     return {c.id: c for c in out}
 
 
+def fixed_kinds(cid: str) -> tuple[str, ...] | None:
+    """The kinds of fixed collection ``cid`` (None: it is not one), as ``fixed_collections``
+    has them, without translating every title and description (tiles ask each request)."""
+    kinds = registry.kinds()
+    if cid == REGIONAL_LAYER:
+        return tuple(k.name for k in kinds)
+    return next(((k.name,) for k in kinds if k.collection == cid), None)
+
+
 def all_collections(lang: str) -> list[Collection]:
     out = list(fixed_collections().values())
     for layer in Layer.objects.filter(visibility=Visibility.PUBLIC).order_by(

@@ -140,3 +140,11 @@ def test_a_filtered_tilejson_is_bounded_by_the_features_it_keeps(client, world):
     assert everything == pytest.approx([25.6109, 42.4246, 25.6264, 42.4271])
     none = client.get("/tiles/all-attractions.json", {"filter": "category='spa'"}).json()
     assert none["bounds"] == pytest.approx(everything)
+
+
+def test_the_tiles_find_a_fixed_collections_kinds_as_the_catalogue_has_them():
+    from layers.ogc.catalogue import fixed_collections, fixed_kinds
+
+    assert {cid: fixed_kinds(cid) for cid in fixed_collections()} == {
+        cid: c.kinds for cid, c in fixed_collections().items()}
+    assert fixed_kinds("a-layer-slug") is None
