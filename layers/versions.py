@@ -5,6 +5,7 @@ kept exports their file names (layers/exports/stored.py)."""
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Mapping
 
 from django.db import connection
 
@@ -16,8 +17,20 @@ VERSIONED_ALWAYS = ("layers_layer", "layers_partner")
 
 def data_version(kinds: tuple[str, ...] | list[str]) -> str:
     """Changes whenever a feature of these kinds, or any layer or partner, is written."""
-    tables = [registry.kind(k).table for k in kinds] + list(VERSIONED_ALWAYS)
     with connection.cursor() as cur:
-        cur.execute("SELECT string_agg(name || ':' || version, ',' ORDER BY name) "
-                    "FROM atlas_data_version WHERE name = ANY(%s)", [tables])
-        return hashlib.sha1(cur.fetchone()[0].encode()).hexdigest()[:16]
+        cur.execute("SELECT name, version FROM atlas_data_version WHERE name = ANY(%s)",
+                    [version_tables(kinds)])
+        return version_digest(dict(cur.fetchall()), kinds)
+
+
+def version_tables(kinds: tuple[str, ...] | list[str]) -> list[str]:
+    """The tables whose versions make ``data_version(kinds)``."""
+    return [registry.kind(k).table for k in kinds] + list(VERSIONED_ALWAYS)
+
+
+def version_digest(versions: Mapping[str, int], kinds: tuple[str, ...] | list[str]) -> str:
+    """``data_version(kinds)`` from the table's rows ({table: version}), read by the
+    caller with others in one statement (the tiles: with their collection's layer)."""
+    tables = sorted(set(version_tables(kinds)))
+    text = ",".join(f"{t}:{versions[t]}" for t in tables if t in versions)
+    return hashlib.sha1(text.encode()).hexdigest()[:16]

@@ -41,6 +41,15 @@ def fixed_collections() -> dict[str, Collection]:
     return {c.id: c for c in out}
 
 
+def fixed_kinds(cid: str) -> tuple[str, ...] | None:
+    """The kinds of fixed collection ``cid`` (None: it is not one), as ``fixed_collections``
+    has them, without translating every title and description (tiles ask each request)."""
+    kinds = registry.kinds()
+    if cid == REGIONAL_LAYER:
+        return tuple(k.name for k in kinds)
+    return next(((k.name,) for k in kinds if k.collection == cid), None)
+
+
 def all_collections(lang: str) -> list[Collection]:
     out = list(fixed_collections().values())
     for layer in Layer.objects.filter(visibility=Visibility.PUBLIC).order_by(
@@ -49,11 +58,15 @@ def all_collections(lang: str) -> list[Collection]:
     return out
 
 
+def layer_kinds(layer_kind: str) -> tuple[str, ...]:
+    """The feature kinds of a layer of ``Layer.kind`` ``layer_kind``."""
+    return ("attraction",) if layer_kind == LayerKind.ATTRACTIONS else ("trail",)
+
+
 def _layer_collection(layer: Layer, lang: str) -> Collection:
-    kind = "attraction" if layer.kind == LayerKind.ATTRACTIONS else "trail"
     with translation.override(lang):
         return Collection(layer.slug, layer.title or layer.slug, layer.description or "",
-                          (kind,), layer=layer.slug)
+                          layer_kinds(layer.kind), layer=layer.slug)
 
 
 def find_collection(cid: str, lang: str) -> Collection:

@@ -144,3 +144,19 @@ def test_wrong_tokens_are_refused_after_ten_even_the_right_one_from_that_address
     assert client.get("/api/layers/", **right, **ELSEWHERE).status_code == 200
     # Signed out, the address still reads the public API.
     assert client.get("/api/layers/").status_code == 200
+
+
+@pytest.mark.django_db(transaction=True)
+def test_counting_a_request_is_one_statement_outside_a_transaction(rates):
+    """Every counted request (pages, the OGC API, tiles) paid a BEGIN and a COMMIT around
+    its one atomic statement: two round trips of a tile's eight (issue 20, item 7)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from accounts.throttles import hit
+
+    with CaptureQueriesContext(connection) as queries:
+        assert hit("tiles:ip-192.0.2.9", 60)[0] == 1
+        assert hit("tiles:ip-192.0.2.9", 60)[0] == 2
+    statements = [q["sql"] for q in queries.captured_queries if "DELETE" not in q["sql"]]
+    assert len(statements) == 2, statements

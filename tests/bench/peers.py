@@ -19,7 +19,7 @@ Printed: req/s, p50/p95/p99 and errors (answers not 2xx/3xx, socket errors and w
 timeouts at 10 s) for each, and our ratios to each peer. Targets (issue 20): bbox pages
 ≥ 5× both peers' throughput and p95 ≤ 50 ms; the document ≥ 1.0× psql; tiles ≥ 1.0× tipg.
 ``BENCH_ROUNDS`` (2) sets the rounds; ``BENCH_PEERS_N`` the number of points (a smoke run);
-``BENCH_PEERS`` the parts ("pages document": bbox pages and tiles, the document).
+``BENCH_PEERS`` the parts ("pages tiles document": bbox pages, tiles, the document).
 """
 
 from __future__ import annotations
@@ -293,7 +293,7 @@ UNCOUNTED = "ours, the same, rate limits off"
 UNCOUNTED_TILES = "ours, /tiles/, rate limits off"
 
 
-def _bbox_and_tiles(folder: Path, layer: Layer) -> None:
+def _bbox_pages(folder: Path) -> None:
     boxes = windows()
     collection = "points"
     paths = {
@@ -309,23 +309,13 @@ def _bbox_and_tiles(folder: Path, layer: Layer) -> None:
     # What counting each request against the rate limits costs (one write a request):
     # the same, served without it (not as deployed).
     paths[UNCOUNTED] = paths["ours, /api/attractions/"]
-    tiles = _tiles()
-    tile_paths = {
-        "ours, /tiles/": [f"/tiles/{SLUG}/{TILE_ZOOM}/{x}/{y}.mvt" for x, y in tiles],
-        UNCOUNTED_TILES: [f"/tiles/{SLUG}/{TILE_ZOOM}/{x}/{y}.mvt" for x, y in tiles],
-        "tipg, …/tiles/WebMercatorQuad": [
-            f"/collections/public.{TABLE}/tiles/WebMercatorQuad/{TILE_ZOOM}/{x}/{y}"
-            for x, y in tiles],
-    }
     with gunicorn(workers=WORKERS, threads=THREADS) as ours, tipg([TABLE], folder) as tp, \
             pygeoapi({collection: TABLE}, folder) as pg, \
             gunicorn(workers=WORKERS, threads=THREADS, counted=False) as uncounted:
         bases = {"ours, /api/attractions/": ours, "ours, /ogc/…/items": ours,
-                 "tipg, …/items": tp, "pygeoapi 0.21, …/items": pg,
-                 UNCOUNTED: uncounted, "ours, /tiles/": ours, UNCOUNTED_TILES: uncounted,
-                 "tipg, …/tiles/WebMercatorQuad": tp}
+                 "tipg, …/items": tp, "pygeoapi 0.21, …/items": pg, UNCOUNTED: uncounted}
         sizes = {}
-        for name, plist in {**paths, **tile_paths}.items():
+        for name, plist in paths.items():
             sizes[name] = _warm(bases[name], plist)
         # The same answer from each: the features a window holds.
         sample = boxes[0]
@@ -352,8 +342,27 @@ def _bbox_and_tiles(folder: Path, layer: Layer) -> None:
         _report(_in_turns(scripts), ["ours, /api/attractions/", "ours, /ogc/…/items",
                                      UNCOUNTED],
                 ["tipg, …/items", "pygeoapi 0.21, …/items"], "≥ 5×; our p95 ≤ 50 ms")
+
+
+def _tiles_vs_tipg(folder: Path) -> None:
+    """Our tiles against tipg's, the same tiles of the same points, in turns."""
+    tiles = _tiles()
+    tile_paths = {
+        "ours, /tiles/": [f"/tiles/{SLUG}/{TILE_ZOOM}/{x}/{y}.mvt" for x, y in tiles],
+        UNCOUNTED_TILES: [f"/tiles/{SLUG}/{TILE_ZOOM}/{x}/{y}.mvt" for x, y in tiles],
+        "tipg, …/tiles/WebMercatorQuad": [
+            f"/collections/public.{TABLE}/tiles/WebMercatorQuad/{TILE_ZOOM}/{x}/{y}"
+            for x, y in tiles],
+    }
+    with gunicorn(workers=WORKERS, threads=THREADS) as ours, tipg([TABLE], folder) as tp, \
+            gunicorn(workers=WORKERS, threads=THREADS, counted=False) as uncounted:
+        bases = {"ours, /tiles/": ours, UNCOUNTED_TILES: uncounted,
+                 "tipg, …/tiles/WebMercatorQuad": tp}
+        sizes = {name: _warm(bases[name], plist) for name, plist in tile_paths.items()}
+        load = os.getloadavg()
         print(f"\nPeers: vector tiles, zoom {TILE_ZOOM}, {len(tiles)} tiles at random over "
-              f"the {N:,} points (about {N / 1e6 * 530:.0f} points a tile); sizes of a tile: " +
+              f"the {N:,} points (about {N / 1e6 * 530:.0f} points a tile); load average "
+              f"{load[0]:.1f} / {load[1]:.1f} before; sizes of a tile: " +
               ", ".join(f"{k} {v / 1024:.0f} kB" for k, v in sizes.items()
                         if k in tile_paths))
         scripts = {name: (bases[name], wrk_script(folder, plist, f"tiles{i}.lua"))
@@ -443,8 +452,8 @@ def run() -> None:
     if not shutil.which("wrk"):
         print("\npeers benchmark skipped: wrk is not installed (apt-get install wrk)")
         return
-    parts = os.environ.get("BENCH_PEERS", "pages document").split()
-    if "pages" in parts:
+    parts = os.environ.get("BENCH_PEERS", "pages tiles document").split()
+    if "pages" in parts or "tiles" in parts:
         t0 = time.perf_counter()
         layer, _seconds, _grown = make_layer(SLUG, N, EXTENT)
         peer_table(layer.pk, TABLE)
@@ -452,7 +461,10 @@ def run() -> None:
               f"{time.perf_counter() - t0:.0f} s")
         try:
             with tempfile.TemporaryDirectory(prefix="atlas-bench-") as tmp:
-                _bbox_and_tiles(Path(tmp), layer)
+                if "pages" in parts:
+                    _bbox_pages(Path(tmp))
+                if "tiles" in parts:
+                    _tiles_vs_tipg(Path(tmp))
         finally:
             drop_layers([SLUG])
             drop_tables(TABLE)

@@ -101,3 +101,50 @@ def test_a_tile_of_the_first_or_last_column_holds_its_features(client, world, tm
              for name, _geom in pyogrio.list_layers(path)}
     # (The 2 km trail is less than a pixel at these zooms: thinned away, as it should.)
     assert sorted(names["attractions"]) == ["Античен форум", "Неолитни жилища"]
+
+
+def test_a_tile_of_every_kind_is_one_statement_after_its_collection_and_version(
+        client, world, tmp_path):
+    """A tile's cost is its round trips as much as its SQL (issue 20, item 7): the regional
+    layer's tile of every kind reads the features in one statement, and its collection
+    and data version in one more, whatever the kinds. A layer's unknown slug is still a
+    404, an unpublished one too."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    x, y = _tile_of(25.62, 42.425)
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(f"/tiles/regional-layer/{Z}/{x}/{y}.mvt", {"lang": "bg"})
+    assert response.status_code == 200
+    assert set(_read_tile(response.content, tmp_path, x, y)) == {"attractions", "trails"}
+    reads = [q["sql"] for q in queries.captured_queries
+             if "ST_AsMVT" in q["sql"] or "atlas_data_version" in q["sql"]
+             or "layers_layer" in q["sql"]]
+    assert len(reads) == 2, reads
+    layer = world.layer
+    assert client.get(f"/tiles/{layer.slug}/{Z}/{x}/{y}.mvt").status_code == 200
+    assert client.get(f"/tiles/no-such-layer/{Z}/{x}/{y}.mvt").status_code == 404
+    layer.visibility = "private"
+    layer.save()
+    assert client.get(f"/tiles/{layer.slug}/{Z}/{x}/{y}.mvt").status_code == 404
+
+
+def test_a_filtered_tilejson_is_bounded_by_the_features_it_keeps(client, world):
+    """A filtered layer's TileJSON said the whole layer's bounds and centre (a map fitted
+    to them showed mostly nothing); now those of the features its tiles draw, and the
+    layer's when the filter keeps none."""
+    doc = client.get("/tiles/all-attractions.json", {"filter": "category='museum'"}).json()
+    assert doc["bounds"] == pytest.approx([25.6109, 42.4246, 25.6109, 42.4246])
+    assert doc["center"][:2] == pytest.approx([25.6109, 42.4246])
+    everything = client.get("/tiles/all-attractions.json").json()["bounds"]
+    assert everything == pytest.approx([25.6109, 42.4246, 25.6264, 42.4271])
+    none = client.get("/tiles/all-attractions.json", {"filter": "category='spa'"}).json()
+    assert none["bounds"] == pytest.approx(everything)
+
+
+def test_the_tiles_find_a_fixed_collections_kinds_as_the_catalogue_has_them():
+    from layers.ogc.catalogue import fixed_collections, fixed_kinds
+
+    assert {cid: fixed_kinds(cid) for cid in fixed_collections()} == {
+        cid: c.kinds for cid, c in fixed_collections().items()}
+    assert fixed_kinds("a-layer-slug") is None
