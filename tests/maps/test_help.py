@@ -289,3 +289,35 @@ def test_the_upload_form_explains_layer_encoding_and_crs_in_plain_words_in_the_p
         guide = html.fromstring(built(address.removeprefix("/help/") + "index.html").read_bytes())
         assert guide.get("lang") == lang
         assert guide.xpath(f"//*[@id='{anchor}']")
+
+
+# The route and practice forms' own GIS words, explained as the upload form's are (the
+# same include, maps/templates/atlas/_field_hint.html).
+FORM_HINTS = {
+    "/routes/new/": {"slug"},
+    "/routes/forum-walk/settings/": {"slug"},
+    "/routes/forum-walk/edit/": {"stop", "leg", "mode", "elevation"},
+    "/practices/new/": {"places", "indicator"},
+}
+
+
+def test_the_route_and_practice_forms_explain_their_gis_words_in_the_page_s_language(
+        client, pages):
+    expected = {"slug": "Какво е адресът на маршрута?", "stop": "Какво е спирка?",
+                "leg": "Какво е отсечка?", "elevation": "Откъде идват изкачването и височините?",
+                "places": "Какво е място на практика?"}
+    for address, names in FORM_HINTS.items():
+        page = html.fromstring(client.get(f"{address}?lang=bg").content)
+        hints = {d.get("data-hint"): d for d in page.cssselect("details.field-hint")}
+        assert set(hints) == names, address
+        for name, hint in hints.items():
+            summary = hint.cssselect("summary")[0].text_content()
+            assert summary == expected.get(name, summary), (address, name)
+            # Said in Bulgarian, in full: a summary and a paragraph, no English left.
+            assert re.search("[а-я]{4}", hint.cssselect("p")[0].text_content()), (address, name)
+            assert not re.search(r"\b(the|what|and)\b", hint.text_content(), re.I), name
+    editor = html.fromstring(client.get("/routes/forum-walk/edit/?lang=el").content)
+    (leg,) = editor.cssselect("[data-hint=leg] summary")
+    assert leg.text_content() == "Τι είναι ένα τμήμα;"
+    (link,) = editor.cssselect("[data-hint=elevation] a")
+    assert link.get("href") == "/help/el/guides/editor/#routes"
