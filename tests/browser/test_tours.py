@@ -249,3 +249,26 @@ def test_on_a_phone_a_tour_leaves_out_only_the_folded_menu_s_steps(
     _replay(page)
     page.locator(POPOVER).wait_for()
     assert not page.console_errors
+
+
+# -- The forms' hints on GIS words --------------------------------------------------------
+
+@pytest.mark.parametrize(("name", "hint", "lang", "words"), [
+    ("route-editor", "leg", "bg", "Пътят от една спирка до следващата"),
+    ("route-new", "slug", "el", "Το δημόσιο αναγνωριστικό της διαδρομής"),
+    ("practice-new", "places", "fr", "Là où la pratique a eu lieu"),
+])
+def test_a_form_s_hint_on_a_gis_word_opens_when_asked_in_the_page_s_language(
+        new_page, live_server, tour_world, name, hint, lang, words):
+    role, address = tour_world["pages"][name]
+    page = new_page(viewport=PHONE, is_mobile=True, has_touch=True)  # tours already seen
+    page.context.add_cookies([{"name": "sessionid", "value": tour_world["sessions"][role],
+                               "url": live_server.url}])
+    page.goto(f"{live_server.url}{address}?lang={lang}")
+    text = page.locator(f"[data-hint={hint}] p")
+    assert not text.is_visible(), "folded until asked"
+    page.locator(f"[data-hint={hint}] summary").click()
+    text.wait_for()
+    assert text.inner_text().startswith(words)
+    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+    assert not page.console_errors
