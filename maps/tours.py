@@ -12,6 +12,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from django.http import HttpRequest
+from django.middleware.csrf import get_token
+from django.urls import reverse
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
@@ -259,6 +262,17 @@ TOURS: dict[str, tuple[Step, ...]] = {
                "withdraws them here.")),
         HELP,
     ),
+    # The guides' home (/help/, built by MkDocs: maps/pages/guides.py puts the tour and
+    # its replay button in, as the site shell does on the other pages).
+    "help": (
+        Step(".md-content table", _("A guide for each role"),
+             _("Find yourself in the table: each guide goes through your tasks step by step, "
+               "with pictures of the pages in your language.")),
+        Step(".md-search__form", _("Search the guides"),
+             _("Type a word of the page or the task you need help with.")),
+        Step(".md-header .md-select", _("Language"),
+             _("The same guides in Bulgarian, Greek, French or English.")),
+    ),
     "training-report": (
         Step(".training-partner", _("Your partner"),
              _("How many people of each role read a guide or completed a tour, by month.")),
@@ -281,5 +295,23 @@ def tour_for(view_name: str | None) -> dict[str, Any] | None:
         "labels": {"next": str(_("Next")), "previous": str(_("Previous")),
                    "done": str(_("Done")),
                    # driver.js fills {{current}} and {{total}}.
-                   "progress": str(_("{{current}} of {{total}}"))},
+                   "progress": str(_("{{current}} of {{total}}")),
+                   "replay": str(_("Tour of this page"))},
     }
+
+
+def page_tour(request: HttpRequest, view_name: str | None) -> dict[str, Any] | None:
+    """The tour of the page ``request`` asks for, with where tour.js counts it once done (who
+    was trained): a signed-in user's by name, with the page's CSRF token (the cookie is not
+    the scripts', settings); a visitor's without a name, once per browser."""
+    tour = tour_for(view_name)
+    user = getattr(request, "user", None)
+    if tour is None or user is None:
+        return tour
+    if user.is_authenticated:
+        tour["record"] = reverse("training-tour-done", args=[tour["id"]])
+        tour["token"] = get_token(request)
+    else:
+        tour["record"] = reverse("training-tour-done-by-visitor", args=[tour["id"]])
+        tour["visitor"] = True
+    return tour

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import json
 import re
 from collections import defaultdict
 from pathlib import Path
@@ -321,3 +322,25 @@ def test_the_route_and_practice_forms_explain_their_gis_words_in_the_page_s_lang
     assert leg.text_content() == "Τι είναι ένα τμήμα;"
     (link,) = editor.cssselect("[data-hint=elevation] a")
     assert link.get("href") == "/help/el/guides/editor/#routes"
+
+
+def test_the_guides_home_carries_its_tour_in_its_language_and_the_other_guide_pages_none(
+        client):
+    answer = client.get("/help/bg/")
+    page = html.fromstring(b"".join(answer.streaming_content))
+    (data,) = page.cssselect("script#atlas-tour")
+    tour = json.loads(data.text)
+    assert [s["title"] for s in tour["steps"]][:2] == ["Ръководство за всяка роля",
+                                                       "Търсене в ръководствата"]
+    assert tour["labels"]["replay"] == "Обиколка на страницата"
+    assert tour["visitor"] and "token" not in tour
+    assert "public" in answer["Cache-Control"]
+    other = client.get("/help/bg/guides/tourist/")
+    assert not html.fromstring(b"".join(other.streaming_content)).cssselect("script#atlas-tour")
+    # Signed in, the page carries the reader's CSRF token: kept by no shared cache.
+    client.force_login(make_person(make_partner(), "editors"))
+    answer = client.get("/help/el/")
+    page = html.fromstring(b"".join(answer.streaming_content))
+    tour = json.loads(page.cssselect("script#atlas-tour")[0].text)
+    assert tour["steps"][0]["title"] == "Ένας οδηγός για κάθε ρόλο" and tour["token"]
+    assert "private" in answer["Cache-Control"]
