@@ -12,17 +12,33 @@ from pathlib import Path
 
 from csp.constants import SELF
 from django.conf import settings
-from django.http import Http404, HttpRequest, HttpResponseBase, HttpResponseRedirect
+from django.http import (
+    Http404,
+    HttpRequest,
+    HttpResponseBase,
+    HttpResponseRedirect,
+    StreamingHttpResponse,
+)
+from django.template.loader import render_to_string
+from django.utils import translation
 from django.utils.cache import patch_cache_control
 from django.views.decorators.http import require_safe
 from django.views.static import serve
 
+from maps.tours import page_tour
 from training.models import Kind
 from training.services import guide_item, record
 
 # Material's pages start with a few inline scripts (the colour scheme, the site's scope);
 # the site's policy allows only scripts it knows, so each is allowed by its hash.
 _INLINE_SCRIPT = re.compile(rb"<script>(.*?)</script>", re.DOTALL)
+# The guides' home page in each language (mkdocs-static-i18n: English at the root): it has
+# a first-visit tour (maps/tours.py, "help").
+_HOMES = {"index.html": "en", "bg/index.html": "bg", "el/index.html": "el",
+          "fr/index.html": "fr"}
+# Where the tour's replay button goes on a page without the site's header: Material's
+# header, or the top of the content on a narrow screen (tour.js).
+_REPLAY_INTO = {"wide": ".md-header__inner", "narrow": ".md-content__inner"}
 
 
 @lru_cache(maxsize=256)
@@ -49,7 +65,7 @@ def guide(request: HttpRequest, path: str = "") -> HttpResponseBase:
         # Material's language switcher asks each translation's folder for a sitemap;
         # mkdocs-static-i18n writes one for all languages, at the root.
         path = "sitemap.xml"
-    response = serve(request, path, document_root=str(root))
+    response: HttpResponseBase = serve(request, path, document_root=str(root))
     shared = True
     if path.endswith(".html") and response.status_code == 200:
         item = guide_item(path)
@@ -58,8 +74,32 @@ def guide(request: HttpRequest, path: str = "") -> HttpResponseBase:
         shared = not (item is not None and record(request.user, Kind.GUIDE, item))
         file = root / path
         hashes = _inline_script_hashes(file, file.stat().st_mtime_ns)
+        if path in _HOMES:
+            response = _with_tour(request, response, file, _HOMES[path])
+            # It carries a signed-in reader's CSRF token.
+            shared = shared and not request.user.is_authenticated
         # What django-csp's csp_replace decorator sets, with this file's own hashes.
         setattr(response, "_csp_replace", {"script-src": [SELF, *hashes]})  # noqa: B010
     patch_cache_control(response, max_age=3600, **({"public": True} if shared
                                                    else {"private": True}))
     return response
+
+
+def _with_tour(request: HttpRequest, response: HttpResponseBase, file: Path,
+               lang: str) -> HttpResponseBase:
+    """The guides' home with its tour, in its language, as the site shell puts a page's
+    (the same include); the page has no external scripts of its own to wait for."""
+    with translation.override(lang):
+        tour = page_tour(request, "help")
+        if tour is None:
+            return response
+        tour["replayInto"] = _REPLAY_INTO
+        snippet = render_to_string("atlas/_tour.html", {"tour": tour})
+    # Only the file served is closed: the response's close() would end the request (its
+    # signal closes the database connections the rest of this request uses).
+    stream = getattr(response, "file_to_stream", None)
+    if stream is not None:
+        stream.close()
+    body = file.read_bytes().replace(b"</head>", snippet.encode() + b"</head>", 1)
+    # Streamed, as every other file of the guides is.
+    return StreamingHttpResponse([body], content_type="text/html; charset=utf-8")

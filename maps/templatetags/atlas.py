@@ -13,7 +13,6 @@ from typing import Any
 from django import template
 from django.conf import settings
 from django.contrib.auth.models import AnonymousUser, User
-from django.middleware.csrf import get_token
 from django.templatetags.static import static
 from django.urls import reverse
 from django.utils.functional import Promise
@@ -23,6 +22,7 @@ from django.utils.translation import gettext_lazy as _
 from actors.rules import actor_of
 from layers.permissions import editable_partners, is_sandbox_account, moderated_partners
 from maps.help import guide_url, help_url
+from maps.tours import page_tour as tour_of_page
 from maps.tours import tour_for
 
 register = template.Library()
@@ -159,20 +159,8 @@ def page_tour(context: template.Context) -> dict[str, Any] | None:
     """This page's first-visit tour (maps/tours.py), if it has one."""
     request = context.get("request")
     match = getattr(request, "resolver_match", None)
-    tour = tour_for(match.view_name if match is not None else None)
-    user = getattr(request, "user", None)
-    if tour is None or request is None or user is None:
-        return tour
-    if user.is_authenticated:
-        # A signed-in user's completed tour is counted (who was trained): tour.js posts it
-        # here, with the page's CSRF token (the cookie is not the scripts', settings).
-        tour["record"] = reverse("training-tour-done", args=[tour["id"]])
-        tour["token"] = get_token(request)
-    else:
-        # A visitor's is counted without a name, once per browser (tour.js).
-        tour["record"] = reverse("training-tour-done-by-visitor", args=[tour["id"]])
-        tour["visitor"] = True
-    return tour
+    view_name = match.view_name if match is not None else None
+    return tour_for(view_name) if request is None else tour_of_page(request, view_name)
 
 
 @register.simple_tag(takes_context=True)

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import json
 import re
 from collections import defaultdict
 from pathlib import Path
@@ -289,3 +290,57 @@ def test_the_upload_form_explains_layer_encoding_and_crs_in_plain_words_in_the_p
         guide = html.fromstring(built(address.removeprefix("/help/") + "index.html").read_bytes())
         assert guide.get("lang") == lang
         assert guide.xpath(f"//*[@id='{anchor}']")
+
+
+# The route and practice forms' own GIS words, explained as the upload form's are (the
+# same include, maps/templates/atlas/_field_hint.html).
+FORM_HINTS = {
+    "/routes/new/": {"slug"},
+    "/routes/forum-walk/settings/": {"slug"},
+    "/routes/forum-walk/edit/": {"stop", "leg", "mode", "elevation"},
+    "/practices/new/": {"places", "indicator"},
+}
+
+
+def test_the_route_and_practice_forms_explain_their_gis_words_in_the_page_s_language(
+        client, pages):
+    expected = {"slug": "Какво е адресът на маршрута?", "stop": "Какво е спирка?",
+                "leg": "Какво е отсечка?", "elevation": "Откъде идват изкачването и височините?",
+                "places": "Какво е място на практика?"}
+    for address, names in FORM_HINTS.items():
+        page = html.fromstring(client.get(f"{address}?lang=bg").content)
+        hints = {d.get("data-hint"): d for d in page.cssselect("details.field-hint")}
+        assert set(hints) == names, address
+        for name, hint in hints.items():
+            summary = hint.cssselect("summary")[0].text_content()
+            assert summary == expected.get(name, summary), (address, name)
+            # Said in Bulgarian, in full: a summary and a paragraph, no English left.
+            assert re.search("[а-я]{4}", hint.cssselect("p")[0].text_content()), (address, name)
+            assert not re.search(r"\b(the|what|and)\b", hint.text_content(), re.I), name
+    editor = html.fromstring(client.get("/routes/forum-walk/edit/?lang=el").content)
+    (leg,) = editor.cssselect("[data-hint=leg] summary")
+    assert leg.text_content() == "Τι είναι ένα τμήμα;"
+    (link,) = editor.cssselect("[data-hint=elevation] a")
+    assert link.get("href") == "/help/el/guides/editor/#routes"
+
+
+def test_the_guides_home_carries_its_tour_in_its_language_and_the_other_guide_pages_none(
+        client):
+    answer = client.get("/help/bg/")
+    page = html.fromstring(b"".join(answer.streaming_content))
+    (data,) = page.cssselect("script#atlas-tour")
+    tour = json.loads(data.text)
+    assert [s["title"] for s in tour["steps"]][:2] == ["Ръководство за всяка роля",
+                                                       "Търсене в ръководствата"]
+    assert tour["labels"]["replay"] == "Обиколка на страницата"
+    assert tour["visitor"] and "token" not in tour
+    assert "public" in answer["Cache-Control"]
+    other = client.get("/help/bg/guides/tourist/")
+    assert not html.fromstring(b"".join(other.streaming_content)).cssselect("script#atlas-tour")
+    # Signed in, the page carries the reader's CSRF token: kept by no shared cache.
+    client.force_login(make_person(make_partner(), "editors"))
+    answer = client.get("/help/el/")
+    page = html.fromstring(b"".join(answer.streaming_content))
+    tour = json.loads(page.cssselect("script#atlas-tour")[0].text)
+    assert tour["steps"][0]["title"] == "Ένας οδηγός για κάθε ρόλο" and tour["token"]
+    assert "private" in answer["Cache-Control"]

@@ -11,6 +11,25 @@
   var tour = JSON.parse(data.textContent);
   var key = "atlas-tour:" + tour.id;
 
+  // A page without the site's header (the guides' home, which MkDocs builds) is given its
+  // own "Tour of this page" button: in the header the page has, or on a narrow screen,
+  // where that header has no room for words, at the top of its content.
+  var narrow = window.matchMedia && window.matchMedia("(max-width: 60em)").matches;
+  var into = tour.replayInto && (narrow ? tour.replayInto.narrow : tour.replayInto.wide);
+  var place = into && document.querySelector(into);
+  if (place) {
+    var replay = document.createElement("button");
+    replay.type = "button";
+    replay.className = narrow ? "md-button atlas-tour-replay" : "md-header__button atlas-tour-replay";
+    replay.setAttribute("data-tour-replay", "");
+    replay.textContent = tour.labels.replay;
+    replay.style.width = "auto";
+    replay.style.whiteSpace = "nowrap";
+    replay.style.fontSize = ".7rem";
+    if (!narrow) replay.style.textDecoration = "underline";
+    place.insertBefore(replay, narrow ? place.firstChild : place.querySelector(".md-header__option"));
+  }
+
   function seen() {
     try { return window.localStorage.getItem(key) === "done"; } catch (e) { return false; }
   }
@@ -42,8 +61,11 @@
   }
   function shown(selector) {
     var el = document.querySelector(selector);
-    // Laid out and not hidden (the phone's folded menu is visibility: hidden).
-    return el && el.getClientRects().length > 0 &&
+    if (!el) return null;
+    // Laid out, of some size (the guides' search box on a phone is folded to nothing) and
+    // not hidden (the phone's folded menu is visibility: hidden).
+    var box = el.getBoundingClientRect();
+    return el.getClientRects().length > 0 && box.width > 0 && box.height > 0 &&
       window.getComputedStyle(el).visibility !== "hidden" ? el : null;
   }
 
