@@ -1,11 +1,11 @@
 """Legs along the partners' networks of paths and roads (``RoadEdge``, from OSM).
 
 A mode's graph (walk, bike or car: who may use a way, and for bicycles and cars its
-one-way direction) is built with networkx once per process from the networks of the
+one-way direction) is built with rustworkx once per process from the networks of the
 route's partners and kept until one of them is imported again (decision 0011 says why
-networkx and not pgRouting: the benchmark). Each stop joins the graph at the nearest
-point of the nearest way its mode may use, within ``SNAP_M``; the way is entered there,
-in the directions it may be travelled.
+not pgRouting, decision 0026 why rustworkx and not networkx: a fresh process's first
+leg). Each stop joins the graph at the nearest point of the nearest way its mode may
+use, within ``SNAP_M``; the way is entered there, in the directions it may be travelled.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from __future__ import annotations
 import itertools
 import threading
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import numpy as np
 import shapely
@@ -25,12 +25,11 @@ from routes.network import project, split_at
 from routes.vocabulary import Mode, StraightReason
 
 if TYPE_CHECKING:
-    import networkx as nx
+    import rustworkx as rx
 
 SNAP_M = {Mode.WALK: 1000.0, Mode.BIKE: 1000.0, Mode.CAR: 2000.0}
 """How far a stop may lie from a way of its mode and still be joined to it (metres):
 farther, a line from the stop to the network would be a leg of its own."""
-START, END = -1, -2  # OSM node ids are positive
 
 
 @dataclass
@@ -42,13 +41,15 @@ class RoadPath:
 
 @dataclass
 class Graph:
-    graph: nx.DiGraph
+    graph: rx.PyDiGraph  # nodes 0…n-1 the junctions, then the two stops' (start, end)
     lines: list[np.ndarray]  # each edge's coordinates, from its source to its target
     tree: shapely.STRtree  # of the edges, in a local metric frame
     scale: tuple[float, float]  # metres per degree of longitude and latitude there
-    edge_ends: list[tuple[int, int, int]]  # (source, target, oneway for this mode)
+    edge_ends: list[tuple[int, int, int]]  # (source node, target node, oneway for this mode)
     way_ids: list[int]
     arcs: dict[tuple[int, int], int]  # the piece of way of each arc (see _build)
+    start: int  # the node a search starts from, joined to the graph for that search only
+    end: int
 
 
 _cache: dict[tuple, Graph] = {}
@@ -62,7 +63,9 @@ def networks_of(partner_ids: list[int]) -> list[tuple[int, str]]:
 
 
 def _build(network_ids: list[int], mode: str) -> Graph | None:
-    import networkx as nx
+    # rustworkx's graph and search are in Rust: it loads in some 10 ms where networkx
+    # took 90–450 ms, most of a fresh process's first leg (decision 0026).
+    import rustworkx as rx
 
     table = RoadEdge._meta.db_table
     oneway = {Mode.CAR: "oneway", Mode.BIKE: "bike_oneway"}.get(Mode(mode), "0")
@@ -80,8 +83,14 @@ def _build(network_ids: list[int], mode: str) -> Graph | None:
     lat = float(coords[:, 1].mean())
     scale = (111_320.0 * float(np.cos(np.radians(lat))), 110_540.0)
     scaled = shapely.transform(geoms, lambda xy: xy * scale)
-    ends = [(u, v, one) for u, v, _length, one, _way, _g in rows]
-    u, v, length, one = (np.array([r[i] for r in rows]) for i in range(4))
+    # The junctions' keys (OSM locations) become the graph's node indices 0…n-1.
+    keys, nodes = np.unique(np.array([(r[0], r[1]) for r in rows], dtype=np.int64),
+                            return_inverse=True)
+    nodes = nodes.reshape(-1, 2)
+    u, v = nodes[:, 0], nodes[:, 1]
+    length = np.array([r[2] for r in rows], dtype=float)
+    one = np.array([r[3] for r in rows])
+    ends = list(zip(u.tolist(), v.tolist(), one.tolist(), strict=True))
     k = np.arange(1, len(rows) + 1)
     fw, bw = one >= 0, one <= 0
     # An arc's piece of way: +k travelled along its line, -k against it (k from 1).
@@ -92,10 +101,13 @@ def _build(network_ids: list[int], mode: str) -> Graph | None:
     # Two pieces of way between the same junctions: the shorter one, added last, stays.
     order = np.argsort(-weights, kind="stable")
     tails, heads, weights, pieces = (a[order].tolist() for a in (tails, heads, weights, pieces))
-    graph = nx.DiGraph()
-    graph.add_weighted_edges_from(zip(tails, heads, weights, strict=True))
-    arcs = dict(zip(zip(tails, heads, strict=True), pieces, strict=True))
-    return Graph(graph, lines, shapely.STRtree(scaled), scale, ends, [r[4] for r in rows], arcs)
+    pairs = list(zip(tails, heads, strict=True))
+    arcs = dict(zip(pairs, pieces, strict=True))
+    graph = rx.PyDiGraph(multigraph=False)  # a pair's weight given again replaces it
+    graph.add_nodes_from(range(len(keys) + 2))
+    graph.extend_from_weighted_edge_list(list(zip(tails, heads, weights, strict=True)))
+    return Graph(graph, lines, shapely.STRtree(scaled), scale, ends, [r[4] for r in rows], arcs,
+                 start=len(keys), end=len(keys) + 1)
 
 
 def graph_for(partner_ids: list[int], mode: str) -> Graph | None:
@@ -133,7 +145,7 @@ def shortest_road_path(*, partner_ids: list[int], mode: str, start: tuple[float,
                        end: tuple[float, float]) -> RoadPath | StraightReason:
     """The shortest way from ``start`` to ``end`` (lon, lat) along the ways ``mode`` may
     use in the partners' networks, or the reason there is none."""
-    import networkx as nx
+    import rustworkx as rx
 
     g = graph_for(partner_ids, mode)
     if g is None:
@@ -142,16 +154,17 @@ def shortest_road_path(*, partner_ids: list[int], mode: str, start: tuple[float,
     a, b = _snap(g, start, limit), _snap(g, end, limit)
     if a is None or b is None:
         return StraightReason.TOO_FAR
-    with _lock:  # the stops' nodes are added to the shared graph for this search only
+    with _lock:  # the stops' arcs are added to the shared graph for this search only
         joins = _attach(g, a, b)
         try:
-            nodes = nx.shortest_path(g.graph, START, END, weight="weight")
-            chunks, ways = _walk(g, nodes, joins)
-        except (nx.NetworkXNoPath, nx.NodeNotFound):
-            return StraightReason.NOT_JOINED
+            found = rx.digraph_dijkstra_shortest_paths(g.graph, g.start, target=g.end,
+                                                       weight_fn=float)
         finally:
-            # Every edge added joins START or END: they go with them.
-            g.graph.remove_nodes_from([n for n in (START, END) if n in g.graph])
+            for arc in joins.values():
+                g.graph.remove_edge_from_index(arc[0])
+        if g.end not in found:
+            return StraightReason.NOT_JOINED
+        chunks, ways = _walk(g, list(found[g.end]), joins)
     body = np.vstack(chunks)
     rows = [np.array([start]), body, np.array([end])]
     coords = np.vstack([r for r in rows if len(r)])
@@ -159,16 +172,18 @@ def shortest_road_path(*, partner_ids: list[int], mode: str, start: tuple[float,
     return RoadPath(coords, (a[1], b[1]), ways)
 
 
-def _attach(g: Graph, a: tuple, b: tuple) -> dict[tuple[int, int], np.ndarray]:
-    """Join START at ``a`` and END at ``b`` to the ends of the edges they lie on; the
-    lines of the arcs added."""
-    joins: dict[tuple[int, int], np.ndarray] = {}
+def _attach(g: Graph, a: tuple, b: tuple) -> dict[tuple[int, int], tuple[int, np.ndarray]]:
+    """Join the start node at ``a`` and the end node at ``b`` to the ends of the edges they
+    lie on; the index and line of each arc added."""
+    joins: dict[tuple[int, int], tuple[int, np.ndarray]] = {}
+    START, END = g.start, g.end
 
     def link(u: int, v: int, coords: np.ndarray) -> None:
         if len(coords) >= 2:
             length = float(cumulative_distance(coords)[-1])
-            g.graph.add_edge(u, v, weight=length)
-            joins[(u, v)] = coords
+            if (u, v) in joins:  # a loop's two ends are one node: the last joined stays
+                g.graph.remove_edge_from_index(joins.pop((u, v))[0])
+            joins[(u, v)] = (g.graph.add_edge(u, v, length), coords)
 
     for node, (k, _d, i, t, at) in ((START, a), (END, b)):
         source, target, one = g.edge_ends[k]
@@ -196,13 +211,13 @@ def _attach(g: Graph, a: tuple, b: tuple) -> dict[tuple[int, int], np.ndarray]:
     return joins
 
 
-def _walk(g: Graph, nodes: list[Any], joins: dict[tuple[int, int], np.ndarray]
+def _walk(g: Graph, nodes: list[int], joins: dict[tuple[int, int], tuple[int, np.ndarray]]
           ) -> tuple[list[np.ndarray], list[int]]:
     chunks: list[np.ndarray] = []
     ways: list[int] = []
     for u, v in itertools.pairwise(nodes):
         if (u, v) in joins:
-            coords = joins[(u, v)]
+            coords = joins[(u, v)][1]
         else:
             piece = g.arcs[(u, v)]
             line = g.lines[abs(piece) - 1]
