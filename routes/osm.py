@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import io
 import json
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -252,6 +253,48 @@ def copy_text(value: str) -> str:
     return value.translate(_COPY_ESCAPES)
 
 
+GRAPH_MODES = {"walk": 1, "bike": 2, "car": 4}
+"""The bits of ``pack``'s ``modes``: who may use each edge."""
+GRAPH_ARRAYS = ("source", "target", "length", "oneway", "bike_oneway", "modes", "way_id",
+                "starts", "coords")
+"""The arrays of ``RoadNetwork.graph``, in their order."""
+
+
+def pack(way_of: list[int], sources: list[int], targets: list[int], lengths: list[float],
+         lines: np.ndarray, per_way: dict[int, tuple[str, bool, bool, bool, int, int]],
+         extract: Extract) -> bytes:
+    """The network's edges as ``RoadNetwork.graph``: the ``GRAPH_ARRAYS`` one after the
+    other in numpy's ``.npy`` format (read back with ``unpack``), in the order the edges
+    are written (their ids): their ends, lengths, one-way directions, modes
+    (``GRAPH_MODES``), way ids, and lines (``coords``, each line from ``starts[k]`` to
+    ``starts[k + 1]``, in OSM's fixed point of 1e-7 degree: exact, and half the bytes)."""
+    coords, index = shapely.get_coordinates(lines, return_index=True)
+    ways = [per_way[w] for w in way_of]
+    arrays = {
+        "source": np.array(sources, dtype=np.int64),
+        "target": np.array(targets, dtype=np.int64),
+        "length": np.array(lengths, dtype=np.float64),
+        "oneway": np.array([v[4] for v in ways], dtype=np.int8),
+        "bike_oneway": np.array([v[5] for v in ways], dtype=np.int8),
+        "modes": np.array([v[1] * 1 + v[2] * 2 + v[3] * 4 for v in ways], dtype=np.uint8),
+        "way_id": np.array([extract.way_ids[w] for w in way_of], dtype=np.int64),
+        "starts": np.r_[0, np.flatnonzero(np.diff(index)) + 1, len(coords)].astype(np.int64),
+        "coords": np.round(coords * 1e7).astype(np.int32),
+    }
+    out = io.BytesIO()
+    for name in GRAPH_ARRAYS:
+        np.save(out, arrays[name], allow_pickle=False)
+    return out.getvalue()
+
+
+def unpack(blob: bytes) -> dict[str, np.ndarray]:
+    """``pack``'s arrays back, ``coords`` in degrees (the same floats libosmium gave)."""
+    f = io.BytesIO(blob)
+    arrays = {name: np.load(f, allow_pickle=False) for name in GRAPH_ARRAYS}
+    arrays["coords"] = arrays["coords"] / 1e7
+    return arrays
+
+
 @dataclass(frozen=True)
 class ImportResult:
     network: RoadNetwork
@@ -292,7 +335,7 @@ def network_import(*, partner: Partner, path: Path, margin_m: float = MARGIN_M
     # was a tenth of the import (docs/benchmarks.md).
     lines_out: list[str] = []
     walks = bikes = cars = 0
-    per_way: dict[int, tuple[str, bool, bool, bool]] = {}
+    per_way: dict[int, tuple[str, bool, bool, bool, int, int]] = {}
     way_of = edges.way[keep].tolist()
     sources, targets = edges.source[keep].tolist(), edges.target[keep].tolist()
     lengths = edges.length_m[keep].tolist()
@@ -301,10 +344,11 @@ def network_import(*, partner: Partner, path: Path, margin_m: float = MARGIN_M
             tags = extract.tags[w]
             walk, bike, car = access_of(tags)
             values = [copy_text(tags.get(t, "")[:200 if t == "name" else 32]) for t in TAGS]
-            per_way[w] = ("\t".join([*values, *map(str, oneway_of(tags)),
+            oneway, bike_oneway = oneway_of(tags)
+            per_way[w] = ("\t".join([*values, str(oneway), str(bike_oneway),
                                      *("t" if ok else "f" for ok in (walk, bike, car))]),
-                          walk, bike, car)
-        text, walk, bike, car = per_way[w]
+                          walk, bike, car, oneway, bike_oneway)
+        text, walk, bike, car = per_way[w][:4]
         walks, bikes, cars = walks + walk, bikes + bike, cars + car
         lines_out.append(f"{extract.way_ids[w]}\t{sources[k]}\t{targets[k]}\t{hexes[k]}\t"
                          f"{lengths[k]!r}\t{text}")
@@ -321,7 +365,8 @@ def network_import(*, partner: Partner, path: Path, margin_m: float = MARGIN_M
         RoadNetwork.objects.filter(partner=partner).delete()
         network = RoadNetwork.objects.create(
             partner=partner, file_name=path.name, sha256=digest.hexdigest(),
-            data_date=extract.data_date, margin_m=margin_m, counts=counts)
+            data_date=extract.data_date, margin_m=margin_m, counts=counts,
+            graph=pack(way_of, sources, targets, lengths, lines[keep], per_way, extract))
         table = RoadEdge._meta.db_table
         columns = ("way_id", "source", "target", "geom", "length_m", *TAGS,
                    "oneway", "bike_oneway", "walk", "bike", "car", "network_id")

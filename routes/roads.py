@@ -22,6 +22,7 @@ from django.db import connection
 from routes.metrics import cumulative_distance
 from routes.models import RoadEdge, RoadNetwork
 from routes.network import project, split_at
+from routes.osm import GRAPH_MODES, unpack
 from routes.vocabulary import Mode, StraightReason
 
 if TYPE_CHECKING:
@@ -39,10 +40,25 @@ class RoadPath:
     way_ids: list[int]
 
 
+class Lines:
+    """Each edge's coordinates, from its source to its target: views into one array
+    (splitting it into 7,000 arrays took up to 95 ms of a cold leg)."""
+
+    def __init__(self, coords: np.ndarray, starts: np.ndarray) -> None:
+        self.coords = coords
+        self.starts = starts  # of each line in coords, and the end of the last
+
+    def __getitem__(self, k: int) -> np.ndarray:
+        return self.coords[self.starts[k]:self.starts[k + 1]]
+
+    def __len__(self) -> int:
+        return len(self.starts) - 1
+
+
 @dataclass
 class Graph:
     graph: rx.PyDiGraph  # nodes 0…n-1 the junctions, then the two stops' (start, end)
-    lines: list[np.ndarray]  # each edge's coordinates, from its source to its target
+    lines: Lines
     tree: shapely.STRtree  # of the edges, in a local metric frame
     scale: tuple[float, float]  # metres per degree of longitude and latitude there
     edge_ends: list[tuple[int, int, int]]  # (source node, target node, oneway for this mode)
@@ -58,15 +74,58 @@ _lock = threading.Lock()
 
 def networks_of(partner_ids: list[int]) -> list[tuple[int, str]]:
     """(network id, imported at) of the partners' networks."""
-    return [(pk, at.isoformat()) for pk, at in RoadNetwork.objects.filter(
-        partner_id__in=partner_ids).order_by("pk").values_list("pk", "imported_at")]
+    # In SQL: the ORM's first query in a process costs some 20 ms of a cold leg.
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT id, imported_at FROM {RoadNetwork._meta.db_table} "
+                       "WHERE partner_id = ANY(%s) ORDER BY id", [list(partner_ids)])
+        return [(pk, at.isoformat()) for pk, at in cursor.fetchall()]
 
 
-def _build(network_ids: list[int], mode: str) -> Graph | None:
-    # rustworkx's graph and search are in Rust: it loads in some 10 ms where networkx
-    # took 90–450 ms, most of a fresh process's first leg (decision 0026).
-    import rustworkx as rx
+@dataclass
+class Edges:
+    """A mode's edges, in the order of their ids."""
 
+    source: np.ndarray
+    target: np.ndarray
+    length: np.ndarray
+    oneway: np.ndarray  # for this mode
+    way_id: np.ndarray
+    coords: np.ndarray
+    starts: np.ndarray  # each line from starts[k] to starts[k + 1] in coords
+
+
+def _packed(network_ids: list[int], mode: str) -> Edges | None:
+    """The edges from the networks' packed graphs (``routes.osm.pack``): one value each,
+    no geometry through PostGIS. None when a network has none (imported before it)."""
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT graph FROM {RoadNetwork._meta.db_table} "
+                       "WHERE id = ANY(%s) ORDER BY id", [network_ids])
+        blobs = [r[0] for r in cursor.fetchall()]
+    if not blobs or any(b is None for b in blobs):
+        return None
+    bit = GRAPH_MODES[str(Mode(mode))]
+    one = {Mode.CAR: "oneway", Mode.BIKE: "bike_oneway"}.get(Mode(mode))
+    parts: dict[str, list[np.ndarray]] = {k: [] for k in ("source", "target", "length",
+                                                          "oneway", "way_id", "coords")}
+    sizes = []
+    for blob in blobs:
+        npz = unpack(bytes(blob))
+        keep = (npz["modes"] & bit) != 0
+        size = np.diff(npz["starts"])
+        for k in ("source", "target", "length", "way_id"):
+            parts[k].append(npz[k][keep])
+        parts["oneway"].append(npz[one][keep] if one else np.zeros(keep.sum(), np.int8))
+        parts["coords"].append(npz["coords"][np.repeat(keep, size)])
+        sizes.append(size[keep])
+    joined = {k: np.concatenate(v) for k, v in parts.items()}
+    return Edges(joined["source"], joined["target"], joined["length"], joined["oneway"],
+                 joined["way_id"], joined["coords"],
+                 starts=np.r_[0, np.cumsum(np.concatenate(sizes))])
+
+
+def _from_table(network_ids: list[int], mode: str) -> Edges:
+    """The edges, read from the table with their geometry (networks without a packed
+    graph)."""
     table = RoadEdge._meta.db_table
     oneway = {Mode.CAR: "oneway", Mode.BIKE: "bike_oneway"}.get(Mode(mode), "0")
     with connection.cursor() as cursor:
@@ -75,23 +134,36 @@ def _build(network_ids: list[int], mode: str) -> Graph | None:
             FROM {table} WHERE network_id = ANY(%s) AND {Mode(mode).value}
             ORDER BY id""", [network_ids])
         rows = cursor.fetchall()
-    if not rows:
+    coords, index = shapely.get_coordinates(shapely.from_wkb([bytes(r[5]) for r in rows]),
+                                            return_index=True)
+    source, target, length, oneway_, way_id = (
+        np.array([r[i] for r in rows], dtype=t) for i, t in enumerate(
+            (np.int64, np.int64, np.float64, np.int8, np.int64)))
+    return Edges(source, target, length, oneway_, way_id, coords.reshape(-1, 2),
+                 starts=np.r_[0, np.flatnonzero(np.diff(index)) + 1, len(coords)])
+
+
+def _build(network_ids: list[int], mode: str) -> Graph | None:
+    # rustworkx's graph and search are in Rust: it loads in some 10 ms where networkx
+    # took 90–450 ms, most of a fresh process's first leg (decision 0026).
+    import rustworkx as rx
+
+    e = _packed(network_ids, mode) or _from_table(network_ids, mode)
+    if not len(e.source):
         return None
-    geoms = shapely.from_wkb([bytes(r[5]) for r in rows])
-    coords, index = shapely.get_coordinates(geoms, return_index=True)
-    lines = np.split(coords, np.flatnonzero(np.diff(index)) + 1)
+    coords = e.coords
+    lines = Lines(coords, e.starts)
     lat = float(coords[:, 1].mean())
     scale = (111_320.0 * float(np.cos(np.radians(lat))), 110_540.0)
-    scaled = shapely.transform(geoms, lambda xy: xy * scale)
+    scaled = shapely.linestrings(coords * scale,
+                                 indices=np.repeat(np.arange(len(e.source)), np.diff(e.starts)))
     # The junctions' keys (OSM locations) become the graph's node indices 0…n-1.
-    keys, nodes = np.unique(np.array([(r[0], r[1]) for r in rows], dtype=np.int64),
-                            return_inverse=True)
+    keys, nodes = np.unique(np.stack([e.source, e.target], axis=1), return_inverse=True)
     nodes = nodes.reshape(-1, 2)
     u, v = nodes[:, 0], nodes[:, 1]
-    length = np.array([r[2] for r in rows], dtype=float)
-    one = np.array([r[3] for r in rows])
+    length, one = e.length, e.oneway
     ends = list(zip(u.tolist(), v.tolist(), one.tolist(), strict=True))
-    k = np.arange(1, len(rows) + 1)
+    k = np.arange(1, len(e.source) + 1)
     fw, bw = one >= 0, one <= 0
     # An arc's piece of way: +k travelled along its line, -k against it (k from 1).
     tails = np.concatenate([u[fw], v[bw]])
@@ -106,7 +178,7 @@ def _build(network_ids: list[int], mode: str) -> Graph | None:
     graph = rx.PyDiGraph(multigraph=False)  # a pair's weight given again replaces it
     graph.add_nodes_from(range(len(keys) + 2))
     graph.extend_from_weighted_edge_list(list(zip(tails, heads, weights, strict=True)))
-    return Graph(graph, lines, shapely.STRtree(scaled), scale, ends, [r[4] for r in rows], arcs,
+    return Graph(graph, lines, shapely.STRtree(scaled), scale, ends, e.way_id.tolist(), arcs,
                  start=len(keys), end=len(keys) + 1)
 
 

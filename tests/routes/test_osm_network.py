@@ -339,3 +339,24 @@ def test_names_with_tabs_backslashes_and_line_ends_are_kept_as_written(fresh_par
     assert (edge.walk, edge.bike, edge.car, edge.oneway) == (True, True, True, 0)
     assert edge.length_m == pytest.approx(Geod(ellps="WGS84").inv(
         *PLACES["vaduz"], *PLACES["schaan"])[2], rel=1e-9)
+
+
+def test_a_network_without_its_packed_graph_routes_the_same_from_its_table(valley):
+    # Networks imported before RoadNetwork.graph existed are read from their edges.
+    pids = [valley["partner"].pk]
+    a, b = PLACES["vaduz"], PLACES["triesen"]
+    roads._cache.clear()
+    packed = {m: roads.shortest_road_path(partner_ids=pids, mode=m, start=a, end=b)
+              for m in ("walk", "car")}
+    network = RoadNetwork.objects.get(partner=valley["partner"])
+    RoadNetwork.objects.filter(pk=network.pk).update(graph=None)
+    roads._cache.clear()
+    try:
+        for mode, found in packed.items():
+            again = roads.shortest_road_path(partner_ids=pids, mode=mode, start=a, end=b)
+            assert isinstance(found, roads.RoadPath) and isinstance(again, roads.RoadPath)
+            assert np.array_equal(found.coords, again.coords)
+            assert found.way_ids == again.way_ids
+    finally:
+        RoadNetwork.objects.filter(pk=network.pk).update(graph=network.graph)
+        roads._cache.clear()
