@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
+import psycopg
 import shapely
 from django.db import connection, transaction
 from django.utils.translation import gettext as _
@@ -365,8 +366,13 @@ def network_import(*, partner: Partner, path: Path, margin_m: float = MARGIN_M
         RoadNetwork.objects.filter(partner=partner).delete()
         network = RoadNetwork.objects.create(
             partner=partner, file_name=path.name, sha256=digest.hexdigest(),
-            data_date=extract.data_date, margin_m=margin_m, counts=counts,
-            graph=pack(way_of, sources, targets, lengths, lines[keep], per_way, extract))
+            data_date=extract.data_date, margin_m=margin_m, counts=counts)
+        # Bound as binary on the server: Django's client-side binding sent the 1 MB as an
+        # escaped literal in the query's text (0.1–0.3 s of the import).
+        with psycopg.Cursor(connection.connection) as raw:
+            raw.execute(f"UPDATE {RoadNetwork._meta.db_table} SET graph = %b WHERE id = %s",
+                        [pack(way_of, sources, targets, lengths, lines[keep], per_way, extract),
+                         network.pk])
         table = RoadEdge._meta.db_table
         columns = ("way_id", "source", "target", "geom", "length_m", *TAGS,
                    "oneway", "bike_oneway", "walk", "bike", "car", "network_id")

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 import numpy as np
+import psycopg
 import shapely
 from django.db import connection
 
@@ -97,9 +98,11 @@ class Edges:
 def _packed(network_ids: list[int], mode: str) -> Edges | None:
     """The edges from the networks' packed graphs (``routes.osm.pack``): one value each,
     no geometry through PostGIS. None when a network has none (imported before it)."""
-    with connection.cursor() as cursor:
+    connection.ensure_connection()
+    # In binary: as text the value comes as hex, twice its size, to be decoded.
+    with psycopg.Cursor(connection.connection) as cursor:
         cursor.execute(f"SELECT graph FROM {RoadNetwork._meta.db_table} "
-                       "WHERE id = ANY(%s) ORDER BY id", [network_ids])
+                       "WHERE id = ANY(%s) ORDER BY id", [network_ids], binary=True)
         blobs = [r[0] for r in cursor.fetchall()]
     if not blobs or any(b is None for b in blobs):
         return None
