@@ -221,12 +221,12 @@ def run() -> None:
             loaded = ours["loaded"]
             if pgr:
                 pgr_cold.append(_pgr_cold(sql))
-        c = statistics.median(cold)
+        cold_med = statistics.median(cold)
         print(f"  {mode} leg of {length / 1000:.1f} km (rustworkx; target ≤ 200 ms each):")
-        print(f"    cold, a fresh process: {c * 1000:.0f} ms (median of {COLD}; "
+        print(f"    cold, a fresh process: {cold_med * 1000:.0f} ms (median of {COLD}; "
               f"{', '.join(f'{x * 1000:.0f}' for x in cold)}; loaded: "
               f"{', '.join(loaded) or 'neither networkx nor rustworkx'}): "
-              f"{'met' if c <= 0.2 else 'NOT met'}")
+              f"{'met' if cold_med <= 0.2 else 'NOT met'}")
         print(f"    first after the import (graph built): {first * 1000:.0f} ms: "
               f"{'met' if first <= 0.2 else 'NOT met'}")
         print(f"    warm: {w * 1000:.1f} ms (median of {WARM}): "
