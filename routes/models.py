@@ -155,6 +155,10 @@ class RoadNetwork(models.Model):
     margin_m = models.FloatField(_("margin beyond the territory (m)"))
     counts = models.JSONField(default=dict)
     imported_at = models.DateTimeField(_("imported"), auto_now=True)
+    # The edges' ends, lengths, modes, way ids and lines as numpy arrays (routes.osm.pack),
+    # written with them: a worker's first leg reads this one value instead of every edge's
+    # geometry through PostGIS (decision 0026). Null for networks imported before it.
+    graph = models.BinaryField(null=True, editable=False)
 
     class Meta:
         verbose_name = _("road network")

@@ -21,10 +21,9 @@ from django.utils import timezone
 
 from routes.services import TransitPath
 from routes.vocabulary import Mode
-from transit.selectors import WALK_DEFAULT_M
+from transit.selectors import WALK_DEFAULT_M, WALK_M_PER_MIN
 
 WALK_M = WALK_DEFAULT_M  # to and from the stops, as the crow flies: "how to get there"'s
-WALK_M_PER_MIN = 75.0  # 4.5 km/h
 ROUTE_TYPES: dict[str, list[int]] = {
     # GTFS route_type: the basic values and the extended ones (Google's HVT list).
     Mode.BUS: [3, 11, *range(200, 300), *range(700, 800)],

@@ -22,7 +22,8 @@ from routes.vocabulary import PUBLIC_STATUSES
 from transit.models import Feed
 
 # Straight-line walking until the walking network is imported (issue 18, "Networks"):
-# 4 km/h, the walking speed of the trails' metrics, is 66.7 m a minute.
+# 4 km/h, 66.7 m a minute. The one speed of the walks to and from stops: "how to get
+# there" and a route's bus or train leg (transit/legs.py) both time them with it.
 WALK_M_PER_MIN = 4000 / 60
 WALK_DEFAULT_M = 800
 WALK_MAX_M = 3000

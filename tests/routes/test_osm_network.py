@@ -320,3 +320,43 @@ def test_a_walk_takes_the_partners_trail_first_reached_along_real_streets(valley
     network = RoadNetwork.objects.get(partner=valley["partner"])
     lead_in = LineString(coords[: first_on_trail + 1, :2].tolist(), srid=4326)
     assert share_on(lead_in.wkt, network.pk, "walk", within_m=2.0) > 0.95
+
+
+def test_names_with_tabs_backslashes_and_line_ends_are_kept_as_written(fresh_partner, tmp_path):
+    # The import writes COPY's text itself: a name holding its separators must come back.
+    import osmium
+
+    name = "Weg\tam\\Bach\nneu\r"
+    path = tmp_path / "odd-names.osm.pbf"
+    with osmium.SimpleWriter(str(path)) as writer:
+        for i, (lon, lat) in enumerate([PLACES["vaduz"], PLACES["schaan"]], start=1):
+            writer.add_node(osmium.osm.mutable.Node(id=i, location=(lon, lat)))
+        writer.add_way(osmium.osm.mutable.Way(id=7, nodes=[1, 2], tags={
+            "highway": "residential", "name": name, "surface": "as\\phalt"}))
+    network_import(partner=fresh_partner, path=path)
+    edge = RoadEdge.objects.get(network__partner=fresh_partner)
+    assert (edge.way_id, edge.name, edge.surface) == (7, name, "as\\phalt")
+    assert (edge.walk, edge.bike, edge.car, edge.oneway) == (True, True, True, 0)
+    assert edge.length_m == pytest.approx(Geod(ellps="WGS84").inv(
+        *PLACES["vaduz"], *PLACES["schaan"])[2], rel=1e-9)
+
+
+def test_a_network_without_its_packed_graph_routes_the_same_from_its_table(valley):
+    # Networks imported before RoadNetwork.graph existed are read from their edges.
+    pids = [valley["partner"].pk]
+    a, b = PLACES["vaduz"], PLACES["triesen"]
+    roads._cache.clear()
+    packed = {m: roads.shortest_road_path(partner_ids=pids, mode=m, start=a, end=b)
+              for m in ("walk", "car")}
+    network = RoadNetwork.objects.get(partner=valley["partner"])
+    RoadNetwork.objects.filter(pk=network.pk).update(graph=None)
+    roads._cache.clear()
+    try:
+        for mode, found in packed.items():
+            again = roads.shortest_road_path(partner_ids=pids, mode=mode, start=a, end=b)
+            assert isinstance(found, roads.RoadPath) and isinstance(again, roads.RoadPath)
+            assert np.array_equal(found.coords, again.coords)
+            assert found.way_ids == again.way_ids
+    finally:
+        RoadNetwork.objects.filter(pk=network.pk).update(graph=network.graph)
+        roads._cache.clear()

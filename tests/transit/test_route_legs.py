@@ -59,7 +59,9 @@ def test_a_bus_leg_follows_the_line_s_shape_timed_by_the_timetable(sliven, tmp_p
     assert np.min(np.hypot(coords[:, 0] - BEND[0], coords[:, 1] - BEND[1])) < 1e-6
     walks = [GEOD.inv(26.3235, 42.6822, 26.3229, 42.6817)[2],
              GEOD.inv(26.3565, 42.6586, 26.3570, 42.6590)[2]]
-    assert leg.duration_min == pytest.approx(25 + sum(walks) / 75, abs=0.01)
+    # The walks at 4 km/h (66.7 m a minute), as "how to get there" times them
+    # (test_departures.py): one walking speed for both, not 4.5 km/h here.
+    assert leg.duration_min == pytest.approx(25 + sum(walks) / (4000 / 60), abs=0.01)
     page = client.get("/routes/by-bus/", {"lang": "en"}).content.decode()
     assert "by the timetable: 12 Centre - Karandila: Centre → Karandila" in page
 
