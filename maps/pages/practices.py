@@ -290,6 +290,7 @@ def _form_page(request: HttpRequest, practice: GoodPractice | None) -> HttpRespo
     PageScript(js="practices/practices.js", call="AtlasPractices.editor", options={
         "attractionsUrl": reverse("attractions") + f"?limit=2000&lang={lang}&partner=",
         "trailsUrl": reverse("trails") + f"?limit=1000&lang={lang}&partner=",
+        "routesUrl": reverse("routes") + f"?limit=500&lang={lang}&partner=",
         "partner": practice.partner.slug if practice else (partners[0].slug if partners
                                                            else ""),
         "labels": {"add": _("Add"), "remove": _("Remove"), "drawn": _("Point drawn on the map"),
