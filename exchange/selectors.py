@@ -15,7 +15,12 @@ from exchange import moderation, rules
 from exchange.evidence import planner_source
 from exchange.models import GoodPractice, PracticePlace, Transfer
 from exchange.params import PracticeFilters
-from exchange.vocabulary import PUBLIC_STATUSES, TRANSLATED_TEXTS, EndorsementKind
+from exchange.vocabulary import (
+    PUBLIC_STATUSES,
+    TRANSLATED_TEXTS,
+    EndorsementKind,
+    PlannerMeasure,
+)
 from geo.crs import WGS84
 from geo.i18n import LANGUAGE_CODES
 from layers.permissions import member_partners
@@ -129,7 +134,11 @@ def practice_detail(practice: GoodPractice, *, lang: str,
                      if practice.origin == "external" else None)
     with translation.override(lang):
         out["indicators"] = [
-            {"name": i.name, "measure": i.measure or None, "unit": i.unit,
+            {"name": i.name, "measure": i.measure or None,
+             # The planner's name of what it measured, in the reader's language.
+             "measure_label": (str(PlannerMeasure(i.measure).label)
+                               if i.measure in PlannerMeasure.values else None),
+             "unit": i.unit,
              "value_before": i.value_before, "value_after": i.value_after,
              "date_before": i.date_before.isoformat() if i.date_before else None,
              "date_after": i.date_after.isoformat() if i.date_after else None,
