@@ -182,12 +182,14 @@ def test_screenshots_of_planner_evidence_and_exchange_moderation(new_page, live_
 
     from exchange import moderation, services
     from exchange.models import Endorsement, GoodPractice
+    from fixtures.demo_exchange import load_demo_exchange
     from fixtures.demo_layers import DEMO_DIR
     from fixtures.demo_practices import load_demo_practices
     from layers.models import Partner
     from tests.factories import make_person
 
     load_demo_practices(DEMO_DIR)
+    load_demo_exchange(DEMO_DIR)
     practice = GoodPractice.objects.get(title_en="The Balkan towns map their own sights")
     page = _size(new_page, "phone")
     page.goto(f"{live_server.url}/practices/{practice.uid}/?lang=bg")
@@ -218,4 +220,5 @@ def test_screenshots_of_planner_evidence_and_exchange_moderation(new_page, live_
     assert page.locator(".m-question").count() == 2
     assert page.locator(".m-question.hidden-item").count() == 1
     assert page.locator(".m-practice").count() >= 3
+    assert page.locator(".m-transfer").count() == 1 and page.locator(".m-visit").count() == 1
     page.screenshot(path=str(screenshot(page, "exchange-moderation-phone-el")), full_page=True)
