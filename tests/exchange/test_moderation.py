@@ -196,3 +196,33 @@ def test_the_moderation_page_lists_the_partners_practices_transfers_and_visits(
     page = client.get("/practices/moderation/?lang=en").content.decode()
     assert "Still a draft" not in page and 'class="m-transfer"' not in page
     assert "How many guides?" not in page
+
+
+def test_a_training_sandbox_moderates_its_own_exchange_only(world, moderated):
+    sandbox = make_partner("training", bbox=(24.0, 42.0, 24.1, 42.1), name_en="Training",
+                           sandbox=True)
+    trainer = make_person(sandbox, "moderators")
+    trainee = make_person(sandbox, "members")
+    client = Client()
+    client.force_login(trainer)
+    # A real partner's discussion is none of the sandbox's business…
+    refused = client.post(f"/practices/moderation/questions/{moderated['question'].pk}/",
+                          {"action": "hide", "reason": "Trying"})
+    assert refused.status_code == 403
+    assert Question.objects.get(pk=moderated["question"].pk).hidden_at is None
+    page = client.get("/practices/moderation/?lang=en").content.decode()
+    assert "How many guides?" not in page and "Published one" not in page
+    # …its own is.
+    practice = services.practice_create(
+        user=trainee, partner=sandbox, values={"title_en": "Trainee's practice",
+                                               "summary_en": "Practice run."},
+        places=[services.PlaceSpec(attraction=str(world.museum.uid))])
+    services.practice_submit(user=trainee, practice=practice)
+    practice = services.practice_review(user=trainer, practice=practice, decision="publish")
+    asked = services.question_ask(user=trainee, practice=practice, text="Trainee asks")
+    hidden = client.post(f"/practices/moderation/questions/{asked.pk}/",
+                         {"action": "hide", "reason": "Practice run"})
+    assert hidden.status_code == 302
+    assert Question.objects.get(pk=asked.pk).hidden_at is not None
+    # And a real partner's moderator does not moderate the sandbox.
+    assert not moderation.may_hide(world.sl_moderator, asked)
