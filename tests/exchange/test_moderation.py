@@ -10,6 +10,7 @@ already hidden. Who moderates them: Sliven's moderators (the practice's partner)
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -38,6 +39,11 @@ class Action:
 
 def _post(url: str, data: dict) -> Callable[[Client, dict], int]:
     return lambda c, w: c.post(url.format(**w["ids"]), data).status_code
+
+
+def _post_json(url: str, body: dict) -> Callable[[Client, dict], int]:
+    return lambda c, w: c.post(url.format(**w["ids"]), json.dumps(body),
+                               content_type="application/json").status_code
 
 
 def _shows(url: str, needle: str) -> Callable[[Client, dict], int]:
@@ -70,6 +76,14 @@ ACTIONS = [
            _post("/practices/moderation/endorsements/{endorsement}/",
                  {"action": "hide", "reason": "Not Drôme's plan"}),
            _hidden(Endorsement, "endorsement"), MODERATE),
+    Action("hide a question (API)",
+           _post_json("/api/practices/questions/{question}/visibility/",
+                      {"hidden": True, "reason": "Off topic"}),
+           _hidden(Question, "question"), MODERATE),
+    Action("show a hidden endorsement again (API)",
+           _post_json("/api/practices/endorsements/{hidden_endorsement}/visibility/",
+                      {"hidden": False}),
+           lambda w: not _hidden(Endorsement, "hidden_endorsement")(w), MODERATE),
     Action("show a hidden endorsement again",
            _post("/practices/moderation/endorsements/{hidden_endorsement}/",
                  {"action": "show"}),
@@ -161,6 +175,24 @@ def test_a_hidden_message_and_its_answers_leave_the_page_and_the_api_for_the_oth
     page = moderator.get(f"/practices/{practice.uid}/?lang=en").content.decode()
     assert "How many guides?" in page and "hidden-item" in page
     assert f"Hidden by {world.dr_moderator.username}" in page and "Asked twice" in page
+
+
+def test_the_api_names_the_field_it_refuses(world, moderated):
+    client = Client()
+    client.force_login(world.dr_moderator)
+    url = f"/api/practices/questions/{moderated['question'].pk}/visibility/?lang=fr"
+    answer = client.post(url, json.dumps({"hidden": "yes"}), content_type="application/json")
+    assert answer.status_code == 400 and "hidden" in answer.json()["fields"]
+    answer = client.post(url, json.dumps({"hidden": True}), content_type="application/json")
+    assert answer.status_code == 400
+    assert answer.json()["fields"]["reason"] == ["Dites pourquoi il est masqué : son auteur "
+                                                 "en est averti."]
+    answer = client.post(url, json.dumps({"hidden": True, "reason": "Doublon"}),
+                         content_type="application/json")
+    assert answer.json() == {"id": moderated["question"].pk, "hidden": True,
+                             "hidden_by": world.dr_moderator.username, "reason": "Doublon"}
+    assert client.post("/api/practices/questions/999999/visibility/", "{}",
+                       content_type="application/json").status_code == 404
 
 
 def test_hiding_needs_a_reason_in_the_readers_language(world, moderated):
