@@ -222,3 +222,10 @@ def test_screenshots_of_planner_evidence_and_exchange_moderation(new_page, live_
     assert page.locator(".m-practice").count() >= 3
     assert page.locator(".m-transfer").count() == 1 and page.locator(".m-visit").count() == 1
     page.screenshot(path=str(screenshot(page, "exchange-moderation-phone-el")), full_page=True)
+    # On the practice's page, the hidden message is the moderator's only, marked.
+    page.goto(f"{live_server.url}/practices/{practice.uid}/?lang=bg#questions")
+    hidden = page.locator("#questions li.message.hidden-item")
+    assert hidden.count() == 1 and "Диафήμιση" not in hidden.inner_text()
+    assert "Скрито от" in hidden.inner_text()
+    hidden.scroll_into_view_if_needed()
+    screenshot(page, "practice-hidden-message-phone-bg")

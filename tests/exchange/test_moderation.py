@@ -258,3 +258,13 @@ def test_a_training_sandbox_moderates_its_own_exchange_only(world, moderated):
     assert Question.objects.get(pk=asked.pk).hidden_at is not None
     # And a real partner's moderator does not moderate the sandbox.
     assert not moderation.may_hide(world.sl_moderator, asked)
+
+
+def test_the_history_shows_the_day_and_the_time_apart(world, moderated):
+    import re
+
+    client = Client()
+    client.force_login(world.sl_member)
+    page = client.get(f"/practices/{moderated['practice'].uid}/?lang=en").content.decode()
+    times = re.findall(r'<time datetime="[^"]+">([^<]+)</time> — ', page)
+    assert times and all(re.fullmatch(r"\d{4}-\d{2}-\d{2} \d{2}:\d{2}", t) for t in times)
