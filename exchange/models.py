@@ -181,7 +181,25 @@ class PracticeEvent(models.Model):
 QUESTION_MAX = 5000
 
 
-class Question(models.Model):
+class Hideable(models.Model):
+    """What a moderator may take out of sight without deleting it (Decidim's hide): who
+    hid it, when and why, kept for the moderators, who may show it again."""
+
+    hidden_at = models.DateTimeField(_("hidden"), null=True, blank=True)
+    hidden_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL,
+                                  null=True, blank=True, related_name="+")
+    hidden_by_name = models.CharField(max_length=150, blank=True)
+    hidden_reason = models.TextField(_("why it was hidden"), max_length=1000, blank=True)
+
+    class Meta:
+        abstract = True
+
+    @property
+    def hidden(self) -> bool:
+        return self.hidden_at is not None
+
+
+class Question(Hideable):
     """A question on a practice, or an answer to one (``parent``): a thread between the
     partners, each message in the name of the writer's partner."""
 
@@ -200,7 +218,7 @@ class Question(models.Model):
         ordering = ["practice", "created_at", "id"]
 
 
-class Endorsement(models.Model):
+class Endorsement(Hideable):
     """A partner says a practice is useful, that it plans to apply it, or that it did."""
 
     practice = models.ForeignKey(GoodPractice, on_delete=models.CASCADE,

@@ -11,11 +11,16 @@ from django.db import connection
 from django.db.models import Exists, OuterRef, QuerySet
 from django.utils import translation
 
-from exchange import rules
+from exchange import moderation, rules
 from exchange.evidence import planner_source
 from exchange.models import GoodPractice, PracticePlace, Transfer
 from exchange.params import PracticeFilters
-from exchange.vocabulary import PUBLIC_STATUSES, TRANSLATED_TEXTS, EndorsementKind
+from exchange.vocabulary import (
+    PUBLIC_STATUSES,
+    TRANSLATED_TEXTS,
+    EndorsementKind,
+    PlannerMeasure,
+)
 from geo.crs import WGS84
 from geo.i18n import LANGUAGE_CODES
 from layers.permissions import member_partners
@@ -129,7 +134,11 @@ def practice_detail(practice: GoodPractice, *, lang: str,
                      if practice.origin == "external" else None)
     with translation.override(lang):
         out["indicators"] = [
-            {"name": i.name, "measure": i.measure or None, "unit": i.unit,
+            {"name": i.name, "measure": i.measure or None,
+             # The planner's name of what it measured, in the reader's language.
+             "measure_label": (str(PlannerMeasure(i.measure).label)
+                               if i.measure in PlannerMeasure.values else None),
+             "unit": i.unit,
              "value_before": i.value_before, "value_after": i.value_after,
              "date_before": i.date_before.isoformat() if i.date_before else None,
              "date_after": i.date_after.isoformat() if i.date_after else None,
@@ -142,10 +151,10 @@ def practice_detail(practice: GoodPractice, *, lang: str,
                       if rules.may_see_contact(user) else None)
     out["history"] = (history(practice) if may_read_history(user, practice) else None)
     out["endorsements"] = endorsements(practice)
-    out["questions"] = (threads(practice)
+    out["questions"] = (threads(practice, user=user)
                         if rules.is_active_user(user) and member_partners(user).exists()
                         else None)
-    out["questions_count"] = practice.questions.count()
+    out["questions_count"] = practice.questions.filter(hidden_at__isnull=True).count()
     return out
 
 
@@ -153,25 +162,42 @@ def endorsements(practice: GoodPractice) -> dict[str, dict[str, Any]]:
     """Kind -> its count and the partners who gave it (their slugs)."""
     out: dict[str, dict[str, Any]] = {k.value: {"count": 0, "partners": []}
                                       for k in EndorsementKind}
-    for kind, slug in (practice.endorsements.order_by("kind", "partner__slug")
+    # A hidden endorsement counts for no one (exchange.moderation).
+    for kind, slug in (practice.endorsements.filter(hidden_at__isnull=True)
+                       .order_by("kind", "partner__slug")
                        .values_list("kind", "partner__slug")):
         out[kind]["count"] += 1
         out[kind]["partners"].append(slug)
     return out
 
 
-def threads(practice: GoodPractice) -> list[dict[str, Any]]:
+def threads(practice: GoodPractice, *, user: rules.AnyUser | None = None
+            ) -> list[dict[str, Any]]:
     """The questions, each with its answers (and theirs), oldest first. The discussion
-    is the partners': their members read it."""
-    rows = list(practice.questions.select_related("partner").order_by("created_at", "id"))
+    is the partners': their members read it. A hidden message (and what answers it) is
+    left out but for the moderators who may show it again (``hidden`` then says who hid
+    it and why; ``moderate``: whether ``user`` may hide or show it)."""
+    rows = list(practice.questions.select_related("partner", "practice__partner")
+                .order_by("created_at", "id"))
+    may = {q.pk: user is not None and moderation.may_hide(user, q) for q in rows} if (
+        user is not None and moderation.is_moderator(user)) else {}
+    rows = [q for q in rows if not q.hidden or may.get(q.pk)]
     nodes: dict[int, dict[str, Any]] = {q.pk: {"id": q.pk, "by": q.author_name,
                     "partner": q.partner.slug if q.partner else None,
                     "partner_name": str(q.partner) if q.partner else "",
-                    "at": q.created_at.isoformat(), "text": q.text, "replies": []}
+                    "at": q.created_at.isoformat(), "text": q.text, "replies": [],
+                    "moderate": bool(may.get(q.pk)),
+                    "hidden": ({"by": q.hidden_by_name, "reason": q.hidden_reason,
+                                "at": q.hidden_at.isoformat()} if q.hidden_at else None)}
              for q in rows}
     top: list[dict[str, Any]] = []
     for q in rows:
-        (nodes[q.parent_id]["replies"] if q.parent_id in nodes else top).append(nodes[q.pk])
+        if q.parent_id is None:
+            top.append(nodes[q.pk])
+        elif q.parent_id in nodes:
+            nodes[q.parent_id]["replies"].append(nodes[q.pk])
+        else:  # what answers a hidden message goes with it
+            del nodes[q.pk]
     return top
 
 

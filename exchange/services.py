@@ -394,6 +394,8 @@ def question_ask(*, user: rules.AnyUser, practice: GoodPractice, text: str,
         raise InvalidFields({"text": [_("At most %(n)d characters.") % {"n": QUESTION_MAX}]})
     if parent is not None and parent.practice_id != practice.pk:
         raise InvalidFields({"parent": [_("That question is about another practice.")]})
+    if parent is not None and parent.hidden:
+        raise InvalidFields({"parent": [_("That message was hidden by a moderator.")]})
     partners = rules.writing_partners(user)
     partner = (partners.filter(pk=practice.partner_id).first()
                or partners.order_by("slug").first())

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from exchange import api, transfer_api
+from exchange import api, moderation_api, transfer_api
 
 urlpatterns = [
     path("", api.Practices.as_view(), name="practices"),
@@ -21,6 +21,10 @@ urlpatterns = [
          name="practice-transfers"),
     path("<uuid:uid>/attachments/", transfer_api.PracticeAttachments.as_view(),
          name="practice-attachments"),
+    path("questions/<int:pk>/visibility/", moderation_api.QuestionVisibility.as_view(),
+         name="question-visibility"),
+    path("endorsements/<int:pk>/visibility/", moderation_api.EndorsementVisibility.as_view(),
+         name="endorsement-visibility"),
     path("<uuid:uid>/questions/", api.PracticeQuestions.as_view(), name="practice-questions"),
     path("<uuid:uid>/endorsements/", api.PracticeEndorsements.as_view(),
          name="practice-endorsements"),

@@ -37,6 +37,7 @@ HELP_TOPICS: dict[str, str] = {
     "practice-new": "guides/editor/#practice-write",
     "practice-edit": "guides/editor/#practice-write",
     "practice-queue": "guides/moderator/#review",
+    "exchange-moderation": "guides/moderator/#review",
     "transfer-list": "guides/editor/#transfer",
     "transfer-page": "guides/editor/#transfer",
     "transfer-start": "guides/editor/#transfer",

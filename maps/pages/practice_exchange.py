@@ -348,6 +348,7 @@ def _visit_form(request: HttpRequest, visit: StudyVisit | None) -> HttpResponse:
     PageScript(js="practices/practices.js", call="AtlasPractices.editor", options={
         "attractionsUrl": reverse("attractions") + f"?limit=2000&lang={lang}&partner=",
         "trailsUrl": reverse("trails") + f"?limit=1000&lang={lang}&partner=",
+        "routesUrl": reverse("routes") + f"?limit=500&lang={lang}&partner=",
         "partner": values["host"],
         "labels": {"add": _("Add"), "remove": _("Remove"), "drawn": _("Point drawn on the map"),
                    "noPlace": _("No place yet: add attractions or trails from the list, or "

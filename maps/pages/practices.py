@@ -22,7 +22,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from exchange import rules, selectors, services
+from exchange import moderation, rules, selectors, services
 from exchange.api import transition
 from exchange.forms import PracticeForm, indicator_specs, place_specs
 from exchange.models import GoodPractice, Question
@@ -91,6 +91,7 @@ def practice_list(request: HttpRequest) -> HttpResponse:
         "may_create": rules.may_create(request.user),
         "new_notices": unread_count(request.user),
         "reviews": rules.review_queue(request.user).count(),
+        "moderates": moderation.is_moderator(request.user),
         **map_parts(fmap)})
 
 
@@ -139,6 +140,7 @@ def _detail_page(request: HttpRequest, practice: GoodPractice, *, error: str = "
         "endorse": endorse, "may_endorse": rules.endorsing_partners(
             request.user, practice).exists(),
         "may_discuss": rules.may_discuss(request.user, practice),
+        "moderates": moderation.is_moderator(request.user),
         "new_notices": unread_count(request.user),
         "actions": _actions(request.user, practice), "error": error,
         "may_edit": rules.may_edit(request.user, practice), **_labels(),
@@ -288,6 +290,7 @@ def _form_page(request: HttpRequest, practice: GoodPractice | None) -> HttpRespo
     PageScript(js="practices/practices.js", call="AtlasPractices.editor", options={
         "attractionsUrl": reverse("attractions") + f"?limit=2000&lang={lang}&partner=",
         "trailsUrl": reverse("trails") + f"?limit=1000&lang={lang}&partner=",
+        "routesUrl": reverse("routes") + f"?limit=500&lang={lang}&partner=",
         "partner": practice.partner.slug if practice else (partners[0].slug if partners
                                                            else ""),
         "labels": {"add": _("Add"), "remove": _("Remove"), "drawn": _("Point drawn on the map"),

@@ -82,3 +82,28 @@ def test_write_review_change_publish_and_find_it(new_page, live_server, region):
     assert visitor.locator("path.atlas-practice").count() == 0  # a layer to switch on
     visitor.check("#atlas-kind-practice")
     visitor.wait_for_selector("path.atlas-practice")
+
+
+def test_a_pilot_route_of_the_partner_is_picked_as_a_place_on_the_form(
+        new_page, live_server, region):
+    """The issue's places are attractions, trails, routes and sub-areas: the form's list
+    offers the partner's pilot routes beside its attractions and trails. It failed first
+    (no route in the list)."""
+    from routes.models import PilotRoute
+    from routes.vocabulary import RouteStatus
+
+    _sz, sliven = region
+    route = PilotRoute.objects.create(slug="sliven-rocks-loop", status=RouteStatus.PUBLISHED,
+                                      title_en="Rocks loop", title_bg="Около скалите")
+    route.partners.add(sliven)
+    page = signed_in(new_page, live_server, make_person(sliven, "members"))
+    page.goto(f"{live_server.url}/practices/new/?lang=en")
+    page.fill("#id_title_en", "Weekend buses to the rocks")
+    page.fill("#place-filter", "Rocks")
+    page.click("button[aria-label='Add: Rocks loop']")
+    assert page.locator("#chosen-places li").all_inner_texts()[0].startswith("Rocks loop")
+    page.click("button[type=submit]:has-text('Save the draft')")
+    page.wait_for_selector("h1:has-text('Weekend buses to the rocks')")
+    place = GoodPractice.objects.get().places.get()
+    assert place.route == route
+    assert page.locator(f".places a[href='/routes/{route.slug}/']").inner_text() == "Rocks loop"

@@ -172,3 +172,60 @@ def test_screenshots_of_the_actor_pages(new_page, live_server, region,
 
     settings.MEDIA_ROOT = str(tmp_path / "media")
     guesthouse_cycle(new_page, live_server, region[1], real_smtp_server, lang, shots=True)
+
+
+# The practices guide: a practice's evidence read from the planner a year apart (Bulgarian),
+# and the exchange moderation page of Sliven's moderator (Greek), on a phone.
+@pytest.mark.django_db(transaction=True)
+def test_screenshots_of_planner_evidence_and_exchange_moderation(new_page, live_server, demo):
+    from django.test import Client
+
+    from exchange import moderation, services
+    from exchange.models import Endorsement, GoodPractice
+    from fixtures.demo_exchange import load_demo_exchange
+    from fixtures.demo_layers import DEMO_DIR
+    from fixtures.demo_practices import load_demo_practices
+    from layers.models import Partner
+    from tests.factories import make_person
+
+    load_demo_practices(DEMO_DIR)
+    load_demo_exchange(DEMO_DIR)
+    practice = GoodPractice.objects.get(title_en="The Balkan towns map their own sights")
+    page = _size(new_page, "phone")
+    page.goto(f"{live_server.url}/practices/{practice.uid}/?lang=bg")
+    rows = page.locator("table.indicators tr.from-planner")
+    assert rows.count() == 2
+    assert rows.first.locator("th").inner_text() == "Забележителности на 100 km²"
+    assert "/strategy/sliven/" in rows.first.locator("a").get_attribute("href")
+    rows.first.scroll_into_view_if_needed()
+    screenshot(page, "practice-planner-evidence-bg")
+
+    larissa = make_person(Partner.objects.get(slug="larissa"), "members")
+    services.question_ask(user=larissa, practice=practice,
+                          text="Πώς ελέγχετε τις ώρες λειτουργίας κάθε χρόνο;")
+    spam = services.question_ask(user=larissa, practice=practice,
+                                 text="Δείτε τις προσφορές μας για ξενοδοχεία!")
+    services.endorsement_set(user=larissa, practice=practice, kind="plan")
+    moderator = make_person(Partner.objects.get(slug="sliven"), "moderators")
+    moderation.item_hide(user=moderator, item=spam, hidden=True,
+                         reason="Διαφήμιση, όχι ερώτηση")
+    assert Endorsement.objects.filter(practice=practice).count() == 1
+    client = Client()
+    client.force_login(moderator)
+    page = _size(new_page, "phone")
+    page.context.add_cookies([{"name": "sessionid", "value": client.cookies["sessionid"].value,
+                               "url": live_server.url}])
+    page.goto(f"{live_server.url}/practices/moderation/?lang=el")
+    assert page.locator("html").get_attribute("lang") == "el"
+    assert page.locator(".m-question").count() == 2
+    assert page.locator(".m-question.hidden-item").count() == 1
+    assert page.locator(".m-practice").count() >= 3
+    assert page.locator(".m-transfer").count() == 1 and page.locator(".m-visit").count() == 1
+    page.screenshot(path=str(screenshot(page, "exchange-moderation-phone-el")), full_page=True)
+    # On the practice's page, the hidden message is the moderator's only, marked.
+    page.goto(f"{live_server.url}/practices/{practice.uid}/?lang=bg#questions")
+    hidden = page.locator("#questions li.message.hidden-item")
+    assert hidden.count() == 1 and "Диафήμιση" not in hidden.inner_text()
+    assert "Скрито от" in hidden.inner_text()
+    hidden.scroll_into_view_if_needed()
+    screenshot(page, "practice-hidden-message-phone-bg")

@@ -48,6 +48,8 @@ PART_MATRICES: dict[str, tuple[str, ...]] = {
         "transfer-act", "transfer-evidence", "visits", "visit-new", "visit-detail",
         "visit-attachments", "practice-attachments", "practice-attach", "attachment-detail",
         "attachment-delete"),
+    "tests/exchange/test_moderation.py": ("question-moderate", "endorsement-moderate",
+                                          "question-visibility", "endorsement-visibility"),
     "tests/exchange/test_strategy_permissions.py": (
         "strategy-indicator-add", "strategy-indicator", "strategy-indicator-delete",
         "coverage-indicators", "coverage-indicator"),

@@ -60,7 +60,7 @@
     });
   }
 
-  // The form: places chosen from the partner's attractions and trails, or points drawn
+  // The form: places chosen from the partner's attractions, trails and routes, or points drawn
   // by a click on the map; kept as JSON in a hidden field the form sends.
   function editor(map, o) {
     var field = document.getElementById("f-places");
@@ -120,13 +120,17 @@
     function load(partner) {
       options = []; shown.clearLayers();
       if (!partner) { renderOptions(); return; }
-      Promise.all([getJSON(o.attractionsUrl + partner), getJSON(o.trailsUrl + partner)])
-        .then(function (both) {
-          both.forEach(function (fc, n) {
+      var kinds = ["attraction", "trail", "route"];
+      var asked = [getJSON(o.attractionsUrl + partner), getJSON(o.trailsUrl + partner)];
+      if (o.routesUrl) asked.push(getJSON(o.routesUrl + partner));
+      Promise.all(asked)
+        .then(function (all) {
+          all.forEach(function (fc, n) {
             fc.features.forEach(function (f) {
-              var x = { id: f.id, type: n ? "trail" : "attraction",
-                        name: f.properties.name || f.id };
-              names[f.id] = x.name;
+              // A route is named by its slug (what the place keeps), the others by id.
+              var id = n === 2 ? f.properties.slug : f.id;
+              var x = { id: id, type: kinds[n], name: f.properties.name || id };
+              names[id] = x.name;
               options.push(x);
               if (!n && f.geometry) {
                 var c = f.geometry.coordinates;
