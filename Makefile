@@ -20,13 +20,17 @@ PORT ?= 8000
 demo: setup demo-data serve
 
 # Every test but the screenshots (pyproject.toml's addopts deselect those).
+# One test process per core (pytest-xdist), each with its own test database; a test
+# module runs whole in one process, so its module-scoped data is made once.
+PARALLEL ?= -n auto --dist loadfile
+
 test: setup
-	$(PY) -m pytest $(PYTEST_ARGS)
+	$(PY) -m pytest $(PARALLEL) $(PYTEST_ARGS)
 
 # The inner loop: no browser. The test database is kept from one run to the next
 # (--reuse-db), and made anew when the migrations have changed since (tests/conftest.py).
 test-fast: setup
-	$(PY) -m pytest -m "not browser" --reuse-db $(PYTEST_ARGS)
+	$(PY) -m pytest $(PARALLEL) -m "not browser" --reuse-db $(PYTEST_ARGS)
 
 screenshots: setup
 	rm -rf test-results/screenshots
