@@ -100,6 +100,8 @@ def make_layer(slug: str, n: int, extent: tuple[float, float, float, float] | No
         t0 = time.perf_counter()
         with transaction.atomic():
             cur.execute("ALTER TABLE layers_attraction DISABLE TRIGGER USER")
+            # But each row's GeoJSON text, which the pages read (decision 0023).
+            cur.execute("ALTER TABLE layers_attraction ENABLE TRIGGER page_json")
             cur.execute("""
                 INSERT INTO layers_attraction (uid, layer_id, source_id, name, name_el, name_en,
                     description, category, location, address, website, phone, opening_hours,
