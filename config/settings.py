@@ -420,6 +420,9 @@ EMAIL_TIMEOUT = 10
 ATLAS_CURATORS_GROUP = os.environ.get("ATLAS_CURATORS_GROUP", "curators")
 
 ATLAS_DISPLAY_MAX_VERTICES = int(os.environ.get("ATLAS_DISPLAY_MAX_VERTICES", "20000"))
+# Pages of attractions read from the GeoJSON text each row keeps (decision 0023); "0"
+# builds every Feature instead, as before it (what the benchmarks compare it with).
+ATLAS_STORED_PAGES = os.environ.get("ATLAS_STORED_PAGES", "1") != "0"
 # A vector tile holds at most this many features of each layer, and at most this many
 # bytes in all; past either, features are left out in a set order and the response
 # says so in its X-Tile-Capped header (layers/tiles.py).

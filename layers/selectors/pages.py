@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 
+from django.conf import settings
 from django.db import connection
 from psycopg.abc import Buffer
 from psycopg.adapt import Loader
@@ -14,11 +15,23 @@ from layers.params import FeatureFilters
 from layers.registry import FeatureKind
 from layers.selectors.kinds import RFC7946, Output, bbox_overlaps, conditions, score
 from layers.selectors.sql import json_object_text, translated
+from layers.selectors.stored import stored_applies, stored_feature_sql
 
 
 def _json_literal(value: object) -> tuple[str, bool]:
     """A constant as JSON text in SQL (for json_members)."""
     return "'" + json.dumps(value, ensure_ascii=False).replace("'", "''") + "'", True
+
+
+def _page_feature_sql(kind: FeatureKind, lang: str, out: Output, near: bool,
+                      stored: bool) -> tuple[str, str, str]:
+    """SQL over ``x`` of one Feature of a page, and the columns and joins naming its
+    partner and layer that it needs: from the text the row keeps when it may
+    (layers/selectors/stored.py, which joins nothing), else built."""
+    built = _feature_sql(kind, lang, out, near)
+    if stored and stored_applies(kind, lang, out, near):
+        return stored_feature_sql(lang, out, built), "", ""
+    return built, kind.owners(), kind.joins()
 
 
 def _feature_sql(kind: FeatureKind, lang: str, out: Output, near: bool) -> str:
@@ -131,7 +144,8 @@ class _Utf8(Loader):
 
 def features_page(*, kinds: list[str], filters: FeatureFilters, lang: str, limit: int,
                   offset: int, out: Output = RFC7946,
-                  sort: list[SortKey] | None = None) -> tuple[bytes, int, int]:
+                  sort: list[SortKey] | None = None,
+                  stored: bool | None = None) -> tuple[bytes, int, int]:
     """One page of features as a JSON array (UTF-8), the number matched and returned.
 
     ``sort``: the properties the page is sorted by (OGC ``sortby``; see ``sortable``),
@@ -141,7 +155,11 @@ def features_page(*, kinds: list[str], filters: FeatureFilters, lang: str, limit
     Features are built only for the rows of the page, not for every match. The
     array is not decoded into a Python string: a page of 1,000 features is some
     400 kB, which decoding and encoding again cost as much as the rest of the view.
+    ``stored``: read each Feature from the text its row keeps where it may (False: build
+    every one, as the tests compare; None: as ATLAS_STORED_PAGES says).
     """
+    if stored is None:
+        stored = settings.ATLAS_STORED_PAGES
     params: list = []
     # A page that is most of what matches is cheapest read once, whole rows sorted; a
     # small page of many matches (a map's first 64 of a cell) is cheapest cut from ids.
@@ -160,18 +178,18 @@ def features_page(*, kinds: list[str], filters: FeatureFilters, lang: str, limit
         # page built from them straight away (reading the page's rows again by id, as
         # below, costs a third more for a page of 1,000 out of 1,400).
         kind, matched = found[0]
+        feature, owners, joins = _page_feature_sql(kind, lang, out, near, stored)
         # With ?q=, the closer matches first (layers/search_query.py), unless sorted.
         order = (f"{_sort_order(sort)}, id" if sort else
                  ("score, " if filters.q else "") + ("distance, id" if near else "id"))
         sql = f"""
-            SELECT '[' || COALESCE(string_agg({_feature_sql(kind, lang, out, near)}, ','
-                                              ORDER BY x.ord), '') || ']',
+            SELECT '[' || COALESCE(string_agg({feature}, ',' ORDER BY x.ord), '') || ']',
                    max(x.total), count(*)
-            FROM (SELECT x.*{kind.owners()}
+            FROM (SELECT x.*{owners}
                   FROM (SELECT m.*, count(*) OVER () AS total,
                                row_number() OVER (ORDER BY {order}) AS ord
                         FROM ({matched}) m ORDER BY {order} LIMIT %s OFFSET %s) x
-                  {kind.joins()}) x
+                  {joins}) x
         """
         page_params = [limit, offset]
     else:
@@ -197,12 +215,14 @@ def features_page(*, kinds: list[str], filters: FeatureFilters, lang: str, limit
             FROM (SELECT * FROM m{kind.order} ORDER BY {own} LIMIT %s) t"""
                                     for kind, _ in found)
         builds = [f"""
-            SELECT pg.ord, {_feature_sql(kind, lang, out, near)} AS feature
+            SELECT pg.ord, {feature} AS feature
             FROM page pg
-            JOIN LATERAL (SELECT x.*{kind.owners()}, pg.distance
-                          FROM {kind.table} x {kind.joins()} WHERE x.id = pg.row_id) x ON true
+            JOIN LATERAL (SELECT x.*{owners}, pg.distance
+                          FROM {kind.table} x {joins} WHERE x.id = pg.row_id) x ON true
             WHERE pg.kind_order = {kind.order}
-        """ for kind, _ in found]
+        """ for kind, _ in found
+                  for feature, owners, joins in [_page_feature_sql(kind, lang, out, near,
+                                                                   stored)]]
         counts = " + ".join(f"(SELECT count(*) FROM m{kind.order})" for kind, _ in found)
         sql = f"""
             WITH {', '.join(kept)},

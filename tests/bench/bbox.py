@@ -13,6 +13,7 @@ carries — no HTTP, no Python.
 
 from __future__ import annotations
 
+import json
 import os
 import random
 import re
@@ -195,6 +196,10 @@ def _server_pids(gunicorn_pid: int) -> list[int]:
         return [gunicorn_pid, *workers, *(r[0] for r in cur.fetchall())]
 
 
+ROUNDS = int(os.environ.get("BENCH_ROUNDS", "2"))
+MODES = {"kept text (as deployed)": True, "built (before decision 0023)": False}
+
+
 def run() -> None:
     if not shutil.which("wrk"):
         print("\nbbox benchmark skipped: wrk is not installed (apt-get install wrk)")
@@ -202,38 +207,60 @@ def run() -> None:
     from tests.bench.scale import drop_layers, make_layer  # scale builds on this module
 
     layer, _seconds, _grown = make_layer(SLUG, N, EXTENT)
+    results: dict[str, list[tuple[WrkResult, float, float]]] = {m: [] for m in MODES}
+    # Each page read from the text rows keep (decision 0023), and built as before, the same
+    # windows on the same data, in turns.
     with tempfile.TemporaryDirectory(prefix="atlas-bench-") as tmp, \
-            gunicorn(workers=WORKERS, threads=THREADS) as base:
+            gunicorn(workers=WORKERS, threads=THREADS) as kept, \
+            gunicorn(workers=WORKERS, threads=THREADS, stored=False) as built:
+        servers = dict(zip(MODES, (kept, built), strict=True))
         script = _script(Path(tmp))
-        sample = f"{base}/api/attractions/?bbox=22.300,39.600,22.338,39.626&limit=1000&lang=el"
-        for _ in range(2 * WORKERS * THREADS):  # every thread's connection opened and warm
-            body = urllib.request.urlopen(sample).read()
+        sample = "/api/attractions/?bbox=22.300,39.600,22.338,39.626&limit=1000&lang=el"
+        bodies = {}
+        for mode, base in servers.items():
+            for _ in range(2 * WORKERS * THREADS):  # every thread's connection opened and warm
+                bodies[mode] = urllib.request.urlopen(base + sample).read()
+        kept_body, built_body = bodies.values()
+        same = json.loads(kept_body)["features"] == json.loads(built_body)["features"]
         load = os.getloadavg()[0]
-        before = _cpu_seconds(_server_pids(base.pid))
-        wrk_before = resource.getrusage(resource.RUSAGE_CHILDREN)
-        result = wrk_run(base, script)
-        wrk_after = resource.getrusage(resource.RUSAGE_CHILDREN)
-        after = _cpu_seconds(_server_pids(base.pid))
-    print(f"\nbbox: pages of 1,000 features out of {N:,} points ({len(body) / 1024:.0f} kB each), "
-          f"{WINDOWS} windows at random; wrk -t 2 -c {CONNECTIONS} -d {DURATION}; gunicorn "
-          f"{WORKERS} workers × {THREADS} threads (gthread), one PostgreSQL connection per "
-          f"thread kept open; load average {load:.1f} on {os.cpu_count()} cores before the run")
-    print(f"  {result.rps:.1f} req/s; latency p50 {result.p50} ms, p90 {result.p90} ms, "
-          f"p95 {result.p95} ms (target ≤ 50), p99 {result.p99} ms, max {result.worst} ms"
-          + (f"; {result.errors} errors" if result.errors else ""))
-    # What a request costs in CPU, whoever else shares the machine: on idle cores the
-    # throughput cannot pass cores / cost, nor the mean latency at c connections go
-    # below c / throughput (Little's law).
-    requests = result.requests
-    server = sum(after[p] - before.get(p, 0.0) for p in after) / requests * 1000
-    wrk_cpu = (wrk_after.ru_utime + wrk_after.ru_stime
-               - wrk_before.ru_utime - wrk_before.ru_stime)
-    client = wrk_cpu / requests * 1000
+        for _ in range(ROUNDS):
+            for mode, base in servers.items():
+                before = _cpu_seconds(_server_pids(base.pid))
+                wrk_before = resource.getrusage(resource.RUSAGE_CHILDREN)
+                result = wrk_run(base, script)
+                wrk_after = resource.getrusage(resource.RUSAGE_CHILDREN)
+                after = _cpu_seconds(_server_pids(base.pid))
+                # What a request costs in CPU, whoever else shares the machine: on idle
+                # cores the throughput cannot pass cores / cost, nor the mean latency at c
+                # connections go below c / throughput (Little's law).
+                server = (sum(after[p] - before.get(p, 0.0) for p in after)
+                          / max(result.requests, 1) * 1000)
+                client = (wrk_after.ru_utime + wrk_after.ru_stime - wrk_before.ru_utime
+                          - wrk_before.ru_stime) / max(result.requests, 1) * 1000
+                results[mode].append((result, server, client))
+    print(f"\nbbox: pages of 1,000 features out of {N:,} points "
+          f"({len(kept_body) / 1024:.0f} kB each; "
+          f"the two ways give {'the same' if same else 'DIFFERENT'} features), {WINDOWS} "
+          f"windows at random; wrk -t 2 -c {CONNECTIONS} -d {DURATION}, {ROUNDS} rounds in "
+          f"turns; gunicorn {WORKERS} workers × {THREADS} threads (gthread), one PostgreSQL "
+          f"connection per thread kept open; load average {load:.1f} on {os.cpu_count()} "
+          "cores before the run")
     cores = os.cpu_count() or 1
-    capacity = cores / (server + client) * 1000
-    print(f"  CPU per request: {server:.1f} ms server (gunicorn + PostgreSQL) + {client:.1f} ms "
-          f"wrk; {cores} idle cores would serve at most {capacity:.0f} req/s, a mean latency "
-          f"of at least {CONNECTIONS / capacity * 1000:.0f} ms at {CONNECTIONS} connections")
+    for mode, rounds in results.items():
+        for i, (result, server, client) in enumerate(rounds, 1):
+            capacity = cores / (server + client) * 1000
+            print(f"  {mode:30s} round {i}: {result.rps:.1f} req/s; latency p50 {result.p50} "
+                  f"ms, p95 {result.p95} ms (target ≤ 50), p99 {result.p99} ms"
+                  + (f"; {result.errors} errors" if result.errors else "")
+                  + f"; CPU a request {server:.1f} ms server (gunicorn + PostgreSQL) + "
+                  f"{client:.1f} ms wrk: {cores} idle cores would serve at most "
+                  f"{capacity:.0f} req/s, a mean latency of at least "
+                  f"{CONNECTIONS / capacity * 1000:.0f} ms")
+    kept_rounds, built_rounds = results.values()
+    print("  kept / built: throughput " + ", ".join(
+        f"{a[0].rps / b[0].rps:.2f}×" for a, b in zip(kept_rounds, built_rounds, strict=True))
+          + " by round; server CPU a request " + ", ".join(
+        f"{b[1] / a[1]:.2f}× less" for a, b in zip(kept_rounds, built_rounds, strict=True)))
     with tempfile.TemporaryDirectory(prefix="atlas-bench-") as tmp:
         floor = _database_floor(Path(tmp), layer.pk)
     print(f"  the database alone (pgbench -c {CONNECTIONS} -j 2, the same windows, count and "

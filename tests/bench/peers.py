@@ -290,6 +290,8 @@ def _report(results: dict[str, list[WrkResult]], ours: list[str], peers: list[st
 
 
 UNCOUNTED = "ours, the same, rate limits off"
+BUILT_API = "ours, /api/attractions/, built"
+BUILT_OGC = "ours, /ogc/…/items, built"
 UNCOUNTED_TILES = "ours, /tiles/, rate limits off"
 
 
@@ -309,10 +311,15 @@ def _bbox_pages(folder: Path) -> None:
     # What counting each request against the rate limits costs (one write a request):
     # the same, served without it (not as deployed).
     paths[UNCOUNTED] = paths["ours, /api/attractions/"]
+    # The pages built, as before the kept text (decision 0023): the baseline in this run.
+    paths[BUILT_API] = paths["ours, /api/attractions/"]
+    paths[BUILT_OGC] = paths["ours, /ogc/…/items"]
     with gunicorn(workers=WORKERS, threads=THREADS) as ours, tipg([TABLE], folder) as tp, \
             pygeoapi({collection: TABLE}, folder) as pg, \
-            gunicorn(workers=WORKERS, threads=THREADS, counted=False) as uncounted:
+            gunicorn(workers=WORKERS, threads=THREADS, counted=False) as uncounted, \
+            gunicorn(workers=WORKERS, threads=THREADS, stored=False) as built:
         bases = {"ours, /api/attractions/": ours, "ours, /ogc/…/items": ours,
+                 BUILT_API: built, BUILT_OGC: built,
                  "tipg, …/items": tp, "pygeoapi 0.21, …/items": pg, UNCOUNTED: uncounted}
         sizes = {}
         for name, plist in paths.items():
@@ -339,9 +346,16 @@ def _bbox_pages(folder: Path) -> None:
               ", ".join(f"{k} {v / 1024:.0f} kB" for k, v in sizes.items() if k in paths))
         scripts = {name: (bases[name], wrk_script(folder, plist, f"peer{i}.lua"))
                    for i, (name, plist) in enumerate(paths.items())}
-        _report(_in_turns(scripts), ["ours, /api/attractions/", "ours, /ogc/…/items",
-                                     UNCOUNTED],
+        results = _in_turns(scripts)
+        _report(results, ["ours, /api/attractions/", "ours, /ogc/…/items", UNCOUNTED,
+                          BUILT_API, BUILT_OGC],
                 ["tipg, …/items", "pygeoapi 0.21, …/items"], "≥ 5×; our p95 ≤ 50 ms")
+        for kept, built_name in (("ours, /api/attractions/", BUILT_API),
+                                 ("ours, /ogc/…/items", BUILT_OGC)):
+            pairs = zip(results[kept], results[built_name], strict=True)
+            print(f"  {kept} / {built_name}: " + ", ".join(
+                f"throughput {a.rps / b.rps:.2f}×, p95 {a.p95:.0f} / {b.p95:.0f} ms, CPU "
+                f"{a.cpu_ms:.1f} / {b.cpu_ms:.1f} ms" for a, b in pairs) + " by round")
 
 
 def _tiles_vs_tipg(folder: Path) -> None:
