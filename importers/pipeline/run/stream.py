@@ -13,7 +13,8 @@ spread over the file), the field mapping and the id column (a pass over the cand
 columns alone, which must hold a value on every row, each once).
 
 A file that carries the platform's public ids is read whole (``open_stream`` says None):
-matching them is not done in SQL yet.
+matching them is not done in SQL yet; so is a file whose features cannot be read by their
+ids (a .dbf of more records than the .shp has shapes).
 """
 
 from __future__ import annotations
@@ -142,7 +143,12 @@ class Stream:
         self.count = shp.count()
         crs, crs_reason = shp.identify_crs()
         fids = sorted({int(i) for i in np.linspace(0, self.count - 1, SUGGEST_SAMPLE)})
-        sample = shp.batch(fids=fids, columns=[])
+        try:
+            sample = shp.batch(fids=fids, columns=[])
+        except Refused:
+            # A feature GDAL counts but cannot read by its id (a .dbf of more records
+            # than the .shp has shapes): read whole, as before, whatever that finds.
+            return False
         sample.crs, sample.crs_reason = crs, crs_reason
         resolve_crs(sample, request.partner)
         if request.srs is None:
