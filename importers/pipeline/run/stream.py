@@ -198,28 +198,35 @@ class Stream:
         return None
 
     def _unique(self, col: str) -> bool:
-        ints: list[np.ndarray] = []
-        hashes: list[np.ndarray] = []
+        """Whether ``col`` holds a value on every row, each once. Integers are compared
+        whole, texts by their hashes, then by the texts where two hashes are equal: one
+        array of 8 bytes a row, sorted in place (np.unique would copy it three times)."""
+        keys = np.empty(self.count, dtype=np.int64)
+        filled = 0
+        texts = False
         for data in self.batches(columns=[col], geometry=False):
             values = np.asarray(data.columns[col])
-            if values.dtype.kind in "iu":
-                ints.append(values.astype(np.int64))
-                continue
-            texts = [str(v) for v in values.tolist() if v not in (None, "")]
-            if len(texts) < len(values):
-                return False
-            hashes.append(_hashed(texts))
-        if ints and not hashes:
-            whole = np.concatenate(ints)
-            return len(np.unique(whole)) == len(whole)
-        if ints:  # a column typed differently in different batches: as texts
-            hashes.extend(_hashed([str(v) for v in part.tolist()]) for part in ints)
-        whole = np.concatenate(hashes)
-        uniq, counts = np.unique(whole, return_counts=True)
-        if len(uniq) == len(whole):
+            if values.dtype.kind in "iu" and not texts:
+                keys[filled:filled + len(values)] = values
+            else:
+                strings = [str(v) for v in values.tolist() if v not in (None, "")]
+                if len(strings) < len(values):
+                    return False
+                if not texts and filled:  # integers so far: as texts, as a whole read would
+                    keys[:filled] = _hashed([str(v) for v in keys[:filled].tolist()])
+                texts = True
+                keys[filled:filled + len(values)] = _hashed(strings)
+            filled += len(values)
+        keys = keys[:filled]
+        keys.sort()
+        equal = keys[1:] == keys[:-1]
+        if not equal.any():
             return True
+        if not texts:
+            return False
         # Equal hashes: the texts themselves, for those hashes only.
-        doubtful = set(uniq[counts > 1].tolist())
+        doubtful = set(keys[1:][equal].tolist())
+        del keys, equal
         seen: set[str] = set()
         for data in self.batches(columns=[col], geometry=False):
             for v in data.columns[col].tolist():
