@@ -279,6 +279,9 @@ ATLAS_IMPORT_MAX_FILE_BYTES = int(os.environ.get("ATLAS_IMPORT_MAX_FILE_BYTES", 
 ATLAS_IMPORT_MAX_UNPACKED_BYTES = int(
     os.environ.get("ATLAS_IMPORT_MAX_UNPACKED_BYTES", 2 * 2**30))
 ATLAS_IMPORT_MAX_COMPRESSION_RATIO = 200.0
+# A shapefile of more features is read, normalised and staged this many at a time, so
+# that an import's memory does not grow with the file (docs/decisions/0019).
+ATLAS_IMPORT_BATCH_ROWS = int(os.environ.get("ATLAS_IMPORT_BATCH_ROWS", 50_000))
 ATLAS_UPLOAD_DIR = os.environ.get("ATLAS_UPLOAD_DIR", str(BASE_DIR / "var" / "uploads"))
 # An upload waits this long for its confirmation; then the next upload (or
 # `manage.py purge_uploads`, from cron) deletes it.

@@ -110,7 +110,7 @@ def report_of(result: ImportResult) -> dict[str, Any]:
         "format": result.format, "file": result.label, "encoding": result.encoding,
         "encoding_reason": reason.as_json() if reason else None,
         "crs": result.crs, "crs_reason": result.crs_reason.as_json(),
-        "mapping": result.mapping, "id_field": result.id_field, "features": len(result.rows),
+        "mapping": result.mapping, "id_field": result.id_field, "features": result.feature_count,
         "counts": result.counts, "notes": [n.as_json() for n in result.notes],
         # With the sentence the page shows: where (file, layer, row, field) and what.
         "issues": [{**i.as_dict(), "text": i.message.as_json()} for i in result.issues],

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import struct
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 from django.utils.translation import gettext_noop as _
 
-from geo.crs import CrsError, identify
-from importers.encoding import EncodingError, choose_dbf_encoding
+from geo.crs import CrsError, Identified, identify
+from importers.encoding import EncodingChoice, EncodingError, choose_dbf_encoding
 from importers.exceptions import Refused
 from importers.formats.base import ReadOptions, SourceData, read_with_gdal
 from importers.messages import Message, crs_problem
@@ -86,6 +87,15 @@ class Shapefile:
 
     def read(self, path: Path, options: ReadOptions, label: str | None = None) -> list[SourceData]:
         """``path`` is a .shp in a working folder the pipeline owns (GDAL may write there)."""
+        with self.open(path, options, label) as opened:
+            data = opened.batch()
+        data.crs, data.crs_reason = opened.identify_crs()
+        return [data]
+
+    def open(self, path: Path, options: ReadOptions, label: str | None = None) -> OpenShapefile:
+        """The file's headers read and checked (integrity, encoding, CRS); its features
+        are read by ``batch``, a slice at a time (a file of millions of points is never
+        whole in memory: decision 0019)."""
         import pyogrio  # loaded only by the formats that read through GDAL (see base)
 
         label = label or path.name
@@ -96,51 +106,112 @@ class Shapefile:
             pyogrio.set_gdal_config_options({"SHAPE_RESTORE_SHX": True})
             notes.append(Message(_("the .shx index was missing and has been rebuilt from the "
                                    ".shp")))
-        dbf, cpg, prj = (sibling(path, s) for s in (".dbf", ".cpg", ".prj"))
-        notes += check_integrity(path, dbf, label)
-        encoding = None
-        if dbf is not None:
-            try:
-                encoding = choose_dbf_encoding(dbf=dbf, cpg=cpg, explicit=options.encoding,
-                                               prefer_language=options.prefer_language)
-            except EncodingError as exc:
-                raise Refused(Message(_("%(file)s: %(problem)s"), file=label,
-                                      problem=exc.message)) from None
-        else:
-            notes.append(Message(_("there is no .dbf: the features have no attributes")))
         try:
-            meta, geoms, columns = read_with_gdal(
-                path, label, encoding=encoding.encoding if encoding else None, notes=notes,
-                encoding_said=encoding.reason if encoding else None, text_file=dbf)
-        finally:
+            dbf, cpg, prj = (sibling(path, s) for s in (".dbf", ".cpg", ".prj"))
+            notes += check_integrity(path, dbf, label)
+            encoding = None
+            if dbf is not None:
+                try:
+                    encoding = choose_dbf_encoding(dbf=dbf, cpg=cpg, explicit=options.encoding,
+                                                   prefer_language=options.prefer_language)
+                except EncodingError as exc:
+                    raise Refused(Message(_("%(file)s: %(problem)s"), file=label,
+                                          problem=exc.message)) from None
+            else:
+                notes.append(Message(_("there is no .dbf: the features have no attributes")))
+        except Refused:
             pyogrio.set_gdal_config_options({"SHAPE_RESTORE_SHX": None})
-        if dbf is None:
-            columns = {}
-        full_names = _exported_field_names(path)
-        if full_names:
-            columns = {full_names.get(k, k): v for k, v in columns.items()}
-            notes.append(Message(_("field names restored from the export's FIELDS.txt")))
+            raise
+        return OpenShapefile(path=path, label=label, notes=notes, dbf=dbf, encoding=encoding,
+                             prj=prj, srs=options.srs, full_names=_exported_field_names(path))
+
+
+@dataclass
+class OpenShapefile:
+    """A shapefile whose headers are read: its features, a slice at a time."""
+
+    path: Path
+    label: str
+    notes: list[Message]  # the headers' notes; each batch adds GDAL's warnings
+    dbf: Path | None
+    encoding: EncodingChoice | None
+    prj: Path | None
+    srs: Identified | None  # given with --srs
+    full_names: dict[str, str]  # short -> full field names (FIELDS.txt of our exports)
+
+    def __enter__(self) -> OpenShapefile:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        import pyogrio
+
+        pyogrio.set_gdal_config_options({"SHAPE_RESTORE_SHX": None})
+
+    def identify_crs(self) -> tuple[Identified | None, Message | None]:
+        """The CRS and why: given with --srs, or from the .prj (None, None: neither)."""
+        if self.srs is not None:
+            return self.srs, (Message(_("given with --srs (overriding the .prj)"))
+                              if self.prj is not None else Message(_("given with --srs")))
+        if self.prj is None:
+            return None, None
+        text = self.prj.read_bytes()[:20_000].decode("utf-8", errors="replace")
+        try:
+            crs = identify(text)
+        except CrsError as exc:
+            raise Refused(Message(_("%(file)s: the .prj file cannot be read: %(problem)s; "
+                                    "give the CRS with --srs EPSG:n"), file=self.label,
+                                  problem=crs_problem(exc))) from None
+        return crs, Message(_("from the .prj file"))
+
+    def count(self) -> int:
+        """How many features the file has (from its headers: nothing is read)."""
+        import pyogrio
+
+        return int(pyogrio.read_info(self.path, encoding=self._codec())["features"])
+
+    def columns(self) -> list[str]:
+        """The attribute columns' names, as ``batch`` names them."""
+        import pyogrio
+
+        if self.dbf is None:
+            return []
+        fields = pyogrio.read_info(self.path, encoding=self._codec())["fields"]
+        return [self.full_names.get(str(f), str(f)) for f in fields]
+
+    def _codec(self) -> str | None:
+        return self.encoding.encoding if self.encoding else None
+
+    def batch(self, skip: int = 0, size: int | None = None, *,
+              columns: list[str] | None = None, geometry: bool = True,
+              fids: list[int] | None = None) -> SourceData:
+        """Features ``skip`` to ``skip + size`` (all from ``skip`` when ``size`` is None),
+        numbered as rows of the file; ``columns`` (their full names) and ``geometry`` read
+        only part of them; ``fids`` reads those features (0-based) instead."""
+        notes: list[Message] = list(self.notes) if skip == 0 and fids is None else []
+        short = ({v: k for k, v in self.full_names.items()}.get(c, c) for c in columns) \
+            if columns is not None else None
+        kwargs: dict = ({"fids": fids} if fids is not None else
+                        {"skip_features": skip, "max_features": size})
+        meta, geoms, found = read_with_gdal(
+            self.path, self.label, encoding=self._codec(), notes=notes,
+            encoding_said=self.encoding.reason if self.encoding else None, text_file=self.dbf,
+            columns=list(short) if short is not None else None, read_geometry=geometry,
+            **kwargs)
+        if self.dbf is None:
+            found = {}
+        if self.full_names:
+            found = {self.full_names.get(k, k): v for k, v in found.items()}
+            if skip == 0 and fids is None:
+                notes.append(Message(_("field names restored from the export's FIELDS.txt")))
         geom_type = (meta.get("geometry_type") or "").upper()
-        if "TIN" in geom_type or "POLYHEDRAL" in geom_type or any(
-                g is not None and g.geom_type == "GeometryCollection" for g in geoms[:100]):
+        if geometry and ("TIN" in geom_type or "POLYHEDRAL" in geom_type or any(
+                g is not None and g.geom_type == "GeometryCollection" for g in geoms[:100])):
             raise Refused(Message(
                 _("%(file)s: MultiPatch (3-D surface) shapes are not supported; export the "
                   "layer as polygons, lines or points from your GIS and import that"),
-                file=label))
-        crs, crs_reason = None, None
-        if options.srs is not None:
-            crs = options.srs
-            crs_reason = (Message(_("given with --srs (overriding the .prj)")) if prj is not None
-                          else Message(_("given with --srs")))
-        elif prj is not None:
-            text = prj.read_bytes()[:20_000].decode("utf-8", errors="replace")
-            try:
-                crs = identify(text)
-            except CrsError as exc:
-                raise Refused(Message(_("%(file)s: the .prj file cannot be read: %(problem)s; "
-                                        "give the CRS with --srs EPSG:n"), file=label,
-                                      problem=crs_problem(exc))) from None
-            crs_reason = Message(_("from the .prj file"))
-        return [SourceData(label=label, layer=path.stem, geometries=np.asarray(geoms, dtype=object),
-                           columns=columns, crs=crs, crs_reason=crs_reason, encoding=encoding,
-                           notes=notes, text_limit=DBF_TEXT_LIMIT if dbf is not None else None)]
+                file=self.label))
+        return SourceData(label=self.label, layer=self.path.stem,
+                          geometries=np.asarray(geoms, dtype=object), columns=found,
+                          encoding=self.encoding,
+                          notes=notes, first_row=1 + skip,
+                          text_limit=DBF_TEXT_LIMIT if self.dbf is not None else None)

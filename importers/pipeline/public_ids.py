@@ -46,7 +46,7 @@ REGIONAL_COLUMNS = ("partner", "layer", "kind")
 """The columns the regional layer's export adds (layers.exports.rows)."""
 
 
-def _public_id(value: object) -> str | None:
+def public_id(value: object) -> str | None:
     """The value as a public id (lower-case UUID text), or None when it is not one."""
     if value.__class__ is not str:
         return None
@@ -54,7 +54,7 @@ def _public_id(value: object) -> str | None:
     return text.lower() if UUID_RE.match(text) else None
 
 
-def _known(ids: list[str]) -> bool:
+def known(ids: list[str]) -> bool:
     """Whether any of ``ids`` is the public id of an attraction or trail."""
     with connection.cursor() as cur:
         cur.execute("""
@@ -75,12 +75,12 @@ def recognise(source: SourceData, *, id_field: str | None) -> str | None:
         return None
     values = source.columns[column]
     values = values.tolist() if isinstance(values, np.ndarray) else list(values)
-    ids = object_array(None if v is None or v == "" else _public_id(v) or False
+    ids = object_array(None if v is None or v == "" else public_id(v) or False
                        for v in values)
     present = {v for v in ids.tolist() if v is not None}
     if not present or False in present:  # no value, or one that is not a UUID
         return None
-    if SOURCE_ID_COLUMN not in source.columns and not _known(sorted(present)):
+    if SOURCE_ID_COLUMN not in source.columns and not known(sorted(present)):
         return None
     source.public_ids = ids
     del source.columns[column]

@@ -10,7 +10,8 @@ peak memory as the file grows.
   same table, measured as each is made.
 - The peak memory (RSS) of ``manage.py import_layer`` on generated shapefiles of
   100,000, 1,000,000 and 5,000,000 points (EPSG:2100, cp1253), against the 100,000-point
-  import's (target ≤ 2×).
+  import's (target ≤ 2×). Files of more features than ``ATLAS_IMPORT_BATCH_ROWS`` are read
+  and staged a batch at a time (decision 0019).
 
 ``BENCH_SCALE_SIZES`` and ``BENCH_SCALE_IMPORTS`` (comma-separated) change the sizes;
 ``BENCH_SCALE_FILES`` keeps the generated shapefiles in a folder for the next run.
@@ -263,5 +264,6 @@ def run() -> None:
         _bbox(SIZES)
     if IMPORT_SIZES:
         print("\nScale: peak memory of `manage.py import_layer` on generated shapefiles "
-              "(EPSG:2100, cp1253; the import reads the whole file before writing)")
+              f"(EPSG:2100, cp1253; read in batches of {settings.ATLAS_IMPORT_BATCH_ROWS:,} "
+              "features, decision 0019)")
         _imports(IMPORT_SIZES)

@@ -65,7 +65,10 @@ def choose_id_field(columns: dict[str, np.ndarray], explicit: str | None) -> str
 
 
 def normalise(source: SourceData, *, kind: LayerKind, field_map: dict[str, str],
-              id_field: str | None, issues: list[Issue], notes: list[Message]) -> Rows:
+              id_field: str | None, issues: list[Issue], notes: list[Message],
+              dedupe: bool = True) -> Rows:
+    """``source``'s rows as the platform stores them; ``dedupe``: find the ids given twice
+    here (a file read in batches finds them across batches, in SQL: run/stream.py)."""
     label, layer = source.label, source.layer
     first = source.first_row
     assert source.crs is not None, "the pipeline resolves the CRS (or refuses) first"
@@ -152,7 +155,8 @@ def normalise(source: SourceData, *, kind: LayerKind, field_map: dict[str, str],
     if multi.any():
         ids[multi] = [f"{s}-{p}" for s, p in zip(ids[multi], part_no[multi], strict=True)]
     keep = ~missing
-    uniq, counts = np.unique(ids[keep].astype(str), return_counts=True)
+    uniq, counts = (np.unique(ids[keep].astype(str), return_counts=True) if dedupe else
+                    (np.empty(0, dtype=str), np.empty(0, dtype=np.int64)))
     if (counts > 1).any():
         flat = np.flatnonzero(keep)  # positions in ids of the kept rows
         positions = defaultdict(list)

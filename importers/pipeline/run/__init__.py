@@ -8,7 +8,9 @@
 
 from __future__ import annotations
 
+import tempfile
 import time
+from pathlib import Path
 from typing import Any
 
 import pghistory
@@ -24,8 +26,8 @@ from importers.models import ImportRun
 from importers.pipeline import public_ids, writer
 from importers.pipeline.normalise import Rows
 from importers.pipeline.prepare import sha256
-from importers.pipeline.run import undo
-from importers.pipeline.run.read import check_layer, read_and_check
+from importers.pipeline.run import stream, undo
+from importers.pipeline.run.read import check_layer, open_file, read_and_check
 from importers.pipeline.run.request import STAGES, ImportRequest, ImportResult, Progress
 from layers.models import Layer
 from layers.signals import layer_written
@@ -82,7 +84,17 @@ def run_import(request: ImportRequest, progress: Progress | None = None, *,
     t0 = time.perf_counter()
     run_info = _run_info(request)
     try:
-        result = read_and_check(request, say)
+        with tempfile.TemporaryDirectory(prefix="atlas-import-") as tmp:
+            opened = open_file(request, Path(tmp), say)
+            streamed = stream.open_stream(request, opened)
+            if streamed is not None:
+                with streamed:
+                    # Said before the transaction, as every stage (importers.jobs): the
+                    # batches are normalised and written inside it, one stage for both.
+                    say(f"normalising {streamed.count:,} features in batches of "
+                        f"{streamed.size:,}")
+                    return _write(request, None, run_info, t0, queued, streamed=streamed)
+            result = read_and_check(request, say, opened)
         say(f"writing {len(result.rows):,} features")
         return _write(request, result, run_info, t0, queued)
     except (Refused, RowErrors) as exc:
@@ -158,12 +170,18 @@ def _match_public_ids(request: ImportRequest, result: ImportResult, layer: Layer
         layer=repr(layer.slug)))
 
 
-def _write(request: ImportRequest, result: ImportResult, run_info: dict[str, Any],
-           t0: float, queued: ImportRun | None = None) -> ImportResult:
+def _write(request: ImportRequest, result: ImportResult | None, run_info: dict[str, Any],
+           t0: float, queued: ImportRun | None = None, *,
+           streamed: stream.Stream | None = None) -> ImportResult:
+    """Write ``result``'s rows; or, with ``streamed``, read, stage and check the file's
+    batches first, under the layer's lock (``result`` is then None)."""
     # A dry run writes too, and rolls back: its counts are the ones the import would give.
     with transaction.atomic():
         layer_existed = Layer.objects.filter(slug=request.layer_slug).exists()
         layer = _ensure_layer(request)
+        if streamed is not None:
+            result = streamed.stage(layer)
+        assert result is not None, "read whole, or staged"
         if result.uninvited:
             _keep_out_of_public(layer, result, created=not layer_existed)
         previous_id_field = layer.import_settings.get("id_field") if layer_existed else None
@@ -186,9 +204,10 @@ def _write(request: ImportRequest, result: ImportResult, run_info: dict[str, Any
         # context, if there is one, gains these keys).
         with pghistory.context(import_run=run.pk, layer=layer.pk,
                                user=getattr(request.user, "pk", None)):
-            outcome = writer.write(
+            outcome = (streamed.upsert(layer_id=layer.pk, run_id=run.pk, sync=request.sync)
+                       if streamed is not None else writer.write(
                 rows=result.rows, layer_id=layer.pk, run_id=run.pk, sync=request.sync,
-                text_limit=(result.text_limit, result.encoding) if result.text_limit else None)
+                text_limit=(result.text_limit, result.encoding) if result.text_limit else None))
         result.counts.update(outcome.counts)
         result.notes.extend(_write_notes(
             outcome, result, layer,
@@ -251,7 +270,7 @@ def _write_notes(outcome: writer.Outcome, result: ImportResult, layer: Layer,
               "features that differ only by that count as unchanged"),
             file=result.label, count=outcome.kept_cut_texts, limit=result.text_limit))
     if outcome.unmatched_existing:
-        where = {"file": result.label, "count": len(result.rows), "layer": repr(layer.slug),
+        where = {"file": result.label, "count": result.feature_count, "layer": repr(layer.slug),
                  "existing": outcome.unmatched_existing,
                  "id": result.id_field or Message(_("a hash of the geometry"))}
         head = Message(_("%(file)s: none of its %(count)s feature ids (%(id)s) matches one of "

@@ -5,8 +5,8 @@ refused file writes nothing."""
 from __future__ import annotations
 
 import json
-import tempfile
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -17,7 +17,7 @@ from shapely.geometry import shape
 from geo.crs import outside_count, sample_points, suggest
 from importers import mapping as m
 from importers.exceptions import Refused, RowErrors
-from importers.formats.base import ReadOptions, SourceData
+from importers.formats.base import Format, ReadOptions, SourceData
 from importers.messages import Message, word
 from importers.pipeline import public_ids
 from importers.pipeline.normalise import Issue, Rows, choose_id_field, normalise
@@ -28,7 +28,7 @@ from layers.models import BORDER_SLACK_DEG, Layer, Partner
 from layers.vocabulary import LayerKind, Visibility
 
 
-def _resolve_crs(source: SourceData, partner: Partner) -> None:
+def resolve_crs(source: SourceData, partner: Partner) -> None:
     if source.crs is not None:
         return
     present = [g for g in source.geometries if g is not None and not g.is_empty]
@@ -50,7 +50,7 @@ def _resolve_crs(source: SourceData, partner: Partner) -> None:
                           file=source.label, details=Message.join(details)))
 
 
-def _check_declared_crs(source: SourceData, partner: Partner) -> None:
+def check_declared_crs(source: SourceData, partner: Partner) -> None:
     """Refuse a CRS the file declares that places most of it beyond the partner's territory
     when another usual CRS places it inside: the file's CRS is then wrong (longitude and
     latitude under a .prj of the Greek Grid land in the sea off Africa), not the features.
@@ -94,27 +94,52 @@ def check_layer(request: ImportRequest, layer: Layer | None) -> None:
                               kind=word(request.kind)))
 
 
-def read_and_check(request: ImportRequest, say: Progress) -> ImportResult:
+@dataclass
+class OpenedFile:
+    """The working copy of the partner's file: what to read, what messages call it, its
+    format; and the layer it goes to, if there is one."""
+
+    path: Path
+    label: str
+    fmt: Format
+    existing: Layer | None
+
+
+def open_file(request: ImportRequest, workdir: Path, say: Progress) -> OpenedFile:
+    """Refuse another partner's layer or one of the other kind, then make the working
+    copy of the file in ``workdir``."""
     limits = Limits.from_settings()
-    kind = LayerKind(request.kind)
     existing = Layer.objects.filter(slug=request.layer_slug).select_related("partner").first()
     check_layer(request, existing)
+    say("reading")
+    path, label, fmt = working_copy(request.path, workdir, limits, request.source_layer)
+    label = label if request.file_name is None else label.replace(
+        request.path.name, request.file_name, 1)
+    return OpenedFile(path=path, label=label, fmt=fmt, existing=existing)
+
+
+def read_options(request: ImportRequest) -> ReadOptions:
+    return ReadOptions(encoding=request.encoding, srs=request.srs,
+                       prefer_language=request.partner.main_language,
+                       source_layer=request.source_layer,
+                       keep_duplicate_routes=request.keep_duplicate_routes)
+
+
+def no_features(label: str, why: list[Message]) -> Refused:
+    return Refused(Message(_("%(file)s: the file holds no features (%(why)s)"), file=label,
+                           why=Message.join(why)) if why else
+                   Message(_("%(file)s: the file holds no features"), file=label))
+
+
+def read_and_check(request: ImportRequest, say: Progress, opened: OpenedFile) -> ImportResult:
+    kind = LayerKind(request.kind)
+    existing = opened.existing
     saved = existing.import_settings if existing else {}
     main_language = request.partner.main_language
-    with tempfile.TemporaryDirectory(prefix="atlas-import-") as tmp:
-        say("reading")
-        path, label, fmt = working_copy(request.path, Path(tmp), limits, request.source_layer)
-        label = label if request.file_name is None else label.replace(
-            request.path.name, request.file_name, 1)
-        options = ReadOptions(encoding=request.encoding, srs=request.srs,
-                              prefer_language=main_language, source_layer=request.source_layer,
-                              keep_duplicate_routes=request.keep_duplicate_routes)
-        sources = fmt.read(path, options, label=label)
+    label, fmt = opened.label, opened.fmt
+    sources = fmt.read(opened.path, read_options(request), label=label)
     if not sources or all(len(s) == 0 for s in sources):
-        why = [n for s in sources for n in s.notes]
-        raise Refused(Message(_("%(file)s: the file holds no features (%(why)s)"), file=label,
-                              why=Message.join(why)) if why else
-                      Message(_("%(file)s: the file holds no features"), file=label))
+        raise no_features(label, [n for s in sources for n in s.notes])
     issues: list[Issue] = []
     notes: list[Message] = [n for s in sources for n in s.notes]
     say(f"normalising {sum(len(s) for s in sources):,} features")
@@ -123,9 +148,9 @@ def read_and_check(request: ImportRequest, say: Progress) -> ImportResult:
     id_field = None
     public_column = None
     for source in sources:
-        _resolve_crs(source, request.partner)
+        resolve_crs(source, request.partner)
         if request.srs is None:
-            _check_declared_crs(source, request.partner)
+            check_declared_crs(source, request.partner)
         # The platform's public ids: never an attribute; they match features unless
         # --id-field says which column does. An export of the platform names its
         # columns after the fields, and its source id source_id: the settings the layer
@@ -141,7 +166,7 @@ def read_and_check(request: ImportRequest, say: Progress) -> ImportResult:
                 id_field=request.id_field))
             source.public_ids = None
         columns = list(source.columns)
-        field_map = _field_map(request, settings, columns, kind, main_language, label)
+        field_map = field_map_for(request, settings, columns, kind, main_language, label)
         id_field = choose_id_field(source.columns,
                                    request.id_field or settings.get("id_field"))
         if id_field and id_field not in source.columns:
@@ -150,39 +175,18 @@ def read_and_check(request: ImportRequest, say: Progress) -> ImportResult:
                                   columns=", ".join(repr(c) for c in columns)))
         rows = normalise(source, kind=kind, field_map=field_map, id_field=id_field,
                          issues=issues, notes=notes)
-        all_rows = rows if all_rows is None else _concat(all_rows, rows)
+        all_rows = rows if all_rows is None else concat_rows(all_rows, rows)
     assert all_rows is not None
-    beyond = _beyond_territory(all_rows, request.partner)
+    beyond = beyond_territory(all_rows, request.partner)
     outside = int(beyond.sum())
     outside_rows = _listed(all_rows, beyond)
-    if outside:
-        where = {"count": outside, "total": len(all_rows),
-                 "partner": request.partner.name or request.partner.slug,
-                 "rows": ", ".join(str(r["row"]) for r in outside_rows[:OUTSIDE_LISTED])
-                 + (" …" if outside > OUTSIDE_LISTED else "")}
-        if not request.allow_outside and not request.dry_run:
-            # Nothing is written: a feature in the wrong place is a mistake until the
-            # user says otherwise (a wrong CRS, the wrong partner).
-            raise Refused(Message(
-                _("%(file)s: %(count)s of %(total)s features lie outside the territory of "
-                  "%(partner)s (rows %(rows)s): check the CRS and that this is the right "
-                  "partner; to import them anyway, confirm them in the preview (or give "
-                  "--allow-outside, or allow_outside=true to the API)"), file=label, **where))
-        notes.append(Message(
-            _("%(count)s of %(total)s features lie outside the territory of %(partner)s "
-              "(rows %(rows)s): check the CRS and that this is the right partner") if
-            request.allow_outside else
-            _("%(count)s of %(total)s features lie outside the territory of %(partner)s "
-              "(rows %(rows)s): the import stops unless you confirm them"), **where))
+    check_outside(request, label, outside, len(all_rows), outside_rows, notes)
     uninvited = _in_uninviting_territories(all_rows, beyond, request.partner)
     errors = [i for i in issues if i.severity == "error"]
     if errors and not request.skip_invalid:
         raise RowErrors(errors)
     if len(all_rows) == 0:
-        raise Refused(Message(_("%(file)s: no feature can be imported as %(kind)s (%(why)s)"),
-                              file=label, kind=word(kind), why=notes[-1]) if notes else
-                      Message(_("%(file)s: no feature can be imported as %(kind)s"),
-                              file=label, kind=word(kind)))
+        raise nothing_importable(label, kind, notes)
     first = sources[0]
     assert first.crs is not None and first.crs_reason is not None, "resolved above, or refused"
     result = ImportResult(
@@ -203,6 +207,39 @@ def read_and_check(request: ImportRequest, say: Progress) -> ImportResult:
     return result
 
 
+def check_outside(request: ImportRequest, label: str, outside: int, total: int,
+                  outside_rows: list[dict[str, object]], notes: list[Message]) -> None:
+    """Refuse ``outside`` features of ``total`` beyond the partner's territory, unless the
+    user confirmed them (or it is a dry run): then a note says so."""
+    if not outside:
+        return
+    where = {"count": outside, "total": total,
+             "partner": request.partner.name or request.partner.slug,
+             "rows": ", ".join(str(r["row"]) for r in outside_rows[:OUTSIDE_LISTED])
+             + (" …" if outside > OUTSIDE_LISTED else "")}
+    if not request.allow_outside and not request.dry_run:
+        # Nothing is written: a feature in the wrong place is a mistake until the
+        # user says otherwise (a wrong CRS, the wrong partner).
+        raise Refused(Message(
+            _("%(file)s: %(count)s of %(total)s features lie outside the territory of "
+              "%(partner)s (rows %(rows)s): check the CRS and that this is the right "
+              "partner; to import them anyway, confirm them in the preview (or give "
+              "--allow-outside, or allow_outside=true to the API)"), file=label, **where))
+    notes.append(Message(
+        _("%(count)s of %(total)s features lie outside the territory of %(partner)s "
+          "(rows %(rows)s): check the CRS and that this is the right partner") if
+        request.allow_outside else
+        _("%(count)s of %(total)s features lie outside the territory of %(partner)s "
+          "(rows %(rows)s): the import stops unless you confirm them"), **where))
+
+
+def nothing_importable(label: str, kind: str, notes: list[Message]) -> Refused:
+    return Refused(Message(_("%(file)s: no feature can be imported as %(kind)s (%(why)s)"),
+                           file=label, kind=word(kind), why=notes[-1]) if notes else
+                   Message(_("%(file)s: no feature can be imported as %(kind)s"),
+                           file=label, kind=word(kind)))
+
+
 # How many of the rows beyond the territory a message names, and a report lists: enough
 # to find the mistake, not a page of numbers.
 OUTSIDE_LISTED = 20
@@ -221,7 +258,7 @@ def _listed(rows: Rows, beyond: np.ndarray) -> list[dict[str, object]]:
     return listed
 
 
-def _field_map(request: ImportRequest, saved: dict, columns: list[str], kind: str,
+def field_map_for(request: ImportRequest, saved: dict, columns: list[str], kind: str,
                main_language: str, label: str) -> dict[str, str]:
     explicit = request.field_map or saved.get("mapping") or {}
     allowed = set(m.target_fields(kind))
@@ -242,7 +279,7 @@ def _field_map(request: ImportRequest, saved: dict, columns: list[str], kind: st
     return mapping
 
 
-def _beyond_territory(rows: Rows, partner: Partner) -> np.ndarray:
+def beyond_territory(rows: Rows, partner: Partner) -> np.ndarray:
     """Which rows lie beyond ``partner``'s territory and the slack given to features drawn
     on its border."""
     if not len(rows):
@@ -276,7 +313,7 @@ def _in_uninviting_territories(rows: Rows, beyond: np.ndarray,
     return found
 
 
-def _concat(a: Rows, b: Rows) -> Rows:
+def concat_rows(a: Rows, b: Rows) -> Rows:
     """One Rows from two sources of the same file (KML folders)."""
     def join(x: dict[str, np.ndarray], y: dict[str, np.ndarray], n_x: int, n_y: int,
              blank: Callable[[str], object] = lambda key: None) -> dict[str, np.ndarray]:

@@ -73,6 +73,14 @@ class ImportResult:
     # {"row": n, "name": text}: a dry run lists them for the user to confirm.
     outside: list[dict[str, Any]] = field(default_factory=list)
     outside_count: int = 0
+    # The rows to write, when ``rows`` holds only the first of them (a file read in
+    # batches keeps its first rows for the preview: run/stream.py).
+    stored: int | None = None
+
+    @property
+    def feature_count(self) -> int:
+        """How many features the import writes (created, updated or unchanged)."""
+        return len(self.rows) if self.stored is None else self.stored
 
     @property
     def skipped(self) -> list[Issue]:

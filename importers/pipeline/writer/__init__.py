@@ -42,7 +42,7 @@ from layers.models import Attraction, Trail
 from layers.vocabulary import LayerKind
 
 __all__ = ["MODELS", "MODEL_NAMES", "Outcome", "Staging", "geometry_columns",
-           "restore_cut_texts", "undo", "writable_columns", "write"]
+           "restore_cut_texts", "undo", "upsert", "writable_columns", "write"]
 
 MODELS: dict[str, FeatureModel] = {LayerKind.ATTRACTIONS: Attraction, LayerKind.TRAILS: Trail}
 MODEL_NAMES: dict[FeatureModel, str] = {Attraction: "attraction", Trail: "trail"}
@@ -112,25 +112,39 @@ def write(*, rows: Rows, layer_id: int, run_id: int, sync: bool,
     ``text_limit``: (bytes, encoding) of a format that cuts long text (DBF).
     """
     model = MODELS[rows.kind]
-    table = model._meta.db_table
     kept_cut = restore_cut_texts(rows, model, layer_id, *text_limit) if text_limit else 0
     staging = Staging(rows, model)
-    exprs = staging.expressions()
-    update_cols = staging.carried()
+    with connection.cursor() as cur:
+        staging.create_and_copy(cur)
+    return upsert(model=model, exprs=staging.expressions(), update_cols=staging.carried(),
+                  properties_sql=staging.properties_sql, by_key=staging.by_key,
+                  count=len(rows), layer_id=layer_id, run_id=run_id, sync=sync,
+                  kept_cut=kept_cut)
+
+
+def upsert(*, model: FeatureModel, exprs: dict[str, str], update_cols: list[str],
+           properties_sql: str, by_key: bool, count: int, layer_id: int, run_id: int,
+           sync: bool, kept_cut: int = 0) -> Outcome:
+    """Upsert the ``count`` rows staged in ``import_staging`` into the layer (and drop the
+    table); the run records the created ids.
+
+    ``exprs``, ``update_cols``, ``properties_sql``, ``by_key``: the staging's model columns
+    as SQL, the columns an update overwrites, the properties' SQL, whether rows carry the
+    feature's key (``Staging`` gives them; a file read in batches, run/stream.py, too).
+    """
+    table = model._meta.db_table
     params: dict[str, int | str] = {"layer": layer_id, "run": run_id,
                                     "model": MODEL_NAMES[model]}
 
     # How a staged row (r, or s) finds its feature (t, or o) of the layer.
-    by_key = staging.by_key
     match = "{t}.id = {r}.fid" if by_key else "{t}.source_id = {r}.source_id"
 
     with connection.cursor() as cur:
-        staging.create_and_copy(cur)
         cur.execute(
             "CREATE TEMP VIEW import_ready AS SELECT s.rn, s.source_id, "
             + ("s.fid, " if by_key else "")
             + ", ".join(f"{e} AS {quote_name(c)}" for c, e in exprs.items())
-            + f", {staging.properties_sql} AS properties, s.search FROM import_staging s")
+            + f", {properties_sql} AS properties, s.search FROM import_staging s")
 
         incoming = ", ".join(f"r.{quote_name(c)}" for c in update_cols)
         # An empty translation and a missing one (NULL) are the same: no change.
@@ -249,7 +263,7 @@ def write(*, rows: Rows, layer_id: int, run_id: int, sync: bool,
     elif model is Attraction and created + updated:
         footprints_display_refresh(layer_id=layer_id)
     return Outcome(counts={"created": created, "updated": updated,
-                           "unchanged": len(rows) - created - updated, "retired": retired},
+                           "unchanged": count - created - updated, "retired": retired},
                    kept_cut_texts=kept_cut, unmatched_existing=unmatched)
 
 

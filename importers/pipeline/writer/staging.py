@@ -105,8 +105,13 @@ def _jsonb_object(pairs: list[tuple[str, str]]) -> str:
 class Staging:
     """The temporary table of one import and the SQL that reads it as model rows."""
 
-    def __init__(self, rows: Rows, model: FeatureModel) -> None:
+    def __init__(self, rows: Rows, model: FeatureModel,
+                 names: dict[tuple[str, str], str] | None = None) -> None:
+        """``names``: the staging column of each property ("p", column) and original value
+        not understood ("u", column) so far: a file read in batches stages each batch into
+        the same table, where a column keeps its name from one batch to the next."""
         self.rows, self.model = rows, model
+        self.names = {} if names is None else names
         self.columns: list[tuple[str, str, np.ndarray]] = []  # (name, type, values)
         self._add("rn", "integer", rows.rows)
         self._add("source_id", "text", rows.source_ids)
@@ -130,20 +135,22 @@ class Staging:
         for fld, values in rows.fields.items():
             self._add(fld, "boolean" if fld == "fee" else "text", values)
         self._add("search", "text", _search_text(rows, model))
-        keys: list[tuple[str, str]] = []
-        for i, (col, values) in enumerate(rows.props.items()):
+        for col, values in rows.props.items():
             sql_type, ready = _sql_type(values)
-            self._add(f"p{i}", sql_type, ready)
-            keys.append((self._param(col), f"p{i}"))
-        unknown: list[tuple[str, str]] = []
-        for i, (col, values) in enumerate(rows.unknown.items()):
-            self._add(f"u{i}", "text", _to_text(values))
-            unknown.append((self._param(col), f"u{i}"))
-        # Attributes without a value are not kept: GeoJSON features that lack a
-        # property and shapefile rows with an empty field mean the same.
-        self.properties_sql = f"jsonb_strip_nulls({_jsonb_object(keys)})"
-        if unknown:
-            self.properties_sql += f" || jsonb_strip_nulls({_jsonb_object(unknown)})"
+            self._add(self._name("p", col), sql_type, ready)
+        for col, values in rows.unknown.items():
+            self._add(self._name("u", col), "text", _to_text(values))
+        self.properties_sql = properties_sql(self.names)
+
+    def _name(self, kind: str, col: str) -> str:
+        name = self.names.get((kind, col))
+        if name is None:
+            name = self.names[(kind, col)] = f"{kind}{sum(k == kind for k, _c in self.names)}"
+        return name
+
+    def add(self, name: str, sql_type: str, values: np.ndarray) -> None:
+        """One more column (a file read in batches stages what its checks need)."""
+        self._add(name, sql_type, values)
 
     def _add(self, name: str, sql_type: str, values: np.ndarray) -> None:
         self.columns.append((name, sql_type, values))
@@ -154,10 +161,17 @@ class Staging:
         return "'" + key.replace("'", "''") + "'"
 
     def create_and_copy(self, cur: CursorWrapper) -> None:
+        self.create(cur)
+        self.copy(cur)
+
+    def create(self, cur: CursorWrapper) -> None:
         cur.execute("DROP TABLE IF EXISTS import_staging")
         cur.execute("CREATE TEMP TABLE import_staging ("
                     + ", ".join(f"{quote_name(n)} {t}" for n, t, _ in self.columns)
                     + ") ON COMMIT DROP")
+
+    def copy(self, cur: CursorWrapper) -> None:
+        """COPY the rows into the table (made by ``create``, or by an earlier batch)."""
         names = ", ".join(quote_name(n) for n, _, _ in self.columns)
         lists = [v.tolist() if isinstance(v, np.ndarray) else list(v)
                  for _, _, v in self.columns]
@@ -167,39 +181,62 @@ class Staging:
 
     def expressions(self) -> dict[str, str]:
         """Model column -> SQL over staging alias ``s`` for every writable column."""
-        have = {n for n, _, _ in self.columns}
-        out: dict[str, str] = {}
-        for col, f in writable_columns(self.model):
-            if col == "location" and self.model is Attraction:
-                out[col] = (f"COALESCE(ST_SetSRID(ST_MakePoint(s.lon, s.lat), {WGS84}), "
-                            "ST_PointOnSurface(s.footprint))")
-            elif col in ("name", "description"):
-                present = [f"{col}_{c}" for c in fallback_chain("en") if f"{col}_{c}" in have]
-                nulls = ", ".join(f"NULLIF(s.{quote_name(p)}, '')" for p in present)
-                out[col] = f"COALESCE({nulls}, '')" if present else "''"
-            elif col in have and f.null and f.get_internal_type() in ("CharField", "TextField"):
-                # Translations left empty are NULL, as the platform stores them.
-                out[col] = f"NULLIF(s.{quote_name(col)}, '')"
-            elif col in have:
-                out[col] = f"s.{quote_name(col)}"
-            elif f.null:
-                out[col] = "NULL"
-            else:
-                out[col] = "''"
-        # Typed as the table's columns, so rows compare with IS DISTINCT FROM.
-        types = {col: f.db_type(connection) for col, f in writable_columns(self.model)}
-        return {col: f"({e})::{types[col]}" for col, e in out.items()}
+        return expressions(self.model, {n for n, _, _ in self.columns})
 
     def carried(self) -> list[str]:
         """Columns an update may overwrite: geometry, and what the file maps."""
-        fields = set(self.rows.fields)
-        cols = []
-        for col, _f in writable_columns(self.model):
-            if col in ("location", "footprint", "geom") or col in fields or (
-                    col in ("name", "description")
-                    and any(f"{col}_{c}" in fields for c in LANGUAGE_CODES)):
-                cols.append(col)
-        return cols
+        return carried(self.model, set(self.rows.fields))
+
+
+def properties_sql(names: dict[tuple[str, str], str]) -> str:
+    """SQL over staging alias ``s`` of the ``properties`` of a row: its properties
+    ("p" columns) and the originals of values not understood ("u" columns)."""
+    keys = [(Staging._param(col), name) for (kind, col), name in names.items() if kind == "p"]
+    unknown = [(Staging._param(col), name) for (kind, col), name in names.items()
+               if kind == "u"]
+    # Attributes without a value are not kept: GeoJSON features that lack a
+    # property and shapefile rows with an empty field mean the same.
+    sql = f"jsonb_strip_nulls({_jsonb_object(keys)})"
+    if unknown:
+        sql += f" || jsonb_strip_nulls({_jsonb_object(unknown)})"
+    return sql
+
+
+def expressions(model: FeatureModel, have: set[str]) -> dict[str, str]:
+    """Model column -> SQL over staging alias ``s`` (whose columns are ``have``) for every
+    writable column."""
+    out: dict[str, str] = {}
+    for col, f in writable_columns(model):
+        if col == "location" and model is Attraction:
+            out[col] = (f"COALESCE(ST_SetSRID(ST_MakePoint(s.lon, s.lat), {WGS84}), "
+                        "ST_PointOnSurface(s.footprint))")
+        elif col in ("name", "description"):
+            present = [f"{col}_{c}" for c in fallback_chain("en") if f"{col}_{c}" in have]
+            nulls = ", ".join(f"NULLIF(s.{quote_name(p)}, '')" for p in present)
+            out[col] = f"COALESCE({nulls}, '')" if present else "''"
+        elif col in have and f.null and f.get_internal_type() in ("CharField", "TextField"):
+            # Translations left empty are NULL, as the platform stores them.
+            out[col] = f"NULLIF(s.{quote_name(col)}, '')"
+        elif col in have:
+            out[col] = f"s.{quote_name(col)}"
+        elif f.null:
+            out[col] = "NULL"
+        else:
+            out[col] = "''"
+    # Typed as the table's columns, so rows compare with IS DISTINCT FROM.
+    types = {col: f.db_type(connection) for col, f in writable_columns(model)}
+    return {col: f"({e})::{types[col]}" for col, e in out.items()}
+
+
+def carried(model: FeatureModel, fields: set[str]) -> list[str]:
+    """Columns an update may overwrite: geometry, and what the file maps (``fields``)."""
+    cols = []
+    for col, _f in writable_columns(model):
+        if col in ("location", "footprint", "geom") or col in fields or (
+                col in ("name", "description")
+                and any(f"{col}_{c}" in fields for c in LANGUAGE_CODES)):
+            cols.append(col)
+    return cols
 
 
 def _search_text(rows: Rows, model: FeatureModel) -> np.ndarray:
