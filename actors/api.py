@@ -19,10 +19,12 @@ from rest_framework.views import APIView
 
 from actors import rules, services
 from actors.forms import ATTRACTION_FIELDS, FIELDS, as_text
+from actors.hours import listing_hours
 from actors.models import Listing, Submission
 from actors.selectors import open_on_uids
-from actors.vocabulary import ListingType
+from actors.vocabulary import ListingStatus, ListingType
 from geo import geojson
+from geo.clock import now
 from geo.errors import BadParameter, NotFound
 from geo.params import parse_lang, refuse_unknown, single
 from layers import selectors
@@ -44,7 +46,7 @@ def parse_open_on(value: str | None) -> list[str] | None:
     try:
         day = date.fromisoformat(value)
     except ValueError:
-        raise BadParameter("open_on", "expected a date, YYYY-MM-DD") from None
+        raise BadParameter("open_on", _("expected a date, YYYY-MM-DD")) from None
     return open_on_uids(day)
 
 
@@ -75,6 +77,34 @@ class ServiceDetail(APIView):
             raise Http404
         # The page's array holds the one feature: its text, without the brackets.
         return geojson.response(features[1:-1], lang=lang)
+
+
+ON = OpenApiParameter("on", OpenApiTypes.DATE,
+                      description="YYYY-MM-DD: also say whether it is open that day, with "
+                                  "that day's hours")
+
+
+class ServiceHours(APIView):
+    @extend_schema(parameters=[LANG, ON], responses={200: OpenApiTypes.OBJECT},
+                   summary="Whether a published listing is open now, when that changes, "
+                           "and its hours this week, in the reader's language")
+    def get(self, request: Request, uid: UUID) -> Response:
+        refuse_unknown(request.GET, {"lang", "on"})
+        parse_lang(request.GET)  # checked; the middleware made it the active language
+        raw = single(request.GET, "on")
+        try:
+            on = date.fromisoformat(raw) if raw else None
+        except ValueError:
+            raise BadParameter("on", _("expected a date, YYYY-MM-DD")) from None
+        listing = (Listing.objects.select_related("partner")
+                   .filter(uid=uid, status=ListingStatus.PUBLISHED, partner__sandbox=False)
+                   .first())
+        if listing is None:
+            raise Http404
+        response = Response(listing_hours(listing, now(), on))
+        # "Open now" is true for a moment: a kept copy would soon say something false.
+        response["Cache-Control"] = "no-cache"
+        return response
 
 
 # The listing write API for actors: their drafts and submissions, by token (write scope)

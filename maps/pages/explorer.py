@@ -19,6 +19,7 @@ from pyproj import CRS
 from actors.practical import AROUND_PLACE_M, practical_near
 from campaigns import selectors as campaign_selectors
 from geo import geojson
+from geo.clock import now
 from geo.crs import BGS2005_CCS, GREEK_GRID, LAMBERT_93, WGS84
 from geo.errors import Refused
 from geo.i18n import page_language
@@ -41,7 +42,7 @@ from layers.vocabulary import Activity, Category, Difficulty, LayerKind, Visibil
 from maps.builders import explorer_map, feature_map
 from maps.elements import map_parts
 from maps.pages.actors import page_context as actor_buttons
-from maps.pages.practical import hours_block, now, practical_groups
+from maps.pages.practical import hours_block, practical_groups
 from media.selectors import photos_of
 
 EXPORT_FORMATS = (("geojson", "GeoJSON"), ("gpx", "GPX"), ("kml", "KML"),

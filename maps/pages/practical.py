@@ -3,16 +3,14 @@ the page's clock, and opening hours (state now, the coming week, the text)."""
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from django.conf import settings
 from django.urls import reverse
-from django.utils import timezone
 
 from actors.practical import Nearby
 from actors.vocabulary import ListingType
+from geo.clock import now
 from geo.i18n import fallback_chain
 from geo.opening_hours import TIME_ZONES, week
 from media.selectors import photos_of
@@ -24,12 +22,6 @@ def translated(obj: Any, field: str, lang: str) -> str:
         if value:
             return str(value)
     return ""
-
-
-def now() -> datetime:
-    """The page's clock (a test sets ATLAS_NOW to see a fixed day)."""
-    fixed = getattr(settings, "ATLAS_NOW", None)
-    return datetime.fromisoformat(fixed) if fixed else timezone.now()
 
 
 def hours_block(value: str, country: str, state: str) -> dict[str, Any]:

@@ -17,12 +17,13 @@ from actors.jsonld import listing_jsonld
 from actors.models import Listing
 from actors.selectors import listing_state_at
 from actors.vocabulary import ListingStatus
+from geo.clock import now
 from geo.i18n import page_language
 from layers import selectors
 from layers.params import FeatureFilters
 from layers.vocabulary import Wheelchair
 from maps.pages.actors import page_context as actor_buttons
-from maps.pages.practical import hours_block, now, translated
+from maps.pages.practical import hours_block, translated
 from media.selectors import photos_of
 
 NEARBY_RADIUS_M = 2000.0
