@@ -1,5 +1,6 @@
 """The explorer's "open on" filter for listings, in a real Chromium: a day chosen shows
-only the listings open that day (hours with the country's public holidays, event dates)."""
+only the listings open that day (hours with the country's public holidays, event dates),
+and a listing's popup says its hours that day."""
 
 from __future__ import annotations
 
@@ -13,7 +14,7 @@ pytestmark = [pytest.mark.browser]
 
 def test_open_on_shows_the_listings_open_that_day(page, live_server, listings_region):  # noqa: F811
     open_explorer(page, live_server, f"lang=en&{OVERVIEW}")
-    assert page.locator(SERVICE_MARKERS).count() == 3
+    assert page.locator(SERVICE_MARKERS).count() == 4
     # 1 May 2027: Labour Day in Bulgaria (the guesthouse says "PH off"), the festival's
     # first day, and the tavern opens every day.
     page.fill("#atlas-open-on", "2027-05-01")
@@ -21,6 +22,10 @@ def test_open_on_shows_the_listings_open_that_day(page, live_server, listings_re
     titles = sorted(m.get_attribute("title") for m in page.locator(SERVICE_MARKERS).all())
     assert titles == ["Wine festival", "Zagore tavern"]
     assert "open_on=2027-05-01" in page.url
+    # A popup says how the listing is open on the day chosen.
+    page.locator(f"{SERVICE_MARKERS}[title='Zagore tavern']").click()
+    page.wait_for_selector(".atlas-popup[data-hours=ready]", timeout=10_000)
+    assert page.locator(".atlas-popup-on").inner_text() == "Open on Saturday 1 May: 11:00–23:00"
     page.fill("#atlas-open-on", "")
-    page.wait_for_function(f"() => document.querySelectorAll('{SERVICE_MARKERS}').length == 3")
+    page.wait_for_function(f"() => document.querySelectorAll('{SERVICE_MARKERS}').length == 4")
     assert page.console_errors == []
