@@ -5,6 +5,7 @@ a chosen day ("Open on Tuesday 4 May: 08:00–22:00"). Served by
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -67,23 +68,40 @@ def on_words(listing: Listing, day: date) -> dict[str, Any]:
     return {"date": day.isoformat(), "state": state, "summary": text}
 
 
+@dataclass(frozen=True)
+class Now:
+    """A listing's hours at a moment: its state, the sentence, when it changes, the week."""
+
+    at: datetime  # in the place's zone
+    state: str
+    summary: str
+    change: tuple[str, datetime] | None
+    week: list[Day]
+
+
+def listing_now(listing: Listing, when: datetime) -> Now:
+    """The listing's hours at ``when`` (aware), the week from that (local) day."""
+    local_now = when.astimezone(ZoneInfo(TIME_ZONES.get(listing.partner.country, "UTC")))
+    state = listing_state_at(listing, when)
+    change = listing_next_change(listing, when) if state in (OPEN, CLOSED) else None
+    return Now(at=local_now, state=state, summary=change_words(state, change, local_now),
+               change=change, week=listing_week(listing, local_now.date()))
+
+
 def listing_hours(listing: Listing, when: datetime, on: date | None = None) -> dict[str, Any]:
     """The listing's hours at ``when`` (aware), as ``/api/services/<uid>/hours/`` gives
     them: state, the sentence, when it changes, the week from today, the text, and the
     day ``on`` when one is asked for."""
-    zone = ZoneInfo(TIME_ZONES.get(listing.partner.country, "UTC"))
-    local_now = when.astimezone(zone)
-    state = listing_state_at(listing, when)
-    change = listing_next_change(listing, when) if state in (OPEN, CLOSED) else None
+    found = listing_now(listing, when)
     return {
-        "at": local_now.isoformat(),
-        "state": state,
-        "summary": change_words(state, change, local_now),
-        "changes": ({"to": change[0], "at": change[1].isoformat()} if change else None),
+        "at": found.at.isoformat(),
+        "state": found.state,
+        "summary": found.summary,
+        "changes": ({"to": found.change[0], "at": found.change[1].isoformat()}
+                    if found.change else None),
         "opening_hours": listing.opening_hours or None,
         "week": [{"date": d.day.isoformat(), "name": d.name, "state": d.state,
-                  "hours": day_hours(d)}
-                 for d in listing_week(listing, local_now.date())],
+                  "hours": day_hours(d)} for d in found.week],
         "on": on_words(listing, on) if on else None,
     }
 
