@@ -35,19 +35,34 @@ from layers.params import FeatureFilters, parse_filters
 TYPE = OpenApiParameter("type", str, enum=ListingType.values,
                         description="listing types, comma-separated")
 OPEN_ON = OpenApiParameter("open_on", OpenApiTypes.DATE,
-                           description="YYYY-MM-DD: only the listings open on that day (their "
+                           description="YYYY-MM-DD (1900 to 2999): only the listings open on "
+                                       "that day (their "
                                        "opening hours with the country's public holidays, "
                                        "their season and an event's dates)")
 
 
-def parse_open_on(value: str | None) -> list[str] | None:
+# The days hours are read for: a week from the last one still fits in Python's calendar
+# (a day of 9999 made an OverflowError, a 500).
+FIRST_DAY, LAST_DAY = date(1900, 1, 1), date(2999, 12, 31)
+
+
+def parse_day(name: str, value: str | None) -> date | None:
+    """``value`` as a day (YYYY-MM-DD) between FIRST_DAY and LAST_DAY; None when empty."""
     if not value:
         return None
     try:
         day = date.fromisoformat(value)
     except ValueError:
-        raise BadParameter("open_on", _("expected a date, YYYY-MM-DD")) from None
-    return open_on_uids(day)
+        raise BadParameter(name, _("expected a date, YYYY-MM-DD")) from None
+    if not FIRST_DAY <= day <= LAST_DAY:
+        raise BadParameter(name, _("a date from %(first)s to %(last)s")
+                           % {"first": FIRST_DAY.isoformat(), "last": LAST_DAY.isoformat()})
+    return day
+
+
+def parse_open_on(value: str | None) -> list[str] | None:
+    day = parse_day("open_on", value)
+    return None if day is None else open_on_uids(day)
 
 
 @extend_schema(parameters=[*FILTERS, *CQL, TYPE, OPEN_ON],
@@ -80,7 +95,8 @@ class ServiceDetail(APIView):
 
 
 ON = OpenApiParameter("on", OpenApiTypes.DATE,
-                      description="YYYY-MM-DD: also say whether it is open that day, with "
+                      description="YYYY-MM-DD (1900 to 2999): also say whether it is "
+                                  "open that day, with "
                                   "that day's hours")
 
 
@@ -91,11 +107,7 @@ class ServiceHours(APIView):
     def get(self, request: Request, uid: UUID) -> Response:
         refuse_unknown(request.GET, {"lang", "on"})
         parse_lang(request.GET)  # checked; the middleware made it the active language
-        raw = single(request.GET, "on")
-        try:
-            on = date.fromisoformat(raw) if raw else None
-        except ValueError:
-            raise BadParameter("on", _("expected a date, YYYY-MM-DD")) from None
+        on = parse_day("on", single(request.GET, "on"))
         listing = (Listing.objects.select_related("partner")
                    .filter(uid=uid, status=ListingStatus.PUBLISHED, partner__sandbox=False)
                    .first())

@@ -110,7 +110,7 @@ def test_it_is_not_kept_by_caches(client, cellar):
 
 @pytest.mark.parametrize(("query", "parameter"), [
     ("on=tomorrow", "on"), ("on=2027-02-30", "on"), ("when=now", "when"), ("lang=xx", "lang"),
-    ("on=2027-05-04&on=2027-05-05", "on")])
+    ("on=2027-05-04&on=2027-05-05", "on"), ("on=9999-12-31", "on"), ("on=0001-01-01", "on")])
 def test_bad_parameters_are_refused_by_name(client, cellar, query, parameter):
     answer = client.get(f"/api/services/{cellar.uid}/hours/?{query}")
     assert answer.status_code == 400
