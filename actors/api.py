@@ -34,9 +34,10 @@ from layers.params import FeatureFilters, parse_filters
 
 TYPE = OpenApiParameter("type", str, enum=ListingType.values,
                         description="listing types, comma-separated")
-OPEN_ON = OpenApiParameter("open_on", OpenApiTypes.DATE,
+OPEN_ON = OpenApiParameter("open_on", str,
                            description="YYYY-MM-DD (1900 to 2999): only the listings open on "
-                                       "that day (their "
+                                       "that day, or YYYY-MM-DD/YYYY-MM-DD (at most 92 "
+                                       "days): on at least one day of that period (their "
                                        "opening hours with the country's public holidays, "
                                        "their season and an event's dates)")
 
@@ -60,7 +61,22 @@ def parse_day(name: str, value: str | None) -> date | None:
     return day
 
 
+# A period of open_on (first/last): a season's worth of days, each read for each listing.
+MAX_PERIOD_DAYS = 92
+
+
 def parse_open_on(value: str | None) -> list[str] | None:
+    """``open_on``: a day, or a period ``first/last`` (both days included)."""
+    if value and "/" in value:
+        first_text, _slash, last_text = value.partition("/")
+        first, last = parse_day("open_on", first_text), parse_day("open_on", last_text)
+        if first is None or last is None or last < first:
+            raise BadParameter("open_on", _("a period is written first/last, the last day "
+                                            "not before the first"))
+        if (last - first).days >= MAX_PERIOD_DAYS:
+            raise BadParameter("open_on", _("a period of at most %(days)s days")
+                               % {"days": MAX_PERIOD_DAYS})
+        return open_on_uids(first, last)
     day = parse_day("open_on", value)
     return None if day is None else open_on_uids(day)
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from actors.models import Listing
@@ -80,13 +80,16 @@ def listing_week(listing: Listing, start: date) -> list[Day]:
             for d in week(listing.opening_hours, listing.partner.country, start)]
 
 
-def open_on_uids(day: date) -> list[str]:
-    """The public ids of the published listings open on ``day``."""
+def open_on_uids(day: date, until: date | None = None) -> list[str]:
+    """The public ids of the published listings open on ``day``, or with ``until`` on at
+    least one day from ``day`` to ``until`` (an event on in that period)."""
     listings = (Listing.objects.filter(status=ListingStatus.PUBLISHED, partner__sandbox=False)
                 .select_related("partner").only(
                     "uid", "opening_hours", "season_months", "starts_on", "ends_on", "yearly",
                     "partner__country"))
-    return [str(x.uid) for x in listings if listing_open_on(x, day) == OPEN]
+    days = [day + timedelta(days=n) for n in range(((until or day) - day).days + 1)]
+    return [str(x.uid) for x in listings
+            if any(listing_open_on(x, d) == OPEN for d in days)]
 
 
 def is_event(listing: Listing) -> bool:

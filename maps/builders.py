@@ -51,7 +51,7 @@ def explorer_labels() -> dict:
             "route": _("Route"), "practices": _("Good practices"),
             "practice": _("Good practice"), "services": _("Services and events"),
             "serviceType": _("Type of service"), "allTypes": _("All types"),
-            "openOn": _("Open on"), "hours": _("Opening hours"),
+            "openOn": _("Open on"), "openUntil": _("until"), "hours": _("Opening hours"),
             "legend": _("Legend"), "colourBy": _("Colour trails by"),
             "activity": _("Activity"), "difficulty": _("Difficulty"),
             "unknown": _("Not rated"), "details": _("Details"), "search": _("Search"),

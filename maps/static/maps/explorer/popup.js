@@ -33,7 +33,8 @@ function hoursUrl(atlas, f) {
   var t = (atlas.options.hoursUrls || {})[f.properties.kind];
   if (!t) return null;
   var q = new URLSearchParams({ lang: atlas.options.lang });
-  if (atlas.state.openOn) q.set("on", atlas.state.openOn);
+  // A day chosen (not a period): the popup says its hours that day.
+  if (atlas.state.openOn && atlas.state.openOn.indexOf("/") < 0) q.set("on", atlas.state.openOn);
   return t.replace(NO_UID, f.id) + "?" + q.toString();
 }
 
