@@ -43,24 +43,6 @@ def test_screenshots_of_the_explorer(new_page, live_server, demo, size):
     assert page.requested_hosts <= PLATFORM_HOSTS | BASEMAP_HOSTS
 
 
-def test_screenshot_of_a_listings_popup_open_now_in_greek(new_page, live_server, demo,
-                                                         settings):
-    # Orthodox Easter Monday 2027 at noon: the halva shop of Farsala ("PH off") is closed.
-    settings.ATLAS_NOW = "2027-05-03T12:00:00+03:00"
-    page = _size(new_page, "phone")
-    page.goto(f"{live_server.url}/?lang=el&map=11/39.29/22.38")
-    page.wait_for_selector("[data-ready=true]", timeout=15_000)
-    page.fill("#atlas-search-input", "Χαλβάς")
-    page.locator(".atlas-result", has_text="Χαλβάς Φαρσάλων").first.click()
-    popup = page.locator(".atlas-popup[data-hours=ready]").filter(has_text="Χαλβάς Φαρσάλων")
-    popup.wait_for(timeout=10_000)
-    assert popup.locator(".atlas-popup-open").inner_text() == (
-        "Κλειστό τώρα · ανοίγει αύριο στις 08:00")
-    popup.locator(".atlas-popup-week summary").click()
-    popup.locator(".atlas-popup-week table").wait_for()
-    screenshot(page, "explorer-open-now-phone-el")
-
-
 @pytest.mark.parametrize("size", SIZES)
 def test_screenshots_of_the_layer_preview(new_page, live_server, demo, size):
     page = _size(new_page, size)

@@ -41,10 +41,18 @@ function hoursUrl(atlas, f) {
 // The popup made anew (update() calls popupContent again), fitted and kept in view; the
 // element a keyboard user was on is made anew too, and the focus follows it.
 function remake(layer, box) {
-  var popup = layer.getPopup();
+  var popup = layer.getPopup(), map = layer._map;
   var active = document.activeElement;
   var focused = box.contains(active) && active.className ? active.className.split(" ")[0] : "";
+  // Leaflet does not pan for a popup while it is still panning for it (the hours came,
+  // then the week was unfolded at once): it pans again once that move has ended.
+  var panning = map && map._panAnim && map._panAnim._inProgress;
   popup.update();
+  if (panning) {
+    map.once("moveend", function () {
+      if (popup.isOpen()) popup.update();
+    });
+  }
   var again = focused && popup.getElement().querySelector("." + focused);
   if (again) again.focus();
 }
