@@ -19,10 +19,12 @@ from rest_framework.views import APIView
 
 from actors import rules, services
 from actors.forms import ATTRACTION_FIELDS, FIELDS, as_text
+from actors.hours import listing_hours
 from actors.models import Listing, Submission
 from actors.selectors import open_on_uids
-from actors.vocabulary import ListingType
+from actors.vocabulary import ListingStatus, ListingType
 from geo import geojson
+from geo.clock import now
 from geo.errors import BadParameter, NotFound
 from geo.params import parse_lang, refuse_unknown, single
 from layers import selectors
@@ -32,20 +34,51 @@ from layers.params import FeatureFilters, parse_filters
 
 TYPE = OpenApiParameter("type", str, enum=ListingType.values,
                         description="listing types, comma-separated")
-OPEN_ON = OpenApiParameter("open_on", OpenApiTypes.DATE,
-                           description="YYYY-MM-DD: only the listings open on that day (their "
+OPEN_ON = OpenApiParameter("open_on", str,
+                           description="YYYY-MM-DD (1900 to 2999): only the listings open on "
+                                       "that day, or YYYY-MM-DD/YYYY-MM-DD (at most 92 "
+                                       "days): on at least one day of that period (their "
                                        "opening hours with the country's public holidays, "
                                        "their season and an event's dates)")
 
 
-def parse_open_on(value: str | None) -> list[str] | None:
+# The days hours are read for: a week from the last one still fits in Python's calendar
+# (a day of 9999 made an OverflowError, a 500).
+FIRST_DAY, LAST_DAY = date(1900, 1, 1), date(2999, 12, 31)
+
+
+def parse_day(name: str, value: str | None) -> date | None:
+    """``value`` as a day (YYYY-MM-DD) between FIRST_DAY and LAST_DAY; None when empty."""
     if not value:
         return None
     try:
         day = date.fromisoformat(value)
     except ValueError:
-        raise BadParameter("open_on", "expected a date, YYYY-MM-DD") from None
-    return open_on_uids(day)
+        raise BadParameter(name, _("expected a date, YYYY-MM-DD")) from None
+    if not FIRST_DAY <= day <= LAST_DAY:
+        raise BadParameter(name, _("a date from %(first)s to %(last)s")
+                           % {"first": FIRST_DAY.isoformat(), "last": LAST_DAY.isoformat()})
+    return day
+
+
+# A period of open_on (first/last): a season's worth of days, each read for each listing.
+MAX_PERIOD_DAYS = 92
+
+
+def parse_open_on(value: str | None) -> list[str] | None:
+    """``open_on``: a day, or a period ``first/last`` (both days included)."""
+    if value and "/" in value:
+        first_text, _slash, last_text = value.partition("/")
+        first, last = parse_day("open_on", first_text), parse_day("open_on", last_text)
+        if first is None or last is None or last < first:
+            raise BadParameter("open_on", _("a period is written first/last, the last day "
+                                            "not before the first"))
+        if (last - first).days >= MAX_PERIOD_DAYS:
+            raise BadParameter("open_on", _("a period of at most %(days)s days")
+                               % {"days": MAX_PERIOD_DAYS})
+        return open_on_uids(first, last)
+    day = parse_day("open_on", value)
+    return None if day is None else open_on_uids(day)
 
 
 @extend_schema(parameters=[*FILTERS, *CQL, TYPE, OPEN_ON],
@@ -75,6 +108,31 @@ class ServiceDetail(APIView):
             raise Http404
         # The page's array holds the one feature: its text, without the brackets.
         return geojson.response(features[1:-1], lang=lang)
+
+
+ON = OpenApiParameter("on", OpenApiTypes.DATE,
+                      description="YYYY-MM-DD (1900 to 2999): also say whether it is "
+                                  "open that day, with "
+                                  "that day's hours")
+
+
+class ServiceHours(APIView):
+    @extend_schema(parameters=[LANG, ON], responses={200: OpenApiTypes.OBJECT},
+                   summary="Whether a published listing is open now, when that changes, "
+                           "and its hours this week, in the reader's language")
+    def get(self, request: Request, uid: UUID) -> Response:
+        refuse_unknown(request.GET, {"lang", "on"})
+        parse_lang(request.GET)  # checked; the middleware made it the active language
+        on = parse_day("on", single(request.GET, "on"))
+        listing = (Listing.objects.select_related("partner")
+                   .filter(uid=uid, status=ListingStatus.PUBLISHED, partner__sandbox=False)
+                   .first())
+        if listing is None:
+            raise Http404
+        response = Response(listing_hours(listing, now(), on))
+        # "Open now" is true for a moment: a kept copy would soon say something false.
+        response["Cache-Control"] = "no-cache"
+        return response
 
 
 # The listing write API for actors: their drafts and submissions, by token (write scope)

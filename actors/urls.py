@@ -9,4 +9,5 @@ urlpatterns = [
     path("submissions/<int:pk>/submit/", api.SubmissionSubmit.as_view(),
          name="actor-submission-submit"),
     path("<uuid:uid>/", api.ServiceDetail.as_view(), name="service-detail"),
+    path("<uuid:uid>/hours/", api.ServiceHours.as_view(), name="service-hours"),
 ]

@@ -9,6 +9,7 @@ week with ``week`` in the reader's language (day names from Django's own transla
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
@@ -90,6 +91,54 @@ def open_on(value: str, country: str, day: date) -> str:
     return UNKNOWN if UNKNOWN in states else CLOSED
 
 
+# How far ahead "opens on ..." looks: a year covers a season that ended yesterday.
+CHANGE_HORIZON = timedelta(days=366)
+
+
+def _day_pieces(value: str, country: str, start: datetime, end: datetime
+                ) -> Iterator[tuple[datetime, date, str]]:
+    """The hours from ``start`` to ``end`` (aware, the place's zone) as pieces that each
+    lie within one local day: (where the piece starts, its day, open/closed/unknown)."""
+    for b, e, s, _c in _parsed(value, country).intervals(start, end):
+        state = str(s).rsplit(".", 1)[-1].lower()
+        stop = end if e is None else min(e, end)
+        while b < stop:
+            yield b, b.date(), state
+            b = datetime.combine(b.date() + timedelta(days=1), time.min, tzinfo=b.tzinfo)
+
+
+def next_change(value: str, country: str, when: datetime,
+                allowed: Callable[[date], bool] | None = None) -> tuple[str, datetime] | None:
+    """When the place's state changes after ``when`` (aware): (the state it changes to,
+    the moment, in the place's zone), within a year; None when it does not, or when the
+    hours are empty or invalid. ``allowed`` narrows the hours to the days it accepts (a
+    listing's season or an event's dates): on other days the place is closed."""
+    if not value or parse_error(value) is not None:
+        return None
+    zone = ZoneInfo(TIME_ZONES.get(country, "UTC"))
+    start = (when if when.tzinfo else when.replace(tzinfo=ZoneInfo("UTC"))).astimezone(zone)
+    current = None
+    for at, day, state in _day_pieces(value, country, start, start + CHANGE_HORIZON):
+        if state == OPEN and allowed is not None and not allowed(day):
+            state = CLOSED
+        if current is None:
+            current = state
+        elif state != current:
+            return state, at
+    return None
+
+
+def day_name(day: date, *, short: bool = False) -> str:
+    """``day`` as a visitor reads it in the active language: "Monday 3 May", or with
+    ``short`` "Mon 3 May"."""
+    # Greek names the month of a date in the genitive (4 Μαΐου), which Django's "E" gives.
+    month = "E" if get_language() == "el" else "F"
+    name = date_format(day, f"{'D' if short else 'l'} j {month}")
+    if get_language() == "bg":
+        name = name.lower()  # Bulgarian writes its days and months in lower case (3 май)
+    return name
+
+
 @dataclass(frozen=True)
 class Day:
     """One day of a week's hours: its name in the active language and its open spans."""
@@ -107,8 +156,6 @@ def week(value: str, country: str, start: date) -> list[Day]:
         return []
     zone = ZoneInfo(TIME_ZONES.get(country, "UTC"))
     parsed = _parsed(value, country)
-    # Greek names the month of a date in the genitive (4 Μαΐου), which Django's "E" gives.
-    day_format = "l j E" if get_language() == "el" else "l j F"
     days = []
     for offset in range(7):
         day = start + timedelta(days=offset)
@@ -122,9 +169,5 @@ def week(value: str, country: str, start: date) -> list[Day]:
                 span = f"{b.strftime('%H:%M')}–{end}"
                 spans.append(f"{span} ({comment})" if comment else span)
         state = OPEN if OPEN in states else UNKNOWN if UNKNOWN in states else CLOSED
-        name = date_format(day, day_format)
-        if get_language() == "bg":
-            name = name.lower()  # Bulgarian writes its months in lower case (3 май)
-        days.append(Day(day=day, name=name, spans=tuple(spans),
-                        state=state))
+        days.append(Day(day=day, name=day_name(day), spans=tuple(spans), state=state))
     return days

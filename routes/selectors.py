@@ -309,6 +309,7 @@ def route_detail(*, slug: str, lang: str, along_m: float | None = ALONG_DEFAULT_
                 'location', json_build_array(round(ST_X(a.location)::numeric, 6),
                                              round(ST_Y(a.location)::numeric, 6)),
                 'suggested_min', s.suggested_min,
+                'photo', {first_photo_sql("a.id", "layers", "attraction", "480")},
                 'note', {translated('s', 'note', lang)}) ORDER BY s.order)::text
             FROM routes_routestop s JOIN layers_attraction a ON a.id = s.attraction_id
             JOIN layers_layer l ON l.id = a.layer_id JOIN layers_partner p ON p.id = l.partner_id

@@ -16,9 +16,10 @@ from django.views.decorators.clickjacking import xframe_options_exempt
 from django.views.decorators.http import require_POST, require_safe
 from pyproj import CRS
 
-from actors.practical import AROUND_PLACE_M, practical_near
+from actors.practical import AROUND_PLACE_M, ROUTE_CORRIDOR_M, practical_near
 from campaigns import selectors as campaign_selectors
 from geo import geojson
+from geo.clock import now
 from geo.crs import BGS2005_CCS, GREEK_GRID, LAMBERT_93, WGS84
 from geo.errors import Refused
 from geo.i18n import page_language
@@ -41,7 +42,7 @@ from layers.vocabulary import Activity, Category, Difficulty, LayerKind, Visibil
 from maps.builders import explorer_map, feature_map
 from maps.elements import map_parts
 from maps.pages.actors import page_context as actor_buttons
-from maps.pages.practical import hours_block, now, practical_groups
+from maps.pages.practical import hours_block, practical_groups, routes_passing
 from maps.pages.transit_block import place_transit
 from media.selectors import photos_of
 
@@ -221,6 +222,7 @@ def _feature_page(request: HttpRequest, kind: str, uid: UUID) -> HttpResponse:
     photos: list = []
     hours = None
     practical: list = []
+    routes: list = []
     if kind == "attraction":
         attraction = Attraction.objects.filter(uid=uid).first()
         photos = photos_of(attraction) if attraction is not None else []
@@ -230,9 +232,11 @@ def _feature_page(request: HttpRequest, kind: str, uid: UUID) -> HttpResponse:
         if attraction is not None:
             practical = practical_groups(practical_near(
                 geom=attraction.location, within_m=AROUND_PLACE_M, when=now()), page_language())
+            routes = routes_passing(attraction.location, page_language())
     return render(request, "maps/feature.html", {
         "transit": _feature_transit(request, kind, feature["geometry"], props),
         "practical": practical, "practical_within_km": AROUND_PLACE_M / 1000,
+        "routes": routes, "routes_within_km": ROUTE_CORRIDOR_M / 1000,
         **map_parts(feature_map(feature=shape)), "feature": feature, "p": props,
         "kind": kind, "layer": layer, "labels": labels, "photos": photos, "hours": hours,
         "api_url": reverse(f"{kind}-detail", args=[uid]),

@@ -1,21 +1,27 @@
 """What the pages of places show of their practical side: texts in the reader's language,
-the page's clock, and opening hours (state now, the coming week, the text)."""
+opening hours (state now, the coming week, the text), where to sleep and eat nearby, the
+routes that pass, season months and languages spoken by name."""
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from django.conf import settings
+from django.contrib.gis.geos import Point
 from django.urls import reverse
-from django.utils import timezone
+from django.utils.dates import MONTHS
+from django.utils.translation import get_language_info
 
-from actors.practical import Nearby
+from actors.practical import ROUTE_CORRIDOR_M, Nearby
 from actors.vocabulary import ListingType
+from geo.clock import now
 from geo.i18n import fallback_chain
-from geo.opening_hours import TIME_ZONES, week
+from geo.opening_hours import TIME_ZONES, Day, week
 from media.selectors import photos_of
+from routes.params import RouteFilters
+from routes.selectors import routes_page
+
+ROUTES_SHOWN = 6
 
 
 def translated(obj: Any, field: str, lang: str) -> str:
@@ -26,16 +32,14 @@ def translated(obj: Any, field: str, lang: str) -> str:
     return ""
 
 
-def now() -> datetime:
-    """The page's clock (a test sets ATLAS_NOW to see a fixed day)."""
-    fixed = getattr(settings, "ATLAS_NOW", None)
-    return datetime.fromisoformat(fixed) if fixed else timezone.now()
-
-
-def hours_block(value: str, country: str, state: str) -> dict[str, Any]:
-    """What the pages show of opening hours: the state now, the coming week, the text."""
-    local = now().astimezone(ZoneInfo(TIME_ZONES.get(country, "UTC")))
-    return {"state": state, "week": week(value, country, local.date()), "text": value}
+def hours_block(value: str, country: str, state: str, *, summary: str = "",
+                days: list[Day] | None = None) -> dict[str, Any]:
+    """What the pages show of opening hours: the state now (``summary``: with when it
+    changes), the coming week (``days``, else read from ``value``), the text."""
+    if days is None:
+        local = now().astimezone(ZoneInfo(TIME_ZONES.get(country, "UTC")))
+        days = week(value, country, local.date())
+    return {"state": state, "summary": summary, "week": days, "text": value}
 
 
 def practical_groups(found: dict[str, list[Nearby]], lang: str) -> list[dict[str, Any]]:
@@ -53,3 +57,33 @@ def practical_groups(found: dict[str, list[Nearby]], lang: str) -> list[dict[str
             "distance_m": round(n.distance_m), "state": n.state,
             "photo": next(iter(photos_of(n.listing, lang)), None)} for n in near]})
     return groups
+
+
+def routes_passing(location: Point, lang: str) -> list[dict[str, Any]]:
+    """The public routes that pass within ``ROUTE_CORRIDOR_M`` of a place, nearest first:
+    the corridor in which a route's page lists where to sleep and eat, so that each page
+    leads to the other."""
+    found, _total = routes_page(filters=RouteFilters(near=(location.x, location.y),
+                                                     radius_m=ROUTE_CORRIDOR_M),
+                                lang=lang, limit=ROUTES_SHOWN, offset=0)
+    return [{"name": f["properties"]["name"] or "—",
+             "url": reverse("route-page", args=[f["properties"]["slug"]]),
+             "distance_m": f["properties"].get("distance_m"),
+             "length_km": (f["properties"]["length_m"] or 0) / 1000} for f in found]
+
+
+def month_names(months: list[int]) -> list[str]:
+    """Months 1–12 by name, in the active language."""
+    return [str(MONTHS[m]) for m in months if m in MONTHS]
+
+
+def language_names(codes: list[str]) -> list[str]:
+    """Languages (ISO 639-1 codes) by name, in the active language; a code Django does
+    not know stays a code."""
+    names = []
+    for code in codes:
+        try:
+            names.append(str(get_language_info(code)["name_translated"]))
+        except KeyError:
+            names.append(code)
+    return names

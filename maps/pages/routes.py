@@ -17,6 +17,7 @@ from django.views.decorators.clickjacking import xframe_options_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from actors.practical import ROUTE_CORRIDOR_M, practical_near
+from geo.clock import now
 from geo.errors import BadParameter
 from geo.i18n import page_language
 from geo.units import duration_text
@@ -26,7 +27,7 @@ from layers.vocabulary import Difficulty
 from maps.builders import REGION_CENTRE, add_basemap
 from maps.elements import AtlasMap, PageScript, map_parts
 from maps.pages.offline import offline_options
-from maps.pages.practical import now, practical_groups
+from maps.pages.practical import practical_groups
 from maps.pages.transit_block import route_transit
 from routes import selectors, services
 from routes.api import composes

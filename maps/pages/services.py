@@ -13,16 +13,24 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.http import require_safe
 
+from actors.hours import listing_now
 from actors.jsonld import listing_jsonld
 from actors.models import Listing
-from actors.selectors import listing_state_at
+from actors.practical import ROUTE_CORRIDOR_M
 from actors.vocabulary import ListingStatus
+from geo.clock import now
 from geo.i18n import page_language
 from layers import selectors
 from layers.params import FeatureFilters
 from layers.vocabulary import Wheelchair
 from maps.pages.actors import page_context as actor_buttons
-from maps.pages.practical import hours_block, now, translated
+from maps.pages.practical import (
+    hours_block,
+    language_names,
+    month_names,
+    routes_passing,
+    translated,
+)
 from media.selectors import photos_of
 
 NEARBY_RADIUS_M = 2000.0
@@ -63,15 +71,21 @@ def service_page(request: HttpRequest, uid: UUID) -> HttpResponse:
     photos = photos_of(listing, lang)
     url = request.build_absolute_uri(request.path)
     image = request.build_absolute_uri(photos[0]["sizes"]["1200"]) if photos else None
-    state = listing_state_at(listing, now())
+    hours = listing_now(listing, now())
     data = listing_jsonld(listing, name=name, description=description, url=url, image=image)
     return render(request, "maps/service.html", {
         "listing": listing, "name": name, "description": description, "photos": photos,
         "type_label": listing.get_type_display(),
-        "hours": hours_block(listing.opening_hours, listing.partner.country, state),
+        # The same words as the explorer's popup; the week closed out of season.
+        "hours": hours_block(listing.opening_hours, listing.partner.country, hours.state,
+                             summary=hours.summary, days=hours.week),
         "wheelchair": dict(Wheelchair.choices).get(listing.wheelchair, ""),
         "accessibility": translated(listing, "accessibility", lang),
         "nearby": nearby(listing.location, lang, str(listing.uid)),
+        "routes": routes_passing(listing.location, lang),
+        "routes_within_km": ROUTE_CORRIDOR_M / 1000,
+        "season": month_names(listing.season_months or []),
+        "languages": language_names(listing.languages or []),
         "jsonld": jsonld_text(data), "og_url": url, "og_image": image,
         "og_description": description[:200],
         "api_url": reverse("service-detail", args=[listing.uid]),

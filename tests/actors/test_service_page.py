@@ -137,3 +137,23 @@ def test_an_attractions_page_shows_its_photos_and_hours(client, territories, med
     settings.ATLAS_NOW = NEXT_MORNING
     html = client.get(f"/attractions/{museum.uid}/?lang=en").content.decode()
     assert "Open now" in html
+
+
+def test_the_page_says_when_it_next_opens_or_closes(client, cellar, settings):
+    settings.ATLAS_NOW = NEXT_MORNING
+    assert "Open now · closes at 18:00" in page(client, cellar)
+    settings.ATLAS_NOW = HOLIDAY_MORNING
+    assert "Затворено сега · отваря утре в 10:00" in page(client, cellar, "bg")
+
+
+def test_season_and_languages_are_named_in_the_readers_language(client, territories,
+                                                               settings):
+    settings.ATLAS_NOW = NEXT_MORNING
+    hut = make_listing(26.3, 42.7, name_en="Mountain hut", season_months=[6, 7],
+                       languages=["bg", "en"], opening_hours="Mo-Su 09:00-18:00")
+    html = page(client, hut)
+    assert "<dd>June, July</dd>" in html and "<dd>Bulgarian, English</dd>" in html
+    # Out of season, the week says closed, not the hours the season does not keep.
+    assert "Tuesday 4 May</th><td>Closed" in html
+    html = page(client, hut, "el")
+    assert "Ιούνιος, Ιούλιος" in html and "Βουλγαρικά, Αγγλικά" in html

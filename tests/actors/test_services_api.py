@@ -68,7 +68,7 @@ def test_open_on_counts_each_countrys_public_holidays(client, listings):
     assert "Bike rental" in june
 
 
-@pytest.mark.parametrize("value", ["tomorrow", "2027-13-01", "03/05/2027"])
+@pytest.mark.parametrize("value", ["tomorrow", "2027-13-01", "03/05/2027", "9999-12-31"])
 def test_a_bad_open_on_is_a_400_naming_it(client, listings, value):
     answer = client.get(f"/api/services/?open_on={value}")
     assert answer.status_code == 400
@@ -106,3 +106,19 @@ def test_the_openapi_schema_has_the_services_endpoint(client):
     schema = client.get("/api/schema/", HTTP_ACCEPT="application/vnd.oai.openapi+json").json()
     params = {p["name"] for p in schema["paths"]["/api/services/"]["get"]["parameters"]}
     assert {"type", "open_on", "bbox", "partner", "q"} <= params
+
+
+def test_open_on_a_period_finds_the_events_on_in_it(client, listings):
+    # An event on 1–3 May 2027 is on in a period that overlaps those days, not in one after.
+    events = names(client.get("/api/services/?type=event&open_on=2027-04-25/2027-05-01"))
+    assert events == names(client.get("/api/services/?type=event&open_on=2027-05-02"))
+    assert events
+    assert names(client.get("/api/services/?type=event&open_on=2027-05-04/2027-05-20")) == set()
+
+
+@pytest.mark.parametrize("value", ["2027-05-04/2027-05-01", "2027-05-01/", "2027-01-01/2027-12-31",
+                                   "2027-05-01/soon"])
+def test_a_bad_open_on_period_is_a_400_naming_it(client, listings, value):
+    answer = client.get(f"/api/services/?open_on={value}&lang=fr")
+    assert answer.status_code == 400
+    assert answer.json()["parameter"] == "open_on"

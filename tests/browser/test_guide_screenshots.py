@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.browser.conftest import screenshot, shared
+from tests.browser.conftest import PHONE, screenshot, shared
 
 pytestmark = [pytest.mark.browser, pytest.mark.screenshots]
 LANGS = ("bg", "el", "fr", "en")
@@ -145,3 +145,27 @@ def test_guide_pictures_of_a_strategy_page_and_a_transfer(new_page, live_server,
     assert page.locator("#e-measure option").count() == 5  # none, and the planner's four
     assert page.locator("#status-form").is_visible()
     screenshot(page, f"guide-transfer-{lang}")
+
+
+def test_guide_picture_of_a_listings_popup_open_now_in_greek(new_page, live_server,
+                                                            guide_demo, settings):
+    # Orthodox Easter Monday 2027 at noon: the halva shop of Farsala ("PH off") is closed.
+    settings.ATLAS_NOW = "2027-05-03T12:00:00+03:00"
+    page = new_page(PHONE, is_mobile=True, has_touch=True)
+    page.goto(f"{live_server.url}/?lang=el&map=11/39.29/22.38")
+    page.wait_for_selector("[data-ready=true]", timeout=15_000)
+    page.fill("#atlas-search-input", "Χαλβάς")
+    page.locator(".atlas-result", has_text="Χαλβάς Φαρσάλων").first.click()
+    popup = page.locator(".atlas-popup[data-hours=ready]").filter(has_text="Χαλβάς Φαρσάλων")
+    popup.wait_for(timeout=10_000)
+    assert popup.locator(".atlas-popup-open").inner_text() == (
+        "Κλειστό τώρα · ανοίγει αύριο στις 08:00")
+    popup.locator(".atlas-popup-week summary").click()
+    popup.locator(".atlas-popup-week table").wait_for()
+    # Unfolded, the popup is moved back into view: below the search box once moved.
+    page.wait_for_function("""() => {
+        const box = document.querySelector('.leaflet-popup').getBoundingClientRect();
+        const search = document.querySelector('.atlas-search').getBoundingClientRect();
+        return box.top > search.bottom;
+    }""", timeout=5_000)
+    screenshot(page, "explorer-open-now-phone-el")

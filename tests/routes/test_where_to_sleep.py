@@ -106,3 +106,19 @@ def test_photos_reach_the_api_popups_and_the_route_cards(client, route, two_part
         assert photos["Forum inn"] == f"/media/{inn.uid}/160" and photos["Old tavern"] is None
         cards = client.get("/routes/").content.decode()
         assert f'src="/media/{forum.uid}/480"' in cards
+
+
+@override_settings(ATLAS_NOW=WEDNESDAY_10H)
+def test_a_listings_page_names_the_routes_that_pass(client, route, listings):
+    # The same 2 km corridor as the route page's "where to sleep": each leads to the other.
+    page = client.get(f"/services/{listings['inn'].uid}/?lang=en").content.decode()
+    block = page[page.index("data-routes-passing"):]
+    assert 'href="/routes/forum-walk/"' in block and "Forum-Walk" in block
+    far = client.get(f"/services/{listings['far'].uid}/?lang=en").content.decode()
+    assert "data-routes-passing" not in far
+
+
+def test_an_attractions_page_names_the_routes_that_pass(client, route, two_partners):
+    page = client.get(f"/attractions/{two_partners['a1'].uid}/?lang=bg").content.decode()
+    block = page[page.index("data-routes-passing"):]
+    assert "Маршрути, които минават оттук" in block and 'href="/routes/forum-walk/"' in block

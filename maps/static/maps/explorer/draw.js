@@ -81,7 +81,7 @@ export function addFeature(atlas, f) {
     });
   }
   // Popups open below the search box and the buttons at the top, never under them.
-  layer.bindPopup(function () { return popupContent(atlas, f); }, {
+  layer.bindPopup(function () { return popupContent(atlas, f, layer); }, {
     maxWidth: 280, autoPanPaddingTopLeft: L.point(10, 175),
     autoPanPaddingBottomRight: L.point(10, 40)
   });

@@ -59,17 +59,26 @@ export function addLayersPanel(atlas) {
       typeRow.appendChild(typeLabel);
       typeRow.appendChild(typeSelect);
       kinds.appendChild(typeRow);
-      // Only the listings open on a day (their hours, season, dates and public holidays,
-      // as /api/services/?open_on= says): the ids are asked once per day chosen.
+      // Only the listings open on a day, or on some day of a period (an event on then):
+      // their hours, season, dates and public holidays, as /api/services/?open_on= says.
+      // The ids are asked once per choice.
       var openRow = el("div", { className: "atlas-open-on" });
       openRow.appendChild(el("label", { "for": "atlas-open-on" }, ui.openOn + " "));
       var openInput = el("input", { id: "atlas-open-on", type: "date" });
-      if (state.openOn) openInput.value = state.openOn;
-      openInput.addEventListener("change", function () {
-        state.openOn = openInput.value || "";
+      var untilInput = el("input", { id: "atlas-open-until", type: "date" });
+      var chosen = (state.openOn || "").split("/");
+      openInput.value = chosen[0] || "";
+      untilInput.value = chosen[1] || "";
+      function openChosen() {
+        var first = openInput.value, last = untilInput.value;
+        state.openOn = !first ? "" : last && last > first ? first + "/" + last : first;
         loadOpenOn(atlas);
-      });
+      }
+      openInput.addEventListener("change", openChosen);
+      untilInput.addEventListener("change", openChosen);
       openRow.appendChild(openInput);
+      openRow.appendChild(el("label", { "for": "atlas-open-until" }, " " + ui.openUntil + " "));
+      openRow.appendChild(untilInput);
       kinds.appendChild(openRow);
       if (state.openOn) loadOpenOn(atlas);
       var partners = el("fieldset", { className: "atlas-partners" });
@@ -99,7 +108,8 @@ export function addLayersPanel(atlas) {
   return new LayersControl().addTo(atlas.map);
 }
 
-// The ids of the listings open on state.openOn (none chosen: every listing shows).
+// The ids of the listings open on state.openOn, a day or a period first/last (none
+// chosen: every listing shows).
 function loadOpenOn(atlas) {
   var day = atlas.state.openOn;
   if (!day) {

@@ -1,5 +1,6 @@
-/* What a feature's popup says: its name, kind, length and climb, the start of its
- * description, its partner and a link to its page. All of it is text. */
+/* What a feature's popup says: its name, kind, length and climb, whether a listing is
+ * open now (and on the day the "open on" filter chose) with its week's hours, the start
+ * of its description, its partner and a link to its page. All of it is text. */
 
 import { el } from "./util.js";
 
@@ -24,7 +25,103 @@ export function kindLabel(atlas, p) {
   return atlas.ui.route;
 }
 
-export function popupContent(atlas, f) {
+// A listing's hours, as the server read them at opening (/api/services/<uid>/hours/):
+// feature id -> {url, body, weekOpen}, kept while its popup stays open.
+var hoursKept = new Map();
+
+function hoursUrl(atlas, f) {
+  var t = (atlas.options.hoursUrls || {})[f.properties.kind];
+  if (!t) return null;
+  var q = new URLSearchParams({ lang: atlas.options.lang });
+  // A day chosen (not a period): the popup says its hours that day.
+  if (atlas.state.openOn && atlas.state.openOn.indexOf("/") < 0) q.set("on", atlas.state.openOn);
+  return t.replace(NO_UID, f.id) + "?" + q.toString();
+}
+
+// The popup made anew (update() calls popupContent again), fitted and kept in view; the
+// element a keyboard user was on is made anew too, and the focus follows it.
+function remake(layer, box) {
+  var popup = layer.getPopup(), map = layer._map;
+  var active = document.activeElement;
+  var focused = box.contains(active) && active.className ? active.className.split(" ")[0] : "";
+  // Leaflet does not pan for a popup while it is still panning for it (the hours came,
+  // then the week was unfolded at once): it pans again once that move has ended.
+  var panning = map && map._panAnim && map._panAnim._inProgress;
+  popup.update();
+  if (panning) {
+    map.once("moveend", function () {
+      if (popup.isOpen()) popup.update();
+    });
+  }
+  var again = focused && popup.getElement().querySelector("." + focused);
+  if (again) again.focus();
+}
+
+function fillHours(atlas, holder, kept, layer, box) {
+  var body = kept.body;
+  // Nothing at all when the hours say nothing (no hours, or none known now).
+  if (body.summary) {
+    holder.appendChild(el("div", { className: "atlas-popup-open open-state open-state-"
+                                     + body.state, "data-state": body.state }, body.summary));
+  }
+  if (body.on && body.on.summary) {
+    holder.appendChild(el("div", { className: "atlas-popup-on", "data-state": body.on.state },
+                          body.on.summary));
+  }
+  if (body.week.length) {
+    var details = el("details", { className: "atlas-popup-week" });
+    details.open = !!kept.weekOpen;
+    details.appendChild(el("summary", { className: "atlas-popup-week-toggle" }, atlas.ui.hours));
+    // Unfolded, the popup grows upwards: made again, it is moved back into view.
+    details.addEventListener("toggle", function () {
+      if (kept.weekOpen === details.open) return;
+      kept.weekOpen = details.open;
+      remake(layer, box);
+    });
+    var table = el("table", {});
+    body.week.forEach(function (d, i) {
+      var row = el("tr", { className: i === 0 ? "today" : "" });
+      row.appendChild(el("th", { scope: "row" }, d.name));
+      row.appendChild(el("td", {}, d.hours));
+      table.appendChild(row);
+    });
+    details.appendChild(table);
+    holder.appendChild(details);
+  } else if (body.opening_hours) {
+    // Hours kept as the partner wrote them (not OpenStreetMap's syntax): shown as given.
+    holder.appendChild(el("div", { className: "atlas-popup-hours-text" }, body.opening_hours));
+  }
+}
+
+// Asked when the popup opens, so that "open now" is the server's now; the popup is then
+// made again from the answer, kept while it stays open.
+function addHours(atlas, f, box, holder, layer) {
+  var url = hoursUrl(atlas, f);
+  if (!url) return;
+  box.appendChild(holder);
+  var kept = hoursKept.get(f.id);
+  if (kept && kept.url === url) {
+    fillHours(atlas, holder, kept, layer, box);
+    box.setAttribute("data-hours", "ready");
+    return;
+  }
+  box.setAttribute("data-hours", "loading");
+  fetch(url).then(function (r) {
+    if (!r.ok) throw new Error("HTTP " + r.status + " for " + url);
+    return r.json();
+  }).then(function (body) {
+    var popup = layer && layer.getPopup();
+    if (!popup || !popup.isOpen()) return;
+    hoursKept.set(f.id, { url: url, body: body, weekOpen: false });
+    layer.once("popupclose", function () { hoursKept.delete(f.id); });
+    remake(layer, box);
+  }).catch(function (err) {
+    box.setAttribute("data-hours", "failed");
+    console.error("Atlas: no hours", err);
+  });
+}
+
+export function popupContent(atlas, f, layer) {
   var p = f.properties;
   var box = el("div", { className: "atlas-popup", lang: atlas.options.lang });
   // The first photo's small rendition, served by the platform (a path of our own).
@@ -45,6 +142,7 @@ export function popupContent(atlas, f) {
     }
     box.appendChild(el("div", { className: "atlas-popup-facts" }, facts));
   }
+  addHours(atlas, f, box, el("div", { className: "atlas-popup-hours" }), layer);
   if (p.description) {
     var text = p.description.length > 180
       ? p.description.slice(0, 177).replace(/\s+\S*$/, "") + " …" : p.description;

@@ -17,9 +17,10 @@ export function readState(defaults) {
   });
   // Which type of listing the services show (?type=event), all when absent.
   state.serviceType = q.get("type") || "";
-  // Only the listings open on that day (?open_on=2026-04-13), every one when absent.
+  // Only the listings open on that day (?open_on=2026-04-13) or on a day of that period
+  // (?open_on=2026-04-13/2026-04-19), every one when absent.
   var day = q.get("open_on") || "";
-  state.openOn = /^\d{4}-\d{2}-\d{2}$/.test(day) ? day : "";
+  state.openOn = /^\d{4}-\d{2}-\d{2}(\/\d{4}-\d{2}-\d{2})?$/.test(day) ? day : "";
   if (q.get("partners") !== null) {
     state.partners = q.get("partners").split(",").filter(Boolean);
   }
