@@ -257,6 +257,8 @@ STATICFILES_DIRS = [
     ("vendor/maki", NODE_MODULES / "@mapbox" / "maki" / "icons"),
     # The pages' first-visit tours (MIT).
     ("vendor/driver.js", NODE_MODULES / "driver.js" / "dist"),
+    # Drawing and editing lines and areas on the practice form (MIT).
+    ("vendor/leaflet-geoman", NODE_MODULES / "@geoman-io" / "leaflet-geoman-free" / "dist"),
 ]
 # The development server (`make demo`) serves the files where they lie; a deployment
 # serves those that collectstatic gathered (the Docker image's build).

@@ -294,6 +294,10 @@ def _form_page(request: HttpRequest, practice: GoodPractice | None) -> HttpRespo
         "partner": practice.partner.slug if practice else (partners[0].slug if partners
                                                            else ""),
         "labels": {"add": _("Add"), "remove": _("Remove"), "drawn": _("Point drawn on the map"),
+                   "drawnLine": _("Line drawn on the map"),
+                   "drawnArea": _("Area drawn on the map"),
+                   "drawLine": _("Draw a line"), "drawArea": _("Draw an area"),
+                   "stop": _("Stop drawing"), "edit": _("Edit the shape"), "done": _("Done"),
                    "noPlace": _("No place yet: add attractions or trails from the list, or "
                                 "click the map to put a point."),
                    "filter": _("Find a place by name")},

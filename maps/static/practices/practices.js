@@ -60,8 +60,9 @@
     });
   }
 
-  // The form: places chosen from the partner's attractions, trails and routes, or points drawn
-  // by a click on the map; kept as JSON in a hidden field the form sends.
+  // The form: places chosen from the partner's attractions, trails and routes, or shapes drawn
+  // on the map (a point by a click; a line or an area with leaflet-geoman); kept as JSON in a
+  // hidden field the form sends.
   function editor(map, o) {
     var field = document.getElementById("f-places");
     var chosen = JSON.parse(field.value || "[]");
@@ -83,18 +84,34 @@
       drawn.clearLayers();
       if (!chosen.length) chosenBox.appendChild(el("li", { className: "help" }, o.labels.noPlace));
       chosen.forEach(function (p, i) {
-        var name = p.label || names[key(p)] || (p.geometry ? o.labels.drawn : key(p));
+        var name = p.label || names[key(p)] || (p.geometry ? drawnName(p.geometry) : key(p));
         var li = el("li", {}, name + " ");
+        var shape = null;
+        if (p.geometry) {
+          shape = L.geoJSON(p.geometry, {
+            pointToLayer: function (_f, ll) { return point(ll, name); },
+            style: function () { return { color: COLOUR, weight: 4 }; }
+          }).addTo(drawn).getLayers()[0];
+          var edit = el("button", { type: "button", className: "link" }, o.labels.edit);
+          edit.setAttribute("data-edit-shape", "");
+          // Geoman moves the vertices in place; the place keeps what they became.
+          shape.on("pm:edit", function () {
+            p.geometry = shape.toGeoJSON(6).geometry; save();
+          });
+          edit.addEventListener("click", function () {
+            if (shape.pm.enabled()) { shape.pm.disable(); renderChosen(); return; }
+            shape.pm.enable({ allowSelfIntersection: false });
+            edit.textContent = o.labels.done;
+          });
+          li.appendChild(edit);
+          li.appendChild(document.createTextNode(" "));
+        }
         var remove = el("button", { type: "button", className: "link" }, o.labels.remove);
         remove.addEventListener("click", function () {
           chosen.splice(i, 1); save(); renderChosen();
         });
         li.appendChild(remove);
         chosenBox.appendChild(li);
-        if (p.geometry) {
-          L.geoJSON(p.geometry, { pointToLayer: function (_f, ll) { return point(ll, name); } })
-            .addTo(drawn);
-        }
       });
       save();
     }
@@ -144,7 +161,48 @@
         });
     }
 
+    function drawnName(g) {
+      if (/LineString/.test(g.type)) return o.labels.drawnLine;
+      if (/Polygon/.test(g.type)) return o.labels.drawnArea;
+      return o.labels.drawn;
+    }
+
+    // Lines and areas: our own buttons (translated) start geoman's drawing, without its
+    // toolbar or its English tooltips.
+    var drawing = null;
+    var drawButtons = document.querySelectorAll("[data-draw]");
+    function stopDrawing() {
+      drawing = null;
+      map.pm.disableDraw();
+      Array.prototype.forEach.call(drawButtons, function (b) {
+        b.textContent = o.labels[b.getAttribute("data-draw")];
+        b.setAttribute("aria-pressed", "false");
+      });
+    }
+    Array.prototype.forEach.call(drawButtons, function (b) {
+      b.addEventListener("click", function () {
+        var kind = b.getAttribute("data-draw");
+        var again = drawing === kind;
+        stopDrawing();
+        if (again) return;
+        drawing = kind;
+        map.pm.enableDraw(kind === "drawLine" ? "Line" : "Polygon",
+                          { tooltips: false, allowSelfIntersection: false });
+        b.textContent = o.labels.stop;
+        b.setAttribute("aria-pressed", "true");
+      });
+    });
+    map.on("pm:create", function (e) {
+      chosen.push({ geometry: e.layer.toGeoJSON(6).geometry });
+      e.layer.remove();
+      stopDrawing();
+      renderChosen();
+    });
+
     map.on("click", function (e) {
+      // While geoman draws or edits, a click is a vertex, not a new point.
+      if (drawing || map.pm.globalDrawModeEnabled()) return;
+      if (drawn.getLayers().some(function (l) { return l.pm && l.pm.enabled(); })) return;
       chosen.push({ geometry: { type: "Point", coordinates: [
         Math.round(e.latlng.lng * 1e6) / 1e6, Math.round(e.latlng.lat * 1e6) / 1e6] } });
       renderChosen();
