@@ -51,3 +51,21 @@ def test_draw_edit_and_save_an_area(new_page, live_server, region):
     geometries = [p.get("geometry") for p in
                   page.evaluate("JSON.parse(document.body.innerText)")["properties"]["places"]]
     assert [g["type"] for g in geometries if g] == ["Polygon"]
+
+
+def test_draw_a_line_then_clear_it(new_page, live_server, region):
+    _sz, sliven = region
+    page = signed_in(new_page, live_server, make_person(sliven, "members"))
+    page.goto(f"{live_server.url}/practices/new/?lang=fr")
+    page.locator(".practice-map").scroll_into_view_if_needed()
+    box = page.locator(".practice-map .leaflet-container").bounding_box()
+    x, y = box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
+    page.click("button:has-text('Tracer une ligne')")
+    for cx, cy in [(x - 80, y), (x, y - 30), (x + 80, y)]:
+        page.mouse.click(cx, cy)
+    page.mouse.click(x + 80, y)  # the last corner again ends the line
+    chosen = page.locator("#chosen-places li")
+    assert chosen.first.inner_text().startswith("Ligne tracée sur la carte")
+    assert '"LineString"' in page.input_value("#f-places")
+    chosen.first.locator("button:has-text('Retirer')").click()
+    assert page.input_value("#f-places") == "[]"
