@@ -24,7 +24,7 @@ from exchange.vocabulary import (
 from geo.crs import WGS84
 from geo.i18n import LANGUAGE_CODES
 from layers.permissions import member_partners
-from layers.search import q_condition
+from layers.search_query import known_words, parse_text_query, text_conditions, text_score
 
 
 def practices(*, user: rules.AnyUser, filters: PracticeFilters) -> QuerySet[GoodPractice]:
@@ -48,10 +48,28 @@ def practices(*, user: rules.AnyUser, filters: PracticeFilters) -> QuerySet[Good
     if filters.bbox:
         qs = qs.filter(geom__intersects=Polygon.from_bbox(filters.bbox))
     if filters.q:
-        # The same cross-script words as the regional layer's ``q`` (layers/search.py).
-        qs = qs.extra(where=[q_condition("exchange_goodpractice.search")],
-                      params=[filters.q, filters.q])
+        return _searched(qs, filters.q)
     return qs.order_by("-published_at", "-updated_at", "id")
+
+
+def _searched(qs: QuerySet[GoodPractice], q: str) -> QuerySet[GoodPractice]:
+    """``qs`` narrowed to ``q`` as the explorer and the routes read it
+    (layers/search_query.py: a word's start in any script, a category word, and a typo
+    or another transliteration by trigrams), the closer matches first."""
+    # A word counts as known only if a practice the other filters keep has it exactly:
+    # else a typo would be looked for exactly, among practices it cannot find.
+    kept_sql, kept_params = qs.values("id").query.sql_with_params()
+    query = known_words(parse_text_query(q), source="exchange_goodpractice p",
+                        where=f"p.id IN ({kept_sql})", where_params=list(kept_params),
+                        search="p.search", category="")
+    params: list = []
+    where = text_conditions(query, search="exchange_goodpractice.search", category="",
+                            geom="exchange_goodpractice.geom", params=params)
+    ranked: list = []
+    score = text_score(query, search="exchange_goodpractice.search", category="",
+                       params=ranked)
+    return qs.extra(select={"q_score": score}, select_params=ranked, where=[where],
+                    params=params).order_by("q_score", "-published_at", "-updated_at", "id")
 
 
 def _texts(practice: GoodPractice, lang: str) -> dict[str, str]:
