@@ -12,29 +12,20 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
-from dataclasses import dataclass
 
 import pytest
-from django.db import transaction
 from django.test import Client
 
 from exchange import moderation, services
 from exchange.models import Endorsement, Question
 from notices.models import Notice
 from tests.exchange.conftest import publish, write_practice
+from tests.exchange.matrix import Action, outcomes
 from tests.factories import make_partner, make_person
 
 ROLES = ("anonymous", "outsider", "member_own", "member_other", "moderator_own",
          "moderator_other", "moderator_third", "editor", "superuser", "curator")
 MODERATE = frozenset({"moderator_own", "moderator_other", "superuser"})
-
-
-@dataclass
-class Action:
-    name: str
-    run: Callable[[Client, dict], int]
-    wrote: Callable[[dict], bool]
-    allowed: frozenset[str]
 
 
 def _post(url: str, data: dict) -> Callable[[Client, dict], int]:
@@ -129,19 +120,7 @@ def test_each_role_moderates_exactly_what_it_may(world, moderated, role):
     user = _user(world, moderated, role)
     if user is not None:
         client.force_login(user)
-    forbidden_writes, refused_rightly_allowed, errors = [], [], []
-    for action in ACTIONS:
-        with transaction.atomic():
-            status = action.run(client, moderated)
-            wrote = action.wrote(moderated)
-            ok = status < 400 and wrote
-            transaction.set_rollback(True)
-        if status >= 500:
-            errors.append(action.name)
-        if ok and role not in action.allowed:
-            forbidden_writes.append(f"{action.name} ({status})")
-        if role in action.allowed and not ok:
-            refused_rightly_allowed.append(f"{action.name} ({status})")
+    forbidden_writes, refused_rightly_allowed, errors = outcomes(client, ACTIONS, moderated, role)
     assert forbidden_writes == []
     assert refused_rightly_allowed == []
     assert errors == []

@@ -12,10 +12,8 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
-from dataclasses import dataclass
 
 import pytest
-from django.db import transaction
 from django.test import Client
 
 from exchange import services
@@ -23,19 +21,12 @@ from exchange.models import Endorsement, GoodPractice, Question
 from exchange.services import PlaceSpec
 from exchange.vocabulary import Status
 from tests.exchange.conftest import publish, write_practice
+from tests.exchange.matrix import Action, outcomes
 
 ROLES = ("anonymous", "outsider", "member_own", "member_other", "moderator_own",
          "moderator_other", "editor", "superuser", "curator")
 SLIVEN = frozenset({"member_own", "moderator_own", "editor", "superuser"})
 SIGNED_IN = frozenset(ROLES) - {"anonymous"}
-
-
-@dataclass
-class Action:
-    name: str
-    run: Callable[[Client, dict], int]  # the response's status
-    wrote: Callable[[dict], bool]  # afterwards: did it change what it aimed at?
-    allowed: frozenset[str]
 
 
 def _status(w: dict, key: str) -> str:
@@ -154,20 +145,7 @@ def test_each_role_does_exactly_what_it_may(world, practices, role):
     user = _user(world, role)
     if user is not None:
         client.force_login(user)
-    forbidden_writes, refused_rightly_allowed, errors = [], [], []
-    for action in ACTIONS:
-        with transaction.atomic():
-            status = action.run(client, practices)
-            wrote = action.wrote(practices)
-            ok = status < 400 and wrote  # a page's redirect after a write is success
-            transaction.set_rollback(True)
-        if status >= 500:
-            errors.append(action.name)
-        allowed = role in action.allowed
-        if ok and not allowed:
-            forbidden_writes.append(f"{action.name} ({status})")
-        if allowed and not ok:
-            refused_rightly_allowed.append(f"{action.name} ({status})")
+    forbidden_writes, refused_rightly_allowed, errors = outcomes(client, ACTIONS, practices, role)
     assert forbidden_writes == []
     assert refused_rightly_allowed == []
     assert errors == []

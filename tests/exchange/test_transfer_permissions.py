@@ -12,11 +12,9 @@ from __future__ import annotations
 import datetime as dt
 import json
 from collections.abc import Callable
-from dataclasses import dataclass
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.db import transaction
 from django.test import Client
 
 from exchange.models import StudyVisit, Transfer, TransferIndicator
@@ -31,20 +29,13 @@ from exchange.transfers import (
 from media.models import MediaItem
 from tests.exchange.conftest import publish, write_practice
 from tests.exchange.documents import pdf
+from tests.exchange.matrix import Action, outcomes
 
 ROLES = ("anonymous", "tourist", "member_a", "member_b", "moderator_a", "moderator_b",
          "curator", "superuser")
 B = frozenset({"member_b", "moderator_b", "superuser"})
 A = frozenset({"member_a", "moderator_a", "superuser"})
 PARTNERS = frozenset({"member_a", "member_b", "moderator_a", "moderator_b"})
-
-
-@dataclass
-class Action:
-    name: str
-    run: Callable[[Client, dict], int]
-    wrote: Callable[[dict], bool]
-    allowed: frozenset[str]
 
 
 def _json(method: str, url: str, body: dict) -> Callable[[Client, dict], int]:
@@ -176,20 +167,7 @@ def test_each_role_does_exactly_what_it_may(world, matrix, role):
     user = _user(world, role)
     if user is not None:
         client.force_login(user)
-    forbidden_writes, refused_rightly_allowed, errors = [], [], []
-    for action in ACTIONS:
-        with transaction.atomic():
-            status = action.run(client, matrix)
-            wrote = action.wrote(matrix)
-            ok = status < 400 and wrote
-            transaction.set_rollback(True)
-        if status >= 500:
-            errors.append(action.name)
-        allowed = role in action.allowed
-        if ok and not allowed:
-            forbidden_writes.append(f"{action.name} ({status})")
-        if allowed and not ok:
-            refused_rightly_allowed.append(f"{action.name} ({status})")
+    forbidden_writes, refused_rightly_allowed, errors = outcomes(client, ACTIONS, matrix, role)
     assert forbidden_writes == []
     assert refused_rightly_allowed == []
     assert errors == []
