@@ -1,7 +1,11 @@
 """Controlled vocabularies of the exchange of good practices."""
 
 from django.db import models
+from django.utils.functional import lazy
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
+
+from planner.params import DEFAULT_RADIUS_KM
 
 
 class Theme(models.TextChoices):
@@ -93,11 +97,18 @@ class StepKind(models.TextChoices):
     MILESTONE = "milestone", _("Milestone")
 
 
+def _share_within_label() -> str:
+    # The planner's snapshots answer only its standard question, so a row's share is
+    # always within the default radius: the label names the number, not a letter.
+    return gettext("Share of the territory within %(km)s km of an attraction") % {
+        "km": f"{DEFAULT_RADIUS_KM:g}"}
+
+
 class PlannerMeasure(models.TextChoices):
     """Indicators the planner measures itself: an evidence row naming one says that its
     values are the planner's, for the receiving partner's territory at the row's dates."""
 
     ATTRACTIONS_PER_100KM2 = "attractions_per_100km2", _("Attractions per 100 km²")
-    SHARE_WITHIN = "share_within", _("Share of the territory within R km of an attraction")
+    SHARE_WITHIN = "share_within", lazy(_share_within_label, str)()
     TRAIL_KM = "trail_km", _("Trail kilometres")
     PUBLISHED_ROUTES = "published_routes", _("Published pilot routes")

@@ -34,3 +34,20 @@ def test_the_practices_page_searches_the_long_texts_too(practice):
 def test_a_word_in_no_text_finds_nothing(practice):
     body = Client().get("/api/practices/", {"q": "submarine", "f": "json"}).json()
     assert body["count"] == 0
+
+
+
+def test_the_refold_migration_folds_as_the_column_does(practice):
+    """exchange 0010 writes again only the practices whose ``search`` no longer equals its
+    fold: its expression must be the generated column's, or it would rewrite (and bump the
+    data version of) every practice at each migration."""
+    from importlib import import_module
+
+    from django.db import connection
+
+    refold = import_module("exchange.migrations.0010_planner_share_label_refold").REFOLD
+    with connection.cursor() as cursor:
+        cursor.execute(refold)
+        assert cursor.rowcount == 0
+        cursor.execute(refold.replace("search IS DISTINCT FROM", "search ="))
+        assert cursor.rowcount == 1
