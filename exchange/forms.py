@@ -12,7 +12,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from exchange.models import SUMMARY_MAX, TITLE_MAX
-from exchange.services import IndicatorSpec, PlaceSpec
+from exchange.places import PlaceSpec
+from exchange.services import IndicatorSpec
 from exchange.vocabulary import (
     TRANSLATED_TEXTS,
     Origin,

@@ -19,6 +19,7 @@ services (which refuse whatever the caller forgot to ask).
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 from django.conf import settings
@@ -55,6 +56,13 @@ def is_curator(user: AnyUser) -> bool:
 def writing_partners(user: AnyUser) -> QuerySet[Partner]:
     """Partners in whose name ``user`` writes practices."""
     return member_partners(user)
+
+
+def partner_users(partners: Iterable[Partner]) -> QuerySet[User]:
+    """The active people of ``partners`` (members, editors, moderators): those the
+    exchange tells of a transfer or a visit between partners."""
+    groups = [g for p in partners for g in (p.members_id, p.editors_id, p.moderators_id)]
+    return User.objects.filter(is_active=True, groups__in=groups).distinct()
 
 
 def reviewing_partners(user: AnyUser, practice: GoodPractice) -> QuerySet[Partner]:

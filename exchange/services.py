@@ -1,4 +1,5 @@
-"""Writes of the exchange: a practice, its places and evidence, and its way through review.
+"""Writes of the exchange: a practice, its evidence, and its way through review (its
+places: ``exchange.places``).
 
 Every function is keyword-only, typed and atomic, and refuses (``Forbidden``,
 ``Conflict``, ``InvalidFields``) what ``exchange.rules`` does not allow, whatever page or
@@ -12,10 +13,8 @@ from dataclasses import dataclass
 from typing import Any, cast
 
 from django.contrib.auth.models import User
-from django.contrib.gis.gdal import GDALException
-from django.contrib.gis.geos import GEOSException, GEOSGeometry
 from django.core.exceptions import ValidationError
-from django.db import connection, transaction
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
@@ -28,9 +27,9 @@ from exchange.models import (
     GoodPractice,
     Indicator,
     PracticeEvent,
-    PracticePlace,
     Question,
 )
+from exchange.places import PlaceSpec, practice_places_set
 from exchange.vocabulary import (
     TRANSLATED_TEXTS,
     EndorsementKind,
@@ -38,13 +37,11 @@ from exchange.vocabulary import (
     Status,
     TextStatus,
 )
-from geo.crs import WGS84
 from geo.errors import Conflict, Forbidden, InvalidFields
 from geo.i18n import LANGUAGE_CODES
-from layers.models import Attraction, Partner, Trail
+from layers.models import Partner
 from notices.languages import in_each_language
 from notices.services import notice_send
-from routes.models import PilotRoute
 
 PRACTICE_FIELDS = (
     "kind", "period_start", "period_end", "themes", "categories", "origin",
@@ -52,18 +49,6 @@ PRACTICE_FIELDS = (
     "contact_name", "contact_email", "contact_phone",
     *(f"{name}_{code}" for name in TRANSLATED_TEXTS for code in LANGUAGE_CODES))
 """What an author writes (the translated texts by language: ``title_bg`` …)."""
-
-
-@dataclass(frozen=True)
-class PlaceSpec:
-    """A place to tie to a practice: one of an attraction's or a trail's public id, a
-    route's slug, or a drawn geometry (GeoJSON or WKT, EPSG:4326)."""
-
-    attraction: str | None = None
-    trail: str | None = None
-    route: str | None = None
-    geometry: str | None = None
-    label: str = ""
 
 
 @dataclass(frozen=True)
@@ -104,72 +89,6 @@ def _check(practice: GoodPractice) -> None:
     if not any(getattr(practice, f"title_{code}") for code in LANGUAGE_CODES):
         raise InvalidFields({"title": [_("Give the practice a title in at least one "
                                          "language.")]})
-
-
-DRAWN_TYPES = ("Point", "LineString", "Polygon", "MultiPoint", "MultiLineString",
-               "MultiPolygon")
-
-
-def drawn_geometry(text: str, field: str) -> GEOSGeometry:
-    """A drawn place (GeoJSON or WKT, longitude and latitude), refused unless it is one
-    valid, non-empty point, line or area within the world's bounds."""
-    try:
-        geom = GEOSGeometry(text, srid=WGS84)
-        ok = (not geom.empty and geom.valid and geom.geom_type in DRAWN_TYPES
-              and -180 <= geom.extent[0] <= geom.extent[2] <= 180
-              and -90 <= geom.extent[1] <= geom.extent[3] <= 90)
-    except (GEOSException, GDALException, ValueError, TypeError):
-        ok = False
-    if not ok:
-        raise InvalidFields({field: [_("Not a valid point, line or area in longitude and "
-                                       "latitude.")]})
-    return geom
-
-
-@transaction.atomic
-def practice_places_set(*, practice: GoodPractice, places: Sequence[PlaceSpec]) -> None:
-    """Replace the practice's places (and its points). The callers have checked who may."""
-    practice.places.all().delete()
-    rows = []
-    for order, spec in enumerate(places):
-        field = f"places[{order}]"
-        row = PracticePlace(practice=practice, order=order, label=spec.label[:200])
-        try:
-            if spec.attraction:
-                row.attraction = Attraction.objects.get(uid=spec.attraction,
-                                                        retired_at__isnull=True)
-            elif spec.trail:
-                row.trail = Trail.objects.get(uid=spec.trail, retired_at__isnull=True)
-            elif spec.route:
-                row.route = PilotRoute.objects.get(slug=spec.route)
-            elif spec.geometry:
-                row.drawn = drawn_geometry(spec.geometry, field)
-            else:
-                raise InvalidFields({field: [_("A place is an attraction, a trail, a route "
-                                               "or a drawn shape.")]})
-        except (Attraction.DoesNotExist, Trail.DoesNotExist, PilotRoute.DoesNotExist,
-                ValidationError):
-            raise InvalidFields({field: [_("No such place on the platform.")]}) from None
-        rows.append(row)
-    PracticePlace.objects.bulk_create(rows)
-    practice_geometry_refresh(practice=practice)
-
-
-def practice_geometry_refresh(*, practice: GoodPractice) -> None:
-    """Keep the practice's points (the regional layer's geometry) up to date with its
-    places: a point on each place (a line's or an area's point on its surface)."""
-    with connection.cursor() as cursor:
-        cursor.execute("""
-            UPDATE exchange_goodpractice g SET geom = (
-              SELECT ST_Multi(ST_Collect(ST_Force2D(ST_PointOnSurface(
-                       COALESCE(pp.drawn, a.location, t.geom, r.geom)))
-                     ORDER BY pp.order, pp.id))
-              FROM exchange_practiceplace pp
-              LEFT JOIN layers_attraction a ON a.id = pp.attraction_id
-              LEFT JOIN layers_trail t ON t.id = pp.trail_id
-              LEFT JOIN routes_pilotroute r ON r.id = pp.route_id
-              WHERE pp.practice_id = g.id)
-            WHERE g.id = %s""", [practice.pk])
 
 
 def _indicators(practice: GoodPractice, indicators: Sequence[IndicatorSpec]) -> None:

@@ -1,7 +1,7 @@
 """The API of transfers, study visits and attachments, under /api/practices/: lists with
 filters (an unknown parameter is a 400 naming it, as on every list), one item, and the
-writes, each through ``exchange.transfers`` (which refuses what ``exchange.rules`` does
-not allow)."""
+writes, each through ``exchange.transfers``, ``exchange.visits`` or
+``exchange.attachments`` (which refuse what ``exchange.rules`` does not allow)."""
 
 from __future__ import annotations
 
@@ -21,6 +21,7 @@ from rest_framework.views import APIView
 
 from exchange import rules, transfer_selectors
 from exchange.api import json_response, practice_or_404, write_body
+from exchange.attachments import attachment_remove, attachment_upload
 from exchange.forms import place_specs
 from exchange.models import GoodPractice, StudyVisit, Transfer
 from exchange.params import (
@@ -32,16 +33,12 @@ from exchange.params import (
 from exchange.transfers import (
     EvidenceSpec,
     StepSpec,
-    VisitSpec,
-    attachment_remove,
-    attachment_upload,
     transfer_evidence_add,
     transfer_move,
     transfer_open,
     transfer_plan_set,
-    visit_create,
-    visit_update,
 )
+from exchange.visits import VisitSpec, visit_create, visit_update
 from exchange.vocabulary import StepKind
 from geo.errors import Forbidden, InvalidFields
 from geo.geojson import page_link

@@ -1,7 +1,6 @@
-"""Writes of the exchange between partners beyond a practice's own record: transfers
-(partner B re-uses partner A's practice, with a plan, a status and evidence measured in
-B's territory), study visits, and the documents and images attached to practices and
-visits.
+"""Writes of a transfer between partners: partner B re-uses partner A's practice, with a
+plan, steps and milestones, a status and evidence measured in B's territory (study visits:
+``exchange.visits``; attachments: ``exchange.attachments``).
 
 As in ``exchange.services``: keyword-only, typed, atomic, and refusing (``Forbidden``,
 ``Conflict``, ``InvalidFields``) what ``exchange.rules`` does not allow.
@@ -10,29 +9,25 @@ As in ``exchange.services``: keyword-only, typed, atomic, and refusing (``Forbid
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any, cast
+from typing import cast
 
 from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, models, transaction
+from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from exchange import rules
 from exchange.evidence import fill_from_planner
 from exchange.models import (
-    TITLE_MAX,
     GoodPractice,
-    StudyVisit,
     Transfer,
     TransferEvent,
     TransferIndicator,
     TransferStep,
-    VisitPlace,
 )
-from exchange.services import PlaceSpec, drawn_geometry
 from exchange.vocabulary import (
     PUBLIC_STATUSES,
     TRANSFER_ENDS,
@@ -40,12 +35,9 @@ from exchange.vocabulary import (
     TransferStatus,
 )
 from geo.errors import Conflict, Forbidden, InvalidFields
-from layers.models import Attraction, Partner, Trail
-from media.models import MediaItem
-from media.services import attachment_add, media_delete
+from layers.models import Partner
 from notices.languages import in_each_language
 from notices.services import notice_send
-from routes.models import PilotRoute
 
 PLAN_MAX = 10_000
 REASON_MAX = 5000
@@ -78,18 +70,10 @@ class EvidenceSpec:
     source: str = ""
 
 
-# Transfers -------------------------------------------------------------------------------
-
-
-def _partner_users(partners: Iterable[Partner]) -> models.QuerySet[User]:
-    groups = [g for p in partners for g in (p.members_id, p.editors_id, p.moderators_id)]
-    return User.objects.filter(is_active=True, groups__in=groups).distinct()
-
-
 def _tell_transfer(transfer: Transfer, *, actor: rules.AnyUser, message: str) -> None:
     """Tell the members of both partners (A, whose practice it is, and B), but not the
     one who acted."""
-    users = _partner_users([transfer.practice.partner, transfer.partner])
+    users = rules.partner_users([transfer.practice.partner, transfer.partner])
     if isinstance(actor, User):
         users = users.exclude(pk=actor.pk)
     notice_send(users=users, message=message,
@@ -307,156 +291,3 @@ def transfer_move(*, user: rules.AnyUser, transfer: Transfer, to: str, comment: 
             from_status=before, comment=comment or reason)
     _tell_transfer(transfer, actor=user, message=MOVED.get(to, MOVED_ON))
     return transfer
-
-
-# Study visits ----------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class VisitSpec:
-    title: str
-    host: str  # partner slug
-    visitors: Sequence[str]  # partner slugs
-    start: dt.date | None
-    end: dt.date | None
-    notes: str = ""
-    practices: Sequence[str] = ()  # practice uids
-    places: Sequence[PlaceSpec] = ()
-
-
-def _visit_checked(user: rules.AnyUser, spec: VisitSpec
-                   ) -> tuple[Partner, list[Partner], list[GoodPractice]]:
-    problems: dict[str, list[Any]] = {}
-    host = Partner.objects.filter(slug=spec.host).first()
-    if host is None:
-        problems["host"] = [_("Choose the host partner.")]
-    visitors = list(Partner.objects.filter(slug__in=list(spec.visitors)))
-    if len(visitors) != len(set(spec.visitors)) or not visitors:
-        problems["visitors"] = [_("Choose the visiting partners.")]
-    elif host is not None and host in visitors:
-        problems["visitors"] = [_("The host partner does not visit itself.")]
-    if not spec.title.strip():
-        problems["title"] = [_("Give the visit a title.")]
-    elif len(spec.title) > TITLE_MAX:
-        problems["title"] = [_("At most %(n)d characters.") % {"n": TITLE_MAX}]
-    if spec.start is None:
-        problems["start"] = [_("Give the first day of the visit.")]
-    if spec.end is None:
-        problems["end"] = [_("Give the last day of the visit.")]
-    elif spec.start is not None and spec.end < spec.start:
-        problems["end"] = [_("The end comes before the start.")]
-    if len(spec.notes) > 20_000:
-        problems["notes"] = [_("At most %(n)d characters.") % {"n": 20_000}]
-    seen = list(rules.visible(user).filter(status__in=PUBLIC_STATUSES,
-                                           uid__in=list(spec.practices)))
-    if len(seen) != len(set(spec.practices)):
-        problems["practices"] = [_("Name published practices only.")]
-    if problems:
-        raise InvalidFields(problems)
-    assert host is not None
-    return host, visitors, seen
-
-
-def visit_places_set(*, visit: StudyVisit, places: Sequence[PlaceSpec]) -> None:
-    """Replace the places a visit saw (the callers have checked who may)."""
-    visit.places.all().delete()
-    rows = []
-    for order, spec in enumerate(places):
-        field = f"places[{order}]"
-        row = VisitPlace(visit=visit, order=order, label=spec.label[:200])
-        try:
-            if spec.attraction:
-                row.attraction = Attraction.objects.get(uid=spec.attraction,
-                                                        retired_at__isnull=True)
-            elif spec.trail:
-                row.trail = Trail.objects.get(uid=spec.trail, retired_at__isnull=True)
-            elif spec.route:
-                row.route = PilotRoute.objects.get(slug=spec.route)
-            elif spec.geometry:
-                row.drawn = drawn_geometry(spec.geometry, field)
-            else:
-                raise InvalidFields({field: [_("A place is an attraction, a trail, a route "
-                                               "or a drawn shape.")]})
-        except (Attraction.DoesNotExist, Trail.DoesNotExist, PilotRoute.DoesNotExist,
-                ValidationError):
-            raise InvalidFields({field: [_("No such place on the platform.")]}) from None
-        rows.append(row)
-    VisitPlace.objects.bulk_create(rows)
-
-
-def _visit_write(user: rules.AnyUser, visit: StudyVisit, spec: VisitSpec) -> StudyVisit:
-    host, visitors, seen = _visit_checked(user, spec)
-    if not rules.visit_partners(user).filter(pk__in=[host.pk, *(v.pk for v in visitors)]
-                                            ).exists():
-        raise Forbidden(_("A visit is recorded by members of its host or of a visiting "
-                          "partner."))
-    visit.title, visit.host = spec.title.strip(), host
-    # _visit_checked refused a visit without both dates.
-    visit.start, visit.end = cast(dt.date, spec.start), cast(dt.date, spec.end)
-    visit.notes = spec.notes.strip()
-    visit.save()
-    visit.visitors.set(visitors)
-    visit.practices.set(seen)
-    visit_places_set(visit=visit, places=spec.places)
-    return visit
-
-
-@transaction.atomic
-def visit_create(*, user: rules.AnyUser, spec: VisitSpec, demo: bool = False) -> StudyVisit:
-    """A study visit recorded by a member of its host or of a visiting partner; the
-    members of its partners are told."""
-    if not rules.visit_partners(user).exists():
-        raise Forbidden(_("A visit is recorded by members of its host or of a visiting "
-                          "partner."))
-    visit = StudyVisit(created_by=cast(User, user), demo=demo)
-    visit = _visit_write(user, visit, spec)
-    # The partners on the visit learn it is on the record (its report can follow).
-    users = _partner_users([visit.host, *visit.visitors.all()])
-    if isinstance(user, User):
-        users = users.exclude(pk=user.pk)
-    notice_send(users=users, message=gettext_noop("A study visit was recorded: %(title)s"),
-                values={"title": visit.title}, url=f"/practices/visits/{visit.uid}/")
-    return visit
-
-
-@transaction.atomic
-def visit_update(*, user: rules.AnyUser, visit: StudyVisit, spec: VisitSpec) -> StudyVisit:
-    visit = StudyVisit.objects.select_for_update().get(pk=visit.pk)
-    if not rules.may_edit_visit(user, visit):
-        raise Forbidden(_("A visit is changed by members of its host or of a visiting "
-                          "partner."))
-    return _visit_write(user, visit, spec)
-
-
-# Attachments -----------------------------------------------------------------------------
-
-
-def may_attach(user: rules.AnyUser, owner: models.Model) -> bool:
-    if isinstance(owner, GoodPractice):
-        return rules.may_attach_to_practice(user, owner)
-    if isinstance(owner, StudyVisit):
-        return rules.may_edit_visit(user, owner)
-    return False
-
-
-def attachment_upload(*, user: rules.AnyUser, owner: GoodPractice | StudyVisit, data: bytes,
-                      declared_type: str, filename: str, author: str, licence: str,
-                      caption: str = "") -> MediaItem:
-    """A document or an image attached to a practice (by its partner's members) or a
-    visit (by its partners' members). Nothing is stored when it is refused."""
-    if not may_attach(user, owner):
-        raise Forbidden(_("Only the members of its partner attach files to a practice, and "
-                          "those of its partners to a visit."))
-    return attachment_add(owner=owner, data=data, declared_type=declared_type,
-                          filename=filename, author=author, licence=licence, caption=caption,
-                          uploaded_by=user if isinstance(user, User) else None)
-
-
-@transaction.atomic
-def attachment_remove(*, user: rules.AnyUser, item: MediaItem) -> None:
-    owner = item.owner
-    if owner is None or not may_attach(user, owner):
-        raise Forbidden(_("Only the members of its partner attach files to a practice, and "
-                          "those of its partners to a visit."))
-    media_delete(item=item)
-

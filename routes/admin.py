@@ -23,8 +23,9 @@ from modeltranslation.admin import TranslationAdmin, TranslationTabularInline
 from layers.admin import visible_layers
 from layers.models import Attraction, Partner, Trail
 from layers.permissions import editable_partners
+from routes.difficulty import difficulty_reason
 from routes.models import PilotRoute, RouteLeg, RouteStop
-from routes.selectors import difficulty_reason, hidden_legs, hidden_stops
+from routes.selectors import hidden_legs, hidden_stops
 
 
 class KeepsItsFeature(forms.ModelForm):

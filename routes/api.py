@@ -30,9 +30,11 @@ from layers.models import Attraction, Partner
 from layers.ogc.params import export_srid
 from layers.params import DEFAULT_LIMIT, MAX_LIMIT
 from routes import exports, selectors, services
+from routes.difficulty import difficulty_reason
 from routes.forms import TEXT_FIELDS, RouteForm, route_values
 from routes.models import PilotRoute
 from routes.params import ROUTE_LIST_PARAMS, parse_route_filters
+from routes.profile import route_profile
 from routes.vocabulary import PUBLIC_STATUSES, Mode, RouteStatus, StraightReason, Theme
 
 ROUTE_FILTERS = [
@@ -182,7 +184,7 @@ class RouteProfile(APIView):
                    summary="Elevation profile: distance along the route vs elevation")
     def get(self, request: Request, slug: str) -> JsonResponse:
         refuse_unknown(request.GET, ())
-        profile = selectors.route_profile(slug=slug)
+        profile = route_profile(slug=slug)
         if profile is None:
             raise Http404
         return JsonResponse(profile)
@@ -306,7 +308,7 @@ def saved_body(route: PilotRoute, lang: str) -> dict[str, Any]:
         "descent_m": _round(route.descent_m), "moving_min": route.moving_min,
         "stops_min": route.stops_min, "duration_min": route.duration_min,
         "duration_by_mode": route.duration_by_mode, "difficulty": route.difficulty,
-        "difficulty_reason": selectors.difficulty_reason(route.difficulty_basis, lang),
+        "difficulty_reason": difficulty_reason(route.difficulty_basis, lang),
         "legs": [{"order": leg.order, "mode": leg.mode, "source": leg.source,
                   "straight_reason": leg.straight_reason or None,
                   "why_straight": why_straight(leg.straight_reason),
@@ -355,7 +357,7 @@ def preview_body(result: services.Computed, geom: MultiLineString | None,
         "stops_min": result.stops_min, "duration_min": result.duration_min,
         "duration_by_mode": result.duration_by_mode,
         "difficulty": result.difficulty.level,
-        "difficulty_reason": selectors.difficulty_reason(result.difficulty.as_dict(), lang),
+        "difficulty_reason": difficulty_reason(result.difficulty.as_dict(), lang),
         "legs": [{"order": i, "mode": plan.mode, "source": plan.source,
                   "straight_reason": plan.straight_reason or None,
                   "why_straight": why_straight(plan.straight_reason),

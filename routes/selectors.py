@@ -1,4 +1,5 @@
-"""Read queries of pilot routes: lists, detail, attractions along the way, profile.
+"""Read queries of pilot routes: lists, detail, attractions along the way, their legs (the
+profile: ``routes.profile``).
 
 What the public reads of a route never shows a feature that is not public (Trust D3, D13):
 a stop whose attraction's layer is not public is left out, and so is a leg that reaches
@@ -20,8 +21,6 @@ import shapely
 from django.db import connection
 from django.http import HttpRequest
 from django.urls import reverse
-from django.utils import formats, translation
-from django.utils.translation import gettext as _
 
 from layers import registry
 from layers.search_query import (
@@ -40,9 +39,9 @@ from layers.selectors import (
     translated,
 )
 from layers.selectors.cql import to_sql
-from layers.vocabulary import Difficulty, Visibility
+from layers.vocabulary import Visibility
 from media.selectors import first_photo_sql
-from routes import metrics
+from routes.difficulty import difficulty_reason
 from routes.feature_kind import in_sandbox, partner_condition
 from routes.params import RouteFilters
 from routes.vocabulary import PUBLIC_STATUSES, RouteStatus
@@ -93,48 +92,6 @@ def hidden_legs(route_id: int) -> set[int]:
         cursor.execute(f'SELECT g."order" FROM routes_routeleg g WHERE g.route_id = %s '
                        f"AND NOT {leg_shown_sql('g')}", [route_id])
         return {row[0] for row in cursor.fetchall()}
-
-
-def difficulty_reason(basis: dict, lang: str) -> str:
-    """Why the route has its difficulty, in ``lang``: 'hard: 1,150 m of ascent over 18 km'."""
-    if not basis:
-        return ""
-    with translation.override(lang):
-        level = str(Difficulty(basis["level"]).label).lower()
-
-        def num(value: float, digits: int = 0) -> str:
-            return formats.number_format(value, digits, use_l10n=True, force_grouping=True)
-
-        km = basis["active_length_m"] / 1000
-        effort = _("%(ascent)s m of ascent over %(length)s km") % {
-            "ascent": num(basis["ascent_m"]), "length": num(km, 1 if km < 10 else 0)}
-        motor_km = basis.get("motor_length_m", 0) / 1000
-        if basis["decided_by"] == "none":
-            if motor_km >= 0.05:
-                return _("not rated: the difficulty measures walking and cycling, and this "
-                         "route has none (%(km)s km by car, bus or train)") % {
-                    "km": num(motor_km, 1 if motor_km < 10 else 0)}
-            return _("%(level)s: no walking or cycling legs") % {"level": level}
-        if basis["decided_by"] == "grade":
-            text = _("%(level)s: a sustained grade of %(grade)s %% over 200 m; %(effort)s") % {
-                "level": level, "grade": num(basis["steepest_grade_pct"]), "effort": effort}
-        else:
-            text = _("%(level)s: %(effort)s") % {"level": level, "effort": effort}
-        known_km = basis.get("elevation_known_m", basis["active_length_m"]) / 1000
-        if km - known_km >= 0.05:
-            # Routes recomputed before legs kept part of their elevation have no such key
-            # and say nothing: their ascent was all or nothing per leg.
-            text = (_("%(difficulty)s (elevation known on %(known)s of the %(km)s km: the "
-                      "climb elsewhere is not counted)") if known_km >= 0.05 else
-                    _("%(difficulty)s (no elevation known on the way: the climb is not "
-                      "counted)")) % {"difficulty": text,
-                                      "known": num(known_km, 1 if known_km < 10 else 0),
-                                      "km": num(km, 1 if km < 10 else 0)}
-        if motor_km >= 0.05:
-            text = _("%(difficulty)s walked or cycled; the %(km)s km by car, bus or train "
-                     "are not counted") % {"difficulty": text,
-                                           "km": num(motor_km, 1 if motor_km < 10 else 0)}
-        return text
 
 
 def _where(f: RouteFilters, params: list,
@@ -413,30 +370,3 @@ def route_legs_coords(route_id: int) -> list[tuple[str, np.ndarray]]:
     """Each leg's (mode, coordinates (lon, lat[, z])), in order: the legs the public may
     see (downloads, profile)."""
     return [(leg.mode, leg.coords) for leg in route_legs(route_id)]
-
-
-def route_profile(*, slug: str) -> dict | None:
-    """The elevation profile of a public route: [distance_m, elevation_m, lon, lat] rows."""
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT id, length_m, ascent_m, descent_m, min_elevation_m, "
-                       "max_elevation_m FROM routes_pilotroute r WHERE slug = %s "
-                       f"AND status = ANY(%s) AND NOT {in_sandbox('r')}",
-                       [slug, [str(s) for s in PUBLIC_STATUSES]])
-        row = cursor.fetchone()
-    if row is None:
-        return None
-    route_id, length, ascent, descent, lo, hi = row
-    stored = route_legs(route_id)
-    legs = [(leg.coords, metrics.leg_metrics(leg.mode, leg.coords)) for leg in stored]
-    return {"slug": slug, "columns": ["distance_m", "elevation_m", "lon", "lat"],
-            "points": metrics.profile(legs), "length_m": round(length or 0),
-            # Where the chart has no line, and why: the leg and how it goes there.
-            "no_elevation": [
-                {"from_m": round(a, 1), "to_m": round(b, 1), "leg": stored[n].order,
-                 "mode": stored[n].mode, "source": stored[n].source}
-                for a, b, n in metrics.without_elevation(legs) if b - a >= 1.0],
-            "elevation_known_m": round(sum(m.elevation_known_m for _c, m in legs)),
-            "ascent_m": None if ascent is None else round(ascent),
-            "descent_m": None if descent is None else round(descent),
-            "min_elevation_m": lo, "max_elevation_m": hi,
-            "elevation_threshold_m": metrics.ELEVATION_THRESHOLD_M}

@@ -20,7 +20,7 @@ from geo.params import number, refuse_unknown, single
 from layers.admin import visible_layers
 from layers.models import Attraction, Trail
 from transit import selectors
-from transit.gtfs import parse_time
+from transit.gtfs.files import parse_time
 from transit.models import Feed, Stop
 
 DATE = OpenApiParameter("date", OpenApiTypes.DATE,

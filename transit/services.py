@@ -26,8 +26,8 @@ from importers.messages import Message
 from importers.pipeline.prepare import sha256
 from importers.safety import Limits
 from layers.models import BORDER_SLACK_DEG, Partner
-from transit.gtfs import Feed as GtfsFeed
-from transit.gtfs import FeedData
+from transit.gtfs.tables import Feed as GtfsFeed
+from transit.gtfs.tables import FeedData
 from transit.messages import Issue, Issues
 from transit.models import Feed
 

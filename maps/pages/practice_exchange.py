@@ -20,21 +20,20 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from exchange import rules, transfer_selectors
+from exchange.attachments import attachment_remove, attachment_upload
 from exchange.models import GoodPractice, StudyVisit, Transfer
 from exchange.params import TransferFilters, parse_transfer_filters, parse_visit_filters
 from exchange.transfer_api import evidence_spec, step_specs, visit_spec
 from exchange.transfers import (
     EvidenceSpec,
     StepSpec,
-    attachment_remove,
-    attachment_upload,
     transfer_evidence_add,
     transfer_move,
     transfer_open,
     transfer_plan_set,
 )
-from exchange.transfers import visit_create as create_visit
-from exchange.transfers import visit_update as update_visit
+from exchange.visits import visit_create as create_visit
+from exchange.visits import visit_update as update_visit
 from exchange.vocabulary import PUBLIC_STATUSES, PlannerMeasure, StepKind, TransferStatus
 from geo.errors import AtlasError, BadParameter, InvalidFields
 from geo.i18n import page_language

@@ -9,7 +9,7 @@ import pytest
 
 from exchange import services
 from exchange.models import Transfer
-from exchange.services import PlaceSpec
+from exchange.places import PlaceSpec
 from layers.models import Attraction
 from tests.browser.conftest import screenshot
 from tests.browser.test_practice_cycle import signed_in

@@ -9,7 +9,7 @@ import pytest
 from django.contrib.auth.models import Group
 
 from exchange import services
-from exchange.services import PlaceSpec
+from exchange.places import PlaceSpec
 from layers.vocabulary import LayerKind
 from planner.models import IndicatorSnapshot
 from tests.factories import make_attraction, make_layer, make_partner, make_person, make_trail

@@ -12,13 +12,8 @@ import pytest
 from django.test import Client
 
 from exchange.models import StudyVisit, Transfer, TransferIndicator
-from exchange.transfers import (
-    StepSpec,
-    VisitSpec,
-    transfer_move,
-    transfer_open,
-    visit_create,
-)
+from exchange.transfers import StepSpec, transfer_move, transfer_open
+from exchange.visits import VisitSpec, visit_create
 from layers.services import partner_editors_group_ensure
 from tests.exchange.conftest import publish, snapshot, write_practice
 from tests.factories import make_partner, make_person

@@ -13,7 +13,8 @@ from django.test import Client
 from django.utils import translation
 from PIL import Image
 
-from exchange.transfers import VisitSpec, attachment_upload, visit_create
+from exchange.attachments import attachment_upload
+from exchange.visits import VisitSpec, visit_create
 from geo.errors import InvalidFields, TooLarge
 from media.documents import DOCX, ODT
 from media.models import MediaItem

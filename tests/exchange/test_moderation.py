@@ -18,6 +18,7 @@ from django.test import Client
 
 from exchange import moderation, services
 from exchange.models import Endorsement, Question
+from exchange.places import PlaceSpec
 from notices.models import Notice
 from tests.exchange.conftest import publish, write_practice
 from tests.exchange.matrix import Action, outcomes
@@ -189,7 +190,8 @@ def test_the_moderation_page_lists_the_partners_practices_transfers_and_visits(
         world, moderated):
     import datetime as dt
 
-    from exchange.transfers import VisitSpec, transfer_open, visit_create
+    from exchange.transfers import transfer_open
+    from exchange.visits import VisitSpec, visit_create
 
     draft = write_practice(world, title="Still a draft")
     transfer_open(user=world.dr_member, practice=moderated["practice"], partner=None,
@@ -227,7 +229,7 @@ def test_a_training_sandbox_moderates_its_own_exchange_only(world, moderated):
     practice = services.practice_create(
         user=trainee, partner=sandbox, values={"title_en": "Trainee's practice",
                                                "summary_en": "Practice run."},
-        places=[services.PlaceSpec(attraction=str(world.museum.uid))])
+        places=[PlaceSpec(attraction=str(world.museum.uid))])
     services.practice_submit(user=trainee, practice=practice)
     practice = services.practice_review(user=trainer, practice=practice, decision="publish")
     asked = services.question_ask(user=trainee, practice=practice, text="Trainee asks")

@@ -18,7 +18,7 @@ from django.test import Client
 
 from exchange import services
 from exchange.models import Endorsement, GoodPractice, Question
-from exchange.services import PlaceSpec
+from exchange.places import PlaceSpec
 from exchange.vocabulary import Status
 from tests.exchange.conftest import publish, write_practice
 from tests.exchange.matrix import Action, outcomes

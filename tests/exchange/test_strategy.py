@@ -13,7 +13,7 @@ from django.test import Client
 from django.utils import timezone
 
 from exchange import services
-from exchange.services import PlaceSpec
+from exchange.places import PlaceSpec
 from exchange.strategy import large_gap_km2, strategy
 from planner.models import EnteredIndicator, IndicatorSnapshot
 from tests.exchange.conftest import publish

@@ -17,15 +17,10 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
+from exchange.attachments import attachment_upload
 from exchange.models import StudyVisit, Transfer, TransferIndicator
-from exchange.transfers import (
-    EvidenceSpec,
-    VisitSpec,
-    attachment_upload,
-    transfer_evidence_add,
-    transfer_open,
-    visit_create,
-)
+from exchange.transfers import EvidenceSpec, transfer_evidence_add, transfer_open
+from exchange.visits import VisitSpec, visit_create
 from media.models import MediaItem
 from tests.exchange.conftest import publish, write_practice
 from tests.exchange.documents import pdf

@@ -11,8 +11,8 @@ from django.test import Client
 from django.utils import translation
 
 from exchange.models import StudyVisit
-from exchange.services import PlaceSpec
-from exchange.transfers import VisitSpec, visit_create, visit_update
+from exchange.places import PlaceSpec
+from exchange.visits import VisitSpec, visit_create, visit_update
 from geo.errors import Forbidden, InvalidFields
 from tests.exchange.conftest import publish, write_practice
 from tests.factories import make_partner, make_person

@@ -6,7 +6,7 @@ import pytest
 
 from exchange import services
 from exchange.models import GoodPractice
-from exchange.services import PlaceSpec
+from exchange.places import PlaceSpec
 from exchange.vocabulary import Status
 from geo.errors import Conflict, Forbidden, InvalidFields
 from tests.exchange.conftest import publish, write_practice

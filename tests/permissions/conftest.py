@@ -17,7 +17,7 @@ from actors.vocabulary import ListingStatus
 from campaigns import services as campaign_services
 from exchange import services as exchange_services
 from exchange.models import GoodPractice
-from exchange.services import PlaceSpec
+from exchange.places import PlaceSpec
 from exchange.vocabulary import Status
 from layers.models import Layer
 from layers.vocabulary import Visibility

@@ -112,10 +112,10 @@ EXEMPT: dict[str, str] = {
     "practice-queue": "the review queue's page: lists what exchange.rules lets the reader "
                       "review (GET)",
     "visit-edit": "the study visit's form; it writes through the same service as the API's "
-                  "visit-detail (exchange.transfers.visit_update), tried in "
+                  "visit-detail (exchange.visits.visit_update), tried in "
                   "tests/exchange/test_transfer_permissions.py",
     "visit-attach": "the visit page's upload; the same service as the API's visit-attachments "
-                    "(exchange.transfers.attachment_upload), tried in "
+                    "(exchange.attachments.attachment_upload), tried in "
                     "tests/exchange/test_transfer_permissions.py",
     "practice-feed": "an Atom feed of published practices: reads only",
     "announcement-feed": "an Atom feed of shown announcements: reads only",

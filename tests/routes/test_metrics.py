@@ -94,7 +94,7 @@ def _leg(mode, length_m, ascent_m=0.0, grade=None, known_m=None):
 def test_difficulty_says_why():
     d = metrics.difficulty([_leg(Mode.WALK, 18_000, 1150, 12)])
     assert d.level == "hard" and d.decided_by == "effort"  # 18 + 11.5 effort-km
-    from routes.selectors import difficulty_reason
+    from routes.difficulty import difficulty_reason
     assert difficulty_reason(d.as_dict(), "en") == "hard: 1,150 m of ascent over 18 km"
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from maps.templatetags.route_text import units_unbroken
-from routes.selectors import difficulty_reason
+from routes.difficulty import difficulty_reason
 
 NBSP = "\u00a0"
 GRADE = {"level": "hard", "decided_by": "grade", "steepest_grade_pct": 33.4,
