@@ -22,8 +22,10 @@ import json
 from typing import Any
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
 from django.utils import translation
+from lxml import html
 
 from actors.datatourisme import opening_hours
 from actors.imports import ImportRefused, import_listings
@@ -266,3 +268,24 @@ def test_an_opening_hours_specification_is_written_in_osm_syntax_only_when_exact
     hours = opening_hours(specs)
     assert (hours.osm, hours.reason) == (osm, reason)
     assert bool(hours.text) == bool(reason)
+
+
+def test_the_admins_import_page_names_a_refused_object_by_its_identifier(client, editor):
+    client.force_login(editor)
+    abbey = _restaurant()
+    abbey["@type"] = ["Abbey", "CulturalSite"]
+    upload = SimpleUploadedFile("drome.jsonld", _file(_event(), abbey),
+                                content_type="application/ld+json")
+    answer = client.post("/admin/actors/listing/import/?lang=fr", {"file": upload},
+                         HTTP_ACCEPT_LANGUAGE="fr")
+    assert answer.status_code == 400 and not Listing.objects.exists()
+    page = html.fromstring(answer.content.decode())
+    [problem] = page.cssselect("[data-import-problems] li")
+    assert problem.get("data-object") == "RESNOR050V50LHP5"
+    assert problem.text_content().startswith("objet RESNOR050V50LHP5, Type : ")
+    flagged = SimpleUploadedFile("gite.jsonld", _file(_lodging()))
+    page = html.fromstring(client.post("/admin/actors/listing/import/",
+                                       {"file": flagged},
+                                       HTTP_ACCEPT_LANGUAGE="fr").content.decode())
+    [kept] = page.cssselect("[data-import-flagged] li")
+    assert kept.text_content().startswith("objet HLOLIM087V50D8ZK, Horaires d’ouverture : ")
