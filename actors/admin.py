@@ -16,6 +16,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from actors.imports import MAX_BYTES, ImportRefused, import_listings
@@ -59,10 +60,12 @@ class HoursToCheck(admin.SimpleListFilter):
 
 
 class ImportForm(forms.Form):
-    file = forms.FileField(label=_("File"), help_text=_(
+    file = forms.FileField(label=_("File"), help_text=format_lazy("{} {}", _(
         "A CSV with longitude and latitude columns (UTF-8, comma or semicolon), or a GeoJSON "
         "of points. Columns are found by their names, e.g. id, name_bg, name_en, type, lon, "
-        "lat, opening_hours, phone, email, website, price."))
+        "lat, opening_hours, phone, email, website, price."), _(
+        "Or DATAtourisme's JSON-LD (.jsonld or .json): its points of interest, with their "
+        "own fields.")))
     dry_run = forms.BooleanField(label=_("Only check the file; write nothing"),
                                  required=False)
 

@@ -1,5 +1,6 @@
-"""Listings from a partner's own file: a CSV with longitude and latitude columns, or a
-GeoJSON of points (docs/users/listings.md, "Importing listings").
+"""Listings from a partner's own file: a CSV with longitude and latitude columns, a
+GeoJSON of points, or DATAtourisme's JSON-LD (``actors.datatourisme``: its points of
+interest, named by their identifier) (docs/users/listings.md, "Importing listings").
 
 Columns are matched by name as the layer importers match them (``importers.mapping``:
 case and accents folded, the four languages, ``name_bg``/``nom:fr``), plus the listing's
@@ -32,6 +33,7 @@ from django.db import transaction
 from django.utils import translation
 from django.utils.translation import gettext as _
 
+from actors import datatourisme
 from actors.forms import FIELDS, ListingForm, as_text, field_title
 from actors.models import Listing, territory_partner
 from actors.vocabulary import ListingType
@@ -111,6 +113,15 @@ class Problem:
     row: int  # as a spreadsheet numbers it (the header is row 1), or a GeoJSON feature's
     field: str  # the field's name in the reader's language
     message: str
+    object: str = ""  # a JSON-LD object's identifier, which names it instead of its row
+
+    def line(self, file: str) -> str:
+        if self.object:
+            return _("%(file)s, object %(object)s, %(field)s: %(message)s") % {
+                "file": file, "object": self.object, "field": self.field,
+                "message": self.message}
+        return _("%(file)s, row %(row)s, %(field)s: %(message)s") % {
+            "file": file, "row": self.row, "field": self.field, "message": self.message}
 
 
 @dataclass
@@ -127,14 +138,12 @@ class Report:
         """The report as lines of text, in the active language."""
         out = []
         for p in self.problems[:SHOWN_PROBLEMS]:
-            out.append(_("%(file)s, row %(row)s, %(field)s: %(message)s") % {
-                "file": self.file, "row": p.row, "field": p.field, "message": p.message})
+            out.append(p.line(self.file))
         if len(self.problems) > SHOWN_PROBLEMS:
             out.append(_("… and %(n)s more problems.") % {
                 "n": len(self.problems) - SHOWN_PROBLEMS})
         for p in self.flagged:
-            out.append(_("%(file)s, row %(row)s, %(field)s: %(message)s") % {
-                "file": self.file, "row": p.row, "field": p.field, "message": p.message})
+            out.append(p.line(self.file))
         return out
 
 
@@ -207,12 +216,28 @@ def _read_csv(name: str, data: bytes) -> tuple[list[str], list[tuple[int, dict[s
     return columns, rows
 
 
-def _read_geojson(name: str, data: bytes) -> tuple[list[str], list[tuple[int, dict[str, str]]]]:
+def _read_json(name: str, data: bytes) -> tuple[list[str], list[tuple[int, dict[str, str]]]]:
+    """A GeoJSON FeatureCollection, or DATAtourisme's JSON-LD (its columns are the form's
+    fields, named as the form names them)."""
     try:
         document = json.loads(data.decode("utf-8-sig"))
     except (UnicodeDecodeError, ValueError) as exc:
         raise ImportRefused(_("%(file)s is not GeoJSON: %(error)s") % {
             "file": name, "error": exc}) from None
+    if name.lower().endswith(".jsonld") or datatourisme.is_json_ld(document):
+        try:
+            rows = datatourisme.rows(document)
+        except datatourisme.NotDatatourisme as exc:
+            raise ImportRefused(_("%(file)s: %(error)s") % {"file": name,
+                                                            "error": exc}) from None
+        if len(rows) > MAX_ROWS:
+            raise ImportRefused(_("%(file)s has more than %(n)s rows: split it.") % {
+                "file": name, "n": MAX_ROWS})
+        return [k for k in rows[0][1] if not k.startswith("\0")], rows
+    return _read_geojson(name, document)
+
+
+def _read_geojson(name: str, document: Any) -> tuple[list[str], list[tuple[int, dict[str, str]]]]:
     features = document.get("features") if isinstance(document, dict) else None
     if not isinstance(features, list):
         raise ImportRefused(_("%(file)s is not a GeoJSON FeatureCollection.") % {"file": name})
@@ -249,13 +274,17 @@ def read(name: str, data: bytes) -> tuple[dict[str, str], list[tuple[int, dict[s
     if suffix == "csv":
         columns, rows = _read_csv(name, data)
         mapping = column_mapping(columns)
-    elif suffix in ("geojson", "json"):
-        columns, rows = _read_geojson(name, data)
-        mapping = column_mapping([c for c in columns if not c.startswith("\0")])
-        mapping.update({"lon": "\0lon", "lat": "\0lat"})
+    elif suffix in ("geojson", "json", "jsonld"):
+        columns, rows = _read_json(name, data)
+        if rows and "\0object" in rows[0][1]:  # DATAtourisme: the form's own fields
+            mapping = {c: c for c in columns}
+        else:
+            mapping = column_mapping([c for c in columns if not c.startswith("\0")])
+            mapping.update({"lon": "\0lon", "lat": "\0lat"})
     else:
         raise ImportRefused(_("%(file)s: listings are imported from a CSV (with longitude "
-                              "and latitude columns) or a GeoJSON of points.") % {"file": name})
+                              "and latitude columns), a GeoJSON of points or DATAtourisme's "
+                              "JSON-LD.") % {"file": name})
     missing = [f for f in ("lon", "lat", "type") if f not in mapping]
     if missing:
         raise ImportRefused(_("%(file)s has no column for %(fields)s (found: %(columns)s).") % {
@@ -302,6 +331,12 @@ def _values(row: dict[str, str], mapping: dict[str, str], main_language: str) ->
     return values
 
 
+def _as_given(hours: str) -> str:
+    """Hours as the listing keeps them (at most its field's 255 characters)."""
+    size = Listing._meta.get_field("hours_as_given").max_length or 255
+    return hours if len(hours) <= size else hours[:size - 1] + "…"
+
+
 def import_listings(*, name: str, data: bytes,
                     user: User | AnonymousUser, dry_run: bool = False) -> Report:
     """Check every row of the file, then write them all, or nothing if any is refused
@@ -312,6 +347,7 @@ def import_listings(*, name: str, data: bytes,
     checked: list[tuple[ListingForm, str]] = []
     seen: dict[tuple[int, str], int] = {}
     for number, row in rows:
+        where = row.get("\0object", "")
         if "\0geometry" in row:
             report.problems.append(Problem(number, _label("geometry"), _(
                 "a listing is a point; this feature's geometry is %(type)s.") % {
@@ -331,14 +367,14 @@ def import_listings(*, name: str, data: bytes,
             if partner.pk not in editable:
                 report.problems.append(Problem(number, _label("lon"), _(
                     "this place lies in the territory of %(partner)s: only its editors "
-                    "list places there.") % {"partner": partner}))
+                    "list places there.") % {"partner": partner}, where))
                 continue
             if source_id:
                 if (partner.pk, source_id) in seen:
                     report.problems.append(Problem(
                         number, _label("source_id"),
                         _("the identifier %(id)s is also on row %(row)s.") % {
-                            "id": source_id, "row": seen[(partner.pk, source_id)]}))
+                            "id": source_id, "row": seen[(partner.pk, source_id)]}, where))
                     continue
                 seen[(partner.pk, source_id)] = number
                 instance = Listing.objects.filter(partner=partner,
@@ -349,17 +385,27 @@ def import_listings(*, name: str, data: bytes,
             # Hours a person wrote for people: kept, flagged, not a reason to refuse.
             reason = " ".join(str(m) for m in form.errors["opening_hours"])
             values["opening_hours"] = ""
+            hours = _as_given(hours)
             report.flagged.append(Problem(number, _label("opening_hours"), _(
                 "kept as given (%(hours)s) for an editor to rewrite in OpenStreetMap's "
-                "syntax: %(reason)s") % {"hours": hours, "reason": reason}))
+                "syntax: %(reason)s") % {"hours": hours, "reason": reason}, where))
             form = ListingForm(data=values, instance=instance)
             form.is_valid()
+        elif row.get("\0hours_text"):
+            # Hours the file gave in its own structure that OpenStreetMap's syntax cannot
+            # say exactly: kept as text and flagged, like hours a person wrote.
+            hours = _as_given(row["\0hours_text"])
+            report.flagged.append(Problem(number, _label("opening_hours"), _(
+                "kept as given (%(hours)s) for an editor to rewrite in OpenStreetMap's "
+                "syntax: %(reason)s") % {"hours": hours, "reason": row["\0hours_reason"]},
+                where))
         else:
             hours = ""
         if form.errors:
             for fname, messages in form.errors.items():
                 for message in messages:
-                    report.problems.append(Problem(number, _label(fname), str(message)))
+                    report.problems.append(Problem(number, _label(fname), str(message),
+                                                   where))
             continue
         checked.append((form, hours))
     if report.problems or dry_run:

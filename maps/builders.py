@@ -11,6 +11,7 @@ from django.utils.html import escape
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
+from actors.api import FIRST_DAY, LAST_DAY, MAX_PERIOD_DAYS
 from actors.vocabulary import ListingType
 from layers.models import Partner
 from layers.search import fold_table
@@ -52,6 +53,9 @@ def explorer_labels() -> dict:
             "practice": _("Good practice"), "services": _("Services and events"),
             "serviceType": _("Type of service"), "allTypes": _("All types"),
             "openOn": _("Open on"), "openUntil": _("until"), "hours": _("Opening hours"),
+            "openOnNotApplied": _("The map shows every listing: this choice was refused."),
+            "openOnFailed": _("The listings open then could not be loaded: the map shows "
+                              "every listing."),
             "legend": _("Legend"), "colourBy": _("Colour trails by"),
             "activity": _("Activity"), "difficulty": _("Difficulty"),
             "unknown": _("Not rated"), "details": _("Details"), "search": _("Search"),
@@ -96,6 +100,9 @@ def explorer_map(*, lang: str, embed: bool = False, partner: str | None = None,
         "partnersUrl": reverse("partners"),
         "featuresUrl": reverse("regional-layer"),
         "servicesUrl": reverse("services"),
+        # The days /api/services/?open_on= accepts: the date fields refuse others.
+        "openOn": {"first": FIRST_DAY.isoformat(), "last": LAST_DAY.isoformat(),
+                   "maxDays": MAX_PERIOD_DAYS},
         # Whether a listing is open now, asked when its popup opens.
         "hoursUrls": {"service": reverse("service-hours", args=[NO_UID])},
         "detailUrls": {"attraction": reverse("attraction-page", args=[NO_UID]),

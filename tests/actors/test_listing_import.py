@@ -188,3 +188,13 @@ def test_who_may_import_listings_through_the_admin(client, territories, who):
             assert changelist.cssselect("a[data-import-link]")
         else:
             assert page.cssselect("[data-import-problems] li[data-row='2']")
+
+
+def test_hours_as_given_longer_than_their_field_are_cut_not_a_failed_write(editor):
+    long_hours = "open most days, " * 20  # 320 characters, none of them OSM's syntax
+    text = ("id;name_en;type;lon;lat;opening_hours\n"
+            f"long;Long hours inn;hotel;26.33;42.70;{long_hours}\n")
+    report = _import(editor, text)
+    assert report.written and report.problems == [] and len(report.flagged) == 1
+    kept = Listing.objects.get(source_id="long").hours_as_given
+    assert len(kept) == 255 and kept.endswith("…") and long_hours.startswith(kept[:-1])

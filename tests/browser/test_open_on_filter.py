@@ -36,3 +36,47 @@ def test_open_on_shows_the_listings_open_that_day(page, live_server, listings_re
     page.fill("#atlas-open-on", "")
     page.wait_for_function(f"() => document.querySelectorAll('{SERVICE_MARKERS}').length == 4")
     assert page.console_errors == []
+
+
+def test_the_until_field_offers_at_most_the_period_the_api_accepts(page, live_server,
+                                                                  listings_region):  # noqa: F811
+    open_explorer(page, live_server, f"lang=fr&{OVERVIEW}")
+    page.fill("#atlas-open-on", "2027-05-01")
+    page.wait_for_function(f"() => document.querySelectorAll('{SERVICE_MARKERS}').length == 2")
+    until = page.locator("#atlas-open-until")
+    # 92 days from 1 May, both included: /api/services/?open_on= refuses a day more.
+    assert (until.get_attribute("min"), until.get_attribute("max")) == ("2027-05-01",
+                                                                        "2027-07-31")
+    assert page.locator("#atlas-open-on").get_attribute("max") == "2999-12-31"
+    page.fill("#atlas-open-until", "2027-07-31")
+    page.wait_for_function(f"() => document.querySelectorAll('{SERVICE_MARKERS}').length == 3")
+    assert page.locator("#atlas-open-on-status").is_hidden()
+    # A day typed past the field's limit: the API refuses the period, the panel says why
+    # in the reader's language, and the map shows every listing, not a filtered few.
+    page.fill("#atlas-open-until", "2027-08-15")
+    status = page.locator("#atlas-open-on-status")
+    status.wait_for(state="visible", timeout=5_000)
+    assert status.inner_text() == ("open_on: une période d’au plus 92 jours\n"
+                                   "La carte montre toutes les fiches : ce choix a été refusé.")
+    page.wait_for_function(f"() => document.querySelectorAll('{SERVICE_MARKERS}').length == 4")
+    assert page.locator("[data-open-on=refused]").count() == 1
+    assert until.get_attribute("aria-invalid") == "true"
+    screenshot(page, "test-explorer-open-on-refused")
+    # A period the API accepts again: the filter holds and the message goes.
+    page.fill("#atlas-open-until", "2027-05-04")
+    page.wait_for_function(f"() => document.querySelectorAll('{SERVICE_MARKERS}').length == 3")
+    assert status.is_hidden()
+    assert until.get_attribute("aria-invalid") is None
+    assert page.locator("[data-open-on=refused]").count() == 0
+
+
+def test_a_refused_period_in_the_address_is_said_in_bulgarian(page, live_server,
+                                                              listings_region):  # noqa: F811
+    open_explorer(page, live_server,
+                  f"lang=bg&{OVERVIEW}&open_on=2027-05-01%2F2027-09-01", ready="")
+    status = page.locator("#atlas-open-on-status")
+    status.wait_for(state="visible", timeout=10_000)
+    assert status.inner_text() == ("open_on: период от най-много 92 дни\n"
+                                   "Картата показва всички обяви: този избор беше отказан.")
+    page.wait_for_function(f"() => document.querySelectorAll('{SERVICE_MARKERS}').length == 4")
+    assert page.locator("#atlas-open-on").get_attribute("aria-invalid") == "true"

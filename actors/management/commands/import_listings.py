@@ -14,8 +14,9 @@ from actors.imports import ImportRefused, import_listings
 
 
 class Command(BaseCommand):
-    help = ("Import listings from a CSV (longitude and latitude columns) or a GeoJSON of "
-            "points, in the name of a partner editor: all or nothing (docs/users/listings.md).")
+    help = ("Import listings from a CSV (longitude and latitude columns), a GeoJSON of "
+            "points or DATAtourisme's JSON-LD, in the name of a partner editor: all or "
+            "nothing (docs/users/listings.md).")
     requires_system_checks: list[str] = []
 
     def add_arguments(self, parser: ArgumentParser) -> None:

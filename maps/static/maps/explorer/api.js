@@ -11,8 +11,15 @@ export function getJSON(atlas, url) {
   atlas.container.setAttribute("data-requests", String(atlas.requests));
   busy(atlas, 1);
   return fetch(url).then(function (r) {
-    if (!r.ok) throw new Error("HTTP " + r.status + " for " + url);
-    return r.json();
+    if (r.ok) return r.json();
+    // The API's answer to a refused request ({"error": ..., "parameter": ...}, in the
+    // page's language) goes with the error, for the page to say why.
+    return r.json().catch(function () { return null; }).then(function (body) {
+      var error = new Error("HTTP " + r.status + " for " + url);
+      error.status = r.status;
+      error.body = body;
+      throw error;
+    });
   }).finally(function () { busy(atlas, -1); });
 }
 

@@ -3,6 +3,7 @@
  * of them the layer panel's choices show. */
 
 import { showBubbles } from "./bubbles.js";
+import { ClearPopup } from "./clear-popup.js";
 import { eachPart, keyboardLine, markersInView } from "./keyboard.js";
 import { partnerPopupContent, popupContent } from "./popup.js";
 import { iconFor, lineStyle } from "./style.js";
@@ -80,11 +81,10 @@ export function addFeature(atlas, f) {
       part.on("add", function () { keyboardLine(atlas, part, layer, p); });
     });
   }
-  // Popups open below the search box and the buttons at the top, never under them.
-  layer.bindPopup(function () { return popupContent(atlas, f, layer); }, {
-    maxWidth: 280, autoPanPaddingTopLeft: L.point(10, 175),
-    autoPanPaddingBottomRight: L.point(10, 40)
-  });
+  // Popups open clear of the search box, the buttons and the panels, never under them.
+  layer.bindPopup(new ClearPopup({}, layer).setContent(function () {
+    return popupContent(atlas, f, layer);
+  }));
   var rec = { id: f.id, kind: p.kind, partner: p.partner, layer: layer, feature: f,
               shown: false };
   atlas.registry.set(f.id, rec);

@@ -64,13 +64,22 @@ export function addLayersPanel(atlas) {
       // The ids are asked once per choice.
       var openRow = el("div", { className: "atlas-open-on" });
       openRow.appendChild(el("label", { "for": "atlas-open-on" }, ui.openOn + " "));
-      var openInput = el("input", { id: "atlas-open-on", type: "date" });
+      var limits = atlas.options.openOn;
+      var openInput = el("input", { id: "atlas-open-on", type: "date", min: limits.first,
+                                    max: limits.last });
       var untilInput = el("input", { id: "atlas-open-until", type: "date" });
+      // Why the map shows every listing although days are chosen (the API refused them,
+      // or could not be reached); empty while the filter holds.
+      var status = el("div", { id: "atlas-open-on-status", className: "atlas-open-on-status",
+                             role: "alert" });
+      status.hidden = true;
       var chosen = (state.openOn || "").split("/");
       openInput.value = chosen[0] || "";
       untilInput.value = chosen[1] || "";
+      untilBounds(openInput, untilInput, limits);
       function openChosen() {
         var first = openInput.value, last = untilInput.value;
+        untilBounds(openInput, untilInput, limits);
         state.openOn = !first ? "" : last && last > first ? first + "/" + last : first;
         loadOpenOn(atlas);
       }
@@ -79,7 +88,9 @@ export function addLayersPanel(atlas) {
       openRow.appendChild(openInput);
       openRow.appendChild(el("label", { "for": "atlas-open-until" }, " " + ui.openUntil + " "));
       openRow.appendChild(untilInput);
+      openRow.appendChild(status);
       kinds.appendChild(openRow);
+      atlas.openOnStatus = { status: status, inputs: [openInput, untilInput] };
       if (state.openOn) loadOpenOn(atlas);
       var partners = el("fieldset", { className: "atlas-partners" });
       partners.appendChild(el("legend", {}, ui.partners));
@@ -108,12 +119,49 @@ export function addLayersPanel(atlas) {
   return new LayersControl().addTo(atlas.map);
 }
 
+// The last day the "until" field offers: a period of at most limits.maxDays days from
+// the first day, as /api/services/?open_on= accepts (and never before the first day).
+function untilBounds(openInput, untilInput, limits) {
+  var first = openInput.value;
+  if (!first) {
+    untilInput.min = limits.first;
+    untilInput.max = limits.last;
+    return;
+  }
+  var last = new Date(first + "T00:00:00Z");
+  last.setUTCDate(last.getUTCDate() + limits.maxDays - 1);
+  var lastDay = last.toISOString().slice(0, 10);
+  untilInput.min = first;
+  untilInput.max = lastDay < limits.last ? lastDay : limits.last;
+}
+
+// Say why the choice of days does not filter the map (reason, then what the map shows),
+// or that it does (no note).
+function openOnRefused(atlas, note, reason) {
+  var box = atlas.openOnStatus;
+  if (!box) return;
+  box.status.textContent = "";
+  if (reason) box.status.appendChild(el("span", { className: "atlas-open-on-reason" }, reason));
+  if (note) box.status.appendChild(el("span", {}, note));
+  var message = note || reason;
+  box.status.hidden = !message;
+  box.inputs.forEach(function (input) {
+    if (message) input.setAttribute("aria-invalid", "true");
+    else input.removeAttribute("aria-invalid");
+  });
+  if (message) atlas.container.setAttribute("data-open-on", "refused");
+  else atlas.container.removeAttribute("data-open-on");
+}
+
 // The ids of the listings open on state.openOn, a day or a period first/last (none
-// chosen: every listing shows).
+// chosen: every listing shows). When the API refuses the days (a period too long, a day
+// out of its range, typed past the fields' limits or given in the URL), the panel says
+// its reason and that every listing shows: the map never looks filtered when it is not.
 function loadOpenOn(atlas) {
   var day = atlas.state.openOn;
   if (!day) {
     atlas.openIds = null;
+    openOnRefused(atlas, null, null);
     applyVisibility(atlas);
     return;
   }
@@ -122,9 +170,14 @@ function loadOpenOn(atlas) {
   getJSON(atlas, url).then(function (body) {
     if (atlas.state.openOn !== day) return;  // another day was chosen meanwhile
     atlas.openIds = new Set(body.features.map(function (f) { return f.id; }));
+    openOnRefused(atlas, null, null);
     applyVisibility(atlas);
-  }).catch(function () {
+  }).catch(function (error) {
+    if (atlas.state.openOn !== day) return;
     atlas.openIds = null;
+    var ui = atlas.ui, reason = error && error.status === 400 && error.body
+      && error.body.error;
+    openOnRefused(atlas, reason ? ui.openOnNotApplied : ui.openOnFailed, reason);
     applyVisibility(atlas);
   });
 }
