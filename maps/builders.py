@@ -96,8 +96,9 @@ def explorer_map(*, lang: str, embed: bool = False, partner: str | None = None,
         "partnersUrl": reverse("partners"),
         "featuresUrl": reverse("regional-layer"),
         "servicesUrl": reverse("services"),
-        # Whether a listing is open now, asked when its popup opens.
-        "hoursUrls": {"service": reverse("service-hours", args=[NO_UID])},
+        # Whether a listing or an attraction is open now, asked when its popup opens.
+        "hoursUrls": {"service": reverse("service-hours", args=[NO_UID]),
+                      "attraction": reverse("attraction-hours", args=[NO_UID])},
         "detailUrls": {"attraction": reverse("attraction-page", args=[NO_UID]),
                        "trail": reverse("trail-page", args=[NO_UID]),
                        "service": reverse("service-page", args=[NO_UID])},
