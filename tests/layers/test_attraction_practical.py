@@ -13,7 +13,7 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from layers.vocabulary import Visibility
-from tests.factories import make_attraction, make_layer, make_partner
+from tests.factories import make_attraction, make_layer, make_partner, make_person
 
 pytestmark = pytest.mark.django_db
 
@@ -125,7 +125,7 @@ def test_the_page_leads_with_the_visit_and_says_it_in_json_ld(client, museum, se
     for shown in ("4–8 EUR", "Limited — Ramp at the side door", "museum@example.bg",
                   "https://tickets.example.bg/museum", "Bulgarian, English"):
         assert shown in visit
-    data = json.loads(re.search(r'<script type="application/ld\+json">(.*?)</script>', page,
+    data = json.loads(re.search(r'<script type="application/ld\+json"[^>]*>(.*?)</script>', page,
                                 re.S)[1])
     assert data["@type"] == "TouristAttraction"
     assert data["priceRange"] == "4–8 EUR" and data["isAccessibleForFree"] is False
@@ -143,3 +143,12 @@ def test_hours_as_given_show_as_text_on_the_page(client, sliven):
     page = client.get(f"/attractions/{mill.uid}/?lang=en").content.decode()
     assert "every day but Monday, 9 to 5" in page
     assert "data-hours-as-given" in page
+
+
+def test_the_admin_lists_the_attractions_whose_hours_wait_to_be_rewritten(client, sliven):
+    layer = make_layer(sliven)
+    make_attraction(layer, 26.3, 42.7, name_en="Old mill", hours_as_given="9 to 5")
+    make_attraction(layer, 26.31, 42.71, name_en="New museum", opening_hours="Mo-Su 09:00-17:00")
+    client.force_login(make_person(sliven, "editors"))
+    page = client.get("/admin/layers/attraction/?hours=to-check").content.decode()
+    assert "Old mill" in page and "New museum" not in page
