@@ -23,6 +23,7 @@ from django.utils.translation import gettext_lazy as _
 from actors.models import Actor, Listing
 from geo.crs import WGS84
 from layers.models import CONTENT_LANGUAGES, Attraction
+from layers.vocabulary import Currency
 
 LANGS = [code for code, _label in CONTENT_LANGUAGES]
 TRANSLATED = ("name", "description", "accessibility")
@@ -255,6 +256,8 @@ class AttractionForm(forms.ModelForm):
     def values(self) -> dict[str, str]:
         out = {name: as_text(self.cleaned_data.get(name)) for name in ATTRACTION_FIELDS}
         out["fee"] = FEE_TEXT[self.cleaned_data.get("fee")]
+        # No currency chosen is euros, as the attraction keeps it (Attraction.clean).
+        out["currency"] = out["currency"] or Currency.EUR
         return out
 
 
