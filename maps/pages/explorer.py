@@ -253,7 +253,8 @@ def _feature_page(request: HttpRequest, kind: str, uid: UUID) -> HttpResponse:
             }
             image = request.build_absolute_uri(photos[0]["sizes"]["1200"]) if photos else None
             jsonld = jsonld_text(attraction_jsonld(
-                attraction, name=props.get("name") or "", url=request.build_absolute_uri(),
+                attraction, name=props.get("name") or "",
+                url=request.build_absolute_uri(request.path),
                 description=props.get("description") or "", image=image,
                 accessibility=visit["accessibility"], week=found.week))
             practical = practical_groups(practical_near(

@@ -128,6 +128,7 @@ def test_the_page_leads_with_the_visit_and_says_it_in_json_ld(client, museum, se
     data = json.loads(re.search(r'<script type="application/ld\+json"[^>]*>(.*?)</script>', page,
                                 re.S)[1])
     assert data["@type"] == "TouristAttraction"
+    assert data["url"] == f"http://testserver/attractions/{museum.uid}/"  # no ?lang=
     assert data["priceRange"] == "4–8 EUR" and data["isAccessibleForFree"] is False
     assert (data["email"], data["availableLanguage"]) == ("museum@example.bg", ["bg", "en"])
     assert data["potentialAction"]["target"] == "https://tickets.example.bg/museum"
