@@ -21,7 +21,7 @@ from django.utils.translation import gettext_lazy as _
 
 from actors.imports import MAX_BYTES, ImportRefused, import_listings
 from actors.models import Actor, Decision, Listing, Submission, territory_partner
-from layers.admin import PartnerScopedAdmin
+from layers.admin import HoursToCheck, PartnerScopedAdmin
 from layers.permissions import editable_partners
 from media.admin import PhotoInline
 
@@ -42,21 +42,6 @@ class ListingForm(forms.ModelForm):
                 "This place lies in the territory of %(partner)s: only its editors list "
                 "places there.") % {"partner": partner})
         return data
-
-
-class HoursToCheck(admin.SimpleListFilter):
-    """Listings whose imported hours were not in OpenStreetMap's syntax (actors/imports.py)."""
-
-    title = _("opening hours")
-    parameter_name = "hours"
-
-    def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, Any]]:
-        return [("to-check", _("to rewrite (kept as given)"))]
-
-    def queryset(self, request: HttpRequest, queryset: Any) -> Any:
-        if self.value() == "to-check":
-            return queryset.exclude(hours_as_given="")
-        return queryset
 
 
 class ImportForm(forms.Form):

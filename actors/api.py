@@ -3,7 +3,6 @@ parameters and errors (layers/api.py), plus ``type`` and ``open_on``."""
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Any
 from uuid import UUID
 
@@ -26,9 +25,9 @@ from actors.vocabulary import ListingStatus, ListingType
 from geo import geojson
 from geo.clock import now
 from geo.errors import BadParameter, NotFound
-from geo.params import parse_lang, refuse_unknown, single
+from geo.params import parse_day, parse_lang, refuse_unknown, single
 from layers import selectors
-from layers.api import CQL, FILTERS, LANG, FeatureList
+from layers.api import CQL, FILTERS, LANG, ON, FeatureList
 from layers.models import Attraction
 from layers.params import FeatureFilters, parse_filters
 
@@ -40,25 +39,6 @@ OPEN_ON = OpenApiParameter("open_on", str,
                                        "days): on at least one day of that period (their "
                                        "opening hours with the country's public holidays, "
                                        "their season and an event's dates)")
-
-
-# The days hours are read for: a week from the last one still fits in Python's calendar
-# (a day of 9999 made an OverflowError, a 500).
-FIRST_DAY, LAST_DAY = date(1900, 1, 1), date(2999, 12, 31)
-
-
-def parse_day(name: str, value: str | None) -> date | None:
-    """``value`` as a day (YYYY-MM-DD) between FIRST_DAY and LAST_DAY; None when empty."""
-    if not value:
-        return None
-    try:
-        day = date.fromisoformat(value)
-    except ValueError:
-        raise BadParameter(name, _("expected a date, YYYY-MM-DD")) from None
-    if not FIRST_DAY <= day <= LAST_DAY:
-        raise BadParameter(name, _("a date from %(first)s to %(last)s")
-                           % {"first": FIRST_DAY.isoformat(), "last": LAST_DAY.isoformat()})
-    return day
 
 
 # A period of open_on (first/last): a season's worth of days, each read for each listing.
@@ -110,12 +90,6 @@ class ServiceDetail(APIView):
         return geojson.response(features[1:-1], lang=lang)
 
 
-ON = OpenApiParameter("on", OpenApiTypes.DATE,
-                      description="YYYY-MM-DD (1900 to 2999): also say whether it is "
-                                  "open that day, with "
-                                  "that day's hours")
-
-
 class ServiceHours(APIView):
     @extend_schema(parameters=[LANG, ON], responses={200: OpenApiTypes.OBJECT},
                    summary="Whether a published listing is open now, when that changes, "
@@ -153,8 +127,10 @@ SUBMISSION_BODY = {
         "attraction": {"type": "string", "format": "uuid",
                        "description": "an attraction whose claim was approved for you: the "
                                       "submission changes its texts and practical fields "
-                                      "(name_*, description_*, address, website, phone, "
-                                      "opening_hours, wheelchair, fee)"},
+                                      "(name_*, description_*, accessibility_*, address, "
+                                      "opening_hours, season_months, fee, price_from, "
+                                      "price_to, currency, wheelchair, phone, email, "
+                                      "website, booking_url, languages)"},
         "note": {"type": "string", "description": "to the moderators"},
         "submit": {"type": "boolean", "description": "send it for moderation at once"},
     },

@@ -23,6 +23,7 @@ from django.utils.translation import gettext_lazy as _
 from actors.models import Actor, Listing
 from geo.crs import WGS84
 from layers.models import CONTENT_LANGUAGES, Attraction
+from layers.vocabulary import Currency
 
 LANGS = [code for code, _label in CONTENT_LANGUAGES]
 TRANSLATED = ("name", "description", "accessibility")
@@ -36,8 +37,9 @@ FIELDS: tuple[str, ...] = (*(f"{name}_{code}" for name in TRANSLATED for code in
 # What the actor who claimed an attraction proposes of it: its texts and practical side.
 # Its point, category and layer stay the partner's.
 ATTRACTION_FIELDS: tuple[str, ...] = (
-    *(f"{name}_{code}" for name in ("name", "description") for code in LANGS),
-    "address", "website", "phone", "opening_hours", "wheelchair", "fee")
+    *(f"{name}_{code}" for name in TRANSLATED for code in LANGS),
+    "address", "opening_hours", "season_months", "fee", "price_from", "price_to", "currency",
+    "wheelchair", "phone", "email", "website", "booking_url", "languages")
 FEE_TEXT = {None: "", True: "true", False: "false"}
 
 
@@ -225,24 +227,37 @@ class SignUpForm(ProfileForm):
 
 
 class AttractionForm(forms.ModelForm):
-    """A claimed attraction's texts and practical fields, as its actor proposes them."""
+    """A claimed attraction's texts and practical fields, as its actor proposes them (the
+    same fields as a listing's, and checked the same way)."""
+
+    season_months = CommaList(item=int, label=_("season (months)"),
+                              help_text=_("Months open, 1 to 12, comma-separated; empty when "
+                                          "open all year."))
+    languages = CommaList(label=_("languages spoken"),
+                          help_text=_("Two-letter codes, comma-separated, e.g. bg,en,de."))
 
     class Meta:
         formfield_callback = https_first
         model = Attraction
         fields = ATTRACTION_FIELDS
-        widgets = {f"description_{c}": forms.Textarea(attrs={"rows": 4}) for c in LANGS}
+        widgets = {f"description_{c}": forms.Textarea(attrs={"rows": 4}) for c in LANGS} | {
+            f"accessibility_{c}": forms.Textarea(attrs={"rows": 2}) for c in LANGS}
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        for name in ("name", "description"):
+        for name in TRANSLATED:
             label = field_title(Attraction, name)
             for code in LANGS:
                 self.fields[f"{name}_{code}"].label = label
+        for name in ("season_months", "languages"):
+            if not self.is_bound and self.instance.pk:
+                self.initial[name] = as_text(getattr(self.instance, name))
 
     def values(self) -> dict[str, str]:
         out = {name: as_text(self.cleaned_data.get(name)) for name in ATTRACTION_FIELDS}
         out["fee"] = FEE_TEXT[self.cleaned_data.get("fee")]
+        # No currency chosen is euros, as the attraction keeps it (Attraction.clean).
+        out["currency"] = out["currency"] or Currency.EUR
         return out
 
 

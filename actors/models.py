@@ -29,7 +29,7 @@ from actors.vocabulary import (
 )
 from geo.crs import WGS84
 from geo.opening_hours import validate_opening_hours
-from layers.models import CONTENT_LANGUAGES, Attraction, Partner
+from layers.models import CONTENT_LANGUAGES, Attraction, Partner, practical_problems
 from layers.vocabulary import Wheelchair
 from media.models import MediaItem
 
@@ -173,13 +173,7 @@ class Listing(models.Model):
             self.hours_as_given = ""
         if self.starts_on and self.ends_on and self.ends_on < self.starts_on:
             problems["ends_on"] = [_("An event cannot end before it starts.")]
-        if (self.price_from is not None and self.price_to is not None
-                and self.price_to < self.price_from):
-            problems["price_to"] = [_("The highest price is below the lowest.")]
-        codes = [c for c in self.languages if len(c) != 2 or not c.isalpha() or not c.islower()]
-        if codes:
-            problems["languages"] = [_("Use two-letter language codes in lower case, e.g. "
-                                       "bg, en, fr.")]
+        problems |= practical_problems(self)
         if problems:
             raise ValidationError(problems)
 

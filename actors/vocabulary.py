@@ -3,6 +3,9 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+# Shared with attractions' prices; named here too, where the listings' code reads it.
+from layers.vocabulary import Currency as Currency
+
 
 class ListingType(models.TextChoices):
     # Aligned with schema.org's types (actors/jsonld.py) and DATAtourisme's classes.
@@ -21,11 +24,6 @@ class ListingStatus(models.TextChoices):
     DRAFT = "draft", _("Draft")
     PUBLISHED = "published", _("Published")
     WITHDRAWN = "withdrawn", _("Withdrawn")
-
-
-class Currency(models.TextChoices):
-    EUR = "EUR", "EUR"
-    BGN = "BGN", "BGN"
 
 
 MONTHS = [(m, m) for m in range(1, 13)]

@@ -11,7 +11,7 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Callable, Iterable, Iterator
-from datetime import UTC, datetime, time
+from datetime import UTC, date, datetime, time
 from typing import Protocol, overload
 
 from django.utils.dateparse import parse_date, parse_datetime
@@ -222,3 +222,22 @@ def flag(query: Query, name: str) -> bool:
     if raw not in ("true", "false", "1", "0"):
         raise BadParameter(name, f"{raw!r} is neither true nor false")
     return raw in ("true", "1")
+
+
+# The days opening hours are read for: a week from the last one still fits in Python's
+# calendar (a day of 9999 made an OverflowError, a 500).
+FIRST_DAY, LAST_DAY = date(1900, 1, 1), date(2999, 12, 31)
+
+
+def parse_day(name: str, value: str | None) -> date | None:
+    """``value`` as a day (YYYY-MM-DD) between FIRST_DAY and LAST_DAY; None when empty."""
+    if not value:
+        return None
+    try:
+        day = date.fromisoformat(value)
+    except ValueError:
+        raise BadParameter(name, _("expected a date, YYYY-MM-DD")) from None
+    if not FIRST_DAY <= day <= LAST_DAY:
+        raise BadParameter(name, _("a date from %(first)s to %(last)s")
+                           % {"first": FIRST_DAY.isoformat(), "last": LAST_DAY.isoformat()})
+    return day

@@ -13,10 +13,12 @@ import re
 import unicodedata
 from typing import Any
 
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
 from django.db import models
 
 from geo.i18n import LANGUAGE_CODES
-from layers.vocabulary import Activity, Category, Difficulty, LayerKind, Wheelchair
+from layers.vocabulary import Activity, Category, Currency, Difficulty, LayerKind, Wheelchair
 
 
 def fold(text: str) -> str:
@@ -45,6 +47,18 @@ COLUMN_SYNONYMS: dict[str, set[str]] = {
     "address": {"address", "adresse", "addr", "адрес", "διευθυνση", "addr_full"},
     "wheelchair": {"wheelchair", "acces_pmr", "pmr", "accessible"},
     "fee": {"fee", "payant", "entrance_fee", "такса", "εισιτηριο"},
+    # The practical fields attractions share with listings (actors.imports reads the
+    # same words for them).
+    "email": {"email", "e_mail", "mail", "courriel", "имейл", "ел_поща", "contact_email"},
+    "booking_url": {"booking", "booking_url", "reservation", "book", "резервация",
+                    "κρατηση"},
+    "price_from": {"price_from", "price", "prix", "prix_min", "min_price", "tarif", "цена",
+                   "τιμη", "charge"},
+    "price_to": {"price_to", "prix_max", "max_price"},
+    "currency": {"currency", "devise", "валута", "νομισμα"},
+    "season_months": {"season", "season_months", "saison", "сезон", "εποχη"},
+    "languages": {"languages", "langues", "езици", "γλωσσες"},
+    "accessibility": {"accessibility", "accessibilite", "достъпност", "προσβασιμοτητα"},
     "activity": {"activity", "activite", "sport", "type", "вид", "δραστηριοτητα", "pratique"},
     "difficulty": {"difficulty", "difficulte", "difficult", "level", "niveau", "трудност",
                    "δυσκολια", "sac_scale"},
@@ -52,32 +66,40 @@ COLUMN_SYNONYMS: dict[str, set[str]] = {
 
 FIELDS_BY_KIND: dict[str, tuple[str, ...]] = {
     LayerKind.ATTRACTIONS: ("category", "website", "phone", "opening_hours", "address",
-                            "wheelchair", "fee"),
+                            "wheelchair", "fee", "email", "booking_url", "price_from",
+                            "price_to", "currency", "season_months", "languages"),
     LayerKind.TRAILS: ("activity", "difficulty"),
+}
+# Texts in four languages beyond the name and description: an attraction's accessibility.
+TRANSLATED_BY_KIND: dict[str, tuple[str, ...]] = {
+    LayerKind.ATTRACTIONS: (*TRANSLATED, "accessibility"),
+    LayerKind.TRAILS: TRANSLATED,
 }
 
 
 def target_fields(kind: str) -> list[str]:
-    translated = [f"{base}_{code}" for base in TRANSLATED for code in LANGUAGE_CODES]
+    translated = [f"{base}_{code}" for base in TRANSLATED_BY_KIND[kind]
+                  for code in LANGUAGE_CODES]
     return translated + list(FIELDS_BY_KIND[kind])
 
 
 def auto_mapping(columns: list[str], kind: str, main_language: str) -> dict[str, str]:
     """Field -> column for the columns whose names say what they hold."""
     wanted = set(target_fields(kind))
+    translated = TRANSLATED_BY_KIND[kind]
     mapping: dict[str, str] = {}
     folded = {col: fold(col) for col in columns}
     # Language-suffixed columns first: name_bg, NAME_EN, nom_fr, name:el, en_name.
     for col, f in folded.items():
-        for base in TRANSLATED:
+        for base in translated:
             for code in LANGUAGE_CODES:
                 if any(f in {f"{syn}_{code}", f"{code}_{syn}"}
                        for syn in COLUMN_SYNONYMS[base]):
                     mapping.setdefault(f"{base}_{code}", col)
-    for base in (*TRANSLATED, *FIELDS_BY_KIND[kind]):
+    for base in (*translated, *FIELDS_BY_KIND[kind]):
         for col, f in folded.items():
             if f in COLUMN_SYNONYMS[base] and col not in mapping.values():
-                field = f"{base}_{main_language}" if base in TRANSLATED else base
+                field = f"{base}_{main_language}" if base in translated else base
                 if field in wanted:
                     mapping.setdefault(field, col)
                 break
@@ -204,3 +226,74 @@ def text_value(value: Any) -> str:
     if isinstance(value, float) and value.is_integer():
         value = int(value)
     return str(value).strip()
+
+
+def email_value(value: Any) -> str:
+    text = str(value).strip()
+    try:
+        validate_email(text)
+    except ValidationError:
+        raise ValueError(f"{text!r} is not an e-mail address") from None
+    return text
+
+
+CURRENCY_SYNONYMS: dict[str, set[str]] = {
+    "EUR": {"eur", "€", "euro", "euros", "евро", "ευρω"},
+    "BGN": {"bgn", "лв", "лева", "lev", "leva"},
+}
+
+
+def currency_value(value: Any) -> str | None:
+    return _controlled(value, Currency, CURRENCY_SYNONYMS)
+
+
+PRICE_RE = re.compile(r"^(\d{1,7})(?:[.,](\d{1,2}))?$")
+FREE_WORDS = {"free", "gratuit", "gratuite", "безплатно", "δωρεαν"}
+CURRENCY_WORDS = {"€", "eur", "euro", "euros", "лв", "bgn", "евро", "ευρω"}
+
+
+def price_value(value: Any) -> str:
+    """A price as the database's decimal text: ``12``, ``12,50``, ``8 €``, ``free`` (0);
+    more than 9,999,999.99 or anything else is not a price."""
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        if not 0 <= value < 10_000_000:
+            raise ValueError(f"{value!r} is not a price")
+        return f"{value:.2f}"
+    f = fold(value)
+    if f in FREE_WORDS:
+        return "0.00"
+    for word in CURRENCY_WORDS:
+        f = f.replace(word, "")
+    found = PRICE_RE.match(f.strip("_ "))
+    if not found:
+        raise ValueError(f"{value!r} is not a price")
+    return f"{found[1]}.{found[2] or '0'}"
+
+
+def season_value(value: Any) -> str:
+    """Months as PostgreSQL's array text: ``5,6,7`` or ``5-9`` -> ``{5,6,7,8,9}``."""
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        value = str(int(value))
+    months: list[int] = []
+    for part in re.split(r"[,;\s]+", str(value).strip()):
+        if not part:
+            continue
+        first, _dash, last = part.partition("-")
+        if not first.isdigit() or (last and not last.isdigit()):
+            raise ValueError(f"{value!r} is not a list of months")
+        low, high = int(first), int(last or first)
+        if not 1 <= low <= 12 or not 1 <= high <= 12:
+            raise ValueError(f"{value!r} is not a list of months")
+        span = range(low, high + 1) if low <= high else [*range(low, 13), *range(1, high + 1)]
+        months.extend(m for m in span if m not in months)
+    if not months:
+        raise ValueError(f"{value!r} is not a list of months")
+    return "{" + ",".join(str(m) for m in sorted(months)) + "}"
+
+
+def languages_value(value: Any) -> str:
+    """Two-letter language codes as PostgreSQL's array text: ``bg, EN`` -> ``{bg,en}``."""
+    codes = [c.lower() for c in re.split(r"[,;/\s]+", str(value).strip()) if c]
+    if not codes or any(len(c) != 2 or not c.isascii() or not c.isalpha() for c in codes):
+        raise ValueError(f"{value!r} is not a list of two-letter language codes")
+    return "{" + ",".join(dict.fromkeys(codes)) + "}"

@@ -115,7 +115,10 @@ def _stored(value: Value) -> Value:
 # Words for codes that messages name: the kinds of layer and the fields of a feature.
 WORDS = {"attractions": _("attractions"), "trails": _("trails"), "category": _("category"),
          "activity": _("activity"), "difficulty": _("difficulty"),
-         "wheelchair": _("wheelchair access"), "fee": _("fee"), "website": _("website")}
+         "wheelchair": _("wheelchair access"), "fee": _("fee"), "website": _("website"),
+         "email": _("e-mail"), "booking_url": _("booking link"), "price_from": _("price from"),
+         "price_to": _("price to"), "currency": _("currency"),
+         "season_months": _("season (months)"), "languages": _("languages spoken")}
 
 
 def word(code: str) -> Message | str:

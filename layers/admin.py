@@ -226,13 +226,30 @@ class FeatureAdmin(PartnerScopedAdmin[_F]):
         return obj.layer.partner.slug
 
 
+class HoursToCheck(admin.SimpleListFilter):
+    """Attractions or listings whose imported hours were not in OpenStreetMap's syntax
+    (kept in ``hours_as_given`` by the attraction and listing imports)."""
+
+    title = _("opening hours")
+    parameter_name = "hours"
+
+    def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, Any]]:
+        return [("to-check", _("to rewrite (kept as given)"))]
+
+    def queryset(self, request: HttpRequest, queryset: Any) -> Any:
+        if self.value() == "to-check":
+            return queryset.exclude(hours_as_given="")
+        return queryset
+
+
 @admin.register(Attraction)
 class AttractionAdmin(FeatureAdmin[Attraction]):
     layer_kind = LayerKind.ATTRACTIONS
     inlines = (PhotoInline,)
     list_display = ("name", "category", "partner", "layer", "updated_at")
     # Only the layers the editor sees: another partner's private layer is not named.
-    list_filter = ("layer__partner", "category", ("layer", admin.RelatedOnlyFieldListFilter))
+    list_filter = ("layer__partner", "category", ("layer", admin.RelatedOnlyFieldListFilter),
+                   HoursToCheck)
 
 
 class TrailForm(forms.ModelForm):

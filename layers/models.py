@@ -15,8 +15,8 @@ from django.contrib.contenttypes.fields import GenericRelation
 from django.contrib.gis.db import models
 from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.indexes import GistIndex
-from django.core.exceptions import ValidationError
-from django.core.validators import RegexValidator
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.utils.module_loading import import_string
 from django.utils.translation import gettext_lazy as _
 
@@ -27,6 +27,7 @@ from layers.display import footprints_display_refresh, trails_display_refresh
 from layers.vocabulary import (
     Activity,
     Category,
+    Currency,
     Difficulty,
     LayerKind,
     Territory,
@@ -48,6 +49,22 @@ iso_country = RegexValidator(r"^[A-Z]{2}$", _("Use an ISO 3166-1 alpha-2 code, e
 HEX_COLOUR = r"^#[0-9A-Fa-f]{6}$"
 hex_colour = RegexValidator(HEX_COLOUR,
                             _("Use a colour of six hexadecimal digits after #, e.g. #1f77b4."))
+
+
+def practical_problems(obj: Any) -> dict[str, list[object]]:
+    """What is wrong with the practical fields an attraction and a listing share
+    (``price_from``/``price_to``, ``languages``), by field, for their ``clean``."""
+    problems: dict[str, list[object]] = {}
+    if (obj.price_from is not None and obj.price_to is not None
+            and obj.price_to < obj.price_from):
+        problems["price_to"] = [_("The highest price is below the lowest.")]
+    codes = [c for c in obj.languages if len(c) != 2 or not c.isalpha() or not c.islower()]
+    if codes:
+        problems["languages"] = [_("Use two-letter language codes in lower case, e.g. "
+                                   "bg, en, fr.")]
+    return problems
+
+
 # A partner's colour until someone chooses one: a grey that no partner's is.
 NEUTRAL_COLOUR = "#555555"
 
@@ -319,9 +336,51 @@ class Attraction(Feature):
     wheelchair = models.CharField(_("wheelchair access"), max_length=10, blank=True,
                                   choices=Wheelchair.choices)
     fee = models.BooleanField(_("fee"), null=True, blank=True)
+    # The practical fields a listing has too (actors.Listing: same types, checks and
+    # choices). Database defaults, so that rows written by SQL (imports, restores, tests'
+    # factories) need not name them.
+    hours_as_given = models.CharField(
+        _("opening hours as given"), max_length=255, blank=True, default="", db_default="",
+        help_text=_("Hours from an imported file that are not in OpenStreetMap's syntax: "
+                    "rewrite them as opening hours above, and this empties itself."))
+    season_months = ArrayField(
+        models.PositiveSmallIntegerField(validators=[MinValueValidator(1),
+                                                     MaxValueValidator(12)]),
+        verbose_name=_("season (months)"), blank=True, default=list, db_default=[],
+        help_text=_("Months open, 1 to 12, comma-separated; empty when open all year."))
+    price_from = models.DecimalField(_("price from"), max_digits=9, decimal_places=2,
+                                     null=True, blank=True)
+    price_to = models.DecimalField(_("price to"), max_digits=9, decimal_places=2,
+                                   null=True, blank=True)
+    # Left out (a form without it, an attraction without a price): euros, as the clean says.
+    currency = models.CharField(_("currency"), max_length=3, choices=Currency.choices,
+                                blank=True, default=Currency.EUR, db_default=Currency.EUR)
+    accessibility = models.TextField(_("accessibility details"), blank=True, default="",
+                                     db_default="")
+    email = models.EmailField(_("e-mail"), blank=True, default="", db_default="")
+    booking_url = models.URLField(_("booking link"), max_length=500, blank=True,
+                                  default="", db_default="")
+    languages = ArrayField(models.CharField(max_length=2), verbose_name=_("languages spoken"),
+                           blank=True, default=list, db_default=[],
+                           help_text=_("Two-letter codes, comma-separated, e.g. bg,en,de."))
     # Its photos (media): deleting the attraction deletes them, and their files.
     photos = GenericRelation(MediaItem, content_type_field="owner_type",
                              object_id_field="owner_id")
+
+    def clean(self) -> None:
+        if self.opening_hours:
+            self.hours_as_given = ""
+        if not self.currency:
+            self.currency = Currency.EUR
+        problems = practical_problems(self)
+        try:
+            super().clean()
+        except ValidationError as exc:
+            if not problems:
+                raise
+            problems[NON_FIELD_ERRORS] = list(exc.messages)
+        if problems:
+            raise ValidationError(problems)
 
     def save(self, *args: Any, **kwargs: Any) -> None:
         super().save(*args, **kwargs)

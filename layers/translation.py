@@ -30,7 +30,7 @@ class LayerMetadataTranslation(TranslationOptions):
 
 @register(Attraction)
 class AttractionTranslation(TranslationOptions):
-    fields = ("name", "description")
+    fields = ("name", "description", "accessibility")
 
 
 @register(Trail)

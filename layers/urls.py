@@ -21,6 +21,8 @@ urlpatterns = [
          name="layer-publication"),
     path("attractions/", api.Attractions.as_view(), name="attractions"),
     path("attractions/<uuid:uid>/", api.AttractionDetail.as_view(), name="attraction-detail"),
+    path("attractions/<uuid:uid>/hours/", api.AttractionHours.as_view(),
+         name="attraction-hours"),
     path("trails/", api.Trails.as_view(), name="trails"),
     path("trails/<uuid:uid>/", api.TrailDetail.as_view(), name="trail-detail"),
     path("layers/", api.Layers.as_view(), name="layers"),

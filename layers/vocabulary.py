@@ -108,6 +108,12 @@ class Wheelchair(models.TextChoices):
     DESIGNATED = "designated", _("Designated")
 
 
+class Currency(models.TextChoices):
+    # The prices of attractions and listings (actors.Listing): the partners' currencies.
+    EUR = "EUR", "EUR"
+    BGN = "BGN", "BGN"
+
+
 class LayerKind(models.TextChoices):
     ATTRACTIONS = "attractions", _("Attractions")
     TRAILS = "trails", _("Trails")

@@ -11,8 +11,9 @@ from django.utils.html import escape
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
-from actors.api import FIRST_DAY, LAST_DAY, MAX_PERIOD_DAYS
+from actors.api import MAX_PERIOD_DAYS
 from actors.vocabulary import ListingType
+from geo.params import FIRST_DAY, LAST_DAY
 from layers.models import Partner
 from layers.search import fold_table
 from layers.selectors import categories_present
@@ -103,8 +104,9 @@ def explorer_map(*, lang: str, embed: bool = False, partner: str | None = None,
         # The days /api/services/?open_on= accepts: the date fields refuse others.
         "openOn": {"first": FIRST_DAY.isoformat(), "last": LAST_DAY.isoformat(),
                    "maxDays": MAX_PERIOD_DAYS},
-        # Whether a listing is open now, asked when its popup opens.
-        "hoursUrls": {"service": reverse("service-hours", args=[NO_UID])},
+        # Whether a listing or an attraction is open now, asked when its popup opens.
+        "hoursUrls": {"service": reverse("service-hours", args=[NO_UID]),
+                      "attraction": reverse("attraction-hours", args=[NO_UID])},
         "detailUrls": {"attraction": reverse("attraction-page", args=[NO_UID]),
                        "trail": reverse("trail-page", args=[NO_UID]),
                        "service": reverse("service-page", args=[NO_UID])},

@@ -24,9 +24,15 @@ def feature_detail(*, kind: str, uid: str, lang: str, display: bool = False,
     geometry = k.drawn() if display else f"x.{k.geom}"
     # A page draws a footprint past the vertex cap thinned (layers.display).
     footprint = "COALESCE(x.display_footprint, x.footprint)" if display else "x.footprint"
+    # An attraction's practical fields beyond those its kind lists (hours, wheelchair,
+    # fee, price: extra_arguments).
     extra = ("'address', x.address, 'website', NULLIF(x.website, ''), "
-             "'phone', NULLIF(x.phone, ''), 'opening_hours', NULLIF(x.opening_hours, ''), "
-             "'wheelchair', NULLIF(x.wheelchair, ''), 'fee', x.fee, "
+             "'phone', NULLIF(x.phone, ''), 'email', NULLIF(x.email, ''), "
+             "'booking_url', NULLIF(x.booking_url, ''), "
+             "'hours_as_given', NULLIF(x.hours_as_given, ''), "
+             "'season_months', x.season_months, 'languages', x.languages, "
+             f"'accessibility', {translated('x', 'accessibility', lang)}, "
+             f"'accessibilities', {all_translations('x', 'accessibility')}, "
              f"'footprint', ST_AsGeoJSON(ST_ForcePolygonCCW({footprint}), 6)::json, "
              if kind == "attraction" else "'min_elevation_m', x.min_elevation_m, "
              "'max_elevation_m', x.max_elevation_m, ")

@@ -23,12 +23,14 @@ from geo.clock import now
 from geo.crs import BGS2005_CCS, GREEK_GRID, LAMBERT_93, WGS84
 from geo.errors import Refused
 from geo.i18n import page_language
-from geo.opening_hours import state_at
+from geo.schedule import schedule_now
 from geo.units import duration_text
 from importers.models import ImportRun
 from layers import selectors
 from layers import services as layers_services
 from layers.exports import WGS84_ONLY
+from layers.hours import attraction_schedule
+from layers.jsonld import attraction_jsonld, price_text
 from layers.models import Attraction, Layer
 from layers.ogc.params import SUPPORTED_SRIDS
 from layers.permissions import (
@@ -42,7 +44,14 @@ from layers.vocabulary import Activity, Category, Difficulty, LayerKind, Visibil
 from maps.builders import explorer_map, feature_map
 from maps.elements import map_parts
 from maps.pages.actors import page_context as actor_buttons
-from maps.pages.practical import hours_block, practical_groups, routes_passing
+from maps.pages.practical import (
+    hours_block,
+    language_names,
+    month_names,
+    practical_groups,
+    routes_passing,
+)
+from maps.pages.services import jsonld_text
 from maps.pages.transit_block import place_transit
 from media.selectors import photos_of
 
@@ -223,22 +232,41 @@ def _feature_page(request: HttpRequest, kind: str, uid: UUID) -> HttpResponse:
     hours = None
     practical: list = []
     routes: list = []
+    visit: dict = {}
+    jsonld = ""
     if kind == "attraction":
-        attraction = Attraction.objects.filter(uid=uid).first()
+        attraction = (Attraction.objects.select_related("layer__partner").filter(uid=uid)
+                      .first())
         photos = photos_of(attraction) if attraction is not None else []
-        country = layer.partner.country
-        value = props.get("opening_hours") or ""
-        hours = hours_block(value, country, state_at(value, country, now()))
         if attraction is not None:
+            lang = page_language()
+            # The same words as the explorer's popup; the week closed out of season.
+            found = schedule_now(attraction_schedule(attraction), now())
+            hours = hours_block(attraction.opening_hours, layer.partner.country, found.state,
+                                summary=found.summary, days=found.week)
+            visit = {
+                "price": price_text(attraction), "season": month_names(attraction.season_months),
+                "languages": language_names(attraction.languages),
+                "accessibility": props.get("accessibility") or "",
+                "hours_as_given": attraction.hours_as_given,
+                "lat": attraction.location.y, "lon": attraction.location.x,
+            }
+            image = request.build_absolute_uri(photos[0]["sizes"]["1200"]) if photos else None
+            jsonld = jsonld_text(attraction_jsonld(
+                attraction, name=props.get("name") or "",
+                url=request.build_absolute_uri(request.path),
+                description=props.get("description") or "", image=image,
+                accessibility=visit["accessibility"], week=found.week))
             practical = practical_groups(practical_near(
-                geom=attraction.location, within_m=AROUND_PLACE_M, when=now()), page_language())
-            routes = routes_passing(attraction.location, page_language())
+                geom=attraction.location, within_m=AROUND_PLACE_M, when=now()), lang)
+            routes = routes_passing(attraction.location, lang)
     return render(request, "maps/feature.html", {
         "transit": _feature_transit(request, kind, feature["geometry"], props),
         "practical": practical, "practical_within_km": AROUND_PLACE_M / 1000,
         "routes": routes, "routes_within_km": ROUTE_CORRIDOR_M / 1000,
         **map_parts(feature_map(feature=shape)), "feature": feature, "p": props,
         "kind": kind, "layer": layer, "labels": labels, "photos": photos, "hours": hours,
+        "visit": visit, "jsonld": jsonld,
         "api_url": reverse(f"{kind}-detail", args=[uid]),
         **(actor_buttons(request, attraction_uid=str(uid)) if kind == "attraction" else {}),
     })

@@ -336,11 +336,13 @@ def test_an_approved_claim_of_an_attraction_lets_its_actor_propose_changes_to_it
     assert f"/actors/attractions/{museum.uid}/change/" in page
     answer = client.post(f"/actors/attractions/{museum.uid}/change/", {
         "name_en": "Museum of textiles", "opening_hours": "Tu-Su 10:00-17:00; PH off",
-        "fee": "true", "wheelchair": "yes", "send": "1"})
+        "fee": "true", "wheelchair": "yes", "price_from": "3", "price_to": "6",
+        "languages": "bg, en", "accessibility_en": "Lift to every floor", "send": "1"})
     assert answer.status_code == 302
     change = Submission.objects.get(attraction=museum)
     assert change.values == {"opening_hours": "Tu-Su 10:00-17:00; PH off", "fee": "true",
-                             "wheelchair": "yes"}
+                             "wheelchair": "yes", "price_from": "3", "price_to": "6",
+                             "languages": "bg,en", "accessibility_en": "Lift to every floor"}
     client.force_login(sliven_moderator)
     page = client.get(f"/actors/submissions/{change.pk}/?lang=en").content.decode()
     row = re.search(r'<tr data-field="opening_hours">(.*?)</tr>', page, re.S).group(1)
@@ -349,6 +351,8 @@ def test_an_approved_claim_of_an_attraction_lets_its_actor_propose_changes_to_it
     museum.refresh_from_db()
     assert (museum.opening_hours, museum.fee, museum.wheelchair, museum.name_en) == (
         "Tu-Su 10:00-17:00; PH off", True, "yes", "Museum of textiles")
+    assert (museum.price_from, museum.price_to, museum.languages, museum.accessibility_en) == (
+        3, 6, ["bg", "en"], "Lift to every floor")
     # Another actor may not, by the page nor the API.
     client.force_login(other.user)
     assert client.get(f"/actors/attractions/{museum.uid}/change/").status_code == 403

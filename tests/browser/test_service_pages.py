@@ -1,6 +1,6 @@
 """Listings in a real Chromium: the explorer's services layer and its type filter, a
-listing's popup (open now for a fixed clock, found by the search) and page, in three
-languages and on a phone."""
+listing's popup and an attraction's (open now for a fixed clock, found by the search) and
+a listing's page, in three languages and on a phone."""
 
 from __future__ import annotations
 
@@ -9,15 +9,15 @@ import pytest
 from tests.browser import explorer
 from tests.browser.conftest import DESKTOP, PHONE, screenshot, shared
 from tests.browser.explorer import OVERVIEW, open_explorer
-from tests.factories import make_listing
+from tests.factories import make_attraction, make_layer, make_listing
 
 pytestmark = [pytest.mark.browser]
 
 
 def listings_region():
-    """The explorer's region with a guesthouse, a festival and a guide (no hours) in
-    Sliven, a tavern in Stara Zagora."""
-    explorer.region()
+    """The explorer's region with a guesthouse, a festival, a guide (no hours) and a
+    museum (an attraction with hours) in Sliven, a tavern in Stara Zagora."""
+    _sz, sliven = explorer.region()
     make_listing(26.55, 42.85, type="accommodation", name_bg="Къща „Сините камъни“",
                  name_en="Blue Stones guesthouse", opening_hours="Mo-Su 08:00-22:00; PH off")
     make_listing(26.05, 42.52, type="event", name_en="Wine festival", name_bg="Празник на виното",
@@ -25,6 +25,10 @@ def listings_region():
     make_listing(25.35, 42.25, type="food_drink", name_en="Zagore tavern",
                  name_bg="Механа „Загоре“", opening_hours="Mo-Su 11:00-23:00")
     make_listing(26.42, 42.78, type="guide", name_en="Balkan guide", name_bg="Балкански водач")
+    # An attraction with hours: its popup says whether it is open now, as a listing's does.
+    make_attraction(make_layer(sliven), 26.33, 42.69, name_bg="Музей на текстилната индустрия",
+                    name_en="Textile Industry Museum", category="museum",
+                    opening_hours="Tu-Su 10:00-18:00; PH off")
 
 
 listings_region = shared(listings_region)
@@ -67,11 +71,15 @@ OPEN_NOW = {
     "bg": [("Сините", "Къща „Сините камъни“", "closed",
             "Затворено сега · отваря утре в 08:00"),
            ("Загоре", "Механа „Загоре“", "open", "Отворено сега · затваря в 23:00"),
-           ("празник", "Празник на виното", "open", "Отворено сега")],
+           ("празник", "Празник на виното", "open", "Отворено сега"),
+           ("текстил", "Музей на текстилната индустрия", "closed",
+            "Затворено сега · отваря утре в 10:00")],
     "el": [("Blue Stones", "Blue Stones guesthouse", "closed",
             "Κλειστό τώρα · ανοίγει αύριο στις 08:00"),
            ("Zagore", "Zagore tavern", "open", "Ανοιχτό τώρα · κλείνει στις 23:00"),
-           ("festival", "Wine festival", "open", "Ανοιχτό τώρα")],
+           ("festival", "Wine festival", "open", "Ανοιχτό τώρα"),
+           ("Textile", "Textile Industry Museum", "closed",
+            "Κλειστό τώρα · ανοίγει αύριο στις 10:00")],
 }
 NO_HOURS = {"bg": "Балкански", "el": "Balkan"}
 FIRST_DAY = {"bg": ("понеделник 3 май", "Затворено"), "el": ("Δευτέρα 3 Μαΐου", "Κλειστό")}

@@ -193,3 +193,26 @@ def test_the_api_and_ogc_pages_are_the_pages_built_from_scratch(client, editor):
                                                      bbox=(25.5, 42.3, 25.7, 42.5)))[0]
         assert ogc.json()["features"] == json.loads(built)
     assert_kept_text_is_true(layer.slug, bbox=(25.5, 42.3, 25.7, 42.5))
+
+
+def test_the_practical_fields_are_in_the_kept_text_as_built(editor):
+    """Layers 0027: the trigger writes the practical fields a list shows (hours,
+    wheelchair, fee, price and its currency) as the kind's SQL builds them."""
+    _user, partner = editor
+    layer = make_layer(partner)
+    museum = make_attraction(layer, 25.6, 42.4, name_en="Museum",
+                             opening_hours="Tu-Su 10:00-18:00; PH off", wheelchair="limited",
+                             fee=True, price_from="4.50", price_to="9", currency="BGN")
+    make_attraction(layer, 25.61, 42.41, name_en="Free park")  # no price: no currency
+    assert_kept_text_is_true(layer.slug)
+    museum.price_to = None
+    museum.save()
+    assert_kept_text_is_true(layer.slug)
+    body, _total, _returned = features_page(kinds=["attraction"], lang="en", limit=10,
+                                            offset=0, filters=FeatureFilters(layer=[layer.slug]))
+    props = {f["properties"]["name"]: f["properties"] for f in json.loads(body)}
+    assert {k: props["Museum"][k] for k in ("opening_hours", "wheelchair", "fee", "price_from",
+                                            "price_to", "currency")} == {
+        "opening_hours": "Tu-Su 10:00-18:00; PH off", "wheelchair": "limited", "fee": True,
+        "price_from": 4.50, "price_to": None, "currency": "BGN"}
+    assert (props["Free park"]["price_from"], props["Free park"]["currency"]) == (None, None)

@@ -11,11 +11,12 @@ import numpy as np
 from django.utils.translation import gettext_noop as _
 
 from geo.i18n import LANGUAGE_CODES
+from geo.opening_hours import parse_error
 from importers import mapping as m
 from importers.formats.base import object_array
 from importers.messages import Message, word
 from importers.pipeline.normalise.rows import Issue, Rows
-from layers.vocabulary import Activity, Category, LayerKind
+from layers.vocabulary import Activity, Category, Currency, LayerKind
 
 SHOWN_ROWS = 20  # rows named in one aggregated warning
 
@@ -66,6 +67,13 @@ CONTROLLED = {
     "wheelchair": (m.wheelchair_value, ""),
     "fee": (m.fee_value, None),
     "website": (m.website_value, ""),
+    "email": (m.email_value, ""),
+    "booking_url": (m.website_value, ""),
+    "price_from": (m.price_value, None),
+    "price_to": (m.price_value, None),
+    "currency": (m.currency_value, Currency.EUR.value),
+    "season_months": (m.season_value, ""),
+    "languages": (m.languages_value, ""),
 }
 
 
@@ -81,11 +89,31 @@ def _understood(fn: Callable[[Any], object]) -> Callable[[Any], tuple[object, bo
     return convert
 
 
+def map_hours(rows: Rows, given: np.ndarray, col: str, label: str, layer: str,
+              issues: list[Issue]) -> None:
+    """Opening hours: those in OpenStreetMap's syntax as they are; the others kept as
+    given (``hours_as_given``, shown as text, for an editor to rewrite) and flagged, not
+    dropped (as listings' imports do, actors.imports)."""
+    problems = map_distinct(given, lambda v: parse_error(v) if v else None)
+    bad = np.array([p is not None for p in problems.tolist()], dtype=bool)
+    rows.fields["opening_hours"] = np.where(bad, "", given).astype(object)
+    rows.fields["hours_as_given"] = np.where(bad, given, "").astype(object)
+    for value in dict.fromkeys(given[bad].tolist()):
+        where = rows.rows[bad & (given == value)]
+        issues.append(Issue(label, layer, _rows_text(where), col, Message(_(
+            "%(value)s is not in OpenStreetMap's opening hours syntax (%(problem)s): kept as "
+            "given for an editor to rewrite; open now cannot be told from it"),
+            value=repr(value), problem=parse_error(value) or ""), "warning"))
+
+
 def map_fields(rows: Rows, columns: dict[str, np.ndarray], take: np.ndarray,
                field_map: dict[str, str], kind: str, label: str, layer: str,
                issues: list[Issue]) -> None:
     for fld, col in field_map.items():
         raw = columns[col][take]
+        if fld == "opening_hours":
+            map_hours(rows, text_values(raw), col, label, layer, issues)
+            continue
         if fld not in CONTROLLED:
             rows.fields[fld] = text_values(raw)
             continue

@@ -9,6 +9,7 @@ from typing import Any
 import numpy as np
 import shapely
 from django.contrib.gis.db.models import GeometryField
+from django.contrib.postgres.fields import ArrayField
 from django.db import connection
 from django.db.backends.utils import CursorWrapper
 from django.db.models import Field, GeneratedField
@@ -20,6 +21,9 @@ from importers.pipeline.normalise import Rows
 from layers.models import Attraction, Trail
 from layers.search import SEARCH_COLUMNS, fold_rows
 
+# Columns modeltranslation keeps beside their translations (name_bg …): an import writes
+# them from the translations, in the fallback order.
+TRANSLATED_BASES = ("name", "description", "accessibility")
 NEVER_COPIED = {"id", "uid", "layer", "source_id", "created_at", "updated_at", "retired_at",
                 "properties"}
 JSONB_ARGS = 50  # pairs per jsonb_build_object call (PostgreSQL takes at most 100 arguments)
@@ -210,17 +214,25 @@ def expressions(model: FeatureModel, have: set[str]) -> dict[str, str]:
         if col == "location" and model is Attraction:
             out[col] = (f"COALESCE(ST_SetSRID(ST_MakePoint(s.lon, s.lat), {WGS84}), "
                         "ST_PointOnSurface(s.footprint))")
-        elif col in ("name", "description"):
+        elif col in TRANSLATED_BASES:
             present = [f"{col}_{c}" for c in fallback_chain("en") if f"{col}_{c}" in have]
             nulls = ", ".join(f"NULLIF(s.{quote_name(p)}, '')" for p in present)
             out[col] = f"COALESCE({nulls}, '')" if present else "''"
         elif col in have and f.null and f.get_internal_type() in ("CharField", "TextField"):
             # Translations left empty are NULL, as the platform stores them.
             out[col] = f"NULLIF(s.{quote_name(col)}, '')"
+        elif col in have and isinstance(f, ArrayField):
+            # Staged as PostgreSQL's array text ({5,6,7}); nothing given is no element.
+            out[col] = f"COALESCE(NULLIF(s.{quote_name(col)}, ''), '{{}}')"
         elif col in have:
             out[col] = f"s.{quote_name(col)}"
         elif f.null:
             out[col] = "NULL"
+        elif isinstance(f, ArrayField):
+            out[col] = "'{}'"
+        elif isinstance(f.get_default(), str) and f.get_default():
+            # A default of the model's (an attraction's currency): as Django would write it.
+            out[col] = "'" + f.get_default().replace("'", "''") + "'"
         else:
             out[col] = "''"
     # Typed as the table's columns, so rows compare with IS DISTINCT FROM.
@@ -233,7 +245,7 @@ def carried(model: FeatureModel, fields: set[str]) -> list[str]:
     cols = []
     for col, _f in writable_columns(model):
         if col in ("location", "footprint", "geom") or col in fields or (
-                col in ("name", "description")
+                col in TRANSLATED_BASES
                 and any(f"{col}_{c}" in fields for c in LANGUAGE_CODES)):
             cols.append(col)
     return cols

@@ -1,6 +1,6 @@
-/* What a feature's popup says: its name, kind, length and climb, whether a listing is
- * open now (and on the day the "open on" filter chose) with its week's hours, the start
- * of its description, its partner and a link to its page. All of it is text. */
+/* What a feature's popup says: its name, kind, length and climb, whether a listing or an
+ * attraction is open now (and on the day the "open on" filter chose) with its week's hours,
+ * the start of its description, its partner and a link to its page. All of it is text. */
 
 import { el } from "./util.js";
 
@@ -25,7 +25,8 @@ export function kindLabel(atlas, p) {
   return atlas.ui.route;
 }
 
-// A listing's hours, as the server read them at opening (/api/services/<uid>/hours/):
+// A listing's or an attraction's hours, as the server read them at opening
+// (/api/services/<uid>/hours/, /api/attractions/<uid>/hours/):
 // feature id -> {url, body, weekOpen}, kept while its popup stays open.
 var hoursKept = new Map();
 

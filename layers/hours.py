@@ -1,0 +1,30 @@
+"""An attraction's visiting hours (geo.schedule): open now, when that changes, the week,
+with its partner's country's public holidays and its season months. Read by
+``/api/attractions/<uid>/hours/`` (the explorer's popup) and the attraction's page."""
+
+from __future__ import annotations
+
+from django.contrib.auth.models import AnonymousUser, User
+from django.db.models import Q
+
+from geo.schedule import Schedule
+from layers.models import Attraction
+from layers.permissions import unpublished_layer_ids
+from layers.vocabulary import Visibility
+
+
+def attraction_schedule(attraction: Attraction) -> Schedule:
+    """What the attraction's hours depend on: hours, its partner's country, its season."""
+    return Schedule(opening_hours=attraction.opening_hours,
+                    country=attraction.layer.partner.country,
+                    season_months=tuple(attraction.season_months or ()))
+
+
+def attraction_seen(uid: str, user: User | AnonymousUser) -> Attraction | None:
+    """The attraction ``uid`` if ``user`` may see it (a public layer's, or a layer not yet
+    public that they see), not retired; None otherwise."""
+    return (Attraction.objects.select_related("layer__partner")
+            .filter(uid=uid, retired_at__isnull=True)
+            .filter(Q(layer__visibility=Visibility.PUBLIC)
+                    | Q(layer_id__in=unpublished_layer_ids(user)))
+            .first())
