@@ -3,7 +3,7 @@
 from modeltranslation.translator import TranslationOptions, register
 
 from actors.models import Actor, Listing
-from layers.models import audit_track
+from layers.audit_tracking import audit_track
 
 
 @register(Listing)

@@ -4,7 +4,7 @@ and what the audit records (docs/architecture.md, "Audit")."""
 from modeltranslation.translator import TranslationOptions, register
 
 from campaigns.models import Announcement, AnnouncementLink, FeaturedRoute
-from layers.models import audit_track
+from layers.audit_tracking import audit_track
 
 
 @register(Announcement)

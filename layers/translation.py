@@ -2,6 +2,7 @@
 
 from modeltranslation.translator import TranslationOptions, register
 
+from layers.audit_tracking import audit_track
 from layers.models import (
     TRAIL_METRICS,
     Attraction,
@@ -9,7 +10,6 @@ from layers.models import (
     LayerMetadata,
     Partner,
     Trail,
-    audit_track,
 )
 
 
@@ -39,7 +39,7 @@ class TrailTranslation(TranslationOptions):
 
 
 
-# Audited (layers/models.py, audit_track) here rather than on the classes: the event
+# Audited (layers/audit_tracking.py, audit_track) here rather than on the classes: the event
 # tables copy the model's fields as they are when tracking is declared, and the translated
 # fields (name_bg …) exist only from the registrations above.
 audit_track(Partner)

@@ -14,7 +14,8 @@ from django.utils.translation import gettext_lazy as _
 
 from geo import fields
 from geo.crs import WGS84
-from layers.models import Attraction, Partner, Trail, audit_track_links
+from layers.audit_tracking import audit_track_links
+from layers.models import Attraction, Partner, Trail
 from layers.vocabulary import Difficulty
 from routes.vocabulary import LegSource, Mode, RouteStatus, StraightReason, Theme
 

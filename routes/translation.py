@@ -2,7 +2,7 @@
 
 from modeltranslation.translator import TranslationOptions, register
 
-from layers.models import audit_track
+from layers.audit_tracking import audit_track
 from routes.models import PilotRoute, RouteLeg, RouteStop
 
 
