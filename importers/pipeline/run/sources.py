@@ -1,0 +1,126 @@
+"""The files an import reads a batch at a time (decision 0019, 0027): what the stream
+(``run/stream.py``) asks of each format, and which files it is asked of.
+
+A shapefile is read a slice at a time (GDAL seeks to a feature by its index); a GeoJSON
+FeatureCollection in one pass, GDAL handing its features over as Arrow batches (it reads
+such a file as a stream: no batch is looked for again from the start). Other files, and
+files of no more features than a batch, are read whole.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Protocol
+
+from importers.encoding import EncodingChoice
+from importers.formats.base import ReadOptions, SourceData
+from importers.formats.geojson import GeoJSON, OpenGeoJSON, has_nul_escape
+from importers.formats.shapefile import OpenShapefile, Shapefile, sibling
+from importers.pipeline.run.read import OpenedFile
+
+
+class BatchSource(Protocol):
+    """A file read a batch at a time: each ``batches`` is one pass over it."""
+
+    @property
+    def label(self) -> str: ...
+
+    @property
+    def layer(self) -> str: ...
+
+    @property
+    def encoding(self) -> EncodingChoice | None: ...
+
+    def count(self) -> int: ...
+
+    def columns(self) -> list[str]: ...
+
+    def batches(self, size: int, *, columns: list[str] | None = None,
+                geometry: bool = True) -> Iterator[SourceData]: ...
+
+    def sample(self, fids: list[int], size: int) -> SourceData: ...
+
+    def close(self) -> None: ...
+
+
+@dataclass
+class ShapefileBatches:
+    """A shapefile, a slice at a time (``OpenShapefile.batch``)."""
+
+    shp: OpenShapefile
+
+    @property
+    def label(self) -> str:
+        return self.shp.label
+
+    @property
+    def layer(self) -> str:
+        return self.shp.path.stem
+
+    @property
+    def encoding(self) -> EncodingChoice | None:
+        return self.shp.encoding
+
+    def count(self) -> int:
+        return self.shp.count()
+
+    def columns(self) -> list[str]:
+        return self.shp.columns()
+
+    def batches(self, size: int, *, columns: list[str] | None = None,
+                geometry: bool = True) -> Iterator[SourceData]:
+        for skip in range(0, self.count(), size):
+            yield self.shp.batch(skip, size, columns=columns, geometry=geometry)
+
+    def sample(self, fids: list[int], size: int) -> SourceData:
+        """Features ``fids``, read by their ids (Refused: a feature GDAL counts but cannot
+        read by its id, a .dbf of more records than the .shp has shapes)."""
+        sample = self.shp.batch(fids=fids, columns=[])
+        sample.crs, sample.crs_reason = self.shp.identify_crs()
+        return sample
+
+    def close(self) -> None:
+        self.shp.__exit__()
+
+
+def _dbf_records(opened: OpenedFile) -> int | None:
+    """The records the DBF's header declares (None: no DBF, or no readable header)."""
+    dbf = sibling(opened.path, ".dbf")
+    if dbf is None:
+        return None
+    with dbf.open("rb") as fh:
+        head = fh.read(8)
+    return int.from_bytes(head[4:8], "little") if len(head) == 8 else None
+
+
+def _geojson_features(opened: OpenedFile) -> int | None:
+    """How many features GDAL finds in a GeoJSON (None: it cannot tell, or the file has
+    texts with a NUL character, which only a whole read puts back)."""
+    import pyogrio
+
+    if opened.path.stat().st_size == 0 or has_nul_escape(opened.path):
+        return None
+    try:
+        return int(pyogrio.read_info(opened.path)["features"])
+    except Exception:  # noqa: BLE001 - read whole: the whole read's refusal says why
+        return None
+
+
+def open_source(opened: OpenedFile, options: ReadOptions, size: int) -> BatchSource | None:
+    """The file as batches of ``size``, or None: it is read whole."""
+    if isinstance(opened.fmt, Shapefile):
+        records = _dbf_records(opened)
+        if records is None or records <= size:
+            return None
+        return ShapefileBatches(Shapefile().open(opened.path, options, opened.label))
+    if isinstance(opened.fmt, GeoJSON):
+        features = _geojson_features(opened)
+        if features is None or features <= size:
+            return None
+        source: OpenGeoJSON = GeoJSON().open(opened.path, options, opened.label)
+        return source
+    return None
+
+
+__all__ = ["BatchSource", "ShapefileBatches", "open_source"]
