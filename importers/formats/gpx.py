@@ -10,6 +10,8 @@ one way does not become two trails.
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -22,7 +24,7 @@ from pyproj import Geod
 
 from geo.crs import WGS84, identify
 from geo.gpxkml import ATLAS_NS
-from importers.encoding import EncodingError, xml_encoding
+from importers.encoding import EncodingChoice, EncodingError, xml_encoding
 from importers.exceptions import Refused
 from importers.formats.base import ReadOptions, SourceData, object_array
 from importers.messages import Message
@@ -147,48 +149,124 @@ def _named(template: str, number: int, fields: dict[str, Any]) -> Message:
                    name=name if name else Message(_("unnamed")))
 
 
+def _encoding_of(path: Path, label: str) -> EncodingChoice:
+    check_xml_prolog(path, label)
+    try:
+        # lxml (libxml2) reads the declared encoding itself; the report names it.
+        return xml_encoding(path, "GPX")
+    except EncodingError as exc:
+        raise Refused(Message(_("%(file)s: %(problem)s"), file=label,
+                              problem=exc.message)) from None
+
+
+def _elements(path: Path, label: str) -> Iterator[tuple[str, etree._Element, _PointReader]]:
+    """Each waypoint, route and track of the file, in file order, as (its tag's local
+    name, the element, the point reader of its namespace); each is cleared once the
+    consumer has it."""
+    reader: _PointReader | None = None
+    try:
+        # One event per waypoint, route and track: their points are pulled out
+        # by XPath in C, and each is cleared once read.
+        for _event, el in etree.iterparse(
+                str(path), events=("end",), tag=STREAMED, resolve_entities=False,
+                no_network=True, load_dtd=False, huge_tree=False, remove_comments=True):
+            tag = el.tag
+            if reader is None:
+                reader = _PointReader(tag[1:tag.index("}")] if tag.startswith("{") else "")
+            yield _local(tag), el, reader
+            el.clear(keep_tail=True)
+    except etree.XMLSyntaxError as exc:
+        raise Refused(Message(_("%(file)s: not well-formed XML: %(error)s"), file=label,
+                              error=str(exc))) from None
+
+
+def _waypoint(el: etree._Element, label: str) -> tuple[shapely.Point, dict[str, Any]]:
+    x, y, ele, time, fields = GPX._point(el, label, True)
+    geom = shapely.Point(x, y, ele) if ele is not None else shapely.Point(x, y)
+    return geom, _described(fields, gpx_type="waypoint", time=time)
+
+
+def _track(segs: list[_Points], fields: dict[str, Any], i: int, notes: list[Message]
+           ) -> tuple[shapely.MultiLineString, dict[str, Any]] | None:
+    """Track ``i``'s row (None: it has no points; ``notes`` say why)."""
+    track = _named(_("track %(number)s (%(name)s)"), i, fields)
+    usable = [s for s in segs if len(s.xs) >= 2]
+    if len(usable) < len(segs):
+        notes.append(Message(_("%(track)s: %(count)s empty or one-point segment(s) left "
+                               "out"), track=track, count=len(segs) - len(usable)))
+    if not usable:
+        notes.append(Message(_("%(track)s has no points: left out"), track=track))
+        return None
+    with_ele, why = _elevation_usable(usable)
+    if why:
+        notes.append(Message(_("%(track)s: %(why)s; stored without elevation"),
+                             track=track, why=why))
+    geom = shapely.MultiLineString([_line(s, with_ele) for s in usable])
+    return geom, _described(
+        fields, gpx_type="track",
+        time_start=next((s.first_time for s in usable if s.first_time), None),
+        time_end=next((s.last_time for s in reversed(usable) if s.last_time), None))
+
+
+def _route(points: _Points, fields: dict[str, Any], i: int, notes: list[Message],
+           track_lines: list[shapely.MultiLineString], keep_duplicate: bool
+           ) -> tuple[shapely.MultiLineString, dict[str, Any]] | None:
+    """Route ``i``'s row (None: too short, or it follows one of ``track_lines``, the
+    file's tracks in 2-D)."""
+    route = _named(_("route %(number)s (%(name)s)"), i, fields)
+    if points is None or len(points.xs) < 2:
+        notes.append(Message(_("%(route)s has fewer than two points: left out"),
+                             route=route))
+        return None
+    with_ele, _why = _elevation_usable([points])
+    line = shapely.LineString(_line(points, with_ele))
+    if track_lines and not keep_duplicate:
+        flat = shapely.force_2d(line)
+        if any(_max_vertex_distance_m(flat, t) <= DUPLICATE_ROUTE_TOLERANCE_M
+               for t in track_lines):
+            notes.append(Message(
+                _("%(route)s follows a track of the same file within %(metres)s m: not "
+                  "imported twice (--keep-duplicate-routes keeps it)"),
+                route=route, metres=round(DUPLICATE_ROUTE_TOLERANCE_M)))
+            return None
+    return shapely.MultiLineString([line]), _described(fields, gpx_type="route")
+
+
+def _source(path: Path, label: str, encoding: EncodingChoice, notes: list[Message],
+            geoms: list[shapely.Geometry], rows: list[dict[str, Any]], first_row: int = 1
+            ) -> SourceData:
+    columns: dict[str, np.ndarray] = {}
+    for key in dict.fromkeys(k for row in rows for k in row):
+        values = [row.get(key) for row in rows]
+        if any(v is not None and v != "" for v in values):
+            columns[key] = object_array(values)
+    return SourceData(
+        label=label, layer=path.stem, geometries=object_array(geoms), columns=columns,
+        crs=identify(f"EPSG:{WGS84}"),
+        crs_reason=Message(_("GPX coordinates are WGS 84 by definition")),
+        encoding=encoding, notes=notes, first_row=first_row)
+
+
 class GPX:
     name = "GPX"
     suffixes = frozenset({".gpx"})
 
     def read(self, path: Path, options: ReadOptions, label: str | None = None) -> list[SourceData]:
         label = label or path.name
-        check_xml_prolog(path, label)
-        try:
-            # lxml (libxml2) reads the declared encoding itself; the report names it.
-            encoding = xml_encoding(path, "GPX")
-        except EncodingError as exc:
-            raise Refused(Message(_("%(file)s: %(problem)s"), file=label,
-                                  problem=exc.message)) from None
+        encoding = _encoding_of(path, label)
         notes: list[Message] = []
         waypoints: list[tuple[shapely.Point, dict[str, Any]]] = []
         tracks: list[tuple[list[_Points], dict[str, Any], int]] = []
         routes: list[tuple[_Points, dict[str, Any], int]] = []
-        reader: _PointReader | None = None
-        try:
-            # One event per waypoint, route and track: their points are pulled out
-            # by XPath in C, and each is cleared once read.
-            for _event, el in etree.iterparse(
-                    str(path), events=("end",), tag=STREAMED, resolve_entities=False,
-                    no_network=True, load_dtd=False, huge_tree=False, remove_comments=True):
-                tag = el.tag
-                local = _local(tag)
-                if reader is None:
-                    reader = _PointReader(tag[1:tag.index("}")] if tag.startswith("{") else "")
-                if local == "wpt":
-                    x, y, ele, time, fields = self._point(el, label, True)
-                    geom = shapely.Point(x, y, ele) if ele is not None else shapely.Point(x, y)
-                    waypoints.append((geom, _described(fields, gpx_type="waypoint", time=time)))
-                elif local == "trk":
-                    segs = [reader.points(seg, "trkpt", label) for seg in reader.segments(el)]
-                    tracks.append((segs, self._fields(el), len(tracks) + 1))
-                elif local == "rte":
-                    routes.append((reader.points(el, "rtept", label), self._fields(el),
-                                   len(routes) + 1))
-                el.clear(keep_tail=True)
-        except etree.XMLSyntaxError as exc:
-            raise Refused(Message(_("%(file)s: not well-formed XML: %(error)s"), file=label,
-                                  error=str(exc))) from None
+        for local, el, reader in _elements(path, label):
+            if local == "wpt":
+                waypoints.append(_waypoint(el, label))
+            elif local == "trk":
+                segs = [reader.points(seg, "trkpt", label) for seg in reader.segments(el)]
+                tracks.append((segs, self._fields(el), len(tracks) + 1))
+            elif local == "rte":
+                routes.append((reader.points(el, "rtept", label), self._fields(el),
+                               len(routes) + 1))
 
         geoms: list[shapely.Geometry] = []
         rows: list[dict[str, Any]] = []
@@ -197,56 +275,23 @@ class GPX:
             rows.append(fields)
         track_lines: list[shapely.MultiLineString] = []
         for segs, fields, i in tracks:
-            track = _named(_("track %(number)s (%(name)s)"), i, fields)
-            usable = [s for s in segs if len(s.xs) >= 2]
-            if len(usable) < len(segs):
-                notes.append(Message(_("%(track)s: %(count)s empty or one-point segment(s) left "
-                                       "out"), track=track, count=len(segs) - len(usable)))
-            if not usable:
-                notes.append(Message(_("%(track)s has no points: left out"), track=track))
-                continue
-            with_ele, why = _elevation_usable(usable)
-            if why:
-                notes.append(Message(_("%(track)s: %(why)s; stored without elevation"),
-                                     track=track, why=why))
-            geom = shapely.MultiLineString([_line(s, with_ele) for s in usable])
-            track_lines.append(shapely.force_2d(geom))
-            geoms.append(geom)
-            rows.append(_described(
-                fields, gpx_type="track",
-                time_start=next((s.first_time for s in usable if s.first_time), None),
-                time_end=next((s.last_time for s in reversed(usable) if s.last_time), None)))
+            row = _track(segs, fields, i, notes)
+            if row is not None:
+                track_lines.append(shapely.force_2d(row[0]))
+                geoms.append(row[0])
+                rows.append(row[1])
         for points, fields, i in routes:
-            route = _named(_("route %(number)s (%(name)s)"), i, fields)
-            if points is None or len(points.xs) < 2:
-                notes.append(Message(_("%(route)s has fewer than two points: left out"),
-                                     route=route))
-                continue
-            with_ele, _why = _elevation_usable([points])
-            line = shapely.LineString(_line(points, with_ele))
-            if track_lines and not options.keep_duplicate_routes:
-                flat = shapely.force_2d(line)
-                if any(_max_vertex_distance_m(flat, t) <= DUPLICATE_ROUTE_TOLERANCE_M
-                       for t in track_lines):
-                    notes.append(Message(
-                        _("%(route)s follows a track of the same file within %(metres)s m: not "
-                          "imported twice (--keep-duplicate-routes keeps it)"),
-                        route=route, metres=round(DUPLICATE_ROUTE_TOLERANCE_M)))
-                    continue
-            geoms.append(shapely.MultiLineString([line]))
-            rows.append(_described(fields, gpx_type="route"))
+            row = _route(points, fields, i, notes, track_lines, options.keep_duplicate_routes)
+            if row is not None:
+                geoms.append(row[0])
+                rows.append(row[1])
+        return [_source(path, label, encoding, notes, geoms, rows)]
 
-        columns: dict[str, np.ndarray] = {}
-        for key in dict.fromkeys(k for row in rows for k in row):
-            values = [row.get(key) for row in rows]
-            if any(v is not None and v != "" for v in values):
-                columns[key] = object_array(values)
-        return [SourceData(
-            label=label, layer=path.stem, geometries=object_array(geoms), columns=columns,
-            crs=identify(f"EPSG:{WGS84}"),
-            crs_reason=Message(_("GPX coordinates are WGS 84 by definition")),
-            encoding=encoding, notes=notes,
-        )]
+    def open(self, path: Path, options: ReadOptions, label: str | None = None) -> OpenGPX:
+        """The file's rows a batch at a time (decision 0027)."""
+        label = label or path.name
+        return OpenGPX(path=path, label=label, encoding=_encoding_of(path, label),
+                       keep_duplicate_routes=options.keep_duplicate_routes)
 
     @staticmethod
     def _fields(el: etree._Element) -> dict[str, Any]:
@@ -314,3 +359,92 @@ class GPX:
             elif local == "time" and child.text:
                 time = child.text.strip()
         return lon, lat, ele, time, (GPX._fields(el) if with_fields else {})
+
+
+def count_elements(path: Path, label: str) -> int:
+    """How many waypoints, tracks and routes the file has (one pass, nothing kept)."""
+    return sum(1 for _item in _elements(path, label))
+
+
+@dataclass
+class OpenGPX:
+    """A GPX whose rows come a batch at a time, in the order ``GPX.read`` gives them:
+    its waypoints, then its tracks, then its routes (one pass over the file each), with
+    the same notes. The tracks' 2-D lines are kept for the routes' pass (a route that
+    follows one is not imported twice), as a whole read keeps them."""
+
+    path: Path
+    label: str
+    encoding: EncodingChoice
+    keep_duplicate_routes: bool = False
+
+    @property
+    def layer(self) -> str:
+        return self.path.stem
+
+    def count(self) -> int:
+        return count_elements(self.path, self.label)
+
+    def columns(self) -> list[str]:
+        names: dict[str, None] = {}
+        for data in self.batches(1 << 30, geometry=False):
+            names.update(dict.fromkeys(data.columns))
+        return list(names)
+
+    def batches(self, size: int, *, columns: list[str] | None = None,
+                geometry: bool = True) -> Iterator[SourceData]:
+        """Every row, ``size`` at a time, numbered as a whole read numbers them
+        (``columns``, ``geometry``: what to keep of each batch)."""
+        first = 1
+        geoms: list[shapely.Geometry] = []
+        rows: list[dict[str, Any]] = []
+        notes: list[Message] = []
+
+        def batch() -> SourceData:
+            nonlocal first, geoms, rows, notes
+            data = _source(self.path, self.label, self.encoding, notes,
+                           geoms if geometry else [None] * len(rows), rows, first)
+            if columns is not None:
+                data.columns = {k: v for k, v in data.columns.items() if k in columns}
+            first += len(rows)
+            geoms, rows, notes = [], [], []
+            return data
+
+        def add(row: tuple[shapely.Geometry, dict[str, Any]] | None) -> bool:
+            if row is not None:
+                geoms.append(row[0])
+                rows.append(row[1])
+            return len(rows) >= size
+
+        for local, el, _reader in _elements(self.path, self.label):
+            if local == "wpt" and add(_waypoint(el, self.label)):
+                yield batch()
+        track_lines: list[shapely.MultiLineString] = []
+        number = 0
+        for local, el, reader in _elements(self.path, self.label):
+            if local == "trk":
+                number += 1
+                segs = [reader.points(seg, "trkpt", self.label) for seg in reader.segments(el)]
+                row = _track(segs, GPX._fields(el), number, notes)
+                if row is not None:
+                    track_lines.append(shapely.force_2d(row[0]))
+                if add(row):
+                    yield batch()
+        number = 0
+        for local, el, reader in _elements(self.path, self.label):
+            if local == "rte":
+                number += 1
+                if add(_route(reader.points(el, "rtept", self.label), GPX._fields(el), number,
+                              notes, track_lines, self.keep_duplicate_routes)):
+                    yield batch()
+        if rows or notes:
+            yield batch()
+
+    def sample(self, fids: list[int], size: int) -> SourceData:
+        wanted = set(fids)
+        geoms = [g for data in self.batches(size) for i, g in enumerate(data.geometries)
+                 if data.first_row - 1 + i in wanted]
+        return _source(self.path, self.label, self.encoding, [], geoms, [{}] * len(geoms))
+
+    def close(self) -> None:
+        return None

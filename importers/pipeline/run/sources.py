@@ -3,12 +3,15 @@
 
 A shapefile is read a slice at a time (GDAL seeks to a feature by its index); a GeoJSON
 FeatureCollection in one pass, GDAL handing its features over as Arrow batches (it reads
-such a file as a stream: no batch is looked for again from the start). Other files, and
-files of no more features than a batch, are read whole.
+such a file as a stream: no batch is looked for again from the start); a GPX in three
+passes of lxml's iterparse (its waypoints, tracks, then routes: the order of a whole
+read's rows). KML, and files of no more features than a batch, are read whole.
 """
 
 from __future__ import annotations
 
+import mmap
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Protocol
@@ -16,6 +19,7 @@ from typing import Protocol
 from importers.encoding import EncodingChoice
 from importers.formats.base import ReadOptions, SourceData
 from importers.formats.geojson import GeoJSON, OpenGeoJSON, has_nul_escape
+from importers.formats.gpx import GPX, OpenGPX
 from importers.formats.shapefile import OpenShapefile, Shapefile, sibling
 from importers.pipeline.run.read import OpenedFile
 
@@ -107,6 +111,20 @@ def _geojson_features(opened: OpenedFile) -> int | None:
         return None
 
 
+# A waypoint, track or route's start tag (GPX 1.0 and 1.1, with or without a prefix).
+GPX_ELEMENT = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?(?:wpt|trk|rte)[\s/>]")
+
+
+def _gpx_elements_at_most(opened: OpenedFile) -> int:
+    """How many waypoints, tracks and routes the GPX has at most, from their start tags
+    (a text or comment holding one counts too), without parsing it."""
+    if opened.path.stat().st_size == 0:
+        return 0
+    with opened.path.open("rb") as fh, mmap.mmap(fh.fileno(), 0,
+                                                  access=mmap.ACCESS_READ) as data:
+        return sum(1 for _m in GPX_ELEMENT.finditer(data))
+
+
 def open_source(opened: OpenedFile, options: ReadOptions, size: int) -> BatchSource | None:
     """The file as batches of ``size``, or None: it is read whole."""
     if isinstance(opened.fmt, Shapefile):
@@ -120,6 +138,11 @@ def open_source(opened: OpenedFile, options: ReadOptions, size: int) -> BatchSou
             return None
         source: OpenGeoJSON = GeoJSON().open(opened.path, options, opened.label)
         return source
+    if isinstance(opened.fmt, GPX):
+        if _gpx_elements_at_most(opened) <= size:
+            return None
+        gpx: OpenGPX = GPX().open(opened.path, options, opened.label)
+        return gpx
     return None
 
 
