@@ -233,10 +233,14 @@ def _route(points: _Points, fields: dict[str, Any], i: int, notes: list[Message]
 
 
 def _source(path: Path, label: str, encoding: EncodingChoice, notes: list[Message],
-            geoms: list[shapely.Geometry], rows: list[dict[str, Any]], first_row: int = 1
-            ) -> SourceData:
+            geoms: list[shapely.Geometry], rows: list[dict[str, Any]], first_row: int = 1,
+            names: list[str] | None = None) -> SourceData:
+    """``rows`` as a source; its columns those holding a value on some row, or ``names``
+    (a batch: the whole file's, so that every batch has the same columns)."""
     columns: dict[str, np.ndarray] = {}
-    for key in dict.fromkeys(k for row in rows for k in row):
+    if names is not None:
+        columns = {key: object_array(row.get(key) for row in rows) for key in names}
+    for key in dict.fromkeys(k for row in rows for k in row) if names is None else ():
         values = [row.get(key) for row in rows]
         if any(v is not None and v != "" for v in values):
             columns[key] = object_array(values)
@@ -385,16 +389,27 @@ class OpenGPX:
     def count(self) -> int:
         return count_elements(self.path, self.label)
 
+    names: list[str] | None = None  # the file's columns, once a pass has found them
+
     def columns(self) -> list[str]:
-        names: dict[str, None] = {}
-        for data in self.batches(1 << 30, geometry=False):
-            names.update(dict.fromkeys(data.columns))
-        return list(names)
+        """The columns a whole read gives: those holding a value on some row."""
+        if self.names is None:
+            found: dict[str, None] = {}
+            for data in self._batches(1 << 16, geometry=False, names=None):
+                found.update(dict.fromkeys(data.columns))
+            self.names = list(found)
+        return self.names
 
     def batches(self, size: int, *, columns: list[str] | None = None,
                 geometry: bool = True) -> Iterator[SourceData]:
-        """Every row, ``size`` at a time, numbered as a whole read numbers them
-        (``columns``, ``geometry``: what to keep of each batch)."""
+        """Every row, ``size`` at a time, numbered as a whole read numbers them, each
+        batch with the file's columns (``columns``, ``geometry``: what to keep of it)."""
+        names = self.columns()
+        yield from self._batches(size, geometry=geometry, names=[
+            n for n in names if columns is None or n in columns])
+
+    def _batches(self, size: int, *, geometry: bool, names: list[str] | None
+                 ) -> Iterator[SourceData]:
         first = 1
         geoms: list[shapely.Geometry] = []
         rows: list[dict[str, Any]] = []
@@ -403,9 +418,7 @@ class OpenGPX:
         def batch() -> SourceData:
             nonlocal first, geoms, rows, notes
             data = _source(self.path, self.label, self.encoding, notes,
-                           geoms if geometry else [None] * len(rows), rows, first)
-            if columns is not None:
-                data.columns = {k: v for k, v in data.columns.items() if k in columns}
+                           geoms if geometry else [None] * len(rows), rows, first, names)
             first += len(rows)
             geoms, rows, notes = [], [], []
             return data

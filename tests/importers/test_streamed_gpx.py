@@ -104,3 +104,23 @@ def test_a_name_given_twice_in_the_last_batch_rolls_back_every_batch_and_names_i
         "drome.gpx, layer drome, row 6, name: id 'Crest' is also on row 3"]
     assert not Layer.objects.filter(slug="streamed").exists()
     assert ImportRun.objects.get().status == "failed"
+
+
+def test_a_gpx_column_that_only_a_later_batch_holds_is_read_as_whole(tmp_path, partners,
+                                                                     settings):
+    # <desc> only from row 4 on: the first batch has no value of the id column at all.
+    body = "".join(f'<wpt lat="{lat}" lon="{lon}"><name>{name}</name>'
+                   + (f"<desc>d{i}</desc>" if i >= 3 else "") + "</wpt>"
+                   for i, (name, lon, lat, _ele) in enumerate(WAYPOINTS))
+    path = tmp_path / "desc.gpx"
+    path.write_text(gpx(body), encoding="utf-8")
+    reports = []
+    for slug, size in (("whole", 1000), ("streamed", 3)):
+        settings.ATLAS_IMPORT_BATCH_ROWS = size
+        result, _said = _import(path, partners["drome"], slug, "attractions",
+                                id_field="desc", skip_invalid=True)
+        reports.append(_report(result))
+    assert reports[1] == reports[0]
+    assert _features("streamed", "layers_attraction") == _features("whole",
+                                                                   "layers_attraction")
+    assert [r[0] for r in _features("streamed", "layers_attraction")] == ["d3", "d4"]
