@@ -10,7 +10,6 @@ read's rows). KML, and files of no more features than a batch, are read whole.
 
 from __future__ import annotations
 
-import mmap
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -115,14 +114,23 @@ def _geojson_features(opened: OpenedFile) -> int | None:
 GPX_ELEMENT = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?(?:wpt|trk|rte)[\s/>]")
 
 
-def _gpx_elements_at_most(opened: OpenedFile) -> int:
-    """How many waypoints, tracks and routes the GPX has at most, from their start tags
-    (a text or comment holding one counts too), without parsing it."""
-    if opened.path.stat().st_size == 0:
-        return 0
-    with opened.path.open("rb") as fh, mmap.mmap(fh.fileno(), 0,
-                                                  access=mmap.ACCESS_READ) as data:
-        return sum(1 for _m in GPX_ELEMENT.finditer(data))
+def _gpx_more_elements_than(opened: OpenedFile, size: int) -> bool:
+    """Whether the GPX may have more waypoints, tracks and routes than ``size``, from their
+    start tags (a text or comment holding one counts too), without parsing it. Read a
+    MiB at a time, not mapped: a mapped file's pages would count in the import's memory
+    (decision 0008)."""
+    found = 0
+    tail = b""
+    with opened.path.open("rb") as fh:
+        while chunk := fh.read(1 << 20):
+            data = tail + chunk
+            found += sum(1 for _m in GPX_ELEMENT.finditer(data))
+            if found > size:
+                return True
+            # A tag cut at the chunk's end is found in the next (one found twice at
+            # most: a bound, not a count).
+            tail = data[-64:]
+    return False
 
 
 def open_source(opened: OpenedFile, options: ReadOptions, size: int) -> BatchSource | None:
@@ -139,7 +147,7 @@ def open_source(opened: OpenedFile, options: ReadOptions, size: int) -> BatchSou
         source: OpenGeoJSON = GeoJSON().open(opened.path, options, opened.label)
         return source
     if isinstance(opened.fmt, GPX):
-        if _gpx_elements_at_most(opened) <= size:
+        if not _gpx_more_elements_than(opened, size):
             return None
         gpx: OpenGPX = GPX().open(opened.path, options, opened.label)
         return gpx
