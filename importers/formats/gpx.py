@@ -5,13 +5,16 @@ a GPX of a few hundred thousand points is read in a fraction of a second and
 without holding its XML tree in memory. Devices and apps write both a route
 and the track recorded along it; such a route is dropped unless asked for, so
 one way does not become two trails.
+
+A file of more waypoints, tracks and routes than a batch is read a batch at a time
+(``gpx_batches.OpenGPX``, decision 0027): its waypoints, then its tracks, then its routes, one pass
+each, in the order and with the row numbers a whole read gives.
 """
 
 from __future__ import annotations
 
 import json
 from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -149,7 +152,7 @@ def _named(template: str, number: int, fields: dict[str, Any]) -> Message:
                    name=name if name else Message(_("unnamed")))
 
 
-def _encoding_of(path: Path, label: str) -> EncodingChoice:
+def encoding_of(path: Path, label: str) -> EncodingChoice:
     check_xml_prolog(path, label)
     try:
         # lxml (libxml2) reads the declared encoding itself; the report names it.
@@ -159,7 +162,7 @@ def _encoding_of(path: Path, label: str) -> EncodingChoice:
                               problem=exc.message)) from None
 
 
-def _elements(path: Path, label: str) -> Iterator[tuple[str, etree._Element, _PointReader]]:
+def elements(path: Path, label: str) -> Iterator[tuple[str, etree._Element, _PointReader]]:
     """Each waypoint, route and track of the file, in file order, as (its tag's local
     name, the element, the point reader of its namespace); each is cleared once the
     consumer has it."""
@@ -175,18 +178,24 @@ def _elements(path: Path, label: str) -> Iterator[tuple[str, etree._Element, _Po
                 reader = _PointReader(tag[1:tag.index("}")] if tag.startswith("{") else "")
             yield _local(tag), el, reader
             el.clear(keep_tail=True)
+            # The cleared elements would stay in the tree, each an empty element of the
+            # root's (some 300 bytes a waypoint): the ones read are dropped.
+            parent = el.getparent()
+            if parent is not None:
+                while el.getprevious() is not None:
+                    del parent[0]
     except etree.XMLSyntaxError as exc:
         raise Refused(Message(_("%(file)s: not well-formed XML: %(error)s"), file=label,
                               error=str(exc))) from None
 
 
-def _waypoint(el: etree._Element, label: str) -> tuple[shapely.Point, dict[str, Any]]:
+def waypoint_row(el: etree._Element, label: str) -> tuple[shapely.Point, dict[str, Any]]:
     x, y, ele, time, fields = GPX._point(el, label, True)
     geom = shapely.Point(x, y, ele) if ele is not None else shapely.Point(x, y)
     return geom, _described(fields, gpx_type="waypoint", time=time)
 
 
-def _track(segs: list[_Points], fields: dict[str, Any], i: int, notes: list[Message]
+def track_row(segs: list[_Points], fields: dict[str, Any], i: int, notes: list[Message]
            ) -> tuple[shapely.MultiLineString, dict[str, Any]] | None:
     """Track ``i``'s row (None: it has no points; ``notes`` say why)."""
     track = _named(_("track %(number)s (%(name)s)"), i, fields)
@@ -208,7 +217,7 @@ def _track(segs: list[_Points], fields: dict[str, Any], i: int, notes: list[Mess
         time_end=next((s.last_time for s in reversed(usable) if s.last_time), None))
 
 
-def _route(points: _Points, fields: dict[str, Any], i: int, notes: list[Message],
+def route_row(points: _Points, fields: dict[str, Any], i: int, notes: list[Message],
            track_lines: list[shapely.MultiLineString], keep_duplicate: bool
            ) -> tuple[shapely.MultiLineString, dict[str, Any]] | None:
     """Route ``i``'s row (None: too short, or it follows one of ``track_lines``, the
@@ -232,7 +241,7 @@ def _route(points: _Points, fields: dict[str, Any], i: int, notes: list[Message]
     return shapely.MultiLineString([line]), _described(fields, gpx_type="route")
 
 
-def _source(path: Path, label: str, encoding: EncodingChoice, notes: list[Message],
+def as_source(path: Path, label: str, encoding: EncodingChoice, notes: list[Message],
             geoms: list[shapely.Geometry], rows: list[dict[str, Any]], first_row: int = 1,
             names: list[str] | None = None) -> SourceData:
     """``rows`` as a source; its columns those holding a value on some row, or ``names``
@@ -240,10 +249,11 @@ def _source(path: Path, label: str, encoding: EncodingChoice, notes: list[Messag
     columns: dict[str, np.ndarray] = {}
     if names is not None:
         columns = {key: object_array(row.get(key) for row in rows) for key in names}
-    for key in dict.fromkeys(k for row in rows for k in row) if names is None else ():
-        values = [row.get(key) for row in rows]
-        if any(v is not None and v != "" for v in values):
-            columns[key] = object_array(values)
+    else:
+        for key in dict.fromkeys(k for row in rows for k in row):
+            values = [row.get(key) for row in rows]
+            if any(v is not None and v != "" for v in values):
+                columns[key] = object_array(values)
     return SourceData(
         label=label, layer=path.stem, geometries=object_array(geoms), columns=columns,
         crs=identify(f"EPSG:{WGS84}"),
@@ -257,19 +267,19 @@ class GPX:
 
     def read(self, path: Path, options: ReadOptions, label: str | None = None) -> list[SourceData]:
         label = label or path.name
-        encoding = _encoding_of(path, label)
+        encoding = encoding_of(path, label)
         notes: list[Message] = []
         waypoints: list[tuple[shapely.Point, dict[str, Any]]] = []
         tracks: list[tuple[list[_Points], dict[str, Any], int]] = []
         routes: list[tuple[_Points, dict[str, Any], int]] = []
-        for local, el, reader in _elements(path, label):
+        for local, el, reader in elements(path, label):
             if local == "wpt":
-                waypoints.append(_waypoint(el, label))
+                waypoints.append(waypoint_row(el, label))
             elif local == "trk":
                 segs = [reader.points(seg, "trkpt", label) for seg in reader.segments(el)]
-                tracks.append((segs, self._fields(el), len(tracks) + 1))
+                tracks.append((segs, self.element_fields(el), len(tracks) + 1))
             elif local == "rte":
-                routes.append((reader.points(el, "rtept", label), self._fields(el),
+                routes.append((reader.points(el, "rtept", label), self.element_fields(el),
                                len(routes) + 1))
 
         geoms: list[shapely.Geometry] = []
@@ -279,26 +289,20 @@ class GPX:
             rows.append(fields)
         track_lines: list[shapely.MultiLineString] = []
         for segs, fields, i in tracks:
-            row = _track(segs, fields, i, notes)
+            row = track_row(segs, fields, i, notes)
             if row is not None:
                 track_lines.append(shapely.force_2d(row[0]))
                 geoms.append(row[0])
                 rows.append(row[1])
         for points, fields, i in routes:
-            row = _route(points, fields, i, notes, track_lines, options.keep_duplicate_routes)
+            row = route_row(points, fields, i, notes, track_lines, options.keep_duplicate_routes)
             if row is not None:
                 geoms.append(row[0])
                 rows.append(row[1])
-        return [_source(path, label, encoding, notes, geoms, rows)]
-
-    def open(self, path: Path, options: ReadOptions, label: str | None = None) -> OpenGPX:
-        """The file's rows a batch at a time (decision 0027)."""
-        label = label or path.name
-        return OpenGPX(path=path, label=label, encoding=_encoding_of(path, label),
-                       keep_duplicate_routes=options.keep_duplicate_routes)
+        return [as_source(path, label, encoding, notes, geoms, rows)]
 
     @staticmethod
-    def _fields(el: etree._Element) -> dict[str, Any]:
+    def element_fields(el: etree._Element) -> dict[str, Any]:
         """Text of the direct children that describe a waypoint, route or track.
 
         A file exported by the platform carries every attribute in an extension, an
@@ -362,102 +366,5 @@ class GPX:
                                           value=repr(child.text.strip()))) from None
             elif local == "time" and child.text:
                 time = child.text.strip()
-        return lon, lat, ele, time, (GPX._fields(el) if with_fields else {})
+        return lon, lat, ele, time, (GPX.element_fields(el) if with_fields else {})
 
-
-def count_elements(path: Path, label: str) -> int:
-    """How many waypoints, tracks and routes the file has (one pass, nothing kept)."""
-    return sum(1 for _item in _elements(path, label))
-
-
-@dataclass
-class OpenGPX:
-    """A GPX whose rows come a batch at a time, in the order ``GPX.read`` gives them:
-    its waypoints, then its tracks, then its routes (one pass over the file each), with
-    the same notes. The tracks' 2-D lines are kept for the routes' pass (a route that
-    follows one is not imported twice), as a whole read keeps them."""
-
-    path: Path
-    label: str
-    encoding: EncodingChoice
-    keep_duplicate_routes: bool = False
-
-    @property
-    def layer(self) -> str:
-        return self.path.stem
-
-    def count(self) -> int:
-        return count_elements(self.path, self.label)
-
-    names: list[str] | None = None  # the file's columns, once a pass has found them
-
-    def columns(self) -> list[str]:
-        """The columns a whole read gives: those holding a value on some row."""
-        if self.names is None:
-            found: dict[str, None] = {}
-            for data in self._batches(1 << 16, geometry=False, names=None):
-                found.update(dict.fromkeys(data.columns))
-            self.names = list(found)
-        return self.names
-
-    def batches(self, size: int, *, columns: list[str] | None = None,
-                geometry: bool = True) -> Iterator[SourceData]:
-        """Every row, ``size`` at a time, numbered as a whole read numbers them, each
-        batch with the file's columns (``columns``, ``geometry``: what to keep of it)."""
-        names = self.columns()
-        yield from self._batches(size, geometry=geometry, names=[
-            n for n in names if columns is None or n in columns])
-
-    def _batches(self, size: int, *, geometry: bool, names: list[str] | None
-                 ) -> Iterator[SourceData]:
-        first = 1
-        geoms: list[shapely.Geometry] = []
-        rows: list[dict[str, Any]] = []
-        notes: list[Message] = []
-
-        def batch() -> SourceData:
-            nonlocal first, geoms, rows, notes
-            data = _source(self.path, self.label, self.encoding, notes,
-                           geoms if geometry else [None] * len(rows), rows, first, names)
-            first += len(rows)
-            geoms, rows, notes = [], [], []
-            return data
-
-        def add(row: tuple[shapely.Geometry, dict[str, Any]] | None) -> bool:
-            if row is not None:
-                geoms.append(row[0])
-                rows.append(row[1])
-            return len(rows) >= size
-
-        for local, el, _reader in _elements(self.path, self.label):
-            if local == "wpt" and add(_waypoint(el, self.label)):
-                yield batch()
-        track_lines: list[shapely.MultiLineString] = []
-        number = 0
-        for local, el, reader in _elements(self.path, self.label):
-            if local == "trk":
-                number += 1
-                segs = [reader.points(seg, "trkpt", self.label) for seg in reader.segments(el)]
-                row = _track(segs, GPX._fields(el), number, notes)
-                if row is not None:
-                    track_lines.append(shapely.force_2d(row[0]))
-                if add(row):
-                    yield batch()
-        number = 0
-        for local, el, reader in _elements(self.path, self.label):
-            if local == "rte":
-                number += 1
-                if add(_route(reader.points(el, "rtept", self.label), GPX._fields(el), number,
-                              notes, track_lines, self.keep_duplicate_routes)):
-                    yield batch()
-        if rows or notes:
-            yield batch()
-
-    def sample(self, fids: list[int], size: int) -> SourceData:
-        wanted = set(fids)
-        geoms = [g for data in self.batches(size) for i, g in enumerate(data.geometries)
-                 if data.first_row - 1 + i in wanted]
-        return _source(self.path, self.label, self.encoding, [], geoms, [{}] * len(geoms))
-
-    def close(self) -> None:
-        return None

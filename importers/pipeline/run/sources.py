@@ -18,7 +18,8 @@ from typing import Protocol
 from importers.encoding import EncodingChoice
 from importers.formats.base import ReadOptions, SourceData
 from importers.formats.geojson import GeoJSON, OpenGeoJSON, has_nul_escape
-from importers.formats.gpx import GPX, OpenGPX
+from importers.formats.gpx import GPX
+from importers.formats.gpx_batches import OpenGPX, open_gpx
 from importers.formats.shapefile import OpenShapefile, Shapefile, sibling
 from importers.pipeline.run.read import OpenedFile
 
@@ -149,7 +150,7 @@ def open_source(opened: OpenedFile, options: ReadOptions, size: int) -> BatchSou
     if isinstance(opened.fmt, GPX):
         if not _gpx_more_elements_than(opened, size):
             return None
-        gpx: OpenGPX = GPX().open(opened.path, options, opened.label)
+        gpx: OpenGPX = open_gpx(opened.path, options, opened.label)
         return gpx
     return None
 
