@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import json
 import math
 import warnings
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
@@ -74,6 +75,8 @@ def python_value(value: Any) -> Any:
         return value.isoformat()
     if isinstance(value, bytes):
         return value.hex()
+    if isinstance(value, np.ndarray):  # a list (GeoJSON's arrays: GDAL's list fields)
+        return [python_value(v) for v in value.tolist()]
     return value
 
 
@@ -92,7 +95,8 @@ def column_values(array: np.ndarray, ogr_subtype: str | None = None) -> np.ndarr
         return out
     if ogr_subtype == "OFSTJSON":
         return np.array([_json_or_text(python_value(v)) for v in array.tolist()], dtype=object)
-    if any(isinstance(v, (bytes, np.generic)) for v in array[:100].tolist()):
+    # (every row: a list may first come on any row)
+    if any(isinstance(v, (bytes, np.generic, np.ndarray)) for v in array.tolist()):
         return np.array([python_value(v) for v in array.tolist()], dtype=object)
     return array
 
@@ -184,3 +188,96 @@ def read_with_gdal(path: Path, label: str, *, layer: str | int | None = None,
     columns = {name: column_values(values, sub)
                for name, values, sub in zip(meta["fields"], fields, subtypes, strict=True)}
     return meta, geoms, columns
+
+
+def arrow_values(array: Any, ogr_subtype: str | None = None) -> np.ndarray:
+    """One column of a batch GDAL gave as Arrow, as ``pyogrio.raw.read`` gives it and then
+    ``column_values`` (a batch read either way gives the same values): integers and
+    booleans with a missing value are reals (NaN: missing), dates ISO text, lists arrays."""
+    import pyarrow as pa
+
+    kind = array.type
+    if isinstance(kind, pa.ExtensionType):  # GDAL's arrow.json: the JSON's text
+        array, kind = array.storage, kind.storage_type
+    if pa.types.is_integer(kind) or pa.types.is_boolean(kind):
+        values = (array.to_numpy(zero_copy_only=False) if array.null_count == 0
+                  else array.cast(pa.float64()).to_numpy(zero_copy_only=False))
+    elif pa.types.is_floating(kind):
+        values = array.cast(pa.float64()).to_numpy(zero_copy_only=False)
+    elif pa.types.is_list(kind) or pa.types.is_large_list(kind):
+        values = object_array(None if v is None else np.array(v)
+                              for v in array.to_pylist())
+    elif pa.types.is_date(kind) or pa.types.is_time(kind) or pa.types.is_timestamp(kind):
+        values = object_array(None if v is None else v.isoformat()
+                              for v in array.to_pylist())
+    else:
+        values = object_array(array.to_pylist())
+    return column_values(values, ogr_subtype)
+
+
+def read_gdal_batches(path: Path, label: str, size: int, *,
+                      encoding_said: Message | None = None, columns: list[str] | None = None,
+                      geometry: bool = True
+                      ) -> Iterator[tuple[np.ndarray, dict[str, np.ndarray], list[Message]]]:
+    """A GDAL-readable file's features, ``size`` at a time, in one pass: (geometries,
+    columns, GDAL's warnings) as ``read_with_gdal`` gives them for the same features.
+    Errors become Refused, as there.
+
+    GDAL hands the features over as Arrow batches: a format it reads as a stream (a
+    GeoJSON FeatureCollection) is never whole in memory, and a batch is not looked for
+    again from the file's start, as ``skip_features`` would (decision 0027)."""
+    import pyogrio.raw
+    from pyogrio.errors import DataLayerError, DataSourceError
+
+    def said(caught: list[warnings.WarningMessage]) -> list[Message]:
+        # GDAL's own words: in English, whatever the reader's language.
+        return [Message(_("GDAL: %(warning)s"), warning=text)
+                for text in dict.fromkeys(str(w.message) for w in caught)]
+
+    try:
+        with contextlib.ExitStack() as stack:
+            with warnings.catch_warnings(record=True) as caught:
+                warnings.simplefilter("always")
+                meta, reader = stack.enter_context(pyogrio.raw.open_arrow(
+                    path, columns=columns, read_geometry=geometry, batch_size=size,
+                    use_pyarrow=True, datetime_as_string=True))
+            notes = said(caught)
+            subtypes = dict(zip(meta["fields"], meta.get("ogr_subtypes")
+                                or [None] * len(meta["fields"]), strict=True))
+            geometry_name = meta.get("geometry_name") or "wkb_geometry"
+            while True:
+                # The warnings are caught a batch at a time: the generator's consumer runs
+                # between batches, and must not have its own warnings recorded here.
+                with warnings.catch_warnings(record=True) as caught:
+                    warnings.simplefilter("always")
+                    batch = next(reader, None)
+                notes += said(caught)
+                if batch is None:
+                    return
+                found = {name: arrow_values(batch.column(name), subtypes.get(name))
+                         for name in batch.schema.names if name in subtypes}
+                if geometry and geometry_name in batch.schema.names:
+                    wkb = batch.column(geometry_name).to_numpy(zero_copy_only=False)
+                    try:
+                        geoms = shapely.from_wkb(wkb, on_invalid="ignore")
+                    except shapely.errors.GEOSException as exc:
+                        raise Refused(Message(_("%(file)s: unreadable geometry: %(error)s"),
+                                              file=label, error=str(exc))) from None
+                else:
+                    geoms = np.full(batch.num_rows, None, dtype=object)
+                yield np.asarray(geoms, dtype=object), found, notes
+                notes = []
+    except UnicodeDecodeError as exc:
+        codec = encoding_said or Message(_("GDAL's default"))
+        raise Refused(Message(_("%(file)s: %(problem)s"), file=label, problem=not_in_encoding(
+            text_file_sample(path), "utf-8", exc, codec))) from None
+    except (DataSourceError, DataLayerError) as exc:
+        raise Refused(Message(_("%(file)s: GDAL cannot read it, the file looks damaged or "
+                                "incomplete (%(error)s)"), file=label,
+                              error=gdal_error(exc, path, label))) from None
+    except Refused:
+        raise
+    except Exception as exc:  # noqa: BLE001 - GDAL's read errors (truncated files…)
+        raise Refused(Message(_("%(file)s: reading failed, the file looks damaged or "
+                                "truncated: %(error)s"), file=label,
+                              error=gdal_error(exc, path, label))) from None

@@ -5,13 +5,15 @@ from __future__ import annotations
 import json
 import mmap
 import re
+from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 import shapely
 from django.utils.translation import gettext_noop as _
 
-from geo.crs import WGS84, CrsError, identify
+from geo.crs import WGS84, CrsError, Identified, identify
 from importers.encoding import (
     EncodingChoice,
     EncodingError,
@@ -21,7 +23,7 @@ from importers.encoding import (
     transcode_to_utf8,
 )
 from importers.exceptions import Refused
-from importers.formats.base import ReadOptions, SourceData, read_with_gdal
+from importers.formats.base import ReadOptions, SourceData, read_gdal_batches, read_with_gdal
 from importers.messages import Message, crs_problem
 
 
@@ -53,33 +55,20 @@ class GeoJSON:
         encoding = self._encoding(path, options, label)
         _meta, geoms, columns = read_with_gdal(path, label, notes=notes,
                                                encoding_said=encoding.reason)
-        if _has_nul_escape(path):
+        if has_nul_escape(path):
             _restore_texts_cut_at_nul(path, label, columns, notes)
-        no_crs = None
-        if options.srs is not None:
-            crs, reason = options.srs, Message(_("given with --srs"))
-        else:
-            named = _crs_member(path)
-            try:
-                crs = identify(named) if named else identify(f"EPSG:{WGS84}")
-            except CrsError as exc:
-                raise Refused(Message(_("%(file)s: the crs member %(crs)s cannot be read: "
-                                        "%(problem)s"), file=label, crs=repr(named),
-                                      problem=crs_problem(exc))) from None
-            reason = (Message(_("from the file's crs member %(crs)s"), crs=repr(named)) if named
-                      else Message(_("RFC 7946: GeoJSON is WGS 84 longitude/latitude")))
-            if not named and _mostly_not_lon_lat(np.asarray(geoms, dtype=object)):
-                # Projected coordinates in a file that does not say so: the pipeline
-                # refuses it with the CRSs that would place it in the partner's territory.
-                crs, reason = None, None
-                no_crs = _("%(file)s: the coordinates are not longitude/latitude, as GeoJSON's "
-                           "are (RFC 7946), and the file has no crs member to say what they "
-                           "are; give the CRS with --srs EPSG:n; %(details)s")
-        return [SourceData(
-            label=label, layer=path.stem, geometries=np.asarray(geoms, dtype=object),
-            columns=columns, crs=crs, crs_reason=reason, encoding=encoding, notes=notes,
-            no_crs=no_crs,
-        )]
+        data = SourceData(label=label, layer=path.stem,
+                          geometries=np.asarray(geoms, dtype=object), columns=columns,
+                          encoding=encoding, notes=notes)
+        place(data, path, options.srs)
+        return [data]
+
+    def open(self, path: Path, options: ReadOptions, label: str | None = None) -> OpenGeoJSON:
+        """The file in UTF-8, its features read by ``batches``, a batch at a time in one
+        pass (GDAL reads a FeatureCollection as a stream: decision 0027)."""
+        label = label or path.name
+        return OpenGeoJSON(path=path, label=label, encoding=self._encoding(path, options, label),
+                           srs=options.srs)
 
     @staticmethod
     def _encoding(path: Path, options: ReadOptions, label: str) -> EncodingChoice:
@@ -102,12 +91,91 @@ class GeoJSON:
         return EncodingChoice(codec, said)
 
 
+def place(data: SourceData, path: Path, srs: Identified | None) -> None:
+    """Set ``data``'s CRS and why: given with --srs, the file's ``crs`` member, or WGS 84
+    (RFC 7946) unless most of ``data``'s coordinates cannot be longitude/latitude (the
+    pipeline then refuses the file with the CRSs that would place it: ``no_crs``)."""
+    if srs is not None:
+        data.crs, data.crs_reason = srs, Message(_("given with --srs"))
+        return
+    named = _crs_member(path)
+    try:
+        crs = identify(named) if named else identify(f"EPSG:{WGS84}")
+    except CrsError as exc:
+        raise Refused(Message(_("%(file)s: the crs member %(crs)s cannot be read: "
+                                "%(problem)s"), file=data.label, crs=repr(named),
+                              problem=crs_problem(exc))) from None
+    if not named and _mostly_not_lon_lat(np.asarray(data.geometries, dtype=object)):
+        data.no_crs = _("%(file)s: the coordinates are not longitude/latitude, as GeoJSON's "
+                        "are (RFC 7946), and the file has no crs member to say what they "
+                        "are; give the CRS with --srs EPSG:n; %(details)s")
+        return
+    data.crs = crs
+    data.crs_reason = (Message(_("from the file's crs member %(crs)s"), crs=repr(named))
+                       if named else Message(_("RFC 7946: GeoJSON is WGS 84 longitude/latitude")))
+
+
+@dataclass
+class OpenGeoJSON:
+    """A GeoJSON file in UTF-8: its features, a batch at a time."""
+
+    path: Path
+    label: str
+    encoding: EncodingChoice
+    srs: Identified | None  # given with --srs
+
+    @property
+    def layer(self) -> str:
+        return self.path.stem
+
+    def count(self) -> int:
+        """How many features the file has (GDAL's first pass over it keeps none)."""
+        import pyogrio
+
+        return int(pyogrio.read_info(self.path)["features"])
+
+    def columns(self) -> list[str]:
+        import pyogrio
+
+        return [str(f) for f in pyogrio.read_info(self.path)["fields"]]
+
+    def batches(self, size: int, *, columns: list[str] | None = None,
+                geometry: bool = True) -> Iterator[SourceData]:
+        """Every feature, ``size`` at a time, numbered as rows of the file."""
+        first = 1
+        for geoms, found, notes in read_gdal_batches(
+                self.path, self.label, size, encoding_said=self.encoding.reason,
+                columns=columns, geometry=geometry):
+            yield SourceData(label=self.label, layer=self.layer, geometries=geoms,
+                             columns=found, encoding=self.encoding, notes=notes,
+                             first_row=first)
+            first += len(geoms)
+
+    def sample(self, fids: list[int], size: int) -> SourceData:
+        """The geometries of features ``fids`` (0-based, sorted), its CRS placed as
+        ``read`` places a whole file's."""
+        wanted = np.asarray(fids, dtype=np.int64)
+        parts = []
+        for data in self.batches(size, columns=[]):
+            start = data.first_row - 1
+            here = wanted[(wanted >= start) & (wanted < start + len(data))] - start
+            parts.append(data.geometries[here])
+        geoms = np.concatenate(parts) if parts else np.empty(0, dtype=object)
+        sample = SourceData(label=self.label, layer=self.layer, geometries=geoms, columns={},
+                            encoding=self.encoding)
+        place(sample, self.path, self.srs)
+        return sample
+
+    def close(self) -> None:
+        return None
+
+
 # A JSON string escape of U+0000: "\\u0000" preceded by an even number of backslashes.
 _NUL_ESCAPE = re.compile(rb"(?<!\\)(?:\\\\)*\\u0000")
 NUL_NOTES_LISTED = 10
 
 
-def _has_nul_escape(path: Path) -> bool:
+def has_nul_escape(path: Path) -> bool:
     if path.stat().st_size == 0:
         return False
     with path.open("rb") as fh, mmap.mmap(fh.fileno(), 0, access=mmap.ACCESS_READ) as data:

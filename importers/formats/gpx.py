@@ -5,11 +5,16 @@ a GPX of a few hundred thousand points is read in a fraction of a second and
 without holding its XML tree in memory. Devices and apps write both a route
 and the track recorded along it; such a route is dropped unless asked for, so
 one way does not become two trails.
+
+A file of more waypoints, tracks and routes than a batch is read a batch at a time
+(``gpx_batches.OpenGPX``, decision 0027): its waypoints, then its tracks, then its routes, one pass
+each, in the order and with the row numbers a whole read gives.
 """
 
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -22,7 +27,7 @@ from pyproj import Geod
 
 from geo.crs import WGS84, identify
 from geo.gpxkml import ATLAS_NS
-from importers.encoding import EncodingError, xml_encoding
+from importers.encoding import EncodingChoice, EncodingError, xml_encoding
 from importers.exceptions import Refused
 from importers.formats.base import ReadOptions, SourceData, object_array
 from importers.messages import Message
@@ -147,48 +152,135 @@ def _named(template: str, number: int, fields: dict[str, Any]) -> Message:
                    name=name if name else Message(_("unnamed")))
 
 
+def encoding_of(path: Path, label: str) -> EncodingChoice:
+    check_xml_prolog(path, label)
+    try:
+        # lxml (libxml2) reads the declared encoding itself; the report names it.
+        return xml_encoding(path, "GPX")
+    except EncodingError as exc:
+        raise Refused(Message(_("%(file)s: %(problem)s"), file=label,
+                              problem=exc.message)) from None
+
+
+def elements(path: Path, label: str) -> Iterator[tuple[str, etree._Element, _PointReader]]:
+    """Each waypoint, route and track of the file, in file order, as (its tag's local
+    name, the element, the point reader of its namespace); each is cleared once the
+    consumer has it."""
+    reader: _PointReader | None = None
+    try:
+        # One event per waypoint, route and track: their points are pulled out
+        # by XPath in C, and each is cleared once read.
+        for _event, el in etree.iterparse(
+                str(path), events=("end",), tag=STREAMED, resolve_entities=False,
+                no_network=True, load_dtd=False, huge_tree=False, remove_comments=True):
+            tag = el.tag
+            if reader is None:
+                reader = _PointReader(tag[1:tag.index("}")] if tag.startswith("{") else "")
+            yield _local(tag), el, reader
+            el.clear(keep_tail=True)
+            # The cleared elements would stay in the tree, each an empty element of the
+            # root's (some 300 bytes a waypoint): the ones read are dropped.
+            parent = el.getparent()
+            if parent is not None:
+                while el.getprevious() is not None:
+                    del parent[0]
+    except etree.XMLSyntaxError as exc:
+        raise Refused(Message(_("%(file)s: not well-formed XML: %(error)s"), file=label,
+                              error=str(exc))) from None
+
+
+def waypoint_row(el: etree._Element, label: str) -> tuple[shapely.Point, dict[str, Any]]:
+    x, y, ele, time, fields = GPX._point(el, label, True)
+    geom = shapely.Point(x, y, ele) if ele is not None else shapely.Point(x, y)
+    return geom, _described(fields, gpx_type="waypoint", time=time)
+
+
+def track_row(segs: list[_Points], fields: dict[str, Any], i: int, notes: list[Message]
+           ) -> tuple[shapely.MultiLineString, dict[str, Any]] | None:
+    """Track ``i``'s row (None: it has no points; ``notes`` say why)."""
+    track = _named(_("track %(number)s (%(name)s)"), i, fields)
+    usable = [s for s in segs if len(s.xs) >= 2]
+    if len(usable) < len(segs):
+        notes.append(Message(_("%(track)s: %(count)s empty or one-point segment(s) left "
+                               "out"), track=track, count=len(segs) - len(usable)))
+    if not usable:
+        notes.append(Message(_("%(track)s has no points: left out"), track=track))
+        return None
+    with_ele, why = _elevation_usable(usable)
+    if why:
+        notes.append(Message(_("%(track)s: %(why)s; stored without elevation"),
+                             track=track, why=why))
+    geom = shapely.MultiLineString([_line(s, with_ele) for s in usable])
+    return geom, _described(
+        fields, gpx_type="track",
+        time_start=next((s.first_time for s in usable if s.first_time), None),
+        time_end=next((s.last_time for s in reversed(usable) if s.last_time), None))
+
+
+def route_row(points: _Points, fields: dict[str, Any], i: int, notes: list[Message],
+           track_lines: list[shapely.MultiLineString], keep_duplicate: bool
+           ) -> tuple[shapely.MultiLineString, dict[str, Any]] | None:
+    """Route ``i``'s row (None: too short, or it follows one of ``track_lines``, the
+    file's tracks in 2-D)."""
+    route = _named(_("route %(number)s (%(name)s)"), i, fields)
+    if points is None or len(points.xs) < 2:
+        notes.append(Message(_("%(route)s has fewer than two points: left out"),
+                             route=route))
+        return None
+    with_ele, _why = _elevation_usable([points])
+    line = shapely.LineString(_line(points, with_ele))
+    if track_lines and not keep_duplicate:
+        flat = shapely.force_2d(line)
+        if any(_max_vertex_distance_m(flat, t) <= DUPLICATE_ROUTE_TOLERANCE_M
+               for t in track_lines):
+            notes.append(Message(
+                _("%(route)s follows a track of the same file within %(metres)s m: not "
+                  "imported twice (--keep-duplicate-routes keeps it)"),
+                route=route, metres=round(DUPLICATE_ROUTE_TOLERANCE_M)))
+            return None
+    return shapely.MultiLineString([line]), _described(fields, gpx_type="route")
+
+
+def as_source(path: Path, label: str, encoding: EncodingChoice, notes: list[Message],
+            geoms: list[shapely.Geometry], rows: list[dict[str, Any]], first_row: int = 1,
+            names: list[str] | None = None) -> SourceData:
+    """``rows`` as a source; its columns those holding a value on some row, or ``names``
+    (a batch: the whole file's, so that every batch has the same columns)."""
+    columns: dict[str, np.ndarray] = {}
+    if names is not None:
+        columns = {key: object_array(row.get(key) for row in rows) for key in names}
+    else:
+        for key in dict.fromkeys(k for row in rows for k in row):
+            values = [row.get(key) for row in rows]
+            if any(v is not None and v != "" for v in values):
+                columns[key] = object_array(values)
+    return SourceData(
+        label=label, layer=path.stem, geometries=object_array(geoms), columns=columns,
+        crs=identify(f"EPSG:{WGS84}"),
+        crs_reason=Message(_("GPX coordinates are WGS 84 by definition")),
+        encoding=encoding, notes=notes, first_row=first_row)
+
+
 class GPX:
     name = "GPX"
     suffixes = frozenset({".gpx"})
 
     def read(self, path: Path, options: ReadOptions, label: str | None = None) -> list[SourceData]:
         label = label or path.name
-        check_xml_prolog(path, label)
-        try:
-            # lxml (libxml2) reads the declared encoding itself; the report names it.
-            encoding = xml_encoding(path, "GPX")
-        except EncodingError as exc:
-            raise Refused(Message(_("%(file)s: %(problem)s"), file=label,
-                                  problem=exc.message)) from None
+        encoding = encoding_of(path, label)
         notes: list[Message] = []
         waypoints: list[tuple[shapely.Point, dict[str, Any]]] = []
         tracks: list[tuple[list[_Points], dict[str, Any], int]] = []
         routes: list[tuple[_Points, dict[str, Any], int]] = []
-        reader: _PointReader | None = None
-        try:
-            # One event per waypoint, route and track: their points are pulled out
-            # by XPath in C, and each is cleared once read.
-            for _event, el in etree.iterparse(
-                    str(path), events=("end",), tag=STREAMED, resolve_entities=False,
-                    no_network=True, load_dtd=False, huge_tree=False, remove_comments=True):
-                tag = el.tag
-                local = _local(tag)
-                if reader is None:
-                    reader = _PointReader(tag[1:tag.index("}")] if tag.startswith("{") else "")
-                if local == "wpt":
-                    x, y, ele, time, fields = self._point(el, label, True)
-                    geom = shapely.Point(x, y, ele) if ele is not None else shapely.Point(x, y)
-                    waypoints.append((geom, _described(fields, gpx_type="waypoint", time=time)))
-                elif local == "trk":
-                    segs = [reader.points(seg, "trkpt", label) for seg in reader.segments(el)]
-                    tracks.append((segs, self._fields(el), len(tracks) + 1))
-                elif local == "rte":
-                    routes.append((reader.points(el, "rtept", label), self._fields(el),
-                                   len(routes) + 1))
-                el.clear(keep_tail=True)
-        except etree.XMLSyntaxError as exc:
-            raise Refused(Message(_("%(file)s: not well-formed XML: %(error)s"), file=label,
-                                  error=str(exc))) from None
+        for local, el, reader in elements(path, label):
+            if local == "wpt":
+                waypoints.append(waypoint_row(el, label))
+            elif local == "trk":
+                segs = [reader.points(seg, "trkpt", label) for seg in reader.segments(el)]
+                tracks.append((segs, self.element_fields(el), len(tracks) + 1))
+            elif local == "rte":
+                routes.append((reader.points(el, "rtept", label), self.element_fields(el),
+                               len(routes) + 1))
 
         geoms: list[shapely.Geometry] = []
         rows: list[dict[str, Any]] = []
@@ -197,59 +289,20 @@ class GPX:
             rows.append(fields)
         track_lines: list[shapely.MultiLineString] = []
         for segs, fields, i in tracks:
-            track = _named(_("track %(number)s (%(name)s)"), i, fields)
-            usable = [s for s in segs if len(s.xs) >= 2]
-            if len(usable) < len(segs):
-                notes.append(Message(_("%(track)s: %(count)s empty or one-point segment(s) left "
-                                       "out"), track=track, count=len(segs) - len(usable)))
-            if not usable:
-                notes.append(Message(_("%(track)s has no points: left out"), track=track))
-                continue
-            with_ele, why = _elevation_usable(usable)
-            if why:
-                notes.append(Message(_("%(track)s: %(why)s; stored without elevation"),
-                                     track=track, why=why))
-            geom = shapely.MultiLineString([_line(s, with_ele) for s in usable])
-            track_lines.append(shapely.force_2d(geom))
-            geoms.append(geom)
-            rows.append(_described(
-                fields, gpx_type="track",
-                time_start=next((s.first_time for s in usable if s.first_time), None),
-                time_end=next((s.last_time for s in reversed(usable) if s.last_time), None)))
+            row = track_row(segs, fields, i, notes)
+            if row is not None:
+                track_lines.append(shapely.force_2d(row[0]))
+                geoms.append(row[0])
+                rows.append(row[1])
         for points, fields, i in routes:
-            route = _named(_("route %(number)s (%(name)s)"), i, fields)
-            if points is None or len(points.xs) < 2:
-                notes.append(Message(_("%(route)s has fewer than two points: left out"),
-                                     route=route))
-                continue
-            with_ele, _why = _elevation_usable([points])
-            line = shapely.LineString(_line(points, with_ele))
-            if track_lines and not options.keep_duplicate_routes:
-                flat = shapely.force_2d(line)
-                if any(_max_vertex_distance_m(flat, t) <= DUPLICATE_ROUTE_TOLERANCE_M
-                       for t in track_lines):
-                    notes.append(Message(
-                        _("%(route)s follows a track of the same file within %(metres)s m: not "
-                          "imported twice (--keep-duplicate-routes keeps it)"),
-                        route=route, metres=round(DUPLICATE_ROUTE_TOLERANCE_M)))
-                    continue
-            geoms.append(shapely.MultiLineString([line]))
-            rows.append(_described(fields, gpx_type="route"))
-
-        columns: dict[str, np.ndarray] = {}
-        for key in dict.fromkeys(k for row in rows for k in row):
-            values = [row.get(key) for row in rows]
-            if any(v is not None and v != "" for v in values):
-                columns[key] = object_array(values)
-        return [SourceData(
-            label=label, layer=path.stem, geometries=object_array(geoms), columns=columns,
-            crs=identify(f"EPSG:{WGS84}"),
-            crs_reason=Message(_("GPX coordinates are WGS 84 by definition")),
-            encoding=encoding, notes=notes,
-        )]
+            row = route_row(points, fields, i, notes, track_lines, options.keep_duplicate_routes)
+            if row is not None:
+                geoms.append(row[0])
+                rows.append(row[1])
+        return [as_source(path, label, encoding, notes, geoms, rows)]
 
     @staticmethod
-    def _fields(el: etree._Element) -> dict[str, Any]:
+    def element_fields(el: etree._Element) -> dict[str, Any]:
         """Text of the direct children that describe a waypoint, route or track.
 
         A file exported by the platform carries every attribute in an extension, an
@@ -313,4 +366,5 @@ class GPX:
                                           value=repr(child.text.strip()))) from None
             elif local == "time" and child.text:
                 time = child.text.strip()
-        return lon, lat, ele, time, (GPX._fields(el) if with_fields else {})
+        return lon, lat, ele, time, (GPX.element_fields(el) if with_fields else {})
+

@@ -13,8 +13,13 @@ peak memory as the file grows.
   import's (target ≤ 2×). Files of more features than ``ATLAS_IMPORT_BATCH_ROWS`` are read
   and staged a batch at a time (decision 0019).
 
-``BENCH_SCALE_SIZES`` and ``BENCH_SCALE_IMPORTS`` (comma-separated) change the sizes;
-``BENCH_SCALE_FILES`` keeps the generated shapefiles in a folder for the next run.
+- The same for generated GeoJSON of 100,000 and 1,000,000 points (RFC 7946, the same
+  attributes), read in batches (decision 0027) and, as before it, whole (the import with
+  ``ATLAS_IMPORT_BATCH_ROWS`` above the file's features).
+
+``BENCH_SCALE_SIZES``, ``BENCH_SCALE_IMPORTS`` and ``BENCH_SCALE_GEOJSON`` (comma-separated)
+change the sizes; ``BENCH_SCALE_FILES`` keeps the generated files in a folder for the next
+run.
 """
 
 from __future__ import annotations
@@ -54,6 +59,7 @@ def _sizes(name: str, default: str) -> list[int]:
 
 SIZES = _sizes("BENCH_SCALE_SIZES", "100000,1000000,10000000")
 IMPORT_SIZES = _sizes("BENCH_SCALE_IMPORTS", "100000,1000000,5000000")
+GEOJSON_SIZES = _sizes("BENCH_SCALE_GEOJSON", "100000,1000000")
 BASE_N = 1_000_000  # EXTENT holds this many at the bbox benchmark's density
 # BENCH_SPATIAL_ORDER=1 writes the points in the order of their location (as an import
 # sorted by location would) instead of at random: what the rows' order costs a page
@@ -208,10 +214,12 @@ def _bbox(sizes: list[int]) -> None:
             + " (target: flat)")
 
 
-def _peak_rss(path: Path) -> float:
-    """Peak resident memory (MiB) of a separate ``manage.py import_layer`` process."""
+def _peak_rss(path: Path, batch_rows: int | None = None) -> float:
+    """Peak resident memory (MiB) of a separate ``manage.py import_layer`` process
+    (``batch_rows``: its ``ATLAS_IMPORT_BATCH_ROWS``)."""
     db = settings.DATABASES["default"]
-    env = {**os.environ,
+    batch = {"ATLAS_IMPORT_BATCH_ROWS": str(batch_rows)} if batch_rows else {}
+    env = {**os.environ, **batch,
            "DATABASE_URL": f"postgis://{db['USER']}@{db['HOST']}:{db['PORT']}/{db['NAME']}",
            # The operator's limits on an upload, not the importer's: raised for the files
            # the benchmark makes.
@@ -256,6 +264,60 @@ def _imports(sizes: list[int]) -> None:
                   f"{elapsed:.0f} s with the clearing; load {os.getloadavg()[0]:.1f}")
 
 
+def make_points_geojson(folder: Path, n: int) -> Path:
+    """``n`` points in Larissa as one FeatureCollection (RFC 7946: longitude/latitude), the
+    shapefile's attributes; written a feature at a time."""
+    import json
+
+    import numpy as np
+
+    from tests.bench.imports import CATEGORIES, GREEK_WORDS
+
+    rng = np.random.default_rng(7)
+    lon = rng.uniform(21.8, 22.9, n).round(6).tolist()
+    lat = rng.uniform(39.3, 40.0, n).round(6).tolist()
+    words = rng.choice(GREEK_WORDS, (n, 3)).tolist()
+    kinds = rng.choice(CATEGORIES, n).tolist()
+    visitors = rng.integers(0, 5000, n).tolist()
+    path = folder / f"larissa_points_{n}.geojson"
+    with path.open("w", encoding="utf-8") as fh:
+        fh.write('{"type": "FeatureCollection", "features": [\n')
+        for i in range(n):
+            fh.write(("," if i else "") + json.dumps({
+                "type": "Feature", "geometry": {"type": "Point", "coordinates": [lon[i], lat[i]]},
+                "properties": {"ID": i, "ONOMA": f"{' '.join(words[i])} {i}", "TYPE": kinds[i],
+                               "VISITORS": visitors[i]}}, ensure_ascii=False) + "\n")
+        fh.write("]}\n")
+    return path
+
+
+def _geojson_imports(sizes: list[int]) -> None:
+    _larissa()
+    first: dict[str, float] = {}
+    kept = os.environ.get("BENCH_SCALE_FILES")
+    with tempfile.TemporaryDirectory(prefix="atlas-bench-") as tmp:
+        folder = Path(kept or tmp)
+        folder.mkdir(parents=True, exist_ok=True)
+        for n in sizes:
+            path = folder / f"larissa_points_{n}.geojson"
+            if not (kept and path.exists()):
+                path = make_points_geojson(folder, n)
+            mib = path.stat().st_size / 2**20
+            said = []
+            # Read whole, as before decision 0027: a batch larger than the file.
+            for how, rows in (("in batches", None), ("read whole (before)", 10 * n)):
+                t0 = time.perf_counter()
+                try:
+                    peak = _peak_rss(path, rows)
+                finally:
+                    drop_layers(["bench-scale-import"])
+                first.setdefault(how, peak)
+                said.append(f"{how} {peak:,.0f} MiB ({peak / first[how]:.2f}× its first), "
+                            f"{time.perf_counter() - t0:.0f} s")
+            print(f"  {n:>10,} points ({mib:,.0f} MiB of GeoJSON): " + "; ".join(said)
+                  + f"; load {os.getloadavg()[0]:.1f}")
+
+
 def run() -> None:
     if shutil.which("wrk") and SIZES:
         print(f"\nScale: bbox pages of up to 1,000 features (~1,000 points a window at every "
@@ -267,3 +329,8 @@ def run() -> None:
               f"(EPSG:2100, cp1253; read in batches of {settings.ATLAS_IMPORT_BATCH_ROWS:,} "
               "features, decision 0019)")
         _imports(IMPORT_SIZES)
+    if GEOJSON_SIZES:
+        print("\nScale: peak memory of `manage.py import_layer` on generated GeoJSON (RFC 7946), "
+              f"in batches of {settings.ATLAS_IMPORT_BATCH_ROWS:,} features (decision 0027) and "
+              "read whole as before (target ≤ 2× the 100,000's)")
+        _geojson_imports(GEOJSON_SIZES)

@@ -1,5 +1,6 @@
-"""A shapefile of more features than a batch (``ATLAS_IMPORT_BATCH_ROWS``), read, normalised
-and staged a batch at a time inside the import's one transaction (decision 0019).
+"""A shapefile or a GeoJSON of more features than a batch (``ATLAS_IMPORT_BATCH_ROWS``), read,
+normalised and staged a batch at a time inside the import's one transaction (decisions
+0019, 0027; how each format is read in batches: ``run/sources.py``).
 
 Every batch is normalised as a small file is, with the file's row numbers, and copied into
 the staging table; what looks across rows then runs in SQL over that table, after the
@@ -9,8 +10,9 @@ row error rolls the transaction back: nothing is written, as with a small file.
 
 Before the transaction, as for a small file: the layer's owner and kind, the DBF's
 encoding (a first pass over a sample of its text), the CRS (from a sample of features
-spread over the file), the field mapping and the id column (a pass over the candidate
-columns alone, which must hold a value on every row, each once).
+spread over the file; a GeoJSON's from its crs member, checked on that sample), the
+field mapping and the id column (a pass over the candidate columns alone, which must hold
+a value on every row, each once).
 
 A file that carries the platform's public ids is read whole (``open_stream`` says None):
 matching them is not done in SQL yet; so is a file whose features cannot be read by their
@@ -33,7 +35,6 @@ from django.utils.translation import gettext_noop as _
 from geo.crs import SUGGEST_SAMPLE
 from importers import mapping as m
 from importers.exceptions import Refused, RowErrors
-from importers.formats.shapefile import OpenShapefile, Shapefile, sibling
 from importers.messages import Message
 from importers.pipeline import public_ids, writer
 from importers.pipeline.normalise import ID_CANDIDATES, Issue, Rows, normalise, select
@@ -51,6 +52,7 @@ from importers.pipeline.run.read import (
     resolve_crs,
 )
 from importers.pipeline.run.request import ImportRequest, ImportResult
+from importers.pipeline.run.sources import BatchSource, open_source
 from importers.pipeline.writer.staging import (
     Staging,
     carried,
@@ -69,32 +71,21 @@ def batch_rows() -> int:
     return int(settings.ATLAS_IMPORT_BATCH_ROWS)
 
 
-def _dbf_records(opened: OpenedFile) -> int | None:
-    """The records the DBF's header declares (None: no DBF, or no readable header)."""
-    dbf = sibling(opened.path, ".dbf")
-    if dbf is None:
-        return None
-    with dbf.open("rb") as fh:
-        head = fh.read(8)
-    return int.from_bytes(head[4:8], "little") if len(head) == 8 else None
-
-
 def open_stream(request: ImportRequest, opened: OpenedFile) -> Stream | None:
     """The file as a stream of batches, its CRS, mapping and id column checked; None when
     it is to be read whole (another format, no more features than a batch, public ids)."""
     size = batch_rows()
-    records = _dbf_records(opened) if isinstance(opened.fmt, Shapefile) else None
-    if records is None or records <= size:
+    source = open_source(opened, read_options(request), size)
+    if source is None:
         return None
-    shp = Shapefile().open(opened.path, read_options(request), opened.label)
     try:
-        stream = Stream(request, opened, shp, size)
+        stream = Stream(request, opened, source, size)
         if stream.prepare():
             return stream
     except BaseException:
-        shp.__exit__()
+        source.close()
         raise
-    shp.__exit__()
+    source.close()
     return None
 
 
@@ -106,7 +97,7 @@ def _hashed(values: list[str]) -> np.ndarray:
 class Stream:
     request: ImportRequest
     opened: OpenedFile
-    shp: OpenShapefile
+    source: BatchSource
     size: int
     count: int = 0
     columns: list[str] = field(default_factory=list)
@@ -128,33 +119,31 @@ class Stream:
         return self
 
     def __exit__(self, *exc: object) -> None:
-        self.shp.__exit__()
+        self.source.close()
 
     def batches(self, **kwargs: Any) -> Any:
-        for skip in range(0, self.count, self.size):
-            yield self.shp.batch(skip, self.size, **kwargs)
+        yield from self.source.batches(self.size, **kwargs)
 
     # Before the transaction -------------------------------------------------------------
 
     def prepare(self) -> bool:
         """Check what a small file's reading checks; False when the file carries the
         platform's public ids (it is then read whole)."""
-        request, shp = self.request, self.shp
-        self.count = shp.count()
-        crs, crs_reason = shp.identify_crs()
+        request, source = self.request, self.source
+        self.count = source.count()
         fids = sorted({int(i) for i in np.linspace(0, self.count - 1, SUGGEST_SAMPLE)})
         try:
-            sample = shp.batch(fids=fids, columns=[])
+            sample = source.sample(fids, self.size)
         except Refused:
             # A feature GDAL counts but cannot read by its id (a .dbf of more records
-            # than the .shp has shapes): read whole, as before, whatever that finds.
+            # than the .shp has shapes), a file GDAL cannot read to its end: read whole,
+            # as before, whatever that finds.
             return False
-        sample.crs, sample.crs_reason = crs, crs_reason
         resolve_crs(sample, request.partner)
         if request.srs is None:
             check_declared_crs(sample, request.partner)
         self.crs, self.crs_reason = sample.crs, sample.crs_reason
-        self.columns = shp.columns()
+        self.columns = source.columns()
         if PUBLIC_ID_COLUMN in self.columns and request.id_field != PUBLIC_ID_COLUMN \
                 and self._public_ids():
             return False
@@ -284,9 +273,9 @@ class Stream:
                     found = [shapely.contains(t, points) for t in territories]
                     for j, i in enumerate(np.flatnonzero(beyond)):
                         inside[i] = [k for k in range(len(found)) if found[k][j]] or None
-                if text_limit and self.shp.encoding:
+                if text_limit and self.source.encoding:
                     self.kept_cut += writer.restore_cut_texts(
-                        rows, model, layer.pk, text_limit, self.shp.encoding.encoding)
+                        rows, model, layer.pk, text_limit, self.source.encoding.encoding)
                 staging = Staging(rows, model, self.names)
                 staging.add("seq", "bigint", np.arange(self.staged, self.staged + len(rows)))
                 staging.add("beyond", "boolean", beyond)
@@ -317,7 +306,7 @@ class Stream:
                 raise nothing_importable(label, kind, all_notes)
             head = self._head(cur, head, head_seq)
         self.staged = total
-        encoding = self.shp.encoding
+        encoding = self.source.encoding
         return ImportResult(
             format=self.opened.fmt.name, label=label,
             encoding=encoding.encoding if encoding else "",
@@ -398,7 +387,7 @@ class Stream:
                 FROM import_staging WHERE source_id IN ({dups})) d
             WHERE k > 1 ORDER BY source_id COLLATE "C", seq""")
         found = cur.fetchall()
-        layer = self.shp.path.stem
+        layer = self.source.layer
         for _seq, rn, sid, first_rn in found:
             issues.append(Issue(label, layer, rn, self.id_field, Message(
                 _("id %(id)s is also on row %(row)s"), id=repr(sid), row=str(first_rn))))
