@@ -29,6 +29,8 @@ from planner.models import EnteredIndicator, IndicatorSnapshot
 from planner.vocabulary import DEFAULT_UNIT, IndicatorName, IndicatorUnit
 
 CHART_W, CHART_H, PAD = 320, 120, 8
+# Room above the line for the largest value, written at the top left (10 px text).
+TOP = 22
 
 
 def _partner(slug: str, user: Any) -> Partner:
@@ -56,7 +58,7 @@ def chart(points: list[tuple[date, float]]) -> dict[str, Any]:
     def xy(d: int, v: float) -> tuple[str, str]:
         # As text: a template would write a float the language's way ("160,5").
         x = PAD + (d - d0) / span_d * (CHART_W - 2 * PAD) if d1 > d0 else CHART_W / 2
-        return f"{x:.1f}", f"{CHART_H - PAD - (v - v0) / span_v * (CHART_H - 2 * PAD):.1f}"
+        return f"{x:.1f}", f"{CHART_H - PAD - (v - v0) / span_v * (CHART_H - PAD - TOP):.1f}"
 
     dots = [xy(d, v) for d, v in zip(days, values, strict=True)]
     return {"points": " ".join(f"{x},{y}" for x, y in dots), "dots": dots,

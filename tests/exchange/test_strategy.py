@@ -242,3 +242,15 @@ def test_the_transfers_in_and_out_are_listed_once_the_exchange_has_them(world, a
     assert [t["practice"]["title"] for t in sliven["in"]] == ["Wine trail in the hills"]
     assert sliven["out"] == [] and drome["in"] == []
     assert [t["to"] for t in drome["out"]] == ["Sliven"]
+
+
+def test_a_charts_highest_point_stays_clear_of_its_top_value_label():
+    """The chart writes its largest value at its top left (10 px text, baseline at 14):
+    a series that is flat at its largest value drew its line through that label."""
+    from datetime import date
+
+    from maps.pages.strategy import chart
+
+    drawn = chart([(date(2025, 12, 6), 4.11), (date(2026, 12, 6), 4.11)])
+    assert min(float(y) for _, y in drawn["dots"]) >= 20
+    assert max(float(y) for _, y in drawn["dots"]) <= drawn["height"] - 8
