@@ -44,7 +44,7 @@ def _partner(slug: str, user: Any) -> Partner:
     return partner
 
 
-def chart(points: list[tuple[date, float]]) -> dict[str, Any]:
+def chart(points: list[tuple[date, float]], digits: int | None = None) -> dict[str, Any]:
     """A line over time as SVG coordinates (the template draws it; the table beside it
     says the same in words, for screen readers and print)."""
     if not points:
@@ -62,8 +62,10 @@ def chart(points: list[tuple[date, float]]) -> dict[str, Any]:
 
     dots = [xy(d, v) for d, v in zip(days, values, strict=True)]
     return {"points": " ".join(f"{x},{y}" for x, y in dots), "dots": dots,
-            "top": formats.number_format(v1, 0 if v1 >= 100 else 2, use_l10n=True,
-                                         force_grouping=True),
+            # A count (``digits`` 0) is written as one: "2", not "2,00".
+            "top": formats.number_format(
+                v1, digits if digits is not None else (0 if v1 >= 100 else 2),
+                use_l10n=True, force_grouping=True),
             "bottom": formats.number_format(v0, 0, use_l10n=True),
             "first": points[0][0], "last": points[-1][0],
             "width": CHART_W, "height": CHART_H}
@@ -87,7 +89,7 @@ def _measured(snapshots: list[IndicatorSnapshot]) -> list[dict[str, Any]]:
     for name, digits, scale in MEASURED:
         rows = [(s.taken_on, getattr(s, name) * scale) for s in snapshots]
         out.append({"key": name, "title": titles[name], "digits": digits, "rows": rows,
-                    "chart": chart(rows)})
+                    "chart": chart(rows, digits)})
     return out
 
 
