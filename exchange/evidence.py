@@ -13,7 +13,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from exchange.vocabulary import PlannerMeasure
@@ -98,8 +98,9 @@ def planner_source(*, measure: str, date_before: dt.date | None,
     return _("The atlas's planner: “%(measure)s”, its analyses of %(before)s and "
              "%(after)s") % {
         "measure": PlannerMeasure(measure).label,
-        "before": date_before.isoformat() if date_before else "—",
-        "after": date_after.isoformat() if date_after else "—"}
+        # Written the reader's way (a Bulgarian page read "2025-12-06").
+        "before": formats.date_format(date_before) if date_before else "—",
+        "after": formats.date_format(date_after) if date_after else "—"}
 
 
 def fill_from_planner(row: Any, *, territory: Partner, field: str) -> None:

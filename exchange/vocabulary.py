@@ -2,7 +2,7 @@
 
 from django.db import models
 from django.utils.functional import lazy
-from django.utils.translation import gettext
+from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from planner.params import DEFAULT_RADIUS_KM
@@ -49,7 +49,8 @@ class Status(models.TextChoices):
     DRAFT = "draft", _("Draft")
     SUBMITTED = "submitted", _("Submitted for review")
     CHANGES_REQUESTED = "changes_requested", _("Changes requested")
-    PUBLISHED = "published", _("Published")
+    # A practice (bg практика, fr pratique) is feminine: not the routes' "Published".
+    PUBLISHED = "published", pgettext_lazy("practice status", "Published")
     FEATURED = "featured", _("Featured")
     REJECTED = "rejected", _("Rejected")
     ARCHIVED = "archived", _("Archived")

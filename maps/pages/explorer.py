@@ -31,7 +31,7 @@ from layers import services as layers_services
 from layers.exports import WGS84_ONLY
 from layers.hours import attraction_schedule
 from layers.jsonld import attraction_jsonld, price_text
-from layers.models import Attraction, Layer
+from layers.models import Attraction, Layer, Partner
 from layers.ogc.params import SUPPORTED_SRIDS
 from layers.permissions import (
     editable_partners,
@@ -105,6 +105,11 @@ def embed(request: HttpRequest) -> HttpResponse:
 @require_safe
 def layer_list(request: HttpRequest) -> HttpResponse:
     layers = selectors.layers_list(lang=page_language())
+    # The list (shared with /api/layers/) names a partner by its slug; a reader wants its
+    # name, in the page's language.
+    names = {p.slug: p.name or p.slug for p in Partner.objects.all()}
+    for layer in layers:
+        layer["partner_name"] = names.get(layer["partner"], layer["partner"])
     return render(request, "maps/layer_list.html", {"layers": layers})
 
 

@@ -20,6 +20,7 @@ from django.http import (
     StreamingHttpResponse,
 )
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import translation
 from django.utils.cache import patch_cache_control
 from django.views.decorators.http import require_safe
@@ -38,6 +39,7 @@ _HOMES = {"index.html": "en", "bg/index.html": "bg", "el/index.html": "el",
           "fr/index.html": "fr"}
 # Where the tour's replay button goes on a page without the site's header: Material's
 # header, or the top of the content on a narrow screen (tour.js).
+_LANGS = frozenset(_HOMES.values())
 _REPLAY_INTO = {"wide": ".md-header__inner", "narrow": ".md-content__inner"}
 
 
@@ -49,12 +51,32 @@ def _inline_script_hashes(path: Path, mtime_ns: int) -> tuple[str, ...]:
         for m in _INLINE_SCRIPT.finditer(body)))
 
 
+def _in_asked_language(request: HttpRequest, root: Path, path: str) -> str | None:
+    """The same guide page in the language ``?lang=`` asks for, as every other page of
+    the atlas takes it: /help/?lang=bg showed the English guides to a Bulgarian reader.
+    None when no other language is asked for, or the page has no translation there."""
+    asked = request.GET.get("lang", "")
+    if asked not in _LANGS or not (path == "" or path.endswith(("/", ".html"))):
+        return None
+    first, _, rest = path.partition("/")
+    current, inner = (first, rest) if first in _LANGS and first != "en" else ("en", path)
+    if asked == current:
+        return None
+    moved = inner if asked == "en" else f"{asked}/{inner}"
+    if not (root / moved).exists():
+        return None
+    return reverse("help") + moved
+
+
 @require_safe
 def guide(request: HttpRequest, path: str = "") -> HttpResponseBase:
     """A file of the built guides; a folder's index.html for a folder's address."""
     root = Path(settings.ATLAS_HELP_ROOT)
     if not (root / "index.html").is_file():
         raise Http404("the guides have not been built (make help)")
+    moved = _in_asked_language(request, root, path)
+    if moved is not None:
+        return HttpResponseRedirect(moved)
     target = root / path
     if path and not path.endswith("/") and target.is_dir():
         # The guides' relative links expect a folder's address to end with a slash.

@@ -29,6 +29,8 @@ from planner.models import EnteredIndicator, IndicatorSnapshot
 from planner.vocabulary import DEFAULT_UNIT, IndicatorName, IndicatorUnit
 
 CHART_W, CHART_H, PAD = 320, 120, 8
+# Room above the line for the largest value, written at the top left (10 px text).
+TOP = 22
 
 
 def _partner(slug: str, user: Any) -> Partner:
@@ -42,7 +44,7 @@ def _partner(slug: str, user: Any) -> Partner:
     return partner
 
 
-def chart(points: list[tuple[date, float]]) -> dict[str, Any]:
+def chart(points: list[tuple[date, float]], digits: int | None = None) -> dict[str, Any]:
     """A line over time as SVG coordinates (the template draws it; the table beside it
     says the same in words, for screen readers and print)."""
     if not points:
@@ -56,12 +58,14 @@ def chart(points: list[tuple[date, float]]) -> dict[str, Any]:
     def xy(d: int, v: float) -> tuple[str, str]:
         # As text: a template would write a float the language's way ("160,5").
         x = PAD + (d - d0) / span_d * (CHART_W - 2 * PAD) if d1 > d0 else CHART_W / 2
-        return f"{x:.1f}", f"{CHART_H - PAD - (v - v0) / span_v * (CHART_H - 2 * PAD):.1f}"
+        return f"{x:.1f}", f"{CHART_H - PAD - (v - v0) / span_v * (CHART_H - PAD - TOP):.1f}"
 
     dots = [xy(d, v) for d, v in zip(days, values, strict=True)]
     return {"points": " ".join(f"{x},{y}" for x, y in dots), "dots": dots,
-            "top": formats.number_format(v1, 0 if v1 >= 100 else 2, use_l10n=True,
-                                         force_grouping=True),
+            # A count (``digits`` 0) is written as one: "2", not "2,00".
+            "top": formats.number_format(
+                v1, digits if digits is not None else (0 if v1 >= 100 else 2),
+                use_l10n=True, force_grouping=True),
             "bottom": formats.number_format(v0, 0, use_l10n=True),
             "first": points[0][0], "last": points[-1][0],
             "width": CHART_W, "height": CHART_H}
@@ -85,7 +89,7 @@ def _measured(snapshots: list[IndicatorSnapshot]) -> list[dict[str, Any]]:
     for name, digits, scale in MEASURED:
         rows = [(s.taken_on, getattr(s, name) * scale) for s in snapshots]
         out.append({"key": name, "title": titles[name], "digits": digits, "rows": rows,
-                    "chart": chart(rows)})
+                    "chart": chart(rows, digits)})
     return out
 
 

@@ -15,6 +15,8 @@ from django.conf import settings
 from django.contrib.auth.models import AnonymousUser, User
 from django.templatetags.static import static
 from django.urls import reverse
+from django.utils import formats
+from django.utils.dateparse import parse_date
 from django.utils.functional import Promise
 from django.utils.translation import get_language, get_language_info
 from django.utils.translation import gettext_lazy as _
@@ -184,3 +186,11 @@ def actor_link(context: template.Context) -> dict[str, Any] | None:
     if moderated_partners(user).exists():
         return {"url": reverse("actor-queue"), "label": _("Listings to moderate")}
     return None
+
+
+@register.filter
+def iso_date(value: Any) -> Any:
+    """A date that a selector's dict carries as ISO text ("2025-12-06"), written the page
+    language's way; anything else as it is."""
+    parsed = parse_date(value) if isinstance(value, str) else None
+    return formats.date_format(parsed) if parsed else value

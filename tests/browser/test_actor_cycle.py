@@ -8,6 +8,8 @@ vector tiles carry it."""
 
 from __future__ import annotations
 
+from itertools import pairwise
+
 import pytest
 
 from actors.models import Listing
@@ -68,3 +70,31 @@ def where_a_tourist_finds_it(new_page, live_server, sliven, settings, tmp_path) 
     tile = page.request.get(f"{live_server.url}/tiles/regional-layer/{Z}/{x}/{y}.mvt?lang=en")
     assert tile.ok
     assert _read_tile(tile.body(), tmp_path, x, y)["services"] == ["Blue Stone guesthouse"]
+
+
+@pytest.mark.parametrize("lang", ["el", "bg"])
+def test_the_listing_form_fits_a_phone_with_its_checkbox_by_its_label_and_buttons_apart(
+        new_page, live_server, lang):
+    """On a 390 px phone the listing form stays within the screen, the "every year" box
+    sits under its label (not alone in the middle of the form), and the two send buttons
+    and Cancel do not touch."""
+    from tests.actors.conftest import make_actor
+    from tests.browser.actor_cycle import signed_in
+    from tests.browser.conftest import PHONE
+
+    actor = make_actor("phone@example.org")
+    page = signed_in(new_page, live_server, actor.user, viewport=PHONE, is_mobile=True,
+                     has_touch=True)
+    page.goto(f"{live_server.url}/actors/submissions/new/?lang={lang}")
+    assert page.evaluate("document.scrollingElement.scrollWidth") <= PHONE["width"]
+    label = page.locator("label[for=id_yearly]").bounding_box()
+    box = page.locator("#id_yearly").bounding_box()
+    # Stretched across the column, the box is drawn in the middle of its wide frame.
+    assert box["x"] - label["x"] < 8 and box["width"] < 40, (label, box)
+    boxes = [page.locator(s).bounding_box() for s in (
+        "#listing-form button[name=save]", "#listing-form button[name=send]",
+        "#listing-form .actions a")]
+    for a, b in pairwise(boxes):
+        apart = (b["y"] - (a["y"] + a["height"]) >= 8) or (b["x"] - (a["x"] + a["width"]) >= 8)
+        assert apart, (a, b)
+    assert not page.console_errors, page.console_errors

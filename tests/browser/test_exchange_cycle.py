@@ -187,5 +187,5 @@ def test_an_evidence_row_takes_the_planner_s_values_from_the_form(new_page, live
     assert (indicator.measure, indicator.value_before, indicator.value_after) == (
         "trail_km", 40.0, 58.0)
     text = page.inner_text("table.indicators")
-    assert "Le planificateur de l’atlas" in text and "2025-04-01" in text
+    assert "Le planificateur de l’atlas" in text and "1 avril 2025" in text
     assert not page.console_errors

@@ -103,3 +103,31 @@ def test_without_scripts_the_phone_header_shows_every_link(new_page, live_server
     for link in links:
         box = link.bounding_box()
         assert box and box["x"] >= 0 and box["x"] + box["width"] <= PHONE["width"]
+
+
+def test_in_bulgarian_every_public_page_fits_a_phone_without_sideways_scrolling(
+        new_page, live_server, demo_exchange):
+    """Bulgarian's long words on a 390 px phone: each page a visitor or a GIS user opens
+    stays within the screen (a wide table scrolls in its own box, not the page)."""
+    from exchange.models import GoodPractice
+    from exchange.vocabulary import Status
+    from layers.models import Attraction
+    from routes.models import PilotRoute
+    from routes.vocabulary import RouteStatus
+
+    route = PilotRoute.objects.filter(status=RouteStatus.PUBLISHED).order_by("slug").first()
+    attraction = Attraction.objects.order_by("pk").first()
+    practice = GoodPractice.objects.filter(status=Status.PUBLISHED).order_by("pk").first()
+    page = new_page(PHONE, is_mobile=True, has_touch=True)
+    wide = {}
+    for path in ("/routes/", f"/routes/{route.slug}/", f"/attractions/{attraction.uid}/",
+                 "/practices/", f"/practices/{practice.uid}/", "/planner/",
+                 "/strategy/sliven/", "/layers/", "/sign-in/", "/actors/sign-up/",
+                 "/ogc/?f=html", "/ogc/collections/all-attractions/items?f=html",
+                 "/help/bg/"):
+        page.goto(f"{live_server.url}{path}{'&' if '?' in path else '?'}lang=bg")
+        width = page.evaluate("document.scrollingElement.scrollWidth")
+        if width > PHONE["width"]:
+            wide[path] = width
+    assert not wide, wide
+    assert not page.console_errors, page.console_errors

@@ -10,6 +10,8 @@ import json
 
 import pytest
 from django.test import Client
+from django.utils import translation
+from django.utils.formats import date_format
 
 from exchange.models import GoodPractice
 from exchange.services import IndicatorSpec, practice_update
@@ -46,7 +48,8 @@ def test_a_transfer_row_takes_its_values_from_drome_s_snapshots(world, snapshots
     body = Client().get(f"/api/practices/transfers/{transfer.uid}/?lang=fr").json()
     shown = body["indicators"][0]
     assert shown["source"].startswith("Le planificateur de l’atlas")
-    assert "2024-03-01" in shown["source"] and "2025-06-01" in shown["source"]
+    # The snapshots' days, written the reader's way.
+    assert "1 mars 2024" in shown["source"] and "1 juin 2025" in shown["source"]
     assert shown["in_territory"] is True
     # Measured in Drôme, it is evidence enough to count the practice as transferred.
     transfer_move(user=world.dr_member, transfer=transfer, to="transferred")
@@ -125,5 +128,7 @@ def test_the_practice_page_shows_the_planner_as_the_source(world, snapshots):
     client = Client()
     client.force_login(world.sl_member)
     page = client.get(f"/practices/{practice.uid}/?lang=bg").content.decode()
-    assert "58,2" in page and "2025-04-01" in page
+    with translation.override("bg"):
+        written = date_format(dt.date(2025, 4, 1))
+    assert "58,2" in page and f"<small>{written}</small>" in page
     assert "Планировчикът на атласа" in page

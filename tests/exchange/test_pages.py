@@ -103,3 +103,31 @@ def test_the_atom_feed_lists_published_practices(world, client):
     assert feed["Content-Type"].startswith("application/atom+xml")
     body = feed.content.decode()
     assert body.count("<entry>") == 1 and "Night at the museum" in body
+
+
+def test_a_practice_page_writes_its_period_the_way_of_the_page_language(world, client):
+    """The period read "2025-12-06 – …" on Greek and Bulgarian pages, whose other dates
+    are written the language's way."""
+    from datetime import date
+
+    from django.utils import formats, translation
+
+    practice = publish(world, write_practice(world, period_start=date(2025, 12, 6)))
+    for lang in ("bg", "el"):
+        page = client.get(f"/practices/{practice.uid}/?lang={lang}").content.decode()
+        with translation.override(lang):
+            written = formats.date_format(date(2025, 12, 6))
+        assert "2025-12-06" not in page
+        assert f"{written} – …" in page
+
+
+def test_a_published_practice_is_said_so_in_the_feminine_of_practice(world, client):
+    """Bulgarian and French shared the routes' masculine "Published" (Публикуван,
+    Publié) for a practice (практика, pratique)."""
+    from lxml import html
+
+    practice = publish(world, write_practice(world))
+    for lang, word in (("bg", "Публикувана"), ("fr", "Publiée"), ("el", "Δημοσιευμένη")):
+        page = html.fromstring(client.get(f"/practices/{practice.uid}/?lang={lang}").content)
+        assert page.xpath("string(//p[@class='facts']/span[contains(@class, 'status')])"
+                          ).strip() == word, lang

@@ -10,7 +10,7 @@ from datetime import timedelta
 import pytest
 from django.contrib.auth.models import AnonymousUser
 from django.test import Client
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from exchange import services
 from exchange.places import PlaceSpec
@@ -242,3 +242,31 @@ def test_the_transfers_in_and_out_are_listed_once_the_exchange_has_them(world, a
     assert [t["practice"]["title"] for t in sliven["in"]] == ["Wine trail in the hills"]
     assert sliven["out"] == [] and drome["in"] == []
     assert [t["to"] for t in drome["out"]] == ["Sliven"]
+
+
+def test_a_charts_highest_point_stays_clear_of_its_top_value_label():
+    """The chart writes its largest value at its top left (10 px text, baseline at 14):
+    a series that is flat at its largest value drew its line through that label."""
+    from datetime import date
+
+    from maps.pages.strategy import chart
+
+    drawn = chart([(date(2025, 12, 6), 4.11), (date(2026, 12, 6), 4.11)])
+    assert min(float(y) for _, y in drawn["dots"]) >= 20
+    assert max(float(y) for _, y in drawn["dots"]) <= drawn["height"] - 8
+
+
+def test_a_count_s_chart_writes_its_top_value_as_a_whole_number():
+    """Sliven's published routes chart said "2,00" above a table that says 2."""
+    from datetime import date
+
+    from maps.pages.strategy import _measured
+    from planner.models import IndicatorSnapshot
+
+    snapshots = [IndicatorSnapshot(taken_on=date(2026, 12, d), attractions_per_100km2=0.37,
+                                   covered_share=0.25, trail_km=4.1, published_routes=2,
+                                   gap_km2=2779.6) for d in (5, 6)]
+    with translation.override("bg"):
+        tops = {m["key"]: m["chart"]["top"] for m in _measured(snapshots)}
+    assert tops["published_routes"] == "2"
+    assert tops["attractions_per_100km2"] == "0,37"

@@ -344,3 +344,18 @@ def test_the_guides_home_carries_its_tour_in_its_language_and_the_other_guide_pa
     tour = json.loads(page.cssselect("script#atlas-tour")[0].text)
     assert tour["steps"][0]["title"] == "Ένας οδηγός για κάθε ρόλο" and tour["token"]
     assert "private" in answer["Cache-Control"]
+
+
+def test_the_guides_open_in_the_language_lang_asks_for(client):
+    """Every page of the atlas takes ?lang=; the guides are in folders per language, and
+    /help/?lang=bg showed a Bulgarian reader the English guides."""
+    assert client.get("/help/?lang=bg").headers["Location"] == "/help/bg/"
+    assert (client.get("/help/guides/tourist/?lang=el").headers["Location"]
+            == "/help/el/guides/tourist/")
+    assert (client.get("/help/fr/guides/gis/?lang=en").headers["Location"]
+            == "/help/guides/gis/")
+    assert (client.get("/help/bg/guides/gis/?lang=fr").headers["Location"]
+            == "/help/fr/guides/gis/")
+    # Already in that language, or no such language: served as it is.
+    assert client.get("/help/bg/?lang=bg").status_code == 200
+    assert client.get("/help/?lang=xx").status_code == 200

@@ -186,3 +186,12 @@ def test_the_layer_page_tells_where_qgis_connects_in_the_page_language(client, s
     html = client.get(f"/layers/sliven-attractions/?lang={lang}").content.decode()
     assert ogc in html and tiles in html
     assert "Add WFS" not in html and "New Generic Connection" not in html
+
+
+def test_the_layer_list_names_each_layers_partner_in_the_page_language(client, sliven):
+    """The list's Partner column showed the partner's slug ("sliven") on a Bulgarian page."""
+    from lxml import html
+
+    page = html.fromstring(client.get("/layers/?lang=bg").content)
+    partners = {td.text_content() for td in page.xpath("//main//table//tbody/tr/td[2]")}
+    assert partners == {"Сливен"}

@@ -27,6 +27,8 @@
     replay.style.whiteSpace = "nowrap";
     replay.style.fontSize = ".7rem";
     if (!narrow) replay.style.textDecoration = "underline";
+    // Above the page's title on a phone: apart from it, not touching it.
+    else replay.style.marginBottom = "1rem";
     place.insertBefore(replay, narrow ? place.firstChild : place.querySelector(".md-header__option"));
   }
 
