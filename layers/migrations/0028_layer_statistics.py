@@ -55,11 +55,20 @@ def _trigger_function(kind: str, op: str) -> str:
     SELECT DISTINCT layer_id, '{kind}', 0 FROM new_rows WHERE retired_at IS NULL
     ORDER BY layer_id
     ON CONFLICT (layer_id, kind) DO NOTHING;"""
+    touched = {"insert": "SELECT layer_id FROM new_rows",
+               "delete": "SELECT layer_id FROM old_rows",
+               "update": "SELECT layer_id FROM new_rows UNION SELECT layer_id FROM old_rows"}[op]
+    # The rows locked in one order, so that two statements writing several layers each
+    # wait for one another instead of deadlocking.
+    lock = f"""
+  PERFORM 1 FROM layers_layerstatistics s
+    WHERE s.kind = '{kind}' AND s.layer_id IN ({touched})
+    ORDER BY s.layer_id FOR UPDATE;"""
     return f"""
 CREATE FUNCTION atlas_layer_statistics_{kind}_{op}() RETURNS trigger LANGUAGE plpgsql AS $$
 DECLARE
   stale bigint[];
-BEGIN{make_rows}
+BEGIN{make_rows}{lock}
   WITH came AS ({came}), gone AS ({gone}),
   d AS (SELECT COALESCE(c.layer_id, g.layer_id) AS layer_id,
                COALESCE(c.n, 0) - COALESCE(g.n, 0) AS dn,
