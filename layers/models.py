@@ -237,7 +237,8 @@ class LayerMetadata(models.Model):
     how often it is updated and whom to ask about it. The rest of the record (title,
     abstract, licence, source, lineage, extent, CRS, count, last change) is read from the
     layer, its features and its import history each time (layers/metadata), never kept
-    twice. Its partner's editors and moderators edit it in the admin."""
+    twice but for the count, extent and dates, which ``LayerStatistics`` keeps. Its
+    partner's editors and moderators edit it in the admin."""
 
     layer = models.OneToOneField(Layer, on_delete=models.CASCADE, primary_key=True,
                                  related_name="metadata", verbose_name=_("layer"))

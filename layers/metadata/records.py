@@ -1,6 +1,7 @@
 """A layer's metadata record: what the platform knows of the layer, read each time from
-the layer, its features and its import history, and what its partner wrote in its
-``LayerMetadata`` (keywords, update frequency, contact). Nothing is kept twice."""
+the layer, its features' kept count, extent and dates (``LayerStatistics``, kept by
+triggers in the writing transaction) and its import history, and what its partner wrote
+in its ``LayerMetadata`` (keywords, update frequency, contact)."""
 
 from __future__ import annotations
 
