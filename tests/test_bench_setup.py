@@ -9,6 +9,7 @@ import json
 import pytest
 from django.db import connection
 
+from layers import selectors
 from layers.models import Attraction, Layer
 from tests.bench import bbox, peers, scale
 
@@ -34,6 +35,10 @@ def test_scale_layer_holds_its_points_at_the_benchmark_density_and_leaves_trigge
                     "AND search LIKE 'thesi %%'", [layer.pk])
         assert cur.fetchone()[0] == 40
     assert _user_triggers_enabled() == {"O"}
+    # Its count and extent, which the statistics triggers (off for the INSERT) would keep.
+    listed = {x["slug"]: x for x in selectors.layers_list(lang="en")}["bench-scale-smoke"]
+    assert listed["feature_count"] == 40
+    assert x0 <= listed["extent"][0] <= listed["extent"][2] <= x1
 
     peers.peer_table(layer.pk, "bench_peer_smoke")
     with connection.cursor() as cur:

@@ -1,6 +1,7 @@
 """A layer's metadata record: what the platform knows of the layer, read each time from
-the layer, its features and its import history, and what its partner wrote in its
-``LayerMetadata`` (keywords, update frequency, contact). Nothing is kept twice."""
+the layer, its features' kept count, extent and dates (``LayerStatistics``, kept by
+triggers in the writing transaction) and its import history, and what its partner wrote
+in its ``LayerMetadata`` (keywords, update frequency, contact)."""
 
 from __future__ import annotations
 
@@ -13,7 +14,6 @@ from django.db import connection
 
 from geo.i18n import LANGUAGE_CODES, fallback_chain
 from geo.params import BBox
-from layers import registry
 from layers.metadata.lineage import LineageStep, lineage
 from layers.permissions import member_partners
 from layers.search import q_condition
@@ -87,13 +87,14 @@ def _keywords(row: dict[str, Any]) -> dict[str, list[str]]:
 
 
 def _features_sql() -> str:
-    """Count, extent and dates of each layer's current features, of every layered kind."""
-    parts = [f"SELECT layer_id, {k.geom} AS g, created_at, updated_at FROM {k.table} "
-             "WHERE retired_at IS NULL AND layer_id = ANY(%(ids)s)"
-             for k in registry.kinds() if k.layered]
-    return f"""SELECT layer_id, count(*) AS n, ST_Extent(g) AS e, min(created_at) AS first,
-                      max(updated_at) AS last
-               FROM ({" UNION ALL ".join(parts)}) u GROUP BY layer_id"""
+    """Count, extent and dates of each layer's current features, of every layered kind, as
+    kept (``LayerStatistics``): a record costs the same whatever the layer's size."""
+    return """SELECT layer_id, sum(feature_count)::bigint AS n,
+                     ST_MakeBox2D(ST_Point(min(west), min(south)),
+                                  ST_Point(max(east), max(north))) AS e,
+                     min(first_created) AS first, max(last_updated) AS last
+              FROM layers_layerstatistics WHERE layer_id = ANY(%(ids)s)
+              GROUP BY layer_id HAVING sum(feature_count) > 0"""
 
 
 LAYER_COLUMNS = ", ".join(
@@ -176,9 +177,9 @@ def public_records(*, q: list[str] | None = None, bbox: BBox | None = None, limi
         west, south, east, north = bbox
         boxes = ([(west, south, 180.0, north), (-180.0, south, east, north)] if west > east
                  else [(west, south, east, north)])
-        extent = ("(SELECT ST_Extent(g) FROM (" + " UNION ALL ".join(
-            f"SELECT {k.geom} AS g FROM {k.table} WHERE layer_id = l.id "
-            "AND retired_at IS NULL" for k in registry.kinds() if k.layered) + ") u)")
+        extent = ("(SELECT ST_MakeEnvelope(min(s.west), min(s.south), max(s.east), "
+                  "max(s.north), 4326) FROM layers_layerstatistics s "
+                  "WHERE s.layer_id = l.id AND s.feature_count > 0)")
         tests = []
         for i, box in enumerate(boxes):
             params.update({f"b{i}_{j}": v for j, v in enumerate(box)})

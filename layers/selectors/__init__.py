@@ -4,7 +4,8 @@
 - ``kinds``: how features are written and the WHERE clauses of the filters (the kinds
   themselves are layers/registry.py's);
 - ``pages``: pages of features, for the API, OGC API and exports;
-- ``catalogue``: a feature's detail, the layers, the partners, extents.
+- ``catalogue``: a feature's detail, the layers, the partners, extents and counts (kept
+  per layer: ``LayerStatistics``).
 """
 
 from layers.selectors.catalogue import (
@@ -13,6 +14,7 @@ from layers.selectors.catalogue import (
     feature_detail,
     layers_list,
     partners_geojson,
+    stored_feature_count,
 )
 from layers.selectors.kinds import (
     DISPLAY,
@@ -54,5 +56,6 @@ __all__ = [
     "near_conditions",
     "partners_geojson",
     "sortable",
+    "stored_feature_count",
     "translated",
 ]

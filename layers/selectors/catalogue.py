@@ -63,8 +63,17 @@ def feature_detail(*, kind: str, uid: str, lang: str, display: bool = False,
     return row[0] if row else None
 
 
+STORED_BY_LAYER = """SELECT layer_id, sum(feature_count)::bigint AS n, min(west) AS w,
+                         min(south) AS s, max(east) AS e, max(north) AS nn,
+                         min(first_created) AS first, max(last_updated) AS last
+                  FROM layers_layerstatistics GROUP BY layer_id"""
+"""Each layer's count, extent and dates over its kinds, as the triggers keep them
+(``LayerStatistics``): a row or two a layer, whatever the number of features."""
+
+
 def layers_list(*, lang: str) -> list[dict]:
-    """Public layers with their feature count and extent (lon/lat)."""
+    """Public layers with their feature count and extent (lon/lat), as kept
+    (``LayerStatistics``): the list costs the same at any number of features."""
     sql = f"""
         SELECT json_build_object(
             'slug', l.slug, 'kind', l.kind, 'partner', p.slug, 'reference', l.reference,
@@ -72,21 +81,13 @@ def layers_list(*, lang: str) -> list[dict]:
             'description', {translated('l', 'description', lang)},
             'licence', l.licence, 'source', l.source,
             'updated_at', date_trunc('milliseconds', l.updated_at),
-            'feature_count', COALESCE(a.n, 0) + COALESCE(t.n, 0),
-            'extent', (SELECT CASE WHEN e IS NULL THEN NULL ELSE json_build_array(
-                           round(ST_XMin(e)::numeric, 6), round(ST_YMin(e)::numeric, 6),
-                           round(ST_XMax(e)::numeric, 6), round(ST_YMax(e)::numeric, 6))
-                       END FROM (SELECT ST_Extent(g) AS e FROM (
-                           SELECT location AS g FROM layers_attraction
-                           WHERE layer_id = l.id AND retired_at IS NULL
-                           UNION ALL SELECT geom FROM layers_trail
-                           WHERE layer_id = l.id AND retired_at IS NULL) u) ext))
+            'feature_count', COALESCE(st.n, 0),
+            'extent', CASE WHEN st.w IS NULL THEN NULL ELSE json_build_array(
+                          round(st.w::numeric, 6), round(st.s::numeric, 6),
+                          round(st.e::numeric, 6), round(st.nn::numeric, 6)) END)
         FROM layers_layer l
         JOIN layers_partner p ON p.id = l.partner_id
-        LEFT JOIN (SELECT layer_id, count(*) n FROM layers_attraction
-                   WHERE retired_at IS NULL GROUP BY layer_id) a ON a.layer_id = l.id
-        LEFT JOIN (SELECT layer_id, count(*) n FROM layers_trail
-                   WHERE retired_at IS NULL GROUP BY layer_id) t ON t.layer_id = l.id
+        LEFT JOIN ({STORED_BY_LAYER}) st ON st.layer_id = l.id
         WHERE l.visibility = '{Visibility.PUBLIC}'
         ORDER BY p.slug, l.slug
     """
@@ -119,29 +120,63 @@ def partners_geojson(*, lang: str) -> str:
 
 
 def extent(*, kinds: list[str], layer: str | None = None) -> list[float] | None:
-    """[minlon, minlat, maxlon, maxlat] of the public features of these kinds (and layer)."""
+    """[minlon, minlat, maxlon, maxlat] of the public features of these kinds (and layer):
+    a layered kind's from its layers' kept extents (``LayerStatistics``), the others' (a
+    few rows: routes, listings, practices) measured."""
     parts, params = [], []
     for k in kinds:
         kind = registry.kind(k)
         if not kind.layered:
             if not layer:
-                parts.append(f"SELECT ST_Force2D(x.{kind.geom}) AS g FROM {kind.table} x "
-                             f"WHERE {kind.public_sql()}")
+                parts.append(f"""SELECT ST_XMin(e), ST_YMin(e), ST_XMax(e), ST_YMax(e)
+                    FROM (SELECT ST_Extent(x.{kind.geom}) AS e FROM {kind.table} x
+                          WHERE {kind.public_sql()}) m""")
             continue
         cond = "AND l.slug = %s" if layer else ""
-        parts.append(f"""SELECT ST_Force2D(x.{kind.geom}) AS g FROM {kind.table} x
-            JOIN layers_layer l ON l.id = x.layer_id
-            WHERE l.visibility = '{Visibility.PUBLIC}' AND x.retired_at IS NULL {cond}""")
+        parts.append(f"""SELECT s.west, s.south, s.east, s.north
+            FROM layers_layerstatistics s JOIN layers_layer l ON l.id = s.layer_id
+            WHERE s.kind = %s AND l.visibility = '{Visibility.PUBLIC}' {cond}""")
+        params.append(kind.name)
         if layer:
             params.append(layer)
     if not parts:
         return None
     with connection.cursor() as cursor:
-        cursor.execute(f"SELECT ST_XMin(e), ST_YMin(e), ST_XMax(e), ST_YMax(e) FROM "
-                       f"(SELECT ST_Extent(g) AS e FROM ({' UNION ALL '.join(parts)}) u) x",
-                       params)
+        cursor.execute("SELECT min(w), min(s), max(e), max(n) FROM ("
+                       + " UNION ALL ".join(parts) + ") u(w, s, e, n)", params)
         row = cursor.fetchone()
     return [round(v, 6) for v in row] if row and row[0] is not None else None
+
+
+def stored_feature_count(*, kinds: list[str], layer: str | None = None) -> int:
+    """How many public features of these kinds (and layer) the lists match without a
+    filter: a layered kind's from its layers' kept counts, chosen as the lists choose
+    them (``kinds.conditions``: public, no sandbox, a reference layer only by name); the
+    others' counted (a few rows)."""
+    parts, params = [], []
+    for k in kinds:
+        kind = registry.kind(k)
+        if not kind.layered:
+            if not layer:
+                parts.append(f"SELECT count(*) FROM {kind.table} x WHERE {kind.public_sql()}")
+            continue
+        chosen = [f"l.visibility = '{Visibility.PUBLIC}'", "NOT p.sandbox", "s.kind = %s"]
+        params.append(kind.name)
+        if layer:
+            chosen.append("l.slug = %s")
+            params.append(layer)
+        else:
+            chosen.append("NOT l.reference")
+        parts.append("SELECT COALESCE(sum(s.feature_count), 0) FROM layers_layerstatistics s "
+                     "JOIN layers_layer l ON l.id = s.layer_id "
+                     "JOIN layers_partner p ON p.id = l.partner_id WHERE "
+                     + " AND ".join(chosen))
+    if not parts:
+        return 0
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT COALESCE(sum(n), 0)::bigint FROM ("
+                       + " UNION ALL ".join(parts) + ") u(n)", params)
+        return cursor.fetchone()[0]
 
 
 def in_uninviting_territories(layer_id: int) -> dict[str, int]:

@@ -92,14 +92,20 @@ def bump_version() -> None:
                     "WHERE name = 'layers_attraction'")
 
 
+STEPS: dict[str, float] = {}
+"""The last ``make_layer``'s steps: seconds of the INSERT, of its deferred foreign-key
+checks and of the VACUUM ANALYZE, and the load average before and after."""
+
+
 def make_layer(slug: str, n: int, extent: tuple[float, float, float, float] | None = None
                ) -> tuple[Layer, float, int]:
     """A public layer of ``n`` points spread over ``extent`` (``extent_for(n)``), in one
     statement.
 
     The table's own triggers are off for the statement (they would fold each name into
-    ``search`` — given here — copy every row into the audit's events and bump the data
-    version): what is measured is serving a big layer, not writing it. In a transaction, so
+    ``search`` — given here — copy every row into the audit's events, bump the data
+    version and keep the layer's count and extent, made after from the rows): what is
+    measured is serving a big layer, not writing it. In a transaction, so
     an interrupted run leaves them on. Returns the layer, the seconds and the bytes the
     table and its indexes grew by."""
     Layer.objects.filter(slug=slug).delete()
@@ -109,6 +115,8 @@ def make_layer(slug: str, n: int, extent: tuple[float, float, float, float] | No
     with connection.cursor() as cur:
         cur.execute("SELECT pg_total_relation_size('layers_attraction')")
         before = cur.fetchone()[0]
+        STEPS.clear()
+        STEPS["load_before"] = os.getloadavg()[0]
         t0 = time.perf_counter()
         with transaction.atomic():
             cur.execute("ALTER TABLE layers_attraction DISABLE TRIGGER USER")
@@ -126,11 +134,19 @@ def make_layer(slug: str, n: int, extent: tuple[float, float, float, float] | No
                                                         %s + random() * %s), 4326) AS loc
                       FROM generate_series(1, %s) g) s""" + SPATIAL_ORDER,
                         [layer.pk, x0, x1 - x0, y0, y1 - y0, n])
+            STEPS["insert"] = time.perf_counter() - t0
             # The deferred foreign-key checks now: a table with pending ones can't be altered.
             cur.execute("SET CONSTRAINTS ALL IMMEDIATE")
+            STEPS["checks"] = time.perf_counter() - t0 - STEPS["insert"]
             cur.execute("ALTER TABLE layers_attraction ENABLE TRIGGER USER")
+            # What the statement triggers would have kept: the layer's count and extent.
+            cur.execute("SELECT atlas_layer_statistics_refresh('attraction', %s)",
+                        [[layer.pk]])
         bump_version()  # as the trigger would have: no kept export or tile ETag outlives it
+        t1 = time.perf_counter()
         vacuum("layers_attraction")
+        STEPS["vacuum"] = time.perf_counter() - t1
+        STEPS["load_after"] = os.getloadavg()[0]
         elapsed = time.perf_counter() - t0
         cur.execute("SELECT pg_total_relation_size('layers_attraction')")
         grown = cur.fetchone()[0] - before
@@ -202,9 +218,13 @@ def _bbox(sizes: list[int]) -> None:
                     load = os.getloadavg()[0]
                     result = wrk_run(base, script)
                 rows.append((n, built, grown, in_table, load, result))
+                print(f"  {n:>10,} points: made in {built:6.1f} s (INSERT {STEPS['insert']:.1f} s, "
+                      f"its deferred foreign-key checks {STEPS['checks']:.1f} s, VACUUM "
+                      f"ANALYZE {STEPS['vacuum']:.1f} s; load {STEPS['load_before']:.1f} "
+                      f"before, {STEPS['load_after']:.1f} after)", flush=True)
                 print(f"  {n:>10,} points: made in {built:6.1f} s (+{grown / 2**20:,.0f} MiB "
                       f"table and indexes; {in_table:,} rows in the table); "
-                      f"load {load:.1f}; {result.line()}")
+                      f"load {load:.1f}; {result.line()}", flush=True)
     finally:
         drop_layers(slugs)
     if rows:
