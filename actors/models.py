@@ -29,7 +29,8 @@ from actors.vocabulary import (
 )
 from geo.crs import WGS84
 from geo.opening_hours import validate_opening_hours
-from layers.models import CONTENT_LANGUAGES, Attraction, Partner, practical_problems
+from layers.models import CONTENT_LANGUAGES, Attraction, Partner
+from layers.validation import practical_problems
 from layers.vocabulary import Wheelchair
 from media.models import MediaItem
 

@@ -14,7 +14,7 @@ from django.contrib.gis.db import models
 from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.indexes import GistIndex
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
-from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.utils.translation import gettext_lazy as _
 
 from geo import fields
@@ -22,6 +22,13 @@ from geo.crs import WGS84
 from geo.opening_hours import validate_opening_hours
 from layers.audit_tracking import audit_track_links
 from layers.display import footprints_display_refresh, trails_display_refresh
+from layers.validation import (
+    HEX_COLOUR,
+    NEUTRAL_COLOUR,
+    hex_colour,
+    iso_country,
+    practical_problems,
+)
 from layers.vocabulary import (
     Activity,
     Category,
@@ -29,7 +36,6 @@ from layers.vocabulary import (
     Difficulty,
     LayerKind,
     Territory,
-    UpdateFrequency,
     Visibility,
     Wheelchair,
 )
@@ -42,29 +48,6 @@ if TYPE_CHECKING:
 
 CONTENT_LANGUAGES = (("bg", _("Bulgarian")), ("el", _("Greek")), ("fr", _("French")),
                      ("en", _("English")))
-
-iso_country = RegexValidator(r"^[A-Z]{2}$", _("Use an ISO 3166-1 alpha-2 code, e.g. BG."))
-HEX_COLOUR = r"^#[0-9A-Fa-f]{6}$"
-hex_colour = RegexValidator(HEX_COLOUR,
-                            _("Use a colour of six hexadecimal digits after #, e.g. #1f77b4."))
-
-
-def practical_problems(obj: Any) -> dict[str, list[object]]:
-    """What is wrong with the practical fields an attraction and a listing share
-    (``price_from``/``price_to``, ``languages``), by field, for their ``clean``."""
-    problems: dict[str, list[object]] = {}
-    if (obj.price_from is not None and obj.price_to is not None
-            and obj.price_to < obj.price_from):
-        problems["price_to"] = [_("The highest price is below the lowest.")]
-    codes = [c for c in obj.languages if len(c) != 2 or not c.isalpha() or not c.islower()]
-    if codes:
-        problems["languages"] = [_("Use two-letter language codes in lower case, e.g. "
-                                   "bg, en, fr.")]
-    return problems
-
-
-# A partner's colour until someone chooses one: a grey that no partner's is.
-NEUTRAL_COLOUR = "#555555"
 
 # How far (degrees, ~2 km) a feature may lie over a territory's border and still count as
 # drawn on it: imports note features beyond it, and other partners' territories begin
@@ -190,66 +173,6 @@ class Layer(models.Model):
 
     def __str__(self) -> str:
         return self.title or self.slug
-
-
-class LayerMetadata(models.Model):
-    """What a layer's metadata record says that the platform cannot know: its keywords,
-    how often it is updated and whom to ask about it. The rest of the record (title,
-    abstract, licence, source, lineage, extent, CRS, count, last change) is read from the
-    layer, its features and its import history each time (layers/metadata), never kept
-    twice but for the count, extent and dates, which ``LayerStatistics`` keeps. Its
-    partner's editors and moderators edit it in the admin."""
-
-    layer = models.OneToOneField(Layer, on_delete=models.CASCADE, primary_key=True,
-                                 related_name="metadata", verbose_name=_("layer"))
-    keywords = models.TextField(
-        _("keywords"), blank=True,
-        help_text=_("Words a catalogue finds the layer by, separated by commas."))
-    update_frequency = models.CharField(
-        _("update frequency"), max_length=12, choices=UpdateFrequency.choices,
-        default=UpdateFrequency.UNKNOWN)
-    contact_name = models.CharField(
-        _("contact person"), max_length=200, blank=True,
-        help_text=_("Who answers questions about this layer at the partner."))
-    contact_email = models.EmailField(_("contact e-mail"), blank=True)
-    updated_at = models.DateTimeField(auto_now=True)
-
-    class Meta:
-        verbose_name = _("metadata record")
-        verbose_name_plural = _("metadata records")
-
-    def __str__(self) -> str:
-        return str(self.layer)
-
-
-class LayerStatistics(models.Model):
-    """What a layer's current (not retired) features of one kind come to: how many, their
-    extent and their first and last dates. The layer list, the OGC collections and the
-    metadata records read these instead of counting and measuring the features at each
-    request, which took 25 s at 11 million points.
-
-    Kept by statement triggers on the features' tables (migration 0028), in the writing
-    transaction, so every writer keeps them true (imports, the admin, the API, undo,
-    restore); nothing else writes them. A bulk writer that turns the triggers off calls
-    ``atlas_layer_statistics_refresh(kind, layer_ids)`` after."""
-
-    layer = models.ForeignKey(Layer, on_delete=models.CASCADE, related_name="statistics")
-    kind = models.CharField(max_length=20)  # the registry's kind: "attraction", "trail"
-    feature_count = models.BigIntegerField(default=0)
-    # The features' extent, degrees (EPSG:4326), as ST_Extent gives it; null when none.
-    west = models.FloatField(null=True)
-    south = models.FloatField(null=True)
-    east = models.FloatField(null=True)
-    north = models.FloatField(null=True)
-    first_created = models.DateTimeField(null=True)  # the oldest feature's created_at
-    last_updated = models.DateTimeField(null=True)  # the latest updated_at of one
-
-    class Meta:
-        constraints = [models.UniqueConstraint(fields=["layer", "kind"],
-                                               name="layer_statistics_kind")]
-
-    def __str__(self) -> str:
-        return f"{self.layer_id} {self.kind}: {self.feature_count}"
 
 
 class Feature(models.Model):
@@ -419,3 +342,7 @@ class Trail(Feature):
 
 TRAIL_METRICS = ("length_m", "ascent_m", "descent_m", "min_elevation_m", "max_elevation_m",
                  "duration_min", "is_loop")
+
+
+# Django finds the app's models through this module: the layer's own records live apart.
+from layers.layer_facts import LayerMetadata, LayerStatistics  # noqa: E402, F401

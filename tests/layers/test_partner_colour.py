@@ -12,7 +12,8 @@ from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
-from layers.models import NEUTRAL_COLOUR, Partner
+from layers.models import Partner
+from layers.validation import NEUTRAL_COLOUR
 from tests.factories import make_partner
 
 pytestmark = pytest.mark.django_db
