@@ -1,5 +1,7 @@
 """A partner's network of ways for routing, from an OpenStreetMap extract (``.osm.pbf``).
 
+- ``pbf``: the file's framing checked whole first (not a PBF, truncated, a block larger
+  than the format allows: a decompression bomb), and its checksum;
 - ``reader``: read with pyosmium (libosmium), one pass over the file keeps the ways
   tagged ``highway`` that a walker, cyclist or driver may use (``tags``), their lines
   built from their nodes' locations;

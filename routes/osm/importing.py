@@ -3,7 +3,6 @@ territory (the package's docstring says how)."""
 
 from __future__ import annotations
 
-import hashlib
 import json
 from dataclasses import dataclass
 from pathlib import Path
@@ -19,6 +18,7 @@ from geo.errors import Refused
 from layers.models import Partner
 from routes import queue
 from routes.models import PilotRoute, RoadEdge, RoadNetwork
+from routes.osm import pbf
 from routes.osm.edges import kept, split
 from routes.osm.graph import pack
 from routes.osm.reader import read
@@ -48,6 +48,9 @@ def network_import(*, partner: Partner, path: Path, margin_m: float = MARGIN_M
     """Replace ``partner``'s road network with the ways of the PBF at ``path`` within
     ``margin_m`` of its territory. Raises ``Refused`` naming the file (not a PBF,
     truncated, nothing within the territory); then nothing was written."""
+    # The file's framing first (a bomb refused before a byte of it is inflated), and its
+    # checksum from the same read.
+    framing = pbf.check(path)
     extract = read(path)
     edges = split(extract, _box(partner, margin_m))
     lines = edges.lines
@@ -73,16 +76,12 @@ def network_import(*, partner: Partner, path: Path, margin_m: float = MARGIN_M
               "walk": int(network_edges.walk.sum()), "bike": int(network_edges.bike.sum()),
               "car": int(network_edges.car.sum()), "cut_ways": extract.cut_ways}
     graph = pack(network_edges)
-    digest = hashlib.sha256()
-    with path.open("rb") as f:
-        for chunk in iter(lambda: f.read(1 << 20), b""):
-            digest.update(chunk)
     with transaction.atomic():
         # Two imports for one partner at once: the second waits, then replaces the first.
         Partner.objects.select_for_update().filter(pk=partner.pk).first()
         RoadNetwork.objects.filter(partner=partner).delete()
         network = RoadNetwork.objects.create(
-            partner=partner, file_name=path.name, sha256=digest.hexdigest(),
+            partner=partner, file_name=path.name, sha256=framing.sha256,
             data_date=extract.data_date, margin_m=margin_m, counts=counts)
         with psycopg.Cursor(connection.connection) as raw:
             # Bound as binary on the server: Django's client-side binding sent the 1 MB as

@@ -31,9 +31,10 @@ class Extract:
 
 
 def read(path: Path) -> Extract:
-    """The routable ways of the PBF at ``path``.
+    """The routable ways of the PBF at ``path``, whose framing ``pbf.check`` passed.
 
-    Raises ``Refused`` naming the file when it is not a PBF or is truncated."""
+    Raises ``Refused`` naming the file when a block of it is damaged or does not
+    inflate to the size it declares."""
     import osmium  # its C++ core is loaded by imports, not by every web process
 
     out = Extract()
@@ -83,8 +84,14 @@ def read(path: Path) -> Extract:
                 out.names.append(name)
                 out.wkb.append(wkb)
     except RuntimeError as exc:
-        # libosmium's words ("PBF error: unexpected EOF", "invalid BlobHeader size")
-        # say which of the two it is; the reader is told what that means for them.
+        if "uncompress" in str(exc):
+            # A block that inflates past the size it declares: libosmium stops at that
+            # size (a bomb's data is never all inflated).
+            raise Refused(_("%(file)s is refused: a block of it does not inflate to the size "
+                            "it declares (a damaged file or a decompression bomb); nothing "
+                            "was written") % {"file": path.name}) from None
+        # The framing was checked whole (pbf.check); libosmium's words say what is wrong
+        # inside a block.
         raise Refused(_("%(file)s is not a complete OpenStreetMap PBF file (%(error)s); "
                         "nothing was written") % {"file": path.name, "error": exc}) from None
     return out

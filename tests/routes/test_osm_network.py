@@ -236,7 +236,7 @@ def test_a_truncated_pbf_is_refused_by_name_and_writes_nothing(valley, tmp_path)
 def test_a_file_that_is_no_pbf_is_refused_by_name(fresh_partner, tmp_path):
     fake = tmp_path / "walk.osm.pbf"
     shutil.copy(SHARED_DATA / "real" / "gpx" / "gpxpy" / "route.gpx", fake)
-    with pytest.raises(Refused, match=re.escape("walk.osm.pbf is not a complete")):
+    with pytest.raises(Refused, match=re.escape("walk.osm.pbf is not an OpenStreetMap PBF file")):
         network_import(partner=fresh_partner, path=fake)
     assert not RoadNetwork.objects.filter(partner=fresh_partner).exists()
 
