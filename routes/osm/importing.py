@@ -3,6 +3,7 @@ territory (the package's docstring says how)."""
 
 from __future__ import annotations
 
+import gc
 import json
 from dataclasses import dataclass
 from pathlib import Path
@@ -48,6 +49,19 @@ def network_import(*, partner: Partner, path: Path, margin_m: float = MARGIN_M
     """Replace ``partner``'s road network with the ways of the PBF at ``path`` within
     ``margin_m`` of its territory. Raises ``Refused`` naming the file (not a PBF,
     truncated, nothing within the territory); then nothing was written."""
+    # The reading makes tens of thousands of short-lived objects (a way's tags, its line,
+    # its name), which set off the collector's passes over the whole process: a third of
+    # the import's CPU in one run of three (docs/benchmarks.md). They hold no cycles.
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        return _import(partner, path, margin_m)
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
+def _import(partner: Partner, path: Path, margin_m: float) -> ImportResult:
     # The file's framing first (a bomb refused before a byte of it is inflated), and its
     # checksum from the same read.
     framing = pbf.check(path)
