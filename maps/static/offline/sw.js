@@ -5,6 +5,8 @@
    (caches "atlas-route-<slug>", written by the page's script, static/offline/save.js),
    else the offline page in the visitor's language (cache "atlas-shell-<version>"). */
 "use strict";
+// The re-sync of saved routes (AtlasSync), shared with the pages.
+importScripts(__ATLAS_SYNC_URL__);
 var VERSION = "__ATLAS_SW_VERSION__";
 var SHELL_URLS = __ATLAS_SHELL_URLS__;
 var SHELL = "atlas-shell-" + VERSION;
@@ -30,13 +32,41 @@ self.addEventListener("activate", function (event) {
   }).then(function () { return self.clients.claim(); }));
 });
 
-// The page tells its language; the offline page is then shown in it.
+/* Saved routes re-synced in the background: each copy asks the platform for its route's
+   version and downloads again only when it changed. "all": every copy (the device is back
+   online, or the saved list is open); "stale": those not checked for a day (the app's
+   start). Every open page is told what became of each copy. */
+function report(result) {
+  return self.clients.matchAll({ type: "window", includeUncontrolled: true })
+    .then(function (clients) {
+      clients.forEach(function (client) {
+        client.postMessage({ type: "atlas-sync", route: result.meta.route,
+          state: result.state, meta: result.meta });
+      });
+    });
+}
+
+function resyncSaved(olderThanMs) {
+  return self.AtlasSync.resyncAll(olderThanMs, report).catch(function () {});
+}
+
+// The page tells its language (the offline page is then shown in it) and asks for re-syncs.
 self.addEventListener("message", function (event) {
-  var lang = event.data && event.data.lang;
+  var data = event.data || {};
+  if (data.resync) {
+    event.waitUntil(resyncSaved(data.resync === "all" ? 0 : self.AtlasSync.DAY_MS));
+    return;
+  }
+  var lang = data.lang;
   if (LANGS.indexOf(lang) < 0) return;
   event.waitUntil(caches.open(SHELL).then(function (cache) {
     return cache.put(LANG_KEY, new Response(lang));
   }));
+});
+
+// Where the browser has it (an installed app in Chromium), once a day or so.
+self.addEventListener("periodicsync", function (event) {
+  if (event.tag === "atlas-resync") event.waitUntil(resyncSaved(self.AtlasSync.DAY_MS / 2));
 });
 
 function saved(request) {
