@@ -14,15 +14,19 @@
   // day, and all of them when the device comes back online (static/offline/sync.js);
   // where the browser lets an installed app sync periodically, once a day as well.
   if ("serviceWorker" in navigator && document.querySelector("link[rel='manifest']")) {
+    var resync = function (which) {
+      navigator.serviceWorker.ready.then(function (reg) {
+        if (reg.active) reg.active.postMessage({ resync: which });
+      });
+    };
+    // Listened for at once: the device may come back online before the worker is ready.
+    window.addEventListener("online", function () { resync("all"); });
     navigator.serviceWorker.register("/sw.js").then(function () {
       return navigator.serviceWorker.ready;
     }).then(function (reg) {
       if (!reg.active) return;
       reg.active.postMessage({ lang: document.documentElement.lang });
-      if (navigator.onLine) reg.active.postMessage({ resync: "stale" });
-      window.addEventListener("online", function () {
-        if (reg.active) reg.active.postMessage({ resync: "all" });
-      });
+      if (navigator.onLine) resync("stale");
       if (reg.periodicSync && navigator.permissions) {
         navigator.permissions.query({ name: "periodic-background-sync" }).then(function (p) {
           if (p.state === "granted") {

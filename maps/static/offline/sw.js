@@ -12,6 +12,7 @@ var SHELL_URLS = __ATLAS_SHELL_URLS__;
 var SHELL = "atlas-shell-" + VERSION;
 var LANG_KEY = "/__atlas/lang";
 var LANGS = ["bg", "el", "fr", "en"];
+var RETRY_MS = 5000;
 
 self.addEventListener("install", function (event) {
   event.waitUntil(caches.open(SHELL).then(function (cache) {
@@ -46,15 +47,23 @@ function report(result) {
     });
 }
 
-function resyncSaved(olderThanMs) {
-  return self.AtlasSync.resyncAll(olderThanMs, report).catch(function () {});
+// A network just back may not answer yet (the worker hears of it after the page, a
+// phone's connection takes a moment): copies that could not be checked are tried again.
+function resyncSaved(olderThanMs, retries) {
+  return self.AtlasSync.resyncAll(olderThanMs, report).then(function (results) {
+    var unsure = results.some(function (r) { return r.state === null; });
+    if (!unsure || !retries) return;
+    return new Promise(function (done) { setTimeout(done, RETRY_MS); }).then(function () {
+      return resyncSaved(olderThanMs, retries - 1);
+    });
+  }).catch(function () {});
 }
 
 // The page tells its language (the offline page is then shown in it) and asks for re-syncs.
 self.addEventListener("message", function (event) {
   var data = event.data || {};
   if (data.resync) {
-    event.waitUntil(resyncSaved(data.resync === "all" ? 0 : self.AtlasSync.DAY_MS));
+    event.waitUntil(resyncSaved(data.resync === "all" ? 0 : self.AtlasSync.DAY_MS, 2));
     return;
   }
   var lang = data.lang;
@@ -66,7 +75,7 @@ self.addEventListener("message", function (event) {
 
 // Where the browser has it (an installed app in Chromium), once a day or so.
 self.addEventListener("periodicsync", function (event) {
-  if (event.tag === "atlas-resync") event.waitUntil(resyncSaved(self.AtlasSync.DAY_MS / 2));
+  if (event.tag === "atlas-resync") event.waitUntil(resyncSaved(self.AtlasSync.DAY_MS / 2, 0));
 });
 
 function saved(request) {

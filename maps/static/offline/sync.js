@@ -106,7 +106,10 @@
      features, timetable's feeds: the pack's checksum) asked for; null when it cannot tell
      (offline, the platform unreachable, the route gone). */
   function changedSince(m) {
-    if (!scope.navigator.onLine || !m) return Promise.resolve(null);
+    // A page trusts the browser's word that it is offline; the worker asks anyway: it
+    // hears of the network's return later than the page does (without one, the request
+    // fails at once).
+    if (!m || (scope.document && !scope.navigator.onLine)) return Promise.resolve(null);
     // A copy saved before versions were kept cannot tell: it is taken as changed.
     if (!m.version || !m.version_url) return Promise.resolve(true);
     // A phone's network can take a request and never answer: the check gives up, and
