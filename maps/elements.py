@@ -170,16 +170,18 @@ class PageScript(MacroElement):
         {% endmacro %}
     """)
 
-    def __init__(self, *, js: str, call: str, options: dict[str, Any]) -> None:
+    def __init__(self, *, js: str, call: str, options: dict[str, Any],
+                 requires: tuple[str, ...] = ()) -> None:
         super().__init__()
         self._name = "PageScript"
         self.js = js
+        self.requires = requires  # scripts ``js`` uses, loaded before it
         self.call = call
         self.options_json = json.dumps(options, ensure_ascii=False).replace("</", "<\\/")
 
     def render(self, **kwargs: Any) -> None:  # type: ignore[override]  # branca: Element.render gives str, MacroElement.render None
-        page_of(self).header.add_child(folium.elements.JavascriptLink(static(self.js)),
-                                         name=self.js)
+        for js in (*self.requires, self.js):
+            page_of(self).header.add_child(folium.elements.JavascriptLink(static(js)), name=js)
         super().render(**kwargs)
 
 

@@ -73,6 +73,7 @@ def saved_route(request: HttpRequest, slug: str) -> JsonResponse:
         "version": route_version(slug, days, lang),
         "version_url": reverse("route-offline-version", args=[slug]) + f"?lang={lang}&date="
         + ",".join(d.isoformat() for d in days),
+        "plan_url": reverse("route-offline", args=[slug]),
         "days": [d.isoformat() for d in days], "pages": pages, "data": data,
         "gpx": gpx,
         "tiles": {"count": len(found.tiles), "zooms": [corridors.MIN_ZOOM, found.max_zoom],

@@ -65,6 +65,42 @@ GRADE_LEVELS = ((25.0, "hard"), (15.0, "moderate"))
 LEVEL_ORDER = ("easy", "moderate", "hard", "very_hard")
 
 
+# WGS 84, as GEOD: semi-major axis (m) and first eccentricity squared.
+_A = 6378137.0
+_E2 = (1 / 298.257223563) * (2 - 1 / 298.257223563)
+
+
+def geodesic_steps(lon: np.ndarray, lat: np.ndarray) -> np.ndarray:
+    """The geodesic length in metres on the WGS 84 ellipsoid of each step between
+    consecutive points (degrees), for steps of up to a few kilometres, such as between
+    the nodes of an OSM way: within 1e-8 m of ``GEOD.inv`` under 3 km and 1e-5 m at
+    10 km (tests/routes/test_metrics.py), in a tenth of its time.
+
+    Each step's chord between the points on the ellipsoid (Earth-centred coordinates),
+    lengthened to the arc of the normal section along it, whose curvature is Euler's
+    for the step's direction: s = c (1 + (kc)²/24 + 3 (kc)⁴/640)."""
+    lam, phi = np.radians(lon), np.radians(lat)
+    sin_phi, cos_phi, sin_lam, cos_lam = np.sin(phi), np.cos(phi), np.sin(lam), np.cos(lam)
+    w2 = 1 - _E2 * sin_phi * sin_phi
+    n = _A / np.sqrt(w2)  # the prime vertical's radius of curvature
+    x, y, z = n * cos_phi * cos_lam, n * cos_phi * sin_lam, n * (1 - _E2) * sin_phi
+    dx, dy, dz = np.diff(x), np.diff(y), np.diff(z)
+    chord2 = dx * dx + dy * dy + dz * dz
+    # The chord's parts north and east at the step's first point, for its direction.
+    sp, cp, sl, cl = sin_phi[:-1], cos_phi[:-1], sin_lam[:-1], cos_lam[:-1]
+    north = -sp * cl * dx - sp * sl * dy + cp * dz
+    east = -sl * dx + cl * dy
+    across2 = north * north + east * east
+    w = w2[:-1]
+    meridian = _A * (1 - _E2) / (w * np.sqrt(w))
+    prime = n[:-1]
+    safe = np.where(across2 > 0, across2, 1.0)
+    curvature = np.where(across2 > 0, (north * north / meridian + east * east / prime) / safe,
+                         1 / prime)
+    kc2 = curvature * curvature * chord2
+    return np.sqrt(chord2) * (1 + kc2 / 24 + 3 * kc2 * kc2 / 640)
+
+
 def cumulative_distance(coords: np.ndarray) -> np.ndarray:
     """Distance along a line of (lon, lat[, z]) rows, in metres from its first point."""
     coords = np.asarray(coords, dtype=float)

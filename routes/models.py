@@ -174,7 +174,13 @@ class RoadEdge(models.Model):
     integer each (``routes.osm.node_keys``), so the networks of two partners join where
     their ways meet, even when cut from different extracts."""
 
-    network = models.ForeignKey(RoadNetwork, on_delete=models.CASCADE, related_name="edges")
+    # No foreign key in the database: PostgreSQL checks one for each row a COPY writes (a
+    # fifth of the import's work in the database, docs/benchmarks.md), and the edges are
+    # only written by routes.osm.network_import, in the transaction that writes their
+    # network, and deleted with it (Django's CASCADE; tests/routes/test_osm_network.py).
+    # Its index is the one on network_id (a second, the same, was dropped: migration 0013).
+    network = models.ForeignKey(RoadNetwork, on_delete=models.CASCADE, related_name="edges",
+                                db_constraint=False)
     way_id = models.BigIntegerField()
     source = models.BigIntegerField()
     target = models.BigIntegerField()
@@ -193,6 +199,3 @@ class RoadEdge(models.Model):
     walk = models.BooleanField()
     bike = models.BooleanField()
     car = models.BooleanField()
-
-    class Meta:
-        indexes = [models.Index(fields=["network"], name="roadedge_network")]

@@ -25,8 +25,8 @@ LANGUAGES = ("bg", "el", "fr", "en")
 
 
 @cache
-def _worker_source() -> str:
-    found = finders.find("offline/sw.js")
+def _worker_source(name: str = "offline/sw.js") -> str:
+    found = finders.find(name)
     if found is None:
         raise Http404("no service worker")
     with open(found, encoding="utf-8") as f:
@@ -39,7 +39,8 @@ def shell_urls() -> list[str]:
     offline = reverse("offline-page")
     return [f"{offline}?lang={code}" for code in LANGUAGES] + [
         static("atlas/site.css"), static("atlas/site.js"), static("atlas/favicon.svg"),
-        static("offline/save.js"), static("offline/app-icon-192.png")]
+        static("offline/sync.js"), static("offline/save.js"),
+        static("offline/app-icon-192.png")]
 
 
 @require_safe
@@ -50,9 +51,13 @@ def service_worker(request: HttpRequest) -> HttpResponse:
     it changed, so a new version reaches every visitor at their next page."""
     urls = shell_urls()
     source = _worker_source()
-    version = hashlib.sha256((source + json.dumps(urls)).encode()).hexdigest()[:12]
+    # The re-sync's code (static/offline/sync.js, shared with the pages): a change to it is
+    # a new worker too.
+    version = hashlib.sha256((source + _worker_source("offline/sync.js") + json.dumps(urls))
+                             .encode()).hexdigest()[:12]
     body = (source.replace("__ATLAS_SW_VERSION__", version)
-            .replace("__ATLAS_SHELL_URLS__", json.dumps(urls)))
+            .replace("__ATLAS_SHELL_URLS__", json.dumps(urls))
+            .replace("__ATLAS_SYNC_URL__", json.dumps(static("offline/sync.js"))))
     response = HttpResponse(body, content_type="text/javascript; charset=utf-8")
     response["Cache-Control"] = "no-cache"
     return response
@@ -93,7 +98,10 @@ def offline_page(request: HttpRequest) -> HttpResponse:
     labels = offline_labels()
     return render(request, "offline/offline.html", {"labels": {
         "savedOn": labels["savedOn"], "remove": _("Remove"),
-        "changedList": labels["changedList"],
+        "updatedList": _("Changed since it was saved: updated on this device (data of "
+                         "%(data)s)."),
+        "failedList": _("Changed since it was saved, and the copy on this device could not "
+                        "be updated: open it to save it again."),
         "none": _("No route is saved on this device. Open a route and choose "
                   "“Save for offline”."),
         "online": _("These routes open without a network."),
@@ -134,8 +142,6 @@ def offline_labels() -> dict[str, str]:
         "updated": _("The copy on this device is up to date again (data of %(data)s)."),
         "updateFailed": _("This route has changed since it was saved on %(saved)s, and the "
                           "copy on this device could not be updated: save it again."),
-        "changedList": _("Changed since it was saved: open it to update the copy on this "
-                         "device."),
     }
 
 

@@ -170,7 +170,7 @@ def _route_page(request: HttpRequest, slug: str, *, embed: bool) -> HttpResponse
     # Kept for the road: only what the public may see (a draft's pack is a 404).
     offline = not embed and route.status in PUBLIC_STATUSES
     if offline:
-        PageScript(js="offline/save.js", call="AtlasOffline.route",
+        PageScript(js="offline/save.js", call="AtlasOffline.route", requires=("offline/sync.js",),
                    options=offline_options(slug, lang)).add_to(fmap)
     return render(request, "routes/detail.html", {
         "route": _display(p), "embed": embed, "modes": _mode_labels(),

@@ -4,6 +4,7 @@ and what a device is told to save of a route."""
 from __future__ import annotations
 
 import json
+import re
 import shutil
 import subprocess
 from datetime import date, timedelta
@@ -28,6 +29,12 @@ def test_the_service_worker_is_served_at_the_root_and_never_kept_stale(client):
     assert "__ATLAS_SW_VERSION__" not in body and "__ATLAS_SHELL_URLS__" not in body
     for lang in ("bg", "el", "fr", "en"):
         assert f'"/offline/?lang={lang}"' in body
+    # The background re-sync's code, shared with the pages, is loaded by the worker and
+    # kept in its shell for the offline page.
+    sync = re.search(r'importScripts\("([^"]+)"\)', body)
+    assert sync and finders.find(sync.group(1).removeprefix("/static/"))
+    assert f'"{sync.group(1)}"' in body.split("SHELL_URLS = ", 1)[1].split(";", 1)[0]
+    assert 'addEventListener("periodicsync"' in body
 
 
 def test_the_manifest_names_the_app_in_the_page_language_with_its_icons(client):

@@ -29,6 +29,8 @@ def test_the_plan_gives_the_version_the_device_asks_for_again(client, walk):
     plan = client.get("/api/offline/routes/karandila-walk/", {"lang": "en", "date": day}).json()
     assert plan["version"] == version(client)
     assert plan["version_url"] == f"{VERSION}?lang=en&date={day}"
+    # Where a device's background re-sync asks for the plan again (static/offline/sync.js).
+    assert plan["plan_url"] == "/api/offline/routes/karandila-walk/"
     assert version(client) == version(client)  # stable while nothing changes
     assert version(client, lang="bg") != version(client)  # the copy in another language
 

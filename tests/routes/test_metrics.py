@@ -31,6 +31,21 @@ def test_length_is_geodesic_on_the_wgs84_ellipsoid():
     assert abs(sphere - reference) > 50
 
 
+@pytest.mark.parametrize(("spread_deg", "within_m"), [(1e-4, 1e-8), (1e-2, 1e-8), (0.03, 1e-7),
+                                                    (0.1, 1e-5)])
+def test_geodesic_steps_are_pyprojs_geodesics(spread_deg, within_m):
+    # Steps of ~10 m to ~10 km anywhere on Earth, in every direction (the network
+    # import's lengths: OSM nodes are metres to a few kilometres apart).
+    rng = np.random.default_rng(7)
+    lon, lat = rng.uniform(-180, 180, 2000), rng.uniform(-80, 80, 2000)
+    lon2, lat2 = lon + rng.normal(0, spread_deg, 2000), lat + rng.normal(0, spread_deg, 2000)
+    both_lon, both_lat = np.ravel([lon, lon2], order="F"), np.ravel([lat, lat2], order="F")
+    ours = metrics.geodesic_steps(both_lon, both_lat)[0::2]
+    _, _, reference = GEOD.inv(lon, lat, lon2, lat2)
+    assert np.abs(ours - reference).max() < within_m
+    assert metrics.geodesic_steps(np.array([25.6, 25.6]), np.array([42.4, 42.4]))[0] == 0
+
+
 def test_ascent_of_a_hand_made_profile_counts_changes_beyond_three_metres():
     # 100 -> 110 up 10; -> 105 down 5; -> 130 up 25; -> 128 (2 m: ignored); -> 150 up 20
     ascent, descent = metrics.climb(np.array([100, 110, 105, 130, 128, 150.0]))

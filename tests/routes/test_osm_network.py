@@ -236,7 +236,7 @@ def test_a_truncated_pbf_is_refused_by_name_and_writes_nothing(valley, tmp_path)
 def test_a_file_that_is_no_pbf_is_refused_by_name(fresh_partner, tmp_path):
     fake = tmp_path / "walk.osm.pbf"
     shutil.copy(SHARED_DATA / "real" / "gpx" / "gpxpy" / "route.gpx", fake)
-    with pytest.raises(Refused, match=re.escape("walk.osm.pbf is not a complete")):
+    with pytest.raises(Refused, match=re.escape("walk.osm.pbf is not an OpenStreetMap PBF file")):
         network_import(partner=fresh_partner, path=fake)
     assert not RoadNetwork.objects.filter(partner=fresh_partner).exists()
 
@@ -360,3 +360,21 @@ def test_a_network_without_its_packed_graph_routes_the_same_from_its_table(valle
     finally:
         RoadNetwork.objects.filter(pk=network.pk).update(graph=network.graph)
         roads._cache.clear()
+
+
+def test_a_replaced_network_or_a_deleted_partner_leaves_no_edge_behind(fresh_partner, tmp_path):
+    # The edges have no foreign key in the database (routes migration 0013): Django
+    # deletes them with their network.
+    import osmium
+
+    path = tmp_path / "one-street.osm.pbf"
+    with osmium.SimpleWriter(str(path)) as writer:
+        for i, (lon, lat) in enumerate([PLACES["vaduz"], PLACES["schaan"]], start=1):
+            writer.add_node(osmium.osm.mutable.Node(id=i, location=(lon, lat)))
+        writer.add_way(osmium.osm.mutable.Way(id=7, nodes=[1, 2], tags={"highway": "residential"}))
+    first = network_import(partner=fresh_partner, path=path).network
+    second = network_import(partner=fresh_partner, path=path).network
+    assert not RoadEdge.objects.filter(network_id=first.pk).exists()
+    assert RoadEdge.objects.filter(network_id=second.pk).count() == 1
+    fresh_partner.delete()
+    assert not RoadEdge.objects.filter(network_id=second.pk).exists()

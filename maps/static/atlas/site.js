@@ -10,11 +10,30 @@
   // The installable app (decision 0012): the service worker at the site's root keeps the
   // offline page and answers from saved routes without a network. It is told the page's
   // language, in which it shows the offline page.
+  // At the app's start it asks the worker to re-sync the saved routes not checked for a
+  // day, and all of them when the device comes back online (static/offline/sync.js);
+  // where the browser lets an installed app sync periodically, once a day as well.
   if ("serviceWorker" in navigator && document.querySelector("link[rel='manifest']")) {
+    var resync = function (which) {
+      navigator.serviceWorker.ready.then(function (reg) {
+        if (reg.active) reg.active.postMessage({ resync: which });
+      });
+    };
+    // Listened for at once: the device may come back online before the worker is ready.
+    window.addEventListener("online", function () { resync("all"); });
     navigator.serviceWorker.register("/sw.js").then(function () {
       return navigator.serviceWorker.ready;
     }).then(function (reg) {
-      if (reg.active) reg.active.postMessage({ lang: document.documentElement.lang });
+      if (!reg.active) return;
+      reg.active.postMessage({ lang: document.documentElement.lang });
+      if (navigator.onLine) resync("stale");
+      if (reg.periodicSync && navigator.permissions) {
+        navigator.permissions.query({ name: "periodic-background-sync" }).then(function (p) {
+          if (p.state === "granted") {
+            return reg.periodicSync.register("atlas-resync", { minInterval: 86400000 });
+          }
+        }).catch(function () {});
+      }
     }).catch(function () {});
   }
 

@@ -6,10 +6,8 @@
    from the page, already in its language. */
 (function () {
   "use strict";
-  var PREFIX = "atlas-route-";
-  var SCRATCH = "atlas-update-";
-  var META = "/__atlas/meta";
-  var PARALLEL = 6;
+  var Sync = window.AtlasSync; // static/offline/sync.js: saving and re-syncing a copy
+  var PREFIX = Sync.PREFIX;
   var lang = document.documentElement.lang || "en";
 
   function bytesText(n) {
@@ -27,19 +25,11 @@
     return template.replace(/%\((\w+)\)s/g, function (_m, k) { return values[k]; });
   }
 
-  function meta(name) {
-    return caches.open(name).then(function (c) { return c.match(META); })
-      .then(function (r) { return r ? r.json() : null; });
-  }
+  var meta = Sync.meta;
 
   function savedRoutes() {
     if (!("caches" in window)) return Promise.resolve([]);
-    return caches.keys().then(function (names) {
-      return Promise.all(names.filter(function (n) { return n.indexOf(PREFIX) === 0; })
-        .map(meta));
-    }).then(function (all) {
-      return all.filter(Boolean).sort(function (a, b) { return a.name.localeCompare(b.name); });
-    });
+    return Sync.savedRoutes();
   }
 
   // What the page itself loads: its scripts, styles and pictures, from the platform.
@@ -53,84 +43,25 @@
     return urls;
   }
 
-  // Fetches every URL into the cache, PARALLEL at a time; the bytes kept.
-  function keep(cache, urls, required, progress) {
-    var i = 0, done = 0, bytes = 0;
-    function next() {
-      if (i >= urls.length) return Promise.resolve();
-      var url = urls[i++];
-      return fetch(url, { credentials: "same-origin" }).then(function (r) {
-        if (!r.ok || r.redirected) {
-          if (required[url]) throw new Error(url + ": " + r.status);
-          return null;
-        }
-        return r.clone().blob().then(function (b) {
-          bytes += b.size;
-          return cache.put(url, r);
-        });
-      }).then(function () {
-        done += 1;
-        progress(done, urls.length);
-        return next();
-      });
-    }
-    var workers = [];
-    for (var k = 0; k < PARALLEL; k++) workers.push(next());
-    return Promise.all(workers).then(function () { return bytes; });
-  }
-
-  // Saved into a scratch cache and swapped in only when whole: an update that fails
-  // half way (the network lost on a bus) leaves the copy saved before as it was.
   function saveRoute(plan, page, progress, assets) {
-    var name = PREFIX + plan.route, scratch = SCRATCH + plan.route;
-    var required = {};
-    plan.pages.concat(plan.data).forEach(function (u) { required[u] = true; });
-    assets = assets || pageAssets();
-    var urls = plan.pages.concat(plan.data, assets, plan.tiles.urls, plan.basemap || []);
-    urls = urls.filter(function (u, n) { return urls.indexOf(u) === n; });
-    return caches.delete(scratch).then(function () { return caches.open(scratch); })
-      .then(function (cache) {
-        return keep(cache, urls, required, progress).then(function (bytes) {
-          var m = { route: plan.route, name: plan.name, page: page, gpx: plan.gpx,
-            data_date: plan.data_date, saved_at: new Date().toISOString(), days: plan.days,
-            tiles: plan.tiles.count, zooms: plan.tiles.zooms, bytes: bytes,
-            tiles_template: plan.tiles.template, version: plan.version, lang: lang,
-            version_url: plan.version_url, assets: assets };
-          return cache.put(META, new Response(JSON.stringify(m),
-            { headers: { "Content-Type": "application/json" } })).then(function () {
-            return swap(scratch, name);
-          }).then(function () { return m; });
-        });
-      }).catch(function (e) {
-        return caches.delete(scratch).then(function () { throw e; });
-      });
+    return Sync.saveRoute(plan, page, progress, assets || pageAssets(), lang);
   }
 
-  // The scratch cache's entries become the route's cache (Cache Storage has no rename).
-  function swap(scratch, name) {
-    return caches.open(scratch).then(function (from) {
-      return from.keys().then(function (requests) {
-        return caches.delete(name).then(function () { return caches.open(name); })
-          .then(function (to) {
-            return Promise.all(requests.map(function (req) {
-              return from.match(req).then(function (r) { return to.put(req, r); });
-            }));
-          });
-      });
-    }).then(function () { return caches.delete(scratch); });
+  /* The worker's word on a saved copy (sync.js, re-synced in the background): told to
+     every open page, which shows it. */
+  function onSynced(callback) {
+    if (!("serviceWorker" in navigator)) return;
+    navigator.serviceWorker.addEventListener("message", function (event) {
+      var d = event.data || {};
+      if (d.type === "atlas-sync" && d.state) callback(d);
+    });
   }
 
-  /* Online, a saved copy asks the platform whether the route changed since (its
-     version: the route, its corridor's features, the timetable's feeds) and is saved
-     again when it did; an unchanged route is not fetched again. */
-  function changedSince(m) {
-    if (!navigator.onLine || !m) return Promise.resolve(null);
-    // A copy saved before versions were kept cannot tell: it is taken as changed.
-    if (!m.version || !m.version_url) return Promise.resolve(true);
-    return fetch(m.version_url, { credentials: "same-origin", cache: "no-store" })
-      .then(function (r) { return r.ok ? r.json() : null; })
-      .then(function (v) { return v ? v.version !== m.version : null; })
-      .catch(function () { return null; });
+  function askResync(which) {
+    if (!("serviceWorker" in navigator)) return;
+    navigator.serviceWorker.ready.then(function (reg) {
+      if (reg.active) reg.active.postMessage({ resync: which });
+    });
   }
 
   function savedText(labels, m) {
@@ -232,33 +163,32 @@
       }
     }
 
-    function resync(m) {
-      return changedSince(m).then(function (changed) {
-        if (changed === null) return;
-        box.setAttribute("data-sync", changed ? "changed" : "current");
-        if (!changed) return;
-        // Said at the top as well: on a phone the offline block is screens below.
-        function say(text) {
-          status.textContent = text;
-          if (banner) { banner.textContent = text; banner.hidden = false; }
-        }
-        say(fill(L_.changed, { saved: dateText(m.saved_at) }));
-        var planUrl = o.planUrl + "?lang=" + m.lang + "&date=" + m.days.join(",");
-        return fetch(planUrl, { credentials: "same-origin" }).then(function (r) {
-          if (!r.ok) throw new Error(r.status);
-          return r.json();
-        }).then(function (p) {
-          return saveRoute(p, m.page, function () {}, m.assets);
-        }).then(function (fresh) {
-          show(fresh);
-          say(fill(L_.updated, { data: dateText(fresh.data_date) }));
-          box.setAttribute("data-sync", "updated");
-        }).catch(function () {
-          say(fill(L_.updateFailed, { saved: dateText(m.saved_at) }));
-          box.setAttribute("data-sync", "failed");
-        });
-      });
+    // Said at the top as well: on a phone the offline block is screens below.
+    function say(text) {
+      status.textContent = text;
+      if (banner) { banner.textContent = text; banner.hidden = false; }
     }
+
+    function synced(result) {
+      if (!result.state) return;
+      box.setAttribute("data-sync", result.state);
+      if (result.state === "updated") {
+        show(result.meta);
+        say(fill(L_.updated, { data: dateText(result.meta.data_date) }));
+      } else if (result.state === "failed") {
+        say(fill(L_.updateFailed, { saved: dateText(result.meta.saved_at) }));
+      }
+    }
+
+    function resync(m) {
+      return Sync.resync(m, function () {
+        box.setAttribute("data-sync", "changed");
+        say(fill(L_.changed, { saved: dateText(m.saved_at) }));
+      }).then(synced);
+    }
+
+    // Re-synced in the background (back online, the app's start): the page follows.
+    onSynced(function (d) { if (d.route === o.slug) synced(d); });
 
     if (!("caches" in window) || !("serviceWorker" in navigator)) {
       status.textContent = L_.unsupported;
@@ -405,6 +335,7 @@
     var L_ = JSON.parse(document.getElementById("offline-labels").textContent);
     var state = document.querySelector("[data-offline-state]");
     if (state) state.textContent = navigator.onLine ? L_.online : L_.offline;
+    var items = {};
     savedRoutes().then(function (all) {
       box.textContent = "";
       box.setAttribute("data-count", String(all.length));
@@ -431,19 +362,29 @@
         rm.addEventListener("click", function () {
           caches.delete(PREFIX + m.route).then(function () { li.remove(); });
         });
+        li.setAttribute("data-route", m.route);
         li.append(a, info, " ", rm);
         ul.appendChild(li);
-        changedSince(m).then(function (changed) {
-          if (changed === null) return;
-          li.setAttribute("data-sync", changed ? "changed" : "current");
-          if (!changed) return;
-          var note = document.createElement("p");
-          note.className = "saved-changed";
-          note.textContent = L_.changedList;
-          li.appendChild(note);
-        });
+        items[m.route] = { li: li, info: info };
       });
       box.appendChild(ul);
+      // Every copy is checked while the list is open; a changed route is saved again in
+      // the background, and its line says so with its new data's date.
+      if (navigator.onLine) askResync("all");
+    });
+    onSynced(function (d) {
+      var item = items[d.route];
+      if (!item) return;
+      item.li.setAttribute("data-sync", d.state);
+      item.info.textContent = " " + savedText(L_, d.meta);
+      var old = item.li.querySelector(".saved-changed");
+      if (old) old.remove();
+      if (d.state !== "updated" && d.state !== "failed") return;
+      var note = document.createElement("p");
+      note.className = "saved-changed";
+      note.textContent = fill(d.state === "updated" ? L_.updatedList : L_.failedList,
+        { data: dateText(d.meta.data_date) });
+      item.li.appendChild(note);
     });
   }
 

@@ -5,11 +5,14 @@
    (caches "atlas-route-<slug>", written by the page's script, static/offline/save.js),
    else the offline page in the visitor's language (cache "atlas-shell-<version>"). */
 "use strict";
+// The re-sync of saved routes (AtlasSync), shared with the pages.
+importScripts(__ATLAS_SYNC_URL__);
 var VERSION = "__ATLAS_SW_VERSION__";
 var SHELL_URLS = __ATLAS_SHELL_URLS__;
 var SHELL = "atlas-shell-" + VERSION;
 var LANG_KEY = "/__atlas/lang";
 var LANGS = ["bg", "el", "fr", "en"];
+var RETRY_MS = 5000;
 
 self.addEventListener("install", function (event) {
   event.waitUntil(caches.open(SHELL).then(function (cache) {
@@ -30,13 +33,49 @@ self.addEventListener("activate", function (event) {
   }).then(function () { return self.clients.claim(); }));
 });
 
-// The page tells its language; the offline page is then shown in it.
+/* Saved routes re-synced in the background: each copy asks the platform for its route's
+   version and downloads again only when it changed. "all": every copy (the device is back
+   online, or the saved list is open); "stale": those not checked for a day (the app's
+   start). Every open page is told what became of each copy. */
+function report(result) {
+  return self.clients.matchAll({ type: "window", includeUncontrolled: true })
+    .then(function (clients) {
+      clients.forEach(function (client) {
+        client.postMessage({ type: "atlas-sync", route: result.meta.route,
+          state: result.state, meta: result.meta });
+      });
+    });
+}
+
+// A network just back may not answer yet (the worker hears of it after the page, a
+// phone's connection takes a moment): copies that could not be checked are tried again.
+function resyncSaved(olderThanMs, retries) {
+  return self.AtlasSync.resyncAll(olderThanMs, report).then(function (results) {
+    var unsure = results.some(function (r) { return r.state === null; });
+    if (!unsure || !retries) return;
+    return new Promise(function (done) { setTimeout(done, RETRY_MS); }).then(function () {
+      return resyncSaved(olderThanMs, retries - 1);
+    });
+  }).catch(function () {});
+}
+
+// The page tells its language (the offline page is then shown in it) and asks for re-syncs.
 self.addEventListener("message", function (event) {
-  var lang = event.data && event.data.lang;
+  var data = event.data || {};
+  if (data.resync) {
+    event.waitUntil(resyncSaved(data.resync === "all" ? 0 : self.AtlasSync.DAY_MS, 2));
+    return;
+  }
+  var lang = data.lang;
   if (LANGS.indexOf(lang) < 0) return;
   event.waitUntil(caches.open(SHELL).then(function (cache) {
     return cache.put(LANG_KEY, new Response(lang));
   }));
+});
+
+// Where the browser has it (an installed app in Chromium), once a day or so.
+self.addEventListener("periodicsync", function (event) {
+  if (event.tag === "atlas-resync") event.waitUntil(resyncSaved(self.AtlasSync.DAY_MS / 2, 0));
 });
 
 function saved(request) {
