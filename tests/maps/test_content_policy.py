@@ -82,7 +82,8 @@ def test_only_documents_carry_the_policy_not_tiles_json_or_exports(client):
     layer = make_layer(make_partner())
     make_attraction(layer, 25.6, 42.4)
     for url in (f"/tiles/{layer.slug}/8/146/95.mvt", "/api/layers/",
-                f"/ogc/collections/{layer.slug}/items", f"/api/layers/{layer.slug}/export/?format=gpkg"):
+                f"/ogc/collections/{layer.slug}/items",
+                f"/api/layers/{layer.slug}/export/?format=gpkg"):
         response = client.get(url)
         assert response.status_code == 200, url
         assert "Content-Security-Policy" not in response, (url, response["Content-Type"])
