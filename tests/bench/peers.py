@@ -95,10 +95,11 @@ def peer_venv(name: str, pins: list[str]) -> Path:
 
 
 def baseline_source(ref: str) -> Path:
-    """The code of git ref ``ref``, unpacked under var/bench-baseline/ (kept per commit)."""
+    """The code of git ref ``ref``, unpacked in the system's temporary folder (kept per
+    commit; outside the checkout, where the linters would read it as ours)."""
     commit = subprocess.run(["git", "rev-parse", ref], cwd=settings.BASE_DIR, check=True,
                             capture_output=True, text=True).stdout.strip()
-    folder = Path(settings.BASE_DIR) / "var" / "bench-baseline" / commit[:12]
+    folder = Path(tempfile.gettempdir()) / "atlas-bench-baseline" / commit[:12]
     if not (folder / "manage.py").exists():
         folder.mkdir(parents=True, exist_ok=True)
         archive = subprocess.run(["git", "archive", commit], cwd=settings.BASE_DIR,
