@@ -86,7 +86,8 @@ MIDDLEWARE = [
     # Before anything that may answer by itself, so that every answer of the API, the OGC
     # API and the tiles (an error, a 429, a preflight) carries its CORS headers.
     "corsheaders.middleware.CorsMiddleware",
-    "csp.middleware.CSPMiddleware",
+    # django-csp's, its policy built once and sent with documents only (geo/csp.py).
+    "geo.csp.ContentSecurityPolicy",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Bounds on the request's statements and lock waits: after the static files, which
     # read no database, before everything that does.

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import weakref
 from collections.abc import Callable
 from typing import Any
 
@@ -110,42 +111,56 @@ class DatabaseTimeouts:
     long work runs in the background worker (importers.jobs), which has no such bound. The
     statement cut is a 503 (``AtlasErrors``: the database's refusal), never a 500.
 
-    Set just before the request's first query (a request that reads no database, as an
-    error page, touches none), and reset at its end: connections come from a pool and
-    keep their session settings from one request to the next (a ``SET LOCAL`` would need
-    a transaction around the whole request). A response streamed after this returns runs
-    without them.
+    Set once on each of the web process's pooled connections, just before the first query
+    of the first request that takes it (a request that reads no database, as an error
+    page, touches none), and kept with it: every request of the process runs under the
+    same bounds, and a SET before and a RESET after each request were two round trips of
+    a tile's few (issue 20, item 7). Other processes (the worker, commands) never pass
+    here, so their connections stay unbounded. A SET made inside a transaction is undone
+    with it if that rolls back: then it is not remembered, and the next request sets it
+    again. A view that needs another bound sets it with ``SET LOCAL`` in its transaction.
     """
 
     SET = ("SELECT set_config('statement_timeout', %s, false), "
            "set_config('lock_timeout', %s, false)")
+    # Each pooled connection (psycopg's, which the pool hands out again) and the bounds
+    # it carries.
+    _bounded: weakref.WeakKeyDictionary[Any, tuple[str, str]] = weakref.WeakKeyDictionary()
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]):
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        from django.db import DatabaseError, connection
+        from django.db import connection
 
-        values = [f"{int(settings.ATLAS_WEB_STATEMENT_TIMEOUT * 1000)}ms",
-                  f"{int(settings.ATLAS_WEB_LOCK_TIMEOUT * 1000)}ms"]
-        bounded = False
+        values = (f"{int(settings.ATLAS_WEB_STATEMENT_TIMEOUT * 1000)}ms",
+                  f"{int(settings.ATLAS_WEB_LOCK_TIMEOUT * 1000)}ms")
+        checked = False
 
         def first_sets_them(execute: Callable[..., Any], sql: str, params: Any, many: bool,
                             context: dict[str, Any]) -> Any:
-            nonlocal bounded
-            if not bounded:
-                bounded = True  # before: the SET goes through this wrapper too
-                context["cursor"].execute(self.SET, values)
+            nonlocal checked
+            if not checked:
+                checked = True  # before: the SET goes through this wrapper too
+                raw = connection.connection
+                if raw is None or self._bounded.get(raw) != values:
+                    context["cursor"].execute(self.SET, list(values))
+                    if raw is not None and not connection.in_atomic_block:
+                        self._bounded[raw] = values
             return execute(sql, params, many, context)
 
-        try:
-            with connection.execute_wrapper(first_sets_them):
-                return self.get_response(request)
-        finally:
-            if bounded:
-                try:
-                    with connection.cursor() as cursor:
-                        cursor.execute("RESET statement_timeout; RESET lock_timeout")
-                except DatabaseError:
-                    # Broken, or in a failed transaction: the pool must not hand it on so.
-                    connection.close()
+        with connection.execute_wrapper(first_sets_them):
+            return self.get_response(request)
+
+    @classmethod
+    def unbound(cls) -> None:
+        """Take the bounds off every connection that requests left them on, if it is idle:
+        for a process that serves requests and then does other work on the same pool (the
+        test suite, whose jobs run in-process, unbounded as in the worker)."""
+        import psycopg
+
+        for raw in list(cls._bounded):
+            cls._bounded.pop(raw, None)
+            if (not raw.closed and raw.autocommit
+                    and raw.info.transaction_status == psycopg.pq.TransactionStatus.IDLE):
+                raw.execute("RESET statement_timeout; RESET lock_timeout")

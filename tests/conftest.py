@@ -121,6 +121,17 @@ def _rate_limits_out_of_the_way():
 
 
 @pytest.fixture(autouse=True)
+def _web_bounds_given_back():
+    """A web request leaves its statement and lock timeouts on its pooled connection
+    (geo.middleware.DatabaseTimeouts), as a web process wants; the next test's code,
+    and the jobs it runs in-process, run without them, as the worker does."""
+    yield
+    from geo.middleware import DatabaseTimeouts
+
+    DatabaseTimeouts.unbound()
+
+
+@pytest.fixture(autouse=True)
 def _english_outside_requests():
     """Every test starts in the site's default language.
 

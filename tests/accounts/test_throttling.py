@@ -60,11 +60,14 @@ def test_a_visitor_over_the_production_limit_gets_429_in_each_clients_shape(clie
 @pytest.mark.django_db(transaction=True)  # the threads' connections commit their counts
 def test_every_request_is_counted_even_when_they_arrive_together(rates):
     """The count is one atomic statement in PostgreSQL: requests served at the same time
-    by different workers (here threads, each with its own connection) are all counted."""
+    by different workers (here threads, each with its own connection) are all counted,
+    up to the limit and not one beyond, whether counted one by one or in leases."""
     from concurrent.futures import ThreadPoolExecutor
 
     from django.db import connection
     from django.test import Client
+
+    rates(anon="40/min")
 
     def ask(_):
         try:
@@ -75,7 +78,38 @@ def test_every_request_is_counted_even_when_they_arrive_together(rates):
     with ThreadPoolExecutor(max_workers=8) as pool:
         codes = list(pool.map(ask, range(40)))
     assert codes == [200] * 40
-    assert RateCount.objects.get(key="anon:ip-127.0.0.1").hits == 40
+    assert ask(0) == 429
+    assert RateCount.objects.get(key="anon:ip-127.0.0.1").hits >= 40
+
+
+@pytest.mark.django_db(transaction=True)  # the other process counts in its own connection
+def test_a_lease_taken_far_from_the_limit_saves_round_trips_and_never_serves_beyond_it(
+        rates):
+    """Counting was a write on every tile and page (issue 20, item 7): far from the
+    limit, one statement counts a lease of requests; near it, one request a statement.
+    Another process (another gunicorn worker) shares the count."""
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    from accounts import throttles
+
+    client = Client()
+    rates(tiles="2000/min")
+    with CaptureQueriesContext(connection) as queries:
+        assert {client.get(f"/tiles/regional-layer/8/145/{y}.mvt").status_code
+                for y in range(100)} == {200}
+    assert len([q for q in queries.captured_queries if "accounts_ratecount" in q["sql"]]) <= 10
+    rates(tiles="200/min")
+    RateCount.objects.all().delete()
+    other = throttles.hit("tiles:ip-127.0.0.1", 60, 40)  # another worker served 40
+    assert other[0] == 40
+    with CaptureQueriesContext(connection) as queries:
+        codes = [client.get(f"/tiles/regional-layer/8/145/{y}.mvt").status_code
+                 for y in range(200)]
+    assert codes == [200] * 160 + [429] * 40
+    counts = [q for q in queries.captured_queries if "accounts_ratecount" in q["sql"]]
+    assert len(counts) < 100, len(counts)
 
 
 def test_a_browsers_tiles_at_a_few_zooms_stay_under_the_production_limit(client, rates):

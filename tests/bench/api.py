@@ -104,12 +104,14 @@ class Server(str):
 
 
 @contextmanager
-def gunicorn(workers: int = 2, threads: int = 1, counted: bool = True, stored: bool = True):
+def gunicorn(workers: int = 2, threads: int = 1, counted: bool = True, stored: bool = True,
+             source: Path | None = None):
     """The platform served by gunicorn against the benchmark database: its base URL.
 
     ``counted``: requests are counted against the rate limits (as deployed), which are
     raised out of reach; else not counted at all (what the counting costs). ``stored``:
-    pages read from the text rows keep (as deployed), else built (decision 0023)."""
+    pages read from the text rows keep (as deployed), else built (decision 0023).
+    ``source``: another checkout of the code to serve (a baseline, BENCH_BASELINE)."""
     db = settings.DATABASES["default"]
     url = f"postgis://{db['USER']}@{db['HOST']}:{db['PORT']}/{db['NAME']}"
     port = _free_port()
@@ -117,15 +119,16 @@ def gunicorn(workers: int = 2, threads: int = 1, counted: bool = True, stored: b
         [str(Path(sys.executable).parent / "gunicorn"), "config.wsgi", "--bind",
          f"127.0.0.1:{port}", "--workers", str(workers), "--threads", str(threads),
          "--timeout", "300"],
-        cwd=settings.BASE_DIR, env={**os.environ, "DATABASE_URL": url, "ATLAS_DEBUG": "0",
-                                    "ATLAS_STORED_PAGES": "1" if stored else "0",
-                                    # A key the settings accept outside development.
-                                    "ATLAS_SECRET_KEY": secrets.token_urlsafe(50),
-                                    # wrk is one address: its 16 connections are not 16
-                                    # visitors (the limits are still counted, as deployed).
-                                    **{f"ATLAS_THROTTLE_{scope}": "1000000/min" if counted
-                                       else "" for scope in
-                                       ("ANON", "USER", "TILES", "EXPORTS")}},
+        cwd=source or settings.BASE_DIR,
+        env={**os.environ, "DATABASE_URL": url, "ATLAS_DEBUG": "0",
+             **({"PYTHONPATH": str(source)} if source else {}),
+             "ATLAS_STORED_PAGES": "1" if stored else "0",
+             # A key the settings accept outside development.
+             "ATLAS_SECRET_KEY": secrets.token_urlsafe(50),
+             # wrk is one address: its 16 connections are not 16 visitors (the limits
+             # are still counted, as deployed).
+             **{f"ATLAS_THROTTLE_{scope}": "1000000/min" if counted else ""
+                for scope in ("ANON", "USER", "TILES", "EXPORTS")}},
         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
         wait_until_up(f"http://127.0.0.1:{port}")

@@ -64,6 +64,9 @@ from tests.bench.scale import bump_version, drop_layers, make_layer, vacuum
 N = int(os.environ.get("BENCH_PEERS_N", "1000000"))
 N_DOCUMENT = min(N, 50_000)
 ROUNDS = int(os.environ.get("BENCH_ROUNDS", "2"))
+# A git ref (e.g. main) whose code is served beside ours, in turns: what a change gained,
+# measured in the same run on the same data.
+BASELINE = os.environ.get("BENCH_BASELINE", "")
 SLUG = "bench-peers"
 SLUG_DOCUMENT = "bench-peers-doc"
 TABLE = "bench_peer_points"
@@ -89,6 +92,29 @@ def peer_venv(name: str, pins: list[str]) -> Path:
     subprocess.run([str(folder / "bin" / "pip"), "install", "--quiet", *pins], check=True)
     stamp.write_text("\n".join(pins))
     return folder
+
+
+def baseline_source(ref: str) -> Path:
+    """The code of git ref ``ref``, unpacked in the system's temporary folder (kept per
+    commit; outside the checkout, where the linters would read it as ours)."""
+    commit = subprocess.run(["git", "rev-parse", ref], cwd=settings.BASE_DIR, check=True,
+                            capture_output=True, text=True).stdout.strip()
+    folder = Path(tempfile.gettempdir()) / "atlas-bench-baseline" / commit[:12]
+    if not (folder / "manage.py").exists():
+        folder.mkdir(parents=True, exist_ok=True)
+        archive = subprocess.run(["git", "archive", commit], cwd=settings.BASE_DIR,
+                                 check=True, capture_output=True).stdout
+        subprocess.run(["tar", "-x", "-C", str(folder)], input=archive, check=True)
+    return folder
+
+
+@contextmanager
+def _baseline_server() -> Iterator[Server | None]:
+    if not BASELINE:
+        yield None
+        return
+    with gunicorn(workers=WORKERS, threads=THREADS, source=baseline_source(BASELINE)) as base:
+        yield base
 
 
 def peer_table(layer_id: int, table: str) -> None:
@@ -314,13 +340,19 @@ def _bbox_pages(folder: Path) -> None:
     # The pages built, as before the kept text (decision 0023): the baseline in this run.
     paths[BUILT_API] = paths["ours, /api/attractions/"]
     paths[BUILT_OGC] = paths["ours, /ogc/…/items"]
+    if BASELINE:
+        paths[f"ours at {BASELINE}, /api/attractions/"] = paths["ours, /api/attractions/"]
+        paths[f"ours at {BASELINE}, /ogc/…/items"] = paths["ours, /ogc/…/items"]
     with gunicorn(workers=WORKERS, threads=THREADS) as ours, tipg([TABLE], folder) as tp, \
             pygeoapi({collection: TABLE}, folder) as pg, \
             gunicorn(workers=WORKERS, threads=THREADS, counted=False) as uncounted, \
-            gunicorn(workers=WORKERS, threads=THREADS, stored=False) as built:
+            gunicorn(workers=WORKERS, threads=THREADS, stored=False) as built, \
+            _baseline_server() as baseline:
         bases = {"ours, /api/attractions/": ours, "ours, /ogc/…/items": ours,
                  BUILT_API: built, BUILT_OGC: built,
-                 "tipg, …/items": tp, "pygeoapi 0.21, …/items": pg, UNCOUNTED: uncounted}
+                 "tipg, …/items": tp, "pygeoapi 0.21, …/items": pg, UNCOUNTED: uncounted,
+                 f"ours at {BASELINE}, /api/attractions/": baseline,
+                 f"ours at {BASELINE}, /ogc/…/items": baseline}
         sizes = {}
         for name, plist in paths.items():
             sizes[name] = _warm(bases[name], plist)
@@ -350,6 +382,7 @@ def _bbox_pages(folder: Path) -> None:
         _report(results, ["ours, /api/attractions/", "ours, /ogc/…/items", UNCOUNTED,
                           BUILT_API, BUILT_OGC],
                 ["tipg, …/items", "pygeoapi 0.21, …/items"], "≥ 5×; our p95 ≤ 50 ms")
+        _against_baseline(results, ["ours, /api/attractions/", "ours, /ogc/…/items"])
         for kept, built_name in (("ours, /api/attractions/", BUILT_API),
                                  ("ours, /ogc/…/items", BUILT_OGC)):
             pairs = zip(results[kept], results[built_name], strict=True)
@@ -368,10 +401,13 @@ def _tiles_vs_tipg(folder: Path) -> None:
             f"/collections/public.{TABLE}/tiles/WebMercatorQuad/{TILE_ZOOM}/{x}/{y}"
             for x, y in tiles],
     }
+    if BASELINE:
+        tile_paths[f"ours at {BASELINE}, /tiles/"] = tile_paths["ours, /tiles/"]
     with gunicorn(workers=WORKERS, threads=THREADS) as ours, tipg([TABLE], folder) as tp, \
-            gunicorn(workers=WORKERS, threads=THREADS, counted=False) as uncounted:
+            gunicorn(workers=WORKERS, threads=THREADS, counted=False) as uncounted, \
+            _baseline_server() as baseline:
         bases = {"ours, /tiles/": ours, UNCOUNTED_TILES: uncounted,
-                 "tipg, …/tiles/WebMercatorQuad": tp}
+                 "tipg, …/tiles/WebMercatorQuad": tp, f"ours at {BASELINE}, /tiles/": baseline}
         sizes = {name: _warm(bases[name], plist) for name, plist in tile_paths.items()}
         load = os.getloadavg()
         print(f"\nPeers: vector tiles, zoom {TILE_ZOOM}, {len(tiles)} tiles at random over "
@@ -381,8 +417,23 @@ def _tiles_vs_tipg(folder: Path) -> None:
                         if k in tile_paths))
         scripts = {name: (bases[name], wrk_script(folder, plist, f"tiles{i}.lua"))
                    for i, (name, plist) in enumerate(tile_paths.items())}
-        _report(_in_turns(scripts), ["ours, /tiles/", UNCOUNTED_TILES],
+        results = _in_turns(scripts)
+        _report(results, ["ours, /tiles/", UNCOUNTED_TILES]
+                + ([f"ours at {BASELINE}, /tiles/"] if BASELINE else []),
                 ["tipg, …/tiles/WebMercatorQuad"], "≥ 1.0×")
+        _against_baseline(results, ["ours, /tiles/"])
+
+
+def _against_baseline(results: dict[str, list[WrkResult]], mine: list[str]) -> None:
+    """Ours over the baseline's code (BENCH_BASELINE), round by round."""
+    if not BASELINE:
+        return
+    for name in mine:
+        base = name.replace("ours, ", f"ours at {BASELINE}, ", 1)
+        pairs = zip(results[name], results[base], strict=True)
+        print(f"  {name} / at {BASELINE}: " + ", ".join(
+            f"throughput {a.rps / b.rps:.2f}×, p95 {a.p95:.0f} / {b.p95:.0f} ms, CPU "
+            f"{a.cpu_ms:.1f} / {b.cpu_ms:.1f} ms" for a, b in pairs) + " by round")
 
 
 def _timed_get(url: str) -> tuple[float, int, bytes]:

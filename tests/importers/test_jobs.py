@@ -18,6 +18,7 @@ import os
 import subprocess
 import sys
 import time
+from contextlib import nullcontext
 
 import psycopg
 import pytest
@@ -26,6 +27,7 @@ from django.contrib.auth.models import User
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test import RequestFactory, override_settings
+from django.test.utils import CaptureQueriesContext
 
 from geo.middleware import DatabaseTimeouts
 from importers import jobs, previews, services
@@ -266,27 +268,60 @@ def test_the_report_page_cancels_a_queued_import(client, partners):
     assert ImportRun.objects.get(pk=run_id).status == "cancelled"
 
 
-@pytest.mark.django_db
-@override_settings(ATLAS_WEB_STATEMENT_TIMEOUT=7, ATLAS_WEB_LOCK_TIMEOUT=2)
-def test_a_web_request_runs_under_timeouts_that_it_gives_back_with_its_connection():
-    seen = {}
-
+def _bounds_seen(seen: list, atomic: bool = False):
     def view(_request):
-        with connection.cursor() as cursor:
+        from django.db import transaction
+        from django.http import HttpResponse
+
+        with transaction.atomic() if atomic else nullcontext(), connection.cursor() as cursor:
             cursor.execute("SELECT current_setting('statement_timeout'), "
                            "current_setting('lock_timeout')")
-            seen["during"] = cursor.fetchone()
-        from django.http import HttpResponse
+            seen.append(cursor.fetchone())
+            if atomic:
+                transaction.set_rollback(True)
         return HttpResponse("ok")
+    return DatabaseTimeouts(view)
 
+
+def _sets(queries) -> int:
+    return sum("set_config('statement_timeout'" in q["sql"] for q in queries.captured_queries)
+
+
+@pytest.mark.django_db(transaction=True)
+@override_settings(ATLAS_WEB_STATEMENT_TIMEOUT=7, ATLAS_WEB_LOCK_TIMEOUT=2)
+def test_web_requests_run_under_timeouts_set_once_on_their_connection():
+    """A SET before and a RESET after every request were two round trips of a tile's few
+    (issue 20, item 7): now set once on each pooled connection of the web process."""
+    seen: list = []
+    pooled = set()
+    with CaptureQueriesContext(connection) as queries:
+        for _ in range(6):
+            _bounds_seen(seen)(RequestFactory().get("/"))
+            pooled.add(id(connection.connection))
+            connection.close()  # back to the pool, as at a request's end
+    assert seen == [("7s", "2s")] * 6
+    assert _sets(queries) == len(pooled) < 6
+    with override_settings(ATLAS_WEB_STATEMENT_TIMEOUT=9):
+        _bounds_seen(seen)(RequestFactory().get("/"))
+    assert seen[-1] == ("9s", "2s")
+    # What the test suite gives back before the next test, its jobs unbounded as the
+    # worker's.
+    DatabaseTimeouts.unbound()
     with connection.cursor() as cursor:
         cursor.execute("SHOW statement_timeout")
-        before = cursor.fetchone()[0]
-    DatabaseTimeouts(view)(RequestFactory().get("/"))
-    assert seen["during"] == ("7s", "2s")
-    with connection.cursor() as cursor:
-        cursor.execute("SHOW statement_timeout")
-        assert cursor.fetchone()[0] == before
+        assert cursor.fetchone()[0] == "0"
+
+
+@pytest.mark.django_db(transaction=True)
+@override_settings(ATLAS_WEB_STATEMENT_TIMEOUT=7, ATLAS_WEB_LOCK_TIMEOUT=2)
+def test_bounds_set_in_a_transaction_that_rolls_back_are_set_again():
+    seen: list = []
+    with CaptureQueriesContext(connection) as queries:
+        _bounds_seen(seen, atomic=True)(RequestFactory().get("/"))
+        _bounds_seen(seen)(RequestFactory().get("/"))
+        _bounds_seen(seen)(RequestFactory().get("/"))
+    assert seen == [("7s", "2s")] * 3
+    assert _sets(queries) == 2
 
 
 @pytest.mark.django_db(transaction=True)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import json
 import threading
 
@@ -382,3 +383,25 @@ def test_concurrent_imports_into_one_layer_are_serialised(tmp_path, partners):
     assert errors == []
     assert sorted(r.counts["created"] for r in results) == [0, 0, 3]
     assert Attraction.objects.count() == 3
+
+
+def test_new_rows_are_written_in_the_order_of_their_place(tmp_path, partners):
+    """A page or a tile of a window reads the rows it holds: written in the file's order,
+    1,000 neighbours lay on ~1,000 heap pages, written along a space-filling curve on
+    ~200 (issue 20, item 7; docs/benchmarks.md)."""
+    import random
+
+    cells = [(i, j) for i in range(8) for j in range(8)]
+    random.Random(7).shuffle(cells)
+    sites = [(n, f"Site {n}", 25.60 + i * 0.002, 42.41 + j * 0.002)
+             for n, (i, j) in enumerate(cells)]
+    _import(_sites_shp(tmp_path, sites), partners["stara-zagora"])
+
+    def path_length(points):
+        return sum(abs(a[0] - b[0]) + abs(a[1] - b[1]) for a, b in itertools.pairwise(points))
+
+    written = [(round((a.location.x - 25.60) / 0.002), round((a.location.y - 42.41) / 0.002))
+               for a in Attraction.objects.order_by("id")]
+    assert sorted(written) == sorted(cells)
+    assert path_length(written) <= 2 * (len(cells) - 1) < path_length(cells) / 2, \
+        (path_length(written), path_length(cells))

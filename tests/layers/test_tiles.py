@@ -103,30 +103,44 @@ def test_a_tile_of_the_first_or_last_column_holds_its_features(client, world, tm
     assert sorted(names["attractions"]) == ["Античен форум", "Неолитни жилища"]
 
 
-def test_a_tile_of_every_kind_is_one_statement_after_its_collection_and_version(
+def test_a_tile_of_every_kind_is_one_round_trip_with_its_collection_and_version(
         client, world, tmp_path):
     """A tile's cost is its round trips as much as its SQL (issue 20, item 7): the regional
-    layer's tile of every kind reads the features in one statement, and its collection
-    and data version in one more, whatever the kinds. A layer's unknown slug is still a
-    404, an unpublished one too."""
+    layer's tile of every kind reads the features, its collection and its data version in
+    one round trip, whatever the kinds (it was two); a layer's too, once the process has
+    seen its kind. A revalidation reads the version alone first. A layer's unknown slug
+    is still a 404, an unpublished one too, seen or not."""
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
+    def round_trips(url: str, **headers) -> tuple[int, list[str]]:
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get(url, {"lang": "bg"}, **headers)
+        return response, [q["sql"] for q in queries.captured_queries
+                          if "ST_AsMVT" in q["sql"] or "atlas_data_version" in q["sql"]
+                          or "layers_layer" in q["sql"]]
+
     x, y = _tile_of(25.62, 42.425)
-    with CaptureQueriesContext(connection) as queries:
-        response = client.get(f"/tiles/regional-layer/{Z}/{x}/{y}.mvt", {"lang": "bg"})
+    response, reads = round_trips(f"/tiles/regional-layer/{Z}/{x}/{y}.mvt")
     assert response.status_code == 200
     assert set(_read_tile(response.content, tmp_path, x, y)) == {"attractions", "trails"}
-    reads = [q["sql"] for q in queries.captured_queries
-             if "ST_AsMVT" in q["sql"] or "atlas_data_version" in q["sql"]
-             or "layers_layer" in q["sql"]]
-    assert len(reads) == 2, reads
+    assert len(reads) == 1, reads
+    again, reads = round_trips(f"/tiles/regional-layer/{Z}/{x}/{y}.mvt",
+                               HTTP_IF_NONE_MATCH=response["ETag"])
+    assert again.status_code == 304 and len(reads) == 1 and "ST_AsMVT" not in reads[0]
     layer = world.layer
-    assert client.get(f"/tiles/{layer.slug}/{Z}/{x}/{y}.mvt").status_code == 200
+    url = f"/tiles/{layer.slug}/{Z}/{x}/{y}.mvt"
+    first, _reads = round_trips(url)
+    second, reads = round_trips(url)
+    assert first.status_code == second.status_code == 200 and len(reads) == 1
+    assert first.content == second.content and first["ETag"] == second["ETag"]
     assert client.get(f"/tiles/no-such-layer/{Z}/{x}/{y}.mvt").status_code == 404
     layer.visibility = "private"
     layer.save()
-    assert client.get(f"/tiles/{layer.slug}/{Z}/{x}/{y}.mvt").status_code == 404
+    assert client.get(url).status_code == 404
+    layer.visibility = "public"
+    layer.save()
+    assert client.get(url).status_code == 200
 
 
 def test_a_filtered_tilejson_is_bounded_by_the_features_it_keeps(client, world):
@@ -148,3 +162,18 @@ def test_the_tiles_find_a_fixed_collections_kinds_as_the_catalogue_has_them():
     assert {cid: fixed_kinds(cid) for cid in fixed_collections()} == {
         cid: c.kinds for cid, c in fixed_collections().items()}
     assert fixed_kinds("a-layer-slug") is None
+
+
+def test_a_layer_made_again_as_another_kind_gets_tiles_of_its_new_kind(client, tmp_path):
+    """The tiles remember a layer's kind to make its tile in one round trip; a slug that
+    now names a layer of another kind gets that kind's tile."""
+    sz = make_partner("stara-zagora", bbox=(25.3, 42.2, 26.0, 42.7))
+    x, y = _tile_of(25.62, 42.425)
+    layer = make_layer(sz, slug="sz-things")
+    make_attraction(layer, 25.6264, 42.4271, name_bg="Античен форум")
+    url = f"/tiles/sz-things/{Z}/{x}/{y}.mvt"
+    assert set(_read_tile(client.get(url).content, tmp_path / "a", x, y)) == {"attractions"}
+    layer.delete()
+    trails = make_layer(sz, slug="sz-things", kind=LayerKind.TRAILS)
+    make_trail(trails, [(25.61, 42.42, 200.0), (25.63, 42.43, 260.0)], name_bg="Към Аязмото")
+    assert set(_read_tile(client.get(url).content, tmp_path / "b", x, y)) == {"trails"}

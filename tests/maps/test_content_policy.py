@@ -74,3 +74,24 @@ def test_scripts_cannot_read_the_csrf_cookie(client):
     cookie = response.cookies.get(settings.CSRF_COOKIE_NAME) or client.cookies.get(
         settings.CSRF_COOKIE_NAME)
     assert cookie is not None and cookie["httponly"] is True
+
+
+def test_only_documents_carry_the_policy_not_tiles_json_or_exports(client):
+    """A browser applies a policy to the documents it renders; a tile, a JSON page or an
+    export carried one for nothing, built twice on every answer (issue 20, item 7)."""
+    layer = make_layer(make_partner())
+    make_attraction(layer, 25.6, 42.4)
+    for url in (f"/tiles/{layer.slug}/8/146/95.mvt", "/api/layers/",
+                f"/ogc/collections/{layer.slug}/items",
+                f"/api/layers/{layer.slug}/export/?format=gpkg"):
+        response = client.get(url)
+        assert response.status_code == 200, url
+        assert "Content-Security-Policy" not in response, (url, response["Content-Type"])
+    page = client.get(f"/ogc/collections/{layer.slug}/items?f=html")
+    assert page["Content-Type"].startswith("text/html")
+    assert "'nonce-" in _policy(page)["script-src"][1]
+
+
+def test_the_policy_kept_follows_the_settings(client, settings):
+    settings.CONTENT_SECURITY_POLICY = {"DIRECTIVES": {"default-src": ["'none'"]}}
+    assert _policy(client.get("/")) == {"default-src": ["'none'"]}

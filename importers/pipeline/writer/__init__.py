@@ -214,6 +214,11 @@ def upsert(*, model: FeatureModel, exprs: dict[str, str], update_cols: list[str]
         new_only = ("WHERE r.fid IS NULL" if by_key else
                     f"WHERE NOT EXISTS (SELECT 1 FROM {table} t WHERE t.layer_id = %(layer)s "
                     "AND t.source_id = r.source_id)" if layer_has_rows else "")
+        # Written in the order of their place (PostGIS sorts geometries along a Hilbert
+        # curve): a page or a tile of a window then reads ~7x fewer heap pages than from
+        # rows in the file's order (issue 20, item 7; docs/benchmarks.md).
+        geom = geometry_columns(model)[0]
+        spatial = f"ORDER BY r.{quote_name(geom)}" if geom in cols else ""
         # The created ids go straight into the run (undo deletes them), not through Python.
         cur.execute(f"""
             WITH ins AS (
@@ -223,7 +228,7 @@ def upsert(*, model: FeatureModel, exprs: dict[str, str], update_cols: list[str]
                 SELECT gen_random_uuid(), %(layer)s, r.source_id,
                        {', '.join(f'r.{quote_name(c)}' for c in cols)}, r.properties, r.search,
                        now(), now()
-                FROM import_ready r {new_only}
+                FROM import_ready r {new_only} {spatial}
                 RETURNING id
             )
             UPDATE importers_importrun
