@@ -7,7 +7,6 @@ from __future__ import annotations
 import io
 from functools import lru_cache
 
-import cairosvg
 from PIL import Image
 
 from layers import registry
@@ -36,6 +35,10 @@ def sprite(ratio: int) -> tuple[bytes, dict[str, dict[str, int]]]:
     sheet = Image.new("RGBA", (size * min(ROW, max(1, len(found))), size * rows))
     index: dict[str, dict[str, int]] = {}
     for i, (name, svg) in enumerate(found):
+        # Imported here: cairo's bindings cost every process ~0.3 s of CPU at start-up,
+        # and only a sprite's first drawing needs them.
+        import cairosvg
+
         png = cairosvg.svg2png(bytestring=svg, output_width=size, output_height=size)
         x, y = (i % ROW) * size, (i // ROW) * size
         sheet.paste(Image.open(io.BytesIO(png)), (x, y))
