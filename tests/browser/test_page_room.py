@@ -7,10 +7,11 @@ from __future__ import annotations
 
 import pytest
 
+from actors.models import Listing
 from routes.services import StopSpec, route_compose
 from routes.vocabulary import Mode
 from tests.browser import explorer
-from tests.browser.conftest import PHONE, shared
+from tests.browser.conftest import DESKTOP, PHONE, shared
 from tests.factories import make_attraction, make_layer, make_listing
 from tests.routes.conftest import make_route
 
@@ -36,6 +37,18 @@ def room_region():
 
 
 room_region = shared(room_region)
+
+
+@pytest.mark.parametrize("lang", ["bg", "el"])
+def test_the_hours_heading_sits_by_the_open_state(new_page, live_server, room_region,
+                                                  settings, lang):
+    settings.ATLAS_NOW = NOW
+    listing = Listing.objects.get()
+    page = new_page(DESKTOP)
+    page.goto(f"{live_server.url}/services/{listing.uid}/?lang={lang}")
+    heading = page.locator("section.hours h2").bounding_box()
+    badge = page.locator("section.hours .open-state").bounding_box()
+    assert 0 <= badge["y"] - (heading["y"] + heading["height"]) <= 12
 
 
 @pytest.mark.parametrize("lang", ["bg", "el"])
