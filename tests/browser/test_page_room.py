@@ -64,3 +64,22 @@ def test_a_distance_and_a_state_stay_on_one_line_on_a_phone(new_page, live_serve
                       const tops = [...r.getClientRects()].map(c => Math.round(c.top));
                       return new Set(tops).size; }""")
         assert lines == 1, (span, item.locator(span).inner_text())
+
+
+@pytest.mark.parametrize("lang", ["bg", "el"])
+def test_the_follow_bar_leaves_the_download_buttons_in_sight(new_page, live_server,
+                                                            room_region, lang):
+    page = new_page(DESKTOP)
+    page.goto(f"{live_server.url}/routes/{SLUG}/?lang={lang}")
+    page.wait_for_selector("[data-follow]:not([hidden])")
+    # The viewport ends just below the buttons: on the first screen, where the bar sits.
+    bottom = page.evaluate("document.querySelector('p.downloads').getBoundingClientRect()"
+                           ".bottom + window.scrollY")
+    page.set_viewport_size({"width": DESKTOP["width"], "height": int(bottom) + 4})
+    for button in page.locator("p.downloads .button, p.downloads button").all():
+        button.evaluate("b => b.scrollIntoView({block: 'nearest'})")
+        hit = button.evaluate("""b => { const r = b.getBoundingClientRect();
+            return b.contains(document.elementFromPoint(r.x + r.width / 2,
+                                                        r.y + r.height / 2)); }""")
+        assert hit, button.inner_text()
+    assert page.console_errors == []
