@@ -114,3 +114,24 @@ def test_the_first_view_shows_every_partner_whole(new_page, live_server, demo, s
         assert box["y"] - view["y"] >= margin, label
         assert view["x"] + view["width"] - box["x"] - box["width"] >= margin, label
         assert view["y"] + view["height"] - box["y"] - box["height"] >= margin, label
+
+
+@pytest.mark.parametrize("lang", ["bg", "el"])
+def test_the_first_view_keeps_every_partner_clear_of_the_open_layers_panel(new_page, live_server,
+                                                                          demo, lang):
+    """On a desktop the Layers panel is open from the start: the first view is fitted to
+    the map beside it, or it hides the partners at the right (the UX review: Sliven and
+    Stara Zagora under it)."""
+    page = new_page({"width": 1366, "height": 900})
+    page.goto(f"{live_server.url}/?lang={lang}")
+    page.wait_for_selector("[data-ready=true] .leaflet-marker-pane .marker-cluster",
+                           timeout=15_000)
+    settle(page)
+    assert page.locator("#atlas-layers-body").is_visible()
+    panel = page.locator(".atlas-layers").bounding_box()
+    assert page.locator("path.atlas-boundary").count() == 4
+    for shape in page.locator("path.atlas-boundary").all():
+        box = shape.bounding_box()
+        beside = box["x"] + box["width"] <= panel["x"]
+        below = box["y"] >= panel["y"] + panel["height"]
+        assert beside or below, (shape.get_attribute("class"), box, panel)

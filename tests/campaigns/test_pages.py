@@ -217,3 +217,12 @@ def test_a_refused_action_answers_the_sites_page_in_the_readers_language(world, 
     assert unknown.status_code == 400
     assert "action" in unknown.content.decode()
     assert "Publier, retirer ou supprimer." in unknown.content.decode()
+
+
+def test_a_card_writes_its_month_as_a_sentence_does_in_bg_and_el(world, client):
+    # Bulgarian writes months in lower case; Greek puts a day's month in the genitive.
+    announce(world, title="Rock festival", ends=dt.date(2026, 6, 30))
+    bg = client.get("/announcements/?lang=bg").content.decode()
+    assert "30 юни 2026" in bg and "Юни" not in bg
+    el = client.get("/announcements/?lang=el").content.decode()
+    assert "30 Ιουνίου 2026" in el

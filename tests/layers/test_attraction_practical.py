@@ -153,3 +153,15 @@ def test_the_admin_lists_the_attractions_whose_hours_wait_to_be_rewritten(client
     client.force_login(make_person(sliven, "editors"))
     page = client.get("/admin/layers/attraction/?hours=to-check").content.decode()
     assert "Old mill" in page and "New museum" not in page
+
+
+@pytest.mark.parametrize(("lang", "tuesday"), [("bg", "вторник"), ("el", "Τρίτη")])
+def test_the_page_writes_the_week_in_the_readers_language_as_a_listings_page(
+        client, museum, settings, lang, tuesday):
+    # The UX review saw only the OpenStreetMap text ("Tu-Su 10:00-18:00; PH off").
+    settings.ATLAS_NOW = TUESDAY_10AM
+    page = client.get(f"/attractions/{museum.uid}/?lang={lang}").content.decode()
+    week = page.split('<table class="week">', 1)[1].split("</table>", 1)[0]
+    rows = re.findall(r'<th scope="row">(.*?)</th><td>(.*?)</td>', week)
+    assert len(rows) == 7
+    assert rows[0][0].lower().startswith(tuesday.lower()) and rows[0][1] == "10:00–18:00"

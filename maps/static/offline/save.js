@@ -259,6 +259,18 @@
     follow(map, o);
   }
 
+  /* The bar sticks to the bottom of the window over what is there (on a desktop's first
+     screen, the download buttons): the page's scroll padding keeps what the keyboard or
+     a link brings into view above it, at its height, which its lines change. */
+  function roomFor(panel) {
+    var root = document.documentElement;
+    function measure() {
+      root.style.setProperty("--atlas-follow-height", panel.offsetHeight + "px");
+    }
+    measure();
+    if (window.ResizeObserver) new ResizeObserver(measure).observe(panel);
+  }
+
   /* "Follow": where the user is on the route, on the device only. */
   function follow(map, o) {
     var panel = document.querySelector("[data-follow]");
@@ -267,6 +279,7 @@
     var btn = panel.querySelector("[data-follow-toggle]");
     var out = panel.querySelector("[data-follow-status]");
     panel.hidden = false;
+    roomFor(panel);
     var watch = null, track = null, hint, marker = null;
     var km = new Intl.NumberFormat(lang, { minimumFractionDigits: 1, maximumFractionDigits: 1 });
     var m0 = new Intl.NumberFormat(lang, { maximumFractionDigits: 0 });

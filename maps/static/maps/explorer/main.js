@@ -84,8 +84,16 @@ function attach(map, options) {
     var wide = roomy(container);
     // The extent is the boundaries'; clusters of 40 px sit on features near them, so
     // each edge keeps more than half a cluster, or a partner's cluster is cut in half.
+    // The Layers panel, open on a large map, covers the map's right side as wide as its
+    // labels make it: the view is fitted to the map beside it.
+    var right = wide ? 240 : 30;
+    var layersBox = container.querySelector(".atlas-layers");
+    if (layersBox && !layersBox.querySelector(".atlas-panel-body").hidden) {
+      right = Math.max(right, container.getBoundingClientRect().right
+                              - layersBox.getBoundingClientRect().left + 30);
+    }
     map.fitBounds(extentBounds(options.extent || options.partnersExtent), {
-      paddingTopLeft: wide ? [60, 30] : [30, 60], paddingBottomRight: wide ? [240, 30] : [30, 30],
+      paddingTopLeft: wide ? [60, 30] : [30, 60], paddingBottomRight: [right, 30],
       maxZoom: 15, animate: false
     });
   }
