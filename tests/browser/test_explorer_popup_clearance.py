@@ -43,6 +43,11 @@ def test_a_popup_opens_clear_of_the_layers_button_on_a_phone(new_page, live_serv
                   "window.atlasMap.once('moveend', () => { window.panned = true; }); }")
     find_marker(page, "Blue Rocks" if lang == "en" else "Сините камъни").click()
     page.wait_for_function("() => window.panned")
+    # Its hours (asked as it opens) fill it in and it is fitted again: measured once done.
+    page.wait_for_function("""() => {
+        const box = document.querySelector('.leaflet-popup .atlas-popup'), map = window.atlasMap;
+        return box && box.getAttribute('data-hours') !== 'loading'
+            && !(map._panAnim && map._panAnim._inProgress); }""")
     popup = page.locator(".leaflet-popup").evaluate(BOX)
     layers = page.locator(".atlas-layers").evaluate(BOX)
     screenshot(page, f"test-explorer-phone-popup-{lang}")

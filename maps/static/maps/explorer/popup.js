@@ -45,17 +45,21 @@ function remake(layer, box) {
   var popup = layer.getPopup(), map = layer._map;
   var active = document.activeElement;
   var focused = box.contains(active) && active.className ? active.className.split(" ")[0] : "";
-  // Leaflet does not pan for a popup while it is still panning for it (the hours came,
-  // then the week was unfolded at once): it pans again once that move has ended.
-  var panning = map && map._panAnim && map._panAnim._inProgress;
-  popup.update();
-  if (panning) {
-    map.once("moveend", function () {
-      if (popup.isOpen()) popup.update();
-    });
+  function redo() {
+    popup.update();
+    var again = focused && popup.getElement().querySelector("." + focused);
+    if (again) again.focus();
   }
-  var again = focused && popup.getElement().querySelector("." + focused);
-  if (again) again.focus();
+  // Leaflet's update() stops a pan in progress (in its _adjustPan) and leaves the popup
+  // where that pan had reached, under a control: the hours that come while the map pans
+  // for the popup (or the week unfolded then) wait for the move's end.
+  if (map && map._panAnim && map._panAnim._inProgress) {
+    map.once("moveend", function () {
+      if (popup.isOpen()) redo();
+    });
+  } else {
+    redo();
+  }
 }
 
 function fillHours(atlas, holder, kept, layer, box) {
