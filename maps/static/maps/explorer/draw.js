@@ -142,7 +142,19 @@ export function focus(atlas, f) {
   var rec = atlas.registry.get(f.id) || addFeature(atlas, f);
   show(atlas, [rec]);
   if (isMarker(rec.kind)) {
-    atlas.cluster.zoomToShowLayer(rec.layer, function () { rec.layer.openPopup(); });
+    var opened = false;
+    var open = function () { opened = true; rec.layer.openPopup(); };
+    atlas.cluster.zoomToShowLayer(rec.layer, open);
+    // Leaflet.markercluster may miss the end of its own zoom and never call back (its
+    // issue 1114; seen here on a loaded machine): once the map stands still, it is asked
+    // again, and with the marker shown by then it calls back at once.
+    if (!opened) {
+      map.once("moveend", function () {
+        setTimeout(function () {
+          if (!opened) atlas.cluster.zoomToShowLayer(rec.layer, open);
+        }, 300);
+      });
+    }
   } else {
     // The popup is the line's group's (addFeature), not its parts': opened at the
     // middle vertex of the line's longest part, once the map stands still (a popup
