@@ -28,6 +28,7 @@ from geo.errors import BadParameter, NotFound
 from geo.params import parse_day, parse_lang, refuse_unknown, single
 from layers import selectors
 from layers.api import CQL, FILTERS, LANG, ON, FeatureList
+from layers.hours import hours_day, hours_response
 from layers.models import Attraction
 from layers.params import FeatureFilters, parse_filters
 
@@ -95,18 +96,13 @@ class ServiceHours(APIView):
                    summary="Whether a published listing is open now, when that changes, "
                            "and its hours this week, in the reader's language")
     def get(self, request: Request, uid: UUID) -> Response:
-        refuse_unknown(request.GET, {"lang", "on"})
-        parse_lang(request.GET)  # checked; the middleware made it the active language
-        on = parse_day("on", single(request.GET, "on"))
+        on = hours_day(request.GET)
         listing = (Listing.objects.select_related("partner")
                    .filter(uid=uid, status=ListingStatus.PUBLISHED, partner__sandbox=False)
                    .first())
         if listing is None:
             raise Http404
-        response = Response(listing_hours(listing, now(), on))
-        # "Open now" is true for a moment: a kept copy would soon say something false.
-        response["Cache-Control"] = "no-cache"
-        return response
+        return hours_response(listing_hours(listing, now(), on))
 
 
 # The listing write API for actors: their drafts and submissions, by token (write scope)

@@ -20,11 +20,11 @@ from geo import geojson
 from geo.clock import now
 from geo.errors import BadParameter
 from geo.geojson import GEOJSON, page_link
-from geo.params import parse_day, parse_lang, parse_page, refuse_unknown, single
+from geo.params import parse_lang, parse_page, refuse_unknown, single
 from geo.schedule import hours_answer
 from layers import registry, selectors, services
 from layers.exports import FORMATS, check_crs, stored_export
-from layers.hours import attraction_schedule, attraction_seen
+from layers.hours import attraction_schedule, attraction_seen, hours_day, hours_response
 from layers.models import Layer
 from layers.ogc.filter import CQL_PARAMS, parse_filter
 from layers.ogc.params import CRS_URIS, SUPPORTED_SRIDS, export_srid, sort_keys_of
@@ -176,16 +176,11 @@ class AttractionHours(APIView):
                    summary="Whether an attraction is open now, when that changes, and its "
                            "hours this week, in the reader's language")
     def get(self, request: Request, uid: UUID) -> Response:
-        refuse_unknown(request.GET, {"lang", "on"})
-        parse_lang(request.GET)  # checked; the middleware made it the active language
-        on = parse_day("on", single(request.GET, "on"))
+        on = hours_day(request.GET)
         attraction = attraction_seen(str(uid), request.user)
         if attraction is None:
             raise Http404
-        response = Response(hours_answer(attraction_schedule(attraction), now(), on))
-        # "Open now" is true for a moment: a kept copy would soon say something false.
-        response["Cache-Control"] = "no-cache"
-        return response
+        return hours_response(hours_answer(attraction_schedule(attraction), now(), on))
 
 
 class Layers(APIView):

@@ -4,9 +4,15 @@ with its partner's country's public holidays and its season months. Read by
 
 from __future__ import annotations
 
+import datetime as dt
+from typing import Any
+
 from django.contrib.auth.models import AnonymousUser, User
 from django.db.models import Q
+from django.http import QueryDict
+from rest_framework.response import Response
 
+from geo.params import parse_day, parse_lang, refuse_unknown, single
 from geo.schedule import Schedule
 from layers.models import Attraction
 from layers.permissions import unpublished_layer_ids
@@ -28,3 +34,18 @@ def attraction_seen(uid: str, user: User | AnonymousUser) -> Attraction | None:
             .filter(Q(layer__visibility=Visibility.PUBLIC)
                     | Q(layer_id__in=unpublished_layer_ids(user)))
             .first())
+
+
+def hours_day(query: QueryDict) -> dt.date | None:
+    """The day an hours request asks about (``on``), none for today; ``lang`` checked too
+    (the middleware made it the active language), anything else refused."""
+    refuse_unknown(query, {"lang", "on"})
+    parse_lang(query)
+    return parse_day("on", single(query, "on"))
+
+
+def hours_response(answer: dict[str, Any]) -> Response:
+    response = Response(answer)
+    # "Open now" is true for a moment: a kept copy would soon say something false.
+    response["Cache-Control"] = "no-cache"
+    return response
