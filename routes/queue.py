@@ -2,7 +2,7 @@
 
 Signals (``routes/signals.py``) put here the routes that a change touched; each is
 recomputed once, at commit. A route recomputed in the meantime (``route_recompute``)
-leaves the queue. The recompute itself is ``services.routes_refresh``, which
+leaves the queue. The recompute itself is ``touched.routes_refresh``, which
 ``routes/signals.py`` connects: the services use this queue, not the other way round.
 """
 

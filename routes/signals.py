@@ -16,10 +16,10 @@ from django.dispatch import receiver
 
 from layers.models import Attraction, Layer, Trail
 from layers.signals import layer_written
-from routes import queue, services
+from routes import queue, touched
 from routes.models import PilotRoute, RouteLeg, RouteStop
 
-queue.connect(services.routes_refresh)
+queue.connect(touched.routes_refresh)
 
 
 @receiver([post_save, post_delete], sender=RouteStop)
@@ -37,7 +37,7 @@ def _partners_changed(sender: type[Model], instance: Model, action: str, **kwarg
 
 @receiver([post_save, post_delete], sender=Trail)
 def _trail_changed(sender: type[Trail], instance: Trail, **kwargs: Any) -> None:
-    queue.schedule(services.routes_following([instance.pk]))
+    queue.schedule(touched.routes_following([instance.pk]))
 
 
 @receiver(post_save, sender=Attraction)
@@ -47,7 +47,7 @@ def _attraction_changed(sender: type[Attraction], instance: Attraction, **kwargs
 
 @receiver(layer_written)
 def _layer_written(sender: object, layer: Layer, **kwargs: Any) -> None:
-    queue.schedule(services.routes_using_layer(layer.pk))
+    queue.schedule(touched.routes_using_layer(layer.pk))
 
 
 @receiver(post_save, sender=Layer)
@@ -56,4 +56,4 @@ def _layer_saved(sender: type[Layer], instance: Layer, created: bool,
     # A layer made partners-only or private takes its features out of the routes' public
     # lines, and routing off its trails; made public again, it puts them back.
     if not created and (update_fields is None or "visibility" in update_fields):
-        queue.schedule(services.routes_using_layer(instance.pk))
+        queue.schedule(touched.routes_using_layer(instance.pk))

@@ -261,7 +261,7 @@ def test_the_command_imports_and_reroutes_the_partners_routes(fresh_partner, tmp
     assert "li-fresh:" in out.getvalue() and "ways in" in out.getvalue()
     # The import's transaction is the test's: its routes are recomputed at its commit,
     # which a test never reaches, so the recompute is run as the commit would.
-    from routes.services import routes_refresh
+    from routes.touched import routes_refresh
 
     routes_refresh([route.pk])
     assert route.legs.get().source == LegSource.NETWORK
