@@ -167,8 +167,6 @@ LONG_FOR_NOW = {
                                         "streamed GeoJSON/GPX/KML reading work",
     "maps/pages/actors.py": "the tourism actors' pages, being changed by the explorer's "
                             "Open-on and the actors' import work",
-    "actors/services.py": "the actors' writes, being changed by the attractions' practical "
-                          "fields and the DATAtourisme/Apidae import work",
     "config/settings.py": "the settings every part edits (CSP, timeouts, new apps); one file "
                           "so that a setting is found in one place",
 }

@@ -24,7 +24,7 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from actors import rules, services
+from actors import accounts, rules, services
 from actors.forms import (
     ATTRACTION_FIELDS,
     FIELDS,
@@ -76,7 +76,7 @@ def sign_up(request: HttpRequest) -> HttpResponse:
     form = SignUpForm(data=request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
-        actor = services.actor_sign_up(email=data["email"], password=data["password1"],
+        actor = accounts.actor_sign_up(email=data["email"], password=data["password1"],
                                        values=data)
         login(request, actor.user, backend="django.contrib.auth.backends.ModelBackend")
         return HttpResponseRedirect(reverse("actor-dashboard"))
@@ -94,7 +94,7 @@ def verify(request: HttpRequest, uid: str, token: str) -> HttpResponse:
     try:
         if user is None:
             raise InvalidFields({"link": [""]})
-        services.actor_verify(user=user, token=token)
+        accounts.actor_verify(user=user, token=token)
     except AtlasError:
         return render(request, "actors/verified.html", {"ok": False}, status=400)
     return render(request, "actors/verified.html", {"ok": True})
@@ -106,7 +106,7 @@ def verification_resend(request: HttpRequest) -> HttpResponse:
     actor = rules.actor_of(request.user)
     if actor is None or actor.verified:
         return HttpResponseRedirect(reverse("actor-dashboard"))
-    services.verification_send(user=actor.user, organisation=actor.organisation)
+    accounts.verification_send(user=actor.user, organisation=actor.organisation)
     return HttpResponseRedirect(reverse("actor-dashboard") + "?sent=1")
 
 
@@ -120,7 +120,7 @@ def profile(request: HttpRequest) -> HttpResponse:
     form = ProfileForm(data=request.POST if request.method == "POST" else None,
                        instance=actor)
     if request.method == "POST" and form.is_valid():
-        services.actor_profile_update(actor=actor, values={
+        accounts.actor_profile_update(actor=actor, values={
             name: form.cleaned_data[name] for name in form.fields})
         return HttpResponseRedirect(reverse("actor-dashboard"))
     by_language = [(code, LANGUAGE_NAMES[code], form[f"description_{code}"])

@@ -79,7 +79,7 @@ def test_sign_up_page_is_in_the_readers_language(client, territories):
 
 
 def test_the_verification_link_of_another_user_verifies_nobody(client, territories):
-    from actors.services import verification_tokens
+    from actors.accounts import verification_tokens
 
     one = make_actor("one@example.org", verified=False)
     two = make_actor("two@example.org", verified=False)
