@@ -326,7 +326,7 @@ REST_FRAMEWORK: dict[str, Any] = {
         "accounts.throttles.ScopeThrottle",
     ],
 }
-# The site's own sign-in (maps/pages/actors.py): the admin's lets only staff in, and
+# The site's own sign-in (maps/pages/actor_accounts.py): the admin's lets only staff in, and
 # partners' members and moderators are not staff.
 LOGIN_URL = "/sign-in/"
 

@@ -5,6 +5,7 @@ from django.contrib.sitemaps import views as sitemap_views
 from django.urls import include, path, re_path
 
 from maps.pages import (
+    actor_accounts,
     actors,
     campaigns,
     explorer,
@@ -112,14 +113,14 @@ urlpatterns = [
     path("strategy/<slug:slug>/indicators/<int:pk>/delete/", strategy.indicator_delete,
          name="strategy-indicator-delete"),
     path("actors/", actors.dashboard, name="actor-dashboard"),
-    path("actors/sign-up/", actors.sign_up, name="actor-sign-up"),
-    path("actors/profile/", actors.profile, name="actor-profile"),
-    path("actors/sign-in/", actors.SignIn.as_view(), name="actor-sign-in"),
+    path("actors/sign-up/", actor_accounts.sign_up, name="actor-sign-up"),
+    path("actors/profile/", actor_accounts.profile, name="actor-profile"),
+    path("actors/sign-in/", actor_accounts.SignIn.as_view(), name="actor-sign-in"),
     # Everyone's sign-in: partners' members and moderators are not staff, and the admin's
     # page lets only staff in.
-    path("sign-in/", actors.SignIn.as_view(), name="sign-in"),
-    path("actors/verify/<str:uid>/<str:token>/", actors.verify, name="actor-verify"),
-    path("actors/verify/again/", actors.verification_resend, name="actor-verify-again"),
+    path("sign-in/", actor_accounts.SignIn.as_view(), name="sign-in"),
+    path("actors/verify/<str:uid>/<str:token>/", actor_accounts.verify, name="actor-verify"),
+    path("actors/verify/again/", actor_accounts.verification_resend, name="actor-verify-again"),
     path("actors/submissions/new/", actors.submission_new, name="actor-submission-new"),
     path("actors/submissions/<int:pk>/", actors.submission_page, name="actor-submission"),
     path("actors/submissions/<int:pk>/edit/", actors.submission_edit,

@@ -165,8 +165,6 @@ LONG_FOR_NOW = {
                                "work",
     "importers/pipeline/run/stream.py": "the streamed shapefile import, being changed by the "
                                         "streamed GeoJSON/GPX/KML reading work",
-    "maps/pages/actors.py": "the tourism actors' pages, being changed by the explorer's "
-                            "Open-on and the actors' import work",
     "config/settings.py": "the settings every part edits (CSP, timeouts, new apps); one file "
                           "so that a setting is found in one place",
 }
