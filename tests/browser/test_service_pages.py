@@ -93,7 +93,15 @@ def pick(page, text: str, name: str):
     popup = page.locator(".leaflet-popup-content .atlas-popup[data-hours=ready]").filter(
         has=page.locator(".atlas-popup-name", has_text=name))
     popup.wait_for(timeout=10_000)
+    settled(page)
     return popup
+
+
+def settled(page) -> None:
+    """Wait until the map stands still: a popup changed while the map pans for it is made
+    again when the move ends (its elements then replaced), so it is read once still."""
+    page.wait_for_function(
+        "() => !(window.atlasMap._panAnim && window.atlasMap._panAnim._inProgress)")
 
 
 @pytest.mark.parametrize(("lang", "viewport"), [("bg", DESKTOP), ("el", PHONE)])
@@ -109,6 +117,7 @@ def test_a_listings_popup_says_whether_it_is_open_now(new_page, live_server, lis
         if name in ("Къща „Сините камъни“", "Blue Stones guesthouse"):
             # The week, folded: today first, closed for the holiday; then its hours.
             popup.locator(".atlas-popup-week summary").click()
+            settled(page)
             rows = popup.locator(".atlas-popup-week tr")
             assert rows.count() == 7
             assert tuple(rows.first.locator("th, td").all_inner_texts()) == FIRST_DAY[lang]
